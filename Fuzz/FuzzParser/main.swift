@@ -1,0 +1,1 @@
+print("FuzzParser is built by scripts/fuzz.sh")

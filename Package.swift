@@ -1,0 +1,113 @@
+// swift-tools-version:6.1
+// terep — a field survey collection toolkit: questionnaire language, offline
+// terminal interviewer, signed device bundles, and analyst exports.
+//
+// Layering (see docs/architecture.md): every target imports only targets
+// listed above it in this file. Store, Sync and Export never import each other;
+// the `terep` executable wires them together.
+import PackageDescription
+
+let package = Package(
+    name: "terep",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "terep", targets: ["terep"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // System zlib through a module map (deflate/inflate for bundles).
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        // libFuzzer's driver entry point, declared for the fuzz executables.
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
+
+        // 1. The compiled survey definition and response values. No dependencies.
+        .target(name: "SurveyModel"),
+        // 2. Source files, ranges, diagnostics and their text/JSON rendering. No dependencies.
+        .target(name: "SurveyDiagnostics"),
+        // 3. The questionnaire compiler: lexer → parser → semantic analysis → lowering.
+        .target(
+            name: "SurveyCompiler",
+            dependencies: [
+                "SurveyModel", "SurveyDiagnostics",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // 4. The pure interview engine: routing, checks, calculations, rosters.
+        .target(name: "InterviewEngine", dependencies: ["SurveyModel"]),
+        // 5. SQLite storage (device store, central dataset) through GRDB.
+        .target(
+            name: "SurveyStore",
+            dependencies: [
+                "SurveyModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        // 6. Device bundles: codec, signatures, encryption, merge planning.
+        .target(
+            name: "SurveySync",
+            dependencies: [
+                "SurveyModel", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // 7. Analyst exports: CSV, SPSS .sav, Stata .dta, JSON Lines, codebook.
+        .target(name: "SurveyExport", dependencies: ["SurveyModel"]),
+        // 8. The terminal front: drives an interview over a terminal.
+        .target(
+            name: "TerminalInterviewer",
+            dependencies: ["SurveyModel", "InterviewEngine"]),
+        // 9. The thin executable: argument parsing and wiring only.
+        .executableTarget(
+            name: "terep",
+            dependencies: [
+                "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
+                "SurveyStore", "SurveySync", "SurveyExport", "TerminalInterviewer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Benchmarks: a plain release-mode executable that prints each figure
+        // beside a baseline measured in the same run (docs/performance.md).
+        .executableTarget(
+            name: "TerepBench",
+            dependencies: [
+                "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore",
+                "SurveySync", "SurveyExport", "TestSupportFixtures",
+            ],
+            path: "Benchmarks/TerepBench"),
+        // Fuzz targets (built only with scripts/fuzz.sh; plain builds print a hint).
+        .executableTarget(
+            name: "FuzzParser", dependencies: ["SurveyCompiler", "CLibFuzzer"],
+            path: "Fuzz/FuzzParser"),
+
+        // Shared fixtures for tests and benchmarks (synthetic questionnaire generator).
+        .target(name: "TestSupportFixtures", dependencies: ["SurveyModel"], path: "Tests/TestSupportFixtures"),
+        // Test helpers: golden files, diagnostic markers, the engine Scenario driver.
+        .target(
+            name: "SurveyTestSupport",
+            dependencies: [
+                "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
+                "TestSupportFixtures",
+            ],
+            path: "Tests/SurveyTestSupport"),
+
+        .testTarget(name: "SurveyModelTests", dependencies: ["SurveyModel"]),
+        .testTarget(
+            name: "SurveyCompilerTests",
+            dependencies: ["SurveyCompiler", "SurveyDiagnostics", "SurveyModel", "SurveyTestSupport"]),
+        .testTarget(
+            name: "InterviewEngineTests",
+            dependencies: ["InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
+        .testTarget(name: "SurveyStoreTests", dependencies: ["SurveyStore", "SurveyModel"]),
+        .testTarget(name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel"]),
+        .testTarget(name: "SurveyExportTests", dependencies: ["SurveyExport", "SurveyModel"]),
+        .testTarget(
+            name: "TerminalInterviewerTests",
+            dependencies: ["TerminalInterviewer", "InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
+        .testTarget(
+            name: "TerepEndToEndTests",
+            dependencies: ["SurveyModel", "SurveyStore"]),
+    ]
+)

@@ -1,0 +1,45 @@
+import Foundation
+
+/// A compiled definition together with its content hash: the file `terep compile` writes.
+///
+/// The file is `{"definition": {…}, "hash": "<sha256 hex>", "terep": "compiled-survey"}` with
+/// sorted keys. The hash is the SHA-256 of ``SurveyDefinition/canonicalJSON()``; the model
+/// does not compute it (it has no dependencies), the compiler and readers verify it.
+public struct CompiledSurvey: Hashable, Sendable, Codable {
+    /// A marker so a compiled file is recognised as such.
+    public static let marker = "compiled-survey"
+
+    public var terep: String
+    public var hash: DefinitionHash
+    public var definition: SurveyDefinition
+
+    public init(definition: SurveyDefinition, hash: DefinitionHash) {
+        self.terep = CompiledSurvey.marker
+        self.hash = hash
+        self.definition = definition
+    }
+
+    /// The file's bytes: canonical JSON, pretty-printed with sorted keys and a final newline.
+    public func fileData() throws -> Data {
+        var data = try SurveyDefinition.canonicalEncoder(pretty: true).encode(self)
+        data.append(0x0A)
+        return data
+    }
+}
+
+extension SurveyDefinition {
+    /// The JSON encoder behind the canonical form: sorted keys, no escaping of `/`.
+    public static func canonicalEncoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The canonical bytes that are hashed: compact JSON with sorted keys.
+    ///
+    /// The same definition always gives the same bytes, so the same source always gives the
+    /// same hash.
+    public func canonicalJSON() throws -> Data {
+        try SurveyDefinition.canonicalEncoder().encode(self)
+    }
+}

@@ -1,0 +1,79 @@
+/// A typed string identifier; each kind of name gets its own type so they cannot be mixed up.
+public protocol StringIdentifier: RawRepresentable, Hashable, Comparable, Sendable, Codable,
+    ExpressibleByStringLiteral, CustomStringConvertible where RawValue == String
+{
+    init(_ rawValue: String)
+}
+
+extension StringIdentifier {
+    public init(rawValue: String) { self.init(rawValue) }
+    public init(stringLiteral value: String) { self.init(value) }
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// The identifier of a survey, e.g. `wellbeing` or `energy`.
+public struct SurveyID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A variable name: a question, a calculation or an "other, specify" text; valid for SPSS and Stata.
+public struct VariableName: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// The name of a reusable answer set (value set), e.g. `SAT10`.
+public struct AnswerSetID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// The name of a group: a section, a grid or a roster.
+public struct GroupID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// The name of a check, e.g. `chk_hh_size`; soft checks are logged under this name.
+public struct CheckID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A language code from the survey header, e.g. `hu` or `en`.
+public struct LanguageCode: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// The identifier of one interview (a lower-case UUID string).
+public struct InterviewID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// The identifier of a field device (a laptop), chosen at `terep device init`.
+public struct DeviceID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// The SHA-256 content hash (lower-case hex) of a compiled definition's canonical JSON.
+public struct DefinitionHash: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    /// The first 12 hex digits, for display.
+    public var short: String { String(rawValue.prefix(12)) }
+}
