@@ -1,1 +1,14 @@
-print("benchmarks: under construction")
+// terep benchmarks. Run in release mode:
+//   swift run -c release TerepBench [name…]
+// Each benchmark prints its figure beside a baseline measured in the same run.
+
+/// Every benchmark by name; add yours here (one file per benchmark in this folder).
+let benchmarks: [(name: String, run: () throws -> Void)] = [
+]
+
+let wanted = Set(CommandLine.arguments.dropFirst())
+for b in benchmarks where wanted.isEmpty || wanted.contains(b.name) {
+    print("== \(b.name)")
+    try b.run()
+}
+if benchmarks.isEmpty { print("no benchmarks registered yet") }

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `terep` command: each subcommand only wires the libraries together.
+@main
+struct Terep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "terep",
+        abstract: "Field survey toolkit: questionnaires, offline interviews, sync and exports.",
+        version: "0.1.0",
+        subcommands: [
+            // One subcommand per file in this folder; keep this list sorted by workflow.
+        ])
+}
