@@ -61,7 +61,7 @@ public enum InterviewEventKind: Hashable, Sendable {
 }
 
 /// An event with its provenance. `(device, sequence)` identifies it everywhere.
-public struct InterviewEvent: Hashable, Sendable {
+public struct InterviewEvent: Hashable, Sendable, Codable {
     public var device: DeviceID
     /// Per-device, strictly increasing from 1, without gaps.
     public var sequence: Int64

@@ -75,3 +75,12 @@ struct CodingTests {
         #expect(try #require(Address(parsing: text)).description == text)
     }
 }
+
+@Test("a whole event with provenance round-trips")
+func wholeEventRoundTrip() throws {
+    let event = InterviewEvent(
+        device: "laptop-07", sequence: 1234, interview: "3f2b", timestamp: 1_764_000_000_000,
+        interviewer: "Kovács Anna", kind: .answered(Address("life_sat"), .special(.dontKnow)))
+    let data = try JSONEncoder().encode(event)
+    #expect(try JSONDecoder().decode(InterviewEvent.self, from: data) == event)
+}
