@@ -197,3 +197,14 @@ public enum EndReason: Hashable, Sendable {
     /// The interviewer recorded an outcome with an `.ended` event.
     case recorded
 }
+
+/// One instance of a roster: the roster and the rows of its enclosing rosters.
+public struct RosterInstance: Hashable, Sendable {
+    public var roster: GroupID
+    public var parentRows: [Int]
+
+    public init(roster: GroupID, parentRows: [Int]) {
+        self.roster = roster
+        self.parentRows = parentRows
+    }
+}

@@ -36,6 +36,47 @@ extension Interview {
         }
     }
 
+    /// Open-ended rosters (rows added by the interviewer) that are on the current route, in
+    /// interview order, with the rows of their enclosing rosters.
+    public var openRosters: [RosterInstance] {
+        var out: [RosterInstance] = []
+        func walk(_ nodes: [Node], rows: [Int]) {
+            for case .group(let g) in nodes {
+                guard let info = plan.groups[g.id], info.order < routeLimit, groupsOnRoute([g.id], rows: rows) else {
+                    continue
+                }
+                guard let spec = info.rosterSpec else {
+                    walk(g.children, rows: rows)
+                    continue
+                }
+                if spec.count == nil { out.append(RosterInstance(roster: g.id, parentRows: rows)) }
+                let n = rowCount(of: g.id, parentRows: rows)
+                if n > 0 { for r in 1...n { walk(g.children, rows: rows + [r]) } }
+            }
+        }
+        walk(plan.items, rows: [])
+        return out
+    }
+
+    /// The allowed range of a numeric, date or scale question, its bounds evaluated now
+    /// (nil where a bound is open or its expression is missing).
+    public func range(at address: Address) -> (min: Value?, max: Value?) {
+        guard let q = plan.variables[address.variable]?.question else { return (nil, nil) }
+        let s = EvalScope(rows: address.rows)
+        func bound(_ e: Expr?) -> Value? {
+            guard let e, case .value(let v) = evaluate(e, s) else { return nil }
+            return v
+        }
+        switch q.kind {
+        case .integer(let lo, let hi), .decimal(let lo, let hi, _), .date(let lo, let hi): return (bound(lo), bound(hi))
+        case .scale(let lo, let hi, _): return (.integer(lo), .integer(hi))
+        default: return (nil, nil)
+        }
+    }
+
+    /// The question (or note, or calculation) of a variable.
+    public func question(_ name: VariableName) -> Question? { plan.variables[name]?.question }
+
     /// The first on-route question without an answer: where the interview stands.
     public var current: Address? { nextUnanswered(after: nil) }
 
