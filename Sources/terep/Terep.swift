@@ -10,5 +10,7 @@ struct Terep: ParsableCommand {
         subcommands: [
             // One subcommand per file in this folder; keep this list sorted by workflow.
             Check.self, Compile.self,
+            DeviceCommand.self,
+            BundleCommand.self,
         ])
 }

@@ -29,6 +29,14 @@ extension Analyzer {
         case .answered, .isDontKnow, .isRefused, .isSpecial:
             guard arity(1...1, "one variable") else { return .bad() }
             return checkAnswerTest(function, args[0], scope: scope)
+        case .preloaded:
+            guard arity(1...1, "one variable") else { return .bad() }
+            guard case .name(let n) = args[0].kind else {
+                report(Messages.typeMismatch("'preloaded' takes a variable name", at: args[0].range))
+                return .bad()
+            }
+            guard let v = resolveVariable(n, range: args[0].range, scope: scope) else { return .bad() }
+            return Typed(expr: .call(.preloaded, [.variable(VariableName(n))]), type: type(of: v, at: args[0].range))
         case .selected:
             guard arity(1...1, "one multiple-choice variable") else { return .bad() }
             return call([.choices], result: .integer)
