@@ -31,6 +31,12 @@ public struct DefinitionFile: Hashable, Sendable {
     public var survey: CompiledSurvey
     public var bytes: Data
 
+    /// A definition and the file bytes it was read from (already hash-checked by the caller).
+    public init(survey: CompiledSurvey, bytes: Data) {
+        self.survey = survey
+        self.bytes = bytes
+    }
+
     /// The definition with its canonical file bytes.
     public init(_ survey: CompiledSurvey) throws(StoreError) {
         self.survey = survey
