@@ -314,6 +314,31 @@ struct StudyQuestionnaireTests {
         s.answer("recontact", recontact)
         #expect(s.isOnRoute("contact") == asked)
     }
+
+    // MARK: - Both studies
+
+    @Test("simulated interviews always reach an end with a declared outcome and no failing hard check",
+          arguments: ["wellbeing", "energy"])
+    func simulatedInterviewsEnd(study: String) throws {
+        let definition = try #require(Studies.definitions[study])
+        let outcomes = Set(try #require(SurveyIndex(definition).answerSets["OUTCOME"]).options.map(\.code))
+        let simulator = InterviewSimulator(definition: definition)
+        var completed = 0
+        for seed: UInt64 in 1...25 {
+            var rng = SplitMix64(seed: seed)
+            let run = simulator.run(
+                seed: seed, context: Scenario.defaultContext, preload: Studies.preload(study), using: &rng)
+            guard case .ended(let outcome?) = run.interview.status else {
+                Issue.record("seed \(seed): interview did not end (\(run.interview.status))")
+                continue
+            }
+            #expect(outcomes.contains(outcome), "seed \(seed): outcome \(outcome)")
+            if outcome == 11 { completed += 1 }
+            let errors = run.interview.failingChecks.filter { $0.severity == .error }.map(\.check)
+            #expect(errors.isEmpty, "seed \(seed): \(errors)")
+        }
+        #expect(completed > 0, "no simulated interview was completed")
+    }
 }
 
 /// The compiled studies and the answers that bring a scenario to a given point.
@@ -333,16 +358,21 @@ private enum Studies {
         return out
     }()
 
-    /// A new interview with the case data a coordinator would preload.
-    static func scenario(_ study: String, visit: Int = 1) throws -> Scenario {
-        let definition = try #require(definitions[study], "\(study).survey does not compile")
+    /// The case data a coordinator would preload.
+    static func preload(_ study: String, visit: Int = 1) -> [VariableName: Value] {
         var preload: [VariableName: Value] = [
             "int_id": .text("K017"), "district": .choice(study == "energy" ? 1 : 6), "cluster_id": .text("P-0042"),
             "address_id": .text("a5f3c9"), "visit_no": .integer(visit), "visit_ts": .text("2026-05-04T10:00"),
         ]
         if study == "wellbeing" { preload["sample_source"] = .choice(1) }
         if study == "energy" { preload["bldg_obs"] = .choice(1) }
-        var s = Scenario(definition, preload: preload)
+        return preload
+    }
+
+    /// A new interview with the preloaded case data.
+    static func scenario(_ study: String, visit: Int = 1) throws -> Scenario {
+        let definition = try #require(definitions[study], "\(study).survey does not compile")
+        var s = Scenario(definition, preload: preload(study, visit: visit))
         if study == "energy" { s.answer("facade_insul_obs", 1) }
         return s
     }

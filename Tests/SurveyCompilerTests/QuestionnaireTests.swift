@@ -49,7 +49,7 @@ struct QuestionnaireTests {
         #expect(outcome.interviewerOnly)
     }
 
-    @Test("variable names are unique ignoring case, ASCII and at most 32 characters", arguments: studies)
+    @Test("export names (variables, choice dummies, soft checks) are unique ignoring case, ASCII, ≤ 32 characters", arguments: studies)
     func variableNames(study: String) throws {
         let d = try Study(study)
         var exportNames: [String] = []
@@ -59,6 +59,11 @@ struct QuestionnaireTests {
             } else {
                 exportNames.append(q.name.rawValue)
             }
+            // Confirmed soft checks are exported as variables named after the check.
+            exportNames += q.checks.filter { $0.severity == .warning }.map(\.id.rawValue)
+        }
+        for group in d.index.groups.values {
+            exportNames += group.checks.filter { $0.severity == .warning }.map(\.id.rawValue)
         }
         let lowered = exportNames.map { $0.lowercased() }
         #expect(Set(lowered).count == lowered.count, "duplicates: \(StudyFiles.duplicates(lowered))")
