@@ -95,6 +95,17 @@ struct QuestionnaireTests {
         }
     }
 
+    @Test("every declared variable has a Hungarian and an English variable label", arguments: studies)
+    func variableLabels(study: String) throws {
+        let d = try Study(study)
+        for q in d.allQuestions where q.kind != .note && q.otherOf == nil {
+            let label = try #require(q.label, "\(q.name) has no label")
+            let hu = label["hu"] ?? "", en = label["en"] ?? ""
+            #expect(!hu.isEmpty && !en.isEmpty && hu != en, "\(q.name): \(label.texts)")
+            #expect(hu.count <= 120 && en.count <= 120, "\(q.name): label too long for SPSS/Stata")
+        }
+    }
+
     @Test("Hungarian texts use the Hungarian accented letters", arguments: studies)
     func hungarianAccents(study: String) throws {
         let d = try Study(study)
