@@ -333,6 +333,9 @@ struct StudyQuestionnaireTests {
                 continue
             }
             #expect(outcomes.contains(outcome), "seed \(seed): outcome \(outcome)")
+            // The outcome question comes last, so a finished route never records a different code.
+            let recorded = run.interview.value(at: Address("outcome"))
+            #expect(recorded == nil || recorded == .choice(outcome), "seed \(seed): \(String(describing: recorded))")
             if outcome == 11 { completed += 1 }
             let errors = run.interview.failingChecks.filter { $0.severity == .error }.map(\.check)
             #expect(errors.isEmpty, "seed \(seed): \(errors)")
