@@ -315,6 +315,22 @@ struct StudyQuestionnaireTests {
         #expect(s.isOnRoute("contact") == asked)
     }
 
+    @Test("texts pipe earlier answers: labels of choices, values of numbers, this row's name")
+    func pipes() throws {
+        var w = try Studies.scenario("wellbeing")
+        Studies.throughConsent(&w)
+        #expect(Studies.rendered(w, "yrs_district") == "Hány éve lakik a(z) Bulgárföld városrészben? (1 évnél kevesebb = 0)")
+        var e = try Studies.scenario("energy")
+        Studies.energyThroughRole(&e)
+        e.answer("hh_size", 2)
+        e.answer("m_name", row: 2, "Béla")
+        #expect(Studies.rendered(e, "m_age", row: 2) == "Béla hány éves?")
+        e.answer("heat_main", 1)
+        let dh = try #require(Studies.rendered(e, "dh_ctrl"))
+        #expect(dh.hasPrefix("Ön azt mondta, a fűtés módja: Távfűtés (MIHŐ)."))
+        #expect(Studies.rendered(e, "des_ec")?.contains("a(z) Bulgárföld városrészben") == true)
+    }
+
     // MARK: - Both studies
 
     @Test("simulated interviews always reach an end with a declared outcome and no failing hard check",
@@ -378,6 +394,12 @@ private enum Studies {
         var s = Scenario(definition, preload: preload(study, visit: visit))
         if study == "energy" { s.answer("facade_insul_obs", 1) }
         return s
+    }
+
+    /// A question's text as the interviewer sees it now (in Hungarian, the first language).
+    static func rendered(_ s: Scenario, _ name: VariableName, row: Int? = nil) -> String? {
+        guard let question = s.interview.question(name) else { return nil }
+        return s.interview.render(question.text, at: Address(name, rows: row.map { [$0] } ?? []))
     }
 
     /// Wellbeing: one adult, both consents given.
