@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SurveyModel
 
@@ -43,6 +44,11 @@ public struct BundleManifest: Hashable, Sendable, Codable {
         public var scheme: String
         /// The fingerprint of the coordinator public key it is sealed to.
         public var recipient: KeyFingerprint
+
+        public init(scheme: String, recipient: KeyFingerprint) {
+            self.scheme = scheme
+            self.recipient = recipient
+        }
     }
 
     /// The stored payload's digest and sizes.
@@ -57,7 +63,35 @@ public struct BundleManifest: Hashable, Sendable, Codable {
         public var compressedSize: Int
         /// Bytes after inflating.
         public var uncompressedSize: Int
+
+        public init(compression: String, sha256: String, storedSize: Int, compressedSize: Int, uncompressedSize: Int) {
+            self.compression = compression
+            self.sha256 = sha256
+            self.storedSize = storedSize
+            self.compressedSize = compressedSize
+            self.uncompressedSize = uncompressedSize
+        }
     }
+
+    public init(
+        format: Int = BundleFormat.version, device: DeviceID, signerKey: String, sequenceRange: SequenceSpan?,
+        eventCount: Int, interviewCount: Int, definitions: [DefinitionHash], createdAtMillis: Int64,
+        encryption: EncryptionInfo?, payload: PayloadInfo
+    ) {
+        self.format = format
+        self.device = device
+        self.signerKey = signerKey
+        self.sequenceRange = sequenceRange
+        self.eventCount = eventCount
+        self.interviewCount = interviewCount
+        self.definitions = definitions
+        self.createdAtMillis = createdAtMillis
+        self.encryption = encryption
+        self.payload = payload
+    }
+
+    /// The canonical bytes that are signed: compact JSON with sorted keys.
+    public var canonicalBytes: Data { BundleFormat.encode(self) }
 
     /// The signer key as a key value, if well-formed.
     public var signerPublicKey: DevicePublicKey? { try? DevicePublicKey(text: signerKey) }
@@ -79,12 +113,15 @@ public enum BundleFormat {
     /// The manifest may not exceed this many bytes.
     static let maxManifestSize = 1 << 20
     /// HPKE parameters: the suite and the `info` string.
-    static let encryptionScheme = "hpke-x25519-sha256-chachapoly"
+    public static let encryptionScheme = "hpke-x25519-sha256-chachapoly"
     static let hpkeInfo = Data("terep-bundle-v1".utf8)
     /// Domain separation for the signature: these bytes, then the manifest bytes.
     static let signaturePrefix = Data("terep-bundle-signature-v1\n".utf8)
     /// The usual file name extension.
     public static let fileExtension = "terepbundle"
+
+    /// Lower-case hex SHA-256 of `data`, as the manifest's `payload.sha256` holds it.
+    public static func sha256Hex(_ data: Data) -> String { Data(SHA256.hash(data: data)).hexString }
 
     /// The canonical manifest bytes: compact JSON with sorted keys.
     static func encode(_ manifest: BundleManifest) -> Data {

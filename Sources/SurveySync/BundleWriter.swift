@@ -72,6 +72,15 @@ public enum BundleWriter {
         return (container(manifestBytes: manifestBytes, signature: signature, payload: stored), manifest)
     }
 
+    /// Signs `manifestBytes` and wraps them with an already stored payload into a container,
+    /// without any checks: for tests, fuzzing and tools that need deliberately odd bundles.
+    public static func assemble(manifestBytes: Data, storedPayload: Data, signingKey: DeviceSigningKey) throws(BundleError) -> Data {
+        do {
+            let signature = try signingKey.signature(for: BundleFormat.signingInput(manifestBytes: manifestBytes))
+            return container(manifestBytes: manifestBytes, signature: signature, payload: storedPayload)
+        } catch { throw BundleError(file: "<memory>", kind: error) }
+    }
+
     /// HPKE base mode: the encapsulated key (u16 length + bytes), then the ciphertext.
     private static func seal(_ data: Data, to recipient: CoordinatorPublicKey, device: DeviceID) throws(BundleError.Kind) -> Data {
         do {
