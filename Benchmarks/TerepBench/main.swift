@@ -5,6 +5,7 @@
 /// Every benchmark by name; add yours here (one file per benchmark in this folder).
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("sync", SyncBenchmark.run),
+    ("export", ExportBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

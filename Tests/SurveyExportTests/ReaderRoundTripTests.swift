@@ -50,7 +50,7 @@ struct ReaderRoundTripTests {
             #expect(main.data["nb_prob_1"]?.last as? String == "c")
             #expect(main.valueLabels["life_sat"]?["b"] == "nem tudja")
         }
-        #expect(main.data["end_time"]?.last is NSNull)
+        #expect(main.data["iv_end"]?.last is NSNull)
     }
 
     @Test(arguments: ["sav", "dta"])
@@ -77,7 +77,7 @@ struct ReaderRoundTripTests {
         #expect(main.data["nb_prob_oth"]?.first as? String == "Kóbor kutyák, \"sok\"")
         #expect(main.data["visit_date"] as? [String] == ["2026-05-28", "-8"])
         #expect(main.data["floor_m2"] as? [String] == ["62.5", "-7"])
-        #expect(main.data["end_time"] as? [String] == ["2026-05-28T20:51:40Z", ""])
+        #expect(main.data["iv_end"] as? [String] == ["2026-05-28T20:51:40Z", ""])
     }
 
     @Test func excelCSVUsesSemicolonsBOMAndDecimalComma() throws {

@@ -13,8 +13,8 @@ struct SchemaTests {
         #expect(trip.keyCount == 3)
         let main = schema.tables[0]
         #expect(main.variables.map(\.name).prefix(11) == [
-            "interview_id", "def_hash", "def_version", "device_id", "interviewer_id", "start_time", "end_time",
-            "duration_min", "outcome_code", "conflict", "life_sat",
+            "interview_id", "iv_def_hash", "iv_version", "iv_device", "iv_interviewer", "iv_start", "iv_end",
+            "iv_minutes", "iv_outcome", "iv_conflict", "life_sat",
         ])
     }
 
@@ -68,6 +68,14 @@ struct SchemaTests {
         #expect(throws: ExportError.duplicateName(table: "fixture", name: "Life_Sat", other: "life_sat")) {
             try ExportSchema(definition: def)
         }
+    }
+
+    @Test func aQuestionNamedLikeAProvenanceColumnIsRejected() throws {
+        var def = Fixture.definition
+        def.items.append(.question(Question(name: "iv_minutes", kind: .integer(min: nil, max: nil), text: Fixture.t("x", "x"))))
+        let error = ExportError.duplicateName(table: "fixture", name: "iv_minutes", other: "iv_minutes")
+        #expect(throws: error) { try ExportSchema(definition: def) }
+        #expect(error.description.contains("used twice"))
     }
 
     @Test func indicatorNamesLongerThan32AreRejected() throws {

@@ -97,7 +97,7 @@ struct TextFormatTests {
         #expect(trips.map { $0["trip_row"] as? Int } == [1, 2])
         #expect(trips[0]["t_km"] as? Double == 12.5)
         let second = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
-        #expect(second["end_time"] is NSNull)
+        #expect(second["iv_end"] is NSNull)
         #expect((second["mem"] as? [[String: Any]])?.first?["trip"] as? [Any] == nil || ((second["mem"] as? [[String: Any]])?.first?["trip"] as? [Any])?.isEmpty == true)
     }
 }
