@@ -12,5 +12,6 @@ struct Terep: ParsableCommand {
             Check.self, Compile.self,
             DeviceCommand.self,
             BundleCommand.self,
+            CentralCommand.self, Merge.self,
         ])
 }
