@@ -56,6 +56,11 @@ extension CentralStore {
     public func apply(
         events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt
     ) throws(StoreError) -> MergeResult {
+        if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
+            var result = MergeResult()
+            result.alreadyMerged = true
+            return result
+        }
         for event in events where event.device != bundle.device {
             throw .invalid("event \(event.device)#\(event.sequence) is from another device than its bundle (\(bundle.device))")
         }
@@ -63,11 +68,6 @@ extension CentralStore {
         var payloads: [String] = []
         payloads.reserveCapacity(events.count)
         for event in events { payloads.append(try EventCoding.encode(event.kind, with: encoder)) }
-        if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
-            var result = MergeResult()
-            result.alreadyMerged = true
-            return result
-        }
         return try write { db in
             guard let device = try fetchDevice(db, bundle.device) else { throw StoreError.deviceNotRegistered(bundle.device) }
             guard device.status == .active else { throw StoreError.deviceRevoked(bundle.device) }
@@ -119,7 +119,8 @@ extension CentralStore {
         _ db: Database, _ events: [InterviewEvent], payloads: [String], encoder: JSONEncoder,
         result: inout MergeResult, deltas: inout [InterviewID: InterviewDelta]
     ) throws {
-        let insert = try db.makeStatement(
+        let insert = try RawStatement(
+            db,
             sql: """
                 INSERT INTO event (device_id, sequence, interview_id, timestamp, interviewer, kind, payload_json)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -128,11 +129,14 @@ extension CentralStore {
             sql: "SELECT interview_id, timestamp, interviewer, payload_json FROM event WHERE device_id = ? AND sequence = ?")
         var knownDefinitions: Set<DefinitionHash> = []
         for (event, payload) in zip(events, payloads) {
-            try insert.execute(arguments: [
-                event.device.rawValue, event.sequence, event.interview.rawValue, event.timestamp, event.interviewer,
-                EventCoding.name(of: event.kind), payload,
-            ])
-            guard db.changesCount == 1 else {
+            insert.bind(1, event.device.rawValue)
+            insert.bind(2, event.sequence)
+            insert.bind(3, event.interview.rawValue)
+            insert.bind(4, event.timestamp)
+            insert.bind(5, event.interviewer)
+            insert.bind(6, EventCoding.name(of: event.kind))
+            insert.bind(7, payload)
+            guard try insert.step() == 1 else {
                 result.duplicateEvents += 1
                 let row = try Row.fetchOne(existing, arguments: [event.device.rawValue, event.sequence])
                 guard let row, row[0] == event.interview.rawValue, row[1] == event.timestamp, row[2] == event.interviewer,
