@@ -14,10 +14,9 @@ struct EventKey: Comparable, Hashable {
     }
 }
 
-/// What the new events of one merge contribute to one interview.
+/// What the new events of one merge contribute to one interview (all from the bundle's device).
 struct InterviewDelta {
     var newEvents = 0
-    var devices: [String: Int] = [:]
     var lastTimestamp = Int64.min
     /// The earliest new `started` event.
     var start: (key: EventKey, definition: DefinitionHash, interviewer: String, caseJSON: String)?
@@ -26,21 +25,32 @@ struct InterviewDelta {
 
     mutating func add(_ event: InterviewEvent, encoder: JSONEncoder) throws(StoreError) {
         newEvents += 1
-        devices[event.device.rawValue, default: 0] += 1
         lastTimestamp = max(lastTimestamp, event.timestamp)
-        let key = EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence)
         switch event.kind {
         case .started(let definition, _, _, let preload):
+            let key = EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence)
             if start.map({ key < $0.key }) ?? true {
                 start = (key, definition, event.interviewer, try EventCoding.encode(preload, with: encoder))
             }
         case .ended(let outcome):
-            if status.map({ $0.key < key }) ?? true { status = (key, outcome) }
+            noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), outcome)
         case .reopened:
-            if status.map({ $0.key < key }) ?? true { status = (key, nil) }
+            noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), nil)
         default:
             break
         }
+    }
+
+    private mutating func noteStatus(_ key: EventKey, _ outcome: Int?) {
+        if status.map({ $0.key < key }) ?? true { status = (key, outcome) }
+    }
+
+    /// Combines two deltas of the same interview (min start, max status, summed counts).
+    mutating func merge(_ other: InterviewDelta) {
+        newEvents += other.newEvents
+        lastTimestamp = max(lastTimestamp, other.lastTimestamp)
+        if let s = other.start, start.map({ s.key < $0.key }) ?? true { start = s }
+        if let s = other.status { noteStatus(s.key, s.outcome) }
     }
 }
 
@@ -77,7 +87,7 @@ extension CentralStore {
             try insertEvents(db, events, payloads: payloads, encoder: encoder, result: &result, deltas: &deltas)
             for id in deltas.keys.sorted() {
                 guard let delta = deltas[id] else { continue }
-                try mergeInterview(db, id, delta, result: &result)
+                try mergeInterview(db, id, delta, device: bundle.device, result: &result)
             }
             try mergeRanges(db, device: bundle.device, sequences: events.map(\.sequence))
             try db.execute(
@@ -128,6 +138,7 @@ extension CentralStore {
         let existing = try db.makeStatement(
             sql: "SELECT interview_id, timestamp, interviewer, payload_json FROM event WHERE device_id = ? AND sequence = ?")
         var knownDefinitions: Set<DefinitionHash> = []
+        var current: (id: InterviewID, delta: InterviewDelta)?
         for (event, payload) in zip(events, payloads) {
             insert.bind(1, event.device.rawValue)
             insert.bind(2, event.sequence)
@@ -150,7 +161,11 @@ extension CentralStore {
                 else { throw StoreError.unknownDefinition(definition) }
                 knownDefinitions.insert(definition)
             }
-            try deltas[event.interview, default: InterviewDelta()].add(event, encoder: encoder)
+            // Events come in runs per interview: accumulate a run, then fold it in once.
+            if let current, current.id != event.interview { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
+            if current?.id != event.interview { current = (event.interview, InterviewDelta()) }
+            try current?.delta.add(event, encoder: encoder)
         }
+        if let current { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
     }
 }
