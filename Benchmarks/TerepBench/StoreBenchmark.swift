@@ -93,7 +93,7 @@ final class RawSQLite {
 
     struct Failure: Error { let message: String }
 
-    init(path: String) throws {
+    init(path: String, indexByInterview: Bool = false) throws {
         var handle: OpaquePointer?
         guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let handle else {
             throw Failure(message: "cannot open \(path)")
@@ -106,7 +106,7 @@ final class RawSQLite {
                 timestamp INTEGER NOT NULL, interviewer TEXT NOT NULL, kind TEXT NOT NULL, payload_json TEXT NOT NULL,
                 PRIMARY KEY (device_id, sequence)) WITHOUT ROWID
             """,
-        ] {
+        ] + (indexByInterview ? ["CREATE INDEX event_by_interview ON event(interview_id)"] : []) {
             guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw Failure(message: "setup: \(sql)") }
         }
         var statement: OpaquePointer?

@@ -10,10 +10,13 @@ extension CentralStore {
         let before = try Int.fetchOne(db, sql: "SELECT device_count FROM interview WHERE id = ?", arguments: [id.rawValue])
         let perDevice = try db.cachedStatement(
             sql: """
-                INSERT INTO interview_device (interview_id, device_id, event_count) VALUES (?, ?, ?)
-                ON CONFLICT (interview_id, device_id) DO UPDATE SET event_count = event_count + excluded.event_count
+                INSERT INTO interview_device (interview_id, device_id, event_count, first_sequence, last_sequence)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (interview_id, device_id) DO UPDATE SET event_count = event_count + excluded.event_count,
+                    first_sequence = min(first_sequence, excluded.first_sequence),
+                    last_sequence = max(last_sequence, excluded.last_sequence)
                 """)
-        try perDevice.execute(arguments: [id.rawValue, device.rawValue, delta.newEvents])
+        try perDevice.execute(arguments: [id.rawValue, device.rawValue, delta.newEvents, delta.firstSequence, delta.lastSequence])
         let devices = try Int.fetchOne(
             db, sql: "SELECT count(*) FROM interview_device WHERE interview_id = ?", arguments: [id.rawValue]) ?? 0
         if before != nil {

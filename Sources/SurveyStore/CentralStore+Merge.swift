@@ -18,6 +18,9 @@ struct EventKey: Comparable, Hashable {
 struct InterviewDelta {
     var newEvents = 0
     var lastTimestamp = Int64.min
+    /// The lowest and highest sequence numbers of the new events.
+    var firstSequence = Int64.max
+    var lastSequence = Int64.min
     /// The earliest new `started` event.
     var start: (key: EventKey, definition: DefinitionHash, interviewer: String, caseJSON: String)?
     /// The latest new `ended` / `reopened` event (outcome nil for reopened).
@@ -26,6 +29,8 @@ struct InterviewDelta {
     mutating func add(_ event: InterviewEvent, encoder: JSONEncoder) throws(StoreError) {
         newEvents += 1
         lastTimestamp = max(lastTimestamp, event.timestamp)
+        firstSequence = min(firstSequence, event.sequence)
+        lastSequence = max(lastSequence, event.sequence)
         switch event.kind {
         case .started(let definition, _, _, let preload):
             let key = EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence)
@@ -49,6 +54,8 @@ struct InterviewDelta {
     mutating func merge(_ other: InterviewDelta) {
         newEvents += other.newEvents
         lastTimestamp = max(lastTimestamp, other.lastTimestamp)
+        firstSequence = min(firstSequence, other.firstSequence)
+        lastSequence = max(lastSequence, other.lastSequence)
         if let s = other.start, start.map({ s.key < $0.key }) ?? true { start = s }
         if let s = other.status { noteStatus(s.key, s.outcome) }
     }
