@@ -42,7 +42,13 @@ extension CentralStore {
     public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
         try read { db in
             try fetchEvents(
-                db, sql: "SELECT * FROM event WHERE interview_id = ? ORDER BY timestamp, device_id, sequence",
+                db,
+                sql: """
+                    SELECT e.* FROM interview_device s JOIN event e
+                        ON e.device_id = s.device_id AND e.sequence BETWEEN s.first_sequence AND s.last_sequence
+                    WHERE s.interview_id = ?1 AND e.interview_id = ?1
+                    ORDER BY e.timestamp, e.device_id, e.sequence
+                    """,
                 arguments: [interview.rawValue])
         }
     }
