@@ -5,6 +5,7 @@
 /// Every benchmark by name; add yours here (one file per benchmark in this folder).
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("sync", SyncBenchmark.run),
+    ("engine", EngineBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
