@@ -27,12 +27,23 @@ enum EngineBenchmark {
         let run = simulator.run(seed: 7, context: context, preload: [:], using: &rng)
         var interview = try Interview(definition: definition, started: run.events[0].kind, context: context)
         var times: [Double] = []
+        var validations: [Double] = []
+        var slowest: [(Double, String)] = []
         for e in run.events.dropFirst() {
+            if case .answered(let at, let answer) = e.kind {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = interview.validate(answer, at: at)
+                validations.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000)
+            }
             let start = DispatchTime.now().uptimeNanoseconds
             try interview.apply(e.kind, context: e.context)
             let ns = DispatchTime.now().uptimeNanoseconds - start
-            if case .answered = e.kind { times.append(Double(ns) / 1_000) }
+            if case .answered(let at, _) = e.kind {
+                times.append(Double(ns) / 1_000)
+                slowest.append((Double(ns) / 1_000, at.description))
+            }
         }
+        slowest.sort { $0.0 > $1.0 }
         var full: [Double] = []
         for _ in 0..<20 {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -41,10 +52,14 @@ enum EngineBenchmark {
         }
         times.sort()
         full.sort()
+        validations.sort()
         let route = interview.route.count
         print("answers: \(times.count) (route \(route) items, status \(interview.status))")
         print(String(format: "engine per answer   p50 %8.1f µs  p95 %8.1f µs  p99 %8.1f µs  max %8.1f µs",
                      pct(times, 0.50), pct(times, 0.95), pct(times, 0.99), times.last ?? 0))
+        print(String(format: "validate (before)   p50 %8.1f µs  p95 %8.1f µs  p99 %8.1f µs  max %8.1f µs",
+                     pct(validations, 0.50), pct(validations, 0.95), pct(validations, 0.99), validations.last ?? 0))
+        print("slowest answers: " + slowest.prefix(4).map { "\($0.1) \(Int($0.0)) µs" }.joined(separator: ", "))
         print(String(format: "baseline: full re-evaluation of the interview  median %8.1f µs (%.0f× p50)",
                      pct(full, 0.5), pct(full, 0.5) / max(pct(times, 0.5), 0.001)))
     }
@@ -65,7 +80,7 @@ enum EngineBenchmark {
                 let start = DispatchTime.now().uptimeNanoseconds
                 try interview.apply(.rowAdded("trip", parentRows: []), context: context)
                 try interview.apply(.answered(Address("t_km", rows: [row]), .value(.integer(row % 400))), context: context)
-                try interview.apply(.answered(Address("t_mode", rows: [row]), .value(.choice(1 + row % 4))), context: context)
+                try interview.apply(.answered(Address("t_mode", rows: [row]), .value(.choice(2 + row % 4))), context: context)
                 try interview.apply(.answered(Address("t_cost", rows: [row]), .value(.integer(row % 90))), context: context)
                 let us = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000
                 if (10..<20).contains(row) { at10.append(us) }
@@ -119,7 +134,7 @@ enum SyntheticEngineForm {
             sections.append(.group(Group(id: GroupID("S\(s)"), kind: .section, title: text("Section \(s)"), condition: cond, children: children)))
         }
         items += sections.prefix(10)
-        items.append(.question(Question(name: "n_mem", kind: .integer(min: lit(0), max: lit(rosterRows)), text: text("Members?"))))
+        items.append(.question(Question(name: "n_mem", kind: .integer(min: lit(rosterRows), max: lit(rosterRows)), text: text("Members (fixed at the roster size)?"))))
         items.append(.group(Group(id: "mem", kind: .roster(RosterSpec(count: .variable("n_mem"), maxRows: rosterRows)), children: [
             .question(Question(name: "m_age", kind: .integer(min: lit(0), max: lit(110)), text: text("Age of member?"),
                                checks: [Check(id: "chk_m_age", severity: .warning,

@@ -35,6 +35,8 @@ public struct Interview: Sendable {
     var confirmations: [RuleInstance: WarningConfirmation] = [:]
     /// End rules whose condition holds and that are on route.
     var activeEnds: Set<RuleInstance> = []
+    /// Cached per-row results of aggregates, by aggregate and parent rows.
+    var aggregateStates: [Int: [[Int]: AggregateState]] = [:]
     /// Document order of the first active end (everything after it is off route).
     var routeLimit: Int = .max
 
@@ -48,6 +50,8 @@ public struct Interview: Sendable {
         self.seed = seed
         self.language = language
         self.context = context
+        answers.reserveCapacity(plan.variables.count + 64)
+        conditions.reserveCapacity(plan.variables.count + 64)
         for name in preload.keys.sorted() {
             guard let info = plan.variables[name], let value = preload[name] else { throw .unknownVariable(name) }
             guard info.rosters.isEmpty, !info.isCalculated, !info.isNote else { throw .notAnswerable(Address(name)) }
@@ -125,6 +129,7 @@ public struct Interview: Sendable {
     @discardableResult
     public mutating func recomputeAll() -> [Effect] {
         var p = Propagation()
+        aggregateStates = [:]
         for rule in plan.rank.keys.sorted(by: { (plan.rank[$0] ?? 0) < (plan.rank[$1] ?? 0) }) {
             enqueueAll(rule, prefix: [], &p)
         }
