@@ -23,6 +23,9 @@ enum CompileBenchmark {
             let decodeTime = median(runs: name == "1k" ? 9 : 5) {
                 _ = try? JSONDecoder().decode(CompiledSurvey.self, from: data)
             }
+            let hashTime = median(runs: 5) { _ = try? SurveyHasher.hash(compiled.definition) }
+            print(String(format: "  of which hashing (canonical JSON encode + SHA-256): %.1f ms; compiled file %d KB",
+                hashTime * 1000, data.count / 1024))
             rows.append((name, compileTime, decodeTime, source.bytes.count))
             print(String(format: "compile %@ questions (%d KB source): %8.1f ms   baseline JSONDecoder of the compiled file: %8.1f ms   (%.2fx)",
                 name, source.bytes.count / 1024, compileTime * 1000, decodeTime * 1000, compileTime / decodeTime))
