@@ -9,7 +9,9 @@ struct Terep: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             // One subcommand per file in this folder; keep this list sorted by workflow.
+            Check.self, Compile.self,
             DeviceCommand.self,
             BundleCommand.self,
+            CentralCommand.self, Merge.self,
         ])
 }
