@@ -77,6 +77,10 @@ import Testing
         #expect(interview.interviewer == "A" && interview.startedAt == 100 && interview.survey == "wellbeing")
         #expect(try central.conflicts().map(\.id) == [id])
         #expect(try central.events(interview: id).map(\.timestamp) == [100, 200, 300, 400])
+        #expect(interview.startDevice == "a")
+        var visited: [(InterviewID, Int)] = []
+        try central.forEachInterview { interview, events in visited.append((interview.id, events.count)) }
+        #expect(visited.map(\.0) == [id] && visited.map(\.1) == [4])
     }
 
     @Test("received ranges are merged and gaps are listed")
