@@ -7,6 +7,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("store", StoreBenchmark.run),
     ("merge", MergeBenchmark.run),
     ("sync", SyncBenchmark.run),
+    ("export", ExportBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
