@@ -9,5 +9,6 @@ struct Terep: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             // One subcommand per file in this folder; keep this list sorted by workflow.
+            DeviceCommand.self,
         ])
 }

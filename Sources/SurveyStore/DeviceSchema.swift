@@ -1,0 +1,63 @@
+import GRDB
+
+/// The device store's schema, built by migrations that are never edited once shipped: a
+/// change is always a new migration appended at the end (see docs/storage.md).
+enum DeviceSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-device-store", migrate: v1)
+        return migrator
+    }
+
+    /// The first schema: the device, definitions, interviews and the append-only event log.
+    private static func v1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE device (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    device_id TEXT NOT NULL CHECK (device_id <> ''),
+                    interviewer TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    next_sequence INTEGER NOT NULL CHECK (next_sequence >= 1)
+                );
+                CREATE TABLE definition (
+                    hash TEXT PRIMARY KEY NOT NULL,
+                    survey_id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    complete_code INTEGER,
+                    saved_at INTEGER NOT NULL,
+                    compiled_json BLOB NOT NULL
+                );
+                CREATE TABLE interview (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    survey_id TEXT NOT NULL,
+                    definition_hash TEXT NOT NULL REFERENCES definition(hash),
+                    interviewer TEXT NOT NULL,
+                    case_ids_json TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('in_progress', 'completed', 'ended')),
+                    outcome INTEGER,
+                    started_at INTEGER NOT NULL,
+                    ended_at INTEGER,
+                    last_sequence INTEGER NOT NULL,
+                    event_count INTEGER NOT NULL,
+                    is_test INTEGER NOT NULL DEFAULT 0 CHECK (is_test IN (0, 1))
+                );
+                CREATE INDEX interview_by_status ON interview(status, started_at);
+                CREATE TABLE event (
+                    device_id TEXT NOT NULL,
+                    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                    interview_id TEXT NOT NULL REFERENCES interview(id),
+                    timestamp INTEGER NOT NULL,
+                    interviewer TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload_json TEXT NOT NULL,
+                    PRIMARY KEY (device_id, sequence)
+                ) WITHOUT ROWID;
+                CREATE INDEX event_by_interview ON event(interview_id, sequence);
+                CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+                BEGIN SELECT RAISE(ABORT, 'terep events are append-only: UPDATE is not allowed'); END;
+                CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+                BEGIN SELECT RAISE(ABORT, 'terep events are append-only: DELETE is not allowed'); END;
+                """)
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import GRDB
+import SurveyModel
+
+extension DeviceStore {
+    // MARK: - Writing
+
+    /// Starts an interview: writes it together with its `started` event, durably, in one transaction.
+    public func createInterview(_ new: NewInterview, timestamp: Int64) throws(StoreError) -> InterviewRecord {
+        let encoder = EventCoding.encoder()
+        let caseJSON = try EventCoding.encode(new.preload, with: encoder)
+        let started = InterviewEventKind.started(
+            definition: new.definition, seed: new.seed, language: new.language, preload: new.preload)
+        let payload = try EventCoding.encode(started, with: encoder)
+        return try write { db in
+            guard let survey = try String.fetchOne(
+                db, sql: "SELECT survey_id FROM definition WHERE hash = ?", arguments: [new.definition.rawValue])
+            else { throw StoreError.unknownDefinition(new.definition) }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM interview WHERE id = ?", arguments: [new.id.rawValue]) != nil {
+                throw StoreError.duplicateInterview(new.id)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO interview (id, survey_id, definition_hash, interviewer, case_ids_json, status,
+                        started_at, last_sequence, event_count, is_test)
+                    VALUES (?, ?, ?, ?, ?, 'in_progress', ?, 0, 0, ?)
+                    """,
+                arguments: [new.id.rawValue, survey, new.definition.rawValue, interviewer, caseJSON, timestamp, new.isTest])
+            let sequence = try reserveSequences(db, count: 1)
+            try insert(db, sequence: sequence, interview: new.id, timestamp: timestamp, kind: started, payload: payload)
+            guard let record = try fetchInterview(db, id: new.id, decoder: JSONDecoder()) else {
+                throw StoreError.unknownInterview(new.id)
+            }
+            return record
+        }
+    }
+
+    /// Appends one event to an interview's log and updates its derived state, durably, in one
+    /// transaction; returns the event with its device sequence number.
+    public func append(
+        _ kind: InterviewEventKind, interview: InterviewID, timestamp: Int64
+    ) throws(StoreError) -> InterviewEvent {
+        let events = try appendBatch([PendingEvent(interview: interview, timestamp: timestamp, kind: kind)])
+        guard let event = events.first else { throw .invalid("internal: an append returned no event") }
+        return event
+    }
+
+    /// Appends many events in one transaction (the simulator's speed path); all or nothing.
+    public func appendBatch(_ pending: [PendingEvent]) throws(StoreError) -> [InterviewEvent] {
+        guard !pending.isEmpty else { return [] }
+        let encoder = EventCoding.encoder()
+        var payloads: [String] = []
+        payloads.reserveCapacity(pending.count)
+        for item in pending {
+            if case .started = item.kind {
+                throw .invalid("an interview's 'started' event is written by createInterview, not appended")
+            }
+            payloads.append(try EventCoding.encode(item.kind, with: encoder))
+        }
+        return try write { db in
+            let first = try reserveSequences(db, count: Int64(pending.count))
+            var result: [InterviewEvent] = []
+            result.reserveCapacity(pending.count)
+            for (offset, item) in pending.enumerated() {
+                let sequence = first + Int64(offset)
+                try insert(db, sequence: sequence, interview: item.interview, timestamp: item.timestamp,
+                    kind: item.kind, payload: payloads[offset])
+                result.append(InterviewEvent(
+                    device: deviceID, sequence: sequence, interview: item.interview, timestamp: item.timestamp,
+                    interviewer: interviewer, kind: item.kind))
+            }
+            return result
+        }
+    }
+
+    /// Takes `count` sequence numbers; a write first, so the lock is held before reading.
+    private func reserveSequences(_ db: Database, count: Int64) throws -> Int64 {
+        let statement = try db.cachedStatement(
+            sql: "UPDATE device SET next_sequence = next_sequence + ? RETURNING next_sequence - ?")
+        guard let first = try Int64.fetchOne(statement, arguments: [count, count]) else {
+            throw StoreError.notATerepDatabase(path: path, detail: "the device row is missing")
+        }
+        return first
+    }
+
+    /// Updates the interview's derived state, then inserts the event row.
+    private func insert(
+        _ db: Database, sequence: Int64, interview: InterviewID, timestamp: Int64, kind: InterviewEventKind, payload: String
+    ) throws {
+        let update: Statement
+        switch kind {
+        case .ended(let outcome):
+            update = try db.cachedStatement(
+                sql: """
+                    UPDATE interview SET last_sequence = ?1, event_count = event_count + 1, outcome = ?3, ended_at = ?4,
+                        status = CASE WHEN ?3 IS (SELECT complete_code FROM definition WHERE hash = definition_hash)
+                            THEN 'completed' ELSE 'ended' END
+                    WHERE id = ?2
+                    """)
+            try update.execute(arguments: [sequence, interview.rawValue, outcome, timestamp])
+        case .reopened:
+            update = try db.cachedStatement(
+                sql: """
+                    UPDATE interview SET last_sequence = ?1, event_count = event_count + 1, outcome = NULL,
+                        ended_at = NULL, status = 'in_progress'
+                    WHERE id = ?2
+                    """)
+            try update.execute(arguments: [sequence, interview.rawValue])
+        default:
+            update = try db.cachedStatement(
+                sql: "UPDATE interview SET last_sequence = ?1, event_count = event_count + 1 WHERE id = ?2")
+            try update.execute(arguments: [sequence, interview.rawValue])
+        }
+        guard db.changesCount == 1 else { throw StoreError.unknownInterview(interview) }
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO event (device_id, sequence, interview_id, timestamp, interviewer, kind, payload_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        try statement.execute(arguments: [
+            deviceID.rawValue, sequence, interview.rawValue, timestamp, interviewer, EventCoding.name(of: kind), payload,
+        ])
+    }
+
+    // MARK: - Reading
+
+    /// Interviews, optionally only those with a status, oldest first.
+    public func interviews(status: InterviewStatus? = nil) throws(StoreError) -> [InterviewRecord] {
+        try read { db in
+            let decoder = JSONDecoder()
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM interview WHERE ?1 IS NULL OR status = ?1 ORDER BY started_at, id",
+                arguments: [status?.rawValue])
+            return try rows.map { row throws(StoreError) in try DeviceStore.interviewRecord(row, decoder: decoder) }
+        }
+    }
+
+    /// One interview's current state, if it exists.
+    public func interview(id: InterviewID) throws(StoreError) -> InterviewRecord? {
+        try read { db in try fetchInterview(db, id: id, decoder: JSONDecoder()) }
+    }
+
+    private func fetchInterview(_ db: Database, id: InterviewID, decoder: JSONDecoder) throws -> InterviewRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM interview WHERE id = ?", arguments: [id.rawValue]) else {
+            return nil
+        }
+        return try DeviceStore.interviewRecord(row, decoder: decoder)
+    }
+
+    static func interviewRecord(_ row: Row, decoder: JSONDecoder) throws(StoreError) -> InterviewRecord {
+        let statusText: String = row["status"]
+        guard let status = InterviewStatus(rawValue: statusText) else {
+            throw .undecodable(what: "interview status", detail: "unknown status '\(statusText)'")
+        }
+        return InterviewRecord(
+            id: InterviewID(row["id"] as String), survey: SurveyID(row["survey_id"] as String),
+            definition: DefinitionHash(row["definition_hash"] as String), interviewer: row["interviewer"],
+            caseIdentifiers: try EventCoding.decodeValues(row["case_ids_json"], with: decoder),
+            status: status, outcome: row["outcome"], startedAt: row["started_at"], endedAt: row["ended_at"],
+            lastSequence: row["last_sequence"], eventCount: row["event_count"], isTest: row["is_test"])
+    }
+
+    /// An interview's events in sequence order, for replay through the engine.
+    public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
+        try read { db in
+            try fetchEvents(db, sql: "SELECT * FROM event WHERE interview_id = ? ORDER BY sequence", arguments: [interview.rawValue])
+        }
+    }
+
+    /// Up to `limit` events with a sequence number above `sequence`, in order (for bundles).
+    public func events(after sequence: Int64, limit: Int = Int.max) throws(StoreError) -> [InterviewEvent] {
+        try read { db in
+            try fetchEvents(
+                db, sql: "SELECT * FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                arguments: [sequence, Int64(clamping: limit)])
+        }
+    }
+
+    private func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InterviewEvent] {
+        let decoder = JSONDecoder()
+        var result: [InterviewEvent] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            result.append(InterviewEvent(
+                device: DeviceID(row["device_id"] as String), sequence: row["sequence"],
+                interview: InterviewID(row["interview_id"] as String), timestamp: row["timestamp"],
+                interviewer: row["interviewer"], kind: try EventCoding.decodeKind(row["payload_json"], with: decoder)))
+        }
+        return result
+    }
+
+    // MARK: - Checking
+
+    /// Runs SQLite's integrity and foreign-key checks and verifies the event log has no gaps;
+    /// returns the problems found (empty when all is well).
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try read { db in
+            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            let foreign = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            problems += foreign.map { "foreign key violation in \($0[0] as String? ?? "?") row \($0[1] as Int64? ?? 0)" }
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) AS n, coalesce(max(sequence), 0) AS last,
+                        (SELECT next_sequence FROM device) AS next FROM event
+                    """)
+            if let row {
+                let count: Int64 = row["n"], last: Int64 = row["last"], next: Int64 = row["next"] ?? 0
+                if count != last { problems.append("the event log has gaps: \(count) events up to sequence \(last)") }
+                if next != last + 1 { problems.append("the next sequence \(next) does not follow the last event \(last)") }
+            }
+            return problems
+        }
+    }
+}

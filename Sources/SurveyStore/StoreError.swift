@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import SurveyModel
+
+/// Everything that can go wrong in a device store or the central dataset, each with a message
+/// that says what happened, where, and what to do.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The disk (or the database's size limit) is full; nothing of the failed write was kept.
+    case diskFull(path: String)
+    /// The database file or its folder cannot be written (permissions, read-only mount).
+    case readOnly(path: String, detail: String)
+    /// The database file cannot be opened at all (missing folder, permissions).
+    case cannotOpen(path: String, detail: String)
+    /// There is no database at this path.
+    case notFound(path: String)
+    /// The file is damaged.
+    case corrupt(path: String, detail: String)
+    /// The file is not a terep database of the expected kind (device store or central dataset).
+    case notATerepDatabase(path: String, detail: String)
+    /// The database was written by a newer terep; this program must not touch it.
+    case schemaTooNew(path: String, unknownMigrations: [String])
+    /// `terep device init` / `terep central init` on an existing database.
+    case alreadyInitialized(path: String)
+    /// Another process holds the database lock for too long.
+    case busy(path: String)
+    /// No interview with this id in the store.
+    case unknownInterview(InterviewID)
+    /// No compiled definition with this hash in the store.
+    case unknownDefinition(DefinitionHash)
+    /// An interview with this id already exists.
+    case duplicateInterview(InterviewID)
+    /// A request that the store refuses (an invalid argument or event).
+    case invalid(String)
+    /// Stored JSON that cannot be decoded (written by an incompatible program, or damaged).
+    case undecodable(what: String, detail: String)
+    /// Any other SQLite failure.
+    case sqlite(path: String, code: Int32, detail: String)
+
+    public var description: String {
+        switch self {
+        case .diskFull(let path):
+            "the disk is full: cannot write to \(path). Nothing of the last step was saved and everything "
+                + "saved before is intact; free some disk space and try again."
+        case .readOnly(let path, let detail):
+            "the database \(path) is read-only (\(detail)); check the file's and folder's permissions "
+                + "and that the disk is not mounted read-only."
+        case .cannotOpen(let path, let detail):
+            "cannot open the database \(path) (\(detail)); check that the folder exists and is writable."
+        case .notFound(let path):
+            "no database at \(path); create one first (terep device init / terep central init) or pass the right path."
+        case .corrupt(let path, let detail):
+            "the database \(path) is damaged (\(detail)); keep a copy of the file and restore from a bundle or backup."
+        case .notATerepDatabase(let path, let detail):
+            "\(path) is not a terep database of the expected kind (\(detail))."
+        case .schemaTooNew(let path, let unknown):
+            "the database \(path) was written by a newer terep (unknown schema steps: "
+                + "\(unknown.sorted().joined(separator: ", "))); update terep to open it."
+        case .alreadyInitialized(let path):
+            "\(path) is already initialised; use it as it is, or choose another path."
+        case .busy(let path):
+            "the database \(path) is locked by another terep process; wait for it to finish and try again."
+        case .unknownInterview(let id):
+            "no interview \(id) in this database."
+        case .unknownDefinition(let hash):
+            "no compiled questionnaire with hash \(hash.short) in this database; save the definition first."
+        case .duplicateInterview(let id):
+            "an interview \(id) already exists in this database."
+        case .invalid(let message):
+            message
+        case .undecodable(let what, let detail):
+            "cannot read the stored \(what) (\(detail)); it was written by an incompatible program or is damaged."
+        case .sqlite(let path, let code, let detail):
+            "database error \(code) on \(path): \(detail)"
+        }
+    }
+}
+
+extension StoreError {
+    /// Classifies any error thrown inside a database access; store errors pass through unchanged.
+    init(_ error: any Error, path: String) {
+        if let store = error as? StoreError {
+            self = store
+            return
+        }
+        guard let db = error as? DatabaseError else {
+            self = .sqlite(path: path, code: -1, detail: String(describing: error))
+            return
+        }
+        let detail = db.message ?? "\(db.resultCode)"
+        switch db.resultCode {
+        case .SQLITE_FULL: self = .diskFull(path: path)
+        case .SQLITE_READONLY: self = .readOnly(path: path, detail: detail)
+        case .SQLITE_PERM, .SQLITE_AUTH: self = .readOnly(path: path, detail: detail)
+        case .SQLITE_CANTOPEN: self = .cannotOpen(path: path, detail: detail)
+        case .SQLITE_CORRUPT: self = .corrupt(path: path, detail: detail)
+        case .SQLITE_NOTADB: self = .notATerepDatabase(path: path, detail: "not an SQLite file")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(path: path)
+        default: self = .sqlite(path: path, code: db.resultCode.rawValue, detail: detail)
+        }
+    }
+}
