@@ -39,11 +39,11 @@ public struct UIStrings: Hashable, Sendable {
     }
 
     public func currentAnswer(_ text: String) -> String {
-        t("Jelenlegi válasz: \(text)  (Enter = megtartja)", "Current answer: \(text)  (Enter = keep)")
+        t("Jelenlegi válasz: \(text) (Enter = megtartja)", "Current answer: \(text) (Enter = keep)")
     }
 
     public func proposedValue(_ text: String) -> String {
-        t("Javasolt érték: \(text)  (Enter = elfogadja)", "Proposed value: \(text)  (Enter = accept)")
+        t("Javasolt érték: \(text) (Enter = elfogadja)", "Proposed value: \(text) (Enter = accept)")
     }
 
     public func rosterRow(_ row: Int, of count: Int?, label: String?) -> String {
