@@ -103,7 +103,6 @@ public final class InterviewSession {
     private func show(_ at: Address) -> SessionEnd? {
         terminal.write(screen(for: at).render(width: terminal.width, colour: terminal.colour, strings: strings))
         terminal.write(strings.prompt + "> ")
-        if !terminal.interactive { terminal.writeLine() }
         guard lastShown != at else { return nil }
         lastShown = at
         return commit(.shown(at))
@@ -243,9 +242,9 @@ public final class InterviewSession {
     enum Tone { case plain, error, warning, success }
 
     /// Writes a message wrapped to the terminal, coloured by tone when colour is on.
-    func say(_ text: String, style tone: Tone) {
+    func say(_ text: String, style tone: Tone, indent: String = "") {
         let style = Style(enabled: terminal.colour)
-        for line in TextLayout.wrap(text, width: terminal.width) {
+        for line in TextLayout.wrap(text, width: terminal.width, indent: indent, firstIndent: indent) {
             switch tone {
             case .plain: terminal.writeLine(line)
             case .error: terminal.writeLine(style.red(line))

@@ -49,13 +49,7 @@ public struct InterviewClock: Sendable {
     public static let system = InterviewClock {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        var seconds = spec.tv_sec
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        return Moment(
-            timestamp: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec / 1_000_000),
-            date: LocalDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)),
-            time: TimeOfDay(hour: Int(parts.tm_hour), minute: Int(parts.tm_min)))
+        return moment(at: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec / 1_000_000))
     }
 
     /// A clock that starts at `start` and advances one second per reading (tests).

@@ -132,7 +132,7 @@ extension InterviewSession {
         reviewList(strings.reviewWarnings, interview.openWarnings, tone: .warning)
         reviewList(strings.reviewErrors, failing.filter { $0.severity == .error }, tone: .error)
         terminal.writeLine(style.bold(strings.reviewUnanswered))
-        say(missing.isEmpty ? "  " + strings.reviewNone : "  " + missing.map(\.description).joined(separator: ", "), style: .plain)
+        say(missing.isEmpty ? strings.reviewNone : missing.map(\.description).joined(separator: ", "), style: .plain, indent: "  ")
     }
 
     private func reviewList(_ title: String, _ failures: [CheckFailure], tone: Tone) {
@@ -143,7 +143,7 @@ extension InterviewSession {
         }
         for failure in failures {
             let at = failure.question ?? Address(VariableName(failure.check.rawValue), rows: failure.rows)
-            say("  \(at): " + interview.render(failure.message, at: failure.question), style: tone)
+            say("\(at): " + interview.render(failure.message, at: failure.question), style: tone, indent: "  ")
         }
     }
 }

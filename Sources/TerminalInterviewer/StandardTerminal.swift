@@ -64,7 +64,18 @@ public final class StandardTerminal: Terminal {
         return 80
     }
 
+    /// Reads a line; when input is piped, the line is echoed so the transcript reads like a session.
     public func readLine() -> TerminalInput {
+        let input = readRawLine()
+        switch input {
+        case .line(let line) where !interactive: write(line + "\n")
+        case .endOfInput: write("\n")
+        default: break
+        }
+        return input
+    }
+
+    private func readRawLine() -> TerminalInput {
         while true {
             if let signal = StandardTerminal.pendingSignal { return .interrupted(signal) }
             if let newline = buffer.firstIndex(of: 0x0A) {

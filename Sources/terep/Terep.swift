@@ -10,5 +10,6 @@ struct Terep: ParsableCommand {
         subcommands: [
             // One subcommand per file in this folder; keep this list sorted by workflow.
             DeviceCommand.self,
+            InterviewCommand.self,
         ])
 }
