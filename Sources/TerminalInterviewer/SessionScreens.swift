@@ -63,31 +63,19 @@ extension InterviewSession {
         case .singleChoice: return strings.singleChoice
         case .multipleChoice(_, let min, let max): return strings.multipleChoice(min: min, max: max)
         case .integer:
-            let (lo, hi) = bounds(at: at, probes: [.integer(Int.min), .integer(Int.max)])
-            return strings.integerRange(min: lo.flatMap(\.integerValue), max: hi.flatMap(\.integerValue))
+            let (lo, hi) = interview.range(at: at)
+            return strings.integerRange(min: lo?.integerValue, max: hi?.integerValue)
         case .decimal(_, _, let places):
-            let (lo, hi) = bounds(at: at, probes: [.decimal(-1e300), .decimal(1e300)])
-            return strings.decimalRange(min: lo.flatMap(\.doubleValue), max: hi.flatMap(\.doubleValue), places: places)
+            let (lo, hi) = interview.range(at: at)
+            return strings.decimalRange(min: lo?.doubleValue, max: hi?.doubleValue, places: places)
         case .date:
-            let (lo, hi) = bounds(
-                at: at, probes: [.date(LocalDate(year: 1, month: 1, day: 1)), .date(LocalDate(year: 9999, month: 12, day: 31))])
-            return strings.dateRange(min: lo.flatMap(\.dateValue), max: hi.flatMap(\.dateValue))
+            let (lo, hi) = interview.range(at: at)
+            return strings.dateRange(min: lo?.dateValue, max: hi?.dateValue)
         case .time: return strings.timeFormat
         case .text(let maxLength, _): return strings.textLimit(maxLength)
         case .scale(let min, let max, _): return strings.scaleRange(min: min, max: max)
         case .note, .calculated: return nil
         }
-    }
-
-    /// The evaluated range of a question, learned by validating values beyond any bound
-    /// (bounds may be expressions such as `year(today()) - 16`).
-    private func bounds(at: Address, probes: [Value]) -> (Value?, Value?) {
-        for probe in probes {
-            for issue in interview.validate(.value(probe), at: at).errors {
-                if case .outOfRange(let lo, let hi) = issue { return (lo, hi) }
-            }
-        }
-        return (nil, nil)
     }
 
     /// An answer as the fieldworker reads it: codes with their labels, specials by name.

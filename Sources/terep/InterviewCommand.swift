@@ -212,7 +212,8 @@ enum DeviceDatabase {
         let path = options.path
         do {
             guard !FileManager.default.fileExists(atPath: path) else { return try DeviceStore.open(path: path) }
-            let name = interviewer ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "interviewer"
+            let env = ProcessInfo.processInfo.environment
+            let name = interviewer ?? [env["USER"], env["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? "interviewer"
             let device = DeviceID("dev-" + String(UInt64.random(in: 0...UInt64.max), radix: 16))
             let store = try DeviceStore.initialize(path: path, deviceID: device, interviewer: name)
             FileHandle.standardError.write(Data(

@@ -11,5 +11,6 @@ struct Terep: ParsableCommand {
             // One subcommand per file in this folder; keep this list sorted by workflow.
             DeviceCommand.self,
             InterviewCommand.self,
+            SimulateCommand.self,
         ])
 }
