@@ -174,7 +174,12 @@ public final class InterviewSession {
 
     /// Moves to the next question on the route, or finishes when there is none.
     func advance(from at: Address) -> SessionEnd? {
-        cursor = interview.next(after: at)
+        let next = interview.next(after: at)
+        if let instance = openRosterDue(from: at, to: next) {
+            let (moved, end) = offerRow(instance)
+            if end != nil || moved { return end }
+        }
+        cursor = next
         return nil
     }
 

@@ -73,6 +73,11 @@ extension UIStrings {
             + "Free some disk space or check that the database is writable, then resume the interview.")
     }
 
+    public func addRowQuestion(_ roster: String, rows: Int) -> String {
+        t("\(roster): új sor hozzáadása? i = igen, n = nem (eddig \(rows) sor)",
+          "\(roster): add a row? y = yes, n = no (\(rows) so far)")
+    }
+
     public var unfinishedTitle: String { t("Befejezetlen interjúk", "Unfinished interviews") }
     public var noUnfinished: String { t("Nincs befejezetlen interjú.", "There are no unfinished interviews.") }
 }
