@@ -81,6 +81,9 @@ let package = Package(
         .executableTarget(
             name: "FuzzParser", dependencies: ["SurveyCompiler", "CLibFuzzer"],
             path: "Fuzz/FuzzParser"),
+        .executableTarget(
+            name: "FuzzBundle", dependencies: ["SurveySync", "SurveyModel", "CLibFuzzer"],
+            path: "Fuzz/FuzzBundle"),
 
         // Shared fixtures for tests and benchmarks (synthetic questionnaire generator).
         .target(name: "TestSupportFixtures", dependencies: ["SurveyModel"], path: "Tests/TestSupportFixtures"),

@@ -4,6 +4,7 @@
 
 /// Every benchmark by name; add yours here (one file per benchmark in this folder).
 let benchmarks: [(name: String, run: () throws -> Void)] = [
+    ("sync", SyncBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

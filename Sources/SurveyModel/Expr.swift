@@ -49,6 +49,8 @@ public enum Function: String, Hashable, Sendable, Codable, CaseIterable {
     case isDontKnow = "is_dk", isRefused = "is_refused", isSpecial = "is_special"
     /// `selected(x)`: the number of codes ticked in a multiple-choice answer.
     case selected
+    /// `preloaded(x)`: the value a `preload` question was given when the interview started.
+    case preloaded
     /// `complete(section)`: every on-route required question of a section is answered.
     /// The argument is lowered to a text literal holding the group id.
     case complete

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InterviewEngine
+import SurveyCompiler
 import SurveyModel
 import SurveyStore
 import TerminalInterviewer
@@ -191,16 +192,11 @@ enum InterviewOutcome {
 /// Reading a questionnaire file: a `.survey` source (compiled on the fly) or a compiled definition.
 enum SurveyFile {
     static func load(_ path: String) throws -> CompiledSurvey {
-        let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try SurveyLoader.load(path: path)
         } catch {
-            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
-        }
-        do {
-            return try JSONDecoder().decode(CompiledSurvey.self, from: data)
-        } catch {
-            throw ValidationError("\(path) is not a compiled questionnaire (.survey sources need the compiler).")
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(65)  // EX_DATAERR
         }
     }
 }

@@ -9,8 +9,10 @@ struct Terep: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             // One subcommand per file in this folder; keep this list sorted by workflow.
+            Check.self, Compile.self,
             DeviceCommand.self,
             InterviewCommand.self,
             SimulateCommand.self,
+            BundleCommand.self,
         ])
 }

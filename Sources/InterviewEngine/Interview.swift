@@ -1,0 +1,163 @@
+import SurveyModel
+
+/// One interview on a compiled definition: the state rebuilt from its event log.
+///
+/// A value type. Create it from the `.started` event, then ``apply(_:context:)`` every later
+/// event in order; the same definition and events (with the same contexts) always give the same
+/// state. After each answer only the rules that read the changed variable are re-evaluated
+/// (transitively), so the cost of an answer follows its dependents, not the size of the form.
+/// Answers that fall off the route are kept, marked off-route, and come back with the route.
+public struct Interview: Sendable {
+    let plan: EnginePlan
+    /// The randomisation seed recorded in the `.started` event.
+    public private(set) var seed: UInt64
+    /// The current interview language.
+    public private(set) var language: LanguageCode
+    /// The clock of the last applied event.
+    public private(set) var context: EngineContext
+    /// The outcome recorded by an `.ended` event (nil when none, or after `.reopened`).
+    public private(set) var recordedOutcome: Int?
+    /// Interviewer notes, in the order recorded.
+    public private(set) var notes: [InterviewNote] = []
+
+    /// Every stored answer, on route or not (never deleted by routing).
+    var answers: [Address: Answer] = [:]
+    /// Values of calculated variables (absent when missing).
+    var calculated: [Address: Value] = [:]
+    /// Results of question, calculation and group conditions, per instance.
+    var conditions: [RuleInstance: Bool] = [:]
+    /// Row counts of roster instances, keyed by `.group(roster)` at the parent rows.
+    var rowCounts: [RuleInstance: Int] = [:]
+    /// Failing check instances.
+    var failing: Set<RuleInstance> = []
+    var confirmations: [RuleInstance: WarningConfirmation] = [:]
+    /// End rules whose condition holds and that are on route.
+    var activeEnds: Set<RuleInstance> = []
+    /// Document order of the first active end (everything after it is off route).
+    var routeLimit: Int = .max
+
+    /// The definition this interview runs.
+    public var definition: SurveyDefinition { plan.definition }
+
+    /// Starts an interview from its `.started` event (seed, language, preloaded case data).
+    public init(definition: SurveyDefinition, started: InterviewEventKind, context: EngineContext) throws(EngineError) {
+        guard case .started(_, let seed, let language, let preload) = started else { throw .notStarted }
+        self.plan = EnginePlan(definition)
+        self.seed = seed
+        self.language = language
+        self.context = context
+        for name in preload.keys.sorted() {
+            guard let info = plan.variables[name], let value = preload[name] else { throw .unknownVariable(name) }
+            guard info.rosters.isEmpty, !info.isCalculated, !info.isNote else { throw .notAnswerable(Address(name)) }
+            let normalized = Interview.normalize(value, for: info.question.kind) ?? value
+            answers[Address(name)] = .value(normalized)
+        }
+        var p = Propagation()
+        for rule in plan.topLevelRules { enqueue(RuleInstance(rule: rule, rows: []), &p) }
+        run(&p)
+    }
+
+    /// Applies one event after `.started`; returns what it caused. Throws, leaving the state
+    /// unchanged, for an event that is not valid now (an invalid or off-route answer…).
+    @discardableResult
+    public mutating func apply(_ kind: InterviewEventKind, context: EngineContext) throws(EngineError) -> [Effect] {
+        var p = Propagation()
+        switch kind {
+        case .started: throw .alreadyStarted
+        case .answered(let at, let answer):
+            try checkWritable()
+            let stored = try checkedAnswer(answer, at: at)
+            advanceClock(context, &p)
+            answers[at] = stored
+            variableChanged(at.variable, rows: at.rows, &p)
+        case .cleared(let at):
+            try checkWritable()
+            guard let info = plan.variables[at.variable] else { throw .unknownVariable(at.variable) }
+            guard !info.isCalculated, !info.isNote else { throw .notAnswerable(at) }
+            advanceClock(context, &p)
+            if answers.removeValue(forKey: at) != nil { variableChanged(at.variable, rows: at.rows, &p) }
+        case .rowAdded(let roster, let parentRows):
+            try checkWritable()
+            let key = try openRosterKey(roster, parentRows: parentRows)
+            let count = rowCounts[key] ?? 0
+            let maxRows = plan.groups[roster]?.rosterSpec?.maxRows ?? 0
+            guard count < maxRows else { throw .rosterFull(roster, maxRows: maxRows) }
+            advanceClock(context, &p)
+            resize(key, to: count + 1, &p)
+        case .rowRemoved(let roster, let parentRows):
+            try checkWritable()
+            let key = try openRosterKey(roster, parentRows: parentRows)
+            let count = rowCounts[key] ?? 0
+            guard count > 0 else { throw .noRowToRemove(roster) }
+            advanceClock(context, &p)
+            resize(key, to: count - 1, &p)
+        case .warningConfirmed(let check, let rows, let reason):
+            guard plan.checks[check] != nil else { throw .unknownCheck(check) }
+            let inst = RuleInstance(rule: .check(check), rows: rows)
+            guard failing.contains(inst) else { throw .nothingToConfirm(check, rows: rows) }
+            advanceClock(context, &p)
+            confirmations[inst] = WarningConfirmation(
+                interviewer: context.interviewer, date: context.today, time: context.now, reason: reason)
+        case .shown:
+            advanceClock(context, &p)
+        case .note(let at, let text):
+            advanceClock(context, &p)
+            notes.append(InterviewNote(address: at, text: text, interviewer: context.interviewer))
+        case .languageChanged(let lang):
+            advanceClock(context, &p)
+            language = lang
+        case .ended(let outcome):
+            advanceClock(context, &p)
+            recordedOutcome = outcome
+        case .reopened:
+            advanceClock(context, &p)
+            recordedOutcome = nil
+        }
+        run(&p)
+        return p.effects
+    }
+
+    private func checkWritable() throws(EngineError) {
+        if recordedOutcome != nil { throw .interviewEnded }
+    }
+
+    /// Validates an answer event and returns the normalised answer to store.
+    private func checkedAnswer(_ answer: Answer, at: Address) throws(EngineError) -> Answer {
+        try checkAnswerable(at)
+        guard isOnRoute(at) else { throw .offRoute(at) }
+        let (normalized, issues) = staticIssues(answer, at: at)
+        guard issues.isEmpty else { throw .invalidAnswer(at, issues) }
+        return normalized
+    }
+
+    /// Throws unless the address is a question (not a note or calculation) at existing rows.
+    func checkAnswerable(_ at: Address) throws(EngineError) {
+        guard let info = plan.variables[at.variable] else { throw .unknownVariable(at.variable) }
+        guard !info.isCalculated, !info.isNote else { throw .notAnswerable(at) }
+        guard at.rows.count == info.rosters.count, rowsExist(info.rosters, at.rows) else { throw .noSuchRow(at) }
+    }
+
+    private func openRosterKey(_ roster: GroupID, parentRows: [Int]) throws(EngineError) -> RuleInstance {
+        guard let info = plan.groups[roster], let spec = info.rosterSpec else { throw .unknownRoster(roster) }
+        guard spec.count == nil else { throw .notOpenRoster(roster) }
+        guard parentRows.count == info.enclosingRosters.count, rowsExist(info.enclosingRosters, parentRows) else {
+            throw .unknownRoster(roster)
+        }
+        return RuleInstance(rule: .group(roster), rows: parentRows)
+    }
+
+    /// Re-evaluates the rules reading the clock when the date, time or elapsed minutes moved.
+    private mutating func advanceClock(_ new: EngineContext, _ p: inout Propagation) {
+        let moved = new.today != context.today || new.now != context.now || new.elapsedMinutes != context.elapsedMinutes
+        context = new
+        guard moved else { return }
+        for rule in plan.clockRules { enqueueAll(rule, prefix: [], &p) }
+    }
+}
+
+/// An interviewer's note, on a question or on the whole interview.
+public struct InterviewNote: Hashable, Sendable {
+    public var address: Address?
+    public var text: String
+    public var interviewer: String
+}

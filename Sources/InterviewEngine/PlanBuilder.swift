@@ -1,0 +1,219 @@
+import SurveyModel
+
+/// Builds an ``EnginePlan``: walks the tree once, then derives dependencies and ranks.
+struct PlanBuilder {
+    let definition: SurveyDefinition
+    var variables: [VariableName: EnginePlan.VariableInfo] = [:]
+    var variablesInOrder: [VariableName] = []
+    var groups: [GroupID: EnginePlan.GroupInfo] = [:]
+    var groupOrder: [GroupID] = []
+    var ends: [EnginePlan.EndInfo] = []
+    var checks: [CheckID: EnginePlan.CheckInfo] = [:]
+    var checkOrder: [CheckID] = []
+    var answerSets: [AnswerSetID: AnswerSet] = [:]
+    var dependents: [VariableName: [RuleRef]] = [:]
+    var wholeAccess: Set<RuleVariable> = []
+    var rosterDependents: [GroupID: [RuleRef]] = [:]
+    var clockRules: [RuleRef] = []
+    var allRules: [RuleRef] = []
+    private var order = 0
+
+    init(_ definition: SurveyDefinition) {
+        self.definition = definition
+        for set in definition.answerSets { answerSets[set.id] = set }
+    }
+
+    mutating func walk(_ nodes: [Node], ancestors: [GroupID], rosters: [GroupID]) {
+        for node in nodes {
+            order += 1
+            switch node {
+            case .question(let q):
+                variables[q.name] = .init(question: q, ancestors: ancestors, rosters: rosters, order: order)
+                variablesInOrder.append(q.name)
+                for g in ancestors { groups[g]?.members.append(q.name) }
+                for c in q.checks {
+                    checks[c.id] = .init(check: c, owner: .question(q.name), scope: rosters)
+                    checkOrder.append(c.id)
+                }
+            case .group(let g):
+                let isRoster = if case .roster = g.kind { true } else { false }
+                groups[g.id] = .init(
+                    group: g, ancestors: ancestors, enclosingRosters: rosters, order: order, members: [],
+                    nestedRosters: [], ends: [])
+                groupOrder.append(g.id)
+                if isRoster { for a in ancestors { groups[a]?.nestedRosters.append(g.id) } }
+                let inner = isRoster ? rosters + [g.id] : rosters
+                for c in g.checks {
+                    checks[c.id] = .init(check: c, owner: .group(g.id), scope: inner)
+                    checkOrder.append(c.id)
+                }
+                walk(g.children, ancestors: ancestors + [g.id], rosters: inner)
+            case .end(let rule):
+                for g in ancestors { groups[g]?.ends.append(ends.count) }
+                ends.append(.init(rule: rule, ancestors: ancestors, rosters: rosters, order: order))
+            }
+        }
+    }
+
+    func scope(of rule: RuleRef) -> [GroupID] {
+        switch rule {
+        case .question(let n), .calculation(let n): variables[n]?.rosters ?? []
+        case .group(let g): groups[g]?.enclosingRosters ?? []
+        case .check(let c): checks[c]?.scope ?? []
+        case .end(let i): ends[i].rosters
+        }
+    }
+
+    /// Registers every rule with the expressions it reads.
+    mutating func collectRules() {
+        for name in variablesInOrder {
+            guard let info = variables[name] else { continue }
+            let q = info.question
+            if case .calculated(let expr, _) = q.kind {
+                register(.calculation(name), reads: [q.condition, expr].compactMap { $0 })
+            } else if let cond = q.condition {
+                register(.question(name), reads: [cond])
+            }
+        }
+        for id in groupOrder {
+            guard let g = groups[id]?.group else { continue }
+            var reads: [Expr] = g.condition.map { [$0] } ?? []
+            if case .roster(let spec) = g.kind, let count = spec.count { reads.append(count) }
+            if !reads.isEmpty || groups[id]?.rosterSpec != nil { register(.group(id), reads: reads) }
+        }
+        for id in checkOrder {
+            guard let c = checks[id] else { continue }
+            register(.check(id), reads: [c.check.condition])
+        }
+        for (i, end) in ends.enumerated() {
+            register(.end(i), reads: end.rule.condition.map { [$0] } ?? [])
+        }
+        mergeCompiledGraph()
+    }
+
+    private mutating func register(_ rule: RuleRef, reads: [Expr]) {
+        allRules.append(rule)
+        var reader = ExprReads()
+        for e in reads { reader.visit(e, whole: false) }
+        for (v, whole) in reader.variables {
+            addDependent(rule, of: v)
+            if whole { wholeAccess.insert(RuleVariable(rule: rule, variable: v)) }
+        }
+        for g in reader.completeGroups {
+            for v in groups[GroupID(g)]?.members ?? [] {
+                addDependent(rule, of: v)
+                wholeAccess.insert(RuleVariable(rule: rule, variable: v))
+            }
+        }
+        for r in reader.rosters where !(rosterDependents[r]?.contains(rule) ?? false) {
+            rosterDependents[r, default: []].append(rule)
+        }
+        if reader.readsClock { clockRules.append(rule) }
+    }
+
+    private mutating func addDependent(_ rule: RuleRef, of v: VariableName) {
+        if !(dependents[v]?.contains(rule) ?? false) { dependents[v, default: []].append(rule) }
+    }
+
+    /// Adds the compiler's edges the expressions did not show (conservatively: every row).
+    private mutating func mergeCompiledGraph() {
+        let known = Set(allRules)
+        for v in definition.dependencies.dependents.keys.sorted() {
+            for ref in definition.dependencies.dependents[v] ?? [] {
+                var rule = ref
+                if case .question(let n) = ref, variables[n]?.isCalculated == true { rule = .calculation(n) }
+                guard known.contains(rule), !(dependents[v]?.contains(rule) ?? false) else { continue }
+                addDependent(rule, of: v)
+                wholeAccess.insert(RuleVariable(rule: rule, variable: v))
+            }
+        }
+    }
+
+    /// The variables whose effective value a rule's result changes.
+    private func produces(_ rule: RuleRef) -> [VariableName] {
+        switch rule {
+        case .question(let n), .calculation(let n): [n]
+        case .group(let g): groups[g]?.members ?? []
+        case .check, .end: []
+        }
+    }
+
+    /// A topological order of the rules (depth-first; the compiler guarantees no cycles, and a
+    /// cycle would only cost extra passes, never a wrong fixpoint).
+    func computeRanks() -> [RuleRef: Int] {
+        var successors: [RuleRef: [RuleRef]] = [:]
+        for rule in allRules {
+            var next: [RuleRef] = []
+            for v in produces(rule) { next += dependents[v] ?? [] }
+            if case .group(let g) = rule {
+                next += rosterDependents[g] ?? []
+                for r in groups[g]?.nestedRosters ?? [] { next += rosterDependents[r] ?? [] }
+            }
+            successors[rule] = next
+        }
+        var state: [RuleRef: Bool] = [:]  // false: visiting, true: done
+        var postorder: [RuleRef] = []
+        for root in allRules where state[root] == nil {
+            var stack: [(RuleRef, Int)] = [(root, 0)]
+            state[root] = false
+            while let (rule, i) = stack.popLast() {
+                let next = successors[rule] ?? []
+                if i < next.count {
+                    stack.append((rule, i + 1))
+                    let s = next[i]
+                    if state[s] == nil {
+                        state[s] = false
+                        stack.append((s, 0))
+                    }
+                } else {
+                    state[rule] = true
+                    postorder.append(rule)
+                }
+            }
+        }
+        var rank: [RuleRef: Int] = [:]
+        for (i, rule) in postorder.reversed().enumerated() {
+            if case .end = rule { rank[rule] = allRules.count + i } else { rank[rule] = i }
+        }
+        return rank
+    }
+}
+
+/// Collects what an expression reads: variables (and whether any row may matter), rosters
+/// aggregated over, `complete(section)` arguments and clock functions.
+struct ExprReads {
+    var variables: [(VariableName, Bool)] = []
+    var rosters: [GroupID] = []
+    var completeGroups: [String] = []
+    var readsClock = false
+
+    mutating func add(_ v: VariableName, whole: Bool) {
+        if let i = variables.firstIndex(where: { $0.0 == v }) {
+            variables[i].1 = variables[i].1 || whole
+        } else {
+            variables.append((v, whole))
+        }
+    }
+
+    mutating func visit(_ e: Expr, whole: Bool) {
+        switch e {
+        case .literal, .currentRow, .option: break
+        case .variable(let n): add(n, whole: whole)
+        case .rowVariable(let n, let row):
+            add(n, whole: true)
+            visit(row, whole: whole)
+        case .unary(_, let a): visit(a, whole: whole)
+        case .binary(_, let a, let b):
+            visit(a, whole: whole)
+            visit(b, whole: whole)
+        case .call(let fn, let args):
+            if fn == .today || fn == .nowTime || fn == .elapsedMinutes { readsClock = true }
+            if fn == .complete, case .literal(.text(let g))? = args.first { completeGroups.append(g) }
+            for a in args { visit(a, whole: whole) }
+        case .aggregate(_, let roster, let body):
+            if !rosters.contains(roster) { rosters.append(roster) }
+            if let body { visit(body, whole: true) }
+        case .list(let items): for i in items { visit(i, whole: whole) }
+        }
+    }
+}

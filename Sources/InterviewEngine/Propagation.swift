@@ -1,0 +1,218 @@
+import SurveyModel
+
+/// The work list of one event: rule instances to re-evaluate, smallest rank first.
+struct Propagation {
+    private var heap: [(rank: Int, seq: Int, instance: RuleInstance)] = []
+    private var pending: Set<RuleInstance> = []
+    private var seq = 0
+    var effects: [Effect] = []
+    /// Check instances evaluated during this event (for validation).
+    var touchedChecks: [RuleInstance] = []
+    /// A guard against a cyclic definition the compiler should have rejected.
+    var steps = 0
+
+    mutating func push(_ instance: RuleInstance, rank: Int) {
+        guard pending.insert(instance).inserted else { return }
+        seq += 1
+        heap.append((rank, seq, instance))
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard Propagation.less(heap[i], heap[parent]) else { break }
+            heap.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> RuleInstance? {
+        guard !heap.isEmpty else { return nil }
+        heap.swapAt(0, heap.count - 1)
+        let top = heap.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < heap.count, Propagation.less(heap[l], heap[m]) { m = l }
+            if r < heap.count, Propagation.less(heap[r], heap[m]) { m = r }
+            if m == i { break }
+            heap.swapAt(i, m)
+            i = m
+        }
+        pending.remove(top.instance)
+        return top.instance
+    }
+
+    private static func less(_ a: (rank: Int, seq: Int, instance: RuleInstance), _ b: (rank: Int, seq: Int, instance: RuleInstance)) -> Bool {
+        a.rank != b.rank ? a.rank < b.rank : a.seq < b.seq
+    }
+}
+
+extension Interview {
+    /// The most rule evaluations one event may cause before the engine stops (cycle guard).
+    static let maxSteps = 5_000_000
+
+    func enqueue(_ instance: RuleInstance, _ p: inout Propagation) {
+        p.push(instance, rank: plan.rank[instance.rule] ?? 0)
+    }
+
+    /// Enqueues every existing instance of a rule whose rows start with `prefix`.
+    func enqueueAll(_ rule: RuleRef, prefix: [Int], _ p: inout Propagation) {
+        forEachRowPath(plan.scope(of: rule), prefix: prefix) { enqueue(RuleInstance(rule: rule, rows: $0), &p) }
+    }
+
+    /// A variable's effective value changed at `rows` (a shorter prefix means: in every row under it).
+    func variableChanged(_ name: VariableName, rows: [Int], _ p: inout Propagation) {
+        guard let readers = plan.dependents[name] else { return }
+        let varRosters = plan.variables[name]?.rosters ?? []
+        for rule in readers {
+            if plan.wholeAccess.contains(RuleVariable(rule: rule, variable: name)) {
+                enqueueAll(rule, prefix: [], &p)
+                continue
+            }
+            let scope = plan.scope(of: rule)
+            var common = 0
+            while common < scope.count, common < varRosters.count, scope[common] == varRosters[common] { common += 1 }
+            enqueueAll(rule, prefix: Array(rows.prefix(common)), &p)
+        }
+    }
+
+    /// Every variable inside a group instance changed (the group came on or went off route).
+    func membersChanged(_ group: GroupID, rows: [Int], _ p: inout Propagation) {
+        guard let info = plan.groups[group] else { return }
+        for v in info.members { variableChanged(v, rows: rows, &p) }
+        for r in info.nestedRosters { rosterChanged(r, &p) }
+        for i in info.ends { enqueueAll(.end(i), prefix: rows, &p) }
+    }
+
+    func rosterChanged(_ roster: GroupID, _ p: inout Propagation) {
+        for rule in plan.rosterDependents[roster] ?? [] { enqueueAll(rule, prefix: [], &p) }
+    }
+
+    /// Evaluates queued rule instances until nothing changes any more.
+    mutating func run(_ p: inout Propagation) {
+        while let instance = p.pop() {
+            p.steps += 1
+            if p.steps > Interview.maxSteps { break }
+            evaluate(instance, &p)
+        }
+    }
+
+    private mutating func evaluate(_ inst: RuleInstance, _ p: inout Propagation) {
+        guard rowsExist(plan.scope(of: inst.rule), inst.rows) else { return }
+        let scope = EvalScope(rows: inst.rows)
+        switch inst.rule {
+        case .question(let name):
+            guard let cond = plan.variables[name]?.question.condition else { return }
+            let holds = self.holds(cond, scope)
+            if conditions.updateValue(holds, forKey: inst) != holds, answers[Address(name, rows: inst.rows)] != nil {
+                variableChanged(name, rows: inst.rows, &p)
+            }
+        case .calculation(let name):
+            evaluateCalculation(name, inst, &p)
+        case .group(let id):
+            evaluateGroup(id, inst, &p)
+        case .check(let id):
+            evaluateCheck(id, inst, &p)
+        case .end(let i):
+            evaluateEnd(i, inst, &p)
+        }
+    }
+
+    private mutating func evaluateCalculation(_ name: VariableName, _ inst: RuleInstance, _ p: inout Propagation) {
+        guard let q = plan.variables[name]?.question, case .calculated(let expr, let type) = q.kind else { return }
+        let scope = EvalScope(rows: inst.rows)
+        var on = true
+        if let cond = q.condition {
+            on = holds(cond, scope)
+            conditions[inst] = on
+        }
+        var new: Value? = nil
+        if on, case .value(let v) = evaluate(expr, scope) { new = Interview.coerce(v, to: type) }
+        let address = Address(name, rows: inst.rows)
+        if calculated[address] != new {
+            calculated[address] = new
+            variableChanged(name, rows: inst.rows, &p)
+        }
+    }
+
+    private mutating func evaluateGroup(_ id: GroupID, _ inst: RuleInstance, _ p: inout Propagation) {
+        guard let info = plan.groups[id] else { return }
+        let scope = EvalScope(rows: inst.rows)
+        if let cond = info.group.condition {
+            let holds = self.holds(cond, scope)
+            if conditions.updateValue(holds, forKey: inst) != holds {
+                membersChanged(id, rows: inst.rows, &p)
+                if info.rosterSpec != nil { rosterChanged(id, &p) }
+            }
+        }
+        guard let spec = info.rosterSpec else { return }
+        if let countExpr = spec.count {
+            var n = 0
+            if case .value(let v) = evaluate(countExpr, scope), let i = Interview.integer(v) { n = i }
+            resize(inst, to: min(max(n, 0), spec.maxRows), &p)
+        } else if rowCounts[inst] == nil {
+            resize(inst, to: 0, &p)
+        }
+    }
+
+    /// Sets a roster instance's row count; new rows get their rules evaluated, removed rows'
+    /// answers stay stored (off route) and their readers are re-evaluated.
+    mutating func resize(_ key: RuleInstance, to count: Int, _ p: inout Propagation) {
+        guard case .group(let roster) = key.rule else { return }
+        let old = rowCounts[key]
+        guard old != count else { return }
+        rowCounts[key] = count
+        let before = old ?? 0
+        if old != nil || count > 0 {
+            p.effects.append(.rosterResized(roster, parentRows: key.rows, rows: count))
+        }
+        if count > before {
+            for r in (before + 1)...count {
+                let rows = key.rows + [r]
+                for rule in plan.rulesByScope[roster] ?? [] { enqueue(RuleInstance(rule: rule, rows: rows), &p) }
+                membersChanged(roster, rows: rows, &p)
+            }
+        } else if count < before {
+            for r in (count + 1)...before { membersChanged(roster, rows: key.rows + [r], &p) }
+        }
+        rosterChanged(roster, &p)
+    }
+
+    private mutating func evaluateCheck(_ id: CheckID, _ inst: RuleInstance, _ p: inout Propagation) {
+        guard let info = plan.checks[id] else { return }
+        p.touchedChecks.append(inst)
+        let fails = holds(info.check.condition, EvalScope(rows: inst.rows))
+        if fails {
+            if failing.insert(inst).inserted, let failure = checkFailure(inst), isCheckOnRoute(inst) {
+                p.effects.append(.checkFailed(failure))
+            }
+        } else if failing.remove(inst) != nil {
+            confirmations[inst] = nil
+            p.effects.append(.checkPassed(id, rows: inst.rows))
+        }
+    }
+
+    private mutating func evaluateEnd(_ i: Int, _ inst: RuleInstance, _ p: inout Propagation) {
+        let end = plan.ends[i]
+        let active = groupsOnRoute(end.ancestors, rows: inst.rows) && (end.rule.condition.map { holds($0, EvalScope(rows: inst.rows)) } ?? true)
+        let changed = active ? activeEnds.insert(inst).inserted : activeEnds.remove(inst) != nil
+        guard changed else { return }
+        p.effects.append(active ? .endRuleActivated(outcome: end.rule.outcome) : .endRuleCleared(outcome: end.rule.outcome))
+        let newLimit = activeEnds.map { plan.ends[endIndex($0)].order }.min() ?? .max
+        guard newLimit != routeLimit else { return }
+        let (lo, hi) = (min(newLimit, routeLimit), max(newLimit, routeLimit))
+        routeLimit = newLimit
+        for name in plan.variablesInOrder {
+            guard let order = plan.variables[name]?.order, order > lo, order <= hi else { continue }
+            variableChanged(name, rows: [], &p)
+        }
+        for (j, other) in plan.ends.enumerated() where other.order > lo && other.order <= hi {
+            enqueueAll(.end(j), prefix: [], &p)
+        }
+    }
+
+    func endIndex(_ inst: RuleInstance) -> Int {
+        if case .end(let i) = inst.rule { return i }
+        return 0
+    }
+}

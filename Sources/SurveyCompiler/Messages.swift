@@ -1,0 +1,226 @@
+import SurveyDiagnostics
+
+/// Every diagnostic the compiler emits, as named factories, by code (see docs/diagnostics.md).
+enum Messages {
+    // MARK: E00xx — characters and tokens
+
+    static func invalidUTF8(_ r: SourceRange, more: String) -> Diagnostic {
+        Diagnostic(
+            "E0001", .error, "the file is not valid UTF-8\(more)", at: r,
+            help: "save the file as UTF-8 (questionnaire files must be UTF-8 text)")
+    }
+
+    static func unexpectedCharacter(_ c: String, at r: SourceRange) -> Diagnostic {
+        let shown = c.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0xFFFD } ? "'\(c)'" : "a control or binary byte"
+        return Diagnostic("E0002", .error, "unexpected character \(shown)", at: r)
+    }
+
+    static func unterminatedString(_ r: SourceRange) -> Diagnostic {
+        Diagnostic(
+            "E0003", .error, "string is not closed before the end of the line", at: r,
+            help: "add the closing '\"'; to continue a long text, close it and start a new string on the next line")
+    }
+
+    static func invalidEscape(_ s: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0004", .error, "invalid escape '\(s)' in a string", at: r, help: "use \\\", \\\\, \\n, \\t or \\u{E9}")
+    }
+
+    static func invalidNumber(_ s: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0005", .error, "'\(s)' is not a valid number", at: r)
+    }
+
+    static func invalidDateTime(_ s: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0006", .error, "'\(s)' is not a valid date or time", at: r, help: "write @YYYY-MM-DD or @HH:MM")
+    }
+
+    // MARK: E01xx — syntax and files
+
+    static func expected(_ what: String, found: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0101", .error, "expected \(what), found \(found)", at: r)
+    }
+
+    static func nestingTooDeep(_ r: SourceRange) -> Diagnostic {
+        Diagnostic(
+            "E0102", .error, "nested too deeply (more than \(Parser.maxNesting) levels, or an expression of more than \(Parser.maxTreeDepth) levels)", at: r,
+            help: "split the expression with 'calculate' steps")
+    }
+
+    static func includeNotFound(_ path: String, reason: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0103", .error, "cannot read included file '\(path)': \(reason)", at: r,
+            help: "include paths are relative to the including file")
+    }
+
+    static func includedTwice(_ path: String, at r: SourceRange, first: SourceRange?) -> Diagnostic {
+        Diagnostic("E0104", .error, "'\(path)' is included more than once", at: r,
+            notes: first.map { [Note("first included here", at: $0)] } ?? [Note("it is the main file")])
+    }
+
+    static func missingHeader(_ r: SourceRange) -> Diagnostic {
+        Diagnostic("E0105", .error, "the main file has no 'survey' header", at: r,
+            help: "start the file with: survey NAME { title … version \"…\" languages hu en }")
+    }
+
+    static func headerInModule(_ r: SourceRange) -> Diagnostic {
+        Diagnostic("E0105", .error, "an included module cannot have a 'survey' header", at: r)
+    }
+
+    static func headerNotFirst(_ r: SourceRange) -> Diagnostic {
+        Diagnostic("E0105", .error, "the 'survey' header must come first and only once", at: r)
+    }
+
+    static func headerIncomplete(_ what: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0105", .error, "the survey header has no \(what)", at: r)
+    }
+
+    static func propertyTwice(_ keyword: String, at r: SourceRange, first: SourceRange) -> Diagnostic {
+        Diagnostic("E0106", .error, "'\(keyword)' is given more than once", at: r, notes: [Note("first given here", at: first)])
+    }
+
+    static func propertyNotAllowed(_ keyword: String, on what: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0107", .error, "'\(keyword)' is not allowed on \(what)", at: r)
+    }
+
+    static func badPipe(_ message: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0108", .error, message, at: r)
+    }
+
+    static func unknownFlag(_ flag: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0107", .error, "'\(flag)' is not allowed here", at: r)
+    }
+
+    // MARK: E02xx — types and values
+
+    static func argumentCount(_ fn: String, expected: String, got: Int, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0201", .error, "'\(fn)' takes \(expected), but \(got) \(got == 1 ? "was" : "were") given", at: r)
+    }
+
+    static func badPattern(_ pattern: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0202", .error, "'\(pattern)' is not a valid regular expression", at: r)
+    }
+
+    static func typeMismatch(_ message: String, at r: SourceRange, help: String? = nil) -> Diagnostic {
+        Diagnostic("E0203", .error, message, at: r, help: help)
+    }
+
+    static func boundsOrder(_ r: SourceRange) -> Diagnostic {
+        Diagnostic("E0204", .error, "the lower bound is above the upper bound", at: r)
+    }
+
+    static func rosterCount(_ found: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0205", .error, "a roster count must be an integer, found \(found)", at: r,
+            help: "count rows with an integer question, e.g. 'count hh_size'")
+    }
+
+    static func notConstant(_ what: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0206", .error, "\(what) must be a whole-number constant", at: r)
+    }
+
+    static func badValue(_ message: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0207", .error, message, at: r)
+    }
+
+    // MARK: E03xx — texts and languages
+
+    static func missingLanguage(_ lang: String, of what: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0301", .error, "\(what) has no text in '\(lang)'", at: r,
+            help: "every text needs one string per declared language")
+    }
+
+    static func missingText(_ what: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0301", .error, "\(what) has no text", at: r, help: "add: text hu \"…\" en \"…\"")
+    }
+
+    static func textWithoutLanguage(_ r: SourceRange) -> Diagnostic {
+        Diagnostic("E0302", .error, "this text needs a language code", at: r,
+            help: "write hu \"…\" en \"…\"; only a 'label' may be given without one")
+    }
+
+    static func unknownLanguage(_ lang: String, declared: [String], at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0303", .error, "'\(lang)' is not a declared language", at: r,
+            notes: [Note("the survey declares: \(declared.joined(separator: " "))")])
+    }
+
+    static func duplicateLanguage(_ lang: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0304", .error, "the text in '\(lang)' is given twice", at: r)
+    }
+
+    // MARK: E04xx — names and scopes
+
+    static func undefined(_ kind: String, _ name: String, at r: SourceRange, suggestion: String?) -> Diagnostic {
+        Diagnostic("E0401", .error, "undefined \(kind) '\(name)'", at: r,
+            help: suggestion.map { "did you mean '\($0)'?" },
+            fixIts: suggestion.map { [FixIt("replace with '\($0)'", range: r, replacement: $0)] } ?? [])
+    }
+
+    static func unknownPipe(_ name: String, at r: SourceRange, suggestion: String?) -> Diagnostic {
+        Diagnostic("E0402", .error, "'{\(name)}' pipes an unknown variable '\(name)'", at: r,
+            help: suggestion.map { "did you mean '\($0)'?" })
+    }
+
+    static func duplicate(_ kind: String, _ name: String, at r: SourceRange, first: SourceRange) -> Diagnostic {
+        Diagnostic("E0403", .error, "\(kind) '\(name)' is already defined", at: r, notes: [Note("first defined here", at: first)])
+    }
+
+    static func unknownFunction(_ name: String, at r: SourceRange, suggestion: String?) -> Diagnostic {
+        Diagnostic("E0404", .error, "unknown function '\(name)'", at: r, help: suggestion.map { "did you mean '\($0)'?" })
+    }
+
+    static func outsideRoster(_ name: String, roster: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0405", .error, "'\(name)' belongs to roster '\(roster)' and is used outside it", at: r,
+            help: "outside a roster use an aggregate, e.g. count(\(roster), …), sum(\(roster), \(name)), any(\(roster), …)")
+    }
+
+    static func outOfContext(_ what: String, where place: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0406", .error, "'\(what)' can only be used \(place)", at: r)
+    }
+
+    // MARK: 05xx — answer sets
+
+    static func unusedAnswerSet(_ name: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("W0501", .warning, "answer set '\(name)' is never used", at: r)
+    }
+
+    static func duplicateCode(_ code: Int, in set: String, at r: SourceRange, first: SourceRange) -> Diagnostic {
+        Diagnostic("E0502", .error, "code \(code) appears twice in answer set '\(set)'", at: r,
+            notes: [Note("first used here", at: first)])
+    }
+
+    static func emptyAnswerSet(_ name: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0503", .error, "answer set '\(name)' has no options", at: r)
+    }
+
+    // MARK: E06xx — dependencies
+
+    static func cycle(_ names: [String], at r: SourceRange, notes: [Note]) -> Diagnostic {
+        Diagnostic("E0601", .error, "circular dependency: \(names.joined(separator: " → "))", at: r, notes: notes)
+    }
+
+    // MARK: 07xx — routing
+
+    static func unreachable(_ what: String, at r: SourceRange, end: SourceRange) -> Diagnostic {
+        Diagnostic("W0701", .warning, "\(what) is unreachable", at: r,
+            notes: [Note("the interview always ends here", at: end)])
+    }
+
+    // MARK: E08xx — export names
+
+    static func invalidName(_ name: String, reason: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0801", .error, "'\(name)' is not a valid variable name: \(reason)", at: r,
+            help: "use at most 32 ASCII letters, digits and '_', starting with a letter")
+    }
+
+    static func caseClash(_ name: String, other: String, at r: SourceRange, first: SourceRange) -> Diagnostic {
+        Diagnostic("E0802", .error, "'\(name)' differs from '\(other)' only in case (SPSS and Stata ignore case)", at: r,
+            notes: [Note("'\(other)' is defined here", at: first)])
+    }
+
+    static func reservedName(_ name: String, tool: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0803", .error, "'\(name)' is a reserved word in \(tool)", at: r)
+    }
+
+    static func dummyTooLong(_ dummy: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0804", .error,
+            "the export variable '\(dummy)' of this multiple choice is longer than 32 characters", at: r,
+            help: "shorten the question's name (multiple choice exports one variable per code, <name>_<code>)")
+    }
+}

@@ -1,0 +1,233 @@
+import SurveyDiagnostics
+import SurveyModel
+
+/// A name as written, with where.
+struct Ident: Sendable {
+    var text: String
+    var range: SourceRange
+}
+
+/// One `LANG "text"` pair of a localised text; `language` is nil for a bare `"text"`.
+struct TextEntry: Sendable {
+    var language: Ident?
+    var value: String
+    /// The string token(s).
+    var range: SourceRange
+}
+
+/// A localised text as written: `text hu "…" en "…"`.
+struct TextAST: Sendable {
+    var entries: [TextEntry]
+    var range: SourceRange
+}
+
+/// An expression as written. Never recursive beyond ``Parser/maxDepth``.
+struct ExprAST: Sendable {
+    var kind: ExprKind
+    var range: SourceRange
+    /// Nesting depth of this tree (1 for a leaf).
+    var depth: Int = 1
+}
+
+indirect enum ExprKind: Sendable {
+    case integer(Int)
+    case decimal(Double, places: Int)
+    case string(String)
+    case date(LocalDate)
+    case time(TimeOfDay)
+    case name(String)
+    case unary(UnaryOperator, ExprAST)
+    case binary(BinaryOperator, ExprAST, ExprAST)
+    case call(Ident, [ExprAST])
+    /// `name[row]`
+    case index(Ident, ExprAST)
+    case list([ExprAST])
+    /// A parse error already diagnosed; checks nothing further.
+    case missing
+}
+
+/// A check as written: `error [NAME] if EXPR LANG "…"`.
+struct CheckAST: Sendable {
+    var severity: CheckSeverity
+    var name: Ident?
+    var condition: ExprAST
+    var message: TextAST?
+    var range: SourceRange
+}
+
+/// `other [NAME] [maxlength N] [text …]`.
+struct OtherAST: Sendable {
+    var name: Ident?
+    var maxLength: Int?
+    var text: TextAST?
+    var range: SourceRange
+}
+
+/// A property of a question, grid, item, section or roster body.
+enum PropertyKind: Sendable {
+    case text(TextAST), hint(TextAST), label(TextAST), title(TextAST), rowLabel(TextAST)
+    case when(ExprAST)
+    case optional, nodk, pii, interviewer, preload, randomize
+    case specials([Ident])
+    case defaultValue(ExprAST, condition: ExprAST?)
+    case min(Int), max(Int), maxLength(Int)
+    case pattern(String)
+    case filter(ExprAST)
+    case other(OtherAST)
+    case check(CheckAST)
+
+    /// The keyword, for "not allowed here" and "given twice" messages.
+    var keyword: String {
+        switch self {
+        case .text: "text"
+        case .hint: "hint"
+        case .label: "label"
+        case .title: "title"
+        case .rowLabel: "rowlabel"
+        case .when: "when"
+        case .optional: "optional"
+        case .nodk: "nodk"
+        case .pii: "pii"
+        case .interviewer: "interviewer"
+        case .preload: "preload"
+        case .randomize: "randomize"
+        case .specials: "specials"
+        case .defaultValue: "default"
+        case .min: "min"
+        case .max: "max"
+        case .maxLength: "maxlength"
+        case .pattern: "pattern"
+        case .filter: "filter"
+        case .other: "other"
+        case .check: "check"
+        }
+    }
+}
+
+struct Property: Sendable {
+    var kind: PropertyKind
+    /// From the keyword to the end of the property.
+    var range: SourceRange
+}
+
+/// A range `LO..HI` of a question type; either side may be missing.
+struct RangeAST: Sendable {
+    var lower: ExprAST?
+    var upper: ExprAST?
+    var range: SourceRange
+}
+
+/// A question type as written.
+enum TypeAST: Sendable {
+    case single(Ident), multiple(Ident), yesno
+    case integer(RangeAST?), decimal(RangeAST?)
+    case scale(RangeAST?, labels: Ident?)
+    case text, date(RangeAST?), time
+}
+
+struct QuestionDecl: Sendable {
+    var name: Ident
+    var type: TypeAST
+    var typeRange: SourceRange
+    var properties: [Property]
+}
+
+struct NoteDecl: Sendable {
+    var name: Ident
+    var properties: [Property]
+}
+
+struct CalculateDecl: Sendable {
+    var name: Ident
+    var expr: ExprAST
+    var properties: [Property]
+}
+
+struct ItemDecl: Sendable {
+    var name: Ident
+    var text: TextAST?
+    var properties: [Property]
+}
+
+struct GridDecl: Sendable {
+    var name: Ident
+    var type: TypeAST
+    var typeRange: SourceRange
+    var properties: [Property]
+    var items: [ItemDecl]
+}
+
+struct SectionDecl: Sendable {
+    var name: Ident
+    var properties: [Property]
+    var body: [Decl]
+}
+
+struct RosterDecl: Sendable {
+    var name: Ident
+    var count: ExprAST?
+    var maxRows: Int?
+    var maxRange: SourceRange?
+    var properties: [Property]
+    var body: [Decl]
+}
+
+struct EndDecl: Sendable {
+    var outcome: Int
+    var condition: ExprAST?
+    var properties: [Property]
+    var range: SourceRange
+}
+
+struct AnswerOptionAST: Sendable {
+    var code: Int
+    var codeRange: SourceRange
+    var label: TextAST?
+    var flags: [Ident]
+}
+
+struct AnswerSetDecl: Sendable {
+    var name: Ident
+    var options: [AnswerOptionAST]
+}
+
+struct IncludeDecl: Sendable {
+    var path: String
+    var range: SourceRange
+    /// Filled in by the loader: the included file's declarations (nil when it could not be read
+    /// or was already included).
+    var unit: SourceUnit?
+}
+
+/// A declaration of a file or a group body.
+indirect enum Decl: Sendable {
+    case include(IncludeDecl)
+    case answers(AnswerSetDecl)
+    case section(SectionDecl)
+    case question(QuestionDecl)
+    case grid(GridDecl)
+    case roster(RosterDecl)
+    case note(NoteDecl)
+    case calculate(CalculateDecl)
+    case end(EndDecl)
+    case check(CheckAST)
+}
+
+/// The `survey NAME { … }` header of a main file.
+struct SurveyHeader: Sendable {
+    var name: Ident
+    var title: TextAST?
+    var version: String?
+    var languages: [Ident]
+    var outcomeVariable: Ident?
+    var outcomeCode: Int?
+    var specials: [Ident]?
+    var range: SourceRange
+}
+
+/// One parsed file.
+struct SourceUnit: Sendable {
+    var file: SourceFile
+    var header: SurveyHeader?
+    var decls: [Decl]
+}

@@ -1,0 +1,89 @@
+import SurveyModel
+
+/// Choices an analyst makes for one export run.
+public struct ExportOptions: Sendable {
+    /// The language of labels; nil means the survey's first language.
+    public var language: LanguageCode?
+    public var pii: PIIMode
+    /// Observed maximum UTF-8 byte lengths by variable name (e.g. from a `max(length(…))` query),
+    /// used instead of the worst case derived from `maxlength` (4 bytes per character).
+    public var stringWidths: [String: Int]
+
+    public init(language: LanguageCode? = nil, pii: PIIMode = .drop, stringWidths: [String: Int] = [:]) {
+        self.language = language
+        self.pii = pii
+        self.stringWidths = stringWidths
+    }
+}
+
+/// What happens to variables marked `pii`.
+public enum PIIMode: Sendable {
+    /// Left out of every file (the default).
+    case drop
+    /// Replaced by a keyed pseudonym of the answer's text (the CLI injects HMAC-SHA256 with a
+    /// secret key); `width` is the pseudonym's length in bytes (64 for hex SHA-256).
+    case pseudonymise(width: Int, @Sendable (String) -> String)
+    /// Kept as collected; only with an explicit `--pii keep`.
+    case keep
+
+    var treatment: PIITreatment {
+        switch self {
+        case .drop: .dropped
+        case .pseudonymise: .pseudonymised
+        case .keep: .kept
+        }
+    }
+}
+
+/// Names and texts the schema adds on its own.
+enum BuiltinLabels {
+    static let special = "tp_special"
+    static let selected = "tp_selected"
+    static let confirmed = "tp_confirmed"
+    static let boolean = "tp_bool"
+
+    /// The label of a special answer in a language (Hungarian or English).
+    static func special(_ s: SpecialAnswer, _ lang: LanguageCode) -> String {
+        let hu = lang.rawValue == "hu"
+        switch s {
+        case .notApplicable: return hu ? "nem vonatkozik rá" : "not applicable"
+        case .dontKnow: return hu ? "nem tudja" : "don't know"
+        case .refused: return hu ? "nem válaszol" : "refused"
+        }
+    }
+
+    static func yesNo(_ yes: Bool, _ lang: LanguageCode) -> String {
+        lang.rawValue == "hu" ? (yes ? "igen" : "nem") : (yes ? "yes" : "no")
+    }
+
+    static func selected(_ yes: Bool, _ lang: LanguageCode) -> String {
+        lang.rawValue == "hu" ? (yes ? "megjelölve" : "nincs megjelölve") : (yes ? "selected" : "not selected")
+    }
+
+    static func confirmed(_ yes: Bool, _ lang: LanguageCode) -> String {
+        lang.rawValue == "hu" ? (yes ? "megerősítve" : "nem jelzett") : (yes ? "confirmed" : "not flagged")
+    }
+
+    static func provenance(_ f: ProvenanceField, _ lang: LanguageCode) -> String {
+        let hu = lang.rawValue == "hu"
+        switch f {
+        case .definitionHash: return hu ? "Kérdőív-definíció hash" : "Definition hash"
+        case .surveyVersion: return hu ? "Kérdőív verzió" : "Questionnaire version"
+        case .device: return hu ? "Eszköz" : "Device"
+        case .interviewer: return hu ? "Kérdezőbiztos" : "Interviewer"
+        case .startTime: return hu ? "Interjú kezdete (UTC)" : "Interview start (UTC)"
+        case .endTime: return hu ? "Interjú vége (UTC)" : "Interview end (UTC)"
+        case .durationMinutes: return hu ? "Időtartam (perc)" : "Duration (minutes)"
+        case .outcome: return hu ? "Látogatás eredménykódja" : "Visit outcome code"
+        case .conflict: return hu ? "Egyesítési konfliktus volt" : "Had a merge conflict"
+        }
+    }
+
+    static func interviewID(_ lang: LanguageCode) -> String {
+        lang.rawValue == "hu" ? "Interjú azonosító" : "Interview identifier"
+    }
+
+    static func row(_ roster: String, _ lang: LanguageCode) -> String {
+        lang.rawValue == "hu" ? "Sor sorszáma: \(roster)" : "Row number in \(roster)"
+    }
+}

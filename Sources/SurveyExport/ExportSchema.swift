@@ -1,0 +1,209 @@
+import SurveyModel
+
+/// The shape of an export: one table for the interview level and one per roster level.
+///
+/// Derived from a ``SurveyDefinition`` by ``ExportSchema/init(definition:options:)``; every
+/// writer and the codebook read the same schema, so all formats agree on names, labels,
+/// types and missing-value declarations.
+public struct ExportSchema: Sendable {
+    public var survey: SurveyID
+    public var version: String
+    /// The language labels were taken from.
+    public var language: LanguageCode
+    /// The survey title in that language.
+    public var title: String
+    public var specialCodes: SpecialCodes
+    /// Interview level first, then rosters in questionnaire order (parents before children).
+    public var tables: [ExportTable]
+    /// Value-label sets by name, shared by the variables that use them.
+    public var valueLabelSets: [String: ValueLabelSet]
+    /// How personal data was treated.
+    public var pii: PIITreatment
+    /// Questions marked `pii` that were left out (``PIITreatment/dropped``).
+    public var droppedPII: [VariableName]
+    /// Maps a PII answer's text to its pseudonym (``PIITreatment/pseudonymised`` only).
+    public var pseudonymise: (@Sendable (String) -> String)?
+
+    /// The table of a roster, or the interview table for nil.
+    public func table(for roster: GroupID?) -> ExportTable? {
+        tables.first { $0.roster == roster }
+    }
+}
+
+/// One flat table: a file in CSV, SPSS and Stata.
+public struct ExportTable: Hashable, Sendable {
+    /// The table name, used for file names: `wellbeing`, `wellbeing_mem`.
+    public var name: String
+    /// The roster this table holds rows of; nil for the interview level.
+    public var roster: GroupID?
+    /// Enclosing rosters and this one, outermost first (empty for the interview level).
+    public var rosterPath: [GroupID]
+    /// The roster title (or survey title) in the export language.
+    public var label: String
+    /// Key columns first (`interview_id`, then one `<roster>_row` per level), then data.
+    public var variables: [ExportVariable]
+
+    /// The number of key columns at the start of each row.
+    public var keyCount: Int { 1 + rosterPath.count }
+}
+
+/// What a variable holds and how writers store it.
+public enum ExportType: Hashable, Sendable {
+    /// Whole numbers within `range` (choice codes, counts, 0/1 indicators).
+    case integer(ClosedRange<Int>)
+    /// Any number, with `places` decimals shown.
+    case decimal(places: Int)
+    /// A calendar date; cells hold days since 1970-01-01.
+    case date
+    /// An instant; cells hold milliseconds since 1970-01-01T00:00:00Z.
+    case datetime
+    /// UTF-8 text of at most `width` bytes.
+    case string(width: Int)
+
+    public var isString: Bool {
+        if case .string = self { return true }
+        return false
+    }
+}
+
+/// SPSS measurement level (also shown in the codebook).
+public enum MeasureLevel: String, Hashable, Sendable {
+    case nominal, ordinal, scale
+}
+
+/// Where a variable's cells come from.
+public enum VariableSource: Hashable, Sendable {
+    case interviewID
+    /// The row number within the roster at this depth of the table's roster path.
+    case rowNumber(depth: Int)
+    case provenance(ProvenanceField)
+    /// The answer of a question (choice codes, numbers, text, dates).
+    case answer(VariableName)
+    /// 1 when `code` was ticked in a multiple-choice answer, else 0.
+    case indicator(VariableName, code: Int)
+    /// The keyed pseudonym of a PII answer's text form.
+    case pseudonym(VariableName)
+    /// 1 when the interviewer confirmed this soft check in the row, else 0.
+    case checkConfirmed(CheckID)
+
+    /// The question behind this variable, if any.
+    public var question: VariableName? {
+        switch self {
+        case .answer(let n), .indicator(let n, _), .pseudonym(let n): n
+        default: nil
+        }
+    }
+}
+
+/// The provenance columns of the interview table.
+public enum ProvenanceField: String, Hashable, Sendable, CaseIterable {
+    case definitionHash = "def_hash"
+    case surveyVersion = "def_version"
+    case device = "device_id"
+    case interviewer = "interviewer_id"
+    case startTime = "start_time"
+    case endTime = "end_time"
+    case durationMinutes = "duration_min"
+    case outcome = "outcome_code"
+    case conflict = "conflict"
+}
+
+/// One exported variable (column).
+public struct ExportVariable: Hashable, Sendable {
+    /// The export name (≤ 32 ASCII characters, unique ignoring case within its table).
+    public var name: String
+    /// The full variable label in the export language (writers cut it to their limits).
+    public var label: String
+    public var type: ExportType
+    public var measure: MeasureLevel
+    /// The name of its value-label set in ``ExportSchema/valueLabelSets``.
+    public var valueLabels: String?
+    /// Whether special answers (-7/-8/-9) are declared missing for it.
+    public var declaresSpecials: Bool
+    public var source: VariableSource
+    /// Personal data (kept or pseudonymised; dropped variables are not in the schema).
+    public var pii: Bool
+
+    public init(
+        name: String, label: String, type: ExportType, measure: MeasureLevel, valueLabels: String? = nil,
+        declaresSpecials: Bool = false, source: VariableSource, pii: Bool = false
+    ) {
+        self.name = name
+        self.label = label
+        self.type = type
+        self.measure = measure
+        self.valueLabels = valueLabels
+        self.declaresSpecials = declaresSpecials
+        self.source = source
+        self.pii = pii
+    }
+}
+
+/// A labelled value: a code, or a special answer (written as its code or Stata `.a/.b/.c`).
+public enum LabelledValue: Hashable, Sendable, Comparable {
+    case code(Int)
+    case special(SpecialAnswer)
+
+    public static func < (a: LabelledValue, b: LabelledValue) -> Bool {
+        switch (a, b) {
+        case (.code(let x), .code(let y)): x < y
+        case (.code, .special): true
+        case (.special, .code): false
+        case (.special(let x), .special(let y)): StataMissing.letter(x) < StataMissing.letter(y)
+        }
+    }
+}
+
+/// A named set of value labels.
+public struct ValueLabelSet: Hashable, Sendable {
+    /// Unique among the schema's sets; valid as a Stata label name.
+    public var name: String
+    /// Codes in answer-set order, then the special answers.
+    public var labels: [(value: LabelledValue, label: String)]
+
+    public init(name: String, labels: [(value: LabelledValue, label: String)]) {
+        self.name = name
+        self.labels = labels
+    }
+
+    public static func == (a: ValueLabelSet, b: ValueLabelSet) -> Bool {
+        a.name == b.name && a.labels.elementsEqual(b.labels) { $0.value == $1.value && $0.label == $1.label }
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(name)
+        for l in labels {
+            h.combine(l.value)
+            h.combine(l.label)
+        }
+    }
+
+    /// The label of a value, if it has one.
+    public func label(for value: LabelledValue) -> String? { labels.first { $0.value == value }?.label }
+}
+
+/// How the schema treated variables marked `pii`.
+public enum PIITreatment: String, Hashable, Sendable {
+    case dropped, pseudonymised, kept
+}
+
+/// The fixed mapping of special answers to Stata's extended missing values.
+public enum StataMissing {
+    /// `.a` = not applicable (off route), `.b` = don't know, `.c` = refused.
+    public static func letter(_ special: SpecialAnswer) -> Character {
+        switch special {
+        case .notApplicable: "a"
+        case .dontKnow: "b"
+        case .refused: "c"
+        }
+    }
+
+    /// The index after `.` (1 = `.a`).
+    static func index(_ special: SpecialAnswer) -> Int {
+        switch special {
+        case .notApplicable: 1
+        case .dontKnow: 2
+        case .refused: 3
+        }
+    }
+}

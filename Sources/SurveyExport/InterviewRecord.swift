@@ -1,0 +1,81 @@
+import SurveyModel
+
+/// One cleaned interview, as the CLI hands it to the exporter.
+///
+/// `answers` holds only what should be exported: on-route confirmed answers, with off-route
+/// questions given as `.special(.notApplicable)` (exported as -7) and unanswered questions
+/// simply absent (system missing).
+public struct InterviewRecord: Sendable {
+    public var id: InterviewID
+    public var definition: DefinitionHash
+    public var surveyVersion: String
+    public var device: DeviceID
+    public var interviewer: String
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    public var startedAt: Int64?
+    public var endedAt: Int64?
+    public var outcome: Int?
+    /// The central merge resolved a conflict in this interview.
+    public var hadConflict: Bool
+    public var answers: [Address: Answer]
+    /// Row counts of rosters by their enclosing rows; rosters not listed get as many rows as the
+    /// highest row number any of their answers uses.
+    public var rosterRows: [RosterInstance: Int]
+    /// Soft checks the interviewer confirmed, with the roster rows they failed in.
+    public var confirmedChecks: Set<ConfirmedCheck>
+
+    public init(
+        id: InterviewID, definition: DefinitionHash, surveyVersion: String, device: DeviceID, interviewer: String,
+        startedAt: Int64? = nil, endedAt: Int64? = nil, outcome: Int? = nil, hadConflict: Bool = false,
+        answers: [Address: Answer], rosterRows: [RosterInstance: Int] = [:], confirmedChecks: Set<ConfirmedCheck> = []
+    ) {
+        self.id = id
+        self.definition = definition
+        self.surveyVersion = surveyVersion
+        self.device = device
+        self.interviewer = interviewer
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.outcome = outcome
+        self.hadConflict = hadConflict
+        self.answers = answers
+        self.rosterRows = rosterRows
+        self.confirmedChecks = confirmedChecks
+    }
+}
+
+/// A roster under given enclosing rows (empty for a top-level roster).
+public struct RosterInstance: Hashable, Sendable {
+    public var roster: GroupID
+    public var parentRows: [Int]
+
+    public init(_ roster: GroupID, parentRows: [Int] = []) {
+        self.roster = roster
+        self.parentRows = parentRows
+    }
+}
+
+/// A confirmed soft check at its rows.
+public struct ConfirmedCheck: Hashable, Sendable {
+    public var check: CheckID
+    public var rows: [Int]
+
+    public init(_ check: CheckID, rows: [Int] = []) {
+        self.check = check
+        self.rows = rows
+    }
+}
+
+/// One cell of a row. Dates are days since 1970-01-01 and datetimes milliseconds since the
+/// epoch, stored as numbers; the variable's ``ExportType`` says how to write them.
+public enum Cell: Hashable, Sendable {
+    /// System missing: unanswered (or no value at all).
+    case empty
+    /// A special answer, written as its code (CSV, SPSS) or `.a/.b/.c` (Stata).
+    case special(SpecialAnswer)
+    case number(Double)
+    case text(String)
+}
+
+/// One row of a table: cells in the order of ``ExportTable/variables``.
+public typealias ExportRow = [Cell]

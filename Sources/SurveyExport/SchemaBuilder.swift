@@ -1,0 +1,219 @@
+import SurveyModel
+
+extension ExportSchema {
+    /// Derives the export tables of a definition (pure; no data is read).
+    ///
+    /// Throws when a name breaks SPSS/Stata rules, e.g. a multiple-choice indicator that
+    /// would exceed 32 characters or two names equal ignoring case in one table.
+    public init(definition: SurveyDefinition, options: ExportOptions = ExportOptions()) throws(ExportError) {
+        var builder = SchemaBuilder(definition: definition, options: options)
+        builder.build()
+        self.init(
+            survey: definition.id, version: definition.version, language: builder.language,
+            title: definition.title.text(in: builder.language, fallbacks: definition.languages) ?? definition.id.rawValue,
+            specialCodes: definition.specialCodes, tables: builder.tables, valueLabelSets: builder.labelSets,
+            pii: options.pii.treatment, droppedPII: builder.droppedPII, pseudonymise: builder.pseudonymise)
+        for table in tables { try NameRules.check(table) }
+    }
+}
+
+/// Walks a definition once, filling tables in questionnaire order.
+struct SchemaBuilder {
+    let definition: SurveyDefinition
+    let options: ExportOptions
+    let language: LanguageCode
+    let index: SurveyIndex
+    var tables: [ExportTable] = []
+    var labelSets: [String: ValueLabelSet] = [:]
+    var droppedPII: [VariableName] = []
+    var pseudonymise: (@Sendable (String) -> String)?
+
+    init(definition: SurveyDefinition, options: ExportOptions) {
+        self.definition = definition
+        self.options = options
+        self.language = options.language ?? definition.languages.first ?? LanguageCode("en")
+        self.index = SurveyIndex(definition)
+        if case .pseudonymise(_, let f) = options.pii { pseudonymise = f }
+    }
+
+    mutating func build() {
+        addBuiltinLabelSets()
+        for set in definition.answerSets { addAnswerSet(set) }
+        tables.append(ExportTable(
+            name: definition.id.rawValue, roster: nil, rosterPath: [],
+            label: text(definition.title) ?? definition.id.rawValue,
+            variables: keyVariables(path: []) + provenanceVariables()))
+        walk(definition.items, path: [], tableIndex: 0)
+    }
+
+    private mutating func walk(_ nodes: [Node], path: [GroupID], tableIndex: Int) {
+        for node in nodes {
+            switch node {
+            case .question(let q):
+                tables[tableIndex].variables += variables(for: q)
+                tables[tableIndex].variables += q.checks.filter { $0.severity == .warning }.map(checkVariable)
+            case .group(let g):
+                var inner = path, innerIndex = tableIndex
+                if case .roster = g.kind {
+                    inner.append(g.id)
+                    innerIndex = tables.count
+                    tables.append(ExportTable(
+                        name: "\(definition.id.rawValue)_\(g.id.rawValue)", roster: g.id, rosterPath: inner,
+                        label: g.title.flatMap(text) ?? g.id.rawValue, variables: keyVariables(path: inner)))
+                }
+                tables[innerIndex].variables += g.checks.filter { $0.severity == .warning }.map(checkVariable)
+                walk(g.children, path: inner, tableIndex: innerIndex)
+            case .end:
+                break
+            }
+        }
+    }
+
+    // MARK: Variables
+
+    private func keyVariables(path: [GroupID]) -> [ExportVariable] {
+        var out = [ExportVariable(
+            name: "interview_id", label: BuiltinLabels.interviewID(language),
+            type: .string(width: options.stringWidths["interview_id"] ?? 36), measure: .nominal, source: .interviewID)]
+        for (depth, roster) in path.enumerated() {
+            let max = index.groups[roster].flatMap { g -> Int? in
+                if case .roster(let spec) = g.kind { return spec.maxRows } else { return nil }
+            } ?? 32_000
+            out.append(ExportVariable(
+                name: "\(roster.rawValue)_row", label: BuiltinLabels.row(roster.rawValue, language),
+                type: .integer(1...Swift.max(1, max)), measure: .scale, source: .rowNumber(depth: depth)))
+        }
+        return out
+    }
+
+    private func provenanceVariables() -> [ExportVariable] {
+        ProvenanceField.allCases.map { f in
+            let type: ExportType, measure: MeasureLevel
+            var labels: String?
+            switch f {
+            case .definitionHash: (type, measure) = (.string(width: 64), .nominal)
+            case .surveyVersion, .device, .interviewer:
+                (type, measure) = (.string(width: options.stringWidths[f.rawValue] ?? 64), .nominal)
+            case .startTime, .endTime: (type, measure) = (.datetime, .scale)
+            case .durationMinutes: (type, measure) = (.decimal(places: 1), .scale)
+            case .outcome:
+                (type, measure) = (.integer(-99_999...99_999), .nominal)
+                labels = definition.outcome.flatMap { index[$0.variable] }.flatMap { entry -> String? in
+                    if case .singleChoice(let spec) = entry.question.kind { return spec.answerSet.rawValue }
+                    return nil
+                }
+            case .conflict:
+                (type, measure, labels) = (.integer(0...1), .nominal, BuiltinLabels.boolean)
+            }
+            return ExportVariable(
+                name: f.rawValue, label: BuiltinLabels.provenance(f, language), type: type, measure: measure,
+                valueLabels: labels, source: .provenance(f))
+        }
+    }
+
+    private mutating func variables(for q: Question) -> [ExportVariable] {
+        if case .note = q.kind { return [] }
+        let label = q.label.flatMap(text) ?? text(q.text).flatMap { $0.isEmpty ? nil : $0 } ?? q.name.rawValue
+        if q.pii {
+            switch options.pii {
+            case .drop:
+                droppedPII.append(q.name)
+                return []
+            case .pseudonymise(let width, _):
+                return [ExportVariable(
+                    name: q.name.rawValue, label: label, type: .string(width: width), measure: .nominal,
+                    source: .pseudonym(q.name), pii: true)]
+            case .keep:
+                break
+            }
+        }
+        func variable(_ type: ExportType, _ measure: MeasureLevel, _ labels: String?, specials: Bool = true) -> ExportVariable {
+            ExportVariable(
+                name: q.name.rawValue, label: label, type: type, measure: measure, valueLabels: labels,
+                declaresSpecials: specials && !type.isString, source: .answer(q.name), pii: q.pii)
+        }
+        switch q.kind {
+        case .note:
+            return []
+        case .singleChoice(let spec):
+            return [variable(.integer(codeRange(spec.answerSet)), .nominal, spec.answerSet.rawValue)]
+        case .multipleChoice(let spec, _, _):
+            let options = index.answerSets[spec.answerSet]?.options ?? []
+            return options.map { o in
+                let suffix = o.code < 0 ? "m\(-o.code)" : "\(o.code)"
+                return ExportVariable(
+                    name: "\(q.name.rawValue)_\(suffix)", label: "\(label): \(text(o.label) ?? String(o.code))",
+                    type: .integer(0...1), measure: .nominal, valueLabels: BuiltinLabels.selected,
+                    declaresSpecials: true, source: .indicator(q.name, code: o.code), pii: q.pii)
+            }
+        case .integer(let min, let max):
+            if case .literal(.integer(let lo))? = min, case .literal(.integer(let hi))? = max, lo <= hi {
+                return [variable(.integer(lo...hi), .scale, BuiltinLabels.special)]
+            }
+            return [variable(.decimal(places: 0), .scale, BuiltinLabels.special)]
+        case .decimal(_, _, let places):
+            return [variable(.decimal(places: places), .scale, BuiltinLabels.special)]
+        case .text(let maxLength, _):
+            return [variable(.string(width: width(q.name, chars: maxLength)), .nominal, nil)]
+        case .date:
+            return [variable(.date, .scale, BuiltinLabels.special)]
+        case .time:
+            return [variable(.string(width: 5), .nominal, nil)]
+        case .scale(let lo, let hi, let labels):
+            return [variable(.integer(Swift.min(lo, hi)...Swift.max(lo, hi)), .ordinal, labels?.rawValue ?? BuiltinLabels.special)]
+        case .calculated(_, let type):
+            switch type {
+            case .integer: return [variable(.decimal(places: 0), .scale, BuiltinLabels.special)]
+            case .decimal: return [variable(.decimal(places: 2), .scale, BuiltinLabels.special)]
+            case .boolean: return [variable(.integer(0...1), .nominal, BuiltinLabels.boolean)]
+            case .date: return [variable(.date, .scale, BuiltinLabels.special)]
+            case .choice: return [variable(.integer(-99_999...99_999), .nominal, BuiltinLabels.special)]
+            case .text, .time, .choices: return [variable(.string(width: width(q.name, chars: 200)), .nominal, nil)]
+            }
+        }
+    }
+
+    private func checkVariable(_ check: Check) -> ExportVariable {
+        let message = text(check.message) ?? check.id.rawValue
+        return ExportVariable(
+            name: check.id.rawValue, label: message, type: .integer(0...1), measure: .nominal,
+            valueLabels: BuiltinLabels.confirmed, source: .checkConfirmed(check.id))
+    }
+
+    // MARK: Helpers
+
+    private func text(_ t: LocalizedText) -> String? { t.text(in: language, fallbacks: definition.languages) }
+
+    private func width(_ name: VariableName, chars: Int) -> Int {
+        Swift.max(1, options.stringWidths[name.rawValue] ?? chars * 4)
+    }
+
+    private func codeRange(_ id: AnswerSetID) -> ClosedRange<Int> {
+        let codes = index.answerSets[id]?.options.map(\.code) ?? []
+        return (codes.min() ?? 0)...(codes.max() ?? 0)
+    }
+
+    private mutating func addAnswerSet(_ set: AnswerSet) {
+        let labels = set.options.map { (value: LabelledValue.code($0.code), label: text($0.label) ?? String($0.code)) }
+        labelSets[set.id.rawValue] = ValueLabelSet(name: set.id.rawValue, labels: labels + specialLabels())
+    }
+
+    private func specialLabels() -> [(value: LabelledValue, label: String)] {
+        [SpecialAnswer.notApplicable, .dontKnow, .refused].map { (.special($0), BuiltinLabels.special($0, language)) }
+    }
+
+    private mutating func addBuiltinLabelSets() {
+        let lang = language
+        func set(_ name: String, _ labels: [(value: LabelledValue, label: String)]) {
+            labelSets[name] = ValueLabelSet(name: name, labels: labels)
+        }
+        set(BuiltinLabels.special, specialLabels())
+        set(BuiltinLabels.selected, [
+            (.code(0), BuiltinLabels.selected(false, lang)), (.code(1), BuiltinLabels.selected(true, lang)),
+        ] + specialLabels())
+        set(BuiltinLabels.confirmed, [
+            (.code(0), BuiltinLabels.confirmed(false, lang)), (.code(1), BuiltinLabels.confirmed(true, lang)),
+        ])
+        set(BuiltinLabels.boolean, [(.code(0), BuiltinLabels.yesNo(false, lang)), (.code(1), BuiltinLabels.yesNo(true, lang))])
+    }
+}

@@ -1,0 +1,155 @@
+import Crypto
+import Foundation
+import SurveyModel
+
+/// The plaintext, non-PII description of a bundle, signed by the device.
+///
+/// It holds only identifiers, counts, hashes and sizes: it can be read (`terep bundle
+/// inspect`) without the coordinator's key, and never contains an answer.
+public struct BundleManifest: Hashable, Sendable, Codable {
+    /// The bundle format version (equal to the header's).
+    public var format: Int
+    /// The device that wrote and signed the bundle.
+    public var device: DeviceID
+    /// The device's Ed25519 public key (`ed25519:BASE64`), so `inspect` can check the
+    /// signature and a coordinator can see which key a new device uses. The central dataset
+    /// still verifies with the key it registered.
+    public var signerKey: String
+    /// The lowest and highest event sequence numbers included; nil when there are no events.
+    public var sequenceRange: SequenceSpan?
+    public var eventCount: Int
+    public var interviewCount: Int
+    /// The definitions included in the payload, sorted.
+    public var definitions: [DefinitionHash]
+    /// When the bundle was made: milliseconds since 1970 (device clock).
+    public var createdAtMillis: Int64
+    /// Present when the payload is encrypted.
+    public var encryption: EncryptionInfo?
+    public var payload: PayloadInfo
+
+    /// A closed range of sequence numbers, `{"first":1,"last":40}`.
+    public struct SequenceSpan: Hashable, Sendable, Codable {
+        public var first: Int64
+        public var last: Int64
+        public init(first: Int64, last: Int64) {
+            self.first = first
+            self.last = last
+        }
+        public var range: ClosedRange<Int64>? { first <= last ? first...last : nil }
+    }
+
+    /// How the payload is encrypted.
+    public struct EncryptionInfo: Hashable, Sendable, Codable {
+        /// Always `hpke-x25519-sha256-chachapoly` in format 1.
+        public var scheme: String
+        /// The fingerprint of the coordinator public key it is sealed to.
+        public var recipient: KeyFingerprint
+
+        public init(scheme: String, recipient: KeyFingerprint) {
+            self.scheme = scheme
+            self.recipient = recipient
+        }
+    }
+
+    /// The stored payload's digest and sizes.
+    public struct PayloadInfo: Hashable, Sendable, Codable {
+        /// Always `zlib` in format 1.
+        public var compression: String
+        /// SHA-256 (hex) of the payload bytes as stored in the file (after compression and encryption).
+        public var sha256: String
+        /// Bytes stored in the file.
+        public var storedSize: Int
+        /// Bytes of the zlib stream (before encryption).
+        public var compressedSize: Int
+        /// Bytes after inflating.
+        public var uncompressedSize: Int
+
+        public init(compression: String, sha256: String, storedSize: Int, compressedSize: Int, uncompressedSize: Int) {
+            self.compression = compression
+            self.sha256 = sha256
+            self.storedSize = storedSize
+            self.compressedSize = compressedSize
+            self.uncompressedSize = uncompressedSize
+        }
+    }
+
+    public init(
+        format: Int = BundleFormat.version, device: DeviceID, signerKey: String, sequenceRange: SequenceSpan?,
+        eventCount: Int, interviewCount: Int, definitions: [DefinitionHash], createdAtMillis: Int64,
+        encryption: EncryptionInfo?, payload: PayloadInfo
+    ) {
+        self.format = format
+        self.device = device
+        self.signerKey = signerKey
+        self.sequenceRange = sequenceRange
+        self.eventCount = eventCount
+        self.interviewCount = interviewCount
+        self.definitions = definitions
+        self.createdAtMillis = createdAtMillis
+        self.encryption = encryption
+        self.payload = payload
+    }
+
+    /// The canonical bytes that are signed: compact JSON with sorted keys.
+    public var canonicalBytes: Data { BundleFormat.encode(self) }
+
+    /// The signer key as a key value, if well-formed.
+    public var signerPublicKey: DevicePublicKey? { try? DevicePublicKey(text: signerKey) }
+
+    /// The signer key's fingerprint, or `?` when the manifest's key is malformed.
+    public var signerFingerprint: KeyFingerprint { signerPublicKey?.fingerprint ?? KeyFingerprint("?") }
+}
+
+/// Constants of the container layout (see docs/bundle-format.md).
+public enum BundleFormat {
+    /// The format version this code writes and reads.
+    public static let version = 1
+    /// The file starts with these 13 bytes.
+    public static let magic = Data("terep-bundle\n".utf8)
+    /// Magic, version (u16), manifest length (u32), payload length (u64).
+    static let headerSize = 13 + 2 + 4 + 8
+    static let signatureSize = 64
+    static let checksumSize = 32
+    /// The manifest may not exceed this many bytes.
+    static let maxManifestSize = 1 << 20
+    /// HPKE parameters: the suite and the `info` string.
+    public static let encryptionScheme = "hpke-x25519-sha256-chachapoly"
+    static let hpkeInfo = Data("terep-bundle-v1".utf8)
+    /// Domain separation for the signature: these bytes, then the manifest bytes.
+    static let signaturePrefix = Data("terep-bundle-signature-v1\n".utf8)
+    /// The usual file name extension.
+    public static let fileExtension = "terepbundle"
+
+    /// Lower-case hex SHA-256 of `data`, as the manifest's `payload.sha256` holds it.
+    public static func sha256Hex(_ data: Data) -> String { Data(SHA256.hash(data: data)).hexString }
+
+    /// The canonical manifest bytes: compact JSON with sorted keys.
+    static func encode(_ manifest: BundleManifest) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // A manifest has only strings and numbers: encoding cannot fail.
+        return (try? encoder.encode(manifest)) ?? Data()
+    }
+
+    /// The bytes the device signs.
+    static func signingInput(manifestBytes: Data) -> Data { signaturePrefix + manifestBytes }
+}
+
+/// Limits the reader enforces before and while decompressing.
+public struct BundleLimits: Hashable, Sendable {
+    /// Largest payload after inflating.
+    public var maxUncompressedSize: Int
+    /// Largest inflated/compressed ratio; measured event JSON compresses 8–12× at level 1
+    /// (docs/bundle-format.md), so 64 leaves a wide margin and stops bombs (deflate reaches ~1032×).
+    public var maxRatio: Int
+    /// Largest file accepted at all.
+    public var maxFileSize: Int
+
+    public init(maxUncompressedSize: Int = 512 << 20, maxRatio: Int = 64, maxFileSize: Int = 512 << 20) {
+        self.maxUncompressedSize = maxUncompressedSize
+        self.maxRatio = maxRatio
+        self.maxFileSize = maxFileSize
+    }
+
+    public static let `default` = BundleLimits()
+}

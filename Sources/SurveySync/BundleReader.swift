@@ -1,0 +1,228 @@
+import Crypto
+import Foundation
+import SurveyModel
+
+/// What the central dataset knows about a device.
+public enum DeviceRegistration: Hashable, Sendable {
+    case registered(DevicePublicKey)
+    case revoked
+    case unknown
+}
+
+/// A bundle whose container, checksum and manifest were read; nothing is verified yet
+/// beyond the whole-file checksum.
+public struct SealedBundle: Sendable {
+    public let file: String
+    public let manifest: BundleManifest
+    /// The exact manifest bytes that were signed.
+    public let manifestBytes: Data
+    public let signature: Data
+    /// The payload as stored (compressed, maybe encrypted).
+    public let payload: Data
+
+    /// A stable identity of the bundle's content: SHA-256 (hex) of its signed manifest, which
+    /// includes the payload digest. Re-copying the same file gives the same id.
+    public var id: String { Data(SHA256.hash(data: manifestBytes)).hexString }
+
+    /// Checks the signature against `key` and the payload digest against the manifest.
+    public func verify(signedBy key: DevicePublicKey) throws(BundleError) {
+        guard key.isValidSignature(signature, for: BundleFormat.signingInput(manifestBytes: manifestBytes)) else {
+            throw fail(.badSignature(manifest.device))
+        }
+        guard Data(SHA256.hash(data: payload)).hexString == manifest.payload.sha256 else {
+            throw fail(.payloadDigestMismatch)
+        }
+    }
+
+    /// Checks the device against the registry, then the signature with the registered key.
+    public func verify(devices: (DeviceID) -> DeviceRegistration) throws(BundleError) {
+        switch devices(manifest.device) {
+        case .unknown: throw fail(.unknownDevice(manifest.device, signer: manifest.signerFingerprint))
+        case .revoked: throw fail(.revokedDevice(manifest.device))
+        case .registered(let key):
+            if let signer = manifest.signerPublicKey, signer != key {
+                throw fail(.signerMismatch(manifest.device, registered: key.fingerprint, signer: signer.fingerprint))
+            }
+            try verify(signedBy: key)
+        }
+    }
+
+    /// Decrypts (if needed), inflates within the limits, parses and checks the payload.
+    ///
+    /// Call only after ``verify(devices:)`` or ``verify(signedBy:)``: the manifest's sizes are
+    /// trusted for the caps only because they are signed.
+    public func unseal(coordinatorKey: CoordinatorPrivateKey?, limits: BundleLimits = .default) throws(BundleError) -> VerifiedBundle {
+        do {
+            let compressed = try decrypt(coordinatorKey)
+            let plain = try inflate(compressed, limits: limits)
+            let (contents, definitions) = try BundlePayload.decode(plain)
+            try BundleChecks.events(contents, device: manifest.device, declared: manifest)
+            return VerifiedBundle(id: id, manifest: manifest, contents: contents, definitions: definitions)
+        } catch { throw fail(error) }
+    }
+
+    private func decrypt(_ coordinatorKey: CoordinatorPrivateKey?) throws(BundleError.Kind) -> Data {
+        guard let encryption = manifest.encryption else { return payload }
+        guard encryption.scheme == BundleFormat.encryptionScheme else {
+            throw .malformedManifest("unknown encryption scheme '\(encryption.scheme)'")
+        }
+        guard let coordinatorKey else { throw .encryptedNoKey(recipient: encryption.recipient) }
+        let given = coordinatorKey.publicKey.fingerprint
+        guard given == encryption.recipient else { throw .wrongCoordinatorKey(recipient: encryption.recipient, given: given) }
+        guard payload.count >= 2 else { throw .decryptionFailed }
+        let start = payload.startIndex
+        let encLength = Int(payload[start]) << 8 | Int(payload[start + 1])
+        guard payload.count >= 2 + encLength else { throw .decryptionFailed }
+        let enc = payload[(start + 2)..<(start + 2 + encLength)]
+        let ciphertext = payload[(start + 2 + encLength)...]
+        do {
+            var recipient = try HPKE.Recipient(
+                privateKey: coordinatorKey.key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: BundleFormat.hpkeInfo,
+                encapsulatedKey: Data(enc))
+            return try recipient.open(ciphertext, authenticating: Data(manifest.device.rawValue.utf8))
+        } catch { throw .decryptionFailed }
+    }
+
+    private func inflate(_ compressed: Data, limits: BundleLimits) throws(BundleError.Kind) -> Data {
+        let info = manifest.payload
+        guard info.compression == "zlib" else { throw .malformedManifest("unknown compression '\(info.compression)'") }
+        guard compressed.count == info.compressedSize else {
+            throw .malformedManifest("compressed size \(compressed.count) differs from the declared \(info.compressedSize)")
+        }
+        let ratioCap = compressed.count.multipliedReportingOverflow(by: limits.maxRatio)
+        let cap = min(limits.maxUncompressedSize, ratioCap.overflow ? Int.max : ratioCap.partialValue)
+        guard info.uncompressedSize <= cap else {
+            throw .decompressionBomb("declares \(info.uncompressedSize) bytes from \(compressed.count) (cap \(cap) bytes)")
+        }
+        do throws(InflateFailure) {
+            let plain = try Zlib.inflate(compressed, limit: cap, expectedSize: info.uncompressedSize)
+            guard plain.count == info.uncompressedSize else {
+                throw InflateFailure.corrupt("inflated to \(plain.count) bytes, manifest says \(info.uncompressedSize)")
+            }
+            return plain
+        } catch {
+            switch error {
+            case .exceedsLimit(let limit):
+                throw .decompressionBomb(
+                    "inflates past \(limit) bytes from \(compressed.count) (caps: \(limits.maxUncompressedSize >> 20) MiB, ratio \(limits.maxRatio):1)")
+            case .corrupt(let why): throw .corruptCompression(why)
+            case .truncated: throw .corruptCompression("the zlib stream ends early")
+            case .trailingBytes(let n): throw .corruptCompression("\(n) bytes after the zlib stream")
+            }
+        }
+    }
+
+    func fail(_ kind: BundleError.Kind) -> BundleError { BundleError(file: file, kind: kind) }
+}
+
+/// A bundle that passed every check: its events and definitions are ready to merge.
+public struct VerifiedBundle: Sendable {
+    /// ``SealedBundle/id``.
+    public let id: String
+    public let manifest: BundleManifest
+    public let contents: BundleContents
+    /// The included definitions, decoded and hash-checked.
+    public let definitions: [DefinitionHash: CompiledSurvey]
+}
+
+/// Reads bundles, enforcing limits; never traps on any input.
+public struct BundleReader: Sendable {
+    public var limits: BundleLimits
+
+    public init(limits: BundleLimits = .default) { self.limits = limits }
+
+    /// Reads the container: magic, version, lengths, whole-file checksum, manifest.
+    public func open(_ data: Data, file: String) throws(BundleError) -> SealedBundle {
+        do { return try parse(data, file: file) } catch { throw BundleError(file: file, kind: error) }
+    }
+
+    /// Reads a file and runs ``open(_:file:)``.
+    public func open(path: String) throws(BundleError) -> SealedBundle {
+        try open(try readFile(path), file: path)
+    }
+
+    /// Every check in order: container, device registration and signature, payload digest,
+    /// decryption, capped decompression, payload format, definition hashes, event consistency.
+    public func read(
+        _ data: Data, file: String, devices: (DeviceID) -> DeviceRegistration, coordinatorKey: CoordinatorPrivateKey?
+    ) throws(BundleError) -> VerifiedBundle {
+        let sealed = try open(data, file: file)
+        try sealed.verify(devices: devices)
+        return try sealed.unseal(coordinatorKey: coordinatorKey, limits: limits)
+    }
+
+    /// Reads a file and runs ``read(_:file:devices:coordinatorKey:)``.
+    public func read(
+        path: String, devices: (DeviceID) -> DeviceRegistration, coordinatorKey: CoordinatorPrivateKey?
+    ) throws(BundleError) -> VerifiedBundle {
+        try read(try readFile(path), file: path, devices: devices, coordinatorKey: coordinatorKey)
+    }
+
+    private func readFile(_ path: String) throws(BundleError) -> Data {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard let size else { throw BundleError(file: path, kind: .io("cannot read the file (missing or unreadable)")) }
+        guard size <= limits.maxFileSize else {
+            throw BundleError(file: path, kind: .decompressionBomb("file is \(size) bytes, above the \(limits.maxFileSize >> 20) MiB cap"))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BundleError(file: path, kind: .io("cannot read the file"))
+        }
+        return data
+    }
+
+    private func parse(_ data: Data, file: String) throws(BundleError.Kind) -> SealedBundle {
+        let bytes = Data(data)  // zero-based indices
+        let magic = BundleFormat.magic
+        guard bytes.count >= magic.count else {
+            if !bytes.isEmpty, magic.starts(with: bytes) { throw .truncated(expected: BundleFormat.headerSize, actual: bytes.count) }
+            throw .notABundle
+        }
+        guard bytes.prefix(magic.count) == magic else { throw .notABundle }
+        guard bytes.count >= BundleFormat.headerSize else {
+            throw .truncated(expected: BundleFormat.headerSize, actual: bytes.count)
+        }
+        let version = Int(bytes.readBigEndian(UInt16.self, at: magic.count))
+        guard version == BundleFormat.version else { throw .unsupportedFormatVersion(version) }
+        let manifestLength = Int(bytes.readBigEndian(UInt32.self, at: magic.count + 2))
+        let payloadLength64 = bytes.readBigEndian(UInt64.self, at: magic.count + 6)
+        guard manifestLength <= BundleFormat.maxManifestSize else {
+            throw .malformedManifest("declared length \(manifestLength) bytes exceeds the 1 MiB limit")
+        }
+        guard payloadLength64 <= UInt64(limits.maxFileSize) else {
+            throw .decompressionBomb("declares a \(payloadLength64)-byte payload, above the \(limits.maxFileSize >> 20) MiB cap")
+        }
+        let payloadLength = Int(payloadLength64)
+        let manifestStart = BundleFormat.headerSize
+        let signatureStart = manifestStart + manifestLength
+        let payloadStart = signatureStart + BundleFormat.signatureSize
+        let checksumStart = payloadStart + payloadLength
+        let total = checksumStart + BundleFormat.checksumSize
+        guard bytes.count >= total else { throw .truncated(expected: total, actual: bytes.count) }
+        guard bytes.count == total else { throw .trailingData(bytes.count - total) }
+        let checksum = SHA256.hash(data: bytes[0..<checksumStart])
+        guard Data(checksum) == bytes[checksumStart..<total] else { throw .checksumMismatch }
+        let manifestBytes = bytes[manifestStart..<signatureStart]
+        let manifest: BundleManifest
+        do { manifest = try JSONDecoder().decode(BundleManifest.self, from: manifestBytes) } catch {
+            throw .malformedManifest(BundlePayload.describe(error))
+        }
+        guard manifest.format == version else {
+            throw .malformedManifest("manifest format \(manifest.format) differs from the header's \(version)")
+        }
+        guard manifest.payload.storedSize == payloadLength else {
+            throw .malformedManifest("payload size \(payloadLength) differs from the declared \(manifest.payload.storedSize)")
+        }
+        return SealedBundle(
+            file: file, manifest: manifest, manifestBytes: Data(manifestBytes),
+            signature: Data(bytes[signatureStart..<payloadStart]), payload: Data(bytes[payloadStart..<checksumStart]))
+    }
+}
+
+extension Data {
+    /// Reads a big-endian integer at a zero-based offset (the caller checks the bounds).
+    func readBigEndian<T: FixedWidthInteger>(_: T.Type, at offset: Int) -> T {
+        var value: T = 0
+        for i in 0..<MemoryLayout<T>.size { value = value << 8 | T(self[startIndex + offset + i]) }
+        return value
+    }
+}

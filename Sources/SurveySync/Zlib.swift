@@ -1,0 +1,87 @@
+import CZlib
+import Foundation
+
+/// Why inflating failed.
+public enum InflateFailure: Error, Hashable, Sendable {
+    /// The output would exceed the limit (a decompression bomb, or a lying manifest).
+    case exceedsLimit(limit: Int)
+    /// The compressed stream is damaged or is not zlib data.
+    case corrupt(String)
+    /// The compressed stream ends before its end marker.
+    case truncated
+    /// Bytes follow the end of the compressed stream.
+    case trailingBytes(Int)
+}
+
+/// zlib (RFC 1950) compression through the system library.
+public enum Zlib {
+    /// The zlib level bundles use: level 1 (higher levels cost 5–16× the CPU for ~10% smaller output).
+    public static let bundleLevel: Int32 = 1
+
+    /// Compresses `data` into a zlib stream.
+    public static func deflate(_ data: Data, level: Int32 = bundleLevel) -> Data? {
+        let bound = Int(compressBound(uLong(data.count)))
+        var out = Data(count: bound)
+        var outLength = uLongf(bound)
+        let status = out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) -> Int32 in
+            data.withUnsafeBytes { (src: UnsafeRawBufferPointer) -> Int32 in
+                guard let d = dst.baseAddress?.assumingMemoryBound(to: Bytef.self) else { return Z_MEM_ERROR }
+                let s = src.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? UnsafePointer<Bytef>(bitPattern: 1)
+                guard let s else { return Z_MEM_ERROR }
+                return compress2(d, &outLength, s, uLong(src.count), level)
+            }
+        }
+        guard status == Z_OK else { return nil }
+        out.count = Int(outLength)
+        return out
+    }
+
+    /// Inflates a complete zlib stream, stopping as soon as the output would pass `limit` bytes.
+    ///
+    /// The check runs while streaming, chunk by chunk, so a bomb never allocates more than
+    /// `limit` plus one chunk. The whole input must be one stream with nothing after it.
+    public static func inflate(_ data: Data, limit: Int, expectedSize: Int? = nil) throws(InflateFailure) -> Data {
+        // zlib keeps a pointer to its z_stream, so it lives at one fixed address.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deallocate() }
+        guard inflateInit_(stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .corrupt("zlib could not start")
+        }
+        defer { inflateEnd(stream) }
+        let chunk = 256 * 1024
+        var out = Data()
+        out.reserveCapacity(Swift.min(expectedSize ?? chunk, limit, 64 * 1024 * 1024))
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        let result: Result<Int32, InflateFailure> = data.withUnsafeBytes { src in
+            let base = src.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: base)
+            stream.pointee.avail_in = uInt(src.count)
+            while true {
+                let status = buffer.withUnsafeMutableBufferPointer { buf -> Int32 in
+                    stream.pointee.next_out = buf.baseAddress
+                    stream.pointee.avail_out = uInt(chunk)
+                    return CZlib.inflate(stream, Z_NO_FLUSH)
+                }
+                let produced = chunk - Int(stream.pointee.avail_out)
+                if out.count + produced > limit { return .failure(.exceedsLimit(limit: limit)) }
+                out.append(contentsOf: buffer[0..<produced])
+                switch status {
+                case Z_STREAM_END: return .success(status)
+                case Z_OK: continue
+                case Z_BUF_ERROR:
+                    // No progress possible: input exhausted before the end marker.
+                    if stream.pointee.avail_in == 0 { return .failure(.truncated) }
+                    return .failure(.corrupt("zlib buffer error"))
+                case Z_NEED_DICT: return .failure(.corrupt("needs a preset dictionary"))
+                default:
+                    let message = stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
+                    return .failure(.corrupt(message))
+                }
+            }
+        }
+        if case .failure(let failure) = result { throw failure }
+        if stream.pointee.avail_in != 0 { throw .trailingBytes(Int(stream.pointee.avail_in)) }
+        return out
+    }
+}

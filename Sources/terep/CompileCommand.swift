@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import SurveyCompiler
+import SurveyDiagnostics
+
+extension Terep {
+    /// `terep compile FILE -o OUT`: writes the compiled definition as canonical JSON.
+    struct Compile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compile a questionnaire into its versioned, hashed JSON definition.")
+
+        @Argument(help: "The main .survey file.")
+        var file: String
+
+        @Option(name: .shortAndLong, help: "Where to write the compiled survey (JSON).")
+        var output: String
+
+        func run() throws {
+            let root: SourceFile
+            do {
+                root = try FileSystemLoader().load(file)
+            } catch {
+                throw ValidationError("cannot read '\(file)': \(error)")
+            }
+            let result = compile(root, loader: FileSystemLoader())
+            let renderer = DiagnosticRenderer.forTerminal(fileDescriptor: STDERR_FILENO)
+            FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
+            guard let compiled = result.compiled else {
+                FileHandle.standardError.write(Data("\(file): \(DiagnosticRenderer.summary(result.diagnostics)); nothing written\n".utf8))
+                throw ExitCode.failure
+            }
+            let data = try compiled.fileData()
+            // Atomic: write a temporary file next to the output, then rename it over.
+            try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+            print("\(output): \(compiled.definition.id) \(compiled.definition.version), hash \(compiled.hash.short)")
+        }
+    }
+}

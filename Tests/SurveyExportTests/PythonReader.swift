@@ -1,0 +1,97 @@
+import Foundation
+
+/// Reads an exported file with pyreadstat or pandas (independent readers) and returns what they saw.
+enum PythonReader {
+    struct Result {
+        var columns: [String]
+        /// Values per column; missing values are NSNull, extended missing as "a"/"b"/"c" strings.
+        var data: [String: [Any]]
+        var labels: [String: String]
+        var valueLabels: [String: [String: String]]
+        var missing: [String: [[Double]]]
+        var measures: [String: String]
+        var formats: [String: String]
+        var rowCount: Int
+    }
+
+    static var available: Bool {
+        (try? run(script: "import pyreadstat, pandas", arguments: [])) != nil
+    }
+
+    private static let script = #"""
+import sys, json, math, datetime
+kind, path = sys.argv[1], sys.argv[2]
+meta = None
+if kind == "sav":
+    import pyreadstat
+    df, meta = pyreadstat.read_sav(path, user_missing=True)
+elif kind == "dta":
+    import pyreadstat
+    df, meta = pyreadstat.read_dta(path, user_missing=True)
+else:
+    import pandas
+    sep = ";" if kind == "excel" else ","
+    df = pandas.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+def conv(v):
+    import pandas
+    if v is None: return None
+    try:
+        if pandas.isna(v): return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, (datetime.datetime,)): return v.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(v, (datetime.date,)): return v.isoformat()
+    if hasattr(v, "item"): v = v.item()
+    if isinstance(v, float) and math.isnan(v): return None
+    return v
+out = {"columns": list(df.columns), "rows": len(df),
+       "data": {c: [conv(v) for v in df[c].tolist()] for c in df.columns}}
+if meta is not None:
+    out["labels"] = {k: v for k, v in zip(meta.column_names, meta.column_labels) if v is not None}
+    out["value_labels"] = {k: {str(kk): vv for kk, vv in v.items()} for k, v in meta.variable_value_labels.items()}
+    out["missing"] = {k: [[r["lo"] if not isinstance(r["lo"], str) else -1, r["hi"] if not isinstance(r["hi"], str) else -1] for r in v] for k, v in getattr(meta, "missing_ranges", {}).items()}
+    out["measures"] = getattr(meta, "variable_measure", {})
+    out["formats"] = getattr(meta, "original_variable_types", {})
+print(json.dumps(out, default=str))
+"""#
+
+    static func read(_ kind: String, _ url: URL) throws -> Result {
+        let output = try run(script: script, arguments: [kind, url.path])
+        guard let json = try JSONSerialization.jsonObject(with: output) as? [String: Any] else {
+            throw ReaderError(message: "unreadable reader output")
+        }
+        func dict<T>(_ key: String) -> [String: T] { json[key] as? [String: T] ?? [:] }
+        let missing: [String: [[Any]]] = dict("missing")
+        return Result(
+            columns: json["columns"] as? [String] ?? [],
+            data: dict("data"),
+            labels: dict("labels"),
+            valueLabels: dict("value_labels"),
+            missing: missing.mapValues { $0.map { $0.compactMap { ($0 as? NSNumber)?.doubleValue } } },
+            measures: dict("measures"),
+            formats: dict("formats"),
+            rowCount: json["rows"] as? Int ?? -1)
+    }
+
+    struct ReaderError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    private static func run(script: String, arguments: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ReaderError(message: "python3 failed: " + String(decoding: errors, as: UTF8.self))
+        }
+        return data
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import SurveyModel
+import Testing
+
+@testable import SurveyExport
+
+/// Every binary and CSV export of the fixture is read back by pyreadstat / pandas and compared.
+@Suite(.enabled(if: PythonReader.available, "needs python3 with pyreadstat and pandas (.ci/run installs them)"))
+struct ReaderRoundTripTests {
+    static let created = Date(timeIntervalSince1970: 1_780_000_000)
+
+    func export(_ format: ExportFormat, options: ExportOptions = ExportOptions()) throws -> (ExportSchema, [URL]) {
+        let schema = try ExportSchema(definition: Fixture.definition, options: options)
+        let dir = try Fixture.temporaryDirectory()
+        var run = try DirectoryExport(schema: schema, format: format, directory: dir, createdAt: Self.created)
+        for r in Fixture.records { try run.write(r) }
+        try run.finish()
+        return (schema, run.files)
+    }
+
+    @Test(arguments: ["sav", "dta"])
+    func binaryFormatsKeepValuesLabelsAndMissingCodes(kind: String) throws {
+        let (_, files) = try export(kind == "sav" ? .sav : .dta)
+        let main = try PythonReader.read(kind, files[0])
+        #expect(main.rowCount == 2)
+        #expect(main.columns.contains("life_sat") && main.columns.contains("nb_prob_96"))
+        #expect(!main.columns.contains("resp_name"), "PII is dropped by default")
+        #expect(main.labels["life_sat"] == "Élettel való elégedettség")
+        #expect(main.valueLabels["life_sat"]?["10.0"] ?? main.valueLabels["life_sat"]?["10"] == "Teljes mértékben elégedett")
+        let comment = main.data["comment"]?.first as? String
+        #expect(comment == Fixture.longComment)
+        #expect(main.data["nb_prob_oth"]?.first as? String == "Kóbor kutyák, \"sok\"")
+        #expect(main.data["visit_date"]?.first as? String == "2026-05-28")
+        #expect(main.data["start_t"]?.first as? String == "09:05")
+        #expect(main.data["nb_prob_1"]?.first as? Double == 1)
+        #expect(main.data["nb_prob_2"]?.first as? Double == 0)
+        #expect(main.data["chk_tenure_yrs"] as? [Double] == [1, 0])
+        #expect(main.data["start_t"]?.last as? String == "-9")
+        if kind == "sav" {
+            #expect(main.data["life_sat"]?.last as? Double == -8)
+            #expect(main.data["floor_m2"]?.last as? Double == -7)
+            #expect(main.data["nb_prob_1"]?.last as? Double == -9)
+            #expect(main.missing["life_sat"]?.sorted { $0[0] < $1[0] } == [[-9, -9], [-8, -8], [-7, -7]])
+            #expect(main.measures["life_sat"] == "ordinal")
+            #expect(main.measures["floor_m2"] == "scale")
+            #expect(main.measures["rely_on"] == "nominal")
+        } else {
+            #expect(main.data["life_sat"]?.last as? String == "b")
+            #expect(main.data["floor_m2"]?.last as? String == "a")
+            #expect(main.data["nb_prob_1"]?.last as? String == "c")
+            #expect(main.valueLabels["life_sat"]?["b"] == "nem tudja")
+        }
+        #expect(main.data["end_time"]?.last is NSNull)
+    }
+
+    @Test(arguments: ["sav", "dta"])
+    func nestedRosterTablesKeepParentKeys(kind: String) throws {
+        let (schema, files) = try export(kind == "sav" ? .sav : .dta)
+        let tripIndex = try #require(schema.tables.firstIndex { $0.roster == "trip" })
+        let trip = try PythonReader.read(kind, files[tripIndex])
+        #expect(Array(trip.columns.prefix(3)) == ["interview_id", "mem_row", "trip_row"])
+        #expect(trip.data["mem_row"] as? [Double] == [1, 1, 2])
+        #expect(trip.data["trip_row"] as? [Double] == [1, 2, 1])
+        #expect(trip.data["t_km"]?.first as? Double == 12.5)
+        let memIndex = try #require(schema.tables.firstIndex { $0.roster == "mem" })
+        let mem = try PythonReader.read(kind, files[memIndex])
+        #expect(mem.rowCount == 3)
+        #expect(mem.data["m_age"]?.first as? Double == 44)
+    }
+
+    @Test func csvParsedByPandasMatchesTheCells() throws {
+        let (_, files) = try export(.csv)
+        let main = try PythonReader.read("csv", files[0])
+        #expect(main.rowCount == 2)
+        #expect(main.data["life_sat"] as? [String] == ["7", "-8"])
+        #expect(main.data["comment"]?.first as? String == Fixture.longComment)
+        #expect(main.data["nb_prob_oth"]?.first as? String == "Kóbor kutyák, \"sok\"")
+        #expect(main.data["visit_date"] as? [String] == ["2026-05-28", "-8"])
+        #expect(main.data["floor_m2"] as? [String] == ["62.5", "-7"])
+        #expect(main.data["end_time"] as? [String] == ["2026-05-28T20:51:40Z", ""])
+    }
+
+    @Test func excelCSVUsesSemicolonsBOMAndDecimalComma() throws {
+        let (_, files) = try export(.excel)
+        let bytes = try Data(contentsOf: files[0])
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let main = try PythonReader.read("excel", files[0])
+        #expect(main.data["floor_m2"] as? [String] == ["62,5", "-7"])
+        #expect(main.data["nb_prob_oth"]?.first as? String == "Kóbor kutyák, \"sok\"")
+    }
+}
