@@ -56,6 +56,8 @@ public final class InterviewSession {
     let startedAt: Int64
     /// The last address recorded as shown, so a redraw is not logged twice.
     private var lastShown: Address?
+    /// The question whose screen is the last thing drawn; nil after other output (help, review).
+    var drawn: Address?
 
     /// Creates a session on an interview already started (and, when resuming, replayed).
     public init(
@@ -99,9 +101,13 @@ public final class InterviewSession {
 
     // MARK: - One question
 
-    /// Draws the question and logs that it was shown (paradata, and the resume point).
+    /// Draws the question (unless it is still on screen, e.g. after an invalid answer), asks for
+    /// input, and logs that it was shown (paradata, and the resume point).
     private func show(_ at: Address) -> SessionEnd? {
-        terminal.write(screen(for: at).render(width: terminal.width, colour: terminal.colour, strings: strings))
+        if drawn != at {
+            terminal.write(screen(for: at).render(width: terminal.width, colour: terminal.colour, strings: strings))
+            drawn = at
+        }
         terminal.write(strings.prompt + "> ")
         guard lastShown != at else { return nil }
         lastShown = at

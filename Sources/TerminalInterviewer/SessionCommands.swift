@@ -4,6 +4,7 @@ import SurveyModel
 extension InterviewSession {
     /// Carries out a command typed at the question `at`.
     func perform(_ command: InterviewCommand, at: Address) -> SessionEnd? {
+        drawn = nil  // whatever the command prints, show the question again afterwards
         switch command {
         case .help: showHelp()
         case .back:

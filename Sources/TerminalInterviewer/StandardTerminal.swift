@@ -27,7 +27,14 @@ public final class StandardTerminal: Terminal {
     }
 
     /// Routes SIGINT, SIGTERM and SIGHUP to ``readLine()`` and ignores SIGPIPE.
+    ///
+    /// The signals are also unblocked: a parent (a test runner, a CI agent) may have started
+    /// this process with them blocked, and a blocked SIGTERM would never interrupt a read.
     public static func installSignalHandlers() {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             #if canImport(Glibc)

@@ -6,7 +6,8 @@ import Testing
 /// kill -9 the interviewer at random moments; no confirmed answer may be lost and the
 /// database must stay intact. `scripts/crash-interview.sh ROUNDS` runs hundreds of rounds
 /// through `TEREP_CRASH_ROUNDS`; plain `swift test` runs a few.
-@Suite(.serialized)
+extension EndToEnd {
+@Suite(.timeLimit(.minutes(5)))
 struct CrashTests {
     static var rounds: Int {
         ProcessInfo.processInfo.environment["TEREP_CRASH_ROUNDS"].flatMap(Int.init) ?? 4
@@ -40,7 +41,7 @@ struct CrashTests {
                     terep.send("i")  // confirm the soft check; the answer is confirmed by the next screen
                     continue
                 }
-                let name = ScreenAnswerer.questionName(in: screen)
+                let name = ScreenAnswerer.questionName(in: screen) ?? previous?.name
                 if let previous, let name, name != previous.name {
                     confirmed.append(Confirmed(interview: resumable?.id, address: previous.name, typed: previous.typed))
                 }
@@ -74,4 +75,5 @@ struct CrashTests {
             #expect(stored.contains("\(answer.address)=\(answer.typed)"), "round \(round): lost \(answer.address)=\(answer.typed)")
         }
     }
+}
 }

@@ -98,7 +98,8 @@ enum MiniSurvey {
 }
 
 /// The real `terep interview` binary with piped input, checked through the device database.
-@Suite(.serialized)
+extension EndToEnd {
+@Suite(.timeLimit(.minutes(5)))
 struct InterviewEndToEndTests {
     @Test func scriptedInterviewStoresConfirmedAnswersOnly() throws {
         let dir = try TerepProcess.temporaryDirectory()
@@ -229,6 +230,7 @@ struct InterviewEndToEndTests {
         #expect(run.status != 0)
         #expect(run.stderr.contains("'nincs' is not a question of this questionnaire; preloaded questions: cluster_id."))
     }
+}
 }
 
 /// The answers recorded at each address, in log order.

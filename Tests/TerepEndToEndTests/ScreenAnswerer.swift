@@ -25,7 +25,14 @@ struct ScreenAnswerer {
 
     mutating func next(for screen: String) -> Step {
         if screen.hasSuffix("javítom\n") { return .type("i") }  // confirm a soft check
-        guard let name = ScreenAnswerer.questionName(in: screen) else { return .type("") }
+        if screen.contains("új sor hozzáadása?") { return .type("n") }  // open rosters: no rows
+        // After an invalid answer only the message and the prompt come back: the same question.
+        let reasked = screen.hasSuffix("> ") ? current : nil
+        guard let name = ScreenAnswerer.questionName(in: screen) ?? reasked else {
+            if let previous = current, let lastSent { accepted[previous] = lastSent }  // the interview ended
+            current = nil
+            return .type("")
+        }
         if name == current {
             if let lastSent { rejected[name, default: []].append(lastSent) }
         } else {
@@ -44,7 +51,8 @@ struct ScreenAnswerer {
     static func questionName(in screen: String) -> String? {
         for line in screen.split(separator: "\n").reversed() {
             let words = line.split(separator: " ")
-            guard words.count >= 2, let last = words.last, last.contains("/"),
+            // The heading ends with `name  12/40` (two spaces); a roster line has ` · 2/4`.
+            guard words.count >= 2, let last = words.last, last.contains("/"), line.hasSuffix("  " + last),
                 last.split(separator: "/").allSatisfy({ Int($0) != nil })
             else { continue }
             return String(words[words.count - 2])

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+/// Every end-to-end suite, run one test at a time: they start processes (terep, tmux) whose
+/// inherited descriptors must not leak into each other.
+@Suite(.serialized) enum EndToEnd {}
+
 /// Runs the real `terep` binary built next to the test bundle.
 enum TerepProcess {
     /// The package root, from this file's location (Tests/TerepEndToEndTests/…).
@@ -91,6 +95,7 @@ final class InteractiveTerep {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
+        signal(SIGPIPE, SIG_IGN)  // writing to an exited terep must fail, not kill the tests
         try process.run()
     }
 
@@ -110,8 +115,9 @@ final class InteractiveTerep {
         }
     }
 
+    /// Types a line; a terep that has already exited is not an error (its pipe is closed).
     func send(_ line: String) {
-        input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        try? input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
     }
 
     func closeInput() { try? input.fileHandleForWriting.close() }
