@@ -99,7 +99,8 @@ let package = Package(
         .testTarget(name: "SurveyModelTests", dependencies: ["SurveyModel"]),
         .testTarget(
             name: "SurveyCompilerTests",
-            dependencies: ["SurveyCompiler", "SurveyDiagnostics", "SurveyModel", "SurveyTestSupport"]),
+            dependencies: ["SurveyCompiler", "SurveyDiagnostics", "SurveyModel", "SurveyTestSupport"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "InterviewEngineTests",
             dependencies: ["InterviewEngine", "SurveyModel", "SurveyTestSupport"]),

@@ -4,7 +4,10 @@
 
 /// Every benchmark by name; add yours here (one file per benchmark in this folder).
 let benchmarks: [(name: String, run: () throws -> Void)] = [
+    ("store", StoreBenchmark.run),
+    ("merge", MergeBenchmark.run),
     ("sync", SyncBenchmark.run),
+    ("export", ExportBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

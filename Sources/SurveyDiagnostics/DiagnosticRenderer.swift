@@ -17,6 +17,9 @@ public struct DiagnosticRenderer: Sendable {
 
     public init(colors: Bool = false) { self.colors = colors }
 
+    /// The widest source excerpt shown, in characters; longer lines are windowed.
+    static let maxExcerpt = 120
+
     /// Colours only when the stream is a terminal and `NO_COLOR` is not set.
     public static func forTerminal(fileDescriptor: Int32) -> DiagnosticRenderer {
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
@@ -58,12 +61,22 @@ public struct DiagnosticRenderer: Sendable {
         let line = range.file.lineText(start.line)
         let gutter = String(start.line)
         let pad = String(repeating: " ", count: gutter.count)
-        let shown = line.unicodeScalars.map { $0 == "\t" ? " " : String($0) }.joined()
+        var scalars = line.unicodeScalars.map { $0 == "\t" || $0.value < 0x20 ? " " : String($0) }
         let endLoc = range.endLocation
-        let lineLength = line.unicodeScalars.count
-        var width = endLoc.line == start.line ? endLoc.column - start.column : lineLength - start.column + 1
-        width = max(1, width)
-        let caretPad = String(repeating: " ", count: max(0, start.column - 1))
+        var width = endLoc.line == start.line ? endLoc.column - start.column : scalars.count - start.column + 1
+        width = max(1, min(width, DiagnosticRenderer.maxExcerpt))
+        // Very long lines are shown as a window around the caret.
+        var column = start.column
+        let window = DiagnosticRenderer.maxExcerpt
+        if scalars.count > window {
+            let from = max(0, min(column - 1 - window / 4, scalars.count - window))
+            let slice = Array(scalars[from..<min(scalars.count, from + window)])
+            scalars = (from > 0 ? ["…"] : []) + slice + (from + window < scalars.count ? ["…"] : [])
+            column = column - from + (from > 0 ? 1 : 0)
+            width = min(width, max(1, scalars.count - column + 1))
+        }
+        let shown = scalars.joined()
+        let caretPad = String(repeating: " ", count: max(0, column - 1))
         let carets = paint(String(repeating: "^", count: width), "1;31")
         return "\(pad) |\n\(gutter) | \(shown)\n\(pad) | \(caretPad)\(carets)\n"
     }

@@ -36,12 +36,17 @@ public struct DirectoryExport {
     private var renames: [(from: URL, to: URL)] = []
     /// Rows written per table.
     public private(set) var rowCounts: [Int]
+    /// Frequencies of every variable over the rows written, when asked for (for the codebook).
+    public private(set) var frequencies: Frequencies?
 
     /// The files this export produces (final names).
     public var files: [URL] { renames.map(\.to) }
 
-    public init(schema: ExportSchema, format: ExportFormat, directory: URL, createdAt: Date = Date()) throws(ExportError) {
+    public init(
+        schema: ExportSchema, format: ExportFormat, directory: URL, countFrequencies: Bool = false, createdAt: Date = Date()
+    ) throws(ExportError) {
         self.format = format
+        self.frequencies = countFrequencies ? Frequencies() : nil
         self.schema = schema
         self.builder = RowBuilder(schema: schema)
         self.rowCounts = Array(repeating: 0, count: schema.tables.count)
@@ -79,14 +84,19 @@ public struct DirectoryExport {
         }
         var writers = self.writers
         var counts = self.rowCounts
+        var frequencies = self.frequencies
+        let tables = schema.tables
         self.writers = []  // keep the writers uniquely referenced while they grow their buffers
+        self.frequencies = nil
         defer {
             self.writers = writers
             self.rowCounts = counts
+            self.frequencies = frequencies
         }
         try builder.rows(of: record) { (t, row) throws(ExportError) in
             try writers[t].write(row)
             counts[t] += 1
+            frequencies?.add(row, of: tables[t])
         }
     }
 

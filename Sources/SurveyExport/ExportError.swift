@@ -21,6 +21,9 @@ public enum ExportError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidName(let table, let name, let reason):
             "table '\(table)': variable name '\(name)' \(reason); rename it in the questionnaire"
+        case .duplicateName(let table, let name, let other) where name == other:
+            "table '\(table)': the name '\(name)' is used twice (a question may not reuse a key, provenance"
+                + " or indicator name); rename the question"
         case .duplicateName(let table, let name, let other):
             "table '\(table)': variables '\(name)' and '\(other)' differ only in case; SPSS and Stata"
                 + " treat them as one, so rename one of them"

@@ -43,6 +43,14 @@ public struct ExportTable: Hashable, Sendable {
     /// Key columns first (`interview_id`, then one `<roster>_row` per level), then data.
     public var variables: [ExportVariable]
 
+    public init(name: String, roster: GroupID?, rosterPath: [GroupID], label: String, variables: [ExportVariable]) {
+        self.name = name
+        self.roster = roster
+        self.rosterPath = rosterPath
+        self.label = label
+        self.variables = variables
+    }
+
     /// The number of key columns at the start of each row.
     public var keyCount: Int { 1 + rosterPath.count }
 }
@@ -97,15 +105,15 @@ public enum VariableSource: Hashable, Sendable {
 
 /// The provenance columns of the interview table.
 public enum ProvenanceField: String, Hashable, Sendable, CaseIterable {
-    case definitionHash = "def_hash"
-    case surveyVersion = "def_version"
-    case device = "device_id"
-    case interviewer = "interviewer_id"
-    case startTime = "start_time"
-    case endTime = "end_time"
-    case durationMinutes = "duration_min"
-    case outcome = "outcome_code"
-    case conflict = "conflict"
+    case definitionHash = "iv_def_hash"
+    case surveyVersion = "iv_version"
+    case device = "iv_device"
+    case interviewer = "iv_interviewer"
+    case startTime = "iv_start"
+    case endTime = "iv_end"
+    case durationMinutes = "iv_minutes"
+    case outcome = "iv_outcome"
+    case conflict = "iv_conflict"
 }
 
 /// One exported variable (column).

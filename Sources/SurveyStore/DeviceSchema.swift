@@ -6,6 +6,7 @@ enum DeviceSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-device-store", migrate: v1)
+        migrator.registerMigration("v2-device-keys-and-bundles", migrate: v2)
         return migrator
     }
 
@@ -58,6 +59,17 @@ enum DeviceSchema {
                 BEGIN SELECT RAISE(ABORT, 'terep events are append-only: UPDATE is not allowed'); END;
                 CREATE TRIGGER event_no_delete BEFORE DELETE ON event
                 BEGIN SELECT RAISE(ABORT, 'terep events are append-only: DELETE is not allowed'); END;
+                """)
+    }
+
+    /// Sync: the device's signing key pair (raw Ed25519 bytes, never exported) and how far
+    /// the event log has been put into bundles.
+    private static func v2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE device ADD COLUMN signing_private_key BLOB;
+                ALTER TABLE device ADD COLUMN signing_public_key BLOB;
+                ALTER TABLE device ADD COLUMN bundled_through INTEGER NOT NULL DEFAULT 0;
                 """)
     }
 }

@@ -29,6 +29,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownDefinition(DefinitionHash)
     /// An interview with this id already exists.
     case duplicateInterview(InterviewID)
+    /// A bundle from a device the central dataset does not know.
+    case deviceNotRegistered(DeviceID)
+    /// A bundle from a device whose registration was revoked.
+    case deviceRevoked(DeviceID)
+    /// An event already merged arrived again with different content.
+    case eventMismatch(device: DeviceID, sequence: Int64)
     /// A request that the store refuses (an invalid argument or event).
     case invalid(String)
     /// Stored JSON that cannot be decoded (written by an incompatible program, or damaged).
@@ -65,6 +71,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "no compiled questionnaire with hash \(hash.short) in this database; save the definition first."
         case .duplicateInterview(let id):
             "an interview \(id) already exists in this database."
+        case .deviceNotRegistered(let device):
+            "device \(device) is not registered; register it with terep central add-device (or allow trust on first use)."
+        case .deviceRevoked(let device):
+            "device \(device) was revoked; its bundles are no longer accepted."
+        case .eventMismatch(let device, let sequence):
+            "event \(device)#\(sequence) differs from the one already merged; the bundle is inconsistent or tampered with."
         case .invalid(let message):
             message
         case .undecodable(let what, let detail):

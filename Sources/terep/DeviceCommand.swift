@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import struct SurveyModel.DeviceID
 import SurveyStore
+import struct SurveySync.DevicePublicKey
+import struct SurveySync.DeviceSigningKey
 
 /// `--device-db PATH`, shared by every command that uses the device database.
 struct DeviceDatabaseOptions: ParsableArguments {
@@ -47,7 +49,11 @@ struct DeviceInit: ParsableCommand {
         let path = database.path
         do {
             let store = try DeviceStore.initialize(path: path, deviceID: DeviceID(deviceID), interviewer: interviewer)
+            let key = DeviceSigningKey()
+            try store.setSigningKey(SigningKeyPair(privateKey: key.rawRepresentation, publicKey: key.publicKey.rawRepresentation))
             print("Initialised device \(store.deviceID) for interviewer \(store.interviewer) at \(path)")
+            print("Device public key (register it with: terep central add-device --device-id \(store.deviceID) --key KEY):")
+            print(key.publicKey.text)
         } catch {
             throw failing(error)
         }
@@ -70,7 +76,10 @@ struct DeviceStatus: ParsableCommand {
             let problems = try store.integrityCheck()
             print("Device:       \(info.deviceID) (interviewer \(info.interviewer))")
             print("Database:     \(path)")
-            print("Events:       \(info.nextSequence - 1)")
+            print("Events:       \(info.nextSequence - 1) (bundled up to \(try store.bundledThrough()))")
+            if let pair = try store.signingKey(), let key = try? DevicePublicKey(rawRepresentation: pair.publicKey) {
+                print("Public key:   \(key.text)")
+            }
             for status in InterviewStatus.allCases {
                 let count = interviews.filter { $0.status == status }.count
                 print("\(status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(count)")

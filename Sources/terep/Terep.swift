@@ -14,5 +14,6 @@ struct Terep: ParsableCommand {
             InterviewCommand.self,
             SimulateCommand.self,
             BundleCommand.self,
+            CentralCommand.self, Merge.self,
         ])
 }

@@ -30,6 +30,7 @@ enum Fixture {
             message: t("Szokatlanul hosszú idő", "Unusually long time"))
         let section = Group(id: "a", kind: .section, title: t("Lakóhely", "Residence"), children: [
             .question(Question(name: "resp_name", kind: .text(maxLength: 40, pattern: nil), text: t("Neve?", "Your name?"), pii: true)),
+            .question(Question(name: "phone", kind: .text(maxLength: 20, pattern: nil), text: t("Telefon", "Phone"), pii: true)),
             .question(Question(name: "life_sat", kind: .scale(min: 0, max: 10, labels: "SAT10"),
                 text: t("Mennyire elégedett az életével?", "How satisfied are you with your life?"),
                 label: t("Élettel való elégedettség", "Life satisfaction"))),
@@ -77,6 +78,7 @@ enum Fixture {
             interviewer: "int07", startedAt: 1_780_000_000_000, endedAt: 1_780_001_500_000, outcome: 11,
             answers: [
                 a("resp_name"): .value(.text("Kovács Éva")),
+                a("phone"): .value(.text("+36 30 123 4567")),
                 a("life_sat"): .value(.integer(7)),
                 a("tenure_yrs"): .value(.integer(85)),
                 a("floor_m2"): .value(.decimal(62.5)),

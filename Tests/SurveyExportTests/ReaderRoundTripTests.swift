@@ -50,7 +50,7 @@ struct ReaderRoundTripTests {
             #expect(main.data["nb_prob_1"]?.last as? String == "c")
             #expect(main.valueLabels["life_sat"]?["b"] == "nem tudja")
         }
-        #expect(main.data["end_time"]?.last is NSNull)
+        #expect(main.data["iv_end"]?.last is NSNull)
     }
 
     @Test(arguments: ["sav", "dta"])
@@ -77,7 +77,7 @@ struct ReaderRoundTripTests {
         #expect(main.data["nb_prob_oth"]?.first as? String == "Kóbor kutyák, \"sok\"")
         #expect(main.data["visit_date"] as? [String] == ["2026-05-28", "-8"])
         #expect(main.data["floor_m2"] as? [String] == ["62.5", "-7"])
-        #expect(main.data["end_time"] as? [String] == ["2026-05-28T20:51:40Z", ""])
+        #expect(main.data["iv_end"] as? [String] == ["2026-05-28T20:51:40Z", ""])
     }
 
     @Test func excelCSVUsesSemicolonsBOMAndDecimalComma() throws {
@@ -87,5 +87,43 @@ struct ReaderRoundTripTests {
         let main = try PythonReader.read("excel", files[0])
         #expect(main.data["floor_m2"] as? [String] == ["62,5", "-7"])
         #expect(main.data["nb_prob_oth"]?.first as? String == "Kóbor kutyák, \"sok\"")
+    }
+
+    @Test func defaultExportsContainNoPersonalData() throws {
+        for format in ExportFormat.allCases {
+            let (_, files) = try export(format)
+            for file in files {
+                let bytes = try Data(contentsOf: file)
+                for secret in ["Kovács", "Nagy Ödön", "+36 30 123 4567", "123 4567"] {
+                    #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) found in \(file.lastPathComponent)")
+                }
+            }
+        }
+    }
+
+    @Test func keptPersonalDataIsFoundSoTheSearchCanFail() throws {
+        let (_, files) = try export(.csv, options: ExportOptions(pii: .keep))
+        let all = try files.map { try Data(contentsOf: $0) }
+        #expect(all.contains { $0.range(of: Data("+36 30 123 4567".utf8)) != nil })
+    }
+
+    @Test(arguments: ["sav", "dta"])
+    func labelsAreCutToTheFormatLimits(kind: String) throws {
+        var def = Fixture.definition
+        let long = String(repeating: "Hosszú kérdésszöveg árvíztűrő ", count: 12)
+        def.items.append(.question(Question(name: "long_q", kind: .integer(min: nil, max: nil), text: Fixture.t(long, long))))
+        let schema = try ExportSchema(definition: def)
+        let dir = try Fixture.temporaryDirectory()
+        var run = try DirectoryExport(schema: schema, format: kind == "sav" ? .sav : .dta, directory: dir)
+        for r in Fixture.records { try run.write(r) }
+        try run.finish()
+        let read = try PythonReader.read(kind, run.files[0])
+        let label = try #require(read.labels["long_q"])
+        #expect(long.hasPrefix(label))
+        if kind == "sav" {
+            #expect(label.utf8.count <= 255 && label.utf8.count > 240)
+        } else {
+            #expect(label == String(long.prefix(80)).trimmingCharacters(in: .whitespaces))
+        }
     }
 }

@@ -92,9 +92,16 @@ struct Lexer {
             tokens.append(Token(kind: kind, start: start, end: i))
             return
         }
-        // Skip one whole UTF-8 scalar (or one invalid byte).
+        // Skip one whole UTF-8 scalar (or one invalid byte); a run of them is one diagnostic.
         i += 1
         while i < bytes.count, bytes[i] & 0xC0 == 0x80 { i += 1 }
+        if let last = tokens.last, last.kind == .invalid, last.end == start, var d = diagnostics.popLast() {
+            d.range.end = i
+            d.message = "unexpected characters"
+            diagnostics.append(d)
+            tokens[tokens.count - 1].end = i
+            return
+        }
         diagnostics.append(Messages.unexpectedCharacter(file.text(in: start..<i), at: range(start, i)))
         tokens.append(Token(kind: .invalid, start: start, end: i))
     }

@@ -211,6 +211,8 @@ extension Analyzer {
         let lo = bound(r.lower), hi = bound(r.upper)
         if let lo, let hi, let a = Analyzer.constantOrder(lo), let b = Analyzer.constantOrder(hi), a > b {
             report(Messages.boundsOrder(r.range))
+        } else if case .literal(.date(let a))? = lo, case .literal(.date(let b))? = hi, a > b {
+            report(Messages.boundsOrder(r.range))
         }
         return (lo, hi)
     }
@@ -220,7 +222,6 @@ extension Analyzer {
         switch e {
         case .literal(.integer(let v)): Double(v)
         case .literal(.decimal(let v)): v
-        case .literal(.date(let d)): Double(d.daysSinceEpoch)
         default: nil
         }
     }

@@ -62,7 +62,8 @@ extension Analyzer {
 
     /// Records the cycle-relevant edges of a variable: what its value or route reads.
     mutating func recordEdges(_ name: String, _ refs: [(name: String, range: SourceRange)]) {
-        edges[name, default: []].append(contentsOf: refs + routeReads.flatMap { $0 })
+        let all = refs + routeReads.flatMap { $0 }
+        edges[name, default: []].append(contentsOf: all.filter { !otherRowReads.contains("\($0.range.file.path):\($0.range.start)") })
     }
 
     /// Lowers the checks of an owner (a variable or a group), naming them `chk_<owner>[_n]`.

@@ -84,6 +84,12 @@ struct Parser {
     /// Reports that `what` was expected here (unless the current token is already diagnosed).
     mutating func expected(_ what: String) {
         if current.kind == .invalid { return }
+        // One report per position: unclosed nests at the end of the file would otherwise repeat it.
+        if let last = diagnostics.last, last.range.start == current.start, last.range.file === file,
+            last.code == "E0101" || last.code == "E0102"
+        {
+            return
+        }
         diagnostics.append(Messages.expected(what, found: foundDescription, at: currentRange))
     }
 

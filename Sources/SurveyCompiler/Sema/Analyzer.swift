@@ -79,6 +79,8 @@ struct Analyzer {
     var endCount = 0
     /// Types of list items by start offset (for checking `x in (…)`).
     var listItemTypes: [Int: SemType] = [:]
+    /// Reads of another row (`m_age[1]`): dependencies, but not cycle edges.
+    var otherRowReads: Set<String> = []
 
     init() {}
 

@@ -135,6 +135,7 @@ extension Analyzer {
         guard let v = resolveVariable(name.text, range: name.range, scope: scope, rowAccess: true) else {
             return .bad()
         }
+        otherRowReads.insert("\(name.range.file.path):\(name.range.start)")
         if v.rosters.isEmpty {
             report(Messages.typeMismatch("'\(name.text)' is not in a roster, so it has no rows", at: name.range))
             return .bad()

@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import SurveyModel
+
+extension CentralStore {
+    /// Interviews, optionally only those with a status, by id.
+    public func interviews(status: InterviewStatus? = nil) throws(StoreError) -> [CentralInterview] {
+        try read { db in
+            let decoder = JSONDecoder()
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.*, (SELECT group_concat(device_id, ',') FROM
+                        (SELECT device_id FROM interview_device WHERE interview_id = i.id ORDER BY device_id)) AS devices
+                    FROM interview i WHERE ?1 IS NULL OR status = ?1 ORDER BY id
+                    """,
+                arguments: [status?.rawValue]
+            ).map { row throws(StoreError) in try CentralStore.interview(from: row, decoder: decoder) }
+        }
+    }
+
+    /// Interviews with events from more than one device, for review.
+    public func conflicts() throws(StoreError) -> [CentralInterview] {
+        try interviews().filter { $0.devices.count > 1 }
+    }
+
+    static func interview(from row: Row, decoder: JSONDecoder) throws(StoreError) -> CentralInterview {
+        let statusText: String = row["status"]
+        let devices = (row["devices"] as String?).map { $0.split(separator: ",").map { DeviceID(String($0)) } } ?? []
+        return CentralInterview(
+            id: InterviewID(row["id"] as String), survey: (row["survey_id"] as String?).map(SurveyID.init),
+            definition: (row["definition_hash"] as String?).map(DefinitionHash.init), interviewer: row["interviewer"],
+            caseIdentifiers: try (row["case_ids_json"] as String?).map { json throws(StoreError) in
+                try EventCoding.decodeValues(json, with: decoder)
+            } ?? [:],
+            startedAt: row["started_at"], status: InterviewStatus(rawValue: statusText) ?? .inProgress,
+            outcome: row["outcome"], endedAt: row["ended_at"], eventCount: row["event_count"], devices: devices)
+    }
+
+    /// An interview's events from every device, in the documented merge order:
+    /// timestamp, then device id, then sequence.
+    public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
+        try read { db in
+            try fetchEvents(
+                db,
+                sql: """
+                    SELECT e.* FROM interview_device s JOIN event e
+                        ON e.device_id = s.device_id AND e.sequence BETWEEN s.first_sequence AND s.last_sequence
+                    WHERE s.interview_id = ?1 AND e.interview_id = ?1
+                    ORDER BY e.timestamp, e.device_id, e.sequence
+                    """,
+                arguments: [interview.rawValue])
+        }
+    }
+
+    /// A device's events after a sequence number, in sequence order.
+    public func events(device: DeviceID, after sequence: Int64 = 0, limit: Int = Int.max) throws(StoreError) -> [InterviewEvent] {
+        try read { db in
+            try fetchEvents(
+                db, sql: "SELECT * FROM event WHERE device_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
+                arguments: [device.rawValue, sequence, Int64(clamping: limit)])
+        }
+    }
+
+    private func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InterviewEvent] {
+        let decoder = JSONDecoder()
+        var result: [InterviewEvent] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            result.append(InterviewEvent(
+                device: DeviceID(row["device_id"] as String), sequence: row["sequence"],
+                interview: InterviewID(row["interview_id"] as String), timestamp: row["timestamp"],
+                interviewer: row["interviewer"], kind: try EventCoding.decodeKind(row["payload_json"], with: decoder)))
+        }
+        return result
+    }
+
+    /// The number of merged events.
+    public func eventCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0 }
+    }
+
+    /// Devices, received and missing ranges, counts and the last bundles.
+    public func status() throws(StoreError) -> CentralStatus {
+        let devices = try self.devices()
+        return try read { db in
+            var summaries: [DeviceSummary] = []
+            for device in devices {
+                let ranges = try Row.fetchAll(
+                    db, sql: "SELECT first_sequence, last_sequence FROM received_range WHERE device_id = ? ORDER BY first_sequence",
+                    arguments: [device.id.rawValue]
+                ).map { (row: Row) -> ClosedRange<Int64> in (row[0] as Int64)...(row[1] as Int64) }
+                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE device_id = ?", arguments: [device.id.rawValue]) ?? 0
+                let last = try Row.fetchOne(
+                    db, sql: "SELECT * FROM bundle WHERE device_id = ? ORDER BY received_at DESC, hash LIMIT 1",
+                    arguments: [device.id.rawValue])
+                summaries.append(DeviceSummary(
+                    device: device, eventCount: count, received: ranges, missing: CentralStore.gaps(in: ranges),
+                    lastBundle: last.map(CentralStore.bundle(from:))))
+            }
+            var byStatus: [InterviewStatus: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM interview GROUP BY status") {
+                if let status = InterviewStatus(rawValue: row[0]) { byStatus[status] = row[1] }
+            }
+            return CentralStatus(
+                devices: summaries, eventCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0,
+                interviews: byStatus, conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
+                bundlesAccepted: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'accepted'") ?? 0,
+                bundlesRejected: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'rejected'") ?? 0,
+                lastBundle: try Row.fetchOne(db, sql: "SELECT * FROM bundle ORDER BY received_at DESC, hash LIMIT 1")
+                    .map(CentralStore.bundle(from:)))
+        }
+    }
+
+    /// SQLite's integrity and foreign-key checks; returns the problems found (empty when all is well).
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try read { db in
+            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            problems += try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { "foreign key violation in \($0[0] as String? ?? "?")" }
+            return problems
+        }
+    }
+}

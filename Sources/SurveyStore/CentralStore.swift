@@ -1,0 +1,215 @@
+import Foundation
+import GRDB
+import SurveyModel
+
+/// The coordinator's central dataset: registered devices, every merged event keyed by
+/// (device, sequence), the definitions they refer to, interviews derived from the events,
+/// the sequence ranges received per device, and a log of bundles received.
+///
+/// Merging is idempotent and order-independent: everything but the bundle log is a function
+/// of the set of merged events (see ``apply(events:definitions:bundle:)``).
+public final class CentralStore: Sendable {
+    /// The database file (`:memory:` for an in-memory dataset).
+    public let path: String
+    let queue: DatabaseQueue
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    /// Creates a new central dataset, optionally with the coordinator's encryption key pair.
+    public static func initialize(
+        path: String, encryptionKey: SigningKeyPair? = nil, createdAt: Int64 = DeviceStore.currentMilliseconds()
+    ) throws(StoreError) -> CentralStore {
+        let queue = try DatabaseFile.create(path: path, kind: .central, migrator: CentralSchema.migrator)
+        let store = CentralStore(path: path, queue: queue)
+        try store.insertCoordinator(encryptionKey: encryptionKey, createdAt: createdAt)
+        return store
+    }
+
+    /// Opens an existing central dataset, applying any pending schema migrations.
+    public static func open(path: String, readOnly: Bool = false) throws(StoreError) -> CentralStore {
+        let queue = try DatabaseFile.open(path: path, kind: .central, migrator: CentralSchema.migrator, readOnly: readOnly)
+        return CentralStore(path: path, queue: queue)
+    }
+
+    /// A private in-memory central dataset (tests).
+    public static func inMemory() throws(StoreError) -> CentralStore {
+        let store = CentralStore(path: ":memory:", queue: try DatabaseFile.inMemory(kind: .central, migrator: CentralSchema.migrator))
+        try store.insertCoordinator(encryptionKey: nil, createdAt: DeviceStore.currentMilliseconds())
+        return store
+    }
+
+    private func insertCoordinator(encryptionKey: SigningKeyPair?, createdAt: Int64) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO coordinator (singleton, created_at, encryption_private_key, encryption_public_key)
+                    VALUES (1, ?, ?, ?)
+                    """,
+                arguments: [createdAt, encryptionKey?.privateKey, encryptionKey?.publicKey])
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.write(body) } catch { throw StoreError(error, path: path) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.read(body) } catch { throw StoreError(error, path: path) }
+    }
+
+    /// The coordinator's encryption key pair (X25519 raw bytes), if one was stored at init.
+    public func encryptionKey() throws(StoreError) -> SigningKeyPair? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT encryption_private_key, encryption_public_key FROM coordinator"),
+                let privateKey = row[0] as Data?, let publicKey = row[1] as Data?
+            else { return nil }
+            return SigningKeyPair(privateKey: privateKey, publicKey: publicKey)
+        }
+    }
+
+    // MARK: - Devices
+
+    /// Registers a device with its public signing key; registering the same key again does nothing.
+    @discardableResult
+    public func registerDevice(
+        _ id: DeviceID, publicKey: Data, method: RegistrationMethod, note: String? = nil,
+        at time: Int64 = DeviceStore.currentMilliseconds()
+    ) throws(StoreError) -> RegisteredDevice {
+        guard !publicKey.isEmpty else { throw .invalid("device \(id): the public key is empty") }
+        return try write { db in
+            if let existing = try fetchDevice(db, id) {
+                guard existing.publicKey == publicKey else {
+                    throw StoreError.invalid(
+                        "device \(id) is already registered with a different public key; a device id belongs to one laptop")
+                }
+                return existing
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO device (device_id, public_key, status, registered_at, registered_how, note)
+                    VALUES (?, ?, 'active', ?, ?, ?)
+                    """,
+                arguments: [id.rawValue, publicKey, time, method.rawValue, note])
+            try log(db, id, action: "registered (\(method.rawValue))", at: time, detail: note)
+            guard let device = try fetchDevice(db, id) else { throw StoreError.deviceNotRegistered(id) }
+            return device
+        }
+    }
+
+    /// Revokes a device: its bundles are rejected from now on; its merged events stay.
+    public func revokeDevice(_ id: DeviceID, at time: Int64 = DeviceStore.currentMilliseconds()) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE device SET status = 'revoked', revoked_at = ? WHERE device_id = ? AND status = 'active'",
+                arguments: [time, id.rawValue])
+            guard try fetchDevice(db, id) != nil else { throw StoreError.deviceNotRegistered(id) }
+            try log(db, id, action: "revoked", at: time, detail: nil)
+        }
+    }
+
+    private func log(_ db: Database, _ id: DeviceID, action: String, at time: Int64, detail: String?) throws {
+        try db.execute(
+            sql: "INSERT INTO registration_log (device_id, action, at, detail) VALUES (?, ?, ?, ?)",
+            arguments: [id.rawValue, action, time, detail])
+    }
+
+    /// A registered device, if known.
+    public func device(_ id: DeviceID) throws(StoreError) -> RegisteredDevice? {
+        try read { db in try fetchDevice(db, id) }
+    }
+
+    /// All registered devices, by id.
+    public func devices() throws(StoreError) -> [RegisteredDevice] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM device ORDER BY device_id").map(CentralStore.device(from:)) }
+    }
+
+    func fetchDevice(_ db: Database, _ id: DeviceID) throws -> RegisteredDevice? {
+        try Row.fetchOne(db, sql: "SELECT * FROM device WHERE device_id = ?", arguments: [id.rawValue]).map(CentralStore.device(from:))
+    }
+
+    private static func device(from row: Row) -> RegisteredDevice {
+        RegisteredDevice(
+            id: DeviceID(row["device_id"] as String), publicKey: row["public_key"],
+            status: RegistrationStatus(rawValue: row["status"]) ?? .revoked, registeredAt: row["registered_at"],
+            method: RegistrationMethod(rawValue: row["registered_how"]) ?? .explicit, revokedAt: row["revoked_at"],
+            note: row["note"])
+    }
+
+    // MARK: - Rejections
+
+    /// Logs a bundle that was rejected (bad signature, unknown device…); an accepted bundle
+    /// with the same hash stays accepted.
+    public func recordRejected(
+        hash: String, fileName: String, device: DeviceID?, reason: String,
+        at time: Int64 = DeviceStore.currentMilliseconds()
+    ) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO bundle (hash, file_name, device_id, status, reason, received_at)
+                    VALUES (?, ?, ?, 'rejected', ?, ?)
+                    ON CONFLICT (hash) DO UPDATE SET file_name = excluded.file_name, reason = excluded.reason,
+                        received_at = excluded.received_at
+                    WHERE status = 'rejected'
+                    """,
+                arguments: [hash, fileName, device?.rawValue, reason, time])
+        }
+    }
+
+    /// The bundle with this hash in the receipt log, if any.
+    public func bundle(hash: String) throws(StoreError) -> BundleRecord? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM bundle WHERE hash = ?", arguments: [hash]).map(CentralStore.bundle(from:)) }
+    }
+
+    static func bundle(from row: Row) -> BundleRecord {
+        BundleRecord(
+            hash: row["hash"], fileName: row["file_name"], device: (row["device_id"] as String?).map(DeviceID.init),
+            firstSequence: row["first_sequence"], lastSequence: row["last_sequence"], eventCount: row["event_count"],
+            newEvents: row["new_events"], accepted: (row["status"] as String) == "accepted", reason: row["reason"],
+            receivedAt: row["received_at"])
+    }
+
+    // MARK: - Definitions
+
+    /// The compiled definition with this hash, if merged.
+    public func definition(hash: DefinitionHash) throws(StoreError) -> CompiledSurvey? {
+        guard let data = try definitionData(hash: hash) else { return nil }
+        do {
+            return try JSONDecoder().decode(CompiledSurvey.self, from: data)
+        } catch {
+            throw .undecodable(what: "definition \(hash.short)", detail: "\(error)")
+        }
+    }
+
+    /// The exact stored bytes of a definition, if merged.
+    public func definitionData(hash: DefinitionHash) throws(StoreError) -> Data? {
+        try read { db in try Data.fetchOne(db, sql: "SELECT compiled_json FROM definition WHERE hash = ?", arguments: [hash.rawValue]) }
+    }
+
+    /// The hashes of all merged definitions, sorted.
+    public func definitionHashes() throws(StoreError) -> [DefinitionHash] {
+        try read { db in try String.fetchAll(db, sql: "SELECT hash FROM definition ORDER BY hash").map(DefinitionHash.init) }
+    }
+
+    /// Every table that is derived from merged data (all but the bundle and registration logs),
+    /// as sorted text lines: two datasets with the same events give the same dump.
+    public func canonicalDump() throws(StoreError) -> String {
+        let tables = [
+            ("device", "device_id"), ("definition", "hash"), ("event", "device_id, sequence"),
+            ("received_range", "device_id, first_sequence"), ("interview", "id"),
+            ("interview_device", "interview_id, device_id"),
+        ]
+        return try read { db in
+            var lines: [String] = []
+            for (table, order) in tables {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)") {
+                    lines.append("\(table) \(row.description)")
+                }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}

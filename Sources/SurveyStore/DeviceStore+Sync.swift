@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import SurveyModel
+
+/// A device's signing key pair as raw bytes (Ed25519 via swift-crypto in SurveySync).
+public struct SigningKeyPair: Hashable, Sendable {
+    /// The private key's raw representation; it never leaves the device store.
+    public var privateKey: Data
+    public var publicKey: Data
+
+    public init(privateKey: Data, publicKey: Data) {
+        self.privateKey = privateKey
+        self.publicKey = publicKey
+    }
+}
+
+extension DeviceStore {
+    /// Stores the device's signing key pair; refused if one is already stored (keys are never replaced).
+    public func setSigningKey(_ pair: SigningKeyPair) throws(StoreError) {
+        guard !pair.privateKey.isEmpty, !pair.publicKey.isEmpty else { throw .invalid("an empty signing key was given") }
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE device SET signing_private_key = ?, signing_public_key = ?
+                    WHERE signing_private_key IS NULL
+                    """,
+                arguments: [pair.privateKey, pair.publicKey])
+            guard db.changesCount == 1 else {
+                throw StoreError.invalid("device \(deviceID) already has a signing key; keys are never replaced")
+            }
+        }
+    }
+
+    /// The device's signing key pair, if one was stored.
+    public func signingKey() throws(StoreError) -> SigningKeyPair? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT signing_private_key, signing_public_key FROM device"),
+                let privateKey = row[0] as Data?, let publicKey = row[1] as Data?
+            else { return nil }
+            return SigningKeyPair(privateKey: privateKey, publicKey: publicKey)
+        }
+    }
+
+    /// The highest sequence number already put into a bundle (0 when none).
+    public func bundledThrough() throws(StoreError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT bundled_through FROM device") ?? 0 }
+    }
+
+    /// Records that events up to `sequence` were bundled; the mark only moves forward.
+    public func markBundled(through sequence: Int64) throws(StoreError) {
+        try write { db in
+            let next = try Int64.fetchOne(db, sql: "SELECT next_sequence FROM device") ?? 1
+            guard sequence < next else {
+                throw StoreError.invalid("cannot mark sequence \(sequence) bundled: the last event is \(next - 1)")
+            }
+            try db.execute(sql: "UPDATE device SET bundled_through = max(bundled_through, ?)", arguments: [sequence])
+        }
+    }
+}

@@ -1,0 +1,470 @@
+import Foundation
+import SurveyCompiler
+import SurveyDiagnostics
+import SurveyModel
+import SurveyTestSupport
+import Testing
+
+/// The two study questionnaires (`questionnaires/*.survey`): they compile with no diagnostic at
+/// all, their compiled form is stable (golden files), and the compiled definitions carry what
+/// the study briefs (`wellbeing.md`, `energy.md`) require.
+@Suite("Study questionnaires")
+struct QuestionnaireTests {
+    static let studies = ["wellbeing", "energy"]
+
+    // MARK: - Compiling
+
+    @Test("compiles with no errors and no warnings", arguments: studies)
+    func compilesCleanly(study: String) throws {
+        let result = try #require(StudyFiles.results[study], "cannot read \(study).survey")
+        let rendered = DiagnosticRenderer().render(result.diagnostics)
+        #expect(result.diagnostics.isEmpty, "\(study).survey:\n\(rendered)")
+        #expect(result.compiled != nil)
+    }
+
+    @Test("compiled output matches the golden file", arguments: studies)
+    func matchesGolden(study: String) throws {
+        let compiled = try StudyFiles.compiled(study)
+        let json = String(decoding: try compiled.fileData(), as: UTF8.self)
+        assertGolden(json, file: goldenDirectory() + "/Golden/questionnaires/\(study).compiled.json")
+    }
+
+    @Test("compiling twice gives the same bytes and hash", arguments: studies)
+    func deterministic(study: String) throws {
+        let a = try StudyFiles.compiled(study, fresh: true), b = try StudyFiles.compiled(study, fresh: true)
+        #expect(a.hash == b.hash)
+        #expect(try a.fileData() == b.fileData())
+    }
+
+    // MARK: - Header and names
+
+    @Test("header: id, languages hu en, outcome variable with complete code 11", arguments: studies)
+    func header(study: String) throws {
+        let d = try Study(study)
+        #expect(d.definition.id.rawValue == study)
+        #expect(d.definition.languages == ["hu", "en"])
+        #expect(d.definition.outcome == OutcomeSpec(variable: "outcome", completeCode: 11))
+        #expect(d.definition.specialCodes == SpecialCodes(notApplicable: -7, dontKnow: -8, refused: -9))
+        let outcome = try #require(d.question("outcome"))
+        #expect(outcome.interviewerOnly)
+    }
+
+    @Test("export names (variables, choice dummies, soft checks) are unique ignoring case, ASCII, ≤ 32 characters", arguments: studies)
+    func variableNames(study: String) throws {
+        let d = try Study(study)
+        var exportNames: [String] = []
+        for q in d.allQuestions where q.kind != .note {
+            if case .multipleChoice(let spec, _, _) = q.kind, let set = d.answerSet(spec.answerSet) {
+                exportNames += set.options.map { "\(q.name.rawValue)_\($0.code)" }
+            } else {
+                exportNames.append(q.name.rawValue)
+            }
+            // Confirmed soft checks are exported as variables named after the check.
+            exportNames += q.checks.filter { $0.severity == .warning }.map(\.id.rawValue)
+        }
+        for group in d.index.groups.values {
+            exportNames += group.checks.filter { $0.severity == .warning }.map(\.id.rawValue)
+        }
+        let lowered = exportNames.map { $0.lowercased() }
+        #expect(Set(lowered).count == lowered.count, "duplicates: \(StudyFiles.duplicates(lowered))")
+        for name in exportNames {
+            #expect(name.count <= 32 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") },
+                "\(name)")
+            #expect(name.first?.isLetter == true, "\(name)")
+        }
+    }
+
+    @Test("every brief variable is in the compiled definition", arguments: studies)
+    func briefVariablesPresent(study: String) throws {
+        let d = try Study(study)
+        let names = Set(d.allQuestions.map(\.name.rawValue))
+        let missing = StudyFiles.briefVariables[study, default: []].filter { !names.contains($0) }
+        #expect(missing.isEmpty, "missing: \(missing)")
+    }
+
+    @Test("every text has a Hungarian and an English version", arguments: studies)
+    func textsInBothLanguages(study: String) throws {
+        let d = try Study(study)
+        let texts = d.allTexts
+        #expect(texts.count > 100)
+        for (place, text) in texts {
+            for lang: LanguageCode in ["hu", "en"] {
+                let value = text[lang] ?? ""
+                #expect(!value.trimmingCharacters(in: .whitespaces).isEmpty, "\(place) has no '\(lang)' text")
+            }
+        }
+    }
+
+    @Test("every declared variable has a Hungarian and an English variable label", arguments: studies)
+    func variableLabels(study: String) throws {
+        let d = try Study(study)
+        for q in d.allQuestions where q.kind != .note && q.otherOf == nil {
+            let label = try #require(q.label, "\(q.name) has no label")
+            let hu = label["hu"] ?? "", en = label["en"] ?? ""
+            #expect(!hu.isEmpty && !en.isEmpty && hu != en, "\(q.name): \(label.texts)")
+            #expect(hu.count <= 120 && en.count <= 120, "\(q.name): label too long for SPSS/Stata")
+        }
+    }
+
+    @Test("Hungarian texts use the Hungarian accented letters", arguments: studies)
+    func hungarianAccents(study: String) throws {
+        let d = try Study(study)
+        let hu = d.allTexts.compactMap { $0.1["hu"] }.joined()
+        for letter in ["á", "é", "í", "ó", "ö", "ő", "ú", "ü", "ű"] {
+            #expect(hu.contains(letter), "no '\(letter)' in the Hungarian texts")
+        }
+        // The look-alikes a wrong keyboard layout produces must not appear.
+        #expect(!hu.contains("õ") && !hu.contains("û"))
+    }
+
+    // MARK: - Wellbeing specifics
+
+    @Test("nb_prob: at most 3 codes, 97 exclusive, 96 asks nb_prob_oth")
+    func neighbourhoodProblems() throws {
+        let d = try Study("wellbeing")
+        let q = try #require(d.question("nb_prob"))
+        guard case .multipleChoice(let spec, _, let max) = q.kind else {
+            Issue.record("nb_prob is not a multiple choice: \(q.kind)")
+            return
+        }
+        #expect(max == 3)
+        let set = try #require(d.answerSet(spec.answerSet))
+        #expect(set.option(code: 97)?.exclusive == true)
+        #expect(set.option(code: 96)?.other == true)
+        #expect(set.options.filter(\.exclusive).map(\.code) == [97])
+        #expect(d.question("nb_prob_oth")?.otherOf == "nb_prob")
+    }
+
+    @Test("ends: hh_n16 = 0 gives 42 and consent_main = 0 gives 21 (wellbeing); consent 21, unavailable 24 (energy)")
+    func endRules() throws {
+        let w = try Study("wellbeing")
+        #expect(w.ends.map(\.outcome) == [42, 21])
+        #expect(w.ends.first?.condition.map { StudyFiles.isComparison($0, .equal, "hh_n16", 0) } == true)
+        let e = try Study("energy")
+        #expect(e.ends.map(\.outcome) == [21, 24])
+    }
+
+    @Test("sections C and D are asked only with consent_health = 1")
+    func healthConsentRouting() throws {
+        let d = try Study("wellbeing")
+        for id: GroupID in ["C", "D"] {
+            let condition = try #require(d.group(id)?.condition, "section \(id)")
+            #expect(StudyFiles.isComparison(condition, .equal, "consent_health", 1), "section \(id)")
+        }
+        #expect(d.question("consent_health")?.specials == [])
+        #expect(d.question("consent_main")?.specials == [])
+    }
+
+    @Test("prog_part offers only the programmes ticked in prog_aware, plus 97")
+    func choiceFilter() throws {
+        let d = try Study("wellbeing")
+        let q = try #require(d.question("prog_part"))
+        guard case .multipleChoice(let spec, _, _) = q.kind else {
+            Issue.record("prog_part is not a multiple choice")
+            return
+        }
+        let filter = try #require(spec.filter)
+        #expect(filter.referencedVariables == ["prog_aware"])
+        #expect(StudyFiles.mentionsOption(filter))
+        #expect(q.condition?.referencedVariables == ["prog_aware"])
+    }
+
+    @Test("the WHO-5 scores are hidden calculations over the five items")
+    func who5Scores() throws {
+        let d = try Study("wellbeing")
+        let raw = try #require(d.question("who5_raw"))
+        guard case .calculated(let expr, let type) = raw.kind else {
+            Issue.record("who5_raw is not calculated")
+            return
+        }
+        #expect(type == .integer)
+        #expect(Set(expr.referencedVariables) == ["who5_1", "who5_2", "who5_3", "who5_4", "who5_5"])
+        for name: VariableName in ["who5_pct", "who5_low", "age", "act_n", "aff_dow", "duration_min"] {
+            guard case .calculated = d.question(name)?.kind else {
+                Issue.record("\(name) is not a calculation")
+                continue
+            }
+        }
+    }
+
+    @Test("outcome 12 requires sections B to F complete")
+    func statusRule() throws {
+        let d = try Study("wellbeing")
+        let checks = try #require(d.question("outcome")).checks
+        let rule = try #require(checks.first { StudyFiles.mentions($0.condition, literal: 12) })
+        #expect(rule.severity == .error)
+        #expect(StudyFiles.completedSections(rule.condition) == ["B", "C", "D", "E", "F"])
+        let energy = try #require(try Study("energy").question("outcome")).checks
+        let energyRule = try #require(energy.first { StudyFiles.mentions($0.condition, literal: 12) })
+        #expect(StudyFiles.completedSections(energyRule.condition) == ["C1", "C2"])
+    }
+
+    // MARK: - Privacy and metadata
+
+    @Test("PII markers: phone, contact, m_name and GPS, and nothing substantive else", arguments: studies)
+    func piiMarkers(study: String) throws {
+        let d = try Study(study)
+        let pii = Set(d.allQuestions.filter(\.pii).map(\.name.rawValue))
+        let expected: Set<String> =
+            study == "wellbeing" ? ["phone", "gps_lat", "gps_lon"] : ["contact", "m_name", "gps_lat", "gps_lon"]
+        #expect(pii == expected)
+    }
+
+    @Test("case data is preloaded and interviewer-only", arguments: studies)
+    func preloads(study: String) throws {
+        let d = try Study(study)
+        var expected = ["int_id", "district", "cluster_id", "address_id", "visit_no", "visit_ts"]
+        if study == "wellbeing" { expected.append("sample_source") }
+        for name in expected {
+            let q = try #require(d.question(VariableName(name)), "\(name)")
+            #expect(q.preload && q.interviewerOnly, "\(name)")
+        }
+    }
+
+    @Test("every multiple choice with a 97 option makes it exclusive", arguments: studies)
+    func exclusiveNone(study: String) throws {
+        let d = try Study(study)
+        for q in d.allQuestions {
+            guard case .multipleChoice(let spec, _, _) = q.kind, let set = d.answerSet(spec.answerSet),
+                let none = set.option(code: 97)
+            else { continue }
+            #expect(none.exclusive, "\(q.name) code 97")
+        }
+    }
+
+    @Test("every 'other' option has its _oth follow-up", arguments: studies)
+    func otherFollowUps(study: String) throws {
+        let d = try Study(study)
+        for q in d.allQuestions {
+            let setID: AnswerSetID
+            switch q.kind {
+            case .singleChoice(let spec), .multipleChoice(let spec, _, _): setID = spec.answerSet
+            default: continue
+            }
+            guard d.answerSet(setID)?.options.contains(where: \.other) == true else { continue }
+            let follow = try #require(d.question(VariableName("\(q.name)_oth")), "\(q.name)_oth")
+            #expect(follow.otherOf == q.name)
+            #expect(follow.kind == .text(maxLength: 200, pattern: nil))
+        }
+    }
+
+    // MARK: - Energy specifics
+
+    @Test("the household roster mem counts hh_size rows, at most 15")
+    func householdRoster() throws {
+        let d = try Study("energy")
+        let mem = try #require(d.group("mem"))
+        guard case .roster(let spec) = mem.kind else {
+            Issue.record("mem is not a roster")
+            return
+        }
+        #expect(spec.count == .variable("hh_size"))
+        #expect(spec.maxRows == 15)
+        let names = mem.children.compactMap { node -> String? in
+            if case .question(let q) = node { return q.name.rawValue }
+            return nil
+        }
+        #expect(names == ["m_name", "m_sex", "m_age", "m_rel", "m_act", "m_act_oth", "m_home_day"])
+        let rel = try #require(d.question("m_rel"))
+        let preset = try #require(rel.defaultValue)
+        #expect(StudyFiles.literalCode(preset.value) == 1)
+        #expect(preset.condition.map { StudyFiles.isRowComparison($0, 1) } == true)
+        #expect(rel.checks.count == 2 && rel.checks.allSatisfy { $0.severity == .error })
+    }
+
+    @Test("soft and hard checks of the energy brief", arguments: [
+        ("hh_size", CheckSeverity.warning), ("elec_bill", .warning), ("heat_bill", .warning), ("dwell", .warning),
+        ("floor_m2", .warning), ("heat_main", .warning), ("renov", .warning), ("pv_has", .warning),
+        ("pv_kw", .warning), ("pv_billing", .warning), ("m_age", .error), ("bill_date", .error),
+    ])
+    func energyChecks(variable: String, severity: CheckSeverity) throws {
+        let d = try Study("energy")
+        let q = try #require(d.question(VariableName(variable)))
+        #expect(q.checks.contains { $0.severity == severity }, "\(variable)")
+        for check in q.checks {
+            #expect(check.message["hu"] != nil && check.message["en"] != nil, "\(check.id)")
+        }
+    }
+
+    @Test("elec_bill's soft check pipes the amount in both languages")
+    func elecBillMessage() throws {
+        let d = try Study("energy")
+        let check = try #require(d.question("elec_bill")?.checks.first)
+        #expect(check.id == "chk_elec_bill")
+        #expect(StudyFiles.isComparison(check.condition, .greater, "elec_bill", 50_000))
+        #expect(check.message["hu"] == "Ellenőrizze: {elec_bill} Ft/hó?")
+        #expect(check.message["en"] == "Check: {elec_bill} HUF/month?")
+    }
+
+    @Test("pv_barrier allows at most 3 codes and trust_kk is asked only in blocks of flats")
+    func energyRouting() throws {
+        let d = try Study("energy")
+        guard case .multipleChoice(_, _, let max) = try #require(d.question("pv_barrier")).kind else {
+            Issue.record("pv_barrier is not a multiple choice")
+            return
+        }
+        #expect(max == 3)
+        #expect(d.question("trust_kk")?.condition?.referencedVariables == ["dwell"])
+        #expect(d.question("contact")?.condition?.referencedVariables == ["recontact", "focus_ok"])
+    }
+}
+
+/// A compiled study with look-ups.
+private struct Study {
+    let definition: SurveyDefinition
+    let index: SurveyIndex
+
+    init(_ study: String) throws {
+        definition = try StudyFiles.compiled(study).definition
+        index = SurveyIndex(definition)
+    }
+
+    /// Every question, note, calculation and follow-up, in document order.
+    var allQuestions: [Question] { index.questionsInOrder.compactMap { index[$0]?.question } }
+
+    func question(_ name: VariableName) -> Question? { index[name]?.question }
+    func group(_ id: GroupID) -> Group? { index.groups[id] }
+    func answerSet(_ id: AnswerSetID) -> AnswerSet? { index.answerSets[id] }
+
+    /// The end rules in document order.
+    var ends: [EndRule] {
+        func walk(_ nodes: [Node]) -> [EndRule] {
+            nodes.flatMap { node -> [EndRule] in
+                switch node {
+                case .end(let e): [e]
+                case .group(let g): walk(g.children)
+                case .question: []
+                }
+            }
+        }
+        return walk(definition.items)
+    }
+
+    /// Every user-visible text with where it is, for the language checks.
+    var allTexts: [(String, LocalizedText)] {
+        var out: [(String, LocalizedText)] = [("title", definition.title)]
+        for set in definition.answerSets {
+            out += set.options.map { ("\(set.id) \($0.code)", $0.label) }
+        }
+        for q in allQuestions {
+            if case .calculated = q.kind {} else { out.append(("\(q.name) text", q.text)) }
+            if let hint = q.hint { out.append(("\(q.name) hint", hint)) }
+            out += q.checks.map { ("\($0.id)", $0.message) }
+        }
+        for g in index.groups.values {
+            if let t = g.title { out.append(("\(g.id) title", t)) }
+            if let t = g.text { out.append(("\(g.id) text", t)) }
+            if case .roster(let spec) = g.kind, let label = spec.rowLabel { out.append(("\(g.id) rowlabel", label)) }
+            out += g.checks.map { ("\($0.id)", $0.message) }
+        }
+        out += ends.compactMap { e in e.message.map { ("end \(e.outcome)", $0) } }
+        return out
+    }
+}
+
+/// Locating, compiling and comparing the study files.
+private enum StudyFiles {
+    /// The repository root, found from this file's path.
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func compile(_ study: String) throws -> CompileResult {
+        let loader = FileSystemLoader()
+        let file = try loader.load(root.appendingPathComponent("questionnaires/\(study).survey").path)
+        return SurveyCompiler.compile(file, loader: loader)
+    }
+
+    /// Each study compiled once for the whole suite (nil when its file cannot be read).
+    static let results: [String: CompileResult] = {
+        var out: [String: CompileResult] = [:]
+        for study in QuestionnaireTests.studies { out[study] = try? compile(study) }
+        return out
+    }()
+
+    static func compiled(_ study: String, fresh: Bool = false) throws -> CompiledSurvey {
+        let result = try fresh ? compile(study) : #require(results[study], "cannot read \(study).survey")
+        return try #require(result.compiled, "\(study): \(DiagnosticRenderer().render(result.diagnostics))")
+    }
+
+    static func duplicates(_ names: [String]) -> [String] {
+        Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+    }
+
+    /// The code of an integer or choice literal.
+    static func literalCode(_ e: Expr) -> Int? {
+        switch e {
+        case .literal(.integer(let n)), .literal(.choice(let n)): n
+        default: nil
+        }
+    }
+
+    /// Whether `e` is `variable OP code`.
+    static func isComparison(_ e: Expr, _ op: BinaryOperator, _ variable: VariableName, _ code: Int) -> Bool {
+        guard case .binary(op, .variable(variable), let rhs) = e else { return false }
+        return literalCode(rhs) == code
+    }
+
+    /// Whether `e` is `row == n`.
+    static func isRowComparison(_ e: Expr, _ n: Int) -> Bool {
+        guard case .binary(.equal, .currentRow, let rhs) = e else { return false }
+        return literalCode(rhs) == n
+    }
+
+    /// Every sub-expression, depth first.
+    static func walk(_ e: Expr) -> [Expr] {
+        switch e {
+        case .literal, .variable, .currentRow, .option: [e]
+        case .rowVariable(_, let r): [e] + walk(r)
+        case .unary(_, let a): [e] + walk(a)
+        case .binary(_, let a, let b): [e] + walk(a) + walk(b)
+        case .call(_, let args), .list(let args): [e] + args.flatMap(walk)
+        case .aggregate(_, _, let body): [e] + (body.map(walk) ?? [])
+        }
+    }
+
+    static func mentionsOption(_ e: Expr) -> Bool { walk(e).contains(.option) }
+
+    static func mentions(_ e: Expr, literal code: Int) -> Bool { walk(e).contains { literalCode($0) == code } }
+
+    /// The sections named in `complete(…)` calls, in order.
+    static func completedSections(_ e: Expr) -> [String] {
+        walk(e).compactMap { sub -> String? in
+            guard case .call(.complete, let args) = sub, case .literal(.text(let id))? = args.first else { return nil }
+            return id
+        }
+    }
+
+    /// The variables each brief names (brief §4 metadata and §5 tables).
+    static let briefVariables: [String: [String]] = [
+        "wellbeing": [
+            "int_id", "sample_source", "district", "cluster_id", "address_id", "visit_no", "visit_ts", "gps_lat",
+            "gps_lon", "duration_min", "outcome",
+            "hh_n16", "consent_main", "consent_health",
+            "life_sat", "worthwhile", "dom_fin", "dom_acc", "dom_rel", "dom_green", "dom_env",
+            "aff_happy", "aff_worried", "aff_depr", "aff_dow",
+            "who5_1", "who5_2", "who5_3", "who5_4", "who5_5", "who5_raw", "who5_pct", "who5_low",
+            "yrs_district", "attach", "safe_dark", "nb_prob", "nb_prob_oth", "nb_wish",
+            "ppltrst", "pplfair", "pplhlp", "trust_muni", "rely_on",
+            "act_contact", "act_org", "act_petit", "act_forum", "act_n", "prog_aware", "prog_part", "ve_date",
+            "ve_rating", "efficacy", "council_will",
+            "sex", "birth_year", "age", "educ", "econ", "econ_oth", "hh_size", "hh_u16", "dwell", "dwell_oth",
+            "tenure", "hincfel", "health",
+            "recontact", "phone", "iw_coop",
+        ],
+        "energy": [
+            "int_id", "district", "cluster_id", "address_id", "visit_no", "visit_ts", "gps_lat", "gps_lon",
+            "bldg_obs", "facade_insul_obs", "outcome",
+            "consent", "resp_role",
+            "hh_size", "m_name", "m_sex", "m_age", "m_rel", "m_act", "m_home_day", "n_u18", "n_65p", "n_home_day",
+            "dwell", "floor_m2", "tenure", "heat_main", "heat_main_oth", "dh_ctrl", "renov", "elec_bill",
+            "heat_bill", "bill_src", "bill_date", "above_avg", "arrears", "warm_ok", "damp", "cutback",
+            "cutback_oth",
+            "pv_has", "pv_kw", "pv_year", "pv_billing", "pv_intent", "pv_barrier", "pv_barrier_oth",
+            "ec_heard", "ec_quiz_a", "ec_quiz_b", "ec_quiz_c", "ec_quiz_d", "quiz_score", "info_src",
+            "join_will", "join_role", "invest_amt", "trust_muni", "trust_miho", "trust_kk", "trust_civil",
+            "trust_util", "trust_neigh", "bar_capacity", "bar_comm", "bar_decide", "bar_data", "des_ec",
+            "real_ec", "gap_ec", "focus_ok",
+            "educ", "hh_inc", "hincfel", "recontact", "contact",
+        ],
+    ]
+}

@@ -1,0 +1,102 @@
+import Foundation
+import SurveyCompiler
+import SurveyDiagnostics
+import SurveyModel
+import SurveyTestSupport
+import Testing
+
+/// The compiler never crashes or hangs: every bad input gives diagnostics.
+struct RobustnessTests {
+    static func compileBytes(_ bytes: [UInt8]) -> CompileResult {
+        compile(SourceFile(path: "x.survey", bytes: bytes), loader: InMemoryLoader())
+    }
+
+    @Test func emptyFileSaysTheHeaderIsMissing() {
+        let r = Self.compileBytes([])
+        #expect(r.diagnostics.map(\.code) == ["E0105"])
+    }
+
+    @Test func binaryGarbageGivesDiagnosticsNotACrash() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            let bytes = (0..<2000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let r = Self.compileBytes(bytes)
+            #expect(r.hasErrors)
+            #expect(r.compiled == nil)
+        }
+    }
+
+    @Test func invalidUTF8IsReportedOnce() {
+        let bytes = Array((testHeader + "note n { text hu \"").utf8) + [0xC3, 0x28, 0xFF] + Array("\" en \"x\" }".utf8)
+        let r = Self.compileBytes(bytes)
+        #expect(r.diagnostics.filter { $0.code == "E0001" }.count == 1)
+        // Rendering a line with invalid bytes must not fail either.
+        #expect(!DiagnosticRenderer().render(r.diagnostics).isEmpty)
+    }
+
+    @Test(arguments: [
+        String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000),
+        String(repeating: "- not ", count: 10_000) + "1",
+        "1" + String(repeating: " + 1", count: 50_000),
+        String(repeating: "f(", count: 10_000),
+        String(repeating: "x[", count: 10_000),
+    ])
+    func deepNestingIsRefusedWithE0102(_ expression: String) {
+        let r = Self.compileBytes(Array((testHeader + "calculate x = " + expression + "\n").utf8))
+        #expect(r.diagnostics.contains { $0.code == "E0102" })
+        #expect(r.diagnostics.count < 200)
+    }
+
+    @Test func deeplyNestedSectionsAreRefused() {
+        let source = testHeader + String(repeating: "section s {", count: 10_000) + String(repeating: "}", count: 10_000)
+        let r = Self.compileBytes(Array(source.utf8))
+        #expect(r.diagnostics.contains { $0.code == "E0102" })
+    }
+
+    @Test(arguments: ["question", "question q", "question q integer {", "survey", "answers A { 1 hu", "\"", "@", "roster r count"])
+    func truncatedInputsGiveDiagnostics(_ tail: String) {
+        let r = Self.compileBytes(Array((testHeader + tail).utf8))
+        #expect(r.hasErrors)
+    }
+
+    @Test func allErrorsOfAllFilesComeOutInOneRun() {
+        let (result, _) = compileMarked("""
+            include "m.survey"
+            question a integer { text hu "x" en "x" when b > 1 }
+            question a text { text hu "x" }
+            question c integer 5..1 { text hu "x" en "x" optinal }
+            calculate d = yaer(today())
+            """, modules: ["m.survey": "question m integer { text hu \"x\" en \"x\" when zz }\nanswers U { 1 hu \"a\" en \"a\" }"])
+        let codes = Set(result.diagnostics.map(\.code.rawValue))
+        #expect(codes.isSuperset(of: ["E0401", "E0403", "E0301", "E0204", "E0101", "E0404", "W0501"]))
+        #expect(result.diagnostics.contains { $0.range.file.path == "m.survey" })
+    }
+
+    @Test func compilingTwiceGivesIdenticalBytesAndHash() throws {
+        let root = goldenDirectory() + "/../../questionnaires"
+        for name in ["wellbeing.survey", "energy.survey"] {
+            let path = root + "/" + name
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let file = try FileSystemLoader().load(path)
+            let a = compile(file, loader: FileSystemLoader()), b = compile(file, loader: FileSystemLoader())
+            let ca = try #require(a.compiled), cb = try #require(b.compiled)
+            #expect(try ca.fileData() == cb.fileData())
+            #expect(ca.hash == cb.hash)
+            #expect(ca.hash == (try SurveyHasher.hash(ca.definition)))
+            #expect(ca.hash.rawValue.count == 64)
+        }
+    }
+
+    @Test func surveyLoaderVerifiesTheHash() throws {
+        let def = try #require(compileClean("question q integer { text hu \"x\" en \"x\" }"))
+        let compiled = CompiledSurvey(definition: def, hash: try SurveyHasher.hash(def))
+        let data = try compiled.fileData()
+        #expect(try SurveyLoader.decode(data) == compiled)
+        let tampered = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"q\"", with: "\"r\"").utf8)
+        #expect(throws: SurveyLoadError.self) { try SurveyLoader.decode(tampered) }
+        var future = compiled
+        future.definition.format = 99
+        #expect(throws: SurveyLoadError.self) { try SurveyLoader.decode(try future.fileData()) }
+        #expect(throws: SurveyLoadError.self) { try SurveyLoader.decode(Data("[1]".utf8)) }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import SurveyModel
+import Testing
+
+@testable import SurveyExport
+
+struct SchemaTests {
+    @Test func tablesFollowRosterNestingWithParentKeys() throws {
+        let schema = try ExportSchema(definition: Fixture.definition)
+        #expect(schema.tables.map(\.name) == ["fixture", "fixture_mem", "fixture_trip"])
+        let trip = try #require(schema.table(for: "trip"))
+        #expect(trip.variables.prefix(3).map(\.name) == ["interview_id", "mem_row", "trip_row"])
+        #expect(trip.keyCount == 3)
+        let main = schema.tables[0]
+        #expect(main.variables.map(\.name).prefix(11) == [
+            "interview_id", "iv_def_hash", "iv_version", "iv_device", "iv_interviewer", "iv_start", "iv_end",
+            "iv_minutes", "iv_outcome", "iv_conflict", "life_sat",
+        ])
+    }
+
+    @Test func multipleChoiceBecomesLabelledIndicatorsPlusOtherText() throws {
+        let schema = try ExportSchema(definition: Fixture.definition, options: ExportOptions(language: "en"))
+        let names = schema.tables[0].variables.map(\.name)
+        #expect(names.contains("nb_prob_1") && names.contains("nb_prob_2") && names.contains("nb_prob_96"))
+        #expect(names.contains("nb_prob_oth"))
+        let v = try #require(schema.tables[0].variables.first { $0.name == "nb_prob_96" })
+        #expect(v.label == "Which problems are there?: Other")
+        #expect(v.type == .integer(0...1) && v.declaresSpecials)
+        #expect(schema.valueLabelSets[v.valueLabels ?? ""]?.label(for: .code(1)) == "selected")
+    }
+
+    @Test func specialAnswersAreLabelledInEveryAnswerSet() throws {
+        let schema = try ExportSchema(definition: Fixture.definition, options: ExportOptions(language: "en"))
+        let sat = try #require(schema.valueLabelSets["SAT10"])
+        #expect(sat.label(for: .special(.dontKnow)) == "don't know")
+        #expect(sat.label(for: .special(.refused)) == "refused")
+        #expect(sat.label(for: .special(.notApplicable)) == "not applicable")
+        let text = try #require(schema.tables[0].variables.first { $0.name == "comment" })
+        #expect(!text.declaresSpecials, "strings keep the codes as text and declare nothing")
+    }
+
+    @Test func piiIsDroppedByDefault() throws {
+        let schema = try ExportSchema(definition: Fixture.definition)
+        let all = schema.tables.flatMap { $0.variables.map(\.name) }
+        #expect(!all.contains("resp_name") && !all.contains("m_name"))
+        #expect(schema.droppedPII == ["resp_name", "phone", "m_name"])
+    }
+
+    @Test func piiCanBePseudonymisedWithAnInjectedKeyedHash() throws {
+        let options = ExportOptions(pii: .pseudonymise(width: 8) { "h" + String($0.unicodeScalars.count) })
+        let schema = try ExportSchema(definition: Fixture.definition, options: options)
+        let rows = try Fixture.rows(schema)
+        let i = try #require(schema.tables[0].variables.firstIndex { $0.name == "resp_name" })
+        #expect(rows[0][0][i] == .text("h10"))
+        #expect(rows[0][1][i] == .special(.refused))
+    }
+
+    @Test func piiIsKeptOnlyWhenAskedFor() throws {
+        let schema = try ExportSchema(definition: Fixture.definition, options: ExportOptions(pii: .keep))
+        let rows = try Fixture.rows(schema)
+        let i = try #require(schema.tables[1].variables.firstIndex { $0.name == "m_name" })
+        #expect(rows[1].map { $0[i] } == [.text("Kovács Éva"), .text("Kovács Ádám"), .text("Nagy Ödön")])
+    }
+
+    @Test func namesEqualIgnoringCaseAreRejected() throws {
+        var def = Fixture.definition
+        def.items.append(.question(Question(name: "Life_Sat", kind: .integer(min: nil, max: nil), text: Fixture.t("x", "x"))))
+        #expect(throws: ExportError.duplicateName(table: "fixture", name: "Life_Sat", other: "life_sat")) {
+            try ExportSchema(definition: def)
+        }
+    }
+
+    @Test func aQuestionNamedLikeAProvenanceColumnIsRejected() throws {
+        var def = Fixture.definition
+        def.items.append(.question(Question(name: "iv_minutes", kind: .integer(min: nil, max: nil), text: Fixture.t("x", "x"))))
+        let error = ExportError.duplicateName(table: "fixture", name: "iv_minutes", other: "iv_minutes")
+        #expect(throws: error) { try ExportSchema(definition: def) }
+        #expect(error.description.contains("used twice"))
+    }
+
+    @Test func indicatorNamesLongerThan32AreRejected() throws {
+        var def = Fixture.definition
+        let long = VariableName(String(repeating: "p", count: 30))
+        def.items.append(.question(Question(
+            name: long, kind: .multipleChoice(ChoiceSpec(answerSet: "PROB"), min: nil, max: nil), text: Fixture.t("x", "x"))))
+        #expect(throws: ExportError.invalidName(table: "fixture", name: "\(long)_96", reason: "is longer than 32 characters")) {
+            try ExportSchema(definition: def)
+        }
+    }
+
+    @Test func textNormalisedToNFCAndTrimmed() throws {
+        let decomposed = "  Sze\u{0301}p napot  "
+        #expect(RowBuilder.textForm(.text(decomposed)) == "Szép napot")
+        #expect(RowBuilder.textForm(.text(decomposed)).unicodeScalars.count == 10)
+    }
+
+    @Test func observedStringWidthsReplaceTheWorstCase() throws {
+        let wide = try ExportSchema(definition: Fixture.definition)
+        let narrow = try ExportSchema(definition: Fixture.definition, options: ExportOptions(stringWidths: ["comment": 400]))
+        #expect(wide.tables[0].variables.first { $0.name == "comment" }?.type == .string(width: 1200))
+        #expect(narrow.tables[0].variables.first { $0.name == "comment" }?.type == .string(width: 400))
+    }
+
+    @Test(arguments: ["sav", "dta"])
+    func tooWideTextIsAnErrorNotASilentCut(kind: String) throws {
+        let schema = try ExportSchema(definition: Fixture.definition, options: ExportOptions(stringWidths: ["comment": 10]))
+        let rows = try Fixture.rows(schema)
+        let error = ExportError.valueTooWide(variable: "comment", bytes: Fixture.longComment.utf8.count, width: 10)
+        #expect(throws: error) {
+            if kind == "sav" {
+                var w = try SavWriter(table: schema.tables[0], schema: schema, sink: MemorySink())
+                try w.write(rows[0][0])
+            } else {
+                var w = try DtaWriter(table: schema.tables[0], schema: schema, sink: MemorySink())
+                try w.write(rows[0][0])
+            }
+        }
+    }
+
+    @Test func rowsOfTheWrongShapeAreRejected() throws {
+        let schema = try ExportSchema(definition: Fixture.definition)
+        var w = try CSVWriter(table: schema.tables[0], specialCodes: schema.specialCodes, sink: MemorySink())
+        #expect(throws: ExportError.rowShape(table: "fixture", expected: schema.tables[0].variables.count, got: 1)) {
+            try w.write([.empty])
+        }
+    }
+
+    @Test func rosterRowCountsAreInferredFromAnswersWhenNotGiven() throws {
+        let schema = try ExportSchema(definition: Fixture.definition)
+        let rows = try Fixture.rows(schema)
+        #expect(rows[1].count == 3, "two members in the first interview (inferred), one in the second (given)")
+        #expect(rows[2].count == 3, "trips 1.1, 1.2 and 2.1 of the first interview")
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import SurveyModel
+import Testing
+
+@testable import SurveyStore
+
+@Suite("Central dataset") struct CentralStoreTests {
+    let definitions = [try! DefinitionFile(sampleSurvey())]
+
+    @Test("merging the same bundles in any order, with duplicates, gives an identical dataset", arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func orderIndependence(seed: UInt64) throws {
+        let devices: [DeviceID] = ["laptop-1", "laptop-2", "laptop-3"]
+        let shared = InterviewID("laptop-1-0")
+        var all: [(DeviceID, [InterviewEvent])] = []
+        for (i, device) in devices.enumerated() {
+            let log = simulatedLog(device: device, interviews: 6, seed: seed * 10 + UInt64(i), sharedInterview: i == 0 ? nil : shared)
+            all += bundles(of: log, seed: seed + UInt64(i)).map { (device, $0) }
+        }
+        let uniqueEvents = Set(all.flatMap { $0.1.map { "\($0.device)#\($0.sequence)" } }).count
+
+        var dumps: Set<String> = []
+        var rng = SplitMix(state: seed)
+        for round in 0..<4 {
+            let central = try makeCentral(devices: devices)
+            var order = all.shuffled(using: &rng)
+            if round > 0 { order += order.prefix(5) }  // duplicates, merged again later
+            for (device, events) in order {
+                _ = try central.apply(events: events, definitions: definitions, bundle: receipt(for: events, device: device))
+            }
+            #expect(try central.eventCount() == uniqueEvents)
+            #expect(try central.integrityCheck().isEmpty)
+            dumps.insert(try central.canonicalDump())
+        }
+        #expect(dumps.count == 1)
+        #expect(dumps.first?.isEmpty == false)
+    }
+
+    @Test("counts report new, duplicate and already merged events")
+    func counts() throws {
+        let central = try makeCentral(devices: ["d1"])
+        let log = simulatedLog(device: "d1", interviews: 3, seed: 9)
+        let first = Array(log.prefix(10)), second = Array(log[5...])
+        let a = try central.apply(events: first, definitions: definitions, bundle: receipt(for: first, device: "d1"))
+        #expect(a.newEvents == 10 && a.duplicateEvents == 0 && a.newDefinitions == 1 && !a.alreadyMerged)
+        let b = try central.apply(events: second, definitions: definitions, bundle: receipt(for: second, device: "d1"))
+        #expect(b.newEvents == log.count - 10 && b.duplicateEvents == 5 && b.newDefinitions == 0)
+        #expect(b.updatedInterviews >= 1)
+        #expect(a.newInterviews + b.newInterviews == 3)
+        let before = try central.canonicalDump()
+        let again = try central.apply(events: second, definitions: definitions, bundle: receipt(for: second, device: "d1"))
+        #expect(again.alreadyMerged && again.newEvents == 0)
+        #expect(try central.canonicalDump() == before)
+        #expect(try central.events(device: "d1") == log)
+    }
+
+    @Test("events from two devices on one interview are kept and listed as a conflict")
+    func conflicts() throws {
+        let central = try makeCentral(devices: ["a", "b"])
+        let id = InterviewID("case-1")
+        let started = InterviewEventKind.started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])
+        let fromA = [
+            InterviewEvent(device: "a", sequence: 1, interview: id, timestamp: 100, interviewer: "A", kind: started),
+            InterviewEvent(device: "a", sequence: 2, interview: id, timestamp: 200, interviewer: "A", kind: .ended(outcome: 21)),
+        ]
+        let fromB = [
+            InterviewEvent(device: "b", sequence: 1, interview: id, timestamp: 300, interviewer: "B", kind: .reopened),
+            InterviewEvent(device: "b", sequence: 2, interview: id, timestamp: 400, interviewer: "B", kind: .ended(outcome: 11)),
+        ]
+        let r1 = try central.apply(events: fromB, definitions: [], bundle: receipt(for: fromB, device: "b"))
+        #expect(r1.newInterviews == 1 && r1.newConflicts == 0)
+        let r2 = try central.apply(events: fromA, definitions: definitions, bundle: receipt(for: fromA, device: "a"))
+        #expect(r2.newConflicts == 1 && r2.updatedInterviews == 1)
+        let interview = try #require(try central.interviews().first)
+        #expect(interview.devices == ["a", "b"] && interview.eventCount == 4)
+        #expect(interview.status == .completed && interview.outcome == 11 && interview.endedAt == 400)
+        #expect(interview.interviewer == "A" && interview.startedAt == 100 && interview.survey == "wellbeing")
+        #expect(try central.conflicts().map(\.id) == [id])
+        #expect(try central.events(interview: id).map(\.timestamp) == [100, 200, 300, 400])
+    }
+
+    @Test("received ranges are merged and gaps are listed")
+    func gaps() throws {
+        let central = try makeCentral(devices: ["d1"])
+        let log = simulatedLog(device: "d1", interviews: 4, seed: 3)
+        try #require(log.count >= 30)
+        for slice in [log[0..<10], log[20..<25], log[27..<30]] {
+            let events = Array(slice)
+            _ = try central.apply(events: events, definitions: definitions, bundle: receipt(for: events, device: "d1"))
+        }
+        var summary = try #require(try central.status().devices.first)
+        #expect(summary.received == [1...10, 21...25, 28...30])
+        #expect(summary.missing == [11...20, 26...27])
+        let middle = Array(log[9..<27])
+        _ = try central.apply(events: middle, definitions: definitions, bundle: receipt(for: middle, device: "d1"))
+        summary = try #require(try central.status().devices.first)
+        #expect(summary.received == [1...30] && summary.missing.isEmpty && summary.eventCount == 30)
+    }
+
+    @Test("bundles from unknown or revoked devices, with changed events or unknown definitions, merge nothing")
+    func refusals() throws {
+        let central = try makeCentral(devices: ["d1"])
+        let log = simulatedLog(device: "d1", interviews: 2, seed: 4)
+        let other = simulatedLog(device: "stranger", interviews: 1, seed: 4)
+        #expect(throws: StoreError.deviceNotRegistered("stranger")) {
+            try central.apply(events: other, definitions: definitions, bundle: receipt(for: other, device: "stranger"))
+        }
+        #expect(throws: StoreError.unknownDefinition(sampleSurvey().hash)) {
+            try central.apply(events: log, definitions: [], bundle: receipt(for: log, device: "d1"))
+        }
+        _ = try central.apply(events: Array(log.prefix(3)), definitions: definitions, bundle: receipt(for: Array(log.prefix(3)), device: "d1"))
+        let before = try central.canonicalDump()
+        var tampered = log
+        tampered[1].kind = .note(nil, "changed")
+        #expect(throws: StoreError.eventMismatch(device: "d1", sequence: 2)) {
+            try central.apply(events: tampered, definitions: definitions, bundle: receipt(for: tampered, device: "d1", name: "t"))
+        }
+        try central.revokeDevice("d1")
+        #expect(throws: StoreError.deviceRevoked("d1")) {
+            try central.apply(events: log, definitions: definitions, bundle: receipt(for: log, device: "d1", name: "late"))
+        }
+        #expect(try central.canonicalDump() == before.replacingOccurrences(of: "status:\"active\"", with: "status:\"revoked\"")
+            .replacingOccurrences(of: "revoked_at:NULL", with: "revoked_at:\(try #require(try central.device("d1")?.revokedAt))"))
+        try central.recordRejected(hash: "h", fileName: "x.terepbundle", device: "d1", reason: "device revoked")
+        #expect(try central.bundle(hash: "h")?.accepted == false)
+        #expect(try central.status().bundlesRejected == 1)
+    }
+
+    @Test("a device is registered once per key and its registration is kept")
+    func registration() throws {
+        let central = try CentralStore.inMemory()
+        let key = Data([1, 2, 3])
+        let device = try central.registerDevice("d1", publicKey: key, method: .trustOnFirstUse, note: "first bundle x", at: 7)
+        #expect(device.method == .trustOnFirstUse && device.status == .active && device.registeredAt == 7)
+        #expect(try central.registerDevice("d1", publicKey: key, method: .explicit) == device)
+        #expect(throws: StoreError.self) { try central.registerDevice("d1", publicKey: Data([9]), method: .explicit) }
+        #expect(throws: StoreError.deviceNotRegistered("nope")) { try central.revokeDevice("nope") }
+    }
+
+    @Test("a central dataset file is private, WAL, synchronous=FULL, and not a device database")
+    func file() throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let path = folder.path("central.sqlite")
+        let pair = SigningKeyPair(privateKey: Data([5]), publicKey: Data([6]))
+        _ = try CentralStore.initialize(path: path, encryptionKey: pair)
+        let central = try CentralStore.open(path: path)
+        #expect(try central.encryptionKey() == pair)
+        let synchronous = try central.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        #expect(throws: StoreError.notATerepDatabase(path: path, detail: "it is a central dataset, not a device database")) {
+            try DeviceStore.open(path: path)
+        }
+        #expect(throws: StoreError.alreadyInitialized(path: path)) { try CentralStore.initialize(path: path) }
+    }
+}
