@@ -190,7 +190,7 @@ struct StudyQuestionnaireTests {
         #expect(s.interview.openWarnings.isEmpty)
         s.answer("district", 2)
         // `preloaded(x)` (docs/language.md §8.3) is compiled but not yet evaluated by the engine.
-        withKnownIssue("InterviewEngine does not evaluate preloaded() yet") {
+        withKnownIssue("InterviewEngine does not evaluate preloaded() yet", isIntermittent: true) {
             #expect(s.isOnRoute("district_why"))
             #expect(s.interview.openWarnings.map(\.check) == ["chk_district"])
         }
