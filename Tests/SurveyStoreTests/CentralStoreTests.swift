@@ -77,6 +77,10 @@ import Testing
         #expect(interview.interviewer == "A" && interview.startedAt == 100 && interview.survey == "wellbeing")
         #expect(try central.conflicts().map(\.id) == [id])
         #expect(try central.events(interview: id).map(\.timestamp) == [100, 200, 300, 400])
+        #expect(interview.startDevice == "a")
+        var visited: [(InterviewID, Int)] = []
+        try central.forEachInterview { interview, events in visited.append((interview.id, events.count)) }
+        #expect(visited.map(\.0) == [id] && visited.map(\.1) == [4])
     }
 
     @Test("received ranges are merged and gaps are listed")
@@ -153,5 +157,30 @@ import Testing
             try DeviceStore.open(path: path)
         }
         #expect(throws: StoreError.alreadyInitialized(path: path)) { try CentralStore.initialize(path: path) }
+    }
+
+    @Test("a merge that hits a full disk changes nothing and the dataset stays sound")
+    func diskFull() throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let path = folder.path("central.sqlite")
+        let central = try CentralStore.initialize(path: path)
+        try central.registerDevice("d1", publicKey: Data([1]), method: .explicit)
+        let log = simulatedLog(device: "d1", interviews: 40, seed: 11)
+        let first = Array(log.prefix(20))
+        _ = try central.apply(events: first, definitions: definitions, bundle: receipt(for: first, device: "d1"))
+        let before = try central.canonicalDump()
+        let pages = try central.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+        try central.queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = \(pages + 1)") }
+        let rest = Array(log.dropFirst(20))
+        #expect(throws: StoreError.diskFull(path: path)) {
+            try central.apply(events: rest, definitions: definitions, bundle: receipt(for: rest, device: "d1"))
+        }
+        let reopened = try CentralStore.open(path: path)
+        #expect(try reopened.canonicalDump() == before)
+        #expect(try reopened.integrityCheck().isEmpty)
+        #expect(try reopened.bundle(hash: receipt(for: rest, device: "d1").hash) == nil)
+        let again = try reopened.apply(events: rest, definitions: definitions, bundle: receipt(for: rest, device: "d1"))
+        #expect(again.newEvents == rest.count)
     }
 }
