@@ -210,8 +210,7 @@ extension Interview {
 
     /// Every check failing on the current route (errors and warnings, confirmed or not).
     public var failingChecks: [CheckFailure] {
-        failing.filter { isCheckOnRoute($0) }.compactMap { checkFailure($0) }
-            .sorted { ($0.check, $0.rows.lexicographicallyPrecedes($1.rows) ? 0 : 1) < ($1.check, 0) }
+        failing.filter { isCheckOnRoute($0) }.compactMap { checkFailure($0) }.sorted(by: Interview.checkOrder)
     }
 
     /// Failing soft checks the interviewer has not confirmed yet.
@@ -248,6 +247,11 @@ extension Interview {
 
     /// Soft-check confirmations recorded so far, by check and rows.
     public var warningConfirmations: [CheckFailure] {
-        confirmations.keys.compactMap { checkFailure($0) }.sorted { $0.check < $1.check }
+        confirmations.keys.compactMap { checkFailure($0) }.sorted(by: Interview.checkOrder)
+    }
+
+    /// Orders check failures by check name, then rows.
+    static func checkOrder(_ a: CheckFailure, _ b: CheckFailure) -> Bool {
+        a.check != b.check ? a.check < b.check : a.rows.lexicographicallyPrecedes(b.rows)
     }
 }
