@@ -4,7 +4,9 @@
 
 /// Every benchmark by name; add yours here (one file per benchmark in this folder).
 let benchmarks: [(name: String, run: () throws -> Void)] = [
+    ("compile", CompileBenchmark.run),
     ("store", StoreBenchmark.run),
+    ("merge", MergeBenchmark.run),
     ("sync", SyncBenchmark.run),
     ("engine", EngineBenchmark.run),
     ("export", ExportBenchmark.run),

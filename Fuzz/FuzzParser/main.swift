@@ -1,1 +1,43 @@
-print("FuzzParser is built by scripts/fuzz.sh")
+// libFuzzer target for the questionnaire compiler: any bytes as a main file (with an include
+// resolving to a small module) must give a result, never a crash or a hang; a clean compile
+// must encode, hash and decode back to the same survey; rendering must not fail.
+// Built and run by scripts/fuzz.sh; a plain build prints a hint.
+import Foundation
+import SurveyCompiler
+import SurveyDiagnostics
+import SurveyModel
+
+let module = """
+    answers M { 1 hu "a" en "a" 2 hu "b" en "b" other }
+    question m single M { text hu "m" en "m" }
+    """
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCompiler(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let loader = InMemoryLoader(["m.survey": module, "a.survey": "include \"m.survey\""])
+    let result = compile(SourceFile(path: "f.survey", bytes: bytes), loader: loader)
+    _ = DiagnosticRenderer(colors: true).render(result.diagnostics)
+    _ = DiagnosticJSON.encode(result.diagnostics)
+    if let compiled = result.compiled {
+        precondition(!result.hasErrors, "compiled despite errors")
+        guard let file = try? compiled.fileData() else { fatalError("a compiled survey failed to encode") }
+        guard let back = try? SurveyLoader.decode(file) else { fatalError("a compiled survey failed to decode") }
+        precondition(back == compiled, "decode(encode(x)) != x")
+    } else {
+        precondition(result.hasErrors, "no survey and no error")
+    }
+    return 0
+}
+
+#if FUZZING
+import CLibFuzzer
+import Glibc
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzCompiler($0, $1) })
+#else
+print("FuzzParser is built by scripts/fuzz.sh (libFuzzer, -DFUZZING)")
+#endif

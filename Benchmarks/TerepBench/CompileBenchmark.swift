@@ -1,0 +1,51 @@
+import Foundation
+import SurveyCompiler
+import SurveyDiagnostics
+import SurveyModel
+import TestSupportFixtures
+
+/// Compile time of the synthetic 1,000- and 10,000-question forms, with the growth ratio,
+/// beside a baseline measured in the same run: JSONDecoder reading the compiled output of the
+/// same form (the least any consumer of the compiled file pays).
+enum CompileBenchmark {
+    static func run() throws {
+        var rows: [(name: String, compile: Double, decode: Double, bytes: Int)] = []
+        for (name, spec) in [("1k", SyntheticSurvey.standard), ("10k", SyntheticSurvey.tenTimes)] {
+            let source = SourceFile(path: "synthetic-\(name).survey", text: spec.source())
+            var compiled: CompiledSurvey? = nil
+            let compileTime = median(runs: name == "1k" ? 9 : 5) {
+                let result = compile(source, loader: InMemoryLoader())
+                precondition(!result.hasErrors, "synthetic form must compile")
+                compiled = result.compiled
+            }
+            guard let compiled else { continue }
+            let data = try compiled.fileData()
+            let decodeTime = median(runs: name == "1k" ? 9 : 5) {
+                _ = try? JSONDecoder().decode(CompiledSurvey.self, from: data)
+            }
+            let hashTime = median(runs: 5) { _ = try? SurveyHasher.hash(compiled.definition) }
+            print(String(format: "  of which hashing (canonical JSON encode + SHA-256): %.1f ms; compiled file %d KB",
+                hashTime * 1000, data.count / 1024))
+            rows.append((name, compileTime, decodeTime, source.bytes.count))
+            print(String(format: "compile %@ questions (%d KB source): %8.1f ms   baseline JSONDecoder of the compiled file: %8.1f ms   (%.2fx)",
+                name, source.bytes.count / 1024, compileTime * 1000, decodeTime * 1000, compileTime / decodeTime))
+        }
+        if rows.count == 2 {
+            print(String(format: "growth 1k → 10k: compile %.1fx, baseline %.1fx (10x input; near-linear means ≈10x)",
+                rows[1].compile / rows[0].compile, rows[1].decode / rows[0].decode))
+            print(String(format: "target: 1,000 questions under 100 ms — %@", rows[0].compile < 0.1 ? "met" : "NOT met"))
+        }
+    }
+
+    /// The median wall time of `runs` executions, in seconds, after one warm-up.
+    static func median(runs: Int, _ body: () -> Void) -> Double {
+        body()
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fuzzes the questionnaire compiler (Fuzz/FuzzParser) with libFuzzer + ASan for SECONDS
+# (default 60):   scripts/fuzz.sh 300
+# The corpus lives in fuzz-corpus/parser (git-ignored) and is seeded from the questionnaires
+# and the diagnostics golden corpus; crashes are written as crash-* in the repository root.
+# The instrumented build uses its own scratch path, apart from .build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+scratch=.build-fuzz
+corpus=fuzz-corpus/parser
+dict=fuzz-corpus/parser.dict
+
+swift build --scratch-path "$scratch" --product FuzzParser \
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+bin="$scratch/debug/FuzzParser"
+mkdir -p "$corpus"
+if [ -z "$(ls -A "$corpus")" ]; then
+  find questionnaires Tests/SurveyCompilerTests/Golden/diagnostics -name '*.survey' 2>/dev/null |
+    while read -r f; do cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"; done
+fi
+# Keywords and punctuation of the language, so mutations build plausible sources.
+: > "$dict"
+for w in survey title version languages outcome complete specials include answers section question \
+  grid item roster count max min note calculate end if error warn text hint label rowlabel when \
+  optional nodk pii interviewer preload default maxlength pattern filter other randomize exclusive \
+  fixed single multiple yesno integer decimal scale date time and or not in row option hu en dk rf \
+  today answered sum any all '{' '}' '(' ')' '..' '==' '<=' '"' '@2020-01-01' '{m}' 'include "m.survey"'; do
+  printf '"%s"\n' "$(printf '%s' "$w" | sed 's/\\/\\\\/g; s/"/\\"/g')" >> "$dict"
+done
+# Without this, Swift's backtracer trips ASan and hides the real crash (toolchain notes §4).
+export SWIFT_BACKTRACE=enable=no
+"$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 -max_len=8192 -dict="$dict" \
+  -print_final_stats=1 "$corpus"
