@@ -82,14 +82,11 @@ extension Interview {
     public var current: Address? { nextUnanswered(after: nil) }
 
     /// The first on-route question (not a note) after `address` (or from the start) with no
-    /// answer. The visit-outcome variable is skipped: the engine sets it when the interview ends.
+    /// answer, required or optional (the optional visit-outcome question included).
     public func nextUnanswered(after address: Address? = nil) -> Address? {
         let r = route
         let start = address.flatMap { r.firstIndex(of: $0).map { $0 + 1 } } ?? 0
-        let outcome = definition.outcome?.variable
-        return r[start...].first {
-            answers[$0] == nil && plan.variables[$0.variable]?.isNote == false && $0.variable != outcome
-        }
+        return r[start...].first { answers[$0] == nil && plan.variables[$0.variable]?.isNote == false }
     }
 
     /// The route item after `address` (the first item when nil).
