@@ -24,7 +24,7 @@ extension UIStrings {
 
     public var helpTitle: String { t("Parancsok", "Commands") }
     public var helpFooter: String {
-        t("Többes választás: kódok szóközzel (1 3 96). Dátum: 2024-05-01. Pontos kezdetű szöveg: ..szöveg",
+        t("Több válasz: kódok szóközzel (1 3 96). Dátum: 2024-05-01. Ponttal kezdődő szöveg: ..szöveg",
           "Multiple choice: codes with spaces (1 3 96). Dates: 2024-05-01. Text starting with a dot: ..text")
     }
 
