@@ -78,6 +78,11 @@ extension UIStrings {
           "\(roster): add a row? y = yes, n = no (\(rows) so far)")
     }
 
+    public func unfinishedHint(_ count: Int, listCommand: String) -> String {
+        t("Figyelem: \(count) befejezetlen interjú van ezen a gépen (lista: \(listCommand)). Új interjú indul.",
+          "Note: \(count) unfinished interview(s) on this device (list: \(listCommand)). Starting a new one.")
+    }
+
     public var unfinishedTitle: String { t("Befejezetlen interjúk", "Unfinished interviews") }
     public var noUnfinished: String { t("Nincs befejezetlen interjú.", "There are no unfinished interviews.") }
 }
