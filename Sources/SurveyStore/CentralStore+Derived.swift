@@ -50,6 +50,14 @@ extension CentralStore {
                     start.key.sequence, id.rawValue,
                 ])
         }
+        if let mapped = delta.mappedDefinition {
+            try db.execute(
+                sql: """
+                    UPDATE interview SET definition_hash = ?1, survey_id = (SELECT survey_id FROM definition WHERE hash = ?1)
+                    WHERE id = ?2 AND started_at IS NULL AND (definition_hash IS NULL OR definition_hash > ?1)
+                    """,
+                arguments: [mapped.rawValue, id.rawValue])
+        }
         if let status = delta.status {
             try db.execute(
                 sql: """

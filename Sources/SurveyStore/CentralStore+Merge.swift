@@ -25,6 +25,8 @@ struct InterviewDelta {
     var start: (key: EventKey, definition: DefinitionHash, interviewer: String, caseJSON: String)?
     /// The latest new `ended` / `reopened` event (outcome nil for reopened).
     var status: (key: EventKey, outcome: Int?)?
+    /// The definition the bundle maps the interview to.
+    var mappedDefinition: DefinitionHash?
 
     mutating func add(_ event: InterviewEvent, encoder: JSONEncoder) throws(StoreError) {
         newEvents += 1
@@ -70,8 +72,13 @@ extension CentralStore {
     /// and active. Interview state is derived by an order-independent rule (earliest `started`,
     /// latest `ended`/`reopened` by timestamp, device, sequence), so any merge order of the same
     /// events gives the same dataset.
+    ///
+    /// `interviewDefinitions` (the bundle's interview → definition map) gives interviews whose
+    /// `started` event is not merged yet (a revisit on another device) their definition: the
+    /// smallest mapped hash until a `started` event decides it.
     public func apply(
-        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt
+        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
+        interviewDefinitions: [InterviewID: DefinitionHash] = [:]
     ) throws(StoreError) -> MergeResult {
         if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
             var result = MergeResult()
@@ -93,7 +100,13 @@ extension CentralStore {
             var deltas: [InterviewID: InterviewDelta] = [:]
             try insertEvents(db, events, payloads: payloads, encoder: encoder, result: &result, deltas: &deltas)
             for id in deltas.keys.sorted() {
-                guard let delta = deltas[id] else { continue }
+                guard var delta = deltas[id] else { continue }
+                delta.mappedDefinition = interviewDefinitions[id]
+                if let mapped = delta.mappedDefinition,
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM definition WHERE hash = ?", arguments: [mapped.rawValue]) == nil
+                {
+                    throw StoreError.unknownDefinition(mapped)
+                }
                 try mergeInterview(db, id, delta, device: bundle.device, result: &result)
             }
             try mergeRanges(db, device: bundle.device, sequences: events.map(\.sequence))

@@ -26,7 +26,10 @@ import Testing
             var order = all.shuffled(using: &rng)
             if round > 0 { order += order.prefix(5) }  // duplicates, merged again later
             for (device, events) in order {
-                _ = try central.apply(events: events, definitions: definitions, bundle: receipt(for: events, device: device))
+                let mapping = Dictionary(events.map { ($0.interview, sampleSurvey().hash) }, uniquingKeysWith: { a, _ in a })
+                _ = try central.apply(
+                    events: events, definitions: definitions, bundle: receipt(for: events, device: device),
+                    interviewDefinitions: mapping)
             }
             #expect(try central.eventCount() == uniqueEvents)
             #expect(try central.integrityCheck().isEmpty)
@@ -67,8 +70,12 @@ import Testing
             InterviewEvent(device: "b", sequence: 1, interview: id, timestamp: 300, interviewer: "B", kind: .reopened),
             InterviewEvent(device: "b", sequence: 2, interview: id, timestamp: 400, interviewer: "B", kind: .ended(outcome: 11)),
         ]
-        let r1 = try central.apply(events: fromB, definitions: [], bundle: receipt(for: fromB, device: "b"))
+        let r1 = try central.apply(
+            events: fromB, definitions: definitions, bundle: receipt(for: fromB, device: "b"),
+            interviewDefinitions: [id: sampleSurvey().hash])
         #expect(r1.newInterviews == 1 && r1.newConflicts == 0)
+        let revisitOnly = try #require(try central.interviews().first)
+        #expect(revisitOnly.definition == sampleSurvey().hash && revisitOnly.status == .completed && revisitOnly.startedAt == nil)
         let r2 = try central.apply(events: fromA, definitions: definitions, bundle: receipt(for: fromA, device: "a"))
         #expect(r2.newConflicts == 1 && r2.updatedInterviews == 1)
         let interview = try #require(try central.interviews().first)
