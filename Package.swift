@@ -106,7 +106,10 @@ let package = Package(
             dependencies: ["InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
         .testTarget(name: "SurveyStoreTests", dependencies: ["SurveyStore", "SurveyModel"]),
         .testTarget(name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel"]),
-        .testTarget(name: "SurveyExportTests", dependencies: ["SurveyExport", "SurveyModel"]),
+        .testTarget(
+            name: "SurveyExportTests",
+            // SurveyCompiler only to derive schemas of the real questionnaires in tests.
+            dependencies: ["SurveyExport", "SurveyModel", "SurveyCompiler"]),
         .testTarget(
             name: "TerminalInterviewerTests",
             dependencies: ["TerminalInterviewer", "InterviewEngine", "SurveyModel", "SurveyTestSupport"]),

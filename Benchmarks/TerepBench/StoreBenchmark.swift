@@ -93,7 +93,7 @@ final class RawSQLite {
 
     struct Failure: Error { let message: String }
 
-    init(path: String) throws {
+    init(path: String, indexByInterview: Bool = false) throws {
         var handle: OpaquePointer?
         guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let handle else {
             throw Failure(message: "cannot open \(path)")
@@ -106,7 +106,7 @@ final class RawSQLite {
                 timestamp INTEGER NOT NULL, interviewer TEXT NOT NULL, kind TEXT NOT NULL, payload_json TEXT NOT NULL,
                 PRIMARY KEY (device_id, sequence)) WITHOUT ROWID
             """,
-        ] {
+        ] + (indexByInterview ? ["CREATE INDEX event_by_interview ON event(interview_id)"] : []) {
             guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw Failure(message: "setup: \(sql)") }
         }
         var statement: OpaquePointer?
@@ -135,6 +135,29 @@ final class RawSQLite {
         sqlite3_reset(insert)
     }
 
+    /// The same rows as a merge: every column bound from the event, all in one transaction.
+    func bulkInsert(events: [InterviewEvent], payloads: [String]) throws {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &statement, nil) == SQLITE_OK,
+            let statement
+        else { throw Failure(message: "prepare") }
+        defer { sqlite3_finalize(statement) }
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        try exec("BEGIN IMMEDIATE")
+        for (event, payload) in zip(events, payloads) {
+            sqlite3_bind_text(statement, 1, event.device.rawValue, -1, transient)
+            sqlite3_bind_int64(statement, 2, event.sequence)
+            sqlite3_bind_text(statement, 3, event.interview.rawValue, -1, transient)
+            sqlite3_bind_int64(statement, 4, event.timestamp)
+            sqlite3_bind_text(statement, 5, event.interviewer, -1, transient)
+            sqlite3_bind_text(statement, 6, "answered", -1, transient)
+            sqlite3_bind_text(statement, 7, payload, -1, transient)
+            guard sqlite3_step(statement) == SQLITE_DONE else { throw Failure(message: "insert") }
+            sqlite3_reset(statement)
+        }
+        try exec("COMMIT")
+    }
+
     /// One row in its own durable transaction.
     func commitOne(sequence: Int64, payload: String) throws {
         try exec("BEGIN IMMEDIATE")
@@ -142,10 +165,10 @@ final class RawSQLite {
         try exec("COMMIT")
     }
 
-    /// All rows in one transaction.
-    func bulkInsert(payloads: [String]) throws {
+    /// All rows in one transaction, numbered from `firstSequence`.
+    func bulkInsert(payloads: [String], firstSequence: Int64 = 1) throws {
         try exec("BEGIN IMMEDIATE")
-        for (i, payload) in payloads.enumerated() { try insertRow(sequence: Int64(i + 1), payload: payload) }
+        for (i, payload) in payloads.enumerated() { try insertRow(sequence: firstSequence + Int64(i), payload: payload) }
         try exec("COMMIT")
     }
 }

@@ -31,12 +31,12 @@ enum SyncBenchmark {
 
         var bundle = Data()
         let write = try bestThrowing {
-            bundle = try BundleWriter.encode(contents, device: "dev-a", signingKey: key, createdAtMillis: 0).data
+            bundle = try BundleWriter.encode(contents, device: "laptop-07", signingKey: key, createdAtMillis: 0).data
         }
         var sealedBundle = Data()
         let writeEncrypted = try bestThrowing {
             sealedBundle = try BundleWriter.encode(
-                contents, device: "dev-a", signingKey: key, recipient: coordinator.publicKey, createdAtMillis: 0
+                contents, device: "laptop-07", signingKey: key, recipient: coordinator.publicKey, createdAtMillis: 0
             ).data
         }
         let reader = BundleReader()
@@ -49,8 +49,17 @@ enum SyncBenchmark {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writeFile = try bestThrowing {
             try? FileManager.default.removeItem(atPath: path)
-            try BundleWriter.write(contents, device: "dev-a", signingKey: key, createdAtMillis: 0, to: path)
+            try BundleWriter.write(contents, device: "laptop-07", signingKey: key, createdAtMillis: 0, to: path)
         }
+
+        let decodePayload = try bestThrowing { _ = try BundlePayload.decode(plain) }
+        var array = Data("[".utf8)
+        let enc = JSONEncoder()
+        for (i, e) in events.enumerated() { if i > 0 { array.append(0x2C) }; array.append(try enc.encode(e)) }
+        array.append(0x5D)
+        let decodeArray = try bestThrowing { _ = try JSONDecoder().decode([InterviewEvent].self, from: array) }
+        let serialization = try bestThrowing { _ = try JSONSerialization.jsonObject(with: array) }
+        let encodeOnly = try bestThrowing { _ = try BundlePayload.encode(contents) }
 
         func line(_ name: String, _ seconds: Double) {
             print(
@@ -59,6 +68,10 @@ enum SyncBenchmark {
         }
         line("baseline: zlib deflate (level 1)", deflate)
         line("baseline: zlib inflate", inflate)
+        line("payload decode", decodePayload)
+        line("JSONDecoder [InterviewEvent]", decodeArray)
+        line("JSONSerialization", serialization)
+        line("payload encode", encodeOnly)
         line("bundle write (memory)", write)
         line("bundle write (file, fsync+rename)", writeFile)
         line("bundle write, encrypted", writeEncrypted)

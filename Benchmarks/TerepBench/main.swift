@@ -6,7 +6,9 @@
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("compile", CompileBenchmark.run),
     ("store", StoreBenchmark.run),
+    ("merge", MergeBenchmark.run),
     ("sync", SyncBenchmark.run),
+    ("engine", EngineBenchmark.run),
     ("export", ExportBenchmark.run),
 ]
 

@@ -3,7 +3,8 @@
 //   0: the whole file, read with a fixed registry and coordinator key;
 //   1: the bytes are a plain payload, wrapped in a correctly signed bundle (deep checks);
 //   2: the bytes are a manifest, signed, around a fixed valid payload (manifest, caps, decryption);
-//   3: the bytes are a zlib stream, inflated under a 1 MiB limit.
+//   3: the bytes are a zlib stream, inflated under a 1 MiB limit;
+//   4: the bytes are one event line: the fast decoder must agree with JSONDecoder (else trap).
 // `FuzzBundle --write-seeds DIR` writes one seed per mode.
 import Foundation
 import SurveyModel
@@ -23,7 +24,7 @@ enum Harness {
         guard let mode = bytes.first, let key = deviceKey else { return }
         let body = bytes.dropFirst()
         let reader = BundleReader(limits: limits)
-        switch mode % 4 {
+        switch mode % 5 {
         case 0:
             _ = try? reader.read(Data(body), file: "fuzz", devices: registry, coordinatorKey: coordinator)
         case 1:
@@ -36,8 +37,13 @@ enum Harness {
             guard let file = try? BundleWriter.assemble(manifestBytes: Data(body), storedPayload: fixedPayload, signingKey: key)
             else { return }
             _ = try? reader.read(file, file: "fuzz", devices: registry, coordinatorKey: coordinator)
-        default:
+        case 3:
             _ = try? Zlib.inflate(Data(body), limit: 1 << 20)
+        default:
+            let line = Data(body)
+            guard let fast = BundlePayload.fastDecodeEvent(line) else { return }
+            let reference = try? JSONDecoder().decode(InterviewEvent.self, from: line)
+            if fast != reference { fatalError("fast event decoder disagrees with JSONDecoder") }
         }
     }
 
@@ -89,7 +95,7 @@ enum Harness {
         let seeds: [(String, Data)] = [
             ("seed-whole", Data([0]) + whole), ("seed-payload", Data([1]) + plain),
             ("seed-manifest", Data([2]) + manifestFor(plain: plain, stored: fixedPayload)), ("seed-zlib", Data([3]) + compressed),
-        ]
+        ] + plain.split(separator: 0x0A).filter { $0.first == 0x7B }.enumerated().map { ("seed-line-\($0.offset)", Data([4]) + $0.element) }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for (name, data) in seeds { try data.write(to: URL(fileURLWithPath: dir + "/" + name)) }
     }

@@ -94,6 +94,12 @@ final class EnginePlan: Sendable {
     let topLevelRules: [RuleRef]
     /// The nodes of the questionnaire tree, for route walks.
     let items: [Node]
+    /// Aggregates whose per-row results are cached, and look-ups into them.
+    let aggregates: [CachedAggregate]
+    let aggregateIndex: [Expr: Int]
+    let aggregatesReading: [VariableName: [Int]]
+    let aggregatesOver: [GroupID: [Int]]
+    let ruleAggregates: [RuleRef: [Int]]
 
     init(_ definition: SurveyDefinition) {
         var b = PlanBuilder(definition)
@@ -112,6 +118,11 @@ final class EnginePlan: Sendable {
         self.rosterDependents = b.rosterDependents
         self.clockRules = b.clockRules
         self.rank = b.computeRanks()
+        self.aggregates = b.aggregates
+        self.aggregateIndex = b.aggregateIndex
+        self.aggregatesReading = b.aggregatesReading
+        self.aggregatesOver = b.aggregatesOver
+        self.ruleAggregates = b.ruleAggregates
         var byScope: [GroupID: [RuleRef]] = [:]
         var top: [RuleRef] = []
         for rule in b.allRules {

@@ -7,7 +7,7 @@ struct EvalScope {
 }
 
 /// The result of an expression: a value or *missing* (docs/language.md §8.4).
-enum Eval: Equatable {
+enum Eval: Equatable, Sendable {
     case missing
     case value(Value)
 }
@@ -39,7 +39,7 @@ extension Interview {
             }
         case .binary(let op, let a, let b): return binary(op, a, b, s)
         case .call(let fn, let args): return call(fn, args, s)
-        case .aggregate(let agg, let roster, let body): return aggregate(agg, roster, body, s)
+        case .aggregate(let agg, let roster, let body): return cachedAggregate(e, s) ?? aggregate(agg, roster, body, s)
         case .list: return .missing
         }
     }

@@ -20,6 +20,9 @@ extension Interview {
         case .if:
             guard args.count == 3 else { return .missing }
             return holds(args[0], s) ? evaluate(args[1], s) : evaluate(args[2], s)
+        case .preloaded:
+            guard case .variable(let name)? = args.first, let v = preloadedValues[name] else { return .missing }
+            return .value(v)
         case .today: return .value(.date(context.today))
         case .nowTime: return .value(.time(context.now))
         case .elapsedMinutes: return .value(.integer(context.elapsedMinutes))

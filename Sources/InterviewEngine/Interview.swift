@@ -20,6 +20,8 @@ public struct Interview: Sendable {
     /// Interviewer notes, in the order recorded.
     public private(set) var notes: [InterviewNote] = []
 
+    /// The case data the interview started with (`preloaded(x)`).
+    public private(set) var preloadedValues: [VariableName: Value] = [:]
     /// Every stored answer, on route or not (never deleted by routing).
     var answers: [Address: Answer] = [:]
     /// Values of calculated variables (absent when missing).
@@ -33,6 +35,8 @@ public struct Interview: Sendable {
     var confirmations: [RuleInstance: WarningConfirmation] = [:]
     /// End rules whose condition holds and that are on route.
     var activeEnds: Set<RuleInstance> = []
+    /// Cached per-row results of aggregates, by aggregate and parent rows.
+    var aggregateStates: [Int: [[Int]: AggregateState]] = [:]
     /// Document order of the first active end (everything after it is off route).
     var routeLimit: Int = .max
 
@@ -46,11 +50,14 @@ public struct Interview: Sendable {
         self.seed = seed
         self.language = language
         self.context = context
+        answers.reserveCapacity(plan.variables.count + 64)
+        conditions.reserveCapacity(plan.variables.count + 64)
         for name in preload.keys.sorted() {
             guard let info = plan.variables[name], let value = preload[name] else { throw .unknownVariable(name) }
             guard info.rosters.isEmpty, !info.isCalculated, !info.isNote else { throw .notAnswerable(Address(name)) }
             let normalized = Interview.normalize(value, for: info.question.kind) ?? value
             answers[Address(name)] = .value(normalized)
+            preloadedValues[name] = normalized
         }
         var p = Propagation()
         for rule in plan.topLevelRules { enqueue(RuleInstance(rule: rule, rows: []), &p) }
@@ -112,6 +119,19 @@ public struct Interview: Sendable {
         case .reopened:
             advanceClock(context, &p)
             recordedOutcome = nil
+        }
+        run(&p)
+        return p.effects
+    }
+
+    /// Re-evaluates every rule in every row from scratch: the non-incremental baseline the
+    /// benchmark compares against, and a consistency check in tests (it must change nothing).
+    @discardableResult
+    public mutating func recomputeAll() -> [Effect] {
+        var p = Propagation()
+        aggregateStates = [:]
+        for rule in plan.rank.keys.sorted(by: { (plan.rank[$0] ?? 0) < (plan.rank[$1] ?? 0) }) {
+            enqueueAll(rule, prefix: [], &p)
         }
         run(&p)
         return p.effects

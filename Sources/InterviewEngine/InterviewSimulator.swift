@@ -111,8 +111,9 @@ struct SimulationDriver {
                 if let outcome { record(.ended(outcome: outcome), &interview, &rng) }
                 break
             }
+            let outcome = interview.definition.outcome?.variable
             guard let next = interview.route.first(where: { address in
-                interview.answer(at: address) == nil && !givenUp.contains(address)
+                interview.answer(at: address) == nil && !givenUp.contains(address) && address.variable != outcome
                     && interview.question(address.variable)?.kind != .note
             }) else { break }
             answer(next, &interview, &rng)

@@ -16,6 +16,11 @@ struct PlanBuilder {
     var rosterDependents: [GroupID: [RuleRef]] = [:]
     var clockRules: [RuleRef] = []
     var allRules: [RuleRef] = []
+    var aggregates: [CachedAggregate] = []
+    var aggregateIndex: [Expr: Int] = [:]
+    var aggregatesReading: [VariableName: [Int]] = [:]
+    var aggregatesOver: [GroupID: [Int]] = [:]
+    var ruleAggregates: [RuleRef: [Int]] = [:]
     private var order = 0
 
     init(_ definition: SurveyDefinition) {
@@ -109,6 +114,40 @@ struct PlanBuilder {
             rosterDependents[r, default: []].append(rule)
         }
         if reader.readsClock { clockRules.append(rule) }
+        for e in reads { collectAggregates(e, rule: rule) }
+    }
+
+    /// Registers the aggregates whose per-row results can be cached: bodies that read only
+    /// their own row (no row index, nested aggregate, `complete` or clock).
+    private mutating func collectAggregates(_ e: Expr, rule: RuleRef) {
+        switch e {
+        case .aggregate(let agg, let roster, let body):
+            if let body { collectAggregates(body, rule: rule) }
+            var reader = ExprReads()
+            if let body { reader.visit(body, whole: false) }
+            let nested = body.map { !$0.referencedRosters.isEmpty || $0.readsRowIndex } ?? false
+            guard !nested, reader.completeGroups.isEmpty, !reader.readsClock, let info = groups[roster] else { return }
+            let index: Int
+            if let known = aggregateIndex[e] {
+                index = known
+            } else {
+                index = aggregates.count
+                aggregateIndex[e] = index
+                aggregates.append(CachedAggregate(
+                    aggregate: agg, roster: roster, body: body, parentDepth: info.enclosingRosters.count))
+                aggregatesOver[roster, default: []].append(index)
+                for (v, _) in reader.variables { aggregatesReading[v, default: []].append(index) }
+            }
+            if !(ruleAggregates[rule]?.contains(index) ?? false) { ruleAggregates[rule, default: []].append(index) }
+        case .unary(_, let a): collectAggregates(a, rule: rule)
+        case .binary(_, let a, let b):
+            collectAggregates(a, rule: rule)
+            collectAggregates(b, rule: rule)
+        case .call(_, let args): for a in args { collectAggregates(a, rule: rule) }
+        case .rowVariable(_, let row): collectAggregates(row, rule: rule)
+        case .list(let items): for i in items { collectAggregates(i, rule: rule) }
+        case .literal, .variable, .currentRow, .option: break
+        }
     }
 
     private mutating func addDependent(_ rule: RuleRef, of v: VariableName) {
@@ -176,6 +215,21 @@ struct PlanBuilder {
             if case .end = rule { rank[rule] = allRules.count + i } else { rank[rule] = i }
         }
         return rank
+    }
+}
+
+extension Expr {
+    /// True when the expression reads another row (`x[i]`).
+    var readsRowIndex: Bool {
+        switch self {
+        case .rowVariable: true
+        case .unary(_, let a): a.readsRowIndex
+        case .binary(_, let a, let b): a.readsRowIndex || b.readsRowIndex
+        case .call(_, let args): args.contains { $0.readsRowIndex }
+        case .aggregate(_, _, let body): body?.readsRowIndex ?? false
+        case .list(let items): items.contains { $0.readsRowIndex }
+        case .literal, .variable, .currentRow, .option: false
+        }
     }
 }
 

@@ -61,7 +61,8 @@ extension Interview {
     }
 
     /// A variable's effective value changed at `rows` (a shorter prefix means: in every row under it).
-    func variableChanged(_ name: VariableName, rows: [Int], _ p: inout Propagation) {
+    mutating func variableChanged(_ name: VariableName, rows: [Int], _ p: inout Propagation) {
+        invalidateAggregates(reading: name, rows: rows)
         guard let readers = plan.dependents[name] else { return }
         let varRosters = plan.variables[name]?.rosters ?? []
         for rule in readers {
@@ -77,14 +78,20 @@ extension Interview {
     }
 
     /// Every variable inside a group instance changed (the group came on or went off route).
-    func membersChanged(_ group: GroupID, rows: [Int], _ p: inout Propagation) {
+    mutating func membersChanged(_ group: GroupID, rows: [Int], _ p: inout Propagation) {
         guard let info = plan.groups[group] else { return }
         for v in info.members { variableChanged(v, rows: rows, &p) }
         for r in info.nestedRosters { rosterChanged(r, &p) }
         for i in info.ends { enqueueAll(.end(i), prefix: rows, &p) }
     }
 
-    func rosterChanged(_ roster: GroupID, _ p: inout Propagation) {
+    /// A roster's rows came on or went off route as a whole: its aggregates are recomputed.
+    mutating func rosterChanged(_ roster: GroupID, _ p: inout Propagation) {
+        dropAggregates(over: roster)
+        rosterReaders(roster, &p)
+    }
+
+    func rosterReaders(_ roster: GroupID, _ p: inout Propagation) {
         for rule in plan.rosterDependents[roster] ?? [] { enqueueAll(rule, prefix: [], &p) }
     }
 
@@ -99,6 +106,7 @@ extension Interview {
 
     private mutating func evaluate(_ inst: RuleInstance, _ p: inout Propagation) {
         guard rowsExist(plan.scope(of: inst.rule), inst.rows) else { return }
+        refreshAggregates(for: inst)
         let scope = EvalScope(rows: inst.rows)
         switch inst.rule {
         case .question(let name):
@@ -166,6 +174,9 @@ extension Interview {
         if old != nil || count > 0 {
             p.effects.append(.rosterResized(roster, parentRows: key.rows, rows: count))
         }
+        if count != before {
+            invalidateAggregates(over: roster, parentRows: key.rows, rows: min(count, before) + 1...max(count, before))
+        }
         if count > before {
             for r in (before + 1)...count {
                 let rows = key.rows + [r]
@@ -175,7 +186,7 @@ extension Interview {
         } else if count < before {
             for r in (count + 1)...before { membersChanged(roster, rows: key.rows + [r], &p) }
         }
-        rosterChanged(roster, &p)
+        rosterReaders(roster, &p)
     }
 
     private mutating func evaluateCheck(_ id: CheckID, _ inst: RuleInstance, _ p: inout Propagation) {
@@ -209,6 +220,8 @@ extension Interview {
         for (j, other) in plan.ends.enumerated() where other.order > lo && other.order <= hi {
             enqueueAll(.end(j), prefix: [], &p)
         }
+        for roster in plan.aggregatesOver.keys.sorted() { rosterChanged(roster, &p) }
+        for roster in plan.rosterDependents.keys.sorted() { rosterReaders(roster, &p) }
     }
 
     func endIndex(_ inst: RuleInstance) -> Int {

@@ -80,11 +80,15 @@ extension Interview {
     /// The first on-route question without an answer: where the interview stands.
     public var current: Address? { nextUnanswered(after: nil) }
 
-    /// The first on-route question (not a note) after `address` (or from the start) with no answer.
+    /// The first on-route question (not a note) after `address` (or from the start) with no
+    /// answer. The visit-outcome variable is skipped: the engine sets it when the interview ends.
     public func nextUnanswered(after address: Address? = nil) -> Address? {
         let r = route
         let start = address.flatMap { r.firstIndex(of: $0).map { $0 + 1 } } ?? 0
-        return r[start...].first { answers[$0] == nil && plan.variables[$0.variable]?.isNote == false }
+        let outcome = definition.outcome?.variable
+        return r[start...].first {
+            answers[$0] == nil && plan.variables[$0.variable]?.isNote == false && $0.variable != outcome
+        }
     }
 
     /// The route item after `address` (the first item when nil).

@@ -118,6 +118,8 @@ public struct CentralInterview: Hashable, Sendable {
     public var survey: SurveyID?
     public var definition: DefinitionHash?
     public var interviewer: String?
+    /// The device whose `started` event began it (nil until that event is merged).
+    public var startDevice: DeviceID?
     public var caseIdentifiers: [VariableName: Value]
     public var startedAt: Int64?
     public var status: InterviewStatus

@@ -9,6 +9,7 @@ enum CentralSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-central-dataset", migrate: v1)
+        migrator.registerMigration("v2-central-interview-sequence-spans", migrate: v2)
         return migrator
     }
 
@@ -106,6 +107,23 @@ enum CentralSchema {
                     at INTEGER NOT NULL,
                     detail TEXT
                 );
+                """)
+    }
+
+    /// Replaces the `event_by_interview` index (a third of the cost of every merged event) by
+    /// each interview's sequence span per device: an interview's events are found by a
+    /// primary-key range scan of (device, first_sequence…last_sequence).
+    private static func v2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE interview_device ADD COLUMN first_sequence INTEGER;
+                ALTER TABLE interview_device ADD COLUMN last_sequence INTEGER;
+                UPDATE interview_device SET
+                    first_sequence = (SELECT min(sequence) FROM event e
+                        WHERE e.device_id = interview_device.device_id AND e.interview_id = interview_device.interview_id),
+                    last_sequence = (SELECT max(sequence) FROM event e
+                        WHERE e.device_id = interview_device.device_id AND e.interview_id = interview_device.interview_id);
+                DROP INDEX event_by_interview;
                 """)
     }
 }

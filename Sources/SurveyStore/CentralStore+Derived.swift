@@ -4,19 +4,22 @@ import SurveyModel
 extension CentralStore {
     /// Folds one merge's new events into an interview's derived row; every step is a min, max
     /// or sum over events, so the result does not depend on the order of merges.
-    func mergeInterview(_ db: Database, _ id: InterviewID, _ delta: InterviewDelta, result: inout MergeResult) throws {
+    func mergeInterview(
+        _ db: Database, _ id: InterviewID, _ delta: InterviewDelta, device: DeviceID, result: inout MergeResult
+    ) throws {
         let before = try Int.fetchOne(db, sql: "SELECT device_count FROM interview WHERE id = ?", arguments: [id.rawValue])
         let perDevice = try db.cachedStatement(
             sql: """
-                INSERT INTO interview_device (interview_id, device_id, event_count) VALUES (?, ?, ?)
-                ON CONFLICT (interview_id, device_id) DO UPDATE SET event_count = event_count + excluded.event_count
+                INSERT INTO interview_device (interview_id, device_id, event_count, first_sequence, last_sequence)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (interview_id, device_id) DO UPDATE SET event_count = event_count + excluded.event_count,
+                    first_sequence = min(first_sequence, excluded.first_sequence),
+                    last_sequence = max(last_sequence, excluded.last_sequence)
                 """)
-        for (device, count) in delta.devices.sorted(by: { $0.key < $1.key }) {
-            try perDevice.execute(arguments: [id.rawValue, device, count])
-        }
+        try perDevice.execute(arguments: [id.rawValue, device.rawValue, delta.newEvents, delta.firstSequence, delta.lastSequence])
         let devices = try Int.fetchOne(
             db, sql: "SELECT count(*) FROM interview_device WHERE interview_id = ?", arguments: [id.rawValue]) ?? 0
-        if let before {
+        if before != nil {
             try db.execute(
                 sql: """
                     UPDATE interview SET last_timestamp = max(last_timestamp, ?), event_count = event_count + ?,
@@ -46,6 +49,14 @@ extension CentralStore {
                     start.definition.rawValue, start.interviewer, start.caseJSON, start.key.timestamp, start.key.device,
                     start.key.sequence, id.rawValue,
                 ])
+        }
+        if let mapped = delta.mappedDefinition {
+            try db.execute(
+                sql: """
+                    UPDATE interview SET definition_hash = ?1, survey_id = (SELECT survey_id FROM definition WHERE hash = ?1)
+                    WHERE id = ?2 AND started_at IS NULL AND (definition_hash IS NULL OR definition_hash > ?1)
+                    """,
+                arguments: [mapped.rawValue, id.rawValue])
         }
         if let status = delta.status {
             try db.execute(

@@ -14,33 +14,52 @@ struct EventKey: Comparable, Hashable {
     }
 }
 
-/// What the new events of one merge contribute to one interview.
+/// What the new events of one merge contribute to one interview (all from the bundle's device).
 struct InterviewDelta {
     var newEvents = 0
-    var devices: [String: Int] = [:]
     var lastTimestamp = Int64.min
+    /// The lowest and highest sequence numbers of the new events.
+    var firstSequence = Int64.max
+    var lastSequence = Int64.min
     /// The earliest new `started` event.
     var start: (key: EventKey, definition: DefinitionHash, interviewer: String, caseJSON: String)?
     /// The latest new `ended` / `reopened` event (outcome nil for reopened).
     var status: (key: EventKey, outcome: Int?)?
+    /// The definition the bundle maps the interview to.
+    var mappedDefinition: DefinitionHash?
 
     mutating func add(_ event: InterviewEvent, encoder: JSONEncoder) throws(StoreError) {
         newEvents += 1
-        devices[event.device.rawValue, default: 0] += 1
         lastTimestamp = max(lastTimestamp, event.timestamp)
-        let key = EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence)
+        firstSequence = min(firstSequence, event.sequence)
+        lastSequence = max(lastSequence, event.sequence)
         switch event.kind {
         case .started(let definition, _, _, let preload):
+            let key = EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence)
             if start.map({ key < $0.key }) ?? true {
                 start = (key, definition, event.interviewer, try EventCoding.encode(preload, with: encoder))
             }
         case .ended(let outcome):
-            if status.map({ $0.key < key }) ?? true { status = (key, outcome) }
+            noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), outcome)
         case .reopened:
-            if status.map({ $0.key < key }) ?? true { status = (key, nil) }
+            noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), nil)
         default:
             break
         }
+    }
+
+    private mutating func noteStatus(_ key: EventKey, _ outcome: Int?) {
+        if status.map({ $0.key < key }) ?? true { status = (key, outcome) }
+    }
+
+    /// Combines two deltas of the same interview (min start, max status, summed counts).
+    mutating func merge(_ other: InterviewDelta) {
+        newEvents += other.newEvents
+        lastTimestamp = max(lastTimestamp, other.lastTimestamp)
+        firstSequence = min(firstSequence, other.firstSequence)
+        lastSequence = max(lastSequence, other.lastSequence)
+        if let s = other.start, start.map({ s.key < $0.key }) ?? true { start = s }
+        if let s = other.status { noteStatus(s.key, s.outcome) }
     }
 }
 
@@ -53,9 +72,19 @@ extension CentralStore {
     /// and active. Interview state is derived by an order-independent rule (earliest `started`,
     /// latest `ended`/`reopened` by timestamp, device, sequence), so any merge order of the same
     /// events gives the same dataset.
+    ///
+    /// `interviewDefinitions` (the bundle's interview → definition map) gives interviews whose
+    /// `started` event is not merged yet (a revisit on another device) their definition: the
+    /// smallest mapped hash until a `started` event decides it.
     public func apply(
-        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt
+        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
+        interviewDefinitions: [InterviewID: DefinitionHash] = [:]
     ) throws(StoreError) -> MergeResult {
+        if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
+            var result = MergeResult()
+            result.alreadyMerged = true
+            return result
+        }
         for event in events where event.device != bundle.device {
             throw .invalid("event \(event.device)#\(event.sequence) is from another device than its bundle (\(bundle.device))")
         }
@@ -63,11 +92,6 @@ extension CentralStore {
         var payloads: [String] = []
         payloads.reserveCapacity(events.count)
         for event in events { payloads.append(try EventCoding.encode(event.kind, with: encoder)) }
-        if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
-            var result = MergeResult()
-            result.alreadyMerged = true
-            return result
-        }
         return try write { db in
             guard let device = try fetchDevice(db, bundle.device) else { throw StoreError.deviceNotRegistered(bundle.device) }
             guard device.status == .active else { throw StoreError.deviceRevoked(bundle.device) }
@@ -76,8 +100,14 @@ extension CentralStore {
             var deltas: [InterviewID: InterviewDelta] = [:]
             try insertEvents(db, events, payloads: payloads, encoder: encoder, result: &result, deltas: &deltas)
             for id in deltas.keys.sorted() {
-                guard let delta = deltas[id] else { continue }
-                try mergeInterview(db, id, delta, result: &result)
+                guard var delta = deltas[id] else { continue }
+                delta.mappedDefinition = interviewDefinitions[id]
+                if let mapped = delta.mappedDefinition,
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM definition WHERE hash = ?", arguments: [mapped.rawValue]) == nil
+                {
+                    throw StoreError.unknownDefinition(mapped)
+                }
+                try mergeInterview(db, id, delta, device: bundle.device, result: &result)
             }
             try mergeRanges(db, device: bundle.device, sequences: events.map(\.sequence))
             try db.execute(
@@ -119,7 +149,8 @@ extension CentralStore {
         _ db: Database, _ events: [InterviewEvent], payloads: [String], encoder: JSONEncoder,
         result: inout MergeResult, deltas: inout [InterviewID: InterviewDelta]
     ) throws {
-        let insert = try db.makeStatement(
+        let insert = try RawStatement(
+            db,
             sql: """
                 INSERT INTO event (device_id, sequence, interview_id, timestamp, interviewer, kind, payload_json)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -127,12 +158,16 @@ extension CentralStore {
         let existing = try db.makeStatement(
             sql: "SELECT interview_id, timestamp, interviewer, payload_json FROM event WHERE device_id = ? AND sequence = ?")
         var knownDefinitions: Set<DefinitionHash> = []
+        var current: (id: InterviewID, delta: InterviewDelta)?
         for (event, payload) in zip(events, payloads) {
-            try insert.execute(arguments: [
-                event.device.rawValue, event.sequence, event.interview.rawValue, event.timestamp, event.interviewer,
-                EventCoding.name(of: event.kind), payload,
-            ])
-            guard db.changesCount == 1 else {
+            insert.bind(1, event.device.rawValue)
+            insert.bind(2, event.sequence)
+            insert.bind(3, event.interview.rawValue)
+            insert.bind(4, event.timestamp)
+            insert.bind(5, event.interviewer)
+            insert.bind(6, EventCoding.name(of: event.kind))
+            insert.bind(7, payload)
+            guard try insert.step() == 1 else {
                 result.duplicateEvents += 1
                 let row = try Row.fetchOne(existing, arguments: [event.device.rawValue, event.sequence])
                 guard let row, row[0] == event.interview.rawValue, row[1] == event.timestamp, row[2] == event.interviewer,
@@ -146,7 +181,11 @@ extension CentralStore {
                 else { throw StoreError.unknownDefinition(definition) }
                 knownDefinitions.insert(definition)
             }
-            try deltas[event.interview, default: InterviewDelta()].add(event, encoder: encoder)
+            // Events come in runs per interview: accumulate a run, then fold it in once.
+            if let current, current.id != event.interview { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
+            if current?.id != event.interview { current = (event.interview, InterviewDelta()) }
+            try current?.delta.add(event, encoder: encoder)
         }
+        if let current { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
     }
 }

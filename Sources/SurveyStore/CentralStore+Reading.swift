@@ -30,6 +30,7 @@ extension CentralStore {
         return CentralInterview(
             id: InterviewID(row["id"] as String), survey: (row["survey_id"] as String?).map(SurveyID.init),
             definition: (row["definition_hash"] as String?).map(DefinitionHash.init), interviewer: row["interviewer"],
+            startDevice: (row["start_device"] as String?).map(DeviceID.init),
             caseIdentifiers: try (row["case_ids_json"] as String?).map { json throws(StoreError) in
                 try EventCoding.decodeValues(json, with: decoder)
             } ?? [:],
@@ -42,8 +43,24 @@ extension CentralStore {
     public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
         try read { db in
             try fetchEvents(
-                db, sql: "SELECT * FROM event WHERE interview_id = ? ORDER BY timestamp, device_id, sequence",
+                db,
+                sql: """
+                    SELECT e.* FROM interview_device s JOIN event e
+                        ON e.device_id = s.device_id AND e.sequence BETWEEN s.first_sequence AND s.last_sequence
+                    WHERE s.interview_id = ?1 AND e.interview_id = ?1
+                    ORDER BY e.timestamp, e.device_id, e.sequence
+                    """,
                 arguments: [interview.rawValue])
+        }
+    }
+
+    /// Calls `body` with every interview (optionally of one status), by id, and its events in
+    /// merge order, one interview at a time (for exports: memory stays bounded by one interview).
+    public func forEachInterview(
+        status: InterviewStatus? = nil, _ body: (CentralInterview, [InterviewEvent]) throws -> Void
+    ) throws {
+        for interview in try interviews(status: status) {
+            try body(interview, try events(interview: interview.id))
         }
     }
 

@@ -27,7 +27,7 @@ extension DeviceStore {
                     """,
                 arguments: [new.id.rawValue, survey, new.definition.rawValue, interviewer, caseJSON, timestamp, new.isTest])
             let sequence = try reserveSequences(db, count: 1)
-            try insert(db, sequence: sequence, interview: new.id, timestamp: timestamp, kind: started, payload: payload)
+            try insert(db, first: sequence, [PendingEvent(interview: new.id, timestamp: timestamp, kind: started)], payloads: [payload])
             guard let record = try fetchInterview(db, id: new.id, decoder: JSONDecoder()) else {
                 throw StoreError.unknownInterview(new.id)
             }
@@ -59,17 +59,12 @@ extension DeviceStore {
         }
         return try write { db in
             let first = try reserveSequences(db, count: Int64(pending.count))
-            var result: [InterviewEvent] = []
-            result.reserveCapacity(pending.count)
-            for (offset, item) in pending.enumerated() {
-                let sequence = first + Int64(offset)
-                try insert(db, sequence: sequence, interview: item.interview, timestamp: item.timestamp,
-                    kind: item.kind, payload: payloads[offset])
-                result.append(InterviewEvent(
-                    device: deviceID, sequence: sequence, interview: item.interview, timestamp: item.timestamp,
-                    interviewer: interviewer, kind: item.kind))
+            try insert(db, first: first, pending, payloads: payloads)
+            return pending.enumerated().map { offset, item in
+                InterviewEvent(
+                    device: deviceID, sequence: first + Int64(offset), interview: item.interview, timestamp: item.timestamp,
+                    interviewer: interviewer, kind: item.kind)
             }
-            return result
         }
     }
 
@@ -83,43 +78,56 @@ extension DeviceStore {
         return first
     }
 
-    /// Updates the interview's derived state, then inserts the event row.
-    private func insert(
-        _ db: Database, sequence: Int64, interview: InterviewID, timestamp: Int64, kind: InterviewEventKind, payload: String
-    ) throws {
-        let update: Statement
-        switch kind {
-        case .ended(let outcome):
-            update = try db.cachedStatement(
-                sql: """
-                    UPDATE interview SET last_sequence = ?1, event_count = event_count + 1, outcome = ?3, ended_at = ?4,
-                        status = CASE WHEN ?3 IS (SELECT complete_code FROM definition WHERE hash = definition_hash)
-                            THEN 'completed' ELSE 'ended' END
-                    WHERE id = ?2
-                    """)
-            try update.execute(arguments: [sequence, interview.rawValue, outcome, timestamp])
-        case .reopened:
-            update = try db.cachedStatement(
-                sql: """
-                    UPDATE interview SET last_sequence = ?1, event_count = event_count + 1, outcome = NULL,
-                        ended_at = NULL, status = 'in_progress'
-                    WHERE id = ?2
-                    """)
-            try update.execute(arguments: [sequence, interview.rawValue])
-        default:
-            update = try db.cachedStatement(
-                sql: "UPDATE interview SET last_sequence = ?1, event_count = event_count + 1 WHERE id = ?2")
-            try update.execute(arguments: [sequence, interview.rawValue])
+    /// Updates each interview's derived state once, then inserts the event rows with
+    /// sequence numbers from `first` on.
+    private func insert(_ db: Database, first: Int64, _ pending: [PendingEvent], payloads: [String]) throws {
+        var deltas: [InterviewID: (count: Int, last: Int64, status: (outcome: Int?, timestamp: Int64)?)] = [:]
+        var order: [InterviewID] = []
+        for (offset, item) in pending.enumerated() {
+            if deltas[item.interview] == nil {
+                deltas[item.interview] = (0, 0, nil)
+                order.append(item.interview)
+            }
+            deltas[item.interview]?.count += 1
+            deltas[item.interview]?.last = first + Int64(offset)
+            switch item.kind {
+            case .ended(let outcome): deltas[item.interview]?.status = (outcome, item.timestamp)
+            case .reopened: deltas[item.interview]?.status = (nil, item.timestamp)
+            default: break
+            }
         }
-        guard db.changesCount == 1 else { throw StoreError.unknownInterview(interview) }
-        let statement = try db.cachedStatement(
+        for id in order {
+            guard let delta = deltas[id] else { continue }
+            try db.cachedStatement(sql: "UPDATE interview SET last_sequence = ?, event_count = event_count + ? WHERE id = ?")
+                .execute(arguments: [delta.last, delta.count, id.rawValue])
+            guard db.changesCount == 1 else { throw StoreError.unknownInterview(id) }
+            guard let status = delta.status else { continue }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE interview SET outcome = ?1, ended_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?2 END,
+                        status = CASE WHEN ?1 IS NULL THEN 'in_progress'
+                            WHEN ?1 IS (SELECT complete_code FROM definition WHERE hash = definition_hash) THEN 'completed'
+                            ELSE 'ended' END
+                    WHERE id = ?3
+                    """
+            ).execute(arguments: [status.outcome, status.timestamp, id.rawValue])
+        }
+        let insert = try RawStatement(
+            db,
             sql: """
                 INSERT INTO event (device_id, sequence, interview_id, timestamp, interviewer, kind, payload_json)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
-        try statement.execute(arguments: [
-            deviceID.rawValue, sequence, interview.rawValue, timestamp, interviewer, EventCoding.name(of: kind), payload,
-        ])
+        for (offset, item) in pending.enumerated() {
+            insert.bind(1, deviceID.rawValue)
+            insert.bind(2, first + Int64(offset))
+            insert.bind(3, item.interview.rawValue)
+            insert.bind(4, item.timestamp)
+            insert.bind(5, interviewer)
+            insert.bind(6, EventCoding.name(of: item.kind))
+            insert.bind(7, payloads[offset])
+            _ = try insert.step()
+        }
     }
 
     // MARK: - Reading

@@ -11,6 +11,7 @@ enum EventCoding {
 
     /// Encodes an event kind to its stored JSON text.
     static func encode(_ kind: InterviewEventKind, with encoder: JSONEncoder) throws(StoreError) -> String {
+        if let fast = FastEventEncoding.encode(kind) { return fast }
         do {
             return String(decoding: try encoder.encode(kind), as: UTF8.self)
         } catch {

@@ -139,13 +139,13 @@ public enum BundleFormat {
 public struct BundleLimits: Hashable, Sendable {
     /// Largest payload after inflating.
     public var maxUncompressedSize: Int
-    /// Largest inflated/compressed ratio; measured event JSON compresses 8–12× at level 1
-    /// (docs/bundle-format.md), so 64 leaves a wide margin and stops bombs (deflate reaches ~1032×).
+    /// Largest inflated/compressed ratio; measured event JSON compresses ~11× at level 1
+    /// (docs/bundle-format.md), so 100 leaves a 9× margin and stops bombs (deflate reaches ~1032×).
     public var maxRatio: Int
     /// Largest file accepted at all.
     public var maxFileSize: Int
 
-    public init(maxUncompressedSize: Int = 512 << 20, maxRatio: Int = 64, maxFileSize: Int = 512 << 20) {
+    public init(maxUncompressedSize: Int = 512 << 20, maxRatio: Int = 100, maxFileSize: Int = 512 << 20) {
         self.maxUncompressedSize = maxUncompressedSize
         self.maxRatio = maxRatio
         self.maxFileSize = maxFileSize

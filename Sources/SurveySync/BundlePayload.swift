@@ -96,17 +96,41 @@ public enum BundlePayload {
             }
         }
         let eventCount = try count(of: "events", in: cursor.nextLine())
-        var events: [InterviewEvent] = []
-        events.reserveCapacity(Swift.min(eventCount, data.count / 32))
-        for index in stride(from: 1, through: eventCount, by: 1) {
-            guard let l = cursor.nextLineData() else { throw .malformedPayload("\(eventCount) events declared, \(index - 1) found") }
-            do { events.append(try decoder.decode(InterviewEvent.self, from: l)) } catch {
-                throw .malformedEvent(line: index, describe(error))
-            }
-        }
+        let (events, end) = try decodeEvents(data, from: cursor.position, count: eventCount)
+        cursor.position = end
         guard cursor.atEnd else { throw .malformedPayload("unexpected data after the last event") }
         return (BundleContents(events: events, definitionFiles: files, interviewDefinitions: map), definitions)
     }
+
+    /// Decodes `count` event lines starting at `start`; returns them and the index after the last line.
+    private static func decodeEvents(_ data: Data, from start: Int, count: Int) throws(BundleError.Kind) -> ([InterviewEvent], Int) {
+        let result = data.withUnsafeBytes { raw -> Result<([InterviewEvent], Int), BundleError.Kind> in
+            var events: [InterviewEvent] = []
+            events.reserveCapacity(Swift.min(count, raw.count / 32))
+            var position = start - data.startIndex
+            let decoder = JSONDecoder()
+            for index in stride(from: 1, through: count, by: 1) {
+                guard let base = raw.baseAddress, position < raw.count,
+                    let newline = memchr(base + position, 0x0A, raw.count - position)
+                else { return .failure(.malformedPayload("\(count) events declared, \(index - 1) found")) }
+                let end = base.distance(to: UnsafeRawPointer(newline))
+                let line = UnsafeRawBufferPointer(rebasing: raw[position..<end])
+                position = end + 1
+                if let fast = FastEventJSON.decode(bytes: line) {
+                    events.append(fast)
+                    continue
+                }
+                do { events.append(try decoder.decode(InterviewEvent.self, from: Data(line))) } catch {
+                    return .failure(.malformedEvent(line: index, describe(error)))
+                }
+            }
+            return .success((events, position + data.startIndex))
+        }
+        return try result.get()
+    }
+
+    /// The fast event-line decoder alone (nil: the line needs `JSONDecoder`); exposed for fuzzing.
+    public static func fastDecodeEvent(_ line: Data) -> InterviewEvent? { FastEventJSON.decode(line) }
 
     /// Decodes a compiled-survey file and checks that its definition hashes to `declared`.
     public static func verifiedDefinition(_ bytes: Data, declared: DefinitionHash) throws(BundleError.Kind) -> CompiledSurvey {

@@ -95,7 +95,8 @@ public struct SealedBundle: Sendable {
             throw .decompressionBomb("declares \(info.uncompressedSize) bytes from \(compressed.count) (cap \(cap) bytes)")
         }
         do throws(InflateFailure) {
-            let plain = try Zlib.inflate(compressed, limit: cap, expectedSize: info.uncompressedSize)
+            // The signed size is the tightest limit: a stream longer than declared stops right there.
+            let plain = try Zlib.inflate(compressed, limit: min(cap, info.uncompressedSize), expectedSize: info.uncompressedSize)
             guard plain.count == info.uncompressedSize else {
                 throw InflateFailure.corrupt("inflated to \(plain.count) bytes, manifest says \(info.uncompressedSize)")
             }

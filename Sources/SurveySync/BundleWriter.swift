@@ -129,7 +129,7 @@ enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let temp = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o600)  // owner-only: a plaintext bundle holds answers
         guard fd >= 0 else { throw AtomicWriteError(description: "cannot create \(temp): \(errnoText())") }
         var ok = false
         defer {

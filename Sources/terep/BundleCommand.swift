@@ -1,13 +1,95 @@
 import ArgumentParser
 import Foundation
 import SurveySync
+import SurveyStore
+import struct SurveyModel.DefinitionHash
+import struct SurveyModel.InterviewEvent
+import struct SurveyModel.InterviewID
 
 /// `terep bundle`: device bundles for the central dataset.
 struct BundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundle",
         abstract: "Create and inspect signed device bundles (docs/bundle-format.md).",
-        subcommands: [BundleInspect.self])
+        subcommands: [BundleCreate.self, BundleInspect.self])
+}
+
+/// `terep bundle create`: the device's events not yet bundled (or all), signed, maybe encrypted.
+struct BundleCreate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Write this device's new events (or all with --all) into one signed bundle file.",
+        discussion: """
+            The bundle holds the events not yet bundled, the compiled definitions they use and a manifest.
+            It is written atomically. With --to, the payload is encrypted to the coordinator's public key,
+            so a lost USB stick leaks nothing. Bundling events twice is harmless: merging is idempotent.
+            """)
+
+    @OptionGroup var database: DeviceDatabaseOptions
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The bundle file to write.", valueName: "file"))
+    var output: String
+
+    @Option(help: ArgumentHelp("The coordinator's public key (x25519:…), or a file holding it.", valueName: "key"))
+    var to: String?
+
+    @Flag(help: "Bundle every event of the device, not only those not yet bundled.") var all = false
+
+    func run() throws {
+        let recipient = try to.map(Self.loadCoordinatorPublicKey)
+        do {
+            let store = try DeviceStore.open(path: database.path, readOnly: false)
+            let info = try store.info()
+            guard let pair = try store.signingKey() else {
+                throw ValidationError("device \(info.deviceID) has no signing key; it was created by an older terep")
+            }
+            let key = try DeviceSigningKey(rawRepresentation: pair.privateKey)
+            let events = try store.events(after: all ? 0 : try store.bundledThrough())
+            guard !events.isEmpty else {
+                print("Nothing new to bundle on device \(info.deviceID) (use --all to bundle every event again).")
+                return
+            }
+            let contents = try Self.contents(events, store: store)
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let manifest = try BundleWriter.write(
+                contents, device: info.deviceID, signingKey: key, recipient: recipient, createdAtMillis: now, to: output)
+            if let last = manifest.sequenceRange?.last { try store.markBundled(through: last) }
+            let range = manifest.sequenceRange.map { "\($0.first)–\($0.last)" } ?? "none"
+            print(
+                "Wrote \(output): \(manifest.eventCount) events (sequences \(range)) of \(manifest.interviewCount) interviews, "
+                    + (recipient.map { "encrypted to \($0.fingerprint)" } ?? "not encrypted") + ".")
+        } catch let error as StoreError {
+            throw failing(error)
+        } catch let error as BundleError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as KeyFormatError {
+            throw ValidationError("the device's signing key is unreadable: \(error)")
+        }
+    }
+
+    /// The events with the definitions of their interviews.
+    static func contents(_ events: [InterviewEvent], store: DeviceStore) throws -> BundleContents {
+        var map: [InterviewID: DefinitionHash] = [:]
+        var files: [DefinitionHash: Data] = [:]
+        for id in Set(events.map(\.interview)) {
+            guard let record = try store.interview(id: id) else { throw ValidationError("interview \(id) has events but no record") }
+            map[id] = record.definition
+            if files[record.definition] == nil {
+                guard let data = try store.definitionData(hash: record.definition) else {
+                    throw ValidationError("definition \(record.definition.short) of interview \(id) is missing from the device")
+                }
+                files[record.definition] = data
+            }
+        }
+        return BundleContents(events: events, definitionFiles: files, interviewDefinitions: map)
+    }
+
+    /// Reads a coordinator public key from a file, or from the text itself.
+    static func loadCoordinatorPublicKey(_ argument: String) throws -> CoordinatorPublicKey {
+        let text = (try? String(contentsOfFile: argument, encoding: .utf8)) ?? argument
+        do { return try CoordinatorPublicKey(text: text) } catch { throw ValidationError("--to: \(error.description)") }
+    }
 }
 
 /// Output format of commands that scripts read.

@@ -110,7 +110,8 @@ struct BundleMerger {
                 events: verified.contents.events, definitions: definitions,
                 bundle: BundleReceipt(
                     hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
-                    lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds()))
+                    lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds()),
+                interviewDefinitions: verified.contents.interviewDefinitions)
             outcome.status = result.alreadyMerged ? "already-merged" : "merged"
             outcome.events = verified.contents.events.count
             outcome.newEvents = result.newEvents

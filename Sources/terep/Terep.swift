@@ -11,6 +11,8 @@ struct Terep: ParsableCommand {
             // One subcommand per file in this folder; keep this list sorted by workflow.
             Check.self, Compile.self,
             DeviceCommand.self,
+            InterviewCommand.self,
+            SimulateCommand.self,
             BundleCommand.self,
             CentralCommand.self, Merge.self,
         ])

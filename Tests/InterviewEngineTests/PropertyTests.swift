@@ -40,6 +40,16 @@ struct PropertyTests {
         #expect(replay.failingChecks == live.failingChecks)
     }
 
+    @Test(arguments: 0..<20)
+    func incrementalStateEqualsAFullRecomputation(seed: Int) {
+        let (live, _) = Self.simulate(seed: UInt64(seed))
+        var full = live
+        let effects = full.recomputeAll()
+        #expect(effects.isEmpty)
+        #expect(full.exportableAnswers == live.exportableAnswers)
+        #expect(full.failingChecks == live.failingChecks)
+    }
+
     @Test(arguments: 0..<10)
     func sameSeedGivesTheSameInterview(seed: Int) {
         let a = Self.simulate(seed: UInt64(seed))

@@ -189,11 +189,13 @@ struct StudyQuestionnaireTests {
         #expect(!s.isOnRoute("district_why"))
         #expect(s.interview.openWarnings.isEmpty)
         s.answer("district", 2)
-        // `preloaded(x)` (docs/language.md §8.3) is compiled but not yet evaluated by the engine.
-        withKnownIssue("InterviewEngine does not evaluate preloaded() yet", isIntermittent: true) {
-            #expect(s.isOnRoute("district_why"))
-            #expect(s.interview.openWarnings.map(\.check) == ["chk_district"])
-        }
+        #expect(s.isOnRoute("district_why"))
+        #expect(s.interview.openWarnings.map(\.check) == ["chk_district"])
+        let applied = s.confirm("chk_district", reason: "the building is across the border")
+        #expect(applied)
+        #expect(s.interview.openWarnings.isEmpty)
+        s.answer("district", 6)
+        #expect(!s.isOnRoute("district_why"), "back to the preloaded district")
     }
 
     @Test("outcome 12 needs sections B-F complete; 23 needs three visits")

@@ -28,6 +28,13 @@ if kind == "sav":
 elif kind == "dta":
     import pyreadstat
     df, meta = pyreadstat.read_dta(path, user_missing=True)
+    # pyreadstat 1.3.7 returns garbage for a plain "." in an integer column that also holds
+    # .a-.z (pandas.read_stata(convert_missing=True) reads "." there); take "." from a plain read.
+    plain, _ = pyreadstat.read_dta(path)
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = [a if isinstance(a, str) or not (isinstance(b, float) and b != b) else None
+                     for a, b in zip(df[c].tolist(), plain[c].tolist())]
 else:
     import pandas
     sep = ";" if kind == "excel" else ","

@@ -26,7 +26,10 @@ import Testing
             var order = all.shuffled(using: &rng)
             if round > 0 { order += order.prefix(5) }  // duplicates, merged again later
             for (device, events) in order {
-                _ = try central.apply(events: events, definitions: definitions, bundle: receipt(for: events, device: device))
+                let mapping = Dictionary(events.map { ($0.interview, sampleSurvey().hash) }, uniquingKeysWith: { a, _ in a })
+                _ = try central.apply(
+                    events: events, definitions: definitions, bundle: receipt(for: events, device: device),
+                    interviewDefinitions: mapping)
             }
             #expect(try central.eventCount() == uniqueEvents)
             #expect(try central.integrityCheck().isEmpty)
@@ -67,8 +70,12 @@ import Testing
             InterviewEvent(device: "b", sequence: 1, interview: id, timestamp: 300, interviewer: "B", kind: .reopened),
             InterviewEvent(device: "b", sequence: 2, interview: id, timestamp: 400, interviewer: "B", kind: .ended(outcome: 11)),
         ]
-        let r1 = try central.apply(events: fromB, definitions: [], bundle: receipt(for: fromB, device: "b"))
+        let r1 = try central.apply(
+            events: fromB, definitions: definitions, bundle: receipt(for: fromB, device: "b"),
+            interviewDefinitions: [id: sampleSurvey().hash])
         #expect(r1.newInterviews == 1 && r1.newConflicts == 0)
+        let revisitOnly = try #require(try central.interviews().first)
+        #expect(revisitOnly.definition == sampleSurvey().hash && revisitOnly.status == .completed && revisitOnly.startedAt == nil)
         let r2 = try central.apply(events: fromA, definitions: definitions, bundle: receipt(for: fromA, device: "a"))
         #expect(r2.newConflicts == 1 && r2.updatedInterviews == 1)
         let interview = try #require(try central.interviews().first)
@@ -77,6 +84,10 @@ import Testing
         #expect(interview.interviewer == "A" && interview.startedAt == 100 && interview.survey == "wellbeing")
         #expect(try central.conflicts().map(\.id) == [id])
         #expect(try central.events(interview: id).map(\.timestamp) == [100, 200, 300, 400])
+        #expect(interview.startDevice == "a")
+        var visited: [(InterviewID, Int)] = []
+        try central.forEachInterview { interview, events in visited.append((interview.id, events.count)) }
+        #expect(visited.map(\.0) == [id] && visited.map(\.1) == [4])
     }
 
     @Test("received ranges are merged and gaps are listed")
@@ -153,5 +164,30 @@ import Testing
             try DeviceStore.open(path: path)
         }
         #expect(throws: StoreError.alreadyInitialized(path: path)) { try CentralStore.initialize(path: path) }
+    }
+
+    @Test("a merge that hits a full disk changes nothing and the dataset stays sound")
+    func diskFull() throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let path = folder.path("central.sqlite")
+        let central = try CentralStore.initialize(path: path)
+        try central.registerDevice("d1", publicKey: Data([1]), method: .explicit)
+        let log = simulatedLog(device: "d1", interviews: 40, seed: 11)
+        let first = Array(log.prefix(20))
+        _ = try central.apply(events: first, definitions: definitions, bundle: receipt(for: first, device: "d1"))
+        let before = try central.canonicalDump()
+        let pages = try central.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+        try central.queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = \(pages + 1)") }
+        let rest = Array(log.dropFirst(20))
+        #expect(throws: StoreError.diskFull(path: path)) {
+            try central.apply(events: rest, definitions: definitions, bundle: receipt(for: rest, device: "d1"))
+        }
+        let reopened = try CentralStore.open(path: path)
+        #expect(try reopened.canonicalDump() == before)
+        #expect(try reopened.integrityCheck().isEmpty)
+        #expect(try reopened.bundle(hash: receipt(for: rest, device: "d1").hash) == nil)
+        let again = try reopened.apply(events: rest, definitions: definitions, bundle: receipt(for: rest, device: "d1"))
+        #expect(again.newEvents == rest.count)
     }
 }

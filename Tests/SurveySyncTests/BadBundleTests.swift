@@ -150,10 +150,10 @@ extension BadBundle {
         .init(
             name: "decompression bomb (lying size)",
             data: { Forge.signed(plain: Data(count: 4 << 20)) { $0.payload.uncompressedSize = 1000 } },
-            message: "rejected as a decompression bomb: inflates past \(zeros * 64) bytes from \(zeros) (caps: 512 MiB, ratio 64:1)"),
+            message: "rejected as a decompression bomb: inflates past 1000 bytes from \(zeros) (caps: 512 MiB, ratio 100:1)"),
         .init(
             name: "decompression bomb (declared)", data: { Forge.signed(plain: Data(count: 4 << 20)) },
-            message: "rejected as a decompression bomb: declares 4194304 bytes from \(zeros) (cap \(zeros * 64) bytes)"),
+            message: "rejected as a decompression bomb: declares 4194304 bytes from \(zeros) (cap \(zeros * 100) bytes)"),
         .init(
             name: "decompression bomb (size cap)", data: { Forge.signed(plain: Forge.payload(Forge.contents)) },
             limits: BundleLimits(maxUncompressedSize: 100),

@@ -25,6 +25,9 @@ func temporaryDirectory() throws -> String {
     #expect(manifest.encryption == nil)
     // Only the bundle is left: the temporary file was renamed into place.
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["dev-a.terepbundle"])
+    // Owner-only: a plaintext bundle holds answers.
+    let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    #expect(permissions == 0o600)
 
     let verified = try BundleReader().read(path: path, devices: { _ in .registered(key.publicKey) }, coordinatorKey: nil)
     #expect(verified.contents == contents)

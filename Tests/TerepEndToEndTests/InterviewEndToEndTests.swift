@@ -1,0 +1,243 @@
+import Foundation
+import SurveyModel
+import SurveyStore
+import Testing
+
+/// A small questionnaire with every element the interviewer shows, written to a temp folder.
+enum MiniSurvey {
+    static let source = """
+        survey mini {
+          title hu "Próba kérdőív" en "Trial questionnaire"
+          version "1"
+          languages hu en
+          outcome outcome complete 11
+          specials dk rf
+        }
+
+        answers OUTCOME {
+          11 hu "Teljes" en "Complete"
+          21 hu "Visszautasítás" en "Refusal"
+          42 hu "Nincs 16+ lakos" en "No eligible respondent"
+        }
+
+        answers NB_PROB {
+          1 hu "közbiztonság" en "safety"
+          2 hu "szemét" en "litter"
+          3 hu "zaj" en "noise"
+          97 hu "nincs" en "none" exclusive
+        }
+
+        section A {
+          title hu "A. Szűrés" en "A. Screening"
+          question cluster_id text {
+            preload interviewer nodk maxlength 20
+            text hu "Mintavételi egység" en "Cluster"
+          }
+          question outcome single OUTCOME {
+            interviewer optional nodk
+            text hu "Látogatás eredménye" en "Visit outcome"
+          }
+          question hh_n16 integer 0..15 {
+            text hu "Hány 16 éves vagy idősebb személy lakik itt?" en "How many people aged 16+ live here?"
+          }
+          end outcome 42 if hh_n16 == 0 {
+            text hu "Nincs megkérdezhető személy." en "Nobody eligible."
+          }
+          question consent yesno {
+            nodk
+            text hu "Hozzájárul, hogy elkezdjük?" en "Do you agree to start?"
+          }
+          end outcome 21 if consent == 0
+        }
+
+        section B {
+          title hu "B. Közérzet" en "B. Well-being"
+          question life_sat scale 0..10 {
+            text hu "Mennyire elégedett az életével?" en "How satisfied are you with your life?"
+          }
+          question nb_prob multiple NB_PROB {
+            max 3
+            text hu "Melyek a legnagyobb gondok a környékén?" en "Which are the biggest problems in your area?"
+          }
+          question hh_size integer 1..15 {
+            text hu "Hányan élnek a háztartásban?" en "How many people live in the household?"
+            error if hh_size < hh_n16
+              hu "A háztartás létszáma nem lehet kisebb a 16 év felettiek számánál ({hh_n16})."
+              en "Household size cannot be smaller than the number aged 16+ ({hh_n16})."
+            warn if hh_size > 10 hu "Szokatlanul nagy háztartás." en "Unusually large household."
+          }
+          roster mem count hh_size max 15 {
+            title hu "Háztartástagok" en "Household members"
+            rowlabel hu "{m_name}" en "{m_name}"
+            question m_name text {
+              maxlength 20 pii
+              text hu "Keresztneve?" en "First name?"
+            }
+          }
+          question wish text {
+            optional maxlength 30
+            text hu "Mit változtatna a környékén?" en "What would you change in your area?"
+          }
+        }
+
+        """
+
+    /// Writes the questionnaire into `directory` and returns its path.
+    static func write(into directory: URL) throws -> String {
+        let url = directory.appendingPathComponent("mini.survey")
+        try Data(source.utf8).write(to: url)
+        return url.path
+    }
+
+    /// A complete interview: cluster kept, outcome skipped, one invalid and one hard-check
+    /// failure corrected, a soft check confirmed with a reason, three names, no wish.
+    static let completeScript = [
+        "", "", "16", "2", "1", "7", "1 97", "1 3", "1", "12", "i nagycsalád", "Anna", "Béla", "Cili",
+        String(repeating: "x", count: 25), "Cili", "Dóra", "Edit", "Feri", "Gábor", "Hanna", "Ili", "Jani", "Kati", "",
+    ]
+}
+
+/// The real `terep interview` binary with piped input, checked through the device database.
+extension EndToEnd {
+@Suite(.timeLimit(.minutes(5)))
+struct InterviewEndToEndTests {
+    @Test func scriptedInterviewStoresConfirmedAnswersOnly() throws {
+        let dir = try TerepProcess.temporaryDirectory()
+        let survey = try MiniSurvey.write(into: dir)
+        let db = dir.appendingPathComponent("device.sqlite").path
+        let run = try TerepProcess.run(
+            ["interview", survey, "--device-db", db, "--case", "cluster_id=K042", "--seed", "7"],
+            stdin: MiniSurvey.completeScript.joined(separator: "\n") + "\n")
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("Érvénytelen válasz: 0 és 15 közötti egész számot adjon meg."))
+        #expect(run.stdout.contains("Hiba: A háztartás létszáma nem lehet kisebb a 16 év felettiek számánál (2)."))
+        #expect(run.stdout.contains("Túl hosszú válasz: legfeljebb 20 karakter lehet (most 25)."))
+
+        let store = try DeviceStore.open(path: db, readOnly: true)
+        let record = try #require(try store.interviews().first)
+        #expect(record.status == .completed)
+        #expect(record.outcome == 11)
+        #expect(record.caseIdentifiers[VariableName("cluster_id")] == .text("K042"))
+        let answers = try answered(store.events(interview: record.id))
+        #expect(answers[Address("hh_n16")] == [.value(.integer(2))])
+        #expect(answers[Address("hh_size")] == [.value(.integer(12))])
+        #expect(answers[Address("nb_prob")] == [.value(.choices([1, 3]))])
+        #expect(answers[Address("m_name", rows: [12])] == [.value(.text("Kati"))])
+        #expect(answers.values.joined().allSatisfy { $0 != .value(.integer(16)) && $0 != .value(.integer(1)) })
+        let kinds = try store.events(interview: record.id).map(\.kind)
+        #expect(kinds.contains(.warningConfirmed("chk_hh_size_2", rows: [], reason: "nagycsalád")))
+        #expect(try store.integrityCheck().isEmpty)
+    }
+
+    @Test func endOfInputLeavesAResumableInterviewThatResumesOnTheSameQuestion() throws {
+        let dir = try TerepProcess.temporaryDirectory()
+        let survey = try MiniSurvey.write(into: dir)
+        let db = dir.appendingPathComponent("device.sqlite").path
+        let first = try TerepProcess.run(["interview", survey, "--device-db", db], stdin: "K1\n\n3\n1\n")
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("Minden megerősített válasz mentve. Folytatás: terep interview"))
+        let store = try DeviceStore.open(path: db, readOnly: true)
+        let record = try #require(try store.interviews().first)
+        #expect(record.status == .inProgress)
+
+        let list = try TerepProcess.run(["interview", survey, "--device-db", db, "--list"])
+        #expect(list.stdout.contains(record.id.rawValue))
+
+        let resumed = try TerepProcess.run(
+            ["interview", survey, "--device-db", db, "--resume", record.id.rawValue], stdin: "8\n.k\n")
+        let firstScreen = try #require(resumed.stdout.components(separatedBy: "Válasz> ").first)
+        #expect(firstScreen.contains("life_sat"), "resumed on: \(firstScreen)")
+        let answers = try answered(store.events(interview: record.id))
+        #expect(answers[Address("life_sat")] == [.value(.integer(8))])
+        #expect(answers[Address("consent")] == [.value(.choice(1))])
+    }
+
+    @Test func freshMachineCreatesTheDefaultDeviceDatabase() throws {
+        let home = try TerepProcess.temporaryDirectory()
+        let survey = try MiniSurvey.write(into: home)
+        let run = try TerepProcess.run(
+            ["interview", survey], stdin: "K1\n\n0\n",
+            environment: ["HOME": home.path, "USER": "kovacs.anna", "TEREP_DEVICE_DB": "", "XDG_DATA_HOME": ""])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let path = home.appendingPathComponent(".local/share/terep/device.sqlite").path
+        let store = try DeviceStore.open(path: path, readOnly: true)
+        #expect(store.interviewer == "kovacs.anna")
+        let record = try #require(try store.interviews().first)
+        #expect(record.status == .ended)
+        #expect(record.outcome == 42)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func sigtermStopsCleanlyKeepingWhatWasConfirmed() throws {
+        let dir = try TerepProcess.temporaryDirectory()
+        let survey = try MiniSurvey.write(into: dir)
+        let db = dir.appendingPathComponent("device.sqlite").path
+        let terep = try InteractiveTerep(["interview", survey, "--device-db", db])
+        for line in ["K1", "", "2"] {
+            _ = terep.readScreen()
+            terep.send(line)
+        }
+        _ = terep.readScreen()  // the consent question: hh_n16 is committed
+        kill(terep.process.processIdentifier, SIGTERM)
+        let status = terep.wait()
+        #expect(status == 128 + SIGTERM)
+        #expect(terep.transcript.contains("Folytatás: terep interview"))
+        let store = try DeviceStore.open(path: db, readOnly: true)
+        let record = try #require(try store.interviews().first)
+        #expect(try answered(store.events(interview: record.id))[Address("hh_n16")] == [.value(.integer(2))])
+    }
+
+    static let studies = ["wellbeing.survey", "energy.survey"].filter { TerepProcess.questionnaire($0) != nil }
+
+    @Test(arguments: studies)
+    func studyQuestionnaireCompletesUnderAScreenReadingInterviewer(_ name: String) throws {
+        let survey = try #require(TerepProcess.questionnaire(name))
+        let dir = try TerepProcess.temporaryDirectory()
+        let db = dir.appendingPathComponent("device.sqlite").path
+        let terep = try InteractiveTerep(["interview", survey, "--device-db", db, "--seed", "3"])
+        var answerer = ScreenAnswerer()
+        var steps = 0
+        while let screen = terep.readScreen(), steps < 2000 {
+            steps += 1
+            switch answerer.next(for: screen) {
+            case .type(let line): terep.send(line)
+            case .stuck(let question):
+                Issue.record("no accepted answer at \(question):\n\(screen)")
+                terep.closeInput()
+            }
+        }
+        #expect(terep.wait() == 0)
+        let store = try DeviceStore.open(path: db, readOnly: true)
+        let record = try #require(try store.interviews().first)
+        #expect(record.status == .completed, "transcript tail: \(terep.transcript.suffix(1500))")
+        #expect(answerer.questionsSeen > 20)
+        let answers = try answered(store.events(interview: record.id))
+        for (question, lines) in answerer.rejected {
+            let stored = answers.filter { $0.key.variable.rawValue == question }.values.joined()
+            for line in lines where !line.isEmpty {
+                #expect(!stored.contains { ScreenAnswerer.typed($0) == line }, "rejected '\(line)' at \(question) was stored")
+            }
+        }
+        #expect(try store.integrityCheck().isEmpty)
+    }
+
+    @Test func unknownCaseVariableIsAClearError() throws {
+        let dir = try TerepProcess.temporaryDirectory()
+        let survey = try MiniSurvey.write(into: dir)
+        let run = try TerepProcess.run(
+            ["interview", survey, "--device-db", dir.appendingPathComponent("d.sqlite").path, "--case", "nincs=1"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("'nincs' is not a question of this questionnaire; preloaded questions: cluster_id."))
+    }
+}
+}
+
+/// The answers recorded at each address, in log order.
+func answered(_ events: [InterviewEvent]) -> [Address: [Answer]] {
+    var out: [Address: [Answer]] = [:]
+    for event in events {
+        if case .answered(let at, let answer) = event.kind { out[at, default: []].append(answer) }
+    }
+    return out
+}

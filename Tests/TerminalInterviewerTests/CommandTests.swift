@@ -1,0 +1,82 @@
+import SurveyModel
+import Testing
+
+@testable import TerminalInterviewer
+
+struct CommandTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let typed: String
+        let expected: UserInput
+        var testDescription: String { "'\(typed)'" }
+    }
+
+    static let cases: [Case] = [
+        Case(typed: "?", expected: .command(.help)),
+        Case(typed: " ? ", expected: .command(.help)),
+        Case(typed: ".súgó", expected: .command(.help)),
+        Case(typed: ".v", expected: .command(.back)),
+        Case(typed: ".b", expected: .command(.back)),
+        Case(typed: ".Vissza", expected: .command(.back)),
+        Case(typed: ".e", expected: .command(.forward)),
+        Case(typed: ".f", expected: .command(.forward)),
+        Case(typed: ".u hh_size", expected: .command(.jump("hh_size"))),
+        Case(typed: ".ugrás m_age[2]", expected: .command(.jump("m_age[2]"))),
+        Case(typed: ".go life_sat", expected: .command(.jump("life_sat"))),
+        Case(typed: ".a", expected: .command(.review)),
+        Case(typed: ".á", expected: .command(.review)),
+        Case(typed: ".a\u{301}ttekinte\u{301}s", expected: .command(.review)),
+        Case(typed: ".r", expected: .command(.review)),
+        Case(typed: ".hu", expected: .command(.language("hu"))),
+        Case(typed: ".EN", expected: .command(.language("en"))),
+        Case(typed: ".nyelv en", expected: .command(.language("en"))),
+        Case(typed: ".nt", expected: .command(.special(.dontKnow))),
+        Case(typed: ".dk", expected: .command(.special(.dontKnow))),
+        Case(typed: ".nv", expected: .command(.special(.refused))),
+        Case(typed: ".rf", expected: .command(.special(.refused))),
+        Case(typed: ".m a válaszadó siet", expected: .command(.note("a válaszadó siet"))),
+        Case(typed: ".n respondent in a hurry", expected: .command(.note("respondent in a hurry"))),
+        Case(typed: ".z 21", expected: .command(.outcome(21))),
+        Case(typed: ".o", expected: .command(.outcome(nil))),
+        Case(typed: ".k", expected: .command(.quit)),
+        Case(typed: ".q", expected: .command(.quit)),
+        Case(typed: ".t", expected: .command(.clear)),
+        Case(typed: ".u", expected: .missingArgument(.jump)),
+        Case(typed: ".m  ", expected: .missingArgument(.note)),
+        Case(typed: ".xyz", expected: .unknownCommand(".xyz")),
+        Case(typed: ".z huszonegy", expected: .unknownCommand(".z huszonegy")),
+        Case(typed: "1 3 96", expected: .answer("1 3 96")),
+        Case(typed: "  42 ", expected: .answer("42")),
+        Case(typed: ".5", expected: .answer(".5")),
+        Case(typed: "..vége", expected: .answer(".vége")),
+        Case(typed: "", expected: .answer("")),
+        Case(typed: "Anna", expected: .answer("Anna")),
+    ]
+
+    @Test(arguments: cases)
+    func parsesTypedLine(_ c: Case) {
+        #expect(InterviewCommand.parse(c.typed) == c.expected)
+    }
+
+    @Test(arguments: UILanguage.allCases)
+    func everyListedCommandParsesAsACommand(_ language: UILanguage) {
+        for (typed, _) in UIStrings(language).commands where typed.hasPrefix(".") {
+            let first = typed.split(separator: " ")[0]
+            let withArgument = typed.contains(" ") && !typed.contains(".hu") ? "\(first) 1" : String(first)
+            let parsed = InterviewCommand.parse(withArgument)
+            guard case .command = parsed else {
+                Issue.record("help lists '\(typed)' but it parses as \(parsed)")
+                continue
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("i", true, nil), ("igen", true, nil), ("y fiatalnak tűnik", true, "fiatalnak tűnik"), ("Yes", true, nil),
+        ("n", false, nil), ("", false, nil), ("nem", false, nil),
+    ] as [(String, Bool, String?)])
+    func softCheckConfirmationAcceptsYesWithReason(_ reply: String, _ yes: Bool, _ reason: String?) {
+        let parsed = UIStrings.confirmation(reply)
+        #expect(parsed.yes == yes)
+        #expect(parsed.reason == reason)
+    }
+}
