@@ -222,6 +222,32 @@ struct InterviewEndToEndTests {
         #expect(try store.integrityCheck().isEmpty)
     }
 
+    @Test(.enabled(if: getuid() != 0, "root ignores file permissions, so a read-only database cannot be staged"))
+    func readOnlyDatabaseIsReportedClearlyAndKeepsWhatWasSaved() throws {
+        let dir = try TerepProcess.temporaryDirectory()
+        let survey = try MiniSurvey.write(into: dir)
+        let dbDir = dir.appendingPathComponent("db")
+        try FileManager.default.createDirectory(at: dbDir, withIntermediateDirectories: true)
+        let db = dbDir.appendingPathComponent("device.sqlite").path
+        _ = try TerepProcess.run(["interview", survey, "--device-db", db], stdin: "K1\n\n2\n")
+        let id = try #require(try DeviceStore.open(path: db, readOnly: true).interviews().first?.id)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dbDir.path).map { dbDir.appendingPathComponent($0).path }
+        for file in files { try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: file) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: dbDir.path)
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dbDir.path)
+            for file in files { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file) }
+        }
+        let run = try TerepProcess.run(["interview", survey, "--device-db", db, "--resume", id.rawValue], stdin: "1\n")
+        #expect(run.status != 0)
+        #expect((run.stdout + run.stderr).contains("read-only"), "stdout: \(run.stdout)\nstderr: \(run.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dbDir.path)
+        for file in files { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file) }
+        let store = try DeviceStore.open(path: db, readOnly: true)
+        #expect(try store.integrityCheck().isEmpty)
+        #expect(answered(try store.events(interview: id))[Address("hh_n16")] == [.value(.integer(2))])
+    }
+
     @Test func unknownCaseVariableIsAClearError() throws {
         let dir = try TerepProcess.temporaryDirectory()
         let survey = try MiniSurvey.write(into: dir)

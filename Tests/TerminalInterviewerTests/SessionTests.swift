@@ -6,8 +6,8 @@ import Testing
 
 /// Scripted sessions over the fixture questionnaire: what is stored, what is shown.
 struct SessionTests {
-    /// Enter past the optional outcome, then hh_n16, consent, life_sat, nb_prob, hh_size, 3 names.
-    static let happyPath = ["", "2", "1", "7", "1 3", "3", "Anna", "Béla", "Cili", ""]
+    /// hh_n16 (the engine starts past the outcome variable), consent, life_sat, nb_prob, hh_size, 3 names.
+    static let happyPath = ["2", "1", "7", "1 3", "3", "Anna", "Béla", "Cili", ""]
 
     @Test func completeInterviewStoresEveryAnswerAndEnds() throws {
         let run = try ScriptedRun(Self.happyPath)
@@ -30,20 +30,20 @@ struct SessionTests {
     @Test func everyShownQuestionIsLoggedOnceAsParadata() throws {
         let run = try ScriptedRun(Self.happyPath)
         let shown = run.recorder.events.compactMap { if case .shown(let a) = $0 { a } else { nil } }
-        #expect(shown.first == Address("outcome"))
+        #expect(shown.first == Address("hh_n16"))
         #expect(shown.contains(Address("m_name", rows: [3])))
         #expect(Set(shown).count == shown.count)
     }
 
     @Test func outOfRangeAnswerIsRejectedWithAHungarianMessageAndNotStored() throws {
-        let run = try ScriptedRun(["", "16", "2"])
+        let run = try ScriptedRun(["16", "2"])
         #expect(run.output.contains("Érvénytelen válasz: 0 és 15 közötti egész számot adjon meg."))
         #expect(run.recorder.answers == [.answered(Address("hh_n16"), .value(.integer(2)))])
         #expect(run.end == .endOfInput)
     }
 
     @Test func uiLanguageOverrideGivesEnglishMessages() throws {
-        let run = try ScriptedRun(["", "tizenhat"], uiLanguage: .en)
+        let run = try ScriptedRun(["tizenhat"], uiLanguage: .en)
         #expect(run.output.contains("Invalid answer: enter a whole number."))
         #expect(run.output.contains("Answer> "))
         // The questionnaire language stays Hungarian.
@@ -51,13 +51,13 @@ struct SessionTests {
     }
 
     @Test func hardCheckBlocksTheAnswerAndPipesTheValue() throws {
-        let run = try ScriptedRun(["", "3", "1", "7", "1", "2"])
+        let run = try ScriptedRun(["3", "1", "7", "1", "2"])
         #expect(run.output.contains("Hiba: A háztartás létszáma nem lehet kisebb a 16 év felettiek számánál (3)."))
         #expect(!run.recorder.answers.contains(.answered(Address("hh_size"), .value(.integer(2)))))
     }
 
     @Test func softCheckCanBeRefusedThenConfirmedWithAReason() throws {
-        let run = try ScriptedRun(["", "2", "1", "7", "1", "12", "n", "12", "i nagycsalád"])
+        let run = try ScriptedRun(["2", "1", "7", "1", "12", "n", "12", "i nagycsalád"])
         #expect(run.output.contains("Figyelmeztetés: Szokatlanul nagy háztartás."))
         let stored = run.recorder.answers.filter { if case .answered(Address("hh_size"), _) = $0 { true } else { false } }
         #expect(stored == [.answered(Address("hh_size"), .value(.integer(12)))])
@@ -66,21 +66,21 @@ struct SessionTests {
     }
 
     @Test func exclusiveAndTooManyChoicesAreRejected() throws {
-        let run = try ScriptedRun(["", "2", "1", "7", "1 97", "1 2 3 96", "97"])
+        let run = try ScriptedRun(["2", "1", "7", "1 97", "1 2 3 96", "97"])
         #expect(run.output.contains("Érvénytelen válasz: a(z) 97 kód nem jelölhető más válasszal együtt."))
         #expect(run.output.contains("Érvénytelen válasz: legfeljebb 3 választ jelölhet meg."))
         #expect(run.recorder.answers.last == .answered(Address("nb_prob"), .value(.choices([97]))))
     }
 
     @Test func specialAnswersAreRecordedOnlyWhereAllowed() throws {
-        let run = try ScriptedRun(["", "2", ".nt", "1", ".nv"])
+        let run = try ScriptedRun(["2", ".nt", "1", ".nv"])
         #expect(run.output.contains("Ennél a kérdésnél a(z) „nem tudja” nem rögzíthető."))
         #expect(run.recorder.answers.contains(.answered(Address("life_sat"), .special(.refused))))
         #expect(!run.recorder.answers.contains(.answered(Address("consent"), .special(.dontKnow))))
     }
 
     @Test func endRuleEndsTheInterviewWithItsOutcome() throws {
-        let run = try ScriptedRun(["", "0"])
+        let run = try ScriptedRun(["0"])
         #expect(run.end == .ended(outcome: 42))
         #expect(run.recorder.answers.last == .ended(outcome: 42))
         #expect(run.output.contains("Nincs megkérdezhető személy."))
@@ -88,28 +88,28 @@ struct SessionTests {
 
     @Test func backJumpAndForwardMoveTheCursor() throws {
         // Answer two, go back to hh_n16, change it, jump to ve_date, then forward to the first unanswered (life_sat).
-        let run = try ScriptedRun(["", "2", "1", ".v", ".v", "3", ".u ve_date", ".e"])
+        let run = try ScriptedRun(["2", "1", ".v", ".v", "3", ".u ve_date", ".e"])
         #expect(run.recorder.answers.contains(.answered(Address("hh_n16"), .value(.integer(3)))))
         #expect(run.session.cursor == Address("life_sat"))
         #expect(run.output.contains("Jelenlegi válasz: 1 igen (Enter = megtartja)"))
     }
 
     @Test func jumpToAnUnknownOrOffRouteQuestionExplainsWhy() throws {
-        let run = try ScriptedRun(["", ".u nincs_ilyen", ".u m_name", ".u"])
+        let run = try ScriptedRun([".u nincs_ilyen", ".u m_name", ".u"])
         #expect(run.output.contains("Nincs ilyen kérdés: nincs_ilyen"))
         #expect(run.output.contains("A(z) m_name kérdés most nincs az útvonalon"))
         #expect(run.output.contains("Adja meg a kérdés nevét: .u kérdésnév"))
     }
 
     @Test func languageSwitchChangesQuestionTextsAndIsLogged() throws {
-        let run = try ScriptedRun(["", ".en", ".de"])
+        let run = try ScriptedRun([".en", ".de"])
         #expect(run.recorder.answers == [.languageChanged("en")])
         #expect(run.output.contains("How many people aged 16+ live here permanently?"))
         #expect(run.output.contains("A kérdőív nyelvei: hu, en. Nincs „de” nyelv."))
     }
 
     @Test func reviewShowsAnswersWarningsAndMissingQuestions() throws {
-        let run = try ScriptedRun(["", "2", "1", "7", "1", "12", "i", ".a"])
+        let run = try ScriptedRun(["2", "1", "7", "1", "12", "i", ".a"])
         let review = try #require(run.output.components(separatedBy: "== Áttekintés ==").last)
         #expect(review.contains("hh_n16"))
         #expect(review.contains("1 igen"))
@@ -125,7 +125,7 @@ struct SessionTests {
     }
 
     @Test func noteAndOutcomeCommandsAreRecorded() throws {
-        let run = try ScriptedRun(["", ".m kutya az udvaron", ".z 99", ".z 21"])
+        let run = try ScriptedRun([".m kutya az udvaron", ".z 99", ".z 21"])
         #expect(run.recorder.answers == [.note(Address("hh_n16"), "kutya az udvaron"), .ended(outcome: 21)])
         #expect(run.output.contains("Nincs ilyen eredménykód: 99."))
         #expect(run.end == .ended(outcome: 21))
@@ -134,20 +134,20 @@ struct SessionTests {
     @Test(arguments: [(TerminalInput.endOfInput, SessionEnd.endOfInput), (.interrupted(2), .interrupted(2)),
                       (.interrupted(15), .interrupted(15))])
     func inputEndingOrSignalsStopCleanlyKeepingAnswers(_ ending: TerminalInput, _ expected: SessionEnd) throws {
-        let run = try ScriptedRun(["", "2"], ending: ending)
+        let run = try ScriptedRun(["2"], ending: ending)
         #expect(run.end == expected)
         #expect(run.recorder.answers == [.answered(Address("hh_n16"), .value(.integer(2)))])
     }
 
     @Test func quitSavesAndStops() throws {
-        let run = try ScriptedRun(["", "2", ".k", "1"])
+        let run = try ScriptedRun(["2", ".k", "1"])
         #expect(run.end == .savedAndQuit)
         #expect(run.terminal.unread == ["1"])
     }
 
     @Test func storageFailureStopsWithAClearMessageAndKeepsEarlierEvents() throws {
-        // outcome shown (1), hh_n16 answered (2), consent shown (3): the 4th write fails.
-        let run = try ScriptedRun(["", "2", "1", "7"], failAfter: 3)
+        // hh_n16 shown (1) and answered (2), consent shown (3): the 4th write fails.
+        let run = try ScriptedRun(["2", "1", "7"], failAfter: 3)
         #expect(run.end == .storageFailed("the disk is full"))
         #expect(run.output.contains("MENTÉSI HIBA: the disk is full"))
         #expect(run.recorder.events.count == 3)
