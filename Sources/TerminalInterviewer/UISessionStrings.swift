@@ -24,7 +24,7 @@ extension UIStrings {
 
     public var helpTitle: String { t("Parancsok", "Commands") }
     public var helpFooter: String {
-        t("Többes választás: kódok szóközzel (1 3 96). Dátum: 2024-05-01. Pontos kezdetű szöveg: ..szöveg",
+        t("Több válasz: kódok szóközzel (1 3 96). Dátum: 2024-05-01. Ponttal kezdődő szöveg: ..szöveg",
           "Multiple choice: codes with spaces (1 3 96). Dates: 2024-05-01. Text starting with a dot: ..text")
     }
 
@@ -76,6 +76,11 @@ extension UIStrings {
     public func addRowQuestion(_ roster: String, rows: Int) -> String {
         t("\(roster): új sor hozzáadása? i = igen, n = nem (eddig \(rows) sor)",
           "\(roster): add a row? y = yes, n = no (\(rows) so far)")
+    }
+
+    public func unfinishedHint(_ count: Int, listCommand: String) -> String {
+        t("Figyelem: \(count) befejezetlen interjú van ezen a gépen (lista: \(listCommand)). Új interjú indul.",
+          "Note: \(count) unfinished interview(s) on this device (list: \(listCommand)). Starting a new one.")
     }
 
     public var unfinishedTitle: String { t("Befejezetlen interjúk", "Unfinished interviews") }

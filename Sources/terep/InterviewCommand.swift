@@ -64,6 +64,10 @@ struct InterviewCommand: ParsableCommand {
         } catch {
             throw failing(error)
         }
+        if resume == nil, let open = try? store.interviews(status: .inProgress), !open.isEmpty {
+            let unfinished = open.filter { $0.survey == compiled.definition.id }.count
+            if unfinished > 0 { print(strings.unfinishedHint(unfinished, listCommand: "terep interview \(file) --list")) }
+        }
         let prepared =
             if let resume { try PreparedSession.resuming(InterviewID(resume), store: store, strings: strings) }
             else { try PreparedSession.starting(compiled, store: store, options: self) }

@@ -142,6 +142,8 @@ struct InterviewEndToEndTests {
 
         let list = try TerepProcess.run(["interview", survey, "--device-db", db, "--list"])
         #expect(list.stdout.contains(record.id.rawValue))
+        let another = try TerepProcess.run(["interview", survey, "--device-db", db], stdin: ".k\n")
+        #expect(another.stdout.contains("Figyelem: 1 befejezetlen interjú van ezen a gépen"))
 
         let resumed = try TerepProcess.run(
             ["interview", survey, "--device-db", db, "--resume", record.id.rawValue], stdin: "8\n.k\n")

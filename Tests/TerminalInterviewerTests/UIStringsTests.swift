@@ -1,0 +1,47 @@
+import SurveyModel
+import Testing
+
+@testable import TerminalInterviewer
+
+struct UIStringsTests {
+    static let problems: [AnswerProblem] = [
+        .notAnInteger, .notANumber, .tooManyDecimals(places: 1), .notAnOption("7"), .notADate, .notATime,
+        .integerOutOfRange(min: 0, max: 15), .integerOutOfRange(min: 1, max: nil), .integerOutOfRange(min: nil, max: 9),
+        .decimalOutOfRange(min: 10, max: 500), .dateOutOfRange(min: LocalDate(year: 2020, month: 1, day: 1), max: nil),
+        .tooLong(max: 20, actual: 25), .patternMismatch, .tooFewChoices(min: 2), .tooManyChoices(max: 3),
+        .exclusiveCombined(code: 97), .duplicateChoice(1), .required, .specialNotAllowed(.dontKnow), .notAnswerable,
+        .check("x"),
+    ]
+
+    @Test(arguments: problems)
+    func everyProblemHasItsOwnHungarianAndEnglishMessage(_ problem: AnswerProblem) {
+        let hu = UIStrings(.hu).problem(problem), en = UIStrings(.en).problem(problem)
+        #expect(!hu.isEmpty && !en.isEmpty)
+        #expect(hu != en)
+    }
+
+    @Test func rangeMessageReadsNaturallyInHungarian() {
+        #expect(UIStrings(.hu).problem(.integerOutOfRange(min: 0, max: 15))
+            == "Érvénytelen válasz: 0 és 15 közötti egész számot adjon meg.")
+        #expect(UIStrings(.en).problem(.integerOutOfRange(min: 0, max: 15))
+            == "Invalid answer: enter a whole number from 0 to 15.")
+    }
+
+    @Test func hungarianNumbersUseADecimalComma() {
+        #expect(UIStrings(.hu).number(12.5, places: 1) == "12,5")
+        #expect(UIStrings(.en).number(12.5, places: 1) == "12.5")
+        #expect(UIStrings(.hu).number(45.7, places: 0) == "46")
+    }
+
+    @Test func rosterRowShowsPositionAndLabel() {
+        #expect(UIStrings(.hu).rosterRow(2, of: 4, label: "Anna") == "2/4 — Anna")
+        #expect(UIStrings(.hu).rosterRow(3, of: nil, label: nil) == "3. sor")
+    }
+
+    @Test(arguments: UILanguage.allCases)
+    func helpListsEveryCommandOnce(_ language: UILanguage) {
+        let keys = UIStrings(language).commands.map(\.0)
+        #expect(Set(keys).count == keys.count)
+        #expect(keys.count == 13)
+    }
+}
