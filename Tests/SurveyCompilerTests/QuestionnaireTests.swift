@@ -102,7 +102,7 @@ struct QuestionnaireTests {
             let label = try #require(q.label, "\(q.name) has no label")
             let hu = label["hu"] ?? "", en = label["en"] ?? ""
             #expect(!hu.isEmpty && !en.isEmpty && hu != en, "\(q.name): \(label.texts)")
-            #expect(hu.count <= 120 && en.count <= 120, "\(q.name): label too long for SPSS/Stata")
+            #expect(hu.count <= 80 && en.count <= 80, "\(q.name): longer than Stata's 80-character variable label")
         }
     }
 
