@@ -25,22 +25,36 @@ enum EngineBenchmark {
         simulator.maxOpenRows = 3
         simulator.recordsShown = false
         let run = simulator.run(seed: 7, context: context, preload: [:], using: &rng)
+        // Three passes over the same log; each answer's figure is its fastest pass, which
+        // removes preemption spikes from other processes on a shared machine.
         var interview = try Interview(definition: definition, started: run.events[0].kind, context: context)
         var times: [Double] = []
         var validations: [Double] = []
         var slowest: [(Double, String)] = []
-        for e in run.events.dropFirst() {
-            if case .answered(let at, let answer) = e.kind {
+        for pass in 0..<3 {
+            interview = try Interview(definition: definition, started: run.events[0].kind, context: context)
+            var i = 0
+            for e in run.events.dropFirst() {
+                var validation = Double.infinity
+                if case .answered(let at, let answer) = e.kind {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    _ = interview.validate(answer, at: at)
+                    validation = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000
+                }
                 let start = DispatchTime.now().uptimeNanoseconds
-                _ = interview.validate(answer, at: at)
-                validations.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000)
-            }
-            let start = DispatchTime.now().uptimeNanoseconds
-            try interview.apply(e.kind, context: e.context)
-            let ns = DispatchTime.now().uptimeNanoseconds - start
-            if case .answered(let at, _) = e.kind {
-                times.append(Double(ns) / 1_000)
-                slowest.append((Double(ns) / 1_000, at.description))
+                try interview.apply(e.kind, context: e.context)
+                let us = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000
+                guard case .answered(let at, _) = e.kind else { continue }
+                if pass == 0 {
+                    times.append(us)
+                    validations.append(validation)
+                    slowest.append((us, at.description))
+                } else {
+                    times[i] = min(times[i], us)
+                    validations[i] = min(validations[i], validation)
+                    slowest[i].0 = times[i]
+                }
+                i += 1
             }
         }
         slowest.sort { $0.0 > $1.0 }

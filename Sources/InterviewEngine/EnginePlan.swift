@@ -23,52 +23,96 @@ enum CheckOwner: Hashable, Sendable {
 ///
 /// Immutable and shared between copies of an ``Interview``.
 final class EnginePlan: Sendable {
-    struct VariableInfo: Sendable {
-        var question: Question
+    /// A variable's question and position. A class, so look-ups share instead of copying.
+    final class VariableInfo: Sendable {
+        let question: Question
         /// Enclosing groups, outermost first.
-        var ancestors: [GroupID]
+        let ancestors: [GroupID]
         /// Enclosing rosters, outermost first.
-        var rosters: [GroupID]
+        let rosters: [GroupID]
         /// Position in document order among all nodes (questions, groups and ends).
-        var order: Int
-        var isCalculated: Bool {
-            if case .calculated = question.kind { return true }
-            return false
+        let order: Int
+        let isCalculated: Bool
+        let isNote: Bool
+        let hasCondition: Bool
+
+        init(question: Question, ancestors: [GroupID], rosters: [GroupID], order: Int) {
+            self.question = question
+            self.ancestors = ancestors
+            self.rosters = rosters
+            self.order = order
+            if case .calculated = question.kind { isCalculated = true } else { isCalculated = false }
+            isNote = question.kind == .note
+            hasCondition = question.condition != nil
         }
-        var isNote: Bool { question.kind == .note }
     }
 
-    struct GroupInfo: Sendable {
+    /// A group as the builder collects it (members are appended while walking).
+    struct GroupDraft: Sendable {
         var group: Group
-        /// Enclosing groups, outermost first (excluding the group itself).
         var ancestors: [GroupID]
-        /// Enclosing rosters, outermost first (excluding the group itself).
         var enclosingRosters: [GroupID]
         var order: Int
-        /// Every variable inside, at any depth, in document order.
         var members: [VariableName]
-        /// Rosters inside, at any depth, in document order.
         var nestedRosters: [GroupID]
-        /// Indices of end rules inside, at any depth.
         var ends: [Int]
-        var rosterSpec: RosterSpec? {
-            if case .roster(let spec) = group.kind { return spec }
-            return nil
+    }
+
+    /// A group with its position and contents.
+    final class GroupInfo: Sendable {
+        let group: Group
+        /// Enclosing groups, outermost first (excluding the group itself).
+        let ancestors: [GroupID]
+        /// Enclosing rosters, outermost first (excluding the group itself).
+        let enclosingRosters: [GroupID]
+        let order: Int
+        /// Every variable inside, at any depth, in document order.
+        let members: [VariableName]
+        /// Rosters inside, at any depth, in document order.
+        let nestedRosters: [GroupID]
+        /// Indices of end rules inside, at any depth.
+        let ends: [Int]
+        let rosterSpec: RosterSpec?
+        let hasCondition: Bool
+
+        init(_ d: GroupDraft) {
+            group = d.group
+            ancestors = d.ancestors
+            enclosingRosters = d.enclosingRosters
+            order = d.order
+            members = d.members
+            nestedRosters = d.nestedRosters
+            ends = d.ends
+            if case .roster(let spec) = d.group.kind { rosterSpec = spec } else { rosterSpec = nil }
+            hasCondition = d.group.condition != nil
         }
     }
 
-    struct EndInfo: Sendable {
-        var rule: EndRule
-        var ancestors: [GroupID]
-        var rosters: [GroupID]
-        var order: Int
+    final class EndInfo: Sendable {
+        let rule: EndRule
+        let ancestors: [GroupID]
+        let rosters: [GroupID]
+        let order: Int
+
+        init(rule: EndRule, ancestors: [GroupID], rosters: [GroupID], order: Int) {
+            self.rule = rule
+            self.ancestors = ancestors
+            self.rosters = rosters
+            self.order = order
+        }
     }
 
-    struct CheckInfo: Sendable {
-        var check: Check
-        var owner: CheckOwner
+    final class CheckInfo: Sendable {
+        let check: Check
+        let owner: CheckOwner
         /// The rosters the check is evaluated per row of.
-        var scope: [GroupID]
+        let scope: [GroupID]
+
+        init(check: Check, owner: CheckOwner, scope: [GroupID]) {
+            self.check = check
+            self.owner = owner
+            self.scope = scope
+        }
     }
 
     let definition: SurveyDefinition
@@ -92,8 +136,12 @@ final class EnginePlan: Sendable {
     /// Rules by the innermost roster they are evaluated per row of (nil key: top level).
     let rulesByScope: [GroupID: [RuleRef]]
     let topLevelRules: [RuleRef]
-    /// The nodes of the questionnaire tree, for route walks.
+    /// The nodes of the questionnaire tree.
     let items: [Node]
+    /// Questions whose value is a roster's row count (`count hh_size`), with that roster's maximum.
+    let rowCountLimits: [VariableName: Int]
+    /// The tree flattened for route walks, in document order.
+    let steps: [RouteStep]
     /// Aggregates whose per-row results are cached, and look-ups into them.
     let aggregates: [CachedAggregate]
     let aggregateIndex: [Expr: Int]
@@ -107,9 +155,19 @@ final class EnginePlan: Sendable {
         b.collectRules()
         self.definition = definition
         self.items = definition.items
+        var steps: [RouteStep] = []
+        RouteStep.flatten(definition.items, into: &steps)
+        self.steps = steps
         self.variables = b.variables
         self.variablesInOrder = b.variablesInOrder
-        self.groups = b.groups
+        self.groups = b.groups.mapValues(GroupInfo.init)
+        var limits: [VariableName: Int] = [:]
+        for draft in b.groups.values {
+            if case .roster(let spec) = draft.group.kind, case .variable(let n)? = spec.count {
+                limits[n] = min(limits[n] ?? .max, spec.maxRows)
+            }
+        }
+        self.rowCountLimits = limits
         self.ends = b.ends
         self.checks = b.checks
         self.answerSets = b.answerSets
@@ -149,5 +207,31 @@ final class EnginePlan: Sendable {
     /// The expression-bearing part of a rule for a variable.
     func ruleRef(for name: VariableName) -> RuleRef {
         variables[name]?.isCalculated == true ? .calculation(name) : .question(name)
+    }
+}
+
+/// One entry of the flattened questionnaire tree.
+enum RouteStep: Sendable {
+    /// A question or note (`listed`) or a calculation (not listed on the route).
+    case question(VariableName, listed: Bool)
+    /// A group whose children follow, up to (not including) step `end`.
+    case group(GroupID, isRoster: Bool, end: Int)
+
+    static func flatten(_ nodes: [Node], into steps: inout [RouteStep]) {
+        for node in nodes {
+            switch node {
+            case .question(let q):
+                let listed = if case .calculated = q.kind { false } else { true }
+                steps.append(.question(q.name, listed: listed))
+            case .group(let g):
+                let at = steps.count
+                let isRoster = if case .roster = g.kind { true } else { false }
+                steps.append(.group(g.id, isRoster: isRoster, end: at))
+                flatten(g.children, into: &steps)
+                steps[at] = .group(g.id, isRoster: isRoster, end: steps.count)
+            case .end:
+                break
+            }
+        }
     }
 }

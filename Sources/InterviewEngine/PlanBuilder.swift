@@ -5,7 +5,7 @@ struct PlanBuilder {
     let definition: SurveyDefinition
     var variables: [VariableName: EnginePlan.VariableInfo] = [:]
     var variablesInOrder: [VariableName] = []
-    var groups: [GroupID: EnginePlan.GroupInfo] = [:]
+    var groups: [GroupID: EnginePlan.GroupDraft] = [:]
     var groupOrder: [GroupID] = []
     var ends: [EnginePlan.EndInfo] = []
     var checks: [CheckID: EnginePlan.CheckInfo] = [:]
@@ -84,7 +84,8 @@ struct PlanBuilder {
             guard let g = groups[id]?.group else { continue }
             var reads: [Expr] = g.condition.map { [$0] } ?? []
             if case .roster(let spec) = g.kind, let count = spec.count { reads.append(count) }
-            if !reads.isEmpty || groups[id]?.rosterSpec != nil { register(.group(id), reads: reads) }
+            let isRoster = if case .roster = g.kind { true } else { false }
+            if !reads.isEmpty || isRoster { register(.group(id), reads: reads) }
         }
         for id in checkOrder {
             guard let c = checks[id] else { continue }

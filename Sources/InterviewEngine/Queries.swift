@@ -7,31 +7,32 @@ extension Interview {
     /// row by row (calculations are not shown, so they are not listed).
     public var route: [Address] {
         var out: [Address] = []
-        walkRoute(plan.items, rows: [], into: &out)
+        walkRoute(0..<plan.steps.count, rows: [], into: &out)
         return out
     }
 
-    private func walkRoute(_ nodes: [Node], rows: [Int], into out: inout [Address]) {
-        for node in nodes {
-            switch node {
-            case .question(let q):
-                guard case .calculated = q.kind else {
-                    let a = Address(q.name, rows: rows)
+    private func walkRoute(_ range: Range<Int>, rows: [Int], into out: inout [Address]) {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            switch plan.steps[i] {
+            case .question(let name, let listed):
+                if listed {
+                    let a = Address(name, rows: rows)
                     if isOnRoute(a) { out.append(a) }
+                }
+                i += 1
+            case .group(let id, let isRoster, let end):
+                guard let info = plan.groups[id], info.order < routeLimit, groupsOnRoute([id], rows: rows) else {
+                    i = end
                     continue
                 }
-            case .group(let g):
-                guard let info = plan.groups[g.id], info.order < routeLimit, groupsOnRoute([g.id], rows: rows) else {
+                guard isRoster else {
+                    i += 1
                     continue
                 }
-                if info.rosterSpec != nil {
-                    let n = rowCount(of: g.id, parentRows: rows)
-                    if n > 0 { for r in 1...n { walkRoute(g.children, rows: rows + [r], into: &out) } }
-                } else {
-                    walkRoute(g.children, rows: rows, into: &out)
-                }
-            case .end:
-                break
+                let n = rowCount(of: id, parentRows: rows)
+                if n > 0 { for r in 1...n { walkRoute((i + 1)..<end, rows: rows + [r], into: &out) } }
+                i = end
             }
         }
     }
@@ -210,8 +211,7 @@ extension Interview {
 
     /// Every check failing on the current route (errors and warnings, confirmed or not).
     public var failingChecks: [CheckFailure] {
-        failing.filter { isCheckOnRoute($0) }.compactMap { checkFailure($0) }
-            .sorted { ($0.check, $0.rows.lexicographicallyPrecedes($1.rows) ? 0 : 1) < ($1.check, 0) }
+        failing.filter { isCheckOnRoute($0) }.compactMap { checkFailure($0) }.sorted(by: Interview.checkOrder)
     }
 
     /// Failing soft checks the interviewer has not confirmed yet.
@@ -248,6 +248,11 @@ extension Interview {
 
     /// Soft-check confirmations recorded so far, by check and rows.
     public var warningConfirmations: [CheckFailure] {
-        confirmations.keys.compactMap { checkFailure($0) }.sorted { $0.check < $1.check }
+        confirmations.keys.compactMap { checkFailure($0) }.sorted(by: Interview.checkOrder)
+    }
+
+    /// Orders check failures by check name, then rows.
+    static func checkOrder(_ a: CheckFailure, _ b: CheckFailure) -> Bool {
+        a.check != b.check ? a.check < b.check : a.rows.lexicographicallyPrecedes(b.rows)
     }
 }

@@ -5,6 +5,8 @@ struct DtaColumn {
     enum Storage {
         case byte, int, long, double
         case str(Int)
+        /// Texts longer than 2045 bytes: an 8-byte reference in the data, the text in `<strls>`.
+        case strL
     }
 
     let variable: ExportVariable
@@ -25,13 +27,15 @@ struct DtaColumn {
             }
         case .date: storage = .long
         case .decimal, .datetime: storage = .double
-        case .string(let w): storage = .str(Swift.max(1, Swift.min(w, 2045)))
+        case .string(let w): storage = w > 2045 ? .strL : .str(Swift.max(1, w))
         }
     }
 
     var isString: Bool {
-        if case .str = storage { return true }
-        return false
+        switch storage {
+        case .str, .strL: return true
+        default: return false
+        }
     }
 
     var typeCode: UInt16 {
@@ -41,6 +45,7 @@ struct DtaColumn {
         case .long: 65528
         case .double: 65526
         case .str(let n): UInt16(n)
+        case .strL: 32768
         }
     }
 
@@ -50,6 +55,7 @@ struct DtaColumn {
         case (.datetime, _): "%tc"
         case (.decimal(let p), _): p > 0 ? "%10.\(p)f" : "%12.0g"
         case (_, .str(let n)): "%-\(n)s"
+        case (_, .strL): "%-9s"
         default: "%8.0g"
         }
     }
@@ -98,7 +104,7 @@ struct DtaColumn {
             } else {
                 w.double(value)
             }
-        case .str: break
+        case .str, .strL: break
         }
     }
 
@@ -110,14 +116,18 @@ struct DtaColumn {
         return Int(value)
     }
 
-    private func encodeString(_ cell: Cell, width: Int, codes: SpecialCodes, into w: inout ByteWriter) throws(ExportError) {
-        let text: String
+    /// The text a string cell holds: special answers as their codes.
+    static func text(_ cell: Cell, codes: SpecialCodes) -> String {
         switch cell {
-        case .empty: text = ""
-        case .special(let s): text = String(codes.code(for: s))
-        case .text(let t): text = t
-        case .number(let d): text = NumberText.decimal(d)
+        case .empty: ""
+        case .special(let s): String(codes.code(for: s))
+        case .text(let t): t
+        case .number(let d): NumberText.decimal(d)
         }
+    }
+
+    private func encodeString(_ cell: Cell, width: Int, codes: SpecialCodes, into w: inout ByteWriter) throws(ExportError) {
+        let text = DtaColumn.text(cell, codes: codes)
         let count = text.utf8.count
         guard count <= width else { throw .valueTooWide(variable: variable.name, bytes: count, width: width) }
         w.bytes.append(contentsOf: text.utf8)

@@ -18,6 +18,8 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
     private var mapOffset = 0
     private var row = ByteWriter()
     private var buffer: [UInt8] = []
+    /// strL texts wait in a temporary file until the data section is complete.
+    private var strls: StrLSpill?
 
     /// The longest fixed string Stata stores; longer texts would need strL.
     public static var maxStringWidth: Int { 2045 }
@@ -27,6 +29,7 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         self.table = table
         self.schema = schema
         self.columns = table.variables.map(DtaColumn.init)
+        if columns.contains(where: { if case .strL = $0.storage { true } else { false } }) { strls = try StrLSpill() }
         try writeHeader(createdAt: createdAt)
     }
 
@@ -35,7 +38,13 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         guard cells.count == columns.count else {
             throw .rowShape(table: table.name, expected: columns.count, got: cells.count)
         }
-        for i in 0..<cells.count { try columns[i].encode(cells[i], codes: schema.specialCodes, into: &row) }
+        for i in 0..<cells.count {
+            if case .strL = columns[i].storage {
+                try writeStrL(cells[i], variable: i + 1, observation: observations + 1)
+            } else {
+                try columns[i].encode(cells[i], codes: schema.specialCodes, into: &row)
+            }
+        }
         buffer += row.bytes
         row.bytes.removeAll(keepingCapacity: true)
         observations += 1
@@ -51,7 +60,9 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         try sink.write(buffer)
         try tag("</data>")
         offsets[10] = sink.position
-        try tag("<strls></strls>")
+        try tag("<strls>")
+        if var spill = strls { try spill.copy(into: &sink) }
+        try tag("</strls>")
         offsets[11] = sink.position
         try writeValueLabels()
         offsets[12] = sink.position
@@ -64,6 +75,24 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         for o in offsets { map.uint64(UInt64(o)) }
         try sink.patch(at: mapOffset, map.bytes)
         try sink.close()
+    }
+
+    /// Writes the (v, o) reference of a strL cell and spills its text as a GSO record.
+    private mutating func writeStrL(_ cell: Cell, variable v: Int, observation o: Int) throws(ExportError) {
+        let text = Array(DtaColumn.text(cell, codes: schema.specialCodes).utf8)
+        guard !text.isEmpty else { return row.uint64(0) }
+        row.uint16(UInt16(v))
+        let obs = UInt64(o)
+        for shift in stride(from: 0, to: 48, by: 8) { row.uint8(UInt8(truncatingIfNeeded: obs >> UInt64(shift))) }
+        var gso = ByteWriter()
+        gso.ascii("GSO")
+        gso.int32(Int32(v))
+        gso.uint64(obs)
+        gso.uint8(130)
+        gso.int32(text.count + 1)
+        gso.bytes += text
+        gso.uint8(0)
+        try strls?.append(gso.bytes)
     }
 
     private mutating func tag(_ s: String) throws(ExportError) { try sink.write(Array(s.utf8)) }
@@ -159,5 +188,34 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         }
         w.ascii("</value_labels>")
         try sink.write(w.bytes)
+    }
+}
+
+/// A temporary file holding strL records until they can follow the data section.
+struct StrLSpill {
+    private let path: String
+    private var file: FileSink
+
+    init() throws(ExportError) {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("terep-strl-\(UUID().uuidString)").path
+        file = try FileSink(path: path)
+    }
+
+    mutating func append(_ bytes: [UInt8]) throws(ExportError) { try file.write(bytes) }
+
+    /// Copies the spilled records into `sink` in 1 MiB chunks and deletes the file.
+    mutating func copy<Sink: ByteSink>(into sink: inout Sink) throws(ExportError) {
+        try file.close()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .io(path: path, message: "cannot reopen the strL spill file") }
+        defer { try? handle.close() }
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+                throw .io(path: path, message: "\(error)")
+            }
+            if chunk.isEmpty { break }
+            try sink.write([UInt8](chunk))
+        }
     }
 }

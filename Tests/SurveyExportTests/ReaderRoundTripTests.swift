@@ -126,4 +126,20 @@ struct ReaderRoundTripTests {
             #expect(label == String(long.prefix(80)).trimmingCharacters(in: .whitespaces))
         }
     }
+
+    @Test func stataStoresTextsLongerThan2045BytesAsStrL() throws {
+        let schema = try ExportSchema(definition: Fixture.definition, options: ExportOptions(stringWidths: ["comment": 3000]))
+        var records = Fixture.records
+        let long = String(repeating: "ő", count: 1300) + " vége"
+        records[0].answers[Address("comment")] = .value(.text(long))
+        let dir = try Fixture.temporaryDirectory()
+        var run = try DirectoryExport(schema: schema, format: .dta, directory: dir)
+        for r in records { try run.write(r) }
+        try run.finish()
+        let main = try PythonReader.read("dta", run.files[0])
+        #expect(main.formats["comment"] != nil)
+        #expect(main.data["comment"]?.first as? String == long)
+        #expect(main.data["comment"]?.last as? String == "")
+        #expect(main.data["life_sat"] as? [AnyHashable] == [7.0, "b"], "columns after the strL stay aligned")
+    }
 }
