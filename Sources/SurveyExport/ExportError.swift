@@ -12,6 +12,8 @@ public enum ExportError: Error, Hashable, Sendable, CustomStringConvertible {
     case valueOutOfRange(variable: String, value: Double, storage: String)
     /// An answer's type does not match its question (the record contradicts the definition).
     case typeMismatch(interview: String, address: String, expected: String, found: String)
+    /// A roster asked to be exported wide cannot be.
+    case cannotWiden(roster: String, reason: String)
     /// Reading or writing a file failed.
     case io(path: String, message: String)
     /// `write` or `finish` was called after `finish`.
@@ -36,6 +38,8 @@ public enum ExportError: Error, Hashable, Sendable, CustomStringConvertible {
             "variable '\(variable)': the value \(value) does not fit its \(storage) storage"
         case .typeMismatch(let interview, let address, let expected, let found):
             "interview \(interview), \(address): expected a \(expected) answer but found \(found)"
+        case .cannotWiden(let roster, let reason):
+            "roster '\(roster)' cannot be exported wide: \(reason); export it as its own table"
         case .io(let path, let message):
             "\(path): \(message)"
         case .alreadyFinished(let format):

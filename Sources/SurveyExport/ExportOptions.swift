@@ -8,11 +8,17 @@ public struct ExportOptions: Sendable {
     /// Observed maximum UTF-8 byte lengths by variable name (e.g. from a `max(length(…))` query),
     /// used instead of the worst case derived from `maxlength` (4 bytes per character).
     public var stringWidths: [String: Int]
+    /// Small top-level rosters exported wide: their variables go into the interview table once
+    /// per possible row (`m_age_1`, `m_age_2`, …) instead of a table of their own.
+    public var wideRosters: [GroupID]
 
-    public init(language: LanguageCode? = nil, pii: PIIMode = .drop, stringWidths: [String: Int] = [:]) {
+    public init(
+        language: LanguageCode? = nil, pii: PIIMode = .drop, stringWidths: [String: Int] = [:], wideRosters: [GroupID] = []
+    ) {
         self.language = language
         self.pii = pii
         self.stringWidths = stringWidths
+        self.wideRosters = wideRosters
     }
 }
 

@@ -93,11 +93,14 @@ public enum VariableSource: Hashable, Sendable {
     case pseudonym(VariableName)
     /// 1 when the interviewer confirmed this soft check in the row, else 0.
     case checkConfirmed(CheckID)
+    /// A roster variable exported wide: its value in one row of a top-level roster.
+    indirect case wide(VariableSource, row: Int)
 
     /// The question behind this variable, if any.
     public var question: VariableName? {
         switch self {
         case .answer(let n), .indicator(let n, _), .pseudonym(let n): n
+        case .wide(let inner, _): inner.question
         default: nil
         }
     }

@@ -67,7 +67,13 @@ public struct RowBuilder: Sendable {
     }
 
     private func cell(_ v: ExportVariable, record: InterviewRecord, rows: [Int]) throws(ExportError) -> Cell {
-        switch v.source {
+        try cell(v, source: v.source, record: record, rows: rows)
+    }
+
+    private func cell(_ v: ExportVariable, source: VariableSource, record: InterviewRecord, rows: [Int]) throws(ExportError) -> Cell {
+        switch source {
+        case .wide(let inner, let row):
+            return try cell(v, source: inner, record: record, rows: rows + [row])
         case .interviewID: return .text(record.id.rawValue)
         case .rowNumber(let depth): return .number(Double(rows[depth]))
         case .provenance(let f): return provenance(f, record)

@@ -8,6 +8,7 @@ extension ExportSchema {
     public init(definition: SurveyDefinition, options: ExportOptions = ExportOptions()) throws(ExportError) {
         var builder = SchemaBuilder(definition: definition, options: options)
         builder.build()
+        for roster in options.wideRosters { try builder.widen(roster) }
         self.init(
             survey: definition.id, version: definition.version, language: builder.language,
             title: definition.title.text(in: builder.language, fallbacks: definition.languages) ?? definition.id.rawValue,
@@ -67,6 +68,31 @@ struct SchemaBuilder {
                 break
             }
         }
+    }
+
+    /// Moves a small top-level roster into the interview table: one variable per row (`m_age_1` …).
+    mutating func widen(_ roster: GroupID) throws(ExportError) {
+        guard let t = tables.firstIndex(where: { $0.roster == roster }) else {
+            throw .cannotWiden(roster: roster.rawValue, reason: "there is no roster of that name")
+        }
+        let table = tables[t]
+        guard table.rosterPath.count == 1, !tables.contains(where: { $0.rosterPath.count > 1 && $0.rosterPath[0] == roster })
+        else { throw .cannotWiden(roster: roster.rawValue, reason: "only a top-level roster without nested rosters can be wide") }
+        var maxRows = 0
+        if case .roster(let spec)? = index.groups[roster]?.kind { maxRows = spec.maxRows }
+        guard (1...30).contains(maxRows) else {
+            throw .cannotWiden(roster: roster.rawValue, reason: "it may have \(maxRows) rows; wide format is for at most 30")
+        }
+        for r in 1...maxRows {
+            for v in table.variables.dropFirst(table.keyCount) {
+                var w = v
+                w.name = "\(v.name)_\(r)"
+                w.label = "\(v.label) [\(r)]"
+                w.source = .wide(v.source, row: r)
+                tables[0].variables.append(w)
+            }
+        }
+        tables.remove(at: t)
     }
 
     // MARK: Variables

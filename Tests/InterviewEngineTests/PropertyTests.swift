@@ -99,3 +99,28 @@ extension QuestionKind {
         return false
     }
 }
+
+@Suite("Simulator behaviour")
+struct SimulatorTests {
+    @Test func specialAnswersAndConfirmationsAppearAtRealisticRates() {
+        var answers = 0, dk = 0, rf = 0, confirmations = 0
+        for seed in UInt64(0)..<60 {
+            var rng = SplitMix64(seed: seed)
+            let run = InterviewSimulator(definition: PropertyTests.form).run(seed: seed, context: Scenario.defaultContext, using: &rng)
+            for e in run.events {
+                switch e.kind {
+                case .answered(_, .special(.dontKnow)): answers += 1; dk += 1
+                case .answered(_, .special(.refused)): answers += 1; rf += 1
+                case .answered: answers += 1
+                case .warningConfirmed: confirmations += 1
+                default: break
+                }
+            }
+            #expect(run.events.map(\.timestamp) == run.events.map(\.timestamp).sorted())
+        }
+        let dkRate = Double(dk) / Double(answers), rfRate = Double(rf) / Double(answers)
+        #expect(dkRate > 0.01 && dkRate < 0.06, "dk rate \(dkRate)")
+        #expect(rfRate > 0.001 && rfRate < 0.03, "rf rate \(rfRate)")
+        #expect(confirmations > 0)
+    }
+}

@@ -4,6 +4,7 @@ import SurveyDiagnostics
 import SurveyModel
 import SurveyTestSupport
 import Testing
+import TestSupportFixtures
 
 /// The compiler never crashes or hangs: every bad input gives diagnostics.
 struct RobustnessTests {
@@ -98,5 +99,42 @@ struct RobustnessTests {
         future.definition.format = 99
         #expect(throws: SurveyLoadError.self) { try SurveyLoader.decode(try future.fileData()) }
         #expect(throws: SurveyLoadError.self) { try SurveyLoader.decode(Data("[1]".utf8)) }
+    }
+}
+
+/// The fast canonical writer behind the hash gives exactly `canonicalJSON()`'s bytes.
+struct CanonicalJSONTests {
+    @Test func fastWriterMatchesJSONEncoderOnTheStudiesAndTheSyntheticForm() throws {
+        var definitions: [SurveyDefinition] = []
+        let root = goldenDirectory() + "/../../questionnaires"
+        for name in ["wellbeing.survey", "energy.survey"] where FileManager.default.fileExists(atPath: root + "/" + name) {
+            let file = try FileSystemLoader().load(root + "/" + name)
+            definitions.append(try #require(compile(file, loader: FileSystemLoader()).compiled?.definition))
+        }
+        var spec = SyntheticSurvey(questions: 200, calculations: 100, checks: 300)
+        spec.roster = true
+        definitions.append(try #require(compile(SourceFile(path: "s.survey", text: spec.source()), loader: InMemoryLoader()).compiled?.definition))
+        for d in definitions {
+            #expect(try SurveyHasher.canonicalBytes(d) == d.canonicalJSON())
+        }
+    }
+
+    @Test func fastWriterEscapesAndFormatsLikeJSONEncoder() throws {
+        let tricky = "q\"\\/\n\r\t\u{8}\u{C}\u{1}\u{1F}\u{7F}é€😀\u{2028}"
+        let def = SurveyDefinition(
+            id: "x", version: tricky, title: LocalizedText(["hu": tricky, "en": "a", "Zz": "b", "_": "c"]),
+            languages: ["hu", "en"], outcome: OutcomeSpec(variable: "o", completeCode: 11),
+            answerSets: [AnswerSet(id: "A", options: [Option(code: -8, label: LocalizedText(["en": "x"]), exclusive: true)])],
+            items: [
+                .question(Question(name: "d", kind: .decimal(min: .literal(.decimal(0.1 + 0.2)), max: .literal(.decimal(1e21)), places: 2))),
+                .question(Question(name: "c", kind: .calculated(.aggregate(.sum, roster: "r", body: .rowVariable("m", row: .currentRow)), .decimal),
+                    defaultValue: DefaultRule(value: .literal(.decimal(-0.0)), condition: .unary(.not, .option)))),
+                .end(EndRule(condition: .call(.makeDate, [.literal(.integer(Int.min))]), outcome: 3)),
+                .group(Group(id: "r", kind: .roster(RosterSpec(count: nil, maxRows: 5)), checks: [], children: [
+                    .question(Question(name: "m", kind: .scale(min: 0, max: 10, labels: "A"), otherOf: "c")),
+                ])),
+            ],
+            dependencies: DependencyGraph(dependents: ["q10": [.check("z"), .end(2)], "q9": [.question("a")]], calculationOrder: ["c"]))
+        #expect(try SurveyHasher.canonicalBytes(def) == def.canonicalJSON())
     }
 }

@@ -131,4 +131,34 @@ struct SchemaTests {
         #expect(rows[1].count == 3, "two members in the first interview (inferred), one in the second (given)")
         #expect(rows[2].count == 3, "trips 1.1, 1.2 and 2.1 of the first interview")
     }
+
+    @Test func aRosterWithNestedRostersCannotBeWide() throws {
+        #expect(throws: ExportError.cannotWiden(roster: "mem", reason: "only a top-level roster without nested rosters can be wide")) {
+            try ExportSchema(definition: Fixture.definition, options: ExportOptions(wideRosters: ["mem"]))
+        }
+    }
+
+    @Test func aSmallRosterCanBeExportedWideInTheInterviewTable() throws {
+        var def = Fixture.definition
+        // The fixture without the nested trip roster, and with at most 3 members.
+        for (i, node) in def.items.enumerated() {
+            if case .group(var g) = node, g.id == "mem" {
+                g.children.removeAll { if case .group = $0 { true } else { false } }
+                g.kind = .roster(RosterSpec(count: nil, maxRows: 3))
+                def.items[i] = .group(g)
+            }
+        }
+        let schema = try ExportSchema(definition: def, options: ExportOptions(wideRosters: ["mem"]))
+        #expect(schema.tables.map(\.name) == ["fixture"])
+        let names = schema.tables[0].variables.map(\.name)
+        #expect(Array(names.suffix(6)) == ["m_age_1", "m_rel_1", "m_age_2", "m_rel_2", "m_age_3", "m_rel_3"])
+        let rows = try Fixture.rows(schema)
+        func cell(_ name: String, _ interview: Int) -> Cell? {
+            names.firstIndex(of: name).map { rows[0][interview][$0] }
+        }
+        #expect(cell("m_age_1", 0) == .number(44) && cell("m_age_2", 0) == .special(.refused))
+        #expect(cell("m_age_3", 0) == .empty && cell("m_rel_2", 0) == .number(2))
+        #expect(cell("m_age_1", 1) == .number(71) && cell("m_age_2", 1) == .empty)
+        #expect(schema.tables[0].variables.first { $0.name == "m_age_2" }?.label == "Életkor [2]")
+    }
 }

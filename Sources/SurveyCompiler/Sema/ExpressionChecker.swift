@@ -213,8 +213,7 @@ extension Analyzer {
 
     private mutating func checkMembership(_ a: Typed, _ b: Typed, l: ExprAST, r: ExprAST, expr: Expr) -> Typed {
         if b.type == .list {
-            if case .list(let items) = r.kind, case .list(let lowered) = b.expr {
-                _ = lowered
+            if case .list(let items) = r.kind {
                 for item in items {
                     if let t = listItemTypes[item.range.start], !comparable(a.type, t) {
                         report(Messages.typeMismatch("this list item is \(t), but the left side of 'in' is \(a.type)", at: item.range))
