@@ -66,7 +66,7 @@ extension Analyzer {
                 let hint = g.kind == .roster ? "; use count(\(name)) or another aggregate" : ""
                 report(Messages.typeMismatch("'\(name)' is a \(g.kind.rawValue), not a variable\(hint)", at: range))
             } else {
-                let suggestion = Suggestions.closest(to: name, in: variableOrder)
+                let suggestion = suggest(to: name, in: variableOrder)
                 report(Messages.undefined("variable", name, at: range, suggestion: suggestion))
             }
             return nil

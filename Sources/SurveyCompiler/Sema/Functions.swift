@@ -11,7 +11,7 @@ extension Analyzer {
         }
         guard let function = Function(rawValue: name) else {
             let known = Function.allCases.map(\.rawValue) + Array(Analyzer.aggregateNames)
-            report(Messages.unknownFunction(name, at: fn.range, suggestion: Suggestions.closest(to: name, in: known)))
+            report(Messages.unknownFunction(name, at: fn.range, suggestion: suggest(to: name, in: known)))
             for a in args { _ = checkExpr(a, scope: scope) }
             return .bad()
         }
@@ -83,7 +83,7 @@ extension Analyzer {
     private mutating func checkComplete(_ arg: ExprAST) -> Typed {
         guard case .name(let section) = arg.kind, groups[section] != nil else {
             let n: String = if case .name(let s) = arg.kind { s } else { "" }
-            report(Messages.undefined("section", n, at: arg.range, suggestion: Suggestions.closest(to: n, in: groups.keys.sorted())))
+            report(Messages.undefined("section", n, at: arg.range, suggestion: suggest(to: n, in: groups.keys.sorted())))
             return .bad()
         }
         for member in groupMembers[section] ?? [] { noteRead(member, at: arg.range) }
@@ -143,7 +143,7 @@ extension Analyzer {
         guard case .name(let rosterName) = args[0].kind, let roster = groups[rosterName], roster.kind == .roster else {
             let n: String = if case .name(let s) = args[0].kind { s } else { "" }
             let rosters = groups.values.filter { $0.kind == .roster }.map(\.name).sorted()
-            report(Messages.undefined("roster", n, at: args[0].range, suggestion: Suggestions.closest(to: n, in: rosters)))
+            report(Messages.undefined("roster", n, at: args[0].range, suggestion: suggest(to: n, in: rosters)))
             return .bad()
         }
         if !scope.rosters.starts(with: roster.rosters) {
