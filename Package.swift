@@ -115,6 +115,7 @@ let package = Package(
             dependencies: ["TerminalInterviewer", "InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
         .testTarget(
             name: "TerepEndToEndTests",
-            dependencies: ["SurveyModel", "SurveyStore"]),
+            // `terep` is listed so that `swift test` links the executable these tests run.
+            dependencies: ["SurveyModel", "SurveyStore", "terep"]),
     ]
 )

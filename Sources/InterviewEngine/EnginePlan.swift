@@ -138,6 +138,8 @@ final class EnginePlan: Sendable {
     let topLevelRules: [RuleRef]
     /// The nodes of the questionnaire tree.
     let items: [Node]
+    /// Questions whose value is a roster's row count (`count hh_size`), with that roster's maximum.
+    let rowCountLimits: [VariableName: Int]
     /// The tree flattened for route walks, in document order.
     let steps: [RouteStep]
     /// Aggregates whose per-row results are cached, and look-ups into them.
@@ -159,6 +161,13 @@ final class EnginePlan: Sendable {
         self.variables = b.variables
         self.variablesInOrder = b.variablesInOrder
         self.groups = b.groups.mapValues(GroupInfo.init)
+        var limits: [VariableName: Int] = [:]
+        for draft in b.groups.values {
+            if case .roster(let spec) = draft.group.kind, case .variable(let n)? = spec.count {
+                limits[n] = min(limits[n] ?? .max, spec.maxRows)
+            }
+        }
+        self.rowCountLimits = limits
         self.ends = b.ends
         self.checks = b.checks
         self.answerSets = b.answerSets

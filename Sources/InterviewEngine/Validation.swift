@@ -75,7 +75,12 @@ extension Interview {
                     issues.append(.exclusiveCombined(c))
                 }
             }
-        case (.integer(let lo, let hi), _), (.date(let lo, let hi), _):
+        case (.integer(let lo, let hi), _):
+            range(bound(lo), bound(hi))
+            if issues.isEmpty, let limit = plan.rowCountLimits[q.name], let n = Interview.integer(v), n > limit {
+                issues.append(.outOfRange(min: bound(lo), max: .integer(limit)))
+            }
+        case (.date(let lo, let hi), _):
             range(bound(lo), bound(hi))
         case (.decimal(let lo, let hi, let places), .decimal(let d)):
             range(bound(lo), bound(hi))

@@ -100,7 +100,8 @@ public struct DirectoryExport {
         }
     }
 
-    /// Finishes every file and moves it to its final name.
+    /// Finishes every file and moves it to its final name, replacing a file already there (the
+    /// CLI refuses to start without `--force` when the final names exist).
     public mutating func finish() throws(ExportError) {
         try jsonl?.finish()
         for i in writers.indices { try writers[i].finish() }

@@ -21,7 +21,7 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
     /// strL texts wait in a temporary file until the data section is complete.
     private var strls: StrLSpill?
 
-    /// The longest fixed string Stata stores; longer texts would need strL.
+    /// The longest fixed string Stata stores; wider text variables are written as strL.
     public static var maxStringWidth: Int { 2045 }
 
     public init(table: ExportTable, schema: ExportSchema, sink: Sink, createdAt: Date = Date()) throws(ExportError) {

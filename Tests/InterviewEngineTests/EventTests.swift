@@ -66,14 +66,22 @@ struct EventTests {
         #expect(s.interview.notes.first?.interviewer == "tester")
     }
 
-    @Test func countRosterIsClampedToItsMaximum() {
+    @Test func rosterCountAboveTheMaximumIsRejectedOrClamped() {
         let form = Build.survey([
             Build.integer("n", 0, 50),
             Build.roster("r", count: v("n"), max: 5, [Build.integer("x", 0, 9)]),
         ])
         var s = Scenario(form)
-        s.answer("n", 40)
+        #expect(s.validate("n", .integer(40)).errors == [.outOfRange(min: .integer(0), max: .integer(5))])
+        s.answer("n", 5)
         #expect(s.interview.rowCount(of: "r") == 5)
+        let clamped = Build.survey([
+            Build.integer("n", 0, 50),
+            Build.roster("r", count: v("n") + lit(0), max: 5, [Build.integer("x", 0, 9)]),
+        ])
+        var c = Scenario(clamped)
+        c.answer("n", 40)
+        #expect(c.interview.rowCount(of: "r") == 5)
     }
 
     @Test func startingWithoutAStartedEventIsRefused() {

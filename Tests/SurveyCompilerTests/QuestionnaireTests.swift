@@ -36,6 +36,23 @@ struct QuestionnaireTests {
         #expect(try a.fileData() == b.fileData())
     }
 
+    @Test("the illustrative constructs of docs/language.md compile cleanly")
+    func referenceExamplesCompile() throws {
+        let loader = InMemoryLoader(["ex.survey": StudyFiles.referenceExamples])
+        let result = SurveyCompiler.compile(try loader.root("ex.survey"), loader: loader)
+        #expect(result.diagnostics.isEmpty, "\(DiagnosticRenderer().render(result.diagnostics))")
+        let d = try #require(result.compiled?.definition)
+        let index = SurveyIndex(d)
+        #expect(index.groupRosters["job"] == ["mem"], "job is nested in mem")
+        guard case .roster(let trip)? = index.groups["trip"]?.kind else {
+            Issue.record("trip is not a roster")
+            return
+        }
+        #expect(trip.count == nil && trip.maxRows == 30)
+        #expect(index["econ_other"]?.question.kind == .text(maxLength: 100, pattern: nil))
+        #expect(index.answerSets["PARTY"]?.option(code: 95)?.fixed == true)
+    }
+
     // MARK: - Header and names
 
     @Test("header: id, languages hu en, outcome variable with complete code 11", arguments: studies)
@@ -433,6 +450,65 @@ private enum StudyFiles {
             return id
         }
     }
+
+    /// Constructs docs/language.md shows only as illustrations (nested and open rosters, group
+    /// checks, `other NAME`, `fixed`, `randomize`, raw pipes, aggregates, date functions).
+    static let referenceExamples = #"""
+        survey ex {
+          title hu "Példa" en "Example"
+          version "1"
+          languages hu en
+          outcome outcome complete 11
+          specials dk rf
+        }
+        answers OUT { 11 hu "Teljes" en "Complete" 21 hu "Visszautasítás" en "Refusal" }
+        answers PARTY {
+          1  hu "A párt" en "Party A"
+          2  hu "B párt" en "Party B"
+          95 hu "Nem szavazna" en "Would not vote" fixed
+        }
+        answers ECON { 1 hu "Alkalmazott" en "Employee" 96 hu "Egyéb" en "Other" other }
+        question outcome single OUT { interviewer optional nodk text hu "Eredmény" en "Outcome" }
+        question hh_size integer 1..15 { text hu "Hányan?" en "How many?" }
+        question district single ECON { preload text hu "Kerület" en "District" hint hu "Kód: {district:code}" en "Code: {district:code}" }
+        question party single PARTY { randomize text hu "Párt?" en "Party?" }
+        question econ single ECON {
+          other econ_other maxlength 100 text hu "Milyen más?" en "Which other?"
+          text hu "Tevékenység?" en "Activity?"
+        }
+        question birth_date date ..today() { text hu "Születési dátum" en "Date of birth" }
+        question start_t time { text hu "Kezdés" en "Start" optional }
+        calculate age2 = years_between(birth_date, today())
+        question x integer 0.. { text hu "X" en "X" }
+        question x_why text { when is_refused(x) text hu "Miért?" en "Why?" }
+        section hh {
+          title hu "Háztartás" en "Household"
+          question adults integer 1..15 { text hu "Felnőttek" en "Adults" }
+          question kids integer 0..14 { text hu "Gyerekek" en "Children" }
+          error if adults + kids > 15 hu "Legfeljebb 15 fő." en "At most 15 people."
+        }
+        roster mem count hh_size max 15 {
+          title hu "Tagok" en "Members"
+          rowlabel hu "{m_name}" en "{m_name}"
+          question m_name text { maxlength 20 pii text hu "Név" en "Name" }
+          question m_age integer 0..110 { text hu "{m_name} kora" en "{m_name}'s age" }
+          question m_job_n integer 0..5 { when m_age >= 15 text hu "Munkák" en "Jobs" }
+          roster job count m_job_n max 5 {
+            question job_hours integer 1..80 { text hu "{m_name}: heti óraszám?" en "{m_name}: hours a week?" }
+          }
+          question m_older yesno { when row > 1 and m_age > m_age[1] text hu "Idősebb?" en "Older?" }
+        }
+        roster trip max 30 {
+          question trip_dest text { text hu "Hová?" en "Where?" }
+        }
+        calculate hours_total = sum(mem, sum(job, job_hours))
+        calculate oldest = max(mem, m_age)
+        calculate any65 = any(mem, m_age >= 65)
+        calculate d1 = round(2.55, 1) + abs(-1) + min(1, 2) + length("abc") + day(date(2025, 1, 1))
+        calculate t = now_time()
+        question cut multiple PARTY { min 1 text hu "V" en "V" when any65 and oldest > 60 and hours_total > 0 and d1 > 0 and answered(t) }
+        end outcome 21 if x == 0 { text hu "Viszlát" en "Bye" }
+        """#
 
     /// The variables each brief names (brief §4 metadata and §5 tables).
     static let briefVariables: [String: [String]] = [

@@ -12,6 +12,8 @@ enum PythonReader {
         var measures: [String: String]
         var formats: [String: String]
         var rowCount: Int
+        /// The case/observation count the file's header declares.
+        var headerRows: Int?
     }
 
     static var available: Bool {
@@ -59,6 +61,7 @@ if meta is not None:
     out["missing"] = {k: [[r["lo"] if not isinstance(r["lo"], str) else -1, r["hi"] if not isinstance(r["hi"], str) else -1] for r in v] for k, v in getattr(meta, "missing_ranges", {}).items()}
     out["measures"] = getattr(meta, "variable_measure", {})
     out["formats"] = getattr(meta, "original_variable_types", {})
+    out["header_rows"] = getattr(meta, "number_rows", None)
 print(json.dumps(out, default=str))
 """#
 
@@ -77,7 +80,8 @@ print(json.dumps(out, default=str))
             missing: missing.mapValues { $0.map { $0.compactMap { ($0 as? NSNumber)?.doubleValue } } },
             measures: dict("measures"),
             formats: dict("formats"),
-            rowCount: json["rows"] as? Int ?? -1)
+            rowCount: json["rows"] as? Int ?? -1,
+            headerRows: json["header_rows"] as? Int)
     }
 
     struct ReaderError: Error, CustomStringConvertible {

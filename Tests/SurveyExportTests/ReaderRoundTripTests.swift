@@ -23,6 +23,7 @@ struct ReaderRoundTripTests {
         let (_, files) = try export(kind == "sav" ? .sav : .dta)
         let main = try PythonReader.read(kind, files[0])
         #expect(main.rowCount == 2)
+        #expect(main.headerRows == 2, "the count patched into the header at finish")
         #expect(main.columns.contains("life_sat") && main.columns.contains("nb_prob_96"))
         #expect(!main.columns.contains("resp_name"), "PII is dropped by default")
         #expect(main.labels["life_sat"] == "Élettel való elégedettség")
@@ -141,5 +142,24 @@ struct ReaderRoundTripTests {
         #expect(main.data["comment"]?.first as? String == long)
         #expect(main.data["comment"]?.last as? String == "")
         #expect(main.data["life_sat"] as? [AnyHashable] == [7.0, "b"], "columns after the strL stay aligned")
+    }
+
+    @Test func uncompressedSPSSReadsTheSameAsCompressed() throws {
+        let schema = try ExportSchema(definition: Fixture.definition)
+        let rows = try Fixture.rows(schema)
+        let dir = try Fixture.temporaryDirectory()
+        var results: [PythonReader.Result] = []
+        for compressed in [true, false] {
+            let url = dir.appendingPathComponent("fixture-\(compressed).sav")
+            var w = try SavWriter(table: schema.tables[0], schema: schema, sink: try FileSink(path: url.path), compressed: compressed)
+            for r in rows[0] { try w.write(r) }
+            try w.finish()
+            results.append(try PythonReader.read("sav", url))
+        }
+        #expect(results[1].rowCount == 2 && results[1].headerRows == 2)
+        #expect(results[1].columns == results[0].columns)
+        for c in results[0].columns {
+            #expect(results[1].data[c].map { $0.map(RealQuestionnaireTests.canonical) } == results[0].data[c].map { $0.map(RealQuestionnaireTests.canonical) }, "\(c)")
+        }
     }
 }
