@@ -126,7 +126,7 @@ public enum BundlePayload {
                     continue
                 }
                 do { events.append(try decoder.decode(InterviewEvent.self, from: Data(line))) } catch {
-                    return .failure(.malformedEvent(line: index, describe(error)))
+                    return .failure(.malformedEvent(index: index, describe(error)))
                 }
             }
             return .success((events, position + data.startIndex))
