@@ -128,6 +128,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "TerepEndToEndTests",
-            dependencies: ["SurveyModel", "SurveyStore"]),
+            // `terep` is listed so that `swift test` links the executable these tests run.
+            dependencies: ["SurveyModel", "SurveyStore", "terep"]),
     ]
 )

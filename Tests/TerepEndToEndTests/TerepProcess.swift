@@ -12,6 +12,9 @@ enum TerepProcess {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// The built `terep` executable: next to the test bundle, else in `.build/debug`.
+    ///
+    /// `swift test` links it because this test target depends on the `terep` target (without
+    /// that dependency `swift test` compiles the module but never links the executable).
     static let binary: URL? = {
         var candidates: [URL] = []
         if let exe = Bundle.main.executableURL {
@@ -21,7 +24,6 @@ enum TerepProcess {
                 dir = dir.deletingLastPathComponent()
             }
         }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("terep"))
         candidates.append(packageRoot.appendingPathComponent(".build/debug/terep"))
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) && !$0.hasDirectoryPath }
     }()
