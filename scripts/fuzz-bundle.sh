@@ -20,4 +20,5 @@ ASAN_OPTIONS=detect_leaks=0 "$bin" --write-seeds "$corpus"
 export SWIFT_BACKTRACE=enable=no
 # Leak detection is off: LeakSanitizer reports the lazily initialised Swift statics (Data
 # constants) as leaked at exit and writes an empty crash-* file; they are not leaks.
+export ASAN_OPTIONS=detect_leaks=0
 "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 -detect_leaks=0 -print_final_stats=1 "$corpus"

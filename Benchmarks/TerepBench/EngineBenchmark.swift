@@ -1,6 +1,9 @@
 import Foundation
 import InterviewEngine
+import SurveyCompiler
+import SurveyDiagnostics
 import SurveyModel
+import TestSupportFixtures
 
 /// Engine time per answer on a 1,000-question form with a 200-row roster, and the cost of
 /// adding roster row 1,000 versus row 10, each beside a full (non-incremental) re-evaluation
@@ -16,6 +19,16 @@ enum EngineBenchmark {
         print("form: \(SyntheticEngineForm.questionCount(definition)) questions, roster 'mem' 200 rows × 5, open roster 'trip'")
         try perAnswer(definition)
         try rowAdding(definition)
+        // The shared generator's form (compiled): 1,000 questions, 500 calculations, 2,000
+        // checks, a 15-row roster with aggregates.
+        let shared = SyntheticSurvey(roster: true)
+        let result = compile(SourceFile(path: "synthetic.survey", text: shared.source()), loader: InMemoryLoader())
+        guard let compiled = result.compiled else {
+            print("shared synthetic form did not compile")
+            return
+        }
+        print("form: SyntheticSurvey.standard + roster, compiled (1,000 questions, 500 calculations, 2,000 checks)")
+        try perAnswer(compiled.definition)
     }
 
     /// Replays a simulated full interview, timing every `.answered` event.

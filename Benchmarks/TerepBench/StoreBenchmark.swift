@@ -17,8 +17,14 @@ enum StoreBenchmark {
     static func survey() -> CompiledSurvey {
         let definition = SurveyDefinition(
             id: "bench", version: "1", title: LocalizedText(["en": "Bench"]), languages: ["en"],
-            outcome: OutcomeSpec(variable: "outcome", completeCode: 11), answerSets: [], items: [])
+            outcome: OutcomeSpec(variable: "outcome", completeCode: 11), answerSets: [],
+            items: (0...60).map { question($0) }
+                + [.group(Group(id: "r", kind: .roster(RosterSpec(count: nil, maxRows: 20)), children: (61..<1_000).map { question($0) }))])
         return CompiledSurvey(definition: definition, hash: DefinitionHash(String(repeating: "c", count: 64)))
+    }
+
+    static func question(_ n: Int) -> Node {
+        .question(Question(name: VariableName("q\(n)"), kind: .singleChoice(ChoiceSpec(answerSet: "A5"))))
     }
 
     static func event(_ i: Int) -> InterviewEventKind {

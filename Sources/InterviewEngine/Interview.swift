@@ -44,17 +44,29 @@ public struct Interview: Sendable {
     public var definition: SurveyDefinition { plan.definition }
 
     /// Starts an interview from its `.started` event (seed, language, preloaded case data).
+    /// Throws for another event kind, or preload of an unknown or non-top-level question.
     public init(definition: SurveyDefinition, started: InterviewEventKind, context: EngineContext) throws(EngineError) {
         guard case .started(_, let seed, let language, let preload) = started else { throw .notStarted }
-        self.plan = EnginePlan(definition)
+        let plan = EnginePlan(definition)
+        for name in preload.keys.sorted() {
+            guard let info = plan.variables[name] else { throw .unknownVariable(name) }
+            guard info.rosters.isEmpty, !info.isCalculated, !info.isNote else { throw .notAnswerable(Address(name)) }
+        }
+        self.init(plan: plan, seed: seed, language: language, preload: preload, context: context)
+    }
+
+    /// Starts an interview, skipping preloaded values that no top-level question takes.
+    init(plan: EnginePlan, seed: UInt64, language: LanguageCode, preload: [VariableName: Value], context: EngineContext) {
+        self.plan = plan
         self.seed = seed
         self.language = language
         self.context = context
         answers.reserveCapacity(plan.variables.count + 64)
         conditions.reserveCapacity(plan.variables.count + 64)
         for name in preload.keys.sorted() {
-            guard let info = plan.variables[name], let value = preload[name] else { throw .unknownVariable(name) }
-            guard info.rosters.isEmpty, !info.isCalculated, !info.isNote else { throw .notAnswerable(Address(name)) }
+            guard let info = plan.variables[name], let value = preload[name], info.rosters.isEmpty,
+                !info.isCalculated, !info.isNote
+            else { continue }
             let normalized = Interview.normalize(value, for: info.question.kind) ?? value
             answers[Address(name)] = .value(normalized)
             preloadedValues[name] = normalized

@@ -44,25 +44,13 @@ public struct InterviewSimulator: Sendable {
     ) -> Run {
         var driver = SimulationDriver(
             simulator: self, clock: SimulatedClock(start: context, timestamp: startTimestamp))
+        let plan = EnginePlan(definition)
+        let usable = preload.filter { plan.variables[$0.key].map { $0.rosters.isEmpty && !$0.isCalculated && !$0.isNote } ?? false }
+        let language = definition.languages.first ?? "en"
         let started = InterviewEventKind.started(
-            definition: DefinitionHash("simulated"), seed: seed, language: definition.languages.first ?? "en",
-            preload: preload)
-        guard let interview = try? Interview(definition: definition, started: started, context: context) else {
-            // Only an unknown preload variable gets here; start without preload.
-            let bare = InterviewEventKind.started(
-                definition: DefinitionHash("simulated"), seed: seed, language: definition.languages.first ?? "en",
-                preload: [:])
-            return driver.finish(Interview.unchecked(definition, bare, context), started: bare, maxEvents: maxEvents, &rng)
-        }
+            definition: DefinitionHash("simulated"), seed: seed, language: language, preload: usable)
+        let interview = Interview(plan: plan, seed: seed, language: language, preload: usable, context: context)
         return driver.finish(interview, started: started, maxEvents: maxEvents, &rng)
-    }
-}
-
-extension Interview {
-    /// Starts without preload (cannot fail).
-    static func unchecked(_ d: SurveyDefinition, _ started: InterviewEventKind, _ c: EngineContext) -> Interview {
-        guard let i = try? Interview(definition: d, started: started, context: c) else { fatalError("unreachable") }
-        return i
     }
 }
 

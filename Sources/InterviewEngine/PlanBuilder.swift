@@ -156,12 +156,18 @@ struct PlanBuilder {
     }
 
     /// Adds the compiler's edges the expressions did not show (conservatively: every row).
+    /// A `.question` edge of a non-calculated question is skipped: besides the condition (read
+    /// above) it covers filters, bounds, defaults and piped texts, which are evaluated when
+    /// asked for, never cached.
     private mutating func mergeCompiledGraph() {
         let known = Set(allRules)
         for v in definition.dependencies.dependents.keys.sorted() {
             for ref in definition.dependencies.dependents[v] ?? [] {
                 var rule = ref
-                if case .question(let n) = ref, variables[n]?.isCalculated == true { rule = .calculation(n) }
+                if case .question(let n) = ref {
+                    guard variables[n]?.isCalculated == true else { continue }
+                    rule = .calculation(n)
+                }
                 guard known.contains(rule), !(dependents[v]?.contains(rule) ?? false) else { continue }
                 addDependent(rule, of: v)
                 wholeAccess.insert(RuleVariable(rule: rule, variable: v))

@@ -88,6 +88,7 @@ extension CentralStore {
         for event in events where event.device != bundle.device {
             throw .invalid("event \(event.device)#\(event.sequence) is from another device than its bundle (\(bundle.device))")
         }
+        try validate(events, definitions: definitions, interviewDefinitions: interviewDefinitions)
         let encoder = EventCoding.encoder()
         var payloads: [String] = []
         payloads.reserveCapacity(events.count)
@@ -125,6 +126,26 @@ extension CentralStore {
                     events.count, result.newEvents, bundle.receivedAt,
                 ])
             return result
+        }
+    }
+
+    /// Checks every event of an interview whose definition is in the bundle against it.
+    private func validate(
+        _ events: [InterviewEvent], definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash]
+    ) throws(StoreError) {
+        guard !definitions.isEmpty else { return }
+        let validator = EventValidator(definitions)
+        var definitionOf = interviewDefinitions
+        for event in events {
+            if case .started(let hash, _, _, _) = event.kind, definitionOf[event.interview] == nil {
+                definitionOf[event.interview] = hash
+            }
+        }
+        for event in events {
+            guard let hash = definitionOf[event.interview], validator.knows(hash) else { continue }
+            if let reason = validator.problem(with: event.kind, definition: hash) {
+                throw .invalidEvent(device: event.device, sequence: event.sequence, reason: reason)
+            }
         }
     }
 

@@ -35,6 +35,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case deviceRevoked(DeviceID)
     /// An event already merged arrived again with different content.
     case eventMismatch(device: DeviceID, sequence: Int64)
+    /// An event that does not fit the definition its interview runs on.
+    case invalidEvent(device: DeviceID, sequence: Int64, reason: String)
     /// A request that the store refuses (an invalid argument or event).
     case invalid(String)
     /// Stored JSON that cannot be decoded (written by an incompatible program, or damaged).
@@ -77,6 +79,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "device \(device) was revoked; its bundles are no longer accepted."
         case .eventMismatch(let device, let sequence):
             "event \(device)#\(sequence) differs from the one already merged; the bundle is inconsistent or tampered with."
+        case .invalidEvent(let device, let sequence, let reason):
+            "event \(device)#\(sequence) does not fit its questionnaire: it \(reason); nothing of the bundle was merged."
         case .invalid(let message):
             message
         case .undecodable(let what, let detail):

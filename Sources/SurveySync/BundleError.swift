@@ -49,8 +49,8 @@ public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         case corruptCompression(String)
         /// The decompressed payload is not in the payload format.
         case malformedPayload(String)
-        /// An event line is not valid event JSON.
-        case malformedEvent(line: Int, String)
+        /// The N-th event line (from 1) is not valid event JSON.
+        case malformedEvent(index: Int, String)
         /// An included definition is not a valid compiled-survey file.
         case malformedDefinition(DefinitionHash, String)
         /// An included definition's content hash differs from its declared hash.
@@ -87,7 +87,7 @@ public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         case .decompressionBomb(let why): "rejected as a decompression bomb: \(why)"
         case .corruptCompression(let why): "compressed payload is damaged: \(why)"
         case .malformedPayload(let why): "malformed payload: \(why)"
-        case .malformedEvent(let line, let why): "malformed event at payload line \(line): \(why)"
+        case .malformedEvent(let index, let why): "malformed event line \(index) (of the events section): \(why)"
         case .malformedDefinition(let hash, let why): "definition \(hash.short) is not a valid compiled survey: \(why)"
         case .definitionHashMismatch(let declared, let actual):
             "definition declared as \(declared.short) hashes to \(actual.short)"

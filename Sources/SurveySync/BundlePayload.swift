@@ -53,13 +53,18 @@ public enum BundlePayload {
             out.append(0x0A)
         }
         out.append(Data("events \(contents.events.count)\n".utf8))
+        var lines: [UInt8] = []
+        lines.reserveCapacity(contents.events.count * 200)
         for event in contents.events {
-            guard let line = try? encoder.encode(event) else {
-                throw .io("could not encode event \(event.device)#\(event.sequence)")
+            if !FastEventWriter.append(event, to: &lines) {
+                guard let line = try? encoder.encode(event) else {
+                    throw .io("could not encode event \(event.device)#\(event.sequence)")
+                }
+                lines.append(contentsOf: line)
             }
-            out.append(line)
-            out.append(0x0A)
+            lines.append(0x0A)
         }
+        out.append(contentsOf: lines)
         return out
     }
 
@@ -121,7 +126,7 @@ public enum BundlePayload {
                     continue
                 }
                 do { events.append(try decoder.decode(InterviewEvent.self, from: Data(line))) } catch {
-                    return .failure(.malformedEvent(line: index, describe(error)))
+                    return .failure(.malformedEvent(index: index, describe(error)))
                 }
             }
             return .success((events, position + data.startIndex))

@@ -60,6 +60,15 @@ struct RobustnessTests {
         #expect(r.hasErrors)
     }
 
+    @Test func thousandsOfUnknownNamesAreAllReportedWithoutQuadraticSuggestions() {
+        var source = testHeader
+        for i in 0..<3_000 { source += "question q\(i) integer { text hu \"x\" en \"x\" when u\(i) > 1 }\n" }
+        let r = Self.compileBytes(Array(source.utf8))
+        let undefined = r.diagnostics.filter { $0.code == "E0401" }
+        #expect(undefined.count == 3_000)
+        #expect(undefined.filter { $0.help != nil }.count <= 200)
+    }
+
     @Test func allErrorsOfAllFilesComeOutInOneRun() {
         let (result, _) = compileMarked("""
             include "m.survey"

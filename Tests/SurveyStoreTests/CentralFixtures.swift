@@ -37,7 +37,7 @@ func simulatedLog(device: DeviceID, interviews: Int, seed: UInt64, sharedIntervi
         if Int.random(in: 0..<5, using: &rng) == 0 { add(id, .reopened) }
     }
     if let shared = sharedInterview {
-        add(shared, .answered(Address("q1"), .value(.text("revisit by \(device)"))))
+        add(shared, .answered(Address("q1"), .value(.integer(Int(seed % 100)))))
         add(shared, .ended(outcome: 11))
     }
     return events

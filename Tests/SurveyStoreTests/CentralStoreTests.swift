@@ -190,4 +190,29 @@ import Testing
         let again = try reopened.apply(events: rest, definitions: definitions, bundle: receipt(for: rest, device: "d1"))
         #expect(again.newEvents == rest.count)
     }
+
+    @Test("events that do not fit their questionnaire are refused with the reason", arguments: [
+        (InterviewEventKind.answered(Address("nope"), .value(.integer(1))), "names 'nope', which is not a question of wellbeing 2026.1"),
+        (.answered(Address("q1"), .value(.text("x"))), "answers q1 with a text value, but it takes integer in wellbeing 2026.1"),
+        (.answered(Address("m_age"), .value(.integer(40))), "gives 0 row numbers for m_age but it is in 1 rosters in wellbeing 2026.1"),
+        (.cleared(Address("q2", rows: [1])), "gives 1 row numbers for q2[1] but it is in 0 rosters in wellbeing 2026.1"),
+        (.rowAdded("q3", parentRows: []), "names roster 'q3', which is not a roster of wellbeing 2026.1"),
+    ])
+    func eventValidation(kind: InterviewEventKind, reason: String) throws {
+        let central = try makeCentral(devices: ["d1"])
+        let id = InterviewID("case-9")
+        let events = [
+            InterviewEvent(device: "d1", sequence: 1, interview: id, timestamp: 1, interviewer: "A",
+                kind: .started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])),
+            InterviewEvent(device: "d1", sequence: 2, interview: id, timestamp: 2, interviewer: "A",
+                kind: .answered(Address("m_age", rows: [2]), .value(.integer(40)))),
+            InterviewEvent(device: "d1", sequence: 3, interview: id, timestamp: 3, interviewer: "A", kind: kind),
+        ]
+        #expect(throws: StoreError.invalidEvent(device: "d1", sequence: 3, reason: reason)) {
+            try central.apply(events: events, definitions: definitions, bundle: receipt(for: events, device: "d1"))
+        }
+        #expect(try central.eventCount() == 0)
+        let fine = Array(events.prefix(2))
+        #expect(try central.apply(events: fine, definitions: definitions, bundle: receipt(for: fine, device: "d1")).newEvents == 2)
+    }
 }

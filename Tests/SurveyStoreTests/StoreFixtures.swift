@@ -6,7 +6,11 @@ import SurveyModel
 func sampleSurvey(version: String = "2026.1") -> CompiledSurvey {
     let definition = SurveyDefinition(
         id: "wellbeing", version: version, title: LocalizedText(["hu": "Jóllét", "en": "Well-being"]),
-        languages: ["hu", "en"], outcome: OutcomeSpec(variable: "outcome", completeCode: 11), answerSets: [], items: [])
+        languages: ["hu", "en"], outcome: OutcomeSpec(variable: "outcome", completeCode: 11), answerSets: [],
+        items: (0..<12).map { .question(Question(name: VariableName("q\($0)"), kind: .integer(min: nil, max: nil))) }
+            + [.group(Group(id: "members", kind: .roster(RosterSpec(count: nil, maxRows: 20)), children: [
+                .question(Question(name: "m_age", kind: .integer(min: nil, max: nil)))
+            ]))])
     let hash = DefinitionHash(String(repeating: version == "2026.1" ? "a" : "b", count: 64))
     return CompiledSurvey(definition: definition, hash: hash)
 }

@@ -143,7 +143,7 @@ extension BadBundle {
             message: "events inconsistent with the manifest: event dev-x#1 is from another device than 'dev-a'"),
         .init(
             name: "malformed event JSON", data: { Forge.signed(plain: Forge.payload(replacing: "{\"device\"", with: "{device")) },
-            message: "malformed event at payload line 1: invalid data (The given data was not valid JSON.)"),
+            message: "malformed event line 1 (of the events section): invalid data (The given data was not valid JSON.)"),
         .init(
             name: "payload without header", data: { Forge.signed(plain: Data("events 0\n".utf8)) },
             message: "malformed payload: missing 'terep-payload 1' header"),

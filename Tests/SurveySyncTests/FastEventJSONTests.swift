@@ -57,3 +57,22 @@ func theFastPathDecodesExactlyWhatJSONDecoderDoes(seed: Int) throws {
 func unusualLinesAreLeftToJSONDecoder(_ text: String) {
     #expect(FastEventJSON.decode(Data(text.utf8)) == nil)
 }
+
+@Test(arguments: 1...20)
+func theFastWriterIsByteIdenticalToJSONEncoder(seed: Int) throws {
+    var rng = SeededGenerator(seed: UInt64(seed) &+ 1000)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var handled = 0
+    for n in 1...200 {
+        let event = randomEvent(&rng, sequence: Int64(n))
+        var bytes: [UInt8] = [0x41]
+        if FastEventWriter.append(event, to: &bytes) {
+            handled += 1
+            #expect(String(decoding: bytes.dropFirst(), as: UTF8.self) == String(decoding: try encoder.encode(event), as: UTF8.self))
+        } else {
+            #expect(bytes == [0x41])  // nothing written when it declines
+        }
+    }
+    #expect(handled > 100)
+}

@@ -175,7 +175,7 @@ extension Analyzer {
             return
         }
         guard answerSets[set.text] != nil else {
-            report(Messages.undefined("answer set", set.text, at: set.range, suggestion: Suggestions.closest(to: set.text, in: answerSetOrder)))
+            report(Messages.undefined("answer set", set.text, at: set.range, suggestion: suggest(to: set.text, in: answerSetOrder)))
             return
         }
         answerSets[set.text]?.used = true

@@ -207,9 +207,7 @@ struct Parser {
     /// Names up to the end of the line-ish: stops at a keyword, a brace or a non-name.
     mutating func parseIdentList() -> [Ident] {
         var out: [Ident] = []
-        let stops = Parser.propertyKeywords.union(Parser.declarationKeywords)
-            .union(["title", "version", "languages", "outcome", "specials"])
-        while current.kind == .identifier, !stops.contains(current.text) {
+        while current.kind == .identifier, !Parser.textStops.contains(current.text) {
             let t = advance()
             out.append(Ident(text: t.text, range: range(of: t)))
         }

@@ -46,7 +46,7 @@ extension Analyzer {
     private mutating func lowerOutcome(_ header: SurveyHeader) -> OutcomeSpec? {
         guard let variable = header.outcomeVariable else { return nil }
         guard let v = variables[variable.text] else {
-            report(Messages.undefined("variable", variable.text, at: variable.range, suggestion: Suggestions.closest(to: variable.text, in: variableOrder)))
+            report(Messages.undefined("variable", variable.text, at: variable.range, suggestion: suggest(to: variable.text, in: variableOrder)))
             return nil
         }
         let t = type(of: v, at: variable.range)

@@ -81,6 +81,7 @@ struct Analyzer {
     var listItemTypes: [Int: SemType] = [:]
     /// Reads of another row (`m_age[1]`): dependencies, but not cycle edges.
     var otherRowReads: Set<String> = []
+    var suggestionsMade = 0
 
     init() {}
 

@@ -66,7 +66,7 @@ extension Analyzer {
                 let hint = g.kind == .roster ? "; use count(\(name)) or another aggregate" : ""
                 report(Messages.typeMismatch("'\(name)' is a \(g.kind.rawValue), not a variable\(hint)", at: range))
             } else {
-                let suggestion = Suggestions.closest(to: name, in: variableOrder)
+                let suggestion = suggest(to: name, in: variableOrder)
                 report(Messages.undefined("variable", name, at: range, suggestion: suggestion))
             }
             return nil
@@ -213,8 +213,7 @@ extension Analyzer {
 
     private mutating func checkMembership(_ a: Typed, _ b: Typed, l: ExprAST, r: ExprAST, expr: Expr) -> Typed {
         if b.type == .list {
-            if case .list(let items) = r.kind, case .list(let lowered) = b.expr {
-                _ = lowered
+            if case .list(let items) = r.kind {
                 for item in items {
                     if let t = listItemTypes[item.range.start], !comparable(a.type, t) {
                         report(Messages.typeMismatch("this list item is \(t), but the left side of 'in' is \(a.type)", at: item.range))

@@ -11,7 +11,7 @@ extension Analyzer {
         }
         guard let function = Function(rawValue: name) else {
             let known = Function.allCases.map(\.rawValue) + Array(Analyzer.aggregateNames)
-            report(Messages.unknownFunction(name, at: fn.range, suggestion: Suggestions.closest(to: name, in: known)))
+            report(Messages.unknownFunction(name, at: fn.range, suggestion: suggest(to: name, in: known)))
             for a in args { _ = checkExpr(a, scope: scope) }
             return .bad()
         }
@@ -31,24 +31,13 @@ extension Analyzer {
             return checkAnswerTest(function, args[0], scope: scope)
         case .preloaded:
             guard arity(1...1, "one variable") else { return .bad() }
-            guard case .name(let n) = args[0].kind else {
-                report(Messages.typeMismatch("'preloaded' takes a variable name", at: args[0].range))
-                return .bad()
-            }
-            guard let v = resolveVariable(n, range: args[0].range, scope: scope) else { return .bad() }
-            return Typed(expr: .call(.preloaded, [.variable(VariableName(n))]), type: type(of: v, at: args[0].range))
+            return checkPreloaded(args[0], scope: scope)
         case .selected:
             guard arity(1...1, "one multiple-choice variable") else { return .bad() }
             return call([.choices], result: .integer)
         case .complete:
             guard arity(1...1, "one section name") else { return .bad() }
-            guard case .name(let section) = args[0].kind, groups[section] != nil else {
-                let n: String = if case .name(let s) = args[0].kind { s } else { "" }
-                report(Messages.undefined("section", n, at: args[0].range, suggestion: Suggestions.closest(to: n, in: groups.keys.sorted())))
-                return .bad()
-            }
-            for member in groupMembers[section] ?? [] { noteRead(member, at: args[0].range) }
-            return Typed(expr: .call(.complete, [.literal(.text(section))]), type: .boolean)
+            return checkComplete(args[0])
         case .if:
             guard arity(3...3, "three arguments: a condition, a value if true and a value if false") else { return .bad() }
             let c = check(args[0], scope: scope, expecting: [.boolean], role: "the condition of 'if'")
@@ -88,6 +77,27 @@ extension Analyzer {
             guard arity(3...3, "a year, a month and a day") else { return .bad() }
             return call([.integer, .integer, .integer], result: .date)
         }
+    }
+
+    /// `complete(SECTION)`: reads every variable of the section.
+    private mutating func checkComplete(_ arg: ExprAST) -> Typed {
+        guard case .name(let section) = arg.kind, groups[section] != nil else {
+            let n: String = if case .name(let s) = arg.kind { s } else { "" }
+            report(Messages.undefined("section", n, at: arg.range, suggestion: suggest(to: n, in: groups.keys.sorted())))
+            return .bad()
+        }
+        for member in groupMembers[section] ?? [] { noteRead(member, at: arg.range) }
+        return Typed(expr: .call(.complete, [.literal(.text(section))]), type: .boolean)
+    }
+
+    /// `preloaded(x)`: the start value of a variable, of the variable's type.
+    private mutating func checkPreloaded(_ arg: ExprAST, scope: ExprScope) -> Typed {
+        guard case .name(let n) = arg.kind else {
+            report(Messages.typeMismatch("'preloaded' takes a variable name", at: arg.range))
+            return .bad()
+        }
+        guard let v = resolveVariable(n, range: arg.range, scope: scope) else { return .bad() }
+        return Typed(expr: .call(.preloaded, [.variable(VariableName(n))]), type: type(of: v, at: arg.range))
     }
 
     private func isRosterArgument(_ e: ExprAST?) -> Bool {
@@ -133,7 +143,7 @@ extension Analyzer {
         guard case .name(let rosterName) = args[0].kind, let roster = groups[rosterName], roster.kind == .roster else {
             let n: String = if case .name(let s) = args[0].kind { s } else { "" }
             let rosters = groups.values.filter { $0.kind == .roster }.map(\.name).sorted()
-            report(Messages.undefined("roster", n, at: args[0].range, suggestion: Suggestions.closest(to: n, in: rosters)))
+            report(Messages.undefined("roster", n, at: args[0].range, suggestion: suggest(to: n, in: rosters)))
             return .bad()
         }
         if !scope.rosters.starts(with: roster.rosters) {

@@ -41,3 +41,16 @@ enum Suggestions {
         return previous[b.count]
     }
 }
+
+extension Analyzer {
+    /// At most this many suggestions are computed per compile, so a huge file full of unknown
+    /// names cannot make the compiler quadratic.
+    static let suggestionBudget = 200
+
+    /// A "did you mean" candidate, while the budget lasts.
+    mutating func suggest<S: Sequence>(to name: String, in candidates: S) -> String? where S.Element == String {
+        guard silent == 0, suggestionsMade < Analyzer.suggestionBudget else { return nil }
+        suggestionsMade += 1
+        return Suggestions.closest(to: name, in: candidates)
+    }
+}

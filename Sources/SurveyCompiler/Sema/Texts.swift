@@ -54,7 +54,7 @@ extension Analyzer {
         for name in template.pipedVariables {
             let n = name.rawValue
             guard let v = variables[n] else {
-                report(Messages.unknownPipe(n, at: range, suggestion: Suggestions.closest(to: n, in: variableOrder)))
+                report(Messages.unknownPipe(n, at: range, suggestion: suggest(to: n, in: variableOrder)))
                 continue
             }
             if !scope.rosters.starts(with: v.rosters) {
