@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Fieldwork",
             dependencies: [
-                "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport",
+                "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveySync",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // 10. The thin executable: argument parsing and wiring only.
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "FieldworkTests",
             dependencies: [
-                "Fieldwork", "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveyCompiler",
+                "Fieldwork", "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveyCompiler", "SurveySync",
             ]),
         .testTarget(
             name: "TerepEndToEndTests",

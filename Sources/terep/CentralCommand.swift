@@ -1,8 +1,9 @@
 import ArgumentParser
+import Fieldwork
 import Foundation
 import SurveyStore
 import struct SurveyModel.DeviceID
-import struct SurveySync.CoordinatorPrivateKey
+import struct SurveySync.CoordinatorPublicKey
 import struct SurveySync.DevicePublicKey
 
 /// `--central PATH`, shared by the coordinator's commands.
@@ -35,17 +36,11 @@ struct CentralInit: ParsableCommand {
 
     func run() throws {
         let path = try options.path()
-        let key = CoordinatorPrivateKey()
-        do {
-            _ = try CentralStore.initialize(
-                path: path,
-                encryptionKey: SigningKeyPair(privateKey: key.rawRepresentation, publicKey: key.publicKey.rawRepresentation))
-        } catch {
-            throw failing(error)
-        }
+        let publicKey: CoordinatorPublicKey
+        do { publicKey = try CentralAdmin.create(path: path) } catch { throw failing(error) }
         print("Created the central dataset \(path)")
         print("Coordinator public key (give it to devices: terep bundle create --to KEY):")
-        print(key.publicKey.text)
+        print(publicKey.text)
     }
 }
 
@@ -64,9 +59,7 @@ struct CentralAddDevice: ParsableCommand {
         let publicKey: DevicePublicKey
         do { publicKey = try DevicePublicKey(text: text) } catch { throw ValidationError("--key: \(error.description)") }
         do {
-            let central = try CentralStore.open(path: try options.path())
-            let device = try central.registerDevice(
-                DeviceID(deviceID), publicKey: publicKey.rawRepresentation, method: .explicit, note: note)
+            let device = try CentralAdmin.addDevice(path: try options.path(), device: DeviceID(deviceID), key: publicKey, note: note)
             print("Registered device \(device.id) (key \(publicKey.fingerprint), \(device.method.rawValue))")
         } catch let error as StoreError {
             throw failing(error)
@@ -84,7 +77,7 @@ struct CentralRevokeDevice: ParsableCommand {
 
     func run() throws {
         do {
-            try CentralStore.open(path: try options.path()).revokeDevice(DeviceID(deviceID))
+            try CentralAdmin.revokeDevice(path: try options.path(), device: DeviceID(deviceID))
             print("Revoked device \(deviceID)")
         } catch let error as StoreError {
             throw failing(error)
@@ -101,70 +94,12 @@ struct CentralStatusCommand: ParsableCommand {
     @Option(help: "text or json.") var format: OutputFormat = .text
 
     func run() throws {
-        let status: CentralStatus
+        let report: CentralStatusReport
         do {
-            status = try CentralStore.open(path: try options.path(), readOnly: true).status()
+            report = try CentralAdmin.status(path: try options.path())
         } catch let error as StoreError {
             throw failing(error)
         }
-        print(format == .json ? CentralStatusReport(status).json() : CentralStatusReport(status).text())
-    }
-}
-
-/// `central status` output, for text or JSON.
-struct CentralStatusReport: Encodable {
-    struct Device: Encodable {
-        var id: String, status: String, registered: String, events: Int
-        var received: String, missing: String, lastBundle: String?
-    }
-
-    var devices: [Device]
-    var events: Int
-    var interviews: [String: Int]
-    var conflicts: Int
-    var bundlesAccepted: Int
-    var bundlesRejected: Int
-    var lastBundle: String?
-
-    init(_ status: CentralStatus) {
-        func ranges(_ list: [ClosedRange<Int64>]) -> String {
-            list.isEmpty ? "none" : list.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
-                .joined(separator: ",")
-        }
-        func describe(_ b: BundleRecord) -> String {
-            "\((b.fileName as NSString).lastPathComponent) (\(b.accepted ? "accepted" : "rejected: \(b.reason ?? "?")"))"
-        }
-        devices = status.devices.map {
-            Device(
-                id: $0.device.id.rawValue, status: $0.device.status.rawValue, registered: $0.device.method.rawValue,
-                events: $0.eventCount, received: ranges($0.received), missing: ranges($0.missing),
-                lastBundle: $0.lastBundle.map(describe))
-        }
-        events = status.eventCount
-        interviews = Dictionary(uniqueKeysWithValues: InterviewStatus.allCases.map { ($0.rawValue, status.interviews[$0] ?? 0) })
-        conflicts = status.conflicts
-        bundlesAccepted = status.bundlesAccepted
-        bundlesRejected = status.bundlesRejected
-        lastBundle = status.lastBundle.map(describe)
-    }
-
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-
-    func text() -> String {
-        var lines = ["Devices: \(devices.count)"]
-        for d in devices {
-            lines.append("  \(d.id) [\(d.status), \(d.registered)] events \(d.events); received \(d.received); missing \(d.missing)")
-            if let last = d.lastBundle { lines.append("      last bundle \(last)") }
-        }
-        lines.append("Events: \(events)")
-        lines.append("Interviews: " + InterviewStatus.allCases.map { "\($0.rawValue) \(interviews[$0.rawValue] ?? 0)" }.joined(separator: ", "))
-        lines.append("Conflicts (interviews with events from several devices): \(conflicts)")
-        lines.append("Bundles: \(bundlesAccepted) accepted, \(bundlesRejected) rejected")
-        if let lastBundle { lines.append("Last bundle: \(lastBundle)") }
-        return lines.joined(separator: "\n")
+        print(format == .json ? report.json() : report.text())
     }
 }

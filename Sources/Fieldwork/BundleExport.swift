@@ -1,0 +1,87 @@
+import Foundation
+import SurveyStore
+import SurveySync
+
+import struct SurveyModel.DefinitionHash
+import struct SurveyModel.DeviceID
+import struct SurveyModel.InterviewEvent
+import struct SurveyModel.InterviewID
+
+/// Why a device's bundle could not be written.
+public enum BundleExportError: Error, CustomStringConvertible {
+    case store(StoreError)
+    case bundle(BundleError)
+    /// The device database has no signing key (made by an older terep).
+    case noSigningKey(DeviceID)
+    case unreadableSigningKey(KeyFormatError)
+    case missingInterview(InterviewID)
+    case missingDefinition(DefinitionHash, interview: InterviewID)
+
+    public var description: String {
+        switch self {
+        case .store(let error): "\(error)"
+        case .bundle(let error): "\(error)"
+        case .noSigningKey(let device): "device \(device) has no signing key; it was created by an older terep"
+        case .unreadableSigningKey(let error): "the device's signing key is unreadable: \(error)"
+        case .missingInterview(let id): "interview \(id) has events but no record"
+        case .missingDefinition(let hash, let id): "definition \(hash.short) of interview \(id) is missing from the device"
+        }
+    }
+}
+
+/// Writes a device's events into a signed (optionally encrypted) bundle and moves its
+/// `bundled_through` mark: the library side of `terep bundle create`.
+public enum BundleExport {
+    /// What `create` did.
+    public enum Result: Hashable, Sendable {
+        /// No event after the mark (without `all`): no file was written.
+        case nothingNew(DeviceID)
+        case wrote(BundleManifest)
+    }
+
+    /// Bundles the events after the device's mark (or every event with `all`) into `output`,
+    /// written atomically, then moves the mark to the last sequence bundled.
+    public static func create(
+        store: DeviceStore, output: String, recipient: CoordinatorPublicKey?, all: Bool,
+        createdAtMillis: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+    ) throws(BundleExportError) -> Result {
+        let info = try storing { () throws(StoreError) in try store.info() }
+        guard let pair = try storing({ () throws(StoreError) in try store.signingKey() }) else { throw .noSigningKey(info.deviceID) }
+        let key: DeviceSigningKey
+        do { key = try DeviceSigningKey(rawRepresentation: pair.privateKey) } catch { throw .unreadableSigningKey(error) }
+        let events = try storing { () throws(StoreError) in try store.events(after: all ? 0 : try store.bundledThrough()) }
+        guard !events.isEmpty else { return .nothingNew(info.deviceID) }
+        let bundled = try contents(events, store: store)
+        let manifest: BundleManifest
+        do {
+            manifest = try BundleWriter.write(
+                bundled, device: info.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis, to: output)
+        } catch { throw .bundle(error) }
+        if let last = manifest.sequenceRange?.last { try storing { () throws(StoreError) in try store.markBundled(through: last) } }
+        return .wrote(manifest)
+    }
+
+    /// The events with the compiled definitions of their interviews.
+    public static func contents(_ events: [InterviewEvent], store: DeviceStore) throws(BundleExportError) -> BundleContents {
+        var map: [InterviewID: DefinitionHash] = [:]
+        var files: [DefinitionHash: Data] = [:]
+        for id in Set(events.map(\.interview)) {
+            guard let record = try storing({ () throws(StoreError) in try store.interview(id: id) }) else {
+                throw .missingInterview(id)
+            }
+            map[id] = record.definition
+            if files[record.definition] == nil {
+                guard let data = try storing({ () throws(StoreError) in try store.definitionData(hash: record.definition) }) else {
+                    throw .missingDefinition(record.definition, interview: id)
+                }
+                files[record.definition] = data
+            }
+        }
+        return BundleContents(events: events, definitionFiles: files, interviewDefinitions: map)
+    }
+
+    /// Runs a store call, wrapping its error.
+    private static func storing<T>(_ body: () throws(StoreError) -> T) throws(BundleExportError) -> T {
+        do { return try body() } catch { throw .store(error) }
+    }
+}

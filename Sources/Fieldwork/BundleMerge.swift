@@ -1,0 +1,168 @@
+import Foundation
+import SurveyStore
+import SurveySync
+
+import struct SurveyModel.DeviceID
+
+/// What happened to one bundle in a merge run.
+public struct MergeOutcome: Encodable, Hashable, Sendable {
+    /// Whether the bundle was merged, had been merged before, or was refused.
+    public enum Status: String, Encodable, Hashable, Sendable {
+        case merged
+        case alreadyMerged = "already-merged"
+        case rejected
+    }
+
+    public var file: String
+    public var status: Status
+    public var device: String?
+    public var events = 0
+    public var newEvents = 0
+    public var duplicateEvents = 0
+    public var newInterviews = 0
+    public var updatedInterviews = 0
+    public var newConflicts = 0
+    public var reason: String?
+
+    public init(file: String, status: Status, device: String? = nil, reason: String? = nil) {
+        self.file = file
+        self.status = status
+        self.device = device
+        self.reason = reason
+    }
+
+    /// The one line `terep merge` prints for the bundle.
+    public var line: String {
+        switch status {
+        case .rejected: "REJECTED \(file): \(reason ?? "?")"
+        case .alreadyMerged: "already merged \(file): nothing changed"
+        case .merged:
+            "merged \(file): \(newEvents) new events, \(duplicateEvents) duplicates skipped, "
+                + "\(newInterviews) new and \(updatedInterviews) updated interviews, \(newConflicts) new conflicts"
+        }
+    }
+}
+
+/// Verifies, unseals and applies bundles to a central dataset one by one, each in one
+/// transaction; rejections are logged in the dataset and never stop the other bundles.
+public struct BundleMerger {
+    public let central: CentralStore
+    public let coordinatorKey: CoordinatorPrivateKey?
+    public let trustNewDevices: Bool
+    /// Receives a line for each device registered on first use (the CLI prints it on stderr).
+    public var note: (String) -> Void
+    let reader = BundleReader()
+
+    public init(
+        central: CentralStore, coordinatorKey: CoordinatorPrivateKey?, trustNewDevices: Bool,
+        note: @escaping (String) -> Void = { _ in }
+    ) {
+        self.central = central
+        self.coordinatorKey = coordinatorKey
+        self.trustNewDevices = trustNewDevices
+        self.note = note
+    }
+
+    /// A merger for the central dataset at `path`, with the coordinator key stored in it.
+    public static func open(
+        centralPath path: String, trustNewDevices: Bool, note: @escaping (String) -> Void = { _ in }
+    ) throws(StoreError) -> BundleMerger {
+        let central = try CentralStore.open(path: path)
+        let key = try central.encryptionKey().flatMap { try? CoordinatorPrivateKey(rawRepresentation: $0.privateKey) }
+        return BundleMerger(central: central, coordinatorKey: key, trustNewDevices: trustNewDevices, note: note)
+    }
+
+    /// Merges every file in order; `progress` is called after each with its outcome and index.
+    public mutating func merge(
+        _ files: [String], progress: (_ index: Int, _ outcome: MergeOutcome) -> Void = { _, _ in }
+    ) -> MergeSummary {
+        var outcomes: [MergeOutcome] = []
+        for (index, file) in files.enumerated() {
+            let outcome = merge(file)
+            outcomes.append(outcome)
+            progress(index, outcome)
+        }
+        return MergeSummary(outcomes: outcomes)
+    }
+
+    /// Verifies and applies one bundle file; never throws: a failure is a rejected outcome.
+    public mutating func merge(_ file: String) -> MergeOutcome {
+        let outcome = MergeOutcome(file: file, status: .rejected)
+        let sealed: SealedBundle
+        do {
+            sealed = try reader.open(path: file)
+        } catch {
+            let hash = FileManager.default.contents(atPath: file).map(BundleFormat.sha256Hex) ?? "unreadable:\(file)"
+            return reject(outcome, hash: hash, device: nil, reason: error.reason)
+        }
+        do {
+            return try apply(sealed, file: file)
+        } catch let error as BundleError {
+            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: error.reason)
+        } catch let error as StoreError {
+            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: error.description)
+        } catch {
+            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: "\(error)")
+        }
+    }
+
+    private func apply(_ sealed: SealedBundle, file: String) throws -> MergeOutcome {
+        var outcome = MergeOutcome(file: file, status: .alreadyMerged, device: sealed.manifest.device.rawValue)
+        if let known = try central.bundle(hash: sealed.id), known.accepted { return outcome }
+        let verified = try verifyAndUnseal(sealed, file: file)
+        let definitions = verified.definitions.sorted { $0.key < $1.key }.map { hash, survey in
+            DefinitionFile(survey: survey, bytes: verified.contents.definitionFiles[hash] ?? Data())
+        }
+        let range = sealed.manifest.sequenceRange
+        let result = try central.apply(
+            events: verified.contents.events, definitions: definitions,
+            bundle: BundleReceipt(
+                hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
+                lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds()),
+            interviewDefinitions: verified.contents.interviewDefinitions)
+        outcome.status = result.alreadyMerged ? .alreadyMerged : .merged
+        outcome.events = verified.contents.events.count
+        outcome.newEvents = result.newEvents
+        outcome.duplicateEvents = result.duplicateEvents
+        outcome.newInterviews = result.newInterviews
+        outcome.updatedInterviews = result.updatedInterviews
+        outcome.newConflicts = result.newConflicts
+        return outcome
+    }
+
+    /// Checks registration and signature (registering a new device on first use if allowed,
+    /// only once its own signature verifies), then decrypts and inflates.
+    private func verifyAndUnseal(_ sealed: SealedBundle, file: String) throws -> VerifiedBundle {
+        let device = sealed.manifest.device
+        let registered = try central.device(device)
+        if registered == nil, trustNewDevices, let signer = sealed.manifest.signerPublicKey {
+            try sealed.verify(signedBy: signer)
+            let verified = try sealed.unseal(coordinatorKey: coordinatorKey)
+            try central.registerDevice(
+                device, publicKey: signer.rawRepresentation, method: .trustOnFirstUse,
+                note: "trusted on first use from bundle \(file) (key \(signer.fingerprint))")
+            note("note: registered new device \(device) (key \(signer.fingerprint)) on first use")
+            return verified
+        }
+        let registration: DeviceRegistration
+        switch registered {
+        case nil: registration = .unknown
+        case let known? where known.status == .revoked: registration = .revoked
+        case let known?: registration = (try? DevicePublicKey(rawRepresentation: known.publicKey)).map { .registered($0) } ?? .unknown
+        }
+        try sealed.verify(devices: { _ in registration })
+        return try sealed.unseal(coordinatorKey: coordinatorKey)
+    }
+
+    private func reject(_ outcome: MergeOutcome, hash: String, device: DeviceID?, reason: String) -> MergeOutcome {
+        var outcome = outcome
+        outcome.status = .rejected
+        outcome.reason = reason
+        do {
+            try central.recordRejected(hash: hash, fileName: outcome.file, device: device, reason: reason)
+        } catch {
+            outcome.reason = reason + " (and the rejection could not be logged: \(error))"
+        }
+        return outcome
+    }
+}

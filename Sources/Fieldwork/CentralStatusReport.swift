@@ -1,0 +1,63 @@
+import Foundation
+import SurveyStore
+
+/// `terep central status` output: devices, received and missing sequence ranges, counts.
+public struct CentralStatusReport: Encodable, Hashable, Sendable {
+    /// One device's line.
+    public struct Device: Encodable, Hashable, Sendable {
+        public var id: String, status: String, registered: String, events: Int
+        public var received: String, missing: String, lastBundle: String?
+    }
+
+    public var devices: [Device]
+    public var events: Int
+    public var interviews: [String: Int]
+    public var conflicts: Int
+    public var bundlesAccepted: Int
+    public var bundlesRejected: Int
+    public var lastBundle: String?
+
+    public init(_ status: CentralStatus) {
+        func ranges(_ list: [ClosedRange<Int64>]) -> String {
+            list.isEmpty ? "none" : list.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
+                .joined(separator: ",")
+        }
+        func describe(_ b: BundleRecord) -> String {
+            "\((b.fileName as NSString).lastPathComponent) (\(b.accepted ? "accepted" : "rejected: \(b.reason ?? "?")"))"
+        }
+        devices = status.devices.map {
+            Device(
+                id: $0.device.id.rawValue, status: $0.device.status.rawValue, registered: $0.device.method.rawValue,
+                events: $0.eventCount, received: ranges($0.received), missing: ranges($0.missing),
+                lastBundle: $0.lastBundle.map(describe))
+        }
+        events = status.eventCount
+        interviews = Dictionary(uniqueKeysWithValues: InterviewStatus.allCases.map { ($0.rawValue, status.interviews[$0] ?? 0) })
+        conflicts = status.conflicts
+        bundlesAccepted = status.bundlesAccepted
+        bundlesRejected = status.bundlesRejected
+        lastBundle = status.lastBundle.map(describe)
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// The text `terep central status` prints.
+    public func text() -> String {
+        var lines = ["Devices: \(devices.count)"]
+        for d in devices {
+            lines.append("  \(d.id) [\(d.status), \(d.registered)] events \(d.events); received \(d.received); missing \(d.missing)")
+            if let last = d.lastBundle { lines.append("      last bundle \(last)") }
+        }
+        lines.append("Events: \(events)")
+        lines.append("Interviews: " + InterviewStatus.allCases.map { "\($0.rawValue) \(interviews[$0.rawValue] ?? 0)" }.joined(separator: ", "))
+        lines.append("Conflicts (interviews with events from several devices): \(conflicts)")
+        lines.append("Bundles: \(bundlesAccepted) accepted, \(bundlesRejected) rejected")
+        if let lastBundle { lines.append("Last bundle: \(lastBundle)") }
+        return lines.joined(separator: "\n")
+    }
+}
