@@ -246,6 +246,16 @@ extension Interview {
         return .completed
     }
 
+    /// On-route required questions (not notes, not the outcome variable) without an answer, in
+    /// route order: with ``failingChecks``, what must be settled before an interview is complete.
+    public var unansweredRequired: [Address] {
+        let outcome = definition.outcome?.variable
+        return route.filter { a in
+            guard let q = plan.variables[a.variable]?.question else { return false }
+            return q.required && q.kind != .note && a.variable != outcome && answers[a] == nil
+        }
+    }
+
     /// Soft-check confirmations recorded so far, by check and rows.
     public var warningConfirmations: [CheckFailure] {
         confirmations.keys.compactMap { checkFailure($0) }.sorted(by: Interview.checkOrder)

@@ -25,6 +25,8 @@ public enum InterviewCommand: Hashable, Sendable {
     case note(String)
     /// Remove the current answer.
     case clear
+    /// Remove the last row of the open roster the current question is in (answers stay in the log).
+    case removeRow
     /// End the visit with an outcome code (nil: show the codes).
     case outcome(Int?)
     /// Save and quit; the interview stays resumable.
@@ -70,6 +72,7 @@ extension InterviewCommand {
         case "nv", "rf": return .command(.special(.refused))
         case "t", "torles", "c", "clear": return .command(.clear)
         case "k", "kilepes", "q", "quit": return .command(.quit)
+        case "st", "sortorles", "rr", "removerow": return .command(.removeRow)
         case "u", "ugras", "g", "go":
             return argument.isEmpty ? .missingArgument(.jump) : .command(.jump(argument))
         case "m", "megjegyzes", "n", "note":

@@ -58,6 +58,9 @@ public final class InterviewSession {
     private var lastShown: Address?
     /// The question whose screen is the last thing drawn; nil after other output (help, review).
     var drawn: Address?
+    /// Set when closing the interview was blocked: after each fix the cursor goes to the next
+    /// problem (or to closing again), not through the rest of the route.
+    var closing = false
 
     /// Creates a session on an interview already started (and, when resuming, replayed).
     public init(
@@ -180,6 +183,10 @@ public final class InterviewSession {
 
     /// Moves to the next question on the route, or finishes when there is none.
     func advance(from at: Address) -> SessionEnd? {
+        if closing {
+            cursor = nextProblem()
+            return nil
+        }
         let next = interview.next(after: at)
         if let instance = openRosterDue(from: at, to: next) {
             let (moved, end) = offerRow(instance)
@@ -189,10 +196,22 @@ public final class InterviewSession {
         return nil
     }
 
-    /// At the end of the route: close the interview, or send the interviewer back to what is missing.
+    /// At the end of the route: close the interview, or send the interviewer back to what is
+    /// missing. Before it is marked complete everything is re-checked (``settleBeforeClosing()``).
     private func finishIfDone() -> SessionEnd? {
+        let reason = interview.endReason
+        if interview.recordedOutcome == nil {
+            var outcome: Int?
+            if case .ended(let o) = interview.status { outcome = o }
+            if reason == nil || closesAsComplete(outcome: outcome, reason: reason) {
+                switch settleBeforeClosing() {
+                case .clear: break
+                case .blocked: return nil
+                case .stopped(let end): return end
+                }
+            }
+        }
         if case .ended(let outcome) = interview.status {
-            let reason = interview.endReason
             if interview.recordedOutcome == nil, let outcome {
                 if let end = commit(.ended(outcome: outcome)) { return end }
             }
@@ -200,10 +219,7 @@ public final class InterviewSession {
             say(strings.completed(outcome: outcome), style: .success)
             return .ended(outcome: outcome)
         }
-        guard let missing = firstUnansweredRequired() else { return .ended(outcome: nil) }
-        say(strings.endReached + " " + missing.description, style: .warning)
-        cursor = missing
-        return nil
+        return .ended(outcome: nil)
     }
 
     /// The first on-route required question without an answer (notes and the outcome excluded).
@@ -228,13 +244,13 @@ public final class InterviewSession {
         do {
             try next.apply(kind, context: context(moment))
         } catch {
-            say(String(describing: error), style: .error)
+            say(strings.engineRefused(error), style: .error)
             return nil
         }
         do {
             try recorder.record(kind, timestamp: moment.timestamp)
         } catch {
-            say(strings.storageFailed(error.message), style: .error)
+            say(strings.storageFailed(error), style: .error)
             return .storageFailed(error.message)
         }
         interview = next

@@ -54,3 +54,63 @@ extension InterviewSession {
         return (true, nil)
     }
 }
+
+extension InterviewSession {
+    /// The innermost open roster the question `at` is in, with its parent rows.
+    func openRoster(containing at: Address) -> RosterInstance? {
+        guard let entry = index[at.variable] else { return nil }
+        for (depth, roster) in entry.rosters.enumerated().reversed() {
+            guard let group = index.groups[roster], case .roster(let spec) = group.kind, spec.count == nil else { continue }
+            return RosterInstance(roster: roster, parentRows: Array(at.rows.prefix(depth)))
+        }
+        return nil
+    }
+
+    /// `.st` / `.rr`: after a confirmation, removes the last row of the open roster `at` is in.
+    /// The row's answers are not deleted: they stay in the log, off route, and come back if the
+    /// row is added again. When the question on screen was in the removed row, the cursor moves
+    /// to what follows the roster.
+    func removeLastRow(at: Address) -> SessionEnd? {
+        guard let instance = openRoster(containing: at), let group = index.groups[instance.roster] else {
+            say(strings.notInOpenRoster, style: .error)
+            return nil
+        }
+        let title = group.title.map { interview.render($0, at: at) } ?? instance.roster.rawValue
+        let rows = interview.rowCount(of: instance.roster, parentRows: instance.parentRows)
+        guard rows > 0 else {
+            say(strings.noRowToRemove(title), style: .error)
+            return nil
+        }
+        let label = interview.rowLabel(instance.roster, rows: instance.parentRows + [rows])
+        say(strings.removeRowQuestion(title, row: rows, label: label), style: .warning)
+        terminal.write(strings.prompt + "> ")
+        switch terminal.readLine() {
+        case .endOfInput: return .endOfInput
+        case .interrupted(let signal): return .interrupted(signal)
+        case .line(let reply):
+            guard UIStrings.confirmation(reply).yes else {
+                say(strings.rowKept, style: .plain)
+                return nil
+            }
+        }
+        let after = addressAfter(instance)
+        if let end = commit(.rowRemoved(instance.roster, parentRows: instance.parentRows)) { return end }
+        say(strings.rowRemoved(title, row: rows), style: .plain)
+        if !interview.isOnRoute(at) {
+            cursor = after.flatMap { interview.isOnRoute($0) ? $0 : nil } ?? interview.next(after: at)
+        }
+        return nil
+    }
+
+    /// The route item right after the last row of a roster instance (nil at the end of the route).
+    private func addressAfter(_ instance: RosterInstance) -> Address? {
+        let depth = instance.parentRows.count
+        let route = interview.route
+        let last = route.lastIndex { a in
+            index[a.variable]?.rosters.contains(instance.roster) == true && a.rows.count > depth
+                && Array(a.rows.prefix(depth)) == instance.parentRows
+        }
+        guard let last, last + 1 < route.count else { return nil }
+        return route[last + 1]
+    }
+}

@@ -30,6 +30,7 @@ extension InterviewSession {
             if let end = commit(.cleared(at)) { return end }
             say(strings.answerCleared, style: .plain)
         case .outcome(let code): return endVisit(code)
+        case .removeRow: return removeLastRow(at: at)
         case .quit:
             say(strings.savedAndQuit, style: .plain)
             return .savedAndQuit
@@ -87,6 +88,13 @@ extension InterviewSession {
                 terminal.writeLine("  \(option.code)  \(interview.render(option.label))")
             }
             return nil
+        }
+        if closesAsComplete(outcome: code, reason: nil) {
+            switch settleBeforeClosing() {
+            case .clear: break
+            case .blocked: return nil
+            case .stopped(let end): return end
+            }
         }
         if let end = commit(.ended(outcome: code)) { return end }
         let label = codes.first { $0.code == code }.map { interview.render($0.label) }

@@ -132,7 +132,7 @@ extension InterviewSession {
         case .exclusiveCombined(let code): problem = .exclusiveCombined(code: code)
         case .specialNotAllowed(let s): problem = .specialNotAllowed(s)
         case .checkFailed(let failure): problem = .check(interview.render(failure.message, at: at))
-        default: return String(describing: issue)
+        case .unavailable(let error): return strings.engineRefused(error)
         }
         return strings.problem(problem)
     }

@@ -16,6 +16,8 @@ extension UIStrings {
             (t(".nv", ".rf"), t("nem válaszol (megtagadta)", "refused")),
             (t(".m SZÖVEG", ".n TEXT"), t("kérdezői megjegyzés ehhez a kérdéshez", "interviewer note on this question")),
             (t(".t", ".c"), t("a válasz törlése", "remove the answer")),
+            (t(".st", ".rr"), t("a nyitott lista utolsó sorának törlése (a válaszok a naplóban maradnak)",
+                                "remove the last row of the open roster (answers stay in the log)")),
             (t(".z KÓD", ".o CODE"), t("a látogatás lezárása eredménykóddal", "end the visit with an outcome code")),
             (t(".k", ".q"), t("mentés és kilépés (később folytatható)", "save and quit (resume later)")),
             ("?", t("ez a lista", "this list")),
@@ -65,16 +67,61 @@ extension UIStrings {
     public var endReached: String {
         t("Elérte a kérdőív végét, de van még megválaszolatlan kötelező kérdés:", "You reached the end, but required questions are still unanswered:")
     }
+    public var closingTitle: String { t("Lezárás előtti ellenőrzés", "Check before closing") }
+    public var closingBlocked: String {
+        t("Az interjú még nem zárható le teljesként. Javítsa az alábbiakat; minden javítás után a következőre lép.",
+          "The interview cannot be closed as complete yet. Fix the items below; after each fix you go to the next one.")
+    }
+
+    // MARK: - Removing a roster row
+
+    public var notInOpenRoster: String {
+        t("Ez a kérdés nem nyitott lista (szabadon bővíthető sorok) része. Lépjen egy sorára (.u NÉV), és ott írja: .st",
+          "This question is not in an open roster (rows added by you). Go to one of its rows (.g NAME) and type .rr there")
+    }
+    public func noRowToRemove(_ roster: String) -> String {
+        t("\(roster): nincs törölhető sor.", "\(roster): there is no row to remove.")
+    }
+    public func removeRowQuestion(_ roster: String, row: Int, label: String?) -> String {
+        let named = label.map { $0.isEmpty ? "" : " (\($0))" } ?? ""
+        return t("\(roster): törli a(z) \(row). sort\(named)? A válaszai a naplóban megmaradnak. i = igen, n = nem",
+                 "\(roster): remove row \(row)\(named)? Its answers stay in the log. y = yes, n = no")
+    }
+    public func rowRemoved(_ roster: String, row: Int) -> String {
+        t("\(roster): a(z) \(row). sor törölve.", "\(roster): row \(row) removed.")
+    }
+    public var rowKept: String { t("A sor megmaradt.", "The row was kept.") }
+
     public var completeAnyway: String {
         t("Lezárja így? i = igen, n = nem (visszalép)", "Close it like this? y = yes, n = no (go back)")
     }
 
-    /// A storage failure: the answer was not saved, earlier ones are safe.
-    public func storageFailed(_ reason: String) -> String {
-        t("MENTÉSI HIBA: \(reason)\nAz utolsó válasz NEM került mentésre; a korábbi válaszok biztonságban vannak. "
-            + "Szabadítson fel helyet, vagy ellenőrizze az adatbázis írási jogát, majd folytassa az interjút.",
-          "SAVE FAILED: \(reason)\nThe last answer was NOT saved; earlier answers are safe. "
-            + "Free some disk space or check that the database is writable, then resume the interview.")
+    /// A storage failure: what happened, that earlier answers are safe, what to do, and the
+    /// technical detail for the coordinator.
+    public func storageFailed(_ error: RecordingError) -> String {
+        let what: String
+        let todo: String
+        switch error.cause {
+        case .diskFull, .writeFailed:
+            what = error.cause == .diskFull
+                ? t("megtelt a lemez.", "the disk is full.")
+                : t("nem sikerült a lemezre írni (megtelt, vagy hibás az adathordozó).",
+                    "writing to the disk failed (it is full, or the disk is faulty).")
+            todo = t("Szabadítson fel helyet a lemezen (töröljön felesleges fájlokat), majd folytassa az interjút.",
+                     "Free some disk space (delete files you do not need), then resume the interview.")
+        case .readOnly:
+            what = t("az adatbázis nem írható.", "the database cannot be written.")
+            todo = t("Ellenőrizze, hogy az adatbázis fájlja és mappája írható-e, majd folytassa az interjút.",
+                     "Check that the database file and its folder are writable, then resume the interview.")
+        case .other:
+            what = t("a válasz nem menthető.", "the answer could not be saved.")
+            todo = t("Próbálja folytatni az interjút; ha a hiba marad, szóljon a koordinátornak.",
+                     "Try to resume the interview; if it happens again, tell your coordinator.")
+        }
+        return t("MENTÉSI HIBA: ", "SAVE FAILED: ") + what + "\n"
+            + t("Az utolsó válasz NEM került mentésre; a korábbi válaszok biztonságban vannak. ",
+                "The last answer was NOT saved; earlier answers are safe. ") + todo + "\n"
+            + t("Részletek (a koordinátornak): ", "Details (for the coordinator): ") + error.message
     }
 
     public func addRowQuestion(_ roster: String, rows: Int) -> String {

@@ -174,7 +174,17 @@ final class StoreRecorder: InterviewRecorder {
         do {
             _ = try store.append(kind, interview: interview, timestamp: timestamp)
         } catch {
-            throw RecordingError(error.description)
+            throw RecordingError(error.description, cause: Self.cause(of: error))
+        }
+    }
+
+    /// What kind of storage failure a store error is (SQLite's I/O errors are write failures).
+    static func cause(of error: StoreError) -> RecordingError.Cause {
+        switch error {
+        case .diskFull: .diskFull
+        case .readOnly: .readOnly
+        case .sqlite(_, let code, _) where code & 0xff == 10: .writeFailed  // SQLITE_IOERR and its extended codes
+        default: .other
         }
     }
 }
@@ -195,7 +205,8 @@ enum InterviewOutcome {
             out.writeLine("\n" + strings.interrupted(signal) + " " + strings.resumeHint(resumeCommand))
             return ExitCode(128 + signal)
         case .storageFailed:
-            return ExitCode(74)  // EX_IOERR; the message was shown by the session
+            out.writeLine(strings.resumeHint(resumeCommand))
+            return ExitCode(74)  // EX_IOERR; what happened was shown by the session
         }
     }
 }

@@ -95,3 +95,32 @@ struct ChecksTests {
         #expect(s.validate("floor", .integer(60)).isAcceptable)
     }
 }
+
+@Suite("What blocks completing an interview")
+struct ClosingQueryTests {
+    static let form = Build.survey([
+        Build.integer("hh_n16", 0, 15),
+        Build.integer("hh_size", 1, 15, checks: [Build.error("chk_hh_size", v("hh_size") < v("hh_n16"))]),
+        Build.roster("mem", count: v("hh_size"), [Build.integer("m_age", 0, 120)]),
+    ])
+
+    @Test func unansweredRequiredListsOnRouteQuestionsInRouteOrder() {
+        var s = Scenario(Self.form)
+        #expect(s.interview.unansweredRequired == [Address("hh_n16"), Address("hh_size")])
+        s.answer("hh_n16", 1)
+        s.answer("hh_size", 2)
+        #expect(s.interview.unansweredRequired == [Address("m_age", rows: [1]), Address("m_age", rows: [2])])
+        s.answer("m_age", row: 2, 30)
+        #expect(s.interview.unansweredRequired == [Address("m_age", rows: [1])])
+    }
+
+    @Test func aFailingHardCheckIsListedEvenWhenEverythingIsAnswered() {
+        var s = Scenario(Self.form)
+        s.answer("hh_n16", 1)
+        s.answer("hh_size", 1)
+        s.answer("m_age", row: 1, 40)
+        s.answer("hh_n16", 3)  // apply does not refuse a failing check; validate does
+        #expect(s.interview.unansweredRequired.isEmpty)
+        #expect(s.interview.failingChecks.filter { $0.severity == .error }.map(\.check) == ["chk_hh_size"])
+    }
+}

@@ -51,3 +51,53 @@ struct OpenRosterTests {
         #expect(recorder.answers == [.answered(Address("q1"), .value(.integer(1))), .answered(Address("q2"), .value(.integer(4)))])
     }
 }
+
+/// Removing the last row of an open roster.
+struct RemoveRowTests {
+    func run(_ lines: [String], ui: UILanguage? = nil) throws -> (MemoryRecorder, ScriptedTerminal, InterviewSession) {
+        let interview = try Interview(
+            definition: OpenRosterTests.definition,
+            started: .started(definition: "h", seed: 1, language: "hu", preload: [:]), context: Fixture.context)
+        let terminal = ScriptedTerminal(lines: lines)
+        let recorder = MemoryRecorder()
+        let session = InterviewSession(
+            interview: interview, startedAt: Fixture.start.timestamp, terminal: terminal, recorder: recorder,
+            clock: .stepping(from: Fixture.start), options: SessionOptions(uiLanguage: ui, interviewer: "anna", resumeCommand: "x"))
+        _ = session.run()
+        return (recorder, terminal, session)
+    }
+
+    @Test(arguments: [".st", ".rr", ".sortörlés"])
+    func lastRowIsRemovedAfterConfirmationAndItsAnswerStaysInTheLog(_ command: String) throws {
+        let (recorder, terminal, session) = try run(["1", "i", "Bodri", "i", "Cirmi", ".u p_name[2]", command, "i", "4"])
+        #expect(recorder.answers == [
+            .answered(Address("q1"), .value(.integer(1))),
+            .rowAdded("pets", parentRows: []),
+            .answered(Address("p_name", rows: [1]), .value(.text("Bodri"))),
+            .rowAdded("pets", parentRows: []),
+            .answered(Address("p_name", rows: [2]), .value(.text("Cirmi"))),
+            .rowRemoved("pets", parentRows: []),
+            .answered(Address("q2"), .value(.integer(4))),
+        ])
+        #expect(terminal.output.contains("Háziállatok: törli a(z) 2. sort? A válaszai a naplóban megmaradnak."))
+        #expect(session.interview.rowCount(of: "pets", parentRows: []) == 1)
+        #expect(session.interview.offRouteAnswers[Address("p_name", rows: [2])] == .value(.text("Cirmi")))
+    }
+
+    @Test func declinedRemovalKeepsTheRow() throws {
+        let (recorder, terminal, _) = try run(["1", "i", "Bodri", "n", ".u p_name[1]", ".st", "n"])
+        #expect(!recorder.answers.contains(.rowRemoved("pets", parentRows: [])))
+        #expect(terminal.output.contains("A sor megmaradt."))
+    }
+
+    @Test func outsideAnOpenRosterTheCommandExplainsWhereToUseIt() throws {
+        let (recorder, terminal, _) = try run([".rr"], ui: .en)
+        #expect(recorder.answers.isEmpty)
+        #expect(terminal.output.contains("This question is not in an open roster"))
+    }
+
+    @Test func helpListsTheRemoveRowCommand() throws {
+        let (_, terminal, _) = try run(["?"])
+        #expect(terminal.output.contains("a nyitott lista utolsó sorának törlése"))
+    }
+}

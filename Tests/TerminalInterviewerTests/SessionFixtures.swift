@@ -90,7 +90,7 @@ final class MemoryRecorder: InterviewRecorder {
     init(failAfter: Int? = nil) { self.failAfter = failAfter }
 
     func record(_ kind: InterviewEventKind, timestamp: Int64) throws(RecordingError) {
-        if let failAfter, events.count >= failAfter { throw RecordingError("the disk is full") }
+        if let failAfter, events.count >= failAfter { throw RecordingError("the disk is full", cause: .diskFull) }
         events.append(kind)
     }
 

@@ -149,7 +149,8 @@ struct SessionTests {
         // hh_n16 shown (1) and answered (2), consent shown (3): the 4th write fails.
         let run = try ScriptedRun(["2", "1", "7"], failAfter: 3)
         #expect(run.end == .storageFailed("the disk is full"))
-        #expect(run.output.contains("MENTÉSI HIBA: the disk is full"))
+        #expect(run.output.contains("MENTÉSI HIBA: megtelt a lemez."))
+        #expect(run.output.contains("Részletek (a koordinátornak): the disk is full"))
         #expect(run.recorder.events.count == 3)
         // The state does not run ahead of what was saved.
         #expect(run.session.interview.answer(at: Address("consent")) == nil)

@@ -1,3 +1,4 @@
+import InterviewEngine
 import SurveyModel
 import Testing
 
@@ -42,6 +43,19 @@ struct UIStringsTests {
     func helpListsEveryCommandOnce(_ language: UILanguage) {
         let keys = UIStrings(language).commands.map(\.0)
         #expect(Set(keys).count == keys.count)
-        #expect(keys.count == 13)
+        #expect(keys.count == 14)
+    }
+}
+
+/// Engine refusals reach the fieldworker in the UI language.
+struct EngineMessageTests {
+    @Test(arguments: [
+        (EngineError.interviewEnded, UILanguage.hu, "Nem rögzíthető: az interjú már lezárult"),
+        (EngineError.interviewEnded, UILanguage.en, "Not recorded: the interview has ended"),
+        (EngineError.offRoute(Address("q9")), UILanguage.hu, "q9 a korábbi válaszok miatt most nem kérdezendő."),
+        (EngineError.rosterFull("mem", maxRows: 3), UILanguage.en, "mem already has its maximum of 3 rows."),
+    ])
+    func refusalsAreLocalised(_ error: EngineError, _ language: UILanguage, _ expected: String) {
+        #expect(UIStrings(language).engineRefused(error).contains(expected))
     }
 }
