@@ -59,12 +59,20 @@ let package = Package(
         .target(
             name: "TerminalInterviewer",
             dependencies: ["SurveyModel", "InterviewEngine"]),
-        // 9. The thin executable: argument parsing and wiring only.
+        // 9. Fieldwork rules over the central dataset: cleaning and selection for exports and
+        //    reports (the one application layer that combines Store, Engine and Export).
+        .target(
+            name: "Fieldwork",
+            dependencies: [
+                "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // 10. The thin executable: argument parsing and wiring only.
         .executableTarget(
             name: "terep",
             dependencies: [
                 "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
-                "SurveyStore", "SurveySync", "SurveyExport", "TerminalInterviewer",
+                "SurveyStore", "SurveySync", "SurveyExport", "TerminalInterviewer", "Fieldwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -113,6 +121,11 @@ let package = Package(
         .testTarget(
             name: "TerminalInterviewerTests",
             dependencies: ["TerminalInterviewer", "InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
+        .testTarget(
+            name: "FieldworkTests",
+            dependencies: [
+                "Fieldwork", "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveyCompiler",
+            ]),
         .testTarget(
             name: "TerepEndToEndTests",
             // `terep` is listed so that `swift test` links the executable these tests run.

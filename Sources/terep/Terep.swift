@@ -15,5 +15,6 @@ struct Terep: ParsableCommand {
             SimulateCommand.self,
             BundleCommand.self,
             CentralCommand.self, Merge.self,
+            ExportCommand.self,
         ])
 }

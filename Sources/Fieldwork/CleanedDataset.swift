@@ -1,0 +1,147 @@
+import SurveyExport
+import SurveyModel
+import SurveyStore
+
+/// The cleaned interviews of one survey in a central dataset, streamed one at a time.
+///
+/// Applies the rules of docs/exports.md that depend on the central dataset: selection by
+/// status/outcome and questionnaire version, replay through the engine (on-route answers only,
+/// off route as -7, the central's last-write-wins rule across devices, the conflict flag,
+/// confirmed soft checks) and the analysts' corrections file. Exports and reports both read
+/// interviews through this type, so their numbers agree. Memory holds one interview's events
+/// at a time (plus one summary row per interview for the selection).
+public struct CleanedDataset: Sendable {
+    public let central: CentralStore
+    public let survey: SurveyID
+    /// The definitions of the survey that are selected, oldest version first.
+    public let definitions: [CompiledSurvey]
+    /// The definition the export's schema follows: the selected one, or with `--version all`
+    /// the one the most recently started interview used.
+    public let schemaDefinition: CompiledSurvey
+    public let statuses: StatusSelection
+    public let corrections: Corrections?
+    /// Where the corrections came from (a file name), for messages and the log.
+    public let correctionsFile: String?
+    private let interviews: [CentralInterview]
+
+    /// Reads the survey's definitions and interview list and checks the corrections text
+    /// (`correctionsText`, named `correctionsFile` in errors) against the schema definition.
+    public init(
+        central: CentralStore, survey: SurveyID, version: VersionSelection = .all, statuses: StatusSelection = .completed,
+        correctionsText: String? = nil, correctionsFile: String = "corrections"
+    ) throws(FieldworkError) {
+        self.central = central
+        self.survey = survey
+        self.statuses = statuses
+        let all: [CompiledSurvey]
+        do {
+            var found: [CompiledSurvey] = []
+            for hash in try central.definitionHashes() {
+                if let d = try central.definition(hash: hash), d.definition.id == survey { found.append(d) }
+            }
+            all = found
+            let hashes = Set(found.map(\.hash))
+            interviews = try central.interviews().filter { i in
+                i.survey == survey || (i.survey == nil && i.definition.map(hashes.contains) == true)
+            }
+        } catch {
+            throw .store(error)
+        }
+        guard !all.isEmpty else {
+            let known = (try? central.definitionHashes().compactMap { try? central.definition(hash: $0)?.definition.id.rawValue }) ?? []
+            throw .unknownSurvey(survey, known: Array(Set(known)).sorted())
+        }
+        switch version {
+        case .all:
+            definitions = all.sorted { ($0.definition.version, $0.hash.rawValue) < ($1.definition.version, $1.hash.rawValue) }
+            let latest = interviews.filter { $0.definition != nil }.max { ($0.startedAt ?? 0) < ($1.startedAt ?? 0) }
+            schemaDefinition = definitions.first { $0.hash == latest?.definition } ?? definitions[definitions.count - 1]
+        case .hash(let prefix):
+            let matches = all.filter { $0.hash.rawValue.hasPrefix(prefix) }
+            guard matches.count == 1 else {
+                throw .unknownVersion(prefix, known: all.map { "\($0.hash.rawValue) (\($0.definition.version))" })
+            }
+            definitions = matches
+            schemaDefinition = matches[0]
+        }
+        self.correctionsFile = correctionsText == nil ? nil : correctionsFile
+        if let correctionsText {
+            let parsed: Corrections
+            do {
+                parsed = try Corrections(text: correctionsText, file: correctionsFile, definition: schemaDefinition.definition)
+            } catch {
+                throw .corrections(file: error.file, line: error.line, message: error.message)
+            }
+            let known = Set(interviews.map(\.id))
+            if let unknown = parsed.unknownInterviews(known: known).first {
+                throw .corrections(
+                    file: correctionsFile, line: unknown.line,
+                    message: "interview \(unknown.interview) is not in the central dataset for survey \(survey)")
+            }
+            corrections = parsed
+        } else {
+            corrections = nil
+        }
+    }
+
+    /// Why an interview is left out, or nil when it is exported.
+    public func exclusion(of interview: CentralInterview) -> ExclusionReason? {
+        guard interview.survey != nil, let hash = interview.definition else { return .notStarted }
+        guard definitions.contains(where: { $0.hash == hash }) else { return .version }
+        guard statuses.includes(status: interview.status, outcome: interview.outcome) else { return .status(interview.status) }
+        if corrections?.exclusion(of: interview.id) != nil { return .corrections }
+        return nil
+    }
+
+    /// The number of interviews of the survey in the central dataset (selected or not).
+    public var interviewCount: Int { interviews.count }
+
+    /// The number of interviews ``forEach(_:)`` will hand out.
+    public var selectedCount: Int { interviews.count { exclusion(of: $0) == nil } }
+
+    /// Calls `body` with each selected interview's cleaned record (corrections applied), in
+    /// interview-id order, and returns what was selected, excluded and corrected.
+    public func forEach(
+        _ body: (SurveyExport.InterviewRecord) throws(FieldworkError) -> Void
+    ) throws(FieldworkError) -> CleaningSummary {
+        var summary = CleaningSummary()
+        var cleaners: [DefinitionHash: InterviewCleaner] = [:]
+        for d in definitions { cleaners[d.hash] = InterviewCleaner(definition: d.definition, hash: d.hash) }
+        for interview in interviews {
+            if let reason = exclusion(of: interview) {
+                summary.excluded[reason, default: 0] += 1
+                if reason == .corrections, let entry = corrections?.exclusion(of: interview.id) { summary.exclusions.append(entry) }
+                continue
+            }
+            guard let hash = interview.definition, let cleaner = cleaners[hash] else { continue }
+            let events: [InterviewEvent]
+            do { events = try central.events(interview: interview.id) } catch { throw .store(error) }
+            var cleaned = try cleaner.clean(interview, events: events)
+            if let corrections { summary.applied += corrections.apply(to: &cleaned.record) }
+            for message in cleaned.skippedEvents { summary.skippedEvents.append("\(interview.id): \(message)") }
+            summary.included += 1
+            summary.byDefinition[hash, default: 0] += 1
+            if cleaned.record.hadConflict { summary.conflicts += 1 }
+            try body(cleaned.record)
+        }
+        return summary
+    }
+}
+
+/// What one pass over a ``CleanedDataset`` selected, excluded and corrected (for the export log).
+public struct CleaningSummary: Sendable {
+    public var included = 0
+    public var excluded: [ExclusionReason: Int] = [:]
+    /// The corrections-file lines that excluded interviews.
+    public var exclusions: [Corrections.Entry] = []
+    /// Corrections applied, with the answers they replaced.
+    public var applied: [AppliedCorrection] = []
+    /// Included interviews per definition.
+    public var byDefinition: [DefinitionHash: Int] = [:]
+    /// Included interviews with events from more than one device.
+    public var conflicts = 0
+    /// Events the engine refused during replay, with their interview (skipped, logged).
+    public var skippedEvents: [String] = []
+
+    public init() {}
+}

@@ -1,0 +1,70 @@
+import Foundation
+import SurveyExport
+import SurveyModel
+
+/// The export log written beside the files: what was selected and excluded and why, the
+/// corrections applied (with the values they replaced), the personal-data mode, the
+/// definitions used and the counts.
+enum ExportLog {
+    static func text(
+        dataset: CleanedDataset, request: ExportRequest, schema: ExportSchema, summary: CleaningSummary, files: [URL],
+        rows: [Int]?
+    ) -> String {
+        var out: [String] = []
+        let now = ISO8601DateFormatter().string(from: Date())
+        out.append("terep export of survey \(dataset.survey), \(now)")
+        out.append("central dataset: \(dataset.central.path)")
+        out.append("")
+        out.append("## Definitions")
+        for d in dataset.definitions {
+            let mark = d.hash == dataset.schemaDefinition.hash ? " (schema)" : ""
+            out.append("\(d.hash.rawValue) version \(d.definition.version): \(summary.byDefinition[d.hash] ?? 0) interviews\(mark)")
+        }
+        out.append("")
+        out.append("## Selection")
+        out.append("statuses selected: \(dataset.statuses)")
+        out.append("interviews of the survey in the central dataset: \(dataset.interviewCount)")
+        out.append("exported: \(summary.included) (with a multi-device conflict: \(summary.conflicts))")
+        for (reason, n) in summary.excluded.sorted(by: { $0.key < $1.key }) { out.append("excluded, \(reason): \(n)") }
+        out.append("test/training interviews: the central dataset does not carry the device's test flag; "
+            + "exclude them with 'exclude <id> : training' lines")
+        out.append("")
+        out.append("## Corrections")
+        if let file = dataset.correctionsFile {
+            out.append("file: \(file) (\(dataset.corrections?.entries.count ?? 0) instructions)")
+            for e in summary.exclusions { out.append("line \(e.line): excluded \(e.interview): \(e.reason)") }
+            for a in summary.applied {
+                guard case .set(let address, let answer) = a.entry.action else { continue }
+                let before = a.previous.map(describe) ?? "(no answer)"
+                out.append("line \(a.entry.line): \(a.entry.interview) \(address): \(before) -> \(describe(answer)): \(a.entry.reason)")
+            }
+        } else {
+            out.append("none")
+        }
+        out.append("")
+        out.append("## Personal data")
+        out.append("mode: \(request.pii.logText)")
+        let piiVariables = schema.tables.flatMap(\.variables).filter(\.pii).map(\.name)
+        if !schema.droppedPII.isEmpty { out.append("dropped: \(schema.droppedPII.map(\.rawValue).joined(separator: ", "))") }
+        if !piiVariables.isEmpty { out.append("in the files: \(piiVariables.joined(separator: ", "))") }
+        out.append("")
+        out.append("## Files")
+        for (i, table) in schema.tables.enumerated() {
+            out.append("table \(table.name): \(rows.map { String($0[i]) } ?? "?") rows, \(table.variables.count) variables")
+        }
+        for f in files { out.append(f.lastPathComponent) }
+        if !summary.skippedEvents.isEmpty {
+            out.append("")
+            out.append("## Events the engine refused during replay (skipped)")
+            out += summary.skippedEvents
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func describe(_ answer: Answer) -> String {
+        switch answer {
+        case .special(let s): "\(s)"
+        case .value(let v): RowBuilder.textForm(v)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import SurveyExport
+import SurveyModel
+import SurveyStore
+
+/// Why cleaning or exporting a survey failed; each case says what, where and what to do.
+public enum FieldworkError: Error, Sendable, CustomStringConvertible {
+    /// Reading the central dataset failed.
+    case store(StoreError)
+    /// Writing an export failed.
+    case export(ExportError)
+    /// A bad line in the corrections file.
+    case corrections(file: String, line: Int, message: String)
+    /// No definition of this survey id is in the central dataset.
+    case unknownSurvey(SurveyID, known: [String])
+    /// No (or more than one) definition matches the requested version hash.
+    case unknownVersion(String, known: [String])
+    /// An interview's events cannot be replayed.
+    case replay(interview: InterviewID, message: String)
+    /// A file could not be read or written.
+    case io(path: String, message: String)
+    /// Export files already exist and `--force` was not given.
+    case wouldOverwrite([String])
+    /// A bad combination of options.
+    case usage(String)
+
+    public var description: String {
+        switch self {
+        case .store(let e): "\(e)"
+        case .export(let e): "\(e)"
+        case .corrections(let file, let line, let message): "\(file):\(line): \(message)"
+        case .unknownSurvey(let s, let known):
+            "survey '\(s)' is not in the central dataset"
+                + (known.isEmpty ? " (it holds no definitions yet; merge bundles first)" : "; it holds: \(known.joined(separator: ", "))")
+        case .unknownVersion(let v, let known):
+            "--version \(v) matches no single definition of the survey; give more of the hash or 'all'. Definitions: "
+                + known.joined(separator: ", ")
+        case .replay(let id, let message): "interview \(id): \(message)"
+        case .io(let path, let message): "\(path): \(message)"
+        case .wouldOverwrite(let files):
+            "the export files already exist (\(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? ", …" : "")); "
+                + "pass --force to replace them or choose another -o directory"
+        case .usage(let message): message
+        }
+    }
+}

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import InterviewEngine
+import SurveyExport
+import SurveyModel
+import SurveyStore
+
+/// Turns one central interview and its merged events into the record an export contains.
+///
+/// The events (from every device, in the central merge order: timestamp, device, sequence)
+/// are replayed through the engine on the interview's own definition, so a later write wins
+/// exactly as in the central rule, and routing decides what is on route: on-route answers and
+/// calculations are kept, questions off route at existing roster rows become
+/// `.special(.notApplicable)` (-7), off-route values are never copied.
+public struct InterviewCleaner: Sendable {
+    public let definition: SurveyDefinition
+    public let hash: DefinitionHash
+
+    public init(definition: SurveyDefinition, hash: DefinitionHash) {
+        self.definition = definition
+        self.hash = hash
+    }
+
+    /// The outcome of cleaning one interview.
+    public struct Cleaned: Sendable {
+        public var record: SurveyExport.InterviewRecord
+        /// Events the engine refused (e.g. a row removed twice by two devices), skipped.
+        public var skippedEvents: [String]
+    }
+
+    /// Replays `events` (merge order) and builds the interview's record.
+    public func clean(_ interview: CentralInterview, events: [InterviewEvent]) throws(FieldworkError) -> Cleaned {
+        guard let startIndex = events.firstIndex(where: { if case .started = $0.kind { true } else { false } }) else {
+            throw .replay(interview: interview.id, message: "its started event is not in the central dataset")
+        }
+        let first = events[startIndex]
+        var engine: Interview
+        do {
+            engine = try Interview(definition: definition, started: first.kind, context: Self.context(first, start: first))
+        } catch {
+            throw .replay(interview: interview.id, message: "cannot start: \(error)")
+        }
+        var skipped: [String] = []
+        for (i, event) in events.enumerated() where i != startIndex {
+            if case .started = event.kind { continue }
+            do {
+                _ = try engine.apply(event.kind, context: Self.context(event, start: first))
+            } catch {
+                skipped.append("\(event.device)#\(event.sequence): \(error)")
+            }
+        }
+        var answers = engine.exportableAnswers
+        var rosterRows: [SurveyExport.RosterInstance: Int] = [:]
+        var offRoute: [Address] = []
+        _ = collect(definition.items, rows: [], engine: engine, offRoute: &offRoute, rosterRows: &rosterRows)
+        for address in offRoute where answers[address] == nil { answers[address] = .special(.notApplicable) }
+        var checks = Set<ConfirmedCheck>()
+        for failure in engine.failingChecks where failure.severity == .warning && failure.confirmation != nil {
+            checks.insert(ConfirmedCheck(failure.check, rows: failure.rows))
+        }
+        let record = SurveyExport.InterviewRecord(
+            id: interview.id, definition: hash, surveyVersion: definition.version,
+            device: interview.startDevice ?? first.device, interviewer: interview.interviewer ?? first.interviewer,
+            startedAt: interview.startedAt ?? first.timestamp, endedAt: interview.endedAt, outcome: interview.outcome,
+            hadConflict: interview.devices.count > 1, answers: answers, rosterRows: rosterRows, confirmedChecks: checks)
+        return Cleaned(record: record, skippedEvents: skipped)
+    }
+
+    /// Walks the questionnaire at the interview's existing roster rows: collects questions that
+    /// are off route and the row count of each roster instance (0 when nothing in it is on
+    /// route). Returns whether anything under `nodes` is on route.
+    private func collect(
+        _ nodes: [Node], rows: [Int], engine: Interview, offRoute: inout [Address],
+        rosterRows: inout [SurveyExport.RosterInstance: Int]
+    ) -> Bool {
+        var any = false
+        for node in nodes {
+            switch node {
+            case .question(let q):
+                guard q.kind != .note else { continue }
+                let address = Address(q.name, rows: rows)
+                if engine.isOnRoute(address) { any = true } else { offRoute.append(address) }
+            case .group(let g):
+                guard case .roster = g.kind else {
+                    if collect(g.children, rows: rows, engine: engine, offRoute: &offRoute, rosterRows: &rosterRows) {
+                        any = true
+                    }
+                    continue
+                }
+                let mark = offRoute.count
+                let n = engine.rowCount(of: g.id, parentRows: rows)
+                var rosterAny = false
+                if n > 0 {
+                    for r in 1...n where collect(
+                        g.children, rows: rows + [r], engine: engine, offRoute: &offRoute, rosterRows: &rosterRows)
+                    {
+                        rosterAny = true
+                    }
+                }
+                rosterRows[SurveyExport.RosterInstance(g.id, parentRows: rows)] = rosterAny ? n : 0
+                if rosterAny { any = true } else { offRoute.removeSubrange(mark...) }
+            case .end:
+                break
+            }
+        }
+        return any
+    }
+
+    /// The engine context of an event: its local date and time, minutes since the start, and
+    /// who applied it.
+    static func context(_ event: InterviewEvent, start: InterviewEvent) -> EngineContext {
+        var seconds = time_t(event.timestamp / 1000)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return EngineContext(
+            today: LocalDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)),
+            now: TimeOfDay(hour: Int(parts.tm_hour), minute: Int(parts.tm_min)),
+            elapsedMinutes: Int(max(0, event.timestamp - start.timestamp) / 60_000), interviewer: event.interviewer)
+    }
+}

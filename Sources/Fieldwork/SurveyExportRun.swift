@@ -1,0 +1,192 @@
+import Foundation
+import SurveyExport
+import SurveyModel
+
+/// How personal data is exported (`--pii`).
+public enum PIIChoice: Sendable {
+    case drop
+    case pseudonymise(Pseudonymiser)
+    case keep
+
+    var mode: PIIMode {
+        switch self {
+        case .drop: .drop
+        case .pseudonymise(let p): p.mode
+        case .keep: .keep
+        }
+    }
+
+    var logText: String {
+        switch self {
+        case .drop: "drop (variables marked pii are left out)"
+        case .pseudonymise: "pseudonymise (HMAC-SHA256 with the secret key file)"
+        case .keep: "keep (explicit --pii keep: personal data is in these files)"
+        }
+    }
+}
+
+/// What to write in one export run.
+public struct ExportRequest: Sendable {
+    public var formats: [ExportFormat]
+    /// Also write the codebook (Markdown and HTML).
+    public var codebook: Bool
+    public var language: LanguageCode?
+    public var pii: PIIChoice
+    public var directory: URL
+    /// Replace files of an earlier export.
+    public var force: Bool
+
+    public init(
+        formats: [ExportFormat], codebook: Bool = false, language: LanguageCode? = nil, pii: PIIChoice = .drop,
+        directory: URL, force: Bool = false
+    ) {
+        self.formats = formats
+        self.codebook = codebook
+        self.language = language
+        self.pii = pii
+        self.directory = directory
+        self.force = force
+    }
+}
+
+/// What an export run wrote.
+public struct ExportReport: Sendable {
+    /// Every file written (final names), the log last.
+    public var files: [URL]
+    public var summary: CleaningSummary
+    public var log: URL
+}
+
+/// Writes a survey's cleaned interviews in every requested format in one streaming pass,
+/// plus the codebook and an export log; all files appear only when everything succeeded.
+public enum SurveyExportRun {
+    /// Runs the export; `progress` gets (interviews done, interviews selected) now and then.
+    public static func run(
+        _ dataset: CleanedDataset, _ request: ExportRequest, progress: ((Int, Int) -> Void)? = nil
+    ) throws(FieldworkError) -> ExportReport {
+        let definition = dataset.schemaDefinition.definition
+        let schema: ExportSchema
+        do {
+            schema = try ExportSchema(definition: definition, options: ExportOptions(language: request.language, pii: request.pii.mode))
+        } catch { throw .export(error) }
+        let survey = schema.survey.rawValue
+        let names = plannedNames(schema, request)
+        let dir = request.directory
+        let fm = FileManager.default
+        let existing = names.filter { fm.fileExists(atPath: dir.appendingPathComponent($0).path) }
+        if !existing.isEmpty && !request.force { throw .wouldOverwrite(existing) }
+        do { try fm.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw .io(path: dir.path, message: "cannot create the export directory: \(error.localizedDescription)")
+        }
+        defer { for name in names { try? fm.removeItem(at: dir.appendingPathComponent(".\(name).partial")) } }
+        var exports: [DirectoryExport] = []
+        var frequencies = Frequencies()
+        let builder = request.codebook && request.formats.isEmpty ? RowBuilder(schema: schema) : nil
+        for (i, format) in request.formats.enumerated() {
+            do {
+                exports.append(try DirectoryExport(
+                    schema: schema, format: format, directory: dir, countFrequencies: request.codebook && i == 0))
+            } catch { throw .export(error) }
+        }
+        let total = dataset.selectedCount
+        var done = 0
+        let summary = try dataset.forEach { (record) throws(FieldworkError) in
+            do throws(ExportError) {
+                for i in exports.indices { try exports[i].write(record) }
+                try builder?.rows(of: record) { (t, row) throws(ExportError) in frequencies.add(row, of: schema.tables[t]) }
+            } catch { throw .export(error) }
+            done += 1
+            if done % 200 == 0 || done == total { progress?(done, total) }
+        }
+        for i in exports.indices { do { try exports[i].finish() } catch { throw .export(error) } }
+        var files = exports.flatMap(\.files)
+        if request.codebook {
+            let counted = exports.first?.frequencies ?? frequencies
+            let book = Codebook(schema: schema, definition: definition, frequencies: counted)
+            files.append(try write(book.markdown(), "\(survey)_codebook.md", in: dir))
+            files.append(try write(book.html(), "\(survey)_codebook.html", in: dir))
+        }
+        let logText = ExportLog.text(dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: exports.first?.rowCounts)
+        let log = try write(logText, "\(survey)_export.log", in: dir)
+        return ExportReport(files: files + [log], summary: summary, log: log)
+    }
+
+    /// Every file name a run would write (to refuse overwriting before starting).
+    static func plannedNames(_ schema: ExportSchema, _ request: ExportRequest) -> [String] {
+        let survey = schema.survey.rawValue
+        var names: [String] = []
+        for format in request.formats {
+            if format == .jsonl { names.append("\(survey).jsonl") } else {
+                names += schema.tables.map { "\($0.name).\(format.fileExtension)" }
+            }
+        }
+        if request.codebook { names += ["\(survey)_codebook.md", "\(survey)_codebook.html"] }
+        return names + ["\(survey)_export.log"]
+    }
+
+    /// Writes a text file through a temporary name.
+    private static func write(_ text: String, _ name: String, in dir: URL) throws(FieldworkError) -> URL {
+        let final = dir.appendingPathComponent(name)
+        let partial = dir.appendingPathComponent(".\(name).partial")
+        do {
+            try Data(text.utf8).write(to: partial)
+            if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: final) }
+            try FileManager.default.moveItem(at: partial, to: final)
+        } catch {
+            throw .io(path: final.path, message: "cannot write: \(error.localizedDescription)")
+        }
+        return final
+    }
+}
+
+extension ExportRequest {
+    /// Parses `--format` values (`csv`, `sav`, `dta`, `jsonl`, `codebook`); with `excel`, CSV
+    /// is written in the Hungarian Excel dialect.
+    public static func formats(_ names: [String], excel: Bool) throws(FieldworkError) -> (formats: [ExportFormat], codebook: Bool) {
+        var formats: [ExportFormat] = []
+        var codebook = false
+        for name in names.flatMap({ $0.split(separator: ",").map(String.init) }) {
+            switch name {
+            case "codebook": codebook = true
+            case "csv": formats.append(excel ? .excel : .csv)
+            case "sav", "dta", "jsonl": if let f = ExportFormat(rawValue: name) { formats.append(f) }
+            default: throw .usage("--format: unknown format '\(name)'; use csv, sav, dta, jsonl or codebook")
+            }
+        }
+        if excel && !formats.contains(.excel) { formats.append(.excel) }
+        guard !formats.isEmpty || codebook else { throw .usage("give at least one --format") }
+        var seen = Set<ExportFormat>()
+        return (formats.filter { seen.insert($0).inserted }, codebook)
+    }
+
+    /// The PII choice for `--pii` (`drop`, `pseudonymise`, `keep`) and `--pii-key FILE`.
+    public static func pii(_ mode: String, keyFile: String?) throws(FieldworkError) -> PIIChoice {
+        switch mode {
+        case "drop": return .drop
+        case "keep": return .keep
+        case "pseudonymise", "pseudonymize":
+            guard let keyFile else {
+                throw .usage("--pii pseudonymise needs --pii-key FILE, a secret key file (e.g. `head -c 32 /dev/urandom > pii.key`)")
+            }
+            return .pseudonymise(try Pseudonymiser(keyFile: keyFile))
+        default: throw .usage("--pii: '\(mode)' is not drop, pseudonymise or keep")
+        }
+    }
+
+    /// The corrections file: the one given, else `<survey>.corrections` in the export directory
+    /// or in `exports/`, if present. Returns its text and path.
+    public static func corrections(
+        explicit: String?, survey: SurveyID, directory: URL
+    ) throws(FieldworkError) -> (text: String, path: String)? {
+        let candidates = explicit.map { [$0] } ?? [
+            directory.appendingPathComponent("\(survey).corrections").path, "exports/\(survey).corrections",
+        ]
+        for path in candidates where explicit != nil || FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .io(path: path, message: "cannot read the corrections file")
+            }
+            return (String(decoding: data, as: UTF8.self), path)
+        }
+        return nil
+    }
+}

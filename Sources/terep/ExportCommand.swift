@@ -1,0 +1,65 @@
+import ArgumentParser
+import Fieldwork
+import Foundation
+import SurveyStore
+
+import struct SurveyModel.LanguageCode
+import struct SurveyModel.SurveyID
+
+/// `terep export`: cleaned interviews of one survey to CSV, SPSS, Stata, JSON Lines and a codebook.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a survey's cleaned interviews for analysts (CSV, SPSS, Stata, JSON Lines, codebook).",
+        discussion: """
+            Only completed interviews by default; answers off route are -7 and never exported as values; \
+            multi-device conflicts resolved by the central rule (iv_conflict = 1). Applies \
+            <survey>.corrections from the output directory or exports/ (or --corrections FILE) and writes \
+            <survey>_export.log beside the files. See docs/exports.md.
+            """)
+
+    @OptionGroup var central: CentralDatasetOptions
+    @Option(help: "The survey id.") var survey: String
+    @Option(help: "csv, sav, dta, jsonl or codebook (repeat or separate with commas).") var format: [String]
+    @Flag(help: "CSV for Hungarian Excel: a BOM, ';' and a decimal comma.") var excel = false
+    @Option(help: "The label language (hu or en; default: the survey's first).") var lang: String?
+    @Option(help: "A definition hash (or prefix), or all.") var version = "all"
+    @Option(help: "completed, all, or statuses (ended, in_progress) and outcome codes, comma-separated.")
+    var status = "completed"
+    @Option(help: "Personal data: drop, pseudonymise or keep.") var pii = "drop"
+    @Option(name: .customLong("pii-key"), help: "The secret key file for --pii pseudonymise.") var piiKey: String?
+    @Option(help: "A corrections file (default: <survey>.corrections in -o DIR or exports/, if present).")
+    var corrections: String?
+    @Flag(help: "Replace the files of an earlier export.") var force = false
+    @Option(name: .shortAndLong, help: "The output directory.") var output: String
+
+    func run() throws {
+        do {
+            let dir = URL(fileURLWithPath: output), id = SurveyID(survey)
+            let (formats, codebook) = try ExportRequest.formats(format, excel: excel)
+            let request = ExportRequest(
+                formats: formats, codebook: codebook, language: lang.map(LanguageCode.init),
+                pii: try ExportRequest.pii(pii, keyFile: piiKey), directory: dir, force: force)
+            let fix = try ExportRequest.corrections(explicit: corrections, survey: id, directory: dir)
+            let store = try CentralStore.open(path: try central.path(), readOnly: true)
+            let dataset = try CleanedDataset(
+                central: store, survey: id, version: VersionSelection(parsing: version),
+                statuses: try StatusSelection(parsing: status), correctionsText: fix?.text, correctionsFile: fix?.path ?? "")
+            let tty = isatty(STDERR_FILENO) == 1
+            let report = try SurveyExportRun.run(dataset, request) { done, total in
+                if tty { FileHandle.standardError.write(Data("\r\(done)/\(total) interviews".utf8)) }
+            }
+            if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+            print("Exported \(report.summary.included) interviews to \(dir.path) (\(report.files.count) files; log: \(report.log.lastPathComponent))")
+        } catch let error as FieldworkError {
+            throw fail(error.description)
+        } catch let error as StoreError {
+            throw fail(error.description)
+        }
+    }
+
+    private func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode.failure
+    }
+}
