@@ -10,6 +10,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("sync", SyncBenchmark.run),
     ("engine", EngineBenchmark.run),
     ("export", ExportBenchmark.run),
+    ("interview-commit", InterviewCommitBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
