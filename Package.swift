@@ -82,7 +82,7 @@ let package = Package(
             name: "TerepBench",
             dependencies: [
                 "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore",
-                "SurveySync", "SurveyExport", "Fieldwork", "TestSupportFixtures",
+                "SurveySync", "SurveyExport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
             ],
             path: "Benchmarks/TerepBench"),
         // Fuzz targets (built only with scripts/fuzz.sh; plain builds print a hint).

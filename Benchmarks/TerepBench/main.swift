@@ -11,6 +11,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("engine", EngineBenchmark.run),
     ("export", ExportBenchmark.run),
     ("fieldwork", FieldworkBenchmark.run),
+    ("interview-commit", InterviewCommitBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -88,6 +88,7 @@ public struct CleanedDataset: Sendable {
     public func exclusion(of interview: CentralInterview) -> ExclusionReason? {
         guard interview.survey != nil, let hash = interview.definition else { return .notStarted }
         guard definitions.contains(where: { $0.hash == hash }) else { return .version }
+        if interview.isTraining { return .training }
         guard statuses.includes(status: interview.status, outcome: interview.outcome) else { return .status(interview.status) }
         if corrections?.exclusion(of: interview.id) != nil { return .corrections }
         return nil

@@ -26,8 +26,7 @@ enum ExportLog {
         out.append("interviews of the survey in the central dataset: \(dataset.interviewCount)")
         out.append("exported: \(summary.included) (with a multi-device conflict: \(summary.conflicts))")
         for (reason, n) in summary.excluded.sorted(by: { $0.key < $1.key }) { out.append("excluded, \(reason): \(n)") }
-        out.append("test/training interviews: the central dataset does not carry the device's test flag; "
-            + "exclude them with 'exclude <id> : training' lines")
+        out.append("test/training interviews (marked at the device): always excluded")
         out.append("")
         out.append("## Corrections")
         if let file = dataset.correctionsFile {

@@ -73,6 +73,8 @@ public enum ExclusionReason: Hashable, Sendable, Comparable, CustomStringConvert
     case corrections
     /// Its `started` event has not reached the central dataset yet.
     case notStarted
+    /// Marked at the device as a test/training interview (`CentralInterview.isTraining`).
+    case training
 
     public var description: String {
         switch self {
@@ -80,6 +82,7 @@ public enum ExclusionReason: Hashable, Sendable, Comparable, CustomStringConvert
         case .version: "other questionnaire version"
         case .corrections: "excluded in the corrections file"
         case .notStarted: "started event not merged yet"
+        case .training: "test/training interview"
         }
     }
 

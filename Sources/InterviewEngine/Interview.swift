@@ -17,6 +17,8 @@ public struct Interview: Sendable {
     public private(set) var context: EngineContext
     /// The outcome recorded by an `.ended` event (nil when none, or after `.reopened`).
     public private(set) var recordedOutcome: Int?
+    /// Whether the latest `.trainingMarked` event marked this a test/training interview.
+    public private(set) var isTraining = false
     /// Interviewer notes, in the order recorded.
     public private(set) var notes: [InterviewNote] = []
 
@@ -131,6 +133,9 @@ public struct Interview: Sendable {
         case .reopened:
             advanceClock(context, &p)
             recordedOutcome = nil
+        case .trainingMarked(let isTraining):
+            advanceClock(context, &p)
+            self.isTraining = isTraining
         }
         run(&p)
         return p.effects

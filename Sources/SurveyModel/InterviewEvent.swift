@@ -58,6 +58,9 @@ public enum InterviewEventKind: Hashable, Sendable {
     case ended(outcome: Int)
     /// An ended interview was reopened (a revisit).
     case reopened
+    /// The interview was marked (true) or unmarked (false) as a test/training interview; such
+    /// interviews are kept but excluded from exports and reports. The latest mark wins.
+    case trainingMarked(Bool)
 }
 
 /// An event with its provenance. `(device, sequence)` identifies it everywhere.
@@ -90,13 +93,14 @@ public struct InterviewEvent: Hashable, Sendable, Codable {
 // {"rowAdded":{"roster":"mem","parentRows":[]}}  {"rowRemoved":{…}}
 // {"warningConfirmed":{"check":"chk_x","rows":[],"reason":"…"}}  {"shown":{"at":…}}
 // {"note":{"at":…,"text":"…"}}  {"languageChanged":{"language":"en"}}  {"ended":{"outcome":11}}  {"reopened":{}}
+// {"trainingMarked":{"value":true}}
 
 private enum EventKindKey: String, CodingKey {
-    case started, answered, cleared, rowAdded, rowRemoved, warningConfirmed, shown, note, languageChanged, ended, reopened
+    case started, answered, cleared, rowAdded, rowRemoved, warningConfirmed, shown, note, languageChanged, ended, reopened, trainingMarked
 }
 
 private enum EventFieldKey: String, CodingKey {
-    case definition, seed, language, preload, at, answer, roster, parentRows, check, rows, reason, text, outcome
+    case definition, seed, language, preload, at, answer, roster, parentRows, check, rows, reason, text, outcome, value
 }
 
 extension InterviewEventKind: Codable {
@@ -138,6 +142,7 @@ extension InterviewEventKind: Codable {
         case .languageChanged: self = .languageChanged(try c.decode(LanguageCode.self, forKey: .language))
         case .ended: self = .ended(outcome: try c.decode(Int.self, forKey: .outcome))
         case .reopened: self = .reopened
+        case .trainingMarked: self = .trainingMarked(try c.decode(Bool.self, forKey: .value))
         }
     }
 
@@ -185,6 +190,9 @@ extension InterviewEventKind: Codable {
             try c.encode(outcome, forKey: .outcome)
         case .reopened:
             _ = outer.nestedContainer(keyedBy: EventFieldKey.self, forKey: .reopened)
+        case .trainingMarked(let value):
+            var c = outer.nestedContainer(keyedBy: EventFieldKey.self, forKey: .trainingMarked)
+            try c.encode(value, forKey: .value)
         }
     }
 }

@@ -126,6 +126,9 @@ public struct CentralInterview: Hashable, Sendable {
     public var outcome: Int?
     public var endedAt: Int64?
     public var eventCount: Int
+    /// Whether the latest `trainingMarked` event (by timestamp, device, sequence) marked it a
+    /// test/training interview: kept, but excluded from exports and reports.
+    public var isTraining: Bool
     /// More than one means a conflict to review (e.g. a supervisor's revisit on another laptop).
     public var devices: [DeviceID]
 }

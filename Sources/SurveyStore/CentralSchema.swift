@@ -10,6 +10,7 @@ enum CentralSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-central-dataset", migrate: v1)
         migrator.registerMigration("v2-central-interview-sequence-spans", migrate: v2)
+        migrator.registerMigration("v3-central-interview-training-flag", migrate: v3)
         return migrator
     }
 
@@ -124,6 +125,25 @@ enum CentralSchema {
                     last_sequence = (SELECT max(sequence) FROM event e
                         WHERE e.device_id = interview_device.device_id AND e.interview_id = interview_device.interview_id);
                 DROP INDEX event_by_interview;
+                """)
+    }
+
+    /// Adds the training flag: the value of an interview's latest `trainingMarked` event, with
+    /// that event's key (timestamp, device, sequence) so later merges apply the same
+    /// latest-wins rule as status. Interviews merged before this migration get theirs from
+    /// their stored events.
+    private static func v3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE interview ADD COLUMN is_training INTEGER NOT NULL DEFAULT 0 CHECK (is_training IN (0, 1));
+                ALTER TABLE interview ADD COLUMN training_timestamp INTEGER;
+                ALTER TABLE interview ADD COLUMN training_device TEXT;
+                ALTER TABLE interview ADD COLUMN training_sequence INTEGER;
+                UPDATE interview SET (is_training, training_timestamp, training_device, training_sequence) = (
+                    SELECT json_extract(e.payload_json, '$.trainingMarked.value'), e.timestamp, e.device_id, e.sequence
+                    FROM event e WHERE e.interview_id = interview.id AND e.kind = 'trainingMarked'
+                    ORDER BY e.timestamp DESC, e.device_id DESC, e.sequence DESC LIMIT 1)
+                WHERE EXISTS (SELECT 1 FROM event e WHERE e.interview_id = interview.id AND e.kind = 'trainingMarked');
                 """)
     }
 }

@@ -68,6 +68,15 @@ extension CentralStore {
                     """,
                 arguments: [status.outcome, status.key.timestamp, status.key.device, status.key.sequence, id.rawValue])
         }
+        if let training = delta.training {
+            try db.execute(
+                sql: """
+                    UPDATE interview SET is_training = ?1, training_timestamp = ?2, training_device = ?3, training_sequence = ?4
+                    WHERE id = ?5 AND (training_timestamp IS NULL
+                        OR (training_timestamp, training_device, training_sequence) < (?2, ?3, ?4))
+                    """,
+                arguments: [training.value, training.key.timestamp, training.key.device, training.key.sequence, id.rawValue])
+        }
         try db.execute(
             sql: """
                 UPDATE interview SET status = CASE

@@ -25,6 +25,8 @@ struct InterviewDelta {
     var start: (key: EventKey, definition: DefinitionHash, interviewer: String, caseJSON: String)?
     /// The latest new `ended` / `reopened` event (outcome nil for reopened).
     var status: (key: EventKey, outcome: Int?)?
+    /// The latest new `trainingMarked` event.
+    var training: (key: EventKey, value: Bool)?
     /// The definition the bundle maps the interview to.
     var mappedDefinition: DefinitionHash?
 
@@ -43,6 +45,8 @@ struct InterviewDelta {
             noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), outcome)
         case .reopened:
             noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), nil)
+        case .trainingMarked(let value):
+            noteTraining(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), value)
         default:
             break
         }
@@ -50,6 +54,10 @@ struct InterviewDelta {
 
     private mutating func noteStatus(_ key: EventKey, _ outcome: Int?) {
         if status.map({ $0.key < key }) ?? true { status = (key, outcome) }
+    }
+
+    private mutating func noteTraining(_ key: EventKey, _ value: Bool) {
+        if training.map({ $0.key < key }) ?? true { training = (key, value) }
     }
 
     /// Combines two deltas of the same interview (min start, max status, summed counts).
@@ -60,6 +68,7 @@ struct InterviewDelta {
         lastSequence = max(lastSequence, other.lastSequence)
         if let s = other.start, start.map({ s.key < $0.key }) ?? true { start = s }
         if let s = other.status { noteStatus(s.key, s.outcome) }
+        if let t = other.training { noteTraining(t.key, t.value) }
     }
 }
 
@@ -70,8 +79,8 @@ extension CentralStore {
     /// identical, or the whole bundle is refused with ``StoreError/eventMismatch(device:sequence:)``).
     /// A bundle whose hash was already accepted changes nothing. The device must be registered
     /// and active. Interview state is derived by an order-independent rule (earliest `started`,
-    /// latest `ended`/`reopened` by timestamp, device, sequence), so any merge order of the same
-    /// events gives the same dataset.
+    /// latest `ended`/`reopened`, latest `trainingMarked`, by timestamp, device, sequence), so
+    /// any merge order of the same events gives the same dataset.
     ///
     /// `interviewDefinitions` (the bundle's interview → definition map) gives interviews whose
     /// `started` event is not merged yet (a revisit on another device) their definition: the

@@ -35,7 +35,8 @@ extension CentralStore {
                 try EventCoding.decodeValues(json, with: decoder)
             } ?? [:],
             startedAt: row["started_at"], status: InterviewStatus(rawValue: statusText) ?? .inProgress,
-            outcome: row["outcome"], endedAt: row["ended_at"], eventCount: row["event_count"], devices: devices)
+            outcome: row["outcome"], endedAt: row["ended_at"], eventCount: row["event_count"],
+            isTraining: row["is_training"], devices: devices)
     }
 
     /// An interview's events from every device, in the documented merge order:

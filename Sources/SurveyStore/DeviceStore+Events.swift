@@ -6,12 +6,18 @@ extension DeviceStore {
     // MARK: - Writing
 
     /// Starts an interview: writes it together with its `started` event, durably, in one transaction.
+    ///
+    /// A test/training interview (`new.isTest`) also gets a `trainingMarked(true)` event right
+    /// after `started`, so the flag travels with the log to the central dataset.
     public func createInterview(_ new: NewInterview, timestamp: Int64) throws(StoreError) -> InterviewRecord {
         let encoder = EventCoding.encoder()
         let caseJSON = try EventCoding.encode(new.preload, with: encoder)
         let started = InterviewEventKind.started(
             definition: new.definition, seed: new.seed, language: new.language, preload: new.preload)
-        let payload = try EventCoding.encode(started, with: encoder)
+        var opening = [PendingEvent(interview: new.id, timestamp: timestamp, kind: started)]
+        if new.isTest { opening.append(PendingEvent(interview: new.id, timestamp: timestamp, kind: .trainingMarked(true))) }
+        var payloads: [String] = []
+        for item in opening { payloads.append(try EventCoding.encode(item.kind, with: encoder)) }
         return try write { db in
             guard let survey = try String.fetchOne(
                 db, sql: "SELECT survey_id FROM definition WHERE hash = ?", arguments: [new.definition.rawValue])
@@ -26,8 +32,8 @@ extension DeviceStore {
                     VALUES (?, ?, ?, ?, ?, 'in_progress', ?, 0, 0, ?)
                     """,
                 arguments: [new.id.rawValue, survey, new.definition.rawValue, interviewer, caseJSON, timestamp, new.isTest])
-            let sequence = try reserveSequences(db, count: 1)
-            try insert(db, first: sequence, [PendingEvent(interview: new.id, timestamp: timestamp, kind: started)], payloads: [payload])
+            let sequence = try reserveSequences(db, count: Int64(opening.count))
+            try insert(db, first: sequence, opening, payloads: payloads)
             guard let record = try fetchInterview(db, id: new.id, decoder: JSONDecoder()) else {
                 throw StoreError.unknownInterview(new.id)
             }
@@ -81,11 +87,11 @@ extension DeviceStore {
     /// Updates each interview's derived state once, then inserts the event rows with
     /// sequence numbers from `first` on.
     private func insert(_ db: Database, first: Int64, _ pending: [PendingEvent], payloads: [String]) throws {
-        var deltas: [InterviewID: (count: Int, last: Int64, status: (outcome: Int?, timestamp: Int64)?)] = [:]
+        var deltas: [InterviewID: (count: Int, last: Int64, status: (outcome: Int?, timestamp: Int64)?, training: Bool?)] = [:]
         var order: [InterviewID] = []
         for (offset, item) in pending.enumerated() {
             if deltas[item.interview] == nil {
-                deltas[item.interview] = (0, 0, nil)
+                deltas[item.interview] = (0, 0, nil, nil)
                 order.append(item.interview)
             }
             deltas[item.interview]?.count += 1
@@ -93,6 +99,7 @@ extension DeviceStore {
             switch item.kind {
             case .ended(let outcome): deltas[item.interview]?.status = (outcome, item.timestamp)
             case .reopened: deltas[item.interview]?.status = (nil, item.timestamp)
+            case .trainingMarked(let value): deltas[item.interview]?.training = value
             default: break
             }
         }
@@ -101,6 +108,9 @@ extension DeviceStore {
             try db.cachedStatement(sql: "UPDATE interview SET last_sequence = ?, event_count = event_count + ? WHERE id = ?")
                 .execute(arguments: [delta.last, delta.count, id.rawValue])
             guard db.changesCount == 1 else { throw StoreError.unknownInterview(id) }
+            if let training = delta.training {
+                try db.cachedStatement(sql: "UPDATE interview SET is_test = ? WHERE id = ?").execute(arguments: [training, id.rawValue])
+            }
             guard let status = delta.status else { continue }
             try db.cachedStatement(
                 sql: """

@@ -62,6 +62,7 @@ enum EventCoding {
         case .languageChanged: "languageChanged"
         case .ended: "ended"
         case .reopened: "reopened"
+        case .trainingMarked: "trainingMarked"
         }
     }
 }

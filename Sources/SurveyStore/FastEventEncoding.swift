@@ -58,6 +58,8 @@ enum FastEventEncoding {
             out += #"{"ended":{"outcome":\#(outcome)}}"#
         case .reopened:
             out += #"{"reopened":{}}"#
+        case .trainingMarked(let value):
+            out += #"{"trainingMarked":{"value":\#(value)}}"#
         }
         return out
     }

@@ -76,6 +76,9 @@ enum FastEventJSON {
             return .ended(outcome: outcome)
         case "reopened":
             return fields.only([]) ? .reopened : nil
+        case "trainingMarked":
+            guard fields.only(["value"]), case .bool(let value)? = fields["value"] else { return nil }
+            return .trainingMarked(value)
         case "languageChanged":
             guard fields.only(["language"]), let l = fields["language"]?.string else { return nil }
             return .languageChanged(LanguageCode(l))

@@ -104,6 +104,8 @@ enum FastEventWriter {
                 raw("}}")
             case .reopened:
                 raw(#"{"reopened":{}}"#)
+            case .trainingMarked(let value):
+                raw(value ? #"{"trainingMarked":{"value":true}}"# : #"{"trainingMarked":{"value":false}}"#)
             default:
                 return otherKind(k)
             }

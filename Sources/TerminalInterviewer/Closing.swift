@@ -60,11 +60,12 @@ extension InterviewSession {
         return .clear
     }
 
-    /// In closing mode: the first thing still blocking completion, in route order (nil when none).
+    /// In closing mode: the first failing hard check or unanswered required question, in route
+    /// order (nil when none). Soft checks are not here: closing asks about them one by one.
     func nextProblem() -> Address? {
         let route = interview.route
         var blocking = Set(interview.unansweredRequired)
-        for failure in interview.failingChecks where failure.severity == .error || failure.confirmation == nil {
+        for failure in interview.failingChecks where failure.severity == .error {
             blocking.insert(failure.question ?? route.last ?? Address(VariableName(failure.check.rawValue)))
         }
         return route.first { blocking.contains($0) }

@@ -44,6 +44,10 @@ extension UIStrings {
 
     public func started(_ id: InterviewID) -> String { t("Új interjú: \(id)", "New interview: \(id)") }
     public func resumed(_ id: InterviewID) -> String { t("Interjú folytatása: \(id)", "Resuming interview \(id)") }
+    public var trainingInterview: String {
+        t("Gyakorló (teszt) interjú: megmarad, de kimarad az exportokból és a jelentésekből.",
+          "Training (test) interview: kept, but excluded from exports and reports.")
+    }
     public func resumeHint(_ command: String) -> String {
         t("Minden megerősített válasz mentve. Folytatás: \(command)", "Every confirmed answer is saved. To resume: \(command)")
     }

@@ -29,6 +29,9 @@ struct InterviewCommand: ParsableCommand {
     @Flag(help: "List the unfinished interviews of this questionnaire and exit.")
     var list = false
 
+    @Flag(help: "Mark a new interview as test/training: kept, but excluded from exports and reports.")
+    var training = false
+
     @ArgumentParser.Option(name: .customLong("case"), parsing: .singleValue, help: ArgumentHelp(
         "A preloaded case identifier, e.g. --case cluster_id=K042 (repeatable).", valueName: "name=value"))
     var cases: [String] = []
@@ -51,6 +54,7 @@ struct InterviewCommand: ParsableCommand {
         }
         if list && resume != nil { throw ValidationError("Use either --list or --resume, not both.") }
         if resume != nil && !cases.isEmpty { throw ValidationError("--case applies to a new interview, not to --resume.") }
+        if resume != nil && training { throw ValidationError("--training applies to a new interview, not to --resume.") }
     }
 
     func run() throws {
@@ -103,12 +107,14 @@ struct PreparedSession {
         CaseIdentifiers.addAutomatic(&preload, definition: definition, interviewer: store.interviewer, at: now)
         let new = NewInterview(
             definition: compiled.hash, seed: options.seed ?? UInt64.random(in: 1...UInt64.max), language: language,
-            preload: preload)
+            preload: preload, isTest: options.training)
         let started = InterviewEventKind.started(definition: compiled.hash, seed: new.seed, language: language, preload: preload)
-        let interview: Interview
+        var interview: Interview
         do {
-            interview = try Interview(definition: definition, started: started, context: EngineContext(
-                today: now.date, now: now.time, interviewer: store.interviewer))
+            let context = EngineContext(today: now.date, now: now.time, interviewer: store.interviewer)
+            interview = try Interview(definition: definition, started: started, context: context)
+            // The store writes the matching `trainingMarked(true)` event right after `started`.
+            if options.training { _ = try interview.apply(.trainingMarked(true), context: context) }
         } catch {
             throw ValidationError("cannot start the interview: \(error)")
         }
@@ -149,6 +155,7 @@ struct PreparedSession {
             options: SessionOptions(
                 uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand, resumeAt: resumeAt))
         terminal.writeLine(resumeAt == nil ? session.strings.started(id) : session.strings.resumed(id))
+        if interview.isTraining { terminal.writeLine(session.strings.trainingInterview) }
         return session.run()
     }
 }

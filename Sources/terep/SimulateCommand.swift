@@ -29,6 +29,9 @@ struct SimulateCommand: ParsableCommand {
     @ArgumentParser.Option(help: "The interviewer's name when the device database is created (default: $USER).")
     var interviewer: String?
 
+    @Flag(help: "Mark every simulated interview as test/training (excluded from exports and reports).")
+    var training = false
+
     func validate() throws {
         guard interviews >= 1 else { throw ValidationError("--interviews must be at least 1.") }
     }
@@ -44,7 +47,7 @@ struct SimulateCommand: ParsableCommand {
             do throws(StoreError) {
                 try store.saveDefinition(compiled)
                 for i in 0..<interviews {
-                    let (outcome, count) = try Simulation.one(compiled, number: i, store: store, rng: &rng)
+                    let (outcome, count) = try Simulation.one(compiled, number: i, store: store, rng: &rng, training: training)
                     totals[outcome ?? -1, default: 0] += 1
                     events += count
                 }
@@ -58,11 +61,11 @@ struct SimulateCommand: ParsableCommand {
     }
 }
 
-/// One simulated interview, written like a real one: created with its `started` event, then
-/// its events appended in one transaction.
+/// One simulated interview, written like a real one: created with its `started` event (and a
+/// `trainingMarked(true)` event when `training`), then its events appended in one transaction.
 enum Simulation {
     static func one(
-        _ compiled: CompiledSurvey, number: Int, store: DeviceStore, rng: inout SplitMix64
+        _ compiled: CompiledSurvey, number: Int, store: DeviceStore, rng: inout SplitMix64, training: Bool = false
     ) throws(StoreError) -> (outcome: Int?, events: Int) {
         let definition = compiled.definition
         let seed = rng.next()
@@ -75,7 +78,7 @@ enum Simulation {
             startTimestamp: start, using: &rng)
         guard case .started(_, _, let language, let preload)? = run.events.first?.kind else { return (nil, 0) }
         let id = InterviewID(uuid(rng.next(), rng.next()))
-        let new = NewInterview(id: id, definition: compiled.hash, seed: seed, language: language, preload: preload)
+        let new = NewInterview(id: id, definition: compiled.hash, seed: seed, language: language, preload: preload, isTest: training)
         _ = try store.createInterview(new, timestamp: start)
         let pending = run.events.dropFirst().map { PendingEvent(interview: id, timestamp: $0.timestamp, kind: $0.kind) }
         _ = try store.appendBatch(Array(pending))

@@ -94,6 +94,23 @@ struct CleanedDatasetTests {
         #expect(all.0.count == 4)
     }
 
+    @Test func trainingInterviewsAreLeftOutWhateverTheStatusSelection() throws {
+        var f = try Self.fixture()
+        let trained = InterviewID("eeeeeeee-0000-4000-8000-000000000005")
+        try f.merge("lap-1", trained, [
+            f.started(), .trainingMarked(true), .answered(Address("hh_size"), .value(.integer(1))),
+            .answered(Address("consent"), .value(.choice(0))), .ended(outcome: 21),
+        ])
+        try f.merge("lap-1", Self.a, [.trainingMarked(true)])
+        try f.merge("lap-1", Self.c, [.trainingMarked(true), .trainingMarked(false)])
+        let (records, summary) = try Self.records(try CleanedDataset(central: f.central, survey: "t"))
+        #expect(Set(records.keys) == [Self.c])
+        #expect(summary.excluded == [.training: 2, .status(.ended): 1, .status(.inProgress): 1])
+        let all = try Self.records(try CleanedDataset(central: f.central, survey: "t", statuses: .all))
+        #expect(Set(all.0.keys) == [Self.b, Self.c, Self.d])
+        #expect(all.1.excluded == [.training: 2])
+    }
+
     @Test func offRouteAnswersBecomeNotApplicableAndNeverKeepTheirValue() throws {
         let f = try Self.fixture()
         let (records, _) = try Self.records(try CleanedDataset(central: f.central, survey: "t"))

@@ -42,6 +42,7 @@ struct CodingTests {
         .answered(Address("m_age", rows: [2]), .value(.integer(34))), .cleared(Address("x")),
         .rowAdded("mem", parentRows: []), .warningConfirmed("chk_hh_size", rows: [], reason: "checked"),
         .note(nil, "kutya az udvaron"), .ended(outcome: 11), .reopened,
+        .trainingMarked(true), .trainingMarked(false),
     ])
     func eventRoundTrip(_ kind: InterviewEventKind) throws {
         let data = try JSONEncoder().encode(kind)
@@ -74,6 +75,14 @@ struct CodingTests {
     func addresses(_ text: String) throws {
         #expect(try #require(Address(parsing: text)).description == text)
     }
+}
+
+@Test("a training mark encodes as its documented JSON form")
+func trainingMarkJSONForm() throws {
+    let text = String(decoding: try JSONEncoder().encode(InterviewEventKind.trainingMarked(true)), as: UTF8.self)
+    #expect(text == #"{"trainingMarked":{"value":true}}"#)
+    let decoded = try JSONDecoder().decode(InterviewEventKind.self, from: Data(#"{"trainingMarked":{"value":false}}"#.utf8))
+    #expect(decoded == .trainingMarked(false))
 }
 
 @Test("a whole event with provenance round-trips")

@@ -17,7 +17,10 @@ struct SplitMix: RandomNumberGenerator {
 
 /// A device's event log as a simulator would produce it: interviews with answers, some ended
 /// (complete or not), some reopened; plus events on a shared interview (a revisit) when asked.
-func simulatedLog(device: DeviceID, interviews: Int, seed: UInt64, sharedInterview: InterviewID? = nil) -> [InterviewEvent] {
+/// With `trainingMarks`, some interviews are marked or unmarked as training, the shared one too.
+func simulatedLog(
+    device: DeviceID, interviews: Int, seed: UInt64, sharedInterview: InterviewID? = nil, trainingMarks: Bool = false
+) -> [InterviewEvent] {
     var rng = SplitMix(state: seed)
     var events: [InterviewEvent] = []
     var clock: Int64 = 1_000_000 + Int64(seed % 1000)
@@ -35,9 +38,14 @@ func simulatedLog(device: DeviceID, interviews: Int, seed: UInt64, sharedIntervi
         }
         if Bool.random(using: &rng) { add(id, .ended(outcome: Bool.random(using: &rng) ? 11 : 21)) }
         if Int.random(in: 0..<5, using: &rng) == 0 { add(id, .reopened) }
+        if trainingMarks && Int.random(in: 0..<3, using: &rng) == 0 {
+            add(id, .trainingMarked(true))
+            if Bool.random(using: &rng) { add(id, .trainingMarked(false)) }
+        }
     }
     if let shared = sharedInterview {
         add(shared, .answered(Address("q1"), .value(.integer(Int(seed % 100)))))
+        if trainingMarks { add(shared, .trainingMarked(seed % 2 == 0)) }
         add(shared, .ended(outcome: 11))
     }
     return events

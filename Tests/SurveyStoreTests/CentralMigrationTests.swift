@@ -34,4 +34,33 @@ import Testing
         }
         #expect(indexes.isEmpty)
     }
+
+    @Test("v3 backfills the training flag of interviews merged before it from their latest mark")
+    func v3BackfillsTrainingFlag() throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let path = folder.path("v2.sqlite")
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA application_id = \(DatabaseKind.central.rawValue)") }
+            try CentralSchema.migrator.migrate(queue, upTo: "v2-central-interview-sequence-spans")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO coordinator (singleton, created_at) VALUES (1, 0)")
+                let marks = [(1, "i1", 10, true), (2, "i1", 20, false), (3, "i2", 30, true)]
+                for (sequence, interview, time, value) in marks {
+                    try db.execute(
+                        sql: "INSERT INTO event VALUES ('d1', ?, ?, ?, 'X', 'trainingMarked', ?)",
+                        arguments: [sequence, interview, time, "{\"trainingMarked\":{\"value\":\(value)}}"])
+                }
+                for id in ["i1", "i2", "i3"] {
+                    try db.execute(
+                        sql: "INSERT INTO interview (id, status, last_timestamp, event_count, device_count) VALUES (?, 'in_progress', 0, 1, 1)",
+                        arguments: [id])
+                }
+            }
+        }
+        let central = try CentralStore.open(path: path)
+        let flags = Dictionary(uniqueKeysWithValues: try central.interviews().map { ($0.id.rawValue, $0.isTraining) })
+        #expect(flags == ["i1": false, "i2": true, "i3": false])
+    }
 }

@@ -14,7 +14,9 @@ import Testing
         let shared = InterviewID("laptop-1-0")
         var all: [(DeviceID, [InterviewEvent])] = []
         for (i, device) in devices.enumerated() {
-            let log = simulatedLog(device: device, interviews: 6, seed: seed * 10 + UInt64(i), sharedInterview: i == 0 ? nil : shared)
+            let log = simulatedLog(
+                device: device, interviews: 6, seed: seed * 10 + UInt64(i), sharedInterview: i == 0 ? nil : shared,
+                trainingMarks: true)
             all += bundles(of: log, seed: seed + UInt64(i)).map { (device, $0) }
         }
         let uniqueEvents = Set(all.flatMap { $0.1.map { "\($0.device)#\($0.sequence)" } }).count
@@ -33,10 +35,52 @@ import Testing
             }
             #expect(try central.eventCount() == uniqueEvents)
             #expect(try central.integrityCheck().isEmpty)
+            #expect(try central.interviews().filter(\.isTraining).map(\.id) == Self.latestTrainingMarks(all.flatMap(\.1)))
             dumps.insert(try central.canonicalDump())
         }
         #expect(dumps.count == 1)
         #expect(dumps.first?.isEmpty == false)
+    }
+
+    /// The interviews whose latest `trainingMarked` event (timestamp, device, sequence) is true, by id.
+    static func latestTrainingMarks(_ events: [InterviewEvent]) -> [InterviewID] {
+        var latest: [InterviewID: (key: EventKey, value: Bool)] = [:]
+        for event in events {
+            guard case .trainingMarked(let value) = event.kind else { continue }
+            let key = EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence)
+            if latest[event.interview].map({ $0.key < key }) ?? true { latest[event.interview] = (key, value) }
+        }
+        return latest.filter(\.value.value).keys.sorted()
+    }
+
+    @Test("the training flag is derived from the latest mark, whichever device sent it and in any merge order")
+    func trainingFlag() throws {
+        let id = InterviewID("case-t")
+        let started = InterviewEventKind.started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])
+        let fromA = [
+            InterviewEvent(device: "a", sequence: 1, interview: id, timestamp: 100, interviewer: "A", kind: started),
+            InterviewEvent(device: "a", sequence: 2, interview: id, timestamp: 100, interviewer: "A", kind: .trainingMarked(true)),
+            InterviewEvent(device: "a", sequence: 3, interview: id, timestamp: 300, interviewer: "A", kind: .trainingMarked(false)),
+        ]
+        let fromB = [
+            InterviewEvent(device: "b", sequence: 1, interview: id, timestamp: 200, interviewer: "B", kind: .trainingMarked(true)),
+            InterviewEvent(device: "b", sequence: 2, interview: id, timestamp: 300, interviewer: "B", kind: .trainingMarked(true)),
+        ]
+        var flags: [Bool] = []
+        for order in [[fromA, fromB], [fromB, fromA]] {
+            let central = try makeCentral(devices: ["a", "b"])
+            var seen: [Bool] = []
+            for events in order {
+                _ = try central.apply(
+                    events: events, definitions: definitions, bundle: receipt(for: events, device: events[0].device),
+                    interviewDefinitions: [id: sampleSurvey().hash])
+                seen.append(try #require(try central.interviews().first).isTraining)
+            }
+            flags.append(seen[1])
+            #expect(seen[0] == (order[0][0].device == "b"))  // A alone ends unmarked; B alone ends marked
+        }
+        // Both marks at 300: device "b" sorts after "a", so its `true` wins.
+        #expect(flags == [true, true])
     }
 
     @Test("counts report new, duplicate and already merged events")

@@ -64,9 +64,31 @@ import Testing
         #expect(ended.caseIdentifiers == ["cluster_id": .integer(17)])
         _ = try store.append(.reopened, interview: refused.id, timestamp: 70)
         let reopened = try #require(try store.interview(id: refused.id))
-        #expect(reopened.status == .inProgress && reopened.outcome == nil && reopened.eventCount == 3 && reopened.lastSequence == 5)
+        // started, trainingMarked (a test interview), ended, reopened.
+        #expect(reopened.status == .inProgress && reopened.outcome == nil && reopened.eventCount == 4 && reopened.lastSequence == 6)
         #expect(try store.interviews(status: .inProgress).map(\.id) == [refused.id])
         #expect(try store.interviews().count == 2)
+    }
+
+    @Test("is_test follows the latest trainingMarked event, and a test interview starts with one", arguments: StoreLocation.allCases)
+    func trainingFlag(location: StoreLocation) throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let store = try makeStore(location, in: folder)
+        let test = try startInterview(store, isTest: true)
+        #expect(test.isTest)
+        #expect(try store.events(interview: test.id).map(\.kind).dropFirst() == [.trainingMarked(true)])
+        let real = try startInterview(store, at: 2_000)
+        #expect(try !(#require(try store.interview(id: real.id)).isTest))
+        _ = try store.append(.trainingMarked(true), interview: real.id, timestamp: 2_100)
+        #expect(try #require(try store.interview(id: real.id)).isTest)
+        _ = try store.appendBatch([
+            PendingEvent(interview: real.id, timestamp: 2_200, kind: .trainingMarked(false)),
+            PendingEvent(interview: test.id, timestamp: 2_200, kind: .trainingMarked(false)),
+            PendingEvent(interview: real.id, timestamp: 2_300, kind: .trainingMarked(true)),
+        ])
+        #expect(try #require(try store.interview(id: real.id)).isTest)
+        #expect(try !(#require(try store.interview(id: test.id)).isTest))
     }
 
     @Test("bad requests are refused with a clear error and write nothing", arguments: StoreLocation.allCases)

@@ -26,6 +26,8 @@ import Testing
         .languageChanged("en"),
         .ended(outcome: 11),
         .reopened,
+        .trainingMarked(true),
+        .trainingMarked(false),
     ]
 
     @Test("the fast writer gives exactly JSONEncoder's sorted-key bytes", arguments: kinds)

@@ -35,6 +35,24 @@ func temporaryDirectory() throws -> String {
     #expect(verified.definitions[def.hash]?.definition == Fixtures.definition())
 }
 
+@Test func aTrainingMarkTravelsInABundle() throws {
+    let key = DeviceSigningKey()
+    let def = Fixtures.definitionFile()
+    var events = Fixtures.events(interviews: 2, perInterview: 3, definition: def.hash)
+    let marked = try #require(events.first)
+    events.insert(
+        InterviewEvent(
+            device: "dev-a", sequence: 0, interview: marked.interview, timestamp: marked.timestamp, interviewer: marked.interviewer,
+            kind: .trainingMarked(true)), at: 1)
+    for i in events.indices { events[i].sequence = Int64(i + 1) }
+    let contents = Fixtures.contents(events, definition: def)
+    let path = try temporaryDirectory() + "/dev-a.terepbundle"
+    _ = try BundleWriter.write(contents, device: "dev-a", signingKey: key, createdAtMillis: 1_764_000_000_000, to: path)
+    let read = try BundleReader().read(path: path, devices: { _ in .registered(key.publicKey) }, coordinatorKey: nil)
+    #expect(read.contents == contents)
+    #expect(read.contents.events.filter { $0.kind == .trainingMarked(true) }.map(\.interview) == [marked.interview])
+}
+
 @Test func anEncryptedBundleOpensOnlyWithTheCoordinatorKey() throws {
     let key = DeviceSigningKey()
     let coordinator = CoordinatorPrivateKey()

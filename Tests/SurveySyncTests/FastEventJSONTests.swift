@@ -21,6 +21,7 @@ private func randomEvent(_ rng: inout SeededGenerator, sequence: Int64) -> Inter
         .rowAdded("mem", parentRows: []), .rowRemoved("mem", parentRows: [2]),
         .warningConfirmed("chk", rows: [1], reason: Bool.random(using: &rng) ? text() : nil), .shown(address),
         .note(Bool.random(using: &rng) ? address : nil, text()), .languageChanged("en"), .ended(outcome: 11), .reopened,
+        .trainingMarked(Bool.random(using: &rng)),
     ]
     return InterviewEvent(
         device: DeviceID("dev-\(Int.random(in: 1...3, using: &rng))"), sequence: sequence, interview: "iv-1",

@@ -129,6 +129,24 @@ struct InterviewEndToEndTests {
         #expect(try store.integrityCheck().isEmpty)
     }
 
+    @Test func aTrainingInterviewIsAnnouncedAndMarkedRightAfterItsStart() throws {
+        let dir = try TerepProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let survey = try MiniSurvey.write(into: dir)
+        let db = dir.appendingPathComponent("device.sqlite").path
+        let run = try TerepProcess.run(
+            ["interview", survey, "--device-db", db, "--training", "--ui-lang", "en"], stdin: "K1\n\n0\n")
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("Training (test) interview: kept, but excluded from exports and reports."))
+        let store = try DeviceStore.open(path: db, readOnly: true)
+        let record = try #require(try store.interviews().first)
+        #expect(record.isTest)
+        let kinds = try store.events(interview: record.id).map(\.kind)
+        #expect(kinds.count >= 2 && kinds[1] == .trainingMarked(true))
+        let resume = try TerepProcess.run(["interview", survey, "--device-db", db, "--resume", record.id.rawValue, "--training"])
+        #expect(resume.status != 0 && resume.stderr.contains("--training applies to a new interview"))
+    }
+
     @Test func endOfInputLeavesAResumableInterviewThatResumesOnTheSameQuestion() throws {
         let dir = try TerepProcess.temporaryDirectory()
         let survey = try MiniSurvey.write(into: dir)

@@ -1,4 +1,5 @@
 import Foundation
+import SurveyStore
 import Testing
 
 extension EndToEnd {
@@ -93,6 +94,26 @@ extension EndToEnd {
             }
             #expect(final["events"] as? Int == total)
             #expect(byDevice["lap-3"]?["registered"] as? String == "trust-on-first-use")
+        }
+    
+        @Test("interviews simulated with --training arrive in the central dataset flagged as training")
+        func trainingInterviewsStayFlagged() throws {
+            let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let device = try makeDevice(1, in: dir, survey: survey)
+            let trained = try run(["simulate", survey, "--interviews", "2", "--device-db", device.database, "--seed", "5", "--training"])
+            try #require(trained.status == 0, "\(trained.stderr)")
+            let path = try bundle(device, "lap-1.terepbundle", in: dir)
+            let central = dir.appendingPathComponent("central.sqlite").path
+            #expect(try run(["central", "init", "--central", central]).status == 0)
+            let merged = try run(["merge", "--central", central, "--trust-new-devices", path])
+            try #require(merged.status == 0, "\(merged.stdout) \(merged.stderr)")
+            let onDevice = try DeviceStore.open(path: device.database, readOnly: true).interviews()
+            let inCentral = try CentralStore.open(path: central, readOnly: true).interviews()
+            #expect(onDevice.filter(\.isTest).count == 2 && inCentral.filter(\.isTraining).count == 2)
+            #expect(Set(onDevice.filter(\.isTest).map(\.id)) == Set(inCentral.filter(\.isTraining).map(\.id)))
+            #expect(inCentral.count == 6)
         }
     }
 }

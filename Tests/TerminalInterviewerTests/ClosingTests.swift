@@ -65,6 +65,13 @@ struct ClosingTests {
         #expect(run.session.interview.openWarnings.isEmpty)
     }
 
+    @Test func keepingADeclinedWarningAsksForConfirmationAgainWithoutLooping() throws {
+        let names = (1...12).map { "N\($0)" }
+        let interview = try Self.answered(hhSize: 12, names: names)
+        let run = try ScriptedRun(["", "n", "", "i"], interview: interview, resumeAt: Address("ve_date"))
+        #expect(run.recorder.answers == [.warningConfirmed("chk_hh_size_2", rows: [], reason: nil), .ended(outcome: 11)])
+    }
+
     @Test func theCompleteOutcomeCodeIsCheckedButOtherOutcomesAreNot() throws {
         let interview = try Self.answered(hhSize: 1, names: ["Anna"])
         let complete = try ScriptedRun([".z 11"], interview: interview)
