@@ -18,8 +18,8 @@ struct BundleCreate: ParsableCommand {
         commandName: "create",
         abstract: "Write this device's new events (or all with --all) into one signed bundle file.",
         discussion: """
-            The bundle holds the events not yet bundled, the compiled definitions they use and a manifest.
-            It is written atomically. With --to, the payload is encrypted to the coordinator's public key,
+            The bundle holds the events not yet bundled, the compiled definitions they use and a manifest. \
+            It is written atomically. With --to, the payload is encrypted to the coordinator's public key, \
             so a lost USB stick leaks nothing. Bundling events twice is harmless: merging is idempotent.
             """)
 
@@ -79,7 +79,7 @@ struct BundleInspect: ParsableCommand {
         commandName: "inspect",
         abstract: "Show a bundle's manifest and check it (checksum, signature, payload), without merging.",
         discussion: """
-            The signature is checked with the key the bundle names; `terep merge` checks it with the key
+            The signature is checked with the key the bundle names; `terep merge` checks it with the key \
             registered at the central dataset. An encrypted payload is opened only with --key.
             """)
 
