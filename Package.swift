@@ -65,6 +65,7 @@ let package = Package(
             name: "Fieldwork",
             dependencies: [
                 "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveySync",
+                "TerminalInterviewer",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // 10. The thin executable: argument parsing and wiring only.

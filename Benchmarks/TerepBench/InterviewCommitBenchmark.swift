@@ -1,3 +1,4 @@
+import Fieldwork
 import Foundation
 import InterviewEngine
 import SurveyCompiler
@@ -44,7 +45,7 @@ enum InterviewCommitBenchmark {
         let terminal = BenchTerminal(raw: raw)
         let session = InterviewSession(
             interview: interview, startedAt: start.timestamp, terminal: terminal,
-            recorder: BenchRecorder(store: store, interview: record.id), clock: .system,
+            recorder: StoreRecorder(store: store, interview: record.id), clock: .system,
             options: SessionOptions(interviewer: "B", resumeCommand: "-"))
         terminal.session = session
         let began = DispatchTime.now().uptimeNanoseconds
@@ -73,25 +74,6 @@ enum InterviewCommitBenchmark {
     }
 
     static func millis(_ ns: UInt64) -> String { String(format: "%.2f", Double(ns) / 1e6) }
-}
-
-/// Saves events in the device store, one durable transaction each (as `terep interview` does).
-final class BenchRecorder: InterviewRecorder {
-    let store: DeviceStore
-    let interview: InterviewID
-
-    init(store: DeviceStore, interview: InterviewID) {
-        self.store = store
-        self.interview = interview
-    }
-
-    func record(_ kind: InterviewEventKind, timestamp: Int64) throws(RecordingError) {
-        do {
-            _ = try store.append(kind, interview: interview, timestamp: timestamp)
-        } catch {
-            throw RecordingError(error.description)
-        }
-    }
 }
 
 /// A terminal that types a valid answer to whatever question is on screen, confirms soft

@@ -43,7 +43,7 @@ extension CentralStore {
     /// timestamp, then device id, then sequence.
     public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
         try read { db in
-            try fetchEvents(
+            try EventCoding.fetchEvents(
                 db,
                 sql: """
                     SELECT e.* FROM interview_device s JOIN event e
@@ -68,23 +68,10 @@ extension CentralStore {
     /// A device's events after a sequence number, in sequence order.
     public func events(device: DeviceID, after sequence: Int64 = 0, limit: Int = Int.max) throws(StoreError) -> [InterviewEvent] {
         try read { db in
-            try fetchEvents(
+            try EventCoding.fetchEvents(
                 db, sql: "SELECT * FROM event WHERE device_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
                 arguments: [device.rawValue, sequence, Int64(clamping: limit)])
         }
-    }
-
-    private func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InterviewEvent] {
-        let decoder = JSONDecoder()
-        var result: [InterviewEvent] = []
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() {
-            result.append(InterviewEvent(
-                device: DeviceID(row["device_id"] as String), sequence: row["sequence"],
-                interview: InterviewID(row["interview_id"] as String), timestamp: row["timestamp"],
-                interviewer: row["interviewer"], kind: try EventCoding.decodeKind(row["payload_json"], with: decoder)))
-        }
-        return result
     }
 
     /// The number of merged events.

@@ -181,30 +181,17 @@ extension DeviceStore {
     /// An interview's events in sequence order, for replay through the engine.
     public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
         try read { db in
-            try fetchEvents(db, sql: "SELECT * FROM event WHERE interview_id = ? ORDER BY sequence", arguments: [interview.rawValue])
+            try EventCoding.fetchEvents(db, sql: "SELECT * FROM event WHERE interview_id = ? ORDER BY sequence", arguments: [interview.rawValue])
         }
     }
 
     /// Up to `limit` events with a sequence number above `sequence`, in order (for bundles).
     public func events(after sequence: Int64, limit: Int = Int.max) throws(StoreError) -> [InterviewEvent] {
         try read { db in
-            try fetchEvents(
+            try EventCoding.fetchEvents(
                 db, sql: "SELECT * FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?",
                 arguments: [sequence, Int64(clamping: limit)])
         }
-    }
-
-    private func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InterviewEvent] {
-        let decoder = JSONDecoder()
-        var result: [InterviewEvent] = []
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() {
-            result.append(InterviewEvent(
-                device: DeviceID(row["device_id"] as String), sequence: row["sequence"],
-                interview: InterviewID(row["interview_id"] as String), timestamp: row["timestamp"],
-                interviewer: row["interviewer"], kind: try EventCoding.decodeKind(row["payload_json"], with: decoder)))
-        }
-        return result
     }
 
     // MARK: - Checking

@@ -1,8 +1,23 @@
 import Foundation
+import GRDB
 import SurveyModel
 
 /// The stored JSON form of event kinds: compact, sorted keys, so equal events have equal bytes.
 enum EventCoding {
+    /// Reads whole events from a query over an `event` table (device and central share its columns).
+    static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InterviewEvent] {
+        let decoder = JSONDecoder()
+        var result: [InterviewEvent] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            result.append(InterviewEvent(
+                device: DeviceID(row["device_id"] as String), sequence: row["sequence"],
+                interview: InterviewID(row["interview_id"] as String), timestamp: row["timestamp"],
+                interviewer: row["interviewer"], kind: try decodeKind(row["payload_json"], with: decoder)))
+        }
+        return result
+    }
+
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

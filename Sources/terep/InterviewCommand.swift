@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fieldwork
 import Foundation
 import InterviewEngine
 import SurveyCompiler
@@ -157,35 +158,6 @@ struct PreparedSession {
         terminal.writeLine(resumeAt == nil ? session.strings.started(id) : session.strings.resumed(id))
         if interview.isTraining { terminal.writeLine(session.strings.trainingInterview) }
         return session.run()
-    }
-}
-
-/// Saves a session's events in the device store: each `record` is one durable transaction.
-final class StoreRecorder: InterviewRecorder {
-    let store: DeviceStore
-    let interview: InterviewID
-
-    init(store: DeviceStore, interview: InterviewID) {
-        self.store = store
-        self.interview = interview
-    }
-
-    func record(_ kind: InterviewEventKind, timestamp: Int64) throws(RecordingError) {
-        do {
-            _ = try store.append(kind, interview: interview, timestamp: timestamp)
-        } catch {
-            throw RecordingError(error.description, cause: Self.cause(of: error))
-        }
-    }
-
-    /// What kind of storage failure a store error is (SQLite's I/O errors are write failures).
-    static func cause(of error: StoreError) -> RecordingError.Cause {
-        switch error {
-        case .diskFull: .diskFull
-        case .readOnly: .readOnly
-        case .sqlite(_, let code, _) where code & 0xff == 10: .writeFailed  // SQLITE_IOERR and its extended codes
-        default: .other
-        }
     }
 }
 
