@@ -136,9 +136,10 @@ extension Parser {
         return .roster(roster)
     }
 
-    mutating func parseQuestion() -> Decl? {
+    /// Parses `NAME TYPE` after a `question` or `grid` keyword; recovers and returns nil on error.
+    private mutating func parseNameAndType(_ what: String) -> (name: Ident, type: TypeAST, typeRange: SourceRange)? {
         advance()
-        guard let name = expectIdent("the question's name") else {
+        guard let name = expectIdent(what) else {
             recover(stoppingAt: Parser.declarationKeywords)
             return nil
         }
@@ -147,23 +148,17 @@ extension Parser {
             recover(stoppingAt: Parser.declarationKeywords)
             return nil
         }
-        let typeRange = range(from: typeStart)
+        return (name, type, range(from: typeStart))
+    }
+
+    mutating func parseQuestion() -> Decl? {
+        guard let (name, type, typeRange) = parseNameAndType("the question's name") else { return nil }
         let properties = current.kind == .lbrace ? parsePropertyBlock() : []
         return .question(QuestionDecl(name: name, type: type, typeRange: typeRange, properties: properties))
     }
 
     mutating func parseGrid() -> Decl? {
-        advance()
-        guard let name = expectIdent("the grid's name") else {
-            recover(stoppingAt: Parser.declarationKeywords)
-            return nil
-        }
-        let typeStart = current.start
-        guard let type = parseType() else {
-            recover(stoppingAt: Parser.declarationKeywords)
-            return nil
-        }
-        let typeRange = range(from: typeStart)
+        guard let (name, type, typeRange) = parseNameAndType("the grid's name") else { return nil }
         var grid = GridDecl(name: name, type: type, typeRange: typeRange, properties: [], items: [])
         guard expect(.lbrace, "'{' to open the grid") != nil else { return .grid(grid) }
         while !atEnd, current.kind != .rbrace {
