@@ -108,7 +108,12 @@ public struct BundleMerger {
 
     private func apply(_ sealed: SealedBundle, file: String) throws -> MergeOutcome {
         var outcome = MergeOutcome(file: file, status: .alreadyMerged, device: sealed.manifest.device.rawValue)
-        if let known = try central.bundle(hash: sealed.id), known.accepted { return outcome }
+        if let known = try central.bundle(hash: sealed.id), known.accepted {
+            // A copy of a merged bundle changes nothing, but a forged copy is still refused.
+            let registration = try registration(of: sealed.manifest.device)
+            try sealed.verify(devices: { _ in registration })
+            return outcome
+        }
         let verified = try verifyAndUnseal(sealed, file: file)
         let definitions = verified.definitions.sorted { $0.key < $1.key }.map { hash, survey in
             DefinitionFile(survey: survey, bytes: verified.contents.definitionFiles[hash] ?? Data())
@@ -144,14 +149,22 @@ public struct BundleMerger {
             note("note: registered new device \(device) (key \(signer.fingerprint)) on first use")
             return verified
         }
-        let registration: DeviceRegistration
-        switch registered {
-        case nil: registration = .unknown
-        case let known? where known.status == .revoked: registration = .revoked
-        case let known?: registration = (try? DevicePublicKey(rawRepresentation: known.publicKey)).map { .registered($0) } ?? .unknown
-        }
+        let registration = Self.registration(registered)
         try sealed.verify(devices: { _ in registration })
         return try sealed.unseal(coordinatorKey: coordinatorKey)
+    }
+
+    /// What the central dataset knows of a device's signing key.
+    private func registration(of device: DeviceID) throws -> DeviceRegistration {
+        Self.registration(try central.device(device))
+    }
+
+    private static func registration(_ registered: RegisteredDevice?) -> DeviceRegistration {
+        switch registered {
+        case nil: .unknown
+        case let known? where known.status == .revoked: .revoked
+        case let known?: (try? DevicePublicKey(rawRepresentation: known.publicKey)).map { .registered($0) } ?? .unknown
+        }
     }
 
     private func reject(_ outcome: MergeOutcome, hash: String, device: DeviceID?, reason: String) -> MergeOutcome {

@@ -2,7 +2,7 @@ import Fieldwork
 import Foundation
 import SurveyModel
 import SurveyStore
-import SurveySync
+@testable import SurveySync
 import Testing
 
 /// `BundleExport.create` found nothing to bundle where the test expected events.
@@ -203,5 +203,32 @@ struct SyncBench {
         let report = InspectReport.inspect(file: file, coordinatorKey: nil)
         #expect(!report.ok && report.error?.contains("truncated") == true)
         #expect(report.text(file: file).hasSuffix("REJECTED:     \(report.error ?? "")"))
+    }
+}
+
+@Suite struct ForgedCopyTests {
+    @Test func aForgedCopyOfAMergedBundleIsRejectedNotSkipped() throws {
+        let bench = try SyncBench()
+        defer { bench.cleanUp() }
+        let (store, key) = try bench.device("lap-1")
+        try bench.interview(on: store)
+        _ = try CentralAdmin.addDevice(path: bench.central, device: "lap-1", key: key, note: nil)
+        let file = try bench.bundle(store, "a.terepbundle")
+        var merger = try bench.merger()
+        #expect(merger.merge([file]).merged == 1)
+
+        // Same manifest (so the same bundle id), a signature that is not the device's.
+        let sealed = try BundleReader().open(path: file)
+        let forged = BundleWriter.container(
+            manifestBytes: sealed.manifestBytes, signature: Data(repeating: 7, count: sealed.signature.count),
+            payload: sealed.payload)
+        let forgedFile = bench.path("forged.terepbundle")
+        try forged.write(to: URL(fileURLWithPath: forgedFile))
+        let eventsBefore = try CentralStore.open(path: bench.central, readOnly: true).eventCount()
+
+        let summary = merger.merge([forgedFile])
+        #expect(summary.rejected == 1 && summary.alreadyMerged == 0)
+        #expect(summary.bundles.first?.reason?.contains("signature") == true)
+        #expect(try CentralStore.open(path: bench.central, readOnly: true).eventCount() == eventsBefore)
     }
 }
