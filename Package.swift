@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Tests only: property-based testing with shrinking for Swift Testing.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // System zlib through a module map (deflate/inflate for bundles).
@@ -113,7 +115,11 @@ let package = Package(
         .testTarget(
             name: "InterviewEngineTests",
             dependencies: ["InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
-        .testTarget(name: "SurveyStoreTests", dependencies: ["SurveyStore", "SurveyModel"]),
+        .testTarget(
+            name: "SurveyStoreTests",
+            dependencies: [
+                "SurveyStore", "SurveyModel", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel"]),
         .testTarget(
             name: "SurveyExportTests",
