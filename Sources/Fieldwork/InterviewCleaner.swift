@@ -18,10 +18,13 @@ import SurveyStore
 public struct InterviewCleaner: Sendable {
     public let definition: SurveyDefinition
     public let hash: DefinitionHash
+    /// Built once: replaying each interview starts from it instead of re-planning the definition.
+    private let plan: InterviewPlan
 
     public init(definition: SurveyDefinition, hash: DefinitionHash) {
         self.definition = definition
         self.hash = hash
+        self.plan = InterviewPlan(definition)
     }
 
     /// The outcome of cleaning one interview.
@@ -39,7 +42,7 @@ public struct InterviewCleaner: Sendable {
         let first = events[startIndex]
         var engine: Interview
         do {
-            engine = try Interview(definition: definition, started: first.kind, context: Self.context(first, start: first))
+            engine = try Interview(plan: plan, started: first.kind, context: Self.context(first, start: first))
         } catch {
             throw .replay(interview: interview.id, message: "cannot start: \(error)")
         }

@@ -48,8 +48,14 @@ public struct Interview: Sendable {
     /// Starts an interview from its `.started` event (seed, language, preloaded case data).
     /// Throws for another event kind, or preload of an unknown or non-top-level question.
     public init(definition: SurveyDefinition, started: InterviewEventKind, context: EngineContext) throws(EngineError) {
+        try self.init(plan: InterviewPlan(definition), started: started, context: context)
+    }
+
+    /// Starts an interview on a prepared plan: replaying many interviews of one definition
+    /// (exports, reports) builds the plan once instead of once per interview.
+    public init(plan prepared: InterviewPlan, started: InterviewEventKind, context: EngineContext) throws(EngineError) {
         guard case .started(_, let seed, let language, let preload) = started else { throw .notStarted }
-        let plan = EnginePlan(definition)
+        let plan = prepared.plan
         for name in preload.keys.sorted() {
             guard let info = plan.variables[name] else { throw .unknownVariable(name) }
             guard info.rosters.isEmpty, !info.isCalculated, !info.isNote else { throw .notAnswerable(Address(name)) }

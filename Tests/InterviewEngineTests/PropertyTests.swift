@@ -40,6 +40,19 @@ struct PropertyTests {
         #expect(replay.failingChecks == live.failingChecks)
     }
 
+    /// One plan shared by many replays (as exports do) gives each the state of its own log.
+    @Test func interviewsStartedFromOneSharedPlanReplayLikeFreshOnes() throws {
+        let plan = InterviewPlan(Self.form)
+        for seed in 0..<10 as Range<UInt64> {
+            let (live, events) = Self.simulate(seed: seed)
+            var replay = try Interview(plan: plan, started: events[0].kind, context: events[0].context)
+            for e in events.dropFirst() { try replay.apply(e.kind, context: e.context) }
+            #expect(replay.route == live.route)
+            #expect(replay.exportableAnswers == live.exportableAnswers)
+            #expect(replay.status == live.status)
+        }
+    }
+
     @Test(arguments: 0..<20)
     func incrementalStateEqualsAFullRecomputation(seed: Int) {
         let (live, _) = Self.simulate(seed: UInt64(seed))
