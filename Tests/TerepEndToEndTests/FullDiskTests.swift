@@ -24,25 +24,7 @@ enum DiskLimit: String, CaseIterable, CustomTestStringConvertible {
 /// Runs a command with piped input (for the staged runs that go through a shell).
 enum Shell {
     static func run(_ arguments: [String], stdin: String = "") throws -> TerepProcess.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        env["COLUMNS"] = "200"
-        process.environment = env
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        try input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                     stderr: String(decoding: err, as: UTF8.self))
+        try TerepProcess.run(executable: URL(fileURLWithPath: "/usr/bin/env"), arguments, stdin: stdin)
     }
 }
 

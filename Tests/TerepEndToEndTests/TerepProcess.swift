@@ -41,8 +41,15 @@ enum TerepProcess {
 
     /// Runs terep with arguments and piped standard input; waits for it to exit.
     static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> Result {
+        try run(executable: try requireBinary(), arguments, stdin: stdin, environment: environment)
+    }
+
+    /// Runs any executable the same way (no colour, 200 columns, piped input); waits for it to exit.
+    static func run(
+        executable: URL, _ arguments: [String], stdin: String = "", environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = try requireBinary()
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
