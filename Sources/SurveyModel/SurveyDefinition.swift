@@ -23,12 +23,15 @@ public struct SurveyDefinition: Hashable, Sendable, Codable {
     public var items: [Node]
     /// Which rules must be re-evaluated when a variable changes.
     public var dependencies: DependencyGraph
+    /// Fieldwork targets, quotas and outcome dispositions for monitoring (nil when the
+    /// questionnaire declares none; then absent from the JSON, so older hashes are unchanged).
+    public var targets: FieldworkTargets?
 
     public init(
         format: Int = SurveyDefinition.currentFormat, id: SurveyID, version: String,
         title: LocalizedText, languages: [LanguageCode], specialCodes: SpecialCodes = SpecialCodes(),
         outcome: OutcomeSpec? = nil, answerSets: [AnswerSet], items: [Node],
-        dependencies: DependencyGraph = DependencyGraph()
+        dependencies: DependencyGraph = DependencyGraph(), targets: FieldworkTargets? = nil
     ) {
         self.format = format
         self.id = id
@@ -40,6 +43,7 @@ public struct SurveyDefinition: Hashable, Sendable, Codable {
         self.answerSets = answerSets
         self.items = items
         self.dependencies = dependencies
+        self.targets = targets
     }
 }
 
