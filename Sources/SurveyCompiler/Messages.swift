@@ -233,7 +233,7 @@ enum Messages {
 
     static func cellArity(_ got: Int, variables: [String], at r: SourceRange) -> Diagnostic {
         Diagnostic("E1002", .error,
-            "this cell has \(got) value\(got == 1 ? "" : "s") but quota '\(variables.joined(separator: ", "))' has \(variables.count) variable\(variables.count == 1 ? "" : "s")",
+            "this cell has \(got) value\(got == 1 ? "" : "s") but quota '\(variables.joined(separator: " × "))' has \(variables.count) variable\(variables.count == 1 ? "" : "s")",
             at: r, help: "give one value per variable, in the order of the quota line, then '=' and the target")
     }
 

@@ -118,8 +118,12 @@ extension Analyzer {
             }
         }
         var first: [[QuotaValue]: SourceRange] = [:]
+        var badCells = false
         for cell in q.cells {
-            guard let lowered = lowerCell(cell, quota: q, domains: domains) else { continue }
+            guard let lowered = lowerCell(cell, quota: q, domains: domains) else {
+                badCells = true
+                continue
+            }
             if let earlier = first[lowered.values] {
                 report(Messages.listedTwice("cell \(lowered.values.map(\.description).joined(separator: " "))", at: cell.range, first: earlier))
                 continue
@@ -127,7 +131,7 @@ extension Analyzer {
             first[lowered.values] = cell.range
             quota.cells.append(lowered)
         }
-        if !q.monitorOnly, !quota.hasTargets {
+        if !q.monitorOnly, !quota.hasTargets, !badCells {
             report(Messages.badValue(
                 "quota '\(quota.name)' has no target; give its cells targets ('1 = 100') or 'each N', or write 'monitor'",
                 at: q.keyword))
