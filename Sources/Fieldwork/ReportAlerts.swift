@@ -17,7 +17,10 @@ enum ReportAlerts {
     static func alerts(for report: FieldworkReport) -> [ReportAlert] {
         var out: [ReportAlert] = []
         let sync = report.sync
-        for b in sync.rejectedBundles { out.append(ReportAlert(kind: .rejectedBundle, subject: b.file, value: b.reason)) }
+        for b in sync.rejectedBundles {
+            let name = URL(fileURLWithPath: b.file).lastPathComponent
+            out.append(ReportAlert(kind: .rejectedBundle, subject: name, value: b.reason))
+        }
         for d in sync.devices where !d.missing.isEmpty {
             out.append(ReportAlert(kind: .missingBundles, subject: d.device, value: d.missing.joined(separator: ", ")))
         }
