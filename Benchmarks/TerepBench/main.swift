@@ -11,6 +11,8 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("engine", EngineBenchmark.run),
     ("export", ExportBenchmark.run),
     ("fieldwork", FieldworkBenchmark.run),
+    ("fieldwork-cache", CleanedCacheBenchmark.run),
+    ("report-scale", CleanedCacheBenchmark.runAtScale),
     ("interview-commit", InterviewCommitBenchmark.run),
 ]
 

@@ -10,6 +10,11 @@ import SurveyStore
 /// confirmed soft checks) and the analysts' corrections file. Exports and reports both read
 /// interviews through this type, so their numbers agree. Memory holds one interview's events
 /// at a time (plus one summary row per interview for the selection).
+///
+/// Replay is the expensive step, so its result (the record before corrections) is cached in
+/// the central dataset (``CleanedRecordCache``): an interview is replayed once after its events
+/// change, and later passes decode its cached record. Selection and corrections are applied
+/// after the cache, on every pass.
 public struct CleanedDataset: Sendable {
     public let central: CentralStore
     public let survey: SurveyID
@@ -22,15 +27,22 @@ public struct CleanedDataset: Sendable {
     public let corrections: Corrections?
     /// Where the corrections came from (a file name), for messages and the log.
     public let correctionsFile: String?
+    /// How passes use the central dataset's cache of cleaned records.
+    public var cacheUse: CleanedCacheUse
+    /// The key cached records must carry to be used (``CleanedRecordCoding/cacheKey(timeZone:)``).
+    public var cacheKey: String
     private let interviews: [CentralInterview]
 
     /// Reads the survey's definitions and interview list and checks the corrections text
     /// (`correctionsText`, named `correctionsFile` in errors) against the schema definition.
     public init(
         central: CentralStore, survey: SurveyID, version: VersionSelection = .all, statuses: StatusSelection = .completed,
-        correctionsText: String? = nil, correctionsFile: String = "corrections"
+        correctionsText: String? = nil, correctionsFile: String = "corrections", cacheUse: CleanedCacheUse = .readWrite,
+        cacheKey: String = CleanedRecordCoding.cacheKey()
     ) throws(FieldworkError) {
         self.central = central
+        self.cacheUse = cacheUse
+        self.cacheKey = cacheKey
         self.survey = survey
         self.statuses = statuses
         let all: [CompiledSurvey]
@@ -100,6 +112,10 @@ public struct CleanedDataset: Sendable {
     /// The number of interviews ``forEach(_:)`` will hand out.
     public var selectedCount: Int { interviews.count { exclusion(of: $0) == nil } }
 
+    /// Interviews are read from the central dataset this many at a time (one query for their
+    /// cached records).
+    static let chunkSize = 500
+
     /// Calls `body` with each selected interview's cleaned record (corrections applied), in
     /// interview-id order, and returns what was selected, excluded and corrected.
     public func forEach(
@@ -108,23 +124,40 @@ public struct CleanedDataset: Sendable {
         var summary = CleaningSummary()
         var cleaners: [DefinitionHash: InterviewCleaner] = [:]
         for d in definitions { cleaners[d.hash] = InterviewCleaner(definition: d.definition, hash: d.hash) }
-        for interview in interviews {
-            if let reason = exclusion(of: interview) {
-                summary.excluded[reason, default: 0] += 1
-                if reason == .corrections, let entry = corrections?.exclusion(of: interview.id) { summary.exclusions.append(entry) }
-                continue
+        var cache = CleanedRecordCache(central: central, key: cacheKey, use: cacheUse)
+        defer { cache.flush() }
+        var start = interviews.startIndex
+        while start < interviews.endIndex {
+            let chunk = interviews[start..<min(start + Self.chunkSize, interviews.endIndex)]
+            start = chunk.endIndex
+            let cached = cache.load(chunk.filter { exclusion(of: $0) == nil })
+            for interview in chunk {
+                if let reason = exclusion(of: interview) {
+                    summary.excluded[reason, default: 0] += 1
+                    if reason == .corrections, let entry = corrections?.exclusion(of: interview.id) { summary.exclusions.append(entry) }
+                    continue
+                }
+                guard let hash = interview.definition, let cleaner = cleaners[hash] else { continue }
+                var cleaned: InterviewCleaner.Cleaned
+                if let hit = cache.cleaned(interview, from: cached) {
+                    cleaned = hit
+                } else {
+                    let events: [InterviewEvent]
+                    do { events = try central.events(interview: interview.id) } catch { throw .store(error) }
+                    cleaned = try cleaner.clean(interview, events: events)
+                    // A merge running meanwhile may have added events: cache only what matches the count.
+                    if events.count == interview.eventCount { cache.remember(cleaned, of: interview, hash: hash) }
+                }
+                if let corrections { summary.applied += corrections.apply(to: &cleaned.record) }
+                for message in cleaned.skippedEvents { summary.skippedEvents.append("\(interview.id): \(message)") }
+                summary.included += 1
+                summary.byDefinition[hash, default: 0] += 1
+                if cleaned.record.hadConflict { summary.conflicts += 1 }
+                try body(cleaned.record)
             }
-            guard let hash = interview.definition, let cleaner = cleaners[hash] else { continue }
-            let events: [InterviewEvent]
-            do { events = try central.events(interview: interview.id) } catch { throw .store(error) }
-            var cleaned = try cleaner.clean(interview, events: events)
-            if let corrections { summary.applied += corrections.apply(to: &cleaned.record) }
-            for message in cleaned.skippedEvents { summary.skippedEvents.append("\(interview.id): \(message)") }
-            summary.included += 1
-            summary.byDefinition[hash, default: 0] += 1
-            if cleaned.record.hadConflict { summary.conflicts += 1 }
-            try body(cleaned.record)
         }
+        cache.flush()
+        summary.cache = cache.statistics
         return summary
     }
 }
@@ -143,6 +176,8 @@ public struct CleaningSummary: Sendable {
     public var conflicts = 0
     /// Events the engine refused during replay, with their interview (skipped, logged).
     public var skippedEvents: [String] = []
+    /// What the pass did with the cache of cleaned records.
+    public var cache = CleanedCacheStatistics()
 
     public init() {}
 }

@@ -32,6 +32,11 @@ public struct InterviewCleaner: Sendable {
         public var record: SurveyExport.InterviewRecord
         /// Events the engine refused (e.g. a row removed twice by two devices), skipped.
         public var skippedEvents: [String]
+
+        public init(record: SurveyExport.InterviewRecord, skippedEvents: [String] = []) {
+            self.record = record
+            self.skippedEvents = skippedEvents
+        }
     }
 
     /// Replays `events` (merge order) and builds the interview's record.

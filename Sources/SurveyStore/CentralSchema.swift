@@ -11,6 +11,7 @@ enum CentralSchema {
         migrator.registerMigration("v1-central-dataset", migrate: v1)
         migrator.registerMigration("v2-central-interview-sequence-spans", migrate: v2)
         migrator.registerMigration("v3-central-interview-training-flag", migrate: v3)
+        migrator.registerMigration("v4-central-cleaned-record-cache", migrate: v4)
         return migrator
     }
 
@@ -144,6 +145,24 @@ enum CentralSchema {
                     FROM event e WHERE e.interview_id = interview.id AND e.kind = 'trainingMarked'
                     ORDER BY e.timestamp DESC, e.device_id DESC, e.sequence DESC LIMIT 1)
                 WHERE EXISTS (SELECT 1 FROM event e WHERE e.interview_id = interview.id AND e.kind = 'trainingMarked');
+                """)
+    }
+
+    /// Adds the cache of cleaned interview records (exports and reports): one opaque record per
+    /// interview with what it was computed from — the cleaner's cache key, the definition and
+    /// the interview's event count. It is not derived from the event set alone (it depends on
+    /// the cleaning program), so it stays out of ``CentralStore/canonicalDump()``; any row can
+    /// be dropped at any time and is recomputed on the next read.
+    private static func v4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE cleaned_record (
+                    interview_id TEXT PRIMARY KEY NOT NULL REFERENCES interview(id) ON DELETE CASCADE,
+                    cache_key TEXT NOT NULL,
+                    definition_hash TEXT NOT NULL,
+                    event_count INTEGER NOT NULL,
+                    record BLOB NOT NULL
+                );
                 """)
     }
 }

@@ -41,7 +41,8 @@ struct ExportCommand: ParsableCommand {
                 formats: formats, codebook: codebook, language: lang.map(LanguageCode.init),
                 pii: try ExportRequest.pii(pii, keyFile: piiKey), directory: dir, force: force)
             let fix = try ExportRequest.corrections(explicit: corrections, survey: id, directory: dir)
-            let store = try CentralStore.open(path: try central.path(), readOnly: true)
+            // Writable when possible, so the cache of cleaned records fills (a merge may run meanwhile).
+            let store = try CentralStore.openForReading(path: try central.path())
             let dataset = try CleanedDataset(
                 central: store, survey: id, version: VersionSelection(parsing: version),
                 statuses: try StatusSelection(parsing: status), correctionsText: fix?.text, correctionsFile: fix?.path ?? "")

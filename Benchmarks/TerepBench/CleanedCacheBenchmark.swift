@@ -1,0 +1,139 @@
+import Fieldwork
+import Foundation
+import InterviewEngine
+import SurveyCompiler
+import SurveyExport
+import SurveyModel
+import SurveyStore
+
+/// The cache of cleaned records (`CleanedDataset` + `cleaned_record`): a pass over every
+/// interview with the cache off (replay only), cold (replay and fill the cache) and warm
+/// (decode cached records), beside only reading the same events, in the same run.
+enum CleanedCacheBenchmark {
+    /// `fieldwork-cache`: the default-size dataset of `TerepBench fieldwork`.
+    static func run() throws {
+        let count = Int(ProcessInfo.processInfo.environment["TEREP_BENCH_FIELDWORK_INTERVIEWS"] ?? "") ?? 2_000
+        let folder = try temporaryFolder("terep-cache-bench")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let compiled = try SurveyLoader.load(path: "questionnaires/wellbeing.survey")
+        let central = try CentralStore.initialize(path: folder.appendingPathComponent("central.sqlite").path)
+        let device = DeviceID("lap-1")
+        _ = try central.registerDevice(device, publicKey: Data([1]), method: .explicit)
+        let events = try FieldworkBenchmark.simulate(compiled, count: count, into: central, device: device)
+        print("central dataset: \(count) simulated wellbeing interviews, \(events) events")
+        try passes(central, survey: compiled.definition.id, interviews: count, events: events)
+
+        for (label, clear) in [("cold", true), ("warm", false)] {
+            if clear { try central.clearCleanedRecords() }
+            let dir = folder.appendingPathComponent("out-\(label)")
+            let dataset = try CleanedDataset(central: central, survey: compiled.definition.id, statuses: .all)
+            let t = DispatchTime.now().uptimeNanoseconds
+            let report = try SurveyExportRun.run(dataset, ExportRequest(formats: [.csv], directory: dir))
+            let s = MergeBenchmark.seconds(since: t)
+            print("  terep export csv, cache \(label): \(report.summary.included) interviews in \(MergeBenchmark.fmt(s)) s = "
+                + "\(MergeBenchmark.rate(report.summary.included, s)) interviews/s (\(report.summary.cache.hits) cached)")
+        }
+        print("  peak RSS (VmHWM): \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB")
+    }
+
+    /// The raw read of every interview's events, then full passes: cache off, cold, warm.
+    static func passes(_ central: CentralStore, survey: SurveyID, interviews: Int, events: Int) throws {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var read = 0
+        try central.forEachInterview { _, list in read += list.count }
+        let readSeconds = MergeBenchmark.seconds(since: t0)
+        print("  baseline: read every interview's events  \(MergeBenchmark.fmt(readSeconds)) s = "
+            + "\(MergeBenchmark.rate(interviews, readSeconds)) interviews/s, \(MergeBenchmark.rate(read, readSeconds)) events/s")
+        for (label, use, clear) in [("cache off (replay)", CleanedCacheUse.off, false), ("cold cache", .readWrite, true), ("warm cache", .readWrite, false)] {
+            if clear { try central.clearCleanedRecords() }
+            resetPeakRSS()
+            let dataset = try CleanedDataset(central: central, survey: survey, statuses: .all, cacheUse: use)
+            let t = DispatchTime.now().uptimeNanoseconds
+            var answers = 0
+            let summary = try dataset.forEach { answers += $0.answers.count }
+            let s = MergeBenchmark.seconds(since: t)
+            print("  CleanedDataset.forEach, \(label): \(summary.included) interviews (\(answers) answers) in \(MergeBenchmark.fmt(s)) s = "
+                + "\(MergeBenchmark.rate(summary.included, s)) interviews/s = \(String(format: "%.2f", s / readSeconds))× the read; "
+                + "cached \(summary.cache.hits), replayed \(summary.cache.replayed), stored \(summary.cache.stored); "
+                + "peak RSS \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB"
+                + (summary.cache.problem.map { "; cache problem: \($0)" } ?? ""))
+        }
+    }
+
+    /// `report-scale`: a central dataset of 100,000 interviews (`TEREP_BENCH_REPORT_INTERVIEWS`):
+    /// 1,000 distinct interviews simulated by the real engine (`TEREP_BENCH_REPORT_DISTINCT`),
+    /// cloned under new interview ids on 100 devices, spread over 60 days, merged through
+    /// `CentralStore.apply` in bundles of 100 interviews; then full passes cold and warm.
+    static func runAtScale() throws {
+        let env = ProcessInfo.processInfo.environment
+        let total = Int(env["TEREP_BENCH_REPORT_INTERVIEWS"] ?? "") ?? 100_000
+        let distinct = Int(env["TEREP_BENCH_REPORT_DISTINCT"] ?? "") ?? 1_000
+        let folder = try temporaryFolder("terep-report-scale")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let compiled = try SurveyLoader.load(path: "questionnaires/wellbeing.survey")
+        let path = folder.appendingPathComponent("central.sqlite").path
+        let central = try CentralStore.initialize(path: path)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let events = try build(compiled, total: total, distinct: distinct, into: central)
+        let buildSeconds = MergeBenchmark.seconds(since: t0)
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0) / 1_000_000
+        print("central dataset: \(total) wellbeing interviews (\(distinct) simulated, cloned), \(events) events, "
+            + "built in \(MergeBenchmark.fmt(buildSeconds)) s, \(size) MB")
+        try passes(central, survey: compiled.definition.id, interviews: total, events: events)
+        let cacheSize = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0) / 1_000_000
+        print("  file with a full cache: \(cacheSize) MB (\(cacheSize - size) MB more)")
+    }
+
+    /// Simulates `distinct` interviews and merges `total` clones of them; returns the events merged.
+    static func build(_ compiled: CompiledSurvey, total: Int, distinct: Int, into central: CentralStore) throws -> Int {
+        var rng = SystemRandomNumberGenerator()
+        let simulator = InterviewSimulator(definition: compiled.definition)
+        let context = EngineContext(today: LocalDate(year: 2026, month: 9, day: 1), now: TimeOfDay(hour: 8, minute: 0), interviewer: "Sim")
+        let start: Int64 = 1_788_249_600_000  // 2026-09-01 08:00 UTC
+        let runs = (0..<distinct).map { n in
+            simulator.run(seed: UInt64(n), context: context, startTimestamp: start, using: &rng).events
+        }
+        let definitions = [try DefinitionFile(compiled)]
+        let perDevice = 1_000
+        var merged = 0
+        for d in 0..<(total + perDevice - 1) / perDevice {
+            let device = DeviceID(String(format: "lap-%03d", d))
+            _ = try central.registerDevice(device, publicKey: Data(device.rawValue.utf8), method: .explicit)
+            var sequence: Int64 = 0
+            var batch: [InterviewEvent] = []
+            for k in 0..<min(perDevice, total - d * perDevice) {
+                let n = d * perDevice + k
+                let id = InterviewID(String(format: "rs-%06d", n))
+                let shift = Int64(n % 60) * 86_400_000 + Int64((n / 60) % 480) * 60_000
+                for e in runs[n % distinct] {
+                    sequence += 1
+                    var kind = e.kind
+                    if case .started(_, let s, let l, let p) = kind { kind = .started(definition: compiled.hash, seed: s, language: l, preload: p) }
+                    batch.append(InterviewEvent(
+                        device: device, sequence: sequence, interview: id, timestamp: e.timestamp + shift,
+                        interviewer: "int-\(d % 40)", kind: kind))
+                }
+                if k % 100 == 99 || k == perDevice - 1 || n == total - 1 {
+                    let receipt = BundleReceipt(
+                        hash: "\(device)-\(sequence)", fileName: "\(device)-\(sequence)", device: device,
+                        firstSequence: batch[0].sequence, lastSequence: sequence, receivedAt: 1)
+                    _ = try central.apply(events: batch, definitions: definitions, bundle: receipt)
+                    merged += batch.count
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        return merged
+    }
+
+    static func temporaryFolder(_ prefix: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// Resets the kernel's peak-RSS mark (VmHWM), so the next reading covers one phase only.
+    static func resetPeakRSS() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+}

@@ -1,0 +1,342 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Foundation
+import SurveyExport
+import SurveyModel
+
+/// Why a cached cleaned record's bytes cannot be decoded. A bad record is never fatal: the
+/// interview is replayed instead.
+public enum CleanedRecordCodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The bytes do not start with the record marker.
+    case notARecord
+    /// Written by another version of the encoding.
+    case unsupportedFormat(UInt8)
+    /// The bytes end in the middle of a field.
+    case truncated(at: Int)
+    /// An unknown tag for a value or special answer.
+    case badTag(UInt8, at: Int)
+    /// A number that does not fit (an over-long varint or an out-of-range count).
+    case badNumber(at: Int)
+    /// Text that is not UTF-8.
+    case badText(at: Int)
+    /// Bytes left over after the record.
+    case trailingBytes(Int)
+    /// The checksum does not match the bytes (the record was damaged).
+    case checksumMismatch
+
+    public var description: String {
+        switch self {
+        case .notARecord: "not a cleaned record"
+        case .unsupportedFormat(let v): "cleaned-record format \(v) is not supported"
+        case .truncated(let at): "the record ends early (byte \(at))"
+        case .badTag(let tag, let at): "unknown tag \(tag) at byte \(at)"
+        case .badNumber(let at): "a bad number at byte \(at)"
+        case .badText(let at): "text that is not UTF-8 at byte \(at)"
+        case .trailingBytes(let n): "\(n) bytes after the record"
+        case .checksumMismatch: "the record's checksum does not match (damaged)"
+        }
+    }
+}
+
+/// A compact, versioned binary form of a cleaned interview (``InterviewCleaner/Cleaned``: the
+/// record and the events replay skipped), for the central dataset's cache of cleaned records.
+///
+/// Layout: the marker `TRCR`, a format byte, then the fields in declaration order. Integers
+/// are zig-zag LEB128 varints, texts a varint length and UTF-8, decimals their 8 IEEE bytes
+/// (little-endian), optionals a presence byte. Dictionaries and sets are written sorted, so
+/// equal records have equal bytes. The last 8 bytes are the FNV-1a 64-bit hash of all before
+/// them, so any single damaged byte is detected.
+public enum CleanedRecordCoding {
+    static let marker: [UInt8] = Array("TRCR".utf8)
+    static let format: UInt8 = 1
+
+    /// The version of the cleaning rules. Bump it whenever replay or cleaning can give another
+    /// record for the same events (engine routing, off-route rule, record fields): every cached
+    /// record then becomes stale and is recomputed.
+    public static let cleanerVersion = 1
+
+    /// The key a cached record must carry to be used by this process: the cleaning rules'
+    /// version, the encoding's format and the local time zone (replay evaluates `today()` and
+    /// `now()` in local time), by identifier and by its UTC offsets in winter and summer.
+    public static func cacheKey(timeZone: TimeZone = .current) -> String {
+        var offsets: [String] = []
+        for probe in [1_767_225_600, 1_782_864_000] as [time_t] {  // 2026-01-01, 2026-07-01 UTC
+            var seconds = probe
+            var parts = tm()
+            localtime_r(&seconds, &parts)
+            offsets.append(String(parts.tm_gmtoff))
+        }
+        return "cleaner \(cleanerVersion); format \(format); tz \(timeZone.identifier) \(offsets.joined(separator: "/"))"
+    }
+
+    /// Encodes a cleaned interview.
+    public static func encode(_ cleaned: InterviewCleaner.Cleaned) -> Data {
+        var w = ByteWriter()
+        w.bytes.reserveCapacity(64 + cleaned.record.answers.count * 16)
+        w.bytes += marker
+        w.bytes.append(format)
+        let r = cleaned.record
+        w.text(r.id.rawValue)
+        w.text(r.definition.rawValue)
+        w.text(r.surveyVersion)
+        w.text(r.device.rawValue)
+        w.text(r.interviewer)
+        w.optional(r.startedAt)
+        w.optional(r.endedAt)
+        w.optional(r.outcome.map(Int64.init))
+        w.bytes.append(r.hadConflict ? 1 : 0)
+        w.count(r.answers.count)
+        for (address, answer) in r.answers.sorted(by: { $0.key < $1.key }) {
+            w.text(address.variable.rawValue)
+            w.ints(address.rows)
+            w.answer(answer)
+        }
+        w.count(r.rosterRows.count)
+        let rosters = r.rosterRows.sorted {
+            $0.key.roster != $1.key.roster
+                ? $0.key.roster < $1.key.roster : $0.key.parentRows.lexicographicallyPrecedes($1.key.parentRows)
+        }
+        for (instance, rows) in rosters {
+            w.text(instance.roster.rawValue)
+            w.ints(instance.parentRows)
+            w.int(Int64(rows))
+        }
+        w.count(r.confirmedChecks.count)
+        let checks = r.confirmedChecks.sorted {
+            $0.check != $1.check ? $0.check < $1.check : $0.rows.lexicographicallyPrecedes($1.rows)
+        }
+        for check in checks {
+            w.text(check.check.rawValue)
+            w.ints(check.rows)
+        }
+        w.count(cleaned.skippedEvents.count)
+        for message in cleaned.skippedEvents { w.text(message) }
+        let checksum = fnv1a(w.bytes)
+        withUnsafeBytes(of: checksum.littleEndian) { w.bytes.append(contentsOf: $0) }
+        return Data(w.bytes)
+    }
+
+    /// Decodes bytes written by ``encode(_:)``; anything else is rejected with an error.
+    public static func decode(_ data: Data) throws(CleanedRecordCodingError) -> InterviewCleaner.Cleaned {
+        let result: Result<InterviewCleaner.Cleaned, CleanedRecordCodingError> = data.withUnsafeBytes { all in
+            guard all.count >= 13 else { return .failure(.notARecord) }
+            let buffer = UnsafeRawBufferPointer(rebasing: all[..<(all.count - 8)])
+            var stored: UInt64 = 0
+            for i in 0..<8 { stored |= UInt64(all[buffer.count + i]) << (8 * UInt64(i)) }
+            guard stored == fnv1a(buffer) else {
+                let marked = Array(all[0..<4]) == marker
+                return .failure(marked ? .checksumMismatch : .notARecord)
+            }
+            var r = ByteReader(buffer)
+            do throws(CleanedRecordCodingError) {
+                return .success(try r.cleaned())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The FNV-1a 64-bit hash of `bytes`.
+    static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+}
+
+/// Appends the encoding's primitives to a byte array.
+private struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func uvarint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func int(_ value: Int64) { uvarint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+    mutating func count(_ n: Int) { uvarint(UInt64(n)) }
+
+    mutating func text(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            count(utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func ints(_ values: [Int]) {
+        count(values.count)
+        for v in values { int(Int64(v)) }
+    }
+
+    mutating func optional(_ value: Int64?) {
+        guard let value else { return bytes.append(0) }
+        bytes.append(1)
+        int(value)
+    }
+
+    mutating func answer(_ answer: Answer) {
+        switch answer {
+        case .special(.dontKnow): bytes.append(10)
+        case .special(.refused): bytes.append(11)
+        case .special(.notApplicable): bytes.append(12)
+        case .value(.integer(let v)): bytes.append(0); int(Int64(v))
+        case .value(.decimal(let d)):
+            bytes.append(1)
+            withUnsafeBytes(of: d.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        case .value(.text(let s)): bytes.append(2); text(s)
+        case .value(.boolean(let b)): bytes.append(b ? 4 : 3)
+        case .value(.date(let d)): bytes.append(5); int(Int64(d.year)); int(Int64(d.month)); int(Int64(d.day))
+        case .value(.time(let t)): bytes.append(6); int(Int64(t.minutes))
+        case .value(.choice(let c)): bytes.append(7); int(Int64(c))
+        case .value(.choices(let codes)): bytes.append(8); ints(codes)
+        }
+    }
+}
+
+/// Reads the encoding's primitives from a byte buffer, checking every bound.
+private struct ByteReader {
+    let buffer: UnsafeRawBufferPointer
+    var offset = 0
+
+    init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+
+    mutating func byte() throws(CleanedRecordCodingError) -> UInt8 {
+        guard offset < buffer.count else { throw .truncated(at: offset) }
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+
+    mutating func uvarint() throws(CleanedRecordCodingError) -> UInt64 {
+        let start = offset
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try byte()
+            guard shift < 64, shift < 63 || b <= 1 else { throw .badNumber(at: start) }
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    mutating func int64() throws(CleanedRecordCodingError) -> Int64 {
+        let u = try uvarint()
+        return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
+    }
+
+    mutating func int() throws(CleanedRecordCodingError) -> Int {
+        let start = offset
+        guard let v = Int(exactly: try int64()) else { throw .badNumber(at: start) }
+        return v
+    }
+
+    /// A count of items that each take at least one byte, so it can never exceed what is left.
+    mutating func count() throws(CleanedRecordCodingError) -> Int {
+        let start = offset
+        let n = try uvarint()
+        guard n <= UInt64(buffer.count - offset) else { throw .badNumber(at: start) }
+        return Int(n)
+    }
+
+    mutating func text() throws(CleanedRecordCodingError) -> String {
+        let n = try count()
+        let start = offset
+        let slice = UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + n])
+        guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else { throw .badText(at: start) }
+        offset += n
+        return s
+    }
+
+    mutating func ints() throws(CleanedRecordCodingError) -> [Int] {
+        let n = try count()
+        var values: [Int] = []
+        values.reserveCapacity(n)
+        for _ in 0..<n { values.append(try int()) }
+        return values
+    }
+
+    mutating func optional() throws(CleanedRecordCodingError) -> Int64? {
+        let at = offset
+        switch try byte() {
+        case 0: return nil
+        case 1: return try int64()
+        case let tag: throw .badTag(tag, at: at)
+        }
+    }
+
+    mutating func answer() throws(CleanedRecordCodingError) -> Answer {
+        let at = offset
+        switch try byte() {
+        case 0: return .value(.integer(try int()))
+        case 1:
+            guard buffer.count - offset >= 8 else { throw .truncated(at: offset) }
+            var bits: UInt64 = 0
+            for i in 0..<8 { bits |= UInt64(buffer[offset + i]) << (8 * UInt64(i)) }
+            offset += 8
+            return .value(.decimal(Double(bitPattern: bits)))
+        case 2: return .value(.text(try text()))
+        case 3: return .value(.boolean(false))
+        case 4: return .value(.boolean(true))
+        case 5: return .value(.date(LocalDate(year: try int(), month: try int(), day: try int())))
+        case 6: return .value(.time(TimeOfDay(hour: 0, minute: try int())))
+        case 7: return .value(.choice(try int()))
+        case 8: return .value(.choices(try ints()))
+        case 10: return .special(.dontKnow)
+        case 11: return .special(.refused)
+        case 12: return .special(.notApplicable)
+        case let tag: throw .badTag(tag, at: at)
+        }
+    }
+
+    mutating func cleaned() throws(CleanedRecordCodingError) -> InterviewCleaner.Cleaned {
+        guard buffer.count >= 5, Array(buffer[0..<4]) == CleanedRecordCoding.marker else { throw .notARecord }
+        offset = 4
+        let version = try byte()
+        guard version == CleanedRecordCoding.format else { throw .unsupportedFormat(version) }
+        let id = InterviewID(try text()), definition = DefinitionHash(try text()), surveyVersion = try text()
+        let device = DeviceID(try text()), interviewer = try text()
+        let startedAt = try optional(), endedAt = try optional()
+        let outcomeAt = offset
+        let outcome = try optional().map { (v: Int64) throws(CleanedRecordCodingError) -> Int in
+            guard let o = Int(exactly: v) else { throw .badNumber(at: outcomeAt) }
+            return o
+        }
+        let conflictAt = offset
+        let conflict = try byte()
+        guard conflict <= 1 else { throw .badTag(conflict, at: conflictAt) }
+        let answerCount = try count()
+        var answers: [Address: Answer] = Dictionary(minimumCapacity: answerCount)
+        for _ in 0..<answerCount {
+            let address = Address(VariableName(try text()), rows: try ints())
+            answers[address] = try answer()
+        }
+        let rosterCount = try count()
+        var rosterRows: [RosterInstance: Int] = Dictionary(minimumCapacity: rosterCount)
+        for _ in 0..<rosterCount {
+            let instance = RosterInstance(GroupID(try text()), parentRows: try ints())
+            rosterRows[instance] = try int()
+        }
+        let checkCount = try count()
+        var checks = Set<ConfirmedCheck>(minimumCapacity: checkCount)
+        for _ in 0..<checkCount { checks.insert(ConfirmedCheck(CheckID(try text()), rows: try ints())) }
+        let skippedCount = try count()
+        var skipped: [String] = []
+        skipped.reserveCapacity(skippedCount)
+        for _ in 0..<skippedCount { skipped.append(try text()) }
+        guard offset == buffer.count else { throw .trailingBytes(buffer.count - offset) }
+        let record = SurveyExport.InterviewRecord(
+            id: id, definition: definition, surveyVersion: surveyVersion, device: device, interviewer: interviewer,
+            startedAt: startedAt, endedAt: endedAt, outcome: outcome, hadConflict: conflict == 1, answers: answers,
+            rosterRows: rosterRows, confirmedChecks: checks)
+        return InterviewCleaner.Cleaned(record: record, skippedEvents: skipped)
+    }
+}
