@@ -170,7 +170,26 @@ extension ReportLocale {
     /// One alert as a sentence in the report's language: what, about whom, the figure.
     func alert(_ alert: ReportAlert) -> String {
         let (hu, en) = Self.alertWords(alert.kind)
-        return "\(hungarian ? hu : en): \(alert.subject) (\(alert.value))"
+        return "\(hungarian ? hu : en): \(alert.subject) (\(figure(alert)))"
+    }
+
+    /// The alert's figure with its numbers in the report's format (`18.4%` → `18,4%` in
+    /// Hungarian); values of text kinds (a rejection reason, sequence ranges) stay as given.
+    func figure(_ alert: ReportAlert) -> String {
+        switch alert.kind {
+        case .rejectedBundle, .missingBundles: return alert.value
+        default: break
+        }
+        let tokens = alert.value.split(separator: " ", omittingEmptySubsequences: false).map { token -> String in
+            let percent = token.hasSuffix("%")
+            let number = percent ? token.dropLast() : token[...]
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+                let value = Double(number)
+            else { return String(token) }
+            let digits = number.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0
+            return decimal(value, digits: digits) + (percent ? "%" : "")
+        }
+        return tokens.joined(separator: " ")
     }
 
     private static func alertWords(_ kind: ReportAlert.Kind) -> (String, String) {

@@ -53,17 +53,17 @@ enum ReportRenderFixtures {
             sync: sync(),
             items: items(),
             alerts: [
-                ReportAlert(kind: .behindSchedule, subject: "wellbeing", value: "\(running) / 500"),
-                ReportAlert(kind: .speeder, subject: "K07", value: "14"),
+                ReportAlert(kind: .behindSchedule, subject: "wellbeing", value: "\(running) / 500.0"),
+                ReportAlert(kind: .speeder, subject: "K07", value: "14 / 84"),
                 ReportAlert(kind: .missingBundles, subject: "laptop-03", value: "41-80"),
                 ReportAlert(kind: .rejectedBundle, subject: "laptop-05-0012.terep", value: "signature does not verify"),
-                ReportAlert(kind: .quotaBehind, subject: "district = Avas", value: "12 / 37"),
+                ReportAlert(kind: .quotaBehind, subject: "district = Avas", value: "12 / 37.2"),
                 ReportAlert(kind: .quotaBehind, subject: "district = Szentpéteri kapu–Selyemrét", value: "19 / 37"),
-                ReportAlert(kind: .outsideHours, subject: "K03", value: "6"),
-                ReportAlert(kind: .interviewerNonResponse, subject: "K05", value: "18,4%"),
+                ReportAlert(kind: .outsideHours, subject: "K03", value: "6 / 169"),
+                ReportAlert(kind: .interviewerNonResponse, subject: "K05", value: "18.4%"),
                 ReportAlert(kind: .staleDevice, subject: "laptop-06", value: "6"),
-                ReportAlert(kind: .highNonResponse, subject: "income_net", value: "31,5%"),
-                ReportAlert(kind: .conflicts, subject: "wellbeing", value: "3"),
+                ReportAlert(kind: .highNonResponse, subject: "income_net", value: "31.5%"),
+                ReportAlert(kind: .conflicts, subject: "iv-0f3a21, iv-11b9c4, iv-7d2e08", value: "3"),
             ])
     }
 

@@ -68,10 +68,14 @@ struct ReportTextTests {
         let text = FieldworkReportText.render(report)
         let alertLines = text.split(separator: "\n").filter { $0.hasPrefix("  ! ") }
         #expect(alertLines.count == report.alerts.count)
-        #expect(text.contains("! Túl rövid interjúk, kérdező: K07 (14)"))
+        #expect(text.contains("! Túl rövid interjúk, kérdező: K07 (14 / 84)"))
+        #expect(text.contains("! Sok nem tudja / nem válaszol, kérdező: K05 (18,4%)"))
+        #expect(text.contains("! Kvótacella lemaradásban: district = Avas (12 / 37,2)"))
+        #expect(text.contains("(signature does not verify)"))
         #expect(text.contains("! Hiányzó csomagok, eszköz: laptop-03 (41-80)"))
         let english = FieldworkReportText.render(ReportRenderFixtures.realistic(language: "en"))
-        #expect(english.contains("! Very short interviews (speeders), interviewer: K07 (14)"))
+        #expect(english.contains("! Very short interviews (speeders), interviewer: K07 (14 / 84)"))
+        #expect(english.contains("K05 (18.4%)"))
         #expect(!english.contains("Túl rövid"))
     }
 
