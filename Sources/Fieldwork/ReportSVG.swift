@@ -152,7 +152,9 @@ enum ReportCharts {
                 svg.circle(x(index), y(Double(day.cumulative)), radius: 3, class: "done-point", tooltip: tip)
             }
         }
-        legend(&svg, x: left, y: 16, [("done-line", locale.text(.cumulative)), ("expected", locale.text(.expectedLine))])
+        var entries = [("done-line", locale.text(.cumulative)), ("expected", locale.text(.expectedLine))]
+        if report.progress.target != nil { entries.append(("target", locale.text(.target))) }
+        legend(&svg, x: left, y: 16, entries)
         let last = days[days.count - 1]
         let description = "\(locale.text(.completed)) \(last.date): \(locale.integer(last.cumulative))"
             + (report.progress.expectedToday.map { "; \(locale.text(.expectedToday)): \(locale.decimal($0, digits: 0))" } ?? "")

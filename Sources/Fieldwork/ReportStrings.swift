@@ -7,7 +7,7 @@ enum ReportWord: CaseIterable, Sendable {
     case endedOther, inProgress, excluded, versions, correctionsFile
     case alerts, noAlerts
     case progress, completed, target, expectedToday, period, behind, onTrack, noTarget, noPeriod
-    case noCompletes, lastDays, dailyCompletes, cumulative, expectedLine, date, chartProgress
+    case noCompletes, barLegend, lastDays, dailyCompletes, cumulative, expectedLine, date, chartProgress
     case quotas, noQuotas, quotaCell, quotaTargetMarker, chartQuota
     case outcomes, code, outcome, disposition, count, unclassified, inProgressNotInRates
     case noOutcomes, rate, formula, rateUnavailable, noDispositions, chartOutcomes
@@ -43,7 +43,8 @@ struct ReportLocale: Sendable {
         return hungarian ? pair.hu : pair.en
     }
 
-    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    /// The wording table: a data table written as one exhaustive switch, so a new word
+    /// cannot be added without both languages.
     private static func words(_ word: ReportWord) -> (hu: String, en: String) {
         switch word {
         case .reportTitle: ("Terepmunka-jelentés", "Fieldwork report")
@@ -71,6 +72,7 @@ struct ReportLocale: Sendable {
         case .noTarget: ("nincs megadott cél", "no target declared")
         case .noPeriod: ("nincs megadott terepidőszak", "no fieldwork period declared")
         case .noCompletes: ("Még nincs befejezett interjú.", "No completed interviews yet.")
+        case .barLegend: ("█ befejezett · | mára várt · a sáv vége a cél", "█ completed · | expected by today · bar end = target")
         case .lastDays: ("Utolsó napok", "Last days")
         case .dailyCompletes: ("Napi befejezett", "Completed that day")
         case .cumulative: ("Összesen", "Cumulative")
@@ -93,7 +95,7 @@ struct ReportLocale: Sendable {
         case .rate: ("Arány", "Rate")
         case .formula: ("Képlet", "Formula")
         case .rateUnavailable: ("nem számolható", "not available")
-        case .noDispositions: ("nincs megadott AAPOR-besorolás, vagy a nevező 0", "no AAPOR dispositions declared, or the denominator is 0")
+        case .noDispositions: ("Nincs megadott AAPOR-besorolás, vagy a nevező 0.", "No AAPOR dispositions declared, or the denominator is 0.")
         case .chartOutcomes: ("Lezárt interjúk kimenetkódonként, besorolás szerint", "Ended interviews per outcome code, grouped by disposition")
         case .rr1Name: ("válaszadási arány", "response rate")
         case .ref1Name: ("elutasítási arány", "refusal rate")
@@ -232,10 +234,11 @@ extension ReportLocale {
 // MARK: - Numbers
 
 extension ReportLocale {
-    /// An integer with the language's thousands separator (`12 345` / `12,345`).
+    /// An integer with the language's thousands separator (`12 345` / `12,345`); the
+    /// Hungarian separator is a no-break space (U+00A0), so wrapping never splits a number.
     func integer(_ value: Int) -> String {
         let digits = String(value.magnitude)
-        let separator: Character = hungarian ? " " : ","
+        let separator: Character = hungarian ? "\u{00A0}" : ","
         var grouped = ""
         for (index, digit) in digits.enumerated() {
             if index > 0, (digits.count - index) % 3 == 0 { grouped.append(separator) }
