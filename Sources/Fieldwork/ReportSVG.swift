@@ -152,7 +152,8 @@ enum ReportCharts {
                 svg.circle(x(index), y(Double(day.cumulative)), radius: 3, class: "done-point", tooltip: tip)
             }
         }
-        var entries = [("done-line", locale.text(.cumulative)), ("expected", locale.text(.expectedLine))]
+        var entries = [("done-line", locale.text(.cumulative))]
+        if expected.count > 1 { entries.append(("expected", locale.text(.expectedLine))) }
         if report.progress.target != nil { entries.append(("target", locale.text(.target))) }
         legend(&svg, x: left, y: 16, entries)
         let last = days[days.count - 1]
@@ -202,7 +203,7 @@ enum ReportCharts {
             }
         }
         let behind = quota.cells.filter(\.behindSchedule).count
-        let description = "\(quota.cells.count) \(locale.text(.quotaCell)); \(locale.text(.behind)): \(behind)"
+        let description = "\(locale.integer(quota.cells.count)) \(locale.text(.cells)), \(locale.integer(behind)) \(locale.text(.behindSchedule))"
         return svg.render(id: "chart-quota-\(index)", title: "\(locale.text(.chartQuota)): \(quota.name)", description: description)
     }
 

@@ -8,7 +8,7 @@ enum ReportWord: CaseIterable, Sendable {
     case alerts, noAlerts
     case progress, completed, target, expectedToday, period, behind, onTrack, noTarget, noPeriod
     case noCompletes, barLegend, lastDays, dailyCompletes, cumulative, expectedLine, date, chartProgress
-    case quotas, noQuotas, quotaCell, quotaTargetMarker, chartQuota
+    case quotas, noQuotas, quotaCell, cells, behindSchedule, quotaTargetMarker, chartQuota
     case outcomes, code, outcome, disposition, count, unclassified, inProgressNotInRates
     case noOutcomes, rate, formula, rateUnavailable, noDispositions, chartOutcomes
     case rr1Name, ref1Name, con1Name
@@ -81,6 +81,8 @@ struct ReportLocale: Sendable {
         case .chartProgress: ("Befejezett interjúk összesen naponta, a várt ütemmel", "Cumulative completed interviews per day against the expected pace")
         case .quotas: ("Kvóták", "Quotas")
         case .noQuotas: ("Nincs megadott kvóta.", "No quotas declared.")
+        case .cells: ("cella", "cells")
+        case .behindSchedule: ("lemaradásban", "behind schedule")
         case .quotaCell: ("Cella", "Cell")
         case .quotaTargetMarker: ("függőleges vonal: cél; szaggatott: mára várt", "vertical line: target; dashed: expected by today")
         case .chartQuota: ("Befejezett interjúk cellánként a célhoz képest", "Completed interviews per cell against the target")

@@ -158,6 +158,29 @@ enum ReportRenderFixtures {
             alerts: [])
     }
 
+    /// Fieldwork under way with nothing declared: no total, no period, quotas as monitored
+    /// breakdowns without targets, no durations.
+    static func untargeted(language: String = "en") -> FieldworkReport {
+        var report = realistic(language: language)
+        report.progress.target = nil
+        report.progress.periodFirst = nil
+        report.progress.periodLast = nil
+        report.progress.expectedToday = nil
+        report.progress.behindSchedule = false
+        for index in report.progress.days.indices { report.progress.days[index].expected = nil }
+        for quota in report.quotas.indices {
+            for cell in report.quotas[quota].cells.indices {
+                report.quotas[quota].cells[cell].target = nil
+                report.quotas[quota].cells[cell].expectedToday = nil
+                report.quotas[quota].cells[cell].behindSchedule = false
+            }
+        }
+        for index in report.interviewers.indices { report.interviewers[index].medianMinutes = nil }
+        report.sync.speederMinutes = nil
+        report.alerts = report.alerts.filter { $0.kind != .behindSchedule && $0.kind != .quotaBehind }
+        return report
+    }
+
     /// The label every user-supplied text carries in ``hostile(language:)``.
     static let hostileLabel = "<script>alert('x')</script> & \"quoted\" 'single' </svg>]]>"
 

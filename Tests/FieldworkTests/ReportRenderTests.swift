@@ -17,6 +17,7 @@ struct RenderCase: Sendable, CustomTestStringConvertible {
             RenderCase(name: "realistic", report: ReportRenderFixtures.realistic(language: language)),
             RenderCase(name: "empty", report: ReportRenderFixtures.empty(language: language)),
             RenderCase(name: "hostile", report: ReportRenderFixtures.hostile(language: language)),
+            RenderCase(name: "untargeted", report: ReportRenderFixtures.untargeted(language: language)),
         ]
     }
 }
@@ -225,6 +226,29 @@ struct ReportHTMLTests {
         #expect(warningBars == behindCells + 1 + fixture.items.flagged.count)  // quota cells, the speeder's median, flagged items
     }
 
+    @Test("without targets or a period the charts show the completes alone")
+    func untargeted() {
+        let html = FieldworkReportHTML.render(ReportRenderFixtures.untargeted(language: "en"))
+        let document = ParsedDocument(html)
+        for chart in ["chart-progress", "chart-quota-0", "chart-outcomes", "chart-items"] { #expect(document.ids.contains(chart)) }
+        #expect(!html.contains("class=\"expected\""))
+        #expect(!html.contains("class=\"target-mark\""))
+        #expect(!html.contains("▲ BEHIND"))
+        #expect(document.text.contains("no target declared"))
+        #expect(document.text.contains("no fieldwork period declared"))
+        #expect(!document.ids.contains("chart-medians"))
+        let text = FieldworkReportText.render(ReportRenderFixtures.untargeted(language: "en"))
+        #expect(text.contains("Completed: 414 (no target declared)"))
+        #expect(text.contains("    Avas                                          12 / –  [██"))
+    }
+
+    @Test("the page has a print stylesheet")
+    func printable() {
+        let html = FieldworkReportHTML.render(ReportRenderFixtures.realistic())
+        #expect(html.contains("@media print {"))
+        #expect(html.contains("<meta name=\"viewport\""))
+    }
+
     @Test("an empty report draws no chart and says why", arguments: ["hu", "en"])
     func emptyReport(_ language: String) {
         let html = FieldworkReportHTML.render(ReportRenderFixtures.empty(language: language))
@@ -285,7 +309,9 @@ struct ReportBrowserTests {
             try FieldworkReportHTML.render(report).write(to: directory.appendingPathComponent("report-\(language).html"), atomically: true, encoding: .utf8)
             try FieldworkReportText.render(report).write(to: directory.appendingPathComponent("report-\(language).txt"), atomically: true, encoding: .utf8)
         }
-        try FieldworkReportHTML.render(ReportRenderFixtures.empty()).write(to: directory.appendingPathComponent("report-empty.html"), atomically: true, encoding: .utf8)
+        for (name, report) in [("empty", ReportRenderFixtures.empty()), ("untargeted", ReportRenderFixtures.untargeted()), ("hostile", ReportRenderFixtures.hostile())] {
+            try FieldworkReportHTML.render(report).write(to: directory.appendingPathComponent("report-\(name).html"), atomically: true, encoding: .utf8)
+        }
         let file = directory.appendingPathComponent("report-hu.html")
         let dom: String
         if let chromium = Self.chromium() {
