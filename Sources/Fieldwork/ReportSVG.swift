@@ -188,7 +188,7 @@ enum ReportCharts {
             let done = barWidth * Double(cell.completed) / scale
             let tip = "\(cell.label): \(locale.integer(cell.completed)) / \(cell.target.map(locale.integer) ?? "–")"
             svg.rect(barLeft, top + 4, done, rowHeight - 8, class: cell.behindSchedule ? "bar behind" : "bar", tooltip: tip)
-            if let expected = cell.expectedToday, expected.isFinite {
+            if let expected = cell.expectedToday, expected.isFinite, expected > 0 {
                 let position = barLeft + barWidth * expected / scale
                 svg.line(position, top + 1, position, top + rowHeight - 1, class: "expected-mark")
             }

@@ -78,13 +78,13 @@ enum ReportTextLayout {
     }
 
     /// A bar of `columns` cells filled in proportion `part / whole`, with an optional marker
-    /// cell (`|`) at the share `marker`; spaces when `whole` is not positive.
+    /// cell (`|`) at `marker` (drawn only when above 0); spaces when `whole` is not positive.
     static func bar(_ part: Double, of whole: Double, columns: Int, marker: Double? = nil) -> String {
         guard columns > 0 else { return "" }
         guard whole > 0, part.isFinite, whole.isFinite else { return String(repeating: " ", count: columns) }
         let filled = min(columns, max(0, Int((part / whole * Double(columns)).rounded())))
         var cells = Array(String(repeating: "█", count: filled) + String(repeating: "·", count: columns - filled))
-        if let marker, marker.isFinite {
+        if let marker, marker.isFinite, marker > 0 {
             let index = min(columns - 1, max(0, Int((marker / whole * Double(columns)).rounded()) - 1))
             cells[index] = "|"
         }

@@ -246,6 +246,20 @@ struct ReportHTMLTests {
         #expect(text.contains("    Avas                                          12 / –  [██"))
     }
 
+    @Test("before the period starts (expected 0) no expected-by-today marker is drawn")
+    func noMarkerAtZero() {
+        var report = ReportRenderFixtures.realistic(language: "en")
+        report.progress.expectedToday = 0
+        for quota in report.quotas.indices {
+            for cell in report.quotas[quota].cells.indices { report.quotas[quota].cells[cell].expectedToday = 0 }
+        }
+        #expect(!FieldworkReportHTML.render(report).contains("class=\"expected-mark\""))
+        let bars = FieldworkReportText.render(report).split(separator: "\n").filter { $0.contains("[█") || $0.contains("[·") }
+        #expect(bars.count == report.quotas.flatMap(\.cells).count + 1)
+        #expect(bars.allSatisfy { !$0.contains("|") })
+        #expect(FieldworkReportHTML.render(ReportRenderFixtures.realistic()).contains("class=\"expected-mark\""))
+    }
+
     @Test("the page has a print stylesheet")
     func printable() {
         let html = FieldworkReportHTML.render(ReportRenderFixtures.realistic())
