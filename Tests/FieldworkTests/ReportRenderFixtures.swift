@@ -184,6 +184,12 @@ enum ReportRenderFixtures {
     /// The label every user-supplied text carries in ``hostile(language:)``.
     static let hostileLabel = "<script>alert('x')</script> & \"quoted\" 'single' </svg>]]>"
 
+    /// A label of double-width characters (CJK, emoji), which take two terminal columns each.
+    static let wideLabel = "東京都 🏠🏠 Ünnepi 日本語の長いラベル テスト 🎉"
+
+    /// A label with terminal control sequences (clear screen, colour, bell) and line breaks.
+    static let controlLabel = "K\u{1B}[2J\u{1B}[31mred\u{07}\nnext\tline\u{0}"
+
     /// Labels, ids and reasons full of markup, plus figures that are not finite (which no
     /// renderer may print as `NaN` or `inf`) and a target of 0.
     static func hostile(language: String = "en") -> FieldworkReport {
@@ -212,6 +218,9 @@ enum ReportRenderFixtures {
         report.items.items[1].label = label
         report.items.items[2].answered = 0
         report.alerts.append(ReportAlert(kind: .highNonResponse, subject: label, value: label))
+        report.quotas[1].cells[1].label = wideLabel
+        report.interviewers[3].interviewer = controlLabel
+        report.items.items[4].label = controlLabel + wideLabel
         return report
     }
 }

@@ -120,6 +120,9 @@ struct ReportTextTests {
         let text = FieldworkReportText.render(ReportRenderFixtures.hostile(language: language))
         #expect(!containsNonFinite(text))
         #expect(text.contains("<script>alert('x')"))
+        #expect(!text.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" })
+        #expect(text.contains("K [2J [31mred  next line "))
+        #expect(text.contains("東京都 🏠🏠"))
     }
 }
 
@@ -185,6 +188,9 @@ struct ReportHTMLTests {
         #expect(document.error == nil)
         #expect(document.text.contains(ReportRenderFixtures.hostileLabel))
         #expect(document.tags["script", default: 0] == 0)
+        #expect(document.text.contains(ReportRenderFixtures.wideLabel))
+        #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+        #expect(document.text.contains("K\u{FFFD}[2J\u{FFFD}[31mred\u{FFFD}\nnext\tline\u{FFFD}"))
     }
 
     @Test("no NaN or infinity reaches the page", arguments: RenderCase.all)
@@ -329,6 +335,7 @@ struct ReportBrowserTests {
         }
         for (name, report) in [("empty", ReportRenderFixtures.empty()), ("untargeted", ReportRenderFixtures.untargeted()), ("hostile", ReportRenderFixtures.hostile())] {
             try FieldworkReportHTML.render(report).write(to: directory.appendingPathComponent("report-\(name).html"), atomically: true, encoding: .utf8)
+            try FieldworkReportText.render(report, width: 60).write(to: directory.appendingPathComponent("report-\(name)-60.txt"), atomically: true, encoding: .utf8)
         }
         let file = directory.appendingPathComponent("report-hu.html")
         let dom: String
