@@ -343,7 +343,7 @@ struct ReportBrowserTests {
             let profile = directory.appendingPathComponent("profile").path
             let result = try Self.run(
                 chromium,
-                ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile)", "--dump-dom", file.absoluteString],
+                ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)", "--dump-dom", file.absoluteString],
                 output: directory.appendingPathComponent("dom.html"), timeout: 60)
             #expect(result.status == 0, "chromium exited with \(String(describing: result.status))")
             dom = result.output
