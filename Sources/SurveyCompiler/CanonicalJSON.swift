@@ -119,6 +119,11 @@ struct CanonicalJSONWriter {
         key("notApplicable", &g); int(d.specialCodes.notApplicable)
         key("refused", &g); int(d.specialCodes.refused)
         bytes.append(0x7D)
+        if let t = d.targets {
+            key("targets", &f)
+            // Small and rare: the model's own canonical encoding, spliced in.
+            if let data = try? SurveyDefinition.canonicalEncoder().encode(t) { bytes.append(contentsOf: data) } else { unsupported = true }
+        }
         key("title", &f); text(d.title)
         key("version", &f); string(d.version)
         bytes.append(0x7D)

@@ -223,4 +223,37 @@ enum Messages {
             "the export variable '\(dummy)' of this multiple choice is longer than 32 characters", at: r,
             help: "shorten the question's name (multiple choice exports one variable per code, <name>_<code>)")
     }
+
+    // MARK: 10 fieldwork targets
+
+    static func targetsTwice(at r: SourceRange, first: SourceRange) -> Diagnostic {
+        Diagnostic("E1001", .error, "a survey has one targets block; this is a second one", at: r,
+            notes: [Note("the first targets block is here", at: first)], help: "merge the two blocks into one")
+    }
+
+    static func cellArity(_ got: Int, variables: [String], at r: SourceRange) -> Diagnostic {
+        Diagnostic("E1002", .error,
+            "this cell has \(got) value\(got == 1 ? "" : "s") but quota '\(variables.joined(separator: " × "))' has \(variables.count) variable\(variables.count == 1 ? "" : "s")",
+            at: r, help: "give one value per variable, in the order of the quota line, then '=' and the target")
+    }
+
+    static func listedTwice(_ what: String, at r: SourceRange, first: SourceRange) -> Diagnostic {
+        Diagnostic("E1003", .error, "\(what) is listed twice", at: r, notes: [Note("first listed here", at: first)])
+    }
+
+    static func badOutcomeCode(_ message: String, at r: SourceRange, help: String? = nil) -> Diagnostic {
+        Diagnostic("E1004", .error, message, at: r, help: help)
+    }
+
+    static func outcomeWithoutClass(_ codes: [Int], set: String, at r: SourceRange) -> Diagnostic {
+        let list = codes.map(String.init).joined(separator: ", ")
+        return Diagnostic("W1005", .warning,
+            "outcome code\(codes.count == 1 ? "" : "s") \(list) of answer set '\(set)' \(codes.count == 1 ? "has" : "have") no AAPOR class and will count in no response rate",
+            at: r, help: "add \(codes.count == 1 ? "it" : "them") to a class: complete, partial, refusal, noncontact, other, unknown or ineligible")
+    }
+
+    static func quotaSum(_ quota: String, sum: Int, total: Int, at r: SourceRange) -> Diagnostic {
+        Diagnostic("W1006", .warning, "the cells of quota '\(quota)' add up to \(sum), not the total of \(total)", at: r,
+            help: "check the targets, or leave 'total' out if the quota is not meant to cover the whole sample")
+    }
 }

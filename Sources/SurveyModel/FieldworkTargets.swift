@@ -135,10 +135,13 @@ public enum QuotaValue: Hashable, Sendable, Codable, Comparable, CustomStringCon
 public struct QuotaCell: Hashable, Sendable, Codable {
     public var values: [QuotaValue]
     public var target: Int?
+    /// The cell's name in reports, when declared (otherwise the values' answer labels).
+    public var label: LocalizedText?
 
-    public init(values: [QuotaValue], target: Int?) {
+    public init(values: [QuotaValue], target: Int?, label: LocalizedText? = nil) {
         self.values = values
         self.target = target
+        self.label = label
     }
 }
 

@@ -15,6 +15,6 @@ struct Terep: ParsableCommand {
             SimulateCommand.self,
             BundleCommand.self,
             CentralCommand.self, Merge.self,
-            ExportCommand.self,
+            ExportCommand.self, ReportCommand.self,
         ])
 }

@@ -380,7 +380,7 @@ private struct Study {
 }
 
 /// Locating, compiling and comparing the study files.
-private enum StudyFiles {
+enum StudyFiles {
     /// The repository root, found from this file's path.
     static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -42,6 +42,12 @@ extension Analyzer {
                 } else {
                     checks.append(c)
                 }
+            case .targets(let t):
+                if group == nil {
+                    targetDecls.append(t)
+                } else {
+                    report(Messages.propertyNotAllowed("targets", on: "a section or roster (declare targets at the top level)", at: t.keyword))
+                }
             }
         }
         return (nodes, checks)
@@ -56,7 +62,7 @@ extension Analyzer {
         case .section(let s): ("section '\(s.name.text)'", s.name.range)
         case .roster(let r): ("roster '\(r.name.text)'", r.name.range)
         case .end(let e): ("this end", e.range)
-        case .include, .answers, .check: nil
+        case .include, .answers, .check, .targets: nil
         }
     }
 

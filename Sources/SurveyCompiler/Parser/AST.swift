@@ -211,6 +211,7 @@ indirect enum Decl: Sendable {
     case calculate(CalculateDecl)
     case end(EndDecl)
     case check(CheckAST)
+    case targets(TargetsDecl)
 }
 
 /// The `survey NAME { … }` header of a main file.
@@ -230,4 +231,55 @@ struct SourceUnit: Sendable {
     var file: SourceFile
     var header: SurveyHeader?
     var decls: [Decl]
+}
+
+/// A number as written, with where.
+struct IntAST: Sendable {
+    var value: Int
+    var range: SourceRange
+}
+
+/// `targets { … }`: fieldwork period, totals, quotas and outcome dispositions.
+struct TargetsDecl: Sendable {
+    /// The `targets` keyword.
+    var keyword: SourceRange
+    var period: (first: LocalDate, last: LocalDate, range: SourceRange)?
+    var total: IntAST?
+    var speeder: IntAST?
+    var hours: (from: TimeOfDay, to: TimeOfDay, range: SourceRange)?
+    /// The `outcomes` keyword, when the block has one.
+    var outcomesKeyword: SourceRange?
+    var dispositions: [DispositionAST] = []
+    var quotas: [QuotaAST] = []
+    /// Lines given twice (keyword, where, first place), reported by the analyser.
+    var repeated: [(keyword: String, range: SourceRange, first: SourceRange)] = []
+}
+
+/// One `CLASS CODE…` line of `outcomes { … }`.
+struct DispositionAST: Sendable {
+    var disposition: Disposition
+    var codes: [IntAST]
+}
+
+/// `quota VAR, VAR { cells }` or `monitor VAR, VAR [{ cells }]`.
+struct QuotaAST: Sendable {
+    var monitorOnly: Bool
+    var keyword: SourceRange
+    var variables: [Ident]
+    var cells: [QuotaCellAST]
+    var each: IntAST?
+}
+
+/// One cell: `VALUE… [= TARGET] [LANG "label" …]`.
+struct QuotaCellAST: Sendable {
+    var values: [QuotaValueAST]
+    var target: IntAST?
+    var label: TextAST?
+    var range: SourceRange
+}
+
+/// A quota cell value: a code or a text (e.g. an interviewer id).
+struct QuotaValueAST: Sendable {
+    var value: QuotaValue
+    var range: SourceRange
 }

@@ -24,6 +24,7 @@ extension Parser {
         case "note": return parseNote()
         case "calculate": return parseCalculate()
         case "end": return parseEnd()
+        case "targets": return parseTargets()
         case "error", "warn": return .check(parseCheck())
         default:
             if !inGroup || !Parser.propertyKeywords.contains(current.text) {

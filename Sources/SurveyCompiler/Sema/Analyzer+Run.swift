@@ -21,6 +21,7 @@ extension Analyzer {
         inferCalculationTypes()
         let (items, _) = lowerDecls(root.decls, rosters: [], group: nil)
         let outcome = lowerOutcome(header)
+        let targets = lowerTargets(outcome: outcome)
         for name in answerSetOrder {
             if let set = answerSets[name], !set.used, let decl = set.decl {
                 report(Messages.unusedAnswerSet(name, at: decl.name.range))
@@ -32,7 +33,7 @@ extension Analyzer {
         return SurveyDefinition(
             id: SurveyID(header.name.text), version: header.version ?? "", title: title ?? LocalizedText([:]),
             languages: languages, outcome: outcome, answerSets: sets, items: items,
-            dependencies: dependencyGraph(calculationOrder: order))
+            dependencies: dependencyGraph(calculationOrder: order), targets: targets)
     }
 
     /// Infers calculation types in declaration order, so most look-ups are already memoised.

@@ -77,6 +77,8 @@ struct Analyzer {
     var routeReads: [[(name: String, range: SourceRange)]] = []
     var checkIDs: [String: SourceRange] = [:]
     var endCount = 0
+    /// Top-level `targets` blocks, lowered after the questionnaire (only one is allowed).
+    var targetDecls: [TargetsDecl] = []
     /// Types of list items by start offset (for checking `x in (…)`).
     var listItemTypes: [Int: SemType] = [:]
     /// Reads of another row (`m_age[1]`): dependencies, but not cycle edges.

@@ -147,7 +147,7 @@ extension Analyzer {
                 for p in r.properties { if case .when(let e) = p.kind { route += Analyzer.names(in: e) } }
                 rosterRouteNames[r.name.text] = route
                 collectGroup(r.name.text, r.body, rosters: rosters + [r.name.text])
-            case .answers, .end, .check: break
+            case .answers, .end, .check, .targets: break
             }
         }
     }

@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import SurveyExport
+import SurveyModel
+
+/// The local wall-clock date and time of a timestamp, in the machine's time zone (the same
+/// conversion the engine's context and the export's replay use).
+enum LocalClock {
+    static func local(_ milliseconds: Int64) -> (date: LocalDate, time: TimeOfDay) {
+        var seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return (
+            LocalDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)),
+            TimeOfDay(hour: Int(parts.tm_hour), minute: Int(parts.tm_min))
+        )
+    }
+
+    /// `YYYY-MM-DDTHH:MM`.
+    static func text(_ milliseconds: Int64) -> String {
+        let (date, time) = local(milliseconds)
+        return "\(date)T\(time)"
+    }
+}
+
+/// How an interview stands, derived from its record exactly as the central dataset derives
+/// its status: no outcome is in progress, the definition's complete code is completed.
+enum RecordStatus {
+    case completed, ended, inProgress
+}
+
+/// `iv_minutes` of an export: minutes from start to end, rounded to 0.1.
+func exportMinutes(_ record: SurveyExport.InterviewRecord) -> Double? {
+    guard let s = record.startedAt, let e = record.endedAt else { return nil }
+    return (Double(e - s) / 6_000).rounded() / 10
+}
+
+/// One interviewer's running totals.
+struct InterviewerTally {
+    var devices: Set<String> = []
+    var interviews = 0
+    var completed = 0
+    /// `iv_minutes` of each completed interview (for the median and the speeder count).
+    var minutes: [Double] = []
+    var answers = 0
+    var dontKnow = 0
+    var refused = 0
+    var softChecks = 0
+    var outsideHours = 0
+}
+
+/// One question's running totals over all interviews and roster rows.
+struct ItemTally {
+    var answered = 0
+    var dontKnow = 0
+    var refused = 0
+}
+
+/// The running totals of one pass over the cleaned interviews: only per-interviewer,
+/// per-question, per-day, per-outcome and per-quota-cell counters, never the records.
+struct ReportAccumulator {
+    let index: SurveyIndex
+    let completeCodes: [DefinitionHash: Int]
+    let quotas: [Quota]
+    let workingHours: TimeRange
+    let specialCodes: SpecialCodes
+
+    var included = 0
+    var completed = 0
+    var ended = 0
+    var inProgress = 0
+    var completesPerDay: [LocalDate: Int] = [:]
+    /// Ended interviews (completed or not) per outcome code.
+    var outcomes: [Int: Int] = [:]
+    var interviewers: [String: InterviewerTally] = [:]
+    var items: [VariableName: ItemTally] = [:]
+    /// Completed interviews per cell, one dictionary per quota.
+    var quotaCells: [[[QuotaValue]: Int]]
+
+    init(index: SurveyIndex, completeCodes: [DefinitionHash: Int], quotas: [Quota], workingHours: TimeRange) {
+        self.index = index
+        self.completeCodes = completeCodes
+        self.quotas = quotas
+        self.workingHours = workingHours
+        self.specialCodes = index.definition.specialCodes
+        quotaCells = Array(repeating: [:], count: quotas.count)
+    }
+
+    /// Whether a variable's answers count as answers (questions; not notes or calculations).
+    func isAnswerable(_ name: VariableName) -> Bool {
+        guard let q = index[name]?.question else { return false }
+        switch q.kind {
+        case .note, .calculated: return false
+        default: return true
+        }
+    }
+
+    func status(of record: SurveyExport.InterviewRecord) -> RecordStatus {
+        guard let outcome = record.outcome else { return .inProgress }
+        return outcome == completeCodes[record.definition] ? .completed : .ended
+    }
+
+    /// Adds one cleaned interview.
+    mutating func add(_ record: SurveyExport.InterviewRecord) {
+        included += 1
+        let status = status(of: record)
+        var tally = interviewers[record.interviewer] ?? InterviewerTally()
+        tally.interviews += 1
+        tally.devices.insert(record.device.rawValue)
+        switch status {
+        case .inProgress: inProgress += 1
+        case .ended: ended += 1
+        case .completed:
+            completed += 1
+            tally.completed += 1
+            if let minutes = exportMinutes(record) { tally.minutes.append(minutes) }
+            if let end = record.endedAt { completesPerDay[LocalClock.local(end).date, default: 0] += 1 }
+            for (q, quota) in quotas.enumerated() {
+                quotaCells[q][quota.variables.map { quotaValue($0, record) }, default: 0] += 1
+            }
+        }
+        if status != .inProgress, let outcome = record.outcome { outcomes[outcome, default: 0] += 1 }
+        if let start = record.startedAt, !workingHours.contains(LocalClock.local(start).time) { tally.outsideHours += 1 }
+        tally.softChecks += record.confirmedChecks.count
+        for (address, answer) in record.answers where isAnswerable(address.variable) {
+            var item = items[address.variable] ?? ItemTally()
+            switch answer {
+            case .special(.notApplicable): continue
+            case .special(.dontKnow):
+                item.dontKnow += 1
+                tally.dontKnow += 1
+            case .special(.refused):
+                item.refused += 1
+                tally.refused += 1
+            case .value: break
+            }
+            item.answered += 1
+            tally.answers += 1
+            items[address.variable] = item
+        }
+        interviewers[record.interviewer] = tally
+    }
+
+    /// A record's value of a quota variable, as exported: a code, a text, the special code of
+    /// don't know / refused / not applicable, or `.` when unanswered. `interviewer` and
+    /// `device` (or `iv_interviewer`, `iv_device`) name the interview's own, unless the
+    /// questionnaire has a variable of that name.
+    func quotaValue(_ name: VariableName, _ record: SurveyExport.InterviewRecord) -> QuotaValue {
+        if index[name] == nil {
+            switch name.rawValue {
+            case "interviewer", "iv_interviewer": return .text(record.interviewer)
+            case "device", "iv_device": return .text(record.device.rawValue)
+            default: break
+            }
+        }
+        switch record.answers[Address(name)] {
+        case nil: return .text(".")
+        case .special(let s)?: return .code(specialCodes.code(for: s))
+        case .value(.choice(let c))?, .value(.integer(let c))?: return .code(c)
+        case .value(.boolean(let b))?: return .code(b ? 1 : 0)
+        case .value(let other)?: return .text(RowBuilder.textForm(other))
+        }
+    }
+}
+
+/// The median of some numbers (the mean of the middle two for an even count); nil when empty.
+func median(_ values: [Double]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The findings a coordinator should act on, derived from a report's figures.
+enum ReportAlerts {
+    /// Kinds from most to least serious: data refused or not arrived, then data that may not
+    /// be genuine, then schedule, then housekeeping.
+    static let severity: [ReportAlert.Kind] = [
+        .rejectedBundle, .missingBundles, .speeder, .interviewerNonResponse, .outsideHours, .behindSchedule,
+        .quotaBehind, .staleDevice, .conflicts, .highNonResponse,
+    ]
+
+    /// An interviewer is flagged when their DK + RF share is above the item threshold and
+    /// above this many times the share over all interviewers.
+    static let interviewerFactor = 2.0
+
+    /// Every alert of a report, most serious first (within a kind, in the figures' order).
+    static func alerts(for report: FieldworkReport) -> [ReportAlert] {
+        var out: [ReportAlert] = []
+        let sync = report.sync
+        for b in sync.rejectedBundles {
+            let name = URL(fileURLWithPath: b.file).lastPathComponent
+            out.append(ReportAlert(kind: .rejectedBundle, subject: name, value: b.reason))
+        }
+        for d in sync.devices where !d.missing.isEmpty {
+            out.append(ReportAlert(kind: .missingBundles, subject: d.device, value: d.missing.joined(separator: ", ")))
+        }
+        out += interviewerAlerts(report)
+        let p = report.progress
+        if p.behindSchedule, let expected = p.expectedToday {
+            out.append(ReportAlert(kind: .behindSchedule, subject: report.survey, value: "\(p.completed) / \(number(expected))"))
+        }
+        for quota in report.quotas {
+            for cell in quota.cells where cell.behindSchedule {
+                out.append(ReportAlert(
+                    kind: .quotaBehind, subject: "\(quota.name): \(cell.label)",
+                    value: "\(cell.completed) / \(cell.expectedToday.map(number) ?? "?")"))
+            }
+        }
+        for d in sync.devices where d.status == "active" {
+            if let days = d.daysSinceLastBundle, days >= FieldworkReportBuilder.staleDays {
+                out.append(ReportAlert(kind: .staleDevice, subject: d.device, value: "\(days)"))
+            }
+        }
+        if !sync.conflicts.isEmpty {
+            let shown = sync.conflicts.prefix(3).joined(separator: ", ") + (sync.conflicts.count > 3 ? ", …" : "")
+            out.append(ReportAlert(kind: .conflicts, subject: shown, value: "\(sync.conflicts.count)"))
+        }
+        for item in report.items.flagged {
+            out.append(ReportAlert(kind: .highNonResponse, subject: item.variable, value: percent(item.share)))
+        }
+        let rank = Dictionary(uniqueKeysWithValues: severity.enumerated().map { ($0.element, $0.offset) })
+        return out.enumerated().sorted { a, b in
+            (rank[a.element.kind] ?? 99, a.offset) < (rank[b.element.kind] ?? 99, b.offset)
+        }.map(\.element)
+    }
+
+    private static func interviewerAlerts(_ report: FieldworkReport) -> [ReportAlert] {
+        var out: [ReportAlert] = []
+        let answers = report.interviewers.reduce(0) { $0 + $1.answers }
+        let missing = report.interviewers.reduce(0) { $0 + $1.dontKnow + $1.refused }
+        let overall = answers == 0 ? 0 : Double(missing) / Double(answers)
+        let limit = max(report.items.threshold, interviewerFactor * overall)
+        for i in report.interviewers {
+            if i.speeders > 0 {
+                out.append(ReportAlert(kind: .speeder, subject: i.interviewer, value: "\(i.speeders) / \(i.completed)"))
+            }
+            let share = i.answers == 0 ? 0 : Double(i.dontKnow + i.refused) / Double(i.answers)
+            if share > limit {
+                out.append(ReportAlert(kind: .interviewerNonResponse, subject: i.interviewer, value: percent(share)))
+            }
+            if i.outsideHours > 0 {
+                out.append(ReportAlert(kind: .outsideHours, subject: i.interviewer, value: "\(i.outsideHours) / \(i.interviews)"))
+            }
+        }
+        return out
+    }
+
+    /// A share as a percentage with one decimal, e.g. `12.5%`.
+    static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
+
+    /// A count that may be fractional, with one decimal.
+    static func number(_ value: Double) -> String { String(format: "%.1f", value) }
+}

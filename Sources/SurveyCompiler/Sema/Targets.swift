@@ -1,0 +1,180 @@
+import SurveyDiagnostics
+import SurveyModel
+
+extension Analyzer {
+    /// Checks and lowers the `targets` block (nil when there is none).
+    mutating func lowerTargets(outcome: OutcomeSpec?) -> FieldworkTargets? {
+        guard let decl = targetDecls.first else { return nil }
+        for extra in targetDecls.dropFirst() { report(Messages.targetsTwice(at: extra.keyword, first: decl.keyword)) }
+        for r in decl.repeated { report(Messages.propertyTwice(r.keyword, at: r.range, first: r.first)) }
+        var targets = FieldworkTargets()
+        if let p = decl.period {
+            if p.last < p.first { report(Messages.boundsOrder(p.range)) } else { targets.period = DateRange(first: p.first, last: p.last) }
+        }
+        targets.total = positive(decl.total, "the total")
+        targets.speederMinutes = positive(decl.speeder, "the speeder limit")
+        if let h = decl.hours {
+            if h.to <= h.from { report(Messages.boundsOrder(h.range)) } else { targets.workingHours = TimeRange(from: h.from, to: h.to) }
+        }
+        targets.dispositions = lowerDispositions(decl, outcome: outcome)
+        targets.quotas = decl.quotas.compactMap { lowerQuota($0, total: targets.total) }
+        return targets
+    }
+
+    /// A count that must be above zero; reports and drops anything else.
+    private mutating func positive(_ n: IntAST?, _ what: String) -> Int? {
+        guard let n else { return nil }
+        guard n.value > 0 else {
+            report(Messages.badValue("\(what) must be a whole number above 0, found \(n.value)", at: n.range))
+            return nil
+        }
+        return n.value
+    }
+
+    /// The outcome variable's answer set name and codes, if it is a single choice.
+    private func outcomeCodes(_ outcome: OutcomeSpec) -> (set: String, codes: [Int])? {
+        guard let v = variables[outcome.variable.rawValue], case .question(.single(let set)) = v.kind,
+            let symbol = answerSets[set.text]
+        else { return nil }
+        return (set.text, symbol.set.options.map(\.code))
+    }
+
+    private mutating func lowerDispositions(_ decl: TargetsDecl, outcome: OutcomeSpec?) -> [OutcomeDisposition] {
+        guard !decl.dispositions.isEmpty, let keyword = decl.outcomesKeyword else { return [] }
+        guard let outcome else {
+            report(Messages.badOutcomeCode(
+                "outcome classes need a visit-outcome variable", at: keyword,
+                help: "declare it in the survey header, e.g. 'outcome outcome complete 11'"))
+            return []
+        }
+        guard let (set, codes) = outcomeCodes(outcome) else { return [] }
+        var out: [OutcomeDisposition] = []
+        var first: [Int: SourceRange] = [:]
+        for line in decl.dispositions {
+            for code in line.codes {
+                guard codes.contains(code.value) else {
+                    report(Messages.badOutcomeCode(
+                        "\(code.value) is not a code of '\(outcome.variable)' (answer set '\(set)')", at: code.range,
+                        help: "its codes are \(codes.map(String.init).joined(separator: ", "))"))
+                    continue
+                }
+                if let earlier = first[code.value] {
+                    report(Messages.listedTwice("outcome code \(code.value)", at: code.range, first: earlier))
+                    continue
+                }
+                first[code.value] = code.range
+                out.append(OutcomeDisposition(code: code.value, disposition: line.disposition))
+            }
+        }
+        let missing = codes.filter { first[$0] == nil }
+        if !missing.isEmpty { report(Messages.outcomeWithoutClass(missing, set: set, at: keyword)) }
+        return out
+    }
+
+    /// What a quota variable may hold: its codes when it has an answer set, or whether it is text.
+    private enum QuotaDomain {
+        case codes(set: String, [Int])
+        case numbers
+        case text
+    }
+
+    /// Resolves a quota variable: defined, outside rosters, and single-valued categorical.
+    private mutating func quotaDomain(_ name: Ident) -> QuotaDomain? {
+        guard let v = variables[name.text] else {
+            report(Messages.undefined("variable", name.text, at: name.range, suggestion: suggest(to: name.text, in: variableOrder)))
+            return nil
+        }
+        if let roster = v.rosters.last {
+            report(Messages.outsideRoster(name.text, roster: roster, at: name.range))
+            return nil
+        }
+        switch v.kind {
+        case .question(.single(let set)):
+            return answerSets[set.text].map { .codes(set: set.text, $0.set.options.map(\.code)) } ?? .numbers
+        case .question(.yesno): return .codes(set: "YESNO", [1, 0])
+        default: break
+        }
+        switch type(of: v, at: name.range) {
+        case .integer, .choice, .boolean, .unknown: return .numbers
+        case .text: return .text
+        case let t:
+            report(Messages.typeMismatch(
+                "a quota variable must be a single choice, an integer or a text; '\(name.text)' is \(t)", at: name.range))
+            return nil
+        }
+    }
+
+    private mutating func lowerQuota(_ q: QuotaAST, total: Int?) -> Quota? {
+        let names = q.variables.map(\.text)
+        let domains = q.variables.map { quotaDomain($0) }
+        var quota = Quota(name: names.joined(separator: " × "), variables: names.map(VariableName.init))
+        if let each = q.each {
+            if q.monitorOnly {
+                report(Messages.badValue("'monitor' shows a breakdown without targets; use 'quota' for targets", at: each.range))
+            } else if each.value < 0 {
+                report(Messages.badValue("a target must be 0 or more, found \(each.value)", at: each.range))
+            } else {
+                quota.each = each.value
+            }
+        }
+        var first: [[QuotaValue]: SourceRange] = [:]
+        var badCells = false
+        for cell in q.cells {
+            guard let lowered = lowerCell(cell, quota: q, domains: domains) else {
+                badCells = true
+                continue
+            }
+            if let earlier = first[lowered.values] {
+                report(Messages.listedTwice("cell \(lowered.values.map(\.description).joined(separator: " "))", at: cell.range, first: earlier))
+                continue
+            }
+            first[lowered.values] = cell.range
+            quota.cells.append(lowered)
+        }
+        if !q.monitorOnly, !quota.hasTargets, !badCells {
+            report(Messages.badValue(
+                "quota '\(quota.name)' has no target; give its cells targets ('1 = 100') or 'each N', or write 'monitor'",
+                at: q.keyword))
+        }
+        if let total, quota.each == nil, !quota.cells.isEmpty, quota.cells.allSatisfy({ $0.target != nil }) {
+            let sum = quota.cells.reduce(0) { $0 + ($1.target ?? 0) }
+            if sum != total { report(Messages.quotaSum(quota.name, sum: sum, total: total, at: q.keyword)) }
+        }
+        return quota
+    }
+
+    private mutating func lowerCell(_ cell: QuotaCellAST, quota q: QuotaAST, domains: [QuotaDomain?]) -> QuotaCell? {
+        guard cell.values.count == q.variables.count else {
+            report(Messages.cellArity(cell.values.count, variables: q.variables.map(\.text), at: cell.range))
+            return nil
+        }
+        var ok = true
+        for (value, (name, domain)) in zip(cell.values, zip(q.variables, domains)) {
+            switch (value.value, domain) {
+            case (_, nil): ok = false
+            case (.code(let c), .codes(let set, let codes)?) where !codes.contains(c):
+                report(Messages.badValue("\(c) is not a code of '\(name.text)' (answer set '\(set)')", at: value.range))
+                ok = false
+            case (.text, .codes?), (.text, .numbers?):
+                report(Messages.typeMismatch("'\(name.text)' holds numbers; write this value without quotes", at: value.range))
+                ok = false
+            case (.code, .text?):
+                report(Messages.typeMismatch("'\(name.text)' is a text; write this value in quotes", at: value.range))
+                ok = false
+            default: break
+            }
+        }
+        if let t = cell.target {
+            if q.monitorOnly {
+                report(Messages.badValue("'monitor' shows a breakdown without targets; use 'quota' for targets", at: t.range))
+                ok = false
+            } else if t.value < 0 {
+                report(Messages.badValue("a target must be 0 or more, found \(t.value)", at: t.range))
+                ok = false
+            }
+        }
+        let label = lowerText(cell.label, what: "the cell's label", at: cell.range, scope: .topLevel, required: false)
+        guard ok else { return nil }
+        return QuotaCell(values: cell.values.map(\.value), target: cell.target?.value, label: label)
+    }
+}

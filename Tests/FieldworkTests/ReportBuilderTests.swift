@@ -1,0 +1,112 @@
+import Foundation
+import SurveyExport
+import SurveyModel
+import SurveyStore
+import Testing
+
+@testable import Fieldwork
+
+/// `terep report` on simulated fieldwork with planted anomalies: each is found, clean
+/// interviewers are not flagged, and the figures equal those recomputed from the export.
+@Suite(.serialized) struct ReportBuilderTests {
+    static let evening = TimeOfDay(hour: 20, minute: 0)
+
+    static func report(_ f: ReportFixture, language: LanguageCode? = nil) throws -> FieldworkReport {
+        try FieldworkReportBuilder(central: f.central, survey: "rep", language: language, today: ReportFixture.today, time: evening)
+            .build()
+    }
+
+    static func alerts(_ r: FieldworkReport, _ kind: ReportAlert.Kind) -> [ReportAlert] { r.alerts.filter { $0.kind == kind } }
+
+    @Test func eachPlantedAnomalyIsFoundAndNoCleanInterviewerIsFlagged() throws {
+        let f = try ReportFixture()
+        defer { f.cleanUp() }
+        let r = try Self.report(f)
+        #expect(Self.alerts(r, .speeder).map(\.subject) == ["Csaba"])
+        #expect(Self.alerts(r, .interviewerNonResponse).map(\.subject) == ["Dóra"])
+        #expect(Self.alerts(r, .outsideHours).map(\.subject) == ["Anna"])
+        #expect(Self.alerts(r, .outsideHours).first?.value == "1 / 30")
+        #expect(Self.alerts(r, .missingBundles).map(\.subject) == ["lap-2"])
+        #expect(Self.alerts(r, .missingBundles).first?.value == f.missingRange)
+        #expect(Self.alerts(r, .rejectedBundle).map(\.subject) == ["lap-5.terepbundle"])
+        #expect(Self.alerts(r, .conflicts).first?.subject == f.conflictInterview.rawValue)
+        #expect(r.sync.conflicts == [f.conflictInterview.rawValue])
+        #expect(Self.alerts(r, .quotaBehind).map(\.subject) == ["district: Dél"])
+        #expect(Self.alerts(r, .staleDevice).isEmpty && Self.alerts(r, .behindSchedule).isEmpty)
+
+        let byName = Dictionary(uniqueKeysWithValues: r.interviewers.map { ($0.interviewer, $0) })
+        let csaba = try #require(byName["Csaba"])
+        #expect(csaba.speeders == csaba.completed && csaba.completed > 10)
+        for clean in ["Anna", "Béla", "Dóra"] { #expect(byName[clean]?.speeders == 0, "\(clean)") }
+        #expect(byName["Anna"]?.outsideHours == 1 && byName["Béla"]?.outsideHours == 0)
+        #expect(byName["Béla"]?.interviews == 28, "one interview lost with its bundle, one training")
+        #expect(byName["Béla"]?.devices == ["lap-2"] && byName["Anna"]?.devices == ["lap-1"])
+        #expect(r.selection.excluded == ["training": 1])
+        #expect(r.selection.interviews == 119 && r.selection.included == 118 && r.selection.inProgress == 1)
+        #expect(r.outcomes.inProgress == 1)
+
+        let lap2 = try #require(r.sync.devices.first { $0.device == "lap-2" })
+        #expect(lap2.missing == [f.missingRange] && lap2.daysSinceLastBundle == 0)
+        let rejected = try #require(r.sync.rejectedBundles.first)
+        #expect(rejected.file.hasSuffix("lap-5.terepbundle") && rejected.reason.contains("damaged"), "\(rejected.reason)")
+        #expect(r.sync.speederRule == "median/3" && r.sync.workingHours == "07:00–21:00" && !r.sync.workingHoursDeclared)
+    }
+
+    @Test func alertsComeMostSeriousFirst() throws {
+        let f = try ReportFixture()
+        defer { f.cleanUp() }
+        let kinds = try Self.report(f).alerts.map(\.kind)
+        let ranks = kinds.map { ReportAlerts.severity.firstIndex(of: $0) ?? 99 }
+        #expect(ranks == ranks.sorted())
+        #expect(kinds.first == .rejectedBundle)
+    }
+
+    @Test func progressFollowsTheEvenPaceOverTheDeclaredPeriod() throws {
+        let f = try ReportFixture()
+        defer { f.cleanUp() }
+        let p = try Self.report(f).progress
+        #expect(p.days.first?.date == "2026-09-01" && (p.days.last?.date ?? "") >= "2026-09-10")
+        #expect(p.days.first?.expected == 3.0, "60 over 20 days: 3 a day")
+        #expect(p.days.first { $0.date == "2026-09-10" }?.expected == 30.0)
+        #expect(p.expectedToday == 30.0 && p.target == 60)
+        #expect(p.days.last?.cumulative == p.completed)
+        #expect(p.days.map(\.completed).reduce(0, +) == p.completed)
+        #expect(p.behindSchedule == (Double(p.completed) < 27))
+    }
+
+    @Test func ratesFollowTheAAPORFormulas() throws {
+        let f = try ReportFixture()
+        defer { f.cleanUp() }
+        let o = try Self.report(f).outcomes
+        let count = { (code: Int) in Double(o.codes.first { $0.code == code }?.count ?? 0) }
+        let (i, r, nc) = (count(11), count(21), count(31))
+        #expect(i > 0 && r > 0 && nc > 0)
+        #expect(o.rr1 == i / (i + r + nc) && o.ref1 == r / (i + r + nc) && o.con1 == (i + r) / (i + r + nc))
+        #expect(o.dispositions == ["complete": Int(i), "refusal": Int(r), "noncontact": Int(nc)] && o.unclassified == 0)
+        #expect(o.codes.map(\.label) == ["Teljes", "Elutasítás", "Nem volt otthon"])
+    }
+
+    @Test func labelsFollowTheLanguageAndAnUnknownOneIsRefused() throws {
+        let f = try ReportFixture()
+        defer { f.cleanUp() }
+        let en = try Self.report(f, language: "en")
+        #expect(en.title == "Report test" && en.outcomes.codes.first?.label == "Complete")
+        #expect(en.quotas.first?.cells.map(\.label) == ["North", "South"])
+        #expect(en.items.items.first { $0.variable == "age" }?.label == "Age")
+        #expect(throws: FieldworkError.self) { try Self.report(f, language: "de") }
+        #expect(throws: FieldworkError.self) {
+            try FieldworkReportBuilder(central: f.central, survey: "nope", today: ReportFixture.today).build()
+        }
+    }
+
+    @Test func jsonHasSortedKeysAndDecodesToTheSameReport() throws {
+        let f = try ReportFixture()
+        defer { f.cleanUp() }
+        let r = try Self.report(f)
+        let json = FieldworkReportJSON.render(r)
+        #expect(try JSONDecoder().decode(FieldworkReport.self, from: Data(json.utf8)) == r)
+        let alerts = try #require(json.range(of: "\"alerts\""))
+        let title = try #require(json.range(of: "\"title\""))
+        #expect(alerts.lowerBound < title.lowerBound)
+    }
+}
