@@ -12,6 +12,8 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
     public var devices: [Device]
     public var events: Int
     public var interviews: [String: Int]
+    /// Interviews marked as training (included in ``interviews``, never exported or reported).
+    public var trainingInterviews: Int
     public var conflicts: Int
     public var bundlesAccepted: Int
     public var bundlesRejected: Int
@@ -33,6 +35,7 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
         }
         events = status.eventCount
         interviews = Dictionary(uniqueKeysWithValues: InterviewStatus.allCases.map { ($0.rawValue, status.interviews[$0] ?? 0) })
+        trainingInterviews = status.trainingInterviews
         conflicts = status.conflicts
         bundlesAccepted = status.bundlesAccepted
         bundlesRejected = status.bundlesRejected
@@ -54,7 +57,8 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
             if let last = d.lastBundle { lines.append("      last bundle \(last)") }
         }
         lines.append("Events: \(events)")
-        lines.append("Interviews: " + InterviewStatus.allCases.map { "\($0.rawValue) \(interviews[$0.rawValue] ?? 0)" }.joined(separator: ", "))
+        lines.append("Interviews: " + InterviewStatus.allCases.map { "\($0.rawValue) \(interviews[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+            + (trainingInterviews > 0 ? " (of which training: \(trainingInterviews), never exported)" : ""))
         lines.append("Conflicts (interviews with events from several devices): \(conflicts)")
         lines.append("Bundles: \(bundlesAccepted) accepted, \(bundlesRejected) rejected")
         if let lastBundle { lines.append("Last bundle: \(lastBundle)") }

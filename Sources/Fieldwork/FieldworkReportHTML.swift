@@ -185,7 +185,9 @@ struct HTMLReportWriter {
     mutating func quotas() {
         section("quotas", t(.quotas)) { page in
             if page.report.quotas.isEmpty { page.paragraph(page.t(.noQuotas), class: "empty") }
-            if !page.report.quotas.isEmpty { page.paragraph(page.t(.quotaTargetMarker), class: "note") }
+            if page.report.quotas.contains(where: { $0.cells.contains { $0.target != nil } }) {
+                page.paragraph(page.t(.quotaTargetMarker), class: "note")
+            }
             for (index, quota) in page.report.quotas.enumerated() {
                 page.html.element("h3", text: "\(quota.name) (\(quota.variables.joined(separator: " × ")))")
                 page.figure(ReportCharts.quota(quota, index: index, page.locale), otherwise: page.t(.noCompletes))

@@ -38,7 +38,11 @@ private struct TextReportWriter {
     func t(_ word: ReportWord) -> String { locale.text(word) }
     func n(_ value: Int) -> String { locale.integer(value) }
 
-    mutating func line(_ text: String) { lines.append(Layout.truncate(text, to: width)) }
+    mutating func line(_ text: String) {
+        var cut = Layout.truncate(text, to: width)
+        while cut.last == " " { cut.removeLast() }
+        lines.append(cut)
+    }
 
     /// A wrapped paragraph: first line starts with `indent`, continuations with `indent` + 2.
     mutating func paragraph(_ text: String, indent: String = "  ", hanging: String? = nil) {
@@ -91,6 +95,7 @@ private struct TextReportWriter {
         paragraph(summary)
         if let target = p.target, target > 0 {
             line("  [" + Layout.bar(Double(p.completed), of: Double(target), columns: width - 6, marker: p.expectedToday) + "]")
+            paragraph(t(.barLegend))
         }
         if let first = p.periodFirst, let last = p.periodLast {
             paragraph("\(t(.period)): \(first) – \(last)")
@@ -98,13 +103,13 @@ private struct TextReportWriter {
             paragraph("\(t(.period)): \(t(.noPeriod))")
         }
         if p.completed == 0 { paragraph(t(.noCompletes)) }
-        let recent = p.days.suffix(7).map { "\($0.date.suffix(5)): \(n($0.completed))" }
+        let recent = p.days.suffix(7).map { "\($0.date.suffix(5)):\u{00A0}\(n($0.completed))" }
         if !recent.isEmpty { paragraph("\(t(.lastDays)): " + recent.joined(separator: " · ")) }
     }
 
     mutating func quotas() {
         heading(t(.quotas))
-        if report.quotas.isEmpty { paragraph(t(.noQuotas)) }
+        if report.quotas.isEmpty { paragraph(t(.noQuotas)) } else { paragraph(t(.barLegend)) }
         let markWidth = Layout.width(t(.behind))
         let labelWidth = max(8, width - 4 - 1 - 15 - 2 - 14 - 2 - markWidth)
         for quota in report.quotas {
@@ -148,7 +153,7 @@ private struct TextReportWriter {
             paragraph("\(rate.name) (\(t(rate.word))): \(value)")
             paragraph("= " + rate.formula, indent: "        ")
         }
-        if o.rr1 == nil { paragraph("– " + t(.noDispositions)) }
+        if o.rr1 == nil { paragraph(t(.noDispositions)) }
         paragraph(AAPORRate.legend(locale), indent: "    ", hanging: "      ")
     }
 }

@@ -22,7 +22,11 @@ extension HTMLReportWriter {
             for rate in AAPORRate.allCases {
                 page.html.open("tr")
                 page.html.element("th", ["scope": "row"], text: "\(rate.name) (\(page.t(rate.word)))")
-                page.html.element("td", ["class": "num big"], text: rate.value(in: o).map { page.locale.percent($0) } ?? page.t(.rateUnavailable))
+                if let value = rate.value(in: o) {
+                    page.html.element("td", ["class": "num big"], text: page.locale.percent(value))
+                } else {
+                    page.html.element("td", ["class": "num"], text: page.t(.rateUnavailable))
+                }
                 page.html.element("td", ["class": "formula"], text: "\(rate.name) = \(rate.formula)")
                 page.html.close()
             }
@@ -200,6 +204,7 @@ enum ReportStyle {
         ul.ids { columns: 3; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; }
         .figure { margin: 8px 0; }
         svg.chart { max-width: 100%; height: auto; font-size: 12px; }
+        svg text { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
         svg .label { fill: var(--ink); } svg .tick { fill: var(--muted); font-size: 11px; }
         svg .note { fill: var(--muted); } svg .group { fill: var(--ink); font-weight: 600; }
         svg .grid { stroke: #eceff3; stroke-width: 1; } svg .axis { stroke: var(--muted); stroke-width: 1; }

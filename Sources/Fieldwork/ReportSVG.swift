@@ -78,14 +78,15 @@ struct ReportSVG {
         return svg.output
     }
 
-    /// A round axis maximum at or above `value` (1, 2 or 5 times a power of ten; at least 1)
-    /// and the tick step that divides it into at most five parts.
-    static func axis(_ value: Double) -> (maximum: Double, step: Double) {
-        let target = value.isFinite ? max(1, value) : 1
+    /// A round axis maximum at or above `value` (1, 2 or 5 times a power of ten; at least 1;
+    /// values beyond 10¹⁵ are clamped there) and the tick step that divides it into at most
+    /// five parts.
+    static func axis(_ value: Double) -> (maximum: Double, step: Double, ticks: Int) {
+        let target = value.isFinite ? min(1e15, max(1, value)) : 1
         var step = 1.0
         var candidates = [1.0, 2.0, 5.0]
         var index = 0
-        while step * 5 < target, step < 1e15 {
+        while step * 5 < target {
             index += 1
             if index == candidates.count {
                 candidates = candidates.map { $0 * 10 }
@@ -93,8 +94,8 @@ struct ReportSVG {
             }
             step = candidates[index]
         }
-        let ticks = (target / step).rounded(.up)
-        return (max(step, ticks * step), step)
+        let ticks = max(1, min(5, Int((target / step).rounded(.up))))
+        return (Double(ticks) * step, step, ticks)
     }
 
     /// A label shortened to `characters` characters (with "…") so it fits its column.
@@ -119,12 +120,11 @@ enum ReportCharts {
         func x(_ index: Int) -> Double {
             days.count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(index) / Double(days.count - 1)
         }
-        func y(_ value: Double) -> Double { top + plotHeight * (1 - value / axis.maximum) }
-        var tick = 0.0
-        while tick <= axis.maximum + axis.step / 2 {
+        func y(_ value: Double) -> Double { top + plotHeight * (1 - min(max(value, 0), axis.maximum) / axis.maximum) }
+        for index in 0...axis.ticks {
+            let tick = Double(index) * axis.step
             svg.line(left, y(tick), left + plotWidth, y(tick), class: "grid")
-            svg.text(left - 8, y(tick) + 4, locale.integer(Int(tick)), anchor: "end", class: "tick")
-            tick += axis.step
+            svg.text(left - 8, y(tick) + 4, locale.decimal(tick, digits: 0), anchor: "end", class: "tick")
         }
         svg.line(left, top, left, top + plotHeight, class: "axis")
         svg.line(left, top + plotHeight, left + plotWidth, top + plotHeight, class: "axis")
@@ -152,7 +152,10 @@ enum ReportCharts {
                 svg.circle(x(index), y(Double(day.cumulative)), radius: 3, class: "done-point", tooltip: tip)
             }
         }
-        legend(&svg, x: left, y: 16, [("done-line", locale.text(.cumulative)), ("expected", locale.text(.expectedLine))])
+        var entries = [("done-line", locale.text(.cumulative))]
+        if expected.count > 1 { entries.append(("expected", locale.text(.expectedLine))) }
+        if report.progress.target != nil { entries.append(("target", locale.text(.target))) }
+        legend(&svg, x: left, y: 16, entries)
         let last = days[days.count - 1]
         let description = "\(locale.text(.completed)) \(last.date): \(locale.integer(last.cumulative))"
             + (report.progress.expectedToday.map { "; \(locale.text(.expectedToday)): \(locale.decimal($0, digits: 0))" } ?? "")
@@ -185,7 +188,7 @@ enum ReportCharts {
             let done = barWidth * Double(cell.completed) / scale
             let tip = "\(cell.label): \(locale.integer(cell.completed)) / \(cell.target.map(locale.integer) ?? "–")"
             svg.rect(barLeft, top + 4, done, rowHeight - 8, class: cell.behindSchedule ? "bar behind" : "bar", tooltip: tip)
-            if let expected = cell.expectedToday, expected.isFinite {
+            if let expected = cell.expectedToday, expected.isFinite, expected > 0 {
                 let position = barLeft + barWidth * expected / scale
                 svg.line(position, top + 1, position, top + rowHeight - 1, class: "expected-mark")
             }
@@ -200,7 +203,7 @@ enum ReportCharts {
             }
         }
         let behind = quota.cells.filter(\.behindSchedule).count
-        let description = "\(quota.cells.count) \(locale.text(.quotaCell)); \(locale.text(.behind)): \(behind)"
+        let description = "\(locale.integer(quota.cells.count)) \(locale.text(.cells)), \(locale.integer(behind)) \(locale.text(.behindSchedule))"
         return svg.render(id: "chart-quota-\(index)", title: "\(locale.text(.chartQuota)): \(quota.name)", description: description)
     }
 

@@ -7,8 +7,8 @@ enum ReportWord: CaseIterable, Sendable {
     case endedOther, inProgress, excluded, versions, correctionsFile
     case alerts, noAlerts
     case progress, completed, target, expectedToday, period, behind, onTrack, noTarget, noPeriod
-    case noCompletes, lastDays, dailyCompletes, cumulative, expectedLine, date, chartProgress
-    case quotas, noQuotas, quotaCell, quotaTargetMarker, chartQuota
+    case noCompletes, barLegend, lastDays, dailyCompletes, cumulative, expectedLine, date, chartProgress
+    case quotas, noQuotas, quotaCell, cells, behindSchedule, quotaTargetMarker, chartQuota
     case outcomes, code, outcome, disposition, count, unclassified, inProgressNotInRates
     case noOutcomes, rate, formula, rateUnavailable, noDispositions, chartOutcomes
     case rr1Name, ref1Name, con1Name
@@ -43,7 +43,8 @@ struct ReportLocale: Sendable {
         return hungarian ? pair.hu : pair.en
     }
 
-    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    /// The wording table: a data table written as one exhaustive switch, so a new word
+    /// cannot be added without both languages.
     private static func words(_ word: ReportWord) -> (hu: String, en: String) {
         switch word {
         case .reportTitle: ("Terepmunka-jelentés", "Fieldwork report")
@@ -71,6 +72,7 @@ struct ReportLocale: Sendable {
         case .noTarget: ("nincs megadott cél", "no target declared")
         case .noPeriod: ("nincs megadott terepidőszak", "no fieldwork period declared")
         case .noCompletes: ("Még nincs befejezett interjú.", "No completed interviews yet.")
+        case .barLegend: ("█ befejezett · | mára várt · a sáv vége a cél", "█ completed · | expected by today · bar end = target")
         case .lastDays: ("Utolsó napok", "Last days")
         case .dailyCompletes: ("Napi befejezett", "Completed that day")
         case .cumulative: ("Összesen", "Cumulative")
@@ -79,6 +81,8 @@ struct ReportLocale: Sendable {
         case .chartProgress: ("Befejezett interjúk összesen naponta, a várt ütemmel", "Cumulative completed interviews per day against the expected pace")
         case .quotas: ("Kvóták", "Quotas")
         case .noQuotas: ("Nincs megadott kvóta.", "No quotas declared.")
+        case .cells: ("cella", "cells")
+        case .behindSchedule: ("lemaradásban", "behind schedule")
         case .quotaCell: ("Cella", "Cell")
         case .quotaTargetMarker: ("függőleges vonal: cél; szaggatott: mára várt", "vertical line: target; dashed: expected by today")
         case .chartQuota: ("Befejezett interjúk cellánként a célhoz képest", "Completed interviews per cell against the target")
@@ -93,7 +97,7 @@ struct ReportLocale: Sendable {
         case .rate: ("Arány", "Rate")
         case .formula: ("Képlet", "Formula")
         case .rateUnavailable: ("nem számolható", "not available")
-        case .noDispositions: ("nincs megadott AAPOR-besorolás, vagy a nevező 0", "no AAPOR dispositions declared, or the denominator is 0")
+        case .noDispositions: ("Nincs megadott AAPOR-besorolás, vagy a nevező 0.", "No AAPOR dispositions declared, or the denominator is 0.")
         case .chartOutcomes: ("Lezárt interjúk kimenetkódonként, besorolás szerint", "Ended interviews per outcome code, grouped by disposition")
         case .rr1Name: ("válaszadási arány", "response rate")
         case .ref1Name: ("elutasítási arány", "refusal rate")
@@ -166,7 +170,26 @@ extension ReportLocale {
     /// One alert as a sentence in the report's language: what, about whom, the figure.
     func alert(_ alert: ReportAlert) -> String {
         let (hu, en) = Self.alertWords(alert.kind)
-        return "\(hungarian ? hu : en): \(alert.subject) (\(alert.value))"
+        return "\(hungarian ? hu : en): \(alert.subject) (\(figure(alert)))"
+    }
+
+    /// The alert's figure with its numbers in the report's format (`18.4%` → `18,4%` in
+    /// Hungarian); values of text kinds (a rejection reason, sequence ranges) stay as given.
+    func figure(_ alert: ReportAlert) -> String {
+        switch alert.kind {
+        case .rejectedBundle, .missingBundles: return alert.value
+        default: break
+        }
+        let tokens = alert.value.split(separator: " ", omittingEmptySubsequences: false).map { token -> String in
+            let percent = token.hasSuffix("%")
+            let number = percent ? token.dropLast() : token[...]
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+                let value = Double(number)
+            else { return String(token) }
+            let digits = number.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0
+            return decimal(value, digits: digits) + (percent ? "%" : "")
+        }
+        return tokens.joined(separator: " ")
     }
 
     private static func alertWords(_ kind: ReportAlert.Kind) -> (String, String) {
@@ -232,10 +255,11 @@ extension ReportLocale {
 // MARK: - Numbers
 
 extension ReportLocale {
-    /// An integer with the language's thousands separator (`12 345` / `12,345`).
+    /// An integer with the language's thousands separator (`12 345` / `12,345`); the
+    /// Hungarian separator is a no-break space (U+00A0), so wrapping never splits a number.
     func integer(_ value: Int) -> String {
         let digits = String(value.magnitude)
-        let separator: Character = hungarian ? " " : ","
+        let separator: Character = hungarian ? "\u{00A0}" : ","
         var grouped = ""
         for (index, digit) in digits.enumerated() {
             if index > 0, (digits.count - index) % 3 == 0 { grouped.append(separator) }
@@ -263,12 +287,13 @@ extension ReportLocale {
         whole == 0 ? "–" : percent(Double(part) / Double(whole))
     }
 
-    /// Splits a finite value rounded to `digits` decimals into whole part, zero-padded fraction
-    /// digits and sign; nil for NaN and infinities (or magnitudes no `Int` holds).
-    static func split(_ value: Double, digits: Int) -> (Int, String, Bool)? {
+    /// Splits a finite value rounded to `digits` decimals (0–6) into whole part, zero-padded
+    /// fraction digits and sign; nil for NaN and infinities (or magnitudes no `Int` holds).
+    static func split(_ value: Double, digits requested: Int) -> (Int, String, Bool)? {
         guard value.isFinite else { return nil }
+        let digits = min(6, max(0, requested))
         var scale = 1.0
-        for _ in 0..<max(0, digits) { scale *= 10 }
+        for _ in 0..<digits { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
         guard scaled < 9e15 else { return nil }
         let units = Int(scaled)

@@ -149,6 +149,8 @@ public struct CentralStatus: Hashable, Sendable {
     public var devices: [DeviceSummary]
     public var eventCount: Int
     public var interviews: [InterviewStatus: Int]
+    /// Interviews marked as training (also counted in ``interviews``; never exported).
+    public var trainingInterviews: Int = 0
     public var conflicts: Int
     public var bundlesAccepted: Int
     public var bundlesRejected: Int

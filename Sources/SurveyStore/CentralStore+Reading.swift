@@ -103,7 +103,9 @@ extension CentralStore {
             }
             return CentralStatus(
                 devices: summaries, eventCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0,
-                interviews: byStatus, conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
+                interviews: byStatus,
+                trainingInterviews: try Int.fetchOne(db, sql: "SELECT count(*) FROM interview WHERE is_training = 1") ?? 0,
+                conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
                 bundlesAccepted: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'accepted'") ?? 0,
                 bundlesRejected: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'rejected'") ?? 0,
                 lastBundle: try Row.fetchOne(db, sql: "SELECT * FROM bundle ORDER BY received_at DESC, hash LIMIT 1")

@@ -128,6 +128,7 @@ enum AtomicFile {
     static func write(_ data: Data, to path: String) throws(AtomicWriteError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
+        removeStaleTemporaries(of: url.lastPathComponent, in: directory)
         let temp = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o600)  // owner-only: a plaintext bundle holds answers
         guard fd >= 0 else { throw AtomicWriteError(description: "cannot create \(temp): \(errnoText())") }
@@ -159,6 +160,19 @@ enum AtomicFile {
         guard dirfd >= 0 else { throw AtomicWriteError(description: "cannot open \(directory): \(errnoText())") }
         defer { close(dirfd) }
         guard fsync(dirfd) == 0 else { throw AtomicWriteError(description: "cannot fsync \(directory): \(errnoText())") }
+    }
+
+    /// Removes `.NAME.tmp-PID-*` files of earlier writes of the same file whose process is gone
+    /// (killed mid-write): they never carry the bundle's name, but they hold answers and fill
+    /// the disk. A temporary of a live process (a concurrent write) is left alone.
+    static func removeStaleTemporaries(of name: String, in directory: String) {
+        let prefix = ".\(name).tmp-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            let rest = entry.dropFirst(prefix.count)
+            guard let pidText = rest.split(separator: "-").first, let pid = pid_t(pidText), pid > 0 else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { unlink(directory + "/" + entry) }
+        }
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }

@@ -53,17 +53,17 @@ enum ReportRenderFixtures {
             sync: sync(),
             items: items(),
             alerts: [
-                ReportAlert(kind: .behindSchedule, subject: "wellbeing", value: "\(running) / 500"),
-                ReportAlert(kind: .speeder, subject: "K07", value: "14"),
+                ReportAlert(kind: .behindSchedule, subject: "wellbeing", value: "\(running) / 500.0"),
+                ReportAlert(kind: .speeder, subject: "K07", value: "14 / 84"),
                 ReportAlert(kind: .missingBundles, subject: "laptop-03", value: "41-80"),
                 ReportAlert(kind: .rejectedBundle, subject: "laptop-05-0012.terep", value: "signature does not verify"),
-                ReportAlert(kind: .quotaBehind, subject: "district = Avas", value: "12 / 37"),
+                ReportAlert(kind: .quotaBehind, subject: "district = Avas", value: "12 / 37.2"),
                 ReportAlert(kind: .quotaBehind, subject: "district = Szentpéteri kapu–Selyemrét", value: "19 / 37"),
-                ReportAlert(kind: .outsideHours, subject: "K03", value: "6"),
-                ReportAlert(kind: .interviewerNonResponse, subject: "K05", value: "18,4%"),
+                ReportAlert(kind: .outsideHours, subject: "K03", value: "6 / 169"),
+                ReportAlert(kind: .interviewerNonResponse, subject: "K05", value: "18.4%"),
                 ReportAlert(kind: .staleDevice, subject: "laptop-06", value: "6"),
-                ReportAlert(kind: .highNonResponse, subject: "income_net", value: "31,5%"),
-                ReportAlert(kind: .conflicts, subject: "wellbeing", value: "3"),
+                ReportAlert(kind: .highNonResponse, subject: "income_net", value: "31.5%"),
+                ReportAlert(kind: .conflicts, subject: "iv-0f3a21, iv-11b9c4, iv-7d2e08", value: "3"),
             ])
     }
 
@@ -158,8 +158,37 @@ enum ReportRenderFixtures {
             alerts: [])
     }
 
+    /// Fieldwork under way with nothing declared: no total, no period, quotas as monitored
+    /// breakdowns without targets, no durations.
+    static func untargeted(language: String = "en") -> FieldworkReport {
+        var report = realistic(language: language)
+        report.progress.target = nil
+        report.progress.periodFirst = nil
+        report.progress.periodLast = nil
+        report.progress.expectedToday = nil
+        report.progress.behindSchedule = false
+        for index in report.progress.days.indices { report.progress.days[index].expected = nil }
+        for quota in report.quotas.indices {
+            for cell in report.quotas[quota].cells.indices {
+                report.quotas[quota].cells[cell].target = nil
+                report.quotas[quota].cells[cell].expectedToday = nil
+                report.quotas[quota].cells[cell].behindSchedule = false
+            }
+        }
+        for index in report.interviewers.indices { report.interviewers[index].medianMinutes = nil }
+        report.sync.speederMinutes = nil
+        report.alerts = report.alerts.filter { $0.kind != .behindSchedule && $0.kind != .quotaBehind }
+        return report
+    }
+
     /// The label every user-supplied text carries in ``hostile(language:)``.
     static let hostileLabel = "<script>alert('x')</script> & \"quoted\" 'single' </svg>]]>"
+
+    /// A label of double-width characters (CJK, emoji), which take two terminal columns each.
+    static let wideLabel = "東京都 🏠🏠 Ünnepi 日本語の長いラベル テスト 🎉"
+
+    /// A label with terminal control sequences (clear screen, colour, bell) and line breaks.
+    static let controlLabel = "K\u{1B}[2J\u{1B}[31mred\u{07}\nnext\tline\u{0}"
 
     /// Labels, ids and reasons full of markup, plus figures that are not finite (which no
     /// renderer may print as `NaN` or `inf`) and a target of 0.
@@ -189,6 +218,9 @@ enum ReportRenderFixtures {
         report.items.items[1].label = label
         report.items.items[2].answered = 0
         report.alerts.append(ReportAlert(kind: .highNonResponse, subject: label, value: label))
+        report.quotas[1].cells[1].label = wideLabel
+        report.interviewers[3].interviewer = controlLabel
+        report.items.items[4].label = controlLabel + wideLabel
         return report
     }
 }

@@ -17,13 +17,14 @@ struct RenderCase: Sendable, CustomTestStringConvertible {
             RenderCase(name: "realistic", report: ReportRenderFixtures.realistic(language: language)),
             RenderCase(name: "empty", report: ReportRenderFixtures.empty(language: language)),
             RenderCase(name: "hostile", report: ReportRenderFixtures.hostile(language: language)),
+            RenderCase(name: "untargeted", report: ReportRenderFixtures.untargeted(language: language)),
         ]
     }
 }
 
 /// Terminal columns of a line, counted independently of the renderer: one per character,
 /// two for East Asian wide characters and emoji.
-private func columns(_ line: Substring) -> Int {
+func columns(_ line: Substring) -> Int {
     line.reduce(0) { total, character in
         let value = character.unicodeScalars.first?.value ?? 0
         let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
@@ -34,13 +35,13 @@ private func columns(_ line: Substring) -> Int {
 }
 
 /// Matches a non-finite number as Swift or a browser would print it.
-private func containsNonFinite(_ text: String) -> Bool {
+func containsNonFinite(_ text: String) -> Bool {
     text.range(of: #"(?i)\bnan\b|\b-?inf(inity)?\b"#, options: .regularExpression) != nil
 }
 
 @Suite("Text report")
 struct ReportTextTests {
-    @Test("every line fits the width", arguments: RenderCase.all, [80, 60])
+    @Test("every line fits the width", arguments: RenderCase.all, [80, 60, 40])
     func linesFitWidth(_ item: RenderCase, width: Int) {
         let text = FieldworkReportText.render(item.report, width: width)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -67,17 +68,22 @@ struct ReportTextTests {
         let text = FieldworkReportText.render(report)
         let alertLines = text.split(separator: "\n").filter { $0.hasPrefix("  ! ") }
         #expect(alertLines.count == report.alerts.count)
-        #expect(text.contains("! Túl rövid interjúk, kérdező: K07 (14)"))
+        #expect(text.contains("! Túl rövid interjúk, kérdező: K07 (14 / 84)"))
+        #expect(text.contains("! Sok nem tudja / nem válaszol, kérdező: K05 (18,4%)"))
+        #expect(text.contains("! Kvótacella lemaradásban: district = Avas (12 / 37,2)"))
+        #expect(text.contains("(signature does not verify)"))
         #expect(text.contains("! Hiányzó csomagok, eszköz: laptop-03 (41-80)"))
         let english = FieldworkReportText.render(ReportRenderFixtures.realistic(language: "en"))
-        #expect(english.contains("! Very short interviews (speeders), interviewer: K07 (14)"))
+        #expect(english.contains("! Very short interviews (speeders), interviewer: K07 (14 / 84)"))
+        #expect(english.contains("K05 (18.4%)"))
         #expect(!english.contains("Túl rövid"))
     }
 
     @Test("numbers follow the language: decimal comma and space groups in Hungarian")
     func numberFormats() {
         let hu = FieldworkReportText.render(ReportRenderFixtures.realistic(language: "hu"))
-        #expect(hu.contains("1 318 az adatbázisban"))
+        #expect(hu.contains("1\u{00A0}318 az adatbázisban"))  // a no-break space groups thousands
+        #expect(hu.contains("22\u{00A0}234"))
         #expect(hu.contains("RR1 (válaszadási arány): 42,1%"))
         #expect(hu.contains("= I / ((I + P) + (R + NC + O) + (UH + UO))"))
         let en = FieldworkReportText.render(ReportRenderFixtures.realistic(language: "en"))
@@ -114,6 +120,9 @@ struct ReportTextTests {
         let text = FieldworkReportText.render(ReportRenderFixtures.hostile(language: language))
         #expect(!containsNonFinite(text))
         #expect(text.contains("<script>alert('x')"))
+        #expect(!text.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" })
+        #expect(text.contains("K [2J [31mred  next line "))
+        #expect(text.contains("東京都 🏠🏠"))
     }
 }
 
@@ -179,6 +188,9 @@ struct ReportHTMLTests {
         #expect(document.error == nil)
         #expect(document.text.contains(ReportRenderFixtures.hostileLabel))
         #expect(document.tags["script", default: 0] == 0)
+        #expect(document.text.contains(ReportRenderFixtures.wideLabel))
+        #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+        #expect(document.text.contains("K\u{FFFD}[2J\u{FFFD}[31mred\u{FFFD}\nnext\tline\u{FFFD}"))
     }
 
     @Test("no NaN or infinity reaches the page", arguments: RenderCase.all)
@@ -222,6 +234,43 @@ struct ReportHTMLTests {
         #expect(html.components(separatedBy: "class=\"behind-text\">▲ BEHIND</text>").count - 1 == behindCells)
         let warningBars = html.components(separatedBy: "class=\"bar behind\"").count - 1
         #expect(warningBars == behindCells + 1 + fixture.items.flagged.count)  // quota cells, the speeder's median, flagged items
+    }
+
+    @Test("without targets or a period the charts show the completes alone")
+    func untargeted() {
+        let html = FieldworkReportHTML.render(ReportRenderFixtures.untargeted(language: "en"))
+        let document = ParsedDocument(html)
+        for chart in ["chart-progress", "chart-quota-0", "chart-outcomes", "chart-items"] { #expect(document.ids.contains(chart)) }
+        #expect(!html.contains("class=\"expected\""))
+        #expect(!html.contains("class=\"target-mark\""))
+        #expect(!html.contains("▲ BEHIND"))
+        #expect(document.text.contains("no target declared"))
+        #expect(document.text.contains("no fieldwork period declared"))
+        #expect(!document.ids.contains("chart-medians"))
+        let text = FieldworkReportText.render(ReportRenderFixtures.untargeted(language: "en"))
+        #expect(text.contains("Completed: 414 (no target declared)"))
+        #expect(text.contains("    Avas                                          12 / –  [██"))
+    }
+
+    @Test("before the period starts (expected 0) no expected-by-today marker is drawn")
+    func noMarkerAtZero() {
+        var report = ReportRenderFixtures.realistic(language: "en")
+        report.progress.expectedToday = 0
+        for quota in report.quotas.indices {
+            for cell in report.quotas[quota].cells.indices { report.quotas[quota].cells[cell].expectedToday = 0 }
+        }
+        #expect(!FieldworkReportHTML.render(report).contains("class=\"expected-mark\""))
+        let bars = FieldworkReportText.render(report).split(separator: "\n").filter { $0.contains("[█") || $0.contains("[·") }
+        #expect(bars.count == report.quotas.flatMap(\.cells).count + 1)
+        #expect(bars.allSatisfy { !$0.contains("|") })
+        #expect(FieldworkReportHTML.render(ReportRenderFixtures.realistic()).contains("class=\"expected-mark\""))
+    }
+
+    @Test("the page has a print stylesheet")
+    func printable() {
+        let html = FieldworkReportHTML.render(ReportRenderFixtures.realistic())
+        #expect(html.contains("@media print {"))
+        #expect(html.contains("<meta name=\"viewport\""))
     }
 
     @Test("an empty report draws no chart and says why", arguments: ["hu", "en"])
@@ -284,14 +333,17 @@ struct ReportBrowserTests {
             try FieldworkReportHTML.render(report).write(to: directory.appendingPathComponent("report-\(language).html"), atomically: true, encoding: .utf8)
             try FieldworkReportText.render(report).write(to: directory.appendingPathComponent("report-\(language).txt"), atomically: true, encoding: .utf8)
         }
-        try FieldworkReportHTML.render(ReportRenderFixtures.empty()).write(to: directory.appendingPathComponent("report-empty.html"), atomically: true, encoding: .utf8)
+        for (name, report) in [("empty", ReportRenderFixtures.empty()), ("untargeted", ReportRenderFixtures.untargeted()), ("hostile", ReportRenderFixtures.hostile())] {
+            try FieldworkReportHTML.render(report).write(to: directory.appendingPathComponent("report-\(name).html"), atomically: true, encoding: .utf8)
+            try FieldworkReportText.render(report, width: 60).write(to: directory.appendingPathComponent("report-\(name)-60.txt"), atomically: true, encoding: .utf8)
+        }
         let file = directory.appendingPathComponent("report-hu.html")
         let dom: String
         if let chromium = Self.chromium() {
             let profile = directory.appendingPathComponent("profile").path
             let result = try Self.run(
                 chromium,
-                ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile)", "--dump-dom", file.absoluteString],
+                ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)", "--dump-dom", file.absoluteString],
                 output: directory.appendingPathComponent("dom.html"), timeout: 60)
             #expect(result.status == 0, "chromium exited with \(String(describing: result.status))")
             dom = result.output
@@ -306,5 +358,69 @@ struct ReportBrowserTests {
             #expect(dom.contains("id=\"\(id)\""), "the page has no \(id)")
         }
         #expect(dom.components(separatedBy: "<svg").count - 1 == 6)
+    }
+}
+
+@Suite("Random reports")
+struct ReportRandomTests {
+    static let pieces = ["Avas", "Győri kapu", "<b>", "&amp;", "\"", "'", "東京", "🏠", "\u{1B}[0m", "\n", "x", "", "…", "]]>"]
+    static let doubles: [Double] = [0, 0.5, 1, 7.25, 1e6, 1e300, -3, .nan, .infinity, -.infinity]
+
+    static func label<G: RandomNumberGenerator>(_ g: inout G) -> String {
+        (0..<Int.random(in: 0...8, using: &g)).map { _ in pieces.randomElement(using: &g) ?? "" }.joined(separator: " ")
+    }
+
+    static func report<G: RandomNumberGenerator>(_ g: inout G) -> FieldworkReport {
+        var report = ReportRenderFixtures.empty(language: Bool.random(using: &g) ? "hu" : "en")
+        let double = { (g: inout G) in doubles.randomElement(using: &g) ?? 0 }
+        report.title = label(&g)
+        report.progress.completed = Int.random(in: 0...2_000_000, using: &g)
+        report.progress.target = Bool.random(using: &g) ? Int.random(in: 0...5_000, using: &g) : nil
+        report.progress.expectedToday = Bool.random(using: &g) ? double(&g) : nil
+        report.progress.days = (0..<Int.random(in: 0...90, using: &g)).map { index in
+            ProgressDay(date: "2026-10-\(index)", completed: Int.random(in: 0...50, using: &g), cumulative: index * 7, expected: Bool.random(using: &g) ? double(&g) : nil)
+        }
+        report.quotas = (0..<Int.random(in: 0...3, using: &g)).map { _ in
+            QuotaFigures(name: label(&g), variables: [label(&g)], cells: (0..<Int.random(in: 0...12, using: &g)).map { _ in
+                QuotaCellFigures(values: ["1"], label: label(&g), completed: Int.random(in: 0...100, using: &g),
+                    target: Bool.random(using: &g) ? Int.random(in: 0...100, using: &g) : nil, expectedToday: Bool.random(using: &g) ? double(&g) : nil,
+                    behindSchedule: Bool.random(using: &g))
+            })
+        }
+        report.outcomes.codes = (0..<Int.random(in: 0...10, using: &g)).map { code in
+            OutcomeCount(code: code, label: label(&g), disposition: ["complete", "refusal", nil, "weird"].randomElement(using: &g) ?? nil, count: Int.random(in: 0...500, using: &g))
+        }
+        report.outcomes.rr1 = Bool.random(using: &g) ? double(&g) : nil
+        report.interviewers = (0..<Int.random(in: 0...12, using: &g)).map { _ in
+            InterviewerFigures(interviewer: label(&g), devices: [label(&g)], interviews: 5, completed: 4, medianMinutes: Bool.random(using: &g) ? double(&g) : nil,
+                answers: Int.random(in: 0...100, using: &g), dontKnow: 3, refused: 2, softChecksConfirmed: 1, speeders: Int.random(in: 0...2, using: &g), outsideHours: 0)
+        }
+        report.sync.speederMinutes = Bool.random(using: &g) ? double(&g) : nil
+        report.sync.devices = (0..<Int.random(in: 0...4, using: &g)).map { _ in
+            DeviceFigures(device: label(&g), status: "active", events: 10, lastBundleAt: nil, lastBundleFile: nil, daysSinceLastBundle: nil, missing: [label(&g)])
+        }
+        report.items = ItemFigures(threshold: double(&g), items: (0..<Int.random(in: 0...20, using: &g)).map { _ in
+            ItemNonResponse(variable: label(&g), label: label(&g), answered: Int.random(in: 0...100, using: &g), dontKnow: Int.random(in: 0...60, using: &g), refused: 3)
+        })
+        report.alerts = (0..<Int.random(in: 0...5, using: &g)).map { _ in
+            ReportAlert(kind: ReportAlert.Kind.allCases.randomElement(using: &g) ?? .speeder, subject: label(&g), value: label(&g))
+        }
+        return report
+    }
+
+    @Test("random reports fit the width, parse as XML and print no non-finite number", arguments: 0..<4)
+    func randomReports(_ seed: Int) {
+        var generator = SplitMix(state: UInt64(seed) &* 7_919)
+        for _ in 0..<50 {
+            let report = Self.report(&generator)
+            let text = FieldworkReportText.render(report)
+            for line in text.split(separator: "\n") { #expect(columns(line) <= 80, "\(line)") }
+            #expect(!containsNonFinite(text))
+            let html = FieldworkReportHTML.render(report)
+            let document = ParsedDocument(html)
+            #expect(document.error == nil, "\(String(describing: document.error))")
+            #expect(!containsNonFinite(html))
+            #expect(Set(FieldworkReportHTML.sectionIDs).isSubset(of: document.ids))
+        }
     }
 }

@@ -36,6 +36,7 @@ import Testing
             #expect(try central.eventCount() == uniqueEvents)
             #expect(try central.integrityCheck().isEmpty)
             #expect(try central.interviews().filter(\.isTraining).map(\.id) == Self.latestTrainingMarks(all.flatMap(\.1)))
+            #expect(try central.status().trainingInterviews == Self.latestTrainingMarks(all.flatMap(\.1)).count)
             dumps.insert(try central.canonicalDump())
         }
         #expect(dumps.count == 1)

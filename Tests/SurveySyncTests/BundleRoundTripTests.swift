@@ -131,3 +131,26 @@ func temporaryDirectory() throws -> String {
     #expect(ratio > 2)
     #expect(ratio < Double(BundleLimits.default.maxRatio) / 2)
 }
+
+/// A process id no process has (searched downwards from a high number).
+private func deadProcessID() -> Int32 {
+    var pid: Int32 = 4_000_000
+    while kill(pid, 0) == 0 || errno != ESRCH { pid -= 1 }
+    return pid
+}
+
+@Test func writingABundleRemovesTemporariesLeftByAKilledWriterButNotALiveOnes() throws {
+    let key = DeviceSigningKey()
+    let def = Fixtures.definitionFile()
+    let contents = Fixtures.contents(Fixtures.events(interviews: 1, perInterview: 3, definition: def.hash), definition: def)
+    let dir = try temporaryDirectory()
+    let stale = ".dev-a.terepbundle.tmp-\(deadProcessID())-12345"
+    let live = ".dev-a.terepbundle.tmp-\(getpid())-777"
+    let otherFile = ".dev-b.terepbundle.tmp-\(deadProcessID())-1"
+    for name in [stale, live, otherFile] {
+        #expect(FileManager.default.createFile(atPath: dir + "/" + name, contents: Data("partial".utf8)))
+    }
+    _ = try BundleWriter.write(contents, device: "dev-a", signingKey: key, createdAtMillis: 0, to: dir + "/dev-a.terepbundle")
+    let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+    #expect(left == ["dev-a.terepbundle", live, otherFile])
+}
