@@ -49,7 +49,9 @@ struct DeviceTraining: ParsableCommand {
             guard interview == nil, mark == nil else { throw ValidationError("--list takes no interview id, --on or --off.") }
             return
         }
-        guard interview != nil else { throw ValidationError("Give the interview's id (see --list), then --on or --off.") }
+        guard let interview, !interview.isEmpty else {
+            throw ValidationError("Give the interview's id (see --list), then --on or --off.")
+        }
         guard mark != nil else { throw ValidationError("Say --on (training) or --off (real interview).") }
     }
 
