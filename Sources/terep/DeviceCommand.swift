@@ -29,7 +29,7 @@ struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
         abstract: "Set up and inspect this device's interview database.",
-        subcommands: [DeviceInit.self, DeviceStatus.self])
+        subcommands: [DeviceInit.self, DeviceStatus.self, DeviceTraining.self])
 }
 
 /// `terep device init`: creates the device database.

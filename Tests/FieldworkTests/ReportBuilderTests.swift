@@ -109,4 +109,27 @@ import Testing
         let title = try #require(json.range(of: "\"title\""))
         #expect(alerts.lowerBound < title.lowerBound)
     }
+
+    @Test func declaredSpeederLimitAndWorkingHoursAndCorrectionsAreApplied() throws {
+        var targets = ReportFixture.targets
+        targets.speederMinutes = 3
+        targets.workingHours = TimeRange(from: TimeOfDay(hour: 9, minute: 0), to: TimeOfDay(hour: 12, minute: 0))
+        let f = try ReportFixture(targets: targets)
+        defer { f.cleanUp() }
+        let excluded = ReportFixture.id("Dóra", 0)
+        let r = try FieldworkReportBuilder(
+            central: f.central, survey: "rep", correctionsText: "exclude \(excluded) : duplicate visit\n",
+            correctionsFile: "rep.corrections", today: ReportFixture.today
+        ).build()
+        #expect(r.selection.excluded == ["training": 1, "corrections": 1] && r.selection.correctionsFile == "rep.corrections")
+        #expect(r.sync.speederMinutes == 3 && r.sync.speederRule == "declared")
+        #expect(r.sync.workingHours == "09:00–12:00" && r.sync.workingHoursDeclared)
+        let byName = Dictionary(uniqueKeysWithValues: r.interviewers.map { ($0.interviewer, $0) })
+        #expect(byName["Dóra"]?.interviews == 29)
+        // Slots start at 09:00 (inside), 12:00 and 15:00 (outside: the end is exclusive); Anna's
+        // 23:30 interview replaced a 15:00 one; Béla's lost and training interviews were at 12:00.
+        #expect(["Anna", "Béla", "Csaba", "Dóra"].map { byName[$0]?.outsideHours } == [20, 18, 20, 20])
+        #expect(byName["Csaba"]?.speeders == byName["Csaba"]?.completed)
+        #expect(Self.alerts(r, .speeder).map(\.subject) == ["Csaba"])
+    }
 }
