@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "SurveyExportTests",
             // SurveyCompiler only to derive schemas of the real questionnaires in tests.
-            dependencies: ["SurveyExport", "SurveyModel", "SurveyCompiler"]),
+            dependencies: ["SurveyExport", "SurveyModel", "SurveyCompiler", "SurveyTestSupport"]),
         .testTarget(
             name: "TerminalInterviewerTests",
             dependencies: ["TerminalInterviewer", "InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
@@ -132,6 +132,7 @@ let package = Package(
             name: "FieldworkTests",
             dependencies: [
                 "Fieldwork", "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveyCompiler", "SurveySync",
+                "SurveyTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(

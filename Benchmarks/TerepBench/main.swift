@@ -13,6 +13,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("fieldwork", FieldworkBenchmark.run),
     ("fieldwork-cache", CleanedCacheBenchmark.run),
     ("report-scale", CleanedCacheBenchmark.runAtScale),
+    ("report", ReportBenchmark.run),
     ("interview-commit", InterviewCommitBenchmark.run),
 ]
 

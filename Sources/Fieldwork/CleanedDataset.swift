@@ -20,9 +20,13 @@ public struct CleanedDataset: Sendable {
     public let survey: SurveyID
     /// The definitions of the survey that are selected, oldest version first.
     public let definitions: [CompiledSurvey]
-    /// The definition the export's schema follows: the selected one, or with `--version all`
-    /// the one the most recently started interview used.
-    public let schemaDefinition: CompiledSurvey
+    /// The newest of ``exportDefinitions``: its order and labels lead the export's schema.
+    public var schemaDefinition: CompiledSurvey { exportDefinitions[0] }
+    /// The definitions the export's schema merges, newest first: the selected ones that have
+    /// selected interviews (or the newest selected one when none has). The newest version is
+    /// the one that came into use last (its first interview started last), so a device still
+    /// interviewing with an old version does not make that version the newest.
+    public private(set) var exportDefinitions: [CompiledSurvey]
     public let statuses: StatusSelection
     public let corrections: Corrections?
     /// Where the corrections came from (a file name), for messages and the log.
@@ -66,21 +70,26 @@ public struct CleanedDataset: Sendable {
         switch version {
         case .all:
             definitions = all.sorted { ($0.definition.version, $0.hash.rawValue) < ($1.definition.version, $1.hash.rawValue) }
-            let latest = interviews.filter { $0.definition != nil }.max { ($0.startedAt ?? 0) < ($1.startedAt ?? 0) }
-            schemaDefinition = definitions.first { $0.hash == latest?.definition } ?? definitions[definitions.count - 1]
         case .hash(let prefix):
             let matches = all.filter { $0.hash.rawValue.hasPrefix(prefix) }
             guard matches.count == 1 else {
                 throw .unknownVersion(prefix, known: all.map { "\($0.hash.rawValue) (\($0.definition.version))" })
             }
             definitions = matches
-            schemaDefinition = matches[0]
         }
+        let newestFirst = Self.newestFirst(definitions, interviews: interviews)
+        exportDefinitions = [newestFirst[0]]
         self.correctionsFile = correctionsText == nil ? nil : correctionsFile
         if let correctionsText {
             let parsed: Corrections
             do {
-                parsed = try Corrections(text: correctionsText, file: correctionsFile, definition: schemaDefinition.definition)
+                // Each line is checked against the version of the interview it names.
+                let indexes = Dictionary(uniqueKeysWithValues: all.map { ($0.hash, SurveyIndex($0.definition)) })
+                let versionOf = Dictionary(interviews.compactMap { i in i.definition.map { (i.id, $0) } }, uniquingKeysWith: { a, _ in a })
+                let fallback = SurveyIndex(newestFirst[0].definition)
+                parsed = try Corrections(text: correctionsText, file: correctionsFile) { id in
+                    versionOf[id].flatMap { indexes[$0] } ?? fallback
+                }
             } catch {
                 throw .corrections(file: error.file, line: error.line, message: error.message)
             }
@@ -93,6 +102,24 @@ public struct CleanedDataset: Sendable {
             corrections = parsed
         } else {
             corrections = nil
+        }
+        let used = Set(interviews.filter { exclusion(of: $0) == nil }.compactMap(\.definition))
+        let exported = newestFirst.filter { used.contains($0.hash) }
+        if !exported.isEmpty { exportDefinitions = exported }
+    }
+
+    /// Definitions ordered newest first: by when their first interview started (latest first),
+    /// then by version text and hash; definitions without interviews last.
+    static func newestFirst(_ definitions: [CompiledSurvey], interviews: [CentralInterview]) -> [CompiledSurvey] {
+        var firstStart: [DefinitionHash: Int64] = [:]
+        for i in interviews {
+            guard let hash = i.definition, let start = i.startedAt else { continue }
+            firstStart[hash] = min(firstStart[hash] ?? start, start)
+        }
+        return definitions.sorted { a, b in
+            let x = firstStart[a.hash] ?? Int64.min, y = firstStart[b.hash] ?? Int64.min
+            if x != y { return x > y }
+            return (a.definition.version, a.hash.rawValue) > (b.definition.version, b.hash.rawValue)
         }
     }
 

@@ -16,11 +16,13 @@ enum ExportLog {
         out.append("central dataset: \(dataset.central.path)")
         out.append("")
         out.append("## Definitions")
+        let merged = Set(schema.versions.map(\.hash))
         for d in dataset.definitions {
-            let mark = d.hash == dataset.schemaDefinition.hash ? " (schema)" : ""
+            let mark = d.hash == dataset.schemaDefinition.hash ? " (schema)" : merged.contains(d.hash) ? " (merged into the schema)" : ""
             out.append("\(d.hash.rawValue) version \(d.definition.version): \(summary.byDefinition[d.hash] ?? 0) interviews\(mark)")
         }
         out.append("")
+        if schema.versions.count > 1 { out += versions(schema) }
         out.append("## Selection")
         out.append("statuses selected: \(dataset.statuses)")
         out.append("interviews of the survey in the central dataset: \(dataset.interviewCount)")
@@ -58,6 +60,20 @@ enum ExportLog {
             out += summary.skippedEvents
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// What merging several questionnaire versions into one schema did (docs/exports.md).
+    private static func versions(_ schema: ExportSchema) -> [String] {
+        var out = ["## Versions"]
+        out.append("\(schema.versions.count) questionnaire versions in one schema, newest first: "
+            + schema.versions.map(\.description).joined(separator: ", "))
+        out.append("rule: union of their variables in the newest version's order; labels from the newest version that has"
+            + " the variable; types widened and value labels merged only where every value stays unchanged, else the"
+            + " older values are kept apart in <name>_v<version>; iv_def_hash and iv_version say each row's version")
+        if schema.versionNotes.isEmpty { out.append("the versions export identically") }
+        out += schema.versionNotes.map(\.description)
+        out.append("")
+        return out
     }
 
     private static func describe(_ answer: Answer) -> String {

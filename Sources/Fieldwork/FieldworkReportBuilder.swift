@@ -218,7 +218,7 @@ public struct FieldworkReportBuilder: Sendable {
 
     static func itemFigures(_ totals: ReportAccumulator, labels: ReportLabels) -> [ItemNonResponse] {
         totals.index.questionsInOrder.compactMap { name in
-            guard let t = totals.items[name], t.answered > 0 else { return nil }
+            guard let t = totals.item(name), t.answered > 0 else { return nil }
             return ItemNonResponse(
                 variable: name.rawValue, label: labels.variableLabel(name), answered: t.answered, dontKnow: t.dontKnow,
                 refused: t.refused)
@@ -230,11 +230,11 @@ public struct FieldworkReportBuilder: Sendable {
     func syncFigures(targets: FieldworkTargets, speederMinutes: Double?) throws(FieldworkError) -> SyncFigures {
         let status: CentralStatus
         let bundles: [BundleRecord]
-        let conflicts: [CentralInterview]
+        let conflicts: [InterviewID]
         do {
             status = try central.status()
             bundles = try central.bundles()
-            conflicts = try central.conflicts()
+            conflicts = try central.conflictIDs(survey: survey)
         } catch { throw .store(error) }
         let devices = status.devices.map { d in
             let last = bundles.first { $0.accepted && $0.device == d.device.id }
@@ -250,7 +250,7 @@ public struct FieldworkReportBuilder: Sendable {
         let hours = targets.workingHours ?? Self.defaultWorkingHours
         return SyncFigures(
             devices: devices, rejectedBundles: rejected, acceptedBundles: bundles.count(where: \.accepted),
-            conflicts: conflicts.filter { $0.survey == survey }.map(\.id.rawValue),
+            conflicts: conflicts.map(\.rawValue),
             speederMinutes: speederMinutes, speederRule: targets.speederMinutes == nil ? "median/3" : "declared",
             workingHours: "\(hours.from)–\(hours.to)", workingHoursDeclared: targets.workingHours != nil)
     }

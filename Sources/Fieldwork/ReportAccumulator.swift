@@ -76,7 +76,10 @@ struct ReportAccumulator {
     /// Ended interviews (completed or not) per outcome code.
     var outcomes: [Int: Int] = [:]
     var interviewers: [String: InterviewerTally] = [:]
-    var items: [VariableName: ItemTally] = [:]
+    /// Per question, at the question's slot in ``slots``.
+    var items: [ItemTally]
+    /// The slot of each question whose answers count (not notes or calculations).
+    let slots: [VariableName: Int]
     /// Completed interviews per cell, one dictionary per quota.
     var quotaCells: [[[QuotaValue]: Int]]
 
@@ -87,16 +90,18 @@ struct ReportAccumulator {
         self.workingHours = workingHours
         self.specialCodes = index.definition.specialCodes
         quotaCells = Array(repeating: [:], count: quotas.count)
+        let answerable = index.questionsInOrder.filter { name in
+            switch index[name]?.question.kind {
+            case .note?, .calculated?, nil: false
+            default: true
+            }
+        }
+        slots = Dictionary(uniqueKeysWithValues: answerable.enumerated().map { ($0.element, $0.offset) })
+        items = Array(repeating: ItemTally(), count: answerable.count)
     }
 
-    /// Whether a variable's answers count as answers (questions; not notes or calculations).
-    func isAnswerable(_ name: VariableName) -> Bool {
-        guard let q = index[name]?.question else { return false }
-        switch q.kind {
-        case .note, .calculated: return false
-        default: return true
-        }
-    }
+    /// A question's totals (zero when it was never answered or counts no answers).
+    func item(_ name: VariableName) -> ItemTally? { slots[name].map { items[$0] } }
 
     func status(of record: SurveyExport.InterviewRecord) -> RecordStatus {
         guard let outcome = record.outcome else { return .inProgress }
@@ -107,7 +112,8 @@ struct ReportAccumulator {
     mutating func add(_ record: SurveyExport.InterviewRecord) {
         included += 1
         let status = status(of: record)
-        var tally = interviewers[record.interviewer] ?? InterviewerTally()
+        // Taken out while updated, so its arrays are not copied on every interview.
+        var tally = interviewers.removeValue(forKey: record.interviewer) ?? InterviewerTally()
         tally.interviews += 1
         tally.devices.insert(record.device.rawValue)
         switch status {
@@ -125,21 +131,20 @@ struct ReportAccumulator {
         if status != .inProgress, let outcome = record.outcome { outcomes[outcome, default: 0] += 1 }
         if let start = record.startedAt, !workingHours.contains(LocalClock.local(start).time) { tally.outsideHours += 1 }
         tally.softChecks += record.confirmedChecks.count
-        for (address, answer) in record.answers where isAnswerable(address.variable) {
-            var item = items[address.variable] ?? ItemTally()
+        for (address, answer) in record.answers {
+            guard let slot = slots[address.variable] else { continue }
             switch answer {
             case .special(.notApplicable): continue
             case .special(.dontKnow):
-                item.dontKnow += 1
+                items[slot].dontKnow += 1
                 tally.dontKnow += 1
             case .special(.refused):
-                item.refused += 1
+                items[slot].refused += 1
                 tally.refused += 1
             case .value: break
             }
-            item.answered += 1
+            items[slot].answered += 1
             tally.answers += 1
-            items[address.variable] = item
         }
         interviewers[record.interviewer] = tally
     }

@@ -78,14 +78,15 @@ struct ReportSVG {
         return svg.output
     }
 
-    /// A round axis maximum at or above `value` (1, 2 or 5 times a power of ten; at least 1)
-    /// and the tick step that divides it into at most five parts.
-    static func axis(_ value: Double) -> (maximum: Double, step: Double) {
-        let target = value.isFinite ? max(1, value) : 1
+    /// A round axis maximum at or above `value` (1, 2 or 5 times a power of ten; at least 1;
+    /// values beyond 10¹⁵ are clamped there) and the tick step that divides it into at most
+    /// five parts.
+    static func axis(_ value: Double) -> (maximum: Double, step: Double, ticks: Int) {
+        let target = value.isFinite ? min(1e15, max(1, value)) : 1
         var step = 1.0
         var candidates = [1.0, 2.0, 5.0]
         var index = 0
-        while step * 5 < target, step < 1e15 {
+        while step * 5 < target {
             index += 1
             if index == candidates.count {
                 candidates = candidates.map { $0 * 10 }
@@ -93,8 +94,8 @@ struct ReportSVG {
             }
             step = candidates[index]
         }
-        let ticks = (target / step).rounded(.up)
-        return (max(step, ticks * step), step)
+        let ticks = max(1, min(5, Int((target / step).rounded(.up))))
+        return (Double(ticks) * step, step, ticks)
     }
 
     /// A label shortened to `characters` characters (with "…") so it fits its column.
@@ -119,12 +120,11 @@ enum ReportCharts {
         func x(_ index: Int) -> Double {
             days.count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(index) / Double(days.count - 1)
         }
-        func y(_ value: Double) -> Double { top + plotHeight * (1 - value / axis.maximum) }
-        var tick = 0.0
-        while tick <= axis.maximum + axis.step / 2 {
+        func y(_ value: Double) -> Double { top + plotHeight * (1 - min(max(value, 0), axis.maximum) / axis.maximum) }
+        for index in 0...axis.ticks {
+            let tick = Double(index) * axis.step
             svg.line(left, y(tick), left + plotWidth, y(tick), class: "grid")
-            svg.text(left - 8, y(tick) + 4, locale.integer(Int(tick)), anchor: "end", class: "tick")
-            tick += axis.step
+            svg.text(left - 8, y(tick) + 4, locale.decimal(tick, digits: 0), anchor: "end", class: "tick")
         }
         svg.line(left, top, left, top + plotHeight, class: "axis")
         svg.line(left, top + plotHeight, left + plotWidth, top + plotHeight, class: "axis")

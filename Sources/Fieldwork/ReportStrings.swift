@@ -287,12 +287,13 @@ extension ReportLocale {
         whole == 0 ? "–" : percent(Double(part) / Double(whole))
     }
 
-    /// Splits a finite value rounded to `digits` decimals into whole part, zero-padded fraction
-    /// digits and sign; nil for NaN and infinities (or magnitudes no `Int` holds).
-    static func split(_ value: Double, digits: Int) -> (Int, String, Bool)? {
+    /// Splits a finite value rounded to `digits` decimals (0–6) into whole part, zero-padded
+    /// fraction digits and sign; nil for NaN and infinities (or magnitudes no `Int` holds).
+    static func split(_ value: Double, digits requested: Int) -> (Int, String, Bool)? {
         guard value.isFinite else { return nil }
+        let digits = min(6, max(0, requested))
         var scale = 1.0
-        for _ in 0..<max(0, digits) { scale *= 10 }
+        for _ in 0..<digits { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
         guard scaled < 9e15 else { return nil }
         let units = Int(scaled)

@@ -82,11 +82,14 @@ enum ReportTextLayout {
     static func bar(_ part: Double, of whole: Double, columns: Int, marker: Double? = nil) -> String {
         guard columns > 0 else { return "" }
         guard whole > 0, part.isFinite, whole.isFinite else { return String(repeating: " ", count: columns) }
-        let filled = min(columns, max(0, Int((part / whole * Double(columns)).rounded())))
+        func cell(_ value: Double) -> Int {
+            let position = (value / whole * Double(columns)).rounded()
+            return position.isFinite ? Int(min(Double(columns), max(0, position))) : (position > 0 ? columns : 0)
+        }
+        let filled = cell(part)
         var cells = Array(String(repeating: "█", count: filled) + String(repeating: "·", count: columns - filled))
         if let marker, marker.isFinite, marker > 0 {
-            let index = min(columns - 1, max(0, Int((marker / whole * Double(columns)).rounded()) - 1))
-            cells[index] = "|"
+            cells[max(0, cell(marker) - 1)] = "|"
         }
         return String(cells)
     }

@@ -67,7 +67,9 @@ public enum SurveyExportRun {
         let definition = dataset.schemaDefinition.definition
         let schema: ExportSchema
         do {
-            schema = try ExportSchema(definition: definition, options: ExportOptions(language: request.language, pii: request.pii.mode))
+            schema = try ExportSchema(
+                versions: dataset.exportDefinitions.map { ($0.hash, $0.definition) },
+                options: ExportOptions(language: request.language, pii: request.pii.mode))
         } catch { throw .export(error) }
         let survey = schema.survey.rawValue
         let names = plannedNames(schema, request)
@@ -102,7 +104,9 @@ public enum SurveyExportRun {
         var files = exports.flatMap(\.files)
         if request.codebook {
             let counted = exports.first?.frequencies ?? frequencies
-            let book = Codebook(schema: schema, definition: definition, frequencies: counted)
+            let book = Codebook(
+                schema: schema, definition: definition, frequencies: counted,
+                versionDefinitions: Dictionary(dataset.exportDefinitions.map { ($0.hash, $0.definition) }, uniquingKeysWith: { a, _ in a }))
             files.append(try write(book.markdown(), "\(survey)_codebook.md", in: dir))
             files.append(try write(book.html(), "\(survey)_codebook.html", in: dir))
         }

@@ -140,7 +140,8 @@ public struct Interview: Sendable {
             advanceClock(context, &p)
             recordedOutcome = nil
         case .trainingMarked(let isTraining):
-            advanceClock(context, &p)
+            // A label on the interview, often set days later (`terep device training`): it does
+            // not move the interview's clock, so `elapsed_minutes()` and the like keep their values.
             self.isTraining = isTraining
         }
         run(&p)

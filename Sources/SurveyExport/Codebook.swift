@@ -6,11 +6,19 @@ public struct Codebook: Sendable {
     public let schema: ExportSchema
     public let definition: SurveyDefinition
     public let frequencies: Frequencies?
+    /// The definitions of the schema's other versions, for variables the main one lacks.
+    public let versionDefinitions: [DefinitionHash: SurveyDefinition]
 
-    public init(schema: ExportSchema, definition: SurveyDefinition, frequencies: Frequencies? = nil) {
+    /// A codebook; `versionDefinitions` gives the definitions of a merged schema's versions
+    /// (``ExportSchema/versions``), so a variable of an older version shows its own question.
+    public init(
+        schema: ExportSchema, definition: SurveyDefinition, frequencies: Frequencies? = nil,
+        versionDefinitions: [DefinitionHash: SurveyDefinition] = [:]
+    ) {
         self.schema = schema
         self.definition = definition
         self.frequencies = frequencies
+        self.versionDefinitions = versionDefinitions
     }
 
     public func markdown() -> String { CodebookRenderer.markdown(blocks()) }
@@ -30,6 +38,7 @@ public struct Codebook: Sendable {
 
     func blocks() -> [Block] {
         let index = SurveyIndex(definition)
+        let indexes = versionDefinitions.mapValues(SurveyIndex.init)
         var out: [Block] = [
             .heading(1, "Codebook: \(schema.title) (\(schema.survey) \(schema.version))"),
             .paragraph("Language of labels: \(schema.language). Personal data: \(schema.pii.rawValue)"
@@ -41,7 +50,11 @@ public struct Codebook: Sendable {
             let level = table.roster.map { "roster `\($0)`, keys " + table.variables.prefix(table.keyCount).map(\.name).joined(separator: ", ") }
                 ?? "interview level"
             out.append(.heading(2, "Table \(table.name): \(table.label) (\(level)\(rows))"))
-            for v in table.variables { out += variableBlocks(v, table: table, index: index) }
+            for v in table.variables {
+                // A variable of some versions only: the question as the newest of them has it.
+                let own = v.versions.flatMap { held in schema.versions.first { held.contains($0.hash) } }
+                out += variableBlocks(v, table: table, index: own.flatMap { indexes[$0.hash] } ?? index)
+            }
         }
         return out
     }
@@ -59,8 +72,12 @@ public struct Codebook: Sendable {
     private func variableBlocks(_ v: ExportVariable, table: ExportTable, index: SurveyIndex) -> [Block] {
         var facts: [[String]] = []
         let entry = v.source.question.flatMap { index[$0] }
-        if let q = entry?.question, let text = q.text.text(in: schema.language, fallbacks: definition.languages), !text.isEmpty {
+        if let q = entry?.question, let text = q.text.text(in: schema.language, fallbacks: index.definition.languages), !text.isEmpty {
             facts.append(["Question", text])
+        }
+        if let held = v.versions {
+            let names = schema.versions.filter { held.contains($0.hash) }.map(\.description).joined(separator: ", ")
+            facts.append(["Versions", "only interviews of \(names); empty for the others"])
         }
         facts.append(["Type", typeText(v)])
         facts.append(["Measure", v.measure.rawValue])

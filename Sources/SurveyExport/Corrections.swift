@@ -35,6 +35,13 @@ public struct Corrections: Sendable {
     /// an error naming its line.
     public init(text: String, file: String, definition: SurveyDefinition) throws(CorrectionError) {
         let index = SurveyIndex(definition)
+        try self.init(text: text, file: file, index: { _ in index })
+    }
+
+    /// Parses and validates a corrections file, each `set` line against the definition of the
+    /// interview it names (`index` gives it; interviews were made with several questionnaire
+    /// versions); the first problem is an error naming its line.
+    public init(text: String, file: String, index: (InterviewID) -> SurveyIndex) throws(CorrectionError) {
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingSpaces()
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
@@ -68,7 +75,9 @@ public struct Corrections: Sendable {
 
     // MARK: Parsing
 
-    private static func parse(_ line: String, number: Int, file: String, index: SurveyIndex) throws(CorrectionError) -> Entry {
+    private static func parse(
+        _ line: String, number: Int, file: String, index indexOf: (InterviewID) -> SurveyIndex
+    ) throws(CorrectionError) -> Entry {
         func fail(_ message: String) -> CorrectionError { CorrectionError(file: file, line: number, message: message) }
         guard let colon = line.range(of: " : ")?.lowerBound else {
             throw fail("add the reason after ' : ' (e.g. ' : confirmed by phone')")
@@ -84,6 +93,7 @@ public struct Corrections: Sendable {
         case "set":
             guard words.count >= 5, words[3] == "=" else { throw fail("write 'set <interview id> <variable> = <value> : <reason>'") }
             guard let address = Address(parsing: words[2]) else { throw fail("'\(words[2])' is not a variable or variable[row]") }
+            let index = indexOf(InterviewID(words[1]))
             guard let entry = index[address.variable] else { throw fail("unknown variable '\(address.variable)'") }
             guard entry.rosters.count == address.rows.count else {
                 throw fail("'\(address.variable)' needs \(entry.rosters.count) row number(s), e.g. \(address.variable)"

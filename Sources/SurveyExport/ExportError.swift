@@ -14,6 +14,8 @@ public enum ExportError: Error, Hashable, Sendable, CustomStringConvertible {
     case typeMismatch(interview: String, address: String, expected: String, found: String)
     /// A roster asked to be exported wide cannot be.
     case cannotWiden(roster: String, reason: String)
+    /// Questionnaire versions cannot share one schema (e.g. a roster moved into another one).
+    case incompatibleVersions(String)
     /// Reading or writing a file failed.
     case io(path: String, message: String)
     /// `write` or `finish` was called after `finish`.
@@ -40,6 +42,8 @@ public enum ExportError: Error, Hashable, Sendable, CustomStringConvertible {
             "interview \(interview), \(address): expected a \(expected) answer but found \(found)"
         case .cannotWiden(let roster, let reason):
             "roster '\(roster)' cannot be exported wide: \(reason); export it as its own table"
+        case .incompatibleVersions(let message):
+            message
         case .io(let path, let message):
             "\(path): \(message)"
         case .alreadyFinished(let format):

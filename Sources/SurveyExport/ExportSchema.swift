@@ -23,6 +23,12 @@ public struct ExportSchema: Sendable {
     public var droppedPII: [VariableName]
     /// Maps a PII answer's text to its pseudonym (``PIITreatment/pseudonymised`` only).
     public var pseudonymise: (@Sendable (String) -> String)?
+    /// The questionnaire versions merged into this schema, newest first; empty when it was
+    /// derived from one definition (see ``ExportSchema/init(versions:options:)``).
+    public var versions: [ExportVersion] = []
+    /// What merging the versions did (variables only in some versions, widened types, merged
+    /// value labels, renamed variables), for the export log.
+    public var versionNotes: [VersionNote] = []
 
     /// The table of a roster, or the interview table for nil.
     public func table(for roster: GroupID?) -> ExportTable? {
@@ -134,6 +140,9 @@ public struct ExportVariable: Hashable, Sendable {
     public var source: VariableSource
     /// Personal data (kept or pseudonymised; dropped variables are not in the schema).
     public var pii: Bool
+    /// The questionnaire versions whose interviews fill this variable; nil means every version.
+    /// Interviews of other versions get an empty cell (the question was not in their version).
+    public var versions: Set<DefinitionHash>?
 
     public init(
         name: String, label: String, type: ExportType, measure: MeasureLevel, valueLabels: String? = nil,
@@ -148,6 +157,9 @@ public struct ExportVariable: Hashable, Sendable {
         self.source = source
         self.pii = pii
     }
+
+    /// Whether interviews of the version `hash` fill this variable.
+    public func holds(_ hash: DefinitionHash) -> Bool { versions?.contains(hash) ?? true }
 }
 
 /// A labelled value: a code, or a special answer (written as its code or Stata `.a/.b/.c`).

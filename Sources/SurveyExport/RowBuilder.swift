@@ -7,15 +7,16 @@ import SurveyModel
 /// memory does not grow with the number of interviews.
 public struct RowBuilder: Sendable {
     public let schema: ExportSchema
-    /// Each question's enclosing rosters, for inferring roster row counts from answers.
-    private let rosterPaths: [VariableName: [GroupID]]
+    /// Each question's enclosing rosters (one entry per table it is in), for inferring roster
+    /// row counts from answers.
+    private let rosterPaths: [VariableName: [(path: [GroupID], versions: Set<DefinitionHash>?)]]
 
     public init(schema: ExportSchema) {
         self.schema = schema
-        var paths: [VariableName: [GroupID]] = [:]
+        var paths: [VariableName: [(path: [GroupID], versions: Set<DefinitionHash>?)]] = [:]
         for table in schema.tables {
             for v in table.variables {
-                if let q = v.source.question { paths[q] = table.rosterPath }
+                if let q = v.source.question { paths[q, default: []].append((table.rosterPath, v.versions)) }
             }
         }
         rosterPaths = paths
@@ -57,7 +58,9 @@ public struct RowBuilder: Sendable {
     private func rowCounts(_ record: InterviewRecord) -> [RosterInstance: Int] {
         var counts = record.rosterRows
         for address in record.answers.keys where !address.rows.isEmpty {
-            guard let path = rosterPaths[address.variable], path.count == address.rows.count else { continue }
+            guard let path = rosterPaths[address.variable]?.first(where: { entry in
+                entry.path.count == address.rows.count && entry.versions?.contains(record.definition) ?? true
+            })?.path else { continue }
             for d in 0..<path.count {
                 let key = RosterInstance(path[d], parentRows: Array(address.rows[..<d]))
                 if record.rosterRows[key] == nil { counts[key] = max(counts[key] ?? 0, address.rows[d]) }
@@ -67,7 +70,9 @@ public struct RowBuilder: Sendable {
     }
 
     private func cell(_ v: ExportVariable, record: InterviewRecord, rows: [Int]) throws(ExportError) -> Cell {
-        try cell(v, source: v.source, record: record, rows: rows)
+        // A variable of other questionnaire versions: the question was not asked in this one.
+        guard v.holds(record.definition) else { return .empty }
+        return try cell(v, source: v.source, record: record, rows: rows)
     }
 
     private func cell(_ v: ExportVariable, source: VariableSource, record: InterviewRecord, rows: [Int]) throws(ExportError) -> Cell {

@@ -9,12 +9,18 @@ extension ExportSchema {
         var builder = SchemaBuilder(definition: definition, options: options)
         builder.build()
         for roster in options.wideRosters { try builder.widen(roster) }
+        self.init(builder: builder)
+        for table in tables { try NameRules.check(table) }
+    }
+
+    /// The schema a builder filled (names not yet checked).
+    init(builder: SchemaBuilder) {
+        let definition = builder.definition
         self.init(
             survey: definition.id, version: definition.version, language: builder.language,
             title: definition.title.text(in: builder.language, fallbacks: definition.languages) ?? definition.id.rawValue,
             specialCodes: definition.specialCodes, tables: builder.tables, valueLabelSets: builder.labelSets,
-            pii: options.pii.treatment, droppedPII: builder.droppedPII, pseudonymise: builder.pseudonymise)
-        for table in tables { try NameRules.check(table) }
+            pii: builder.options.pii.treatment, droppedPII: builder.droppedPII, pseudonymise: builder.pseudonymise)
     }
 }
 
@@ -28,10 +34,14 @@ struct SchemaBuilder {
     var labelSets: [String: ValueLabelSet] = [:]
     var droppedPII: [VariableName] = []
     var pseudonymise: (@Sendable (String) -> String)?
+    /// Questions treated as personal data even where this definition does not mark them
+    /// (another version of the survey does).
+    let alsoPII: Set<VariableName>
 
-    init(definition: SurveyDefinition, options: ExportOptions) {
+    init(definition: SurveyDefinition, options: ExportOptions, alsoPII: Set<VariableName> = []) {
         self.definition = definition
         self.options = options
+        self.alsoPII = alsoPII
         self.language = options.language ?? definition.languages.first ?? LanguageCode("en")
         self.index = SurveyIndex(definition)
         if case .pseudonymise(_, let f) = options.pii { pseudonymise = f }
@@ -140,7 +150,8 @@ struct SchemaBuilder {
     private mutating func variables(for q: Question) -> [ExportVariable] {
         if case .note = q.kind { return [] }
         let label = q.label.flatMap(text) ?? text(q.text).flatMap { $0.isEmpty ? nil : $0 } ?? q.name.rawValue
-        if q.pii {
+        let pii = q.pii || alsoPII.contains(q.name)
+        if pii {
             switch options.pii {
             case .drop:
                 droppedPII.append(q.name)
@@ -156,7 +167,7 @@ struct SchemaBuilder {
         func variable(_ type: ExportType, _ measure: MeasureLevel, _ labels: String?, specials: Bool = true) -> ExportVariable {
             ExportVariable(
                 name: q.name.rawValue, label: label, type: type, measure: measure, valueLabels: labels,
-                declaresSpecials: specials && !type.isString, source: .answer(q.name), pii: q.pii)
+                declaresSpecials: specials && !type.isString, source: .answer(q.name), pii: pii)
         }
         switch q.kind {
         case .note:
@@ -170,7 +181,7 @@ struct SchemaBuilder {
                 return ExportVariable(
                     name: "\(q.name.rawValue)_\(suffix)", label: "\(label): \(text(o.label) ?? String(o.code))",
                     type: .integer(0...1), measure: .nominal, valueLabels: BuiltinLabels.selected,
-                    declaresSpecials: true, source: .indicator(q.name, code: o.code), pii: q.pii)
+                    declaresSpecials: true, source: .indicator(q.name, code: o.code), pii: pii)
             }
         case .integer(let min, let max):
             if case .literal(.integer(let lo))? = min, case .literal(.integer(let hi))? = max, lo <= hi {

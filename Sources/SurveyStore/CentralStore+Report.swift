@@ -12,3 +12,16 @@ extension CentralStore {
         }
     }
 }
+
+extension CentralStore {
+    /// The ids of a survey's interviews with events from more than one device (conflicts to
+    /// review), by id; reads only the interview table.
+    public func conflictIDs(survey: SurveyID) throws(StoreError) -> [InterviewID] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT id FROM interview WHERE device_count > 1 AND survey_id = ? ORDER BY id",
+                arguments: [survey.rawValue]
+            ).map(InterviewID.init)
+        }
+    }
+}

@@ -75,7 +75,7 @@ extension DeviceStore {
     }
 
     /// Takes `count` sequence numbers; a write first, so the lock is held before reading.
-    private func reserveSequences(_ db: Database, count: Int64) throws -> Int64 {
+    func reserveSequences(_ db: Database, count: Int64) throws -> Int64 {
         let statement = try db.cachedStatement(
             sql: "UPDATE device SET next_sequence = next_sequence + ? RETURNING next_sequence - ?")
         guard let first = try Int64.fetchOne(statement, arguments: [count, count]) else {
@@ -86,7 +86,7 @@ extension DeviceStore {
 
     /// Updates each interview's derived state once, then inserts the event rows with
     /// sequence numbers from `first` on.
-    private func insert(_ db: Database, first: Int64, _ pending: [PendingEvent], payloads: [String]) throws {
+    func insert(_ db: Database, first: Int64, _ pending: [PendingEvent], payloads: [String]) throws {
         var deltas: [InterviewID: (count: Int, last: Int64, status: (outcome: Int?, timestamp: Int64)?, training: Bool?)] = [:]
         var order: [InterviewID] = []
         for (offset, item) in pending.enumerated() {

@@ -32,7 +32,9 @@ import Testing
         #expect(Self.alerts(r, .conflicts).first?.subject == f.conflictInterview.rawValue)
         #expect(r.sync.conflicts == [f.conflictInterview.rawValue])
         #expect(Self.alerts(r, .quotaBehind).map(\.subject) == ["district: Dél"])
-        #expect(Self.alerts(r, .staleDevice).isEmpty && Self.alerts(r, .behindSchedule).isEmpty)
+        #expect(Self.alerts(r, .behindSchedule).isEmpty)
+        // lap-5's only bundle was rejected: nothing from it nine days into the period.
+        #expect(Self.alerts(r, .staleDevice).map { [$0.subject, $0.value] } == [["lap-5", "never"]])
 
         let byName = Dictionary(uniqueKeysWithValues: r.interviewers.map { ($0.interviewer, $0) })
         let csaba = try #require(byName["Csaba"])
@@ -108,5 +110,41 @@ import Testing
         let alerts = try #require(json.range(of: "\"alerts\""))
         let title = try #require(json.range(of: "\"title\""))
         #expect(alerts.lowerBound < title.lowerBound)
+    }
+
+    @Test func declaredSpeederLimitAndWorkingHoursAndCorrectionsAreApplied() throws {
+        var targets = ReportFixture.targets
+        targets.speederMinutes = 3
+        targets.workingHours = TimeRange(from: TimeOfDay(hour: 9, minute: 0), to: TimeOfDay(hour: 12, minute: 0))
+        let f = try ReportFixture(targets: targets)
+        defer { f.cleanUp() }
+        let excluded = ReportFixture.id("Dóra", 0)
+        let r = try FieldworkReportBuilder(
+            central: f.central, survey: "rep", correctionsText: "exclude \(excluded) : duplicate visit\n",
+            correctionsFile: "rep.corrections", today: ReportFixture.today
+        ).build()
+        #expect(r.selection.excluded == ["training": 1, "corrections": 1] && r.selection.correctionsFile == "rep.corrections")
+        #expect(r.sync.speederMinutes == 3 && r.sync.speederRule == "declared")
+        #expect(r.sync.workingHours == "09:00–12:00" && r.sync.workingHoursDeclared)
+        let byName = Dictionary(uniqueKeysWithValues: r.interviewers.map { ($0.interviewer, $0) })
+        #expect(byName["Dóra"]?.interviews == 29)
+        // Slots start at 09:00 (inside), 12:00 and 15:00 (outside: the end is exclusive); Anna's
+        // 23:30 interview replaced a 15:00 one; Béla's lost and training interviews were at 12:00.
+        #expect(["Anna", "Béla", "Csaba", "Dóra"].map { byName[$0]?.outsideHours } == [20, 18, 20, 20])
+        #expect(byName["Csaba"]?.speeders == byName["Csaba"]?.completed)
+        #expect(Self.alerts(r, .speeder).map(\.subject) == ["Csaba"])
+    }
+
+    @Test func devicesSilentForThreeDaysAreStale() throws {
+        let f = try ReportFixture()
+        defer { f.cleanUp() }
+        let later = try FieldworkReportBuilder(central: f.central, survey: "rep", today: LocalDate(year: 2026, month: 9, day: 13)).build()
+        #expect(later.sync.devices.map(\.daysSinceLastBundle) == [3, 3, 3, 3, nil])
+        #expect(Self.alerts(later, .staleDevice).map { [$0.subject, $0.value] } == [
+            ["lap-1", "3"], ["lap-2", "3"], ["lap-3", "3"], ["lap-4", "3"], ["lap-5", "never"],
+        ])
+        let sooner = try FieldworkReportBuilder(central: f.central, survey: "rep", today: LocalDate(year: 2026, month: 9, day: 12)).build()
+        #expect(Self.alerts(sooner, .staleDevice).map(\.subject) == ["lap-5"])
+        #expect(sooner.progress.days.last?.date == "2026-09-12" && sooner.progress.days.suffix(2).allSatisfy { $0.completed == 0 })
     }
 }

@@ -24,7 +24,7 @@ struct RenderCase: Sendable, CustomTestStringConvertible {
 
 /// Terminal columns of a line, counted independently of the renderer: one per character,
 /// two for East Asian wide characters and emoji.
-private func columns(_ line: Substring) -> Int {
+func columns(_ line: Substring) -> Int {
     line.reduce(0) { total, character in
         let value = character.unicodeScalars.first?.value ?? 0
         let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
@@ -35,7 +35,7 @@ private func columns(_ line: Substring) -> Int {
 }
 
 /// Matches a non-finite number as Swift or a browser would print it.
-private func containsNonFinite(_ text: String) -> Bool {
+func containsNonFinite(_ text: String) -> Bool {
     text.range(of: #"(?i)\bnan\b|\b-?inf(inity)?\b"#, options: .regularExpression) != nil
 }
 
@@ -358,5 +358,69 @@ struct ReportBrowserTests {
             #expect(dom.contains("id=\"\(id)\""), "the page has no \(id)")
         }
         #expect(dom.components(separatedBy: "<svg").count - 1 == 6)
+    }
+}
+
+@Suite("Random reports")
+struct ReportRandomTests {
+    static let pieces = ["Avas", "Győri kapu", "<b>", "&amp;", "\"", "'", "東京", "🏠", "\u{1B}[0m", "\n", "x", "", "…", "]]>"]
+    static let doubles: [Double] = [0, 0.5, 1, 7.25, 1e6, 1e300, -3, .nan, .infinity, -.infinity]
+
+    static func label<G: RandomNumberGenerator>(_ g: inout G) -> String {
+        (0..<Int.random(in: 0...8, using: &g)).map { _ in pieces.randomElement(using: &g) ?? "" }.joined(separator: " ")
+    }
+
+    static func report<G: RandomNumberGenerator>(_ g: inout G) -> FieldworkReport {
+        var report = ReportRenderFixtures.empty(language: Bool.random(using: &g) ? "hu" : "en")
+        let double = { (g: inout G) in doubles.randomElement(using: &g) ?? 0 }
+        report.title = label(&g)
+        report.progress.completed = Int.random(in: 0...2_000_000, using: &g)
+        report.progress.target = Bool.random(using: &g) ? Int.random(in: 0...5_000, using: &g) : nil
+        report.progress.expectedToday = Bool.random(using: &g) ? double(&g) : nil
+        report.progress.days = (0..<Int.random(in: 0...90, using: &g)).map { index in
+            ProgressDay(date: "2026-10-\(index)", completed: Int.random(in: 0...50, using: &g), cumulative: index * 7, expected: Bool.random(using: &g) ? double(&g) : nil)
+        }
+        report.quotas = (0..<Int.random(in: 0...3, using: &g)).map { _ in
+            QuotaFigures(name: label(&g), variables: [label(&g)], cells: (0..<Int.random(in: 0...12, using: &g)).map { _ in
+                QuotaCellFigures(values: ["1"], label: label(&g), completed: Int.random(in: 0...100, using: &g),
+                    target: Bool.random(using: &g) ? Int.random(in: 0...100, using: &g) : nil, expectedToday: Bool.random(using: &g) ? double(&g) : nil,
+                    behindSchedule: Bool.random(using: &g))
+            })
+        }
+        report.outcomes.codes = (0..<Int.random(in: 0...10, using: &g)).map { code in
+            OutcomeCount(code: code, label: label(&g), disposition: ["complete", "refusal", nil, "weird"].randomElement(using: &g) ?? nil, count: Int.random(in: 0...500, using: &g))
+        }
+        report.outcomes.rr1 = Bool.random(using: &g) ? double(&g) : nil
+        report.interviewers = (0..<Int.random(in: 0...12, using: &g)).map { _ in
+            InterviewerFigures(interviewer: label(&g), devices: [label(&g)], interviews: 5, completed: 4, medianMinutes: Bool.random(using: &g) ? double(&g) : nil,
+                answers: Int.random(in: 0...100, using: &g), dontKnow: 3, refused: 2, softChecksConfirmed: 1, speeders: Int.random(in: 0...2, using: &g), outsideHours: 0)
+        }
+        report.sync.speederMinutes = Bool.random(using: &g) ? double(&g) : nil
+        report.sync.devices = (0..<Int.random(in: 0...4, using: &g)).map { _ in
+            DeviceFigures(device: label(&g), status: "active", events: 10, lastBundleAt: nil, lastBundleFile: nil, daysSinceLastBundle: nil, missing: [label(&g)])
+        }
+        report.items = ItemFigures(threshold: double(&g), items: (0..<Int.random(in: 0...20, using: &g)).map { _ in
+            ItemNonResponse(variable: label(&g), label: label(&g), answered: Int.random(in: 0...100, using: &g), dontKnow: Int.random(in: 0...60, using: &g), refused: 3)
+        })
+        report.alerts = (0..<Int.random(in: 0...5, using: &g)).map { _ in
+            ReportAlert(kind: ReportAlert.Kind.allCases.randomElement(using: &g) ?? .speeder, subject: label(&g), value: label(&g))
+        }
+        return report
+    }
+
+    @Test("random reports fit the width, parse as XML and print no non-finite number", arguments: 0..<4)
+    func randomReports(_ seed: Int) {
+        var generator = SplitMix(state: UInt64(seed) &* 7_919)
+        for _ in 0..<50 {
+            let report = Self.report(&generator)
+            let text = FieldworkReportText.render(report)
+            for line in text.split(separator: "\n") { #expect(columns(line) <= 80, "\(line)") }
+            #expect(!containsNonFinite(text))
+            let html = FieldworkReportHTML.render(report)
+            let document = ParsedDocument(html)
+            #expect(document.error == nil, "\(String(describing: document.error))")
+            #expect(!containsNonFinite(html))
+            #expect(Set(FieldworkReportHTML.sectionIDs).isSubset(of: document.ids))
+        }
     }
 }

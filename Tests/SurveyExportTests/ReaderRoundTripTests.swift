@@ -1,6 +1,7 @@
 import Foundation
 import SurveyModel
 import Testing
+import enum SurveyTestSupport.PythonReader
 
 @testable import SurveyExport
 

@@ -2,6 +2,7 @@ import Foundation
 import SurveyCompiler
 import SurveyModel
 import Testing
+import enum SurveyTestSupport.PythonReader
 
 @testable import SurveyExport
 

@@ -1,22 +1,23 @@
 import Foundation
 
-/// Reads an exported file with pyreadstat or pandas (independent readers) and returns what they saw.
-enum PythonReader {
-    struct Result {
-        var columns: [String]
+/// Reads an exported file with pyreadstat or pandas (independent readers) and returns what they saw
+/// (the export tests of SurveyExport and Fieldwork share it).
+public enum PythonReader {
+    public struct Result {
+        public var columns: [String]
         /// Values per column; missing values are NSNull, extended missing as "a"/"b"/"c" strings.
-        var data: [String: [Any]]
-        var labels: [String: String]
-        var valueLabels: [String: [String: String]]
-        var missing: [String: [[Double]]]
-        var measures: [String: String]
-        var formats: [String: String]
-        var rowCount: Int
+        public var data: [String: [Any]]
+        public var labels: [String: String]
+        public var valueLabels: [String: [String: String]]
+        public var missing: [String: [[Double]]]
+        public var measures: [String: String]
+        public var formats: [String: String]
+        public var rowCount: Int
         /// The case/observation count the file's header declares.
-        var headerRows: Int?
+        public var headerRows: Int?
     }
 
-    static var available: Bool {
+    public static var available: Bool {
         (try? run(script: "import pyreadstat, pandas", arguments: [])) != nil
     }
 
@@ -65,7 +66,7 @@ if meta is not None:
 print(json.dumps(out, default=str))
 """#
 
-    static func read(_ kind: String, _ url: URL) throws -> Result {
+    public static func read(_ kind: String, _ url: URL) throws -> Result {
         let output = try run(script: script, arguments: [kind, url.path])
         guard let json = try JSONSerialization.jsonObject(with: output) as? [String: Any] else {
             throw ReaderError(message: "unreadable reader output")
@@ -84,9 +85,9 @@ print(json.dumps(out, default=str))
             headerRows: json["header_rows"] as? Int)
     }
 
-    struct ReaderError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct ReaderError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 
     private static func run(script: String, arguments: [String]) throws -> Data {
