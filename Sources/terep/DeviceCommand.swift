@@ -84,6 +84,7 @@ struct DeviceStatus: ParsableCommand {
                 let count = interviews.filter { $0.status == status }.count
                 print("\(status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(count)")
             }
+            print("Training:     \(interviews.filter(\.isTest).count) (kept, left out of exports; terep device training --list)")
             print("Integrity:    \(problems.isEmpty ? "ok" : problems.joined(separator: "; "))")
             if !problems.isEmpty { throw ExitCode.failure }
         } catch let error as StoreError {
