@@ -62,34 +62,99 @@ enum CleanedCacheBenchmark {
 
     /// `report-scale`: a central dataset of 100,000 interviews (`TEREP_BENCH_REPORT_INTERVIEWS`):
     /// 1,000 distinct interviews simulated by the real engine (`TEREP_BENCH_REPORT_DISTINCT`),
-    /// cloned under new interview ids on 100 devices, spread over 60 days, merged through
-    /// `CentralStore.apply` in bundles of 100 interviews; then full passes cold and warm.
+    /// cloned under new interview ids on 100 devices, spread over 60 days from 2026-10-01,
+    /// merged through `CentralStore.apply` in bundles of 100 interviews; then the steps of
+    /// `TEREP_BENCH_REPORT_STEPS` (default `read,cold,warm,report-cold,report-warm`).
+    /// `TEREP_BENCH_REPORT_CENTRAL=PATH` keeps the dataset at PATH, or reuses it if it exists,
+    /// so a step can run alone in a fresh process (its peak RSS then is the step's own).
     static func runAtScale() throws {
         let env = ProcessInfo.processInfo.environment
         let total = Int(env["TEREP_BENCH_REPORT_INTERVIEWS"] ?? "") ?? 100_000
         let distinct = Int(env["TEREP_BENCH_REPORT_DISTINCT"] ?? "") ?? 1_000
+        let steps = (env["TEREP_BENCH_REPORT_STEPS"] ?? "read,cold,warm,report-cold,report-warm").split(separator: ",").map(String.init)
         let folder = try temporaryFolder("terep-report-scale")
         defer { try? FileManager.default.removeItem(at: folder) }
+        let path = env["TEREP_BENCH_REPORT_CENTRAL"] ?? folder.appendingPathComponent("central.sqlite").path
         let compiled = try SurveyLoader.load(path: "questionnaires/wellbeing.survey")
-        let path = folder.appendingPathComponent("central.sqlite").path
-        let central = try CentralStore.initialize(path: path)
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        let events = try build(compiled, total: total, distinct: distinct, into: central)
-        let buildSeconds = MergeBenchmark.seconds(since: t0)
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0) / 1_000_000
-        print("central dataset: \(total) wellbeing interviews (\(distinct) simulated, cloned), \(events) events, "
-            + "built in \(MergeBenchmark.fmt(buildSeconds)) s, \(size) MB")
-        try passes(central, survey: compiled.definition.id, interviews: total, events: events)
-        let cacheSize = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0) / 1_000_000
-        print("  file with a full cache: \(cacheSize) MB (\(cacheSize - size) MB more)")
+        let central: CentralStore
+        if FileManager.default.fileExists(atPath: path) {
+            central = try CentralStore.openForReading(path: path)
+            print("central dataset \(path): \(try central.status().interviews.values.reduce(0, +)) interviews, \(try central.eventCount()) events, "
+                + "\(fileMegabytes(path)) MB, \(try central.cleanedRecordCount()) cached records")
+        } else {
+            central = try CentralStore.initialize(path: path)
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let events = try build(compiled, total: total, distinct: distinct, into: central)
+            print("central dataset: \(total) wellbeing interviews (\(distinct) simulated, cloned), \(events) events, "
+                + "built in \(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s, \(fileMegabytes(path)) MB")
+        }
+        let survey = compiled.definition.id
+        var readSeconds: Double?
+        for step in steps {
+            resetPeakRSS()
+            let before = residentMegabytes()
+            let t = DispatchTime.now().uptimeNanoseconds
+            var line: String
+            switch step {
+            case "read":
+                var read = 0, interviews = 0
+                try central.forEachInterview { _, list in
+                    read += list.count
+                    interviews += 1
+                }
+                let s = MergeBenchmark.seconds(since: t)
+                readSeconds = s
+                line = "baseline: read every interview's events: \(MergeBenchmark.fmt(s)) s = "
+                    + "\(MergeBenchmark.rate(interviews, s)) interviews/s, \(MergeBenchmark.rate(read, s)) events/s"
+            case "cold", "warm":
+                if step == "cold" { try central.clearCleanedRecords() }
+                let dataset = try CleanedDataset(central: central, survey: survey, statuses: .all)
+                let summary = try dataset.forEach { _ in }
+                let s = MergeBenchmark.seconds(since: t)
+                line = "CleanedDataset.forEach, \(step) cache: \(summary.included) interviews in \(MergeBenchmark.fmt(s)) s = "
+                    + "\(MergeBenchmark.rate(summary.included, s)) interviews/s"
+                    + (readSeconds.map { String(format: " = %.2f× the read", s / $0) } ?? "")
+                    + "; cached \(summary.cache.hits), replayed \(summary.cache.replayed), stored \(summary.cache.stored)"
+                    + (summary.cache.problem.map { "; cache problem: \($0)" } ?? "")
+            case "report-cold", "report-warm":
+                if step == "report-cold" { try central.clearCleanedRecords() }
+                let builder = FieldworkReportBuilder(
+                    central: central, survey: survey, today: LocalDate(year: 2026, month: 11, day: 29), time: TimeOfDay(hour: 20, minute: 0))
+                let report = try builder.build()
+                let built = MergeBenchmark.seconds(since: t)
+                let text = FieldworkReportText.render(report), html = FieldworkReportHTML.render(report)
+                let s = MergeBenchmark.seconds(since: t)
+                line = "terep report \(step.dropFirst(7)) cache: build \(MergeBenchmark.fmt(built)) s + text and HTML "
+                    + "\(MergeBenchmark.fmt(s - built)) s = \(MergeBenchmark.fmt(s)) s for \(report.selection.included) interviews "
+                    + "(\(text.utf8.count / 1000) kB text, \(html.utf8.count / 1000) kB HTML)"
+            default:
+                print("  unknown step \(step) (read, cold, warm, report-cold, report-warm)")
+                continue
+            }
+            print("  \(line); RSS \(String(format: "%.1f", before)) MB before, peak \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB")
+        }
+        print("  file: \(fileMegabytes(path)) MB with \(try central.cleanedRecordCount()) cached records")
+    }
+
+    static func fileMegabytes(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0) / 1_000_000
+    }
+
+    /// The current resident set (VmRSS) in MB.
+    static func residentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return -1 }
+        return kb / 1000
     }
 
     /// Simulates `distinct` interviews and merges `total` clones of them; returns the events merged.
     static func build(_ compiled: CompiledSurvey, total: Int, distinct: Int, into central: CentralStore) throws -> Int {
         var rng = SystemRandomNumberGenerator()
         let simulator = InterviewSimulator(definition: compiled.definition)
-        let context = EngineContext(today: LocalDate(year: 2026, month: 9, day: 1), now: TimeOfDay(hour: 8, minute: 0), interviewer: "Sim")
-        let start: Int64 = 1_788_249_600_000  // 2026-09-01 08:00 UTC
+        let context = EngineContext(today: LocalDate(year: 2026, month: 10, day: 1), now: TimeOfDay(hour: 8, minute: 0), interviewer: "Sim")
+        let start: Int64 = 1_790_834_400_000  // 2026-10-01 06:00 UTC
         let runs = (0..<distinct).map { n in
             simulator.run(seed: UInt64(n), context: context, startTimestamp: start, using: &rng).events
         }

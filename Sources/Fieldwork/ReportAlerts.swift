@@ -1,4 +1,5 @@
 import Foundation
+import SurveyModel
 
 /// The findings a coordinator should act on, derived from a report's figures.
 enum ReportAlerts {
@@ -36,11 +37,7 @@ enum ReportAlerts {
                     value: "\(cell.completed) / \(cell.expectedToday.map(number) ?? "?")"))
             }
         }
-        for d in sync.devices where d.status == "active" {
-            if let days = d.daysSinceLastBundle, days >= FieldworkReportBuilder.staleDays {
-                out.append(ReportAlert(kind: .staleDevice, subject: d.device, value: "\(days)"))
-            }
-        }
+        out += staleDevices(report)
         if !sync.conflicts.isEmpty {
             let shown = sync.conflicts.prefix(3).joined(separator: ", ") + (sync.conflicts.count > 3 ? ", …" : "")
             out.append(ReportAlert(kind: .conflicts, subject: shown, value: "\(sync.conflicts.count)"))
@@ -52,6 +49,23 @@ enum ReportAlerts {
         return out.enumerated().sorted { a, b in
             (rank[a.element.kind] ?? 99, a.offset) < (rank[b.element.kind] ?? 99, b.offset)
         }.map(\.element)
+    }
+
+    /// Active devices whose last accepted bundle is ``FieldworkReportBuilder/staleDays`` days
+    /// old or more, and, once the declared period has run that long, those that never sent one.
+    private static func staleDevices(_ report: FieldworkReport) -> [ReportAlert] {
+        let limit = FieldworkReportBuilder.staleDays
+        let today = LocalDate(iso: report.today)
+        let started = report.progress.periodFirst.flatMap(LocalDate.init(iso:))
+        var silentSinceStart = false
+        if let today, let started { silentSinceStart = today.daysSinceEpoch - started.daysSinceEpoch >= limit }
+        return report.sync.devices.compactMap { d in
+            guard d.status == "active" else { return nil }
+            if let days = d.daysSinceLastBundle {
+                return days >= limit ? ReportAlert(kind: .staleDevice, subject: d.device, value: "\(days)") : nil
+            }
+            return silentSinceStart ? ReportAlert(kind: .staleDevice, subject: d.device, value: "never") : nil
+        }
     }
 
     private static func interviewerAlerts(_ report: FieldworkReport) -> [ReportAlert] {

@@ -3,19 +3,22 @@ import GRDB
 import SurveyModel
 
 extension CentralStore {
-    /// Interviews, optionally only those with a status, by id.
+    /// Interviews, optionally only those with a status, by id (read row by row: memory holds
+    /// the result, not every row's columns as well).
     public func interviews(status: InterviewStatus? = nil) throws(StoreError) -> [CentralInterview] {
         try read { db in
             let decoder = JSONDecoder()
-            return try Row.fetchAll(
+            var result: [CentralInterview] = []
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT i.*, (SELECT group_concat(device_id, ',') FROM
                         (SELECT device_id FROM interview_device WHERE interview_id = i.id ORDER BY device_id)) AS devices
                     FROM interview i WHERE ?1 IS NULL OR status = ?1 ORDER BY id
                     """,
-                arguments: [status?.rawValue]
-            ).map { row throws(StoreError) in try CentralStore.interview(from: row, decoder: decoder) }
+                arguments: [status?.rawValue])
+            while let row = try rows.next() { result.append(try CentralStore.interview(from: row, decoder: decoder)) }
+            return result
         }
     }
 

@@ -31,6 +31,8 @@ public enum InterviewCommand: Hashable, Sendable {
     case outcome(Int?)
     /// Save and quit; the interview stays resumable.
     case quit
+    /// Mark the interview as training/test (`true`, `.gyakorló`) or as real again (`false`, `.gyakorló ki`).
+    case training(Bool)
 }
 
 /// One line of input: an answer, a command, or a command that could not be understood.
@@ -79,6 +81,12 @@ extension InterviewCommand {
             return argument.isEmpty ? .missingArgument(.note) : .command(.note(argument))
         case "nyelv", "lang", "l":
             return argument.isEmpty ? .missingArgument(.language) : .command(.language(argument.lowercased()))
+        case "gyakorlo", "training":
+            switch argument.lowercased() {
+            case "", "be", "on": return .command(.training(true))
+            case "ki", "off": return .command(.training(false))
+            default: return nil
+            }
         case "z", "zaras", "o", "outcome":
             if argument.isEmpty { return .command(.outcome(nil)) }
             return Int(argument).map { .command(.outcome($0)) }

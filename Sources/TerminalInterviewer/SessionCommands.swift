@@ -34,6 +34,13 @@ extension InterviewSession {
         case .quit:
             say(strings.savedAndQuit, style: .plain)
             return .savedAndQuit
+        case .training(let on):
+            guard interview.isTraining != on else {
+                say(strings.trainingAlready(on), style: .plain)
+                return nil
+            }
+            if let end = commit(.trainingMarked(on)) { return end }
+            say(on ? strings.trainingInterview : strings.trainingRemoved, style: .plain)
         }
         return nil
     }

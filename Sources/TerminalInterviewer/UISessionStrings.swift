@@ -19,6 +19,8 @@ extension UIStrings {
             (t(".st", ".rr"), t("a nyitott lista utolsó sorának törlése (a válaszok a naplóban maradnak)",
                                 "remove the last row of the open roster (answers stay in the log)")),
             (t(".z KÓD", ".o CODE"), t("a látogatás lezárása eredménykóddal", "end the visit with an outcome code")),
+            (t(".gyakorló", ".training"), t("gyakorló (teszt) interjúnak jelöli (.gyakorló ki: visszavonja)",
+                                             "mark as a training (test) interview (.training off: undo)")),
             (t(".k", ".q"), t("mentés és kilépés (később folytatható)", "save and quit (resume later)")),
             ("?", t("ez a lista", "this list")),
         ]

@@ -1,6 +1,21 @@
 import SurveyModel
 
 extension UIStrings {
+    // MARK: - Training mark in the session (`.gyakorló`, `.gyakorló ki`)
+
+    /// `.gyakorló ki`: the interview is real again.
+    public var trainingRemoved: String {
+        t("A gyakorló jelölés visszavonva: valódi interjú, bekerül az exportokba és a jelentésekbe.",
+          "Training mark removed: a real interview, included in exports and reports.")
+    }
+
+    /// The interview already has the mark typed.
+    public func trainingAlready(_ on: Bool) -> String {
+        on
+            ? t("Ez már gyakorló (teszt) interjú. (.gyakorló ki: visszavonja)", "This is already a training (test) interview. (.training off: undo)")
+            : t("Ez nem gyakorló interjú; nincs mit visszavonni.", "This is not a training interview; nothing to undo.")
+    }
+
     // MARK: - Training mark after the fact (`terep device training`)
 
     /// The interview now carries the requested mark.

@@ -28,7 +28,7 @@ func failing(_ error: StoreError) -> ExitCode {
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "Set up and inspect this device's interview database.",
+        abstract: "Set up and inspect this device's interview database; fix an interview's training mark.",
         subcommands: [DeviceInit.self, DeviceStatus.self, DeviceTraining.self])
 }
 
@@ -84,6 +84,7 @@ struct DeviceStatus: ParsableCommand {
                 let count = interviews.filter { $0.status == status }.count
                 print("\(status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(count)")
             }
+            print("Training:     \(interviews.filter(\.isTest).count) (kept, left out of exports; terep device training --list)")
             print("Integrity:    \(problems.isEmpty ? "ok" : problems.joined(separator: "; "))")
             if !problems.isEmpty { throw ExitCode.failure }
         } catch let error as StoreError {

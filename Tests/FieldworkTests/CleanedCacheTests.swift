@@ -352,6 +352,39 @@ struct CachedExportTests {
         }
     }
 
+    @Test func aMergeDuringThePassIsNeverCachedUnderTheOldEventCount() throws {
+        let f = try CleanedDatasetTests.fixture()
+        let dir = try CentralFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("central.sqlite").path
+        let exporting = try Self.fileCentral(f, at: path)
+        let merging = try CentralStore.open(path: path)
+        let c = CleanedDatasetTests.c
+        let next = (try merging.events(device: "lap-2").last?.sequence ?? 0) + 1
+        let late = [
+            InterviewEvent(device: "lap-2", sequence: next, interview: c, timestamp: 1_790_000_000_000, interviewer: "Béla", kind: .reopened),
+            InterviewEvent(
+                device: "lap-2", sequence: next + 1, interview: c, timestamp: 1_790_000_001_000, interviewer: "Béla",
+                kind: .answered(Address("m_age", rows: [1]), .value(.integer(52)))),
+        ]
+        var merged = false
+        let summary = try CleanedDataset(central: exporting, survey: "t").forEach { _ in
+            guard !merged else { return }
+            merged = true
+            do {
+                let receipt = BundleReceipt(
+                    hash: "late", fileName: "late.terepbundle", device: "lap-2", firstSequence: next, lastSequence: next + 1, receivedAt: 2)
+                _ = try merging.apply(events: late, definitions: [try DefinitionFile(f.compiled)], bundle: receipt)
+            } catch {
+                Issue.record("the merge beside the export failed: \(error)")
+            }
+        }
+        #expect(summary.cache.replayed == 2 && summary.cache.stored == 1, "C changed during the pass: not cached")
+        let (records, after) = try CleanedCacheTests.pass(try CleanedDataset(central: exporting, survey: "t", statuses: .all))
+        #expect(after.cache.hits == 1 && after.cache.replayed == 3)
+        #expect(records[c]?.answers[Address("m_age", rows: [1])] == .value(.integer(52)))
+    }
+
     @Test func aReadOnlyFileIsOpenedReadOnlyAndNeverMadeWritable() throws {
         let dir = try CentralFixture.temporaryDirectory()
         defer {

@@ -32,7 +32,9 @@ import Testing
         #expect(Self.alerts(r, .conflicts).first?.subject == f.conflictInterview.rawValue)
         #expect(r.sync.conflicts == [f.conflictInterview.rawValue])
         #expect(Self.alerts(r, .quotaBehind).map(\.subject) == ["district: Dél"])
-        #expect(Self.alerts(r, .staleDevice).isEmpty && Self.alerts(r, .behindSchedule).isEmpty)
+        #expect(Self.alerts(r, .behindSchedule).isEmpty)
+        // lap-5's only bundle was rejected: nothing from it nine days into the period.
+        #expect(Self.alerts(r, .staleDevice).map { [$0.subject, $0.value] } == [["lap-5", "never"]])
 
         let byName = Dictionary(uniqueKeysWithValues: r.interviewers.map { ($0.interviewer, $0) })
         let csaba = try #require(byName["Csaba"])
@@ -131,5 +133,18 @@ import Testing
         #expect(["Anna", "Béla", "Csaba", "Dóra"].map { byName[$0]?.outsideHours } == [20, 18, 20, 20])
         #expect(byName["Csaba"]?.speeders == byName["Csaba"]?.completed)
         #expect(Self.alerts(r, .speeder).map(\.subject) == ["Csaba"])
+    }
+
+    @Test func devicesSilentForThreeDaysAreStale() throws {
+        let f = try ReportFixture()
+        defer { f.cleanUp() }
+        let later = try FieldworkReportBuilder(central: f.central, survey: "rep", today: LocalDate(year: 2026, month: 9, day: 13)).build()
+        #expect(later.sync.devices.map(\.daysSinceLastBundle) == [3, 3, 3, 3, nil])
+        #expect(Self.alerts(later, .staleDevice).map { [$0.subject, $0.value] } == [
+            ["lap-1", "3"], ["lap-2", "3"], ["lap-3", "3"], ["lap-4", "3"], ["lap-5", "never"],
+        ])
+        let sooner = try FieldworkReportBuilder(central: f.central, survey: "rep", today: LocalDate(year: 2026, month: 9, day: 12)).build()
+        #expect(Self.alerts(sooner, .staleDevice).map(\.subject) == ["lap-5"])
+        #expect(sooner.progress.days.last?.date == "2026-09-12" && sooner.progress.days.suffix(2).allSatisfy { $0.completed == 0 })
     }
 }

@@ -83,6 +83,8 @@ extension EndToEnd {
             #expect(marked.stdout.contains("Interview \(id) is now marked as training (test)"))
             #expect(marked.stdout.contains("next bundle"))
             #expect(try DeviceStore.open(path: work.device, readOnly: true).interview(id: id)?.isTest == true)
+            let deviceStatus = try Fieldwork.succeed(["device", "status", "--device-db", work.device])
+            #expect(deviceStatus.stdout.contains("Training:     1 "), "\(deviceStatus.stdout)")
             #expect(try work.centralTraining(id) == false, "nothing reaches the centre before the next bundle")
             try work.sync()
             #expect(try work.centralTraining(id) == true)
@@ -149,6 +151,26 @@ extension EndToEnd {
             let list = try work.training(["--list"])
             #expect(list.status == 0 && list.stdout.contains(id.rawValue))
             #expect(list.stdout.split(separator: "\n").count == 1 + (try store.interviews().count))
+        }
+
+        @Test("'.gyakorló' in a running interview is saved, listed by the device command and announced on resume")
+        func sessionCommandMarksTheInterview() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let survey = try MiniSurvey.write(into: dir)
+            let db = dir.appendingPathComponent("device.sqlite").path
+            let run = try TerepProcess.run(["interview", survey, "--device-db", db], stdin: "K1\n.gyakorló\n.k\n")
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("Gyakorló (teszt) interjú: megmarad"))
+            let record = try #require(try DeviceStore.open(path: db, readOnly: true).interviews().first)
+            #expect(record.isTest && record.status == .inProgress)
+            let list = try TerepProcess.run(["device", "training", "--list", "--device-db", db])
+            #expect(list.stdout.contains(record.id.rawValue) && list.stdout.contains("GYAKORLÓ"), "\(list.stdout)")
+            let resumed = try TerepProcess.run(
+                ["interview", survey, "--device-db", db, "--resume", record.id.rawValue, "--ui-lang", "en"], stdin: ".training off\n.q\n")
+            #expect(resumed.stdout.contains("Training (test) interview"), "announced on resume")
+            #expect(resumed.stdout.contains("Training mark removed"))
+            #expect(try DeviceStore.open(path: db, readOnly: true).interview(id: record.id)?.isTest == false)
         }
 
         @Test("the messages follow the questionnaire's first language (Hungarian) without --ui-lang")

@@ -43,7 +43,7 @@ struct UIStringsTests {
     func helpListsEveryCommandOnce(_ language: UILanguage) {
         let keys = UIStrings(language).commands.map(\.0)
         #expect(Set(keys).count == keys.count)
-        #expect(keys.count == 14)
+        #expect(keys.count == 15)
     }
 }
 
