@@ -45,6 +45,11 @@ public struct Codebook: Sendable {
                 + (schema.droppedPII.isEmpty ? "." : " (\(schema.droppedPII.map(\.rawValue).joined(separator: ", "))).")),
             .paragraph(missingConventions()),
         ]
+        if schema.versions.count > 1 {
+            out.append(.paragraph("Questionnaire versions, newest first: " + schema.versions.map(\.description).joined(separator: ", ")
+                + ". Variables of some versions only are empty for interviews of the others; `<name>_v<version>` holds"
+                + " an older version's values where the question changed type or the meaning of a code (see the export log)."))
+        }
         for table in schema.tables {
             let rows = frequencies?.rows[table.name].map { ", \($0) rows" } ?? ""
             let level = table.roster.map { "roster `\($0)`, keys " + table.variables.prefix(table.keyCount).map(\.name).joined(separator: ", ") }
