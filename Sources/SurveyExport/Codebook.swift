@@ -139,7 +139,8 @@ public struct Codebook: Sendable {
     }
 
     private func countsText(_ s: VariableStats, _ v: ExportVariable) -> String {
-        var parts = ["\(s.valid) valid", "\(s.empty) not answered"]
+        let empty = v.versions == nil ? "not answered" : "empty (not answered, or an interview of another version)"
+        var parts = ["\(s.valid) valid", "\(s.empty) \(empty)"]
         for sp in [SpecialAnswer.notApplicable, .dontKnow, .refused] {
             if let n = s.specials[sp], n > 0 { parts.append("\(n) × \(schema.specialCodes.code(for: sp))") }
         }
