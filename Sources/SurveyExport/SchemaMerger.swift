@@ -137,7 +137,10 @@ struct SchemaMerger {
         let group = [v.name] + (separated[key] ?? [])
         let after = group.compactMap { position($0, in: t) }.max() ?? main
         var copy = v
-        copy.label = "\(v.label) [v\(versions[current].version)]"
+        let version = versions[current].version
+        // A hash tag (two definitions share the version text) also goes into the label.
+        let byHash = tags[current] == String(versions[current].hash.rawValue.prefix(6))
+        copy.label = "\(v.label) [v\(version)\(byHash ? " \(tags[current])" : "")]"
         let name = uniqueName(v.name, suffix: "_v\(tags[current])", in: t)
         place(copy, named: name, at: after + 1, in: t, codes: vCodes, older: older)
         separated[key, default: []].append(name)

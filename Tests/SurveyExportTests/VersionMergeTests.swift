@@ -137,6 +137,15 @@ struct VersionMergeTests {
         }
     }
 
+    @Test func definitionsSharingAVersionTextAreToldApartByTheirHash() throws {
+        let older = try Self.definition("integer 0..9", version: 1)
+        let newer = try Self.definition("single A", version: 1)
+        let schema = try ExportSchema(versions: [newer, older])
+        let tag = String(older.0.rawValue.prefix(6))
+        #expect(Self.names(schema) == ["q", "q_v\(tag)"])
+        #expect(schema.tables[0].variables.last?.label == "Q? [v1 \(tag)]")
+    }
+
     @Test func singleVersionSchemaHasNoVersionRestrictions() throws {
         let only = try Self.definition("single A", version: 1)
         let schema = try ExportSchema(versions: [only])
