@@ -23,7 +23,18 @@ struct ReportLabels {
         return optionLabel(variable, code) ?? ""
     }
 
-    /// The label of a quota cell: each value's label joined with " × ".
+    /// The label of a quota cell: the one the targets block declares for it, else each value's
+    /// label joined with " × ".
+    func cellLabel(_ quota: Quota, _ values: [QuotaValue]) -> String {
+        if let declared = quota.cells.first(where: { $0.values == values })?.label,
+            let text = declared.text(in: language, fallbacks: index.definition.languages)
+        {
+            return text
+        }
+        return cellLabel(quota.variables, values)
+    }
+
+    /// Each value's label joined with " × ".
     func cellLabel(_ variables: [VariableName], _ values: [QuotaValue]) -> String {
         zip(variables, values).map { variable, value in valueLabel(variable, value) }.joined(separator: " × ")
     }

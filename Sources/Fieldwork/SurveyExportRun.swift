@@ -55,6 +55,15 @@ public struct ExportReport: Sendable {
     public var files: [URL]
     public var summary: CleaningSummary
     public var log: URL
+    /// The questionnaire versions merged into the schema, newest first.
+    public var versions: [ExportVersion] = []
+    /// What merging them did (also in the log).
+    public var versionNotes: [VersionNote] = []
+
+    /// Variables holding an older version's values apart (`income_v1`).
+    public var separatedVariables: [String] {
+        versionNotes.compactMap { if case .separated = $0.kind { "\($0.table).\($0.variable)" } else { nil } }
+    }
 }
 
 /// Writes a survey's cleaned interviews in every requested format in one streaming pass,
@@ -112,7 +121,7 @@ public enum SurveyExportRun {
         }
         let logText = ExportLog.text(dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: exports.first?.rowCounts)
         let log = try write(logText, "\(survey)_export.log", in: dir)
-        return ExportReport(files: files + [log], summary: summary, log: log)
+        return ExportReport(files: files + [log], summary: summary, log: log, versions: schema.versions, versionNotes: schema.versionNotes)
     }
 
     /// Every file name a run would write (to refuse overwriting before starting).

@@ -28,7 +28,7 @@ func failing(_ error: StoreError) -> ExitCode {
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "Set up and inspect this device's interview database.",
+        abstract: "Set up and inspect this device's interview database; fix an interview's training mark.",
         subcommands: [DeviceInit.self, DeviceStatus.self, DeviceTraining.self])
 }
 

@@ -23,7 +23,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv, sav, dta, jsonl or codebook (repeat or separate with commas).") var format: [String]
     @Flag(help: "CSV for Hungarian Excel: a BOM, ';' and a decimal comma.") var excel = false
     @Option(help: "The label language (hu or en; default: the survey's first).") var lang: String?
-    @Option(help: "A definition hash (or prefix), or all.") var version = "all"
+    @Option(help: "A definition hash (or prefix), or all (every version merged into one schema; see docs/exports.md).")
+    var version = "all"
     @Option(help: "completed, all, or statuses (ended, in_progress) and outcome codes, comma-separated.")
     var status = "completed"
     @Option(help: "Personal data: drop, pseudonymise or keep.") var pii = "drop"
@@ -52,6 +53,11 @@ struct ExportCommand: ParsableCommand {
             }
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             print("Exported \(report.summary.included) interviews to \(dir.path) (\(report.files.count) files; log: \(report.log.lastPathComponent))")
+            if report.versions.count > 1 {
+                let apart = report.separatedVariables
+                print("\(report.versions.count) questionnaire versions merged (newest: \(report.versions[0]))"
+                    + (apart.isEmpty ? "" : "; older values kept apart in \(apart.joined(separator: ", "))") + "; see the log")
+            }
         } catch let error as FieldworkError {
             throw fail(error.description)
         } catch let error as StoreError {

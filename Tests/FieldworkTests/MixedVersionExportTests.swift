@@ -123,6 +123,7 @@ struct MixedVersionExportTests {
         let (dir, report, schema) = try Self.export(built, formats: [.csv, .jsonl], codebook: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(report.summary.included == 5)
+        #expect(report.separatedVariables == ["t.income_v2", "t.comment_v2", "t.sat_v2", "t.prob_2_v1"])
         let (header, rows) = try Self.csv(dir.appendingPathComponent("t.csv"))
         #expect(header == schema.tables[0].variables.map(\.name))
         #expect(rows.map { $0[0] } == [F.a1, F.a2, F.a3, F.b1, F.c1].map(\.rawValue))
@@ -166,6 +167,7 @@ struct MixedVersionExportTests {
         let codebook = try String(contentsOf: dir.appendingPathComponent("t_codebook.md"), encoding: .utf8)
         #expect(codebook.contains("Worry?"), "an older-only question shows its own text")
         #expect(codebook.contains("only interviews of version 2"))
+        #expect(codebook.contains("Questionnaire versions, newest first: version 3"))
     }
 
     @Test(.enabled(if: PythonReader.available, "needs python3 with pyreadstat"), arguments: ["sav", "dta"])

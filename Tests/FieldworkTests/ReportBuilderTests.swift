@@ -31,7 +31,7 @@ import Testing
         #expect(Self.alerts(r, .rejectedBundle).map(\.subject) == ["lap-5.terepbundle"])
         #expect(Self.alerts(r, .conflicts).first?.subject == f.conflictInterview.rawValue)
         #expect(r.sync.conflicts == [f.conflictInterview.rawValue])
-        #expect(Self.alerts(r, .quotaBehind).map(\.subject) == ["district: Dél"])
+        #expect(Self.alerts(r, .quotaBehind).map(\.subject) == ["district: Déli oldal"])
         #expect(Self.alerts(r, .behindSchedule).isEmpty)
         // lap-5's only bundle was rejected: nothing from it nine days into the period.
         #expect(Self.alerts(r, .staleDevice).map { [$0.subject, $0.value] } == [["lap-5", "never"]])
@@ -93,7 +93,7 @@ import Testing
         defer { f.cleanUp() }
         let en = try Self.report(f, language: "en")
         #expect(en.title == "Report test" && en.outcomes.codes.first?.label == "Complete")
-        #expect(en.quotas.first?.cells.map(\.label) == ["North", "South"])
+        #expect(en.quotas.first?.cells.map(\.label) == ["North", "South side"])
         #expect(en.items.items.first { $0.variable == "age" }?.label == "Age")
         #expect(throws: FieldworkError.self) { try Self.report(f, language: "de") }
         #expect(throws: FieldworkError.self) {
@@ -146,5 +146,9 @@ import Testing
         let sooner = try FieldworkReportBuilder(central: f.central, survey: "rep", today: LocalDate(year: 2026, month: 9, day: 12)).build()
         #expect(Self.alerts(sooner, .staleDevice).map(\.subject) == ["lap-5"])
         #expect(sooner.progress.days.last?.date == "2026-09-12" && sooner.progress.days.suffix(2).allSatisfy { $0.completed == 0 })
+        // A "today" before the bundles arrived (e.g. --today for an earlier report) never gives
+        // negative days.
+        let before = try FieldworkReportBuilder(central: f.central, survey: "rep", today: LocalDate(year: 2026, month: 8, day: 1)).build()
+        #expect(before.sync.devices.compactMap(\.daysSinceLastBundle) == [0, 0, 0, 0])
     }
 }

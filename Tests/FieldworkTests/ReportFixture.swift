@@ -69,7 +69,9 @@ struct ReportFixture {
         period: period, total: 60,
         quotas: [
             Quota(name: "district", variables: ["district"], cells: [
-                QuotaCell(values: [.code(1)], target: 30), QuotaCell(values: [.code(2)], target: 30),
+                QuotaCell(values: [.code(1)], target: 30),
+                // A label declared in the targets block wins over the answer label.
+                QuotaCell(values: [.code(2)], target: 30, label: LocalizedText(["hu": "Déli oldal", "en": "South side"])),
             ]),
             Quota(name: "sex", variables: ["sex"]),
             Quota(name: "interviewer", variables: ["interviewer"], each: 15),

@@ -53,6 +53,13 @@ extension EndToEnd {
             let page = try String(contentsOfFile: html, encoding: .utf8)
             #expect(page.lowercased().hasPrefix("<!doctype html>") && page.contains("<svg"))
 
+            let jsonFile = dir.appendingPathComponent("figures.json").path
+            #expect(try TerepProcess.run(base + ["-o", jsonFile]).status == 0)
+            let figures = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: jsonFile))) as? [String: Any]
+            #expect(figures?["survey"] as? String == "wellbeing", "-o FILE.json writes JSON")
+
+            let threshold = try TerepProcess.run(base + ["--threshold", "15"])
+            #expect(threshold.status != 0 && threshold.stderr.contains("--threshold"), "\(threshold.stderr)")
             let unknown = try TerepProcess.run(["report", "--central", central, "--survey", "nosuch"])
             #expect(unknown.status != 0 && unknown.stdout.isEmpty)
             #expect(unknown.stderr.hasPrefix("error: ") && unknown.stderr.contains("nosuch"), "\(unknown.stderr)")
