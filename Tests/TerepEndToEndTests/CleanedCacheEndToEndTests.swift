@@ -1,0 +1,60 @@
+import Foundation
+import SurveyStore
+import Testing
+
+extension EndToEnd {
+    /// The cache of cleaned records through the real binary: `terep export` fills it, later
+    /// exports and reports read it and give the same bytes, and a read-only central file is
+    /// exported without it and stays read-only.
+    @Suite struct CleanedCacheEndToEndTests {
+        @Test("export and report give the same output with the cache cold, warm and on a read-only file")
+        func cachedExportsAndReportsMatch() throws {
+            let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+            let dir = try TerepProcess.temporaryDirectory()
+            defer {
+                chmod(dir.appendingPathComponent("central.sqlite").path, 0o600)
+                try? FileManager.default.removeItem(at: dir)
+            }
+            let device = dir.appendingPathComponent("d1.sqlite").path
+            let initialised = try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device])
+            try #require(initialised.status == 0, "\(initialised.stderr)")
+            let key = try #require(initialised.stdout.split(separator: "\n").last.map(String.init))
+            #expect(try TerepProcess.run(["simulate", survey, "--interviews", "10", "--device-db", device, "--seed", "3"]).status == 0)
+            let bundle = dir.appendingPathComponent("b.terepbundle").path
+            #expect(try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle]).status == 0)
+            let central = dir.appendingPathComponent("central.sqlite").path
+            #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
+            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            #expect(try TerepProcess.run(["merge", "--central", central, bundle]).status == 0)
+
+            func export(_ name: String) throws -> String {
+                let out = dir.appendingPathComponent(name).path
+                let result = try TerepProcess.run(
+                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv", "-o", out])
+                try #require(result.status == 0, "\(result.stderr)")
+                return try String(contentsOfFile: out + "/wellbeing.csv", encoding: .utf8)
+            }
+            func report() throws -> String {
+                let result = try TerepProcess.run(
+                    ["report", "--central", central, "--survey", "wellbeing", "--format", "json", "--today", "2026-11-26"])
+                try #require(result.status == 0, "\(result.stderr)")
+                return result.stdout
+            }
+            func cached() throws -> Int { try CentralStore.open(path: central, readOnly: true).cleanedRecordCount() }
+
+            #expect(try cached() == 0)
+            let cold = try export("cold")
+            #expect(try cached() == 10, "the first export fills the cache")
+            #expect(try export("warm") == cold)
+            let warmReport = try report()
+            try CentralStore.open(path: central).clearCleanedRecords()
+            #expect(try report() == warmReport, "a report with a cold cache")
+            #expect(try cached() == 10, "the report filled it again")
+
+            chmod(central, 0o400)
+            #expect(try export("read-only") == cold)
+            let mode = try FileManager.default.attributesOfItem(atPath: central)[.posixPermissions] as? Int
+            #expect(mode == 0o400)
+        }
+    }
+}
