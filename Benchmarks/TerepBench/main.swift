@@ -10,6 +10,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("sync", SyncBenchmark.run),
     ("engine", EngineBenchmark.run),
     ("export", ExportBenchmark.run),
+    ("export-versions", VersionExportBenchmark.run),
     ("fieldwork", FieldworkBenchmark.run),
     ("fieldwork-cache", CleanedCacheBenchmark.run),
     ("report-scale", CleanedCacheBenchmark.runAtScale),

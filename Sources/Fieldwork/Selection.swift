@@ -52,7 +52,8 @@ public struct StatusSelection: Hashable, Sendable, CustomStringConvertible {
 
 /// Which definitions (questionnaire versions) of a survey an export includes.
 public enum VersionSelection: Hashable, Sendable {
-    /// Every version; the schema follows the most recently used definition.
+    /// Every version with selected interviews, merged into one schema (docs/exports.md,
+    /// "Several questionnaire versions"; ``CleanedDataset/exportDefinitions``).
     case all
     /// One definition, by its full hash or a unique prefix of it.
     case hash(String)

@@ -45,6 +45,11 @@ public struct Codebook: Sendable {
                 + (schema.droppedPII.isEmpty ? "." : " (\(schema.droppedPII.map(\.rawValue).joined(separator: ", "))).")),
             .paragraph(missingConventions()),
         ]
+        if schema.versions.count > 1 {
+            out.append(.paragraph("Questionnaire versions, newest first: " + schema.versions.map(\.description).joined(separator: ", ")
+                + ". Variables of some versions only are empty for interviews of the others; `<name>_v<version>` holds"
+                + " an older version's values where the question changed type or the meaning of a code (see the export log)."))
+        }
         for table in schema.tables {
             let rows = frequencies?.rows[table.name].map { ", \($0) rows" } ?? ""
             let level = table.roster.map { "roster `\($0)`, keys " + table.variables.prefix(table.keyCount).map(\.name).joined(separator: ", ") }
@@ -134,7 +139,8 @@ public struct Codebook: Sendable {
     }
 
     private func countsText(_ s: VariableStats, _ v: ExportVariable) -> String {
-        var parts = ["\(s.valid) valid", "\(s.empty) not answered"]
+        let empty = v.versions == nil ? "not answered" : "empty (not answered, or an interview of another version)"
+        var parts = ["\(s.valid) valid", "\(s.empty) \(empty)"]
         for sp in [SpecialAnswer.notApplicable, .dontKnow, .refused] {
             if let n = s.specials[sp], n > 0 { parts.append("\(n) × \(schema.specialCodes.code(for: sp))") }
         }

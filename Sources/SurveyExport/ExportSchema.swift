@@ -23,8 +23,8 @@ public struct ExportSchema: Sendable {
     public var droppedPII: [VariableName]
     /// Maps a PII answer's text to its pseudonym (``PIITreatment/pseudonymised`` only).
     public var pseudonymise: (@Sendable (String) -> String)?
-    /// The questionnaire versions merged into this schema, newest first; empty when it was
-    /// derived from one definition (see ``ExportSchema/init(versions:options:)``).
+    /// The questionnaire versions merged into this schema, newest first (one for a single
+    /// version); empty when derived by ``ExportSchema/init(definition:options:)``.
     public var versions: [ExportVersion] = []
     /// What merging the versions did (variables only in some versions, widened types, merged
     /// value labels, renamed variables), for the export log.

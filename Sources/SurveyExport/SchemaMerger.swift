@@ -19,6 +19,8 @@ struct SchemaMerger {
     private var codes: [Key: Codes?] = [:]
     /// Variables holding older values of a name apart (`income_v1`), by that name.
     private var separated: [Key: [String]] = [:]
+    /// Why each such variable was made: the name whose values it holds apart, and the reason.
+    private var apartReasons: [Key: (from: String, reason: String)] = [:]
     /// Value-label sets created by the merge for one variable (replaced on later merges).
     private var ownSets: Set<String> = []
     /// Older versions' sets registered under another name, by version and original name.
@@ -79,21 +81,32 @@ struct SchemaMerger {
     func finished() -> ExportSchema {
         var out = schema
         let all = Set(versions.map(\.hash))
-        var onlyIn: [VersionNote] = []
-        let apart = Set(separated.values.joined())
+        var more: [VersionNote] = []
+        var order: [Key: Int] = [:]
         for t in out.tables.indices {
+            let table = out.tables[t].name
+            order[Key(table: table, name: "")] = order.count
             for i in out.tables[t].variables.indices {
                 let v = out.tables[t].variables[i]
+                let key = Key(table: table, name: v.name)
+                order[key] = order.count
+                let held = versions.filter { v.versions?.contains($0.hash) == true }
                 if v.versions == all {
                     out.tables[t].variables[i].versions = nil
-                } else if !partialTables.contains(out.tables[t].name), !apart.contains(v.name) {
-                    let held = versions.filter { v.versions?.contains($0.hash) == true }
-                    onlyIn.append(VersionNote(table: out.tables[t].name, variable: v.name, versions: held, kind: .onlyIn))
+                } else if let apart = apartReasons[key] {
+                    more.append(VersionNote(table: table, variable: v.name, versions: held, kind: .separated(from: apart.from, reason: apart.reason)))
+                } else if !partialTables.contains(table) {
+                    more.append(VersionNote(table: table, variable: v.name, versions: held, kind: .onlyIn))
                 }
             }
         }
         out.versions = versions
-        out.versionNotes = notes + onlyIn
+        // In the order of the tables and variables, stable within one variable.
+        out.versionNotes = (notes + more).enumerated().sorted { a, b in
+            let x = order[Key(table: a.element.table, name: a.element.variable)] ?? .max
+            let y = order[Key(table: b.element.table, name: b.element.variable)] ?? .max
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
         return out
     }
 
@@ -124,13 +137,14 @@ struct SchemaMerger {
         let group = [v.name] + (separated[key] ?? [])
         let after = group.compactMap { position($0, in: t) }.max() ?? main
         var copy = v
-        copy.label = "\(v.label) [v\(versions[current].version)]"
+        let version = versions[current].version
+        // A hash tag (two definitions share the version text) also goes into the label.
+        let byHash = tags[current] == String(versions[current].hash.rawValue.prefix(6))
+        copy.label = "\(v.label) [v\(version)\(byHash ? " \(tags[current])" : "")]"
         let name = uniqueName(v.name, suffix: "_v\(tags[current])", in: t)
         place(copy, named: name, at: after + 1, in: t, codes: vCodes, older: older)
         separated[key, default: []].append(name)
-        notes.append(VersionNote(
-            table: tableName, variable: name, versions: [versions[current]],
-            kind: .separated(from: v.name, reason: reason ?? "its versions differ")))
+        apartReasons[Key(table: tableName, name: name)] = (v.name, reason ?? "its versions differ")
     }
 
     private mutating func place(_ v: ExportVariable, named name: String, at: Int, in t: Int, codes vCodes: Codes?, older: ExportSchema) {

@@ -167,6 +167,7 @@ struct MixedVersionExportTests {
         let codebook = try String(contentsOf: dir.appendingPathComponent("t_codebook.md"), encoding: .utf8)
         #expect(codebook.contains("Worry?"), "an older-only question shows its own text")
         #expect(codebook.contains("only interviews of version 2"))
+        #expect(codebook.contains("Questionnaire versions, newest first: version 3"))
     }
 
     @Test(.enabled(if: PythonReader.available, "needs python3 with pyreadstat"), arguments: ["sav", "dta"])

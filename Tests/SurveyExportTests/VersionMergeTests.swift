@@ -107,6 +107,45 @@ struct VersionMergeTests {
         #expect(set.name == "A_v1" && set.label(for: .code(3)) == nil)
     }
 
+    @Test func wideRostersOfDifferentSizesMergeRowByRowAndAnAbsentRosterIsAnError() throws {
+        func version(_ n: Int, rows: Int) throws -> (DefinitionHash, SurveyDefinition) {
+            try Self.definition("integer 1..\(rows)", version: n, extra: """
+                roster mem count q max \(rows) {
+                  title en "M"
+                  question m_age integer 0..110 { text en "Age?" }
+                }
+                """)
+        }
+        let (small, large) = (try version(1, rows: 2), try version(2, rows: 3))
+        let schema = try ExportSchema(versions: [large, small], options: ExportOptions(wideRosters: ["mem"]))
+        #expect(schema.tables.count == 1)
+        #expect(Self.names(schema) == ["q", "m_age_1", "m_age_2", "m_age_3"])
+        #expect(schema.tables[0].variables.first { $0.name == "m_age_3" }?.versions == [large.0])
+        #expect(schema.tables[0].variables.first { $0.name == "m_age_2" }?.versions == nil)
+        var record = InterviewRecord(
+            id: "i1", definition: small.0, surveyVersion: "1", device: "d", interviewer: "a",
+            answers: [Address("m_age", rows: [1]): .value(.integer(30)), Address("m_age", rows: [2]): .value(.integer(5))])
+        let builder = RowBuilder(schema: schema)
+        let cells = try builder.row(schema.tables[0], record: record, rows: [])
+        #expect(Array(cells.suffix(3)) == [.number(30), .number(5), .empty])
+        record.definition = large.0
+        #expect(try builder.row(schema.tables[0], record: record, rows: []).suffix(3) == [.number(30), .number(5), .empty])
+
+        let flat = try Self.definition("integer 1..3", version: 3)
+        #expect(throws: ExportError.cannotWiden(roster: "trip", reason: "there is no roster of that name")) {
+            try ExportSchema(versions: [flat, small], options: ExportOptions(wideRosters: ["trip"]))
+        }
+    }
+
+    @Test func definitionsSharingAVersionTextAreToldApartByTheirHash() throws {
+        let older = try Self.definition("integer 0..9", version: 1)
+        let newer = try Self.definition("single A", version: 1)
+        let schema = try ExportSchema(versions: [newer, older])
+        let tag = String(older.0.rawValue.prefix(6))
+        #expect(Self.names(schema) == ["q", "q_v\(tag)"])
+        #expect(schema.tables[0].variables.last?.label == "Q? [v1 \(tag)]")
+    }
+
     @Test func singleVersionSchemaHasNoVersionRestrictions() throws {
         let only = try Self.definition("single A", version: 1)
         let schema = try ExportSchema(versions: [only])
