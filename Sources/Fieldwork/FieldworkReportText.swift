@@ -113,7 +113,8 @@ private struct TextReportWriter {
         let markWidth = Layout.width(t(.behind))
         let labelWidth = max(8, width - 4 - 1 - 15 - 2 - 14 - 2 - markWidth)
         for quota in report.quotas {
-            paragraph("\(quota.name) (\(quota.variables.joined(separator: " × ")))")
+            let variables = quota.variables.joined(separator: " × ")
+            paragraph(quota.name == variables ? quota.name : "\(quota.name) (\(variables))")
             let scale = Double(quota.cells.map { max($0.completed, $0.target ?? 0) }.max() ?? 0)
             for cell in quota.cells {
                 let counts = n(cell.completed) + " / " + (cell.target.map(n) ?? "–")
