@@ -57,7 +57,8 @@ public enum CleanedRecordCoding {
 
     /// The key a cached record must carry to be used by this process: the cleaning rules'
     /// version, the encoding's format and the local time zone (replay evaluates `today()` and
-    /// `now()` in local time), by identifier and by its UTC offsets in winter and summer.
+    /// `now()` in local time): `timeZone`'s identifier and the UTC offsets in winter and summer
+    /// of the C library's local time, which replay itself uses.
     public static func cacheKey(timeZone: TimeZone = .current) -> String {
         var offsets: [String] = []
         for probe in [1_767_225_600, 1_782_864_000] as [time_t] {  // 2026-01-01, 2026-07-01 UTC
