@@ -127,8 +127,21 @@ enum CleanedCacheBenchmark {
                 line = "terep report \(step.dropFirst(7)) cache: build \(MergeBenchmark.fmt(built)) s + text and HTML "
                     + "\(MergeBenchmark.fmt(s - built)) s = \(MergeBenchmark.fmt(s)) s for \(report.selection.included) interviews "
                     + "(\(text.utf8.count / 1000) kB text, \(html.utf8.count / 1000) kB HTML)"
+            case "refresh":
+                let statistics = try CleanedDataset(central: central, survey: survey, statuses: .all).refreshCache()
+                let s = MergeBenchmark.seconds(since: t)
+                line = "refreshCache (what terep merge runs after merging): replayed \(statistics.replayed), "
+                    + "fresh \(statistics.hits) in \(MergeBenchmark.fmt(s)) s"
+            case "evening":
+                let day = Int(env["TEREP_BENCH_REPORT_DAY"] ?? "") ?? 500
+                let events = try mergeDay(compiled, interviews: day, into: central)
+                let merged = MergeBenchmark.seconds(since: t)
+                let statistics = try CleanedDataset(central: central, survey: survey, statuses: .all).refreshCache()
+                let s = MergeBenchmark.seconds(since: t)
+                line = "evening: merge a day of \(day) new interviews (\(events) events) \(MergeBenchmark.fmt(merged)) s, then "
+                    + "refreshCache replayed \(statistics.replayed), fresh \(statistics.hits) in \(MergeBenchmark.fmt(s - merged)) s"
             default:
-                print("  unknown step \(step) (read, cold, warm, report-cold, report-warm)")
+                print("  unknown step \(step) (read, cold, warm, refresh, evening, report-cold, report-warm)")
                 continue
             }
             print("  \(line); RSS \(String(format: "%.1f", before)) MB before, peak \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB")
@@ -189,6 +202,32 @@ enum CleanedCacheBenchmark {
             }
         }
         return merged
+    }
+
+    /// Merges `interviews` newly simulated interviews from a new device (one evening's bundle);
+    /// returns the events merged.
+    static func mergeDay(_ compiled: CompiledSurvey, interviews: Int, into central: CentralStore) throws -> Int {
+        var rng = SystemRandomNumberGenerator()
+        let simulator = InterviewSimulator(definition: compiled.definition)
+        let context = EngineContext(today: LocalDate(year: 2026, month: 11, day: 29), now: TimeOfDay(hour: 9, minute: 0), interviewer: "Sim")
+        let device = DeviceID("evening-\(UUID().uuidString.prefix(8))")
+        _ = try central.registerDevice(device, publicKey: Data(device.rawValue.utf8), method: .explicit)
+        var batch: [InterviewEvent] = []
+        var sequence: Int64 = 0
+        for n in 0..<interviews {
+            let id = InterviewID("\(device)-\(n)")
+            let start: Int64 = 1_795_939_200_000 + Int64(n) * 60_000  // 2026-11-29 06:00 UTC onwards
+            for e in simulator.run(seed: UInt64(50_000 + n), context: context, startTimestamp: start, using: &rng).events {
+                sequence += 1
+                var kind = e.kind
+                if case .started(_, let s, let l, let p) = kind { kind = .started(definition: compiled.hash, seed: s, language: l, preload: p) }
+                batch.append(InterviewEvent(device: device, sequence: sequence, interview: id, timestamp: e.timestamp, interviewer: "int-new", kind: kind))
+            }
+        }
+        let receipt = BundleReceipt(
+            hash: "\(device)-day", fileName: "\(device)-day", device: device, firstSequence: 1, lastSequence: sequence, receivedAt: 2)
+        _ = try central.apply(events: batch, definitions: [try DefinitionFile(compiled)], bundle: receipt)
+        return batch.count
     }
 
     static func temporaryFolder(_ prefix: String) throws -> URL {

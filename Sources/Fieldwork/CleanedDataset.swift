@@ -35,7 +35,7 @@ public struct CleanedDataset: Sendable {
     public var cacheUse: CleanedCacheUse
     /// The key cached records must carry to be used (``CleanedRecordCoding/cacheKey(timeZone:)``).
     public var cacheKey: String
-    private let interviews: [CentralInterview]
+    let interviews: [CentralInterview]
 
     /// Reads the survey's definitions and interview list and checks the corrections text
     /// (`correctionsText`, named `correctionsFile` in errors) against the schema definition.

@@ -85,6 +85,16 @@ struct CleanedRecordCache {
         return cleaned
     }
 
+    /// Whether `rows` holds a record of the interview for this key, definition and event count
+    /// (without decoding it; a damaged one is caught when a pass reads it). Counts a hit.
+    mutating func isFresh(_ interview: CentralInterview, in rows: [InterviewID: CachedCleanedRecord]) -> Bool {
+        guard let row = rows[interview.id], row.cacheKey == key, row.definition == interview.definition,
+            row.eventCount == interview.eventCount
+        else { return false }
+        statistics.hits += 1
+        return true
+    }
+
     /// Queues a freshly replayed interview for the cache; writes a batch when one is full.
     mutating func remember(_ cleaned: InterviewCleaner.Cleaned, of interview: CentralInterview, hash: DefinitionHash) {
         guard writable else { return }

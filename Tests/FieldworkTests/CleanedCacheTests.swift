@@ -217,6 +217,25 @@ struct CleanedCacheTests {
         #expect(Self.same(records, fresh))
     }
 
+    @Test func refreshingAfterAMergeReplaysOnlyChangedInterviewsAndLeavesEveryPassWarm() throws {
+        var f = try CleanedDatasetTests.fixture()
+        let first = try CleanedDataset(central: f.central, survey: "t", statuses: .all).refreshCache()
+        #expect(first.replayed == 4 && first.stored == 4 && first.hits == 0)
+        let again = try CleanedDataset(central: f.central, survey: "t").refreshCache()
+        #expect(again.replayed == 0 && again.stored == 0 && again.hits == 4, "nothing changed: nothing replayed")
+        try f.merge("lap-2", CleanedDatasetTests.a, [
+            .reopened, .answered(Address("m_age", rows: [1]), .value(.integer(41))), .ended(outcome: 11),
+        ], interviewer: "Béla")
+        let refreshed = CleanedDataset.refreshCaches(central: f.central)
+        #expect(refreshed.map(\.survey) == ["t"])
+        let statistics = try refreshed[0].result.get()
+        #expect(statistics.replayed == 1 && statistics.stored == 1 && statistics.hits == 3, "only A changed")
+        let (records, summary) = try Self.pass(try CleanedDataset(central: f.central, survey: "t", statuses: .all))
+        #expect(summary.cache.hits == 4 && summary.cache.replayed == 0)
+        let (fresh, _) = try Self.pass(try CleanedDataset(central: f.central, survey: "t", statuses: .all, cacheUse: .off))
+        #expect(Self.same(records, fresh))
+    }
+
     @Test(arguments: [
         "damaged", "garbage", "another definition", "another interview",
     ])

@@ -1,0 +1,57 @@
+import SurveyModel
+import SurveyStore
+
+extension CleanedDataset {
+    /// Replays every interview whose cached cleaned record is missing or out of date, and
+    /// stores the new records; fresh records are not decoded.
+    ///
+    /// Covers every started, non-training interview of the selected versions, whatever its
+    /// status or the corrections (the cache holds records before corrections), so that any
+    /// later export or report finds them all cached. Returns what it did; a cache that cannot
+    /// be written is reported in the statistics' `problem`, never thrown.
+    public func refreshCache() throws(FieldworkError) -> CleanedCacheStatistics {
+        var cleaners: [DefinitionHash: InterviewCleaner] = [:]
+        for d in definitions { cleaners[d.hash] = InterviewCleaner(definition: d.definition, hash: d.hash) }
+        var cache = CleanedRecordCache(central: central, key: cacheKey, use: .readWrite)
+        let candidates = interviews.filter { i in
+            guard let hash = i.definition, cleaners[hash] != nil else { return false }
+            return !i.isTraining
+        }
+        var replayed = 0
+        var start = candidates.startIndex
+        while start < candidates.endIndex {
+            let chunk = candidates[start..<min(start + Self.chunkSize, candidates.endIndex)]
+            start = chunk.endIndex
+            let cached = cache.load(Array(chunk))
+            for interview in chunk where !cache.isFresh(interview, in: cached) {
+                guard let hash = interview.definition, let cleaner = cleaners[hash] else { continue }
+                let events: [InterviewEvent]
+                do { events = try central.events(interview: interview.id) } catch { throw .store(error) }
+                let cleaned = try cleaner.clean(interview, events: events)
+                replayed += 1
+                if events.count == interview.eventCount { cache.remember(cleaned, of: interview, hash: hash) }
+            }
+        }
+        cache.flush()
+        var statistics = cache.statistics
+        statistics.replayed = replayed
+        return statistics
+    }
+
+    /// Refreshes the cache of every survey in the central dataset (see ``refreshCache()``),
+    /// by survey id. A survey whose interviews cannot be read is left out with its problem.
+    public static func refreshCaches(
+        central: CentralStore
+    ) -> [(survey: SurveyID, result: Result<CleanedCacheStatistics, FieldworkError>)] {
+        var surveys = Set<SurveyID>()
+        if let hashes = try? central.definitionHashes() {
+            for hash in hashes { if let d = try? central.definition(hash: hash) { surveys.insert(d.definition.id) } }
+        }
+        return surveys.sorted().map { survey in
+            let result = Result { () throws(FieldworkError) -> CleanedCacheStatistics in
+                try CleanedDataset(central: central, survey: survey, statuses: .all).refreshCache()
+            }
+            return (survey, result)
+        }
+    }
+}
