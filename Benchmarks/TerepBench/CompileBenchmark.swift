@@ -1,5 +1,5 @@
 import Foundation
-import SurveyCompiler
+@_spi(Benchmark) import SurveyCompiler
 import SurveyDiagnostics
 import SurveyModel
 import TestSupportFixtures
@@ -13,7 +13,9 @@ enum CompileBenchmark {
         for (name, spec) in [("1k", SyntheticSurvey.standard), ("10k", SyntheticSurvey.tenTimes)] {
             let source = SourceFile(path: "synthetic-\(name).survey", text: spec.source())
             var compiled: CompiledSurvey? = nil
-            let compileTime = median(runs: name == "1k" ? 9 : 5) {
+            // The previous run's result is released before the clock starts (it is the
+            // caller's data; freeing a 10k form's definition takes tens of milliseconds).
+            let compileTime = median(runs: name == "1k" ? 9 : 5, before: { compiled = nil }) {
                 let result = compile(source, loader: InMemoryLoader())
                 precondition(!result.hasErrors, "synthetic form must compile")
                 compiled = result.compiled
@@ -37,11 +39,41 @@ enum CompileBenchmark {
         }
     }
 
-    /// The median wall time of `runs` executions, in seconds, after one warm-up.
-    static func median(runs: Int, _ body: () -> Void) -> Double {
+    /// Per-phase compile time of the 1k and 10k forms (median of 7 / 5 runs after a warm-up),
+    /// with each phase's growth for 10x the input, to find a phase that grows faster than linear.
+    static func runPhases() throws {
+        var medians: [String: [Double]] = [:]
+        var order: [String] = []
+        for (name, spec) in [("1k", SyntheticSurvey.standard), ("10k", SyntheticSurvey.tenTimes)] {
+            let source = SourceFile(path: "synthetic-\(name).survey", text: spec.source())
+            _ = CompilePhases.measure(source, loader: InMemoryLoader())
+            var samples: [String: [Double]] = [:]
+            for _ in 0..<(name == "1k" ? 7 : 5) {
+                for (phase, seconds) in CompilePhases.measure(source, loader: InMemoryLoader()) {
+                    if samples[phase] == nil, !order.contains(phase) { order.append(phase) }
+                    samples[phase, default: []].append(seconds)
+                }
+            }
+            for (phase, s) in samples { medians[phase, default: []].append(s.sorted()[s.count / 2]) }
+        }
+        print("phase                      1k (ms)   10k (ms)   growth")
+        var totals = (0.0, 0.0)
+        for phase in order {
+            guard let m = medians[phase], m.count == 2 else { continue }
+            totals.0 += m[0]
+            totals.1 += m[1]
+            print(phase.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: " %9.2f %10.2f %7.1fx", m[0] * 1000, m[1] * 1000, m[1] / m[0]))
+        }
+        print("sum".padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: " %9.2f %10.2f %7.1fx  (lex counted twice: once alone, once in parse)", totals.0 * 1000, totals.1 * 1000, totals.1 / totals.0))
+    }
+
+    /// The median wall time of `runs` executions, in seconds, after one warm-up; `before` runs
+    /// ahead of each timed execution, off the clock.
+    static func median(runs: Int, before: () -> Void = {}, _ body: () -> Void) -> Double {
         body()
         var times: [Double] = []
         for _ in 0..<runs {
+            before()
             let start = DispatchTime.now().uptimeNanoseconds
             body()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

@@ -5,6 +5,7 @@
 /// Every benchmark by name; add yours here (one file per benchmark in this folder).
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("compile", CompileBenchmark.run),
+    ("compile-phases", CompileBenchmark.runPhases),
     ("store", StoreBenchmark.run),
     ("merge", MergeBenchmark.run),
     ("sync", SyncBenchmark.run),

@@ -37,14 +37,14 @@ extension Analyzer {
     }
 
     /// Infers calculation types in declaration order, so most look-ups are already memoised.
-    private mutating func inferCalculationTypes() {
+    mutating func inferCalculationTypes() {
         for name in variableOrder {
             guard let v = variables[name], case .calculation = v.kind else { continue }
             _ = type(of: v, at: v.range)
         }
     }
 
-    private mutating func lowerOutcome(_ header: SurveyHeader) -> OutcomeSpec? {
+    mutating func lowerOutcome(_ header: SurveyHeader) -> OutcomeSpec? {
         guard let variable = header.outcomeVariable else { return nil }
         guard let v = variables[variable.text] else {
             report(Messages.undefined("variable", variable.text, at: variable.range, suggestion: suggest(to: variable.text, in: variableOrder)))
