@@ -87,7 +87,8 @@ struct SavStringMissingTests {
         let table = Self.schema.tables[0]
         var dictionary = SavDictionary(layout: SavLayout(table: table), schema: Self.schema, table: table)
         let bytes = dictionary.encode(compressed: true, createdAt: Date(timeIntervalSince1970: 0))
-        let entries = try #require(Self.record22(in: bytes))
+        let found = Self.record22(in: bytes)
+        let entries = try #require(found, "the dictionary has a 7.22 record")
         #expect(entries.map(\.name) == ["nb_prob_oth", "comment", "mid_t"])
         for entry in entries {
             #expect(entry.valueLength == 8)
@@ -103,7 +104,8 @@ struct SavStringMissingTests {
         schema.tables = [table]
         var dictionary = SavDictionary(layout: SavLayout(table: table), schema: schema, table: table)
         let bytes = dictionary.encode(compressed: true, createdAt: Date(timeIntervalSince1970: 0))
-        #expect(Self.record22(in: bytes) == nil)
+        let found = Self.record22(in: bytes)
+        #expect(found == nil, "an 8-byte text declares in its variable record")
         // The one variable record: type, width, no label, 3 missing values, formats, name, then the values.
         let record = Array(bytes[176..<(176 + 32 + 24)])
         #expect(Self.int32(record, 12) == 3)
