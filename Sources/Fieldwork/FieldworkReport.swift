@@ -348,9 +348,15 @@ public struct ItemFigures: Codable, Hashable, Sendable {
         self.items = items
     }
 
-    /// The questions above the threshold, highest share first.
+    /// Fewer answers than this are too few to flag a question (one "don't know" in three answers
+    /// early in fieldwork is no finding).
+    public static let minimumAnswers = 10
+
+    /// The questions above the threshold with at least ``minimumAnswers`` answers, highest
+    /// share first.
     public var flagged: [ItemNonResponse] {
-        items.filter { $0.share > threshold }.sorted { ($0.share, $1.variable) > ($1.share, $0.variable) }
+        items.filter { $0.share > threshold && $0.answered >= Self.minimumAnswers }
+            .sorted { ($0.share, $1.variable) > ($1.share, $0.variable) }
     }
 }
 

@@ -189,7 +189,8 @@ struct HTMLReportWriter {
                 page.paragraph(page.t(.quotaTargetMarker), class: "note")
             }
             for (index, quota) in page.report.quotas.enumerated() {
-                page.html.element("h3", text: "\(quota.name) (\(quota.variables.joined(separator: " × ")))")
+                let variables = quota.variables.joined(separator: " × ")
+                page.html.element("h3", text: quota.name == variables ? quota.name : "\(quota.name) (\(variables))")
                 page.figure(ReportCharts.quota(quota, index: index, page.locale), otherwise: page.t(.noCompletes))
                 let rows = quota.cells.map { cell in
                     [(cell.label, false), (page.n(cell.completed), false), (cell.target.map(page.n) ?? "–", false),

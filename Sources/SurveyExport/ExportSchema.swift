@@ -135,7 +135,8 @@ public struct ExportVariable: Hashable, Sendable {
     public var measure: MeasureLevel
     /// The name of its value-label set in ``ExportSchema/valueLabelSets``.
     public var valueLabels: String?
-    /// Whether special answers (-7/-8/-9) are declared missing for it.
+    /// Whether special answers (-7/-8/-9) are declared missing for it (SPSS; on a string as
+    /// the code texts).
     public var declaresSpecials: Bool
     public var source: VariableSource
     /// Personal data (kept or pseudonymised; dropped variables are not in the schema).

@@ -23,6 +23,7 @@ struct SavDictionary {
         displayParameters()
         longNames()
         veryLongStrings()
+        longStringMissingValues()
         extensionText(subtype: 20, "UTF-8")
         out.int32(999)
         out.int32(0)
@@ -55,10 +56,11 @@ struct SavDictionary {
             let first = i == 0
             let label = first ? NameRules.cut(v.variable.label, maxBytes: 255) : ""
             let missing = first && isNumeric && v.variable.declaresSpecials
+            let missingTexts = first && !isNumeric && v.width <= 8 ? missingStrings(v) : []
             out.int32(2)
             out.int32(segment.width)
             out.int32(label.isEmpty ? 0 : 1)
-            out.int32(missing ? 3 : 0)
+            out.int32(missing ? 3 : missingTexts.count)
             let format = SavLayout.format(v.variable.type, segmentWidth: segment.width)
             out.int32(format)
             out.int32(format)
@@ -74,6 +76,7 @@ struct SavDictionary {
                     out.double(Double(schema.specialCodes.code(for: s)))
                 }
             }
+            for text in missingTexts { out.fixed(text, size: 8, pad: 0x20) }
             for _ in 1..<Swift.max(1, segment.slots) {
                 out.int32(2)
                 out.int32(-1)
@@ -160,6 +163,38 @@ struct SavDictionary {
     private mutating func longNames() {
         let text = layout.variables.map { "\($0.segments[0].shortName)=\($0.variable.name)" }.joined(separator: "\t")
         extensionText(subtype: 13, text)
+    }
+
+    /// The special codes as text, declared user-missing on a string variable that holds them.
+    ///
+    /// Only codes that fit both the variable and the 8-byte missing-value slot are declared
+    /// (a code wider than the variable can never occur in it).
+    private func missingStrings(_ v: SavLayout.Variable) -> [String] {
+        guard v.width > 0, v.variable.declaresSpecials else { return [] }
+        return [SpecialAnswer.notApplicable, .dontKnow, .refused]
+            .map { String(schema.specialCodes.code(for: $0)) }
+            .filter { $0.utf8.count <= Swift.min(8, v.width) }
+    }
+
+    /// Record 7.22: the discrete missing values of strings wider than 8 bytes, by long name.
+    ///
+    /// Each entry is the name (length-prefixed), the count (one byte), the value length (8)
+    /// and the values, space-padded to 8 bytes.
+    private mutating func longStringMissingValues() {
+        var bytes = ByteWriter()
+        for v in layout.variables where v.width > 8 {
+            let texts = missingStrings(v)
+            guard !texts.isEmpty else { continue }
+            let name = Array(v.variable.name.utf8)
+            bytes.int32(name.count)
+            bytes.bytes += name
+            bytes.uint8(UInt8(texts.count))
+            bytes.int32(8)
+            for text in texts { bytes.fixed(text, size: 8, pad: 0x20) }
+        }
+        guard !bytes.bytes.isEmpty else { return }
+        extensionHeader(subtype: 22, size: 1, count: bytes.bytes.count)
+        out.bytes += bytes.bytes
     }
 
     private mutating func veryLongStrings() {

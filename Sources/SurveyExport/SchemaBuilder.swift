@@ -167,7 +167,7 @@ struct SchemaBuilder {
         func variable(_ type: ExportType, _ measure: MeasureLevel, _ labels: String?, specials: Bool = true) -> ExportVariable {
             ExportVariable(
                 name: q.name.rawValue, label: label, type: type, measure: measure, valueLabels: labels,
-                declaresSpecials: specials && !type.isString, source: .answer(q.name), pii: pii)
+                declaresSpecials: specials, source: .answer(q.name), pii: pii)
         }
         switch q.kind {
         case .note:

@@ -135,6 +135,16 @@ import Testing
         #expect(Self.alerts(r, .speeder).map(\.subject) == ["Csaba"])
     }
 
+    @Test func aQuestionIsFlaggedAboveTheThresholdOnlyWithTenAnswersOrMore() {
+        let figures = ItemFigures(threshold: 0.10, items: [
+            ItemNonResponse(variable: "few", label: "", answered: 9, dontKnow: 5, refused: 0),
+            ItemNonResponse(variable: "high", label: "", answered: 10, dontKnow: 1, refused: 1),
+            ItemNonResponse(variable: "at", label: "", answered: 10, dontKnow: 1, refused: 0),
+            ItemNonResponse(variable: "higher", label: "", answered: 40, dontKnow: 10, refused: 2),
+        ])
+        #expect(figures.flagged.map(\.variable) == ["higher", "high"])
+    }
+
     @Test func devicesSilentForThreeDaysAreStale() throws {
         let f = try ReportFixture()
         defer { f.cleanUp() }

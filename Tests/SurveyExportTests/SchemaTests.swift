@@ -36,7 +36,7 @@ struct SchemaTests {
         #expect(sat.label(for: .special(.refused)) == "refused")
         #expect(sat.label(for: .special(.notApplicable)) == "not applicable")
         let text = try #require(schema.tables[0].variables.first { $0.name == "comment" })
-        #expect(!text.declaresSpecials, "strings keep the codes as text and declare nothing")
+        #expect(text.declaresSpecials, "strings keep the codes as text, declared user-missing in SPSS")
     }
 
     @Test func piiIsDroppedByDefault() throws {

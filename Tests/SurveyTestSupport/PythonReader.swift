@@ -10,6 +10,8 @@ public enum PythonReader {
         public var labels: [String: String]
         public var valueLabels: [String: [String: String]]
         public var missing: [String: [[Double]]]
+        /// The discrete user-missing values of string columns (SPSS), in declaration order.
+        public var missingTexts: [String: [String]]
         public var measures: [String: String]
         public var formats: [String: String]
         public var rowCount: Int
@@ -24,10 +26,11 @@ public enum PythonReader {
     private static let script = #"""
 import sys, json, math, datetime
 kind, path = sys.argv[1], sys.argv[2]
+user_missing = len(sys.argv) < 4 or sys.argv[3] != "plain"
 meta = None
 if kind == "sav":
     import pyreadstat
-    df, meta = pyreadstat.read_sav(path, user_missing=True)
+    df, meta = pyreadstat.read_sav(path, user_missing=user_missing)
 elif kind == "dta":
     import pyreadstat
     df, meta = pyreadstat.read_dta(path, user_missing=True)
@@ -60,14 +63,17 @@ if meta is not None:
     out["labels"] = {k: v for k, v in zip(meta.column_names, meta.column_labels) if v is not None}
     out["value_labels"] = {k: {str(kk): vv for kk, vv in v.items()} for k, v in meta.variable_value_labels.items()}
     out["missing"] = {k: [[r["lo"] if not isinstance(r["lo"], str) else -1, r["hi"] if not isinstance(r["hi"], str) else -1] for r in v] for k, v in getattr(meta, "missing_ranges", {}).items()}
+    out["missing_texts"] = {k: [r["lo"] for r in v if isinstance(r["lo"], str)] for k, v in getattr(meta, "missing_ranges", {}).items()}
     out["measures"] = getattr(meta, "variable_measure", {})
     out["formats"] = getattr(meta, "original_variable_types", {})
     out["header_rows"] = getattr(meta, "number_rows", None)
 print(json.dumps(out, default=str))
 """#
 
-    public static func read(_ kind: String, _ url: URL) throws -> Result {
-        let output = try run(script: script, arguments: [kind, url.path])
+    /// Reads `url`; `userMissing: false` reads an SPSS file as pyreadstat does by default
+    /// (declared user-missing values become missing).
+    public static func read(_ kind: String, _ url: URL, userMissing: Bool = true) throws -> Result {
+        let output = try run(script: script, arguments: [kind, url.path] + (userMissing ? [] : ["plain"]))
         guard let json = try JSONSerialization.jsonObject(with: output) as? [String: Any] else {
             throw ReaderError(message: "unreadable reader output")
         }
@@ -79,6 +85,7 @@ print(json.dumps(out, default=str))
             labels: dict("labels"),
             valueLabels: dict("value_labels"),
             missing: missing.mapValues { $0.map { $0.compactMap { ($0 as? NSNumber)?.doubleValue } } },
+            missingTexts: dict("missing_texts"),
             measures: dict("measures"),
             formats: dict("formats"),
             rowCount: json["rows"] as? Int ?? -1,
