@@ -164,6 +164,61 @@ struct TargetsTests {
         #expect(def.targets?.total == 12)
     }
 
+    /// The `targets` example of docs/language.md §10, taken from the document itself.
+    static func languageReferenceExample() throws -> String {
+        let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/language.md")
+        let text = try String(contentsOf: doc, encoding: .utf8)
+        guard let section = text.range(of: "## 10. Fieldwork targets"),
+            let open = text.range(of: "```\ntargets {", range: section.upperBound..<text.endIndex),
+            let close = text.range(of: "\n```", range: open.upperBound..<text.endIndex)
+        else { throw CocoaError(.fileReadCorruptFile) }
+        return String(text[text.index(open.lowerBound, offsetBy: 4)..<close.lowerBound])
+    }
+
+    @Test func theLanguageReferenceExampleCompilesAndMeansWhatItSays() throws {
+        let base = """
+            answers OUTCOME {
+              11 hu "Teljes" en "Complete"
+              12 hu "Részleges" en "Partial"
+              21 hu "Visszautasítás" en "Refusal"
+              22 hu "Megszakadt" en "Break-off"
+              23 hu "Senki sincs otthon" en "Non-contact"
+              24 hu "Egyéb" en "Other"
+              31 hu "Nem jutott be" en "No access"
+              41 hu "Üres" en "Vacant"
+              42 hu "Nincs 16+" en "No one 16+"
+            }
+            answers DIST {
+              1 hu "Belváros" en "Centre"
+              96 hu "Egyéb" en "Other"
+            }
+            answers SEX {
+              1 hu "férfi" en "male"
+              2 hu "nő" en "female"
+            }
+            answers SRC {
+              1 hu "Címminta" en "Address sample"
+              2 hu "Rendezvény" en "Event"
+            }
+            question int_id text { preload interviewer text hu "Kérdező" en "Interviewer" }
+            question sample_source single SRC { preload interviewer text hu "Minta" en "Sample" }
+            question district single DIST { interviewer text hu "Városrész" en "District" }
+            question sex single SEX { text hu "Neme" en "Sex" }
+            question age integer 16..99 { text hu "Kor" en "Age" }
+            calculate age_grp = if(age < 30, 1, if(age < 45, 2, if(age < 65, 3, 4)))
+            question outcome single OUTCOME { interviewer optional text hu "Eredmény" en "Outcome" }
+
+            """
+        let (result, _) = compileMarked(Self.header + base + (try Self.languageReferenceExample()), header: false)
+        #expect(result.diagnostics.isEmpty, "\(DiagnosticRenderer().render(result.diagnostics))")
+        let t = try #require(result.compiled?.definition.targets)
+        #expect(t.total == 800 && t.speederMinutes == 8 && t.dispositions.count == 9)
+        #expect(t.quotas.map(\.name) == ["district", "sex × age_grp", "int_id", "sample_source"])
+        #expect(t.quotas[0].target(of: [.code(1)]) == 73 && t.quotas[0].target(of: [.code(96)]) == 0)
+        #expect(t.quotas[1].target(of: [.code(2), .code(1)]) == 67 && t.quotas[1].target(of: [.code(2), .code(4)]) == 80)
+    }
+
     @Test("the study questionnaires declare their briefs' targets", arguments: [("wellbeing", 800), ("energy", 450)])
     func studiesDeclareTargets(_ study: String, _ total: Int) throws {
         let targets = try #require(try StudyFiles.compiled(study).definition.targets)
