@@ -387,6 +387,9 @@ public struct ReportAlert: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
         case behindSchedule = "behind_schedule"
         case quotaBehind = "quota_behind"
+        /// More than ``ReportAlerts/cellsListed`` cells of one quota behind: one alert for the
+        /// quota, its value "behind / cells with a target".
+        case quotaCellsBehind = "quota_cells_behind"
         case speeder
         case outsideHours = "outside_hours"
         case highNonResponse = "high_nonresponse"

@@ -7,8 +7,12 @@ enum ReportAlerts {
     /// be genuine, then schedule, then housekeeping.
     static let severity: [ReportAlert.Kind] = [
         .rejectedBundle, .missingBundles, .speeder, .interviewerNonResponse, .outsideHours, .behindSchedule,
-        .quotaBehind, .staleDevice, .conflicts, .highNonResponse,
+        .quotaBehind, .quotaCellsBehind, .staleDevice, .conflicts, .highNonResponse,
     ]
+
+    /// A quota with more cells behind schedule than this gets one alert instead of one per
+    /// cell (early in fieldwork every cell is behind; the quota section shows which).
+    static let cellsListed = 3
 
     /// An interviewer is flagged when their DK + RF share is above the item threshold and
     /// above this many times the share over all interviewers.
@@ -31,7 +35,13 @@ enum ReportAlerts {
             out.append(ReportAlert(kind: .behindSchedule, subject: report.survey, value: "\(p.completed) / \(number(expected))"))
         }
         for quota in report.quotas {
-            for cell in quota.cells where cell.behindSchedule {
+            let behind = quota.cells.filter(\.behindSchedule)
+            guard behind.count <= cellsListed else {
+                let targeted = quota.cells.count { $0.target != nil }
+                out.append(ReportAlert(kind: .quotaCellsBehind, subject: quota.name, value: "\(behind.count) / \(targeted)"))
+                continue
+            }
+            for cell in behind {
                 out.append(ReportAlert(
                     kind: .quotaBehind, subject: "\(quota.name): \(cell.label)",
                     value: "\(cell.completed) / \(cell.expectedToday.map(number) ?? "?")"))

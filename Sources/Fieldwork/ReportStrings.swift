@@ -196,6 +196,7 @@ extension ReportLocale {
         switch kind {
         case .behindSchedule: ("Lemaradás a terv szerinti ütemtől", "Behind schedule")
         case .quotaBehind: ("Kvótacella lemaradásban", "Quota cell behind schedule")
+        case .quotaCellsBehind: ("Kvótacellák lemaradásban (lemaradt / célos)", "Quota cells behind schedule (behind / with a target)")
         case .speeder: ("Túl rövid interjúk, kérdező", "Very short interviews (speeders), interviewer")
         case .outsideHours: ("Munkaidőn kívül kezdett interjúk, kérdező", "Interviews started outside working hours, interviewer")
         case .highNonResponse: ("Magas tételes válaszhiány, kérdés", "High item non-response, question")
