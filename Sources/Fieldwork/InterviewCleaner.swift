@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import InterviewEngine
 import SurveyExport
 import SurveyModel
@@ -120,12 +115,9 @@ public struct InterviewCleaner: Sendable {
     /// The engine context of an event: its local date and time, minutes since the start, and
     /// who applied it.
     static func context(_ event: InterviewEvent, start: InterviewEvent) -> EngineContext {
-        var seconds = time_t(event.timestamp / 1000)
-        var parts = tm()
-        localtime_r(&seconds, &parts)
+        let (today, now) = LocalClock.local(event.timestamp)
         return EngineContext(
-            today: LocalDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)),
-            now: TimeOfDay(hour: Int(parts.tm_hour), minute: Int(parts.tm_min)),
+            today: today, now: now,
             elapsedMinutes: Int(max(0, event.timestamp - start.timestamp) / 60_000), interviewer: event.interviewer)
     }
 }

@@ -1,30 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import SurveyExport
 import SurveyModel
-
-/// The local wall-clock date and time of a timestamp, in the machine's time zone (the same
-/// conversion the engine's context and the export's replay use).
-enum LocalClock {
-    static func local(_ milliseconds: Int64) -> (date: LocalDate, time: TimeOfDay) {
-        var seconds = time_t(milliseconds / 1000)
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        return (
-            LocalDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)),
-            TimeOfDay(hour: Int(parts.tm_hour), minute: Int(parts.tm_min))
-        )
-    }
-
-    /// `YYYY-MM-DDTHH:MM`.
-    static func text(_ milliseconds: Int64) -> String {
-        let (date, time) = local(milliseconds)
-        return "\(date)T\(time)"
-    }
-}
 
 /// How an interview stands, derived from its record exactly as the central dataset derives
 /// its status: no outcome is in progress, the definition's complete code is completed.

@@ -85,15 +85,7 @@ struct ReportCommand: ParsableCommand {
 
     /// `--today` (a day, or a day and time `YYYY-MM-DDTHH:MM`), else the local clock.
     static func now(_ text: String?) throws(FieldworkError) -> (LocalDate, TimeOfDay) {
-        guard let text else {
-            var seconds = time(nil)
-            var parts = tm()
-            localtime_r(&seconds, &parts)
-            return (
-                LocalDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)),
-                TimeOfDay(hour: Int(parts.tm_hour), minute: Int(parts.tm_min))
-            )
-        }
+        guard let text else { return LocalClock.local(Int64(time(nil)) * 1000) }
         let pieces = text.split(separator: "T", maxSplits: 1).map(String.init)
         guard let day = pieces.first.flatMap(LocalDate.init(iso:)) else {
             throw .usage("--today: '\(text)' is not a date; write it as YYYY-MM-DD, e.g. 2026-09-10")
