@@ -7,12 +7,6 @@ enum RecordStatus {
     case completed, ended, inProgress
 }
 
-/// `iv_minutes` of an export: minutes from start to end, rounded to 0.1.
-func exportMinutes(_ record: SurveyExport.InterviewRecord) -> Double? {
-    guard let s = record.startedAt, let e = record.endedAt else { return nil }
-    return (Double(e - s) / 6_000).rounded() / 10
-}
-
 /// One interviewer's running totals.
 struct InterviewerTally {
     var devices: Set<String> = []
@@ -97,7 +91,7 @@ struct ReportAccumulator {
         case .completed:
             completed += 1
             tally.completed += 1
-            if let minutes = exportMinutes(record) { tally.minutes.append(minutes) }
+            if let minutes = record.durationMinutes { tally.minutes.append(minutes) }
             if let end = record.endedAt { completesPerDay[LocalClock.local(end).date, default: 0] += 1 }
             for (q, quota) in quotas.enumerated() {
                 quotaCells[q][quota.variables.map { quotaValue($0, record) }, default: 0] += 1

@@ -42,6 +42,13 @@ public struct InterviewRecord: Sendable {
         self.rosterRows = rosterRows
         self.confirmedChecks = confirmedChecks
     }
+
+    /// Minutes from start to end rounded to 0.1 (the export's `iv_minutes`); nil while either
+    /// is unknown.
+    public var durationMinutes: Double? {
+        guard let s = startedAt, let e = endedAt else { return nil }
+        return (Double(e - s) / 6_000).rounded() / 10
+    }
 }
 
 /// A roster under given enclosing rows (empty for a top-level roster).

@@ -118,9 +118,7 @@ public struct RowBuilder: Sendable {
         case .interviewer: return .text(r.interviewer)
         case .startTime: return r.startedAt.map { .number(Double($0)) } ?? .empty
         case .endTime: return r.endedAt.map { .number(Double($0)) } ?? .empty
-        case .durationMinutes:
-            guard let s = r.startedAt, let e = r.endedAt else { return .empty }
-            return .number((Double(e - s) / 6_000).rounded() / 10)
+        case .durationMinutes: return r.durationMinutes.map(Cell.number) ?? .empty
         case .outcome: return r.outcome.map { .number(Double($0)) } ?? .empty
         case .conflict: return .number(r.hadConflict ? 1 : 0)
         }
