@@ -10,8 +10,7 @@ extension CleanedDataset {
     /// later export or report finds them all cached. Returns what it did; a cache that cannot
     /// be written is reported in the statistics' `problem`, never thrown.
     public func refreshCache() throws(FieldworkError) -> CleanedCacheStatistics {
-        var cleaners: [DefinitionHash: InterviewCleaner] = [:]
-        for d in definitions { cleaners[d.hash] = InterviewCleaner(definition: d.definition, hash: d.hash) }
+        let cleaners = makeCleaners()
         var cache = CleanedRecordCache(central: central, key: cacheKey, use: .readWrite)
         let candidates = interviews.filter { i in
             guard let hash = i.definition, cleaners[hash] != nil else { return false }
@@ -25,11 +24,8 @@ extension CleanedDataset {
             let cached = cache.load(Array(chunk))
             for interview in chunk where !cache.isFresh(interview, in: cached) {
                 guard let hash = interview.definition, let cleaner = cleaners[hash] else { continue }
-                let events: [InterviewEvent]
-                do { events = try central.events(interview: interview.id) } catch { throw .store(error) }
-                let cleaned = try cleaner.clean(interview, events: events)
+                _ = try replay(interview, with: cleaner, hash: hash, into: &cache)
                 replayed += 1
-                if events.count == interview.eventCount { cache.remember(cleaned, of: interview, hash: hash) }
             }
         }
         cache.flush()

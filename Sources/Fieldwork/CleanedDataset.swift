@@ -149,8 +149,7 @@ public struct CleanedDataset: Sendable {
         _ body: (SurveyExport.InterviewRecord) throws(FieldworkError) -> Void
     ) throws(FieldworkError) -> CleaningSummary {
         var summary = CleaningSummary()
-        var cleaners: [DefinitionHash: InterviewCleaner] = [:]
-        for d in definitions { cleaners[d.hash] = InterviewCleaner(definition: d.definition, hash: d.hash) }
+        let cleaners = makeCleaners()
         var cache = CleanedRecordCache(central: central, key: cacheKey, use: cacheUse)
         defer { cache.flush() }
         var start = interviews.startIndex
@@ -169,11 +168,7 @@ public struct CleanedDataset: Sendable {
                 if let hit = cache.cleaned(interview, from: cached) {
                     cleaned = hit
                 } else {
-                    let events: [InterviewEvent]
-                    do { events = try central.events(interview: interview.id) } catch { throw .store(error) }
-                    cleaned = try cleaner.clean(interview, events: events)
-                    // A merge running meanwhile may have added events: cache only what matches the count.
-                    if events.count == interview.eventCount { cache.remember(cleaned, of: interview, hash: hash) }
+                    cleaned = try replay(interview, with: cleaner, hash: hash, into: &cache)
                 }
                 if let corrections { summary.applied += corrections.apply(to: &cleaned.record) }
                 for message in cleaned.skippedEvents { summary.skippedEvents.append("\(interview.id): \(message)") }
@@ -186,6 +181,25 @@ public struct CleanedDataset: Sendable {
         cache.flush()
         summary.cache = cache.statistics
         return summary
+    }
+
+    /// One cleaner per selected definition, each planned once for the whole pass.
+    func makeCleaners() -> [DefinitionHash: InterviewCleaner] {
+        var cleaners: [DefinitionHash: InterviewCleaner] = [:]
+        for d in definitions { cleaners[d.hash] = InterviewCleaner(definition: d.definition, hash: d.hash) }
+        return cleaners
+    }
+
+    /// Reads an interview's events, replays them and queues the result for the cache.
+    func replay(
+        _ interview: CentralInterview, with cleaner: InterviewCleaner, hash: DefinitionHash, into cache: inout CleanedRecordCache
+    ) throws(FieldworkError) -> InterviewCleaner.Cleaned {
+        let events: [InterviewEvent]
+        do { events = try central.events(interview: interview.id) } catch { throw .store(error) }
+        let cleaned = try cleaner.clean(interview, events: events)
+        // A merge running meanwhile may have added events: cache only what matches the count.
+        if events.count == interview.eventCount { cache.remember(cleaned, of: interview, hash: hash) }
+        return cleaned
     }
 }
 
