@@ -48,7 +48,7 @@ struct CentralFixture {
 
     /// Simulates `count` interviews with the real engine on lap-1; returns the runs by id.
     mutating func simulate(_ count: Int, seed: UInt64) throws -> [InterviewID: InterviewSimulator.Run] {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         var runs: [InterviewID: InterviewSimulator.Run] = [:]
         let simulator = InterviewSimulator(definition: compiled.definition)
         for n in 0..<count {
@@ -95,14 +95,3 @@ enum FixtureError: Error {
     case doesNotCompile(String)
 }
 
-/// SplitMix64, for reproducible simulations.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import InterviewEngine
 import PropertyBased
 import SurveyExport
 import SurveyModel
@@ -72,7 +73,7 @@ struct CleanedRecordCodingTests {
         .map { Shape(answers: $0, rosters: $1, checks: $2, skipped: $3, seed: $4) }
 
     static func generated(_ shape: Shape) -> InterviewCleaner.Cleaned {
-        var rng = SplitMix(state: shape.seed)
+        var rng = SplitMix64(seed: shape.seed)
         func int() -> Int { Int(truncatingIfNeeded: rng.next()) >> Int(rng.next() % 64) }
         func text() -> String {
             let pool = Array("aZ0 ,;\"\n\u{301}éőű☃𝄞")

@@ -117,7 +117,7 @@ struct ReportFixture {
         lateInterview = Self.id("Anna", 5)
         trainingInterview = Self.id("Béla", 7)
         conflictInterview = Self.id("Anna", 11)
-        var rng = SplitMix(state: 2026)
+        var rng = SplitMix64(seed: 2026)
         var n = 0
         for day in 1...10 {
             for slot in 0..<3 {
@@ -146,7 +146,7 @@ struct ReportFixture {
     }
 
     private mutating func simulate(
-        _ who: Interviewer, number: Int, day: Int, slot: Int, global: Int, _ rng: inout SplitMix
+        _ who: Interviewer, number: Int, day: Int, slot: Int, global: Int, _ rng: inout SplitMix64
     ) throws {
         let id = Self.id(who.name, number)
         var start = Self.timestamp(day: day, hour: 9 + slot * 3, minute: 0)

@@ -1,5 +1,6 @@
 import Fieldwork
 import Foundation
+import InterviewEngine
 import Testing
 
 #if canImport(FoundationXML)
@@ -410,7 +411,7 @@ struct ReportRandomTests {
 
     @Test("random reports fit the width, parse as XML and print no non-finite number", arguments: 0..<4)
     func randomReports(_ seed: Int) {
-        var generator = SplitMix(state: UInt64(seed) &* 7_919)
+        var generator = SplitMix64(seed: UInt64(seed) &* 7_919)
         for _ in 0..<50 {
             let report = Self.report(&generator)
             let text = FieldworkReportText.render(report)
