@@ -94,4 +94,3 @@ struct CentralFixture {
 enum FixtureError: Error {
     case doesNotCompile(String)
 }
-
