@@ -108,15 +108,7 @@ extension Analyzer {
         let names = q.variables.map(\.text)
         let domains = q.variables.map { quotaDomain($0) }
         var quota = Quota(name: names.joined(separator: " × "), variables: names.map(VariableName.init))
-        if let each = q.each {
-            if q.monitorOnly {
-                report(Messages.badValue("'monitor' shows a breakdown without targets; use 'quota' for targets", at: each.range))
-            } else if each.value < 0 {
-                report(Messages.badValue("a target must be 0 or more, found \(each.value)", at: each.range))
-            } else {
-                quota.each = each.value
-            }
-        }
+        if let each = q.each { quota.each = quotaTarget(each, monitorOnly: q.monitorOnly) }
         var first: [[QuotaValue]: SourceRange] = [:]
         var badCells = false
         for cell in q.cells {
@@ -143,6 +135,19 @@ extension Analyzer {
         return quota
     }
 
+    /// A cell's or `each` target: 0 or more, and only in a `quota`; reports and gives nil otherwise.
+    private mutating func quotaTarget(_ n: IntAST, monitorOnly: Bool) -> Int? {
+        if monitorOnly {
+            report(Messages.badValue("'monitor' shows a breakdown without targets; use 'quota' for targets", at: n.range))
+            return nil
+        }
+        guard n.value >= 0 else {
+            report(Messages.badValue("a target must be 0 or more, found \(n.value)", at: n.range))
+            return nil
+        }
+        return n.value
+    }
+
     private mutating func lowerCell(_ cell: QuotaCellAST, quota q: QuotaAST, domains: [QuotaDomain?]) -> QuotaCell? {
         guard cell.values.count == q.variables.count else {
             report(Messages.cellArity(cell.values.count, variables: q.variables.map(\.text), at: cell.range))
@@ -164,15 +169,7 @@ extension Analyzer {
             default: break
             }
         }
-        if let t = cell.target {
-            if q.monitorOnly {
-                report(Messages.badValue("'monitor' shows a breakdown without targets; use 'quota' for targets", at: t.range))
-                ok = false
-            } else if t.value < 0 {
-                report(Messages.badValue("a target must be 0 or more, found \(t.value)", at: t.range))
-                ok = false
-            }
-        }
+        if let t = cell.target, quotaTarget(t, monitorOnly: q.monitorOnly) == nil { ok = false }
         let label = lowerText(cell.label, what: "the cell's label", at: cell.range, scope: .topLevel, required: false)
         guard ok else { return nil }
         return QuotaCell(values: cell.values.map(\.value), target: cell.target?.value, label: label)
