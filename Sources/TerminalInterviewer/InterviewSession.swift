@@ -53,8 +53,8 @@ public final class InterviewSession {
     public private(set) var strings: UIStrings
     /// The question on screen.
     public internal(set) var cursor: Address?
-    /// When the interview started (ms), for `elapsed_minutes()`.
-    let startedAt: Int64
+    /// The contexts of the events so far: time spent for `elapsed_minutes()` (sessions summed).
+    private var timeline: InterviewTimeline
     /// The last address recorded as shown, so a redraw is not logged twice.
     private var lastShown: Address?
     /// The question whose screen is the last thing drawn; nil after other output (help, review).
@@ -65,11 +65,11 @@ public final class InterviewSession {
 
     /// Creates a session on an interview already started (and, when resuming, replayed).
     public init(
-        interview: Interview, startedAt: Int64, terminal: any Terminal, recorder: any InterviewRecorder,
-        clock: InterviewClock, options: SessionOptions
+        interview: Interview, startedAt: Int64, timeline: InterviewTimeline? = nil, terminal: any Terminal,
+        recorder: any InterviewRecorder, clock: InterviewClock, options: SessionOptions
     ) {
         self.interview = interview
-        self.startedAt = startedAt
+        self.timeline = timeline ?? InterviewTimeline(startedAt: startedAt)
         self.terminal = terminal
         self.recorder = recorder
         self.clock = clock
@@ -242,8 +242,9 @@ public final class InterviewSession {
     func commit(_ kind: InterviewEventKind) -> SessionEnd? {
         let moment = clock.now()
         var next = interview
+        var nextTimeline = timeline
         do {
-            try next.apply(kind, context: context(moment))
+            try next.apply(kind, context: nextTimeline.context(for: kind, at: moment, interviewer: options.interviewer))
         } catch {
             say(strings.engineRefused(error), style: .error)
             return nil
@@ -255,14 +256,8 @@ public final class InterviewSession {
             return .storageFailed(error.message)
         }
         interview = next
+        timeline = nextTimeline
         return nil
-    }
-
-    /// The engine context for a moment: date, time, minutes since start, interviewer.
-    func context(_ moment: Moment) -> EngineContext {
-        EngineContext(
-            today: moment.date, now: moment.time, elapsedMinutes: Int(max(0, moment.timestamp - startedAt) / 60_000),
-            interviewer: options.interviewer)
     }
 
     // MARK: - Output

@@ -61,5 +61,100 @@ extension EndToEnd {
             let codes = (document["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
             #expect(codes == ["E0006"])
         }
+
+        /// A short questionnaire whose `duration_min` is `elapsed_minutes()`.
+        static let timedSurvey = """
+            survey timed {
+              title hu "Idő" en "Time"
+              version "1"
+              languages hu en
+              outcome outcome complete 11
+            }
+            answers OUTCOME {
+              11 hu "Teljes" en "Complete"
+            }
+            section A {
+              title hu "A" en "A"
+              question outcome single OUTCOME { interviewer optional nodk text hu "Eredmény" en "Outcome" }
+              question q1 integer 0..10 { text hu "Egy" en "One" }
+              question q2 integer 0..10 { text hu "Kettő" en "Two" }
+              question q3 integer 0..10 { text hu "Három" en "Three" }
+              calculate duration_min = elapsed_minutes()
+            }
+
+            """
+
+        /// A registered device with its database, and a central dataset.
+        struct Setup {
+            let dir: URL
+            let device: String
+            let central: String
+
+            init(_ dir: URL) throws {
+                self.dir = dir
+                device = dir.appendingPathComponent("device.sqlite").path
+                central = dir.appendingPathComponent("central.sqlite").path
+                let made = try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device])
+                let key = try #require(made.stdout.split(separator: "\n").last.map(String.init), "\(made.stderr)")
+                try #require(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
+                try #require(try TerepProcess.run(
+                    ["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            }
+
+            /// Bundles the device's new events, merges them and exports `survey` as CSV: the
+            /// interview table's rows by column name.
+            func mergeAndExport(_ survey: String, statuses: String = "completed") throws -> [[String: String]] {
+                let bundle = dir.appendingPathComponent("b-\(UUID().uuidString).terepbundle").path
+                let created = try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle])
+                try #require(created.status == 0, "\(created.stderr)")
+                let merged = try TerepProcess.run(["merge", "--central", central, bundle])
+                try #require(merged.status == 0, "\(merged.stdout)\n\(merged.stderr)")
+                let out = dir.appendingPathComponent("export-\(UUID().uuidString)").path
+                let exported = try TerepProcess.run(
+                    ["export", "--central", central, "--survey", survey, "--format", "csv", "--status", statuses, "-o", out])
+                try #require(exported.status == 0, "\(exported.stderr)")
+                let lines = try String(contentsOfFile: "\(out)/\(survey).csv", encoding: .utf8).split(separator: "\r\n")
+                let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                return lines.dropFirst().map { line in
+                    let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    return Dictionary(uniqueKeysWithValues: zip(header, cells))
+                }
+            }
+        }
+
+        /// An interview begun two days ago (ten minutes then) and finished now counts about ten
+        /// minutes, in `duration_min` and `iv_minutes` alike, not two days.
+        @Test func aResumedInterviewLastsTheTimeSpentInIt() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let setup = try Setup(dir)
+            let source = dir.appendingPathComponent("timed.survey").path
+            try Data(Self.timedSurvey.utf8).write(to: URL(fileURLWithPath: source))
+            let compiled = dir.appendingPathComponent("timed.json").path
+            try #require(try TerepProcess.run(["compile", source, "-o", compiled]).status == 0)
+            let json = try Data(contentsOf: URL(fileURLWithPath: compiled))
+            let hash = try #require(
+                (try JSONSerialization.jsonObject(with: json) as? [String: Any])?["hash"] as? String)
+
+            let store = try DeviceStore.open(path: setup.device)
+            try store.saveDefinition(compiledJSON: json)
+            let start = DeviceStore.currentMilliseconds() - 2 * 86_400_000
+            let new = NewInterview(definition: DefinitionHash(hash), seed: 1, language: "hu")
+            _ = try store.createInterview(new, timestamp: start)
+            _ = try store.append(.shown(Address("q1")), interview: new.id, timestamp: start + 60_000)
+            _ = try store.append(.answered(Address("q1"), .value(.integer(1))), interview: new.id, timestamp: start + 600_000)
+            _ = try store.append(.shown(Address("q2")), interview: new.id, timestamp: start + 600_500)
+
+            let resumed = try TerepProcess.run(
+                ["interview", source, "--device-db", setup.device, "--resume", new.id.rawValue], stdin: "2\n3\n")
+            #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+            #expect(try store.interview(id: new.id)?.status == .completed)
+
+            let rows = try setup.mergeAndExport("timed")
+            let row = try #require(rows.first)
+            let minutes = try #require(Double(row["iv_minutes"] ?? ""), "\(row)")
+            #expect(minutes >= 10 && minutes < 11, "iv_minutes \(minutes)")
+            #expect(row["duration_min"] == "10", "\(row)")
+        }
     }
 }

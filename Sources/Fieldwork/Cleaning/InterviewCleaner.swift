@@ -42,15 +42,16 @@ public struct InterviewCleaner: Sendable {
         let first = events[startIndex]
         var engine: Interview
         do {
-            engine = try Interview(plan: plan, started: first.kind, context: Self.context(first, start: first))
+            engine = try Interview(plan: plan, started: first.kind, context: InterviewTimeline.startContext(first))
         } catch {
             throw .replay(interview: interview.id, message: "cannot start: \(error)")
         }
         var skipped: [String] = []
+        var timeline = InterviewTimeline(startedAt: first.timestamp)
         for (i, event) in events.enumerated() where i != startIndex {
             if case .started = event.kind { continue }
             do {
-                _ = try engine.apply(event.kind, context: Self.context(event, start: first))
+                _ = try engine.apply(event.kind, context: timeline.context(for: event))
             } catch {
                 skipped.append("\(event.device)#\(event.sequence): \(error)")
             }
@@ -67,7 +68,8 @@ public struct InterviewCleaner: Sendable {
         let record = SurveyExport.InterviewRecord(
             id: interview.id, definition: hash, surveyVersion: definition.version,
             device: interview.startDevice ?? first.device, interviewer: interview.interviewer ?? first.interviewer,
-            startedAt: interview.startedAt ?? first.timestamp, endedAt: interview.endedAt, outcome: interview.outcome,
+            startedAt: interview.startedAt ?? first.timestamp, endedAt: interview.endedAt,
+            timeSpent: timeline.spent.milliseconds, outcome: interview.outcome,
             hadConflict: interview.devices.count > 1, answers: answers, rosterRows: rosterRows, confirmedChecks: checks)
         return Cleaned(record: record, skippedEvents: skipped)
     }
@@ -110,14 +112,5 @@ public struct InterviewCleaner: Sendable {
             }
         }
         return any
-    }
-
-    /// The engine context of an event: its local date and time, minutes since the start, and
-    /// who applied it.
-    static func context(_ event: InterviewEvent, start: InterviewEvent) -> EngineContext {
-        let (today, now) = LocalClock.local(event.timestamp)
-        return EngineContext(
-            today: today, now: now,
-            elapsedMinutes: Int(max(0, event.timestamp - start.timestamp) / 60_000), interviewer: event.interviewer)
     }
 }

@@ -6,6 +6,8 @@ public struct InterviewReplay: Sendable {
     public var interview: Interview
     /// When the interview started (ms), from its `started` event.
     public var startedAt: Int64
+    /// The contexts so far, continued by the resumed session (time spent, sessions summed).
+    public var timeline: InterviewTimeline
     /// The last question shown, where the fieldworker was when the session stopped.
     public var lastShown: Address?
 
@@ -13,21 +15,17 @@ public struct InterviewReplay: Sendable {
     /// of its own timestamp and its interviewer, so the state is exactly what was on screen.
     public init(definition: SurveyDefinition, events: [InterviewEvent]) throws(EngineError) {
         guard let first = events.first else { throw .notStarted }
-        let start = InterviewClock.moment(at: first.timestamp)
         var interview = try Interview(
-            definition: definition, started: first.kind,
-            context: EngineContext(today: start.date, now: start.time, interviewer: first.interviewer))
+            definition: definition, started: first.kind, context: InterviewTimeline.startContext(first))
+        var timeline = InterviewTimeline(startedAt: first.timestamp)
         var lastShown: Address?
         for event in events.dropFirst() {
-            let moment = InterviewClock.moment(at: event.timestamp)
-            let context = EngineContext(
-                today: moment.date, now: moment.time,
-                elapsedMinutes: Int(max(0, event.timestamp - first.timestamp) / 60_000), interviewer: event.interviewer)
-            try interview.apply(event.kind, context: context)
+            try interview.apply(event.kind, context: timeline.context(for: event))
             if case .shown(let at) = event.kind { lastShown = at }
         }
         self.interview = interview
         self.startedAt = first.timestamp
+        self.timeline = timeline
         self.lastShown = lastShown
     }
 }

@@ -26,6 +26,8 @@ public struct PreparedInterview: Sendable {
     public var id: InterviewID
     public var interview: Interview
     public var startedAt: Int64
+    /// The contexts so far (time spent), for the session to continue.
+    public var timeline: InterviewTimeline
     /// Where the last session stopped (nil for a new interview).
     public var resumeAt: Address?
 }
@@ -96,7 +98,9 @@ public enum InterviewStart {
             throw .cannotStart(error)
         }
         _ = try storing { () throws(StoreError) in try store.createInterview(new, timestamp: now.timestamp) }
-        return PreparedInterview(id: new.id, interview: interview, startedAt: now.timestamp, resumeAt: nil)
+        return PreparedInterview(
+            id: new.id, interview: interview, startedAt: now.timestamp, timeline: InterviewTimeline(startedAt: now.timestamp),
+            resumeAt: nil)
     }
 
     /// An unfinished interview rebuilt from its log, on the definition it was started with.
@@ -111,7 +115,9 @@ public enum InterviewStart {
         guard record.status == .inProgress else { throw .alreadyEnded(id, outcome: record.outcome) }
         do {
             let replay = try InterviewReplay(definition: compiled.definition, events: events)
-            return PreparedInterview(id: id, interview: replay.interview, startedAt: replay.startedAt, resumeAt: replay.lastShown)
+            return PreparedInterview(
+                id: id, interview: replay.interview, startedAt: replay.startedAt, timeline: replay.timeline,
+                resumeAt: replay.lastShown)
         } catch {
             throw .cannotReplay(id, error)
         }
