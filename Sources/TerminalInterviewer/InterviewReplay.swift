@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import InterviewEngine
 import SurveyModel
 
@@ -18,34 +13,15 @@ public struct InterviewReplay: Sendable {
     /// of its own timestamp and its interviewer, so the state is exactly what was on screen.
     public init(definition: SurveyDefinition, events: [InterviewEvent]) throws(EngineError) {
         guard let first = events.first else { throw .notStarted }
-        let start = InterviewClock.moment(at: first.timestamp)
         var interview = try Interview(
-            definition: definition, started: first.kind,
-            context: EngineContext(today: start.date, now: start.time, interviewer: first.interviewer))
+            definition: definition, started: first.kind, context: EngineContext(of: first, startedAt: first.timestamp))
         var lastShown: Address?
         for event in events.dropFirst() {
-            let moment = InterviewClock.moment(at: event.timestamp)
-            let context = EngineContext(
-                today: moment.date, now: moment.time,
-                elapsedMinutes: Int(max(0, event.timestamp - first.timestamp) / 60_000), interviewer: event.interviewer)
-            try interview.apply(event.kind, context: context)
+            try interview.apply(event.kind, context: EngineContext(of: event, startedAt: first.timestamp))
             if case .shown(let at) = event.kind { lastShown = at }
         }
         self.interview = interview
         self.startedAt = first.timestamp
         self.lastShown = lastShown
-    }
-}
-
-extension InterviewClock {
-    /// The local date and time of a timestamp (ms since 1970).
-    public static func moment(at timestamp: Int64) -> Moment {
-        var seconds = time_t(timestamp / 1000)
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        return Moment(
-            timestamp: timestamp,
-            date: LocalDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)),
-            time: TimeOfDay(hour: Int(parts.tm_hour), minute: Int(parts.tm_min)))
     }
 }

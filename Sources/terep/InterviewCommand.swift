@@ -112,7 +112,7 @@ struct PreparedSession {
         let started = InterviewEventKind.started(definition: compiled.hash, seed: new.seed, language: language, preload: preload)
         var interview: Interview
         do {
-            let context = EngineContext(today: now.date, now: now.time, interviewer: store.interviewer)
+            let context = EngineContext(at: now, startedAt: now.timestamp, interviewer: store.interviewer)
             interview = try Interview(definition: definition, started: started, context: context)
             // The store writes the matching `trainingMarked(true)` event right after `started`.
             if options.training { _ = try interview.apply(.trainingMarked(true), context: context) }
@@ -270,7 +270,7 @@ enum InterviewListing {
         guard !unfinished.isEmpty else { return Swift.print(strings.noUnfinished) }
         Swift.print(strings.unfinishedTitle + ":")
         for record in unfinished {
-            let started = InterviewClock.moment(at: record.startedAt)
+            let started = LocalClock.moment(at: record.startedAt)
             let cases = record.caseIdentifiers.sorted { $0.key < $1.key }.map { $0.key.rawValue + "=" + Interview.display($0.value) }
             Swift.print("  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)  \(cases.joined(separator: " "))")
         }
