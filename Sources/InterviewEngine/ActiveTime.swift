@@ -32,4 +32,17 @@ public struct ActiveTime: Hashable, Sendable {
 
     /// Whole minutes spent so far (`elapsed_minutes()`).
     public var minutes: Int { Int(milliseconds / 60_000) }
+
+    /// Counts an event applied at `moment` and returns its engine context: the one way the live
+    /// session, the replay of a saved interview and the cleaner build contexts, so a replay sees
+    /// exactly what the interviewer saw.
+    public mutating func context(for kind: InterviewEventKind, at moment: Moment, interviewer: String) -> EngineContext {
+        record(kind, at: moment.timestamp)
+        return EngineContext(at: moment, elapsedMinutes: minutes, interviewer: interviewer)
+    }
+
+    /// Counts a saved event (replay, cleaning) and returns its context, in local time.
+    public mutating func context(for event: InterviewEvent) -> EngineContext {
+        context(for: event.kind, at: LocalClock.moment(at: event.timestamp), interviewer: event.interviewer)
+    }
 }

@@ -53,8 +53,8 @@ public final class InterviewSession {
     public private(set) var strings: UIStrings
     /// The question on screen.
     public internal(set) var cursor: Address?
-    /// The contexts of the events so far: time spent for `elapsed_minutes()` (sessions summed).
-    private var timeline: InterviewTimeline
+    /// The time spent so far, for `elapsed_minutes()` (sessions summed; docs/engine.md).
+    private var spent: ActiveTime
     /// The last address recorded as shown, so a redraw is not logged twice.
     private var lastShown: Address?
     /// The question whose screen is the last thing drawn; nil after other output (help, review).
@@ -65,11 +65,11 @@ public final class InterviewSession {
 
     /// Creates a session on an interview already started (and, when resuming, replayed).
     public init(
-        interview: Interview, startedAt: Int64, timeline: InterviewTimeline? = nil, terminal: any Terminal,
+        interview: Interview, spent: ActiveTime, terminal: any Terminal,
         recorder: any InterviewRecorder, clock: InterviewClock, options: SessionOptions
     ) {
         self.interview = interview
-        self.timeline = timeline ?? InterviewTimeline(startedAt: startedAt)
+        self.spent = spent
         self.terminal = terminal
         self.recorder = recorder
         self.clock = clock
@@ -242,9 +242,9 @@ public final class InterviewSession {
     func commit(_ kind: InterviewEventKind) -> SessionEnd? {
         let moment = clock.now()
         var next = interview
-        var nextTimeline = timeline
+        var nextSpent = spent
         do {
-            try next.apply(kind, context: nextTimeline.context(for: kind, at: moment, interviewer: options.interviewer))
+            try next.apply(kind, context: nextSpent.context(for: kind, at: moment, interviewer: options.interviewer))
         } catch {
             say(strings.engineRefused(error), style: .error)
             return nil
@@ -256,7 +256,7 @@ public final class InterviewSession {
             return .storageFailed(error.message)
         }
         interview = next
-        timeline = nextTimeline
+        spent = nextSpent
         return nil
     }
 

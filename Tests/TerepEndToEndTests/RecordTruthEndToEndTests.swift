@@ -78,7 +78,10 @@ extension EndToEnd {
               question outcome single OUTCOME { interviewer optional nodk text hu "Eredmény" en "Outcome" }
               question q1 integer 0..10 { text hu "Egy" en "One" }
               question q2 integer 0..10 { text hu "Kettő" en "Two" }
-              question q3 integer 0..10 { text hu "Három" en "Three" }
+              question q3 integer 0..10 {
+                text hu "Három" en "Three"
+                warn if duration_min < 5 hu "Túl gyors ({duration_min} perc)." en "Too fast ({duration_min} minutes)."
+              }
               calculate duration_min = elapsed_minutes()
             }
 
@@ -148,6 +151,7 @@ extension EndToEnd {
             let resumed = try TerepProcess.run(
                 ["interview", source, "--device-db", setup.device, "--resume", new.id.rawValue], stdin: "2\n3\n")
             #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+            #expect(!resumed.stdout.contains("Túl gyors"), "the resumed session lost the time spent before: \(resumed.stdout)")
             #expect(try store.interview(id: new.id)?.status == .completed)
 
             let rows = try setup.mergeAndExport("timed")

@@ -42,16 +42,16 @@ public struct InterviewCleaner: Sendable {
         let first = events[startIndex]
         var engine: Interview
         do {
-            engine = try Interview(plan: plan, started: first.kind, context: InterviewTimeline.startContext(first))
+            engine = try Interview(plan: plan, started: first.kind, context: EngineContext(of: first))
         } catch {
             throw .replay(interview: interview.id, message: "cannot start: \(error)")
         }
         var skipped: [String] = []
-        var timeline = InterviewTimeline(startedAt: first.timestamp)
+        var spent = ActiveTime(startedAt: first.timestamp)
         for (i, event) in events.enumerated() where i != startIndex {
             if case .started = event.kind { continue }
             do {
-                _ = try engine.apply(event.kind, context: timeline.context(for: event))
+                _ = try engine.apply(event.kind, context: spent.context(for: event))
             } catch {
                 skipped.append("\(event.device)#\(event.sequence): \(error)")
             }
@@ -69,7 +69,7 @@ public struct InterviewCleaner: Sendable {
             id: interview.id, definition: hash, surveyVersion: definition.version,
             device: interview.startDevice ?? first.device, interviewer: interview.interviewer ?? first.interviewer,
             startedAt: interview.startedAt ?? first.timestamp, endedAt: interview.endedAt,
-            timeSpent: timeline.spent.milliseconds, outcome: interview.outcome,
+            timeSpent: spent.milliseconds, outcome: interview.outcome,
             hadConflict: interview.devices.count > 1, answers: answers, rosterRows: rosterRows, confirmedChecks: checks)
         return Cleaned(record: record, skippedEvents: skipped)
     }

@@ -26,8 +26,8 @@ public struct PreparedInterview: Sendable {
     public var id: InterviewID
     public var interview: Interview
     public var startedAt: Int64
-    /// The contexts so far (time spent), for the session to continue.
-    public var timeline: InterviewTimeline
+    /// The time spent so far (sessions summed), for the session to continue.
+    public var spent: ActiveTime
     /// Where the last session stopped (nil for a new interview).
     public var resumeAt: Address?
 }
@@ -90,7 +90,7 @@ public enum InterviewStart {
         let started = InterviewEventKind.started(definition: compiled.hash, seed: new.seed, language: language, preload: preload)
         var interview: Interview
         do {
-            let context = EngineContext(today: now.date, now: now.time, interviewer: store.interviewer)
+            let context = EngineContext(at: now, interviewer: store.interviewer)
             interview = try Interview(definition: definition, started: started, context: context)
             // The store writes the matching `trainingMarked(true)` event right after `started`.
             if options.training { _ = try interview.apply(.trainingMarked(true), context: context) }
@@ -99,7 +99,7 @@ public enum InterviewStart {
         }
         _ = try storing { () throws(StoreError) in try store.createInterview(new, timestamp: now.timestamp) }
         return PreparedInterview(
-            id: new.id, interview: interview, startedAt: now.timestamp, timeline: InterviewTimeline(startedAt: now.timestamp),
+            id: new.id, interview: interview, startedAt: now.timestamp, spent: ActiveTime(startedAt: now.timestamp),
             resumeAt: nil)
     }
 
@@ -116,7 +116,7 @@ public enum InterviewStart {
         do {
             let replay = try InterviewReplay(definition: compiled.definition, events: events)
             return PreparedInterview(
-                id: id, interview: replay.interview, startedAt: replay.startedAt, timeline: replay.timeline,
+                id: id, interview: replay.interview, startedAt: replay.startedAt, spent: replay.spent,
                 resumeAt: replay.lastShown)
         } catch {
             throw .cannotReplay(id, error)
@@ -130,7 +130,7 @@ public enum InterviewStart {
 
     /// One line per unfinished interview for `terep interview --list`: id, start, events, case.
     public static func listingLine(_ record: InterviewRecord) -> String {
-        let started = InterviewClock.moment(at: record.startedAt)
+        let started = LocalClock.moment(at: record.startedAt)
         let cases = record.caseIdentifiers.sorted { $0.key < $1.key }.map { $0.key.rawValue + "=" + Interview.display($0.value) }
         return "  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)  \(cases.joined(separator: " "))"
     }
