@@ -58,27 +58,25 @@ let package = Package(
             ]),
         // 7. Analyst exports: CSV, SPSS .sav, Stata .dta, JSON Lines, codebook.
         .target(name: "SurveyExport", dependencies: ["SurveyModel"]),
-        // 8. The fieldwork report's figures and their rendering: text, HTML with SVG, JSON.
-        .target(name: "SurveyReport", dependencies: ["SurveyModel"]),
-        // 9. The application layer: interviewing on a device (start, resume, recording, device
+        // 8. The application layer: interviewing on a device (start, resume, recording, device
         //    set-up), and the fieldwork rules over the central dataset — cleaning and selection
         //    for exports and reports (the one layer that combines Store, Engine and Export).
         .target(
             name: "Fieldwork",
             dependencies: [
-                "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveySync", "SurveyReport",
+                "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveySync",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        // 10. The terminal front: drives an interview over a terminal, recording through Fieldwork.
+        // 9. The terminal front: drives an interview over a terminal, recording through Fieldwork.
         .target(
             name: "TerminalInterviewer",
             dependencies: ["SurveyModel", "InterviewEngine", "Fieldwork"]),
-        // 11. The thin executable: argument parsing and wiring only.
+        // 10. The thin executable: argument parsing and wiring only.
         .executableTarget(
             name: "terep",
             dependencies: [
                 "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
-                "SurveyStore", "SurveySync", "SurveyExport", "SurveyReport", "TerminalInterviewer", "Fieldwork",
+                "SurveyStore", "SurveySync", "SurveyExport", "TerminalInterviewer", "Fieldwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -88,7 +86,7 @@ let package = Package(
             name: "TerepBench",
             dependencies: [
                 "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore",
-                "SurveySync", "SurveyExport", "SurveyReport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
+                "SurveySync", "SurveyExport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
             ],
             path: "Benchmarks/TerepBench"),
         // Fuzz targets (built only with scripts/fuzz.sh; plain builds print a hint).
@@ -105,7 +103,7 @@ let package = Package(
         .target(
             name: "SurveyTestSupport",
             dependencies: [
-                "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
+                "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine", "SurveySync",
                 "TestSupportFixtures",
             ],
             path: "Tests/SurveyTestSupport"),
@@ -123,7 +121,7 @@ let package = Package(
             dependencies: [
                 "SurveyStore", "SurveyModel", .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel"]),
+        .testTarget(name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel", "SurveyTestSupport"]),
         .testTarget(
             name: "SurveyExportTests",
             // SurveyCompiler only to derive schemas of the real questionnaires in tests.
@@ -135,16 +133,12 @@ let package = Package(
             name: "FieldworkTests",
             dependencies: [
                 "Fieldwork", "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveyCompiler", "SurveySync",
-                "SurveyReport", "SurveyTestSupport",
+                "SurveyTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
-            name: "SurveyReportTests",
-            // InterviewEngine only for its seeded generator (SplitMix64) in the fuzzing test.
-            dependencies: ["SurveyReport", "SurveyModel", "InterviewEngine"]),
-        .testTarget(
             name: "TerepEndToEndTests",
             // `terep` is listed so that `swift test` links the executable these tests run.
-            dependencies: ["SurveyModel", "SurveyStore", "terep"]),
+            dependencies: ["SurveyModel", "SurveyStore", "SurveySync", "SurveyTestSupport", "terep"]),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Fieldwork
 import Foundation
 import SurveyStore
+import enum SurveyModel.DisplayText
 
 /// `terep merge --central PATH BUNDLE...`: verifies each bundle and merges it in one transaction.
 struct Merge: ParsableCommand {
@@ -28,7 +29,7 @@ struct Merge: ParsableCommand {
         var merger: BundleMerger
         do {
             merger = try BundleMerger.open(centralPath: try options.path(), trustNewDevices: trustNewDevices) {
-                FileHandle.standardError.write(Data("\($0)\n".utf8))
+                Console.error("\($0)")
             }
         } catch let error as StoreError {
             throw failing(error)
@@ -41,13 +42,30 @@ struct Merge: ParsableCommand {
             eventsRead += outcome.events
             guard showProgress else { return }
             let rate = Int(Double(eventsRead) / max(Date().timeIntervalSince(start), 0.001))
-            FileHandle.standardError.write(Data("[\(index + 1)/\(bundles.count) bundles, \(rate) events/s]\n".utf8))
+            Console.error("[\(index + 1)/\(bundles.count) bundles, \(rate) events/s]")
         }
         print(format == .json ? summary.json() : summary.text())
-        if let refresh = merger.refreshCleanedRecords(after: summary) {
-            for note in refresh.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-            FileHandle.standardError.write(Data("\(refresh.line)\n".utf8))
-        }
+        if summary.merged > 0 { refreshCleanedRecords(merger.central) }
         if summary.rejected > 0 { throw ExitCode.failure }
+    }
+
+    /// Cleans the interviews the merge changed, so tonight's report and export read them from
+    /// the cache instead of replaying them. Never fails the merge: problems are notes on stderr.
+    private func refreshCleanedRecords(_ central: CentralStore) {
+        let start = Date()
+        var replayed = 0
+        for (survey, result) in CleanedDataset.refreshCaches(central: central) {
+            switch result {
+            case .success(let statistics):
+                replayed += statistics.replayed
+                if let problem = statistics.problem {
+                    Console.error("note: \(DisplayText.escaped(survey.rawValue)): cleaned records not cached (\(DisplayText.escaped(problem)))")
+                }
+            case .failure(let error):
+                Console.error("note: \(DisplayText.escaped(survey.rawValue)): cleaned records not cached (\(DisplayText.escaped("\(error)")))")
+            }
+        }
+        let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
+        Console.error("Cleaned \(replayed) changed interviews for reports and exports (\(seconds) s)")
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Fieldwork
 import Foundation
-import SurveyReport
 import SurveyStore
 
 import struct SurveyModel.LanguageCode
@@ -103,7 +102,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     private func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Console.error("error: \(message)")
         return ExitCode.failure
     }
 }

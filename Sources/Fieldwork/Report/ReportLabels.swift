@@ -1,5 +1,4 @@
 import SurveyModel
-import SurveyReport
 
 /// Labels of the report's codes and variables in the report language.
 struct ReportLabels {

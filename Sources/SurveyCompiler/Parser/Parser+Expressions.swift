@@ -149,11 +149,10 @@ extension Parser {
             return ExprAST(kind: .string(value), range: sr)
         case .date:
             advance()
-            // An invalid literal (`@2020-02-30`) was reported by the lexer: nothing more to check.
-            return ExprAST(kind: t.dateValue.map(ExprKind.date) ?? .missing, range: r)
+            return ExprAST(kind: .date(t.dateValue ?? LocalDate(year: 1970, month: 1, day: 1)), range: r)
         case .time:
             advance()
-            return ExprAST(kind: t.timeValue.map(ExprKind.time) ?? .missing, range: r)
+            return ExprAST(kind: .time(t.timeValue ?? TimeOfDay(hour: 0, minute: 0)), range: r)
         case .lparen:
             return parseParenthesised(forceList: false)
         case .identifier:
