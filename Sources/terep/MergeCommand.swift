@@ -2,7 +2,6 @@ import ArgumentParser
 import Fieldwork
 import Foundation
 import SurveyStore
-import enum SurveyModel.DisplayText
 
 /// `terep merge --central PATH BUNDLE...`: verifies each bundle and merges it in one transaction.
 struct Merge: ParsableCommand {
@@ -45,27 +44,10 @@ struct Merge: ParsableCommand {
             Console.error("[\(index + 1)/\(bundles.count) bundles, \(rate) events/s]")
         }
         print(format == .json ? summary.json() : summary.text())
-        if summary.merged > 0 { refreshCleanedRecords(merger.central) }
-        if summary.rejected > 0 { throw ExitCode.failure }
-    }
-
-    /// Cleans the interviews the merge changed, so tonight's report and export read them from
-    /// the cache instead of replaying them. Never fails the merge: problems are notes on stderr.
-    private func refreshCleanedRecords(_ central: CentralStore) {
-        let start = Date()
-        var replayed = 0
-        for (survey, result) in CleanedDataset.refreshCaches(central: central) {
-            switch result {
-            case .success(let statistics):
-                replayed += statistics.replayed
-                if let problem = statistics.problem {
-                    Console.error("note: \(DisplayText.escaped(survey.rawValue)): cleaned records not cached (\(DisplayText.escaped(problem)))")
-                }
-            case .failure(let error):
-                Console.error("note: \(DisplayText.escaped(survey.rawValue)): cleaned records not cached (\(DisplayText.escaped("\(error)")))")
-            }
+        if let refresh = merger.refreshCleanedRecords(after: summary) {
+            for note in refresh.notes { Console.error("note: \(note)") }
+            Console.error(refresh.line)
         }
-        let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
-        Console.error("Cleaned \(replayed) changed interviews for reports and exports (\(seconds) s)")
+        if summary.rejected > 0 { throw ExitCode.failure }
     }
 }
