@@ -153,6 +153,9 @@ extension Parser {
         case .time:
             advance()
             return ExprAST(kind: .time(t.timeValue ?? TimeOfDay(hour: 0, minute: 0)), range: r)
+        case .datetime:
+            advance()
+            return ExprAST(kind: .datetime(t.dateTimeValue ?? LocalDateTime(seconds: 0)), range: r)
         case .lparen:
             return parseParenthesised(forceList: false)
         case .identifier:
