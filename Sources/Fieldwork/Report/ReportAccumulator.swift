@@ -135,14 +135,14 @@ struct ReportAccumulator {
             tally.completed += 1
             if let minutes = record.durationMinutes { tally.minutes.append(minutes) }
             if inScope {
-                if let end = record.endedAt { completesPerDay[LocalClock.local(end).date, default: 0] += 1 }
+                if let end = record.endedAt { completesPerDay[LocalClock.moment(at: end).date, default: 0] += 1 }
                 addToQuotas(record)
             } else {
                 leftOut.completed += 1
             }
         }
         if inScope, status != .inProgress, let outcome = record.outcome { outcomes[outcome, default: 0] += 1 }
-        if let start = record.startedAt, !workingHours.contains(LocalClock.local(start).time) { tally.outsideHours += 1 }
+        if let start = record.startedAt, !workingHours.contains(LocalClock.moment(at: start).time) { tally.outsideHours += 1 }
         tally.softChecks += record.confirmedChecks.count
         for (address, answer) in record.answers {
             guard let slot = slots[address.variable] else { continue }
