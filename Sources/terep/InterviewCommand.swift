@@ -121,7 +121,7 @@ enum SessionRunner {
         StandardTerminal.installSignalHandlers()
         let terminal = StandardTerminal(environment: ProcessInfo.processInfo.environment)
         let session = InterviewSession(
-            interview: prepared.interview, startedAt: prepared.startedAt, terminal: terminal,
+            interview: prepared.interview, spent: prepared.spent, terminal: terminal,
             recorder: StoreRecorder(store: store, interview: prepared.id), clock: .system,
             options: SessionOptions(
                 uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand,

@@ -1,5 +1,6 @@
 import Foundation
 import SurveyModel
+import SurveyReport
 import Testing
 
 @testable import Fieldwork
