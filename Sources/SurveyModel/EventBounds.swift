@@ -14,8 +14,6 @@ public enum EventBounds {
     public static let integers: ClosedRange<Int> = -(1 << 53)...(1 << 53)
     /// Decimal answers: within ±2^53, so rounding one to a whole number never overflows.
     public static let decimals: ClosedRange<Double> = -9_007_199_254_740_992...9_007_199_254_740_992
-    /// Local dates and times, in seconds from 1970: years 0 to 9999 (what their text form holds).
-    public static let datetimes: ClosedRange<Int> = -62_167_219_200...253_402_300_799
     /// Roster row numbers: from 1 to 2^31 − 1 (a roster's own limit is checked against its definition).
     public static let rows: ClosedRange<Int> = 1...Int(Int32.max)
 
@@ -71,7 +69,7 @@ public enum EventBounds {
         case .decimal(let d):
             decimals.contains(d) ? nil : "the number \(d), out of range (±2^53)"
         case .datetime(let t):
-            datetimes.contains(t.seconds) ? nil : "the date and time \(t.seconds) s, outside years 0–9999"
+            (1...9999).contains(t.date.year) ? nil : "the date and time \(t), out of range (years 1 to 9999)"
         case .text, .boolean, .date, .time:
             nil
         }
