@@ -81,6 +81,7 @@ public enum SurveyExportRun {
                 options: ExportOptions(language: request.language, pii: request.pii.mode))
         } catch { throw .export(error) }
         let survey = schema.survey.rawValue
+        let mode = request.pii.mode.fileMode
         let names = plannedNames(schema, request)
         let dir = request.directory
         let fm = FileManager.default
@@ -96,7 +97,8 @@ public enum SurveyExportRun {
         for (i, format) in request.formats.enumerated() {
             do {
                 exports.append(try DirectoryExport(
-                    schema: schema, format: format, directory: dir, countFrequencies: request.codebook && i == 0))
+                    schema: schema, format: format, directory: dir, countFrequencies: request.codebook && i == 0,
+                    fileMode: mode))
             } catch { throw .export(error) }
         }
         let total = dataset.selectedCount
@@ -116,11 +118,11 @@ public enum SurveyExportRun {
             let book = Codebook(
                 schema: schema, definition: definition, frequencies: counted,
                 versionDefinitions: Dictionary(dataset.exportDefinitions.map { ($0.hash, $0.definition) }, uniquingKeysWith: { a, _ in a }))
-            files.append(try write(book.markdown(), "\(survey)_codebook.md", in: dir))
-            files.append(try write(book.html(), "\(survey)_codebook.html", in: dir))
+            files.append(try write(book.markdown(), "\(survey)_codebook.md", in: dir, mode: mode))
+            files.append(try write(book.html(), "\(survey)_codebook.html", in: dir, mode: mode))
         }
         let logText = ExportLog.text(dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: exports.first?.rowCounts)
-        let log = try write(logText, "\(survey)_export.log", in: dir)
+        let log = try write(logText, "\(survey)_export.log", in: dir, mode: mode)
         return ExportReport(files: files + [log], summary: summary, log: log, versions: schema.versions, versionNotes: schema.versionNotes)
     }
 
@@ -137,12 +139,14 @@ public enum SurveyExportRun {
         return names + ["\(survey)_export.log"]
     }
 
-    /// Writes a text file through a temporary name.
-    private static func write(_ text: String, _ name: String, in dir: URL) throws(FieldworkError) -> URL {
+    /// Writes a text file through a temporary name, with the export's file permissions.
+    private static func write(_ text: String, _ name: String, in dir: URL, mode: UInt16) throws(FieldworkError) -> URL {
         let final = dir.appendingPathComponent(name)
         let partial = dir.appendingPathComponent(".\(name).partial")
         do {
-            try Data(text.utf8).write(to: partial)
+            var sink = try FileSink(path: partial.path, mode: mode)
+            try sink.write(Array(text.utf8))
+            try sink.close()
             if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: final) }
             try FileManager.default.moveItem(at: partial, to: final)
         } catch {
