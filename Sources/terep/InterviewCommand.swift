@@ -110,7 +110,7 @@ struct InterviewCommand: ParsableCommand {
         case .unknownLanguage, .caseSyntax, .caseUnknown, .alreadyEnded: (message, code) = (error.description, 64)
         case .cannotStart, .cannotReplay: (message, code) = (error.description, 65)
         }
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Console.error("error: \(message)")
         return ExitCode(code)
     }
 }
@@ -160,7 +160,7 @@ enum SurveyFile {
         do {
             return try SurveyLoader.load(path: path)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Console.error("error: \(error)")
             throw ExitCode(65)  // EX_DATAERR
         }
     }
@@ -172,12 +172,13 @@ enum DeviceDatabase {
         do {
             let (store, created) = try DeviceSetup.openOrCreate(path: options.path, interviewer: interviewer)
             if let created {
-                FileHandle.standardError.write(Data("""
-                    Created the device database \(created.path) (device \(created.deviceID), interviewer \(created.interviewer)).
+                Console.errorText("""
+                    Created the device database \(DisplayText.escaped(created.path)) (device \(created.deviceID), \
+                    interviewer \(DisplayText.escaped(created.interviewer))).
                     Its public key, for the coordinator to register before merging its bundles:
                       \(created.registration)
 
-                    """.utf8))
+                    """)
             }
             return store
         } catch {
