@@ -27,7 +27,7 @@ struct RandomEvents {
     }
 
     mutating func value() -> Value {
-        switch Int.random(in: 0..<8, using: &rng) {
+        switch Int.random(in: 0..<9, using: &rng) {
         case 0: .integer(int())
         case 1: .decimal(double())
         case 2: .text(text())
@@ -35,6 +35,10 @@ struct RandomEvents {
         case 4: .date(LocalDate(year: Int.random(in: 1900...2100, using: &rng), month: 2, day: 28))
         case 5: .time(TimeOfDay(hour: Int.random(in: 0...23, using: &rng), minute: Int.random(in: 0...59, using: &rng)))
         case 6: .choice(int())
+        case 7:
+            .datetime(LocalDateTime(
+                date: LocalDate(year: Int.random(in: 1900...2100, using: &rng), month: 12, day: 31),
+                hour: Int.random(in: 0...23, using: &rng), minute: 59, second: Int.random(in: 0...59, using: &rng)))
         default: .choices((0..<Int.random(in: 0...4, using: &rng)).map { _ in Int.random(in: -9...99, using: &rng) })
         }
     }
