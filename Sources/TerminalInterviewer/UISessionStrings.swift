@@ -28,8 +28,8 @@ extension UIStrings {
 
     public var helpTitle: String { t("Parancsok", "Commands") }
     public var helpFooter: String {
-        t("Több válasz: kódok szóközzel (1 3 96). Dátum: 2024-05-01. Ponttal kezdődő szöveg: ..szöveg",
-          "Multiple choice: codes with spaces (1 3 96). Dates: 2024-05-01. Text starting with a dot: ..text")
+        t("Több válasz: a kódok szóközzel (pl. 1 3). Dátum: 2024-05-01. Ponttal kezdődő szöveg: ..szöveg",
+          "Multiple choice: the codes with spaces (e.g. 1 3). Dates: 2024-05-01. Text starting with a dot: ..text")
     }
 
     // MARK: - Review screen
