@@ -4,7 +4,8 @@
 //
 // Layering (see docs/architecture.md): every target imports only targets
 // listed above it in this file. Store, Sync and Export never import each other;
-// the `terep` executable wires them together.
+// Fieldwork combines them, the terminal front sits on Fieldwork, and the `terep`
+// executable wires them together.
 import PackageDescription
 
 let package = Package(
@@ -57,19 +58,19 @@ let package = Package(
             ]),
         // 7. Analyst exports: CSV, SPSS .sav, Stata .dta, JSON Lines, codebook.
         .target(name: "SurveyExport", dependencies: ["SurveyModel"]),
-        // 8. The terminal front: drives an interview over a terminal.
-        .target(
-            name: "TerminalInterviewer",
-            dependencies: ["SurveyModel", "InterviewEngine"]),
-        // 9. Fieldwork rules over the central dataset: cleaning and selection for exports and
-        //    reports (the one application layer that combines Store, Engine and Export).
+        // 8. The application layer: interviewing on a device (start, resume, recording, device
+        //    set-up), and the fieldwork rules over the central dataset — cleaning and selection
+        //    for exports and reports (the one layer that combines Store, Engine and Export).
         .target(
             name: "Fieldwork",
             dependencies: [
                 "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveySync",
-                "TerminalInterviewer",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // 9. The terminal front: drives an interview over a terminal, recording through Fieldwork.
+        .target(
+            name: "TerminalInterviewer",
+            dependencies: ["SurveyModel", "InterviewEngine", "Fieldwork"]),
         // 10. The thin executable: argument parsing and wiring only.
         .executableTarget(
             name: "terep",
@@ -127,7 +128,7 @@ let package = Package(
             dependencies: ["SurveyExport", "SurveyModel", "SurveyCompiler", "SurveyTestSupport"]),
         .testTarget(
             name: "TerminalInterviewerTests",
-            dependencies: ["TerminalInterviewer", "InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
+            dependencies: ["TerminalInterviewer", "Fieldwork", "InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
         .testTarget(
             name: "FieldworkTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fieldwork
 import Foundation
 import SurveyModel
 import SurveyStore

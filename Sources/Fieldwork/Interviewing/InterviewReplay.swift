@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import InterviewEngine
 import SurveyModel
 
@@ -34,18 +29,5 @@ public struct InterviewReplay: Sendable {
         self.interview = interview
         self.startedAt = first.timestamp
         self.lastShown = lastShown
-    }
-}
-
-extension InterviewClock {
-    /// The local date and time of a timestamp (ms since 1970).
-    public static func moment(at timestamp: Int64) -> Moment {
-        var seconds = time_t(timestamp / 1000)
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        return Moment(
-            timestamp: timestamp,
-            date: LocalDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)),
-            time: TimeOfDay(hour: Int(parts.tm_hour), minute: Int(parts.tm_min)))
     }
 }
