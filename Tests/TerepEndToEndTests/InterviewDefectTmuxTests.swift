@@ -98,6 +98,30 @@ struct InterviewDefectTmuxTests {
         }
     }
 
+    /// Defect 5: `--resume` takes a unique beginning of the id and answers in the UI language; the
+    /// start-up notice names the `--device-db` that was given.
+    @Test func resumeTakesAnIdPrefixAndSpeaksTheInterfaceLanguage() throws {
+        let dir = try TerepProcess.temporaryDirectory()
+        let survey = try MiniSurvey.write(into: dir)
+        let run = try TmuxInterview(survey: survey, in: dir)
+        defer { run.stop() }
+        try run.answer([("Mintavételi egység", "K1"), ("Látogatás eredménye", ""), ("Hány 16 éves", ".k")])
+        #expect(try run.exitStatus() == 0)
+        let id = try run.stored().record.id.rawValue
+        try run.start(["--resume", String(id.prefix(6))])
+        try run.waitFor("Interjú folytatása: \(id)")
+        try run.answer([("Hány 16 éves", ".k")])
+        #expect(try run.exitStatus() == 0)
+        try run.start(["--resume", "zzzz"])
+        var screen = try run.waitFor("EXIT=")
+        #expect(screen.contains("nincs „zzzz” azonosítójú interjú ezen a gépen."), "\(screen)")
+        #expect(screen.contains("--device-db \(run.db) --list"), "\(screen)")
+        #expect(screen.contains("EXIT=64"))
+        try run.start([])
+        screen = try run.waitFor("befejezetlen interjú van ezen a gépen")
+        #expect(screen.contains("(lista: terep interview \(survey) --device-db \(run.db) --list)"), "\(screen)")
+    }
+
     /// Defect 6: an impossible date is named as such; the multiple-choice example uses offered
     /// codes; `.en` says that only the questionnaire's language changed.
     @Test func datesExamplesAndLanguageSwitchSayWhatIsTrue() throws {
