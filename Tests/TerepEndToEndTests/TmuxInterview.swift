@@ -7,11 +7,13 @@ import SurveyStore
 import Testing
 
 /// `terep interview` running in a tmux pane of its own, driven key by key and read off the screen.
-struct TmuxInterview {
+final class TmuxInterview {
     let tmux = Tmux()
     let dir: URL
     let db: String
     let survey: String
+    /// How many times terep was started in the pane; each run prints its own `EXIT<run>=` line.
+    private(set) var runs = 1
 
     /// Starts `terep interview SURVEY --device-db DB ARGUMENTS` in a `width`×`height` pane; the pane
     /// prints `EXIT=<status>` when terep ends. `environment` is prefixed to the command (`NO_COLOR=1`).
@@ -23,16 +25,21 @@ struct TmuxInterview {
         self.dir = dir
         self.survey = survey
         db = dir.appendingPathComponent("device.sqlite").path
-        try start(arguments, width: width, height: height, environment: environment)
+        let command = try Self.command(survey: survey, db: db, arguments: arguments, environment: environment, run: runs)
+        try tmux.run(["new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), command])
     }
 
-    /// Starts terep again in the same pane size (after it ended), e.g. to resume.
-    func start(_ arguments: [String], width: Int = 100, height: Int = 40, environment: String = "env -u NO_COLOR TERM=xterm-256color") throws {
+    /// Starts terep again in the same pane (replacing what runs there), e.g. to resume.
+    func start(_ arguments: [String], environment: String = "env -u NO_COLOR TERM=xterm-256color") throws {
+        runs += 1
+        let command = try Self.command(survey: survey, db: db, arguments: arguments, environment: environment, run: runs)
+        try tmux.run(["respawn-pane", "-k", "-t", "t", "clear; " + command])
+    }
+
+    private static func command(survey: String, db: String, arguments: [String], environment: String, run: Int) throws -> String {
         let binary = try TerepProcess.requireBinary().path
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
-        let command = "\(environment) '\(binary)' interview '\(survey)' --device-db '\(db)' \(quoted); echo EXIT=$?; sleep 120"
-        _ = try? tmux.run(["kill-session", "-t", "t"])
-        try tmux.run(["new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), command])
+        return "\(environment) '\(binary)' interview '\(survey)' --device-db '\(db)' \(quoted); echo EXIT\(run)=$?; sleep 120"
     }
 
     /// For each step: waits until the screen shows `wait`, then types `type` and Enter.
@@ -57,11 +64,12 @@ struct TmuxInterview {
     @discardableResult
     func waitFor(_ text: String) throws -> String { try tmux.waitFor(text) }
 
-    /// Waits until the pane says terep ended, and returns its exit status.
+    /// Waits until the pane says the last terep started in it ended, and returns its exit status.
     func exitStatus() throws -> Int? {
-        let screen = try tmux.waitFor("EXIT=")
-        guard let line = screen.split(separator: "\n").last(where: { $0.hasPrefix("EXIT=") }) else { return nil }
-        return Int(line.dropFirst(5))
+        let marker = "EXIT\(runs)="
+        let screen = try tmux.waitFor(marker)
+        guard let line = screen.split(separator: "\n").last(where: { $0.hasPrefix(marker) }) else { return nil }
+        return Int(line.dropFirst(marker.count))
     }
 
     /// The only interview in the device database, with every answer given to it in order.
