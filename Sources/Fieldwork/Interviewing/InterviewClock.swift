@@ -5,22 +5,6 @@
 #endif
 import SurveyModel
 
-/// A point in time as the interview sees it: for the log, and for `today()` / `now_time()`.
-public struct Moment: Hashable, Sendable {
-    /// Milliseconds since 1970-01-01T00:00:00Z.
-    public var timestamp: Int64
-    /// The local calendar date.
-    public var date: LocalDate
-    /// The local time of day.
-    public var time: TimeOfDay
-
-    public init(timestamp: Int64, date: LocalDate, time: TimeOfDay) {
-        self.timestamp = timestamp
-        self.date = date
-        self.time = time
-    }
-}
-
 /// The source of the current time, injected so tests and replays are deterministic.
 public struct InterviewClock: Sendable {
     public var now: @Sendable () -> Moment
@@ -31,13 +15,7 @@ public struct InterviewClock: Sendable {
     public static let system = InterviewClock {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        return moment(at: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec / 1_000_000))
-    }
-
-    /// The local date and time of a timestamp (ms since 1970), by ``LocalClock``.
-    public static func moment(at timestamp: Int64) -> Moment {
-        let (date, time) = LocalClock.local(timestamp)
-        return Moment(timestamp: timestamp, date: date, time: time)
+        return LocalClock.moment(at: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec / 1_000_000))
     }
 
     /// A clock that starts at `start` and advances one second per reading (tests).

@@ -13,17 +13,11 @@ public struct InterviewReplay: Sendable {
     /// of its own timestamp and its interviewer, so the state is exactly what was on screen.
     public init(definition: SurveyDefinition, events: [InterviewEvent]) throws(EngineError) {
         guard let first = events.first else { throw .notStarted }
-        let start = InterviewClock.moment(at: first.timestamp)
         var interview = try Interview(
-            definition: definition, started: first.kind,
-            context: EngineContext(today: start.date, now: start.time, interviewer: first.interviewer))
+            definition: definition, started: first.kind, context: EngineContext(of: first, startedAt: first.timestamp))
         var lastShown: Address?
         for event in events.dropFirst() {
-            let moment = InterviewClock.moment(at: event.timestamp)
-            let context = EngineContext(
-                today: moment.date, now: moment.time,
-                elapsedMinutes: Int(max(0, event.timestamp - first.timestamp) / 60_000), interviewer: event.interviewer)
-            try interview.apply(event.kind, context: context)
+            try interview.apply(event.kind, context: EngineContext(of: event, startedAt: first.timestamp))
             if case .shown(let at) = event.kind { lastShown = at }
         }
         self.interview = interview

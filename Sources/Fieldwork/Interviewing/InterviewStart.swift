@@ -88,7 +88,7 @@ public enum InterviewStart {
         let started = InterviewEventKind.started(definition: compiled.hash, seed: new.seed, language: language, preload: preload)
         var interview: Interview
         do {
-            let context = EngineContext(today: now.date, now: now.time, interviewer: store.interviewer)
+            let context = EngineContext(at: now, startedAt: now.timestamp, interviewer: store.interviewer)
             interview = try Interview(definition: definition, started: started, context: context)
             // The store writes the matching `trainingMarked(true)` event right after `started`.
             if options.training { _ = try interview.apply(.trainingMarked(true), context: context) }
@@ -124,7 +124,7 @@ public enum InterviewStart {
 
     /// One line per unfinished interview for `terep interview --list`: id, start, events, case.
     public static func listingLine(_ record: InterviewRecord) -> String {
-        let started = InterviewClock.moment(at: record.startedAt)
+        let started = LocalClock.moment(at: record.startedAt)
         let cases = record.caseIdentifiers.sorted { $0.key < $1.key }.map { $0.key.rawValue + "=" + Interview.display($0.value) }
         return "  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)  \(cases.joined(separator: " "))"
     }

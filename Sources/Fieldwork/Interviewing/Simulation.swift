@@ -12,10 +12,10 @@ public enum Simulation {
         let seed = rng.next()
         // Interviews an hour apart, from a fixed day, so a seed always gives the same log.
         let start = 1_780_000_000_000 + Int64(number) * 3_600_000
-        let moment = InterviewClock.moment(at: start)
+        let moment = LocalClock.moment(at: start)
         let simulator = InterviewSimulator(definition: definition)
         let run = simulator.run(
-            seed: seed, context: EngineContext(today: moment.date, now: moment.time, interviewer: store.interviewer),
+            seed: seed, context: EngineContext(at: moment, startedAt: start, interviewer: store.interviewer),
             startTimestamp: start, using: &rng)
         guard case .started(_, _, let language, let preload)? = run.events.first?.kind else { return (nil, 0) }
         let id = InterviewID(uuid(rng.next(), rng.next()))
