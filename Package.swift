@@ -58,25 +58,27 @@ let package = Package(
             ]),
         // 7. Analyst exports: CSV, SPSS .sav, Stata .dta, JSON Lines, codebook.
         .target(name: "SurveyExport", dependencies: ["SurveyModel"]),
-        // 8. The application layer: interviewing on a device (start, resume, recording, device
+        // 8. The fieldwork report's figures and their rendering: text, HTML with SVG, JSON.
+        .target(name: "SurveyReport", dependencies: ["SurveyModel"]),
+        // 9. The application layer: interviewing on a device (start, resume, recording, device
         //    set-up), and the fieldwork rules over the central dataset — cleaning and selection
         //    for exports and reports (the one layer that combines Store, Engine and Export).
         .target(
             name: "Fieldwork",
             dependencies: [
-                "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveySync",
+                "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveySync", "SurveyReport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        // 9. The terminal front: drives an interview over a terminal, recording through Fieldwork.
+        // 10. The terminal front: drives an interview over a terminal, recording through Fieldwork.
         .target(
             name: "TerminalInterviewer",
             dependencies: ["SurveyModel", "InterviewEngine", "Fieldwork"]),
-        // 10. The thin executable: argument parsing and wiring only.
+        // 11. The thin executable: argument parsing and wiring only.
         .executableTarget(
             name: "terep",
             dependencies: [
                 "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
-                "SurveyStore", "SurveySync", "SurveyExport", "TerminalInterviewer", "Fieldwork",
+                "SurveyStore", "SurveySync", "SurveyExport", "SurveyReport", "TerminalInterviewer", "Fieldwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -86,7 +88,7 @@ let package = Package(
             name: "TerepBench",
             dependencies: [
                 "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore",
-                "SurveySync", "SurveyExport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
+                "SurveySync", "SurveyExport", "SurveyReport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
             ],
             path: "Benchmarks/TerepBench"),
         // Fuzz targets (built only with scripts/fuzz.sh; plain builds print a hint).
@@ -133,9 +135,13 @@ let package = Package(
             name: "FieldworkTests",
             dependencies: [
                 "Fieldwork", "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveyCompiler", "SurveySync",
-                "SurveyTestSupport",
+                "SurveyReport", "SurveyTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
+        .testTarget(
+            name: "SurveyReportTests",
+            // InterviewEngine only for its seeded generator (SplitMix64) in the fuzzing test.
+            dependencies: ["SurveyReport", "SurveyModel", "InterviewEngine"]),
         .testTarget(
             name: "TerepEndToEndTests",
             // `terep` is listed so that `swift test` links the executable these tests run.

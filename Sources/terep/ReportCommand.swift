@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fieldwork
 import Foundation
+import SurveyReport
 import SurveyStore
 
 import struct SurveyModel.LanguageCode

@@ -1,5 +1,6 @@
 import SurveyExport
 import SurveyModel
+import SurveyReport
 
 /// How an interview stands, derived from its record exactly as the central dataset derives
 /// its status: no outcome is in progress, the definition's complete code is completed.
