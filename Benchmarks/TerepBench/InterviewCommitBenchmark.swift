@@ -44,7 +44,7 @@ enum InterviewCommitBenchmark {
         let raw = try RawSQLite(path: folder.appendingPathComponent("raw.sqlite").path)
         let terminal = BenchTerminal(raw: raw)
         let session = InterviewSession(
-            interview: interview, startedAt: start.timestamp, terminal: terminal,
+            interview: interview, spent: ActiveTime(startedAt: start.timestamp), terminal: terminal,
             recorder: StoreRecorder(store: store, interview: record.id), clock: .system,
             options: SessionOptions(interviewer: "B", resumeCommand: "-"))
         terminal.session = session

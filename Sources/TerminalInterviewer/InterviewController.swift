@@ -24,8 +24,8 @@ public final class InterviewController {
     public let strings: UIStrings
     /// The question on screen.
     public internal(set) var cursor: Address?
-    /// When the interview started (ms), for `elapsed_minutes()`.
-    let startedAt: Int64
+    /// The time spent so far, for `elapsed_minutes()` (sessions summed; docs/engine.md).
+    private var spent: ActiveTime
     /// The last address recorded as shown, so a redraw is not logged twice.
     private var lastShown: Address?
     /// Set when closing the interview was blocked: after each fix the cursor goes to the next
@@ -43,11 +43,11 @@ public final class InterviewController {
 
     /// Creates a controller on an interview already started (and, when resuming, replayed).
     public init(
-        interview: Interview, startedAt: Int64, recorder: any InterviewRecorder, clock: InterviewClock,
+        interview: Interview, spent: ActiveTime, recorder: any InterviewRecorder, clock: InterviewClock,
         options: SessionOptions
     ) {
         self.interview = interview
-        self.startedAt = startedAt
+        self.spent = spent
         self.recorder = recorder
         self.clock = clock
         self.options = options
@@ -185,8 +185,9 @@ public final class InterviewController {
     func commit(_ kind: InterviewEventKind, quietly: Bool = false) -> Bool {
         let moment = clock.now()
         var next = interview
+        var nextSpent = spent
         do {
-            try next.apply(kind, context: context(moment))
+            try next.apply(kind, context: nextSpent.context(for: kind, at: moment, interviewer: options.interviewer))
         } catch {
             if !quietly { say(strings.engineRefused(error), style: .error) }
             return false
@@ -199,13 +200,9 @@ public final class InterviewController {
             return false
         }
         interview = next
+        spent = nextSpent
         if case .shown = kind {} else { cachedRoute = nil }
         return true
-    }
-
-    /// The engine context for a moment: date, time, minutes since start, interviewer.
-    func context(_ moment: Moment) -> EngineContext {
-        EngineContext(at: moment, startedAt: startedAt, interviewer: options.interviewer)
     }
 
     // MARK: - Output

@@ -16,12 +16,11 @@ public final class InterviewSession {
 
     /// Creates a session on an interview already started (and, when resuming, replayed).
     public init(
-        interview: Interview, startedAt: Int64, terminal: any Terminal, recorder: any InterviewRecorder,
+        interview: Interview, spent: ActiveTime, terminal: any Terminal, recorder: any InterviewRecorder,
         clock: InterviewClock, options: SessionOptions
     ) {
         self.terminal = terminal
-        self.controller = InterviewController(
-            interview: interview, startedAt: startedAt, recorder: recorder, clock: clock, options: options)
+        self.controller = InterviewController(interview: interview, spent: spent, recorder: recorder, clock: clock, options: options)
     }
 
     public var interview: Interview { controller.interview }

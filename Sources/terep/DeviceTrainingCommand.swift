@@ -72,11 +72,11 @@ struct DeviceTraining: ParsableCommand {
         case .found(let found): record = found
         case .none:
             let message = strings(store, for: nil).unknownInterview(typed, listCommand: listCommand)
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            Console.error("error: \(message)")
             throw ExitCode.failure
         case .ambiguous(let count):
             let message = strings(store, for: nil).ambiguousInterview(typed, matches: count, listCommand: listCommand)
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            Console.error("error: \(message)")
             throw ExitCode.failure
         }
         let strings = strings(store, for: record)

@@ -103,7 +103,7 @@ struct InterviewCommand: ParsableCommand {
         case .none: message = strings.unknownInterview(typed, listCommand: listCommand)
         case .ambiguous(let count): message = strings.ambiguousInterview(typed, matches: count, listCommand: listCommand)
         }
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Console.error("error: \(message)")
         throw ExitCode(64)
     }
 
@@ -134,7 +134,7 @@ struct InterviewCommand: ParsableCommand {
         case .unknownLanguage, .caseSyntax, .caseUnknown: (message, code) = (error.description, 64)
         case .cannotStart, .cannotReplay: (message, code) = (error.description, 65)
         }
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Console.error("error: \(message)")
         return ExitCode(code)
     }
 }
@@ -145,7 +145,7 @@ enum SessionRunner {
         StandardTerminal.installSignalHandlers()
         let terminal = StandardTerminal(environment: ProcessInfo.processInfo.environment)
         let session = InterviewSession(
-            interview: prepared.interview, startedAt: prepared.startedAt, terminal: terminal,
+            interview: prepared.interview, spent: prepared.spent, terminal: terminal,
             recorder: StoreRecorder(store: store, interview: prepared.id), clock: .system,
             options: SessionOptions(
                 uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand,
@@ -184,7 +184,7 @@ enum SurveyFile {
         do {
             return try SurveyLoader.load(path: path)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Console.error("error: \(error)")
             throw ExitCode(65)  // EX_DATAERR
         }
     }
@@ -196,12 +196,13 @@ enum DeviceDatabase {
         do {
             let (store, created) = try DeviceSetup.openOrCreate(path: options.path, interviewer: interviewer)
             if let created {
-                FileHandle.standardError.write(Data("""
-                    Created the device database \(created.path) (device \(created.deviceID), interviewer \(created.interviewer)).
+                Console.errorText("""
+                    Created the device database \(DisplayText.escaped(created.path)) (device \(created.deviceID), \
+                    interviewer \(DisplayText.escaped(created.interviewer))).
                     Its public key, for the coordinator to register before merging its bundles:
                       \(created.registration)
 
-                    """.utf8))
+                    """)
             }
             return store
         } catch {

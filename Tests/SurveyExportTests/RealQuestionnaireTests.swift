@@ -125,7 +125,7 @@ struct Simulator {
         return InterviewRecord(
             id: InterviewID("sim-\(i)"), definition: "sim", surveyVersion: definition.version, device: DeviceID("dev-\(i % 3)"),
             interviewer: "int-\(i % 4)", startedAt: 1_780_000_000_000 + Int64(i) * 3_600_000,
-            endedAt: i % 5 == 0 ? nil : 1_780_000_000_000 + Int64(i) * 3_600_000 + 1_320_000, outcome: 11,
+            endedAt: i % 5 == 0 ? nil : 1_780_000_000_000 + Int64(i) * 3_600_000 + 1_320_000, timeSpent: 1_320_000, outcome: 11,
             hadConflict: i % 7 == 0, answers: answers)
     }
 

@@ -48,12 +48,12 @@ public enum CleanedRecordCodingError: Error, Equatable, Sendable, CustomStringCo
 /// them, so any single damaged byte is detected.
 public enum CleanedRecordCoding {
     static let marker: [UInt8] = Array("TRCR".utf8)
-    static let format: UInt8 = 1
+    static let format: UInt8 = 2
 
     /// The version of the cleaning rules. Bump it whenever replay or cleaning can give another
     /// record for the same events (engine routing, off-route rule, record fields): every cached
     /// record then becomes stale and is recomputed.
-    public static let cleanerVersion = 1
+    public static let cleanerVersion = 2
 
     /// The key a cached record must carry to be used by this process: the cleaning rules'
     /// version, the encoding's format and the local time zone (replay evaluates `today()` and
@@ -84,6 +84,7 @@ public enum CleanedRecordCoding {
         w.text(r.interviewer)
         w.optional(r.startedAt)
         w.optional(r.endedAt)
+        w.optional(r.timeSpent)
         w.optional(r.outcome.map(Int64.init))
         w.bytes.append(r.hadConflict ? 1 : 0)
         w.count(r.answers.count)
@@ -302,7 +303,7 @@ private struct ByteReader {
         guard version == CleanedRecordCoding.format else { throw .unsupportedFormat(version) }
         let id = InterviewID(try text()), definition = DefinitionHash(try text()), surveyVersion = try text()
         let device = DeviceID(try text()), interviewer = try text()
-        let startedAt = try optional(), endedAt = try optional()
+        let startedAt = try optional(), endedAt = try optional(), timeSpent = try optional()
         let outcomeAt = offset
         let outcome = try optional().map { (v: Int64) throws(CleanedRecordCodingError) -> Int in
             guard let o = Int(exactly: v) else { throw .badNumber(at: outcomeAt) }
@@ -333,7 +334,8 @@ private struct ByteReader {
         guard offset == buffer.count else { throw .trailingBytes(buffer.count - offset) }
         let record = SurveyExport.InterviewRecord(
             id: id, definition: definition, surveyVersion: surveyVersion, device: device, interviewer: interviewer,
-            startedAt: startedAt, endedAt: endedAt, outcome: outcome, hadConflict: conflict == 1, answers: answers,
+            startedAt: startedAt, endedAt: endedAt, timeSpent: timeSpent, outcome: outcome, hadConflict: conflict == 1,
+            answers: answers,
             rosterRows: rosterRows, confirmedChecks: checks)
         return InterviewCleaner.Cleaned(record: record, skippedEvents: skipped)
     }

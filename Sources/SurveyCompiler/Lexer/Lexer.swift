@@ -245,7 +245,9 @@ struct Lexer {
             tokens.append(Token(kind: .date, start: start, end: i, literal: .date(d)))
             return
         }
+        // Reported once here: a token of the shape written (a time when it has a colon) without a
+        // value, which the parser takes as already diagnosed (no type or range errors follow).
         diagnostics.append(Messages.invalidDateTime(file.text(in: start..<i), at: range(start, i)))
-        tokens.append(Token(kind: .date, start: start, end: i, literal: .date(LocalDate(year: 1970, month: 1, day: 1))))
+        tokens.append(Token(kind: text.contains(":") ? .time : .date, start: start, end: i))
     }
 }

@@ -50,29 +50,33 @@ extension Parser {
 
     /// `DATE .. DATE`.
     private mutating func parsePeriod(from start: Int) -> (first: LocalDate, last: LocalDate, range: SourceRange)? {
-        guard current.kind == .date, let first = advance().dateValue else {
+        guard current.kind == .date else {
             expected("the first day of fieldwork, e.g. @2026-10-01")
             return nil
         }
+        guard let first = advance().dateValue else { return nil }  // an invalid literal, already reported
         guard expect(.dotdot, "'..' and the last day of fieldwork") != nil else { return nil }
-        guard current.kind == .date, let last = advance().dateValue else {
+        guard current.kind == .date else {
             expected("the last day of fieldwork, e.g. @2026-12-15")
             return nil
         }
+        guard let last = advance().dateValue else { return nil }  // an invalid literal, already reported
         return (first, last, range(from: start))
     }
 
     /// `TIME .. TIME`.
     private mutating func parseHours(from start: Int) -> (from: TimeOfDay, to: TimeOfDay, range: SourceRange)? {
-        guard current.kind == .time, let from = advance().timeValue else {
+        guard current.kind == .time else {
             expected("the start of the working day, e.g. @08:00")
             return nil
         }
+        guard let from = advance().timeValue else { return nil }  // an invalid literal, already reported
         guard expect(.dotdot, "'..' and the end of the working day") != nil else { return nil }
-        guard current.kind == .time, let to = advance().timeValue else {
+        guard current.kind == .time else {
             expected("the end of the working day, e.g. @20:00")
             return nil
         }
+        guard let to = advance().timeValue else { return nil }  // an invalid literal, already reported
         return (from, to, range(from: start))
     }
 
