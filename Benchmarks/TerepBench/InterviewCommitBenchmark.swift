@@ -144,6 +144,7 @@ final class BenchTerminal: Terminal {
         case .text: return at.variable.rawValue == "m_name" ? "Név\(at.rows.first ?? 0)" : "szöveg"
         case .date: return "2026-01-15"
         case .time: return "10:30"
+        case .datetime: return "2026-01-15 10:30"
         case .note, .calculated: return ""
         }
     }

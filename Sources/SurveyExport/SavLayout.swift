@@ -73,7 +73,7 @@ struct SavLayout {
             let p = Swift.min(16, Swift.max(0, places))
             return Int32(5 << 16 | Swift.min(40, 10 + p) << 8 | p)
         case .date: return Int32(20 << 16 | 11 << 8)
-        case .datetime: return Int32(22 << 16 | 20 << 8)
+        case .datetime, .localDatetime: return Int32(22 << 16 | 20 << 8)
         case .string: return Int32(1 << 16 | Swift.min(255, segmentWidth) << 8)
         }
     }

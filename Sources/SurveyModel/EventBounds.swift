@@ -68,7 +68,7 @@ public enum EventBounds {
             codes.first { !integers.contains($0) }.map { "the code \($0), out of range (±2^53)" }
         case .decimal(let d):
             decimals.contains(d) ? nil : "the number \(d), out of range (±2^53)"
-        case .text, .boolean, .date, .time:
+        case .text, .boolean, .date, .time, .datetime:
             nil
         }
     }

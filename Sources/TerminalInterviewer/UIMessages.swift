@@ -22,6 +22,9 @@ extension UIStrings {
             return invalid + t("\(text) nem létező nap; ellenőrizze a hónapot és a napot.",
                                "\(text) is not a day of the calendar; check the month and the day.")
         case .notATime: return invalid + t("az időpontot ÓÓ:PP alakban adja meg, pl. 08:30.", "enter the time as HH:MM, e.g. 08:30.")
+        case .notADateTime:
+            return invalid + t("a dátumot és az időpontot ÉÉÉÉ-HH-NN ÓÓ:PP alakban adja meg, pl. 2026-11-26 14:05.",
+                "enter the date and time as YYYY-MM-DD HH:MM, e.g. 2026-11-26 14:05.")
         case .integerOutOfRange(let min, let max):
             return invalid + integerRangeProblem(min: min, max: max)
         case .decimalOutOfRange(let min, let max):

@@ -197,6 +197,7 @@ private struct ByteWriter {
         case .value(.time(let t)): bytes.append(6); int(Int64(t.minutes))
         case .value(.choice(let c)): bytes.append(7); int(Int64(c))
         case .value(.choices(let codes)): bytes.append(8); ints(codes)
+        case .value(.datetime(let t)): bytes.append(9); int(Int64(t.seconds))
         }
     }
 }
@@ -289,6 +290,7 @@ private struct ByteReader {
         case 6: return .value(.time(TimeOfDay(hour: 0, minute: try int())))
         case 7: return .value(.choice(try int()))
         case 8: return .value(.choices(try ints()))
+        case 9: return .value(.datetime(LocalDateTime(seconds: try int())))
         case 10: return .special(.dontKnow)
         case 11: return .special(.refused)
         case 12: return .special(.notApplicable)

@@ -11,6 +11,7 @@ public enum AnswerProblem: Error, Hashable, Sendable {
     /// A date in the right form that is not in the calendar (`2025-02-30`).
     case noSuchDate(String)
     case notATime
+    case notADateTime
     case integerOutOfRange(min: Int?, max: Int?)
     case decimalOutOfRange(min: Double?, max: Double?)
     case dateOutOfRange(min: LocalDate?, max: LocalDate?)
@@ -56,6 +57,8 @@ public enum AnswerParser {
             return isDateShaped(text) ? .failure(.noSuchDate(text)) : .failure(.notADate)
         case .time:
             return parseTime(text).map { .success(.time($0)) } ?? .failure(.notATime)
+        case .datetime:
+            return parseDateTime(text).map { .success(.datetime($0)) } ?? .failure(.notADateTime)
         case .note, .calculated:
             return .failure(.notAnswerable)
         }
@@ -106,6 +109,18 @@ public enum AnswerParser {
             let m = Int(parts[1]), let d = Int(parts[2])
         else { return false }
         return (1...12).contains(m) && (1...31).contains(d)
+    }
+
+    /// `2026-11-26T14:05`, `2026-11-26 14:05(:00)` or a Hungarian date and a time
+    /// (`2026.11.26. 14:05`).
+    static func parseDateTime(_ text: String) -> LocalDateTime? {
+        if let t = LocalDateTime(iso: text) { return t }
+        let trimmed = text.trimmingSpaces
+        guard let split = trimmed.lastIndex(where: { $0 == " " || $0 == "T" }) else { return nil }
+        guard let date = parseDate(String(trimmed[..<split]).trimmingSpaces),
+            let time = parseTime(String(trimmed[trimmed.index(after: split)...]))
+        else { return nil }
+        return LocalDateTime(date: date, time: time)
     }
 
     /// `08:30` or `8:30` (also `8.30`).

@@ -154,6 +154,9 @@ extension Parser {
         case .time:
             advance()
             return ExprAST(kind: t.timeValue.map(ExprKind.time) ?? .missing, range: r)
+        case .datetime:
+            advance()
+            return ExprAST(kind: t.dateTimeValue.map(ExprKind.datetime) ?? .missing, range: r)
         case .lparen:
             return parseParenthesised(forceList: false)
         case .identifier:
