@@ -8,6 +8,8 @@ extension InterviewController {
         guard let question = index[at.variable]?.question else { return }
         if text.isEmpty {
             if case .note = question.kind { return advance(from: at) }
+            // An answer an earlier change made invalid is not kept by Enter.
+            if let stale = staleNotice(at: at) { return say(stale, style: .error) }
             if interview.answer(at: at) != nil { return advance(from: at) }
             if let proposed = interview.defaultValue(at: at) { return submit(.value(proposed), at: at) }
             if !question.required { return advance(from: at) }

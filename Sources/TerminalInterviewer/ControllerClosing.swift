@@ -52,7 +52,7 @@ extension InterviewController {
     func settleBeforeClosing(then: Closing) -> ClosingGate {
         let errors = interview.failingChecks.filter { $0.severity == .error }
         let missing = interview.unansweredRequired
-        if !errors.isEmpty || !missing.isEmpty {
+        if !errors.isEmpty || !missing.isEmpty || !interview.staleAnswers.isEmpty {
             disturb()
             show(.closingProblems(closingReport(errors: errors, missing: missing)))
             closing = true
@@ -97,7 +97,7 @@ extension InterviewController {
     /// order (nil when none). Soft checks are not here: closing asks about them one by one.
     func nextProblem() -> Address? {
         let route = self.route
-        var blocking = Set(interview.unansweredRequired)
+        var blocking = Set(interview.unansweredRequired + interview.staleAnswers.map(\.address))
         for failure in interview.failingChecks where failure.severity == .error {
             blocking.insert(failure.question ?? route.last ?? Address(VariableName(failure.check.rawValue)))
         }
@@ -111,6 +111,7 @@ extension InterviewController {
                 place: failure.question.map(\.description) ?? failure.check.rawValue,
                 message: interview.render(failure.message, at: failure.question))
         }
-        return ClosingReport(errors: errors.map(line), missing: missing, warnings: interview.openWarnings.map(line))
+        return ClosingReport(
+            errors: errors.map(line), missing: missing, stale: staleLines(), warnings: interview.openWarnings.map(line))
     }
 }

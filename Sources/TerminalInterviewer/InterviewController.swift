@@ -186,8 +186,9 @@ public final class InterviewController {
         let moment = clock.now()
         var next = interview
         var nextSpent = spent
+        let effects: [Effect]
         do {
-            try next.apply(kind, context: nextSpent.context(for: kind, at: moment, interviewer: options.interviewer))
+            effects = try next.apply(kind, context: nextSpent.context(for: kind, at: moment, interviewer: options.interviewer))
         } catch {
             if !quietly { say(strings.engineRefused(error), style: .error) }
             return false
@@ -202,6 +203,7 @@ public final class InterviewController {
         interview = next
         spent = nextSpent
         if case .shown = kind {} else { cachedRoute = nil }
+        reportNewlyStale(effects)
         return true
     }
 

@@ -40,6 +40,7 @@ public final class InterviewSession {
                 if drawn != at {
                     terminal.write(controller.screen(for: at).render(width: terminal.width, colour: terminal.colour, strings: strings))
                     drawn = at
+                    if let stale = controller.staleNotice(at: at) { say(stale, style: .error) }
                 }
                 terminal.write(strings.prompt + "> ")
             }
@@ -100,6 +101,7 @@ public final class InterviewSession {
         terminal.writeLine(style.bold("== \(strings.reviewTitle) =="))
         for section in Review.Section.allCases {
             let entries = review.entries(in: section)
+            if section == .stale, entries.isEmpty { continue }
             terminal.writeLine(style.bold(strings.reviewHeading(section)))
             guard !entries.isEmpty else {
                 terminal.writeLine("  " + strings.reviewNone)
@@ -117,8 +119,8 @@ public final class InterviewSession {
                 }
             case .unanswered:
                 say(entries.map(\.place).joined(separator: ", "), style: .plain, indent: "  ")
-            case .notes, .confirmed, .warnings, .errors:
-                let tone: MessageTone = section == .errors ? .error : section == .warnings ? .warning : .plain
+            case .notes, .confirmed, .warnings, .errors, .stale:
+                let tone: MessageTone = section == .errors || section == .stale ? .error : section == .warnings ? .warning : .plain
                 for entry in entries { say("\(entry.place): \(entry.text)", style: tone, indent: "  ") }
             }
         }
@@ -135,6 +137,10 @@ public final class InterviewSession {
         terminal.writeLine(style.bold(strings.reviewUnanswered))
         say(report.missing.isEmpty ? strings.reviewNone : report.missing.map(\.description).joined(separator: ", "),
             style: .plain, indent: "  ")
+        if !report.stale.isEmpty {
+            terminal.writeLine(style.bold(strings.reviewStale))
+            for line in report.stale { say("\(line.place): \(line.message)", style: .error, indent: "  ") }
+        }
         if !report.warnings.isEmpty {
             terminal.writeLine(style.bold(strings.reviewWarnings))
             for line in report.warnings { say("\(line.place): \(line.message)", style: .warning, indent: "  ") }

@@ -8,6 +8,8 @@ import SurveyModel
 public struct Review: Hashable, Sendable {
     public enum Section: CaseIterable, Hashable, Sendable {
         case answers, notes, confirmed, warnings, errors, unanswered
+        /// Answers an earlier change made invalid.
+        case stale
     }
 
     public struct Entry: Hashable, Sendable {
@@ -55,6 +57,9 @@ extension InterviewController {
         entries += failing.filter { $0.severity == .warning && $0.confirmation != nil }.map { check($0, .confirmed) }
         entries += interview.openWarnings.map { check($0, .warnings) }
         entries += failing.filter { $0.severity == .error }.map { check($0, .errors) }
+        for (item, line) in zip(interview.staleAnswers, staleLines()) {
+            entries.append(.init(section: .stale, place: line.place, text: line.message, address: item.address))
+        }
         return Review(entries: entries)
     }
 }
@@ -69,6 +74,7 @@ extension UIStrings {
         case .warnings: reviewWarnings
         case .errors: reviewErrors
         case .unanswered: reviewUnanswered
+        case .stale: reviewStale
         }
     }
 

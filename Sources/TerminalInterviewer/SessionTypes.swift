@@ -69,6 +69,8 @@ public struct CheckLine: Hashable, Sendable {
 public struct ClosingReport: Hashable, Sendable {
     public var errors: [CheckLine]
     public var missing: [Address]
+    /// Answers an earlier change made invalid (they block completion like failing hard checks).
+    public var stale: [CheckLine]
     public var warnings: [CheckLine]
 }
 
