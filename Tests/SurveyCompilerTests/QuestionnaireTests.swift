@@ -218,13 +218,15 @@ struct QuestionnaireTests {
 
     // MARK: - Privacy and metadata
 
-    @Test("PII markers: phone, contact, m_name and GPS, and nothing substantive else", arguments: studies)
+    @Test("PII markers: phone, contact, m_name and GPS, and nothing substantive else; int_id and address_id pseudonymised",
+        arguments: studies)
     func piiMarkers(study: String) throws {
         let d = try Study(study)
-        let pii = Set(d.allQuestions.filter(\.pii).map(\.name.rawValue))
+        let pii = Set(d.allQuestions.filter { $0.pii == .direct }.map(\.name.rawValue))
         let expected: Set<String> =
             study == "wellbeing" ? ["phone", "gps_lat", "gps_lon"] : ["contact", "m_name", "gps_lat", "gps_lon"]
         #expect(pii == expected)
+        #expect(Set(d.allQuestions.filter { $0.pii == .pseudonym }.map(\.name.rawValue)) == ["int_id", "address_id"])
     }
 
     @Test("case data is preloaded and interviewer-only", arguments: studies)
