@@ -4,7 +4,8 @@
 //
 // Layering (see docs/architecture.md): every target imports only targets
 // listed above it in this file. Store, Sync and Export never import each other;
-// the `terep` executable wires them together.
+// Fieldwork combines them, the terminal front sits on Fieldwork, and the `terep`
+// executable wires them together.
 import PackageDescription
 
 let package = Package(
@@ -57,25 +58,27 @@ let package = Package(
             ]),
         // 7. Analyst exports: CSV, SPSS .sav, Stata .dta, JSON Lines, codebook.
         .target(name: "SurveyExport", dependencies: ["SurveyModel"]),
-        // 8. The terminal front: drives an interview over a terminal.
-        .target(
-            name: "TerminalInterviewer",
-            dependencies: ["SurveyModel", "InterviewEngine"]),
-        // 9. Fieldwork rules over the central dataset: cleaning and selection for exports and
-        //    reports (the one application layer that combines Store, Engine and Export).
+        // 8. The fieldwork report's figures and their rendering: text, HTML with SVG, JSON.
+        .target(name: "SurveyReport", dependencies: ["SurveyModel"]),
+        // 9. The application layer: interviewing on a device (start, resume, recording, device
+        //    set-up), and the fieldwork rules over the central dataset — cleaning and selection
+        //    for exports and reports (the one layer that combines Store, Engine and Export).
         .target(
             name: "Fieldwork",
             dependencies: [
-                "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveySync",
-                "TerminalInterviewer",
+                "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveySync", "SurveyReport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        // 10. The thin executable: argument parsing and wiring only.
+        // 10. The terminal front: drives an interview over a terminal, recording through Fieldwork.
+        .target(
+            name: "TerminalInterviewer",
+            dependencies: ["SurveyModel", "InterviewEngine", "Fieldwork"]),
+        // 11. The thin executable: argument parsing and wiring only.
         .executableTarget(
             name: "terep",
             dependencies: [
                 "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
-                "SurveyStore", "SurveySync", "SurveyExport", "TerminalInterviewer", "Fieldwork",
+                "SurveyStore", "SurveySync", "SurveyExport", "SurveyReport", "TerminalInterviewer", "Fieldwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -85,7 +88,7 @@ let package = Package(
             name: "TerepBench",
             dependencies: [
                 "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore",
-                "SurveySync", "SurveyExport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
+                "SurveySync", "SurveyExport", "SurveyReport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
             ],
             path: "Benchmarks/TerepBench"),
         // Fuzz targets (built only with scripts/fuzz.sh; plain builds print a hint).
@@ -127,14 +130,18 @@ let package = Package(
             dependencies: ["SurveyExport", "SurveyModel", "SurveyCompiler", "SurveyTestSupport"]),
         .testTarget(
             name: "TerminalInterviewerTests",
-            dependencies: ["TerminalInterviewer", "InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
+            dependencies: ["TerminalInterviewer", "Fieldwork", "InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
         .testTarget(
             name: "FieldworkTests",
             dependencies: [
                 "Fieldwork", "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveyCompiler", "SurveySync",
-                "SurveyTestSupport",
+                "SurveyReport", "SurveyTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
+        .testTarget(
+            name: "SurveyReportTests",
+            // InterviewEngine only for its seeded generator (SplitMix64) in the fuzzing test.
+            dependencies: ["SurveyReport", "SurveyModel", "InterviewEngine"]),
         .testTarget(
             name: "TerepEndToEndTests",
             // `terep` is listed so that `swift test` links the executable these tests run.

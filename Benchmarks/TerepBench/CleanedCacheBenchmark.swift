@@ -4,6 +4,7 @@ import InterviewEngine
 import SurveyCompiler
 import SurveyExport
 import SurveyModel
+import SurveyReport
 import SurveyStore
 
 /// The cache of cleaned records (`CleanedDataset` + `cleaned_record`): a pass over every

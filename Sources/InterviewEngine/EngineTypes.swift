@@ -18,6 +18,22 @@ public struct EngineContext: Hashable, Sendable {
         self.elapsedMinutes = elapsedMinutes
         self.interviewer = interviewer
     }
+
+    /// The context of an event at `moment`: its local date and time, the whole minutes since
+    /// the interview started at `startedAt` (ms), and who applied it. The one rule every
+    /// caller (the interviewer, the replay of a saved interview, the cleaner, the simulator)
+    /// builds its contexts with.
+    public init(at moment: Moment, startedAt: Int64, interviewer: String) {
+        self.init(
+            today: moment.date, now: moment.time, elapsedMinutes: Int(max(0, moment.timestamp - startedAt) / 60_000),
+            interviewer: interviewer)
+    }
+
+    /// The context of a saved event, at its timestamp's local date and time (the machine's
+    /// time zone, through ``LocalClock``) and with its interviewer.
+    public init(of event: InterviewEvent, startedAt: Int64) {
+        self.init(at: LocalClock.moment(at: event.timestamp), startedAt: startedAt, interviewer: event.interviewer)
+    }
 }
 
 /// Why the engine refused an event.

@@ -45,13 +45,19 @@ public final class DeviceStore: Sendable {
         return home + "/.local/share/terep/device.sqlite"
     }
 
-    /// Creates a new device database (and its folder) for a device and its interviewer.
+    /// Creates a new device database (and its folder) for a device and its interviewer, with its
+    /// signing key pair written in the same transaction as the device row when one is given.
     public static func initialize(
-        path: String, deviceID: DeviceID, interviewer: String, createdAt: Int64 = currentMilliseconds()
+        path: String, deviceID: DeviceID, interviewer: String, signingKey: SigningKeyPair? = nil,
+        createdAt: Int64 = currentMilliseconds()
     ) throws(StoreError) -> DeviceStore {
         try validate(deviceID: deviceID, interviewer: interviewer)
+        if let signingKey, signingKey.privateKey.isEmpty || signingKey.publicKey.isEmpty {
+            throw .invalid("an empty signing key was given")
+        }
         let queue = try DatabaseFile.create(path: path, kind: .device, migrator: DeviceSchema.migrator)
-        try insertDevice(queue, path: path, deviceID: deviceID, interviewer: interviewer, createdAt: createdAt)
+        try insertDevice(
+            queue, path: path, deviceID: deviceID, interviewer: interviewer, signingKey: signingKey, createdAt: createdAt)
         return try DeviceStore(path: path, queue: queue)
     }
 
@@ -65,7 +71,8 @@ public final class DeviceStore: Sendable {
     public static func inMemory(deviceID: DeviceID, interviewer: String) throws(StoreError) -> DeviceStore {
         try validate(deviceID: deviceID, interviewer: interviewer)
         let queue = try DatabaseFile.inMemory(kind: .device, migrator: DeviceSchema.migrator)
-        try insertDevice(queue, path: ":memory:", deviceID: deviceID, interviewer: interviewer, createdAt: currentMilliseconds())
+        try insertDevice(
+            queue, path: ":memory:", deviceID: deviceID, interviewer: interviewer, signingKey: nil, createdAt: currentMilliseconds())
         return try DeviceStore(path: ":memory:", queue: queue)
     }
 
@@ -87,13 +94,18 @@ public final class DeviceStore: Sendable {
     }
 
     private static func insertDevice(
-        _ queue: DatabaseQueue, path: String, deviceID: DeviceID, interviewer: String, createdAt: Int64
+        _ queue: DatabaseQueue, path: String, deviceID: DeviceID, interviewer: String, signingKey: SigningKeyPair?,
+        createdAt: Int64
     ) throws(StoreError) {
         do {
             try queue.write { db in
                 try db.execute(
-                    sql: "INSERT INTO device (singleton, device_id, interviewer, created_at, next_sequence) VALUES (1, ?, ?, ?, 1)",
-                    arguments: [deviceID.rawValue, interviewer, createdAt])
+                    sql: """
+                        INSERT INTO device (singleton, device_id, interviewer, created_at, next_sequence,
+                                            signing_private_key, signing_public_key)
+                        VALUES (1, ?, ?, ?, 1, ?, ?)
+                        """,
+                    arguments: [deviceID.rawValue, interviewer, createdAt, signingKey?.privateKey, signingKey?.publicKey])
             }
         } catch {
             throw StoreError(error, path: path)

@@ -1,3 +1,4 @@
+import Fieldwork
 import SurveyModel
 
 /// A fieldworker command typed instead of an answer.
@@ -101,15 +102,6 @@ extension InterviewCommand {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and carriage returns.
-    var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
-    }
-
     /// Lower-case Hungarian vowels without accents, so `.ugrás` and `.ugras` are the same command.
     var foldingHungarianAccents: String {
         String(

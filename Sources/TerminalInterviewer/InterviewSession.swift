@@ -1,3 +1,4 @@
+import Fieldwork
 import InterviewEngine
 import SurveyModel
 
@@ -259,9 +260,7 @@ public final class InterviewSession {
 
     /// The engine context for a moment: date, time, minutes since start, interviewer.
     func context(_ moment: Moment) -> EngineContext {
-        EngineContext(
-            today: moment.date, now: moment.time, elapsedMinutes: Int(max(0, moment.timestamp - startedAt) / 60_000),
-            interviewer: options.interviewer)
+        EngineContext(at: moment, startedAt: startedAt, interviewer: options.interviewer)
     }
 
     // MARK: - Output

@@ -1,3 +1,5 @@
+import Fieldwork
+
 /// Everything shown for one question, already piped and in the interview's language.
 ///
 /// Built by the session from the engine's state and rendered by ``render(width:colour:)``;

@@ -44,10 +44,9 @@ struct BundleCreate: ParsableCommand {
         } catch let error as BundleExportError {
             switch error {
             case .store(let error): throw failing(error)
-            case .bundle(let error):
+            default:
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode.failure
-            default: throw ValidationError(error.description)
             }
         }
         switch result {

@@ -1,9 +1,9 @@
 import ArgumentParser
+import Fieldwork
 import Foundation
 import struct SurveyModel.DeviceID
 import SurveyStore
 import struct SurveySync.DevicePublicKey
-import struct SurveySync.DeviceSigningKey
 
 /// `--device-db PATH`, shared by every command that uses the device database.
 struct DeviceDatabaseOptions: ParsableArguments {
@@ -35,7 +35,13 @@ struct DeviceCommand: ParsableCommand {
 /// `terep device init`: creates the device database.
 struct DeviceInit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create the device database for a device and its interviewer.")
+        commandName: "init", abstract: "Create the device database for a device and its interviewer.",
+        discussion: """
+            The database is made with the device's signing key, and its public key is printed for the \
+            coordinator to register. On an existing database nothing is replaced: it says which device \
+            and interviewer it holds and prints its public key (making the key first in a database \
+            made by an older terep without one); it fails if it holds another device id or interviewer.
+            """)
 
     @Option(name: .customLong("device-id"), help: "A unique name for this laptop, e.g. laptop-07.")
     var deviceID: String
@@ -46,16 +52,29 @@ struct DeviceInit: ParsableCommand {
     @OptionGroup var database: DeviceDatabaseOptions
 
     func run() throws {
-        let path = database.path
+        let result: DeviceInitialisation
         do {
-            let store = try DeviceStore.initialize(path: path, deviceID: DeviceID(deviceID), interviewer: interviewer)
-            let key = DeviceSigningKey()
-            try store.setSigningKey(SigningKeyPair(privateKey: key.rawRepresentation, publicKey: key.publicKey.rawRepresentation))
-            print("Initialised device \(store.deviceID) for interviewer \(store.interviewer) at \(path)")
-            print("Device public key (register it with: terep central add-device --device-id \(store.deviceID) --key KEY):")
-            print(key.publicKey.text)
+            result = try DeviceSetup.initialise(path: database.path, deviceID: DeviceID(deviceID), interviewer: interviewer)
         } catch {
             throw failing(error)
+        }
+        switch result {
+        case .created(let device):
+            print("Initialised device \(device.deviceID) for interviewer \(device.interviewer) at \(device.path)")
+            print("Device public key (register it with: terep central add-device --device-id \(device.deviceID) --key KEY):")
+            print(device.publicKey?.text ?? "-")
+        case .existing(let device, let addedKey, let conflicts):
+            print("The device database \(device.path) already exists: device \(device.deviceID), interviewer "
+                + "\(device.interviewer), \(device.events) events (bundled up to \(device.bundledThrough)).")
+            if addedKey { print("It had no signing key (made by an older terep); one was made now, so it can send bundles.") }
+            print("Device public key (register it with: terep central add-device --device-id \(device.deviceID) --key KEY):")
+            print(device.publicKey?.text ?? "-")
+            guard conflicts.isEmpty else {
+                FileHandle.standardError.write(Data((
+                    "error: it was not changed to \(conflicts.joined(separator: " and ")): a device keeps its id and "
+                        + "interviewer. To set up another device or fieldworker, give another --device-db path.\n").utf8))
+                throw ExitCode.failure
+            }
         }
     }
 }

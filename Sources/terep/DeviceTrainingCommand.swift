@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fieldwork
 import Foundation
 import SurveyModel
 import SurveyStore
@@ -115,7 +116,7 @@ enum TrainingListing {
         guard !interviews.isEmpty else { return Swift.print(strings.trainingListEmpty) }
         Swift.print(strings.trainingListTitle + ":")
         for record in interviews {
-            let started = InterviewClock.moment(at: record.startedAt)
+            let started = LocalClock.moment(at: record.startedAt)
             let status = record.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
             let outcome = (record.outcome.map(String.init) ?? "-").padding(toLength: 4, withPad: " ", startingAt: 0)
             let line = "  \(record.id)  \(started.date) \(started.time)  \(status) \(outcome) "

@@ -44,27 +44,10 @@ struct Merge: ParsableCommand {
             FileHandle.standardError.write(Data("[\(index + 1)/\(bundles.count) bundles, \(rate) events/s]\n".utf8))
         }
         print(format == .json ? summary.json() : summary.text())
-        if summary.merged > 0 { refreshCleanedRecords(merger.central) }
-        if summary.rejected > 0 { throw ExitCode.failure }
-    }
-
-    /// Cleans the interviews the merge changed, so tonight's report and export read them from
-    /// the cache instead of replaying them. Never fails the merge: problems are notes on stderr.
-    private func refreshCleanedRecords(_ central: CentralStore) {
-        let start = Date()
-        var replayed = 0
-        for (survey, result) in CleanedDataset.refreshCaches(central: central) {
-            switch result {
-            case .success(let statistics):
-                replayed += statistics.replayed
-                if let problem = statistics.problem {
-                    FileHandle.standardError.write(Data("note: \(survey): cleaned records not cached (\(problem))\n".utf8))
-                }
-            case .failure(let error):
-                FileHandle.standardError.write(Data("note: \(survey): cleaned records not cached (\(error))\n".utf8))
-            }
+        if let refresh = merger.refreshCleanedRecords(after: summary) {
+            for note in refresh.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+            FileHandle.standardError.write(Data("\(refresh.line)\n".utf8))
         }
-        let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
-        FileHandle.standardError.write(Data("Cleaned \(replayed) changed interviews for reports and exports (\(seconds) s)\n".utf8))
+        if summary.rejected > 0 { throw ExitCode.failure }
     }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Fieldwork
 import Foundation
+import SurveyReport
 import SurveyStore
 
 import struct SurveyModel.LanguageCode
 import struct SurveyModel.LocalDate
+import enum SurveyModel.LocalClock
 import struct SurveyModel.SurveyID
 import struct SurveyModel.TimeOfDay
 
@@ -85,7 +87,10 @@ struct ReportCommand: ParsableCommand {
 
     /// `--today` (a day, or a day and time `YYYY-MM-DDTHH:MM`), else the local clock.
     static func now(_ text: String?) throws(FieldworkError) -> (LocalDate, TimeOfDay) {
-        guard let text else { return LocalClock.local(Int64(time(nil)) * 1000) }
+        guard let text else {
+            let moment = LocalClock.moment(at: Int64(time(nil)) * 1000)
+            return (moment.date, moment.time)
+        }
         let pieces = text.split(separator: "T", maxSplits: 1).map(String.init)
         guard let day = pieces.first.flatMap(LocalDate.init(iso:)) else {
             throw .usage("--today: '\(text)' is not a date; write it as YYYY-MM-DD, e.g. 2026-09-10")

@@ -87,6 +87,24 @@ struct SyncBench {
         #expect(try CentralStore.open(path: bench.central, readOnly: true).canonicalDump() == before)
     }
 
+    @Test func aMergeThatChangedInterviewsCleansThemIntoTheCacheAndOneThatChangedNothingDoesNot() throws {
+        let bench = try SyncBench()
+        defer { bench.cleanUp() }
+        let (store, key) = try bench.device("lap-1")
+        try bench.interview(on: store)
+        try bench.interview(on: store, at: 5_000)
+        _ = try CentralAdmin.addDevice(path: bench.central, device: "lap-1", key: key, note: nil)
+        let file = try bench.bundle(store, "a.terepbundle")
+
+        var merger = try bench.merger()
+        let refresh = try #require(merger.refreshCleanedRecords(after: merger.merge([file])))
+        #expect(refresh.replayed == 2 && refresh.notes.isEmpty)
+        #expect(refresh.line.hasPrefix("Cleaned 2 changed interviews for reports and exports ("))
+        #expect(merger.refreshCleanedRecords(after: merger.merge([file])) == nil, "already merged: nothing to clean")
+        let warm = try CleanedDataset(central: merger.central, survey: "wellbeing").refreshCache()
+        #expect(warm.replayed == 0 && warm.hits == 2)
+    }
+
     @Test func anOverlappingBundleAddsOnlyTheNewEvents() throws {
         let bench = try SyncBench()
         defer { bench.cleanUp() }

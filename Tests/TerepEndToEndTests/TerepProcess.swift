@@ -108,13 +108,16 @@ final class InteractiveTerep {
     /// Everything read so far.
     private(set) var transcript = ""
 
-    init(_ arguments: [String]) throws {
+    /// Starts terep with `environment` added to this process's, in `directory` when given.
+    init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
         process.executableURL = try TerepProcess.requireBinary()
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env["COLUMNS"] = "200"
+        for (k, v) in environment { env[k] = v }
         process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -1,3 +1,4 @@
+import Fieldwork
 import InterviewEngine
 import SurveyModel
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import SurveyExport
 import SurveyModel
+import SurveyReport
 import SurveyStore
 
 /// Builds the figures of `terep report` for one survey of a central dataset.
@@ -28,8 +29,6 @@ public struct FieldworkReportBuilder: Sendable {
 
     /// Completed below this share of the expected count is behind schedule.
     public static let behindShare = 0.9
-    /// A device whose last accepted bundle is this many days old (or older) is stale.
-    public static let staleDays = 3
     /// The working day when the questionnaire declares none.
     public static let defaultWorkingHours = TimeRange(from: TimeOfDay(hour: 7, minute: 0), to: TimeOfDay(hour: 21, minute: 0))
 
@@ -241,7 +240,7 @@ public struct FieldworkReportBuilder: Sendable {
             return DeviceFigures(
                 device: d.device.id.rawValue, status: d.device.status.rawValue, events: d.eventCount,
                 lastBundleAt: last.map { LocalClock.text($0.receivedAt) }, lastBundleFile: last?.fileName,
-                daysSinceLastBundle: last.map { max(0, today.daysSinceEpoch - LocalClock.local($0.receivedAt).date.daysSinceEpoch) },
+                daysSinceLastBundle: last.map { max(0, today.daysSinceEpoch - LocalClock.moment(at: $0.receivedAt).date.daysSinceEpoch) },
                 missing: d.missing.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" })
         }
         let rejected = bundles.filter { !$0.accepted }.map {

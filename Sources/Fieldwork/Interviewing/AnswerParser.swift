@@ -109,3 +109,14 @@ extension String {
         String(filter { $0 != " " && $0 != "\u{A0}" && $0 != "\u{202F}" && $0 != "_" })
     }
 }
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs and carriage returns.
+    public var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}

@@ -1,7 +1,7 @@
 import SurveyModel
 import Testing
 
-@testable import TerminalInterviewer
+@testable import Fieldwork
 
 struct AnswerParserTests {
     static let choice = ChoiceSpec(answerSet: "NB_PROB")

@@ -1,4 +1,4 @@
-import Fieldwork
+import SurveyReport
 
 /// Hand-built ``FieldworkReport`` values for the renderer tests: a realistic mid-fieldwork
 /// report with planted anomalies, an empty one, and one whose labels are hostile markup.

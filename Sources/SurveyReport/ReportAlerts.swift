@@ -2,24 +2,27 @@ import Foundation
 import SurveyModel
 
 /// The findings a coordinator should act on, derived from a report's figures.
-enum ReportAlerts {
+public enum ReportAlerts {
     /// Kinds from most to least serious: data refused or not arrived, then data that may not
     /// be genuine, then schedule, then housekeeping.
-    static let severity: [ReportAlert.Kind] = [
+    public static let severity: [ReportAlert.Kind] = [
         .rejectedBundle, .missingBundles, .speeder, .interviewerNonResponse, .outsideHours, .behindSchedule,
         .quotaBehind, .quotaCellsBehind, .staleDevice, .conflicts, .highNonResponse,
     ]
 
     /// A quota with more cells behind schedule than this gets one alert instead of one per
     /// cell (early in fieldwork every cell is behind; the quota section shows which).
-    static let cellsListed = 3
+    public static let cellsListed = 3
 
     /// An interviewer is flagged when their DK + RF share is above the item threshold and
     /// above this many times the share over all interviewers.
-    static let interviewerFactor = 2.0
+    public static let interviewerFactor = 2.0
+
+    /// A device whose last accepted bundle is this many days old (or older) is stale.
+    public static let staleDays = 3
 
     /// Every alert of a report, most serious first (within a kind, in the figures' order).
-    static func alerts(for report: FieldworkReport) -> [ReportAlert] {
+    public static func alerts(for report: FieldworkReport) -> [ReportAlert] {
         var out: [ReportAlert] = []
         let sync = report.sync
         for b in sync.rejectedBundles {
@@ -61,10 +64,10 @@ enum ReportAlerts {
         }.map(\.element)
     }
 
-    /// Active devices whose last accepted bundle is ``FieldworkReportBuilder/staleDays`` days
+    /// Active devices whose last accepted bundle is ``staleDays`` days
     /// old or more, and, once the declared period has run that long, those that never sent one.
     private static func staleDevices(_ report: FieldworkReport) -> [ReportAlert] {
-        let limit = FieldworkReportBuilder.staleDays
+        let limit = staleDays
         let today = LocalDate(iso: report.today)
         let started = report.progress.periodFirst.flatMap(LocalDate.init(iso:))
         var silentSinceStart = false

@@ -1,7 +1,6 @@
 import InterviewEngine
 import SurveyModel
 import SurveyStore
-import TerminalInterviewer
 
 /// Saves a session's events in the device store: each `record` is one durable transaction.
 public final class StoreRecorder: InterviewRecorder {

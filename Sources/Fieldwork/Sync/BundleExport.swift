@@ -12,7 +12,7 @@ public enum BundleExportError: Error, CustomStringConvertible {
     case store(StoreError)
     case bundle(BundleError)
     /// The device database has no signing key (made by an older terep).
-    case noSigningKey(DeviceID)
+    case noSigningKey(DeviceID, interviewer: String)
     case unreadableSigningKey(KeyFormatError)
     case missingInterview(InterviewID)
     case missingDefinition(DefinitionHash, interview: InterviewID)
@@ -21,7 +21,10 @@ public enum BundleExportError: Error, CustomStringConvertible {
         switch self {
         case .store(let error): "\(error)"
         case .bundle(let error): "\(error)"
-        case .noSigningKey(let device): "device \(device) has no signing key; it was created by an older terep"
+        case .noSigningKey(let device, let interviewer):
+            "device \(device) has no signing key (its database was made by an older terep): run "
+                + "terep device init --device-id \(device) --interviewer '\(interviewer)' (with the same --device-db) to make "
+                + "one, have the coordinator register the public key it prints, and bundle again"
         case .unreadableSigningKey(let error): "the device's signing key is unreadable: \(error)"
         case .missingInterview(let id): "interview \(id) has events but no record"
         case .missingDefinition(let hash, let id): "definition \(hash.short) of interview \(id) is missing from the device"
@@ -46,7 +49,7 @@ public enum BundleExport {
         createdAtMillis: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
     ) throws(BundleExportError) -> Result {
         let info = try storing { () throws(StoreError) in try store.info() }
-        guard let pair = try storing({ () throws(StoreError) in try store.signingKey() }) else { throw .noSigningKey(info.deviceID) }
+        guard let pair = try storing({ () throws(StoreError) in try store.signingKey() }) else { throw .noSigningKey(info.deviceID, interviewer: info.interviewer) }
         let key: DeviceSigningKey
         do { key = try DeviceSigningKey(rawRepresentation: pair.privateKey) } catch { throw .unreadableSigningKey(error) }
         let events = try storing { () throws(StoreError) in try store.events(after: all ? 0 : try store.bundledThrough()) }

@@ -1,4 +1,5 @@
 import SurveyModel
+import SurveyReport
 
 /// Labels of the report's codes and variables in the report language.
 struct ReportLabels {

@@ -1,6 +1,6 @@
-import Fieldwork
 import Foundation
 import InterviewEngine
+import SurveyReport
 import Testing
 
 #if canImport(FoundationXML)

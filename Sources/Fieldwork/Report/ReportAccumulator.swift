@@ -1,5 +1,6 @@
 import SurveyExport
 import SurveyModel
+import SurveyReport
 
 /// How an interview stands, derived from its record exactly as the central dataset derives
 /// its status: no outcome is in progress, the definition's complete code is completed.
@@ -92,13 +93,13 @@ struct ReportAccumulator {
             completed += 1
             tally.completed += 1
             if let minutes = record.durationMinutes { tally.minutes.append(minutes) }
-            if let end = record.endedAt { completesPerDay[LocalClock.local(end).date, default: 0] += 1 }
+            if let end = record.endedAt { completesPerDay[LocalClock.moment(at: end).date, default: 0] += 1 }
             for (q, quota) in quotas.enumerated() {
                 quotaCells[q][quota.variables.map { quotaValue($0, record) }, default: 0] += 1
             }
         }
         if status != .inProgress, let outcome = record.outcome { outcomes[outcome, default: 0] += 1 }
-        if let start = record.startedAt, !workingHours.contains(LocalClock.local(start).time) { tally.outsideHours += 1 }
+        if let start = record.startedAt, !workingHours.contains(LocalClock.moment(at: start).time) { tally.outsideHours += 1 }
         tally.softChecks += record.confirmedChecks.count
         for (address, answer) in record.answers {
             guard let slot = slots[address.variable] else { continue }

@@ -42,7 +42,7 @@ public struct InterviewCleaner: Sendable {
         let first = events[startIndex]
         var engine: Interview
         do {
-            engine = try Interview(plan: plan, started: first.kind, context: Self.context(first, start: first))
+            engine = try Interview(plan: plan, started: first.kind, context: EngineContext(of: first, startedAt: first.timestamp))
         } catch {
             throw .replay(interview: interview.id, message: "cannot start: \(error)")
         }
@@ -50,7 +50,7 @@ public struct InterviewCleaner: Sendable {
         for (i, event) in events.enumerated() where i != startIndex {
             if case .started = event.kind { continue }
             do {
-                _ = try engine.apply(event.kind, context: Self.context(event, start: first))
+                _ = try engine.apply(event.kind, context: EngineContext(of: event, startedAt: first.timestamp))
             } catch {
                 skipped.append("\(event.device)#\(event.sequence): \(error)")
             }
@@ -110,14 +110,5 @@ public struct InterviewCleaner: Sendable {
             }
         }
         return any
-    }
-
-    /// The engine context of an event: its local date and time, minutes since the start, and
-    /// who applied it.
-    static func context(_ event: InterviewEvent, start: InterviewEvent) -> EngineContext {
-        let (today, now) = LocalClock.local(event.timestamp)
-        return EngineContext(
-            today: today, now: now,
-            elapsedMinutes: Int(max(0, event.timestamp - start.timestamp) / 60_000), interviewer: event.interviewer)
     }
 }

@@ -1,0 +1,43 @@
+import InterviewEngine
+import SurveyModel
+
+/// `--case name=value`, and the visit data the device fills in by itself.
+public enum CaseIdentifiers {
+    /// Parses `name=value` pairs into preloaded values of the questionnaire's top-level questions.
+    public static func parse(_ pairs: [String], definition: SurveyDefinition) throws(InterviewStartError)
+        -> [VariableName: Value]
+    {
+        let index = SurveyIndex(definition)
+        var out: [VariableName: Value] = [:]
+        for pair in pairs {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else { throw .caseSyntax(pair) }
+            let name = VariableName(String(pair[..<eq]))
+            let text = String(pair[pair.index(after: eq)...])
+            guard let entry = index[name], entry.rosters.isEmpty, entry.question.kind.valueType != nil else {
+                let preloaded = index.questionsInOrder.filter { index[$0]?.question.preload == true }
+                throw .caseUnknown(pair, name: name, preloaded: preloaded)
+            }
+            let offered = index.answerSet(of: entry.question)?.options.map(\.code) ?? []
+            switch AnswerParser.parse(text, kind: entry.question.kind, offered: offered) {
+            case .success(let value): out[name] = value
+            case .failure(let problem): throw .caseValue(pair, problem)
+            }
+        }
+        return out
+    }
+
+    /// Fills `int_id` (the interviewer), `visit_ts` (now) and `visit_no` (1) when the
+    /// questionnaire preloads them and they were not given.
+    public static func addAutomatic(
+        _ preload: inout [VariableName: Value], definition: SurveyDefinition, interviewer: String, at now: Moment
+    ) {
+        let index = SurveyIndex(definition)
+        func fill(_ name: VariableName, _ value: Value) {
+            guard preload[name] == nil, let q = index[name]?.question, q.preload, q.kind.valueType == value.type else { return }
+            preload[name] = value
+        }
+        fill("int_id", .text(interviewer))
+        fill("visit_ts", .text("\(now.date)T\(now.time)"))
+        fill("visit_no", .integer(1))
+    }
+}

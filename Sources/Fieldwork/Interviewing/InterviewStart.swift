@@ -1,0 +1,135 @@
+import InterviewEngine
+import SurveyModel
+import SurveyStore
+
+/// How a new interview starts: `terep interview`'s options, without the argument parsing.
+public struct InterviewStartOptions: Sendable {
+    /// The questionnaire language to start in (nil: its first language).
+    public var language: LanguageCode?
+    /// The seed for option randomisation (nil: random).
+    public var seed: UInt64?
+    /// Preloaded case identifiers as typed, `name=value`.
+    public var cases: [String]
+    /// A test/training interview: kept, but excluded from exports and reports.
+    public var training: Bool
+
+    public init(language: LanguageCode? = nil, seed: UInt64? = nil, cases: [String] = [], training: Bool = false) {
+        self.language = language
+        self.seed = seed
+        self.cases = cases
+        self.training = training
+    }
+}
+
+/// An interview ready for a session: its state, when it started and where to show it from.
+public struct PreparedInterview: Sendable {
+    public var id: InterviewID
+    public var interview: Interview
+    public var startedAt: Int64
+    /// Where the last session stopped (nil for a new interview).
+    public var resumeAt: Address?
+}
+
+/// Why an interview could not be started or resumed; each case says what to do.
+public enum InterviewStartError: Error, Sendable, CustomStringConvertible {
+    case store(StoreError)
+    /// `--lang` names a language the questionnaire does not have.
+    case unknownLanguage(LanguageCode, available: [LanguageCode])
+    /// `--case` is not `name=value`.
+    case caseSyntax(String)
+    /// `--case` names no top-level question; `preloaded` are the questions that take one.
+    case caseUnknown(String, name: VariableName, preloaded: [VariableName])
+    /// `--case name=value` whose value does not fit its question.
+    case caseValue(String, AnswerProblem)
+    /// The engine refused the start (a preload that breaks a rule of the definition).
+    case cannotStart(EngineError)
+    /// `--resume` of an interview that has ended.
+    case alreadyEnded(InterviewID, outcome: Int?)
+    /// The interview's log does not replay on its definition.
+    case cannotReplay(InterviewID, EngineError)
+
+    public var description: String {
+        switch self {
+        case .store(let error): "\(error)"
+        case .unknownLanguage(let language, let available):
+            "--lang \(language): the questionnaire's languages are \(available.map(\.rawValue).joined(separator: ", "))."
+        case .caseSyntax(let pair): "--case \(pair): write name=value, e.g. --case cluster_id=K042."
+        case .caseUnknown(let pair, let name, let preloaded):
+            "--case \(pair): '\(name)' is not a question of this questionnaire"
+                + (preloaded.isEmpty ? "." : "; preloaded questions: " + preloaded.map(\.rawValue).joined(separator: ", ") + ".")
+        case .caseValue(let pair, let problem): "--case \(pair): \(problem)"
+        case .cannotStart(let error): "cannot start the interview: \(error)"
+        case .alreadyEnded(let id, let outcome):
+            "interview \(id) has already ended (outcome \(outcome.map(String.init) ?? "-"))."
+        case .cannotReplay(let id, let error): "cannot replay interview \(id): \(error)"
+        }
+    }
+}
+
+/// Starting and resuming interviews on a device: the use cases behind `terep interview`.
+public enum InterviewStart {
+    /// A new interview: the definition saved on the device, the interview created with its
+    /// `started` event (and `trainingMarked(true)` right after it for a training interview).
+    public static func begin(
+        _ compiled: CompiledSurvey, store: DeviceStore, options: InterviewStartOptions, clock: InterviewClock = .system
+    ) throws(InterviewStartError) -> PreparedInterview {
+        let definition = compiled.definition
+        let language = options.language ?? definition.languages.first ?? "hu"
+        guard definition.languages.contains(language) else {
+            throw .unknownLanguage(language, available: definition.languages)
+        }
+        try storing { () throws(StoreError) in try store.saveDefinition(compiled) }
+        let now = clock.now()
+        var preload = try CaseIdentifiers.parse(options.cases, definition: definition)
+        CaseIdentifiers.addAutomatic(&preload, definition: definition, interviewer: store.interviewer, at: now)
+        let new = NewInterview(
+            definition: compiled.hash, seed: options.seed ?? UInt64.random(in: 1...UInt64.max), language: language,
+            preload: preload, isTest: options.training)
+        let started = InterviewEventKind.started(definition: compiled.hash, seed: new.seed, language: language, preload: preload)
+        var interview: Interview
+        do {
+            let context = EngineContext(at: now, startedAt: now.timestamp, interviewer: store.interviewer)
+            interview = try Interview(definition: definition, started: started, context: context)
+            // The store writes the matching `trainingMarked(true)` event right after `started`.
+            if options.training { _ = try interview.apply(.trainingMarked(true), context: context) }
+        } catch {
+            throw .cannotStart(error)
+        }
+        _ = try storing { () throws(StoreError) in try store.createInterview(new, timestamp: now.timestamp) }
+        return PreparedInterview(id: new.id, interview: interview, startedAt: now.timestamp, resumeAt: nil)
+    }
+
+    /// An unfinished interview rebuilt from its log, on the definition it was started with.
+    public static func resume(_ id: InterviewID, store: DeviceStore) throws(InterviewStartError) -> PreparedInterview {
+        let (record, compiled, events) = try storing { () throws(StoreError) in
+            guard let record = try store.interview(id: id) else { throw StoreError.unknownInterview(id) }
+            guard let compiled = try store.definition(hash: record.definition) else {
+                throw StoreError.unknownDefinition(record.definition)
+            }
+            return (record, compiled, try store.events(interview: id))
+        }
+        guard record.status == .inProgress else { throw .alreadyEnded(id, outcome: record.outcome) }
+        do {
+            let replay = try InterviewReplay(definition: compiled.definition, events: events)
+            return PreparedInterview(id: id, interview: replay.interview, startedAt: replay.startedAt, resumeAt: replay.lastShown)
+        } catch {
+            throw .cannotReplay(id, error)
+        }
+    }
+
+    /// The unfinished interviews of a questionnaire on this device, oldest first.
+    public static func unfinished(store: DeviceStore, survey: SurveyID) throws(StoreError) -> [InterviewRecord] {
+        try store.interviews(status: .inProgress).filter { $0.survey == survey }
+    }
+
+    /// One line per unfinished interview for `terep interview --list`: id, start, events, case.
+    public static func listingLine(_ record: InterviewRecord) -> String {
+        let started = LocalClock.moment(at: record.startedAt)
+        let cases = record.caseIdentifiers.sorted { $0.key < $1.key }.map { $0.key.rawValue + "=" + Interview.display($0.value) }
+        return "  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)  \(cases.joined(separator: " "))"
+    }
+
+    private static func storing<T>(_ body: () throws(StoreError) -> T) throws(InterviewStartError) -> T {
+        do { return try body() } catch { throw .store(error) }
+    }
+}
