@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "SurveyTestSupport",
             dependencies: [
-                "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
+                "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine", "SurveySync",
                 "TestSupportFixtures",
             ],
             path: "Tests/SurveyTestSupport"),
@@ -123,7 +123,7 @@ let package = Package(
             dependencies: [
                 "SurveyStore", "SurveyModel", .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel"]),
+        .testTarget(name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel", "SurveyTestSupport"]),
         .testTarget(
             name: "SurveyExportTests",
             // SurveyCompiler only to derive schemas of the real questionnaires in tests.
@@ -145,6 +145,6 @@ let package = Package(
         .testTarget(
             name: "TerepEndToEndTests",
             // `terep` is listed so that `swift test` links the executable these tests run.
-            dependencies: ["SurveyModel", "SurveyStore", "terep"]),
+            dependencies: ["SurveyModel", "SurveyStore", "SurveySync", "SurveyTestSupport", "terep"]),
     ]
 )

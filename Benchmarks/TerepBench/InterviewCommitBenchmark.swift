@@ -44,7 +44,7 @@ enum InterviewCommitBenchmark {
         let raw = try RawSQLite(path: folder.appendingPathComponent("raw.sqlite").path)
         let terminal = BenchTerminal(raw: raw)
         let session = InterviewSession(
-            interview: interview, startedAt: start.timestamp, terminal: terminal,
+            interview: interview, spent: ActiveTime(startedAt: start.timestamp), terminal: terminal,
             recorder: StoreRecorder(store: store, interview: record.id), clock: .system,
             options: SessionOptions(interviewer: "B", resumeCommand: "-"))
         terminal.session = session
@@ -144,6 +144,7 @@ final class BenchTerminal: Terminal {
         case .text: return at.variable.rawValue == "m_name" ? "Név\(at.rows.first ?? 0)" : "szöveg"
         case .date: return "2026-01-15"
         case .time: return "10:30"
+        case .datetime: return "2026-01-15 10:30"
         case .note, .calculated: return ""
         }
     }

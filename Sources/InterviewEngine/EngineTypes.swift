@@ -19,20 +19,18 @@ public struct EngineContext: Hashable, Sendable {
         self.interviewer = interviewer
     }
 
-    /// The context of an event at `moment`: its local date and time, the whole minutes since
-    /// the interview started at `startedAt` (ms), and who applied it. The one rule every
-    /// caller (the interviewer, the replay of a saved interview, the cleaner, the simulator)
-    /// builds its contexts with.
-    public init(at moment: Moment, startedAt: Int64, interviewer: String) {
-        self.init(
-            today: moment.date, now: moment.time, elapsedMinutes: Int(max(0, moment.timestamp - startedAt) / 60_000),
-            interviewer: interviewer)
+    /// The context of an event at `moment`: its local date and time, the whole minutes spent in
+    /// the interview so far, and who applied it. Every caller (the interviewer, the replay of a
+    /// saved interview, the cleaner) gets the minutes from ``ActiveTime/context(for:at:interviewer:)``;
+    /// a `started` event has spent none.
+    public init(at moment: Moment, elapsedMinutes: Int = 0, interviewer: String) {
+        self.init(today: moment.date, now: moment.time, elapsedMinutes: elapsedMinutes, interviewer: interviewer)
     }
 
     /// The context of a saved event, at its timestamp's local date and time (the machine's
     /// time zone, through ``LocalClock``) and with its interviewer.
-    public init(of event: InterviewEvent, startedAt: Int64) {
-        self.init(at: LocalClock.moment(at: event.timestamp), startedAt: startedAt, interviewer: event.interviewer)
+    public init(of event: InterviewEvent, elapsedMinutes: Int = 0) {
+        self.init(at: LocalClock.moment(at: event.timestamp), elapsedMinutes: elapsedMinutes, interviewer: event.interviewer)
     }
 }
 

@@ -159,6 +159,7 @@ extension Interview {
         case (.text(let x), .text(let y)): return cmp(x, y)
         case (.date(let x), .date(let y)): return cmp(x, y)
         case (.time(let x), .time(let y)): return cmp(x, y)
+        case (.datetime(let x), .datetime(let y)): return cmp(x, y)
         case (.boolean(let x), .boolean(let y)): return x == y ? 0 : (x ? 1 : -1)
         case (.choices(let x), .choices(let y)): return x == y ? 0 : (x.lexicographicallyPrecedes(y) ? -1 : 1)
         default:

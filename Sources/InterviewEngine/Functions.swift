@@ -25,6 +25,12 @@ extension Interview {
             return .value(v)
         case .today: return .value(.date(context.today))
         case .nowTime: return .value(.time(context.now))
+        case .now: return .value(.datetime(LocalDateTime(date: context.today, time: context.now)))
+        case .visits: return .value(.integer(visitStarts.count))
+        case .visitStart: return visitStarts.last.map { .value(.datetime($0)) } ?? .missing
+        case .eveningOrWeekendVisits:
+            guard case .value(.time(let from))? = args.first.map({ evaluate($0, s) }) else { return .missing }
+            return .value(.integer(visitStarts.count { $0.time >= from || $0.date.isoWeekday >= 6 }))
         case .elapsedMinutes: return .value(.integer(context.elapsedMinutes))
         default: break
         }
@@ -38,9 +44,14 @@ extension Interview {
 
     /// Functions of present values only.
     static func pure(_ fn: Function, _ v: [Value]) -> Eval {
+        /// A date, or the date part of a date and time.
         func date(_ i: Int) -> LocalDate? {
-            if i < v.count, case .date(let d) = v[i] { return d }
-            return nil
+            guard i < v.count else { return nil }
+            switch v[i] {
+            case .date(let d): return d
+            case .datetime(let t): return t.date
+            default: return nil
+            }
         }
         switch fn {
         case .selected:
@@ -87,6 +98,25 @@ extension Interview {
         case .daysBetween:
             guard let a = date(0), let b = date(1) else { return .missing }
             return .value(.integer(b.daysSinceEpoch - a.daysSinceEpoch))
+        case .makeDate where v.count == 1:
+            return date(0).map { .value(.date($0)) } ?? .missing
+        case .timeOfDay:
+            guard case .datetime(let t)? = v.first else { return .missing }
+            return .value(.time(t.time))
+        case .makeDateTime:
+            guard let d = date(0), v.count == 2, case .time(let t) = v[1] else { return .missing }
+            return .value(.datetime(LocalDateTime(date: d, time: t)))
+        case .hour, .minute:
+            let minutes: Int
+            switch v.first {
+            case .time(let t)?: minutes = t.minutes
+            case .datetime(let t)?: minutes = t.time.minutes
+            default: return .missing
+            }
+            return .value(.integer(fn == .hour ? minutes / 60 : minutes % 60))
+        case .minutesBetween:
+            guard v.count == 2, case .datetime(let a) = v[0], case .datetime(let b) = v[1] else { return .missing }
+            return .value(.integer((b.seconds - a.seconds) / 60))
         case .makeDate:
             guard v.count == 3, let y = integer(v[0]), let m = integer(v[1]), let d = integer(v[2]),
                 (1...12).contains(m), d >= 1, d <= LocalDate.daysInMonth(year: y, month: m)

@@ -21,6 +21,9 @@ public struct Interview: Sendable {
     public private(set) var isTraining = false
     /// Interviewer notes, in the order recorded.
     public private(set) var notes: [InterviewNote] = []
+    /// When each visit began: the start, then the first event of each later local day (the
+    /// clock of an event dated before the latest visit starts none).
+    public private(set) var visitStarts: [LocalDateTime]
 
     /// The case data the interview started with (`preloaded(x)`).
     public private(set) var preloadedValues: [VariableName: Value] = [:]
@@ -41,6 +44,8 @@ public struct Interview: Sendable {
     var aggregateStates: [Int: [[Int]: AggregateState]] = [:]
     /// Document order of the first active end (everything after it is off route).
     var routeLimit: Int = .max
+    /// Answers stand as given, with no route (``AnswerCondition`` over an ended interview's answers).
+    var detached = false
 
     /// The definition this interview runs.
     public var definition: SurveyDefinition { plan.definition }
@@ -69,6 +74,7 @@ public struct Interview: Sendable {
         self.seed = seed
         self.language = language
         self.context = context
+        self.visitStarts = [LocalDateTime(date: context.today, time: context.now)]
         answers.reserveCapacity(plan.variables.count + 64)
         conditions.reserveCapacity(plan.variables.count + 64)
         for name in preload.keys.sorted() {
@@ -194,6 +200,9 @@ public struct Interview: Sendable {
     private mutating func advanceClock(_ new: EngineContext, _ p: inout Propagation) {
         let moved = new.today != context.today || new.now != context.now || new.elapsedMinutes != context.elapsedMinutes
         context = new
+        if let last = visitStarts.last, new.today > last.date {
+            visitStarts.append(LocalDateTime(date: new.today, time: new.now))
+        }
         guard moved else { return }
         for rule in plan.clockRules { enqueueAll(rule, prefix: [], &p) }
     }

@@ -268,7 +268,7 @@ struct ExprReads {
             visit(a, whole: whole)
             visit(b, whole: whole)
         case .call(let fn, let args):
-            if fn == .today || fn == .nowTime || fn == .elapsedMinutes { readsClock = true }
+            if fn.readsClock { readsClock = true }
             if fn == .complete, case .literal(.text(let g))? = args.first { completeGroups.append(g) }
             for a in args { visit(a, whole: whole) }
         case .aggregate(_, let roster, let body):

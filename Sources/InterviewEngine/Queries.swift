@@ -69,7 +69,8 @@ extension Interview {
             return v
         }
         switch q.kind {
-        case .integer(let lo, let hi), .decimal(let lo, let hi, _), .date(let lo, let hi): return (bound(lo), bound(hi))
+        case .integer(let lo, let hi), .decimal(let lo, let hi, _), .date(let lo, let hi), .datetime(let lo, let hi):
+            return (bound(lo), bound(hi))
         case .scale(let lo, let hi, _): return (.integer(lo), .integer(hi))
         default: return (nil, nil)
         }

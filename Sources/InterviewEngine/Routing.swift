@@ -102,6 +102,7 @@ extension Interview {
     /// The stored answer at an address when it is on route; nil when unanswered or off route.
     func effectiveAnswer(_ address: Address) -> Answer? {
         guard let info = plan.variables[address.variable] else { return nil }
+        if detached { return info.isCalculated ? calculated[address].map(Answer.value) : answers[address] }
         if info.isCalculated {
             guard let v = calculated[address], isOnRoute(address) else { return nil }
             return .value(v)

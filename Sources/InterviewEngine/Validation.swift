@@ -80,7 +80,7 @@ extension Interview {
             if issues.isEmpty, let limit = plan.rowCountLimits[q.name], let n = Interview.integer(v), n > limit {
                 issues.append(.outOfRange(min: bound(lo), max: .integer(limit)))
             }
-        case (.date(let lo, let hi), _):
+        case (.date(let lo, let hi), _), (.datetime(let lo, let hi), _):
             range(bound(lo), bound(hi))
         case (.decimal(let lo, let hi, let places), .decimal(let d)):
             range(bound(lo), bound(hi))
@@ -110,7 +110,7 @@ extension Interview {
     static func normalize(_ v: Value, for kind: QuestionKind) -> Value? {
         switch (kind, v) {
         case (.singleChoice, .choice), (.multipleChoice, .choices), (.integer, .integer), (.decimal, .decimal),
-            (.text, .text), (.date, .date), (.time, .time), (.scale, .integer):
+            (.text, .text), (.date, .date), (.time, .time), (.datetime, .datetime), (.scale, .integer):
             if case .choices(let c) = v { return .choices(normalizing: c) }
             return v
         case (.singleChoice, .integer(let c)): return .choice(c)
@@ -130,6 +130,7 @@ extension Interview {
         case .boolean(let b): b ? "1" : "0"
         case .date(let d): d.description
         case .time(let t): t.description
+        case .datetime(let t): t.description
         case .choices(let c): c.map(String.init).joined(separator: ",")
         }
     }

@@ -48,6 +48,12 @@ enum ValueDrawer {
             return .date(LocalDate(daysSinceEpoch: Int.random(in: a.daysSinceEpoch...b.daysSinceEpoch, using: &rng)))
         case .time:
             return .time(TimeOfDay(hour: Int.random(in: 0...23, using: &rng), minute: Int.random(in: 0...59, using: &rng)))
+        case .datetime:
+            let now = LocalDateTime(date: interview.context.today, time: interview.context.now)
+            let a = { if case .datetime(let t)? = lo { t } else { now.adding(seconds: -86_400 * 365) } }()
+            let b = { if case .datetime(let t)? = hi { t } else { now } }()
+            guard a <= b else { return nil }
+            return .datetime(LocalDateTime(seconds: Int.random(in: a.seconds...b.seconds, using: &rng) / 60 * 60))
         case .note, .calculated:
             return nil
         }

@@ -291,6 +291,9 @@ struct CanonicalJSONWriter {
             key("type", &f); raw("\"date\"")
         case .time:
             key("type", &f); raw("\"time\"")
+        case .datetime(let lo, let hi):
+            bounds(lo, hi, &f)
+            key("type", &f); raw("\"datetime\"")
         case .scale(let lo, let hi, let labels):
             if let l = labels { key("labels", &f); string(l.rawValue) }
             key("max", &f); int(hi)
@@ -314,6 +317,7 @@ struct CanonicalJSONWriter {
         case .boolean(let b): raw("{\"bool\":"); bool(b)
         case .date(let d): raw("{\"date\":"); string(d.description)
         case .time(let t): raw("{\"time\":"); string(t.description)
+        case .datetime(let t): raw("{\"datetime\":"); string(t.description)
         case .choice(let c): raw("{\"code\":"); int(c)
         case .choices(let cs): raw("{\"codes\":"); array(cs) { $0.int($1) }
         }

@@ -1,4 +1,5 @@
 import SurveyDiagnostics
+import SurveyModel
 
 /// Every diagnostic the compiler emits, as named factories, by code (see docs/diagnostics.md).
 enum Messages {
@@ -30,7 +31,7 @@ enum Messages {
     }
 
     static func invalidDateTime(_ s: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0006", .error, "'\(s)' is not a valid date or time", at: r, help: "write @YYYY-MM-DD or @HH:MM")
+        Diagnostic("E0006", .error, "'\(s)' is not a valid date or time", at: r, help: "write @YYYY-MM-DD, @HH:MM or @YYYY-MM-DDTHH:MM")
     }
 
     // MARK: E01xx — syntax and files
@@ -111,6 +112,37 @@ enum Messages {
             help: "count rows with an integer question, e.g. 'count hh_size'")
     }
 
+    static func rosterCountSpecials(
+        _ roster: String, count: String, specials: [SpecialAnswer], at r: SourceRange, declared: SourceRange
+    ) -> Diagnostic {
+        let which = specials.map { $0 == .dontKnow ? "don't know" : "refused" }.joined(separator: " and ")
+        return Diagnostic(
+            "W0208", .warning,
+            "roster '\(roster)' counts its rows with '\(count)', which accepts \(which): such an answer leaves the roster with no rows",
+            at: r, notes: [Note("'\(count)' is declared here", at: declared)],
+            help: "add 'nodk' to '\(count)' (a count the rows depend on must always be obtained)")
+    }
+
+    static func rosterCountUnbounded(
+        _ roster: String, count: String, maxRows: Int, at r: SourceRange, declared: SourceRange
+    ) -> Diagnostic {
+        Diagnostic(
+            "W0208", .warning,
+            "roster '\(roster)' counts its rows with '\(count)', which has no constant upper bound", at: r,
+            notes: [Note("'\(count)' is declared here", at: declared)],
+            help: "give '\(count)' a constant upper bound of at most \(maxRows), the roster's 'max'")
+    }
+
+    static func rosterMaxBelowCount(
+        _ roster: String, maxRows: Int, count: String, upper: Int, at r: SourceRange, declared: SourceRange
+    ) -> Diagnostic {
+        Diagnostic(
+            "E0209", .error,
+            "roster '\(roster)' holds at most \(maxRows) rows, but its count '\(count)' may be up to \(upper)", at: r,
+            notes: [Note("'\(count)' is declared here", at: declared)],
+            help: "raise the roster's 'max' to \(upper), or lower the upper bound of '\(count)' to \(maxRows)")
+    }
+
     static func notConstant(_ what: String, at r: SourceRange) -> Diagnostic {
         Diagnostic("E0206", .error, "\(what) must be a whole-number constant", at: r)
     }
@@ -180,6 +212,10 @@ enum Messages {
         Diagnostic("W0501", .warning, "answer set '\(name)' is never used", at: r)
     }
 
+    static func unusedPhrase(_ name: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("W0504", .warning, "phrase '\(name)' is never used", at: r)
+    }
+
     static func duplicateCode(_ code: Int, in set: String, at r: SourceRange, first: SourceRange) -> Diagnostic {
         Diagnostic("E0502", .error, "code \(code) appears twice in answer set '\(set)'", at: r,
             notes: [Note("first used here", at: first)])
@@ -190,7 +226,7 @@ enum Messages {
     }
 
     static func badBest(_ message: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0504", .error, message, at: r,
+        Diagnostic("E0505", .error, message, at: r,
             help: "put 'best' after the label of the favourable end, e.g. `10 hu \"Teljesen elégedett\" en \"Completely satisfied\" best`")
     }
 
@@ -260,6 +296,11 @@ enum Messages {
         return Diagnostic("W1005", .warning,
             "outcome code\(codes.count == 1 ? "" : "s") \(list) of answer set '\(set)' \(codes.count == 1 ? "has" : "have") no AAPOR class and will count in no response rate",
             at: r, help: "add \(codes.count == 1 ? "it" : "them") to a class: complete, partial, refusal, noncontact, other, unknown or ineligible")
+    }
+
+    static func badScope(_ why: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E1007", .error, "this condition cannot limit targets: \(why)", at: r,
+            help: "'where' may read only answers to questions and calculations outside rosters, e.g. where sample_source == 1")
     }
 
     static func quotaSum(_ quota: String, sum: Int, total: Int, at r: SourceRange) -> Diagnostic {

@@ -70,6 +70,7 @@ public struct CSVWriter<Sink: ByteSink>: ExportWriter {
         switch type {
         case .date: line += Array(LocalDate(daysSinceEpoch: Int(d)).description.utf8)
         case .datetime: line += Array(Calendar1970.isoDateTime(milliseconds: Int64(d)).utf8)
+        case .localDatetime: line += Array(Calendar1970.isoDateTime(milliseconds: Int64(d), zone: "").utf8)
         default:
             if d == d.rounded(), abs(d) < 1e15 {
                 appendInt(Int(d))

@@ -128,6 +128,7 @@ public struct Codebook: Sendable {
         case .decimal(let p): text = "number with \(p) decimals"
         case .date: text = "date (SPSS DATE, Stata %td, ISO text in CSV)"
         case .datetime: text = "date and time, UTC (SPSS DATETIME, Stata %tc)"
+        case .localDatetime: text = "local date and time (SPSS DATETIME, Stata %tc, ISO 8601 text in CSV)"
         case .string(let w): text = "text, at most \(w) bytes"
         }
         switch v.source {
@@ -161,6 +162,9 @@ public struct Codebook: Sendable {
                 parts.append("min \(NumberText.decimal(lo)), max \(NumberText.decimal(hi)), mean \(NumberText.decimal((mean * 100).rounded() / 100))")
             case .date:
                 parts.append("from \(LocalDate(daysSinceEpoch: Int(lo))) to \(LocalDate(daysSinceEpoch: Int(hi)))")
+            case .localDatetime:
+                let text = { (ms: Double) in Calendar1970.isoDateTime(milliseconds: Int64(ms), zone: "") }
+                parts.append("from \(text(lo)) to \(text(hi))")
             default: break
             }
         }

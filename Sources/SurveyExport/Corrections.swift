@@ -200,6 +200,9 @@ public struct Corrections: Sendable {
         case .time:
             guard let t = TimeOfDay(text: text) else { throw fail("'\(text)' is not a time HH:MM") }
             return .value(.time(t))
+        case .datetime:
+            guard let t = LocalDateTime(iso: text) else { throw fail("'\(text)' is not a date and time YYYY-MM-DDThh:mm[:ss]") }
+            return .value(.datetime(t))
         case .note, .calculated:
             throw fail("'\(q.name)' is not an answer; notes and calculations cannot be corrected")
         }

@@ -47,7 +47,7 @@ struct DtaColumn {
                 storage = .double
             }
         case .date: storage = .long
-        case .decimal, .datetime: storage = .double
+        case .decimal, .datetime, .localDatetime: storage = .double
         case .string(let w): storage = w > 2045 ? .strL : .str(Swift.max(1, w))
         }
     }
@@ -73,7 +73,7 @@ struct DtaColumn {
     var format: String {
         switch (variable.type, storage) {
         case (.date, _): "%td"
-        case (.datetime, _): "%tc"
+        case (.datetime, _), (.localDatetime, _): "%tc"
         case (.decimal(let p), _): p > 0 ? "%10.\(p)f" : "%12.0g"
         case (_, .str(let n)): "%-\(n)s"
         case (_, .strL): "%-9s"
@@ -106,7 +106,7 @@ struct DtaColumn {
             missingIndex = nil
             switch variable.type {
             case .date: value = d + DtaColumn.daysFrom1960
-            case .datetime: value = d + DtaColumn.msFrom1960
+            case .datetime, .localDatetime: value = d + DtaColumn.msFrom1960
             default: value = d
             }
         case .text(let t):

@@ -116,8 +116,19 @@ public enum ExportType: Hashable, Sendable {
     case date
     /// An instant; cells hold milliseconds since 1970-01-01T00:00:00Z.
     case datetime
+    /// A local date and time without a time zone (a `datetime` answer); cells hold milliseconds
+    /// since 1970-01-01T00:00:00 of the same local clock.
+    case localDatetime
     /// UTF-8 text of at most `width` bytes.
     case string(width: Int)
+
+    /// A date or a date and time (SPSS counts them in seconds since 14 Oct 1582).
+    public var isCalendar: Bool {
+        switch self {
+        case .date, .datetime, .localDatetime: true
+        default: false
+        }
+    }
 
     public var isString: Bool {
         if case .string = self { return true }

@@ -36,10 +36,11 @@ struct ByteWriter {
 /// Calendar conversions shared by the writers.
 enum Calendar1970 {
     /// `YYYY-MM-DDTHH:MM:SSZ` for milliseconds since the epoch.
-    static func isoDateTime(milliseconds ms: Int64) -> String {
+    /// `YYYY-MM-DDThh:mm:ss` and the zone designator (`Z` for UTC, empty for local time).
+    static func isoDateTime(milliseconds ms: Int64, zone: String = "Z") -> String {
         let days = Int((Double(ms) / 86_400_000).rounded(.down))
         let secs = Int(ms / 1000 - Int64(days) * 86_400)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(LocalDate(daysSinceEpoch: days))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
+        return "\(LocalDate(daysSinceEpoch: days))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))\(zone)"
     }
 }

@@ -46,6 +46,7 @@ public enum ExprText {
         case .text(let s): "\"\(s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
         case .date(let d): "@\(d)"
         case .time(let t): "@\(t)"
+        case .datetime(let t): "@\(t)"
         case .boolean(let b): b ? "true" : "false"
         case .choices(let codes): "(\(codes.map(String.init).joined(separator: ", ")))"
         case .integer(let i), .choice(let i): String(i)

@@ -14,6 +14,9 @@ public struct InterviewRecord: Sendable {
     /// Milliseconds since 1970-01-01T00:00:00Z.
     public var startedAt: Int64?
     public var endedAt: Int64?
+    /// Milliseconds actually spent in the interview: its sessions summed, pauses over 30
+    /// minutes left out (InterviewEngine's `ActiveTime`); nil when not known.
+    public var timeSpent: Int64?
     public var outcome: Int?
     /// The central merge resolved a conflict in this interview.
     public var hadConflict: Bool
@@ -26,7 +29,7 @@ public struct InterviewRecord: Sendable {
 
     public init(
         id: InterviewID, definition: DefinitionHash, surveyVersion: String, device: DeviceID, interviewer: String,
-        startedAt: Int64? = nil, endedAt: Int64? = nil, outcome: Int? = nil, hadConflict: Bool = false,
+        startedAt: Int64? = nil, endedAt: Int64? = nil, timeSpent: Int64? = nil, outcome: Int? = nil, hadConflict: Bool = false,
         answers: [Address: Answer], rosterRows: [RosterInstance: Int] = [:], confirmedChecks: Set<ConfirmedCheck> = []
     ) {
         self.id = id
@@ -36,6 +39,7 @@ public struct InterviewRecord: Sendable {
         self.interviewer = interviewer
         self.startedAt = startedAt
         self.endedAt = endedAt
+        self.timeSpent = timeSpent
         self.outcome = outcome
         self.hadConflict = hadConflict
         self.answers = answers
@@ -43,11 +47,11 @@ public struct InterviewRecord: Sendable {
         self.confirmedChecks = confirmedChecks
     }
 
-    /// Minutes from start to end rounded to 0.1 (the export's `iv_minutes`); nil while either
-    /// is unknown.
+    /// Minutes actually spent in an ended interview (``timeSpent``), rounded to 0.1: the export's
+    /// `iv_minutes`; nil while it has not ended or the time spent is unknown.
     public var durationMinutes: Double? {
-        guard let s = startedAt, let e = endedAt else { return nil }
-        return (Double(e - s) / 6_000).rounded() / 10
+        guard endedAt != nil, let spent = timeSpent else { return nil }
+        return (Double(spent) / 6_000).rounded() / 10
     }
 }
 

@@ -95,6 +95,7 @@ public struct JSONLinesWriter<Sink: ByteSink> {
             switch type {
             case .date: string(LocalDate(daysSinceEpoch: Int(d)).description)
             case .datetime: string(Calendar1970.isoDateTime(milliseconds: Int64(d)))
+            case .localDatetime: string(Calendar1970.isoDateTime(milliseconds: Int64(d), zone: ""))
             default: line += Array((d.isFinite ? NumberText.decimal(d) : "null").utf8)
             }
         }

@@ -133,6 +133,7 @@ public struct RowBuilder: Sendable {
         case (.decimal, .decimal(let d)), (.integer, .decimal(let d)): return .number(d)
         case (.integer, .boolean(let b)), (.decimal, .boolean(let b)): return .number(b ? 1 : 0)
         case (.date, .date(let d)): return .number(Double(d.daysSinceEpoch))
+        case (.localDatetime, .datetime(let t)): return .number(Double(t.seconds) * 1000)
         default:
             throw .typeMismatch(
                 interview: record.id.rawValue, address: address.description, expected: "\(type)",
@@ -149,6 +150,7 @@ public struct RowBuilder: Sendable {
         case .boolean(let b): b ? "1" : "0"
         case .date(let d): d.description
         case .time(let t): t.description
+        case .datetime(let t): t.description
         case .choices(let codes): codes.map(String.init).joined(separator: " ")
         }
     }

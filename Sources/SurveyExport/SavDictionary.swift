@@ -62,7 +62,7 @@ struct SavDictionary {
             out.int32(2)
             out.int32(segment.width)
             out.int32(label.isEmpty ? 0 : 1)
-            let isDate = v.variable.type == .date || v.variable.type == .datetime
+            let isDate = v.variable.type.isCalendar
             out.int32(missing ? (isDate ? -2 : 3) : missingTexts.count)
             let format = SavLayout.format(v.variable.type, segmentWidth: segment.width)
             out.int32(format)
@@ -108,7 +108,7 @@ struct SavDictionary {
         var order: [Use] = []
         for v in layout.variables where v.width == 0 {
             guard let name = v.variable.valueLabels, schema.valueLabelSets[name] != nil else { continue }
-            let use = Use(name: name, type: v.variable.type == .date || v.variable.type == .datetime ? v.variable.type : .decimal(places: 0))
+            let use = Use(name: name, type: v.variable.type.isCalendar ? v.variable.type : .decimal(places: 0))
             if users[use] == nil { order.append(use) }
             users[use, default: []].append(v.segments[0].dictionaryIndex)
         }

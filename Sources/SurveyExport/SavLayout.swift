@@ -73,7 +73,7 @@ struct SavLayout {
             let p = Swift.min(16, Swift.max(0, places))
             return Int32(5 << 16 | Swift.min(40, 10 + p) << 8 | p)
         case .date: return Int32(20 << 16 | 11 << 8)
-        case .datetime: return Int32(22 << 16 | 20 << 8)
+        case .datetime, .localDatetime: return Int32(22 << 16 | 20 << 8)
         case .string: return Int32(1 << 16 | Swift.min(255, segmentWidth) << 8)
         }
     }
@@ -85,10 +85,7 @@ struct SavLayout {
     /// shows all three as 13 Oct 1582); whole days stay apart in every reader (docs/exports.md).
     static func specialValue(_ s: SpecialAnswer, codes: SpecialCodes, type: ExportType) -> Double {
         let code = Double(codes.code(for: s))
-        switch type {
-        case .date, .datetime: return code * 86_400
-        default: return code
-        }
+        return type.isCalendar ? code * 86_400 : code
     }
 
     /// The user-missing range of a date or date-time variable: from the lowest special day to

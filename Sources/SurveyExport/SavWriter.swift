@@ -84,7 +84,7 @@ public struct SavWriter<Sink: ByteSink>: ExportWriter {
         case .number(let d):
             switch v.type {
             case .date: value = SavLayout.spssSeconds(days: d)
-            case .datetime: value = SavLayout.spssSeconds(milliseconds: d)
+            case .datetime, .localDatetime: value = SavLayout.spssSeconds(milliseconds: d)
             default: value = d
             }
         case .text(let t):

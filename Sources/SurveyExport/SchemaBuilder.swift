@@ -221,6 +221,8 @@ struct SchemaBuilder {
             return [variable(.date, .scale, BuiltinLabels.special)]
         case .time:
             return [variable(.string(width: 5), .nominal, nil)]
+        case .datetime:
+            return [variable(.localDatetime, .scale, BuiltinLabels.special)]
         case .scale(let lo, let hi, let labels):
             return [variable(.integer(Swift.min(lo, hi)...Swift.max(lo, hi)), .ordinal, labels?.rawValue ?? BuiltinLabels.special)]
         case .calculated(_, let type):
@@ -229,6 +231,7 @@ struct SchemaBuilder {
             case .decimal: return [variable(.decimal(places: 2), .scale, BuiltinLabels.special)]
             case .boolean: return [variable(.integer(0...1), .nominal, BuiltinLabels.boolean)]
             case .date: return [variable(.date, .scale, BuiltinLabels.special)]
+            case .datetime: return [variable(.localDatetime, .scale, BuiltinLabels.special)]
             case .choice: return [variable(.integer(-99_999...99_999), .nominal, BuiltinLabels.special)]
             case .text, .time, .choices: return [variable(.string(width: width(q.name, chars: 200)), .nominal, nil)]
             }

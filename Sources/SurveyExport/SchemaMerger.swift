@@ -201,7 +201,7 @@ struct SchemaMerger {
             return "it holds a different kind of answer in \(older) than in \(newer)"
         }
         switch (m.type, v.type) {
-        case (.string, .string), (.date, .date), (.datetime, .datetime):
+        case (.string, .string), (.date, .date), (.datetime, .datetime), (.localDatetime, .localDatetime):
             return nil
         case (.integer, .integer), (.integer, .decimal), (.decimal, .integer), (.decimal, .decimal):
             guard let mCodes, let vCodes else { return nil }
@@ -295,6 +295,7 @@ struct SchemaMerger {
         case .decimal(let p): "number with \(p) decimals"
         case .date: "date"
         case .datetime: "date and time"
+        case .localDatetime: "local date and time"
         case .string(let w): "text of at most \(w) bytes"
         }
     }

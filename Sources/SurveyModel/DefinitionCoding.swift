@@ -88,6 +88,9 @@ extension QuestionKind: Codable {
             self = .date(
                 min: try c.decodeIfPresent(Expr.self, forKey: .min), max: try c.decodeIfPresent(Expr.self, forKey: .max))
         case "time": self = .time
+        case "datetime":
+            self = .datetime(
+                min: try c.decodeIfPresent(Expr.self, forKey: .min), max: try c.decodeIfPresent(Expr.self, forKey: .max))
         case "scale":
             self = .scale(
                 min: try c.decode(Int.self, forKey: .min), max: try c.decode(Int.self, forKey: .max),
@@ -129,6 +132,10 @@ extension QuestionKind: Codable {
             try c.encodeIfPresent(min, forKey: .min)
             try c.encodeIfPresent(max, forKey: .max)
         case .time: try c.encode("time", forKey: .type)
+        case .datetime(let min, let max):
+            try c.encode("datetime", forKey: .type)
+            try c.encodeIfPresent(min, forKey: .min)
+            try c.encodeIfPresent(max, forKey: .max)
         case .scale(let min, let max, let labels):
             try c.encode("scale", forKey: .type)
             try c.encode(min, forKey: .min)

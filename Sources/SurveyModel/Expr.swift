@@ -71,12 +71,41 @@ public enum Function: String, Hashable, Sendable, Codable, CaseIterable {
     case year, month, day
     /// `weekday(d)`: 1 = Monday … 7 = Sunday.
     case weekday
-    /// `years_between(a, b)`: whole years from date a to date b (age).
+    /// `years_between(a, b)`: whole years from date a to date b (age); date-times count by their dates.
     case yearsBetween = "years_between"
     /// `days_between(a, b)`: b − a in days.
     case daysBetween = "days_between"
-    /// `date(y, m, d)`.
+    /// `date(y, m, d)`, or `date(dt)`: the date of a date and time.
     case makeDate = "date"
+    /// `now()`: the interview's current local date and time (`today()` at `now_time()`).
+    case now
+    /// `time(dt)`: the time of day of a date and time.
+    case timeOfDay = "time"
+    /// `datetime(d, t)`: a date at a time of day.
+    case makeDateTime = "datetime"
+    /// `hour(x)`, `minute(x)`: of a time or a date and time.
+    case hour, minute
+    /// `minutes_between(a, b)`: whole minutes from date-time a to date-time b.
+    case minutesBetween = "minutes_between"
+    // Visits: a visit is a local day on which the interview was worked on (its start counts).
+    /// `visits()`: the number of visits so far.
+    case visits
+    /// `visit_start()`: when the latest visit began.
+    case visitStart = "visit_start"
+    /// `evening_or_weekend_visits(t)`: visits that began at or after time of day t, or on a
+    /// Saturday or Sunday.
+    case eveningOrWeekendVisits = "evening_or_weekend_visits"
+}
+
+extension Function {
+    /// Whether the function reads the interview's clock, so rules calling it are re-evaluated
+    /// whenever the clock moves.
+    public var readsClock: Bool {
+        switch self {
+        case .today, .nowTime, .now, .elapsedMinutes, .visits, .visitStart, .eveningOrWeekendVisits: true
+        default: false
+        }
+    }
 }
 
 /// Aggregates over roster rows.

@@ -19,10 +19,14 @@ public struct FieldworkTargets: Hashable, Sendable, Codable {
     /// The working day; interviews started outside it are flagged (nil: the report's default,
     /// 07:00–21:00).
     public var workingHours: TimeRange?
+    /// `where …`: only interviews for which the condition holds count in the progress, the
+    /// quotas and the response rates; the report counts the others on a line of their own
+    /// (nil: every interview counts).
+    public var scope: TargetScope?
 
     public init(
         period: DateRange? = nil, total: Int? = nil, quotas: [Quota] = [], dispositions: [OutcomeDisposition] = [],
-        speederMinutes: Int? = nil, workingHours: TimeRange? = nil
+        speederMinutes: Int? = nil, workingHours: TimeRange? = nil, scope: TargetScope? = nil
     ) {
         self.period = period
         self.total = total
@@ -30,11 +34,28 @@ public struct FieldworkTargets: Hashable, Sendable, Codable {
         self.dispositions = dispositions
         self.speederMinutes = speederMinutes
         self.workingHours = workingHours
+        self.scope = scope
     }
 
     /// The disposition class of an outcome code, if declared.
     public func disposition(of code: Int) -> Disposition? {
         dispositions.first { $0.code == code }?.disposition
+    }
+}
+
+/// The interviews targets count: `where sample_source == 1 else hu "…" en "…"`.
+public struct TargetScope: Hashable, Sendable, Codable {
+    /// A boolean condition over top-level answers (no rosters, clock or visits).
+    public var condition: Expr
+    /// The condition as written in the questionnaire, for the report.
+    public var text: String
+    /// What the report calls the interviews the condition leaves out (e.g. the event booster).
+    public var leftOut: LocalizedText?
+
+    public init(condition: Expr, text: String, leftOut: LocalizedText? = nil) {
+        self.condition = condition
+        self.text = text
+        self.leftOut = leftOut
     }
 }
 
@@ -78,12 +99,16 @@ public struct Quota: Hashable, Sendable, Codable {
     public var cells: [QuotaCell]
     /// The target of every cell not listed, when declared.
     public var each: Int?
+    /// `quota x where …`: this quota counts only the completes for which it holds (within the
+    /// targets' own scope).
+    public var scope: TargetScope?
 
-    public init(name: String, variables: [VariableName], cells: [QuotaCell] = [], each: Int? = nil) {
+    public init(name: String, variables: [VariableName], cells: [QuotaCell] = [], each: Int? = nil, scope: TargetScope? = nil) {
         self.name = name
         self.variables = variables
         self.cells = cells
         self.each = each
+        self.scope = scope
     }
 
     /// Whether the quota has any target (otherwise it is only monitored).

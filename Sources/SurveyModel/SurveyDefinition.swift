@@ -322,6 +322,8 @@ public enum QuestionKind: Hashable, Sendable {
     case text(maxLength: Int, pattern: String?)
     case date(min: Expr?, max: Expr?)
     case time
+    /// A local date and time (ISO 8601), optionally bounded.
+    case datetime(min: Expr?, max: Expr?)
     /// An integer rating from `min` to `max`; labels for some points come from an answer set.
     case scale(min: Int, max: Int, labels: AnswerSetID?)
     /// Display only; records nothing.
@@ -339,6 +341,7 @@ public enum QuestionKind: Hashable, Sendable {
         case .text: .text
         case .date: .date
         case .time: .time
+        case .datetime: .datetime
         case .note: nil
         case .calculated(_, let t): t
         }

@@ -1,10 +1,15 @@
 /// A text with piped answers: `{name}` inserts the answer's label (or value), `{name:code}` its
-/// raw value, and `{{` / `}}` are literal braces.
+/// raw value, `{a:name}` the label after the Hungarian definite article that agrees with it
+/// (`a Belváros`, `az Avas`; `{A:name}` at the start of a sentence), and `{{` / `}}` are
+/// literal braces.
 public struct TextTemplate: Hashable, Sendable {
     public enum Segment: Hashable, Sendable {
         case literal(String)
         /// A pipe; `raw` asks for the code or value instead of the label.
         case pipe(VariableName, raw: Bool)
+        /// A pipe after the Hungarian definite article `a`/`az` chosen for the piped word;
+        /// `capitalized` writes `A`/`Az`.
+        case article(VariableName, capitalized: Bool)
     }
 
     public var segments: [Segment]
@@ -37,17 +42,25 @@ public struct TextTemplate: Hashable, Sendable {
                 }
                 let inner = String(decoding: bytes[(i + 1)..<close], as: UTF8.self)
                 var name = inner, raw = false
+                var article: Bool? = nil
                 if inner.hasSuffix(":code") {
                     name = String(inner.dropLast(5))
                     raw = true
+                } else if inner.hasPrefix("a:") || inner.hasPrefix("A:") {
+                    name = String(inner.dropFirst(2))
+                    article = inner.first == "A"
                 }
                 if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
                     || name.first?.isNumber == true
                 {
-                    problems.append((i, "'{\(inner)}' is not a pipe: write {name} or {name:code}, or {{ for a brace"))
+                    problems.append((i, "'{\(inner)}' is not a pipe: write {name}, {name:code} or {a:name}, or {{ for a brace"))
                 } else {
                     flush()
-                    segments.append(.pipe(VariableName(name), raw: raw))
+                    if let capitalized = article {
+                        segments.append(.article(VariableName(name), capitalized: capitalized))
+                    } else {
+                        segments.append(.pipe(VariableName(name), raw: raw))
+                    }
                 }
                 i = close + 1
             } else {
@@ -66,16 +79,62 @@ public struct TextTemplate: Hashable, Sendable {
 
     /// The variables piped into this text.
     public var pipedVariables: [VariableName] {
-        segments.compactMap { if case .pipe(let n, _) = $0 { return n } else { return nil } }
+        segments.compactMap {
+            switch $0 {
+            case .pipe(let n, _), .article(let n, _): n
+            case .literal: nil
+            }
+        }
     }
 
-    /// Renders the text, asking `resolve` for each pipe's replacement.
+    /// Renders the text, asking `resolve` for each pipe's replacement (`true`: the raw code).
+    /// An article pipe whose answer is missing renders as nothing, article included.
     public func render(_ resolve: (VariableName, Bool) -> String) -> String {
         segments.map {
             switch $0 {
-            case .literal(let s): s
-            case .pipe(let n, let raw): resolve(n, raw)
+            case .literal(let s): return s
+            case .pipe(let n, let raw): return resolve(n, raw)
+            case .article(let n, let capitalized):
+                let word = resolve(n, false)
+                guard !word.isEmpty else { return "" }
+                let article = HungarianArticle.article(before: word)
+                return (capitalized ? article.withCapitalFirst : article) + " " + word
             }
         }.joined()
     }
+}
+
+/// The Hungarian definite article: `az` before a word pronounced with a vowel first, `a`
+/// otherwise (`a Belváros`, `az Avas`, `az 5.`, `a 10.`, `az 1956-os`).
+public enum HungarianArticle {
+    public static func article(before word: String) -> String {
+        // Opening quotes and brackets are not pronounced.
+        let spoken = word.drop { "„“\"'(«»‚‘[".contains($0) || $0 == " " }
+        guard let first = spoken.first else { return "a" }
+        if first.isNumber, first.isASCII {
+            return numberStartsWithVowel(spoken.prefix { $0.isASCII && $0.isNumber }) ? "az" : "a"
+        }
+        return "aáeéiíoóöőuúüű".contains(first.lowercased()) ? "az" : "a"
+    }
+
+    /// Whether a number, read out in Hungarian, begins with a vowel: egy (1), öt (5), ötven
+    /// (50–59), ötszáz (500–599), ezer (1000–1999), egymillió… Read by its highest group of
+    /// three digits.
+    static func numberStartsWithVowel<S: StringProtocol>(_ digits: S) -> Bool {
+        let trimmed = digits.drop { $0 == "0" }
+        guard !trimmed.isEmpty else { return false }  // nulla
+        let groups = (trimmed.count + 2) / 3
+        let leadLength = trimmed.count - (groups - 1) * 3
+        guard let lead = Int(trimmed.prefix(leadLength)) else { return false }
+        // 1000–1999 is "ezer"; a leading group of exactly 1 above it is "egymillió", "egymilliárd".
+        if lead == 1 { return true }
+        if lead >= 100 { return lead / 100 == 5 }  // ötszáz; the other hundreds start with a consonant
+        if lead >= 10 { return lead / 10 == 5 }  // ötven; tíz, húsz, harminc… do not
+        return lead == 5  // öt; egy is lead == 1 above
+    }
+}
+
+extension String {
+    /// The first character upper-cased (`az` → `Az`).
+    fileprivate var withCapitalFirst: String { prefix(1).uppercased() + dropFirst() }
 }

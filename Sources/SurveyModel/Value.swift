@@ -126,6 +126,82 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 }
 
+/// A local date and time of day to the second, without a time zone: ISO 8601 local time,
+/// written `YYYY-MM-DDThh:mm:ss` (the seconds may be left out when reading).
+///
+/// Stored as seconds since 1970-01-01T00:00:00 of the same local clock, so it orders and
+/// subtracts like a number; the date and time parts are computed.
+public struct LocalDateTime: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// Seconds since 1970-01-01T00:00:00 local time (negative before it).
+    public var seconds: Int
+
+    public init(seconds: Int) { self.seconds = seconds }
+
+    public init(date: LocalDate, hour: Int = 0, minute: Int = 0, second: Int = 0) {
+        seconds = date.daysSinceEpoch * 86_400 + hour * 3_600 + minute * 60 + second
+    }
+
+    public init(date: LocalDate, time: TimeOfDay) {
+        self.init(date: date, hour: time.minutes / 60, minute: time.minutes % 60)
+    }
+
+    /// Parses `YYYY-MM-DDThh:mm` or `YYYY-MM-DDThh:mm:ss` (a space may stand for the `T`); nil
+    /// for anything else, an impossible date or a time outside 00:00:00–23:59:59.
+    public init?(iso text: String) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 16 || utf8.count == 19, utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: " "),
+            let date = LocalDate(iso: String(decoding: utf8[0..<10], as: UTF8.self)),
+            let time = TimeOfDay(text: String(decoding: utf8[11..<16], as: UTF8.self))
+        else { return nil }
+        var second = 0
+        if utf8.count == 19 {
+            let tail = utf8[16..<19]
+            guard tail.first == UInt8(ascii: ":"), tail.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                let s = Int(String(decoding: tail.dropFirst(), as: UTF8.self)), s < 60
+            else { return nil }
+            second = s
+        }
+        self.init(date: date, time: time)
+        seconds += second
+    }
+
+    /// The calendar day.
+    public var date: LocalDate {
+        LocalDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : -((86_399 - seconds) / 86_400))
+    }
+    /// Seconds since midnight (0–86,399).
+    public var secondOfDay: Int { seconds - date.daysSinceEpoch * 86_400 }
+    /// The time of day to the minute.
+    public var time: TimeOfDay { TimeOfDay(hour: secondOfDay / 3_600, minute: secondOfDay % 3_600 / 60) }
+    public var hour: Int { secondOfDay / 3_600 }
+    public var minute: Int { secondOfDay % 3_600 / 60 }
+    public var second: Int { secondOfDay % 60 }
+
+    public func adding(seconds n: Int) -> LocalDateTime { LocalDateTime(seconds: seconds + n) }
+
+    /// `YYYY-MM-DDThh:mm:ss`.
+    public var description: String {
+        func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(date)T\(pad(hour)):\(pad(minute)):\(pad(second))"
+    }
+
+    public static func < (a: LocalDateTime, b: LocalDateTime) -> Bool { a.seconds < b.seconds }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = LocalDateTime(iso: text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "invalid date and time '\(text)'"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
 /// A substantive answer value.
 ///
 /// Multiple-choice codes are kept sorted and unique. Decimal values are IEEE doubles; the
@@ -137,6 +213,8 @@ public enum Value: Hashable, Sendable {
     case boolean(Bool)
     case date(LocalDate)
     case time(TimeOfDay)
+    /// A local date and time (ISO 8601, no time zone).
+    case datetime(LocalDateTime)
     /// A single-choice (or yes/no, or scale) code.
     case choice(Int)
     /// The codes ticked in a multiple-choice question, ascending.
@@ -151,6 +229,7 @@ public enum Value: Hashable, Sendable {
         case .boolean: .boolean
         case .date: .date
         case .time: .time
+        case .datetime: .datetime
         case .choice: .choice
         case .choices: .choices
         }
@@ -164,7 +243,7 @@ public enum Value: Hashable, Sendable {
 
 /// The static types of the expression language and of answers.
 public enum ValueType: String, Hashable, Sendable, Codable, CaseIterable {
-    case integer, decimal, text, boolean, date, time
+    case integer, decimal, text, boolean, date, time, datetime
     /// A single code from an answer set.
     case choice
     /// A set of codes from an answer set.

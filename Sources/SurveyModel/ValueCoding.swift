@@ -1,9 +1,10 @@
 // Compact, stable JSON forms for values and answers:
 //   {"int":5} {"dec":1.5} {"text":"…"} {"bool":true} {"date":"2024-01-31"} {"time":"13:05"}
+//   {"datetime":"2026-11-26T14:05:00"}
 //   {"code":3} {"codes":[1,4]}      and for answers additionally {"special":"dk"}
 
 private enum ValueKey: String, CodingKey, CaseIterable {
-    case int, dec, text, bool, date, time, code, codes, special
+    case int, dec, text, bool, date, time, datetime, code, codes, special
 }
 
 extension Value: Codable {
@@ -20,6 +21,7 @@ extension Value: Codable {
         case .bool: self = .boolean(try c.decode(Bool.self, forKey: key))
         case .date: self = .date(try c.decode(LocalDate.self, forKey: key))
         case .time: self = .time(try c.decode(TimeOfDay.self, forKey: key))
+        case .datetime: self = .datetime(try c.decode(LocalDateTime.self, forKey: key))
         case .code: self = .choice(try c.decode(Int.self, forKey: key))
         case .codes: self = .choices(normalizing: try c.decode([Int].self, forKey: key))
         case .special:
@@ -37,6 +39,7 @@ extension Value: Codable {
         case .boolean(let v): try c.encode(v, forKey: .bool)
         case .date(let v): try c.encode(v, forKey: .date)
         case .time(let v): try c.encode(v, forKey: .time)
+        case .datetime(let v): try c.encode(v, forKey: .datetime)
         case .choice(let v): try c.encode(v, forKey: .code)
         case .choices(let v): try c.encode(v, forKey: .codes)
         }

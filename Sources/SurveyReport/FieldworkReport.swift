@@ -21,6 +21,9 @@ public struct FieldworkReport: Codable, Hashable, Sendable {
     public var today: String
     /// Which interviews the figures cover.
     public var selection: ReportSelection
+    /// The interviews the targets' `where` leaves out of the progress, quotas and rates,
+    /// counted apart (nil when the targets count every interview).
+    public var scope: ScopeFigures?
     public var progress: ProgressFigures
     public var quotas: [QuotaFigures]
     public var outcomes: OutcomeFigures
@@ -33,8 +36,10 @@ public struct FieldworkReport: Codable, Hashable, Sendable {
     public init(
         survey: String, title: String, language: String, generatedAt: String, today: String,
         selection: ReportSelection, progress: ProgressFigures, quotas: [QuotaFigures], outcomes: OutcomeFigures,
-        interviewers: [InterviewerFigures], sync: SyncFigures, items: ItemFigures, alerts: [ReportAlert]
+        interviewers: [InterviewerFigures], sync: SyncFigures, items: ItemFigures, alerts: [ReportAlert],
+        scope: ScopeFigures? = nil
     ) {
+        self.scope = scope
         self.survey = survey
         self.title = title
         self.language = language
@@ -83,6 +88,29 @@ public struct ReportSelection: Codable, Hashable, Sendable {
         self.excluded = excluded
         self.versions = versions
         self.correctionsFile = correctionsFile
+    }
+}
+
+/// The interviews a `where` condition leaves out of the figures it limits, counted apart (the
+/// well-being survey's event booster beside the address sample).
+public struct ScopeFigures: Codable, Hashable, Sendable {
+    /// The condition as written in the questionnaire, e.g. `sample_source == 1`.
+    public var condition: String
+    /// What the questionnaire calls the interviews left out, in the report language.
+    public var label: String?
+    /// Left out, by status.
+    public var interviews: Int
+    public var completed: Int
+    public var ended: Int
+    public var inProgress: Int
+
+    public init(condition: String, label: String?, interviews: Int, completed: Int, ended: Int, inProgress: Int) {
+        self.condition = condition
+        self.label = label
+        self.interviews = interviews
+        self.completed = completed
+        self.ended = ended
+        self.inProgress = inProgress
     }
 }
 
@@ -143,11 +171,17 @@ public struct QuotaFigures: Codable, Hashable, Sendable {
     /// completes with a variable unanswered, DK or RF fall in a cell whose values say so
     /// (`-8`, `-9`, `.`).
     public var cells: [QuotaCellFigures]
+    /// The quota's own `where` condition, when it has one.
+    public var condition: String?
+    /// Completes (counted by the targets) that the quota's own condition leaves out.
+    public var leftOut: Int?
 
-    public init(name: String, variables: [String], cells: [QuotaCellFigures]) {
+    public init(name: String, variables: [String], cells: [QuotaCellFigures], condition: String? = nil, leftOut: Int? = nil) {
         self.name = name
         self.variables = variables
         self.cells = cells
+        self.condition = condition
+        self.leftOut = leftOut
     }
 }
 

@@ -170,6 +170,7 @@ struct HTMLReportWriter {
             if let expected = p.expectedToday { summary += "; \(page.t(.expectedToday)): \(page.locale.decimal(expected, digits: 0))" }
             if p.behindSchedule { summary += " ▲ \(page.t(.behind))" }
             page.paragraph(summary, class: p.behindSchedule ? "status behind-text" : "status")
+            if let scope = page.report.scope { page.paragraph(page.locale.scopeLine(scope), class: "scope") }
             let period = p.periodFirst.flatMap { first in p.periodLast.map { "\(first) – \($0)" } } ?? page.t(.noPeriod)
             page.paragraph("\(page.t(.period)): \(period)")
             page.figure(ReportCharts.progress(page.report, page.locale), otherwise: page.t(.noCompletes))
@@ -191,6 +192,7 @@ struct HTMLReportWriter {
             for (index, quota) in page.report.quotas.enumerated() {
                 let variables = quota.variables.joined(separator: " × ")
                 page.html.element("h3", text: quota.name == variables ? quota.name : "\(quota.name) (\(variables))")
+                if let scope = page.locale.quotaScopeLine(quota) { page.paragraph(scope, class: "scope") }
                 page.figure(ReportCharts.quota(quota, index: index, page.locale), otherwise: page.t(.noCompletes))
                 let rows = quota.cells.map { cell in
                     [(cell.label, false), (page.n(cell.completed), false), (cell.target.map(page.n) ?? "–", false),

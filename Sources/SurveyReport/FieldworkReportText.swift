@@ -93,6 +93,7 @@ private struct TextReportWriter {
         if let expected = p.expectedToday { summary += " · \(t(.expectedToday)): \(locale.decimal(expected, digits: 0))" }
         summary += p.behindSchedule ? " · \(t(.behind))" : (p.expectedToday == nil ? "" : " · \(t(.onTrack))")
         paragraph(summary)
+        if let scope = report.scope { paragraph(locale.scopeLine(scope)) }
         if let target = p.target, target > 0 {
             line("  [" + Layout.bar(Double(p.completed), of: Double(target), columns: width - 6, marker: p.expectedToday) + "]")
             paragraph(t(.barLegend))
@@ -115,6 +116,7 @@ private struct TextReportWriter {
         for quota in report.quotas {
             let variables = quota.variables.joined(separator: " × ")
             paragraph(quota.name == variables ? quota.name : "\(quota.name) (\(variables))")
+            if let scope = locale.quotaScopeLine(quota) { paragraph(scope, indent: "    ") }
             let scale = Double(quota.cells.map { max($0.completed, $0.target ?? 0) }.max() ?? 0)
             for cell in quota.cells {
                 let counts = n(cell.completed) + " / " + (cell.target.map(n) ?? "–")

@@ -20,6 +20,7 @@ enum ReportWord: CaseIterable, Sendable {
     case active, revoked, minutesUnit
     case items, variable, question, answered, dontKnow, refused, share, threshold, flaggedCount
     case noFlaggedItems, noItems, allItems, chartItems, dataTable
+    case scopeLeftOut, scopeCondition, quotaCondition, quotaLeftOut, interviewsCounted
 }
 
 /// The report's language: fixed wording, alert sentences and number formats.
@@ -37,6 +38,21 @@ struct ReportLocale: Sendable {
     /// The language code written into `<html lang>`.
     var code: String { hungarian ? "hu" : "en" }
 
+    /// The line on the interviews a targets `where` leaves out: what they are, why, and how
+    /// many by status.
+    func scopeLine(_ s: ScopeFigures) -> String {
+        let what = s.label.map { "\($0) — " } ?? ""
+        return "\(text(.scopeLeftOut)) (\(text(.scopeCondition)): \(s.condition)): \(what)"
+            + "\(integer(s.interviews)) \(text(.interviewsCounted)): \(integer(s.completed)) \(text(.completedMany)), "
+            + "\(integer(s.ended)) \(text(.endedOther)), \(integer(s.inProgress)) \(text(.inProgress))"
+    }
+
+    /// The line under a quota with its own `where`.
+    func quotaScopeLine(_ q: QuotaFigures) -> String? {
+        guard let condition = q.condition else { return nil }
+        return "\(text(.quotaCondition)): \(condition); \(integer(q.leftOut ?? 0)) \(text(.quotaLeftOut))"
+    }
+
     /// A fixed string in the report's language.
     func text(_ word: ReportWord) -> String {
         let pair = Self.words(word)
@@ -48,6 +64,12 @@ struct ReportLocale: Sendable {
     private static func words(_ word: ReportWord) -> (hu: String, en: String) {
         switch word {
         case .reportTitle: ("Terepmunka-jelentés", "Fieldwork report")
+        case .scopeLeftOut:
+            ("Nem számít a haladásba, a kvótákba és a válaszadási arányokba", "Not counted in the progress, quotas and response rates")
+        case .scopeCondition: ("a célok feltétele", "the targets' condition")
+        case .interviewsCounted: ("interjú", "interviews")
+        case .quotaCondition: ("a kvóta feltétele", "the quota's condition")
+        case .quotaLeftOut: ("befejezett interjú maradt ki miatta", "completed interviews left out by it")
         case .survey: ("Kérdőív", "Survey")
         case .generatedAt: ("Készült", "Generated")
         case .today: ("Mai nap", "Today")

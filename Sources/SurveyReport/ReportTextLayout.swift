@@ -1,8 +1,12 @@
+import enum SurveyModel.DisplayText
+
 /// Display-column arithmetic for the terminal report: widths, truncation, padding, wrapping.
 ///
 /// A character counts one column (accented Hungarian letters and their combining forms
-/// included), East Asian wide and emoji characters two; control characters are replaced by
-/// spaces so a label can never break a line or move the cursor.
+/// included), East Asian wide and emoji characters two; the characters ``DisplayText`` escapes
+/// (controls, separators, bidirectional overrides) are replaced by spaces, so a label or a name
+/// from a bundle can never break a line, move the cursor or reorder a row. (Spaces, not escapes:
+/// rows are cleaned again when they are laid out, and a space stays a space.)
 enum ReportTextLayout {
     /// The columns a string takes on a terminal.
     static func width(_ text: some StringProtocol) -> Int {
@@ -26,9 +30,10 @@ enum ReportTextLayout {
         }
     }
 
-    /// The text with control characters (newlines, tabs, escapes) replaced by spaces.
+    /// The text with control characters (newlines, tabs, escapes) and the other characters
+    /// ``DisplayText`` escapes replaced by spaces.
     static func clean(_ text: String) -> String {
-        String(text.map { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } ? " " : $0 })
+        String(text.map { $0.unicodeScalars.contains(where: DisplayText.needsEscape) ? " " : $0 })
     }
 
     /// The text cut to at most `columns` columns, ending in "…" when cut.

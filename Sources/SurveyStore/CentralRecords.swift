@@ -78,6 +78,19 @@ public struct BundleReceipt: Hashable, Sendable {
     }
 }
 
+/// A device to register together with its first bundle (trust on first use).
+public struct NewDevice: Hashable, Sendable {
+    public var publicKey: Data
+    public var method: RegistrationMethod
+    public var note: String?
+
+    public init(publicKey: Data, method: RegistrationMethod, note: String?) {
+        self.publicKey = publicKey
+        self.method = method
+        self.note = note
+    }
+}
+
 /// What one `apply` changed.
 public struct MergeResult: Hashable, Sendable {
     /// The bundle (same hash) was merged before; nothing was changed.

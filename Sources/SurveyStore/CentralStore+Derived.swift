@@ -98,7 +98,7 @@ extension CentralStore {
                     SELECT first_sequence, last_sequence FROM received_range
                     WHERE device_id = ? AND first_sequence <= ? AND last_sequence >= ?
                     """,
-                arguments: [device.rawValue, island.upperBound + 1, island.lowerBound - 1])
+                arguments: [device.rawValue, island.upperBound.saturatingSuccessor, island.lowerBound.saturatingPredecessor])
             var low = island.lowerBound, high = island.upperBound
             for row in touching {
                 low = min(low, row[0])
@@ -106,7 +106,7 @@ extension CentralStore {
             }
             try db.execute(
                 sql: "DELETE FROM received_range WHERE device_id = ? AND first_sequence <= ? AND last_sequence >= ?",
-                arguments: [device.rawValue, island.upperBound + 1, island.lowerBound - 1])
+                arguments: [device.rawValue, island.upperBound.saturatingSuccessor, island.lowerBound.saturatingPredecessor])
             try db.execute(
                 sql: "INSERT INTO received_range (device_id, first_sequence, last_sequence) VALUES (?, ?, ?)",
                 arguments: [device.rawValue, low, high])
@@ -117,7 +117,7 @@ extension CentralStore {
     static func islands(of numbers: [Int64]) -> [ClosedRange<Int64>] {
         var result: [ClosedRange<Int64>] = []
         for n in Set(numbers).sorted() {
-            if let last = result.last, last.upperBound + 1 == n {
+            if let last = result.last, last.upperBound.saturatingSuccessor == n {
                 result[result.count - 1] = last.lowerBound...n
             } else {
                 result.append(n...n)
@@ -132,8 +132,15 @@ extension CentralStore {
         var next: Int64 = 1
         for range in ranges {
             if range.lowerBound > next { gaps.append(next...(range.lowerBound - 1)) }
-            next = max(next, range.upperBound + 1)
+            next = max(next, range.upperBound.saturatingSuccessor)
         }
         return gaps
     }
+}
+
+extension Int64 {
+    /// One more, or `Int64.max` at the top: range arithmetic never traps, whatever a file held.
+    var saturatingSuccessor: Int64 { self == .max ? .max : self + 1 }
+    /// One less, or `Int64.min` at the bottom.
+    var saturatingPredecessor: Int64 { self == .min ? .min : self - 1 }
 }

@@ -85,17 +85,23 @@ extension CentralStore {
     /// `interviewDefinitions` (the bundle's interview → definition map) gives interviews whose
     /// `started` event is not merged yet (a revisit on another device) their definition: the
     /// smallest mapped hash until a `started` event decides it.
+    ///
+    /// `registering` registers the bundle's device in the same transaction (trust on first
+    /// use), so a device is registered only together with a bundle that merges.
     public func apply(
         events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
-        interviewDefinitions: [InterviewID: DefinitionHash] = [:]
+        interviewDefinitions: [InterviewID: DefinitionHash] = [:], registering: NewDevice? = nil
     ) throws(StoreError) -> MergeResult {
         if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
             var result = MergeResult()
             result.alreadyMerged = true
             return result
         }
-        for event in events where event.device != bundle.device {
-            throw .invalid("event \(event.device)#\(event.sequence) is from another device than its bundle (\(bundle.device))")
+        for event in events {
+            guard event.device == bundle.device else {
+                throw .invalid("event \(event.device)#\(event.sequence) is from another device than its bundle (\(bundle.device))")
+            }
+            if let problem = EventBounds.problem(with: event) { throw .invalid("\(bundle.device): \(problem)") }
         }
         try validate(events, definitions: definitions, interviewDefinitions: interviewDefinitions)
         let encoder = EventCoding.encoder()
@@ -103,6 +109,10 @@ extension CentralStore {
         payloads.reserveCapacity(events.count)
         for event in events { payloads.append(try EventCoding.encode(event.kind, with: encoder)) }
         return try write { db in
+            if let new = registering {
+                _ = try insertDevice(
+                    db, bundle.device, publicKey: new.publicKey, method: new.method, note: new.note, at: bundle.receivedAt)
+            }
             guard let device = try fetchDevice(db, bundle.device) else { throw StoreError.deviceNotRegistered(bundle.device) }
             guard device.status == .active else { throw StoreError.deviceRevoked(bundle.device) }
             var result = MergeResult()

@@ -52,6 +52,19 @@ public final class CentralStore: Sendable {
         }
     }
 
+    /// Fails with ``StoreError/readOnly(path:detail:)`` (or another store error) when nothing
+    /// could be written to the dataset: starts a write and rolls it back, changing nothing.
+    public func checkWritable() throws(StoreError) {
+        do {
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: "UPDATE coordinator SET singleton = singleton WHERE 0")
+                    return .rollback
+                }
+            }
+        } catch { throw StoreError(error, path: path) }
+    }
+
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try queue.write(body) } catch { throw StoreError(error, path: path) }
     }
@@ -80,23 +93,30 @@ public final class CentralStore: Sendable {
     ) throws(StoreError) -> RegisteredDevice {
         guard !publicKey.isEmpty else { throw .invalid("device \(id): the public key is empty") }
         return try write { db in
-            if let existing = try fetchDevice(db, id) {
-                guard existing.publicKey == publicKey else {
-                    throw StoreError.invalid(
-                        "device \(id) is already registered with a different public key; a device id belongs to one laptop")
-                }
-                return existing
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO device (device_id, public_key, status, registered_at, registered_how, note)
-                    VALUES (?, ?, 'active', ?, ?, ?)
-                    """,
-                arguments: [id.rawValue, publicKey, time, method.rawValue, note])
-            try log(db, id, action: "registered (\(method.rawValue))", at: time, detail: note)
-            guard let device = try fetchDevice(db, id) else { throw StoreError.deviceNotRegistered(id) }
-            return device
+            try insertDevice(db, id, publicKey: publicKey, method: method, note: note, at: time)
         }
+    }
+
+    /// Registers a device inside a write (see ``registerDevice(_:publicKey:method:note:at:)``).
+    func insertDevice(
+        _ db: Database, _ id: DeviceID, publicKey: Data, method: RegistrationMethod, note: String?, at time: Int64
+    ) throws -> RegisteredDevice {
+        if let existing = try fetchDevice(db, id) {
+            guard existing.publicKey == publicKey else {
+                throw StoreError.invalid(
+                    "device \(id) is already registered with a different public key; a device id belongs to one laptop")
+            }
+            return existing
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO device (device_id, public_key, status, registered_at, registered_how, note)
+                VALUES (?, ?, 'active', ?, ?, ?)
+                """,
+            arguments: [id.rawValue, publicKey, time, method.rawValue, note])
+        try log(db, id, action: "registered (\(method.rawValue))", at: time, detail: note)
+        guard let device = try fetchDevice(db, id) else { throw StoreError.deviceNotRegistered(id) }
+        return device
     }
 
     /// Revokes a device: its bundles are rejected from now on; its merged events stay.

@@ -100,6 +100,7 @@ enum DatabaseFile {
         path: String, kind: DatabaseKind, migrator: DatabaseMigrator, readOnly: Bool
     ) throws(StoreError) -> DatabaseQueue {
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path) }
+        try checkAccess(path: path, write: !readOnly)
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly))
@@ -110,6 +111,20 @@ enum DatabaseFile {
         }
         if !readOnly { restrictPermissions(path: path) }
         return queue
+    }
+
+    /// Refuses, with who may, a file this user may not read (or, with `write`, not write):
+    /// SQLite would only say it cannot open it, or open it read-only and fail at the first write.
+    private static func checkAccess(path: String, write: Bool) throws(StoreError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let owner = "owner uid \(info.st_uid), mode \(String(info.st_mode & 0o777, radix: 8)), this user uid \(getuid())"
+        if access(path, R_OK) != 0, errno == EACCES { throw .accessDenied(path: path, detail: "it is not readable: \(owner)") }
+        if write, access(path, W_OK) != 0 {
+            throw errno == EROFS
+                ? .readOnly(path: path, detail: "the disk is mounted read-only")
+                : .readOnly(path: path, detail: "the file is not writable: \(owner)")
+        }
     }
 
     /// Verifies the file's application id and that no migration is unknown to this program.

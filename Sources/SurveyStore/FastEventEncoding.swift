@@ -79,6 +79,7 @@ enum FastEventEncoding {
             case .boolean(let v): out += #"{"bool":\#(v)}"#
             case .date(let v): out += #"{"date":"\#(v.description)"}"#
             case .time(let v): out += #"{"time":"\#(v.description)"}"#
+            case .datetime(let v): out += #"{"datetime":"\#(v.description)"}"#
             case .choice(let v): out += #"{"code":\#(v)}"#
             case .choices(let v):
                 out += #"{"codes":"#

@@ -11,6 +11,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case readOnly(path: String, detail: String)
     /// The database file cannot be opened at all (missing folder, permissions).
     case cannotOpen(path: String, detail: String)
+    /// The database file exists but this user may not open it (its owner and mode say no).
+    case accessDenied(path: String, detail: String)
     /// There is no database at this path.
     case notFound(path: String)
     /// The file is damaged.
@@ -44,7 +46,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Any other SQLite failure.
     case sqlite(path: String, code: Int32, detail: String)
 
-    public var description: String {
+    /// One line saying what happened, where and what to do; paths, ids and details (which may
+    /// come from files) are escaped by ``DisplayText``.
+    public var description: String { DisplayText.escaped(text) }
+
+    private var text: String {
         switch self {
         case .diskFull(let path):
             "the disk is full: cannot write to \(path). Nothing of the last step was saved and everything "
@@ -54,6 +60,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "and that the disk is not mounted read-only."
         case .cannotOpen(let path, let detail):
             "cannot open the database \(path) (\(detail)); check that the folder exists and is writable."
+        case .accessDenied(let path, let detail):
+            "this user cannot open the database \(path) (\(detail)); run terep as the file's owner, or ask them "
+                + "to give you access."
         case .notFound(let path):
             "no database at \(path); create one first (terep device init / terep central init) or pass the right path."
         case .corrupt(let path, let detail):

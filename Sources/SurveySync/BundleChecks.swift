@@ -4,13 +4,15 @@ import SurveyModel
 enum BundleChecks {
     /// Checks `contents` for `device`; with `declared`, also against the manifest.
     ///
-    /// Events must be from `device`, have sequence numbers ≥ 1 strictly increasing (so no
+    /// Every number must be within ``EventBounds``. Events must be from `device`, have
+    /// sequence numbers ≥ 1 strictly increasing (so no
     /// duplicates), map each interview to an included definition, and agree with `started`
     /// events. With a manifest: counts, range and definition list must match exactly.
     static func events(_ contents: BundleContents, device: DeviceID, declared: BundleManifest?) throws(BundleError.Kind) {
         var previous: Int64 = 0
         var interviews = Set<InterviewID>()
         for e in contents.events {
+            if let problem = EventBounds.problem(with: e) { throw .outOfRange(problem) }
             guard e.device == device else {
                 throw .inconsistentEvents("event \(e.device)#\(e.sequence) is from another device than '\(device)'")
             }

@@ -55,14 +55,19 @@ public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         case malformedDefinition(DefinitionHash, String)
         /// An included definition's content hash differs from its declared hash.
         case definitionHashMismatch(declared: DefinitionHash, actual: DefinitionHash)
+        /// A number in an event is outside ``EventBounds`` (sequence, timestamp, answer, row).
+        case outOfRange(String)
         /// The events disagree with the manifest or among themselves.
         case inconsistentEvents(String)
         /// Reading or writing the file failed.
         case io(String)
     }
 
-    /// The reason, without the file name.
-    public var reason: String {
+    /// The reason, without the file name: one line, with anything the file brought (device
+    /// ids, names, JSON keys) escaped by ``DisplayText``.
+    public var reason: String { DisplayText.escaped(text) }
+
+    private var text: String {
         switch kind {
         case .notABundle: "not a terep bundle (no 'terep-bundle' header); check that you picked the right file"
         case .truncated(let expected, let actual):
@@ -91,11 +96,12 @@ public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedDefinition(let hash, let why): "definition \(hash.short) is not a valid compiled survey: \(why)"
         case .definitionHashMismatch(let declared, let actual):
             "definition declared as \(declared.short) hashes to \(actual.short)"
+        case .outOfRange(let why): "a number is out of range: \(why)"
         case .inconsistentEvents(let why): "events inconsistent with the manifest: \(why)"
         case .io(let why): why
         }
     }
 
-    /// `FILE: reason`, on one line.
-    public var description: String { "\(file): \(reason)" }
+    /// `FILE: reason`, on one line (the file name escaped too).
+    public var description: String { "\(DisplayText.escaped(file)): \(reason)" }
 }

@@ -96,6 +96,27 @@ public struct BundleManifest: Hashable, Sendable, Codable {
     /// The signer key as a key value, if well-formed.
     public var signerPublicKey: DevicePublicKey? { try? DevicePublicKey(text: signerKey) }
 
+    /// Why a number in the manifest is out of range (negative sizes or counts, sequence numbers
+    /// or a creation time outside ``EventBounds``), or nil when all are in range.
+    public var rangeProblem: String? {
+        if let span = sequenceRange {
+            guard EventBounds.sequences.contains(span.first), EventBounds.sequences.contains(span.last), span.first <= span.last
+            else {
+                return "sequence range \(span.first)-\(span.last) is out of range "
+                    + "(\(EventBounds.sequences.lowerBound) to \(EventBounds.sequences.upperBound), first ≤ last)"
+            }
+        }
+        let counts = [
+            ("eventCount", eventCount), ("interviewCount", interviewCount), ("payload.storedSize", payload.storedSize),
+            ("payload.compressedSize", payload.compressedSize), ("payload.uncompressedSize", payload.uncompressedSize),
+        ]
+        if let (name, value) = counts.first(where: { $0.1 < 0 }) { return "\(name) is negative (\(value))" }
+        guard EventBounds.timestamps.contains(createdAtMillis) else {
+            return "createdAtMillis \(createdAtMillis) is outside 1970–9999"
+        }
+        return nil
+    }
+
     /// The signer key's fingerprint, or `?` when the manifest's key is malformed.
     public var signerFingerprint: KeyFingerprint { signerPublicKey?.fingerprint ?? KeyFingerprint("?") }
 }

@@ -126,7 +126,7 @@ public enum BundlePayload {
                     continue
                 }
                 do { events.append(try decoder.decode(InterviewEvent.self, from: Data(line))) } catch {
-                    return .failure(.malformedEvent(index: index, describe(error)))
+                    return .failure(.malformedEvent(index: index, describe(error, json: line)))
                 }
             }
             return .success((events, position + data.startIndex))
@@ -141,7 +141,7 @@ public enum BundlePayload {
     public static func verifiedDefinition(_ bytes: Data, declared: DefinitionHash) throws(BundleError.Kind) -> CompiledSurvey {
         let compiled: CompiledSurvey
         do { compiled = try JSONDecoder().decode(CompiledSurvey.self, from: bytes) } catch {
-            throw .malformedDefinition(declared, describe(error))
+            throw .malformedDefinition(declared, describe(error, json: bytes))
         }
         guard compiled.terep == CompiledSurvey.marker else {
             throw .malformedDefinition(declared, "marker is '\(compiled.terep)', not '\(CompiledSurvey.marker)'")
@@ -163,9 +163,17 @@ public enum BundlePayload {
         return n
     }
 
-    /// A short, one-line description of a decoding error.
-    static func describe(_ error: any Error) -> String {
+    /// A short, one-line description of a decoding error of the JSON text `json`.
+    ///
+    /// Foundation reports a number too large for its type only as "not valid JSON"; then the
+    /// number is named instead.
+    static func describe(_ error: any Error, json: some Collection<UInt8>) -> String {
         guard let decoding = error as? DecodingError else { return "\(error)" }
+        if case .dataCorrupted(let context) = decoding, context.codingPath.isEmpty,
+            let number = JSONNumberProbe.firstOutOfRange(in: json)
+        {
+            return number
+        }
         let (context, what): (DecodingError.Context, String) =
             switch decoding {
             case .dataCorrupted(let c): (c, "invalid data")

@@ -160,15 +160,17 @@ public struct BundleReader: Sendable {
     }
 
     private func readFile(_ path: String) throws(BundleError) -> Data {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        guard let size else { throw BundleError(file: path, kind: .io("cannot read the file (missing or unreadable)")) }
-        guard size <= limits.maxFileSize else {
-            throw BundleError(file: path, kind: .decompressionBomb("file is \(size) bytes, above the \(limits.maxFileSize >> 20) MiB cap"))
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BundleError(file: path, kind: .io("cannot read the file"))
-        }
-        return data
+        do {
+            let file = try InputFile(path: path, maxSize: limits.maxFileSize)
+            return try file.readAll()
+        } catch { throw BundleError(file: path, kind: error) }
+    }
+
+    /// SHA-256 (hex) of a bundle file, read in chunks (constant memory), for the log of
+    /// refused bundles; nil when the file is not a readable regular file within the size cap.
+    public func fileDigest(path: String) -> String? {
+        guard let file = try? InputFile(path: path, maxSize: limits.maxFileSize) else { return nil }
+        return try? file.sha256Hex()
     }
 
     private func parse(_ data: Data, file: String) throws(BundleError.Kind) -> SealedBundle {
@@ -205,8 +207,9 @@ public struct BundleReader: Sendable {
         let manifestBytes = bytes[manifestStart..<signatureStart]
         let manifest: BundleManifest
         do { manifest = try JSONDecoder().decode(BundleManifest.self, from: manifestBytes) } catch {
-            throw .malformedManifest(BundlePayload.describe(error))
+            throw .malformedManifest(BundlePayload.describe(error, json: manifestBytes))
         }
+        if let problem = manifest.rangeProblem { throw .malformedManifest(problem) }
         guard manifest.format == version else {
             throw .malformedManifest("manifest format \(manifest.format) differs from the header's \(version)")
         }

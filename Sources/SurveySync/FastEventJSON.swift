@@ -116,6 +116,7 @@ enum FastEventJSON {
         case "bool": if case .bool(let b) = v { return .boolean(b) } else { return nil }
         case "date": return v.string.flatMap(LocalDate.init(iso:)).map(Value.date)
         case "time": return v.string.flatMap(TimeOfDay.init(text:)).map(Value.time)
+        case "datetime": return v.string.flatMap(LocalDateTime.init(iso:)).map(Value.datetime)
         case "code": return v.int64.flatMap { Int(exactly: $0) }.map(Value.choice)
         case "codes": return v.ints.map { Value.choices(normalizing: $0) }
         default: return nil

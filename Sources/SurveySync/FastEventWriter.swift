@@ -177,6 +177,9 @@ enum FastEventWriter {
             case .time(let t):
                 raw(#"{"time":"#)
                 guard string(t.description) else { return false }
+            case .datetime(let t):
+                raw(#"{"datetime":"#)
+                guard string(t.description) else { return false }
             case .choice(let n):
                 raw(#"{"code":"#)
                 int(n)

@@ -53,8 +53,8 @@ public final class InterviewSession {
     public private(set) var strings: UIStrings
     /// The question on screen.
     public internal(set) var cursor: Address?
-    /// When the interview started (ms), for `elapsed_minutes()`.
-    let startedAt: Int64
+    /// The time spent so far, for `elapsed_minutes()` (sessions summed; docs/engine.md).
+    private var spent: ActiveTime
     /// The last address recorded as shown, so a redraw is not logged twice.
     private var lastShown: Address?
     /// The question whose screen is the last thing drawn; nil after other output (help, review).
@@ -65,11 +65,11 @@ public final class InterviewSession {
 
     /// Creates a session on an interview already started (and, when resuming, replayed).
     public init(
-        interview: Interview, startedAt: Int64, terminal: any Terminal, recorder: any InterviewRecorder,
-        clock: InterviewClock, options: SessionOptions
+        interview: Interview, spent: ActiveTime, terminal: any Terminal,
+        recorder: any InterviewRecorder, clock: InterviewClock, options: SessionOptions
     ) {
         self.interview = interview
-        self.startedAt = startedAt
+        self.spent = spent
         self.terminal = terminal
         self.recorder = recorder
         self.clock = clock
@@ -242,8 +242,9 @@ public final class InterviewSession {
     func commit(_ kind: InterviewEventKind) -> SessionEnd? {
         let moment = clock.now()
         var next = interview
+        var nextSpent = spent
         do {
-            try next.apply(kind, context: context(moment))
+            try next.apply(kind, context: nextSpent.context(for: kind, at: moment, interviewer: options.interviewer))
         } catch {
             say(strings.engineRefused(error), style: .error)
             return nil
@@ -255,12 +256,8 @@ public final class InterviewSession {
             return .storageFailed(error.message)
         }
         interview = next
+        spent = nextSpent
         return nil
-    }
-
-    /// The engine context for a moment: date, time, minutes since start, interviewer.
-    func context(_ moment: Moment) -> EngineContext {
-        EngineContext(at: moment, startedAt: startedAt, interviewer: options.interviewer)
     }
 
     // MARK: - Output

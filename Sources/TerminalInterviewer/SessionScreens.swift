@@ -73,6 +73,7 @@ extension InterviewSession {
             let (lo, hi) = interview.range(at: at)
             return strings.dateRange(min: lo?.dateValue, max: hi?.dateValue)
         case .time: return strings.timeFormat
+        case .datetime: return strings.dateTimeFormat
         case .text(let maxLength, _): return strings.textLimit(maxLength)
         case .scale(let min, let max, _): return strings.scaleRange(min: min, max: max)
         case .note, .calculated: return nil
@@ -114,6 +115,7 @@ extension InterviewSession {
             case .decimal: problem = .notANumber
             case .date: problem = .notADate
             case .time: problem = .notATime
+            case .datetime: problem = .notADateTime
             default: problem = .notAnOption("?")
             }
         case .outOfRange(let lo, let hi):

@@ -19,6 +19,9 @@ extension UIStrings {
         case .notADate:
             return invalid + t("a dátumot ÉÉÉÉ-HH-NN alakban adja meg, pl. 2024-05-01.", "enter the date as YYYY-MM-DD, e.g. 2024-05-01.")
         case .notATime: return invalid + t("az időpontot ÓÓ:PP alakban adja meg, pl. 08:30.", "enter the time as HH:MM, e.g. 08:30.")
+        case .notADateTime:
+            return invalid + t("a dátumot és az időpontot ÉÉÉÉ-HH-NN ÓÓ:PP alakban adja meg, pl. 2026-11-26 14:05.",
+                "enter the date and time as YYYY-MM-DD HH:MM, e.g. 2026-11-26 14:05.")
         case .integerOutOfRange(let min, let max):
             return invalid + integerRangeProblem(min: min, max: max)
         case .decimalOutOfRange(let min, let max):

@@ -87,6 +87,10 @@ public struct UIStrings: Hashable, Sendable {
 
     public var timeFormat: String { t("Időpont ÓÓ:PP alakban, pl. 08:30", "Time as HH:MM, e.g. 08:30") }
 
+    public var dateTimeFormat: String {
+        t("Dátum és időpont ÉÉÉÉ-HH-NN ÓÓ:PP alakban, pl. 2026-11-26 14:05", "Date and time as YYYY-MM-DD HH:MM, e.g. 2026-11-26 14:05")
+    }
+
     public func textLimit(_ maxLength: Int) -> String {
         t("Szöveg, legfeljebb \(maxLength) karakter", "Text, at most \(maxLength) characters")
     }

@@ -3,6 +3,7 @@ import Fieldwork
 import Foundation
 import SurveySync
 import SurveyStore
+import enum SurveyModel.DisplayText
 
 /// `terep bundle`: device bundles for the central dataset.
 struct BundleCommand: ParsableCommand {
@@ -45,17 +46,17 @@ struct BundleCreate: ParsableCommand {
             switch error {
             case .store(let error): throw failing(error)
             default:
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                Console.error("error: \(error)")
                 throw ExitCode.failure
             }
         }
         switch result {
         case .nothingNew(let device):
-            print("Nothing new to bundle on device \(device) (use --all to bundle every event again).")
+            print("Nothing new to bundle on device \(DisplayText.escaped(device.rawValue)) (use --all to bundle every event again).")
         case .wrote(let manifest):
             let range = manifest.sequenceRange.map { "\($0.first)–\($0.last)" } ?? "none"
             print(
-                "Wrote \(output): \(manifest.eventCount) events (sequences \(range)) of \(manifest.interviewCount) interviews, "
+                "Wrote \(DisplayText.escaped(output)): \(manifest.eventCount) events (sequences \(range)) of \(manifest.interviewCount) interviews, "
                     + (recipient.map { "encrypted to \($0.fingerprint)" } ?? "not encrypted") + ".")
         }
     }

@@ -3,6 +3,7 @@ import Fieldwork
 import Foundation
 import SurveyStore
 import struct SurveyModel.DeviceID
+import enum SurveyModel.DisplayText
 import struct SurveySync.CoordinatorPublicKey
 import struct SurveySync.DevicePublicKey
 
@@ -38,7 +39,7 @@ struct CentralInit: ParsableCommand {
         let path = try options.path()
         let publicKey: CoordinatorPublicKey
         do { publicKey = try CentralAdmin.create(path: path) } catch { throw failing(error) }
-        print("Created the central dataset \(path)")
+        print("Created the central dataset \(DisplayText.escaped(path))")
         print("Coordinator public key (give it to devices: terep bundle create --to KEY):")
         print(publicKey.text)
     }
@@ -60,7 +61,7 @@ struct CentralAddDevice: ParsableCommand {
         do { publicKey = try DevicePublicKey(text: text) } catch { throw ValidationError("--key: \(error.description)") }
         do {
             let device = try CentralAdmin.addDevice(path: try options.path(), device: DeviceID(deviceID), key: publicKey, note: note)
-            print("Registered device \(device.id) (key \(publicKey.fingerprint), \(device.method.rawValue))")
+            print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))")
         } catch let error as StoreError {
             throw failing(error)
         }
@@ -78,7 +79,7 @@ struct CentralRevokeDevice: ParsableCommand {
     func run() throws {
         do {
             try CentralAdmin.revokeDevice(path: try options.path(), device: DeviceID(deviceID))
-            print("Revoked device \(deviceID)")
+            print("Revoked device \(DisplayText.escaped(deviceID))")
         } catch let error as StoreError {
             throw failing(error)
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SurveyCompiler
 import SurveyDiagnostics
+import enum SurveyModel.DisplayText
 
 /// How diagnostics are printed.
 enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
@@ -28,12 +29,12 @@ extension Terep {
                     let root = try FileSystemLoader().load(path)
                     all += compile(root, loader: FileSystemLoader()).diagnostics
                 } catch {
-                    FileHandle.standardError.write(Data("error: cannot read '\(path)': \(error)\n".utf8))
+                    Console.error("error: cannot read '\(DisplayText.escaped(path))': \(error)")
                     unreadable = true
                 }
             }
             switch format {
-            case .json: FileHandle.standardOutput.write(DiagnosticJSON.encode(all))
+            case .json: Console.output(DiagnosticJSON.encode(all))
             case .text:
                 let renderer = DiagnosticRenderer.forTerminal(fileDescriptor: STDOUT_FILENO)
                 print(renderer.render(all), terminator: "")

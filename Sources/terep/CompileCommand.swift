@@ -24,9 +24,9 @@ extension Terep {
             }
             let result = compile(root, loader: FileSystemLoader())
             let renderer = DiagnosticRenderer.forTerminal(fileDescriptor: STDERR_FILENO)
-            FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
+            Console.errorText(renderer.render(result.diagnostics))
             guard let compiled = result.compiled else {
-                FileHandle.standardError.write(Data("\(file): \(DiagnosticRenderer.summary(result.diagnostics)); nothing written\n".utf8))
+                Console.error("\(file): \(DiagnosticRenderer.summary(result.diagnostics)); nothing written")
                 throw ExitCode.failure
             }
             let data = try compiled.fileData()

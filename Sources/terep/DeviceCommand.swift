@@ -20,7 +20,7 @@ struct DeviceDatabaseOptions: ParsableArguments {
 
 /// Prints a store error as one line on standard error and fails the command.
 func failing(_ error: StoreError) -> ExitCode {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    Console.error("error: \(error)")
     return ExitCode.failure
 }
 
@@ -70,9 +70,9 @@ struct DeviceInit: ParsableCommand {
             print("Device public key (register it with: terep central add-device --device-id \(device.deviceID) --key KEY):")
             print(device.publicKey?.text ?? "-")
             guard conflicts.isEmpty else {
-                FileHandle.standardError.write(Data((
+                Console.error(
                     "error: it was not changed to \(conflicts.joined(separator: " and ")): a device keeps its id and "
-                        + "interviewer. To set up another device or fieldworker, give another --device-db path.\n").utf8))
+                        + "interviewer. To set up another device or fieldworker, give another --device-db path.")
                 throw ExitCode.failure
             }
         }

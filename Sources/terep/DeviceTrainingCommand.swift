@@ -74,7 +74,7 @@ struct DeviceTraining: ParsableCommand {
             let message = matches.isEmpty
                 ? strings.trainingUnknownInterview(typed, listCommand: listCommand)
                 : strings.trainingAmbiguousInterview(typed, matches: matches.count, listCommand: listCommand)
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            Console.error("error: \(message)")
             throw ExitCode.failure
         }
         let strings = strings(store, for: record)

@@ -53,9 +53,9 @@ struct ExportCommand: ParsableCommand {
                 statuses: try StatusSelection(parsing: status), correctionsText: fix?.text, correctionsFile: fix?.path ?? "")
             let tty = isatty(STDERR_FILENO) == 1
             let report = try SurveyExportRun.run(dataset, request) { done, total in
-                if tty { FileHandle.standardError.write(Data("\r\(done)/\(total) interviews".utf8)) }
+                if tty { Console.errorText("\r\(done)/\(total) interviews") }
             }
-            if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+            if tty { Console.error("") }
             print("Exported \(report.summary.included) interviews to \(dir.path) (\(report.files.count) files; log: \(report.log.lastPathComponent))")
             if report.versions.count > 1 {
                 let apart = report.separatedVariables
@@ -70,7 +70,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     private func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Console.error("error: \(message)")
         return ExitCode.failure
     }
 }

@@ -110,7 +110,7 @@ struct InterviewCommand: ParsableCommand {
         case .unknownLanguage, .caseSyntax, .caseUnknown, .alreadyEnded: (message, code) = (error.description, 64)
         case .cannotStart, .cannotReplay: (message, code) = (error.description, 65)
         }
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Console.error("error: \(message)")
         return ExitCode(code)
     }
 }
@@ -121,7 +121,7 @@ enum SessionRunner {
         StandardTerminal.installSignalHandlers()
         let terminal = StandardTerminal(environment: ProcessInfo.processInfo.environment)
         let session = InterviewSession(
-            interview: prepared.interview, startedAt: prepared.startedAt, terminal: terminal,
+            interview: prepared.interview, spent: prepared.spent, terminal: terminal,
             recorder: StoreRecorder(store: store, interview: prepared.id), clock: .system,
             options: SessionOptions(
                 uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand,
@@ -160,7 +160,7 @@ enum SurveyFile {
         do {
             return try SurveyLoader.load(path: path)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Console.error("error: \(error)")
             throw ExitCode(65)  // EX_DATAERR
         }
     }
@@ -172,12 +172,13 @@ enum DeviceDatabase {
         do {
             let (store, created) = try DeviceSetup.openOrCreate(path: options.path, interviewer: interviewer)
             if let created {
-                FileHandle.standardError.write(Data("""
-                    Created the device database \(created.path) (device \(created.deviceID), interviewer \(created.interviewer)).
+                Console.errorText("""
+                    Created the device database \(DisplayText.escaped(created.path)) (device \(created.deviceID), \
+                    interviewer \(DisplayText.escaped(created.interviewer))).
                     Its public key, for the coordinator to register before merging its bundles:
                       \(created.registration)
 
-                    """.utf8))
+                    """)
             }
             return store
         } catch {

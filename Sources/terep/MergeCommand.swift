@@ -28,7 +28,7 @@ struct Merge: ParsableCommand {
         var merger: BundleMerger
         do {
             merger = try BundleMerger.open(centralPath: try options.path(), trustNewDevices: trustNewDevices) {
-                FileHandle.standardError.write(Data("\($0)\n".utf8))
+                Console.error("\($0)")
             }
         } catch let error as StoreError {
             throw failing(error)
@@ -41,12 +41,12 @@ struct Merge: ParsableCommand {
             eventsRead += outcome.events
             guard showProgress else { return }
             let rate = Int(Double(eventsRead) / max(Date().timeIntervalSince(start), 0.001))
-            FileHandle.standardError.write(Data("[\(index + 1)/\(bundles.count) bundles, \(rate) events/s]\n".utf8))
+            Console.error("[\(index + 1)/\(bundles.count) bundles, \(rate) events/s]")
         }
         print(format == .json ? summary.json() : summary.text())
         if let refresh = merger.refreshCleanedRecords(after: summary) {
-            for note in refresh.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-            FileHandle.standardError.write(Data("\(refresh.line)\n".utf8))
+            for note in refresh.notes { Console.error("note: \(note)") }
+            Console.error(refresh.line)
         }
         if summary.rejected > 0 { throw ExitCode.failure }
     }

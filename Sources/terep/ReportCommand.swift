@@ -103,7 +103,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     private func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Console.error("error: \(message)")
         return ExitCode.failure
     }
 }

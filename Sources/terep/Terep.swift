@@ -17,4 +17,18 @@ struct Terep: ParsableCommand {
             CentralCommand.self, Merge.self,
             ExportCommand.self, ReportCommand.self,
         ])
+
+    /// Runs the command; output failures never crash and keep the exit status meaningful
+    /// (``Console``).
+    static func main() {
+        Console.prepare()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+        if let code = Console.finishOutput() { exit(withError: ExitCode(code)) }
+        exit()
+    }
 }

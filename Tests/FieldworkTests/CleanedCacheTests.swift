@@ -99,6 +99,7 @@ struct CleanedRecordCodingTests {
         record.interviewer = text()
         record.outcome = rng.next() % 2 == 0 ? nil : int()
         record.startedAt = rng.next() % 2 == 0 ? nil : Int64(truncatingIfNeeded: rng.next())
+        record.timeSpent = rng.next() % 2 == 0 ? nil : Int64(truncatingIfNeeded: rng.next())
         record.rosterRows = Dictionary((0..<shape.rosters).map { (RosterInstance(GroupID("r\($0)"), parentRows: rows()), int()) }) { a, _ in a }
         record.confirmedChecks = Set((0..<shape.checks).map { ConfirmedCheck(CheckID("c\($0)"), rows: rows()) })
         return InterviewCleaner.Cleaned(record: record, skippedEvents: (0..<shape.skipped).map { _ in text() })
@@ -161,7 +162,8 @@ struct CleanedRecordCodingTests {
 /// Whether two records hold the same fields (InterviewRecord is not Equatable).
 func sameRecord(_ a: SurveyExport.InterviewRecord, _ b: SurveyExport.InterviewRecord) -> Bool {
     a.id == b.id && a.definition == b.definition && a.surveyVersion == b.surveyVersion && a.device == b.device
-        && a.interviewer == b.interviewer && a.startedAt == b.startedAt && a.endedAt == b.endedAt && a.outcome == b.outcome
+        && a.interviewer == b.interviewer && a.startedAt == b.startedAt && a.endedAt == b.endedAt
+        && a.timeSpent == b.timeSpent && a.outcome == b.outcome
         && a.hadConflict == b.hadConflict && a.answers == b.answers && a.rosterRows == b.rosterRows
         && a.confirmedChecks == b.confirmedChecks
 }

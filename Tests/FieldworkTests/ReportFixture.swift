@@ -159,7 +159,7 @@ struct ReportFixture {
             "district": .choice(number % 8 == 0 ? 2 : 1), "home": .choice(global % 6 == 5 ? 0 : 1),
             "consent": .choice(global % 9 == 4 ? 0 : 1),
         ]
-        let context = EngineContext(at: LocalClock.moment(at: start), startedAt: start, interviewer: who.name)
+        let context = EngineContext(at: LocalClock.moment(at: start), interviewer: who.name)
         let run = simulator.run(seed: rng.next(), context: context, startTimestamp: start, preload: preload, using: &rng)
         var kinds = run.events.map { e -> (InterviewEventKind, Int64) in
             if case .started(_, let s, let l, let p) = e.kind {

@@ -471,7 +471,7 @@ enum StudyFiles {
         }
         answers ECON { 1 hu "Alkalmazott" en "Employee" 96 hu "Egyéb" en "Other" other }
         question outcome single OUT { interviewer optional nodk text hu "Eredmény" en "Outcome" }
-        question hh_size integer 1..15 { text hu "Hányan?" en "How many?" }
+        question hh_size integer 1..15 { nodk text hu "Hányan?" en "How many?" }
         question district single ECON { preload text hu "Kerület" en "District" hint hu "Kód: {district:code}" en "Code: {district:code}" }
         question party single PARTY { randomize text hu "Párt?" en "Party?" }
         question econ single ECON {
@@ -494,7 +494,7 @@ enum StudyFiles {
           rowlabel hu "{m_name}" en "{m_name}"
           question m_name text { maxlength 20 pii text hu "Név" en "Name" }
           question m_age integer 0..110 { text hu "{m_name} kora" en "{m_name}'s age" }
-          question m_job_n integer 0..5 { when m_age >= 15 text hu "Munkák" en "Jobs" }
+          question m_job_n integer 0..5 { nodk when m_age >= 15 text hu "Munkák" en "Jobs" }
           roster job count m_job_n max 5 {
             question job_hours integer 1..80 { text hu "{m_name}: heti óraszám?" en "{m_name}: hours a week?" }
           }

@@ -176,8 +176,8 @@ struct SemaTests {
             question a single A { text hu "x" en "x" }
             question b single B { text hu "x" en "x" }
             """, [
-            DiagnosticSpec("E0504", at: "1️⃣", message: "only one end of 'A'"),
-            DiagnosticSpec("E0504", at: "2️⃣", message: "is 'other'"),
+            DiagnosticSpec("E0505", at: "1️⃣", message: "only one end of 'A'"),
+            DiagnosticSpec("E0505", at: "2️⃣", message: "is 'other'"),
         ])
     }
 

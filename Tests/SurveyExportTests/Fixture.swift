@@ -77,7 +77,7 @@ enum Fixture {
         func a(_ v: String, _ rows: [Int] = []) -> Address { Address(VariableName(v), rows: rows) }
         let first = InterviewRecord(
             id: "0b7e4a52-5a55-4c4b-9a53-2f0f3c7d9e01", definition: "abc123", surveyVersion: "2026.1", device: "lap-01",
-            interviewer: "int07", startedAt: 1_780_000_000_000, endedAt: 1_780_001_500_000, outcome: 11,
+            interviewer: "int07", startedAt: 1_780_000_000_000, endedAt: 1_780_001_500_000, timeSpent: 1_500_000, outcome: 11,
             answers: [
                 a("resp_name"): .value(.text("Kovács Éva")),
                 a("phone"): .value(.text("+36 30 123 4567")),

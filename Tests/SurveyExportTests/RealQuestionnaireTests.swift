@@ -94,6 +94,7 @@ struct RealQuestionnaireTests {
             return kind == "sav" ? String(codes.code(for: s)) : String(StataMissing.letter(s))
         case (.number(let d), .date): return LocalDate(daysSinceEpoch: Int(d)).description
         case (.number(let d), .datetime): return String(Calendar1970.isoDateTime(milliseconds: Int64(d)).dropLast())
+        case (.number(let d), .localDatetime): return Calendar1970.isoDateTime(milliseconds: Int64(d), zone: "")
         case (.number(let d), _): return NumberText.decimal(d)
         case (.text(let s), _): return s
         }
@@ -129,7 +130,7 @@ struct Simulator {
         return InterviewRecord(
             id: InterviewID("sim-\(i)"), definition: "sim", surveyVersion: definition.version, device: DeviceID("dev-\(i % 3)"),
             interviewer: "int-\(i % 4)", startedAt: 1_780_000_000_000 + Int64(i) * 3_600_000,
-            endedAt: i % 5 == 0 ? nil : 1_780_000_000_000 + Int64(i) * 3_600_000 + 1_320_000, outcome: 11,
+            endedAt: i % 5 == 0 ? nil : 1_780_000_000_000 + Int64(i) * 3_600_000 + 1_320_000, timeSpent: 1_320_000, outcome: 11,
             hadConflict: i % 7 == 0, answers: answers)
     }
 
@@ -163,6 +164,8 @@ struct Simulator {
             return .value(.text(String("Árvíztűrő szöveg \(next(1000))".prefix(maxLength))))
         case .date: return .value(.date(LocalDate(year: 2026, month: 5, day: 1 + next(28))))
         case .time: return .value(.time(TimeOfDay(hour: next(24), minute: next(60))))
+        case .datetime:
+            return .value(.datetime(LocalDateTime(date: LocalDate(year: 2026, month: 5, day: 1 + next(28)), hour: next(24), minute: next(60))))
         case .scale(let lo, let hi, _): return .value(.integer(lo + next(hi - lo + 1)))
         case .calculated(_, let type):
             switch type {
@@ -172,6 +175,7 @@ struct Simulator {
             case .date: return .value(.date(LocalDate(year: 2025, month: 1 + next(12), day: 1 + next(28))))
             case .text: return .value(.text("calc \(next(10))"))
             case .time: return .value(.time(TimeOfDay(hour: 1, minute: 2)))
+            case .datetime: return .value(.datetime(LocalDateTime(date: LocalDate(year: 2026, month: 5, day: 2), hour: 9, minute: 5)))
             case .choice: return .value(.choice(1 + next(3)))
             case .choices: return .value(.choices([1, 2]))
             }

@@ -21,6 +21,10 @@ public struct Scenario {
     public private(set) var lastError: EngineError?
     /// Effects returned by the last applied event.
     public private(set) var lastEffects: [Effect] = []
+    /// The time spent, once a test drives the clock with ``at(minute:)``: every later event
+    /// gets `elapsedMinutes` from it, by the engine's session rule (``ActiveTime``).
+    public private(set) var spent: ActiveTime?
+    private var clockMilliseconds: Int64 = 0
 
     /// The default clock of scenarios: 2026-05-04 10:00, interviewer "tester".
     public static let defaultContext = EngineContext(
@@ -45,6 +49,11 @@ public struct Scenario {
     /// Applies an event; on error keeps the state, records the error and returns false.
     @discardableResult
     public mutating func apply(_ kind: InterviewEventKind) -> Bool {
+        if var time = spent {
+            time.record(kind, at: clockMilliseconds)
+            spent = time
+            context.elapsedMinutes = time.minutes
+        }
         do {
             lastEffects = try interview.apply(kind, context: context)
             log.append((kind, context))
@@ -54,6 +63,13 @@ public struct Scenario {
             lastError = error
             return false
         }
+    }
+
+    /// Puts the next events `minute` minutes after the start (a later call may go back in
+    /// time; the session rule then counts nothing for it).
+    public mutating func at(minute: Int) {
+        if spent == nil { spent = ActiveTime(startedAt: 0) }
+        clockMilliseconds = Int64(minute) * 60_000
     }
 
     // MARK: Answering

@@ -26,7 +26,7 @@ struct OpenRosterTests {
         let terminal = ScriptedTerminal(lines: lines)
         let recorder = MemoryRecorder()
         let session = InterviewSession(
-            interview: interview, startedAt: Fixture.start.timestamp, terminal: terminal, recorder: recorder,
+            interview: interview, spent: ActiveTime(startedAt: Fixture.start.timestamp), terminal: terminal, recorder: recorder,
             clock: .stepping(from: Fixture.start), options: SessionOptions(interviewer: "anna", resumeCommand: "x"))
         return (recorder, terminal, session.run())
     }
@@ -62,7 +62,7 @@ struct RemoveRowTests {
         let terminal = ScriptedTerminal(lines: lines)
         let recorder = MemoryRecorder()
         let session = InterviewSession(
-            interview: interview, startedAt: Fixture.start.timestamp, terminal: terminal, recorder: recorder,
+            interview: interview, spent: ActiveTime(startedAt: Fixture.start.timestamp), terminal: terminal, recorder: recorder,
             clock: .stepping(from: Fixture.start), options: SessionOptions(uiLanguage: ui, interviewer: "anna", resumeCommand: "x"))
         _ = session.run()
         return (recorder, terminal, session)

@@ -113,7 +113,7 @@ struct ScriptedRun {
         terminal = ScriptedTerminal(lines: lines, width: width, ending: ending)
         recorder = MemoryRecorder(failAfter: failAfter)
         session = InterviewSession(
-            interview: try interview ?? Fixture.interview(), startedAt: Fixture.start.timestamp, terminal: terminal,
+            interview: try interview ?? Fixture.interview(), spent: ActiveTime(startedAt: Fixture.start.timestamp), terminal: terminal,
             recorder: recorder, clock: .stepping(from: Fixture.start),
             options: SessionOptions(uiLanguage: uiLanguage, interviewer: "anna", resumeCommand: "terep interview x --resume 1",
                                     resumeAt: resumeAt))

@@ -138,6 +138,7 @@ public struct SyntheticSurvey: Sendable {
     private func rosterSource(countFrom: Int?) -> String {
         var s = """
             question hh_size integer 1..15 {
+              nodk
               text hu "Hányan élnek a háztartásban?" en "How many people live in the household?"
             }
             roster mem count hh_size max 15 {

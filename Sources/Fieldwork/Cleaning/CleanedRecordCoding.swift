@@ -48,12 +48,12 @@ public enum CleanedRecordCodingError: Error, Equatable, Sendable, CustomStringCo
 /// them, so any single damaged byte is detected.
 public enum CleanedRecordCoding {
     static let marker: [UInt8] = Array("TRCR".utf8)
-    static let format: UInt8 = 1
+    static let format: UInt8 = 2
 
     /// The version of the cleaning rules. Bump it whenever replay or cleaning can give another
     /// record for the same events (engine routing, off-route rule, record fields): every cached
     /// record then becomes stale and is recomputed.
-    public static let cleanerVersion = 1
+    public static let cleanerVersion = 2
 
     /// The key a cached record must carry to be used by this process: the cleaning rules'
     /// version, the encoding's format and the local time zone (replay evaluates `today()` and
@@ -84,6 +84,7 @@ public enum CleanedRecordCoding {
         w.text(r.interviewer)
         w.optional(r.startedAt)
         w.optional(r.endedAt)
+        w.optional(r.timeSpent)
         w.optional(r.outcome.map(Int64.init))
         w.bytes.append(r.hadConflict ? 1 : 0)
         w.count(r.answers.count)
@@ -196,6 +197,7 @@ private struct ByteWriter {
         case .value(.time(let t)): bytes.append(6); int(Int64(t.minutes))
         case .value(.choice(let c)): bytes.append(7); int(Int64(c))
         case .value(.choices(let codes)): bytes.append(8); ints(codes)
+        case .value(.datetime(let t)): bytes.append(9); int(Int64(t.seconds))
         }
     }
 }
@@ -288,6 +290,7 @@ private struct ByteReader {
         case 6: return .value(.time(TimeOfDay(hour: 0, minute: try int())))
         case 7: return .value(.choice(try int()))
         case 8: return .value(.choices(try ints()))
+        case 9: return .value(.datetime(LocalDateTime(seconds: try int())))
         case 10: return .special(.dontKnow)
         case 11: return .special(.refused)
         case 12: return .special(.notApplicable)
@@ -302,7 +305,7 @@ private struct ByteReader {
         guard version == CleanedRecordCoding.format else { throw .unsupportedFormat(version) }
         let id = InterviewID(try text()), definition = DefinitionHash(try text()), surveyVersion = try text()
         let device = DeviceID(try text()), interviewer = try text()
-        let startedAt = try optional(), endedAt = try optional()
+        let startedAt = try optional(), endedAt = try optional(), timeSpent = try optional()
         let outcomeAt = offset
         let outcome = try optional().map { (v: Int64) throws(CleanedRecordCodingError) -> Int in
             guard let o = Int(exactly: v) else { throw .badNumber(at: outcomeAt) }
@@ -333,7 +336,8 @@ private struct ByteReader {
         guard offset == buffer.count else { throw .trailingBytes(buffer.count - offset) }
         let record = SurveyExport.InterviewRecord(
             id: id, definition: definition, surveyVersion: surveyVersion, device: device, interviewer: interviewer,
-            startedAt: startedAt, endedAt: endedAt, outcome: outcome, hadConflict: conflict == 1, answers: answers,
+            startedAt: startedAt, endedAt: endedAt, timeSpent: timeSpent, outcome: outcome, hadConflict: conflict == 1,
+            answers: answers,
             rosterRows: rosterRows, confirmedChecks: checks)
         return InterviewCleaner.Cleaned(record: record, skippedEvents: skipped)
     }

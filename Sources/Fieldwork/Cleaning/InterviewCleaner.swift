@@ -42,15 +42,16 @@ public struct InterviewCleaner: Sendable {
         let first = events[startIndex]
         var engine: Interview
         do {
-            engine = try Interview(plan: plan, started: first.kind, context: EngineContext(of: first, startedAt: first.timestamp))
+            engine = try Interview(plan: plan, started: first.kind, context: EngineContext(of: first))
         } catch {
             throw .replay(interview: interview.id, message: "cannot start: \(error)")
         }
         var skipped: [String] = []
+        var spent = ActiveTime(startedAt: first.timestamp)
         for (i, event) in events.enumerated() where i != startIndex {
             if case .started = event.kind { continue }
             do {
-                _ = try engine.apply(event.kind, context: EngineContext(of: event, startedAt: first.timestamp))
+                _ = try engine.apply(event.kind, context: spent.context(for: event))
             } catch {
                 skipped.append("\(event.device)#\(event.sequence): \(error)")
             }
@@ -67,7 +68,8 @@ public struct InterviewCleaner: Sendable {
         let record = SurveyExport.InterviewRecord(
             id: interview.id, definition: hash, surveyVersion: definition.version,
             device: interview.startDevice ?? first.device, interviewer: interview.interviewer ?? first.interviewer,
-            startedAt: interview.startedAt ?? first.timestamp, endedAt: interview.endedAt, outcome: interview.outcome,
+            startedAt: interview.startedAt ?? first.timestamp, endedAt: interview.endedAt,
+            timeSpent: spent.milliseconds, outcome: interview.outcome,
             hadConflict: interview.devices.count > 1, answers: answers, rosterRows: rosterRows, confirmedChecks: checks)
         return Cleaned(record: record, skippedEvents: skipped)
     }

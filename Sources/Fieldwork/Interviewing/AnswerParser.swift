@@ -9,6 +9,7 @@ public enum AnswerProblem: Error, Hashable, Sendable {
     case notAnOption(String)
     case notADate
     case notATime
+    case notADateTime
     case integerOutOfRange(min: Int?, max: Int?)
     case decimalOutOfRange(min: Double?, max: Double?)
     case dateOutOfRange(min: LocalDate?, max: LocalDate?)
@@ -53,6 +54,8 @@ public enum AnswerParser {
             return parseDate(text).map { .success(.date($0)) } ?? .failure(.notADate)
         case .time:
             return parseTime(text).map { .success(.time($0)) } ?? .failure(.notATime)
+        case .datetime:
+            return parseDateTime(text).map { .success(.datetime($0)) } ?? .failure(.notADateTime)
         case .note, .calculated:
             return .failure(.notAnswerable)
         }
@@ -93,6 +96,18 @@ public enum AnswerParser {
         guard parts.count == 3, parts[0].count == 4, let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         let iso = parts[0] + "-" + (m < 10 ? "0\(m)" : "\(m)") + "-" + (d < 10 ? "0\(d)" : "\(d)")
         return LocalDate(iso: iso)
+    }
+
+    /// `2026-11-26T14:05`, `2026-11-26 14:05(:00)` or a Hungarian date and a time
+    /// (`2026.11.26. 14:05`).
+    static func parseDateTime(_ text: String) -> LocalDateTime? {
+        if let t = LocalDateTime(iso: text) { return t }
+        let trimmed = text.trimmingSpaces
+        guard let split = trimmed.lastIndex(where: { $0 == " " || $0 == "T" }) else { return nil }
+        guard let date = parseDate(String(trimmed[..<split]).trimmingSpaces),
+            let time = parseTime(String(trimmed[trimmed.index(after: split)...]))
+        else { return nil }
+        return LocalDateTime(date: date, time: time)
     }
 
     /// `08:30` or `8:30` (also `8.30`).

@@ -37,7 +37,8 @@ public enum CaseIdentifiers {
             preload[name] = value
         }
         fill("int_id", .text(interviewer))
-        fill("visit_ts", .text("\(now.date)T\(now.time)"))
+        fill("visit_ts", .datetime(LocalDateTime(date: now.date, time: now.time)))
+        fill("visit_ts", .text("\(now.date)T\(now.time)"))  // questionnaires before datetime (2026.1)
         fill("visit_no", .integer(1))
     }
 }

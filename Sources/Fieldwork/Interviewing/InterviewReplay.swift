@@ -6,6 +6,8 @@ public struct InterviewReplay: Sendable {
     public var interview: Interview
     /// When the interview started (ms), from its `started` event.
     public var startedAt: Int64
+    /// The time spent so far (sessions summed), which the resumed session continues.
+    public var spent: ActiveTime
     /// The last question shown, where the fieldworker was when the session stopped.
     public var lastShown: Address?
 
@@ -14,14 +16,16 @@ public struct InterviewReplay: Sendable {
     public init(definition: SurveyDefinition, events: [InterviewEvent]) throws(EngineError) {
         guard let first = events.first else { throw .notStarted }
         var interview = try Interview(
-            definition: definition, started: first.kind, context: EngineContext(of: first, startedAt: first.timestamp))
+            definition: definition, started: first.kind, context: EngineContext(of: first))
+        var spent = ActiveTime(startedAt: first.timestamp)
         var lastShown: Address?
         for event in events.dropFirst() {
-            try interview.apply(event.kind, context: EngineContext(of: event, startedAt: first.timestamp))
+            try interview.apply(event.kind, context: spent.context(for: event))
             if case .shown(let at) = event.kind { lastShown = at }
         }
         self.interview = interview
         self.startedAt = first.timestamp
+        self.spent = spent
         self.lastShown = lastShown
     }
 }

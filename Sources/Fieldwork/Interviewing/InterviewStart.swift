@@ -26,6 +26,8 @@ public struct PreparedInterview: Sendable {
     public var id: InterviewID
     public var interview: Interview
     public var startedAt: Int64
+    /// The time spent so far (sessions summed), for the session to continue.
+    public var spent: ActiveTime
     /// Where the last session stopped (nil for a new interview).
     public var resumeAt: Address?
 }
@@ -88,7 +90,7 @@ public enum InterviewStart {
         let started = InterviewEventKind.started(definition: compiled.hash, seed: new.seed, language: language, preload: preload)
         var interview: Interview
         do {
-            let context = EngineContext(at: now, startedAt: now.timestamp, interviewer: store.interviewer)
+            let context = EngineContext(at: now, interviewer: store.interviewer)
             interview = try Interview(definition: definition, started: started, context: context)
             // The store writes the matching `trainingMarked(true)` event right after `started`.
             if options.training { _ = try interview.apply(.trainingMarked(true), context: context) }
@@ -96,7 +98,9 @@ public enum InterviewStart {
             throw .cannotStart(error)
         }
         _ = try storing { () throws(StoreError) in try store.createInterview(new, timestamp: now.timestamp) }
-        return PreparedInterview(id: new.id, interview: interview, startedAt: now.timestamp, resumeAt: nil)
+        return PreparedInterview(
+            id: new.id, interview: interview, startedAt: now.timestamp, spent: ActiveTime(startedAt: now.timestamp),
+            resumeAt: nil)
     }
 
     /// An unfinished interview rebuilt from its log, on the definition it was started with.
@@ -111,7 +115,9 @@ public enum InterviewStart {
         guard record.status == .inProgress else { throw .alreadyEnded(id, outcome: record.outcome) }
         do {
             let replay = try InterviewReplay(definition: compiled.definition, events: events)
-            return PreparedInterview(id: id, interview: replay.interview, startedAt: replay.startedAt, resumeAt: replay.lastShown)
+            return PreparedInterview(
+                id: id, interview: replay.interview, startedAt: replay.startedAt, spent: replay.spent,
+                resumeAt: replay.lastShown)
         } catch {
             throw .cannotReplay(id, error)
         }

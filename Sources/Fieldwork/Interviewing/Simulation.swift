@@ -15,16 +15,33 @@ public enum Simulation {
         let moment = LocalClock.moment(at: start)
         let simulator = InterviewSimulator(definition: definition)
         let run = simulator.run(
-            seed: seed, context: EngineContext(at: moment, startedAt: start, interviewer: store.interviewer),
+            seed: seed, context: EngineContext(at: moment, interviewer: store.interviewer),
             startTimestamp: start, using: &rng)
         guard case .started(_, _, let language, let preload)? = run.events.first?.kind else { return (nil, 0) }
-        let id = InterviewID(uuid(rng.next(), rng.next()))
+        let salt = idSalt(device: store.deviceID, nextSequence: try store.info().nextSequence)
+        let id = InterviewID(uuid(rng.next() ^ salt, rng.next() ^ salt.byteSwapped))
         let new = NewInterview(id: id, definition: compiled.hash, seed: seed, language: language, preload: preload, isTest: training)
         _ = try store.createInterview(new, timestamp: start)
         let pending = run.events.dropFirst().map { PendingEvent(interview: id, timestamp: $0.timestamp, kind: $0.kind) }
         _ = try store.appendBatch(Array(pending))
         if case .ended(let outcome) = run.interview.status { return (outcome, run.events.count) }
         return (nil, run.events.count)
+    }
+
+    /// What simulated interview ids are mixed with, so that they are unique per device whatever
+    /// the seed: the device id (two laptops given the same `--seed`) and the device's next event
+    /// sequence (the same seed run twice on one laptop). FNV-1a over the id, then a SplitMix64
+    /// finaliser over it and the sequence.
+    static func idSalt(device: DeviceID, nextSequence: Int64) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in device.rawValue.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        var z = hash ^ (UInt64(bitPattern: nextSequence) &* 0x9E37_79B9_7F4A_7C15)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// A version-4-shaped lower-case UUID from two random words.

@@ -1,4 +1,5 @@
 import Foundation
+import InterviewEngine
 import SurveyExport
 import SurveyModel
 import SurveyReport
@@ -61,8 +62,8 @@ public struct FieldworkReportBuilder: Sendable {
         let index = SurveyIndex(definition)
         let labels = ReportLabels(index: index, language: lang)
         var totals = ReportAccumulator(
-            index: index, completeCodes: codes, quotas: targets.quotas,
-            workingHours: targets.workingHours ?? Self.defaultWorkingHours)
+            index: index, completeCodes: codes, targets: targets,
+            workingHours: targets.workingHours ?? Self.defaultWorkingHours, plan: InterviewPlan(definition))
         let summary = try dataset.forEach { record in totals.add(record) }
 
         let schedule = Schedule(period: targets.period, today: today)
@@ -74,7 +75,18 @@ public struct FieldworkReportBuilder: Sendable {
             correctionsFile: dataset.correctionsFile)
         let progress = Self.progress(totals, target: targets.total, schedule: schedule)
         let quotas = targets.quotas.enumerated().map { q, quota in
-            Self.quotaFigures(quota, counts: totals.quotaCells[q], labels: labels, schedule: schedule)
+            var figures = Self.quotaFigures(quota, counts: totals.quotaCells[q], labels: labels, schedule: schedule)
+            if let s = quota.scope {
+                figures.condition = s.text
+                figures.leftOut = totals.quotaLeftOut[q]
+            }
+            return figures
+        }
+        let scope = targets.scope.map { s in
+            ScopeFigures(
+                condition: s.text, label: s.leftOut?.text(in: lang, fallbacks: definition.languages),
+                interviews: totals.leftOut.interviews, completed: totals.leftOut.completed, ended: totals.leftOut.ended,
+                inProgress: totals.leftOut.inProgress)
         }
         let outcomes = Self.outcomeFigures(totals, targets: targets, labels: labels)
         let (interviewers, limit) = Self.interviewerFigures(totals, declaredSpeederMinutes: targets.speederMinutes)
@@ -84,7 +96,7 @@ public struct FieldworkReportBuilder: Sendable {
             survey: survey.rawValue, title: definition.title.text(in: lang, fallbacks: definition.languages) ?? survey.rawValue,
             language: lang.rawValue, generatedAt: "\(today)T\(time)", today: today.description, selection: selection,
             progress: progress, quotas: quotas, outcomes: outcomes, interviewers: interviewers, sync: sync, items: items,
-            alerts: [])
+            alerts: [], scope: scope)
         report.alerts = ReportAlerts.alerts(for: report)
         return report
     }
@@ -134,9 +146,9 @@ public struct FieldworkReportBuilder: Sendable {
         }
         let expected = schedule.expected(target, by: schedule.today)
         return ProgressFigures(
-            completed: totals.completed, target: target, periodFirst: schedule.period?.first.description,
+            completed: totals.scopedCompleted, target: target, periodFirst: schedule.period?.first.description,
             periodLast: schedule.period?.last.description, expectedToday: expected,
-            behindSchedule: isBehind(totals.completed, expected: expected), days: days)
+            behindSchedule: isBehind(totals.scopedCompleted, expected: expected), days: days)
     }
 
     static func isBehind(_ completed: Int, expected: Double?) -> Bool {
@@ -149,7 +161,7 @@ public struct FieldworkReportBuilder: Sendable {
     static func quotaFigures(_ quota: Quota, counts: [[QuotaValue]: Int], labels: ReportLabels, schedule: Schedule) -> QuotaFigures {
         var order = quota.cells.map(\.values)
         var listed = Set(order)
-        if quota.each != nil, let all = labels.optionProduct(quota.variables) {
+        if quota.each != nil || labels.isMultipleChoiceBreakdown(quota), let all = labels.optionProduct(quota.variables) {
             for values in all where !listed.contains(values) {
                 order.append(values)
                 listed.insert(values)
@@ -190,7 +202,7 @@ public struct FieldworkReportBuilder: Sendable {
                     code: code, label: labels.outcomeLabel(code), disposition: targets.disposition(of: code)?.rawValue,
                     count: totals.outcomes[code] ?? 0)
             },
-            inProgress: totals.inProgress,
+            inProgress: totals.inProgress - totals.leftOut.inProgress,
             dispositions: Dictionary(uniqueKeysWithValues: byClass.map { ($0.key.rawValue, $0.value) }),
             unclassified: unclassified, rr1: rate(n(.complete), eligible), ref1: rate(n(.refusal), eligible),
             con1: rate(interviews + n(.refusal) + n(.other), contactBase))

@@ -1,3 +1,4 @@
+import InterviewEngine
 import SurveyExport
 import SurveyModel
 import SurveyReport
@@ -22,6 +23,14 @@ struct InterviewerTally {
     var outsideHours = 0
 }
 
+/// Interviews a `where` condition left out, by status.
+struct ScopeTally {
+    var interviews = 0
+    var completed = 0
+    var ended = 0
+    var inProgress = 0
+}
+
 /// One question's running totals over all interviews and roster rows.
 struct ItemTally {
     var answered = 0
@@ -38,12 +47,22 @@ struct ReportAccumulator {
     let workingHours: TimeRange
     let specialCodes: SpecialCodes
 
+    /// The targets' `where`, and each quota's own (nil: every interview counts).
+    let scope: AnswerCondition?
+    let quotaScopes: [AnswerCondition?]
+
+    /// Every interview of the selection, by status.
     var included = 0
     var completed = 0
     var ended = 0
     var inProgress = 0
+    /// Those the targets' `where` leaves out of progress, quotas and rates.
+    var leftOut = ScopeTally()
+    /// Completes within the targets' scope that each quota's own `where` leaves out.
+    var quotaLeftOut: [Int]
+    /// Completes the targets count (in scope), per local day.
     var completesPerDay: [LocalDate: Int] = [:]
-    /// Ended interviews (completed or not) per outcome code.
+    /// Ended interviews (completed or not) in scope, per outcome code.
     var outcomes: [Int: Int] = [:]
     var interviewers: [String: InterviewerTally] = [:]
     /// Per question, at the question's slot in ``slots``.
@@ -53,12 +72,20 @@ struct ReportAccumulator {
     /// Completed interviews per cell, one dictionary per quota.
     var quotaCells: [[[QuotaValue]: Int]]
 
-    init(index: SurveyIndex, completeCodes: [DefinitionHash: Int], quotas: [Quota], workingHours: TimeRange) {
+    init(
+        index: SurveyIndex, completeCodes: [DefinitionHash: Int], targets: FieldworkTargets, workingHours: TimeRange,
+        plan: @autoclosure () -> InterviewPlan
+    ) {
         self.index = index
         self.completeCodes = completeCodes
-        self.quotas = quotas
+        self.quotas = targets.quotas
         self.workingHours = workingHours
         self.specialCodes = index.definition.specialCodes
+        let needsPlan = targets.scope != nil || targets.quotas.contains { $0.scope != nil }
+        let built = needsPlan ? plan() : nil
+        scope = targets.scope.flatMap { s in built.map { AnswerCondition(s.condition, plan: $0) } }
+        quotaScopes = targets.quotas.map { q in q.scope.flatMap { s in built.map { AnswerCondition(s.condition, plan: $0) } } }
+        quotaLeftOut = Array(repeating: 0, count: targets.quotas.count)
         quotaCells = Array(repeating: [:], count: quotas.count)
         let answerable = index.questionsInOrder.filter { name in
             switch index[name]?.question.kind {
@@ -78,27 +105,44 @@ struct ReportAccumulator {
         return outcome == completeCodes[record.definition] ? .completed : .ended
     }
 
-    /// Adds one cleaned interview.
+    /// Completes the targets count: those within the `where` scope.
+    var scopedCompleted: Int { completed - leftOut.completed }
+
+    /// Whether a condition holds for a record's top-level answers.
+    private static func holds(_ condition: AnswerCondition?, _ record: SurveyExport.InterviewRecord) -> Bool {
+        condition?.holds { record.answers[Address($0)] } ?? true
+    }
+
+    /// Adds one cleaned interview: to the interviewer and item figures always, to the progress,
+    /// quotas and outcomes when the targets' `where` holds for it (else to ``leftOut``).
     mutating func add(_ record: SurveyExport.InterviewRecord) {
         included += 1
         let status = status(of: record)
+        let inScope = Self.holds(scope, record)
+        if !inScope { leftOut.interviews += 1 }
         // Taken out while updated, so its arrays are not copied on every interview.
         var tally = interviewers.removeValue(forKey: record.interviewer) ?? InterviewerTally()
         tally.interviews += 1
         tally.devices.insert(record.device.rawValue)
         switch status {
-        case .inProgress: inProgress += 1
-        case .ended: ended += 1
+        case .inProgress:
+            inProgress += 1
+            if !inScope { leftOut.inProgress += 1 }
+        case .ended:
+            ended += 1
+            if !inScope { leftOut.ended += 1 }
         case .completed:
             completed += 1
             tally.completed += 1
             if let minutes = record.durationMinutes { tally.minutes.append(minutes) }
-            if let end = record.endedAt { completesPerDay[LocalClock.moment(at: end).date, default: 0] += 1 }
-            for (q, quota) in quotas.enumerated() {
-                quotaCells[q][quota.variables.map { quotaValue($0, record) }, default: 0] += 1
+            if inScope {
+                if let end = record.endedAt { completesPerDay[LocalClock.moment(at: end).date, default: 0] += 1 }
+                addToQuotas(record)
+            } else {
+                leftOut.completed += 1
             }
         }
-        if status != .inProgress, let outcome = record.outcome { outcomes[outcome, default: 0] += 1 }
+        if inScope, status != .inProgress, let outcome = record.outcome { outcomes[outcome, default: 0] += 1 }
         if let start = record.startedAt, !workingHours.contains(LocalClock.moment(at: start).time) { tally.outsideHours += 1 }
         tally.softChecks += record.confirmedChecks.count
         for (address, answer) in record.answers {
@@ -117,6 +161,21 @@ struct ReportAccumulator {
             tally.answers += 1
         }
         interviewers[record.interviewer] = tally
+    }
+
+    /// Counts a complete in each quota's cell (each code ticked, for a multiple-choice monitor).
+    private mutating func addToQuotas(_ record: SurveyExport.InterviewRecord) {
+        for (q, quota) in quotas.enumerated() {
+            guard Self.holds(quotaScopes[q], record) else {
+                quotaLeftOut[q] += 1
+                continue
+            }
+            if quota.variables.count == 1, case .value(.choices(let codes))? = record.answers[Address(quota.variables[0])] {
+                for code in codes { quotaCells[q][[.code(code)], default: 0] += 1 }
+                continue
+            }
+            quotaCells[q][quota.variables.map { quotaValue($0, record) }, default: 0] += 1
+        }
     }
 
     /// A record's value of a quota variable, as exported: a code, a text, the special code of

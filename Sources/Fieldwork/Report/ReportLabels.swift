@@ -55,12 +55,24 @@ struct ReportLabels {
         }
     }
 
+    /// Whether a quota is a breakdown of one multiple-choice variable (a cell per code ticked).
+    func isMultipleChoiceBreakdown(_ quota: Quota) -> Bool {
+        guard quota.variables.count == 1, case .multipleChoice? = index[quota.variables[0]]?.question.kind else { return false }
+        return true
+    }
+
     /// Every combination of the options of the variables, when each is a choice question with
-    /// an answer set and there are not too many; nil otherwise.
+    /// an answer set (or the one variable is a multiple choice) and there are not too many; nil
+    /// otherwise.
     func optionProduct(_ variables: [VariableName]) -> [[QuotaValue]]? {
         var product: [[QuotaValue]] = [[]]
         for variable in variables {
-            guard let q = index[variable]?.question, case .singleChoice = q.kind, let set = index.answerSet(of: q) else { return nil }
+            guard let q = index[variable]?.question, let set = index.answerSet(of: q) else { return nil }
+            switch q.kind {
+            case .singleChoice: break
+            case .multipleChoice where variables.count == 1: break
+            default: return nil
+            }
             guard product.count * set.options.count <= Self.maxProduct else { return nil }
             product = product.flatMap { prefix in set.options.map { prefix + [QuotaValue.code($0.code)] } }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import enum SurveyModel.DisplayText
 import SurveySync
 
 /// What `terep bundle inspect` found in a bundle, for text or JSON output.
@@ -39,27 +40,23 @@ public struct InspectReport: Encodable, Sendable {
         return report
     }
 
-    /// Pretty-printed JSON with sorted keys.
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+    /// Pretty-printed JSON with sorted keys, safe to show in a terminal (``DisplayText/json(_:)``).
+    public func json() -> String { DisplayText.json(self) }
 
     /// Aligned `Label: value` lines.
     public func text(file: String) -> String {
-        var lines = ["Bundle:       \(file)"]
+        var lines = ["Bundle:       \(DisplayText.escaped(file))"]
         if let m = manifest {
             let range = m.sequenceRange.map { "\($0.first)–\($0.last)" } ?? "none"
             let created = Date(timeIntervalSince1970: Double(m.createdAtMillis) / 1000).formatted(.iso8601)
             lines += [
                 "Format:       \(m.format)",
-                "Device:       \(m.device) (key \(m.signerFingerprint))",
+                "Device:       \(DisplayText.escaped(m.device.rawValue)) (key \(m.signerFingerprint))",
                 "Created:      \(created)",
                 "Sequences:    \(range)",
                 "Events:       \(m.eventCount) in \(m.interviewCount) interviews",
-                "Definitions:  \(m.definitions.isEmpty ? "none" : m.definitions.map(\.short).joined(separator: ", "))",
-                "Encryption:   \(m.encryption.map { "\($0.scheme) to coordinator key \($0.recipient)" } ?? "none")",
+                "Definitions:  \(m.definitions.isEmpty ? "none" : DisplayText.escaped(m.definitions.map(\.short).joined(separator: ", ")))",
+                "Encryption:   \(m.encryption.map { DisplayText.escaped("\($0.scheme) to coordinator key \($0.recipient)") } ?? "none")",
                 "Payload:      \(m.payload.storedSize) bytes stored, \(m.payload.uncompressedSize) bytes inflated",
             ]
         }

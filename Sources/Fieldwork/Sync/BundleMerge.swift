@@ -2,6 +2,7 @@ import Foundation
 import SurveyStore
 import SurveySync
 
+import enum SurveyModel.DisplayText
 import struct SurveyModel.DeviceID
 
 /// What happened to one bundle in a merge run.
@@ -22,6 +23,7 @@ public struct MergeOutcome: Encodable, Hashable, Sendable {
     public var newInterviews = 0
     public var updatedInterviews = 0
     public var newConflicts = 0
+    /// Why the bundle was refused: one line, escaped.
     public var reason: String?
 
     public init(file: String, status: Status, device: String? = nil, reason: String? = nil) {
@@ -31,9 +33,12 @@ public struct MergeOutcome: Encodable, Hashable, Sendable {
         self.reason = reason
     }
 
-    /// The one line `terep merge` prints for the bundle.
+    /// The one line `terep merge` prints for the bundle: the file name is escaped
+    /// (``DisplayText``) and the reason was escaped when it was made, so whatever a file is
+    /// called or holds, it is one line.
     public var line: String {
-        switch status {
+        let file = DisplayText.escaped(file)
+        return switch status {
         case .rejected: "REJECTED \(file): \(reason ?? "?")"
         case .alreadyMerged: "already merged \(file): nothing changed"
         case .merged:
@@ -64,10 +69,14 @@ public struct BundleMerger {
     }
 
     /// A merger for the central dataset at `path`, with the coordinator key stored in it.
+    ///
+    /// Fails once, up front, when the dataset cannot be written (read-only file, folder or
+    /// disk), rather than refusing every bundle for it.
     public static func open(
         centralPath path: String, trustNewDevices: Bool, note: @escaping (String) -> Void = { _ in }
     ) throws(StoreError) -> BundleMerger {
         let central = try CentralStore.open(path: path)
+        try central.checkWritable()
         let key = try central.encryptionKey().flatMap { try? CoordinatorPrivateKey(rawRepresentation: $0.privateKey) }
         return BundleMerger(central: central, coordinatorKey: key, trustNewDevices: trustNewDevices, note: note)
     }
@@ -92,7 +101,9 @@ public struct BundleMerger {
         do {
             sealed = try reader.open(path: file)
         } catch {
-            let hash = FileManager.default.contents(atPath: file).map(BundleFormat.sha256Hex) ?? "unreadable:\(file)"
+            // The log's key: the file's digest, hashed in chunks, or (for a file that was not
+            // read at all: missing, not a regular file, above the cap) its name.
+            let hash = reader.fileDigest(path: file) ?? "unread:\(file)"
             return reject(outcome, hash: hash, device: nil, reason: error.reason)
         }
         do {
@@ -102,7 +113,7 @@ public struct BundleMerger {
         } catch let error as StoreError {
             return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: error.description)
         } catch {
-            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: "\(error)")
+            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: DisplayText.escaped("\(error)"))
         }
     }
 
@@ -114,7 +125,7 @@ public struct BundleMerger {
             try sealed.verify(devices: { _ in registration })
             return outcome
         }
-        let verified = try verifyAndUnseal(sealed, file: file)
+        let (verified, newDevice) = try verifyAndUnseal(sealed, file: file)
         let definitions = verified.definitions.sorted { $0.key < $1.key }.map { hash, survey in
             DefinitionFile(survey: survey, bytes: verified.contents.definitionFiles[hash] ?? Data())
         }
@@ -124,7 +135,10 @@ public struct BundleMerger {
             bundle: BundleReceipt(
                 hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
                 lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds()),
-            interviewDefinitions: verified.contents.interviewDefinitions)
+            interviewDefinitions: verified.contents.interviewDefinitions, registering: newDevice?.registration)
+        if let newDevice, !result.alreadyMerged {
+            note("note: registered new device \(DisplayText.escaped(sealed.manifest.device.rawValue)) (key \(newDevice.fingerprint)) on first use")
+        }
         outcome.status = result.alreadyMerged ? .alreadyMerged : .merged
         outcome.events = verified.contents.events.count
         outcome.newEvents = result.newEvents
@@ -135,23 +149,29 @@ public struct BundleMerger {
         return outcome
     }
 
-    /// Checks registration and signature (registering a new device on first use if allowed,
-    /// only once its own signature verifies), then decrypts and inflates.
-    private func verifyAndUnseal(_ sealed: SealedBundle, file: String) throws -> VerifiedBundle {
+    /// Checks registration and signature, then decrypts and inflates. An unknown device's
+    /// bundle, when trusting new devices, is checked with its own key, and the device comes
+    /// back to be registered in the same transaction as the merge (never for a refused bundle).
+    private func verifyAndUnseal(_ sealed: SealedBundle, file: String) throws -> (VerifiedBundle, TrustedDevice?) {
         let device = sealed.manifest.device
         let registered = try central.device(device)
         if registered == nil, trustNewDevices, let signer = sealed.manifest.signerPublicKey {
             try sealed.verify(signedBy: signer)
             let verified = try sealed.unseal(coordinatorKey: coordinatorKey)
-            try central.registerDevice(
-                device, publicKey: signer.rawRepresentation, method: .trustOnFirstUse,
+            let registration = NewDevice(
+                publicKey: signer.rawRepresentation, method: .trustOnFirstUse,
                 note: "trusted on first use from bundle \(file) (key \(signer.fingerprint))")
-            note("note: registered new device \(device) (key \(signer.fingerprint)) on first use")
-            return verified
+            return (verified, TrustedDevice(registration: registration, fingerprint: signer.fingerprint))
         }
         let registration = Self.registration(registered)
         try sealed.verify(devices: { _ in registration })
-        return try sealed.unseal(coordinatorKey: coordinatorKey)
+        return (try sealed.unseal(coordinatorKey: coordinatorKey), nil)
+    }
+
+    /// A device registered on first use, with its key's fingerprint for the note.
+    private struct TrustedDevice {
+        let registration: NewDevice
+        let fingerprint: KeyFingerprint
     }
 
     /// What the central dataset knows of a device's signing key.

@@ -1,4 +1,5 @@
 import Foundation
+import enum SurveyModel.DisplayText
 import SurveyStore
 
 /// `terep central status` output: devices, received and missing sequence ranges, counts.
@@ -21,11 +22,13 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
 
     public init(_ status: CentralStatus) {
         func ranges(_ list: [ClosedRange<Int64>]) -> String {
-            list.isEmpty ? "none" : list.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
+            list.isEmpty ? "none" : list.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
                 .joined(separator: ",")
         }
         func describe(_ b: BundleRecord) -> String {
-            "\((b.fileName as NSString).lastPathComponent) (\(b.accepted ? "accepted" : "rejected: \(b.reason ?? "?")"))"
+            // The reason was escaped when the bundle was refused; an older log's is escaped again, harmlessly.
+            let name = DisplayText.escaped((b.fileName as NSString).lastPathComponent)
+            return "\(name) (\(b.accepted ? "accepted" : "rejected: \(DisplayText.escaped(b.reason ?? "?"))"))"
         }
         devices = status.devices.map {
             Device(
@@ -42,18 +45,14 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
         lastBundle = status.lastBundle.map(describe)
     }
 
-    /// Pretty-printed JSON with sorted keys.
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+    /// Pretty-printed JSON with sorted keys, safe to show in a terminal (``DisplayText/json(_:)``).
+    public func json() -> String { DisplayText.json(self) }
 
     /// The text `terep central status` prints.
     public func text() -> String {
         var lines = ["Devices: \(devices.count)"]
         for d in devices {
-            lines.append("  \(d.id) [\(d.status), \(d.registered)] events \(d.events); received \(d.received); missing \(d.missing)")
+            lines.append("  \(DisplayText.escaped(d.id)) [\(d.status), \(d.registered)] events \(d.events); received \(d.received); missing \(d.missing)")
             if let last = d.lastBundle { lines.append("      last bundle \(last)") }
         }
         lines.append("Events: \(events)")

@@ -1,5 +1,6 @@
 import Foundation
 
+import enum SurveyModel.DisplayText
 import struct SurveyModel.SurveyID
 
 /// What cleaning the interviews a merge changed did: how many were replayed, the surveys whose
@@ -43,7 +44,8 @@ extension BundleMerger {
         return refresh
     }
 
+    /// One line, escaped: a survey id and a problem may hold text from a bundle.
     private static func note(_ survey: SurveyID, _ problem: String) -> String {
-        "\(survey): cleaned records not cached (\(problem))"
+        DisplayText.escaped("\(survey): cleaned records not cached (\(problem))")
     }
 }

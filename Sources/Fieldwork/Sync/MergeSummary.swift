@@ -1,4 +1,5 @@
 import Foundation
+import enum SurveyModel.DisplayText
 
 /// Totals over a merge run, printed by `terep merge` as text or JSON.
 public struct MergeSummary: Encodable, Hashable, Sendable {
@@ -25,14 +26,12 @@ public struct MergeSummary: Encodable, Hashable, Sendable {
             "  \(newEvents) new events, \(duplicateEvents) duplicates skipped, \(newInterviews) new interviews, "
                 + "\(updatedInterviews) updated, \(newConflicts) new conflicts",
         ]
-        for b in bundles where b.status == .rejected { lines.append("  rejected \(b.file): \(b.reason ?? "?")") }
+        for b in bundles where b.status == .rejected {
+            lines.append("  rejected \(DisplayText.escaped(b.file)): \(b.reason ?? "?")")
+        }
         return lines.joined(separator: "\n")
     }
 
-    /// Pretty-printed JSON with sorted keys.
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+    /// Pretty-printed JSON with sorted keys, safe to show in a terminal (``DisplayText/jsonSafe(_:)``).
+    public func json() -> String { DisplayText.json(self) }
 }

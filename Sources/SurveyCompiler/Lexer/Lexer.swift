@@ -231,12 +231,21 @@ struct Lexer {
     private mutating func lexDateTime() {
         let start = i
         i += 1
-        while i < bytes.count, Lexer.isDigit(bytes[i]) || bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: ":") {
-            // Stop before `..` of a range such as @2020-01-01..today().
+        // Digits, '-' and ':', and a 'T' between a date and a time (@2026-10-01T08:30); stops
+        // before `..` of a range such as @2020-01-01..today().
+        while i < bytes.count,
+            Lexer.isDigit(bytes[i]) || bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: ":")
+                || (bytes[i] == UInt8(ascii: "T") && i - start == 11)
+        {
             i += 1
         }
         let text = file.text(in: (start + 1)..<i)
-        if text.contains(":") {
+        if text.contains("T") {
+            if let t = LocalDateTime(iso: text) {
+                tokens.append(Token(kind: .datetime, start: start, end: i, literal: .datetime(t)))
+                return
+            }
+        } else if text.contains(":") {
             if let t = TimeOfDay(text: text) {
                 tokens.append(Token(kind: .time, start: start, end: i, literal: .time(t)))
                 return
@@ -245,7 +254,10 @@ struct Lexer {
             tokens.append(Token(kind: .date, start: start, end: i, literal: .date(d)))
             return
         }
+        // Reported once here: a token of the shape written (a time when it has a colon) without a
+        // value, which the parser takes as already diagnosed (no type or range errors follow).
         diagnostics.append(Messages.invalidDateTime(file.text(in: start..<i), at: range(start, i)))
-        tokens.append(Token(kind: .date, start: start, end: i, literal: .date(LocalDate(year: 1970, month: 1, day: 1))))
+        let kind: TokenKind = text.contains("T") ? .datetime : text.contains(":") ? .time : .date
+        tokens.append(Token(kind: kind, start: start, end: i))
     }
 }

@@ -8,6 +8,7 @@ enum TokenKind: Hashable, Sendable {
     case string
     case date
     case time
+    case datetime
     case lbrace, rbrace, lparen, rparen, lbracket, rbracket
     case comma, dotdot, assign
     case eq, ne, lt, le, gt, ge
@@ -25,6 +26,7 @@ enum TokenKind: Hashable, Sendable {
         case .string: "a string"
         case .date: "a date"
         case .time: "a time"
+        case .datetime: "a date and time"
         case .lbrace: "'{'"
         case .rbrace: "'}'"
         case .lparen: "'('"
@@ -65,6 +67,7 @@ struct Token: Sendable {
         case decimal(Double, places: Int)
         case date(LocalDate)
         case time(TimeOfDay)
+        case datetime(LocalDateTime)
     }
 
     var kind: TokenKind
@@ -101,5 +104,9 @@ struct Token: Sendable {
 
     var timeValue: TimeOfDay? {
         if case .time(let t) = literal { t } else { nil }
+    }
+
+    var dateTimeValue: LocalDateTime? {
+        if case .datetime(let t) = literal { t } else { nil }
     }
 }

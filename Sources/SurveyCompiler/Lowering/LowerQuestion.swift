@@ -165,6 +165,9 @@ extension Analyzer {
             return .date(min: lo, max: hi)
         case .time:
             return .time
+        case .datetime(let r):
+            let (lo, hi) = bounds(r, type: .datetime, scope: scope)
+            return .datetime(min: lo, max: hi)
         }
     }
 
@@ -220,6 +223,8 @@ extension Analyzer {
         if let lo, let hi, let a = Analyzer.constantOrder(lo), let b = Analyzer.constantOrder(hi), a > b {
             report(Messages.boundsOrder(r.range))
         } else if case .literal(.date(let a))? = lo, case .literal(.date(let b))? = hi, a > b {
+            report(Messages.boundsOrder(r.range))
+        } else if case .literal(.datetime(let a))? = lo, case .literal(.datetime(let b))? = hi, a > b {
             report(Messages.boundsOrder(r.range))
         }
         return (lo, hi)

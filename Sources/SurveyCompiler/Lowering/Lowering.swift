@@ -26,7 +26,7 @@ extension Analyzer {
                 endedAt = nil
             }
             switch decl {
-            case .include, .answers: break
+            case .include, .answers, .phrase: break
             case .question(let q): nodes.append(contentsOf: lowerQuestion(q, rosters: rosters))
             case .note(let n): nodes.append(lowerNote(n, rosters: rosters))
             case .calculate(let c): nodes.append(lowerCalculation(c, rosters: rosters))
@@ -62,7 +62,7 @@ extension Analyzer {
         case .section(let s): ("section '\(s.name.text)'", s.name.range)
         case .roster(let r): ("roster '\(r.name.text)'", r.name.range)
         case .end(let e): ("this end", e.range)
-        case .include, .answers, .check, .targets: nil
+        case .include, .answers, .phrase, .check, .targets: nil
         }
     }
 
@@ -169,6 +169,11 @@ extension Analyzer {
             let t = checkExpr(c, scope: outer)
             if t.type != .integer, t.type != .unknown { report(Messages.rosterCount(t.type.description, at: c.range)) }
             count = t.expr
+            if case .name(let n) = c.kind, case .question? = variables[n]?.kind {
+                rosterCounts.append(RosterCountUse(
+                    roster: r.name.text, variable: Ident(text: n, range: c.range), maxRows: r.maxRows ?? 200,
+                    maxRange: r.maxRange, rosterRange: r.name.range))
+            }
         }
         let routeOfRows = reads.refs
         let rowLabel = lowerText(b.rowLabel, what: "the row label of '\(r.name.text)'", at: r.name.range, scope: inner, required: false)

@@ -15,10 +15,18 @@ struct TextEntry: Sendable {
     var range: SourceRange
 }
 
-/// A localised text as written: `text hu "…" en "…"`.
+/// A localised text as written: `text hu "…" en "…"`, or the name of a `phrase`.
 struct TextAST: Sendable {
     var entries: [TextEntry]
     var range: SourceRange
+    /// `hint CARD_0_10`: the phrase that stands for the text (then `entries` is empty).
+    var phrase: Ident? = nil
+}
+
+/// `phrase NAME LANG "…" …`: a text declared once and used by name wherever a text is expected.
+struct PhraseDecl: Sendable {
+    var name: Ident
+    var text: TextAST?
 }
 
 /// An expression as written. Never recursive beyond ``Parser/maxDepth``.
@@ -35,6 +43,7 @@ indirect enum ExprKind: Sendable {
     case string(String)
     case date(LocalDate)
     case time(TimeOfDay)
+    case datetime(LocalDateTime)
     case name(String)
     case unary(UnaryOperator, ExprAST)
     case binary(BinaryOperator, ExprAST, ExprAST)
@@ -124,7 +133,7 @@ enum TypeAST: Sendable {
     case single(Ident), multiple(Ident), yesno
     case integer(RangeAST?), decimal(RangeAST?)
     case scale(RangeAST?, labels: Ident?)
-    case text, date(RangeAST?), time
+    case text, date(RangeAST?), time, datetime(RangeAST?)
 }
 
 struct QuestionDecl: Sendable {
@@ -205,6 +214,7 @@ struct IncludeDecl: Sendable {
 indirect enum Decl: Sendable {
     case include(IncludeDecl)
     case answers(AnswerSetDecl)
+    case phrase(PhraseDecl)
     case section(SectionDecl)
     case question(QuestionDecl)
     case grid(GridDecl)
@@ -253,8 +263,20 @@ struct TargetsDecl: Sendable {
     var outcomesKeyword: SourceRange?
     var dispositions: [DispositionAST] = []
     var quotas: [QuotaAST] = []
+    /// `where …`: only interviews for which it holds count in progress, quotas and rates.
+    var scope: ScopeAST?
     /// Lines given twice (keyword, where, first place), reported by the analyser.
     var repeated: [(keyword: String, range: SourceRange, first: SourceRange)] = []
+}
+
+/// `where CONDITION [else LANG "…" …]`: the interviews a targets block (or one quota) counts,
+/// and what the report calls the ones it leaves out.
+struct ScopeAST: Sendable {
+    var condition: ExprAST
+    /// The condition as written, for the report.
+    var text: String
+    var leftOut: TextAST?
+    var range: SourceRange
 }
 
 /// One `CLASS CODE…` line of `outcomes { … }`.
@@ -270,6 +292,8 @@ struct QuotaAST: Sendable {
     var variables: [Ident]
     var cells: [QuotaCellAST]
     var each: IntAST?
+    /// `quota VAR where …` (on the quota's line): this quota counts only those interviews.
+    var scope: ScopeAST? = nil
 }
 
 /// One cell: `VALUE… [= TARGET] [LANG "label" …]`.

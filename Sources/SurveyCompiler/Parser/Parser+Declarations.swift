@@ -17,6 +17,7 @@ extension Parser {
         switch current.text {
         case "include": return parseInclude()
         case "answers": return parseAnswers()
+        case "phrase": return parsePhrase()
         case "section": return parseSection()
         case "question": return parseQuestion()
         case "grid": return parseGrid()
@@ -66,6 +67,21 @@ extension Parser {
         }
         _ = expect(.rbrace, "'}' to close the answer set")
         return .answers(AnswerSetDecl(name: name, options: options))
+    }
+
+    /// `phrase NAME LANG "…" …`.
+    mutating func parsePhrase() -> Decl? {
+        let keyword = advance()
+        guard let name = expectIdent("the phrase's name") else {
+            recover(stoppingAt: Parser.declarationKeywords)
+            return nil
+        }
+        var text = parseText(after: range(of: keyword))
+        if text?.phrase != nil {
+            diagnostics.append(Messages.expected("the phrase's text (hu \"…\" en \"…\")", found: "a phrase name", at: text!.range))
+            text = nil
+        }
+        return .phrase(PhraseDecl(name: name, text: text))
     }
 
     /// Parses `{ properties and declarations }` of a section or roster.
@@ -224,7 +240,7 @@ extension Parser {
     /// Parses a question type: `single SET`, `integer 1..15`, `scale 0..10 SAT10`, …
     mutating func parseType() -> TypeAST? {
         guard current.kind == .identifier else {
-            expected("a question type (single, multiple, yesno, integer, decimal, scale, text, date, time)")
+            expected("a question type (single, multiple, yesno, integer, decimal, scale, text, date, time, datetime)")
             return nil
         }
         switch current.text {
@@ -261,8 +277,11 @@ extension Parser {
         case "time":
             advance()
             return .time
+        case "datetime":
+            advance()
+            return .datetime(parseRange())
         default:
-            expected("a question type (single, multiple, yesno, integer, decimal, scale, text, date, time)")
+            expected("a question type (single, multiple, yesno, integer, decimal, scale, text, date, time, datetime)")
             return nil
         }
     }
@@ -287,7 +306,7 @@ extension Parser {
     /// Whether the current token can begin an expression (and is not a keyword of the body).
     var startsExpression: Bool {
         switch current.kind {
-        case .integer, .decimal, .string, .date, .time, .lparen, .minus: return true
+        case .integer, .decimal, .string, .date, .time, .datetime, .lparen, .minus: return true
         case .identifier: return !Parser.bodyStops.contains(current.text) || peek().kind == .lparen
         default: return false
         }

@@ -149,10 +149,14 @@ extension Parser {
             return ExprAST(kind: .string(value), range: sr)
         case .date:
             advance()
-            return ExprAST(kind: .date(t.dateValue ?? LocalDate(year: 1970, month: 1, day: 1)), range: r)
+            // An invalid literal (`@2020-02-30`) was reported by the lexer: nothing more to check.
+            return ExprAST(kind: t.dateValue.map(ExprKind.date) ?? .missing, range: r)
         case .time:
             advance()
-            return ExprAST(kind: .time(t.timeValue ?? TimeOfDay(hour: 0, minute: 0)), range: r)
+            return ExprAST(kind: t.timeValue.map(ExprKind.time) ?? .missing, range: r)
+        case .datetime:
+            advance()
+            return ExprAST(kind: t.dateTimeValue.map(ExprKind.datetime) ?? .missing, range: r)
         case .lparen:
             return parseParenthesised(forceList: false)
         case .identifier:

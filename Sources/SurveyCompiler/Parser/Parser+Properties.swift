@@ -115,10 +115,16 @@ extension Parser {
             severity: severity, name: name, condition: condition, message: message, range: range(from: keyword.start))
     }
 
-    /// Parses `LANG "…" LANG "…"` or a bare `"…"`; adjacent strings are concatenated.
+    /// Parses `LANG "…" LANG "…"` or a bare `"…"`; adjacent strings are concatenated. A lone
+    /// name not followed by a string is a phrase standing for the text.
     mutating func parseText(after keyword: SourceRange, required: Bool = true) -> TextAST? {
         var entries: [TextEntry] = []
         let start = current.start
+        if current.kind == .identifier, peek().kind != .string, !Parser.textStops.contains(current.text) {
+            let t = advance()
+            let name = Ident(text: t.text, range: range(of: t))
+            return TextAST(entries: [], range: name.range, phrase: name)
+        }
         while true {
             if current.kind == .string {
                 let (value, r) = parseStrings()

@@ -3,7 +3,7 @@ import SurveyModel
 
 extension Parser {
     /// The lines a `targets` block may hold.
-    static let targetKeywords: Set<String> = ["period", "total", "speeder", "hours", "outcomes", "quota", "monitor"]
+    static let targetKeywords: Set<String> = ["period", "total", "speeder", "hours", "outcomes", "quota", "monitor", "where"]
 
     /// Parses `targets { period … total … speeder … hours … outcomes { … } quota … monitor … }`.
     mutating func parseTargets() -> Decl? {
@@ -13,7 +13,7 @@ extension Parser {
         var seen: [String: SourceRange] = [:]
         while !atEnd, current.kind != .rbrace {
             guard current.kind == .identifier, Parser.targetKeywords.contains(current.text) else {
-                expected("a targets line (period, total, speeder, hours, outcomes, quota or monitor)")
+                expected("a targets line (where, period, total, speeder, hours, outcomes, quota or monitor)")
                 recover(stoppingAt: Parser.targetKeywords)
                 continue
             }
@@ -35,6 +35,7 @@ extension Parser {
             case "outcomes":
                 decl.outcomesKeyword = decl.outcomesKeyword ?? wordRange
                 decl.dispositions += parseDispositions()
+            case "where": decl.scope = parseScope(from: wordRange.start)
             default: if let q = parseQuota(monitorOnly: word == "monitor", keyword: wordRange) { decl.quotas.append(q) }
             }
         }
@@ -50,30 +51,43 @@ extension Parser {
 
     /// `DATE .. DATE`.
     private mutating func parsePeriod(from start: Int) -> (first: LocalDate, last: LocalDate, range: SourceRange)? {
-        guard current.kind == .date, let first = advance().dateValue else {
+        guard current.kind == .date else {
             expected("the first day of fieldwork, e.g. @2026-10-01")
             return nil
         }
+        guard let first = advance().dateValue else { return nil }  // an invalid literal, already reported
         guard expect(.dotdot, "'..' and the last day of fieldwork") != nil else { return nil }
-        guard current.kind == .date, let last = advance().dateValue else {
+        guard current.kind == .date else {
             expected("the last day of fieldwork, e.g. @2026-12-15")
             return nil
         }
+        guard let last = advance().dateValue else { return nil }  // an invalid literal, already reported
         return (first, last, range(from: start))
     }
 
     /// `TIME .. TIME`.
     private mutating func parseHours(from start: Int) -> (from: TimeOfDay, to: TimeOfDay, range: SourceRange)? {
-        guard current.kind == .time, let from = advance().timeValue else {
+        guard current.kind == .time else {
             expected("the start of the working day, e.g. @08:00")
             return nil
         }
+        guard let from = advance().timeValue else { return nil }  // an invalid literal, already reported
         guard expect(.dotdot, "'..' and the end of the working day") != nil else { return nil }
-        guard current.kind == .time, let to = advance().timeValue else {
+        guard current.kind == .time else {
             expected("the end of the working day, e.g. @20:00")
             return nil
         }
+        guard let to = advance().timeValue else { return nil }  // an invalid literal, already reported
         return (from, to, range(from: start))
+    }
+
+    /// `CONDITION [else LANG "…" …]` after `where`.
+    private mutating func parseScope(from start: Int) -> ScopeAST {
+        let condition = parseExpression()
+        let text = file.text(in: condition.range.start..<condition.range.end)
+        var leftOut: TextAST? = nil
+        if let e = eatKeyword("else") { leftOut = parseText(after: range(of: e)) }
+        return ScopeAST(condition: condition, text: text, leftOut: leftOut, range: range(from: start))
     }
 
     /// `{ complete 11  partial 12  refusal 21 22 … }`.
@@ -111,6 +125,11 @@ extension Parser {
             variables.append(v)
         } while eat(.comma) != nil
         var quota = QuotaAST(monitorOnly: monitorOnly, keyword: keyword, variables: variables, cells: [], each: nil)
+        // A quota's own `where` is on its line; a `where` on a later line is the block's.
+        if isKeyword("where"), file.location(of: current.start).line == file.location(of: keyword.start).line {
+            let w = advance()
+            quota.scope = parseScope(from: w.start)
+        }
         if monitorOnly, current.kind != .lbrace { return quota }
         guard expect(.lbrace, "'{' to open the quota's cells") != nil else { return quota }
         while !atEnd, current.kind != .rbrace {

@@ -13,7 +13,7 @@ struct Parser {
     static let maxTreeDepth = 256
 
     static let declarationKeywords: Set<String> = [
-        "include", "answers", "section", "question", "grid", "roster", "note", "calculate", "end", "targets",
+        "include", "answers", "phrase", "section", "question", "grid", "roster", "note", "calculate", "end", "targets",
     ]
     static let propertyKeywords: Set<String> = [
         "text", "hint", "label", "title", "rowlabel", "when", "optional", "nodk", "pii", "interviewer",

@@ -20,12 +20,16 @@ extension Analyzer {
         collectSymbols(root.decls)
         inferCalculationTypes()
         let (items, _) = lowerDecls(root.decls, rosters: [], group: nil)
+        checkRosterCounts(items)
         let outcome = lowerOutcome(header)
         let targets = lowerTargets(outcome: outcome)
         for name in answerSetOrder {
             if let set = answerSets[name], !set.used, let decl = set.decl {
                 report(Messages.unusedAnswerSet(name, at: decl.name.range))
             }
+        }
+        for name in phraseOrder where phrases[name]?.used == false {
+            if let decl = phrases[name]?.decl { report(Messages.unusedPhrase(name, at: decl.name.range)) }
         }
         let order = orderCalculations()
         var sets = answerSetOrder.compactMap { answerSets[$0]?.set }

@@ -11,12 +11,14 @@ enum SemType: Equatable, Sendable, CustomStringConvertible {
 
     static let integer = SemType.value(.integer), decimal = SemType.value(.decimal), text = SemType.value(.text)
     static let boolean = SemType.value(.boolean), date = SemType.value(.date), time = SemType.value(.time)
+    static let datetime = SemType.value(.datetime)
     static let choice = SemType.value(.choice), choices = SemType.value(.choices)
 
     var description: String {
         switch self {
         case .value(.choice): "a single choice"
         case .value(.choices): "a multiple choice"
+        case .value(.datetime): "a date and time"
         case .value(let t): t.rawValue
         case .list: "a list"
         case .unknown: "unknown"
@@ -40,6 +42,16 @@ struct RuleReads {
     var refs: [(name: String, range: SourceRange)] = []
 }
 
+/// A roster counting its rows with a variable: `roster mem count hh_size max 15`.
+struct RosterCountUse {
+    var roster: String
+    var variable: Ident
+    /// The roster's `max`, and where it was written (nil: the default).
+    var maxRows: Int
+    var maxRange: SourceRange?
+    var rosterRange: SourceRange
+}
+
 /// Semantic analysis and lowering of the expanded declarations into a ``SurveyDefinition``.
 ///
 /// Name resolution lives in side tables (``variables``, ``groups``, ``answerSets``); the AST is
@@ -55,6 +67,8 @@ struct Analyzer {
     var groups: [String: GroupSymbol] = [:]
     var answerSets: [String: AnswerSetSymbol] = [:]
     var answerSetOrder: [String] = []
+    var phrases: [String: PhraseSymbol] = [:]
+    var phraseOrder: [String] = []
     var yesNoUsed = false
     /// Variables inside each group (nested too), for `complete(SECTION)` dependencies.
     var groupMembers: [String: [String]] = [:]
@@ -84,6 +98,8 @@ struct Analyzer {
     /// Reads of another row (`m_age[1]`): dependencies, but not cycle edges.
     var otherRowReads: Set<String> = []
     var suggestionsMade = 0
+    /// Rosters whose row count is a plain variable, checked against it once everything is lowered.
+    var rosterCounts: [RosterCountUse] = []
 
     init() {}
 

@@ -42,6 +42,7 @@ extension Analyzer {
         case .string(let s): return Typed(expr: .literal(.text(s)), type: .text)
         case .date(let d): return Typed(expr: .literal(.date(d)), type: .date)
         case .time(let t): return Typed(expr: .literal(.time(t)), type: .time)
+        case .datetime(let t): return Typed(expr: .literal(.datetime(t)), type: .datetime)
         case .missing: return .bad()
         case .name(let n): return checkName(n, range: e.range, scope: scope)
         case .index(let name, let row): return checkIndex(name, row: row, scope: scope)
@@ -112,6 +113,7 @@ extension Analyzer {
         case .text: .text
         case .date: .date
         case .time: .time
+        case .datetime: .datetime
         }
     }
 
@@ -199,8 +201,8 @@ extension Analyzer {
             return Typed(expr: expr, type: .boolean)
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             let ordered = (a.type.isNumeric && b.type.isNumeric)
-                || (comparable(a.type, b.type) && [.date, .time, .text, .unknown].contains(a.type))
-            guard ordered else { return mismatch("needs two numbers, dates, times or texts") }
+                || (comparable(a.type, b.type) && [.date, .time, .datetime, .text, .unknown].contains(a.type))
+            guard ordered else { return mismatch("needs two numbers, dates, times, dates and times, or texts") }
             return Typed(expr: expr, type: .boolean)
         case .in:
             return checkMembership(a, b, l: l, r: r, expr: expr)

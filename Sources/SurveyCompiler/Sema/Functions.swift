@@ -25,6 +25,13 @@ extension Analyzer {
             let lowered = zip(args, types).map { check($0, scope: scope, expecting: [$1], role: "the argument of '\(name)'").expr }
             return Typed(expr: .call(function, lowered), type: result)
         }
+        /// Each argument may be any of its listed types (a date or a date and time…).
+        func callAny(_ first: [SemType], _ rest: [SemType]..., result: SemType) -> Typed {
+            let lowered = zip(args, [first] + rest).map {
+                check($0, scope: scope, expecting: $1, role: "the argument of '\(name)'").expr
+            }
+            return Typed(expr: .call(function, lowered), type: result)
+        }
         switch function {
         case .answered, .isDontKnow, .isRefused, .isSpecial:
             guard arity(1...1, "one variable") else { return .bad() }
@@ -63,18 +70,40 @@ extension Analyzer {
         case .length:
             guard arity(1...1, "one text") else { return .bad() }
             return call([.text], result: .integer)
-        case .today, .nowTime, .elapsedMinutes:
+        case .eveningOrWeekendVisits:
+            guard arity(1...1, "the time of day evening visits begin, e.g. @17:00") else { return .bad() }
+            return call([.time], result: .integer)
+        case .today, .nowTime, .now, .elapsedMinutes, .visits, .visitStart:
             guard arity(0...0, "no arguments") else { return .bad() }
-            let result: SemType = function == .today ? .date : function == .nowTime ? .time : .integer
+            let result: SemType =
+                switch function {
+                case .today: .date
+                case .nowTime: .time
+                case .now, .visitStart: .datetime
+                default: .integer
+                }
             return Typed(expr: .call(function, []), type: result)
         case .year, .month, .day, .weekday:
-            guard arity(1...1, "one date") else { return .bad() }
-            return call([.date], result: .integer)
+            guard arity(1...1, "one date (or date and time)") else { return .bad() }
+            return callAny([.date, .datetime], result: .integer)
         case .yearsBetween, .daysBetween:
-            guard arity(2...2, "two dates") else { return .bad() }
-            return call([.date, .date], result: .integer)
+            guard arity(2...2, "two dates (or dates and times)") else { return .bad() }
+            return callAny([.date, .datetime], [.date, .datetime], result: .integer)
+        case .hour, .minute:
+            guard arity(1...1, "one time (or date and time)") else { return .bad() }
+            return callAny([.time, .datetime], result: .integer)
+        case .minutesBetween:
+            guard arity(2...2, "two dates and times") else { return .bad() }
+            return call([.datetime, .datetime], result: .integer)
+        case .timeOfDay:
+            guard arity(1...1, "one date and time") else { return .bad() }
+            return call([.datetime], result: .time)
+        case .makeDateTime:
+            guard arity(2...2, "a date and a time of day") else { return .bad() }
+            return call([.date, .time], result: .datetime)
         case .makeDate:
-            guard arity(3...3, "a year, a month and a day") else { return .bad() }
+            if args.count == 1 { return call([.datetime], result: .date) }
+            guard arity(3...3, "a year, a month and a day, or one date and time") else { return .bad() }
             return call([.integer, .integer, .integer], result: .date)
         }
     }

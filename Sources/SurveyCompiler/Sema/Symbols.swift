@@ -31,6 +31,11 @@ struct GroupSymbol: Sendable {
     var rosters: [String]
 }
 
+struct PhraseSymbol: Sendable {
+    var decl: PhraseDecl
+    var used: Bool
+}
+
 struct AnswerSetSymbol: Sendable {
     var decl: AnswerSetDecl?
     var set: AnswerSet
@@ -65,12 +70,22 @@ extension Analyzer {
         for decl in decls {
             switch decl {
             case .answers(let a): registerAnswerSet(a)
+            case .phrase(let p): registerPhrase(p)
             case .include(let inc): if let unit = inc.unit { collectAnswerSets(unit.decls) }
             case .section(let s): collectAnswerSets(s.body)
             case .roster(let r): collectAnswerSets(r.body)
             default: break
             }
         }
+    }
+
+    private mutating func registerPhrase(_ p: PhraseDecl) {
+        if let first = phrases[p.name.text] {
+            diagnostics.append(Messages.duplicate("phrase", p.name.text, at: p.name.range, first: first.decl.name.range))
+            return
+        }
+        phrases[p.name.text] = PhraseSymbol(decl: p, used: false)
+        phraseOrder.append(p.name.text)
     }
 
     private mutating func registerAnswerSet(_ a: AnswerSetDecl) {
@@ -111,7 +126,7 @@ extension Analyzer {
     }
 
     /// `best` marks one end of a scale: one option, the lowest or highest of the set's codes
-    /// (other than `other` and `exclusive` ones), and not itself `other` or `exclusive` (E0504).
+    /// (other than `other` and `exclusive` ones), and not itself `other` or `exclusive` (E0505).
     private mutating func checkBest(_ a: AnswerSetDecl, _ options: [Option]) {
         let best = options.filter(\.best)
         guard !best.isEmpty else { return }
@@ -177,7 +192,7 @@ extension Analyzer {
                 for p in r.properties { if case .when(let e) = p.kind { route += Analyzer.names(in: e) } }
                 rosterRouteNames[r.name.text] = route
                 collectGroup(r.name.text, r.body, rosters: rosters + [r.name.text])
-            case .answers, .end, .check, .targets: break
+            case .answers, .phrase, .end, .check, .targets: break
             }
         }
     }

@@ -17,8 +17,39 @@ extension Analyzer {
             if h.to <= h.from { report(Messages.boundsOrder(h.range)) } else { targets.workingHours = TimeRange(from: h.from, to: h.to) }
         }
         targets.dispositions = lowerDispositions(decl, outcome: outcome)
+        targets.scope = decl.scope.flatMap { lowerScope($0) }
         targets.quotas = decl.quotas.compactMap { lowerQuota($0, total: targets.total) }
         return targets
+    }
+
+    /// Checks a `where` condition: boolean, over top-level answers only (the report evaluates
+    /// it on each interview's cleaned answers, without rosters, clock or visits).
+    private mutating func lowerScope(_ s: ScopeAST) -> TargetScope? {
+        let saved = beginRule()
+        let condition = checkCondition(s.condition, scope: .topLevel, role: "a targets condition")
+        reads = saved
+        let leftOut = lowerText(s.leftOut, what: "the 'else' label of 'where'", at: s.range, scope: .topLevel, required: false)
+        if let why = Analyzer.unscopable(condition) {
+            report(Messages.badScope(why, at: s.condition.range))
+            return nil
+        }
+        return TargetScope(condition: condition, text: s.text, leftOut: leftOut)
+    }
+
+    /// Why a condition cannot limit targets (it needs more than an interview's top-level
+    /// answers), or nil when it can.
+    static func unscopable(_ e: Expr) -> String? {
+        switch e {
+        case .literal, .variable, .option, .list: return nil
+        case .currentRow, .rowVariable: return "it reads roster rows"
+        case .aggregate: return "it aggregates over roster rows"
+        case .unary(_, let a): return unscopable(a)
+        case .binary(_, let a, let b): return unscopable(a) ?? unscopable(b)
+        case .call(let fn, let args):
+            if fn.readsClock { return "'\(fn.rawValue)()' depends on when the interview was worked on" }
+            if fn == .complete || fn == .preloaded { return "'\(fn.rawValue)' depends on the interview's course" }
+            return args.lazy.compactMap(unscopable).first
+        }
     }
 
     /// A count that must be above zero; reports and drops anything else.
@@ -78,8 +109,9 @@ extension Analyzer {
         case text
     }
 
-    /// Resolves a quota variable: defined, outside rosters, and single-valued categorical.
-    private mutating func quotaDomain(_ name: Ident) -> QuotaDomain? {
+    /// Resolves a quota variable: defined, outside rosters, and single-valued categorical — or,
+    /// for a one-variable `monitor` (`breakdownOnly`), a multiple choice, each code its own cell.
+    private mutating func quotaDomain(_ name: Ident, breakdownOnly: Bool) -> QuotaDomain? {
         guard let v = variables[name.text] else {
             report(Messages.undefined("variable", name.text, at: name.range, suggestion: suggest(to: name.text, in: variableOrder)))
             return nil
@@ -92,6 +124,8 @@ extension Analyzer {
         case .question(.single(let set)):
             return answerSets[set.text].map { .codes(set: set.text, $0.set.options.map(\.code)) } ?? .numbers
         case .question(.yesno): return .codes(set: "YESNO", [1, 0])
+        case .question(.multiple(let set)) where breakdownOnly:
+            return answerSets[set.text].map { .codes(set: set.text, $0.set.options.map(\.code)) } ?? .numbers
         default: break
         }
         switch type(of: v, at: name.range) {
@@ -99,15 +133,17 @@ extension Analyzer {
         case .text: return .text
         case let t:
             report(Messages.typeMismatch(
-                "a quota variable must be a single choice, an integer or a text; '\(name.text)' is \(t)", at: name.range))
+                "a quota variable must be a single choice, an integer or a text (a multiple choice only in a one-variable 'monitor'); '\(name.text)' is \(t)",
+                at: name.range))
             return nil
         }
     }
 
     private mutating func lowerQuota(_ q: QuotaAST, total: Int?) -> Quota? {
         let names = q.variables.map(\.text)
-        let domains = q.variables.map { quotaDomain($0) }
+        let domains = q.variables.map { quotaDomain($0, breakdownOnly: q.monitorOnly && q.variables.count == 1) }
         var quota = Quota(name: names.joined(separator: " × "), variables: names.map(VariableName.init))
+        quota.scope = q.scope.flatMap { lowerScope($0) }
         if let each = q.each { quota.each = quotaTarget(each, monitorOnly: q.monitorOnly) }
         var first: [[QuotaValue]: SourceRange] = [:]
         var badCells = false

@@ -16,6 +16,15 @@ extension Analyzer {
             if required { report(Messages.missingText(what, at: owner)) }
             return nil
         }
+        if let name = text.phrase {
+            guard let phrase = phrases[name.text] else {
+                report(Messages.undefined("phrase", name.text, at: name.range, suggestion: suggest(to: name.text, in: phraseOrder)))
+                return nil
+            }
+            phrases[name.text]?.used = true
+            // Pipes in a phrase are checked (and read) where it is used.
+            return lowerText(phrase.decl.text, what: what, at: owner, scope: scope, required: required, allowBare: allowBare)
+        }
         var out: [LanguageCode: String] = [:]
         var bare: String? = nil
         for entry in text.entries {

@@ -1,0 +1,164 @@
+import Foundation
+import SurveyModel
+import SurveyStore
+import Testing
+
+extension EndToEnd {
+    /// What the record says must be true (issue 17), through the real binary.
+    @Suite(.timeLimit(.minutes(5))) struct RecordTruthEndToEndTests {
+        /// Two laptops simulating with the same seed merge without a single conflict.
+        @Test func simulatedInterviewsOfTwoDevicesWithOneSeedDoNotCollide() throws {
+            let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let central = dir.appendingPathComponent("central.sqlite").path
+            #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
+            var bundles: [String] = []
+            var ids: [Set<InterviewID>] = []
+            for n in 1...2 {
+                let db = dir.appendingPathComponent("d\(n).sqlite").path
+                let made = try TerepProcess.run(["device", "init", "--device-id", "lap-\(n)", "--interviewer", "I\(n)", "--device-db", db])
+                let key = try #require(made.stdout.split(separator: "\n").last.map(String.init))
+                #expect(try TerepProcess.run(
+                    ["central", "add-device", "--central", central, "--device-id", "lap-\(n)", "--key", key]).status == 0)
+                let simulated = try TerepProcess.run(["simulate", survey, "--interviews", "3", "--device-db", db, "--seed", "42"])
+                #expect(simulated.status == 0, "\(simulated.stderr)")
+                ids.append(Set(try DeviceStore.open(path: db, readOnly: true).interviews().map(\.id)))
+                let bundle = dir.appendingPathComponent("b\(n).terepbundle").path
+                #expect(try TerepProcess.run(["bundle", "create", "--device-db", db, "-o", bundle]).status == 0)
+                bundles.append(bundle)
+            }
+            #expect(ids[0].count == 3 && ids[0].isDisjoint(with: ids[1]))
+            let merged = try TerepProcess.run(["merge", "--central", central, "--format", "json"] + bundles)
+            #expect(merged.status == 0, "\(merged.stdout)\n\(merged.stderr)")
+            let centralStore = try CentralStore.open(path: central, readOnly: true)
+            let interviews = try centralStore.interviews()
+            #expect(interviews.count == 6)
+            #expect(interviews.allSatisfy { $0.devices.count == 1 }, "an interview was written by both devices")
+        }
+
+        /// `@25:00` is reported once, as what it is (E0006), with no type error beside it.
+        @Test func anInvalidTimeLiteralGivesOnlyItsOwnDiagnostic() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let file = dir.appendingPathComponent("late.survey")
+            try Data("""
+                survey late {
+                  title hu "Teszt" en "Test"
+                  version "1"
+                  languages hu en
+                }
+                question start_t time {
+                  text hu "Kezdés" en "Start"
+                  warn if start_t > @25:00 hu "Késő" en "Late"
+                }
+
+                """.utf8).write(to: file)
+            let checked = try TerepProcess.run(["check", file.path, "--format", "json"])
+            #expect(checked.status != 0)
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(checked.stdout.utf8)) as? [String: Any], "\(checked.stdout)")
+            let codes = (document["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            #expect(codes == ["E0006"])
+        }
+
+        /// A short questionnaire whose `duration_min` is `elapsed_minutes()`.
+        static let timedSurvey = """
+            survey timed {
+              title hu "Idő" en "Time"
+              version "1"
+              languages hu en
+              outcome outcome complete 11
+            }
+            answers OUTCOME {
+              11 hu "Teljes" en "Complete"
+            }
+            section A {
+              title hu "A" en "A"
+              question outcome single OUTCOME { interviewer optional nodk text hu "Eredmény" en "Outcome" }
+              question q1 integer 0..10 { text hu "Egy" en "One" }
+              question q2 integer 0..10 { text hu "Kettő" en "Two" }
+              question q3 integer 0..10 {
+                text hu "Három" en "Three"
+                warn if duration_min < 5 hu "Túl gyors ({duration_min} perc)." en "Too fast ({duration_min} minutes)."
+              }
+              calculate duration_min = elapsed_minutes()
+            }
+
+            """
+
+        /// A registered device with its database, and a central dataset.
+        struct Setup {
+            let dir: URL
+            let device: String
+            let central: String
+
+            init(_ dir: URL) throws {
+                self.dir = dir
+                device = dir.appendingPathComponent("device.sqlite").path
+                central = dir.appendingPathComponent("central.sqlite").path
+                let made = try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device])
+                let key = try #require(made.stdout.split(separator: "\n").last.map(String.init), "\(made.stderr)")
+                try #require(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
+                try #require(try TerepProcess.run(
+                    ["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            }
+
+            /// Bundles the device's new events, merges them and exports `survey` as CSV: the
+            /// interview table's rows by column name.
+            func mergeAndExport(_ survey: String, statuses: String = "completed") throws -> [[String: String]] {
+                let bundle = dir.appendingPathComponent("b-\(UUID().uuidString).terepbundle").path
+                let created = try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle])
+                try #require(created.status == 0, "\(created.stderr)")
+                let merged = try TerepProcess.run(["merge", "--central", central, bundle])
+                try #require(merged.status == 0, "\(merged.stdout)\n\(merged.stderr)")
+                let out = dir.appendingPathComponent("export-\(UUID().uuidString)").path
+                let exported = try TerepProcess.run(
+                    ["export", "--central", central, "--survey", survey, "--format", "csv", "--status", statuses, "-o", out])
+                try #require(exported.status == 0, "\(exported.stderr)")
+                let lines = try String(contentsOfFile: "\(out)/\(survey).csv", encoding: .utf8).split(separator: "\r\n")
+                let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                return lines.dropFirst().map { line in
+                    let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    return Dictionary(uniqueKeysWithValues: zip(header, cells))
+                }
+            }
+        }
+
+        /// An interview begun two days ago (ten minutes then) and finished now counts about ten
+        /// minutes, in `duration_min` and `iv_minutes` alike, not two days.
+        @Test func aResumedInterviewLastsTheTimeSpentInIt() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let setup = try Setup(dir)
+            let source = dir.appendingPathComponent("timed.survey").path
+            try Data(Self.timedSurvey.utf8).write(to: URL(fileURLWithPath: source))
+            let compiled = dir.appendingPathComponent("timed.json").path
+            try #require(try TerepProcess.run(["compile", source, "-o", compiled]).status == 0)
+            let json = try Data(contentsOf: URL(fileURLWithPath: compiled))
+            let hash = try #require(
+                (try JSONSerialization.jsonObject(with: json) as? [String: Any])?["hash"] as? String)
+
+            let store = try DeviceStore.open(path: setup.device)
+            try store.saveDefinition(compiledJSON: json)
+            let start = DeviceStore.currentMilliseconds() - 2 * 86_400_000
+            let new = NewInterview(definition: DefinitionHash(hash), seed: 1, language: "hu")
+            _ = try store.createInterview(new, timestamp: start)
+            _ = try store.append(.shown(Address("q1")), interview: new.id, timestamp: start + 60_000)
+            _ = try store.append(.answered(Address("q1"), .value(.integer(1))), interview: new.id, timestamp: start + 600_000)
+            _ = try store.append(.shown(Address("q2")), interview: new.id, timestamp: start + 600_500)
+
+            let resumed = try TerepProcess.run(
+                ["interview", source, "--device-db", setup.device, "--resume", new.id.rawValue], stdin: "2\n3\n")
+            #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+            #expect(!resumed.stdout.contains("Túl gyors"), "the resumed session lost the time spent before: \(resumed.stdout)")
+            #expect(try store.interview(id: new.id)?.status == .completed)
+
+            let rows = try setup.mergeAndExport("timed")
+            let row = try #require(rows.first)
+            let minutes = try #require(Double(row["iv_minutes"] ?? ""), "\(row)")
+            #expect(minutes >= 10 && minutes < 11, "iv_minutes \(minutes)")
+            #expect(row["duration_min"] == "10", "\(row)")
+        }
+    }
+}
