@@ -68,7 +68,9 @@ public enum EventBounds {
             codes.first { !integers.contains($0) }.map { "the code \($0), out of range (±2^53)" }
         case .decimal(let d):
             decimals.contains(d) ? nil : "the number \(d), out of range (±2^53)"
-        case .text, .boolean, .date, .time, .datetime:
+        case .datetime(let t):
+            (1...9999).contains(t.date.year) ? nil : "the date and time \(t), out of range (years 1 to 9999)"
+        case .text, .boolean, .date, .time:
             nil
         }
     }

@@ -100,3 +100,104 @@ import Testing
         #expect(logged?.accepted == false)
     }
 }
+
+/// One answer the questionnaire forbids, and the start of the reason the merge gives.
+struct ForbiddenAnswer: Sendable, CustomTestStringConvertible {
+    let name: String
+    let kind: InterviewEventKind
+    let reason: String
+    var testDescription: String { name }
+
+    /// 8 MiB of digits that do not compress like a bomb (a linear congruential sequence).
+    static let bigText: String = {
+        var state: UInt64 = 1
+        return String(decoding: (0..<(8 << 20)).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(ascii: "0") + UInt8(truncatingIfNeeded: state >> 33) % 10
+        }, as: UTF8.self)
+    }()
+
+    static func answer(_ variable: VariableName, rows: [Int] = [], _ value: Value) -> InterviewEventKind {
+        .answered(Address(variable, rows: rows), .value(value))
+    }
+
+    static let all: [ForbiddenAnswer] = [
+        .init(name: "8 MiB phone number", kind: answer("phone", .text(bigText)),
+              reason: "answers phone with a text of 8388608 characters, longer than its maxlength 12 in probe 2026.1"),
+        .init(name: "district code 999", kind: answer("district", .choice(999)),
+              reason: "answers district with code 999, not in its answer set DIST in probe 2026.1"),
+        .init(name: "age above the range", kind: answer("age", .integer(121)), reason: "answers age with 121, outside 0..120"),
+        .init(name: "age below the range", kind: answer("age", .integer(-1)), reason: "answers age with -1, outside 0..120"),
+        .init(name: "rating off the scale", kind: answer("rating", .integer(9)), reason: "answers rating with 9, outside the scale 1..5"),
+        .init(name: "unknown heating code", kind: answer("heat", .choices([1, 4])), reason: "answers heat with code 4, not in its answer set HEAT"),
+        .init(name: "three heating codes", kind: answer("heat", .choices([1, 2, 3])), reason: "answers heat with 3 codes, more than 2"),
+        .init(name: "no heating code", kind: answer("heat", .choices([])), reason: "answers heat with 0 codes, fewer than 1"),
+        .init(name: "'none' with a heating code", kind: answer("heat", .choices([1, 97])),
+              reason: "answers heat with code 97, which excludes every other, together with others"),
+        .init(name: "floor area out of range", kind: answer("area", .decimal(9.5)), reason: "answers area with 9.5, outside 10..500"),
+        .init(name: "floor area with too many places", kind: answer("area", .decimal(42.25)),
+              reason: "answers area with 42.25, more than 1 decimal places"),
+        .init(name: "visit after the period", kind: answer("visit", .date(LocalDate(year: 2027, month: 1, day: 1))),
+              reason: "answers visit with 2027-01-01, after 2026-12-31"),
+        .init(name: "a row beyond the roster", kind: answer("m_age", rows: [5], .integer(30)),
+              reason: "names m_age[5] at row 5, outside roster 'mem' (1 to 4)"),
+        .init(name: "an answer to a calculation", kind: answer("older", .boolean(true)),
+              reason: "answers older, a calculation, which takes no answer"),
+        .init(name: "a special answer not offered", kind: .answered(Address("age"), .special(.notApplicable)),
+              reason: "answers age with the special answer 'na', which it does not offer"),
+        .init(name: "a text where a number belongs", kind: answer("age", .text("forty")),
+              reason: "answers age with a text value, but it takes integer"),
+        .init(name: "a row of a roster outside any roster", kind: .rowAdded("mem", parentRows: [1]),
+              reason: "gives 1 parent rows for roster 'mem' but it is in 0 rosters"),
+    ]
+}
+
+extension HostileBundleMergeTests {
+    /// The forger's two interviews with event 4 (the first interview's `age`) replaced.
+    func bundle(replacingAgeWith kind: InterviewEventKind, _ name: String) throws -> String {
+        var events = BundleForge.events(device: "lap-x")
+        events[3].kind = kind
+        return try write(BundleForge.bundle(device: "lap-x", events: events), name)
+    }
+
+    @Test("an answer the questionnaire forbids refuses the bundle, naming the event and why", arguments: ForbiddenAnswer.all)
+    func forbiddenAnswer(_ item: ForbiddenAnswer) throws {
+        defer { bench.cleanUp() }
+        _ = try CentralAdmin.addDevice(path: bench.central, device: "lap-x", key: BundleForge.signingKey.publicKey, note: nil)
+        var merger = try bench.merger()
+        let summary = merger.merge([try bundle(replacingAgeWith: item.kind, "forbidden.terepbundle")])
+        let reason = try #require(summary.bundles.first?.reason)
+        #expect(reason.hasPrefix("event lap-x#4 does not fit its questionnaire: it \(item.reason)"), "\(reason)")
+        #expect(reason.hasSuffix("nothing of the bundle was merged."))
+        #expect(reason.count < 400)
+        #expect(summary.rejected == 1 && summary.newEvents == 0)
+        #expect(try CentralStore.open(path: bench.central, readOnly: true).eventCount() == 0)
+    }
+
+    @Test("answers at the edges of what the questionnaire allows merge")
+    func allowedAnswersAtTheEdges() throws {
+        defer { bench.cleanUp() }
+        _ = try CentralAdmin.addDevice(path: bench.central, device: "lap-x", key: BundleForge.signingKey.publicKey, note: nil)
+        let edges: [InterviewEventKind] = [
+            ForbiddenAnswer.answer("phone", .text("+36461234567")), ForbiddenAnswer.answer("phone", .text("ÁÉÍÓÖŐÚÜŰáéí")),
+            ForbiddenAnswer.answer("district", .choice(3)), ForbiddenAnswer.answer("age", .integer(0)),
+            ForbiddenAnswer.answer("age", .integer(120)), ForbiddenAnswer.answer("rating", .integer(5)),
+            ForbiddenAnswer.answer("heat", .choices([97])), ForbiddenAnswer.answer("heat", .choices([1, 3])),
+            ForbiddenAnswer.answer("area", .decimal(500.0)), ForbiddenAnswer.answer("area", .integer(42)),
+            ForbiddenAnswer.answer("area", .decimal(12.3)),
+            ForbiddenAnswer.answer("visit", .date(LocalDate(year: 2026, month: 12, day: 31))),
+            ForbiddenAnswer.answer("m_age", rows: [4], .integer(110)), .answered(Address("age"), .special(.dontKnow)),
+            .rowAdded("mem", parentRows: []), .cleared(Address("m_age", rows: [4])),
+        ]
+        var files: [String] = []
+        for (i, kind) in edges.enumerated() {
+            var events = BundleForge.events(device: "lap-x", firstSequence: Int64(i * 12 + 1), seed: i)
+            events[3].kind = kind
+            files.append(try write(BundleForge.bundle(device: "lap-x", events: events), "edge-\(i).terepbundle"))
+        }
+        var merger = try bench.merger()
+        let summary = merger.merge(files)
+        #expect(summary.rejected == 0, "\(summary.text())")
+        #expect(summary.merged == edges.count)
+    }
+}

@@ -16,19 +16,27 @@ public enum BundleForge {
     }()
 
     /// A small questionnaire with the limits the hostile answers break: `phone` (text, at most
-    /// 12 characters), `district` (codes 1–3), `age` (0..120), `rating` (scale 1..5) and the
-    /// open roster `mem` (at most 4 rows) with `m_age`.
+    /// 12 characters), `district` (codes 1–3), `age` (0..120), `rating` (scale 1..5), `heat`
+    /// (one or two of 1–3, or 97 alone), `area` (10.0..500.0), `visit` (a date in 2026), the
+    /// calculation `older`, and the open roster `mem` (at most 4 rows) with `m_age`.
     public static let source = """
         survey probe {
           title hu "Próba" en "Probe"
           version "2026.1"
           languages hu en
           outcome outcome complete 11
+          specials dk rf
         }
         answers DIST {
           1 hu "Egy" en "One"
           2 hu "Kettő" en "Two"
           3 hu "Három" en "Three"
+        }
+        answers HEAT {
+          1 hu "Gáz" en "Gas"
+          2 hu "Fa" en "Wood"
+          3 hu "Táv" en "District heating"
+          97 hu "Nincs" en "None" exclusive
         }
         answers OUT {
           11 hu "Kész" en "Complete"
@@ -40,6 +48,10 @@ public enum BundleForge {
           question district single DIST { text hu "Városrész" en "District" }
           question age integer 0..120 { text hu "Kor" en "Age" }
           question rating scale 1..5 { text hu "Értékelés" en "Rating" }
+          question heat multiple HEAT { max 2 text hu "Fűtés" en "Heating" }
+          question area decimal 10.0..500.0 { text hu "Alapterület" en "Floor area" }
+          question visit date @2026-01-01..@2026-12-31 { text hu "Látogatás" en "Visit" }
+          calculate older = age > 60
           roster mem max 4 {
             title hu "Tagok" en "Members"
             question m_age integer 0..110 { text hu "Kor" en "Age" }
