@@ -148,6 +148,8 @@ final class EnginePlan: Sendable {
     let aggregatesReading: [VariableName: [Int]]
     let aggregatesOver: [GroupID: [Int]]
     let ruleAggregates: [RuleRef: [Int]]
+    /// Questions whose stored answers are checked again when their filter or bounds change.
+    let fitted: Set<VariableName>
 
     init(_ definition: SurveyDefinition) {
         var b = PlanBuilder(definition)
@@ -181,6 +183,7 @@ final class EnginePlan: Sendable {
         self.aggregatesReading = b.aggregatesReading
         self.aggregatesOver = b.aggregatesOver
         self.ruleAggregates = b.ruleAggregates
+        self.fitted = b.fitted
         var byScope: [GroupID: [RuleRef]] = [:]
         var top: [RuleRef] = []
         for rule in b.allRules {

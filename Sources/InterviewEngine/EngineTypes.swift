@@ -193,6 +193,10 @@ public enum Effect: Hashable, Sendable {
     case endRuleActivated(outcome: Int)
     /// A formerly active end rule no longer holds.
     case endRuleCleared(outcome: Int)
+    /// A stored answer no longer fits its question (an earlier answer it depends on changed).
+    case answerNoLongerFits(Address, [ValidationIssue])
+    /// A stale answer fits again (the earlier answer changed back).
+    case answerFitsAgain(Address)
 }
 
 /// Whether the interview is still going.

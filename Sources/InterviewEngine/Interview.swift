@@ -37,6 +37,8 @@ public struct Interview: Sendable {
     var rowCounts: [RuleInstance: Int] = [:]
     /// Failing check instances.
     var failing: Set<RuleInstance> = []
+    /// Stored answers that no longer fit their question, with why (AnswerFit.swift).
+    var stale: [Address: [ValidationIssue]] = [:]
     var confirmations: [RuleInstance: WarningConfirmation] = [:]
     /// End rules whose condition holds and that are on route.
     var activeEnds: Set<RuleInstance> = []
@@ -102,12 +104,14 @@ public struct Interview: Sendable {
             let stored = try checkedAnswer(answer, at: at)
             advanceClock(context, &p)
             answers[at] = stored
+            stale[at] = nil  // it passed the question's rules as they are now
             variableChanged(at.variable, rows: at.rows, &p)
         case .cleared(let at):
             try checkWritable()
             guard let info = plan.variables[at.variable] else { throw .unknownVariable(at.variable) }
             guard !info.isCalculated, !info.isNote else { throw .notAnswerable(at) }
             advanceClock(context, &p)
+            stale[at] = nil
             if answers.removeValue(forKey: at) != nil { variableChanged(at.variable, rows: at.rows, &p) }
         case .rowAdded(let roster, let parentRows):
             try checkWritable()

@@ -21,6 +21,8 @@ struct PlanBuilder {
     var aggregatesReading: [VariableName: [Int]] = [:]
     var aggregatesOver: [GroupID: [Int]] = [:]
     var ruleAggregates: [RuleRef: [Int]] = [:]
+    /// Questions whose stored answer is checked again when what its filter or bounds read changes.
+    var fitted: Set<VariableName> = []
     private var order = 0
 
     init(_ definition: SurveyDefinition) {
@@ -76,8 +78,11 @@ struct PlanBuilder {
             let q = info.question
             if case .calculated(let expr, _) = q.kind {
                 register(.calculation(name), reads: [q.condition, expr].compactMap { $0 })
-            } else if let cond = q.condition {
-                register(.question(name), reads: [cond])
+            } else {
+                let fit = q.fitReads
+                if !fit.isEmpty { fitted.insert(name) }
+                let reads = [q.condition].compactMap { $0 } + fit
+                if !reads.isEmpty { register(.question(name), reads: reads) }
             }
         }
         for id in groupOrder {

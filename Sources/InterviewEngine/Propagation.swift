@@ -110,11 +110,7 @@ extension Interview {
         let scope = EvalScope(rows: inst.rows)
         switch inst.rule {
         case .question(let name):
-            guard let cond = plan.variables[name]?.question.condition else { return }
-            let holds = self.holds(cond, scope)
-            if conditions.updateValue(holds, forKey: inst) != holds, answers[Address(name, rows: inst.rows)] != nil {
-                variableChanged(name, rows: inst.rows, &p)
-            }
+            evaluateQuestion(name, inst, &p)
         case .calculation(let name):
             evaluateCalculation(name, inst, &p)
         case .group(let id):

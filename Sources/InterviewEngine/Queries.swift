@@ -89,7 +89,7 @@ extension Interview {
         let start = address.flatMap { r.firstIndex(of: $0).map { $0 + 1 } } ?? 0
         let outcome = definition.outcome?.variable
         return r[start...].first {
-            answers[$0] == nil && plan.variables[$0.variable]?.isNote == false && $0.variable != outcome
+            (answers[$0] == nil || isStale($0)) && plan.variables[$0.variable]?.isNote == false && $0.variable != outcome
         }
     }
 
@@ -127,11 +127,12 @@ extension Interview {
     /// Stored answers that are currently off route (kept, never exported), by address.
     public var offRouteAnswers: [Address: Answer] { answers.filter { !isOnRoute($0.key) } }
 
-    /// On-route answers and calculated values: what an export contains. When the interview
+    /// On-route answers that fit and calculated values: what an export contains (a stale answer
+    /// is left out, so it is exported as unanswered). When the interview
     /// ended by an end rule or by completing the route, the outcome variable gets that code
     /// unless the interviewer answered it.
     public var exportableAnswers: [Address: Answer] {
-        var out = answers.filter { isOnRoute($0.key) }
+        var out = answers.filter { isOnRoute($0.key) && !isStale($0.key) }
         for (a, v) in calculated where isOnRoute(a) { out[a] = .value(v) }
         if let spec = definition.outcome, out[Address(spec.variable)] == nil, case .ended(let o?) = status {
             out[Address(spec.variable)] = .value(.choice(o))
@@ -237,7 +238,7 @@ extension Interview {
         let outcome = definition.outcome?.variable
         let unansweredRequired = route.contains { a in
             guard let q = plan.variables[a.variable]?.question else { return false }
-            return q.required && q.kind != .note && a.variable != outcome && answers[a] == nil
+            return (q.required && q.kind != .note && a.variable != outcome && answers[a] == nil) || isStale(a)
         }
         guard !unansweredRequired else { return nil }
         if let first = activeEnds.min(by: { plan.ends[endIndex($0)].order < plan.ends[endIndex($1)].order }) {

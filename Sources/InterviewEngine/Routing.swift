@@ -107,7 +107,7 @@ extension Interview {
             guard let v = calculated[address], isOnRoute(address) else { return nil }
             return .value(v)
         }
-        guard let a = answers[address], isOnRoute(address) else { return nil }
+        guard let a = answers[address], isOnRoute(address), !isStale(address) else { return nil }
         return a
     }
 }

@@ -50,7 +50,7 @@ extension Interview {
         }
     }
 
-    private func valueIssues(_ v: Value, _ q: Question, _ s: EvalScope, _ at: Address) -> [ValidationIssue] {
+    func valueIssues(_ v: Value, _ q: Question, _ s: EvalScope, _ at: Address) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
         func bound(_ e: Expr?) -> Value? {
             guard let e, case .value(let b) = evaluate(e, s) else { return nil }

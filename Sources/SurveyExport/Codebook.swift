@@ -82,7 +82,9 @@ public struct Codebook: Sendable {
         }
         return "Special answers: " + parts.joined(separator: "; ")
             + ". They are SPSS user-missing values and Stata extended missing values; CSV and JSON hold the codes."
-            + " An empty cell (SPSS system missing, Stata .) means not answered."
+            + " An empty cell (SPSS system missing, Stata .) means not answered; that includes an answer that no"
+            + " longer fitted an earlier answer it depended on (a choice filter, a range bound or a roster count"
+            + " changed afterwards) and was not corrected, which is never exported as a value."
     }
 
     private func variableBlocks(_ v: ExportVariable, table: ExportTable, index: SurveyIndex) -> [Block] {

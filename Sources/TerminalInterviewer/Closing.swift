@@ -29,7 +29,7 @@ extension InterviewSession {
     func settleBeforeClosing() -> ClosingGate {
         let errors = interview.failingChecks.filter { $0.severity == .error }
         let missing = interview.unansweredRequired
-        if !errors.isEmpty || !missing.isEmpty {
+        if !errors.isEmpty || !missing.isEmpty || !interview.staleAnswers.isEmpty {
             showClosingProblems(errors: errors, missing: missing)
             closing = true
             cursor = nextProblem()
@@ -64,7 +64,7 @@ extension InterviewSession {
     /// order (nil when none). Soft checks are not here: closing asks about them one by one.
     func nextProblem() -> Address? {
         let route = interview.route
-        var blocking = Set(interview.unansweredRequired)
+        var blocking = Set(interview.unansweredRequired + interview.staleAnswers.map(\.address))
         for failure in interview.failingChecks where failure.severity == .error {
             blocking.insert(failure.question ?? route.last ?? Address(VariableName(failure.check.rawValue)))
         }
@@ -84,6 +84,7 @@ extension InterviewSession {
         }
         terminal.writeLine(style.bold(strings.reviewUnanswered))
         say(missing.isEmpty ? strings.reviewNone : missing.map(\.description).joined(separator: ", "), style: .plain, indent: "  ")
+        listStaleAnswers()
         let warnings = interview.openWarnings
         if !warnings.isEmpty {
             terminal.writeLine(style.bold(strings.reviewWarnings))

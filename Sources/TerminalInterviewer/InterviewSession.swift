@@ -111,6 +111,7 @@ public final class InterviewSession {
         if drawn != at {
             terminal.write(screen(for: at).render(width: terminal.width, colour: terminal.colour, strings: strings))
             drawn = at
+            sayIfStale(at)
         }
         terminal.write(strings.prompt + "> ")
         guard lastShown != at else { return nil }
@@ -135,6 +136,7 @@ public final class InterviewSession {
         guard let question = index[at.variable]?.question else { return nil }
         if text.isEmpty {
             if case .note = question.kind { return advance(from: at) }
+            if sayIfStale(at) { return nil }
             if interview.answer(at: at) != nil { return advance(from: at) }
             if let proposed = interview.defaultValue(at: at) { return submit(.value(proposed), at: at) }
             if !question.required { return advance(from: at) }
@@ -243,8 +245,9 @@ public final class InterviewSession {
         let moment = clock.now()
         var next = interview
         var nextSpent = spent
+        let effects: [Effect]
         do {
-            try next.apply(kind, context: nextSpent.context(for: kind, at: moment, interviewer: options.interviewer))
+            effects = try next.apply(kind, context: nextSpent.context(for: kind, at: moment, interviewer: options.interviewer))
         } catch {
             say(strings.engineRefused(error), style: .error)
             return nil
@@ -257,6 +260,7 @@ public final class InterviewSession {
         }
         interview = next
         spent = nextSpent
+        reportNewlyStale(effects)
         return nil
     }
 

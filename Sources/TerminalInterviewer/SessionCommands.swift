@@ -149,6 +149,7 @@ extension InterviewSession {
         reviewList(strings.reviewErrors, failing.filter { $0.severity == .error }, tone: .error)
         terminal.writeLine(style.bold(strings.reviewUnanswered))
         say(missing.isEmpty ? strings.reviewNone : missing.map(\.description).joined(separator: ", "), style: .plain, indent: "  ")
+        listStaleAnswers()
     }
 
     private func reviewList(_ title: String, _ failures: [CheckFailure], tone: Tone) {

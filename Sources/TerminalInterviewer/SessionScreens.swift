@@ -34,7 +34,8 @@ extension InterviewSession {
         } else {
             screen.allowed = strings.continuePrompt
         }
-        screen.current = current.map { describe($0, at: at) }
+        // A stale answer is not offered for Enter to keep; the session says why (StaleAnswers.swift).
+        screen.current = interview.staleIssues(at: at) == nil ? current.map { describe($0, at: at) } : nil
         if current == nil, let proposed = interview.defaultValue(at: at) { screen.proposed = describe(.value(proposed), at: at) }
         return screen
     }

@@ -160,5 +160,63 @@ extension EndToEnd {
             #expect(minutes >= 10 && minutes < 11, "iv_minutes \(minutes)")
             #expect(row["duration_min"] == "10", "\(row)")
         }
+
+        static let programmeSurvey = """
+            survey progs {
+              title hu "Programok" en "Programmes"
+              version "1"
+              languages hu en
+              outcome outcome complete 11
+            }
+            answers OUTCOME {
+              11 hu "Teljes" en "Complete"
+              12 hu "Részleges" en "Partial"
+            }
+            answers PROG {
+              1 hu "egy" en "one"
+              2 hu "kettő" en "two"
+              4 hu "négy" en "four"
+            }
+            section A {
+              title hu "A" en "A"
+              question outcome single OUTCOME { interviewer optional nodk text hu "Eredmény" en "Outcome" }
+              question aware multiple PROG { text hu "Ismeri?" en "Aware?" }
+              question part multiple PROG {
+                filter option in aware
+                text hu "Részt vett?" en "Took part?"
+              }
+              question ve_date date @2020-01-01.. {
+                when 4 in part
+                text hu "Mikor?" en "When?"
+              }
+              question last text { text hu "Még valami?" en "Anything else?" }
+            }
+
+            """
+
+        /// Issue 17's well-being case in small: prog_aware 1 4, prog_part 1 4, back to
+        /// prog_aware → 1 2. The answer that no longer fits is flagged, Enter does not keep it,
+        /// the interview cannot close as complete, and the export never has it as a value.
+        @Test func anAnswerAnEarlierChangeMadeInvalidIsFlaggedAndNotExported() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let setup = try Setup(dir)
+            let survey = dir.appendingPathComponent("progs.survey").path
+            try Data(Self.programmeSurvey.utf8).write(to: URL(fileURLWithPath: survey))
+            let script = ["1 4", "1 4", "2025-05-01", ".v", ".v", ".v", "1 2", "", ".k"]
+            let run = try TerepProcess.run(["interview", survey, "--device-db", setup.device], stdin: script.joined(separator: "\n") + "\n")
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("Figyelem: a(z) part kérdés korábbi válasza a módosítás után már nem érvényes"), "\(run.stdout)")
+            #expect(run.stdout.contains("A tárolt válasz (1 egy; 4) egy korábbi válasz módosítása miatt már nem érvényes"))
+            let store = try DeviceStore.open(path: setup.device, readOnly: true)
+            let record = try #require(try store.interviews().first)
+            #expect(record.status == .inProgress)
+
+            let rows = try setup.mergeAndExport("progs", statuses: "all")
+            let row = try #require(rows.first)
+            #expect(row["aware_4"] == "0" && row["aware_2"] == "1", "\(row)")
+            #expect(row["part_1"] == "" && row["part_4"] == "", "a stale answer is exported as unanswered: \(row)")
+            #expect(row["ve_date"] == "-7", "what followed from it is off route: \(row)")
+        }
     }
 }

@@ -9,7 +9,9 @@ import SurveyStore
 /// are replayed through the engine on the interview's own definition, so a later write wins
 /// exactly as in the central rule, and routing decides what is on route: on-route answers and
 /// calculations are kept, questions off route at existing roster rows become
-/// `.special(.notApplicable)` (-7), off-route values are never copied.
+/// `.special(.notApplicable)` (-7), off-route values are never copied. An answer left stale
+/// (it no longer fits an earlier answer it depends on; docs/engine.md) is not exported: its
+/// cell is empty, as unanswered, and the codebook says so.
 public struct InterviewCleaner: Sendable {
     public let definition: SurveyDefinition
     public let hash: DefinitionHash

@@ -1,0 +1,54 @@
+import Fieldwork
+import InterviewEngine
+import SurveyModel
+
+// Answers that an earlier change made invalid (the engine's stale answers, docs/engine.md):
+// said when they become stale, at their question, in the review and at closing, where they
+// block completion like a failing hard check. Enter does not keep one.
+
+extension InterviewSession {
+    /// Says which stored answers the last event made invalid.
+    func reportNewlyStale(_ effects: [Effect]) {
+        for case .answerNoLongerFits(let at, let issues) in effects where interview.isOnRoute(at) {
+            say(strings.answerNoLongerFits(at.description) + " " + reasons(issues, at: at), style: .warning)
+        }
+    }
+
+    /// At a question whose stored answer no longer fits: says so and why (nil when it fits).
+    @discardableResult
+    func sayIfStale(_ at: Address) -> Bool {
+        guard let issues = interview.staleIssues(at: at), let answer = interview.answer(at: at) else { return false }
+        say(strings.staleAnswerHere(describe(answer, at: at)) + " " + reasons(issues, at: at), style: .error)
+        return true
+    }
+
+    /// The review's and the closing's list of stale answers (nothing when there are none).
+    func listStaleAnswers() {
+        let stale = interview.staleAnswers
+        guard !stale.isEmpty else { return }
+        terminal.writeLine(Style(enabled: terminal.colour).bold(strings.reviewStale))
+        for item in stale {
+            say("\(item.address): \(describe(item.answer, at: item.address)) — " + reasons(item.issues, at: item.address),
+                style: .error, indent: "  ")
+        }
+    }
+
+    private func reasons(_ issues: [ValidationIssue], at: Address) -> String {
+        let answer = interview.answer(at: at) ?? .special(.notApplicable)
+        return issues.map { message(for: $0, submitted: answer, at: at) }.joined(separator: " ")
+    }
+}
+
+extension UIStrings {
+    func answerNoLongerFits(_ question: String) -> String {
+        t("Figyelem: a(z) \(question) kérdés korábbi válasza a módosítás után már nem érvényes, újra meg kell kérdezni.",
+          "Note: the earlier answer to \(question) no longer fits after this change; it must be asked again.")
+    }
+
+    func staleAnswerHere(_ answer: String) -> String {
+        t("A tárolt válasz (\(answer)) egy korábbi válasz módosítása miatt már nem érvényes; adjon meg új választ.",
+          "The stored answer (\(answer)) no longer fits after an earlier answer changed; give a new answer.")
+    }
+
+    var reviewStale: String { t("Már nem érvényes válaszok", "Answers that no longer fit") }
+}
