@@ -100,13 +100,17 @@ extension CentralStore {
                     lastBundle: last.map(CentralStore.bundle(from:))))
             }
             var byStatus: [InterviewStatus: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM interview GROUP BY status") {
-                if let status = InterviewStatus(rawValue: row[0]) { byStatus[status] = row[1] }
+            var trainingByStatus: [InterviewStatus: Int] = [:]
+            let counts = "SELECT status, count(*), sum(is_training) FROM interview GROUP BY status"
+            for row in try Row.fetchAll(db, sql: counts) {
+                guard let status = InterviewStatus(rawValue: row[0]) else { continue }
+                byStatus[status] = row[1]
+                trainingByStatus[status] = row[2]
             }
             return CentralStatus(
                 devices: summaries, eventCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0,
                 interviews: byStatus,
-                trainingInterviews: try Int.fetchOne(db, sql: "SELECT count(*) FROM interview WHERE is_training = 1") ?? 0,
+                trainingInterviews: trainingByStatus.values.reduce(0, +), trainingByStatus: trainingByStatus,
                 conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
                 bundlesAccepted: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'accepted'") ?? 0,
                 bundlesRejected: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'rejected'") ?? 0,

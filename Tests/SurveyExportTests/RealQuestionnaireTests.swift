@@ -60,10 +60,10 @@ struct RealQuestionnaireTests {
                 #expect(got == want, "\(table.name).\(v.name)")
                 let label = kind == "sav" ? NameRules.cut(v.label, maxBytes: 255) : NameRules.cut(v.label, maxBytes: 320, maxChars: 80)
                 #expect(read.labels[v.name] == label.trimmingCharacters(in: .whitespaces), "\(table.name).\(v.name) label")
-                if kind == "sav", v.declaresSpecials, v.type != .date {
+                if kind == "sav", v.declaresSpecials, !v.type.isCalendar {
                     #expect(read.missing[v.name]?.count == 3, "\(v.name) declares -7/-8/-9 user-missing")
                 }
-                if kind == "sav", v.declaresSpecials, v.type == .date {
+                if kind == "sav", v.declaresSpecials, v.type.isCalendar {
                     #expect(read.missing[v.name]?.count == 1, "\(v.name) declares one range, 5–12 Oct 1582")
                 }
                 if let set = v.valueLabels.flatMap({ schema.valueLabelSets[$0] }), !v.type.isString {
@@ -90,6 +90,9 @@ struct RealQuestionnaireTests {
         case (.special(let s), .date) where kind == "sav":
             // A special answer in a date: that many days before 14 Oct 1582 (-8 → 6 Oct 1582).
             return LocalDate(daysSinceEpoch: -141_428 + codes.code(for: s)).description
+        case (.special(let s), .localDatetime) where kind == "sav":
+            // Likewise at midnight (docs/exports.md, dates in SPSS).
+            return LocalDateTime(seconds: (-141_428 + codes.code(for: s)) * 86_400).description
         case (.special(let s), _):
             return kind == "sav" ? String(codes.code(for: s)) : String(StataMissing.letter(s))
         case (.number(let d), .date): return LocalDate(daysSinceEpoch: Int(d)).description
