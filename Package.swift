@@ -110,7 +110,9 @@ let package = Package(
             ],
             path: "Tests/SurveyTestSupport"),
 
-        .testTarget(name: "SurveyModelTests", dependencies: ["SurveyModel"]),
+        .testTarget(
+            name: "SurveyModelTests",
+            dependencies: ["SurveyModel", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "SurveyCompilerTests",
             dependencies: ["SurveyCompiler", "SurveyDiagnostics", "SurveyModel", "SurveyTestSupport"],
@@ -123,7 +125,8 @@ let package = Package(
             dependencies: [
                 "SurveyStore", "SurveyModel", .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel", "SurveyTestSupport"]),
+        .testTarget(
+            name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel", "SurveyTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "SurveyExportTests",
             // SurveyCompiler only to derive schemas of the real questionnaires in tests.

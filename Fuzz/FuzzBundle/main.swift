@@ -41,9 +41,13 @@ enum Harness {
             _ = try? Zlib.inflate(Data(body), limit: 1 << 20)
         default:
             let line = Data(body)
-            guard let fast = BundlePayload.fastDecodeEvent(line) else { return }
+            guard let fast = EventJSON.fastDecodeEvent(line) else { return }
             let reference = try? JSONDecoder().decode(InterviewEvent.self, from: line)
             if fast != reference { fatalError("fast event decoder disagrees with JSONDecoder") }
+            let encoder = SurveyDefinition.canonicalEncoder()
+            if (try? EventJSON.encode(fast)).map({ Data($0) }) != (try? encoder.encode(fast)) {
+                fatalError("the event writer disagrees with JSONEncoder")
+            }
         }
     }
 

@@ -23,8 +23,8 @@ public func fuzzCompiler(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let compiled = result.compiled {
         precondition(!result.hasErrors, "compiled despite errors")
         let canonical = try? compiled.definition.canonicalJSON()
-        precondition(canonical != nil && (try? SurveyHasher.canonicalBytes(compiled.definition)) == canonical,
-            "the fast canonical writer differs from canonicalJSON()")
+        precondition(canonical != nil && (try? SurveyDefinition.canonicalEncoder().encode(compiled.definition)) == canonical,
+            "the canonical writer differs from Codable's canonical encoding")
         guard let file = try? compiled.fileData() else { fatalError("a compiled survey failed to encode") }
         guard let back = try? SurveyLoader.decode(file) else { fatalError("a compiled survey failed to decode") }
         precondition(back == compiled, "decode(encode(x)) != x")

@@ -51,7 +51,7 @@ public enum CompilePhases {
             id: SurveyID(header.name.text), version: header.version ?? "", title: LocalizedText([:]),
             languages: analyzer.languages, outcome: outcome, answerSets: analyzer.answerSetOrder.compactMap { analyzer.answerSets[$0]?.set },
             items: items, dependencies: graph, targets: targets)
-        let bytes = time("canonical JSON") { CanonicalJSONWriter.encode(definition) }
+        let bytes = time("canonical JSON") { try? definition.canonicalJSON() }
         if let bytes { time("SHA-256") { _ = SHA256.hash(data: bytes) } }
         let end = DispatchTime.now().uptimeNanoseconds
         // Keep everything alive until here, so no phase's timing includes freeing another's data.

@@ -41,11 +41,8 @@ public func compile(_ root: SourceFile, loader: any SourceLoader) -> CompileResu
 /// Computes the content hash of a definition.
 public enum SurveyHasher {
     /// SHA-256 of ``SurveyDefinition/canonicalJSON()``, lower-case hex.
-    ///
-    /// The canonical bytes come from a direct writer that produces exactly what
-    /// `canonicalJSON()` does, only faster; ``canonicalBytes(_:)`` exposes them for checking.
     public static func hash(_ definition: SurveyDefinition) throws -> DefinitionHash {
-        let digest = SHA256.hash(data: try canonicalBytes(definition))
+        let digest = SHA256.hash(data: try definition.canonicalJSON())
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
@@ -54,12 +51,6 @@ public enum SurveyHasher {
             out.append(hex[Int(b & 0xF)])
         }
         return DefinitionHash(String(decoding: out, as: UTF8.self))
-    }
-
-    /// The canonical JSON of a definition (identical to ``SurveyDefinition/canonicalJSON()``).
-    public static func canonicalBytes(_ definition: SurveyDefinition) throws -> Data {
-        if let bytes = CanonicalJSONWriter.encode(definition) { return Data(bytes) }
-        return try definition.canonicalJSON()
     }
 }
 

@@ -38,8 +38,11 @@ extension SurveyDefinition {
     /// The canonical bytes that are hashed: compact JSON with sorted keys.
     ///
     /// The same definition always gives the same bytes, so the same source always gives the
-    /// same hash.
+    /// same hash. They are written by ``CanonicalJSONWriter``, exactly what
+    /// ``canonicalEncoder(pretty:)`` gives from the `Codable` form (its test oracle), which
+    /// writes them instead only for what the writer declines (non-finite decimals).
     public func canonicalJSON() throws -> Data {
-        try SurveyDefinition.canonicalEncoder().encode(self)
+        if let bytes = CanonicalJSONWriter.encode(self) { return Data(bytes) }
+        return try SurveyDefinition.canonicalEncoder().encode(self)
     }
 }

@@ -30,7 +30,7 @@ struct InterviewDelta {
     /// The definition the bundle maps the interview to.
     var mappedDefinition: DefinitionHash?
 
-    mutating func add(_ event: InterviewEvent, encoder: JSONEncoder) throws(StoreError) {
+    mutating func add(_ event: InterviewEvent) throws(StoreError) {
         newEvents += 1
         lastTimestamp = max(lastTimestamp, event.timestamp)
         firstSequence = min(firstSequence, event.sequence)
@@ -39,7 +39,7 @@ struct InterviewDelta {
         case .started(let definition, _, _, let preload):
             let key = EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence)
             if start.map({ key < $0.key }) ?? true {
-                start = (key, definition, event.interviewer, try EventCoding.encode(preload, with: encoder))
+                start = (key, definition, event.interviewer, try EventCoding.encode(preload))
             }
         case .ended(let outcome):
             noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), outcome)
@@ -104,10 +104,9 @@ extension CentralStore {
             if let problem = EventBounds.problem(with: event) { throw .invalid("\(bundle.device): \(problem)") }
         }
         try validate(events, definitions: definitions, interviewDefinitions: interviewDefinitions)
-        let encoder = EventCoding.encoder()
         var payloads: [String] = []
         payloads.reserveCapacity(events.count)
-        for event in events { payloads.append(try EventCoding.encode(event.kind, with: encoder)) }
+        for event in events { payloads.append(try EventCoding.encode(event.kind)) }
         return try write { db in
             if let new = registering {
                 _ = try insertDevice(
@@ -118,7 +117,7 @@ extension CentralStore {
             var result = MergeResult()
             result.newDefinitions = try insertDefinitions(db, definitions)
             var deltas: [InterviewID: InterviewDelta] = [:]
-            try insertEvents(db, events, payloads: payloads, encoder: encoder, result: &result, deltas: &deltas)
+            try insertEvents(db, events, payloads: payloads, result: &result, deltas: &deltas)
             for id in deltas.keys.sorted() {
                 guard var delta = deltas[id] else { continue }
                 delta.mappedDefinition = interviewDefinitions[id]
@@ -186,7 +185,7 @@ extension CentralStore {
     }
 
     private func insertEvents(
-        _ db: Database, _ events: [InterviewEvent], payloads: [String], encoder: JSONEncoder,
+        _ db: Database, _ events: [InterviewEvent], payloads: [String],
         result: inout MergeResult, deltas: inout [InterviewID: InterviewDelta]
     ) throws {
         let insert = try RawStatement(
@@ -224,7 +223,7 @@ extension CentralStore {
             // Events come in runs per interview: accumulate a run, then fold it in once.
             if let current, current.id != event.interview { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
             if current?.id != event.interview { current = (event.interview, InterviewDelta()) }
-            try current?.delta.add(event, encoder: encoder)
+            try current?.delta.add(event)
         }
         if let current { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
     }

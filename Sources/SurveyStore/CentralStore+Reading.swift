@@ -7,7 +7,6 @@ extension CentralStore {
     /// the result, not every row's columns as well).
     public func interviews(status: InterviewStatus? = nil) throws(StoreError) -> [CentralInterview] {
         try read { db in
-            let decoder = JSONDecoder()
             var result: [CentralInterview] = []
             let rows = try Row.fetchCursor(
                 db,
@@ -17,7 +16,7 @@ extension CentralStore {
                     FROM interview i WHERE ?1 IS NULL OR status = ?1 ORDER BY id
                     """,
                 arguments: [status?.rawValue])
-            while let row = try rows.next() { result.append(try CentralStore.interview(from: row, decoder: decoder)) }
+            while let row = try rows.next() { result.append(try CentralStore.interview(from: row)) }
             return result
         }
     }
@@ -27,7 +26,7 @@ extension CentralStore {
         try interviews().filter { $0.devices.count > 1 }
     }
 
-    static func interview(from row: Row, decoder: JSONDecoder) throws(StoreError) -> CentralInterview {
+    static func interview(from row: Row) throws(StoreError) -> CentralInterview {
         let statusText: String = row["status"]
         let devices = (row["devices"] as String?).map { $0.split(separator: ",").map { DeviceID(String($0)) } } ?? []
         return CentralInterview(
@@ -35,7 +34,7 @@ extension CentralStore {
             definition: (row["definition_hash"] as String?).map(DefinitionHash.init), interviewer: row["interviewer"],
             startDevice: (row["start_device"] as String?).map(DeviceID.init),
             caseIdentifiers: try (row["case_ids_json"] as String?).map { json throws(StoreError) in
-                try EventCoding.decodeValues(json, with: decoder)
+                try EventCoding.decodeValues(json)
             } ?? [:],
             startedAt: row["started_at"], status: InterviewStatus(rawValue: statusText) ?? .inProgress,
             outcome: row["outcome"], endedAt: row["ended_at"], eventCount: row["event_count"],
@@ -101,13 +100,17 @@ extension CentralStore {
                     lastBundle: last.map(CentralStore.bundle(from:))))
             }
             var byStatus: [InterviewStatus: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM interview GROUP BY status") {
-                if let status = InterviewStatus(rawValue: row[0]) { byStatus[status] = row[1] }
+            var trainingByStatus: [InterviewStatus: Int] = [:]
+            let counts = "SELECT status, count(*), sum(is_training) FROM interview GROUP BY status"
+            for row in try Row.fetchAll(db, sql: counts) {
+                guard let status = InterviewStatus(rawValue: row[0]) else { continue }
+                byStatus[status] = row[1]
+                trainingByStatus[status] = row[2]
             }
             return CentralStatus(
                 devices: summaries, eventCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0,
                 interviews: byStatus,
-                trainingInterviews: try Int.fetchOne(db, sql: "SELECT count(*) FROM interview WHERE is_training = 1") ?? 0,
+                trainingInterviews: trainingByStatus.values.reduce(0, +), trainingByStatus: trainingByStatus,
                 conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
                 bundlesAccepted: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'accepted'") ?? 0,
                 bundlesRejected: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'rejected'") ?? 0,

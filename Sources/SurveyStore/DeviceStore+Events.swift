@@ -10,14 +10,13 @@ extension DeviceStore {
     /// A test/training interview (`new.isTest`) also gets a `trainingMarked(true)` event right
     /// after `started`, so the flag travels with the log to the central dataset.
     public func createInterview(_ new: NewInterview, timestamp: Int64) throws(StoreError) -> InterviewRecord {
-        let encoder = EventCoding.encoder()
-        let caseJSON = try EventCoding.encode(new.preload, with: encoder)
+        let caseJSON = try EventCoding.encode(new.preload)
         let started = InterviewEventKind.started(
             definition: new.definition, seed: new.seed, language: new.language, preload: new.preload)
         var opening = [PendingEvent(interview: new.id, timestamp: timestamp, kind: started)]
         if new.isTest { opening.append(PendingEvent(interview: new.id, timestamp: timestamp, kind: .trainingMarked(true))) }
         var payloads: [String] = []
-        for item in opening { payloads.append(try EventCoding.encode(item.kind, with: encoder)) }
+        for item in opening { payloads.append(try EventCoding.encode(item.kind)) }
         return try write { db in
             guard let survey = try String.fetchOne(
                 db, sql: "SELECT survey_id FROM definition WHERE hash = ?", arguments: [new.definition.rawValue])
@@ -34,7 +33,7 @@ extension DeviceStore {
                 arguments: [new.id.rawValue, survey, new.definition.rawValue, interviewer, caseJSON, timestamp, new.isTest])
             let sequence = try reserveSequences(db, count: Int64(opening.count))
             try insert(db, first: sequence, opening, payloads: payloads)
-            guard let record = try fetchInterview(db, id: new.id, decoder: JSONDecoder()) else {
+            guard let record = try fetchInterview(db, id: new.id) else {
                 throw StoreError.unknownInterview(new.id)
             }
             return record
@@ -54,14 +53,13 @@ extension DeviceStore {
     /// Appends many events in one transaction (the simulator's speed path); all or nothing.
     public func appendBatch(_ pending: [PendingEvent]) throws(StoreError) -> [InterviewEvent] {
         guard !pending.isEmpty else { return [] }
-        let encoder = EventCoding.encoder()
         var payloads: [String] = []
         payloads.reserveCapacity(pending.count)
         for item in pending {
             if case .started = item.kind {
                 throw .invalid("an interview's 'started' event is written by createInterview, not appended")
             }
-            payloads.append(try EventCoding.encode(item.kind, with: encoder))
+            payloads.append(try EventCoding.encode(item.kind))
         }
         return try write { db in
             let first = try reserveSequences(db, count: Int64(pending.count))
@@ -145,27 +143,26 @@ extension DeviceStore {
     /// Interviews, optionally only those with a status, oldest first.
     public func interviews(status: InterviewStatus? = nil) throws(StoreError) -> [InterviewRecord] {
         try read { db in
-            let decoder = JSONDecoder()
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM interview WHERE ?1 IS NULL OR status = ?1 ORDER BY started_at, id",
                 arguments: [status?.rawValue])
-            return try rows.map { row throws(StoreError) in try DeviceStore.interviewRecord(row, decoder: decoder) }
+            return try rows.map { row throws(StoreError) in try DeviceStore.interviewRecord(row) }
         }
     }
 
     /// One interview's current state, if it exists.
     public func interview(id: InterviewID) throws(StoreError) -> InterviewRecord? {
-        try read { db in try fetchInterview(db, id: id, decoder: JSONDecoder()) }
+        try read { db in try fetchInterview(db, id: id) }
     }
 
-    private func fetchInterview(_ db: Database, id: InterviewID, decoder: JSONDecoder) throws -> InterviewRecord? {
+    private func fetchInterview(_ db: Database, id: InterviewID) throws -> InterviewRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM interview WHERE id = ?", arguments: [id.rawValue]) else {
             return nil
         }
-        return try DeviceStore.interviewRecord(row, decoder: decoder)
+        return try DeviceStore.interviewRecord(row)
     }
 
-    static func interviewRecord(_ row: Row, decoder: JSONDecoder) throws(StoreError) -> InterviewRecord {
+    static func interviewRecord(_ row: Row) throws(StoreError) -> InterviewRecord {
         let statusText: String = row["status"]
         guard let status = InterviewStatus(rawValue: statusText) else {
             throw .undecodable(what: "interview status", detail: "unknown status '\(statusText)'")
@@ -173,7 +170,7 @@ extension DeviceStore {
         return InterviewRecord(
             id: InterviewID(row["id"] as String), survey: SurveyID(row["survey_id"] as String),
             definition: DefinitionHash(row["definition_hash"] as String), interviewer: row["interviewer"],
-            caseIdentifiers: try EventCoding.decodeValues(row["case_ids_json"], with: decoder),
+            caseIdentifiers: try EventCoding.decodeValues(row["case_ids_json"]),
             status: status, outcome: row["outcome"], startedAt: row["started_at"], endedAt: row["ended_at"],
             lastSequence: row["last_sequence"], eventCount: row["event_count"], isTest: row["is_test"])
     }

@@ -22,7 +22,7 @@ extension DeviceStore {
         _ isTraining: Bool, interview id: InterviewID, timestamp: Int64 = currentMilliseconds()
     ) throws(StoreError) -> TrainingMarkChange {
         let kind = InterviewEventKind.trainingMarked(isTraining)
-        let payload = try EventCoding.encode(kind, with: EventCoding.encoder())
+        let payload = try EventCoding.encode(kind)
         return try write { db in
             guard let current = try Bool.fetchOne(db, sql: "SELECT is_test FROM interview WHERE id = ?", arguments: [id.rawValue])
             else { throw StoreError.unknownInterview(id) }

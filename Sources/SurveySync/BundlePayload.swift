@@ -56,11 +56,8 @@ public enum BundlePayload {
         var lines: [UInt8] = []
         lines.reserveCapacity(contents.events.count * 200)
         for event in contents.events {
-            if !FastEventWriter.append(event, to: &lines) {
-                guard let line = try? encoder.encode(event) else {
-                    throw .io("could not encode event \(event.device)#\(event.sequence)")
-                }
-                lines.append(contentsOf: line)
+            do { try EventJSON.append(event, to: &lines) } catch {
+                throw .io("could not encode event \(event.device)#\(event.sequence)")
             }
             lines.append(0x0A)
         }
@@ -113,7 +110,6 @@ public enum BundlePayload {
             var events: [InterviewEvent] = []
             events.reserveCapacity(Swift.min(count, raw.count / 32))
             var position = start - data.startIndex
-            let decoder = JSONDecoder()
             for index in stride(from: 1, through: count, by: 1) {
                 guard let base = raw.baseAddress, position < raw.count,
                     let newline = memchr(base + position, 0x0A, raw.count - position)
@@ -121,11 +117,7 @@ public enum BundlePayload {
                 let end = base.distance(to: UnsafeRawPointer(newline))
                 let line = UnsafeRawBufferPointer(rebasing: raw[position..<end])
                 position = end + 1
-                if let fast = FastEventJSON.decode(bytes: line) {
-                    events.append(fast)
-                    continue
-                }
-                do { events.append(try decoder.decode(InterviewEvent.self, from: Data(line))) } catch {
+                do { events.append(try EventJSON.decodeEvent(line)) } catch {
                     return .failure(.malformedEvent(index: index, describe(error, json: line)))
                 }
             }
@@ -133,9 +125,6 @@ public enum BundlePayload {
         }
         return try result.get()
     }
-
-    /// The fast event-line decoder alone (nil: the line needs `JSONDecoder`); exposed for fuzzing.
-    public static func fastDecodeEvent(_ line: Data) -> InterviewEvent? { FastEventJSON.decode(line) }
 
     /// Decodes a compiled-survey file and checks that its definition hashes to `declared`.
     public static func verifiedDefinition(_ bytes: Data, declared: DefinitionHash) throws(BundleError.Kind) -> CompiledSurvey {

@@ -23,8 +23,10 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv, sav, dta, jsonl or codebook (repeat or separate with commas).") var format: [String]
     @Flag(help: "CSV for Hungarian Excel: a BOM, ';' and a decimal comma.") var excel = false
     @Option(help: "The label language (hu or en; default: the survey's first).") var lang: String?
-    @Option(help: "A definition hash (or prefix), or all (every version merged into one schema; see docs/exports.md).")
-    var version = "all"
+    @Option(
+        name: .customLong("survey-version"),
+        help: "A definition hash (or prefix), or all (every version merged into one schema; see docs/exports.md).")
+    var surveyVersion = "all"
     @Option(help: "completed, all, or statuses (ended, in_progress) and outcome codes, comma-separated.")
     var status = "completed"
     @Option(help: "Personal data: drop, pseudonymise or keep.") var pii = "drop"
@@ -45,7 +47,7 @@ struct ExportCommand: ParsableCommand {
             // Writable when possible, so the cache of cleaned records fills (a merge may run meanwhile).
             let store = try CentralStore.openForReading(path: try central.path())
             let dataset = try CleanedDataset(
-                central: store, survey: id, version: VersionSelection(parsing: version),
+                central: store, survey: id, version: VersionSelection(parsing: surveyVersion),
                 statuses: try StatusSelection(parsing: status), correctionsText: fix?.text, correctionsFile: fix?.path ?? "")
             let tty = isatty(STDERR_FILENO) == 1
             let report = try SurveyExportRun.run(dataset, request) { done, total in

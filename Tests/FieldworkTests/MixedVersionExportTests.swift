@@ -219,7 +219,7 @@ struct MixedVersionExportTests {
         } throws: { error in
             let text = "\(error)"
             return text.contains("roster 'trip' is inside 'mem' in the newer version but at the top level in version 1")
-                && text.contains("--version \(flat.hash.rawValue.prefix(12))")
+                && text.contains("--survey-version \(flat.hash.rawValue.prefix(12))")
         }
     }
 

@@ -109,7 +109,7 @@ struct TargetsTests {
             }
             """)
         let definition = try #require(result.compiled?.definition)
-        #expect(try SurveyHasher.canonicalBytes(definition) == definition.canonicalJSON())
+        #expect(try definition.canonicalJSON() == SurveyDefinition.canonicalEncoder().encode(definition))
     }
 
     @Test(arguments: [

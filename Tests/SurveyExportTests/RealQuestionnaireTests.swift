@@ -86,6 +86,9 @@ struct RealQuestionnaireTests {
         case (.special(let s), .string): return String(codes.code(for: s))
         case (.special(let s), .date) where kind == "sav":
             return LocalDate(daysSinceEpoch: -141_428 + (codes.code(for: s) < 0 ? -1 : 0)).description
+        case (.special(let s), .localDatetime) where kind == "sav":
+            // The code in seconds from SPSS's day zero, 1582-10-14T00:00:00.
+            return LocalDateTime(seconds: -141_428 * 86_400 + codes.code(for: s)).description
         case (.special(let s), _):
             return kind == "sav" ? String(codes.code(for: s)) : String(StataMissing.letter(s))
         case (.number(let d), .date): return LocalDate(daysSinceEpoch: Int(d)).description

@@ -32,7 +32,7 @@ public enum FieldworkError: Error, Sendable, CustomStringConvertible {
             "survey '\(s)' is not in the central dataset"
                 + (known.isEmpty ? " (it holds no definitions yet; merge bundles first)" : "; it holds: \(known.joined(separator: ", "))")
         case .unknownVersion(let v, let known):
-            "--version \(v) matches no single definition of the survey; give more of the hash or 'all'. Definitions: "
+            "--survey-version \(v) matches no single definition of the survey; give more of the hash or 'all'. Definitions: "
                 + known.joined(separator: ", ")
         case .replay(let id, let message): "interview \(id): \(message)"
         case .io(let path, let message): "\(path): \(message)"

@@ -1,16 +1,17 @@
-import SurveyModel
-
-/// A direct writer of ``SurveyDefinition/canonicalJSON()``: the same bytes, several times faster
-/// than going through `JSONEncoder` (which dominates compile time on large forms).
+/// The writer of canonical JSON — compact, keys sorted, `/` unescaped — byte for byte what
+/// `JSONEncoder` writes from the model's `Codable` forms with ``SurveyDefinition/canonicalEncoder(pretty:)``,
+/// several times faster (which dominates compile time on large forms, and every event's
+/// encoding). It writes ``SurveyDefinition/canonicalJSON()`` and the event wire format
+/// (``EventJSON``).
 ///
-/// It mirrors the model's Codable forms key by key, with keys in sorted order and absent
-/// optionals omitted. Tests and the fuzz target check that its output equals
-/// `canonicalJSON()` byte for byte; ``SurveyHasher`` falls back to `JSONEncoder` for anything
-/// it cannot write identically (non-finite decimals).
+/// It mirrors the Codable forms key by key, with keys in sorted order and absent optionals
+/// omitted. `Codable` is its test oracle: tests and the fuzz targets check that its output
+/// equals `JSONEncoder`'s byte for byte; for anything it cannot write identically (non-finite
+/// decimals) it sets `unsupported` and the caller falls back to `JSONEncoder`.
 struct CanonicalJSONWriter {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
     /// Set when a value cannot be written the way JSONEncoder would.
-    private(set) var unsupported = false
+    var unsupported = false
 
     static func encode(_ d: SurveyDefinition) -> [UInt8]? {
         var w = CanonicalJSONWriter()
@@ -21,15 +22,15 @@ struct CanonicalJSONWriter {
 
     // MARK: - Primitives
 
-    private mutating func raw(_ s: StaticString) {
+    mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    private mutating func int(_ v: Int) { bytes.append(contentsOf: String(v).utf8) }
+    mutating func int(_ v: Int) { bytes.append(contentsOf: String(v).utf8) }
 
-    private mutating func bool(_ v: Bool) { v ? raw("true") : raw("false") }
+    mutating func bool(_ v: Bool) { v ? raw("true") : raw("false") }
 
-    private mutating func double(_ v: Double) {
+    mutating func double(_ v: Double) {
         guard v.isFinite else {
             unsupported = true
             return
@@ -41,7 +42,7 @@ struct CanonicalJSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private mutating func string(_ s: String) {
+    mutating func string(_ s: String) {
         bytes.append(0x22)
         for b in s.utf8 {
             switch b {
@@ -63,7 +64,7 @@ struct CanonicalJSONWriter {
     }
 
     /// Writes `"key":` preceded by a comma unless it is the first key of the object.
-    private mutating func key(_ k: StaticString, _ first: inout Bool) {
+    mutating func key(_ k: StaticString, _ first: inout Bool) {
         if !first { bytes.append(0x2C) }
         first = false
         bytes.append(0x22)
@@ -71,7 +72,7 @@ struct CanonicalJSONWriter {
         raw("\":")
     }
 
-    private mutating func array<T>(_ items: [T], _ write: (inout CanonicalJSONWriter, T) -> Void) {
+    mutating func array<T>(_ items: [T], _ write: (inout CanonicalJSONWriter, T) -> Void) {
         bytes.append(0x5B)
         for (i, item) in items.enumerated() {
             if i > 0 { bytes.append(0x2C) }
@@ -81,7 +82,7 @@ struct CanonicalJSONWriter {
     }
 
     /// An object with string keys, sorted like JSONEncoder's `.sortedKeys` (by UTF-8 bytes).
-    private mutating func sortedObject<T>(_ entries: [(String, T)], _ write: (inout CanonicalJSONWriter, T) -> Void) {
+    mutating func sortedObject<T>(_ entries: [(String, T)], _ write: (inout CanonicalJSONWriter, T) -> Void) {
         bytes.append(0x7B)
         let sorted = entries.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         for (i, (k, v)) in sorted.enumerated() {
@@ -303,7 +304,7 @@ struct CanonicalJSONWriter {
         bytes.append(0x7D)
     }
 
-    private mutating func value(_ v: Value) {
+    mutating func value(_ v: Value) {
         switch v {
         case .integer(let i): raw("{\"int\":"); int(i)
         case .decimal(let d): raw("{\"dec\":"); double(d)

@@ -1,0 +1,176 @@
+import Foundation
+
+/// The event wire format: the one owner of the JSON of an ``InterviewEvent`` as the device and
+/// central stores keep it (`payload_json`: the kind alone), as a bundle carries it (one event
+/// per line) and as it is hashed and signed there.
+///
+/// The format is the `Codable` form written with ``SurveyDefinition/canonicalEncoder(pretty:)``
+/// — compact, keys sorted, `/` unescaped — and `Codable` stays its definition and test oracle:
+/// ``CanonicalJSONWriter`` writes the same bytes directly and ``EventJSONReader`` reads the
+/// shapes it writes, each several times faster than `JSONEncoder` / `JSONDecoder`. What the fast
+/// paths decline (a non-finite decimal, a preload key outside ASCII; on reading, unusual
+/// escapes, fractions, unknown keys) goes through `Codable`, which decides.
+public enum EventJSON {
+    // MARK: Writing
+
+    /// Appends an event's JSON (no newline) to `out`; on failure nothing is appended.
+    public static func append(_ event: InterviewEvent, to out: inout [UInt8]) throws(EncodingError) {
+        let mark = out.count
+        var writer = CanonicalJSONWriter()
+        swap(&writer.bytes, &out)  // the writer owns the buffer while writing: no copy
+        writer.event(event)
+        let declined = writer.unsupported
+        swap(&writer.bytes, &out)
+        guard declined else { return }
+        out.removeSubrange(mark...)
+        out.append(contentsOf: try codable(event))
+    }
+
+    /// An event's JSON.
+    public static func encode(_ event: InterviewEvent) throws(EncodingError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        try append(event, to: &out)
+        return out
+    }
+
+    /// An event kind's JSON, as the stores keep it.
+    public static func encode(_ kind: InterviewEventKind) throws(EncodingError) -> String {
+        var writer = CanonicalJSONWriter()
+        writer.bytes.reserveCapacity(96)
+        writer.kind(kind)
+        if !writer.unsupported { return String(decoding: writer.bytes, as: UTF8.self) }
+        return String(decoding: try codable(kind), as: UTF8.self)
+    }
+
+    /// A map of values by variable name (a `started` event's preload, an interview's case
+    /// identifiers) as one JSON object with sorted keys.
+    public static func encode(_ values: [VariableName: Value]) throws(EncodingError) -> String {
+        var writer = CanonicalJSONWriter()
+        writer.values(values)
+        if !writer.unsupported { return String(decoding: writer.bytes, as: UTF8.self) }
+        return String(decoding: try codable(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })), as: UTF8.self)
+    }
+
+    private static func codable(_ value: some Encodable) throws(EncodingError) -> Data {
+        do {
+            return try SurveyDefinition.canonicalEncoder().encode(value)
+        } catch let error as EncodingError {
+            throw error
+        } catch {
+            throw .invalidValue(value, .init(codingPath: [], debugDescription: "\(error)"))
+        }
+    }
+
+    // MARK: Reading
+
+    /// Decodes one event's JSON.
+    public static func decodeEvent(_ bytes: UnsafeRawBufferPointer) throws(DecodingError) -> InterviewEvent {
+        if let event = EventJSONReader.event(bytes) { return event }
+        return try codable(InterviewEvent.self, Data(bytes))
+    }
+
+    /// Decodes one event's JSON.
+    public static func decodeEvent(_ data: Data) throws(DecodingError) -> InterviewEvent {
+        let fast = data.withUnsafeBytes { EventJSONReader.event($0) }
+        if let fast { return fast }
+        return try codable(InterviewEvent.self, data)
+    }
+
+    /// Decodes a stored event kind.
+    public static func decodeKind(_ json: String) throws(DecodingError) -> InterviewEventKind {
+        var json = json
+        let fast = json.withUTF8 { EventJSONReader.kind(UnsafeRawBufferPointer($0)) }
+        if let fast { return fast }
+        return try codable(InterviewEventKind.self, Data(json.utf8))
+    }
+
+    /// Decodes a stored map of values by variable name.
+    public static func decodeValues(_ json: String) throws(DecodingError) -> [VariableName: Value] {
+        var json = json
+        let fast = json.withUTF8 { EventJSONReader.values(UnsafeRawBufferPointer($0)) }
+        if let fast { return fast }
+        let plain = try codable([String: Value].self, Data(json.utf8))
+        return Dictionary(uniqueKeysWithValues: plain.map { (VariableName($0.key), $0.value) })
+    }
+
+    /// The fast reader alone: nil where it leaves the line to `Codable` (for fuzzing it against
+    /// `JSONDecoder`).
+    public static func fastDecodeEvent(_ data: Data) -> InterviewEvent? {
+        data.withUnsafeBytes { EventJSONReader.event($0) }
+    }
+
+    private static func codable<T: Decodable>(_ type: T.Type, _ data: Data) throws(DecodingError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let error as DecodingError {
+            throw error
+        } catch {
+            throw .dataCorrupted(.init(codingPath: [], debugDescription: "\(error)"))
+        }
+    }
+}
+
+// MARK: - The writer's event forms (mirroring InterviewEvent's Codable, keys sorted)
+
+extension CanonicalJSONWriter {
+    mutating func event(_ e: InterviewEvent) {
+        raw(#"{"device":"#); string(e.device.rawValue)
+        raw(#","interview":"#); string(e.interview.rawValue)
+        raw(#","interviewer":"#); string(e.interviewer)
+        raw(#","kind":"#); kind(e.kind)
+        raw(#","sequence":"#); integer(e.sequence)
+        raw(#","timestamp":"#); integer(e.timestamp)
+        bytes.append(0x7D)
+    }
+
+    mutating func kind(_ k: InterviewEventKind) {
+        switch k {
+        case .started(let definition, let seed, let language, let preload):
+            raw(#"{"started":{"definition":"#); string(definition.rawValue)
+            raw(#","language":"#); string(language.rawValue)
+            raw(#","preload":"#); values(preload)
+            raw(#","seed":"#); integer(seed)
+        case .answered(let at, let answer):
+            raw(#"{"answered":{"answer":"#)
+            switch answer {
+            case .value(let v): value(v)
+            case .special(let s): raw(#"{"special":"#); string(s.rawValue); bytes.append(0x7D)
+            }
+            raw(#","at":"#); string(at.description)
+        case .cleared(let at): raw(#"{"cleared":{"at":"#); string(at.description)
+        case .shown(let at): raw(#"{"shown":{"at":"#); string(at.description)
+        case .rowAdded(let roster, let rows):
+            raw(#"{"rowAdded":{"parentRows":"#); array(rows) { $0.int($1) }
+            raw(#","roster":"#); string(roster.rawValue)
+        case .rowRemoved(let roster, let rows):
+            raw(#"{"rowRemoved":{"parentRows":"#); array(rows) { $0.int($1) }
+            raw(#","roster":"#); string(roster.rawValue)
+        case .warningConfirmed(let check, let rows, let reason):
+            raw(#"{"warningConfirmed":{"check":"#); string(check.rawValue)
+            if let reason { raw(#","reason":"#); string(reason) }
+            raw(#","rows":"#); array(rows) { $0.int($1) }
+        case .note(let at, let text):
+            raw(#"{"note":{"#)
+            if let at { raw(#""at":"#); string(at.description); bytes.append(0x2C) }
+            raw(#""text":"#); string(text)
+        case .languageChanged(let language): raw(#"{"languageChanged":{"language":"#); string(language.rawValue)
+        case .ended(let outcome): raw(#"{"ended":{"outcome":"#); int(outcome)
+        case .reopened: raw(#"{"reopened":{"#)
+        case .trainingMarked(let value): raw(#"{"trainingMarked":{"value":"#); bool(value)
+        }
+        raw("}}")
+    }
+
+    /// Values by variable name, keys sorted; a key outside ASCII is declined (its order under
+    /// `JSONEncoder`'s sorting is not mirrored).
+    mutating func values(_ map: [VariableName: Value]) {
+        guard map.keys.allSatisfy({ $0.rawValue.utf8.allSatisfy { $0 < 0x80 } }) else {
+            unsupported = true
+            return
+        }
+        sortedObject(map.map { ($0.key.rawValue, $0.value) }) { $0.value($1) }
+    }
+
+    mutating func integer(_ v: some BinaryInteger) { bytes.append(contentsOf: String(v).utf8) }
+}
