@@ -220,10 +220,11 @@ struct QuestionnaireTests {
 
     // MARK: - Privacy and metadata
 
-    @Test("PII markers: phone, contact, names, initials and GPS, and nothing substantive else", arguments: studies)
+    @Test("PII markers: phone, contact, names, initials and GPS, and nothing substantive else; int_id and address_id pseudonyms",
+        arguments: studies)
     func piiMarkers(study: String) throws {
         let d = try Study(study)
-        let pii = Set(d.allQuestions.filter(\.pii).map(\.name.rawValue))
+        let pii = Set(d.allQuestions.filter { $0.pii == .direct }.map(\.name.rawValue))
         let expected: Set<String> =
             switch study {
             case "wellbeing": ["phone", "sel_initials", "gps_lat", "gps_lon"]
@@ -231,6 +232,8 @@ struct QuestionnaireTests {
             default: ["org_name", "contact"]
             }
         #expect(pii == expected)
+        let pseudonyms: Set<String> = study == "stakeholders" ? ["int_id"] : ["int_id", "address_id"]
+        #expect(Set(d.allQuestions.filter { $0.pii == .pseudonym }.map(\.name.rawValue)) == pseudonyms)
     }
 
     @Test("case data is preloaded and interviewer-only; the visits are recorded by the device", arguments: studies)
