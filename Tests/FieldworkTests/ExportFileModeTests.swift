@@ -1,4 +1,5 @@
 import Fieldwork
+import SurveyExport
 import Foundation
 import Testing
 
@@ -18,11 +19,7 @@ import Testing
         let dir = try CentralFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (list, codebook) = try ExportRequest.formats(["csv", "sav", "dta", "jsonl", "codebook"], excel: false)
-        // A stale partial file with wide permissions must not widen the new file.
         let keep = dir.appendingPathComponent("keep")
-        try FileManager.default.createDirectory(at: keep, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: keep.appendingPathComponent(".t.csv.partial").path, contents: nil)
-        chmod(keep.appendingPathComponent(".t.csv.partial").path, 0o666)
         let kept = try SurveyExportRun.run(
             try CleanedDataset(central: f.central, survey: "t"),
             ExportRequest(formats: list, codebook: codebook, pii: .keep, directory: keep))
@@ -33,5 +30,17 @@ import Testing
             ExportRequest(formats: list, codebook: codebook, directory: dir.appendingPathComponent("drop")))
         for (name, mode) in modes(dropped.files) { #expect(mode & ~0o644 == 0, "\(name) is \(String(mode, radix: 8))") }
         #expect(modes([dropped.log]).values.first == modes(dropped.files.filter { $0.pathExtension == "csv" }).values.first)
+    }
+
+    @Test("a file already there with wider permissions is narrowed, never widened")
+    func existingFileNarrowed() throws {
+        let dir = try CentralFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("x.csv").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("old".utf8)))
+        chmod(path, 0o666)
+        let sink = try FileSink(path: path, mode: 0o600)
+        try sink.close()
+        #expect(modes([URL(fileURLWithPath: path)])["x.csv"] == 0o600)
     }
 }
