@@ -13,8 +13,8 @@ struct Terep: ParsableCommand {
             DeviceCommand.self,
             InterviewCommand.self,
             SimulateCommand.self,
-            BundleCommand.self,
-            CentralCommand.self, Merge.self,
+            BundleCommand.self, SyncCommand.self,
+            CentralCommand.self, Merge.self, ServerCommand.self,
             ExportCommand.self, ReportCommand.self,
         ])
 
