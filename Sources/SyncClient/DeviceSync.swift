@@ -46,6 +46,8 @@ public struct SyncOptions: Sendable {
     public var maxDelay: Duration = .seconds(30)
     /// One request's time limit, from connecting to the last byte of the answer.
     public var timeout: Duration = .seconds(300)
+    /// How long one attempt may take to connect; a refused connection fails at once.
+    public var connectTimeout: Duration = .seconds(10)
     /// The coordinator's public key to encrypt the bundle to, if any.
     public var recipient: CoordinatorPublicKey?
 
@@ -64,16 +66,27 @@ public struct SyncResult: Hashable, Sendable {
 /// the bundle sent. Fetching packages waits for the fieldwork packages (docs/server.md).
 public struct DeviceSync: Sendable {
     public let options: SyncOptions
-    let client: HTTPClient
 
-    public init(options: SyncOptions, client: HTTPClient = .shared) {
-        self.options = options
-        self.client = client
-    }
+    public init(options: SyncOptions) { self.options = options }
 
     /// Syncs the device, signing with its `key` (``BundleExport/signingKey(store:passphrase:)``);
     /// `say` gets one line per step.
     public func run(store: DeviceStore, key: DeviceSigningKey, say: @Sendable (String) -> Void) async throws(SyncError) -> SyncResult {
+        // Our own attempts are the retry policy (with the lines they print): the client fails an
+        // attempt whose connection cannot be made instead of retrying it until a deadline.
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .nanoseconds(options.connectTimeout.nanoseconds), read: .seconds(120))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let outcome: Result<SyncResult, SyncError>
+        do { outcome = .success(try await run(store: store, key: key, client: client, say: say)) } catch { outcome = .failure(error) }
+        try? await client.shutdown()
+        return try outcome.get()
+    }
+
+    private func run(
+        store: DeviceStore, key: DeviceSigningKey, client: HTTPClient, say: @Sendable (String) -> Void
+    ) async throws(SyncError) -> SyncResult {
         let endpoint = try endpoint("/v1/bundles")
         let prepared: BundleExport.Prepared?
         do {
@@ -87,7 +100,8 @@ public struct DeviceSync: Sendable {
         say(
             "bundle: \(prepared.manifest.eventCount) events of \(prepared.manifest.interviewCount) interviews, \(range), "
                 + "\(prepared.data.count) bytes")
-        let (receipt, attempts) = try await upload(prepared, to: endpoint, device: store.deviceID, key: key, say: say)
+        let (receipt, attempts) = try await upload(
+            prepared, to: endpoint, device: store.deviceID, key: key, client: client, say: say)
         do { try BundleExport.acknowledge(prepared, store: store) } catch { throw .bundle(error) }
         say(
             "upload: \(receipt.status) (bundle \(receipt.bundle.prefix(12))): \(receipt.newEvents) new events, "
@@ -111,7 +125,7 @@ public struct DeviceSync: Sendable {
     /// Sends the bundle until the server answers with a receipt or refuses it.
     func upload(
         _ bundle: BundleExport.Prepared, to endpoint: (url: String, path: String), device: DeviceID,
-        key: DeviceSigningKey, say: @Sendable (String) -> Void
+        key: DeviceSigningKey, client: HTTPClient, say: @Sendable (String) -> Void
     ) async throws(SyncError) -> (UploadReceipt, Int) {
         var lastError = ""
         let attempts = options.retries + 1
@@ -121,7 +135,7 @@ public struct DeviceSync: Sendable {
                 say("upload: attempt \(attempt - 1) failed (\(lastError)); retrying in \(Self.seconds(delay)) s")
                 try? await Task.sleep(for: delay)
             }
-            switch await send(bundle, to: endpoint, device: device, key: key) {
+            switch await send(bundle, to: endpoint, device: device, key: key, client: client) {
             case .receipt(let receipt):
                 guard receipt.bundle == bundle.id, receipt.acknowledged else {
                     throw .badReceipt("it names bundle \(DisplayText.escaped(receipt.bundle)) as \(DisplayText.escaped(receipt.status))")
@@ -143,7 +157,7 @@ public struct DeviceSync: Sendable {
     /// One signed attempt: a fresh timestamp and nonce each time, the same bytes.
     func send(
         _ bundle: BundleExport.Prepared, to endpoint: (url: String, path: String), device: DeviceID,
-        key: DeviceSigningKey
+        key: DeviceSigningKey, client: HTTPClient
     ) async -> Attempt {
         let signature: RequestSignature
         do {

@@ -74,8 +74,11 @@ struct ServerCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let server = SyncServer(configuration: configuration, central: merger.central, coordinatorKey: merger.coordinatorKey)
-        var logger = Logger(label: "terep.server")
-        logger.logLevel = .warning
+        let logger = {
+            var logger = Logger(label: "terep.server")
+            logger.logLevel = .warning
+            return logger
+        }()
         let scheme = configuration.tls == nil ? "http" : "https"
         let shown = DisplayText.escaped(path)
         try AsyncBridge.run {

@@ -37,7 +37,11 @@ struct SyncCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds one request may take (1-3600).", valueName: "seconds"))
     var timeout = 300
 
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds one attempt may take to connect (1-300).", valueName: "seconds"))
+    var connectTimeout = 10
+
     func validate() throws {
+        guard (1...300).contains(connectTimeout) else { throw ValidationError("--connect-timeout must be 1 to 300 seconds") }
         guard (0...20).contains(retries) else { throw ValidationError("--retries must be 0 to 20") }
         guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be 1 to 3600 seconds") }
     }
@@ -47,6 +51,7 @@ struct SyncCommand: ParsableCommand {
         options.recipient = try to.map(BundleCreate.loadCoordinatorPublicKey)
         options.retries = retries
         options.timeout = .seconds(timeout)
+        options.connectTimeout = .seconds(connectTimeout)
         let store: DeviceStore
         do { store = try DeviceStore.open(path: database.path, readOnly: false) } catch { throw failing(error) }
         let key: DeviceSigningKey
@@ -55,12 +60,12 @@ struct SyncCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let sync = DeviceSync(options: options)
-        let outcome: Result<SyncResult, SyncError> = try AsyncBridge.run {
-            do { return .success(try await sync.run(store: store, key: key) { Console.line($0) }) } catch { return .failure(error) }
+        do {
+            _ = try AsyncBridge.run { try await sync.run(store: store, key: key) { Console.line($0) } }
+        } catch {
+            Console.error("error: \(error)")
+            if case .unreachable? = error as? SyncError { throw ExitCode(75) }
+            throw ExitCode.failure
         }
-        guard case .failure(let error) = outcome else { return }
-        Console.error("error: \(error)")
-        if case .unreachable = error { throw ExitCode(75) }
-        throw ExitCode.failure
     }
 }

@@ -72,9 +72,10 @@ extension EndToEnd {
             let devices = try (1...3).map { try makeDevice($0) }
             let server = try ServerProcess(["--central", central])
             defer { server.stop() }
+            let url = server.url
             let results = try await withThrowingTaskGroup(of: (Int, TerepProcess.Result).self) { group in
                 for (index, device) in devices.enumerated() {
-                    group.addTask { (index, try sync(device, server.url)) }
+                    group.addTask { (index, try sync(device, url)) }
                 }
                 var results: [Int: TerepProcess.Result] = [:]
                 for try await (index, result) in group { results[index] = result }
@@ -215,7 +216,7 @@ extension EndToEnd {
             #expect(result.status == 1)
             #expect(result.stderr.hasPrefix("error: refusing plain HTTP on 0.0.0.0:0"), "\(result.stderr)")
             let unreachable = try TerepProcess.run(
-                ["sync", "--server", "http://127.0.0.1:1", "--device-db", try makeDevice(1).database, "--retries", "1"])
+                ["sync", "--server", "http://127.0.0.1:1", "--device-db", try makeDevice(1).database, "--retries", "1", "--connect-timeout", "2"])
             #expect(unreachable.status == 75, "\(unreachable.stdout)\(unreachable.stderr)")
             #expect(unreachable.stderr.contains("could not be reached after 2 attempts"))
         }

@@ -69,7 +69,8 @@ final class CuttingProxy: @unchecked Sendable {
     init(target: Int, cutAfter: Int, maxConnections: Int = 8) throws {
         self.target = target
         self.cutAfter = cutAfter
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -83,7 +84,6 @@ final class CuttingProxy: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
         port = Int(UInt16(bigEndian: address.sin_port))
-        let listener = self.listener
         Thread.detachNewThread { [self] in
             for index in 0..<maxConnections {
                 let client = accept(listener, nil, nil)
@@ -92,15 +92,15 @@ final class CuttingProxy: @unchecked Sendable {
                 accepted += 1
                 lock.unlock()
                 guard let server = Self.connect(port: self.target) else {
-                    close(client)
+                    Glibc.close(client)
                     continue
                 }
                 if index == 0 {
                     Self.pump(from: client, to: server, limit: self.cutAfter)
                     shutdown(client, Int32(SHUT_RDWR))
                     shutdown(server, Int32(SHUT_RDWR))
-                    close(client)
-                    close(server)
+                    Glibc.close(client)
+                    Glibc.close(server)
                 } else {
                     Thread.detachNewThread { Self.pump(from: server, to: client, limit: .max); shutdown(client, Int32(SHUT_WR)) }
                     Thread.detachNewThread { Self.pump(from: client, to: server, limit: .max); shutdown(server, Int32(SHUT_WR)) }
