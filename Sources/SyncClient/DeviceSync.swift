@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
 import SurveyStore
 import SurveySync
 
@@ -48,6 +49,9 @@ public struct SyncOptions: Sendable {
     public var timeout: Duration = .seconds(300)
     /// How long one attempt may take to connect; a refused connection fails at once.
     public var connectTimeout: Duration = .seconds(10)
+    /// A PEM file of the certificate authorities to trust for HTTPS instead of the system's
+    /// (a server with its own certificate).
+    public var caCertificates: String?
     /// The coordinator's public key to encrypt the bundle to, if any.
     public var recipient: CoordinatorPublicKey?
 
@@ -77,6 +81,11 @@ public struct DeviceSync: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .nanoseconds(options.connectTimeout.nanoseconds), read: .seconds(120))
         configuration.connectionPool.retryConnectionEstablishment = false
+        if let authorities = options.caCertificates {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(authorities)
+            configuration.tlsConfiguration = tls
+        }
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let outcome: Result<SyncResult, SyncError>
         do { outcome = .success(try await run(store: store, key: key, client: client, say: say)) } catch { outcome = .failure(error) }
@@ -98,7 +107,8 @@ public struct DeviceSync: Sendable {
         }
         let range = prepared.manifest.sequenceRange.map { "sequences \($0.first)-\($0.last)" } ?? "no events"
         say(
-            "bundle: \(prepared.manifest.eventCount) events of \(prepared.manifest.interviewCount) interviews, \(range), "
+            "bundle: \(prepared.manifest.eventCount) events of \(prepared.manifest.interviewCount) "
+                + "\(prepared.manifest.interviewCount == 1 ? "interview" : "interviews"), \(range), "
                 + "\(prepared.data.count) bytes")
         let (receipt, attempts) = try await upload(
             prepared, to: endpoint, device: store.deviceID, key: key, client: client, say: say)

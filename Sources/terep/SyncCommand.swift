@@ -31,6 +31,9 @@ struct SyncCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The coordinator's public key (x25519:…), or a file holding it, to encrypt the bundle to.", valueName: "key"))
     var to: String?
 
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the authorities to trust for HTTPS instead of the system's (a server with its own certificate).", valueName: "file"))
+    var caCert: String?
+
     @Option(help: ArgumentHelp("Attempts after the first on a network error (0-20).", valueName: "n"))
     var retries = 5
 
@@ -52,6 +55,7 @@ struct SyncCommand: ParsableCommand {
         options.retries = retries
         options.timeout = .seconds(timeout)
         options.connectTimeout = .seconds(connectTimeout)
+        options.caCertificates = caCert
         let store: DeviceStore
         do { store = try DeviceStore.open(path: database.path, readOnly: false) } catch { throw failing(error) }
         let key: DeviceSigningKey

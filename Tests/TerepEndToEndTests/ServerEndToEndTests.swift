@@ -209,6 +209,32 @@ extension EndToEnd {
             #expect(metrics.body.contains("terep_bundles_total{result=\"already-merged\"} 1\n"))
         }
 
+        @Test("over HTTPS with the server's own certificate: trusted with --ca-cert, refused without")
+        func https() throws {
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let openssl = try #require(
+                ["/usr/bin/openssl", "/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                "openssl is needed to make a test certificate: apt-get install openssl")
+            let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
+            let made = try TerepProcess.run(
+                executable: URL(fileURLWithPath: openssl),
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-keyout", key, "-out", cert, "-days", "2", "-nodes", "-subj",
+                    "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                ])
+            try #require(made.status == 0, "\(made.stderr)")
+            let device = try makeDevice(1)
+            let server = try ServerProcess(["--central", central, "--tls-cert", cert, "--tls-key", key], tls: true)
+            defer { server.stop() }
+            let untrusted = try sync(device, server.url, retries: 0)
+            #expect(untrusted.status == 75, "\(untrusted.stdout)\(untrusted.stderr)")
+            #expect(try bundledThrough(device) == 0)
+            let trusted = try TerepProcess.run(
+                ["sync", "--server", server.url, "--device-db", device.database, "--ca-cert", cert])
+            #expect(trusted.status == 0 && trusted.stdout.contains("upload: merged"), "\(trusted.stdout)\(trusted.stderr)")
+            #expect(try bundledThrough(device) == eventCount(device))
+        }
+
         @Test("plain HTTP on an address other machines reach is refused unless --insecure-http")
         func plainHTTPRefused() throws {
             defer { try? FileManager.default.removeItem(at: dir) }

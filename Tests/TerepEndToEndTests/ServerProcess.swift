@@ -9,11 +9,13 @@ import Testing
 final class ServerProcess {
     let process = Process()
     let port: Int
+    let tls: Bool
     private let errors = Pipe()
 
     /// Starts `terep server --listen 127.0.0.1:0` with `arguments` and waits (at most 60 s)
     /// for the line that names the bound port.
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], tls: Bool = false) throws {
+        self.tls = tls
         process.executableURL = try TerepProcess.requireBinary()
         process.arguments = ["server", "--listen", "127.0.0.1:0"] + arguments
         process.standardOutput = FileHandle.nullDevice
@@ -27,7 +29,7 @@ final class ServerProcess {
             let data = errors.fileHandleForReading.availableData
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: "listening on http://127.0.0.1:") {
+            if let range = text.range(of: "listening on \(tls ? "https" : "http")://127.0.0.1:") {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
                 if text[range.upperBound...].dropFirst(digits.count).first == " " { port = Int(digits) }
             }
@@ -39,7 +41,7 @@ final class ServerProcess {
         self.port = port
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)" }
 
     /// SIGTERM, then the exit status (SIGKILL after 20 s).
     @discardableResult
