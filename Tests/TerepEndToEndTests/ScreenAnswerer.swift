@@ -16,6 +16,8 @@ struct ScreenAnswerer {
     /// The answer finally accepted at each question (Enter = kept), by name.
     private(set) var accepted: [String: String] = [:]
     private(set) var questionsSeen = 0
+    /// The one answer to give at a question, by name, instead of what the screen suggests.
+    var overrides: [String: String] = [:]
 
     enum Step: Equatable {
         case type(String)
@@ -39,7 +41,7 @@ struct ScreenAnswerer {
             if let previous = current, let lastSent { accepted[previous] = lastSent }
             current = name
             questionsSeen += 1
-            candidates = ScreenAnswerer.candidates(for: screen)
+            candidates = overrides[name].map { [$0] } ?? ScreenAnswerer.candidates(for: screen)
         }
         guard !candidates.isEmpty else { return .stuck(name) }
         let line = candidates.removeFirst()
