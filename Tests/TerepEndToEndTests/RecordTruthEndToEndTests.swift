@@ -267,16 +267,7 @@ extension EndToEnd {
             let terep = try InteractiveTerep(["interview", survey, "--device-db", setup.device, "--seed", "3"])
             var answerer = ScreenAnswerer()
             answerer.overrides = ["birth_year": ".nt"]
-            var steps = 0
-            while let screen = terep.readScreen(), steps < 2000 {
-                steps += 1
-                switch answerer.next(for: screen) {
-                case .type(let line): terep.send(line)
-                case .stuck(let question):
-                    Issue.record("no accepted answer at \(question):\n\(screen)")
-                    terep.closeInput()
-                }
-            }
+            answerer.answerAll(terep)
             #expect(terep.wait() == 0)
             #expect(answerer.accepted["birth_year"] == ".nt", "\(terep.transcript.suffix(1500))")
             let row = try #require(try setup.mergeAndExport("wellbeing").first, "the interview completes")

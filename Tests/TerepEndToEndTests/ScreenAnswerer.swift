@@ -1,5 +1,6 @@
 import Foundation
 import SurveyModel
+import Testing
 
 /// Answers whatever question `terep interview` shows, reading only the screen (Hungarian UI).
 ///
@@ -134,6 +135,23 @@ struct ScreenAnswerer {
         case .value(.date(let d)): d.description
         case .value(.time(let t)): t.description
         case .value(let v): "\(v)"
+        }
+    }
+}
+
+extension ScreenAnswerer {
+    /// Answers every screen `terep` shows until it stops asking (or `limit` screens); a question
+    /// no candidate gets past is recorded as an issue and the input is closed.
+    mutating func answerAll(_ terep: InteractiveTerep, limit: Int = 2000) {
+        var steps = 0
+        while let screen = terep.readScreen(), steps < limit {
+            steps += 1
+            switch next(for: screen) {
+            case .type(let line): terep.send(line)
+            case .stuck(let question):
+                Issue.record("no accepted answer at \(question):\n\(screen)")
+                terep.closeInput()
+            }
         }
     }
 }
