@@ -111,7 +111,7 @@ struct CanonicalJSONWriter {
         var f = true
         bytes.append(0x7B)
         key("answerSets", &f); array(d.answerSets) { $0.answerSet($1) }
-        key("dependencies", &f); dependencies(d.dependencies)
+        if let g = d.dependencies { key("dependencies", &f); dependencies(g) }
         key("format", &f); int(d.format)
         key("id", &f); string(d.id.rawValue)
         key("items", &f); array(d.items) { $0.node($1) }

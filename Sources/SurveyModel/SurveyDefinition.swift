@@ -4,8 +4,12 @@
 /// bundle, and read by exports. Its canonical JSON (``CompiledSurvey``) is hashed to give the
 /// ``DefinitionHash`` that identifies this exact version everywhere.
 public struct SurveyDefinition: Hashable, Sendable, Codable {
-    /// The version of this JSON format; bumped on any incompatible change.
-    public static let currentFormat = 1
+    /// The version of this JSON format; bumped on any incompatible change. Format 2 no longer
+    /// carries the compiler's dependency graph (the engine derives its own).
+    public static let currentFormat = 2
+    /// The formats this terep reads: format 1 files keep their `dependencies`, unread, so they
+    /// keep their hash.
+    public static let supportedFormats = 1...2
 
     public var format: Int
     public var id: SurveyID
@@ -21,8 +25,10 @@ public struct SurveyDefinition: Hashable, Sendable, Codable {
     public var answerSets: [AnswerSet]
     /// The questionnaire tree in interview order.
     public var items: [Node]
-    /// Which rules must be re-evaluated when a variable changes.
-    public var dependencies: DependencyGraph
+    /// Format 1 only: the dependency graph the compiler used to ship. Nothing reads it; it is
+    /// kept so that a format 1 definition re-encodes to the bytes it was hashed from (nil, and
+    /// absent from the JSON, from format 2 on).
+    public var dependencies: DependencyGraph?
     /// Fieldwork targets, quotas and outcome dispositions for monitoring (nil when the
     /// questionnaire declares none; then absent from the JSON, so older hashes are unchanged).
     public var targets: FieldworkTargets?
@@ -31,7 +37,7 @@ public struct SurveyDefinition: Hashable, Sendable, Codable {
         format: Int = SurveyDefinition.currentFormat, id: SurveyID, version: String,
         title: LocalizedText, languages: [LanguageCode], specialCodes: SpecialCodes = SpecialCodes(),
         outcome: OutcomeSpec? = nil, answerSets: [AnswerSet], items: [Node],
-        dependencies: DependencyGraph = DependencyGraph(), targets: FieldworkTargets? = nil
+        dependencies: DependencyGraph? = nil, targets: FieldworkTargets? = nil
     ) {
         self.format = format
         self.id = id
