@@ -220,10 +220,11 @@ struct QuestionnaireTests {
 
     // MARK: - Privacy and metadata
 
-    @Test("PII markers: phone, contact, names, initials and GPS, and nothing substantive else", arguments: studies)
+    @Test("PII markers: phone, contact, names, initials and GPS, and nothing substantive else; int_id and address_id pseudonyms",
+        arguments: studies)
     func piiMarkers(study: String) throws {
         let d = try Study(study)
-        let pii = Set(d.allQuestions.filter(\.pii).map(\.name.rawValue))
+        let pii = Set(d.allQuestions.filter { $0.pii == .direct }.map(\.name.rawValue))
         let expected: Set<String> =
             switch study {
             case "wellbeing": ["phone", "sel_initials", "gps_lat", "gps_lon"]
@@ -231,6 +232,8 @@ struct QuestionnaireTests {
             default: ["org_name", "contact"]
             }
         #expect(pii == expected)
+        let pseudonyms: Set<String> = study == "stakeholders" ? ["int_id"] : ["int_id", "address_id"]
+        #expect(Set(d.allQuestions.filter { $0.pii == .pseudonym }.map(\.name.rawValue)) == pseudonyms)
     }
 
     @Test("case data is preloaded and interviewer-only; the visits are recorded by the device", arguments: studies)
@@ -524,7 +527,7 @@ enum StudyFiles {
         }
         calculate hours_total = sum(mem, sum(job, job_hours))
         calculate oldest = max(mem, m_age)
-        calculate any65 = any(mem, m_age >= 65)
+        calculate any65 = any(mem, answered(m_age) and m_age >= 65)
         calculate d1 = round(2.55, 1) + abs(-1) + min(1, 2) + length("abc") + day(date(2025, 1, 1))
         calculate t = now_time()
         question cut multiple PARTY { min 1 text hu "V" en "V" when any65 and oldest > 60 and hours_total > 0 and d1 > 0 and answered(t) }

@@ -41,7 +41,6 @@ extension EndToEnd {
 
         @Test("the actors' questionnaire is simulated, merged, exported without its PII, read by pyreadstat and reported by org_grp and org_area")
         func stakeholdersLikeTheOtherStudies() throws {
-            try #require(ExportEndToEndTests.pyreadstat, "needs python3 with pyreadstat (pip install pyreadstat; .ci/run installs it)")
             let dir = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
             let central = try Self.central("stakeholders", interviews: 20, seed: 7, in: dir)
