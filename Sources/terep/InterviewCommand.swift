@@ -16,7 +16,9 @@ struct InterviewCommand: ParsableCommand {
             Every confirmed answer is saved in the device database before the next question is \
             shown. On first use the device database is created at the default location with a \
             generated device id and the interviewer from --interviewer or $USER. Type ? during \
-            the interview for the commands. Piped standard input works the same (for scripts).
+            the interview for the commands (F1 on the full screen). On a terminal the interview is a \
+            full-screen form; with --plain, or when standard input or output is not a terminal \
+            (piped scripts), it runs line by line.
             """)
 
     @Argument(help: "The questionnaire: a .survey source or a compiled definition (.json).")
@@ -48,6 +50,9 @@ struct InterviewCommand: ParsableCommand {
 
     @ArgumentParser.Option(help: "The interviewer's name when the device database is created on first use (default: $USER).")
     var interviewer: String?
+
+    @Flag(help: "Line by line instead of the full screen (also when standard input or output is not a terminal).")
+    var plain = false
 
     func validate() throws {
         if let uiLanguage, UILanguage(rawValue: uiLanguage) == nil {
@@ -88,7 +93,7 @@ struct InterviewCommand: ParsableCommand {
             throw Self.startFailure(error, strings: strings)
         }
         let resumeCommand = resumeCommand(prepared.id)
-        let end = SessionRunner.run(prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand)
+        let end = SessionRunner.run(prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain)
         throw InterviewOutcome.exitCode(end, strings: strings, resumeCommand: resumeCommand)
     }
 
@@ -139,20 +144,36 @@ struct InterviewCommand: ParsableCommand {
     }
 }
 
-/// Runs a prepared interview's session on the real terminal, saving through the device store.
+/// Runs a prepared interview's session on the real terminal, saving through the device store:
+/// the full screen when standard input and output are a terminal that can show it, else (or
+/// with `--plain`) line by line.
 enum SessionRunner {
-    static func run(_ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String) -> SessionEnd {
+    static func run(
+        _ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String, plain: Bool
+    ) -> SessionEnd {
         StandardTerminal.installSignalHandlers()
-        let terminal = StandardTerminal(environment: ProcessInfo.processInfo.environment)
-        let session = InterviewSession(
-            interview: prepared.interview, spent: prepared.spent, terminal: terminal,
-            recorder: StoreRecorder(store: store, interview: prepared.id), clock: .system,
-            options: SessionOptions(
-                uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand,
-                resumeAt: prepared.resumeAt))
-        terminal.writeLine(prepared.resumeAt == nil ? session.strings.started(prepared.id) : session.strings.resumed(prepared.id))
-        if prepared.interview.isTraining { terminal.writeLine(session.strings.trainingInterview) }
-        return session.run()
+        let environment = ProcessInfo.processInfo.environment
+        let terminal = StandardTerminal(environment: environment)
+        let options = SessionOptions(
+            uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand, resumeAt: prepared.resumeAt)
+        let recorder = StoreRecorder(store: store, interview: prepared.id)
+        let controller = InterviewController(
+            interview: prepared.interview, spent: prepared.spent, recorder: recorder, clock: .system, options: options)
+        terminal.writeLine(prepared.resumeAt == nil ? controller.strings.started(prepared.id) : controller.strings.resumed(prepared.id))
+        if prepared.interview.isTraining { terminal.writeLine(controller.strings.trainingInterview) }
+        if !plain, terminal.interactive, isatty(STDOUT_FILENO) == 1, let device = CursesScreen(environment: environment) {
+            let cases = (try? store.interview(id: prepared.id))??.caseIdentifiers
+                .filter { !CaseIdentifiers.automatic.contains($0.key) }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\(Interview.display($0.value))" }.joined(separator: " ") ?? ""
+            let session = FullScreenSession(
+                controller: controller, device: device, interviewID: prepared.id.rawValue, cases: cases,
+                pendingSignal: { StandardTerminal.pendingSignal })
+            let end = session.run()
+            // The terminal is back: what the session said as it ended stays on the normal screen.
+            for (text, _) in session.farewell { terminal.writeLine(text) }
+            return end
+        }
+        return InterviewSession(controller: controller, terminal: terminal).run()
     }
 }
 
