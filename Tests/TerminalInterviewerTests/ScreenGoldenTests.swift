@@ -42,14 +42,16 @@ struct ScreenGoldenTests {
         assertGolden(text, file: goldenDirectory() + "/Golden/screen-grid-\(ui.rawValue)-80x24.txt")
     }
 
-    /// docs/interviewer.md shows the 80×24 roster captures as they are.
+    /// docs/interviewer.md shows the 80×24 captures as they are.
     @Test func theGuideShowsTheCurrentScreens() throws {
         let root = URL(fileURLWithPath: goldenDirectory()).deletingLastPathComponent().deletingLastPathComponent()
         let guide = try String(contentsOf: root.appendingPathComponent("docs/interviewer.md"), encoding: .utf8)
         for ui in [UILanguage.hu, .en] {
-            let capture = try Self.roster(ui, width: 80, height: 24)
-            let body = capture.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : $0 }
-            #expect(guide.contains(body.joined(separator: "\n")), "docs/interviewer.md lacks the \(ui) roster capture")
+            for page in ["roster", "grid"] {
+                let capture = try String(
+                    contentsOfFile: goldenDirectory() + "/Golden/screen-\(page)-\(ui.rawValue)-80x24.txt", encoding: .utf8)
+                #expect(guide.contains("```\n" + capture + "```"), "docs/interviewer.md lacks the \(ui) \(page) capture")
+            }
         }
     }
 }
