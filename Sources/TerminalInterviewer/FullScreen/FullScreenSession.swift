@@ -50,19 +50,22 @@ public final class FullScreenSession {
     public func run() -> SessionEnd {
         controller.start()
         absorb()
+        var dirty = true
         while controller.end == nil {
-            redraw()
+            // Drawn only after something happened: an idle screen costs nothing (a laptop's battery).
+            if dirty { redraw() }
             if let signal = pendingSignal() {
                 controller.stop(.interrupted(signal))
                 break
             }
             switch device.read(waiting: true) {
-            case .idle: continue
+            case .idle: dirty = false
             case .closed: controller.stop(.endOfInput)
             case .key(let key):
                 handle(key)
                 // Keys that came together (typing fast, a paste) are handled before drawing again.
                 while controller.end == nil, case .key(let next) = device.read(waiting: false) { handle(next) }
+                dirty = true
             }
         }
         device.close()
@@ -72,11 +75,37 @@ public final class FullScreenSession {
     // MARK: - Drawing
 
     /// The model of the screen as it is now.
+    ///
+    /// Header, body and status keys change only with the interview, the question, an open list
+    /// or the screen's height; while only the input line changes (typing), they are reused.
     public func model() -> ScreenModel {
-        let builder = ScreenModelBuilder(controller: controller, pages: pages, interviewID: interviewID, cases: cases)
+        let builder = ScreenModelBuilder(
+            controller: controller, pages: pages, interviewID: interviewID, cases: cases, rows: device.size.height)
+        let key = FrameKey(
+            revision: controller.revision, cursor: controller.cursor, list: state.list, prompt: controller.prompt != nil,
+            ended: controller.end != nil, rows: device.size.height)
+        if let cached = frame, cached.key == key {
+            var model = cached.model
+            builder.refresh(&model, state)
+            return model
+        }
         state.percent = max(state.percent, builder.progress().percent)
-        return builder.build(state)
+        let model = builder.build(state)
+        frame = (key, model)
+        return model
     }
+
+    /// What the reusable part of the screen depends on.
+    private struct FrameKey: Equatable {
+        var revision: Int
+        var cursor: Address?
+        var list: ScreenState.List?
+        var prompt: Bool
+        var ended: Bool
+        var rows: Int
+    }
+
+    private var frame: (key: FrameKey, model: ScreenModel)?
 
     /// Builds, renders and paints the screen.
     func redraw() {

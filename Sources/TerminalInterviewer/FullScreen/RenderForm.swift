@@ -11,6 +11,7 @@ extension ScreenRenderer {
         var answer: [Line] = []
         if let proposed = pane.proposed { answer += wrapped(proposed, style: style(.success), indent: "  ", first: " ") }
         if let current = pane.current { answer += wrapped(current, style: style(.success, .bold), indent: "  ", first: " ") }
+        if let stale = pane.stale { answer += wrapped(stale, style: style(.error), indent: "  ", first: " ") }
         let input = editorBlock(model, height: height)
         let fixed = location.count + text.count + allowed.count + answer.count + input.count
         // What is left for the options, the hint and the form pane, in that order of importance.

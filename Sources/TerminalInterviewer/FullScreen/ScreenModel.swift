@@ -76,6 +76,8 @@ public struct QuestionPane: Hashable, Sendable {
     public var proposed: String?
     /// `KÉRDEZŐ TÖLTI KI` for questions the interviewer answers.
     public var interviewerOnly: String?
+    /// Why the stored answer no longer fits, when an earlier change made it invalid.
+    public var stale: String?
 }
 
 /// The page of the form the current question is on: a section's questions, or a roster or grid

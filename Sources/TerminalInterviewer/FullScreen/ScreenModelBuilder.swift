@@ -11,15 +11,16 @@ public struct ScreenModelBuilder {
     public let interviewID: String
     public let cases: String
 
-    /// How many rows of a page the model carries around the current one (a 200-row roster is
-    /// windowed; the renderer shows what fits).
-    static let window = 60
+    /// How many rows of a page the model carries around the current one: as many as the screen
+    /// has (a 200-row roster is windowed; the renderer shows what fits of them).
+    let window: Int
 
-    public init(controller: InterviewController, pages: FormPages, interviewID: String, cases: String) {
+    public init(controller: InterviewController, pages: FormPages, interviewID: String, cases: String, rows: Int = 60) {
         self.controller = controller
         self.pages = pages
         self.interviewID = interviewID
         self.cases = cases
+        window = max(10, rows)
     }
 
     private var interview: Interview { controller.interview }
@@ -33,6 +34,13 @@ public struct ScreenModelBuilder {
         return (answered, remaining, total == 0 ? 0 : answered * 100 / total)
     }
 
+    /// Brings a model built for the same question up to date with the input line and messages.
+    public func refresh(_ model: inout ScreenModel, _ state: ScreenState) {
+        model.messages = state.messages
+        model.editor = editor(state)
+        model.prompt = controller.prompt.map { .init(text: $0.text, tone: $0.tone) }
+    }
+
     public func build(_ state: ScreenState) -> ScreenModel {
         let body: ScreenModel.Body
         if let list = state.list {
@@ -42,24 +50,26 @@ public struct ScreenModelBuilder {
             let pane = QuestionPane(
                 screen: screen, current: screen.current.map(strings.currentAnswer),
                 proposed: screen.proposed.map(strings.proposedValue),
-                interviewerOnly: screen.interviewerOnly ? strings.interviewerOnly : nil)
+                interviewerOnly: screen.interviewerOnly ? strings.interviewerOnly : nil, stale: controller.staleNotice(at: at))
             body = .form(pane, formPane(at))
         } else {
             body = .empty
         }
-        var editor: ScreenModel.EditorLine?
-        if state.list == nil, controller.end == nil {
-            var counter: String?
-            if controller.prompt == nil, let limit = state.editor.limit { counter = "\(state.editor.count)/\(limit)" }
-            var hint: String?
-            if controller.prompt == nil, state.editor.isEmpty, let at = controller.cursor, interview.answer(at: at) != nil {
-                hint = strings.keepsAnswerHint
-            }
-            editor = .init(label: strings.inputLabel, editor: state.editor, counter: counter, hint: hint)
-        }
         return ScreenModel(
             header: header(state), body: body, messages: state.messages,
-            prompt: controller.prompt.map { .init(text: $0.text, tone: $0.tone) }, editor: editor, keys: keys(state))
+            prompt: controller.prompt.map { .init(text: $0.text, tone: $0.tone) }, editor: editor(state), keys: keys(state))
+    }
+
+    /// The input line, unless a list has the keyboard.
+    private func editor(_ state: ScreenState) -> ScreenModel.EditorLine? {
+        guard state.list == nil, controller.end == nil else { return nil }
+        var counter: String?
+        if controller.prompt == nil, let limit = state.editor.limit { counter = "\(state.editor.count)/\(limit)" }
+        var hint: String?
+        if controller.prompt == nil, state.editor.isEmpty, let at = controller.cursor, interview.answer(at: at) != nil {
+            hint = strings.keepsAnswerHint
+        }
+        return .init(label: strings.inputLabel, editor: state.editor, counter: counter, hint: hint)
     }
 
     // MARK: - Header
@@ -126,9 +136,9 @@ public struct ScreenModelBuilder {
 
     /// A window of `count` items around `focus`.
     private func window(_ count: Int, focus: Int) -> Range<Int> {
-        let half = Self.window / 2
-        let start = max(0, min(focus - half, count - Self.window))
-        return start..<min(count, start + Self.window)
+        let half = window / 2
+        let start = max(0, min(focus - half, count - window))
+        return start..<min(count, start + window)
     }
 
     private func value(at address: Address) -> String {
