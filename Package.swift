@@ -30,6 +30,10 @@ let package = Package(
         .systemLibrary(
             name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]),
+        // System libsodium (Argon2id and XChaCha20-Poly1305 for passphrase-protected keys).
+        .systemLibrary(
+            name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
         // libFuzzer's driver entry point, declared for the fuzz executables.
         .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
 
@@ -53,11 +57,11 @@ let package = Package(
                 "SurveyModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        // 6. Device bundles: codec, signatures, encryption, merge planning.
+        // 6. Device bundles: codec, signatures, encryption, merge planning; keys at rest.
         .target(
             name: "SurveySync",
             dependencies: [
-                "SurveyModel", "CZlib",
+                "SurveyModel", "CZlib", "CSodium",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // 7. Analyst exports: CSV, SPSS .sav, Stata .dta, JSON Lines, codebook.

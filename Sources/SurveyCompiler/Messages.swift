@@ -225,6 +225,11 @@ enum Messages {
         Diagnostic("E0503", .error, "answer set '\(name)' has no options", at: r)
     }
 
+    static func badBest(_ message: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0505", .error, message, at: r,
+            help: "put 'best' after the label of the favourable end, e.g. `10 hu \"Teljesen elégedett\" en \"Completely satisfied\" best`")
+    }
+
     // MARK: E06xx — dependencies
 
     static func cycle(_ names: [String], at r: SourceRange, notes: [Note]) -> Diagnostic {
@@ -260,6 +265,11 @@ enum Messages {
             help: "shorten the question's name (multiple choice exports one variable per code, <name>_<code>)")
     }
 
+    static func pseudonymNotIdentifier(_ what: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0805", .error, "'pii pseudonym' is for identifiers, but \(what) is not a text or a whole number", at: r,
+            help: "pseudonymise identifiers (a login, an address key); mark other personal data plain 'pii' to leave it out of exports")
+    }
+
     // MARK: 10 fieldwork targets
 
     static func targetsTwice(at r: SourceRange, first: SourceRange) -> Diagnostic {
@@ -291,6 +301,15 @@ enum Messages {
     static func badScope(_ why: String, at r: SourceRange) -> Diagnostic {
         Diagnostic("E1007", .error, "this condition cannot limit targets: \(why)", at: r,
             help: "'where' may read only answers to questions and calculations outside rosters, e.g. where sample_source == 1")
+    }
+
+    static func missingMadeValue(
+        _ calculation: String, variable: String, aggregate: String, roster: String, at r: SourceRange
+    ) -> Diagnostic {
+        Diagnostic("W0210", .warning,
+            "'\(calculation)' has a value even when '\(variable)' is missing: \(aggregate)(\(roster), …) takes a row where its condition is missing (unanswered, don't know, refused) as not matching",
+            at: r,
+            help: "say in the row condition what a missing '\(variable)' means, e.g. 'answered(\(variable)) and …' (such a row does not match) or 'if(…, …, …, m)'")
     }
 
     static func quotaSum(_ quota: String, sum: Int, total: Int, at r: SourceRange) -> Diagnostic {

@@ -41,8 +41,7 @@ extension CentralStore {
             isTraining: row["is_training"], devices: devices)
     }
 
-    /// An interview's events from every device, in the documented merge order:
-    /// timestamp, then device id, then sequence.
+    /// An interview's events from every device, in the merge order (``MergeKey``).
     public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
         try read { db in
             try EventCoding.fetchEvents(
@@ -51,9 +50,9 @@ extension CentralStore {
                     SELECT e.* FROM interview_device s JOIN event e
                         ON e.device_id = s.device_id AND e.sequence BETWEEN s.first_sequence AND s.last_sequence
                     WHERE s.interview_id = ?1 AND e.interview_id = ?1
-                    ORDER BY e.timestamp, e.device_id, e.sequence
                     """,
-                arguments: [interview.rawValue])
+                arguments: [interview.rawValue]
+            ).sorted { $0.mergeKey < $1.mergeKey }
         }
     }
 
@@ -96,7 +95,7 @@ extension CentralStore {
                     db, sql: "SELECT * FROM bundle WHERE device_id = ? ORDER BY received_at DESC, hash LIMIT 1",
                     arguments: [device.id.rawValue])
                 summaries.append(DeviceSummary(
-                    device: device, eventCount: count, received: ranges, missing: CentralStore.gaps(in: ranges),
+                    device: device, eventCount: count, received: ranges, missing: SequenceRanges(ranges: ranges).gaps,
                     lastBundle: last.map(CentralStore.bundle(from:))))
             }
             var byStatus: [InterviewStatus: Int] = [:]

@@ -25,7 +25,9 @@ struct CentralCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central",
         abstract: "Create the central dataset, register devices, and show what has been merged.",
-        subcommands: [CentralInit.self, CentralAddDevice.self, CentralRevokeDevice.self, CentralStatusCommand.self])
+        subcommands: [
+            CentralInit.self, CentralAddDevice.self, CentralRevokeDevice.self, CentralStatusCommand.self, CentralProtectKey.self,
+        ])
 }
 
 /// `terep central init`: a new central dataset with a coordinator encryption key pair.

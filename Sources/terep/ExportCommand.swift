@@ -3,6 +3,7 @@ import Fieldwork
 import Foundation
 import SurveyStore
 
+import struct SurveyModel.GroupID
 import struct SurveyModel.LanguageCode
 import struct SurveyModel.SurveyID
 
@@ -30,9 +31,11 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "completed, all, or statuses (ended, in_progress) and outcome codes, comma-separated.")
     var status = "completed"
     @Option(help: "Personal data: drop, pseudonymise or keep.") var pii = "drop"
-    @Option(name: .customLong("pii-key"), help: "The secret key file for --pii pseudonymise.") var piiKey: String?
+    @Option(name: .customLong("pii-key"), help: "The secret key file for keyed pseudonyms (--pii pseudonymise, and identifiers under --pii drop; without it they get a one-time key).") var piiKey: String?
     @Option(help: "A corrections file (default: <survey>.corrections in -o DIR or exports/, if present).")
     var corrections: String?
+    @Option(help: "A small top-level roster to export wide, in the interview table (repeat or separate with commas).")
+    var wide: [String] = []
     @Flag(help: "Replace the files of an earlier export.") var force = false
     @Option(name: .shortAndLong, help: "The output directory.") var output: String
 
@@ -40,9 +43,10 @@ struct ExportCommand: ParsableCommand {
         do {
             let dir = URL(fileURLWithPath: output), id = SurveyID(survey)
             let (formats, codebook) = try ExportRequest.formats(format, excel: excel)
-            let request = ExportRequest(
+            var request = ExportRequest(
                 formats: formats, codebook: codebook, language: lang.map(LanguageCode.init),
                 pii: try ExportRequest.pii(pii, keyFile: piiKey), directory: dir, force: force)
+            request.wideRosters = wide.flatMap { $0.split(separator: ",").map { GroupID(String($0)) } }
             let fix = try ExportRequest.corrections(explicit: corrections, survey: id, directory: dir)
             // Writable when possible, so the cache of cleaned records fills (a merge may run meanwhile).
             let store = try CentralStore.openForReading(path: try central.path())

@@ -54,7 +54,7 @@ struct InterviewDefectTmuxTests {
         let run = try TmuxInterview(survey: energy, arguments: EnergyPath.cases)
         defer { run.stop() }
         try run.answer([("gps_lat", ".z 23")])
-        try run.waitFor("Nem elérés (23) csak a 3., különböző időpontban tett látogatás után rögzíthető.")
+        try run.waitFor("Nem elérés (23) csak 3, különböző napon tett látogatás után")
         try run.answer([("gps_lat", ".z 12")])
         try run.waitFor("Részleges interjú (12) csak akkor rögzíthető")
         try run.answer([("gps_lat", ".z 21")])

@@ -56,7 +56,8 @@ extension EndToEnd {
             /// The exported CSV rows by interview id, and the export log.
             func export() throws -> (rows: [String: Substring], log: String) {
                 let out = dir.appendingPathComponent("exports").path
-                try Self.succeed(["export", "--central", central, "--survey", "wellbeing", "--format", "csv", "-o", out, "--force"])
+                try Self.succeed(["export", "--central", central, "--survey", "wellbeing", "--format", "csv", "-o", out, "--force",
+                    "--pii-key", try TerepProcess.keyFile()])
                 let csv = try String(contentsOfFile: out + "/wellbeing.csv", encoding: .utf8)
                 var rows: [String: Substring] = [:]
                 for line in csv.split(separator: "\r\n").dropFirst() {

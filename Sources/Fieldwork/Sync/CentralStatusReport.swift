@@ -1,5 +1,6 @@
 import Foundation
 import enum SurveyModel.DisplayText
+import struct SurveyModel.SequenceRanges
 import SurveyStore
 
 /// `terep central status` output: devices, received and missing sequence ranges, counts.
@@ -24,8 +25,7 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
 
     public init(_ status: CentralStatus) {
         func ranges(_ list: [ClosedRange<Int64>]) -> String {
-            list.isEmpty ? "none" : list.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
-                .joined(separator: ",")
+            list.isEmpty ? "none" : SequenceRanges.text(list)
         }
         func describe(_ b: BundleRecord) -> String {
             // The reason was escaped when the bundle was refused; an older log's is escaped again, harmlessly.

@@ -112,6 +112,7 @@ extension Analyzer {
         recordEdges(n.name.text, reads.refs)
         endRule(.question(VariableName(n.name.text)), restoring: saved)
         let label = lowerText(b.label, what: "the label of \(what)", at: n.name.range, scope: scope, required: false, allowBare: true)
+        checkPseudonym(b, valueType: nil, what: what)
         return .question(Question(
             name: VariableName(n.name.text), kind: .note, text: text ?? LocalizedText([:]), hint: hint,
             label: exportLabel(label, text: text), condition: condition, required: false, specials: [], pii: b.pii,
@@ -123,6 +124,7 @@ extension Analyzer {
         let b = bag(c.properties, allowed: ["label", "when", "pii", "interviewer", "check"], on: "a calculation")
         let saved = beginRule()
         let t = checkExpr(c.expr, scope: scope)
+        if t.type != .unknown { reportSilentlySkippedInputs(t.expr, calculation: c.name.text, at: c.expr.range) }
         let condition = b.when.map { checkCondition($0, scope: scope) }
         recordEdges(c.name.text, reads.refs)
         endRule(.calculation(VariableName(c.name.text)), restoring: saved)
@@ -135,6 +137,7 @@ extension Analyzer {
         }
         let label = lowerText(b.label, what: "the label of '\(c.name.text)'", at: c.name.range, scope: scope, required: false, allowBare: true)
         let checks = lowerChecks(b.checks, owner: c.name.text, scope: scope)
+        if case .value = t.type { checkPseudonym(b, valueType: valueType, what: "calculation '\(c.name.text)'") }
         return .question(Question(
             name: VariableName(c.name.text), kind: .calculated(t.expr, valueType), label: label, condition: condition,
             required: false, specials: [], pii: b.pii, interviewerOnly: b.interviewer, checks: checks))
