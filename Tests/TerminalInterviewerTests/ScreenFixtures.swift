@@ -42,7 +42,6 @@ enum EnergyScreen {
 
     static let preload: [VariableName: Value] = [
         "int_id": .text("K017"), "district": .choice(1), "cluster_id": .text("P-0042"), "address_id": .text("a5f3c9"),
-        "visit_no": .integer(1), "visit_ts": .text("2026-11-26T10:00"),
     ]
 
     /// Observation, consent, a household of three: Anna answered in full, Béla's name and sex.

@@ -34,10 +34,10 @@ struct ScreenGoldenTests {
     func gridPage(_ ui: UILanguage) throws {
         let more: [(Address, Value)] = [
             (Address("m_age", rows: [2]), .integer(47)), (Address("m_rel", rows: [2]), .choice(2)),
-            (Address("trust_muni"), .integer(7)),
+            (Address("ectrust_muni"), .integer(7)),
         ]
         let interview = try EnergyScreen.interview(language: ui == .hu ? "hu" : "en", answers: more)
-        let lines = EnergyScreen.capture(interview, at: Address("trust_miho"), width: 80, height: 24, ui: ui)
+        let lines = EnergyScreen.capture(interview, at: Address("ectrust_miho"), width: 80, height: 24, ui: ui)
         let text = lines.joined(separator: "\n") + "\n"
         assertGolden(text, file: goldenDirectory() + "/Golden/screen-grid-\(ui.rawValue)-80x24.txt")
     }
