@@ -91,16 +91,15 @@ struct InterviewCommand: ParsableCommand {
             for record in unfinished { print(InterviewStart.listingLine(record)) }
             return
         }
-        if resume == nil, !unfinished.isEmpty {
-            print(strings.unfinishedHint(unfinished.count, listCommand: listCommand))
-        }
+        var notices: [String] = []
+        if resume == nil, !unfinished.isEmpty { notices.append(strings.unfinishedHint(unfinished.count, listCommand: listCommand)) }
         let resumed = try resume.map { try resumedID($0, store: store, strings: strings) }
         let reopened = try reopen.map { try resumedID($0, store: store, strings: strings) }
         let prepared: PreparedInterview
         do {
             if let reopened {
                 let (interview, previous) = try InterviewStart.reopen(reopened, reason: reason ?? "", store: store)
-                print(strings.reopened(reopened, previousOutcome: previous))
+                notices.append(strings.reopened(reopened, previousOutcome: previous))
                 prepared = interview
             } else if let resumed {
                 prepared = try InterviewStart.resume(resumed, store: store)
@@ -113,7 +112,8 @@ struct InterviewCommand: ParsableCommand {
             throw Self.startFailure(error, strings: strings)
         }
         let resumeCommand = resumeCommand(prepared.id)
-        let end = SessionRunner.run(prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain)
+        let end = SessionRunner.run(
+            prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain, notices: notices)
         throw InterviewOutcome.exitCode(end, strings: strings, resumeCommand: resumeCommand)
     }
 
@@ -166,10 +166,12 @@ struct InterviewCommand: ParsableCommand {
 
 /// Runs a prepared interview's session on the real terminal, saving through the device store:
 /// the full screen when standard input and output are a terminal that can show it, else (or
-/// with `--plain`) line by line.
+/// with `--plain`) line by line. The `notices` and the start-up lines are printed on the normal
+/// screen and repeated on the full screen's first page, which covers it.
 enum SessionRunner {
     static func run(
-        _ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String, plain: Bool
+        _ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String, plain: Bool,
+        notices: [String] = []
     ) -> SessionEnd {
         StandardTerminal.installSignalHandlers()
         let environment = ProcessInfo.processInfo.environment
@@ -179,8 +181,10 @@ enum SessionRunner {
         let recorder = StoreRecorder(store: store, interview: prepared.id)
         let controller = InterviewController(
             interview: prepared.interview, spent: prepared.spent, recorder: recorder, clock: .system, options: options)
-        terminal.writeLine(prepared.resumeAt == nil ? controller.strings.started(prepared.id) : controller.strings.resumed(prepared.id))
-        if prepared.interview.isTraining { terminal.writeLine(controller.strings.trainingInterview) }
+        var opening = notices
+        opening.append(prepared.resumeAt == nil ? controller.strings.started(prepared.id) : controller.strings.resumed(prepared.id))
+        if prepared.interview.isTraining { opening.append(controller.strings.trainingInterview) }
+        for line in opening { terminal.writeLine(line) }
         if !plain, terminal.interactive, isatty(STDOUT_FILENO) == 1, let device = CursesScreen(environment: environment) {
             let cases = (try? store.interview(id: prepared.id))??.caseIdentifiers
                 .filter { !CaseIdentifiers.automatic.contains($0.key) }.sorted { $0.key < $1.key }
@@ -188,6 +192,7 @@ enum SessionRunner {
             let session = FullScreenSession(
                 controller: controller, device: device, interviewID: prepared.id.rawValue, cases: cases,
                 pendingSignal: { StandardTerminal.pendingSignal })
+            session.opening = opening.map { ScreenModel.Message(text: $0, tone: .plain) }
             let end = session.run()
             // The terminal is back: what the session said as it ended stays on the normal screen.
             for (text, _) in session.farewell { terminal.writeLine(text) }

@@ -20,6 +20,9 @@ public final class FullScreenSession {
     private var cachedPages: (revision: Int, pages: FormPages)?
     /// What the session said as it ended, to print on the normal screen after leaving.
     public private(set) var farewell: [(text: String, tone: MessageTone)] = []
+    /// What was said before the screen opened (the interview started, resumed or reopened; other
+    /// unfinished interviews): shown on the first screen, which hides the normal screen.
+    public var opening: [ScreenModel.Message] = []
     /// The input line put aside while the session asks a question, restored after a "no".
     private var stashed: (address: Address?, state: LineEditor, original: String)?
 
@@ -50,6 +53,7 @@ public final class FullScreenSession {
     public func run() -> SessionEnd {
         controller.start()
         absorb()
+        if controller.end == nil { state.messages = opening + state.messages }
         var dirty = true
         while controller.end == nil {
             // Drawn only after something happened: an idle screen costs nothing (a laptop's battery).

@@ -18,6 +18,11 @@ public struct ScreenModel: Hashable, Sendable {
     public struct Message: Hashable, Sendable {
         public var text: String
         public var tone: MessageTone
+
+        public init(text: String, tone: MessageTone) {
+            self.text = text
+            self.tone = tone
+        }
     }
 
     public struct Header: Hashable, Sendable {
