@@ -10,7 +10,7 @@ extension InterviewController {
             if case .note = question.kind { return advance(from: at) }
             // An answer an earlier change made invalid is not kept by Enter.
             if let stale = staleNotice(at: at) { return say(stale, style: .error) }
-            if interview.answer(at: at) != nil { return advance(from: at) }
+            if interview.answer(at: at) != nil { return keep(at) }
             if let proposed = interview.defaultValue(at: at) { return submit(.value(proposed), at: at) }
             if !question.required { return advance(from: at) }
             say(strings.problem(.required), style: .error)
@@ -45,6 +45,7 @@ extension InterviewController {
         }
         var steps = validation.warnings.map(Proposal.Step.warning)
         if let removal = rowsDropped(by: answer, at: at, preview: preview) { steps.append(.rows(removal)) }
+        if let end = endRuleReached(in: preview) { steps.append(.endRule(end.code, label: end.label)) }
         continueProposal(Proposal(action: .answer(answer, at: at), steps: steps, preview: preview))
     }
 
@@ -66,6 +67,13 @@ extension InterviewController {
         case .endVisit:
             guard case .endVisit(let visit) = proposal.action else { return }
             prompt = SessionPrompt(text: strings.confirmVisitEnd(visit.code, label: visit.label), tone: .warning, reply: .yesNo, marker: true)
+        case .endRule(let code, let label):
+            let text = if case .keep = proposal.action {
+                strings.confirmEndRuleKept(code, label: label)
+            } else {
+                strings.confirmEndRule(code, label: label)
+            }
+            prompt = SessionPrompt(text: text, tone: .warning, reply: .yesNo, marker: true)
         }
         pending = Pending(kind: .proposal(proposal), prompt: prompt)
         say(prompt.text, style: prompt.tone)
@@ -91,6 +99,14 @@ extension InterviewController {
             switch UIStrings.confirmation(reply) {
             case .yes: break
             case .no: return declined(strings.visitNotEnded)
+            case .unclear: return askAgain()
+            }
+        case .endRule:
+            switch UIStrings.confirmation(reply) {
+            case .yes: break
+            case .no:
+                if case .keep = proposal.action { return declined(strings.endRuleNotRecorded) }
+                return declined(strings.endRuleDeclined)
             case .unclear: return askAgain()
             }
         }
@@ -128,6 +144,8 @@ extension InterviewController {
         case .endVisit(var visit):
             visit.confirmations = proposal.confirmations
             endVisit(visit)
+        case .keep(let at):
+            advance(from: at)
         }
     }
 }

@@ -11,12 +11,14 @@ import TerminalInterviewer
 struct InterviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interview",
-        abstract: "Run an interview in the terminal (new, or resume an unfinished one).",
+        abstract: "Run an interview in the terminal (new, resume an unfinished one, or reopen an ended one).",
         discussion: """
             Every confirmed answer is saved in the device database before the next question is \
             shown. On first use the device database is created at the default location with a \
             generated device id and the interviewer from --interviewer or $USER. Type ? during \
-            the interview for the commands. Piped standard input works the same (for scripts).
+            the interview for the commands (F1 on the full screen). On a terminal the interview is a \
+            full-screen form; with --plain, or when standard input or output is not a terminal \
+            (piped scripts), it runs line by line.
             """)
 
     @Argument(help: "The questionnaire: a .survey source or a compiled definition (.json).")
@@ -26,6 +28,12 @@ struct InterviewCommand: ParsableCommand {
 
     @ArgumentParser.Option(help: "Resume the unfinished interview with this id, or a unique beginning of it (see --list).")
     var resume: String?
+
+    @ArgumentParser.Option(help: "Reopen the ended interview with this id, or a unique beginning of it, and resume it (needs --reason).")
+    var reopen: String?
+
+    @ArgumentParser.Option(help: "Why the interview is reopened (recorded with who and when), e.g. \"hh_n16 mistyped as 0\".")
+    var reason: String?
 
     @Flag(help: "List the unfinished interviews of this questionnaire and exit.")
     var list = false
@@ -49,6 +57,9 @@ struct InterviewCommand: ParsableCommand {
     @ArgumentParser.Option(help: "The interviewer's name when the device database is created on first use (default: $USER).")
     var interviewer: String?
 
+    @Flag(help: "Line by line instead of the full screen (also when standard input or output is not a terminal).")
+    var plain = false
+
     func validate() throws {
         if let uiLanguage, UILanguage(rawValue: uiLanguage) == nil {
             throw ValidationError("--ui-lang must be hu or en, not '\(uiLanguage)'.")
@@ -56,6 +67,18 @@ struct InterviewCommand: ParsableCommand {
         if list && resume != nil { throw ValidationError("Use either --list or --resume, not both.") }
         if resume != nil && !cases.isEmpty { throw ValidationError("--case applies to a new interview, not to --resume.") }
         if resume != nil && training { throw ValidationError("--training applies to a new interview, not to --resume.") }
+        if reopen != nil {
+            if list || resume != nil { throw ValidationError("Use --reopen alone: not with --list or --resume.") }
+            if !cases.isEmpty || training { throw ValidationError("--case and --training apply to a new interview, not to --reopen.") }
+            if (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("Say why the interview is reopened: --reopen ID --reason \"…\".")
+            }
+            if let reason, TypedText.problem(in: reason) != nil {
+                throw ValidationError("--reason must be printable text on one line, without control characters.")
+            }
+        } else if reason != nil {
+            throw ValidationError("--reason goes with --reopen.")
+        }
     }
 
     func run() throws {
@@ -71,13 +94,17 @@ struct InterviewCommand: ParsableCommand {
             for record in unfinished { print(InterviewStart.listingLine(record)) }
             return
         }
-        if resume == nil, !unfinished.isEmpty {
-            print(strings.unfinishedHint(unfinished.count, listCommand: listCommand))
-        }
+        var notices: [String] = []
+        if resume == nil, !unfinished.isEmpty { notices.append(strings.unfinishedHint(unfinished.count, listCommand: listCommand)) }
         let resumed = try resume.map { try resumedID($0, store: store, strings: strings) }
+        let reopened = try reopen.map { try resumedID($0, store: store, strings: strings) }
         let prepared: PreparedInterview
         do {
-            if let resumed {
+            if let reopened {
+                let (interview, previous) = try InterviewStart.reopen(reopened, reason: reason ?? "", store: store)
+                notices.append(strings.reopened(reopened, previousOutcome: previous))
+                prepared = interview
+            } else if let resumed {
                 prepared = try InterviewStart.resume(resumed, store: store)
             } else {
                 let options = InterviewStartOptions(
@@ -88,11 +115,12 @@ struct InterviewCommand: ParsableCommand {
             throw Self.startFailure(error, strings: strings)
         }
         let resumeCommand = resumeCommand(prepared.id)
-        let end = SessionRunner.run(prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand)
+        let end = SessionRunner.run(
+            prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain, notices: notices)
         throw InterviewOutcome.exitCode(end, strings: strings, resumeCommand: resumeCommand)
     }
 
-    /// The interview `--resume` names: its id or a unique beginning of it; otherwise exits with
+    /// The interview `--resume` or `--reopen` names: its id or a unique beginning of it; otherwise exits with
     /// a message in the UI language (64, EX_USAGE).
     private func resumedID(_ typed: String, store: DeviceStore, strings: UIStrings) throws -> InterviewID {
         let interviews: [InterviewRecord]
@@ -131,7 +159,7 @@ struct InterviewCommand: ParsableCommand {
         case .store(let error): return failing(error)
         case .caseValue(let pair, let problem): (message, code) = ("--case \(pair): \(UIStrings(.en).problem(problem))", 64)
         case .alreadyEnded(let id, let outcome): (message, code) = (strings.interviewAlreadyEnded(id, outcome: outcome), 64)
-        case .unknownLanguage, .caseSyntax, .caseUnknown: (message, code) = (error.description, 64)
+        case .unknownLanguage, .caseSyntax, .caseUnknown, .notEnded, .noReason: (message, code) = (error.description, 64)
         case .cannotStart, .cannotReplay: (message, code) = (error.description, 65)
         }
         Console.error("error: \(message)")
@@ -139,20 +167,41 @@ struct InterviewCommand: ParsableCommand {
     }
 }
 
-/// Runs a prepared interview's session on the real terminal, saving through the device store.
+/// Runs a prepared interview's session on the real terminal, saving through the device store:
+/// the full screen when standard input and output are a terminal that can show it, else (or
+/// with `--plain`) line by line. The `notices` and the start-up lines are printed on the normal
+/// screen and repeated on the full screen's first page, which covers it.
 enum SessionRunner {
-    static func run(_ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String) -> SessionEnd {
+    static func run(
+        _ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String, plain: Bool,
+        notices: [String] = []
+    ) -> SessionEnd {
         StandardTerminal.installSignalHandlers()
-        let terminal = StandardTerminal(environment: ProcessInfo.processInfo.environment)
-        let session = InterviewSession(
-            interview: prepared.interview, spent: prepared.spent, terminal: terminal,
-            recorder: StoreRecorder(store: store, interview: prepared.id), clock: .system,
-            options: SessionOptions(
-                uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand,
-                resumeAt: prepared.resumeAt))
-        terminal.writeLine(prepared.resumeAt == nil ? session.strings.started(prepared.id) : session.strings.resumed(prepared.id))
-        if prepared.interview.isTraining { terminal.writeLine(session.strings.trainingInterview) }
-        return session.run()
+        let environment = ProcessInfo.processInfo.environment
+        let terminal = StandardTerminal(environment: environment)
+        let options = SessionOptions(
+            uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand, resumeAt: prepared.resumeAt)
+        let recorder = StoreRecorder(store: store, interview: prepared.id)
+        let controller = InterviewController(
+            interview: prepared.interview, spent: prepared.spent, recorder: recorder, clock: .system, options: options)
+        var opening = notices
+        opening.append(prepared.resumeAt == nil ? controller.strings.started(prepared.id) : controller.strings.resumed(prepared.id))
+        if prepared.interview.isTraining { opening.append(controller.strings.trainingInterview) }
+        for line in opening { terminal.writeLine(line) }
+        if !plain, terminal.interactive, isatty(STDOUT_FILENO) == 1, let device = CursesScreen(environment: environment) {
+            let cases = (try? store.interview(id: prepared.id))??.caseIdentifiers
+                .filter { !CaseIdentifiers.automatic.contains($0.key) }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\(Interview.display($0.value))" }.joined(separator: " ") ?? ""
+            let session = FullScreenSession(
+                controller: controller, device: device, interviewID: prepared.id.rawValue, cases: cases,
+                pendingSignal: { StandardTerminal.pendingSignal })
+            session.opening = opening.map { ScreenModel.Message(text: $0, tone: .plain) }
+            let end = session.run()
+            // The terminal is back: what the session said as it ended stays on the normal screen.
+            for (text, _) in session.farewell { terminal.writeLine(text) }
+            return end
+        }
+        return InterviewSession(controller: controller, terminal: terminal).run()
     }
 }
 

@@ -255,5 +255,97 @@ extension EndToEnd {
             #expect(rows.map { $0["birth_year"] } == ["-8", "1990"], "\(rows)")
             #expect(rows.map { $0["age_grp"] } == ["", "2"], "\(rows)")
         }
+
+        /// The study itself: a complete whose respondent does not know their year of birth has no
+        /// `age_grp` in the export and falls in no age cell of the sex × age quota — before
+        /// format 2 it was exported as 4 ("65+") and counted there.
+        @Test func theWellbeingAgeGroupOfAnUnknownBirthYearIsMissingInExportAndQuota() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let setup = try Setup(dir)
+            let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+            let terep = try InteractiveTerep(["interview", survey, "--device-db", setup.device, "--seed", "3"])
+            var answerer = ScreenAnswerer()
+            answerer.overrides = ["birth_year": ".nt"]
+            answerer.answerAll(terep)
+            #expect(terep.wait() == 0)
+            #expect(answerer.accepted["birth_year"] == ".nt", "\(terep.transcript.suffix(1500))")
+            let row = try #require(try setup.mergeAndExport("wellbeing").first, "the interview completes")
+            #expect(row["birth_year"] == "-8" && row["age_grp"] == "", "\(row)")
+
+            let report = try TerepProcess.run(["report", "--central", setup.central, "--survey", "wellbeing", "--format", "json"])
+            try #require(report.status == 0, "\(report.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+            let quotas = json["quotas"] as? [[String: Any]] ?? []
+            let ages = try #require(quotas.first { ($0["variables"] as? [String]) == ["sex", "age_grp"] }, "\(quotas)")
+            let counted = (ages["cells"] as? [[String: Any]] ?? []).filter { ($0["completed"] as? Int ?? 0) > 0 }
+            #expect(counted.count == 1, "\(counted)")
+            let values = counted.first?["values"] as? [String] ?? []
+            #expect(values.count == 2 && !["1", "2", "3", "4"].contains(values[1]), "counted in an age cell: \(counted)")
+        }
+
+        /// The outcome counts of `terep report --format json`, by code.
+        static func reportedOutcomes(_ setup: Setup, survey: String) throws -> [Int: Int] {
+            let report = try TerepProcess.run(["report", "--central", setup.central, "--survey", survey, "--format", "json"])
+            try #require(report.status == 0, "\(report.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+            let codes = (json["outcomes"] as? [String: Any])?["codes"] as? [[String: Any]] ?? []
+            var out: [Int: Int] = [:]
+            for c in codes { if let code = c["code"] as? Int, let n = c["count"] as? Int, n > 0 { out[code] = n } }
+            return out
+        }
+
+        /// A mistyped 0 ends the interview only once confirmed; `--reopen PREFIX --reason` reopens
+        /// it with who, when and why, the interview is corrected and completed, and the report and
+        /// export follow the later outcome.
+        @Test func aWronglyEndedInterviewIsReopenedAndTheLaterOutcomeCounts() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let setup = try Setup(dir)
+            let survey = try MiniSurvey.write(into: dir)
+            let ended = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--case", "cluster_id=K042"], stdin: "\n\n0\ni\n")
+            #expect(ended.stdout.contains("Ez a válasz lezárja az interjút ezzel az eredménnyel: 42 (Nincs 16+ lakos)"))
+            let store = try DeviceStore.open(path: setup.device, readOnly: true)
+            let record = try #require(try store.interviews().first)
+            #expect(record.status == .ended && record.outcome == 42)
+            _ = try setup.mergeAndExport("mini", statuses: "all")
+            #expect(try Self.reportedOutcomes(setup, survey: "mini") == [42: 1])
+
+            let resumed = try TerepProcess.run(["interview", survey, "--device-db", setup.device, "--resume", record.id.rawValue])
+            #expect(resumed.status == 64 && resumed.stderr.contains("--reopen \(record.id)"), "\(resumed.stderr)")
+            let noReason = try TerepProcess.run(["interview", survey, "--device-db", setup.device, "--reopen", record.id.rawValue])
+            #expect(noReason.status == 64 && noReason.stderr.contains("--reason"))
+            let control = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--reopen", record.id.rawValue, "--reason", "a\u{1B}[2Jb"])
+            #expect(control.status == 64 && control.stderr.contains("without control characters"), "\(control.stderr)")
+
+            let prefix = String(record.id.rawValue.prefix(8))
+            let script = Array(MiniSurvey.completeScript.dropFirst(3)).joined(separator: "\n") + "\n"
+            let reopened = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--reopen", prefix, "--reason", "hh_n16 mistyped as 0"],
+                stdin: script)
+            #expect(reopened.status == 0, "\(reopened.stdout)\n\(reopened.stderr)")
+            #expect(reopened.stdout.contains("Az interjú újranyitva: \(record.id) (eddigi eredménye: 42)"))
+            let after = try #require(try store.interview(id: record.id))
+            #expect(after.status == .completed && after.outcome == 11)
+            let reopenEvent = try #require(try store.events(interview: record.id).first {
+                if case .reopened = $0.kind { true } else { false }
+            })
+            #expect(reopenEvent.kind == .reopened(reason: "hh_n16 mistyped as 0"))
+            #expect(reopenEvent.interviewer == store.interviewer)
+
+            let rows = try setup.mergeAndExport("mini", statuses: "all")
+            #expect(rows.map { $0["iv_outcome"] } == ["11"], "\(rows)")
+            #expect(rows.first?["hh_n16"] == "2")
+            #expect(try Self.reportedOutcomes(setup, survey: "mini") == [11: 1])
+
+            let again = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--reopen", prefix, "--reason", "x"], stdin: ".k\n")
+            #expect(again.status == 0, "an ended interview can be reopened again: \(again.stderr)")
+            let notEnded = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--reopen", prefix, "--reason", "y"])
+            #expect(notEnded.status == 64 && notEnded.stderr.contains("has not ended"), "\(notEnded.stderr)")
+        }
     }
 }
