@@ -7,6 +7,8 @@ struct CommandTree {
     var path: [String]
     /// `--central`, `-o`, … (with `--help`, `-h` and `--version`).
     var options: Set<String>
+    /// Each option's other names: `-o` ↔ `--output`.
+    var aliases: [String: Set<String>]
     var subcommands: [String: CommandTree]
 
     var name: String { path.joined(separator: " ") }
@@ -36,7 +38,9 @@ struct CommandTree {
 
     private init(_ command: Info.Command, path: [String]) {
         self.path = path
-        options = Set((command.arguments ?? []).flatMap { $0.names ?? [] }.map { ($0.kind == "short" ? "-" : "--") + $0.name })
+        let groups = (command.arguments ?? []).map { Set(($0.names ?? []).map { ($0.kind == "short" ? "-" : "--") + $0.name }) }
+        options = groups.reduce(into: []) { $0.formUnion($1) }
+        aliases = groups.reduce(into: [:]) { map, group in for name in group { map[name] = group } }
         subcommands = Dictionary(
             uniqueKeysWithValues: (command.subcommands ?? []).map { ($0.commandName, CommandTree($0, path: path + [$0.commandName])) })
     }
@@ -68,6 +72,7 @@ enum CommandDocCheck {
         var findings: [String] = []
         if let word = rest.first, !node.subcommands.isEmpty, !word.hasPrefix("-"), !word.contains("…"), !word.hasPrefix("<") {
             findings.append("\(doc.name):\(command.line): `\(node.name)` has no subcommand '\(word)' (it has \(node.subcommands.keys.sorted().joined(separator: ", "))) in `\(command.text)`")
+            return findings
         }
         for word in rest where isOption(word) {
             let option = String(word.prefix { $0 != "=" })
@@ -100,8 +105,8 @@ enum CommandDocCheck {
                     out.append(.init(line: i + 1, text: String(word.prefix { $0 != "=" })))
                 }
             }
-            for m in prose.matches(of: /(?<![\w`-])(--[a-z][a-z0-9-]*)/) {
-                out.append(.init(line: i + 1, text: String(m.1)))
+            for m in prose.matches(of: /(^|[^\w`-])(--[a-z][a-z0-9-]*)/) {
+                out.append(.init(line: i + 1, text: String(m.2)))
             }
         }
         return out
@@ -149,7 +154,9 @@ struct CommandDocTests {
                     node = sub
                     rest = rest.dropFirst()
                 }
-                mentioned[node.name, default: []].formUnion(rest.filter(CommandDocCheck.isOption).map { String($0.prefix { $0 != "=" }) })
+                for option in rest.filter(CommandDocCheck.isOption).map({ String($0.prefix { $0 != "=" }) }) {
+                    mentioned[node.name, default: []].formUnion(node.aliases[option] ?? [option])
+                }
             }
             anywhere.formUnion(CommandDocCheck.mentionedOptions(in: doc).map(\.text))
         }
@@ -181,7 +188,7 @@ struct CommandDocTests {
         try lines.joined(separator: "\n").write(to: root.appendingPathComponent("docs/exports.md"), atomically: true, encoding: .utf8)
         let planted = try DocText.load("docs/exports.md", root: root)
         let findings = CommandDocCheck.findings(planted, tree: tree)
-        #expect(findings.count == 4, "\(findings)")
+        #expect(findings.count == 4, "one finding for each planted mistake: \(findings)")
         #expect(findings.contains { $0.hasPrefix("docs/exports.md:\(at + 2): `terep export` has no option --widen") }, "\(findings)")
         #expect(findings.contains { $0.hasPrefix("docs/exports.md:\(at + 3): `terep` has no subcommand 'exprot'") }, "\(findings)")
         #expect(findings.contains { $0 == "docs/exports.md:\(at + 5): no terep command has the option --no-such-flag" }, "\(findings)")

@@ -104,7 +104,9 @@ struct DocText {
             guard fenced.contains(i + 1) else { continue }
             var line = lines[i].trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("$ ") { line.removeFirst(2) }
-            guard line.hasPrefix("terep ") || line == "terep" else { continue }
+            // `terep (ArgumentParser) ─► …` in a diagram is the target, not a command line.
+            guard line.hasPrefix("terep ") || line == "terep", line.dropFirst(6).first.map({ $0.isLetter || $0 == "-" || $0 == "<" }) ?? true
+            else { continue }
             let start = i + 1
             while line.hasSuffix("\\"), i + 1 < lines.count {
                 line.removeLast()
