@@ -13,6 +13,9 @@ struct CommandTree {
 
     var name: String { path.joined(separator: " ") }
 
+    /// swift-argument-parser's hidden options, which every command has but --help does not list.
+    static let hidden: Set<String> = ["--experimental-dump-help", "--generate-completion-script"]
+
     /// Every command, depth first.
     var all: [CommandTree] { [self] + subcommands.keys.sorted().flatMap { subcommands[$0]!.all } }
 
@@ -39,7 +42,7 @@ struct CommandTree {
     private init(_ command: Info.Command, path: [String]) {
         self.path = path
         let groups = (command.arguments ?? []).map { Set(($0.names ?? []).map { ($0.kind == "short" ? "-" : "--") + $0.name }) }
-        options = groups.reduce(into: []) { $0.formUnion($1) }
+        options = groups.reduce(into: Self.hidden) { $0.formUnion($1) }
         aliases = groups.reduce(into: [:]) { map, group in for name in group { map[name] = group } }
         subcommands = Dictionary(
             uniqueKeysWithValues: (command.subcommands ?? []).map { ($0.commandName, CommandTree($0, path: path + [$0.commandName])) })
@@ -161,7 +164,7 @@ struct CommandDocTests {
             anywhere.formUnion(CommandDocCheck.mentionedOptions(in: doc).map(\.text))
         }
         for command in tree.all where command.path.count > 1 && command.path[1] != "help" {
-            for option in command.options.subtracting(["--help", "--version"]).sorted() where option.hasPrefix("--") {
+            for option in command.options.subtracting(CommandTree.hidden.union(["--help", "--version"])).sorted() where option.hasPrefix("--") {
                 #expect(
                     mentioned[command.name, default: []].contains(option) || anywhere.contains(option),
                     "`\(command.name) \(option)` is in --help but in no document (README.md, docs/*.md): document it")
