@@ -11,8 +11,9 @@ struct BilingualDocTests {
     /// The `terep` command paths and `--options` a part of a document names.
     static func vocabulary(_ doc: DocText, lines: ClosedRange<Int>) -> Set<String> {
         var out: Set<String> = []
-        for n in lines {
-            let line = doc.lines[n - 1]
+        // One text, so that a code span wrapped over two lines (`terep bundle⏎create`) reads whole.
+        do {
+            let line = lines.map { doc.lines[$0 - 1] }.joined(separator: " ")
             for m in line.matches(of: /(^|[^\w-])(--[a-z][a-z0-9-]*)/) { out.insert(String(m.2)) }
             for m in line.matches(of: /terep ([a-z]+(?: [a-z][a-z-]+)?)/) {
                 // `terep central add-device`, `terep merge`: the command, and its subcommand if any.
