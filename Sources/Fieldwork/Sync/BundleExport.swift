@@ -4,7 +4,6 @@ import SurveySync
 
 import struct SurveyModel.DefinitionHash
 import struct SurveyModel.DeviceID
-import struct SurveyModel.InterviewEvent
 import struct SurveyModel.InterviewID
 
 /// Why a device's bundle could not be written.
@@ -54,22 +53,22 @@ public enum BundleExport {
         passphrase: PassphraseSource = KeyAccessError.noPassphrase
     ) throws(BundleExportError) -> Result {
         let key = try signingKey(store: store, passphrase: passphrase)
-        let events = try pendingEvents(store, all: all)
-        guard !events.isEmpty else { return .nothingNew(store.deviceID) }
-        let bundled = try contents(events, store: store)
+        guard let input = try pendingInput(store, all: all) else { return .nothingNew(store.deviceID) }
         let manifest: BundleManifest
         do {
             manifest = try BundleWriter.write(
-                bundled, device: store.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis,
-                to: output)
+                input, device: store.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis, to: output)
         } catch { throw .bundle(error) }
         if let last = manifest.sequenceRange?.last { try storing { () throws(StoreError) in try store.markBundled(through: last) } }
         return .wrote(manifest)
     }
 
-    /// The events after the device's mark, or all of them.
-    private static func pendingEvents(_ store: DeviceStore, all: Bool) throws(BundleExportError) -> [InterviewEvent] {
-        try storing { () throws(StoreError) in try store.events(after: all ? 0 : try store.bundledThrough()) }
+    /// The writer's input for the events after the device's mark (or all of them); nil when
+    /// there are none.
+    private static func pendingInput(_ store: DeviceStore, all: Bool) throws(BundleExportError) -> BundleInput? {
+        let after = try storing { () throws(StoreError) in all ? 0 : try store.bundledThrough() }
+        guard let pending = try storing({ () throws(StoreError) in try store.pendingEvents(after: after) }) else { return nil }
+        return try input(pending, store: store)
     }
 
     /// A bundle made in memory, not yet delivered: the device's mark has not moved.
@@ -97,12 +96,10 @@ public enum BundleExport {
         store: DeviceStore, key: DeviceSigningKey, recipient: CoordinatorPublicKey?, all: Bool,
         createdAtMillis: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
     ) throws(BundleExportError) -> Prepared? {
-        let events = try pendingEvents(store, all: all)
-        guard !events.isEmpty else { return nil }
-        let bundled = try contents(events, store: store)
+        guard let input = try pendingInput(store, all: all) else { return nil }
         do {
             let (data, manifest) = try BundleWriter.encode(
-                bundled, device: store.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis)
+                input, device: store.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis)
             return Prepared(data: data, manifest: manifest, id: try BundleReader().open(data, file: "<memory>").id)
         } catch { throw .bundle(error) }
     }
@@ -114,23 +111,24 @@ public enum BundleExport {
         try storing { () throws(StoreError) in try store.markBundled(through: last) }
     }
 
-    /// The events with the compiled definitions of their interviews.
-    public static func contents(_ events: [InterviewEvent], store: DeviceStore) throws(BundleExportError) -> BundleContents {
+    /// The writer's input: the definitions of the pending events' interviews (held) and the
+    /// events, read from the store one at a time as the writer takes them.
+    static func input(_ pending: PendingEvents, store: DeviceStore) throws(BundleExportError) -> BundleInput {
         var map: [InterviewID: DefinitionHash] = [:]
         var files: [DefinitionHash: Data] = [:]
-        for id in Set(events.map(\.interview)) {
-            guard let record = try storing({ () throws(StoreError) in try store.interview(id: id) }) else {
-                throw .missingInterview(id)
-            }
-            map[id] = record.definition
-            if files[record.definition] == nil {
-                guard let data = try storing({ () throws(StoreError) in try store.definitionData(hash: record.definition) }) else {
-                    throw .missingDefinition(record.definition, interview: id)
+        for (id, definition) in pending.interviews.sorted(by: { $0.key < $1.key }) {
+            guard let definition else { throw .missingInterview(id) }
+            map[id] = definition
+            if files[definition] == nil {
+                guard let data = try storing({ () throws(StoreError) in try store.definitionData(hash: definition) }) else {
+                    throw .missingDefinition(definition, interview: id)
                 }
-                files[record.definition] = data
+                files[definition] = data
             }
         }
-        return BundleContents(events: events, definitionFiles: files, interviewDefinitions: map)
+        return BundleInput(definitionFiles: files, interviewDefinitions: map, eventCount: pending.count) { body in
+            try store.forEachEvent(in: pending.sequences, body)
+        }
     }
 
     /// Runs a store call, wrapping its error.
