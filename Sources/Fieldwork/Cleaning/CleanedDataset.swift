@@ -146,7 +146,7 @@ public struct CleanedDataset: Sendable {
     /// Calls `body` with each selected interview's cleaned record (corrections applied), in
     /// interview-id order, and returns what was selected, excluded and corrected.
     public func forEach(
-        _ body: (SurveyExport.InterviewRecord) throws(FieldworkError) -> Void
+        _ body: (InterviewRecord) throws(FieldworkError) -> Void
     ) throws(FieldworkError) -> CleaningSummary {
         var summary = CleaningSummary()
         let cleaners = makeCleaners()
