@@ -78,20 +78,14 @@ extension CentralStore {
     /// use), so a device is registered only together with a bundle that merges.
     public func apply(
         events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
-        interviewDefinitions: [InterviewID: DefinitionHash] = [:], registering: NewDevice? = nil
+        interviewDefinitions: [InterviewID: DefinitionHash], registering: NewDevice?
     ) throws(StoreError) -> MergeResult {
         if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
             var result = MergeResult()
             result.alreadyMerged = true
             return result
         }
-        for event in events {
-            guard event.device == bundle.device else {
-                throw .invalid("event \(event.device)#\(event.sequence) is from another device than its bundle (\(bundle.device))")
-            }
-            if let problem = EventBounds.problem(with: event) { throw .invalid("\(bundle.device): \(problem)") }
-        }
-        try validate(events, definitions: definitions, interviewDefinitions: interviewDefinitions)
+        try CentralMergeCheck.check(events, definitions: definitions, bundle: bundle, interviewDefinitions: interviewDefinitions)
         var payloads: [String] = []
         payloads.reserveCapacity(events.count)
         for event in events { payloads.append(try EventCoding.encode(event.kind)) }
@@ -132,26 +126,6 @@ extension CentralStore {
                     events.count, result.newEvents, bundle.receivedAt,
                 ])
             return result
-        }
-    }
-
-    /// Checks every event of an interview whose definition is in the bundle against it.
-    private func validate(
-        _ events: [InterviewEvent], definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash]
-    ) throws(StoreError) {
-        guard !definitions.isEmpty else { return }
-        let validator = EventValidator(definitions)
-        var definitionOf = interviewDefinitions
-        for event in events {
-            if case .started(let hash, _, _, _) = event.kind, definitionOf[event.interview] == nil {
-                definitionOf[event.interview] = hash
-            }
-        }
-        for event in events {
-            guard let hash = definitionOf[event.interview], validator.knows(hash) else { continue }
-            if let reason = validator.problem(with: event.kind, definition: hash) {
-                throw .invalidEvent(device: event.device, sequence: event.sequence, reason: reason)
-            }
         }
     }
 
