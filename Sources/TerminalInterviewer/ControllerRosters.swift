@@ -88,7 +88,7 @@ extension InterviewController {
             return say(strings.notInRoster, style: .error)
         }
         let depth = entry.rosters.count - 1
-        askToRemove(row: at.rows[depth], of: RosterInstance(roster: roster, parentRows: Array(at.rows.prefix(depth))))
+        askToRemove(row: at.rows[depth], of: RosterInstance(roster, parentRows: Array(at.rows.prefix(depth))))
     }
 
     /// The innermost open roster the question `at` is in, with its parent rows.
