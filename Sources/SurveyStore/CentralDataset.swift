@@ -15,8 +15,9 @@ import SurveyModel
 ///   logs is a function of the set of merged events. An interview's state is derived from its
 ///   events in ``MergeKey`` order (earliest `started`, latest `ended`/`reopened`, latest
 ///   `trainingMarked`); received ranges are ``SequenceRanges`` of the merged sequences.
-/// - A bundle is checked before anything is written (``CentralMergeCheck``) and is merged in
-///   one transaction: all of it or nothing, including a device registered with it.
+/// - A bundle is merged in one transaction: all of it or nothing, including a device registered
+///   with it. Each event is checked as it comes (from the bundle's device, within
+///   ``EventBounds``, fitting its questionnaire); a fault found later rolls everything back.
 /// - Failures are ``StoreError``s; a dataset that cannot be written says so with
 ///   ``StoreError/readOnly(path:detail:)``.
 public protocol CentralDataset: AnyObject, Sendable {
@@ -54,12 +55,20 @@ public protocol CentralDataset: AnyObject, Sendable {
 
     // MARK: Bundles
 
-    /// Merges one bundle's events and definitions in one transaction (see the rules above);
-    /// `registering` registers the bundle's device in the same transaction (trust on first use).
+    /// Merges one bundle's events and definitions, all in memory, in one transaction (see the
+    /// rules above); `registering` registers the bundle's device in the same transaction (trust
+    /// on first use).
     func apply(
         events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
         interviewDefinitions: [InterviewID: DefinitionHash], registering: NewDevice?
     ) throws(StoreError) -> MergeResult
+    /// Merges one bundle as `feed` hands it over, in one transaction: `feed` calls
+    /// ``CentralMergeFeed/begin(definitions:interviewDefinitions:)`` once, then
+    /// ``CentralMergeFeed/add(_:)`` for each event, so memory does not grow with the bundle.
+    /// When `feed` throws, everything is rolled back and its error rethrown as it is.
+    func apply(
+        bundle: BundleReceipt, registering: NewDevice?, _ feed: (any CentralMergeFeed) throws -> Void
+    ) throws -> MergeResult
     /// Logs a rejected bundle; an accepted bundle with the same hash stays accepted.
     func recordRejected(hash: String, fileName: String, device: DeviceID?, reason: String, at time: Int64) throws(StoreError)
     /// The bundle with this hash in the receipt log, if any.
@@ -103,6 +112,16 @@ public protocol CentralDataset: AnyObject, Sendable {
     func clearCleanedRecords() throws(StoreError)
     /// The number of cached records (valid or not).
     func cleanedRecordCount() throws(StoreError) -> Int
+}
+
+/// One bundle being merged inside a ``CentralDataset``'s transaction
+/// (``CentralDataset/apply(bundle:registering:_:)``).
+public protocol CentralMergeFeed: AnyObject {
+    /// The bundle's definitions (stored if new) and its interview → definition map; called
+    /// once, before the first event.
+    func begin(definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash]) throws
+    /// Checks and inserts one event (a duplicate must equal the stored one).
+    func add(_ event: InterviewEvent) throws
 }
 
 extension CentralDataset {
