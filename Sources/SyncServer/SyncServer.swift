@@ -14,14 +14,14 @@ import SurveySync
 /// `/healthz` and `/metrics` (docs/server.md).
 public struct SyncServer: Sendable {
     public let configuration: ServerConfiguration
-    let central: CentralStore
+    let central: any CentralDataset
     let coordinatorKey: CoordinatorPrivateKey?
     let authenticator: RequestAuthenticator
     let metrics = ServerMetrics()
 
     /// A server over an opened central dataset (see ``BundleMerger/open(centralPath:trustNewDevices:note:passphrase:)``
     /// for the dataset and its unlocked coordinator key).
-    public init(configuration: ServerConfiguration, central: CentralStore, coordinatorKey: CoordinatorPrivateKey?) {
+    public init(configuration: ServerConfiguration, central: any CentralDataset, coordinatorKey: CoordinatorPrivateKey?) {
         self.configuration = configuration
         self.central = central
         self.coordinatorKey = coordinatorKey

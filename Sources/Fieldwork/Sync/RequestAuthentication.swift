@@ -69,11 +69,11 @@ public final class NonceCache: @unchecked Sendable {
 /// with the device's key learns that the device is revoked, and only such a request's nonce is
 /// remembered.
 public struct RequestAuthenticator: Sendable {
-    public let central: CentralStore
+    public let central: any CentralDataset
     public let maxSkewMillis: Int64
     public let nonces: NonceCache
 
-    public init(central: CentralStore, maxSkewMillis: Int64 = 300_000, nonces: NonceCache = NonceCache()) {
+    public init(central: any CentralDataset, maxSkewMillis: Int64 = 300_000, nonces: NonceCache = NonceCache()) {
         self.central = central
         self.maxSkewMillis = maxSkewMillis
         self.nonces = nonces
