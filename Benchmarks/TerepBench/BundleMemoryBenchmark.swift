@@ -29,7 +29,7 @@ enum BundleMemoryBenchmark {
         for n in 0..<count { events += try Simulation.one(compiled, number: n, store: store, rng: &rng).events }
         print("device: \(count) simulated energy interviews, \(events) events (\(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s)")
         let coordinator = try CentralAdmin.create(path: path("central.sqlite"))
-        _ = try CentralAdmin.create(path: path("central-baseline.sqlite"))
+        let baselineCoordinator = try CentralAdmin.create(path: path("central-baseline.sqlite"))
         let key = try require(store.signingKey()).privateKey
         let signing = try DeviceSigningKey(rawRepresentation: key)
 
@@ -38,7 +38,7 @@ enum BundleMemoryBenchmark {
             guard case .wrote = try BundleExport.create(store: store, output: path("streamed.terepbundle"), recipient: coordinator, all: true)
             else { throw BenchFailure("nothing was bundled") }
         }
-        let size = (try FileManager.default.attributesOfItem(atPath: path("streamed.terepbundle"))[.size] as? Int) ?? 0
+        let size = CleanedCacheBenchmark.fileMegabytes(path("streamed.terepbundle"))
         var merger = try BundleMerger.open(centralPath: path("central.sqlite"), trustNewDevices: true)
         let merged = try phase {
             let summary = merger.merge([path("streamed.terepbundle")])
@@ -55,7 +55,8 @@ enum BundleMemoryBenchmark {
                 events: all, definitionFiles: [compiled.hash: try require(store.definitionData(hash: compiled.hash))],
                 interviewDefinitions: map)
             let data = try BundleWriter.encode(
-                contents, device: info.deviceID, signingKey: signing, recipient: coordinator, createdAtMillis: 1_780_000_000_000).data
+                contents, device: info.deviceID, signingKey: signing, recipient: baselineCoordinator, createdAtMillis: 1_780_000_000_000
+            ).data
             try data.write(to: URL(fileURLWithPath: path("in-memory.terepbundle")))
         }
         let central = try CentralStore.open(path: path("central-baseline.sqlite"))
@@ -75,7 +76,7 @@ enum BundleMemoryBenchmark {
                     receivedAt: 1),
                 interviewDefinitions: verified.contents.interviewDefinitions)
         }
-        print("  bundle of \(events) events: \(size / 1_000_000) MB on disk, encrypted (format 2)")
+        print("  bundle of \(events) events: \(size) MB on disk, encrypted (format 2)")
         for (name, streamed, baseline) in [
             ("bundle create", created, createdInMemory), ("merge (without the cleaned-record refresh)", merged, mergedInMemory),
         ] {
@@ -94,7 +95,7 @@ enum BundleMemoryBenchmark {
     /// Runs `body` with the peak-RSS mark reset before it.
     static func phase(_ body: () throws -> Void) throws -> Phase {
         CleanedCacheBenchmark.resetPeakRSS()
-        let before = residentMegabytes()
+        let before = CleanedCacheBenchmark.residentMegabytes()
         let t0 = DispatchTime.now().uptimeNanoseconds
         try body()
         return Phase(before: before, peak: ExportBenchmark.peakRSSMegabytes(), seconds: MergeBenchmark.seconds(since: t0))
@@ -102,14 +103,6 @@ enum BundleMemoryBenchmark {
 
     static func mb(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    /// The process's resident set now (VmRSS) in MB.
-    static func residentMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
-        else { return -1 }
-        return kb / 1000
-    }
 
     struct BenchFailure: Error, CustomStringConvertible {
         let description: String
