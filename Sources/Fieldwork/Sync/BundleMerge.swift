@@ -51,7 +51,7 @@ public struct MergeOutcome: Encodable, Hashable, Sendable {
 /// Verifies, unseals and applies bundles to a central dataset one by one, each in one
 /// transaction; rejections are logged in the dataset and never stop the other bundles.
 public struct BundleMerger {
-    public let central: CentralStore
+    public let central: any CentralDataset
     public let coordinatorKey: CoordinatorPrivateKey?
     public let trustNewDevices: Bool
     /// Receives a line for each device registered on first use (the CLI prints it on stderr).
@@ -59,7 +59,7 @@ public struct BundleMerger {
     let reader = BundleReader()
 
     public init(
-        central: CentralStore, coordinatorKey: CoordinatorPrivateKey?, trustNewDevices: Bool,
+        central: any CentralDataset, coordinatorKey: CoordinatorPrivateKey?, trustNewDevices: Bool,
         note: @escaping (String) -> Void = { _ in }
     ) {
         self.central = central
@@ -81,12 +81,7 @@ public struct BundleMerger {
     ) throws -> BundleMerger {
         let central = try CentralStore.open(path: path)
         try central.checkWritable()
-        var key: CoordinatorPrivateKey?
-        if let secret = try ProtectedKey.coordinator(central).unlock(passphrase) {
-            do { key = try CoordinatorPrivateKey(rawRepresentation: secret) } catch {
-                throw KeyAccessError.protection(.malformed(error.description))
-            }
-        }
+        let key = try CentralAdmin.coordinatorKey(in: central, passphrase: passphrase)
         return BundleMerger(central: central, coordinatorKey: key, trustNewDevices: trustNewDevices, note: note)
     }
 
