@@ -110,7 +110,9 @@ enum Harness {
         if again.status != (outcome.status == .merged ? .alreadyMerged : .rejected) || (try? central.eventCount()) != stored {
             fatalError("merging the same file again gave \(again.status) after \(outcome.status)")
         }
-        guard outcome.status == .merged, events.count > 1, let rest = bundle(Array(events.dropFirst()), encrypted: false, survey: survey),
+        // What merged was ascending (the reader insists; the writer sorts): the same order without its first event.
+        let merged = events.sorted { $0.sequence < $1.sequence }
+        guard outcome.status == .merged, events.count > 1, let rest = bundle(Array(merged.dropFirst()), encrypted: false, survey: survey),
             (try? rest.write(to: URL(fileURLWithPath: path))) != nil
         else { return }
         let duplicates = merger.merge(path)
