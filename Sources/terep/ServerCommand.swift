@@ -59,20 +59,9 @@ struct ServerCommand: ParsableCommand {
         configuration.insecureHTTP = insecureHTTP
         configuration.maxClockSkewMillis = Int64(maxClockSkew) * 1000
         configuration.maxBodyBytes = maxBundleMB << 20
-        if let problem = configuration.problem {
-            Console.error("error: \(problem)")
-            throw ExitCode.failure
-        }
+        if let problem = configuration.problem { throw CommandFailure(problem, status: ExitStatus.failure) }
         let path = try options.path()
-        let merger: BundleMerger
-        do {
-            merger = try BundleMerger.open(centralPath: path, trustNewDevices: false, passphrase: KeyPassphrase.source())
-        } catch let error as StoreError {
-            throw failing(error)
-        } catch let error as KeyAccessError {
-            Console.error("error: \(error)")
-            throw ExitCode.failure
-        }
+        let merger = try BundleMerger.open(centralPath: path, trustNewDevices: false, passphrase: KeyPassphrase.source())
         let server = SyncServer(configuration: configuration, central: merger.central, coordinatorKey: merger.coordinatorKey)
         let logger = {
             var logger = Logger(label: "terep.server")

@@ -56,20 +56,9 @@ struct SyncCommand: ParsableCommand {
         options.timeout = .seconds(timeout)
         options.connectTimeout = .seconds(connectTimeout)
         options.caCertificates = caCert
-        let store: DeviceStore
-        do { store = try DeviceStore.open(path: database.path, readOnly: false) } catch { throw failing(error) }
-        let key: DeviceSigningKey
-        do { key = try BundleExport.signingKey(store: store, passphrase: KeyPassphrase.source()) } catch {
-            Console.error("error: \(error)")
-            throw ExitCode.failure
-        }
+        let store = try DeviceStore.open(path: database.path, readOnly: false)
+        let key = try BundleExport.signingKey(store: store, passphrase: KeyPassphrase.source())
         let sync = DeviceSync(options: options)
-        do {
-            _ = try AsyncBridge.run { try await sync.run(store: store, key: key) { Console.line($0) } }
-        } catch {
-            Console.error("error: \(error)")
-            if case .unreachable? = error as? SyncError { throw ExitCode(75) }
-            throw ExitCode.failure
-        }
+        _ = try AsyncBridge.run { try await sync.run(store: store, key: key) { Console.line($0) } }
     }
 }
