@@ -158,6 +158,7 @@ extension CanonicalJSONWriter {
         case .ended(let outcome): raw(#"{"ended":{"outcome":"#); int(outcome)
         case .reopened: raw(#"{"reopened":{"#)
         case .trainingMarked(let value): raw(#"{"trainingMarked":{"value":"#); bool(value)
+        case .assignedCase(let id): raw(#"{"assignedCase":{"id":"#); string(id.rawValue)
         }
         raw("}}")
     }

@@ -27,6 +27,8 @@ struct InterviewDelta {
     var status: (key: EventKey, outcome: Int?)?
     /// The latest new `trainingMarked` event.
     var training: (key: EventKey, value: Bool)?
+    /// The earliest new `assignedCase` event.
+    var assignedCase: (key: EventKey, id: CaseID)?
     /// The definition the bundle maps the interview to.
     var mappedDefinition: DefinitionHash?
 
@@ -47,6 +49,8 @@ struct InterviewDelta {
             noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), nil)
         case .trainingMarked(let value):
             noteTraining(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), value)
+        case .assignedCase(let id):
+            noteCase(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), id)
         default:
             break
         }
@@ -60,6 +64,10 @@ struct InterviewDelta {
         if training.map({ $0.key < key }) ?? true { training = (key, value) }
     }
 
+    private mutating func noteCase(_ key: EventKey, _ id: CaseID) {
+        if assignedCase.map({ key < $0.key }) ?? true { assignedCase = (key, id) }
+    }
+
     /// Combines two deltas of the same interview (min start, max status, summed counts).
     mutating func merge(_ other: InterviewDelta) {
         newEvents += other.newEvents
@@ -69,6 +77,7 @@ struct InterviewDelta {
         if let s = other.start, start.map({ s.key < $0.key }) ?? true { start = s }
         if let s = other.status { noteStatus(s.key, s.outcome) }
         if let t = other.training { noteTraining(t.key, t.value) }
+        if let c = other.assignedCase { noteCase(c.key, c.id) }
     }
 }
 

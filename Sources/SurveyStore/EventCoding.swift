@@ -69,6 +69,7 @@ enum EventCoding {
         case .ended: "ended"
         case .reopened: "reopened"
         case .trainingMarked: "trainingMarked"
+        case .assignedCase: "assignedCase"
         }
     }
 }

@@ -121,23 +121,17 @@ public struct BundleManifest: Hashable, Sendable, Codable {
     public var signerFingerprint: KeyFingerprint { signerPublicKey?.fingerprint ?? KeyFingerprint("?") }
 }
 
-/// Constants of the container layout (see docs/bundle-format.md).
+/// Constants of the bundle's container (see docs/bundle-format.md; the layout is
+/// ``ContainerKind/bundle``, shared with packages).
 public enum BundleFormat {
     /// The format version this code writes and reads.
-    public static let version = 1
+    public static let version = ContainerKind.bundle.version
     /// The file starts with these 13 bytes.
-    public static let magic = Data("terep-bundle\n".utf8)
+    public static let magic = ContainerKind.bundle.magic
     /// Magic, version (u16), manifest length (u32), payload length (u64).
-    static let headerSize = 13 + 2 + 4 + 8
-    static let signatureSize = 64
-    static let checksumSize = 32
-    /// The manifest may not exceed this many bytes.
-    static let maxManifestSize = 1 << 20
-    /// HPKE parameters: the suite and the `info` string.
+    static let headerSize = ContainerKind.bundle.headerSize
+    /// HPKE parameters: the suite (the `info` string is the container kind's).
     public static let encryptionScheme = "hpke-x25519-sha256-chachapoly"
-    static let hpkeInfo = Data("terep-bundle-v1".utf8)
-    /// Domain separation for the signature: these bytes, then the manifest bytes.
-    static let signaturePrefix = Data("terep-bundle-signature-v1\n".utf8)
     /// The usual file name extension.
     public static let fileExtension = "terepbundle"
 
@@ -153,7 +147,7 @@ public enum BundleFormat {
     }
 
     /// The bytes the device signs.
-    static func signingInput(manifestBytes: Data) -> Data { signaturePrefix + manifestBytes }
+    static func signingInput(manifestBytes: Data) -> Data { ContainerKind.bundle.signingInput(manifestBytes: manifestBytes) }
 }
 
 /// Limits the reader enforces before and while decompressing.

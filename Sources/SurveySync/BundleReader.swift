@@ -54,7 +54,7 @@ public struct SealedBundle: Sendable {
     public func unseal(coordinatorKey: CoordinatorPrivateKey?, limits: BundleLimits = .default) throws(BundleError) -> VerifiedBundle {
         do {
             let compressed = try decrypt(coordinatorKey)
-            let plain = try inflate(compressed, limits: limits)
+            let plain = try SignedContainer.inflate(compressed, declared: manifest.payload, limits: limits)
             let (contents, definitions) = try BundlePayload.decode(plain)
             try BundleChecks.events(contents, device: manifest.device, declared: manifest)
             return VerifiedBundle(id: id, manifest: manifest, contents: contents, definitions: definitions)
@@ -69,48 +69,9 @@ public struct SealedBundle: Sendable {
         guard let coordinatorKey else { throw .encryptedNoKey(recipient: encryption.recipient) }
         let given = coordinatorKey.publicKey.fingerprint
         guard given == encryption.recipient else { throw .wrongCoordinatorKey(recipient: encryption.recipient, given: given) }
-        guard payload.count >= 2 else { throw .decryptionFailed }
-        let start = payload.startIndex
-        let encLength = Int(payload[start]) << 8 | Int(payload[start + 1])
-        guard payload.count >= 2 + encLength else { throw .decryptionFailed }
-        let enc = payload[(start + 2)..<(start + 2 + encLength)]
-        let ciphertext = payload[(start + 2 + encLength)...]
-        do {
-            var recipient = try HPKE.Recipient(
-                privateKey: coordinatorKey.key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: BundleFormat.hpkeInfo,
-                encapsulatedKey: Data(enc))
-            return try recipient.open(ciphertext, authenticating: Data(manifest.device.rawValue.utf8))
-        } catch { throw .decryptionFailed }
-    }
-
-    private func inflate(_ compressed: Data, limits: BundleLimits) throws(BundleError.Kind) -> Data {
-        let info = manifest.payload
-        guard info.compression == "zlib" else { throw .malformedManifest("unknown compression '\(info.compression)'") }
-        guard compressed.count == info.compressedSize else {
-            throw .malformedManifest("compressed size \(compressed.count) differs from the declared \(info.compressedSize)")
-        }
-        let ratioCap = compressed.count.multipliedReportingOverflow(by: limits.maxRatio)
-        let cap = min(limits.maxUncompressedSize, ratioCap.overflow ? Int.max : ratioCap.partialValue)
-        guard info.uncompressedSize <= cap else {
-            throw .decompressionBomb("declares \(info.uncompressedSize) bytes from \(compressed.count) (cap \(cap) bytes)")
-        }
-        do throws(InflateFailure) {
-            // The signed size is the tightest limit: a stream longer than declared stops right there.
-            let plain = try Zlib.inflate(compressed, limit: min(cap, info.uncompressedSize), expectedSize: info.uncompressedSize)
-            guard plain.count == info.uncompressedSize else {
-                throw InflateFailure.corrupt("inflated to \(plain.count) bytes, manifest says \(info.uncompressedSize)")
-            }
-            return plain
-        } catch {
-            switch error {
-            case .exceedsLimit(let limit):
-                throw .decompressionBomb(
-                    "inflates past \(limit) bytes from \(compressed.count) (caps: \(limits.maxUncompressedSize >> 20) MiB, ratio \(limits.maxRatio):1)")
-            case .corrupt(let why): throw .corruptCompression(why)
-            case .truncated: throw .corruptCompression("the zlib stream ends early")
-            case .trailingBytes(let n): throw .corruptCompression("\(n) bytes after the zlib stream")
-            }
-        }
+        guard let plain = SignedContainer.open(payload, with: coordinatorKey, kind: .bundle, aad: Data(manifest.device.rawValue.utf8))
+        else { throw .decryptionFailed }
+        return plain
     }
 
     func fail(_ kind: BundleError.Kind) -> BundleError { BundleError(file: file, kind: kind) }
@@ -174,51 +135,32 @@ public struct BundleReader: Sendable {
     }
 
     private func parse(_ data: Data, file: String) throws(BundleError.Kind) -> SealedBundle {
-        let bytes = Data(data)  // zero-based indices
-        let magic = BundleFormat.magic
-        guard bytes.count >= magic.count else {
-            if !bytes.isEmpty, magic.starts(with: bytes) { throw .truncated(expected: BundleFormat.headerSize, actual: bytes.count) }
-            throw .notABundle
+        let parts: ContainerParts
+        do { parts = try SignedContainer.parse(.bundle, data, maxPayload: limits.maxFileSize) } catch {
+            switch error {
+            case .wrongMagic: throw .notABundle
+            case .truncated(let expected, let actual): throw .truncated(expected: expected, actual: actual)
+            case .trailingData(let n): throw .trailingData(n)
+            case .unsupportedVersion(let v): throw .unsupportedFormatVersion(v)
+            case .manifestTooLarge(let n): throw .malformedManifest("declared length \(n) bytes exceeds the 1 MiB limit")
+            case .payloadTooLarge(let n, let cap):
+                throw .decompressionBomb("declares a \(n)-byte payload, above the \(cap >> 20) MiB cap")
+            case .checksumMismatch: throw .checksumMismatch
+            }
         }
-        guard bytes.prefix(magic.count) == magic else { throw .notABundle }
-        guard bytes.count >= BundleFormat.headerSize else {
-            throw .truncated(expected: BundleFormat.headerSize, actual: bytes.count)
-        }
-        let version = Int(bytes.readBigEndian(UInt16.self, at: magic.count))
-        guard version == BundleFormat.version else { throw .unsupportedFormatVersion(version) }
-        let manifestLength = Int(bytes.readBigEndian(UInt32.self, at: magic.count + 2))
-        let payloadLength64 = bytes.readBigEndian(UInt64.self, at: magic.count + 6)
-        guard manifestLength <= BundleFormat.maxManifestSize else {
-            throw .malformedManifest("declared length \(manifestLength) bytes exceeds the 1 MiB limit")
-        }
-        guard payloadLength64 <= UInt64(limits.maxFileSize) else {
-            throw .decompressionBomb("declares a \(payloadLength64)-byte payload, above the \(limits.maxFileSize >> 20) MiB cap")
-        }
-        let payloadLength = Int(payloadLength64)
-        let manifestStart = BundleFormat.headerSize
-        let signatureStart = manifestStart + manifestLength
-        let payloadStart = signatureStart + BundleFormat.signatureSize
-        let checksumStart = payloadStart + payloadLength
-        let total = checksumStart + BundleFormat.checksumSize
-        guard bytes.count >= total else { throw .truncated(expected: total, actual: bytes.count) }
-        guard bytes.count == total else { throw .trailingData(bytes.count - total) }
-        let checksum = SHA256.hash(data: bytes[0..<checksumStart])
-        guard Data(checksum) == bytes[checksumStart..<total] else { throw .checksumMismatch }
-        let manifestBytes = bytes[manifestStart..<signatureStart]
         let manifest: BundleManifest
-        do { manifest = try JSONDecoder().decode(BundleManifest.self, from: manifestBytes) } catch {
-            throw .malformedManifest(BundlePayload.describe(error, json: manifestBytes))
+        do { manifest = try JSONDecoder().decode(BundleManifest.self, from: parts.manifestBytes) } catch {
+            throw .malformedManifest(BundlePayload.describe(error, json: parts.manifestBytes))
         }
         if let problem = manifest.rangeProblem { throw .malformedManifest(problem) }
-        guard manifest.format == version else {
-            throw .malformedManifest("manifest format \(manifest.format) differs from the header's \(version)")
+        guard manifest.format == ContainerKind.bundle.version else {
+            throw .malformedManifest("manifest format \(manifest.format) differs from the header's \(ContainerKind.bundle.version)")
         }
-        guard manifest.payload.storedSize == payloadLength else {
-            throw .malformedManifest("payload size \(payloadLength) differs from the declared \(manifest.payload.storedSize)")
+        guard manifest.payload.storedSize == parts.payload.count else {
+            throw .malformedManifest("payload size \(parts.payload.count) differs from the declared \(manifest.payload.storedSize)")
         }
         return SealedBundle(
-            file: file, manifest: manifest, manifestBytes: Data(manifestBytes),
-            signature: Data(bytes[signatureStart..<payloadStart]), payload: Data(bytes[payloadStart..<checksumStart]))
+            file: file, manifest: manifest, manifestBytes: parts.manifestBytes, signature: parts.signature, payload: parts.payload)
     }
 }
 

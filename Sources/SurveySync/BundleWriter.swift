@@ -53,7 +53,7 @@ public enum BundleWriter {
         var stored = compressed
         var encryption: BundleManifest.EncryptionInfo?
         if let recipient {
-            stored = try seal(compressed, to: recipient, device: device)
+            stored = try SignedContainer.seal(compressed, to: recipient, kind: .bundle, aad: Data(device.rawValue.utf8))
             encryption = .init(scheme: BundleFormat.encryptionScheme, recipient: recipient.fingerprint)
         }
         let first = sorted.events.first?.sequence
@@ -81,34 +81,9 @@ public enum BundleWriter {
         } catch { throw BundleError(file: "<memory>", kind: error) }
     }
 
-    /// HPKE base mode: the encapsulated key (u16 length + bytes), then the ciphertext.
-    private static func seal(_ data: Data, to recipient: CoordinatorPublicKey, device: DeviceID) throws(BundleError.Kind) -> Data {
-        do {
-            var sender = try HPKE.Sender(
-                recipientKey: recipient.key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: BundleFormat.hpkeInfo)
-            let ciphertext = try sender.seal(data, authenticating: Data(device.rawValue.utf8))
-            let enc = sender.encapsulatedKey
-            var out = Data()
-            out.appendBigEndian(UInt16(enc.count))
-            out.append(enc)
-            out.append(ciphertext)
-            return out
-        } catch { throw .io("encryption failed: \(error)") }
-    }
-
     /// The container: header, manifest, signature, payload, SHA-256 of all of it.
     static func container(manifestBytes: Data, signature: Data, payload: Data) -> Data {
-        var out = Data()
-        out.reserveCapacity(BundleFormat.headerSize + manifestBytes.count + signature.count + payload.count + 32)
-        out.append(BundleFormat.magic)
-        out.appendBigEndian(UInt16(BundleFormat.version))
-        out.appendBigEndian(UInt32(manifestBytes.count))
-        out.appendBigEndian(UInt64(payload.count))
-        out.append(manifestBytes)
-        out.append(signature)
-        out.append(payload)
-        out.append(Data(SHA256.hash(data: out)))
-        return out
+        SignedContainer.assemble(.bundle, manifestBytes: manifestBytes, signature: signature, payload: payload)
     }
 }
 

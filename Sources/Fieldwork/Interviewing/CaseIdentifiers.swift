@@ -3,6 +3,10 @@ import SurveyModel
 
 /// `--case name=value`, and the visit data the device fills in by itself.
 public enum CaseIdentifiers {
+    /// The preloaded questions the device fills in by itself (``addAutomatic(_:definition:interviewer:at:)``):
+    /// a sample file never gives them.
+    public static let automatic: Set<VariableName> = ["int_id", "visit_ts", "visit_no"]
+
     /// Parses `name=value` pairs into preloaded values of the questionnaire's top-level questions.
     public static func parse(_ pairs: [String], definition: SurveyDefinition) throws(InterviewStartError)
         -> [VariableName: Value]
