@@ -225,6 +225,11 @@ enum Messages {
         Diagnostic("E0503", .error, "answer set '\(name)' has no options", at: r)
     }
 
+    static func badBest(_ message: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0505", .error, message, at: r,
+            help: "put 'best' after the label of the favourable end, e.g. `10 hu \"Teljesen elégedett\" en \"Completely satisfied\" best`")
+    }
+
     // MARK: E06xx — dependencies
 
     static func cycle(_ names: [String], at r: SourceRange, notes: [Note]) -> Diagnostic {
@@ -258,6 +263,11 @@ enum Messages {
         Diagnostic("E0804", .error,
             "the export variable '\(dummy)' of this multiple choice is longer than 32 characters", at: r,
             help: "shorten the question's name (multiple choice exports one variable per code, <name>_<code>)")
+    }
+
+    static func pseudonymNotIdentifier(_ what: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E0805", .error, "'pii pseudonym' is for identifiers, but \(what) is not a text or a whole number", at: r,
+            help: "pseudonymise identifiers (a login, an address key); mark other personal data plain 'pii' to leave it out of exports")
     }
 
     // MARK: 10 fieldwork targets

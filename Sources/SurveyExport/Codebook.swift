@@ -41,8 +41,7 @@ public struct Codebook: Sendable {
         let indexes = versionDefinitions.mapValues(SurveyIndex.init)
         var out: [Block] = [
             .heading(1, "Codebook: \(schema.title) (\(schema.survey) \(schema.version))"),
-            .paragraph("Language of labels: \(schema.language). Personal data: \(schema.pii.rawValue)"
-                + (schema.droppedPII.isEmpty ? "." : " (\(schema.droppedPII.map(\.rawValue).joined(separator: ", "))).")),
+            .paragraph("Language of labels: \(schema.language). " + personalData()),
             .paragraph(missingConventions()),
         ]
         if schema.versions.count > 1 {
@@ -62,6 +61,18 @@ public struct Codebook: Sendable {
             }
         }
         return out
+    }
+
+    /// What happened to personal data: left out, pseudonymised, kept.
+    private func personalData() -> String {
+        let variables = schema.tables.flatMap(\.variables).filter(\.pii)
+        var parts: [String] = []
+        if !schema.droppedPII.isEmpty { parts.append("left out: " + schema.droppedPII.map(\.rawValue).joined(separator: ", ")) }
+        let pseudonyms = variables.filter(\.isPseudonym).map(\.name)
+        if !pseudonyms.isEmpty { parts.append("keyed pseudonyms: " + pseudonyms.joined(separator: ", ")) }
+        let kept = variables.filter { !$0.isPseudonym }.map(\.name)
+        if !kept.isEmpty { parts.append("kept as collected: " + kept.joined(separator: ", ")) }
+        return "Personal data: " + (parts.isEmpty ? "none." : parts.joined(separator: "; ") + ".")
     }
 
     private func missingConventions() -> String {
@@ -90,7 +101,7 @@ public struct Codebook: Sendable {
         facts.append(["Measure", v.measure.rawValue])
         if let entry { facts.append(["Route", route(entry, index: index)]) }
         if case .calculated(let e, _) = entry?.question.kind { facts.append(["Computed as", ExprText.render(e)]) }
-        facts.append(["PII", v.pii ? "yes (\(schema.pii.rawValue))" : "no"])
+        facts.append(["PII", !v.pii ? "no" : v.isPseudonym ? "yes, keyed pseudonym" : "yes, as collected"])
         let stats = frequencies?.stats(table: table.name, variable: v.name)
         if let s = stats { facts.append(["Counts", countsText(s, v)]) }
         var out: [Block] = [.heading(3, "\(v.name): \(v.label)"), .table(["", ""], facts)]
@@ -125,7 +136,7 @@ public struct Codebook: Sendable {
         switch v.source {
         case .indicator(let q, let code): text += "; 1 if code \(code) was ticked in \(q), else 0"
         case .checkConfirmed: text += "; 1 if the interviewer confirmed this soft check"
-        case .pseudonym: text += "; keyed pseudonym (HMAC-SHA256) of the answer"
+        case .pseudonymised: text += "; keyed pseudonym (HMAC-SHA256) of the answer"
         case .rowNumber: text += "; row number within the roster"
         default: break
         }

@@ -26,9 +26,13 @@ public struct Corrections: Sendable {
         public var interview: InterviewID
         public var action: Action
         public var reason: String
+        /// The rosters around a `set` line's variable, outermost first (for its row numbers).
+        public var rosters: [GroupID] = []
     }
 
     public private(set) var entries: [Entry] = []
+    /// The file name, for messages.
+    public let file: String
     private var byInterview: [InterviewID: [Entry]] = [:]
 
     /// Parses and validates a corrections file against the definition; the first problem is
@@ -42,6 +46,7 @@ public struct Corrections: Sendable {
     /// interview it names (`index` gives it; interviews were made with several questionnaire
     /// versions); the first problem is an error naming its line.
     public init(text: String, file: String, index: (InterviewID) -> SurveyIndex) throws(CorrectionError) {
+        self.file = file
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingSpaces()
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
@@ -61,16 +66,56 @@ public struct Corrections: Sendable {
         byInterview[id]?.first { $0.action == .exclude }
     }
 
-    /// Applies the `set` lines of one interview; returns what changed, for the log.
-    public func apply(to record: inout InterviewRecord) -> [AppliedCorrection] {
+    /// The interviews that `set` lines name, in file order.
+    public var correctedInterviews: [InterviewID] {
+        var seen = Set<InterviewID>()
+        return entries.compactMap { e in
+            if case .set = e.action, seen.insert(e.interview).inserted { return e.interview }
+            return nil
+        }
+    }
+
+    /// The `set` lines of an interview.
+    public func setLines(of id: InterviewID) -> [Entry] {
+        (byInterview[id] ?? []).filter { if case .set = $0.action { true } else { false } }
+    }
+
+    /// Applies the `set` lines of one cleaned interview; returns what changed, for the log.
+    ///
+    /// A line that would put a value where the interview has none to correct is an error at its
+    /// line: a row beyond the roster's row count in this interview, or a question off route in it
+    /// (exported as not applicable; corrections do not re-run routing, so correct the answer that
+    /// routes it instead).
+    public func apply(to record: inout InterviewRecord) throws(CorrectionError) -> [AppliedCorrection] {
         guard let list = byInterview[record.id] else { return [] }
         var applied: [AppliedCorrection] = []
         for e in list {
             guard case .set(let address, let answer) = e.action else { continue }
+            try check(e, address: address, answer: answer, in: record)
             applied.append(AppliedCorrection(entry: e, previous: record.answers[address]))
             record.answers[address] = answer
         }
         return applied
+    }
+
+    private func check(_ e: Entry, address: Address, answer: Answer, in record: InterviewRecord) throws(CorrectionError) {
+        func fail(_ message: String) -> CorrectionError { CorrectionError(file: file, line: e.line, message: message) }
+        for (depth, roster) in e.rosters.enumerated() where depth < address.rows.count {
+            let parent = Array(address.rows[..<depth])
+            // Cleaned records list every roster instance; otherwise the highest row answers use.
+            let rows = record.rosterRows[RosterInstance(roster, parentRows: parent)]
+                ?? record.answers.keys.filter { $0.rows.count > depth && Array($0.rows[..<depth]) == parent }.map { $0.rows[depth] }.max()
+                ?? 0
+            if address.rows[depth] > rows {
+                let under = depth == 0 ? "" : " under row(s) \(address.rows[..<depth].map(String.init).joined(separator: ","))"
+                throw fail("\(address): interview \(record.id) has \(rows) row(s) in roster '\(roster)'\(under), so row "
+                    + "\(address.rows[depth]) does not exist; use a row from 1 to \(rows)")
+            }
+        }
+        if record.answers[address] == .special(.notApplicable), answer != .special(.notApplicable) {
+            throw fail("\(address) is off route in interview \(record.id) (not applicable, -7): a value there would "
+                + "contradict the routing; corrections do not re-run routing, so correct the answer that routes it instead")
+        }
     }
 
     // MARK: Parsing
@@ -100,7 +145,8 @@ public struct Corrections: Sendable {
                     + (entry.rosters.isEmpty ? "" : "[" + entry.rosters.map { _ in "1" }.joined(separator: ",") + "]"))
             }
             let answer = try value(words[4...].joined(separator: " "), for: entry.question, index: index, fail: fail)
-            return Entry(line: number, interview: InterviewID(words[1]), action: .set(address, answer), reason: reason)
+            return Entry(
+                line: number, interview: InterviewID(words[1]), action: .set(address, answer), reason: reason, rosters: entry.rosters)
         default:
             throw fail("unknown instruction '\(verb)'; expected 'set' or 'exclude'")
         }

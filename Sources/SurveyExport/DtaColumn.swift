@@ -12,6 +12,27 @@ struct DtaColumn {
     let variable: ExportVariable
     let storage: Storage
 
+    private init(variable: ExportVariable, storage: Storage) {
+        self.variable = variable
+        self.storage = storage
+    }
+
+    /// A fixed-width text column stored `width` bytes wide (at least 1) instead of its declared width.
+    func narrowed(to width: Int) -> DtaColumn {
+        DtaColumn(variable: variable, storage: .str(Swift.max(1, width)))
+    }
+
+    /// The bytes one cell takes in a row.
+    var byteSize: Int {
+        switch storage {
+        case .byte: 1
+        case .int: 2
+        case .long: 4
+        case .double, .strL: 8
+        case .str(let n): n
+        }
+    }
+
     init(_ variable: ExportVariable) {
         self.variable = variable
         switch variable.type {
@@ -72,7 +93,9 @@ struct DtaColumn {
         }
     }
 
-    func encode(_ cell: Cell, codes: SpecialCodes, into w: inout ByteWriter) throws(ExportError) {
+    /// Encodes a cell; returns the bytes of a text's value (0 for numbers).
+    @discardableResult
+    func encode(_ cell: Cell, codes: SpecialCodes, into w: inout ByteWriter) throws(ExportError) -> Int {
         if case .str(let n) = storage { return try encodeString(cell, width: n, codes: codes, into: &w) }
         let missingIndex: Int?
         var value = 0.0
@@ -106,6 +129,7 @@ struct DtaColumn {
             }
         case .str, .strL: break
         }
+        return 0
     }
 
     private func integer(_ value: Double, _ missing: Int?, valid: ClosedRange<Int>, missingBase: Int) throws(ExportError) -> Int {
@@ -126,11 +150,12 @@ struct DtaColumn {
         }
     }
 
-    private func encodeString(_ cell: Cell, width: Int, codes: SpecialCodes, into w: inout ByteWriter) throws(ExportError) {
+    private func encodeString(_ cell: Cell, width: Int, codes: SpecialCodes, into w: inout ByteWriter) throws(ExportError) -> Int {
         let text = DtaColumn.text(cell, codes: codes)
         let count = text.utf8.count
         guard count <= width else { throw .valueTooWide(variable: variable.name, bytes: count, width: width) }
         w.bytes.append(contentsOf: text.utf8)
         w.bytes.append(contentsOf: repeatElement(0, count: width - count))
+        return count
     }
 }

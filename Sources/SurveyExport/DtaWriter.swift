@@ -4,22 +4,30 @@ import SurveyModel
 /// Writes one table as a Stata format-118 dataset (`.dta`, UTF-8), streaming the observations.
 ///
 /// Special answers become extended missing values with labels: `.a` not applicable, `.b`
-/// don't know, `.c` refused (see ``StataMissing``). Dates are `%td`, timestamps `%tc`. The
-/// observation count and the section map are patched by ``finish()``.
+/// don't know, `.c` refused (see ``StataMissing``). Dates are `%td`, timestamps `%tc`.
+///
+/// Text variables are stored as wide as their longest value, not their worst case (`maxlength`
+/// × 4 bytes): rows go to a temporary file at the declared widths while the longest value of
+/// each text is measured, and ``finish()`` writes the header with those widths and copies the
+/// rows, cutting each text field to its width. Memory holds one 64 KiB block at a time.
 public struct DtaWriter<Sink: ByteSink>: ExportWriter {
     public private(set) var sink: Sink
     private let table: ExportTable
     private let schema: ExportSchema
+    /// The columns at their declared widths (as the rows are spilled).
     private let columns: [DtaColumn]
+    /// The longest value seen in each fixed-width text column, in bytes.
+    private var longest: [Int]
+    private let createdAt: Date
     private var observations = 0
     private var finished = false
     private var offsets = [Int](repeating: 0, count: 14)
-    private var countOffset = 0
-    private var mapOffset = 0
     private var row = ByteWriter()
     private var buffer: [UInt8] = []
+    /// The rows at the declared widths, until the widths are known.
+    private var rows: Spill
     /// strL texts wait in a temporary file until the data section is complete.
-    private var strls: StrLSpill?
+    private var strls: Spill?
 
     /// The longest fixed string Stata stores; wider text variables are written as strL.
     public static var maxStringWidth: Int { 2045 }
@@ -28,9 +36,13 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         self.sink = sink
         self.table = table
         self.schema = schema
+        self.createdAt = createdAt
         self.columns = table.variables.map(DtaColumn.init)
-        if columns.contains(where: { if case .strL = $0.storage { true } else { false } }) { strls = try StrLSpill() }
-        try writeHeader(createdAt: createdAt)
+        self.longest = Array(repeating: 0, count: columns.count)
+        self.rows = try Spill(prefix: "terep-dta-rows")
+        if columns.contains(where: { if case .strL = $0.storage { true } else { false } }) {
+            strls = try Spill(prefix: "terep-strl")
+        }
     }
 
     public mutating func write(_ cells: ExportRow) throws(ExportError) {
@@ -39,17 +51,17 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
             throw .rowShape(table: table.name, expected: columns.count, got: cells.count)
         }
         for i in 0..<cells.count {
-            if case .strL = columns[i].storage {
-                try writeStrL(cells[i], variable: i + 1, observation: observations + 1)
-            } else {
-                try columns[i].encode(cells[i], codes: schema.specialCodes, into: &row)
+            switch columns[i].storage {
+            case .strL: try writeStrL(cells[i], variable: i + 1, observation: observations + 1)
+            case .str: longest[i] = Swift.max(longest[i], try columns[i].encode(cells[i], codes: schema.specialCodes, into: &row))
+            default: _ = try columns[i].encode(cells[i], codes: schema.specialCodes, into: &row)
             }
         }
         buffer += row.bytes
         row.bytes.removeAll(keepingCapacity: true)
         observations += 1
         if buffer.count >= 1 << 16 {
-            try sink.write(buffer)
+            try rows.append(buffer)
             buffer.removeAll(keepingCapacity: true)
         }
     }
@@ -57,24 +69,56 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
     public mutating func finish() throws(ExportError) {
         guard !finished else { throw .alreadyFinished(format: "Stata") }
         finished = true
-        try sink.write(buffer)
+        try rows.append(buffer)
+        buffer = []
+        let stored = columns.enumerated().map { i, c in
+            if case .str = c.storage { return c.narrowed(to: longest[i]) }
+            return c
+        }
+        let mapOffset = try writeHeader(stored)
+        try copyRows(to: stored)
         try tag("</data>")
         offsets[10] = sink.position
         try tag("<strls>")
-        if var spill = strls { try spill.copy(into: &sink) }
+        if var spill = strls { try spill.copy { (chunk) throws(ExportError) in try sink.write(chunk) } }
         try tag("</strls>")
         offsets[11] = sink.position
-        try writeValueLabels()
+        try writeValueLabels(stored)
         offsets[12] = sink.position
         try tag("</stata_dta>")
         offsets[13] = sink.position
-        var n = ByteWriter()
-        n.uint64(UInt64(observations))
-        try sink.patch(at: countOffset, n.bytes)
         var map = ByteWriter()
         for o in offsets { map.uint64(UInt64(o)) }
         try sink.patch(at: mapOffset, map.bytes)
         try sink.close()
+    }
+
+    /// Copies the spilled rows, each text field cut from its declared width to its stored one.
+    private mutating func copyRows(to stored: [DtaColumn]) throws(ExportError) {
+        let declared = columns.map(\.byteSize)
+        let kept = stored.map(\.byteSize)
+        let rowSize = declared.reduce(0, +)
+        var pending: [UInt8] = []
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        try rows.copy { (chunk) throws(ExportError) in
+            pending += chunk
+            var start = 0
+            while pending.count - start >= rowSize, rowSize > 0 {
+                var field = start
+                for i in declared.indices {
+                    out.append(contentsOf: pending[field..<(field + kept[i])])
+                    field += declared[i]
+                }
+                start += rowSize
+                if out.count >= 1 << 16 {
+                    try sink.write(out)
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            pending.removeFirst(start)
+        }
+        try sink.write(out)
     }
 
     /// Writes the (v, o) reference of a strL cell and spills its text as a GSO record.
@@ -106,13 +150,13 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         try sink.write(w.bytes)
     }
 
-    private mutating func writeHeader(createdAt: Date) throws(ExportError) {
+    /// Writes everything before the data; returns where the map's offsets go.
+    private mutating func writeHeader(_ stored: [DtaColumn]) throws(ExportError) -> Int {
         var h = ByteWriter()
         h.ascii("<stata_dta><header><release>118</release><byteorder>LSF</byteorder><K>")
-        h.uint16(UInt16(columns.count))
+        h.uint16(UInt16(stored.count))
         h.ascii("</K><N>")
-        countOffset = h.bytes.count
-        h.uint64(0)
+        h.uint64(UInt64(observations))
         h.ascii("</N><label>")
         let label = Array(NameRules.cut(table.label, maxBytes: 320, maxChars: 80).utf8)
         h.uint16(UInt16(label.count))
@@ -130,15 +174,15 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         offsets[1] = sink.position
         var m = ByteWriter()
         m.ascii("<map>")
-        mapOffset = sink.position + m.bytes.count
+        let mapOffset = sink.position + m.bytes.count
         for _ in 0..<14 { m.uint64(0) }
         m.ascii("</map>")
         try sink.write(m.bytes)
-        try writeDescriptors()
+        try writeDescriptors(stored)
+        return mapOffset
     }
 
-    private mutating func writeDescriptors() throws(ExportError) {
-        let columns = self.columns
+    private mutating func writeDescriptors(_ columns: [DtaColumn]) throws(ExportError) {
         let sets = schema.valueLabelSets
         try section(2, "variable_types") { w in for c in columns { w.uint16(c.typeCode) } }
         try section(3, "varnames") { w in for c in columns { w.fixed(c.variable.name, size: 129) } }
@@ -153,13 +197,14 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         try section(7, "variable_labels") { w in
             for c in columns { w.fixed(NameRules.cut(c.variable.label, maxBytes: 320, maxChars: 80), size: 321) }
         }
-        try section(8, "characteristics") { _ in }
+        let characteristics = DtaCharacteristics.records(table: table, schema: schema)
+        try section(8, "characteristics") { w in w.bytes += characteristics }
         offsets[9] = sink.position
         try tag("<data>")
     }
 
-    /// Every label set a numeric column uses, as `<lbl>` tables with the extended missing values.
-    private mutating func writeValueLabels() throws(ExportError) {
+/// Every label set a numeric column uses, as `<lbl>` tables with the extended missing values.
+    private mutating func writeValueLabels(_ columns: [DtaColumn]) throws(ExportError) {
         var w = ByteWriter()
         w.ascii("<value_labels>")
         var done = Set<String>()
@@ -191,23 +236,23 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
     }
 }
 
-/// A temporary file holding strL records until they can follow the data section.
-struct StrLSpill {
+/// A temporary file holding bytes until they can be copied into the file being written.
+struct Spill {
     private let path: String
     private var file: FileSink
 
-    init() throws(ExportError) {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("terep-strl-\(UUID().uuidString)").path
+    init(prefix: String) throws(ExportError) {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
         file = try FileSink(path: path)
     }
 
     mutating func append(_ bytes: [UInt8]) throws(ExportError) { try file.write(bytes) }
 
-    /// Copies the spilled records into `sink` in 1 MiB chunks and deletes the file.
-    mutating func copy<Sink: ByteSink>(into sink: inout Sink) throws(ExportError) {
+    /// Hands the spilled bytes to `body` in 1 MiB chunks and deletes the file.
+    mutating func copy(_ body: ([UInt8]) throws(ExportError) -> Void) throws(ExportError) {
         try file.close()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .io(path: path, message: "cannot reopen the strL spill file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .io(path: path, message: "cannot reopen the spill file") }
         defer { try? handle.close() }
         while true {
             let chunk: Data
@@ -215,7 +260,7 @@ struct StrLSpill {
                 throw .io(path: path, message: "\(error)")
             }
             if chunk.isEmpty { break }
-            try sink.write([UInt8](chunk))
+            try body([UInt8](chunk))
         }
     }
 }

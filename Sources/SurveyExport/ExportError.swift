@@ -16,6 +16,8 @@ public enum ExportError: Error, Hashable, Sendable, CustomStringConvertible {
     case cannotWiden(roster: String, reason: String)
     /// Questionnaire versions cannot share one schema (e.g. a roster moved into another one).
     case incompatibleVersions(String)
+    /// The label language asked for is not a language of the questionnaire.
+    case unknownLanguage(String, available: [String])
     /// Reading or writing a file failed.
     case io(path: String, message: String)
     /// `write` or `finish` was called after `finish`.
@@ -44,6 +46,8 @@ public enum ExportError: Error, Hashable, Sendable, CustomStringConvertible {
             "roster '\(roster)' cannot be exported wide: \(reason); export it as its own table"
         case .incompatibleVersions(let message):
             message
+        case .unknownLanguage(let language, let available):
+            "the questionnaire has no texts in '\(language)'; its languages are \(available.joined(separator: ", "))"
         case .io(let path, let message):
             "\(path): \(message)"
         case .alreadyFinished(let format):

@@ -11,23 +11,57 @@ public struct ExportOptions: Sendable {
     /// Small top-level rosters exported wide: their variables go into the interview table once
     /// per possible row (`m_age_1`, `m_age_2`, …) instead of a table of their own.
     public var wideRosters: [GroupID]
+    /// How identifiers (`pii pseudonym` questions and `iv_interviewer`) are pseudonymised under
+    /// ``PIIMode/drop``; nil leaves them out too. Under ``PIIMode/pseudonymise(width:_:)`` they
+    /// use that mode's function, under ``PIIMode/keep`` they are kept.
+    public var identifiers: Pseudonyms?
 
     public init(
-        language: LanguageCode? = nil, pii: PIIMode = .drop, stringWidths: [String: Int] = [:], wideRosters: [GroupID] = []
+        language: LanguageCode? = nil, pii: PIIMode = .drop, stringWidths: [String: Int] = [:], wideRosters: [GroupID] = [],
+        identifiers: Pseudonyms? = nil
     ) {
         self.language = language
         self.pii = pii
         self.stringWidths = stringWidths
         self.wideRosters = wideRosters
+        self.identifiers = identifiers
+    }
+
+    /// How a variable holding personal data of `kind` is exported.
+    func handling(_ kind: PersonalData) -> PIIHandling {
+        switch (pii, kind) {
+        case (_, .notPersonal), (.keep, _): .keep
+        case (.pseudonymise(let width, let f), _): .pseudonymise(Pseudonyms(width: width, f))
+        case (.drop, .direct): .drop
+        case (.drop, .pseudonym): identifiers.map(PIIHandling.pseudonymise) ?? .drop
+        }
     }
 }
 
-/// What happens to variables marked `pii`.
+/// A keyed pseudonym function and the width of its pseudonyms in bytes (64 for hex SHA-256).
+public struct Pseudonyms: Sendable {
+    public var width: Int
+    public var make: @Sendable (String) -> String
+
+    public init(width: Int, _ make: @escaping @Sendable (String) -> String) {
+        self.width = width
+        self.make = make
+    }
+}
+
+/// What happens to one personal-data variable in an export.
+enum PIIHandling {
+    case keep, drop
+    case pseudonymise(Pseudonyms)
+}
+
+/// What happens to personal data (`pii`, `pii pseudonym`, `iv_interviewer`).
 public enum PIIMode: Sendable {
-    /// Left out of every file (the default).
+    /// `pii` variables are left out of every file (the default); identifiers are pseudonymised
+    /// with ``ExportOptions/identifiers`` (left out without it).
     case drop
-    /// Replaced by a keyed pseudonym of the answer's text (the CLI injects HMAC-SHA256 with a
-    /// secret key); `width` is the pseudonym's length in bytes (64 for hex SHA-256).
+    /// Every personal-data variable is replaced by a keyed pseudonym of the answer's text (the
+    /// CLI injects HMAC-SHA256 with a secret key); `width` is the pseudonym's length in bytes.
     case pseudonymise(width: Int, @Sendable (String) -> String)
     /// Kept as collected; only with an explicit `--pii keep`.
     case keep

@@ -17,11 +17,11 @@ public struct ExportSchema: Sendable {
     public var tables: [ExportTable]
     /// Value-label sets by name, shared by the variables that use them.
     public var valueLabelSets: [String: ValueLabelSet]
-    /// How personal data was treated.
+    /// How direct personal data (`pii`) was treated.
     public var pii: PIITreatment
-    /// Questions marked `pii` that were left out (``PIITreatment/dropped``).
+    /// Personal-data questions that were left out (``PIITreatment/dropped``).
     public var droppedPII: [VariableName]
-    /// Maps a PII answer's text to its pseudonym (``PIITreatment/pseudonymised`` only).
+    /// Maps a personal-data answer's text to its pseudonym (when any variable is pseudonymised).
     public var pseudonymise: (@Sendable (String) -> String)?
     /// The questionnaire versions merged into this schema, newest first (one for a single
     /// version); empty when derived by ``ExportSchema/init(definition:options:)``.
@@ -29,6 +29,21 @@ public struct ExportSchema: Sendable {
     /// What merging the versions did (variables only in some versions, widened types, merged
     /// value labels, renamed variables), for the export log.
     public var versionNotes: [VersionNote] = []
+
+    /// An answer of `variable` as the export log may show it: nothing of a personal-data
+    /// variable left out of the export, a pseudonymised one's value as its pseudonym, a special
+    /// answer as its short name and code (`dk (-8)`).
+    public func logText(_ answer: Answer?, of variable: VariableName) -> String {
+        if droppedPII.contains(variable) { return "(withheld: personal data left out of this export)" }
+        switch answer {
+        case nil: return "(no answer)"
+        case .special(let s)?: return "\(s.rawValue) (\(specialCodes.code(for: s)))"
+        case .value(let value)?:
+            let pseudonymised = tables.contains { $0.variables.contains { $0.isPseudonym && $0.source.question == variable } }
+            let text = RowBuilder.textForm(value)
+            return pseudonymised ? (pseudonymise?(text) ?? "(withheld)") : text
+        }
+    }
 
     /// The table of a roster, or the interview table for nil.
     public func table(for roster: GroupID?) -> ExportTable? {
@@ -59,6 +74,36 @@ public struct ExportTable: Hashable, Sendable {
 
     /// The number of key columns at the start of each row.
     public var keyCount: Int { 1 + rosterPath.count }
+
+    /// The multiple-response sets of the table: the 0/1 indicators of each multiple-choice
+    /// question (of each group of versions they were kept apart for), as SPSS `MRSETS`
+    /// dichotomy groups counting the value 1, DDI `varGrp type="multipleResp"`.
+    public var responseSets: [ResponseSet] {
+        var sets: [ResponseSet] = []
+        var index: [String: Int] = [:]
+        for v in variables {
+            guard case .indicator(let question, _) = v.source else { continue }
+            let key = "\(question) \(v.versions.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "")"
+            if let i = index[key] {
+                sets[i].variables.append(v)
+            } else {
+                let taken = Set(sets.map(\.name))
+                var name = "$\(question)", n = 2
+                while taken.contains(name) { (name, n) = ("$\(question)_\(n)", n + 1) }
+                index[key] = sets.count
+                sets.append(ResponseSet(name: name, label: v.setLabel ?? question.rawValue, variables: [v]))
+            }
+        }
+        return sets.filter { $0.variables.count >= 2 }
+    }
+}
+
+/// The indicators of one multiple-choice question as a multiple-response set.
+public struct ResponseSet: Sendable {
+    /// `$` and the question's name.
+    public var name: String
+    public var label: String
+    public var variables: [ExportVariable]
 }
 
 /// What a variable holds and how writers store it.
@@ -76,6 +121,14 @@ public enum ExportType: Hashable, Sendable {
     case localDatetime
     /// UTF-8 text of at most `width` bytes.
     case string(width: Int)
+
+    /// A date or a date and time (SPSS counts them in seconds since 14 Oct 1582).
+    public var isCalendar: Bool {
+        switch self {
+        case .date, .datetime, .localDatetime: true
+        default: false
+        }
+    }
 
     public var isString: Bool {
         if case .string = self { return true }
@@ -98,8 +151,9 @@ public enum VariableSource: Hashable, Sendable {
     case answer(VariableName)
     /// 1 when `code` was ticked in a multiple-choice answer, else 0.
     case indicator(VariableName, code: Int)
-    /// The keyed pseudonym of a PII answer's text form.
-    case pseudonym(VariableName)
+    /// The keyed pseudonym of the text form of another source's cell (a personal-data answer,
+    /// the interviewer); special answers keep their codes.
+    indirect case pseudonymised(VariableSource)
     /// 1 when the interviewer confirmed this soft check in the row, else 0.
     case checkConfirmed(CheckID)
     /// A roster variable exported wide: its value in one row of a top-level roster.
@@ -108,8 +162,8 @@ public enum VariableSource: Hashable, Sendable {
     /// The question behind this variable, if any.
     public var question: VariableName? {
         switch self {
-        case .answer(let n), .indicator(let n, _), .pseudonym(let n): n
-        case .wide(let inner, _): inner.question
+        case .answer(let n), .indicator(let n, _): n
+        case .wide(let inner, _), .pseudonymised(let inner): inner.question
         default: nil
         }
     }
@@ -147,10 +201,17 @@ public struct ExportVariable: Hashable, Sendable {
     /// The questionnaire versions whose interviews fill this variable; nil means every version.
     /// Interviews of other versions get an empty cell (the question was not in their version).
     public var versions: Set<DefinitionHash>?
+    /// The question as read out, in the export language, pipes shown as `[label]` (SPSS
+    /// attribute `Question`, Stata characteristic `question`, DDI `qstnLit`).
+    public var question: String?
+    /// The interviewer's instruction (the question's hint), likewise.
+    public var instruction: String?
+    /// For a multiple-choice indicator, the label of its question (the multiple-response set's label).
+    public var setLabel: String?
 
     public init(
         name: String, label: String, type: ExportType, measure: MeasureLevel, valueLabels: String? = nil,
-        declaresSpecials: Bool = false, source: VariableSource, pii: Bool = false
+        declaresSpecials: Bool = false, source: VariableSource, pii: Bool = false, setLabel: String? = nil
     ) {
         self.name = name
         self.label = label
@@ -160,6 +221,12 @@ public struct ExportVariable: Hashable, Sendable {
         self.declaresSpecials = declaresSpecials
         self.source = source
         self.pii = pii
+        self.setLabel = setLabel
+    }
+
+    /// Whether the variable holds keyed pseudonyms instead of the collected values.
+    public var isPseudonym: Bool {
+        if case .pseudonymised = source { true } else { false }
     }
 
     /// Whether interviews of the version `hash` fill this variable.

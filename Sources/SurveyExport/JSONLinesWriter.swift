@@ -4,7 +4,8 @@ import SurveyModel
 ///
 /// Keys are the export variable names of the interview table; each roster appears under its
 /// id as an array of row objects (`"mem": [{"mem_row": 1, …, "trip": [...]}]`). Special answers
-/// are their numeric codes, system missing is `null`, dates are `"YYYY-MM-DD"` and timestamps
+/// are their codes (numbers, or strings such as `"-8"` in text columns, so every column keeps
+/// one JSON type), system missing is `null`, dates are `"YYYY-MM-DD"` and timestamps
 /// `"YYYY-MM-DDTHH:MM:SSZ"`.
 public struct JSONLinesWriter<Sink: ByteSink> {
     public private(set) var sink: Sink
@@ -85,7 +86,10 @@ public struct JSONLinesWriter<Sink: ByteSink> {
     private mutating func value(_ cell: Cell, _ type: ExportType) {
         switch cell {
         case .empty: line += Array("null".utf8)
-        case .special(let s): line += Array(String(schema.specialCodes.code(for: s)).utf8)
+        case .special(let s):
+            // A text column stays text: its special answers are the code as a string ("-8").
+            let code = String(schema.specialCodes.code(for: s))
+            if type.isString { string(code) } else { line += Array(code.utf8) }
         case .text(let t): string(t)
         case .number(let d):
             switch type {

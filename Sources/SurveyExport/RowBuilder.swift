@@ -100,12 +100,12 @@ public struct RowBuilder: Sendable {
                     interview: record.id.rawValue, address: Address(name, rows: rows).description,
                     expected: "multiple-choice", found: other.type.rawValue)
             }
-        case .pseudonym(let name):
-            switch record.answers[Address(name, rows: rows)] {
-            case nil: return .empty
-            case .special(let s)?: return .special(s)
-            case .value(let value)?:
-                return .text(schema.pseudonymise?(RowBuilder.textForm(value)) ?? "")
+        case .pseudonymised(let inner):
+            let f = schema.pseudonymise ?? { _ in "" }
+            switch try cell(v, source: inner, record: record, rows: rows) {
+            case .text(let t): return .text(t.isEmpty ? "" : f(t))
+            case .number(let d): return .text(f(NumberText.decimal(d)))
+            case let other: return other
             }
         }
     }

@@ -20,9 +20,11 @@ struct SavDictionary {
         valueLabelRecords()
         integerInfo()
         floatInfo()
+        multipleResponseSets()
         displayParameters()
         longNames()
         veryLongStrings()
+        variableAttributes()
         longStringMissingValues()
         extensionText(subtype: 20, "UTF-8")
         out.int32(999)
@@ -60,7 +62,8 @@ struct SavDictionary {
             out.int32(2)
             out.int32(segment.width)
             out.int32(label.isEmpty ? 0 : 1)
-            out.int32(missing ? 3 : missingTexts.count)
+            let isDate = v.variable.type.isCalendar
+            out.int32(missing ? (isDate ? -2 : 3) : missingTexts.count)
             let format = SavLayout.format(v.variable.type, segmentWidth: segment.width)
             out.int32(format)
             out.int32(format)
@@ -71,9 +74,14 @@ struct SavDictionary {
                 out.bytes += bytes
                 out.bytes += repeatElement(0x20, count: (4 - bytes.count % 4) % 4)
             }
-            if missing {
+            if missing && isDate {
+                // A range: see SavLayout.dateMissingRange.
+                let range = SavLayout.dateMissingRange(codes: schema.specialCodes)
+                out.double(range.low)
+                out.double(range.high)
+            } else if missing {
                 for s in [SpecialAnswer.notApplicable, .dontKnow, .refused] {
-                    out.double(Double(schema.specialCodes.code(for: s)))
+                    out.double(SavLayout.specialValue(s, codes: schema.specialCodes, type: v.variable.type))
                 }
             }
             for text in missingTexts { out.fixed(text, size: 8, pad: 0x20) }
@@ -89,23 +97,29 @@ struct SavDictionary {
         }
     }
 
-    /// One type-3 record per label set, followed by the type-4 list of variables using it.
+    /// One type-3 record per label set, followed by the type-4 list of variables using it (a set
+    /// used by dates gets a record of its own: their special answers are stored as days).
     private mutating func valueLabelRecords() {
-        var users: [String: [Int]] = [:]
-        var order: [String] = []
+        struct Use: Hashable {
+            var name: String
+            var type: ExportType
+        }
+        var users: [Use: [Int]] = [:]
+        var order: [Use] = []
         for v in layout.variables where v.width == 0 {
             guard let name = v.variable.valueLabels, schema.valueLabelSets[name] != nil else { continue }
-            if users[name] == nil { order.append(name) }
-            users[name, default: []].append(v.segments[0].dictionaryIndex)
+            let use = Use(name: name, type: v.variable.type.isCalendar ? v.variable.type : .decimal(places: 0))
+            if users[use] == nil { order.append(use) }
+            users[use, default: []].append(v.segments[0].dictionaryIndex)
         }
-        for name in order {
-            guard let set = schema.valueLabelSets[name], let indices = users[name] else { continue }
+        for use in order {
+            guard let set = schema.valueLabelSets[use.name], let indices = users[use] else { continue }
             out.int32(3)
             out.int32(set.labels.count)
             for (value, label) in set.labels {
                 switch value {
                 case .code(let c): out.double(Double(c))
-                case .special(let s): out.double(Double(schema.specialCodes.code(for: s)))
+                case .special(let s): out.double(SavLayout.specialValue(s, codes: schema.specialCodes, type: use.type))
                 }
                 let bytes = Array(NameRules.cut(label, maxBytes: 120).utf8)
                 out.uint8(UInt8(bytes.count))
@@ -158,6 +172,42 @@ struct SavDictionary {
                 out.int32(v.width == 0 ? 1 : 0)
             }
         }
+    }
+
+    /// Record 7.7: each multiple-choice question's indicators as a dichotomy set counting 1
+    /// (`$nb_prob=D1 1 <label length> <label> <short names>`), so `MRSETS` and `CTABLES` treat
+    /// the question as one.
+    private mutating func multipleResponseSets() {
+        let shortNames = Dictionary(layout.variables.map { ($0.variable.name, $0.segments[0].shortName) }, uniquingKeysWith: { a, _ in a })
+        var text: [UInt8] = []
+        for set in table.responseSets {
+            let label = Array(NameRules.cut(set.label, maxBytes: 255).replacingAll("\n", with: " ").utf8)
+            text += Array("\(set.name)=D1 1 \(label.count) ".utf8) + label
+            for v in set.variables { text += Array(" \(shortNames[v.name] ?? v.name)".utf8) }
+            text.append(0x0A)
+        }
+        guard !text.isEmpty else { return }
+        extensionHeader(subtype: 7, size: 1, count: text.count)
+        out.bytes += text
+    }
+
+    /// Record 7.18: each variable's question text and interviewer instruction as the custom
+    /// attributes `Question` and `Instruction` (`DISPLAY ATTRIBUTES` shows them).
+    private mutating func variableAttributes() {
+        var parts: [String] = []
+        for v in layout.variables {
+            let attributes = [("Question", v.variable.question), ("Instruction", v.variable.instruction)].compactMap { name, text in
+                text.map { "\(name)('\(SavDictionary.attributeText($0))'\n)" }
+            }
+            if !attributes.isEmpty { parts.append("\(v.variable.name):" + attributes.joined()) }
+        }
+        guard !parts.isEmpty else { return }
+        extensionText(subtype: 18, parts.joined(separator: "/"))
+    }
+
+    /// An attribute value on one line (a line feed ends a value), at most 4,000 bytes.
+    static func attributeText(_ s: String) -> String {
+        NameRules.cut(s, maxBytes: 4_000).replacingAll("\n", with: " ").replacingAll("\r", with: " ")
     }
 
     private mutating func longNames() {

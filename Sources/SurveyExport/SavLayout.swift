@@ -78,6 +78,26 @@ struct SavLayout {
         }
     }
 
+    /// The value a special answer is stored as in a numeric variable: its code, except in dates
+    /// and date-times, where the code counts days before the SPSS calendar's start, 14 Oct 1582
+    /// (-7 → 7 Oct 1582, -8 → 6 Oct, -9 → 5 Oct). A raw -8 in a date would be a few seconds before
+    /// midnight, and readers that convert dates lose the difference between the codes (pyreadstat
+    /// shows all three as 13 Oct 1582); whole days stay apart in every reader (docs/exports.md).
+    static func specialValue(_ s: SpecialAnswer, codes: SpecialCodes, type: ExportType) -> Double {
+        let code = Double(codes.code(for: s))
+        return type.isCalendar ? code * 86_400 : code
+    }
+
+    /// The user-missing range of a date or date-time variable: from the lowest special day to
+    /// 12 Oct 1582. The upper bound, -141,430, means 12 Oct 1582 both as SPSS seconds and as
+    /// days since 1970 (the one value where the two nearly agree), so a reader that compares
+    /// the range with dates converted to days (haven 2.5 with `user_na = TRUE`) flags the same
+    /// special days as SPSS, PSPP and pyreadstat, and no real date.
+    static func dateMissingRange(codes: SpecialCodes) -> (low: Double, high: Double) {
+        let lowest = [SpecialAnswer.notApplicable, .dontKnow, .refused].map { specialValue($0, codes: codes, type: .date) }.min() ?? 0
+        return (lowest, -141_430)
+    }
+
     /// Days since 1970 to SPSS seconds since 1582-10-14.
     static func spssSeconds(days: Double) -> Double { (days + 141_428) * 86_400 }
 

@@ -80,7 +80,7 @@ public struct SavWriter<Sink: ByteSink>: ExportWriter {
         let value: Double
         switch cell {
         case .empty: value = SavWriter.sysmis
-        case .special(let s): value = Double(codes.code(for: s))
+        case .special(let s): value = SavLayout.specialValue(s, codes: codes, type: v.type)
         case .number(let d):
             switch v.type {
             case .date: value = SavLayout.spssSeconds(days: d)

@@ -6,6 +6,9 @@ extension ExportSchema {
     /// Throws when a name breaks SPSS/Stata rules, e.g. a multiple-choice indicator that
     /// would exceed 32 characters or two names equal ignoring case in one table.
     public init(definition: SurveyDefinition, options: ExportOptions = ExportOptions()) throws(ExportError) {
+        if let asked = options.language, !definition.languages.isEmpty, !definition.languages.contains(asked) {
+            throw .unknownLanguage(asked.rawValue, available: definition.languages.map(\.rawValue))
+        }
         var builder = SchemaBuilder(definition: definition, options: options)
         builder.build()
         for roster in options.wideRosters { try builder.widen(roster) }
@@ -30,21 +33,28 @@ struct SchemaBuilder {
     let options: ExportOptions
     let language: LanguageCode
     let index: SurveyIndex
+    let texts: ExportTexts
     var tables: [ExportTable] = []
     var labelSets: [String: ValueLabelSet] = [:]
     var droppedPII: [VariableName] = []
     var pseudonymise: (@Sendable (String) -> String)?
-    /// Questions treated as personal data even where this definition does not mark them
-    /// (another version of the survey does).
-    let alsoPII: Set<VariableName>
+    /// Questions treated as personal data even where this definition does not mark them so
+    /// (another version of the survey does), with the strictest kind any version gives.
+    let alsoPII: [VariableName: PersonalData]
 
-    init(definition: SurveyDefinition, options: ExportOptions, alsoPII: Set<VariableName> = []) {
+    init(definition: SurveyDefinition, options: ExportOptions, alsoPII: [VariableName: PersonalData] = [:]) {
         self.definition = definition
         self.options = options
         self.alsoPII = alsoPII
         self.language = options.language ?? definition.languages.first ?? LanguageCode("en")
         self.index = SurveyIndex(definition)
-        if case .pseudonymise(_, let f) = options.pii { pseudonymise = f }
+        self.texts = ExportTexts(index: index, language: language)
+        if case .pseudonymise(_, let f) = options.pii { pseudonymise = f } else { pseudonymise = options.identifiers?.make }
+    }
+
+    /// The stricter of two personal-data kinds (direct personal data is left out by default).
+    static func stricter(_ a: PersonalData, _ b: PersonalData) -> PersonalData {
+        a == .direct || b == .direct ? .direct : a == .pseudonym || b == .pseudonym ? .pseudonym : .notPersonal
     }
 
     mutating func build() {
@@ -123,7 +133,7 @@ struct SchemaBuilder {
     }
 
     private func provenanceVariables() -> [ExportVariable] {
-        ProvenanceField.allCases.map { f in
+        ProvenanceField.allCases.compactMap { f in
             let type: ExportType, measure: MeasureLevel
             var labels: String?
             switch f {
@@ -141,28 +151,43 @@ struct SchemaBuilder {
             case .conflict:
                 (type, measure, labels) = (.integer(0...1), .nominal, BuiltinLabels.boolean)
             }
-            return ExportVariable(
+            var v = ExportVariable(
                 name: f.rawValue, label: BuiltinLabels.provenance(f, language), type: type, measure: measure,
                 valueLabels: labels, source: .provenance(f))
+            // The interviewer's login is an identifier, pseudonymised by default like `pii pseudonym`.
+            guard f == .interviewer else { return v }
+            switch options.handling(.pseudonym) {
+            case .keep: v.pii = true
+            case .drop: return nil
+            case .pseudonymise(let p):
+                (v.type, v.source, v.pii) = (.string(width: p.width), .pseudonymised(.provenance(f)), true)
+            }
+            return v
         }
     }
 
     private mutating func variables(for q: Question) -> [ExportVariable] {
+        var out = personalOrPlainVariables(for: q)
+        let question = texts.plain(q.text).flatMap { $0.isEmpty ? nil : $0 }
+        let instruction = texts.plain(q.hint).flatMap { $0.isEmpty ? nil : $0 }
+        for i in out.indices { (out[i].question, out[i].instruction) = (question, instruction) }
+        return out
+    }
+
+    private mutating func personalOrPlainVariables(for q: Question) -> [ExportVariable] {
         if case .note = q.kind { return [] }
-        let label = q.label.flatMap(text) ?? text(q.text).flatMap { $0.isEmpty ? nil : $0 } ?? q.name.rawValue
-        let pii = q.pii || alsoPII.contains(q.name)
-        if pii {
-            switch options.pii {
-            case .drop:
-                droppedPII.append(q.name)
-                return []
-            case .pseudonymise(let width, _):
-                return [ExportVariable(
-                    name: q.name.rawValue, label: label, type: .string(width: width), measure: .nominal,
-                    source: .pseudonym(q.name), pii: true)]
-            case .keep:
-                break
-            }
+        let label = texts.label(of: q.name)
+        let kind = SchemaBuilder.stricter(q.pii, alsoPII[q.name] ?? .notPersonal)
+        let pii = kind.isPersonal
+        switch options.handling(kind) {
+        case .keep: break
+        case .drop:
+            droppedPII.append(q.name)
+            return []
+        case .pseudonymise(let p):
+            return [ExportVariable(
+                name: q.name.rawValue, label: label, type: .string(width: p.width), measure: .nominal,
+                declaresSpecials: true, source: .pseudonymised(.answer(q.name)), pii: true)]
         }
         func variable(_ type: ExportType, _ measure: MeasureLevel, _ labels: String?, specials: Bool = true) -> ExportVariable {
             ExportVariable(
@@ -181,7 +206,7 @@ struct SchemaBuilder {
                 return ExportVariable(
                     name: "\(q.name.rawValue)_\(suffix)", label: "\(label): \(text(o.label) ?? String(o.code))",
                     type: .integer(0...1), measure: .nominal, valueLabels: BuiltinLabels.selected,
-                    declaresSpecials: true, source: .indicator(q.name, code: o.code), pii: pii)
+                    declaresSpecials: true, source: .indicator(q.name, code: o.code), pii: pii, setLabel: label)
             }
         case .integer(let min, let max):
             if case .literal(.integer(let lo))? = min, case .literal(.integer(let hi))? = max, lo <= hi {
@@ -214,7 +239,7 @@ struct SchemaBuilder {
     }
 
     private func checkVariable(_ check: Check) -> ExportVariable {
-        let message = text(check.message) ?? check.id.rawValue
+        let message = texts.plain(check.message) ?? check.id.rawValue
         return ExportVariable(
             name: check.id.rawValue, label: message, type: .integer(0...1), measure: .nominal,
             valueLabels: BuiltinLabels.confirmed, source: .checkConfirmed(check.id))

@@ -73,8 +73,17 @@ extension ExportSchema {
     ) throws(ExportError) {
         guard let newest = versions.first else { throw .incompatibleVersions("no questionnaire version to export") }
         var options = options
-        options.language = options.language ?? newest.definition.languages.first ?? LanguageCode("en")
-        let alsoPII = Set(versions.flatMap { v in v.definition.allQuestions.filter(\.pii).map(\.name) })
+        let languages = newest.definition.languages
+        if let asked = options.language, !languages.contains(asked) {
+            throw .unknownLanguage(asked.rawValue, available: languages.map(\.rawValue))
+        }
+        options.language = options.language ?? languages.first ?? LanguageCode("en")
+        var alsoPII: [VariableName: PersonalData] = [:]
+        for v in versions {
+            for q in v.definition.allQuestions where q.pii.isPersonal {
+                alsoPII[q.name] = SchemaBuilder.stricter(q.pii, alsoPII[q.name] ?? .notPersonal)
+            }
+        }
         let exportVersions = versions.map { ExportVersion(hash: $0.hash, version: $0.definition.version) }
         var merger: SchemaMerger?
         var widened = Set<GroupID>()

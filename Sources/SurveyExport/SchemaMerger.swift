@@ -270,7 +270,7 @@ struct SchemaMerger {
             path.count <= 1 ? "at the top level" : "inside " + path.dropLast().map { "'\($0)'" }.joined(separator: " > ")
         }
         let roster = table.roster?.rawValue ?? table.name
-        let hashes = versions.map { "--version \($0.hash.rawValue.prefix(12)) (\($0.version))" }.joined(separator: ", ")
+        let hashes = versions.map { "--survey-version \($0.hash.rawValue.prefix(12)) (\($0.version))" }.joined(separator: ", ")
         return "roster '\(roster)' is \(place(newer.rosterPath)) in the newer version but \(place(table.rosterPath))"
             + " in \(versions[current]), so their rows cannot share one table; export each version alone: \(hashes)"
     }

@@ -153,6 +153,7 @@ struct CanonicalJSONWriter {
         array(s.options) { w, o in
             var g = true
             w.bytes.append(0x7B)
+            if o.best { w.key("best", &g); w.bool(true) }
             w.key("code", &g); w.int(o.code)
             w.key("exclusive", &g); w.bool(o.exclusive)
             w.key("fixed", &g); w.bool(o.fixed)
@@ -236,7 +237,12 @@ struct CanonicalJSONWriter {
         if let l = q.label { key("label", &f); text(l) }
         key("name", &f); string(q.name.rawValue)
         if let o = q.otherOf { key("otherOf", &f); string(o.rawValue) }
-        key("pii", &f); bool(q.pii)
+        key("pii", &f)
+        switch q.pii {
+        case .notPersonal: bool(false)
+        case .direct: bool(true)
+        case .pseudonym: string("pseudonym")
+        }
         key("preload", &f); bool(q.preload)
         key("required", &f); bool(q.required)
         key("specials", &f); array(q.specials) { $0.string($1.rawValue) }

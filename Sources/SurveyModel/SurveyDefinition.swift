@@ -100,7 +100,7 @@ public struct AnswerSet: Hashable, Sendable, Codable {
 }
 
 /// One coded option of an answer set.
-public struct Option: Hashable, Sendable, Codable {
+public struct Option: Hashable, Sendable {
     public var code: Int
     public var label: LocalizedText
     /// Ticking it clears and forbids every other code (e.g. 97 "none").
@@ -109,13 +109,42 @@ public struct Option: Hashable, Sendable, Codable {
     public var other: Bool
     /// Kept in place when options are randomised.
     public var fixed: Bool
+    /// The "best" end of a scale (`best`): the codebook and the exports say which end of the
+    /// answer set is the favourable one. At most one option of a set, at its lowest or highest code.
+    public var best: Bool
 
-    public init(code: Int, label: LocalizedText, exclusive: Bool = false, other: Bool = false, fixed: Bool = false) {
+    public init(
+        code: Int, label: LocalizedText, exclusive: Bool = false, other: Bool = false, fixed: Bool = false, best: Bool = false
+    ) {
         self.code = code
         self.label = label
         self.exclusive = exclusive
         self.other = other
         self.fixed = fixed
+        self.best = best
+    }
+}
+
+extension Option: Codable {
+    private enum Key: String, CodingKey { case code, label, exclusive, other, fixed, best }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        self.init(
+            code: try c.decode(Int.self, forKey: .code), label: try c.decode(LocalizedText.self, forKey: .label),
+            exclusive: try c.decode(Bool.self, forKey: .exclusive), other: try c.decode(Bool.self, forKey: .other),
+            fixed: try c.decode(Bool.self, forKey: .fixed), best: try c.decodeIfPresent(Bool.self, forKey: .best) ?? false)
+    }
+
+    /// `best` only when set, so definitions without it keep their JSON and hash.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(label, forKey: .label)
+        try c.encode(exclusive, forKey: .exclusive)
+        try c.encode(other, forKey: .other)
+        try c.encode(fixed, forKey: .fixed)
+        if best { try c.encode(true, forKey: .best) }
     }
 }
 
@@ -193,8 +222,8 @@ public struct Question: Hashable, Sendable, Codable {
     public var required: Bool
     /// The special answers the interviewer may record: don't know and/or refused.
     public var specials: [SpecialAnswer]
-    /// Personal data: dropped or pseudonymised on export.
-    public var pii: Bool
+    /// Personal data, and how exports treat it by default.
+    public var pii: PersonalData
     /// Filled in by the interviewer, not read out (visit outcome, observations).
     public var interviewerOnly: Bool
     /// Supplied when the interview starts (case identifiers, sample data); still editable.
@@ -208,7 +237,7 @@ public struct Question: Hashable, Sendable, Codable {
     public init(
         name: VariableName, kind: QuestionKind, text: LocalizedText = LocalizedText([:]),
         hint: LocalizedText? = nil, label: LocalizedText? = nil, condition: Expr? = nil,
-        required: Bool = true, specials: [SpecialAnswer] = [.dontKnow, .refused], pii: Bool = false,
+        required: Bool = true, specials: [SpecialAnswer] = [.dontKnow, .refused], pii: PersonalData = .notPersonal,
         interviewerOnly: Bool = false, preload: Bool = false, defaultValue: DefaultRule? = nil,
         otherOf: VariableName? = nil, checks: [Check] = []
     ) {
@@ -226,6 +255,46 @@ public struct Question: Hashable, Sendable, Codable {
         self.defaultValue = defaultValue
         self.otherOf = otherOf
         self.checks = checks
+    }
+}
+
+/// Whether a question holds personal data, and how exports treat it by default.
+///
+/// Coded as `false`, `true` (`pii`) or `"pseudonym"`, so definitions without `pii pseudonym`
+/// keep their JSON and hash. A Boolean literal converts (`pii: true` is `.direct`).
+public enum PersonalData: Hashable, Sendable, ExpressibleByBooleanLiteral {
+    case notPersonal
+    /// `pii`: direct personal data (names, phone numbers, GPS), left out of exports by default.
+    case direct
+    /// `pii pseudonym`: an identifier (an interviewer's login, an address key), replaced by a
+    /// keyed pseudonym by default so that rows can still be linked.
+    case pseudonym
+
+    public init(booleanLiteral value: Bool) { self = value ? .direct : .notPersonal }
+
+    /// Personal data of either kind.
+    public var isPersonal: Bool { self != .notPersonal }
+}
+
+extension PersonalData: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let flag = try? c.decode(Bool.self) {
+            self = flag ? .direct : .notPersonal
+        } else if try c.decode(String.self) == "pseudonym" {
+            self = .pseudonym
+        } else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "pii is false, true or \"pseudonym\"")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .notPersonal: try c.encode(false)
+        case .direct: try c.encode(true)
+        case .pseudonym: try c.encode("pseudonym")
+        }
     }
 }
 

@@ -169,6 +169,8 @@ public struct CentralStatus: Hashable, Sendable {
     public var interviews: [InterviewStatus: Int]
     /// Interviews marked as training (also counted in ``interviews``; never exported).
     public var trainingInterviews: Int = 0
+    /// The training interviews by status (each also counted in ``interviews``).
+    public var trainingByStatus: [InterviewStatus: Int] = [:]
     public var conflicts: Int
     public var bundlesAccepted: Int
     public var bundlesRejected: Int

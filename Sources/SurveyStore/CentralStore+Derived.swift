@@ -46,7 +46,7 @@ extension CentralStore {
                     WHERE id = ?7 AND (started_at IS NULL OR (started_at, start_device, start_sequence) > (?4, ?5, ?6))
                     """,
                 arguments: [
-                    start.definition.rawValue, start.interviewer, start.caseJSON, start.key.timestamp, start.key.device,
+                    start.definition.rawValue, start.interviewer, start.caseJSON, start.key.timestamp, start.key.device.rawValue,
                     start.key.sequence, id.rawValue,
                 ])
         }
@@ -66,7 +66,7 @@ extension CentralStore {
                     WHERE id = ?5 AND (status_timestamp IS NULL
                         OR (status_timestamp, status_device, status_sequence) < (?2, ?3, ?4))
                     """,
-                arguments: [status.outcome, status.key.timestamp, status.key.device, status.key.sequence, id.rawValue])
+                arguments: [status.outcome, status.key.timestamp, status.key.device.rawValue, status.key.sequence, id.rawValue])
         }
         if let training = delta.training {
             try db.execute(
@@ -75,7 +75,7 @@ extension CentralStore {
                     WHERE id = ?5 AND (training_timestamp IS NULL
                         OR (training_timestamp, training_device, training_sequence) < (?2, ?3, ?4))
                     """,
-                arguments: [training.value, training.key.timestamp, training.key.device, training.key.sequence, id.rawValue])
+                arguments: [training.value, training.key.timestamp, training.key.device.rawValue, training.key.sequence, id.rawValue])
         }
         if let assigned = delta.assignedCase {
             try db.execute(
@@ -83,7 +83,7 @@ extension CentralStore {
                     UPDATE interview SET case_id = ?1, case_timestamp = ?2, case_device = ?3, case_sequence = ?4
                     WHERE id = ?5 AND (case_timestamp IS NULL OR (case_timestamp, case_device, case_sequence) > (?2, ?3, ?4))
                     """,
-                arguments: [assigned.id.rawValue, assigned.key.timestamp, assigned.key.device, assigned.key.sequence, id.rawValue])
+                arguments: [assigned.id.rawValue, assigned.key.timestamp, assigned.key.device.rawValue, assigned.key.sequence, id.rawValue])
         }
         try db.execute(
             sql: """
@@ -96,10 +96,11 @@ extension CentralStore {
             arguments: [id.rawValue])
     }
 
-    /// Adds a bundle's sequence numbers to the device's received ranges, keeping them
-    /// maximal and disjoint (adjacent ranges are joined).
+    /// Adds a bundle's sequence numbers to the device's received ranges, as ``SequenceRanges``
+    /// joins them (maximal and disjoint, adjacent ranges joined): each run of the bundle's
+    /// numbers replaces the stored ranges it touches by their union.
     func mergeRanges(_ db: Database, device: DeviceID, sequences: [Int64]) throws {
-        for island in Self.islands(of: sequences) {
+        for island in SequenceRanges(sequences).ranges {
             let touching = try Row.fetchAll(
                 db,
                 sql: """
@@ -107,42 +108,17 @@ extension CentralStore {
                     WHERE device_id = ? AND first_sequence <= ? AND last_sequence >= ?
                     """,
                 arguments: [device.rawValue, island.upperBound.saturatingSuccessor, island.lowerBound.saturatingPredecessor])
-            var low = island.lowerBound, high = island.upperBound
-            for row in touching {
-                low = min(low, row[0])
-                high = max(high, row[1])
-            }
+            var joined = SequenceRanges(ranges: touching.map { (row: Row) -> ClosedRange<Int64> in (row[0] as Int64)...(row[1] as Int64) })
+            joined.insert(island)
             try db.execute(
                 sql: "DELETE FROM received_range WHERE device_id = ? AND first_sequence <= ? AND last_sequence >= ?",
                 arguments: [device.rawValue, island.upperBound.saturatingSuccessor, island.lowerBound.saturatingPredecessor])
-            try db.execute(
-                sql: "INSERT INTO received_range (device_id, first_sequence, last_sequence) VALUES (?, ?, ?)",
-                arguments: [device.rawValue, low, high])
-        }
-    }
-
-    /// The maximal runs of consecutive numbers in a list.
-    static func islands(of numbers: [Int64]) -> [ClosedRange<Int64>] {
-        var result: [ClosedRange<Int64>] = []
-        for n in Set(numbers).sorted() {
-            if let last = result.last, last.upperBound.saturatingSuccessor == n {
-                result[result.count - 1] = last.lowerBound...n
-            } else {
-                result.append(n...n)
+            for range in joined.ranges {
+                try db.execute(
+                    sql: "INSERT INTO received_range (device_id, first_sequence, last_sequence) VALUES (?, ?, ?)",
+                    arguments: [device.rawValue, range.lowerBound, range.upperBound])
             }
         }
-        return result
-    }
-
-    /// The gaps below the highest received sequence, given ascending disjoint ranges.
-    static func gaps(in ranges: [ClosedRange<Int64>]) -> [ClosedRange<Int64>] {
-        var gaps: [ClosedRange<Int64>] = []
-        var next: Int64 = 1
-        for range in ranges {
-            if range.lowerBound > next { gaps.append(next...(range.lowerBound - 1)) }
-            next = max(next, range.upperBound.saturatingSuccessor)
-        }
-        return gaps
     }
 }
 

@@ -2,18 +2,6 @@ import Foundation
 import GRDB
 import SurveyModel
 
-/// The total order used to derive interview state from events of several devices:
-/// timestamp, then device id, then sequence.
-struct EventKey: Comparable, Hashable {
-    var timestamp: Int64
-    var device: String
-    var sequence: Int64
-
-    static func < (a: EventKey, b: EventKey) -> Bool {
-        (a.timestamp, a.device, a.sequence) < (b.timestamp, b.device, b.sequence)
-    }
-}
-
 /// What the new events of one merge contribute to one interview (all from the bundle's device).
 struct InterviewDelta {
     var newEvents = 0
@@ -22,13 +10,13 @@ struct InterviewDelta {
     var firstSequence = Int64.max
     var lastSequence = Int64.min
     /// The earliest new `started` event.
-    var start: (key: EventKey, definition: DefinitionHash, interviewer: String, caseJSON: String)?
+    var start: (key: MergeKey, definition: DefinitionHash, interviewer: String, caseJSON: String)?
     /// The latest new `ended` / `reopened` event (outcome nil for reopened).
-    var status: (key: EventKey, outcome: Int?)?
+    var status: (key: MergeKey, outcome: Int?)?
     /// The latest new `trainingMarked` event.
-    var training: (key: EventKey, value: Bool)?
+    var training: (key: MergeKey, value: Bool)?
     /// The earliest new `assignedCase` event.
-    var assignedCase: (key: EventKey, id: CaseID)?
+    var assignedCase: (key: MergeKey, id: CaseID)?
     /// The definition the bundle maps the interview to.
     var mappedDefinition: DefinitionHash?
 
@@ -39,32 +27,32 @@ struct InterviewDelta {
         lastSequence = max(lastSequence, event.sequence)
         switch event.kind {
         case .started(let definition, _, _, let preload):
-            let key = EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence)
+            let key = event.mergeKey
             if start.map({ key < $0.key }) ?? true {
                 start = (key, definition, event.interviewer, try EventCoding.encode(preload))
             }
         case .ended(let outcome):
-            noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), outcome)
+            noteStatus(event.mergeKey, outcome)
         case .reopened:
-            noteStatus(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), nil)
+            noteStatus(event.mergeKey, nil)
         case .trainingMarked(let value):
-            noteTraining(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), value)
+            noteTraining(event.mergeKey, value)
         case .assignedCase(let id):
-            noteCase(EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence), id)
+            noteCase(event.mergeKey, id)
         default:
             break
         }
     }
 
-    private mutating func noteStatus(_ key: EventKey, _ outcome: Int?) {
+    private mutating func noteStatus(_ key: MergeKey, _ outcome: Int?) {
         if status.map({ $0.key < key }) ?? true { status = (key, outcome) }
     }
 
-    private mutating func noteTraining(_ key: EventKey, _ value: Bool) {
+    private mutating func noteTraining(_ key: MergeKey, _ value: Bool) {
         if training.map({ $0.key < key }) ?? true { training = (key, value) }
     }
 
-    private mutating func noteCase(_ key: EventKey, _ id: CaseID) {
+    private mutating func noteCase(_ key: MergeKey, _ id: CaseID) {
         if assignedCase.map({ key < $0.key }) ?? true { assignedCase = (key, id) }
     }
 

@@ -42,8 +42,7 @@ extension CentralStore {
             statusDevice: (row["status_device"] as String?).map(DeviceID.init), statusSequence: row["status_sequence"])
     }
 
-    /// An interview's events from every device, in the documented merge order:
-    /// timestamp, then device id, then sequence.
+    /// An interview's events from every device, in the merge order (``MergeKey``).
     public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
         try read { db in
             try EventCoding.fetchEvents(
@@ -52,9 +51,9 @@ extension CentralStore {
                     SELECT e.* FROM interview_device s JOIN event e
                         ON e.device_id = s.device_id AND e.sequence BETWEEN s.first_sequence AND s.last_sequence
                     WHERE s.interview_id = ?1 AND e.interview_id = ?1
-                    ORDER BY e.timestamp, e.device_id, e.sequence
                     """,
-                arguments: [interview.rawValue])
+                arguments: [interview.rawValue]
+            ).sorted { $0.mergeKey < $1.mergeKey }
         }
     }
 
@@ -97,17 +96,21 @@ extension CentralStore {
                     db, sql: "SELECT * FROM bundle WHERE device_id = ? ORDER BY received_at DESC, hash LIMIT 1",
                     arguments: [device.id.rawValue])
                 summaries.append(DeviceSummary(
-                    device: device, eventCount: count, received: ranges, missing: CentralStore.gaps(in: ranges),
+                    device: device, eventCount: count, received: ranges, missing: SequenceRanges(ranges: ranges).gaps,
                     lastBundle: last.map(CentralStore.bundle(from:))))
             }
             var byStatus: [InterviewStatus: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM interview GROUP BY status") {
-                if let status = InterviewStatus(rawValue: row[0]) { byStatus[status] = row[1] }
+            var trainingByStatus: [InterviewStatus: Int] = [:]
+            let counts = "SELECT status, count(*), sum(is_training) FROM interview GROUP BY status"
+            for row in try Row.fetchAll(db, sql: counts) {
+                guard let status = InterviewStatus(rawValue: row[0]) else { continue }
+                byStatus[status] = row[1]
+                trainingByStatus[status] = row[2]
             }
             return CentralStatus(
                 devices: summaries, eventCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0,
                 interviews: byStatus,
-                trainingInterviews: try Int.fetchOne(db, sql: "SELECT count(*) FROM interview WHERE is_training = 1") ?? 0,
+                trainingInterviews: trainingByStatus.values.reduce(0, +), trainingByStatus: trainingByStatus,
                 conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
                 bundlesAccepted: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'accepted'") ?? 0,
                 bundlesRejected: try Int.fetchOne(db, sql: "SELECT count(*) FROM bundle WHERE status = 'rejected'") ?? 0,

@@ -2,9 +2,9 @@ import Fieldwork
 import InterviewEngine
 import SurveyModel
 
-extension InterviewSession {
+extension InterviewController {
     /// The question screen for an address, piped and in the interview's language.
-    func screen(for at: Address) -> QuestionScreen {
+    public func screen(for at: Address) -> QuestionScreen {
         guard let entry = index[at.variable] else { return QuestionScreen(name: at.description, text: "") }
         let question = entry.question
         var screen = QuestionScreen(name: at.description, text: interview.render(question.text, at: at))
@@ -19,7 +19,6 @@ extension InterviewSession {
                 screen.rosterRows.append(rosterLine(group, at: at, depth: entry.rosters.firstIndex(of: id) ?? 0))
             }
         }
-        let route = interview.route
         if let i = route.firstIndex(of: at) { screen.position = .init(index: i + 1, count: route.count) }
         screen.hint = question.hint.map { interview.render($0, at: at) }
         screen.interviewerOnly = question.interviewerOnly
@@ -60,10 +59,12 @@ extension InterviewSession {
     }
 
     /// What may be typed at a question, with its evaluated bounds.
-    private func allowedInput(_ q: Question, at: Address) -> String? {
+    func allowedInput(_ q: Question, at: Address) -> String? {
         switch q.kind {
         case .singleChoice: return strings.singleChoice
-        case .multipleChoice(_, let min, let max): return strings.multipleChoice(min: min, max: max)
+        case .multipleChoice(_, let min, let max):
+            let example = interview.options(at: at).filter { !$0.exclusive }.map(\.code)
+            return strings.multipleChoice(min: min, max: max, example: example)
         case .integer:
             let (lo, hi) = interview.range(at: at)
             return strings.integerRange(min: lo?.integerValue, max: hi?.integerValue)
@@ -82,7 +83,7 @@ extension InterviewSession {
     }
 
     /// An answer as the fieldworker reads it: codes with their labels, specials by name.
-    func describe(_ answer: Answer, at: Address) -> String {
+    public func describe(_ answer: Answer, at: Address) -> String {
         switch answer {
         case .special(let s): return strings.special(s)
         case .value(let value):
@@ -106,8 +107,9 @@ extension InterviewSession {
         }
     }
 
-    /// The message for an engine validation issue, in the UI language.
-    func message(for issue: ValidationIssue, submitted: Answer, at: Address) -> String {
+    /// The message for an engine validation issue, in the UI language; check messages are
+    /// rendered from `preview`, the interview as it will be once the answer is saved.
+    func message(for issue: ValidationIssue, submitted: Answer, at: Address, in preview: Interview) -> String {
         let problem: AnswerProblem
         switch issue {
         case .wrongType(let expected, _):
@@ -135,7 +137,7 @@ extension InterviewSession {
         case .tooManyChoices(let max): problem = .tooManyChoices(max: max)
         case .exclusiveCombined(let code): problem = .exclusiveCombined(code: code)
         case .specialNotAllowed(let s): problem = .specialNotAllowed(s)
-        case .checkFailed(let failure): problem = .check(interview.render(failure.message, at: at))
+        case .checkFailed(let failure): problem = .check(preview.render(failure.message, at: at))
         case .unavailable(let error): return strings.engineRefused(error)
         }
         return strings.problem(problem)

@@ -6,7 +6,7 @@ import SurveyModel
 // said when they become stale, at their question, in the review and at closing, where they
 // block completion like a failing hard check. Enter does not keep one.
 
-extension InterviewSession {
+extension InterviewController {
     /// Says which stored answers the last event made invalid.
     func reportNewlyStale(_ effects: [Effect]) {
         for case .answerNoLongerFits(let at, let issues) in effects where interview.isOnRoute(at) {
@@ -14,28 +14,24 @@ extension InterviewSession {
         }
     }
 
-    /// At a question whose stored answer no longer fits: says so and why (nil when it fits).
-    @discardableResult
-    func sayIfStale(_ at: Address) -> Bool {
-        guard let issues = interview.staleIssues(at: at), let answer = interview.answer(at: at) else { return false }
-        say(strings.staleAnswerHere(describe(answer, at: at)) + " " + reasons(issues, at: at), style: .error)
-        return true
+    /// At a question whose stored answer no longer fits: what to say about it (nil when it fits).
+    public func staleNotice(at: Address) -> String? {
+        guard let issues = interview.staleIssues(at: at), let answer = interview.answer(at: at) else { return nil }
+        return strings.staleAnswerHere(describe(answer, at: at)) + " " + reasons(issues, at: at)
     }
 
-    /// The review's and the closing's list of stale answers (nothing when there are none).
-    func listStaleAnswers() {
-        let stale = interview.staleAnswers
-        guard !stale.isEmpty else { return }
-        terminal.writeLine(Style(enabled: terminal.colour).bold(strings.reviewStale))
-        for item in stale {
-            say("\(item.address): \(describe(item.answer, at: item.address)) — " + reasons(item.issues, at: item.address),
-                style: .error, indent: "  ")
+    /// The stale answers as the review and the closing list them: where, the answer, and why.
+    func staleLines() -> [CheckLine] {
+        interview.staleAnswers.map { item in
+            CheckLine(
+                place: item.address.description,
+                message: describe(item.answer, at: item.address) + " — " + reasons(item.issues, at: item.address))
         }
     }
 
     private func reasons(_ issues: [ValidationIssue], at: Address) -> String {
         let answer = interview.answer(at: at) ?? .special(.notApplicable)
-        return issues.map { message(for: $0, submitted: answer, at: at) }.joined(separator: " ")
+        return issues.map { message(for: $0, submitted: answer, at: at, in: interview) }.joined(separator: " ")
     }
 }
 
@@ -50,5 +46,5 @@ extension UIStrings {
           "The stored answer (\(answer)) no longer fits after an earlier answer changed; give a new answer.")
     }
 
-    var reviewStale: String { t("Már nem érvényes válaszok", "Answers that no longer fit") }
+    public var reviewStale: String { t("Már nem érvényes válaszok", "Answers that no longer fit") }
 }

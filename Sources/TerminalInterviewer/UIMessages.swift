@@ -18,6 +18,9 @@ extension UIStrings {
                     "“\(text)” is not one of the options. Type one of the codes shown.")
         case .notADate:
             return invalid + t("a dátumot ÉÉÉÉ-HH-NN alakban adja meg, pl. 2024-05-01.", "enter the date as YYYY-MM-DD, e.g. 2024-05-01.")
+        case .noSuchDate(let text):
+            return invalid + t("\(text) nem létező nap; ellenőrizze a hónapot és a napot.",
+                               "\(text) is not a day of the calendar; check the month and the day.")
         case .notATime: return invalid + t("az időpontot ÓÓ:PP alakban adja meg, pl. 08:30.", "enter the time as HH:MM, e.g. 08:30.")
         case .notADateTime:
             return invalid + t("a dátumot és az időpontot ÉÉÉÉ-HH-NN ÓÓ:PP alakban adja meg, pl. 2026-11-26 14:05.",
@@ -76,22 +79,13 @@ extension UIStrings {
     public var warningConfirmed: String { t("Megerősítve.", "Confirmed.") }
     public var correctAnswer: String { t("Javítsa a választ.", "Correct the answer.") }
 
-    /// Whether a reply to ``confirmWarning`` is a yes, and the reason typed after it.
-    public static func confirmation(_ reply: String) -> (yes: Bool, reason: String?) {
-        let trimmed = reply.trimmingSpaces
-        let word = trimmed.prefix { $0 != " " }.lowercased()
-        guard ["i", "igen", "y", "yes", "ok"].contains(word) else { return (false, nil) }
-        let reason = String(trimmed.dropFirst(word.count)).trimmingSpaces
-        return (true, reason.isEmpty ? nil : reason)
-    }
-
     // MARK: - Commands
 
     public func unknownCommand(_ typed: String) -> String {
         t("Ismeretlen parancs: \(typed) — a parancsok listája: ?", "Unknown command: \(typed) — list of commands: ?")
     }
 
-    public func missingArgument(_ name: InterviewCommand.Name) -> String {
+    public func missingArgument(_ name: DotCommand.Name) -> String {
         switch name {
         case .jump: t("Adja meg a kérdés nevét: .u kérdésnév (pl. .u hh_size)", "Give the question name: .g name (e.g. .g hh_size)")
         case .note: t("Írja a megjegyzést a parancs után: .m szöveg", "Type the note after the command: .n text")
@@ -112,7 +106,25 @@ extension UIStrings {
         let list = available.map(\.rawValue).joined(separator: ", ")
         return t("A kérdőív nyelvei: \(list). Nincs „\(code)” nyelv.", "The questionnaire's languages are \(list); there is no “\(code)”.")
     }
-    public var languageSwitched: String { t("Nyelv: magyar.", "Language: English.") }
+    /// After `.hu`/`.en`: the questionnaire's language changed; the interviewer's texts did not.
+    public func languageSwitched(_ language: LanguageCode) -> String {
+        t("A kérdőív nyelve mostantól: \(languageName(language)). A kérdezői felület nyelve nem változik (az indításkor --ui-lang választja).",
+          "The questionnaire is now in \(languageName(language)). The interviewer's own texts stay as they are (chosen with --ui-lang at start).")
+    }
+
+    public func languageUnchanged(_ language: LanguageCode) -> String {
+        t("A kérdőív nyelve már \(languageName(language)).", "The questionnaire is already in \(languageName(language)).")
+    }
+
+    /// A language's name in the UI language (its code when unknown).
+    public func languageName(_ language: LanguageCode) -> String {
+        switch language.rawValue.lowercased() {
+        case "hu": t("magyar", "Hungarian")
+        case "en": t("angol", "English")
+        case "de": t("német", "German")
+        default: language.rawValue
+        }
+    }
     public var noteSaved: String { t("Megjegyzés rögzítve.", "Note saved.") }
     public var answerCleared: String { t("Válasz törölve.", "Answer removed.") }
     public var nothingToClear: String { t("Nincs törölhető válasz.", "There is no answer to remove.") }

@@ -29,8 +29,8 @@ extension UIStrings {
 
     public var helpTitle: String { t("Parancsok", "Commands") }
     public var helpFooter: String {
-        t("Több válasz: kódok szóközzel (1 3 96). Dátum: 2024-05-01. Ponttal kezdődő szöveg: ..szöveg",
-          "Multiple choice: codes with spaces (1 3 96). Dates: 2024-05-01. Text starting with a dot: ..text")
+        t("Több válasz: a kódok szóközzel (pl. 1 3). Dátum: 2024-05-01. Ponttal kezdődő szöveg: ..szöveg",
+          "Multiple choice: the codes with spaces (e.g. 1 3). Dates: 2024-05-01. Text starting with a dot: ..text")
     }
 
     // MARK: - Review screen
@@ -135,6 +135,24 @@ extension UIStrings {
     public func unfinishedHint(_ count: Int, listCommand: String) -> String {
         t("Figyelem: \(count) befejezetlen interjú van ezen a gépen (lista: \(listCommand)). Új interjú indul.",
           "Note: \(count) unfinished interview(s) on this device (list: \(listCommand)). Starting a new one.")
+    }
+
+    /// No interview with this id (or id prefix) on the device.
+    public func unknownInterview(_ id: String, listCommand: String) -> String {
+        t("nincs „\(id)” azonosítójú interjú ezen a gépen. Az interjúk listája: \(listCommand)",
+          "no interview '\(id)' on this device. To list the interviews: \(listCommand)")
+    }
+
+    /// An id prefix that fits more than one interview.
+    public func ambiguousInterview(_ prefix: String, matches: Int, listCommand: String) -> String {
+        t("a(z) \(prefix) kezdetű azonosító \(matches) interjúra illik; írjon be többet belőle. Lista: \(listCommand)",
+          "\(matches) interviews have ids starting with \(prefix); type more of it. To list them: \(listCommand)")
+    }
+
+    /// `--resume` of an interview that has already ended.
+    public func interviewAlreadyEnded(_ id: InterviewID, outcome: Int?) -> String {
+        let code = outcome.map { t(" (eredmény: \($0))", " (outcome \($0))") } ?? ""
+        return t("a(z) \(id) interjú már lezárult\(code); nem folytatható.", "interview \(id) has already ended\(code); it cannot be resumed.")
     }
 
     public var unfinishedTitle: String { t("Befejezetlen interjúk", "Unfinished interviews") }

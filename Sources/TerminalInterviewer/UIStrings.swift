@@ -95,8 +95,12 @@ public struct UIStrings: Hashable, Sendable {
         t("Szöveg, legfeljebb \(maxLength) karakter", "Text, at most \(maxLength) characters")
     }
 
-    public func multipleChoice(min: Int?, max: Int?) -> String {
-        var s = t("Több válasz is lehet, szóközzel elválasztva (pl. 1 3 96)", "Several answers, separated by spaces (e.g. 1 3 96)")
+    /// What a multiple-choice question takes; `example` are offered codes to show in the example.
+    public func multipleChoice(min: Int?, max: Int?, example: [Int]) -> String {
+        let codes = example.prefix(2).map(String.init).joined(separator: " ")
+        var s = codes.isEmpty
+            ? t("Több válasz is lehet, szóközzel elválasztva", "Several answers, separated by spaces")
+            : t("Több válasz is lehet, szóközzel elválasztva (pl. \(codes))", "Several answers, separated by spaces (e.g. \(codes))")
         if let min, min > 1 { s += t(", legalább \(min)", ", at least \(min)") }
         if let max { s += t(", legfeljebb \(max)", ", at most \(max)") }
         return s

@@ -42,18 +42,6 @@ extension UIStrings {
                 "Interview \(id) is already a real interview (not marked as training); nothing to do.")
     }
 
-    /// No interview with this id (or id prefix) on the device.
-    public func trainingUnknownInterview(_ id: String, listCommand: String) -> String {
-        t("nincs „\(id)” azonosítójú interjú ezen a gépen. Az interjúk listája: \(listCommand)",
-          "no interview '\(id)' on this device. To list the interviews: \(listCommand)")
-    }
-
-    /// An id prefix that fits more than one interview.
-    public func trainingAmbiguousInterview(_ prefix: String, matches: Int, listCommand: String) -> String {
-        t("a(z) \(prefix) kezdetű azonosító \(matches) interjúra illik; írjon be többet belőle. Lista: \(listCommand)",
-          "\(matches) interviews have ids starting with \(prefix); type more of it. To list them: \(listCommand)")
-    }
-
     /// The heading of the device's interview list.
     public var trainingListTitle: String {
         t("Az interjúk ezen a gépen (azonosító, kezdés, állapot, eredmény, jelölés)",

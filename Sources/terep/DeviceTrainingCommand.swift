@@ -67,13 +67,15 @@ struct DeviceTraining: ParsableCommand {
         }
         if list { return try TrainingListing.print(interviews, strings: strings(store, for: interviews.first)) }
         guard let typed = interview, let mark else { throw ExitCode.validationFailure }
-        let matches = interviews.filter { $0.id.rawValue.hasPrefix(typed) }
-        let exact = interviews.first { $0.id.rawValue == typed }
-        guard let record = exact ?? (matches.count == 1 ? matches.first : nil) else {
-            let strings = strings(store, for: nil)
-            let message = matches.isEmpty
-                ? strings.trainingUnknownInterview(typed, listCommand: listCommand)
-                : strings.trainingAmbiguousInterview(typed, matches: matches.count, listCommand: listCommand)
+        let record: InterviewRecord
+        switch InterviewLookup.match(typed, in: interviews) {
+        case .found(let found): record = found
+        case .none:
+            let message = strings(store, for: nil).unknownInterview(typed, listCommand: listCommand)
+            Console.error("error: \(message)")
+            throw ExitCode.failure
+        case .ambiguous(let count):
+            let message = strings(store, for: nil).ambiguousInterview(typed, matches: count, listCommand: listCommand)
             Console.error("error: \(message)")
             throw ExitCode.failure
         }

@@ -3,6 +3,7 @@ import Fieldwork
 import Foundation
 import SurveyStore
 
+import struct SurveyModel.GroupID
 import struct SurveyModel.LanguageCode
 import struct SurveyModel.SurveyID
 
@@ -23,14 +24,18 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv, sav, dta, jsonl or codebook (repeat or separate with commas).") var format: [String]
     @Flag(help: "CSV for Hungarian Excel: a BOM, ';' and a decimal comma.") var excel = false
     @Option(help: "The label language (hu or en; default: the survey's first).") var lang: String?
-    @Option(help: "A definition hash (or prefix), or all (every version merged into one schema; see docs/exports.md).")
-    var version = "all"
+    @Option(
+        name: .customLong("survey-version"),
+        help: "A definition hash (or prefix), or all (every version merged into one schema; see docs/exports.md).")
+    var surveyVersion = "all"
     @Option(help: "completed, all, or statuses (ended, in_progress) and outcome codes, comma-separated.")
     var status = "completed"
     @Option(help: "Personal data: drop, pseudonymise or keep.") var pii = "drop"
-    @Option(name: .customLong("pii-key"), help: "The secret key file for --pii pseudonymise.") var piiKey: String?
+    @Option(name: .customLong("pii-key"), help: "The secret key file for keyed pseudonyms (--pii pseudonymise, and identifiers under --pii drop; without it they get a one-time key).") var piiKey: String?
     @Option(help: "A corrections file (default: <survey>.corrections in -o DIR or exports/, if present).")
     var corrections: String?
+    @Option(help: "A small top-level roster to export wide, in the interview table (repeat or separate with commas).")
+    var wide: [String] = []
     @Flag(help: "Replace the files of an earlier export.") var force = false
     @Option(name: .shortAndLong, help: "The output directory.") var output: String
 
@@ -38,14 +43,15 @@ struct ExportCommand: ParsableCommand {
         do {
             let dir = URL(fileURLWithPath: output), id = SurveyID(survey)
             let (formats, codebook) = try ExportRequest.formats(format, excel: excel)
-            let request = ExportRequest(
+            var request = ExportRequest(
                 formats: formats, codebook: codebook, language: lang.map(LanguageCode.init),
                 pii: try ExportRequest.pii(pii, keyFile: piiKey), directory: dir, force: force)
+            request.wideRosters = wide.flatMap { $0.split(separator: ",").map { GroupID(String($0)) } }
             let fix = try ExportRequest.corrections(explicit: corrections, survey: id, directory: dir)
             // Writable when possible, so the cache of cleaned records fills (a merge may run meanwhile).
             let store = try CentralStore.openForReading(path: try central.path())
             let dataset = try CleanedDataset(
-                central: store, survey: id, version: VersionSelection(parsing: version),
+                central: store, survey: id, version: VersionSelection(parsing: surveyVersion),
                 statuses: try StatusSelection(parsing: status), correctionsText: fix?.text, correctionsFile: fix?.path ?? "")
             let tty = isatty(STDERR_FILENO) == 1
             let report = try SurveyExportRun.run(dataset, request) { done, total in

@@ -24,7 +24,7 @@ struct InterviewCommand: ParsableCommand {
 
     @OptionGroup var database: DeviceDatabaseOptions
 
-    @ArgumentParser.Option(help: "Resume the unfinished interview with this id (see --list).")
+    @ArgumentParser.Option(help: "Resume the unfinished interview with this id, or a unique beginning of it (see --list).")
     var resume: String?
 
     @Flag(help: "List the unfinished interviews of this questionnaire and exit.")
@@ -72,23 +72,46 @@ struct InterviewCommand: ParsableCommand {
             return
         }
         if resume == nil, !unfinished.isEmpty {
-            print(strings.unfinishedHint(unfinished.count, listCommand: "terep interview \(file) --list"))
+            print(strings.unfinishedHint(unfinished.count, listCommand: listCommand))
         }
+        let resumed = try resume.map { try resumedID($0, store: store, strings: strings) }
         let prepared: PreparedInterview
         do {
-            if let resume {
-                prepared = try InterviewStart.resume(InterviewID(resume), store: store)
+            if let resumed {
+                prepared = try InterviewStart.resume(resumed, store: store)
             } else {
                 let options = InterviewStartOptions(
                     language: language.map(LanguageCode.init), seed: seed, cases: cases, training: training)
                 prepared = try InterviewStart.begin(compiled, store: store, options: options)
             }
         } catch {
-            throw Self.startFailure(error)
+            throw Self.startFailure(error, strings: strings)
         }
         let resumeCommand = resumeCommand(prepared.id)
         let end = SessionRunner.run(prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand)
         throw InterviewOutcome.exitCode(end, strings: strings, resumeCommand: resumeCommand)
+    }
+
+    /// The interview `--resume` names: its id or a unique beginning of it; otherwise exits with
+    /// a message in the UI language (64, EX_USAGE).
+    private func resumedID(_ typed: String, store: DeviceStore, strings: UIStrings) throws -> InterviewID {
+        let interviews: [InterviewRecord]
+        do { interviews = try store.interviews() } catch { throw failing(error) }
+        let message: String
+        switch InterviewLookup.match(typed, in: interviews) {
+        case .found(let record): return record.id
+        case .none: message = strings.unknownInterview(typed, listCommand: listCommand)
+        case .ambiguous(let count): message = strings.ambiguousInterview(typed, matches: count, listCommand: listCommand)
+        }
+        Console.error("error: \(message)")
+        throw ExitCode(64)
+    }
+
+    /// The command that lists this questionnaire's unfinished interviews, with the database given.
+    private var listCommand: String {
+        var parts = ["terep", "interview", file]
+        if let path = database.deviceDB { parts += ["--device-db", path] }
+        return (parts + ["--list"]).joined(separator: " ")
     }
 
     /// The command line that resumes an interview, as shown to the fieldworker.
@@ -101,13 +124,14 @@ struct InterviewCommand: ParsableCommand {
     /// Prints why the interview could not start as one line on standard error: exit 1 for the
     /// device store's failures, 64 (EX_USAGE) for options that do not fit the questionnaire,
     /// 65 (EX_DATAERR) for a log that does not replay.
-    static func startFailure(_ error: InterviewStartError) -> ExitCode {
+    static func startFailure(_ error: InterviewStartError, strings: UIStrings) -> ExitCode {
         let message: String
         let code: Int32
         switch error {
         case .store(let error): return failing(error)
         case .caseValue(let pair, let problem): (message, code) = ("--case \(pair): \(UIStrings(.en).problem(problem))", 64)
-        case .unknownLanguage, .caseSyntax, .caseUnknown, .alreadyEnded: (message, code) = (error.description, 64)
+        case .alreadyEnded(let id, let outcome): (message, code) = (strings.interviewAlreadyEnded(id, outcome: outcome), 64)
+        case .unknownLanguage, .caseSyntax, .caseUnknown: (message, code) = (error.description, 64)
         case .cannotStart, .cannotReplay: (message, code) = (error.description, 65)
         }
         Console.error("error: \(message)")

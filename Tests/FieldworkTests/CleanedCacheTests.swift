@@ -336,7 +336,9 @@ struct CachedExportTests {
     static func export(_ central: CentralStore, survey: SurveyID, into dir: URL) throws -> ([String: Data], CleaningSummary) {
         let report = try SurveyExportRun.run(
             try CleanedDataset(central: central, survey: survey, statuses: .all),
-            ExportRequest(formats: [.csv, .sav, .dta, .jsonl], codebook: true, directory: dir))
+            ExportRequest(
+                formats: [.csv, .sav, .dta, .jsonl], codebook: true,
+                pii: .drop(identifiers: try Pseudonymiser(key: Data(repeating: 7, count: 32))), directory: dir))
         var files: [String: Data] = [:]
         for file in report.files { files[file.lastPathComponent] = try timeless(file, log: file == report.log) }
         return (files, report.summary)

@@ -60,7 +60,7 @@ struct RealQuestionnaireExportTests {
             return found
         }
         #expect(!pii.isEmpty, "the simulations recorded personal data")
-        #expect(try found(.drop).isEmpty)
+        #expect(try found(.drop()).isEmpty)
         #expect(try found(.keep) == pii)
     }
 }

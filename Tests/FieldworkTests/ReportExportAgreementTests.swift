@@ -54,7 +54,8 @@ struct ReportExportAgreementTests {
         let dir = try CentralFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let dataset = try CleanedDataset(central: f.central, survey: "rep", statuses: try StatusSelection(parsing: "all"))
-        let run = try SurveyExportRun.run(dataset, ExportRequest(formats: [.csv], directory: dir))
+        // Kept, so the interviewers' logins compare with the report's (they are pseudonyms by default).
+        let run = try SurveyExportRun.run(dataset, ExportRequest(formats: [.csv], pii: .keep, directory: dir))
         var tables: [String: Table] = [:]
         for file in run.files where file.pathExtension == "csv" {
             tables[file.deletingPathExtension().lastPathComponent] = parse(try String(contentsOf: file, encoding: .utf8))

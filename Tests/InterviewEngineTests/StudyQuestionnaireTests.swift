@@ -25,6 +25,7 @@ struct StudyQuestionnaireTests {
         var s = try Studies.scenario("wellbeing")
         s.answer("hh_n16", 2)
         #expect(s.route.contains("sel_note"))
+        Studies.select(&s, listed: 2)
         let applied = s.answer("consent_main", 0)
         #expect(applied)
         #expect(s.status == .ended(outcome: 21))
@@ -198,15 +199,16 @@ struct StudyQuestionnaireTests {
         #expect(!s.isOnRoute("district_why"), "back to the preloaded district")
     }
 
-    @Test("outcome 12 needs sections B-F complete; 23 needs three visits")
+    @Test("outcome 12 needs sections B-F complete; 23 needs three recorded visits")
     func statusRules() throws {
-        let s = try Studies.scenario("wellbeing")
+        var s = try Studies.scenario("wellbeing")
         #expect(!s.validate("outcome", .choice(12)).isAcceptable)
         #expect(!s.validate("outcome", .choice(23)).isAcceptable)
         #expect(s.validate("outcome", .choice(22)).isAcceptable)
-        var third = try Studies.scenario("wellbeing", visit: 3)
-        #expect(third.validate("outcome", .choice(23)).isAcceptable)
-        let applied = third.answer("outcome", 23)
+        Studies.visit(&s, days: [1, 5], hour: 18)
+        #expect(s.value("visit_no") == .integer(3))
+        #expect(s.validate("outcome", .choice(23)).isAcceptable)
+        let applied = s.answer("outcome", 23)
         #expect(applied)
     }
 
@@ -321,7 +323,7 @@ struct StudyQuestionnaireTests {
     func pipes() throws {
         var w = try Studies.scenario("wellbeing")
         Studies.throughConsent(&w)
-        #expect(Studies.rendered(w, "yrs_district") == "Hány éve lakik a(z) Bulgárföld városrészben? (1 évnél kevesebb = 0)")
+        #expect(Studies.rendered(w, "yrs_district") == "Hány éve lakik a Bulgárföld városrészben? (1 évnél kevesebb = 0)")
         var e = try Studies.scenario("energy")
         Studies.energyThroughRole(&e)
         e.answer("hh_size", 2)
@@ -330,13 +332,13 @@ struct StudyQuestionnaireTests {
         e.answer("heat_main", 1)
         let dh = try #require(Studies.rendered(e, "dh_ctrl"))
         #expect(dh.hasPrefix("Ön azt mondta, a fűtés módja: Távfűtés (MIHŐ)."))
-        #expect(Studies.rendered(e, "des_ec")?.contains("a(z) Bulgárföld városrészben") == true)
+        #expect(Studies.rendered(e, "des_ec")?.contains("hogy a Bulgárföld városrészben") == true)
     }
 
     // MARK: - Both studies
 
     @Test("simulated interviews always reach an end with a declared outcome and no failing hard check",
-          arguments: ["wellbeing", "energy"])
+          arguments: ["wellbeing", "energy", "stakeholders"])
     func simulatedInterviewsEnd(study: String) throws {
         let definition = try #require(Studies.definitions[study])
         let outcomes = Set(try #require(SurveyIndex(definition).answerSets["OUTCOME"]).options.map(\.code))
@@ -363,7 +365,7 @@ struct StudyQuestionnaireTests {
 }
 
 /// The compiled studies and the answers that bring a scenario to a given point.
-private enum Studies {
+enum Studies {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -371,7 +373,7 @@ private enum Studies {
     static let definitions: [String: SurveyDefinition] = {
         var out: [String: SurveyDefinition] = [:]
         let loader = FileSystemLoader()
-        for study in ["wellbeing", "energy"] {
+        for study in ["wellbeing", "energy", "stakeholders"] {
             let path = root.appendingPathComponent("questionnaires/\(study).survey").path
             guard let file = try? loader.load(path) else { continue }
             out[study] = compile(file, loader: loader).compiled?.definition
@@ -379,23 +381,37 @@ private enum Studies {
         return out
     }()
 
-    /// The case data a coordinator would preload.
-    static func preload(_ study: String, visit: Int = 1) -> [VariableName: Value] {
+    /// The case data a coordinator would preload (the well-being event booster: no district).
+    static func preload(_ study: String, booster: Bool = false) -> [VariableName: Value] {
+        if study == "stakeholders" {
+            return ["int_id": .text("K017"), "org_id": .text("org-031"), "frame_type": .choice(2)]
+        }
         var preload: [VariableName: Value] = [
             "int_id": .text("K017"), "district": .choice(study == "energy" ? 1 : 6), "cluster_id": .text("P-0042"),
-            "address_id": .text("a5f3c9"), "visit_no": .integer(visit), "visit_ts": .text("2026-05-04T10:00"),
+            "address_id": .text("a5f3c9"), "gps_lat": .decimal(48.103_1), "gps_lon": .decimal(20.778_4),
         ]
-        if study == "wellbeing" { preload["sample_source"] = .choice(1) }
+        if study == "wellbeing" { preload["sample_source"] = .choice(booster ? 2 : 1) }
+        if booster { preload["district"] = nil }
         if study == "energy" { preload["bldg_obs"] = .choice(1) }
         return preload
     }
 
     /// A new interview with the preloaded case data.
-    static func scenario(_ study: String, visit: Int = 1) throws -> Scenario {
+    static func scenario(_ study: String, booster: Bool = false) throws -> Scenario {
         let definition = try #require(definitions[study], "\(study).survey does not compile")
-        var s = Scenario(definition, preload: preload(study, visit: visit))
+        var s = Scenario(definition, preload: preload(study, booster: booster))
         if study == "energy" { s.answer("facade_insul_obs", 1) }
+        if study == "stakeholders" { s.answer("mode", 1) }
         return s
+    }
+
+    /// Opens the interview again on later days of May 2026 at an hour (each a visit).
+    static func visit(_ s: inout Scenario, days: [Int], hour: Int) {
+        for day in days {
+            s.context = EngineContext(
+                today: LocalDate(year: 2026, month: 5, day: 4 + day), now: TimeOfDay(hour: hour, minute: 0), interviewer: "tester")
+            s.apply(.shown(Address("outcome")))
+        }
     }
 
     /// A question's text as the interviewer sees it now (in Hungarian, the first language).
@@ -404,10 +420,18 @@ private enum Studies {
         return s.interview.render(question.text, at: Address(name, rows: row.map { [$0] } ?? []))
     }
 
-    /// Wellbeing: one adult, both consents given.
+    /// Wellbeing: one adult, selected and interviewed, both consents given.
     static func throughConsent(_ s: inout Scenario) {
         s.answer("hh_n16", 1)
+        select(&s, listed: 1)
         throughConsentAnswered(&s)
+    }
+
+    /// Wellbeing address sample: the selection recorded (the selected person answers).
+    static func select(_ s: inout Scenario, listed: Int) {
+        #expect(s.value("sel_n16") == .integer(listed))
+        s.answer("sel_initials", "K.A.")
+        s.answer("sel_ok", 1)
     }
 
     /// Wellbeing: both consents given (hh_n16 already answered).

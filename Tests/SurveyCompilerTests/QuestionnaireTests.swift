@@ -5,12 +5,12 @@ import SurveyModel
 import SurveyTestSupport
 import Testing
 
-/// The two study questionnaires (`questionnaires/*.survey`): they compile with no diagnostic at
-/// all, their compiled form is stable (golden files), and the compiled definitions carry what
-/// the study briefs (`wellbeing.md`, `energy.md`) require.
+/// The three study questionnaires (`questionnaires/*.survey`): they compile with no diagnostic
+/// at all, their compiled form is stable (golden files), and the compiled definitions carry what
+/// the study briefs (`wellbeing.md`, `energy.md`, `stakeholders.md`) require.
 @Suite("Study questionnaires")
 struct QuestionnaireTests {
-    static let studies = ["wellbeing", "energy"]
+    static let studies = ["wellbeing", "energy", "stakeholders"]
 
     // MARK: - Compiling
 
@@ -152,11 +152,13 @@ struct QuestionnaireTests {
         #expect(d.question("nb_prob_oth")?.otherOf == "nb_prob")
     }
 
-    @Test("ends: hh_n16 = 0 gives 42 and consent_main = 0 gives 21 (wellbeing); consent 21, unavailable 24 (energy)")
+    @Test("ends: booster not resident and hh_n16 = 0 give 42, the selected person unavailable 24, consent_main = 0 gives 21 (wellbeing); consent 21, unavailable 24 (energy)")
     func endRules() throws {
         let w = try Study("wellbeing")
-        #expect(w.ends.map(\.outcome) == [42, 21])
-        #expect(w.ends.first?.condition.map { StudyFiles.isComparison($0, .equal, "hh_n16", 0) } == true)
+        #expect(w.ends.map(\.outcome) == [42, 42, 24, 21])
+        #expect(w.ends.first?.condition.map { StudyFiles.isComparison($0, .equal, "res_miskolc", 0) } == true)
+        #expect(w.ends[1].condition.map { StudyFiles.isComparison($0, .equal, "hh_n16", 0) } == true)
+        #expect(w.ends[2].condition.map { StudyFiles.isComparison($0, .equal, "sel_ok", 0) } == true)
         let e = try Study("energy")
         #expect(e.ends.map(\.outcome) == [21, 24])
     }
@@ -218,23 +220,45 @@ struct QuestionnaireTests {
 
     // MARK: - Privacy and metadata
 
-    @Test("PII markers: phone, contact, m_name and GPS, and nothing substantive else", arguments: studies)
+    @Test("PII markers: phone, contact, names, initials and GPS, and nothing substantive else; int_id and address_id pseudonyms",
+        arguments: studies)
     func piiMarkers(study: String) throws {
         let d = try Study(study)
-        let pii = Set(d.allQuestions.filter(\.pii).map(\.name.rawValue))
+        let pii = Set(d.allQuestions.filter { $0.pii == .direct }.map(\.name.rawValue))
         let expected: Set<String> =
-            study == "wellbeing" ? ["phone", "gps_lat", "gps_lon"] : ["contact", "m_name", "gps_lat", "gps_lon"]
+            switch study {
+            case "wellbeing": ["phone", "sel_initials", "gps_lat", "gps_lon"]
+            case "energy": ["contact", "m_name", "gps_lat", "gps_lon"]
+            default: ["org_name", "contact"]
+            }
         #expect(pii == expected)
+        let pseudonyms: Set<String> = study == "stakeholders" ? ["int_id"] : ["int_id", "address_id"]
+        #expect(Set(d.allQuestions.filter { $0.pii == .pseudonym }.map(\.name.rawValue)) == pseudonyms)
     }
 
-    @Test("case data is preloaded and interviewer-only", arguments: studies)
+    @Test("case data is preloaded and interviewer-only; the visits are recorded by the device", arguments: studies)
     func preloads(study: String) throws {
         let d = try Study(study)
-        var expected = ["int_id", "district", "cluster_id", "address_id", "visit_no", "visit_ts"]
+        var expected =
+            study == "stakeholders" ? ["int_id", "org_id", "frame_type"] : ["int_id", "cluster_id", "address_id", "gps_lat", "gps_lon"]
         if study == "wellbeing" { expected.append("sample_source") }
+        if study == "energy" { expected.append("district") }
         for name in expected {
             let q = try #require(d.question(VariableName(name)), "\(name)")
             #expect(q.preload && q.interviewerOnly, "\(name)")
+        }
+        // Brief 1 §9 "Visits": from the recorded visits, not typed; visit_ts is a date and time.
+        guard case .calculated(let visitNo, .integer)? = d.question("visit_no")?.kind,
+            case .calculated(let visitTs, .datetime)? = d.question("visit_ts")?.kind
+        else {
+            Issue.record("visit_no / visit_ts are not the visit calculations")
+            return
+        }
+        #expect(visitNo == .call(.visits, []) && visitTs == .call(.visitStart, []))
+        // The well-being booster is asked its district: preloaded, but not interviewer-only.
+        if study == "wellbeing" {
+            let district = try #require(d.question("district"))
+            #expect(district.preload && !district.interviewerOnly && district.specials == [])
         }
     }
 
@@ -313,7 +337,7 @@ struct QuestionnaireTests {
         #expect(check.message["en"] == "Check: {elec_bill} HUF/month?")
     }
 
-    @Test("pv_barrier allows at most 3 codes and trust_kk is asked only in blocks of flats")
+    @Test("pv_barrier allows at most 3 codes and ectrust_kk is asked only in blocks of flats")
     func energyRouting() throws {
         let d = try Study("energy")
         guard case .multipleChoice(_, _, let max) = try #require(d.question("pv_barrier")).kind else {
@@ -321,7 +345,7 @@ struct QuestionnaireTests {
             return
         }
         #expect(max == 3)
-        #expect(d.question("trust_kk")?.condition?.referencedVariables == ["dwell"])
+        #expect(d.question("ectrust_kk")?.condition?.referencedVariables == ["dwell"])
         #expect(d.question("contact")?.condition?.referencedVariables == ["recontact", "focus_ok"])
     }
 }
@@ -510,7 +534,8 @@ enum StudyFiles {
         end outcome 21 if x == 0 { text hu "Viszlát" en "Bye" }
         """#
 
-    /// The variables each brief names (brief §4 metadata and §5 tables).
+    /// The variables each brief names: briefs 1-2 §4 metadata, §5 tables and §9 additions (with
+    /// §9's renames), brief 3 §3.
     static let briefVariables: [String: [String]] = [
         "wellbeing": [
             "int_id", "sample_source", "district", "cluster_id", "address_id", "visit_no", "visit_ts", "gps_lat",
@@ -526,6 +551,8 @@ enum StudyFiles {
             "sex", "birth_year", "age", "educ", "econ", "econ_oth", "hh_size", "hh_u16", "dwell", "dwell_oth",
             "tenure", "hincfel", "health",
             "recontact", "phone", "iw_coop",
+            // §9
+            "pb_idea", "pb_vote", "pb_site", "council_applied", "sel_n16", "sel_initials", "sel_ok", "res_miskolc",
         ],
         "energy": [
             "int_id", "district", "cluster_id", "address_id", "visit_no", "visit_ts", "gps_lat", "gps_lon",
@@ -537,10 +564,23 @@ enum StudyFiles {
             "cutback_oth",
             "pv_has", "pv_kw", "pv_year", "pv_billing", "pv_intent", "pv_barrier", "pv_barrier_oth",
             "ec_heard", "ec_quiz_a", "ec_quiz_b", "ec_quiz_c", "ec_quiz_d", "quiz_score", "info_src",
-            "join_will", "join_role", "invest_amt", "trust_muni", "trust_miho", "trust_kk", "trust_civil",
-            "trust_util", "trust_neigh", "bar_capacity", "bar_comm", "bar_decide", "bar_data", "des_ec",
+            "join_will", "join_role", "invest_amt", "bar_capacity", "bar_comm", "bar_decide", "bar_data", "des_ec",
             "real_ec", "gap_ec", "focus_ok",
             "educ", "hh_inc", "hincfel", "recontact", "contact",
+            // §9, with the trust grid renamed ectrust_*
+            "hw_src", "hw_src_oth", "heat_sec", "heat_sec_oth", "cook_fuel", "cook_fuel_oth", "elec_kwh", "gas_m3",
+            "st_has", "bat_has", "pv_selfuse", "cond_pv_disc", "att_clim", "att_save", "att_local", "att_tech",
+            "ccc_aware", "ec_lead", "ectrust_muni", "ectrust_miho", "ectrust_kk", "ectrust_civil", "ectrust_util",
+            "ectrust_neigh",
+        ],
+        "stakeholders": [
+            "org_type", "org_name", "org_area", "org_size", "resp_pos",
+            "roof_ctrl", "energy_cost", "energy_act",
+            "ec_heard", "ec_quiz_a", "ec_quiz_b", "ec_quiz_c", "ec_quiz_d", "quiz_score", "part_will", "part_role",
+            "res_time", "res_money", "res_space", "res_skill", "bar_capacity", "bar_comm", "bar_decide", "bar_data",
+            "ectrust_muni", "ectrust_miho", "ectrust_civil", "ectrust_util", "ectrust_res", "ec_lead",
+            "partner_pref", "open_msg",
+            "focus_ok", "contact", "outcome",
         ],
     ]
 }

@@ -160,4 +160,52 @@ struct SemaTests {
             question t time { text hu "x" en "x" when is_dk(n) or not is_special(born) }
             """)
     }
+
+    @Test func bestMarksOneEndOfAScale() throws {
+        let def = try #require(compileClean("""
+            answers SAT10 { 0 hu "0" en "0" 10 hu "10" en "10" best }
+            answers AGR3 { 1 hu "jó" en "good" best 2 hu "közepes" en "fair" 3 hu "rossz" en "bad" 96 hu "más" en "other" other }
+            question s scale 0..10 SAT10 { text hu "x" en "x" }
+            question a single AGR3 { text hu "x" en "x" }
+            """))
+        #expect(def.answerSets.first { $0.id == "SAT10" }?.options.map(\.best) == [false, true])
+        #expect(def.answerSets.first { $0.id == "AGR3" }?.options.filter(\.best).map(\.code) == [1])
+        assertDiagnostics("""
+            answers A { 1 hu "a" en "a" best 2 hu "b" en "b" 3 hu "c" en "c" 1️⃣best }
+            answers B { 1 hu "a" en "a" 2 hu "b" en "b" 96 hu "más" en "other" other 2️⃣best }
+            question a single A { text hu "x" en "x" }
+            question b single B { text hu "x" en "x" }
+            """, [
+            DiagnosticSpec("E0505", at: "1️⃣", message: "only one end of 'A'"),
+            DiagnosticSpec("E0505", at: "2️⃣", message: "is 'other'"),
+        ])
+    }
+
+    @Test func piiPseudonymIsForTextsAndWholeNumbers() throws {
+        let def = try #require(compileClean("""
+            question id text { text hu "x" en "x" pii pseudonym maxlength 20 }
+            question n integer { text hu "x" en "x" pii pseudonym }
+            question phone text { text hu "x" en "x" pii }
+            calculate key = id
+            """))
+        #expect(def.allQuestionsForTest.map(\.pii) == [.pseudonym, .pseudonym, .direct, .notPersonal])
+        assertDiagnostics("""
+            question d date { text hu "x" en "x" 1️⃣pii pseudonym }
+            question m multiple YESNO { text hu "x" en "x" 2️⃣pii pseudonym }
+            note nt { text hu "x" en "x" 3️⃣pii pseudonym }
+            calculate c = d { 4️⃣pii pseudonym }
+            """, [
+            DiagnosticSpec("E0805", at: "1️⃣", message: "question 'd'"),
+            DiagnosticSpec("E0805", at: "2️⃣", message: "question 'm'"),
+            DiagnosticSpec("E0805", at: "3️⃣", message: "note 'nt'"),
+            DiagnosticSpec("E0805", at: "4️⃣", message: "calculation 'c'"),
+        ])
+    }
+}
+
+extension SurveyDefinition {
+    /// The top-level questions, in order.
+    var allQuestionsForTest: [Question] {
+        items.compactMap { if case .question(let q) = $0 { q } else { nil } }
+    }
 }

@@ -19,7 +19,7 @@ struct CorrectionsTests {
             set \(Self.first) life_sat = dk : respondent withdrew the answer
             """)
         var record = Fixture.records[0]
-        let applied = c.apply(to: &record)
+        let applied = try c.apply(to: &record)
         #expect(applied.count == 4)
         #expect(applied[0].previous == .special(.refused) && applied[0].entry.line == 2)
         #expect(record.answers[Address("m_age", rows: [2])] == .value(.integer(45)))
@@ -27,6 +27,28 @@ struct CorrectionsTests {
         #expect(record.answers[Address("start_t")] == .value(.time(TimeOfDay(hour: 9, minute: 15))))
         #expect(record.answers[Address("life_sat")] == .special(.dontKnow))
         #expect(Fixture.records[0].answers[Address("m_age", rows: [2])] == .special(.refused), "the input is untouched")
+    }
+
+    @Test func aValueForAnOffRouteQuestionOrARowBeyondTheRosterIsAnErrorAtItsLine() throws {
+        let second = Fixture.records[1].id
+        for (text, message) in [
+            ("set \(second) floor_m2 = 50 : measured", "floor_m2 is off route in interview \(second) (not applicable, -7)"),
+            ("set \(second) m_age[2] = 30 : call-back",
+             "m_age[2]: interview \(second) has 1 row(s) in roster 'mem', so row 2 does not exist; use a row from 1 to 1"),
+            ("set \(second) t_km[1,1] = 4 : call-back",
+             "t_km[1,1]: interview \(second) has 0 row(s) in roster 'trip' under row(s) 1, so row 1 does not exist"),
+        ] {
+            let c = try parse("# line 1\n" + text)
+            var record = Fixture.records[1]
+            #expect {
+                _ = try c.apply(to: &record)
+            } throws: { error in
+                let e = error as? CorrectionError
+                return e?.line == 2 && e?.file == "fixture.corrections" && e?.message.hasPrefix(message) == true
+            }
+        }
+        var record = Fixture.records[1]
+        _ = try parse("set \(second) floor_m2 = na : was never asked").apply(to: &record)
     }
 
     @Test func excludeLinesExcludeOnlyTheirInterview() throws {

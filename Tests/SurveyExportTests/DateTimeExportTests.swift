@@ -7,7 +7,7 @@ import enum SurveyTestSupport.PythonReader
 
 /// A `datetime` answer (local time, no zone) in every format: ISO text without `Z` in CSV and
 /// JSON Lines, SPSS DATETIME and Stata %tc read back by pyreadstat, and the codebook's type.
-@Suite(.enabled(if: PythonReader.available, "needs python3 with pyreadstat and pandas (.ci/run installs them)"))
+/// pyreadstat and pandas must be installed (`pip install pyreadstat pandas`); missing, these tests fail with that instruction.
 struct DateTimeExportTests {
     static let definition = SurveyDefinition(
         id: "dt", version: "1", title: LocalizedText(["hu": "Teszt", "en": "Test"]), languages: ["hu", "en"],
@@ -46,8 +46,8 @@ struct DateTimeExportTests {
         let main = try PythonReader.read(kind, files[0])
         #expect(main.data["visit_ts"]?.first as? String == "2026-11-26T14:05:09")
         if kind == "sav" {
-            // -8 seconds from SPSS day zero (1582-10-14), a user-missing code.
-            #expect(main.data["visit_ts"]?.last as? String == "1582-10-13T23:59:52", "\(main.data["visit_ts"] ?? [])")
+            // -8 whole days before SPSS day zero (1582-10-14), user-missing (docs/exports.md, dates in SPSS).
+            #expect(main.data["visit_ts"]?.last as? String == "1582-10-06T00:00:00", "\(main.data["visit_ts"] ?? [])")
         } else {
             #expect(main.data["visit_ts"]?.last as? String == "b")
         }

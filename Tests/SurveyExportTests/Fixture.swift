@@ -13,7 +13,7 @@ enum Fixture {
             AnswerSet(id: "YESNO", options: [Option(code: 1, label: t("igen", "yes")), Option(code: 0, label: t("nem", "no"))]),
             AnswerSet(id: "SAT10", options: [
                 Option(code: 0, label: t("Egyáltalán nem elégedett", "Not at all satisfied")),
-                Option(code: 10, label: t("Teljes mértékben elégedett", "Completely satisfied")),
+                Option(code: 10, label: t("Teljes mértékben elégedett", "Completely satisfied"), best: true),
             ]),
             AnswerSet(id: "PROB", options: [
                 Option(code: 1, label: t("Zaj", "Noise")), Option(code: 2, label: t("Közlekedés", "Traffic")),
@@ -31,6 +31,8 @@ enum Fixture {
         let section = Group(id: "a", kind: .section, title: t("Lakóhely", "Residence"), children: [
             .question(Question(name: "resp_name", kind: .text(maxLength: 40, pattern: nil), text: t("Neve?", "Your name?"), pii: true)),
             .question(Question(name: "phone", kind: .text(maxLength: 20, pattern: nil), text: t("Telefon", "Phone"), pii: true)),
+            .question(Question(name: "addr_key", kind: .text(maxLength: 10, pattern: nil), text: t("Címkulcs", "Address key"),
+                pii: .pseudonym)),
             .question(Question(name: "life_sat", kind: .scale(min: 0, max: 10, labels: "SAT10"),
                 text: t("Mennyire elégedett az életével?", "How satisfied are you with your life?"),
                 label: t("Élettel való elégedettség", "Life satisfaction"))),
@@ -79,6 +81,7 @@ enum Fixture {
             answers: [
                 a("resp_name"): .value(.text("Kovács Éva")),
                 a("phone"): .value(.text("+36 30 123 4567")),
+                a("addr_key"): .value(.text("A-0042")),
                 a("life_sat"): .value(.integer(7)),
                 a("tenure_yrs"): .value(.integer(85)),
                 a("floor_m2"): .value(.decimal(62.5)),
@@ -102,6 +105,7 @@ enum Fixture {
             interviewer: "int09", startedAt: 1_780_090_000_000, endedAt: nil, outcome: 11, hadConflict: true,
             answers: [
                 a("resp_name"): .special(.refused),
+                a("addr_key"): .special(.dontKnow),
                 a("life_sat"): .special(.dontKnow),
                 a("tenure_yrs"): .value(.integer(1)),
                 a("floor_m2"): .special(.notApplicable),
@@ -117,6 +121,11 @@ enum Fixture {
             rosterRows: [RosterInstance("mem"): 1, RosterInstance("trip", parentRows: [1]): 0])
         return [first, second]
     }()
+
+    /// A deterministic stand-in for the keyed hash (`p` and a 31-bit checksum of the text).
+    static let pseudonyms = Pseudonyms(width: 11) { text in
+        "p" + String(text.utf8.reduce(7) { ($0 &* 31 &+ Int($1)) & 0x7FFF_FFFF })
+    }
 
     /// Every table of the fixture written with `make`, collected in memory by table name.
     static func rows(_ schema: ExportSchema) throws -> [[ExportRow]] {

@@ -33,7 +33,7 @@ struct RealQuestionnaireTests {
         }
     }
 
-    @Test(.enabled(if: PythonReader.available), arguments: surveys, ["sav", "dta"])
+    @Test(arguments: surveys, ["sav", "dta"])
     func simulatedInterviewsRoundTripThroughPyreadstat(survey: String, kind: String) throws {
         let def = try Self.definition(survey)
         let schema = try ExportSchema(definition: def)
@@ -60,8 +60,11 @@ struct RealQuestionnaireTests {
                 #expect(got == want, "\(table.name).\(v.name)")
                 let label = kind == "sav" ? NameRules.cut(v.label, maxBytes: 255) : NameRules.cut(v.label, maxBytes: 320, maxChars: 80)
                 #expect(read.labels[v.name] == label.trimmingCharacters(in: .whitespaces), "\(table.name).\(v.name) label")
-                if kind == "sav", v.declaresSpecials, v.type != .date {
+                if kind == "sav", v.declaresSpecials, !v.type.isCalendar {
                     #expect(read.missing[v.name]?.count == 3, "\(v.name) declares -7/-8/-9 user-missing")
+                }
+                if kind == "sav", v.declaresSpecials, v.type.isCalendar {
+                    #expect(read.missing[v.name]?.count == 1, "\(v.name) declares one range, 5–12 Oct 1582")
                 }
                 if let set = v.valueLabels.flatMap({ schema.valueLabelSets[$0] }), !v.type.isString {
                     #expect(read.valueLabels[v.name]?.count == set.labels.count, "\(table.name).\(v.name) value labels")
@@ -85,7 +88,11 @@ struct RealQuestionnaireTests {
         case (.empty, _): return "∅"
         case (.special(let s), .string): return String(codes.code(for: s))
         case (.special(let s), .date) where kind == "sav":
-            return LocalDate(daysSinceEpoch: -141_428 + (codes.code(for: s) < 0 ? -1 : 0)).description
+            // A special answer in a date: that many days before 14 Oct 1582 (-8 → 6 Oct 1582).
+            return LocalDate(daysSinceEpoch: -141_428 + codes.code(for: s)).description
+        case (.special(let s), .localDatetime) where kind == "sav":
+            // Likewise at midnight (docs/exports.md, dates in SPSS).
+            return LocalDateTime(seconds: (-141_428 + codes.code(for: s)) * 86_400).description
         case (.special(let s), _):
             return kind == "sav" ? String(codes.code(for: s)) : String(StataMissing.letter(s))
         case (.number(let d), .date): return LocalDate(daysSinceEpoch: Int(d)).description

@@ -50,7 +50,7 @@ struct SavStringMissingTests {
         return (run.files[0], rows)
     }
 
-    @Test(.enabled(if: PythonReader.available), arguments: textVariables)
+    @Test(arguments: textVariables)
     func textVariablesDeclareTheCodesAndKeepEveryCell(name: String) throws {
         let (url, rows) = try Self.export()
         let table = Self.schema.tables[0]
@@ -71,7 +71,7 @@ struct SavStringMissingTests {
         #expect(plain.data[name]?.map(RealQuestionnaireTests.canonical) == wantPlain, "a default read treats them as missing")
     }
 
-    @Test(.enabled(if: PythonReader.available))
+    @Test
     func widthsCoverShortLongAndVeryLongStrings() throws {
         let (url, _) = try Self.export()
         let read = try PythonReader.read("sav", url)

@@ -12,10 +12,10 @@ struct SchemaTests {
         #expect(trip.variables.prefix(3).map(\.name) == ["interview_id", "mem_row", "trip_row"])
         #expect(trip.keyCount == 3)
         let main = schema.tables[0]
-        #expect(main.variables.map(\.name).prefix(11) == [
-            "interview_id", "iv_def_hash", "iv_version", "iv_device", "iv_interviewer", "iv_start", "iv_end",
+        #expect(main.variables.map(\.name).prefix(10) == [
+            "interview_id", "iv_def_hash", "iv_version", "iv_device", "iv_start", "iv_end",
             "iv_minutes", "iv_outcome", "iv_conflict", "life_sat",
-        ])
+        ], "without a pseudonym function the interviewer is left out")
     }
 
     @Test func multipleChoiceBecomesLabelledIndicatorsPlusOtherText() throws {
@@ -43,7 +43,7 @@ struct SchemaTests {
         let schema = try ExportSchema(definition: Fixture.definition)
         let all = schema.tables.flatMap { $0.variables.map(\.name) }
         #expect(!all.contains("resp_name") && !all.contains("m_name"))
-        #expect(schema.droppedPII == ["resp_name", "phone", "m_name"])
+        #expect(schema.droppedPII == ["resp_name", "phone", "addr_key", "m_name"])
     }
 
     @Test func piiCanBePseudonymisedWithAnInjectedKeyedHash() throws {
@@ -54,6 +54,81 @@ struct SchemaTests {
         #expect(rows[0][0][i] == .text("h10"))
         #expect(rows[0][1][i] == .special(.refused))
     }
+
+    @Test func identifiersArePseudonymisedByDefaultAndDirectPersonalDataLeftOut() throws {
+        let schema = try ExportSchema(definition: Fixture.definition, options: ExportOptions(identifiers: Fixture.pseudonyms))
+        let main = schema.tables[0]
+        #expect(schema.droppedPII == ["resp_name", "phone", "m_name"])
+        let rows = try Fixture.rows(schema)
+        func column(_ name: String) throws -> [Cell] {
+            let i = try #require(main.variables.firstIndex { $0.name == name })
+            #expect(main.variables[i].isPseudonym && main.variables[i].pii, "\(name)")
+            #expect(main.variables[i].declaresSpecials == (name == "addr_key"), "\(name): a question's codes are declared missing")
+            #expect(main.variables[i].type == .string(width: 11))
+            return rows[0].map { $0[i] }
+        }
+        #expect(try column("addr_key") == [.text(Fixture.pseudonyms.make("A-0042")), .special(.dontKnow)])
+        #expect(try column("iv_interviewer") == [.text(Fixture.pseudonyms.make("int07")), .text(Fixture.pseudonyms.make("int09"))])
+        #expect(Fixture.pseudonyms.make("int07") != "int07")
+    }
+
+    @Test func withoutAPseudonymFunctionIdentifiersAreLeftOutToo() throws {
+        let schema = try ExportSchema(definition: Fixture.definition)
+        let names = schema.tables[0].variables.map(\.name)
+        #expect(!names.contains("addr_key") && !names.contains("iv_interviewer"))
+        #expect(schema.droppedPII == ["resp_name", "phone", "addr_key", "m_name"])
+    }
+
+    @Test func pseudonymiseModeCoversEveryPersonalDataVariableAndKeepKeepsThem() throws {
+        let all = try ExportSchema(
+            definition: Fixture.definition, options: ExportOptions(pii: .pseudonymise(width: 11, Fixture.pseudonyms.make)))
+        #expect(all.tables[0].variables.filter(\.isPseudonym).map(\.name) == ["iv_interviewer", "resp_name", "phone", "addr_key"])
+        #expect(all.tables[0].variables.filter { $0.isPseudonym && $0.source.question != nil }.allSatisfy { $0.declaresSpecials })
+        let kept = try ExportSchema(definition: Fixture.definition, options: ExportOptions(pii: .keep, identifiers: Fixture.pseudonyms))
+        #expect(kept.tables[0].variables.filter(\.pii).map(\.name) == ["iv_interviewer", "resp_name", "phone", "addr_key"])
+        #expect(!kept.tables[0].variables.contains { $0.isPseudonym })
+    }
+
+    @Test func theLogNeverShowsAValueOfALeftOutVariableAndShowsPseudonymsForPseudonymisedOnes() throws {
+        let schema = try ExportSchema(definition: Fixture.definition, options: ExportOptions(identifiers: Fixture.pseudonyms))
+        #expect(schema.logText(.value(.text("+36 30 123 4567")), of: "phone") == "(withheld: personal data left out of this export)")
+        #expect(schema.logText(.special(.refused), of: "phone") == "(withheld: personal data left out of this export)")
+        #expect(schema.logText(.value(.text("A-0042")), of: "addr_key") == Fixture.pseudonyms.make("A-0042"))
+        #expect(schema.logText(.special(.dontKnow), of: "life_sat") == "dk (-8)")
+        #expect(schema.logText(.value(.integer(7)), of: "life_sat") == "7")
+        #expect(schema.logText(nil, of: "life_sat") == "(no answer)")
+    }
+
+    @Test func aLabelLanguageTheQuestionnaireDoesNotHaveIsAnError() throws {
+        #expect(throws: ExportError.unknownLanguage("de", available: ["hu", "en"])) {
+            try ExportSchema(definition: Fixture.definition, options: ExportOptions(language: "de"))
+        }
+        #expect(throws: ExportError.unknownLanguage("de", available: ["hu", "en"])) {
+            try ExportSchema(versions: [("abc123", Fixture.definition)], options: ExportOptions(language: "de"))
+        }
+    }
+
+    @Test func otherTextsAndCheckLabelsAreInTheExportLanguageWithoutPipes() throws {
+        var def = Fixture.definition
+        guard case .group(var section) = def.items[0] else { return }
+        section.children.append(.question(Question(
+            name: "district", kind: .integer(min: nil, max: nil), text: t("Városrész", "District"),
+            label: t("Városrész", "District"),
+            checks: [Check(id: "chk_district", severity: .warning, condition: .literal(.boolean(true)),
+                message: t("Biztosan helyes az új városrész ({district})?", "Is the new district ({district:code}) right?"))])))
+        def.items[0] = .group(section)
+        for (lang, oth, chk) in [
+            ("hu", "Milyen problémák vannak a környéken?: egyéb, éspedig", "Biztosan helyes az új városrész ([Városrész])?"),
+            ("en", "Which problems are there?: other, specified", "Is the new district ([District]) right?"),
+        ] {
+            let schema = try ExportSchema(definition: def, options: ExportOptions(language: LanguageCode(lang)))
+            let labels = Dictionary(uniqueKeysWithValues: schema.tables[0].variables.map { ($0.name, $0.label) })
+            #expect(labels["nb_prob_oth"] == oth)
+            #expect(labels["chk_district"] == chk)
+        }
+    }
+
+    func t(_ hu: String, _ en: String) -> LocalizedText { Fixture.t(hu, en) }
 
     @Test func piiIsKeptOnlyWhenAskedFor() throws {
         let schema = try ExportSchema(definition: Fixture.definition, options: ExportOptions(pii: .keep))

@@ -45,10 +45,10 @@ import Testing
 
     /// The interviews whose latest `trainingMarked` event (timestamp, device, sequence) is true, by id.
     static func latestTrainingMarks(_ events: [InterviewEvent]) -> [InterviewID] {
-        var latest: [InterviewID: (key: EventKey, value: Bool)] = [:]
+        var latest: [InterviewID: (key: MergeKey, value: Bool)] = [:]
         for event in events {
             guard case .trainingMarked(let value) = event.kind else { continue }
-            let key = EventKey(timestamp: event.timestamp, device: event.device.rawValue, sequence: event.sequence)
+            let key = event.mergeKey
             if latest[event.interview].map({ $0.key < key }) ?? true { latest[event.interview] = (key, value) }
         }
         return latest.filter(\.value.value).keys.sorted()

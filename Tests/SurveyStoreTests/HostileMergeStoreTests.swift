@@ -13,9 +13,9 @@ import Testing
 
     @Test("sequence ranges at the top of Int64 never overflow")
     func rangesAtTheLimit() {
-        #expect(CentralStore.islands(of: [Int64.max, Int64.max - 1, 5]) == [5...5, (Int64.max - 1)...Int64.max])
-        #expect(CentralStore.gaps(in: [1...3, 7...Int64.max]) == [4...6])
-        #expect(CentralStore.gaps(in: [1...Int64.max, 5...6]) == [])
+        #expect(SequenceRanges([Int64.max, Int64.max - 1, 5]).ranges == [5...5, (Int64.max - 1)...Int64.max])
+        #expect(SequenceRanges(ranges: [1...3, 7...Int64.max]).gaps == [4...6])
+        #expect(SequenceRanges(ranges: [1...Int64.max, 5...6]).gaps == [])
     }
 
     @Test("an event outside the bounds is refused and nothing is merged")

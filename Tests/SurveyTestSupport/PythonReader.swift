@@ -19,10 +19,6 @@ public enum PythonReader {
         public var headerRows: Int?
     }
 
-    public static var available: Bool {
-        (try? run(script: "import pyreadstat, pandas", arguments: [])) != nil
-    }
-
     private static let script = #"""
 import sys, json, math, datetime
 kind, path = sys.argv[1], sys.argv[2]
@@ -109,7 +105,12 @@ print(json.dumps(out, default=str))
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ReaderError(message: "python3 failed: " + String(decoding: errors, as: UTF8.self))
+            let text = String(decoding: errors, as: UTF8.self)
+            if text.contains("No module named") || process.terminationStatus == 127 {
+                throw ReaderError(message: "the export tests read files with pyreadstat and pandas, which are missing: "
+                    + "install them with `pip install pyreadstat pandas` (.ci/run does). \(text)")
+            }
+            throw ReaderError(message: "python3 failed: " + text)
         }
         return data
     }

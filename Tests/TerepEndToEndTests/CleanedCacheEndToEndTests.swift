@@ -29,10 +29,12 @@ extension EndToEnd {
             #expect(merged.status == 0)
             #expect(merged.stderr.contains("Cleaned 10 changed interviews"), "\(merged.stderr)")
 
+            let keyFile = try TerepProcess.keyFile()
             func export(_ name: String) throws -> String {
                 let out = dir.appendingPathComponent(name).path
                 let result = try TerepProcess.run(
-                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv", "-o", out])
+                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv", "-o", out,
+                     "--pii-key", keyFile])
                 try #require(result.status == 0, "\(result.stderr)")
                 return try String(contentsOfFile: out + "/wellbeing.csv", encoding: .utf8)
             }

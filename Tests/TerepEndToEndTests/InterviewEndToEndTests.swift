@@ -208,7 +208,7 @@ struct InterviewEndToEndTests {
         #expect(try answered(store.events(interview: record.id))[Address("hh_n16")] == [.value(.integer(2))])
     }
 
-    static let studies = ["wellbeing.survey", "energy.survey"].filter { TerepProcess.questionnaire($0) != nil }
+    static let studies = ["wellbeing.survey", "energy.survey", "stakeholders.survey"].filter { TerepProcess.questionnaire($0) != nil }
 
     @Test(arguments: studies)
     func studyQuestionnaireCompletesUnderAScreenReadingInterviewer(_ name: String) throws {

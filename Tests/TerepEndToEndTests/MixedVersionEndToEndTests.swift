@@ -24,7 +24,7 @@ extension EndToEnd {
                 """
         }
 
-        @Test("export --version all merges two versions, keeps the older income apart and says so; --version HASH exports one")
+        @Test("export --survey-version all merges two versions, keeps the older income apart and says so; --survey-version HASH exports one")
         func exportMergesVersions() throws {
             let dir = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
@@ -71,7 +71,7 @@ extension EndToEnd {
             let hash = try #require(lines.dropFirst().first { $0[version] == "1" }?[1])
             let one = dir.appendingPathComponent("one").path
             let single = try TerepProcess.run([
-                "export", "--central", central, "--survey", "t", "--format", "csv", "--version", String(hash.prefix(10)), "-o", one,
+                "export", "--central", central, "--survey", "t", "--format", "csv", "--survey-version", String(hash.prefix(10)), "-o", one,
             ])
             try #require(single.status == 0, "\(single.stderr)")
             #expect(!single.stdout.contains("versions merged"))

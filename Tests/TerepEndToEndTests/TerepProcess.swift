@@ -78,6 +78,20 @@ enum TerepProcess {
         return url
     }
 
+    /// A helper program failed; the message says why and how to fix the machine.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// A pseudonymisation key file (32 fixed bytes) for exports whose pseudonyms must be the
+    /// same from run to run (`--pii-key`).
+    static func keyFile() throws -> String {
+        let url = try temporaryDirectory().appendingPathComponent("pii.key")
+        try Data(repeating: 0x5A, count: 32).write(to: url)
+        return url.path
+    }
+
     /// A questionnaire from `questionnaires/`, or nil when it is not in the package yet.
     static func questionnaire(_ name: String) -> String? {
         let path = packageRoot.appendingPathComponent("questionnaires/\(name)").path

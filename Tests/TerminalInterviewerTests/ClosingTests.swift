@@ -60,7 +60,9 @@ struct ClosingTests {
     @Test func aDeclinedSoftCheckSendsTheInterviewerBackToCorrectIt() throws {
         let names = (1...12).map { "N\($0)" }
         let interview = try Self.answered(hhSize: 12, names: names)
-        let run = try ScriptedRun(["", "n", "3"], interview: interview, resumeAt: Address("ve_date"))
+        // Lowering the household from 12 to 3 asks which members go; Enter keeps the first three.
+        let run = try ScriptedRun(["", "n", "3", ""], interview: interview, resumeAt: Address("ve_date"))
+        #expect(run.output.contains("Háztartástagok: 12 helyett 3 sor lesz, 9 tagnak ki kell kerülnie."))
         #expect(run.recorder.answers == [.answered(Address("hh_size"), .value(.integer(3))), .ended(outcome: 11)])
         #expect(run.session.interview.openWarnings.isEmpty)
     }
@@ -74,11 +76,12 @@ struct ClosingTests {
 
     @Test func theCompleteOutcomeCodeIsCheckedButOtherOutcomesAreNot() throws {
         let interview = try Self.answered(hhSize: 1, names: ["Anna"])
-        let complete = try ScriptedRun([".z 11"], interview: interview)
+        let complete = try ScriptedRun([".z 11", "i"], interview: interview)
+        #expect(complete.output.contains("A látogatás lezárása ezzel az eredménnyel: 11 (Teljes). Lezárja?"))
         #expect(complete.output.contains("== Lezárás előtti ellenőrzés =="))
         #expect(complete.recorder.answers.isEmpty)
-        let refusal = try ScriptedRun([".z 21"], interview: interview)
-        #expect(refusal.recorder.answers == [.ended(outcome: 21)])
+        let refusal = try ScriptedRun([".z 21", "i"], interview: interview)
+        #expect(refusal.recorder.answers == [.answered(Address("outcome"), .value(.choice(21))), .ended(outcome: 21)])
     }
 
     @Test func closingMessagesFollowTheUILanguage() throws {

@@ -60,7 +60,7 @@ struct CommandTests {
 
     @Test(arguments: cases)
     func parsesTypedLine(_ c: Case) {
-        #expect(InterviewCommand.parse(c.typed) == c.expected)
+        #expect(DotCommand.parse(c.typed) == c.expected)
     }
 
     @Test(arguments: UILanguage.allCases)
@@ -68,7 +68,7 @@ struct CommandTests {
         for (typed, _) in UIStrings(language).commands where typed.hasPrefix(".") {
             let first = typed.split(separator: " ")[0]
             let withArgument = typed.contains(" ") && !typed.contains(".hu") ? "\(first) 1" : String(first)
-            let parsed = InterviewCommand.parse(withArgument)
+            let parsed = DotCommand.parse(withArgument)
             guard case .command = parsed else {
                 Issue.record("help lists '\(typed)' but it parses as \(parsed)")
                 continue
@@ -77,12 +77,12 @@ struct CommandTests {
     }
 
     @Test(arguments: [
-        ("i", true, nil), ("igen", true, nil), ("y fiatalnak tűnik", true, "fiatalnak tűnik"), ("Yes", true, nil),
-        ("n", false, nil), ("", false, nil), ("nem", false, nil),
-    ] as [(String, Bool, String?)])
-    func softCheckConfirmationAcceptsYesWithReason(_ reply: String, _ yes: Bool, _ reason: String?) {
-        let parsed = UIStrings.confirmation(reply)
-        #expect(parsed.yes == yes)
-        #expect(parsed.reason == reason)
+        ("i", YesNoReply.yes(reason: nil)), ("igen", .yes(reason: nil)), ("y fiatalnak tűnik", .yes(reason: "fiatalnak tűnik")),
+        ("Yes", .yes(reason: nil)), ("n", .no), ("nem", .no), ("No", .no),
+        // Anything but the keys is asked again: Enter alone, another letter, a "no" with more after it.
+        ("", .unclear), ("x", .unclear), ("12", .unclear), ("n vagy i", .unclear),
+    ] as [(String, YesNoReply)])
+    func confirmationTakesOnlyItsKeys(_ reply: String, _ expected: YesNoReply) {
+        #expect(UIStrings.confirmation(reply) == expected)
     }
 }

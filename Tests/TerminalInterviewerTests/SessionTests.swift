@@ -125,8 +125,10 @@ struct SessionTests {
     }
 
     @Test func noteAndOutcomeCommandsAreRecorded() throws {
-        let run = try ScriptedRun([".m kutya az udvaron", ".z 99", ".z 21"])
-        #expect(run.recorder.answers == [.note(Address("hh_n16"), "kutya az udvaron"), .ended(outcome: 21)])
+        let run = try ScriptedRun([".m kutya az udvaron", ".z 99", ".z 21", "i"])
+        #expect(run.recorder.answers == [
+            .note(Address("hh_n16"), "kutya az udvaron"), .answered(Address("outcome"), .value(.choice(21))), .ended(outcome: 21),
+        ])
         #expect(run.output.contains("Nincs ilyen eredménykód: 99."))
         #expect(run.end == .ended(outcome: 21))
     }

@@ -7,7 +7,7 @@ import Testing
 
 struct UIStringsTests {
     static let problems: [AnswerProblem] = [
-        .notAnInteger, .notANumber, .tooManyDecimals(places: 1), .notAnOption("7"), .notADate, .notATime,
+        .notAnInteger, .notANumber, .tooManyDecimals(places: 1), .notAnOption("7"), .notADate, .noSuchDate("2025-02-30"), .notATime,
         .integerOutOfRange(min: 0, max: 15), .integerOutOfRange(min: 1, max: nil), .integerOutOfRange(min: nil, max: 9),
         .decimalOutOfRange(min: 10, max: 500), .dateOutOfRange(min: LocalDate(year: 2020, month: 1, day: 1), max: nil),
         .tooLong(max: 20, actual: 25), .patternMismatch, .tooFewChoices(min: 2), .tooManyChoices(max: 3),

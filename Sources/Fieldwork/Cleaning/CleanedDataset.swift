@@ -161,6 +161,7 @@ public struct CleanedDataset: Sendable {
                 if let reason = exclusion(of: interview) {
                     summary.excluded[reason, default: 0] += 1
                     if reason == .corrections, let entry = corrections?.exclusion(of: interview.id) { summary.exclusions.append(entry) }
+                    for line in corrections?.setLines(of: interview.id) ?? [] { summary.notApplied.append((line, reason)) }
                     continue
                 }
                 guard let hash = interview.definition, let cleaner = cleaners[hash] else { continue }
@@ -170,7 +171,11 @@ public struct CleanedDataset: Sendable {
                 } else {
                     cleaned = try replay(interview, with: cleaner, hash: hash, into: &cache)
                 }
-                if let corrections { summary.applied += corrections.apply(to: &cleaned.record) }
+                if let corrections {
+                    do { summary.applied += try corrections.apply(to: &cleaned.record) } catch {
+                        throw .corrections(file: error.file, line: error.line, message: error.message)
+                    }
+                }
                 for message in cleaned.skippedEvents { summary.skippedEvents.append("\(interview.id): \(message)") }
                 summary.included += 1
                 summary.byDefinition[hash, default: 0] += 1
@@ -181,6 +186,37 @@ public struct CleanedDataset: Sendable {
         cache.flush()
         summary.cache = cache.statistics
         return summary
+    }
+
+    /// Checks every `set` line of the corrections file against its interview before anything is
+    /// written: a line on an interview the same file excludes, or on a test/training interview,
+    /// is an error, as is one that does not fit the cleaned interview (``Corrections/apply(to:)``).
+    /// Lines on interviews this export does not select (their status or version) are not
+    /// errors: ``forEach(_:)`` lists them in ``CleaningSummary/notApplied`` for the log.
+    public func checkCorrections() throws(FieldworkError) {
+        guard let corrections else { return }
+        let byID = Dictionary(interviews.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let cleaners = makeCleaners()
+        for id in corrections.correctedInterviews {
+            guard let interview = byID[id], let line = corrections.setLines(of: id).first else { continue }
+            switch exclusion(of: interview) {
+            case .corrections?, .training?, .notStarted?:
+                let why = exclusion(of: interview).map(\.description) ?? ""
+                throw .corrections(
+                    file: corrections.file, line: line.line,
+                    message: "interview \(id) is excluded (\(why)), so this correction would never reach the data; remove the line")
+            case .status?, .version?:
+                continue
+            case nil:
+                guard let hash = interview.definition, let cleaner = cleaners[hash] else { continue }
+                let events: [InterviewEvent]
+                do { events = try central.events(interview: id) } catch { throw .store(error) }
+                var record = try cleaner.clean(interview, events: events).record
+                do { _ = try corrections.apply(to: &record) } catch {
+                    throw .corrections(file: error.file, line: error.line, message: error.message)
+                }
+            }
+        }
     }
 
     /// One cleaner per selected definition, each planned once for the whole pass.
@@ -211,6 +247,8 @@ public struct CleaningSummary: Sendable {
     public var exclusions: [Corrections.Entry] = []
     /// Corrections applied, with the answers they replaced.
     public var applied: [AppliedCorrection] = []
+    /// `set` lines on interviews this pass did not select (status or version), with why.
+    public var notApplied: [(entry: Corrections.Entry, reason: ExclusionReason)] = []
     /// Included interviews per definition.
     public var byDefinition: [DefinitionHash: Int] = [:]
     /// Included interviews with events from more than one device.

@@ -19,8 +19,10 @@ public enum FieldworkError: Error, Sendable, CustomStringConvertible {
     case replay(interview: InterviewID, message: String)
     /// A file could not be read or written.
     case io(path: String, message: String)
-    /// Export files already exist and `--force` was not given.
+    /// The export directory holds an earlier export and `--force` was not given.
     case wouldOverwrite([String])
+    /// The export directory holds files that are not from a terep export.
+    case notAnExportDirectory(String, foreign: [String])
     /// A bad combination of options.
     case usage(String)
     /// A sample file with problems (every one, `FILE:LINE: …`; `omitted` beyond the cap): nothing was loaded.
@@ -37,13 +39,17 @@ public enum FieldworkError: Error, Sendable, CustomStringConvertible {
             "survey '\(s)' is not in the central dataset"
                 + (known.isEmpty ? " (it holds no definitions yet; merge bundles first)" : "; it holds: \(known.joined(separator: ", "))")
         case .unknownVersion(let v, let known):
-            "--version \(v) matches no single definition of the survey; give more of the hash or 'all'. Definitions: "
+            "--survey-version \(v) matches no single definition of the survey; give more of the hash or 'all'. Definitions: "
                 + known.joined(separator: ", ")
         case .replay(let id, let message): "interview \(id): \(message)"
         case .io(let path, let message): "\(path): \(message)"
         case .wouldOverwrite(let files):
-            "the export files already exist (\(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? ", …" : "")); "
-                + "pass --force to replace them or choose another -o directory"
+            "the directory holds an earlier export (\(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? ", …" : "")); "
+                + "pass --force to replace it whole or choose another -o directory"
+        case .notAnExportDirectory(let path, let foreign):
+            "\(path) holds files that are not from a terep export (\(foreign.prefix(3).joined(separator: ", "))"
+                + "\(foreign.count > 3 ? ", …" : "")); an export directory holds one export: give -o a new or empty directory,"
+                + " e.g. exports/<survey>-<date>"
         case .usage(let message): message
         case .sample(let problems, let omitted):
             "the sample was not loaded: \(problems.count + omitted) problem\(problems.count + omitted == 1 ? "" : "s")"

@@ -36,8 +36,12 @@ enum ExportLog {
             for e in summary.exclusions { out.append("line \(e.line): excluded \(e.interview): \(e.reason)") }
             for a in summary.applied {
                 guard case .set(let address, let answer) = a.entry.action else { continue }
-                let before = a.previous.map(describe) ?? "(no answer)"
-                out.append("line \(a.entry.line): \(a.entry.interview) \(address): \(before) -> \(describe(answer)): \(a.entry.reason)")
+                let before = schema.logText(a.previous, of: address.variable)
+                let after = schema.logText(answer, of: address.variable)
+                out.append("line \(a.entry.line): \(a.entry.interview) \(address): \(before) -> \(after): \(a.entry.reason)")
+            }
+            for (entry, why) in summary.notApplied {
+                out.append("line \(entry.line): not applied: interview \(entry.interview) is not in this export (\(why))")
             }
         } else {
             out.append("none")
@@ -76,10 +80,4 @@ enum ExportLog {
         return out
     }
 
-    private static func describe(_ answer: Answer) -> String {
-        switch answer {
-        case .special(let s): "\(s)"
-        case .value(let v): RowBuilder.textForm(v)
-        }
-    }
 }

@@ -32,9 +32,17 @@ public struct Pseudonymiser: Sendable {
         return mac.map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The schema's PII mode for this key.
-    public var mode: PIIMode {
+    /// A pseudonymiser with a random key that is never stored: its pseudonyms link rows within
+    /// one export only.
+    public static func oneTime() -> Pseudonymiser {
+        Pseudonymiser(random: SymmetricKey(size: .bits256))
+    }
+
+    private init(random key: SymmetricKey) { self.key = key }
+
+    /// The pseudonym function for an export schema (64 hex digits).
+    public var pseudonyms: Pseudonyms {
         let copy = self
-        return .pseudonymise(width: 64) { copy.pseudonym($0) }
+        return Pseudonyms(width: 64) { copy.pseudonym($0) }
     }
 }

@@ -4,22 +4,33 @@ import SurveyModel
 
 /// How personal data is exported (`--pii`).
 public enum PIIChoice: Sendable {
-    case drop
+    /// `pii` variables are left out; identifiers (`pii pseudonym`, `iv_interviewer`) are
+    /// pseudonymised with `identifiers`, or with a one-time random key when it is nil.
+    case drop(identifiers: Pseudonymiser? = nil)
+    /// Every personal-data variable is pseudonymised with the key.
     case pseudonymise(Pseudonymiser)
     case keep
 
-    var mode: PIIMode {
+    /// The schema's options for this choice; a one-time key is made here when needed.
+    func options(language: LanguageCode?) -> ExportOptions {
         switch self {
-        case .drop: .drop
-        case .pseudonymise(let p): p.mode
-        case .keep: .keep
+        case .drop(let key):
+            ExportOptions(language: language, pii: .drop, identifiers: (key ?? Pseudonymiser.oneTime()).pseudonyms)
+        case .pseudonymise(let p):
+            ExportOptions(language: language, pii: .pseudonymise(width: p.pseudonyms.width, p.pseudonyms.make))
+        case .keep:
+            ExportOptions(language: language, pii: .keep)
         }
     }
 
     var logText: String {
         switch self {
-        case .drop: "drop (variables marked pii are left out)"
-        case .pseudonymise: "pseudonymise (HMAC-SHA256 with the secret key file)"
+        case .drop(let key):
+            "drop (variables marked pii are left out; identifiers marked pii pseudonym and iv_interviewer are keyed pseudonyms, "
+                + (key == nil
+                    ? "with a one-time key: they link rows within this export only; give --pii-key FILE to keep them across exports)"
+                    : "with the secret key file)")
+        case .pseudonymise: "pseudonymise (every personal-data variable a keyed pseudonym, HMAC-SHA256 with the secret key file)"
         case .keep: "keep (explicit --pii keep: personal data is in these files)"
         }
     }
@@ -35,9 +46,11 @@ public struct ExportRequest: Sendable {
     public var directory: URL
     /// Replace files of an earlier export.
     public var force: Bool
+    /// Small top-level rosters exported wide, in the interview table (`--wide mem`).
+    public var wideRosters: [GroupID] = []
 
     public init(
-        formats: [ExportFormat], codebook: Bool = false, language: LanguageCode? = nil, pii: PIIChoice = .drop,
+        formats: [ExportFormat], codebook: Bool = false, language: LanguageCode? = nil, pii: PIIChoice = .drop(),
         directory: URL, force: Bool = false
     ) {
         self.formats = formats
@@ -59,6 +72,8 @@ public struct ExportReport: Sendable {
     public var versions: [ExportVersion] = []
     /// What merging them did (also in the log).
     public var versionNotes: [VersionNote] = []
+    /// The schema the files follow.
+    public var schema: ExportSchema?
 
     /// Variables holding an older version's values apart (`income_v1`).
     public var separatedVariables: [String] {
@@ -76,20 +91,15 @@ public enum SurveyExportRun {
         let definition = dataset.schemaDefinition.definition
         let schema: ExportSchema
         do {
-            schema = try ExportSchema(
-                versions: dataset.exportDefinitions.map { ($0.hash, $0.definition) },
-                options: ExportOptions(language: request.language, pii: request.pii.mode))
+            var options = request.pii.options(language: request.language)
+            options.wideRosters = request.wideRosters
+            schema = try ExportSchema(versions: dataset.exportDefinitions.map { ($0.hash, $0.definition) }, options: options)
         } catch { throw .export(error) }
+        try dataset.checkCorrections()
         let survey = schema.survey.rawValue
-        let names = plannedNames(schema, request)
-        let dir = request.directory
-        let fm = FileManager.default
-        let existing = names.filter { fm.fileExists(atPath: dir.appendingPathComponent($0).path) }
-        if !existing.isEmpty && !request.force { throw .wouldOverwrite(existing) }
-        do { try fm.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
-            throw .io(path: dir.path, message: "cannot create the export directory: \(error.localizedDescription)")
-        }
-        defer { for name in names { try? fm.removeItem(at: dir.appendingPathComponent(".\(name).partial")) } }
+        let place = try ExportDirectory.prepare(request.directory, force: request.force)
+        let dir = place.staging
+        defer { place.discard() }
         var exports: [DirectoryExport] = []
         var frequencies = Frequencies()
         let builder = request.codebook && request.formats.isEmpty ? RowBuilder(schema: schema) : nil
@@ -121,20 +131,10 @@ public enum SurveyExportRun {
         }
         let logText = ExportLog.text(dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: exports.first?.rowCounts)
         let log = try write(logText, "\(survey)_export.log", in: dir)
-        return ExportReport(files: files + [log], summary: summary, log: log, versions: schema.versions, versionNotes: schema.versionNotes)
-    }
-
-    /// Every file name a run would write (to refuse overwriting before starting).
-    static func plannedNames(_ schema: ExportSchema, _ request: ExportRequest) -> [String] {
-        let survey = schema.survey.rawValue
-        var names: [String] = []
-        for format in request.formats {
-            if format == .jsonl { names.append("\(survey).jsonl") } else {
-                names += schema.tables.map { "\($0.name).\(format.fileExtension)" }
-            }
-        }
-        if request.codebook { names += ["\(survey)_codebook.md", "\(survey)_codebook.html"] }
-        return names + ["\(survey)_export.log"]
+        try place.commit()
+        return ExportReport(
+            files: (files + [log]).map(place.final), summary: summary, log: place.final(log), versions: schema.versions,
+            versionNotes: schema.versionNotes, schema: schema)
     }
 
     /// Writes a text file through a temporary name.
@@ -175,7 +175,7 @@ extension ExportRequest {
     /// The PII choice for `--pii` (`drop`, `pseudonymise`, `keep`) and `--pii-key FILE`.
     public static func pii(_ mode: String, keyFile: String?) throws(FieldworkError) -> PIIChoice {
         switch mode {
-        case "drop": return .drop
+        case "drop": return .drop(identifiers: try keyFile.map { path throws(FieldworkError) in try Pseudonymiser(keyFile: path) })
         case "keep": return .keep
         case "pseudonymise", "pseudonymize":
             guard let keyFile else {

@@ -8,6 +8,8 @@ public enum AnswerProblem: Error, Hashable, Sendable {
     /// A code that is not offered (not in the answer set, or filtered out).
     case notAnOption(String)
     case notADate
+    /// A date in the right form that is not in the calendar (`2025-02-30`).
+    case noSuchDate(String)
     case notATime
     case notADateTime
     case integerOutOfRange(min: Int?, max: Int?)
@@ -51,7 +53,8 @@ public enum AnswerParser {
         case .text:
             return .success(.text(text))
         case .date:
-            return parseDate(text).map { .success(.date($0)) } ?? .failure(.notADate)
+            if let date = parseDate(text) { return .success(.date(date)) }
+            return isDateShaped(text) ? .failure(.noSuchDate(text)) : .failure(.notADate)
         case .time:
             return parseTime(text).map { .success(.time($0)) } ?? .failure(.notATime)
         case .datetime:
@@ -96,6 +99,16 @@ public enum AnswerParser {
         guard parts.count == 3, parts[0].count == 4, let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         let iso = parts[0] + "-" + (m < 10 ? "0\(m)" : "\(m)") + "-" + (d < 10 ? "0\(d)" : "\(d)")
         return LocalDate(iso: iso)
+    }
+
+    /// Whether text has the form of a date (`2025-02-30`, `2025.02.30.`) with numbers a calendar
+    /// might have (month 1–12, day 1–31), so that a day that does not exist is named as such.
+    static func isDateShaped(_ text: String) -> Bool {
+        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "." }).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        guard parts.count == 3, parts[0].count == 4, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && Int($0) != nil }),
+            let m = Int(parts[1]), let d = Int(parts[2])
+        else { return false }
+        return (1...12).contains(m) && (1...31).contains(d)
     }
 
     /// `2026-11-26T14:05`, `2026-11-26 14:05(:00)` or a Hungarian date and a time

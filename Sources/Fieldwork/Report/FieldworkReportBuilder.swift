@@ -253,7 +253,7 @@ public struct FieldworkReportBuilder: Sendable {
                 device: d.device.id.rawValue, status: d.device.status.rawValue, events: d.eventCount,
                 lastBundleAt: last.map { LocalClock.text($0.receivedAt) }, lastBundleFile: last?.fileName,
                 daysSinceLastBundle: last.map { max(0, today.daysSinceEpoch - LocalClock.moment(at: $0.receivedAt).date.daysSinceEpoch) },
-                missing: d.missing.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" })
+                missing: d.missing.map(SequenceRanges.text))
         }
         let rejected = bundles.filter { !$0.accepted }.map {
             RejectedBundle(file: $0.fileName, device: $0.device?.rawValue, reason: $0.reason ?? "", at: LocalClock.text($0.receivedAt))

@@ -1,5 +1,6 @@
 import Foundation
 import enum SurveyModel.DisplayText
+import struct SurveyModel.SequenceRanges
 import SurveyStore
 
 /// `terep central status` output: devices, received and missing sequence ranges, counts.
@@ -15,6 +16,8 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
     public var interviews: [String: Int]
     /// Interviews marked as training (included in ``interviews``, never exported or reported).
     public var trainingInterviews: Int
+    /// The training interviews by status, as in ``interviews``.
+    public var trainingByStatus: [String: Int]
     public var conflicts: Int
     public var bundlesAccepted: Int
     public var bundlesRejected: Int
@@ -22,8 +25,7 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
 
     public init(_ status: CentralStatus) {
         func ranges(_ list: [ClosedRange<Int64>]) -> String {
-            list.isEmpty ? "none" : list.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
-                .joined(separator: ",")
+            list.isEmpty ? "none" : SequenceRanges.text(list)
         }
         func describe(_ b: BundleRecord) -> String {
             // The reason was escaped when the bundle was refused; an older log's is escaped again, harmlessly.
@@ -39,6 +41,8 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
         events = status.eventCount
         interviews = Dictionary(uniqueKeysWithValues: InterviewStatus.allCases.map { ($0.rawValue, status.interviews[$0] ?? 0) })
         trainingInterviews = status.trainingInterviews
+        trainingByStatus = Dictionary(
+            uniqueKeysWithValues: InterviewStatus.allCases.map { ($0.rawValue, status.trainingByStatus[$0] ?? 0) })
         conflicts = status.conflicts
         bundlesAccepted = status.bundlesAccepted
         bundlesRejected = status.bundlesRejected
@@ -56,8 +60,15 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
             if let last = d.lastBundle { lines.append("      last bundle \(last)") }
         }
         lines.append("Events: \(events)")
-        lines.append("Interviews: " + InterviewStatus.allCases.map { "\($0.rawValue) \(interviews[$0.rawValue] ?? 0)" }.joined(separator: ", ")
-            + (trainingInterviews > 0 ? " (of which training: \(trainingInterviews), never exported)" : ""))
+        // Each status says how many of its interviews are training ones, so a count is never
+        // read as belonging to the status written before it.
+        lines.append("Interviews: " + InterviewStatus.allCases.map { status in
+            let training = trainingByStatus[status.rawValue] ?? 0
+            return "\(status.rawValue) \(interviews[status.rawValue] ?? 0)" + (training > 0 ? " (\(training) training)" : "")
+        }.joined(separator: ", "))
+        if trainingInterviews > 0 {
+            lines.append("  Training interviews: \(trainingInterviews) in all, never exported or reported")
+        }
         lines.append("Conflicts (interviews with events from several devices): \(conflicts)")
         lines.append("Bundles: \(bundlesAccepted) accepted, \(bundlesRejected) rejected")
         if let lastBundle { lines.append("Last bundle: \(lastBundle)") }

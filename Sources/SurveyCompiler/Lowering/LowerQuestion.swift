@@ -19,6 +19,7 @@ extension Analyzer {
         endRule(.question(VariableName(name)), restoring: saved)
         let label = lowerText(b.label, what: "the label of \(what)", at: q.name.range, scope: scope, required: false, allowBare: true)
         let checks = lowerChecks(b.checks, owner: name, scope: scope)
+        checkPseudonym(b, valueType: kind.valueType, what: what)
         let question = Question(
             name: VariableName(name), kind: kind, text: text ?? LocalizedText([:]), hint: hint,
             label: exportLabel(label, text: text), condition: condition, required: !b.optional, specials: specials(b),
@@ -26,6 +27,12 @@ extension Analyzer {
         var nodes: [Node] = [.question(question)]
         if let follow = otherFollowUp(of: question, at: q.name.range, type: q.type, bag: b, scope: scope) { nodes.append(.question(follow)) }
         return nodes
+    }
+
+    /// `pii pseudonym` is for identifiers: texts and whole numbers (E0805).
+    mutating func checkPseudonym(_ b: PropertyBag, valueType: ValueType?, what: String) {
+        guard b.pii == .pseudonym, let r = b.ranges["pii"] else { return }
+        if valueType != .text && valueType != .integer { report(Messages.pseudonymNotIdentifier(what, at: r)) }
     }
 
     private mutating func lowerDefault(_ b: PropertyBag, type: SemType, scope: ExprScope) -> DefaultRule? {
@@ -49,6 +56,7 @@ extension Analyzer {
         let kindReads = reads.refs
         reads = kindSaved
         let hint = lowerText(b.hint, what: "the hint of grid '\(g.name.text)'", at: g.name.range, scope: scope, required: false)
+        checkPseudonym(b, valueType: kind.valueType, what: "grid '\(g.name.text)'")
         routeReads.append(groupReads)
         var children: [Node] = []
         for item in g.items {

@@ -112,6 +112,7 @@ extension Analyzer {
         recordEdges(n.name.text, reads.refs)
         endRule(.question(VariableName(n.name.text)), restoring: saved)
         let label = lowerText(b.label, what: "the label of \(what)", at: n.name.range, scope: scope, required: false, allowBare: true)
+        checkPseudonym(b, valueType: nil, what: what)
         return .question(Question(
             name: VariableName(n.name.text), kind: .note, text: text ?? LocalizedText([:]), hint: hint,
             label: exportLabel(label, text: text), condition: condition, required: false, specials: [], pii: b.pii,
@@ -135,6 +136,7 @@ extension Analyzer {
         }
         let label = lowerText(b.label, what: "the label of '\(c.name.text)'", at: c.name.range, scope: scope, required: false, allowBare: true)
         let checks = lowerChecks(b.checks, owner: c.name.text, scope: scope)
+        if case .value = t.type { checkPseudonym(b, valueType: valueType, what: "calculation '\(c.name.text)'") }
         return .question(Question(
             name: VariableName(c.name.text), kind: .calculated(t.expr, valueType), label: label, condition: condition,
             required: false, specials: [], pii: b.pii, interviewerOnly: b.interviewer, checks: checks))

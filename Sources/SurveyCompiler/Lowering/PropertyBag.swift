@@ -5,7 +5,8 @@ import SurveyModel
 struct PropertyBag {
     var text: TextAST?, hint: TextAST?, label: TextAST?, title: TextAST?, rowLabel: TextAST?
     var when: ExprAST?
-    var optional = false, nodk = false, pii = false, interviewer = false, preload = false, randomize = false
+    var optional = false, nodk = false, interviewer = false, preload = false, randomize = false
+    var pii = PersonalData.notPersonal
     var specials: [Ident]?
     var defaultValue: (value: ExprAST, condition: ExprAST?)?
     var min: Int?, max: Int?, maxLength: Int?
@@ -41,7 +42,7 @@ extension Analyzer {
             case .when(let e): bag.when = e
             case .optional: bag.optional = true
             case .nodk: bag.nodk = true
-            case .pii: bag.pii = true
+            case .pii(let kind): bag.pii = kind
             case .interviewer: bag.interviewer = true
             case .preload: bag.preload = true
             case .randomize: bag.randomize = true

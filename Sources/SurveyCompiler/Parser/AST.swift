@@ -76,7 +76,9 @@ struct OtherAST: Sendable {
 enum PropertyKind: Sendable {
     case text(TextAST), hint(TextAST), label(TextAST), title(TextAST), rowLabel(TextAST)
     case when(ExprAST)
-    case optional, nodk, pii, interviewer, preload, randomize
+    case optional, nodk, interviewer, preload, randomize
+    /// `pii` (direct personal data) or `pii pseudonym` (an identifier).
+    case pii(PersonalData)
     case specials([Ident])
     case defaultValue(ExprAST, condition: ExprAST?)
     case min(Int), max(Int), maxLength(Int)

@@ -50,7 +50,7 @@ extension Parser {
         }
         var options: [AnswerOptionAST] = []
         guard expect(.lbrace, "'{' to open the answer set") != nil else { return .answers(.init(name: name, options: [])) }
-        let flags: Set<String> = ["other", "exclusive", "fixed"]
+        let flags: Set<String> = ["other", "exclusive", "fixed", "best"]
         while !atEnd, current.kind != .rbrace {
             guard let (code, codeRange) = expectInteger("an option code (a whole number)") else {
                 recover(stoppingAt: [])

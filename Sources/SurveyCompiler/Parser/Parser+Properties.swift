@@ -39,7 +39,14 @@ extension Parser {
         case "when": kind = .when(parseExpression())
         case "optional": kind = .optional
         case "nodk": kind = .nodk
-        case "pii": kind = .pii
+        case "pii":
+            // `pii pseudonym`: an identifier, pseudonymised by default.
+            if current.kind == .identifier, current.text == "pseudonym" {
+                _ = advance()
+                kind = .pii(.pseudonym)
+            } else {
+                kind = .pii(.direct)
+            }
         case "interviewer": kind = .interviewer
         case "preload": kind = .preload
         case "randomize": kind = .randomize

@@ -113,14 +113,44 @@ extension Analyzer {
                 switch flag.text {
                 case "other": option.other = true
                 case "exclusive": option.exclusive = true
+                case "best": option.best = true
                 default: option.fixed = true
                 }
             }
             if option.other || option.exclusive { option.fixed = true }
             options.append(option)
         }
+        checkBest(a, options)
         answerSets[a.name.text] = AnswerSetSymbol(decl: a, set: AnswerSet(id: AnswerSetID(a.name.text), options: options), used: false)
         answerSetOrder.append(a.name.text)
+    }
+
+    /// `best` marks one end of a scale: one option, the lowest or highest of the set's codes
+    /// (other than `other` and `exclusive` ones), and not itself `other` or `exclusive` (E0505).
+    private mutating func checkBest(_ a: AnswerSetDecl, _ options: [Option]) {
+        let best = options.filter(\.best)
+        guard !best.isEmpty else { return }
+        func range(_ code: Int) -> SourceRange {
+            let o = a.options.first { $0.code == code }
+            return o?.flags.first { $0.text == "best" }?.range ?? o?.codeRange ?? a.name.range
+        }
+        let scale = options.filter { !$0.other && !$0.exclusive }.map(\.code)
+        for o in best {
+            if o.other || o.exclusive {
+                diagnostics.append(Messages.badBest(
+                    "'best' marks an end of a scale; option \(o.code) of '\(a.name.text)' is '\(o.other ? "other" : "exclusive")'",
+                    at: range(o.code)))
+            } else if o.code != scale.min() && o.code != scale.max() {
+                diagnostics.append(Messages.badBest(
+                    "'best' marks an end of a scale, but \(o.code) is neither the lowest (\(scale.min() ?? 0)) nor the highest"
+                        + " (\(scale.max() ?? 0)) code of '\(a.name.text)'", at: range(o.code)))
+            }
+        }
+        if best.count > 1 {
+            diagnostics.append(Messages.badBest(
+                "only one end of '\(a.name.text)' can be 'best'; codes \(best.map { String($0.code) }.joined(separator: " and ")) are both marked",
+                at: range(best[1].code)))
+        }
     }
 
     private mutating func collectNames(_ decls: [Decl], rosters: [String]) {

@@ -7,7 +7,7 @@ import SurveyModel
 /// `?` alone shows the list. Hungarian and English spellings are both accepted whatever the UI
 /// language, and accents are optional (`.á` = `.a`). An answer that really starts with a dot
 /// is typed with two (`..5 cm` records ".5 cm").
-public enum InterviewCommand: Hashable, Sendable {
+public enum DotCommand: Hashable, Sendable {
     /// Show the commands.
     case help
     /// The previous question on the route.
@@ -18,7 +18,7 @@ public enum InterviewCommand: Hashable, Sendable {
     case jump(String)
     /// Answers so far, open soft checks and errors.
     case review
-    /// Switch the questionnaire language (and the UI language with it, when it has one).
+    /// Switch the questionnaire language; the interviewer's own texts keep their language.
     case language(String)
     /// Record don't know or refused for the current question.
     case special(SpecialAnswer)
@@ -40,14 +40,14 @@ public enum InterviewCommand: Hashable, Sendable {
 public enum UserInput: Hashable, Sendable {
     /// The answer text (trimmed; an escaped leading dot is unescaped).
     case answer(String)
-    case command(InterviewCommand)
+    case command(DotCommand)
     /// Something that looked like a command but is not one; the payload is what was typed.
     case unknownCommand(String)
     /// A command that needs an argument it did not get (`.u` without a name).
-    case missingArgument(InterviewCommand.Name)
+    case missingArgument(DotCommand.Name)
 }
 
-extension InterviewCommand {
+extension DotCommand {
     /// Commands that take an argument, for ``UserInput/missingArgument(_:)``.
     public enum Name: Hashable, Sendable { case jump, note, language }
 

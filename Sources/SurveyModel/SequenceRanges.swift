@@ -1,8 +1,10 @@
-/// A set of `Int64` sequence numbers kept as sorted, disjoint, non-adjacent closed ranges.
+/// A set of `Int64` sequence numbers kept as sorted, disjoint, non-adjacent closed ranges: the
+/// one rule for a device's received ranges.
 ///
 /// The central dataset keeps one per device: which of the device's event sequence numbers it
-/// holds. ``missing(upTo:)`` gives the gaps for `terep central status`. Its text form is
-/// `1-40,42,45-60` (empty set: the empty string).
+/// holds. A merge joins a bundle's numbers into it (``insert(_:)-(ClosedRange<Int64>)``: the
+/// store keeps what this gives), ``gaps`` are the missing events `terep central status` and
+/// the report show, in the text form `1-40,42,45-60` (``text(_:)``).
 public struct SequenceRanges: Hashable, Sendable, CustomStringConvertible {
     /// The ranges, ascending; no two overlap or touch.
     public private(set) var ranges: [ClosedRange<Int64>] = []
@@ -11,6 +13,11 @@ public struct SequenceRanges: Hashable, Sendable, CustomStringConvertible {
 
     public init<S: Sequence>(_ numbers: S) where S.Element == Int64 {
         for n in numbers { insert(n) }
+    }
+
+    /// The union of some ranges (in any order, overlapping or not).
+    public init(ranges: some Sequence<ClosedRange<Int64>>) {
+        for r in ranges { insert(r) }
     }
 
     public var isEmpty: Bool { ranges.isEmpty }
@@ -84,21 +91,12 @@ public struct SequenceRanges: Hashable, Sendable, CustomStringConvertible {
 
     /// Formats ranges as `1-40,42,45-60`.
     public static func text(_ ranges: [ClosedRange<Int64>]) -> String {
-        ranges.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
-            .joined(separator: ",")
+        ranges.map(text).joined(separator: ",")
     }
 
-    /// Parses the text form; nil if malformed. Numbers must be positive.
-    public init?(parsing text: String) {
-        self.init()
-        guard !text.isEmpty else { return }
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
-            guard (1...2).contains(bounds.count), let low = Int64(bounds[0]), let high = Int64(bounds[bounds.count - 1]),
-                low >= 1, low <= high
-            else { return nil }
-            insert(low...high)
-        }
+    /// Formats one range as `1-40`, or `42` when it holds one number.
+    public static func text(_ range: ClosedRange<Int64>) -> String {
+        range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
     }
 
     /// Index of the first range whose upper bound is ≥ n, or nil.
@@ -110,20 +108,5 @@ public struct SequenceRanges: Hashable, Sendable, CustomStringConvertible {
             if ranges[mid].upperBound < n { lo = mid + 1 } else { hi = mid }
         }
         return lo < ranges.count ? lo : nil
-    }
-}
-
-extension SequenceRanges: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = SequenceRanges(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad ranges '\(text)'"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
     }
 }

@@ -1,0 +1,133 @@
+import Foundation
+import SurveyExport
+import SurveyModel
+import Testing
+
+@testable import Fieldwork
+
+/// The defects analysts found in real readers (issue 13), one test each, on the small
+/// questionnaire of ``CleanedDatasetTests``.
+struct ExportDefectTests {
+    typealias T = CleanedDatasetTests
+
+    static func export(
+        _ f: CentralFixture, corrections: String? = nil, formats: [ExportFormat] = [.csv], pii: PIIChoice = .drop(),
+        into dir: URL, force: Bool = false, wide: [GroupID] = [], language: LanguageCode? = nil
+    ) throws -> ExportReport {
+        let dataset = try CleanedDataset(central: f.central, survey: "t", correctionsText: corrections, correctionsFile: "t.corrections")
+        var request = ExportRequest(formats: formats, codebook: true, language: language, pii: pii, directory: dir, force: force)
+        request.wideRosters = wide
+        return try SurveyExportRun.run(dataset, request)
+    }
+
+    static func everyFile(_ dir: URL) throws -> [(String, Data)] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map { ($0, try Data(contentsOf: dir.appendingPathComponent($0))) }
+    }
+
+    @Test("1: a correction to a personal-data variable leaves no value in any file, the log included")
+    func correctionsOfPersonalDataAreWithheld() throws {
+        let f = try T.fixture()
+        let newNumber = "+36309998877"
+        let fix = "set \(T.a) phone = \(newNumber) : new number from the call-back\n"
+        let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
+        let report = try Self.export(f, corrections: fix, formats: [.csv, .sav, .dta, .jsonl], into: dir)
+        #expect(report.summary.applied.count == 1)
+        for (name, bytes) in try Self.everyFile(dir) {
+            for secret in [T.phone, newNumber, "36309998877", "1234567"] {
+                #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) in \(name)")
+            }
+        }
+        let log = try String(contentsOf: report.log, encoding: .utf8)
+        #expect(log.contains("line 1: \(T.a) phone: (withheld: personal data left out of this export) -> (withheld"))
+
+        let key = try Pseudonymiser(key: Data("a key of at least sixteen bytes".utf8))
+        let pseudonymised = try Self.export(
+            f, corrections: fix, pii: .pseudonymise(key), into: try CentralFixture.temporaryDirectory().appendingPathComponent("p"))
+        let text = try String(contentsOf: pseudonymised.log, encoding: .utf8)
+        #expect(text.contains("\(key.pseudonym(T.phone)) -> \(key.pseudonym(newNumber))"))
+        #expect(!text.contains(T.phone) && !text.contains(newNumber))
+    }
+
+    @Test("5: --force replaces the directory whole; foreign files are never deleted; a failed export leaves the old one")
+    func anExportDirectoryHoldsOneExport() throws {
+        let f = try T.fixture()
+        let parent = try CentralFixture.temporaryDirectory()
+        let dir = parent.appendingPathComponent("exports-t")
+        _ = try Self.export(f, formats: [.csv, .sav], into: dir)
+        try Data("# corrections\n".utf8).write(to: dir.appendingPathComponent("t.corrections"))
+        #expect { _ = try Self.export(f, formats: [.dta], into: dir) } throws: { "\($0)".contains("--force") }
+
+        _ = try Self.export(f, formats: [.dta], into: dir, force: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names == ["t.corrections", "t.dta", "t_codebook.html", "t_codebook.md", "t_export.log", "t_mem.dta"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["exports-t"], "no working directories left")
+
+        // A failure part-way (a bad corrections line) leaves the earlier export as it was.
+        let before = try Self.everyFile(dir)
+        #expect { _ = try Self.export(f, corrections: "set \(T.a) hh_size = 99 : typo\n", into: dir, force: true) }
+            throws: { "\($0)".contains("t.corrections:1:") }
+        #expect(try Self.everyFile(dir).map(\.0) == before.map(\.0))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["exports-t"])
+
+        // A file that is not from an export: refused even with --force, and kept.
+        try Data("my notes".utf8).write(to: dir.appendingPathComponent("notes.txt"))
+        #expect { _ = try Self.export(f, into: dir, force: true) } throws: {
+            "\($0)".contains("holds files that are not from a terep export (notes.txt)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("notes.txt").path))
+    }
+
+    @Test("6: corrections of an off-route question, a row beyond the roster or an excluded interview are errors at FILE:LINE",
+        arguments: [
+            ("set \(T.a) worst = 1 : recoded", "t.corrections:2: worst is off route in interview \(T.a)"),
+            ("set \(T.c) m_age[2] = 5 : call-back", "t.corrections:2: m_age[2]: interview \(T.c) has 1 row(s) in roster 'mem'"),
+            ("exclude \(T.c) : duplicate\nset \(T.c) hh_size = 2 : call-back",
+             "t.corrections:3: interview \(T.c) is excluded (excluded in the corrections file)"),
+        ])
+    func correctionsThatCannotApplyAreErrors(line: String, message: String) throws {
+        let f = try T.fixture()
+        let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
+        #expect { _ = try Self.export(f, corrections: "# checked\n" + line + "\n", into: dir) } throws: { error in
+            "\(error)".hasPrefix(message)
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path), "nothing is written")
+    }
+
+    @Test("6: a correction of an interview this export does not select is listed in the log as not applied")
+    func correctionsOfUnselectedInterviewsAreLogged() throws {
+        let f = try T.fixture()
+        let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
+        let report = try Self.export(f, corrections: "set \(T.d) hh_size = 4 : call-back\n", into: dir)
+        let log = try String(contentsOf: report.log, encoding: .utf8)
+        #expect(log.contains("line 1: not applied: interview \(T.d) is not in this export (status in_progress not selected)"))
+    }
+
+    @Test("8: --wide puts a small roster into the interview table; an unknown label language is an error")
+    func wideRostersAndLanguages() throws {
+        let f = try T.fixture()
+        let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
+        let report = try Self.export(f, into: dir, wide: ["mem"])
+        #expect(!report.files.contains { $0.lastPathComponent == "t_mem.csv" })
+        let header = try String(contentsOf: dir.appendingPathComponent("t.csv"), encoding: .utf8).split(separator: "\r\n")[0]
+        #expect(header.contains(",m_age_1,m_age_2,m_age_3,") && header.hasSuffix(",m_age_15"))
+        #expect { _ = try Self.export(f, into: try CentralFixture.temporaryDirectory(), language: "de") } throws: {
+            "\($0)" == "the questionnaire has no texts in 'de'; its languages are hu, en"
+        }
+    }
+
+    @Test("8: JSON Lines keeps text columns text: a special answer in a text is the string \"-8\"")
+    func jsonLinesTextColumnsStayText() throws {
+        var f = try CentralFixture(try CentralFixture.compile(T.source))
+        let id = InterviewID("eeeeeeee-0000-4000-8000-000000000005")
+        try f.merge("lap-1", id, [
+            f.started(), .answered(Address("hh_size"), .value(.integer(1))), .answered(Address("consent"), .value(.choice(1))),
+            .answered(Address("m_age", rows: [1]), .special(.refused)), .answered(Address("prob"), .value(.choices([97]))),
+            .answered(Address("remark"), .special(.dontKnow)), .ended(outcome: 11),
+        ])
+        let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
+        _ = try Self.export(f, formats: [.jsonl], into: dir)
+        let line = try String(contentsOf: dir.appendingPathComponent("t.jsonl"), encoding: .utf8)
+        #expect(line.contains("\"remark\":\"-8\""), "\(line)")
+        #expect(line.contains("\"m_age\":-9"), "numbers stay numbers")
+    }
+}
