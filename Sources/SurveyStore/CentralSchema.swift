@@ -211,6 +211,8 @@ enum CentralSchema {
                     survey_id TEXT NOT NULL,
                     case_id TEXT NOT NULL,
                     preload_json TEXT NOT NULL,
+                    address TEXT,
+                    note TEXT,
                     device_id TEXT,
                     assigned_sequence INTEGER,
                     withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),

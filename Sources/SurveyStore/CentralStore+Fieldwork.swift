@@ -111,17 +111,22 @@ extension CentralStore {
         encoded.reserveCapacity(cases.count)
         for c in cases { encoded.append(try EventCoding.encode(c.values)) }
         return try write { db in
-            var existing: [String: String] = [:]
+            var existing: [String: (values: String, address: String?, note: String?)] = [:]
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT case_id, preload_json FROM sample_case WHERE survey_id = ?", arguments: [survey.rawValue])
-            while let row = try rows.next() { existing[row[0]] = row[1] }
+                db, sql: "SELECT case_id, preload_json, address, note FROM sample_case WHERE survey_id = ?",
+                arguments: [survey.rawValue])
+            while let row = try rows.next() { existing[row[0]] = (row[1], row[2], row[3]) }
             var result = SampleImportResult()
             var changes: [(index: Int, isNew: Bool)] = []
             for (i, c) in cases.enumerated() {
-                switch existing[c.id.rawValue] {
-                case nil: changes.append((i, true))
-                case encoded[i]?: result.unchanged += 1
-                default: changes.append((i, false))
+                guard let old = existing[c.id.rawValue] else {
+                    changes.append((i, true))
+                    continue
+                }
+                if old.values == encoded[i], old.address == c.address, old.note == c.note {
+                    result.unchanged += 1
+                } else {
+                    changes.append((i, false))
                 }
             }
             guard !changes.isEmpty else { return result }
@@ -131,25 +136,34 @@ extension CentralStore {
             let insert = try RawStatement(
                 db,
                 sql: """
-                    INSERT INTO sample_case (survey_id, case_id, preload_json, added_sequence, updated_sequence)
-                    VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO sample_case (survey_id, case_id, preload_json, address, note, added_sequence, updated_sequence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
             let update = try RawStatement(
-                db, sql: "UPDATE sample_case SET preload_json = ?, updated_sequence = ? WHERE survey_id = ? AND case_id = ?")
+                db,
+                sql: """
+                    UPDATE sample_case SET preload_json = ?, address = ?, note = ?, updated_sequence = ?
+                    WHERE survey_id = ? AND case_id = ?
+                    """)
             for (i, isNew) in changes {
+                let c = cases[i]
                 if isNew {
                     insert.bind(1, survey.rawValue)
-                    insert.bind(2, cases[i].id.rawValue)
+                    insert.bind(2, c.id.rawValue)
                     insert.bind(3, encoded[i])
-                    insert.bind(4, sequence)
-                    insert.bind(5, sequence)
+                    insert.bind(4, c.address)
+                    insert.bind(5, c.note)
+                    insert.bind(6, sequence)
+                    insert.bind(7, sequence)
                     _ = try insert.step()
                     result.added += 1
                 } else {
                     update.bind(1, encoded[i])
-                    update.bind(2, sequence)
-                    update.bind(3, survey.rawValue)
-                    update.bind(4, cases[i].id.rawValue)
+                    update.bind(2, c.address)
+                    update.bind(3, c.note)
+                    update.bind(4, sequence)
+                    update.bind(5, survey.rawValue)
+                    update.bind(6, c.id.rawValue)
                     _ = try update.step()
                     result.updated += 1
                 }
@@ -178,7 +192,8 @@ extension CentralStore {
     static func sampleCase(from row: Row) throws(StoreError) -> SampleCaseRecord {
         SampleCaseRecord(
             survey: SurveyID(row["survey_id"] as String), id: CaseID(row["case_id"] as String),
-            values: try EventCoding.decodeValues(row["preload_json"]), device: (row["device_id"] as String?).map(DeviceID.init),
+            values: try EventCoding.decodeValues(row["preload_json"]), address: row["address"], note: row["note"],
+            device: (row["device_id"] as String?).map(DeviceID.init),
             assignedSequence: row["assigned_sequence"], assignedAt: row["assigned_at"], withdrawn: row["withdrawn"],
             addedSequence: row["added_sequence"], updatedSequence: row["updated_sequence"])
     }

@@ -9,7 +9,8 @@ public struct PackagedCase: Hashable, Sendable {
     /// The log entry that put the case where it is for the device (assignment, move or withdrawal).
     public var changedAt: Int64
     public var changedBy: String
-    public var note: String?
+    /// A withdrawal's reason.
+    public var reason: String?
 }
 
 /// Everything a package for one device holds, read in one transaction at one point of the log.
@@ -44,7 +45,7 @@ extension CentralStore {
                         UNION SELECT survey_id, case_id FROM fieldwork_log WHERE previous_device_id = ?1 AND action = 'reassigned')
                     SELECT c.*, a.at AS assigned_at,
                         CASE WHEN c.withdrawn THEN 'withdrawn' WHEN c.device_id = ?1 THEN 'assigned' ELSE 'reassigned' END AS state,
-                        l.at AS changed_at, l.actor AS changed_by, l.text AS note
+                        l.at AS changed_at, l.actor AS changed_by, l.text AS reason
                     FROM mine JOIN sample_case c ON c.survey_id = mine.survey_id AND c.case_id = mine.case_id
                     LEFT JOIN fieldwork_log a ON a.sequence = c.assigned_sequence
                     LEFT JOIN fieldwork_log l ON l.sequence = CASE WHEN c.withdrawn THEN c.withdrawn_sequence ELSE c.assigned_sequence END
@@ -55,7 +56,7 @@ extension CentralStore {
                 cases.append(PackagedCase(
                     record: try CentralStore.sampleCase(from: row),
                     state: DeviceCaseRecord.State(rawValue: row["state"]) ?? .withdrawn, changedAt: row["changed_at"] ?? 0,
-                    changedBy: row["changed_by"] ?? "", note: row["note"]))
+                    changedBy: row["changed_by"] ?? "", reason: row["reason"]))
             }
             let published = try CentralStore.published(db, through: through)
             var definitions: [SurveyID: DefinitionFile] = [:]

@@ -98,10 +98,12 @@ enum DeviceSchema {
                     case_id TEXT NOT NULL,
                     definition_hash TEXT NOT NULL,
                     preload_json TEXT NOT NULL,
+                    address TEXT,
+                    note TEXT,
                     state TEXT NOT NULL CHECK (state IN ('assigned', 'reassigned', 'withdrawn')),
                     changed_at INTEGER NOT NULL,
                     changed_by TEXT NOT NULL,
-                    note TEXT,
+                    reason TEXT,
                     PRIMARY KEY (survey_id, case_id)
                 ) WITHOUT ROWID;
                 CREATE TABLE review_mark (

@@ -13,23 +13,29 @@ public struct DeviceCaseRecord: Hashable, Sendable {
     /// The questionnaire version a new interview of the case starts on.
     public var definition: DefinitionHash
     public var values: [VariableName: Value]
+    /// Where to find it, and the coordinator's note (field management; never interview data).
+    public var address: String?
+    public var note: String?
     public var state: State
     public var changedAt: Int64
     public var changedBy: String
-    public var note: String?
+    /// A withdrawal's reason.
+    public var reason: String?
 
     public init(
-        survey: SurveyID, id: CaseID, definition: DefinitionHash, values: [VariableName: Value], state: State,
-        changedAt: Int64, changedBy: String, note: String?
+        survey: SurveyID, id: CaseID, definition: DefinitionHash, values: [VariableName: Value], address: String?,
+        note: String?, state: State, changedAt: Int64, changedBy: String, reason: String?
     ) {
         self.survey = survey
         self.id = id
         self.definition = definition
         self.values = values
+        self.address = address
+        self.note = note
         self.state = state
         self.changedAt = changedAt
         self.changedBy = changedBy
-        self.note = note
+        self.reason = reason
     }
 }
 
@@ -130,13 +136,13 @@ extension DeviceStore {
             for (c, json) in caseRows {
                 try db.execute(
                     sql: """
-                        INSERT INTO assigned_case (survey_id, case_id, definition_hash, preload_json, state, changed_at,
-                            changed_by, note)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO assigned_case (survey_id, case_id, definition_hash, preload_json, address, note, state,
+                            changed_at, changed_by, reason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        c.survey.rawValue, c.id.rawValue, c.definition.rawValue, json, c.state.rawValue, c.changedAt,
-                        c.changedBy, c.note,
+                        c.survey.rawValue, c.id.rawValue, c.definition.rawValue, json, c.address, c.note, c.state.rawValue,
+                        c.changedAt, c.changedBy, c.reason,
                     ])
             }
             try db.execute(sql: "DELETE FROM review_mark")
@@ -183,8 +189,8 @@ extension DeviceStore {
         DeviceCaseRecord(
             survey: SurveyID(row["survey_id"] as String), id: CaseID(row["case_id"] as String),
             definition: DefinitionHash(row["definition_hash"] as String), values: try EventCoding.decodeValues(row["preload_json"]),
-            state: DeviceCaseRecord.State(rawValue: row["state"]) ?? .withdrawn, changedAt: row["changed_at"],
-            changedBy: row["changed_by"], note: row["note"])
+            address: row["address"], note: row["note"], state: DeviceCaseRecord.State(rawValue: row["state"]) ?? .withdrawn,
+            changedAt: row["changed_at"], changedBy: row["changed_by"], reason: row["reason"])
     }
 
     /// The review marks of the newest package, by interview (oldest first).

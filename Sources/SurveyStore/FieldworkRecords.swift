@@ -53,10 +53,15 @@ public struct FieldworkLogEntry: Hashable, Sendable {
 public struct SampleCaseInput: Hashable, Sendable {
     public var id: CaseID
     public var values: [VariableName: Value]
+    /// Field-management data for the interviewer: where to go, and a note.
+    public var address: String?
+    public var note: String?
 
-    public init(id: CaseID, values: [VariableName: Value]) {
+    public init(id: CaseID, values: [VariableName: Value], address: String? = nil, note: String? = nil) {
         self.id = id
         self.values = values
+        self.address = address
+        self.note = note
     }
 }
 
@@ -76,6 +81,8 @@ public struct SampleCaseRecord: Hashable, Sendable {
     public var survey: SurveyID
     public var id: CaseID
     public var values: [VariableName: Value]
+    public var address: String?
+    public var note: String?
     /// The device it is assigned to now (nil: not assigned, or withdrawn).
     public var device: DeviceID?
     /// The log entry that assigned it there.

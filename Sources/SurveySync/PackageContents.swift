@@ -36,30 +36,35 @@ public struct PackageCase: Hashable, Sendable, Codable {
     public var definition: DefinitionHash
     /// The preloaded values from the sample.
     public var values: [VariableName: Value]
+    /// Where to find it, and the coordinator's note for the interviewer (field management only).
+    public var address: String?
+    public var note: String?
     public var state: State
     /// When (milliseconds since 1970, the coordinator's clock) and by whom it was assigned,
     /// moved or withdrawn.
     public var changedAt: Int64
     public var changedBy: String
     /// A withdrawal's reason.
-    public var note: String?
+    public var reason: String?
 
     public init(
-        survey: SurveyID, id: CaseID, definition: DefinitionHash, values: [VariableName: Value], state: State,
-        changedAt: Int64, changedBy: String, note: String? = nil
+        survey: SurveyID, id: CaseID, definition: DefinitionHash, values: [VariableName: Value], address: String? = nil,
+        note: String? = nil, state: State, changedAt: Int64, changedBy: String, reason: String? = nil
     ) {
         self.survey = survey
         self.id = id
         self.definition = definition
         self.values = values
+        self.address = address
+        self.note = note
         self.state = state
         self.changedAt = changedAt
         self.changedBy = changedBy
-        self.note = note
+        self.reason = reason
     }
 
     private enum CodingKeys: String, CodingKey {
-        case survey, id = "case", definition, values = "preload", state, changedAt, changedBy, note
+        case survey, id = "case", definition, values = "preload", address, note, state, changedAt, changedBy, reason
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,10 +74,12 @@ public struct PackageCase: Hashable, Sendable, Codable {
         definition = try c.decode(DefinitionHash.self, forKey: .definition)
         let plain = try c.decode([String: Value].self, forKey: .values)
         values = Dictionary(uniqueKeysWithValues: plain.map { (VariableName($0.key), $0.value) })
+        address = try c.decodeIfPresent(String.self, forKey: .address)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
         state = try c.decode(State.self, forKey: .state)
         changedAt = try c.decode(Int64.self, forKey: .changedAt)
         changedBy = try c.decode(String.self, forKey: .changedBy)
-        note = try c.decodeIfPresent(String.self, forKey: .note)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -81,10 +88,12 @@ public struct PackageCase: Hashable, Sendable, Codable {
         try c.encode(id, forKey: .id)
         try c.encode(definition, forKey: .definition)
         try c.encode(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) }), forKey: .values)
+        try c.encodeIfPresent(address, forKey: .address)
+        try c.encodeIfPresent(note, forKey: .note)
         try c.encode(state, forKey: .state)
         try c.encode(changedAt, forKey: .changedAt)
         try c.encode(changedBy, forKey: .changedBy)
-        try c.encodeIfPresent(note, forKey: .note)
+        try c.encodeIfPresent(reason, forKey: .reason)
     }
 }
 

@@ -62,7 +62,8 @@ struct SampleImportCommand: ParsableCommand {
 /// `terep sample list`: the sample's cases and where they are.
 struct SampleListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the sample's cases: id, device, and whether withdrawn.")
+        commandName: "list", abstract: "List the sample's cases: id, device (or withdrawn), address and preloaded values.",
+        discussion: "One case a line, tab-separated; the counts go to standard error.")
 
     @OptionGroup var central: CentralDatasetOptions
     @OptionGroup var survey: SurveyOption
@@ -73,7 +74,7 @@ struct SampleListCommand: ParsableCommand {
             for c in cases {
                 let values = c.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(DisplayText.escaped(Interview.display($0.value)))" }
                 let place = c.withdrawn ? "withdrawn" : c.device.map { DisplayText.escaped($0.rawValue) } ?? "-"
-                print("\(c.id)\t\(place)\t\(values.joined(separator: " "))")
+                print("\(c.id)\t\(place)\t\(DisplayText.escaped(c.address ?? "-"))\t\(values.joined(separator: " "))")
             }
             let assigned = cases.filter { $0.device != nil }.count
             let withdrawn = cases.filter(\.withdrawn).count

@@ -1,4 +1,5 @@
 import Fieldwork
+import Foundation
 import SurveyModel
 import SurveyTestSupport
 import Testing
@@ -19,26 +20,27 @@ struct SampleFileTests {
         #expect(sample.problems.isEmpty, "\(sample.problems)")
         #expect(sample.cases.map(\.id.rawValue) == ["W-0001", "W-0002", "W-0003", "W-0004", "E-0001"])
         #expect(sample.cases[0].values["district"] == .choice(6))
-        #expect(sample.cases[0].values["address"] == .text("Szondi György u. 3, 2/7"))
+        #expect(sample.cases[0].address == "Szondi György u. 3, 2/7" && sample.cases[0].values["address"] == nil)
         #expect(sample.cases[0].values["cluster_id"] == .text("B12"))
         #expect(sample.cases[4].values["district"] == nil, "an empty cell preloads nothing: the district is asked")
         #expect(sample.cases[4].line == 6)
     }
 
     @Test func spreadsheetCSVReadsTheSame() throws {
-        // A byte order mark, semicolons, CRLF, quotes around a field with a line break and a doubled quote.
+        // A byte order mark, semicolons, CRLF, quotes around a field with a separator, a line break and doubled quotes.
         let text = "\u{FEFF}case_id;sample_source;cluster_id;address_id;address;district\r\n"
-            + "W-1;1;B12;A1;\"Szondi u. 3;\r\n2. lépcsőház \"\"B\"\"\";6\r\n\r\nW-2;1;B12;A2;;6"
+            + "W-1;1;B12;\"A;\r\n\"\"1\"\"\";;6\r\n\r\nW-2;1;B12;A2;;6"
         let sample = Self.read(text)
         #expect(sample.problems.isEmpty, "\(sample.problems)")
         #expect(sample.cases.map(\.line) == [2, 5])
-        #expect(sample.cases[0].values["address"] == .text("Szondi u. 3;\r\n2. lépcsőház \"B\""))
+        #expect(sample.cases[0].values["address_id"] == .text("A;\r\n\"1\""))
+        #expect(sample.cases[1].values["district"] == .choice(6))
     }
 
     @Test(arguments: [
         ("", "minta.csv:1: the file is empty"),
         ("sample_source,cluster_id,address_id\n1,B1,A1\n", "minta.csv:1: there is no 'case_id' column"),
-        ("case_id,sample_source,cluster_id,address_id,distrikt\nW-1,1,B1,A1,6\n", "minta.csv:1: column 'distrikt' is not a preloaded question of field 1; its preloaded questions are sample_source, cluster_id, address_id, address, district"),
+        ("case_id,sample_source,cluster_id,address_id,distrikt\nW-1,1,B1,A1,6\n", "minta.csv:1: column 'distrikt' is not a preloaded question of field 1; its preloaded questions are sample_source, cluster_id, address_id, district (and the field-management columns address and note)"),
         ("case_id,sample_source,cluster_id,address_id,age\nW-1,1,B1,A1,40\n", "minta.csv:1: column 'age' is not a preloaded question"),
         ("case_id,sample_source,sample_source,cluster_id,address_id\nW-1,1,1,B1,A1\n", "minta.csv:1: column 'sample_source' is named twice"),
         ("case_id,int_id,sample_source,cluster_id,address_id\nW-1,K07,1,B1,A1\n", "minta.csv:1: column 'int_id' is filled in by the device itself"),
@@ -51,6 +53,8 @@ struct SampleFileTests {
         (header + "W-1,1,B1,A0000000000001,,6\n", "minta.csv:2: address_id: a text of 14 characters, longer than its maxlength 12"),
         (header + "W-1,egy,B1,A1,,6\n", "minta.csv:2: sample_source: 'egy' is not one of its codes (1, 2)"),
         (header + "W-1,1,B1,A1,\"Szondi u. 3,6\n", "minta.csv:2: a quoted field is never closed"),
+        (header + "W-1,1,B1,A1,\"Szondi u. 3\n2. lépcsőház\",6\n", "minta.csv:2: address: a line break inside"),
+        (header + "W-1,1,B1,A1,\(String(repeating: "x", count: 201)),6\n", "minta.csv:2: address: 201 characters, more than 200"),
         (header + "W-1,1,B1,A1,Szondi \"u\" 3,6\n", "minta.csv:2: a '\"' in the middle of a field"),
     ] as [(String, String)])
     func eachKindOfBadFileGetsItsMessage(_ text: String, _ message: String) {
@@ -87,4 +91,28 @@ struct SampleFileTests {
         let sample = Self.read("case_id,sample_source,cluster_id,address_id,\u{1B}[31mred\n")
         #expect(sample.problems.contains { $0.description.contains("column '\\u{1B}[31mred'") }, "\(sample.problems)")
     }
+}
+
+/// The synthetic sample files of questionnaires/samples/ load against their questionnaires.
+@Suite("The studies' sample files")
+struct StudySampleFileTests {
+    @Test(arguments: [("wellbeing", 1704), ("energy", 900), ("stakeholders", 95)])
+    func eachStudysSampleFileReadsWithoutAProblem(study: String, cases: Int) throws {
+        let definition = Scenario.compile(repositoryFile: "questionnaires/\(study).survey")
+        let path = TestFiles.repositoryRoot.appendingPathComponent("questionnaires/samples/\(study).csv")
+        let bytes = try [UInt8](Data(contentsOf: path))
+        let sample = SampleFile(bytes: bytes, file: "\(study).csv", definition: definition)
+        #expect(sample.problems.isEmpty, "\(sample.problems.prefix(5))")
+        #expect(sample.cases.count == cases)
+        #expect(sample.cases.allSatisfy { $0.address != nil || $0.id.rawValue.hasPrefix("E-") })
+        if study == "wellbeing" {
+            let booster = sample.cases.filter { $0.values["sample_source"] == .choice(2) }
+            #expect(booster.count == 120 && booster.allSatisfy { $0.values["district"] == nil }, "the booster's district is asked")
+        }
+    }
+}
+
+enum TestFiles {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 }

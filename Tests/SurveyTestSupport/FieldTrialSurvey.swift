@@ -1,8 +1,8 @@
 import Foundation
 
 /// A small questionnaire for the fieldwork-management tests: the well-being study's case data
-/// (preloaded sample source, cluster, address key and address; a district asked when not
-/// preloaded), a few questions, and the 3-visit rule with an appointment code.
+/// (preloaded sample source, cluster and address key; a district asked when not preloaded), a
+/// few questions, and the 3-visit rule with an appointment code.
 public enum FieldTrialSurvey {
     public static let source = """
         survey field {
@@ -31,7 +31,6 @@ public enum FieldTrialSurvey {
         question sample_source single SRC { preload interviewer nodk text hu "Mintaforrás" en "Sample source" }
         question cluster_id text { preload interviewer nodk maxlength 20 text hu "Klaszter" en "Cluster" }
         question address_id text { preload interviewer nodk maxlength 12 text hu "Címazonosító" en "Address key" }
-        question address text { preload interviewer nodk optional pii maxlength 80 text hu "Cím" en "Address" }
         question district single DIST { preload nodk text hu "Városrész" en "District" }
         question age integer 16..99 { text hu "Hány éves?" en "How old are you?" }
         question satisfied scale 0..10 { text hu "Mennyire elégedett?" en "How satisfied are you?" }
@@ -48,7 +47,7 @@ public enum FieldTrialSurvey {
         }
         """
 
-    /// A sample of the questionnaire: four address-sample cases and one event-booster case.
+    /// A sample of the questionnaire: four address-sample cases and one event-booster case (fictional addresses).
     public static let sample = """
         case_id,sample_source,cluster_id,address_id,address,district
         W-0001,1,B12,A0001,"Szondi György u. 3, 2/7",6

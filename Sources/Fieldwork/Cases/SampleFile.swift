@@ -1,15 +1,23 @@
 import SurveyModel
 
-/// One case of a sample file: its id and preloaded values, with the line it came from.
+/// One case of a sample file: its id, preloaded values and field-management data, with the
+/// line it came from.
 public struct SampleCase: Hashable, Sendable {
     public var id: CaseID
     /// The preloaded values given (an empty cell gives none: the question is asked).
     public var values: [VariableName: Value]
+    /// Where to find the case (the `address` column): shown to the interviewer, never part of
+    /// the interview's data or exports.
+    public var address: String?
+    /// The coordinator's note for the interviewer (the `note` column).
+    public var note: String?
     public var line: Int
 
-    public init(id: CaseID, values: [VariableName: Value], line: Int) {
+    public init(id: CaseID, values: [VariableName: Value], address: String? = nil, note: String? = nil, line: Int) {
         self.id = id
         self.values = values
+        self.address = address
+        self.note = note
         self.line = line
     }
 }
@@ -24,13 +32,18 @@ public struct SampleProblem: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(DisplayText.escaped(file)):\(line): \(message)" }
 }
 
-/// A sample file read and checked against a questionnaire: a `case_id` column, then one column
-/// per preloaded question (`preload` in the questionnaire) — every problem of every line, so
-/// the file is fixed in one go (docs/coordinator.md, "The sample").
+/// A sample file read and checked against a questionnaire: a `case_id` column, one column per
+/// preloaded question (`preload` in the questionnaire), and optionally the field-management
+/// columns `address` and `note` — every problem of every line, so the file is fixed in one go
+/// (docs/coordinator.md, "The sample").
 ///
-/// - The header names `case_id` once, and otherwise only top-level `preload` questions, each
-///   once; the ones the device fills itself (`int_id`, `visit_no`, `visit_ts`) are refused. A
-///   required, interviewer-only preload (nobody can ask the respondent for it) needs a column.
+/// - The header names `case_id` once, and otherwise only top-level `preload` questions and the
+///   field-management columns, each once; the preloads the device fills itself (`int_id`,
+///   `visit_no`, `visit_ts`) are refused. A required, interviewer-only preload (nobody can ask
+///   the respondent for it) needs a column.
+/// - `address` (where to go) and `note` (for the interviewer) stay in field management: the
+///   device shows them in its case list; they are never interview data and never exported.
+///   One line each, at most ``maxFieldText`` characters.
 /// - Every line has as many fields as the header and a case id that is well-formed and not on
 ///   an earlier line.
 /// - Every value fits its question as the questionnaire alone says (``ValueLimits``: type, code
@@ -46,6 +59,10 @@ public struct SampleFile: Sendable {
 
     /// More problems than this are counted, not kept (a wrong file would otherwise list every line).
     public static let maxProblems = 1000
+    /// The field-management columns: not questions; kept with the case for the interviewer.
+    public static let fieldColumns = ["address", "note"]
+    /// An address or note may be at most this many characters.
+    public static let maxFieldText = 200
 
     private let file: String
 
@@ -97,6 +114,20 @@ public struct SampleFile: Sendable {
                 seen[CaseID(text)] = record.line
             }
         }
+        var field: [String: String] = [:]
+        for (name, index) in layout.fieldColumns {
+            let text = fields[index].trimmingSpaces
+            guard !text.isEmpty else { continue }
+            if text.count > Self.maxFieldText {
+                note(record.line, "\(name): \(text.count) characters, more than \(Self.maxFieldText)")
+                ok = false
+            } else if text.contains(where: { $0.isNewline }) {
+                note(record.line, "\(name): a line break inside; write the \(name) on one line")
+                ok = false
+            } else {
+                field[name] = text
+            }
+        }
         var values: [VariableName: Value] = [:]
         for column in layout.questions {
             let text = fields[column.index]
@@ -115,7 +146,7 @@ public struct SampleFile: Sendable {
             }
         }
         guard ok, let id, layout.problems.isEmpty else { return nil }
-        return SampleCase(id: id, values: values, line: record.line)
+        return SampleCase(id: id, values: values, address: field["address"], note: field["note"], line: record.line)
     }
 
     private static func line(of error: CSVRecords.Failure) -> Int {
@@ -158,6 +189,8 @@ private struct Layout {
     var width: Int
     var caseColumn: Int?
     var questions: [Column] = []
+    /// `address` and `note`, by column index.
+    var fieldColumns: [(name: String, index: Int)] = []
     var problems: [String] = []
 
     init(header: [String], definition: SurveyDefinition) {
@@ -179,6 +212,10 @@ private struct Layout {
                 caseColumn = i
                 continue
             }
+            if SampleFile.fieldColumns.contains(name) {
+                fieldColumns.append((name, i))
+                continue
+            }
             let variable = VariableName(name)
             if CaseIdentifiers.automatic.contains(variable), index[variable] != nil {
                 problems.append("column '\(name)' is filled in by the device itself; leave it out of the sample")
@@ -187,7 +224,8 @@ private struct Layout {
             guard let entry = index[variable], entry.question.preload, entry.rosters.isEmpty else {
                 problems.append(
                     "column '\(DisplayText.escaped(name))' is not a preloaded question of \(survey); its preloaded questions are "
-                        + (preloaded.isEmpty ? "none" : preloaded.map(\.rawValue).joined(separator: ", ")))
+                        + (preloaded.isEmpty ? "none" : preloaded.map(\.rawValue).joined(separator: ", "))
+                        + " (and the field-management columns address and note)")
                 continue
             }
             let q = entry.question
