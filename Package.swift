@@ -26,6 +26,10 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // System libsodium (Argon2id and XChaCha20-Poly1305 for passphrase-protected keys).
+        .systemLibrary(
+            name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
         // libFuzzer's driver entry point, declared for the fuzz executables.
         .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
 
@@ -49,11 +53,11 @@ let package = Package(
                 "SurveyModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        // 6. Device bundles: codec, signatures, encryption, merge planning.
+        // 6. Device bundles: codec, signatures, encryption, merge planning; keys at rest.
         .target(
             name: "SurveySync",
             dependencies: [
-                "SurveyModel", "CZlib",
+                "SurveyModel", "CZlib", "CSodium",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // 7. Analyst exports: CSV, SPSS .sav, Stata .dta, JSON Lines, codebook.

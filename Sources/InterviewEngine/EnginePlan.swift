@@ -150,6 +150,8 @@ final class EnginePlan: Sendable {
     let ruleAggregates: [RuleRef: [Int]]
     /// Questions whose stored answers are checked again when their filter or bounds change.
     let fitted: Set<VariableName>
+    /// Three-valued logic for missing values (definition format 2 on; MissingLogic.swift).
+    let missingPropagates: Bool
 
     init(_ definition: SurveyDefinition) {
         var b = PlanBuilder(definition)
@@ -184,6 +186,7 @@ final class EnginePlan: Sendable {
         self.aggregatesOver = b.aggregatesOver
         self.ruleAggregates = b.ruleAggregates
         self.fitted = b.fitted
+        self.missingPropagates = definition.format >= 2
         var byScope: [GroupID: [RuleRef]] = [:]
         var top: [RuleRef] = []
         for rule in b.allRules {

@@ -30,7 +30,7 @@ extension Interview {
         case .option:
             guard let o = s.option else { return .missing }
             return .value(.choice(o))
-        case .unary(.not, let a): return .value(.boolean(!holds(a, s)))
+        case .unary(.not, let a): return plan.missingPropagates ? threeValuedNot(a, s) : .value(.boolean(!holds(a, s)))
         case .unary(.negate, let a):
             switch evaluate(a, s) {
             case .value(.integer(let i)): return .value(.integer(-i))
@@ -60,6 +60,7 @@ extension Interview {
     }
 
     private func binary(_ op: BinaryOperator, _ a: Expr, _ b: Expr, _ s: EvalScope) -> Eval {
+        if plan.missingPropagates, !op.isArithmetic { return threeValued(op, a, b, s) }
         switch op {
         case .and: return .value(.boolean(holds(a, s) && holds(b, s)))
         case .or: return .value(.boolean(holds(a, s) || holds(b, s)))

@@ -18,6 +18,7 @@ extension Interview {
             guard case .literal(.text(let g))? = args.first else { return .value(.boolean(false)) }
             return .value(.boolean(isComplete(GroupID(g), rows: s.rows)))
         case .if:
+            if plan.missingPropagates { return threeValuedIf(args, s) }
             guard args.count == 3 else { return .missing }
             return holds(args[0], s) ? evaluate(args[1], s) : evaluate(args[2], s)
         case .preloaded:

@@ -313,6 +313,15 @@ enum Messages {
             help: "e.g. 23 after 3 visits on different days, 1 from @17:00 or weekend")
     }
 
+    static func missingMadeValue(
+        _ calculation: String, variable: String, aggregate: String, roster: String, at r: SourceRange
+    ) -> Diagnostic {
+        Diagnostic("W0210", .warning,
+            "'\(calculation)' has a value even when '\(variable)' is missing: \(aggregate)(\(roster), …) takes a row where its condition is missing (unanswered, don't know, refused) as not matching",
+            at: r,
+            help: "say in the row condition what a missing '\(variable)' means, e.g. 'answered(\(variable)) and …' (such a row does not match) or 'if(…, …, …, m)'")
+    }
+
     static func quotaSum(_ quota: String, sum: Int, total: Int, at r: SourceRange) -> Diagnostic {
         Diagnostic("W1006", .warning, "the cells of quota '\(quota)' add up to \(sum), not the total of \(total)", at: r,
             help: "check the targets, or leave 'total' out if the quota is not meant to cover the whole sample")

@@ -64,10 +64,13 @@ public final class FileSink: ByteSink {
     private var flushed = 0
     private static let capacity = 1 << 18
 
-    /// Creates (or truncates) the file at `path`.
-    public init(path: String) throws(ExportError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    /// Creates (or truncates) the file at `path` with permissions `mode` (less the umask); a
+    /// file already there with wider permissions is narrowed to `mode`.
+    public init(path: String, mode: UInt16 = 0o644) throws(ExportError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode_t(mode))
         guard fd >= 0 else { throw .io(path: path, message: FileSink.errnoText()) }
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_mode & 0o777 & ~mode_t(mode) != 0 { fchmod(fd, info.st_mode & 0o777 & mode_t(mode)) }
         self.fd = fd
         self.path = path
         buffer.reserveCapacity(FileSink.capacity)

@@ -34,6 +34,8 @@ public struct DirectoryExport {
     private var writers: [any ExportWriter] = []
     private var jsonl: JSONLinesWriter<FileSink>?
     private var renames: [(from: URL, to: URL)] = []
+    /// Permissions of the files written (``PIIMode/fileMode``).
+    private let fileMode: UInt16
     /// Rows written per table.
     public private(set) var rowCounts: [Int]
     /// Frequencies of every variable over the rows written, when asked for (for the codebook).
@@ -43,9 +45,11 @@ public struct DirectoryExport {
     public var files: [URL] { renames.map(\.to) }
 
     public init(
-        schema: ExportSchema, format: ExportFormat, directory: URL, countFrequencies: Bool = false, createdAt: Date = Date()
+        schema: ExportSchema, format: ExportFormat, directory: URL, countFrequencies: Bool = false, createdAt: Date = Date(),
+        fileMode: UInt16 = 0o644
     ) throws(ExportError) {
         self.format = format
+        self.fileMode = fileMode
         self.frequencies = countFrequencies ? Frequencies() : nil
         self.schema = schema
         self.builder = RowBuilder(schema: schema)
@@ -72,7 +76,7 @@ public struct DirectoryExport {
         let final = directory.appendingPathComponent(name)
         let partial = directory.appendingPathComponent(".\(name).partial")
         renames.append((partial, final))
-        return try FileSink(path: partial.path)
+        return try FileSink(path: partial.path, mode: fileMode)
     }
 
     /// Writes every row of one interview.

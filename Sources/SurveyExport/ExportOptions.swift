@@ -127,3 +127,13 @@ enum BuiltinLabels {
         lang.rawValue == "hu" ? "Sor sorszáma: \(roster)" : "Row number in \(roster)"
     }
 }
+
+extension PIIMode {
+    /// The permissions of every file an export writes, its log included (never wider than the
+    /// data): owner-only (0600) when personal data are kept as collected, else 0644 (both less
+    /// the umask). docs/security.md, "Files at rest".
+    public var fileMode: UInt16 {
+        if case .keep = self { return 0o600 }
+        return 0o644
+    }
+}

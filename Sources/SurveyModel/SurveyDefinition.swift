@@ -4,8 +4,11 @@
 /// bundle, and read by exports. Its canonical JSON (``CompiledSurvey``) is hashed to give the
 /// ``DefinitionHash`` that identifies this exact version everywhere.
 public struct SurveyDefinition: Hashable, Sendable, Codable {
-    /// The version of this JSON format; bumped on any incompatible change.
-    public static let currentFormat = 1
+    /// The version of this JSON format; bumped on any incompatible change, including a change
+    /// of what a definition means. 2: missing values follow three-valued logic in expressions
+    /// and `if` takes an optional fourth argument (docs/language.md §8.4); the engine runs a
+    /// format-1 definition with the old rule, so its interviews replay as they were.
+    public static let currentFormat = 2
 
     public var format: Int
     public var id: SurveyID

@@ -83,6 +83,15 @@ public final class CentralStore: Sendable {
         }
     }
 
+    /// Replaces how the coordinator's private key is stored (plain or sealed with a
+    /// passphrase), only while it is still stored as `current`; see ``DeviceStore/resealSigningKey(from:to:)``.
+    public func resealEncryptionKey(from current: Data, to stored: Data) throws(StoreError) {
+        guard !stored.isEmpty else { throw .invalid("an empty key was given") }
+        try DatabaseFile.replaceSecret(
+            in: queue, path: path, sql: "UPDATE coordinator SET encryption_private_key = ? WHERE encryption_private_key = ?",
+            new: stored, current: current)
+    }
+
     // MARK: - Devices
 
     /// Registers a device with its public signing key; registering the same key again does nothing.

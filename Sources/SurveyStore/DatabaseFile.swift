@@ -149,6 +149,26 @@ enum DatabaseFile {
         }
     }
 
+    /// Runs `sql` (an UPDATE binding `new`, then `current`) that must change exactly one row
+    /// holding a secret, so that the old bytes do not stay behind: `secure_delete` overwrites
+    /// freed space in the file and the write-ahead log is checkpointed and truncated. (What a
+    /// disk keeps of blocks it once held is beyond any file: docs/security.md.)
+    static func replaceSecret(in queue: DatabaseQueue, path: String, sql: String, new: Data, current: Data) throws(StoreError) {
+        do {
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA secure_delete = ON")
+                try db.inTransaction {
+                    try db.execute(sql: sql, arguments: [new, current])
+                    guard db.changesCount == 1 else {
+                        throw StoreError.invalid("the stored key changed meanwhile (another terep?); nothing was replaced")
+                    }
+                    return .commit
+                }
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        } catch { throw StoreError(error, path: path) }
+    }
+
     /// Makes the database and its WAL/shared-memory files readable by their owner only.
     static func restrictPermissions(path: String) {
         for suffix in ["", "-wal", "-shm", "-journal"] {

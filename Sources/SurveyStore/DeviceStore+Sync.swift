@@ -31,6 +31,16 @@ extension DeviceStore {
         }
     }
 
+    /// Replaces how the private signing key is stored — plain or sealed with a passphrase: the
+    /// same key, protected or not — only while it is still stored as `current`
+    /// (``DatabaseFile/replaceSecret(in:path:sql:new:current:)``).
+    public func resealSigningKey(from current: Data, to stored: Data) throws(StoreError) {
+        guard !stored.isEmpty else { throw .invalid("an empty signing key was given") }
+        try DatabaseFile.replaceSecret(
+            in: queue, path: path, sql: "UPDATE device SET signing_private_key = ? WHERE signing_private_key = ?",
+            new: stored, current: current)
+    }
+
     /// The device's signing key pair, if one was stored.
     public func signingKey() throws(StoreError) -> SigningKeyPair? {
         try read { db in

@@ -39,7 +39,8 @@ struct BundleCreate: ParsableCommand {
         let result: BundleExport.Result
         do {
             let store = try DeviceStore.open(path: database.path, readOnly: false)
-            result = try BundleExport.create(store: store, output: output, recipient: recipient, all: all)
+            result = try BundleExport.create(
+                store: store, output: output, recipient: recipient, all: all, passphrase: KeyPassphrase.source())
         } catch let error as StoreError {
             throw failing(error)
         } catch let error as BundleExportError {

@@ -29,7 +29,7 @@ struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
         abstract: "Set up and inspect this device's interview database; fix an interview's training mark.",
-        subcommands: [DeviceInit.self, DeviceStatus.self, DeviceTraining.self])
+        subcommands: [DeviceInit.self, DeviceStatus.self, DeviceTraining.self, DeviceProtectKey.self])
 }
 
 /// `terep device init`: creates the device database.

@@ -27,11 +27,14 @@ struct Merge: ParsableCommand {
     func run() throws {
         var merger: BundleMerger
         do {
-            merger = try BundleMerger.open(centralPath: try options.path(), trustNewDevices: trustNewDevices) {
-                Console.error("\($0)")
-            }
+            merger = try BundleMerger.open(
+                centralPath: try options.path(), trustNewDevices: trustNewDevices, note: { Console.error($0) },
+                passphrase: KeyPassphrase.source())
         } catch let error as StoreError {
             throw failing(error)
+        } catch let error as KeyAccessError {
+            Console.error("error: \(error)")
+            throw ExitCode.failure
         }
         let showProgress = isatty(STDERR_FILENO) == 1 && format == .text
         let start = Date()

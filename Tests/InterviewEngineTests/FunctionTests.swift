@@ -35,7 +35,7 @@ struct FunctionTests {
         Case(name: "length counts characters", expr: call(.length, t), type: .integer, expected: .integer(5)),
         Case(name: "in list", expr: .binary(.in, x, .list([lit(1), lit(3)])), type: .boolean, expected: .boolean(true)),
         Case(name: "not in list", expr: .binary(.in, x, .list([lit(1), lit(2)])), type: .boolean, expected: .boolean(false)),
-        Case(name: "missing in list is false", expr: .binary(.in, v("u"), .list([lit(1)])), type: .boolean, expected: .boolean(false)),
+        Case(name: "missing in list is missing", expr: .binary(.in, v("u"), .list([lit(1)])), type: .boolean, expected: nil),
         Case(name: "is_refused", expr: call(.isRefused, v("u")), type: .boolean, expected: .boolean(true)),
         Case(name: "is_special", expr: call(.isSpecial, v("u")), type: .boolean, expected: .boolean(true)),
         Case(name: "missing plus value is missing", expr: v("u") + lit(1), type: .integer, expected: nil),

@@ -127,8 +127,24 @@ struct MissingValueTests {
         #expect(s.value("total") == nil)
     }
 
-    @Test func comparisonWithMissingIsFalseAndNotOfItIsTrue() {
+    @Test func comparisonWithMissingIsMissingAndSoIsNotOfIt() {
         var s = Scenario(Self.form)
+        #expect(s.value("not_big") == nil)
+        #expect(s.value("pick") == nil)
+        s.dk("a")
+        #expect(s.value("not_big") == nil)
+        #expect(s.value("pick") == nil)
+        s.answer("a", 7)
+        #expect(s.value("not_big") == .boolean(false))
+        #expect(s.value("pick") == .integer(1))
+    }
+
+    /// A definition compiled before the three-valued rule (format 1) is run by the old one, so
+    /// its interviews replay as they were conducted.
+    @Test func formatOneKeepsTheOldRule() {
+        var legacy = Self.form
+        legacy.format = 1
+        var s = Scenario(legacy)
         #expect(s.value("not_big") == .boolean(true))
         #expect(s.value("pick") == .integer(2))
         s.answer("a", 7)

@@ -527,7 +527,7 @@ enum StudyFiles {
         }
         calculate hours_total = sum(mem, sum(job, job_hours))
         calculate oldest = max(mem, m_age)
-        calculate any65 = any(mem, m_age >= 65)
+        calculate any65 = any(mem, answered(m_age) and m_age >= 65)
         calculate d1 = round(2.55, 1) + abs(-1) + min(1, 2) + length("abc") + day(date(2025, 1, 1))
         calculate t = now_time()
         question cut multiple PARTY { min 1 text hu "V" en "V" when any65 and oldest > 60 and hours_total > 0 and d1 > 0 and answered(t) }

@@ -218,5 +218,42 @@ extension EndToEnd {
             #expect(row["part_1"] == "" && row["part_4"] == "", "a stale answer is exported as unanswered: \(row)")
             #expect(row["ve_date"] == "-7", "what followed from it is off route: \(row)")
         }
+
+        /// A year of birth the respondent does not know gives no age group (format 2), where the
+        /// old rule exported 4 ("65+") — through interview, bundle, merge and export.
+        @Test func aGroupIsNotComputedFromAMissingValue() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let setup = try Setup(dir)
+            let survey = dir.appendingPathComponent("ages.survey").path
+            try Data("""
+                survey ages {
+                  title hu "Kor" en "Age"
+                  version "1"
+                  languages hu en
+                  specials dk rf
+                  outcome outcome complete 11
+                }
+                answers OUTCOME {
+                  11 hu "Teljes" en "Complete"
+                }
+                section A {
+                  title hu "A" en "A"
+                  question outcome single OUTCOME { interviewer optional nodk text hu "Eredmény" en "Outcome" }
+                  question birth_year integer 1900..2010 { text hu "Születési év?" en "Year of birth?" }
+                  calculate age = 2026 - birth_year
+                  calculate age_grp = if(age < 30, 1, if(age < 45, 2, if(age < 65, 3, 4)))
+                  question last text { text hu "Még valami?" en "Anything else?" }
+                }
+
+                """.utf8).write(to: URL(fileURLWithPath: survey))
+            let first = try TerepProcess.run(["interview", survey, "--device-db", setup.device], stdin: ".nt\n-\n")
+            #expect(first.status == 0, "\(first.stderr)")
+            let second = try TerepProcess.run(["interview", survey, "--device-db", setup.device], stdin: "1990\n-\n")
+            #expect(second.status == 0, "\(second.stderr)")
+            let rows = try setup.mergeAndExport("ages").sorted { ($0["birth_year"] ?? "") < ($1["birth_year"] ?? "") }
+            #expect(rows.map { $0["birth_year"] } == ["-8", "1990"], "\(rows)")
+            #expect(rows.map { $0["age_grp"] } == ["", "2"], "\(rows)")
+        }
     }
 }

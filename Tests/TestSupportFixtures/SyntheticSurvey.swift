@@ -155,9 +155,9 @@ public struct SyntheticSurvey: Sendable {
             s += "  question m_x\(k) integer 0..10 { text hu \"{m_name}: \(k)\" en \"{m_name}: \(k)\" when m_age >= 16 }\n"
         }
         s += "}\n"
-        s += "calculate adults = count(mem, m_age >= 18)\n"
+        s += "calculate adults = count(mem, answered(m_age) and m_age >= 18)\n"
         s += "calculate total_x = sum(mem, m_x0)\n"
-        s += "calculate any_old = any(mem, m_age > 80)\n"
+        s += "calculate any_old = any(mem, answered(m_age) and m_age > 80)\n"
         if let countFrom { s += "calculate mixed = adults + q\(countFrom)\n" }
         return s
     }

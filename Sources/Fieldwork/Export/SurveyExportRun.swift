@@ -89,10 +89,11 @@ public enum SurveyExportRun {
         _ dataset: CleanedDataset, _ request: ExportRequest, progress: ((Int, Int) -> Void)? = nil
     ) throws(FieldworkError) -> ExportReport {
         let definition = dataset.schemaDefinition.definition
+        var options = request.pii.options(language: request.language)
+        options.wideRosters = request.wideRosters
+        let mode = options.pii.fileMode
         let schema: ExportSchema
         do {
-            var options = request.pii.options(language: request.language)
-            options.wideRosters = request.wideRosters
             schema = try ExportSchema(versions: dataset.exportDefinitions.map { ($0.hash, $0.definition) }, options: options)
         } catch { throw .export(error) }
         try dataset.checkCorrections()
@@ -106,7 +107,8 @@ public enum SurveyExportRun {
         for (i, format) in request.formats.enumerated() {
             do {
                 exports.append(try DirectoryExport(
-                    schema: schema, format: format, directory: dir, countFrequencies: request.codebook && i == 0))
+                    schema: schema, format: format, directory: dir, countFrequencies: request.codebook && i == 0,
+                    fileMode: mode))
             } catch { throw .export(error) }
         }
         let total = dataset.selectedCount
@@ -126,23 +128,25 @@ public enum SurveyExportRun {
             let book = Codebook(
                 schema: schema, definition: definition, frequencies: counted,
                 versionDefinitions: Dictionary(dataset.exportDefinitions.map { ($0.hash, $0.definition) }, uniquingKeysWith: { a, _ in a }))
-            files.append(try write(book.markdown(), "\(survey)_codebook.md", in: dir))
-            files.append(try write(book.html(), "\(survey)_codebook.html", in: dir))
+            files.append(try write(book.markdown(), "\(survey)_codebook.md", in: dir, mode: mode))
+            files.append(try write(book.html(), "\(survey)_codebook.html", in: dir, mode: mode))
         }
         let logText = ExportLog.text(dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: exports.first?.rowCounts)
-        let log = try write(logText, "\(survey)_export.log", in: dir)
+        let log = try write(logText, "\(survey)_export.log", in: dir, mode: mode)
         try place.commit()
         return ExportReport(
             files: (files + [log]).map(place.final), summary: summary, log: place.final(log), versions: schema.versions,
             versionNotes: schema.versionNotes, schema: schema)
     }
 
-    /// Writes a text file through a temporary name.
-    private static func write(_ text: String, _ name: String, in dir: URL) throws(FieldworkError) -> URL {
+    /// Writes a text file through a temporary name, with the export's file permissions.
+    private static func write(_ text: String, _ name: String, in dir: URL, mode: UInt16) throws(FieldworkError) -> URL {
         let final = dir.appendingPathComponent(name)
         let partial = dir.appendingPathComponent(".\(name).partial")
         do {
-            try Data(text.utf8).write(to: partial)
+            var sink = try FileSink(path: partial.path, mode: mode)
+            try sink.write(Array(text.utf8))
+            try sink.close()
             if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: final) }
             try FileManager.default.moveItem(at: partial, to: final)
         } catch {

@@ -14,6 +14,8 @@ public enum BundleExportError: Error, CustomStringConvertible {
     /// The device database has no signing key (made by an older terep).
     case noSigningKey(DeviceID, interviewer: String)
     case unreadableSigningKey(KeyFormatError)
+    /// The signing key is protected and could not be unlocked.
+    case lockedSigningKey(KeyAccessError)
     case missingInterview(InterviewID)
     case missingDefinition(DefinitionHash, interview: InterviewID)
 
@@ -26,6 +28,7 @@ public enum BundleExportError: Error, CustomStringConvertible {
                 + "terep device init --device-id \(device) --interviewer '\(interviewer)' (with the same --device-db) to make "
                 + "one, have the coordinator register the public key it prints, and bundle again"
         case .unreadableSigningKey(let error): "the device's signing key is unreadable: \(error)"
+        case .lockedSigningKey(let error): "\(error)"
         case .missingInterview(let id): "interview \(id) has events but no record"
         case .missingDefinition(let hash, let id): "definition \(hash.short) of interview \(id) is missing from the device"
         }
@@ -43,15 +46,19 @@ public enum BundleExport {
     }
 
     /// Bundles the events after the device's mark (or every event with `all`) into `output`,
-    /// written atomically, then moves the mark to the last sequence bundled.
+    /// written atomically, then moves the mark to the last sequence bundled. A signing key
+    /// protected by a passphrase is unlocked with `passphrase`.
     public static func create(
         store: DeviceStore, output: String, recipient: CoordinatorPublicKey?, all: Bool,
-        createdAtMillis: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+        createdAtMillis: Int64 = Int64(Date().timeIntervalSince1970 * 1000),
+        passphrase: PassphraseSource = KeyAccessError.noPassphrase
     ) throws(BundleExportError) -> Result {
         let info = try storing { () throws(StoreError) in try store.info() }
-        guard let pair = try storing({ () throws(StoreError) in try store.signingKey() }) else { throw .noSigningKey(info.deviceID, interviewer: info.interviewer) }
+        let secret: Data?
+        do { secret = try ProtectedKey.device(store).unlock(passphrase) } catch { throw .lockedSigningKey(error) }
+        guard let secret else { throw .noSigningKey(info.deviceID, interviewer: info.interviewer) }
         let key: DeviceSigningKey
-        do { key = try DeviceSigningKey(rawRepresentation: pair.privateKey) } catch { throw .unreadableSigningKey(error) }
+        do { key = try DeviceSigningKey(rawRepresentation: secret) } catch { throw .unreadableSigningKey(error) }
         let events = try storing { () throws(StoreError) in try store.events(after: all ? 0 : try store.bundledThrough()) }
         guard !events.isEmpty else { return .nothingNew(info.deviceID) }
         let bundled = try contents(events, store: store)

@@ -72,12 +72,21 @@ public struct BundleMerger {
     ///
     /// Fails once, up front, when the dataset cannot be written (read-only file, folder or
     /// disk), rather than refusing every bundle for it.
+    ///
+    /// A coordinator key protected by a passphrase is unlocked here, once, with `passphrase`
+    /// (throws ``KeyAccessError``); otherwise throws ``StoreError``.
     public static func open(
-        centralPath path: String, trustNewDevices: Bool, note: @escaping (String) -> Void = { _ in }
-    ) throws(StoreError) -> BundleMerger {
+        centralPath path: String, trustNewDevices: Bool, note: @escaping (String) -> Void = { _ in },
+        passphrase: PassphraseSource = KeyAccessError.noPassphrase
+    ) throws -> BundleMerger {
         let central = try CentralStore.open(path: path)
         try central.checkWritable()
-        let key = try central.encryptionKey().flatMap { try? CoordinatorPrivateKey(rawRepresentation: $0.privateKey) }
+        var key: CoordinatorPrivateKey?
+        if let secret = try ProtectedKey.coordinator(central).unlock(passphrase) {
+            do { key = try CoordinatorPrivateKey(rawRepresentation: secret) } catch {
+                throw KeyAccessError.protection(.malformed(error.description))
+            }
+        }
         return BundleMerger(central: central, coordinatorKey: key, trustNewDevices: trustNewDevices, note: note)
     }
 

@@ -124,6 +124,7 @@ extension Analyzer {
         let b = bag(c.properties, allowed: ["label", "when", "pii", "interviewer", "check"], on: "a calculation")
         let saved = beginRule()
         let t = checkExpr(c.expr, scope: scope)
+        if t.type != .unknown { reportSilentlySkippedInputs(t.expr, calculation: c.name.text, at: c.expr.range) }
         let condition = b.when.map { checkCondition($0, scope: scope) }
         recordEdges(c.name.text, reads.refs)
         endRule(.calculation(VariableName(c.name.text)), restoring: saved)

@@ -46,10 +46,13 @@ extension Analyzer {
             guard arity(1...1, "one section name") else { return .bad() }
             return checkComplete(args[0])
         case .if:
-            guard arity(3...3, "three arguments: a condition, a value if true and a value if false") else { return .bad() }
+            let expected = "a condition, a value if true, a value if false and optionally a value if the condition is missing"
+            guard arity(3...4, expected) else { return .bad() }
             let c = check(args[0], scope: scope, expecting: [.boolean], role: "the condition of 'if'")
-            let a = checkExpr(args[1], scope: scope), b = checkExpr(args[2], scope: scope)
-            return Typed(expr: .call(.if, [c.expr, a.expr, b.expr]), type: unify(a, b, range: range, what: "the two values of 'if'"))
+            let values = args.dropFirst().map { checkExpr($0, scope: scope) }
+            var type = unify(values[0], values[1], range: range, what: "the values of 'if'")
+            if values.count == 3 { type = unify(Typed(expr: .option, type: type), values[2], range: range, what: "the values of 'if'") }
+            return Typed(expr: .call(.if, [c.expr] + values.map(\.expr)), type: type)
         case .min, .max:
             guard arity(1...Int.max, "at least one value") else { return .bad() }
             let checked = args.map { checkExpr($0, scope: scope) }
