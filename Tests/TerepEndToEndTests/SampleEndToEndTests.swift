@@ -63,6 +63,36 @@ extension EndToEnd {
             #expect(loaded.status == 0 && loaded.stdout.contains("5 cases in \(good); 5 added, 0 updated, 0 unchanged"), "\(loaded.stderr)")
         }
 
+        @Test("a device is set up with the coordinator's signing key and registered with its encryption key")
+        func deviceKeysForPackages() throws {
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let created = try terep(["central", "init", "--central", central])
+            try #require(created.status == 0, "\(created.stderr)")
+            let signing = try #require(created.stdout.split(separator: "\n").map(String.init).first { $0.hasPrefix("ed25519:") })
+            let keyFile = try write("koordinator.key", signing + "\n")
+            let device = dir.appendingPathComponent("lap-1.sqlite").path
+            let base = ["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device]
+            let made = try terep(base + ["--coordinator-key", keyFile])
+            try #require(made.status == 0, "\(made.stderr)")
+            let lines = made.stdout.split(separator: "\n").map(String.init)
+            let sealing = try #require(lines.first { $0.hasPrefix("x25519:") })
+            let key = try #require(lines.last)
+            #expect(key.hasPrefix("ed25519:") && key != signing)
+            #expect(made.stdout.contains("Packages are checked with the coordinator's signing key"))
+
+            let registered = try terep([
+                "central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key, "--encryption-key", sealing,
+            ])
+            #expect(registered.status == 0 && registered.stdout.contains("its packages are encrypted to"), "\(registered.stderr)")
+            let again = try terep(base + ["--coordinator-key", signing])
+            #expect(again.status == 0 && again.stdout.contains(sealing), "the same key again changes nothing: \(again.stderr)")
+            let other = "ed25519:" + Data(repeating: 7, count: 32).base64EncodedString()
+            let refused = try terep(base + ["--coordinator-key", other])
+            #expect(refused.status == 1 && refused.stderr.contains("it was not changed to coordinator key"), "\(refused.stderr)")
+            let garbage = try terep(base + ["--coordinator-key", "x25519:abc"])
+            #expect(garbage.status != 0 && garbage.stderr.contains("--coordinator-key"), "\(garbage.stderr)")
+        }
+
         @Test("assign by --count, --where and --cases; move with --to; withdraw with a reason; all logged")
         func assignMoveWithdraw() throws {
             defer { try? FileManager.default.removeItem(at: dir) }
