@@ -21,6 +21,8 @@ public struct Interview: Sendable {
     public private(set) var isTraining = false
     /// Interviewer notes, in the order recorded.
     public private(set) var notes: [InterviewNote] = []
+    /// Every time the interview was reopened after it ended: the outcome it had, who, when, why.
+    public private(set) var reopenings: [Reopening] = []
     /// The visits so far, by SurveyModel's one rule (``VisitTracker``): the start, each
     /// reopening, and the first event of each later local day.
     public private(set) var visitTracker: VisitTracker
@@ -151,8 +153,11 @@ public struct Interview: Sendable {
         case .ended(let outcome):
             advanceClock(context, &p)
             recordedOutcome = outcome
-        case .reopened:
+        case .reopened(let reason):
+            guard let outcome = recordedOutcome else { throw .notEnded }
             advanceClock(context, &p)
+            reopenings.append(Reopening(
+                outcome: outcome, interviewer: context.interviewer, date: context.today, time: context.now, reason: reason))
             recordedOutcome = nil
         case .trainingMarked(let isTraining):
             // A label on the interview, often set days later (`terep device training`): it does
@@ -216,6 +221,23 @@ public struct Interview: Sendable {
         context = new
         guard moved else { return }
         for rule in plan.clockRules { enqueueAll(rule, prefix: [], &p) }
+    }
+}
+
+/// An ended interview reopened: the outcome it had been closed with, who reopened it, when, why.
+public struct Reopening: Hashable, Sendable {
+    public var outcome: Int
+    public var interviewer: String
+    public var date: LocalDate
+    public var time: TimeOfDay
+    public var reason: String?
+
+    public init(outcome: Int, interviewer: String, date: LocalDate, time: TimeOfDay, reason: String?) {
+        self.outcome = outcome
+        self.interviewer = interviewer
+        self.date = date
+        self.time = time
+        self.reason = reason
     }
 }
 
