@@ -114,7 +114,7 @@ struct DateTimeVisitTests {
         s.context = Self.at(2026, 5, 4, 10, 30)
         s.apply(.ended(outcome: 23))
         s.context = Self.at(2026, 5, 4, 18, 0)
-        s.apply(.reopened)
+        s.apply(.reopened())
         #expect(s.value("visit_no") == .integer(2))
         #expect(s.value("visit_ts") == Self.dt("2026-05-04T18:00"))
         #expect(s.value("late") == .integer(1))

@@ -413,7 +413,7 @@ enum Studies {
         for day in days {
             s.context = EngineContext(
                 today: LocalDate(year: 2026, month: 5, day: 4 + day), now: TimeOfDay(hour: hour, minute: 0), interviewer: "tester")
-            s.apply(.reopened)
+            s.apply(.reopened())
             s.apply(.ended(outcome: code))
         }
     }

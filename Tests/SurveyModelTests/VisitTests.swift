@@ -17,11 +17,11 @@ struct VisitTests {
         t.record(.note(nil, "kutya az udvaron"), at: Self.at(5, 10, 6))
         t.record(.note(Address("x"), "on a question: not the visit's"), at: Self.at(5, 10, 6))
         t.record(.ended(outcome: 23), at: Self.at(5, 10, 7))
-        t.record(.reopened, at: Self.at(5, 18))  // the same day, in the evening: a visit of its own
+        t.record(.reopened(), at: Self.at(5, 18))  // the same day, in the evening: a visit of its own
         t.record(.ended(outcome: 25), at: Self.at(5, 18, 2))
         t.record(.trainingMarked(false), at: Self.at(9, 9))  // a label is no visit
         t.record(.assignedCase("W-1"), at: Self.at(9, 9))
-        t.record(.reopened, at: Self.at(7, 11))
+        t.record(.reopened(), at: Self.at(7, 11))
         t.record(.answered(Address("x"), .value(.integer(1))), at: Self.at(8, 9))  // worked on again another day
         #expect(t.visits.map(\.number) == [1, 2, 3, 4])
         #expect(t.visits.map(\.start) == [Self.at(5, 10), Self.at(5, 18), Self.at(7, 11), Self.at(8, 9)])
@@ -34,7 +34,7 @@ struct VisitTests {
         var t = VisitTracker(completeCode: 11)
         t.record(Self.started, at: Self.at(5, 10))
         t.record(.ended(outcome: 11), at: Self.at(5, 10, 30))
-        t.record(.reopened, at: Self.at(8, 9))
+        t.record(.reopened(), at: Self.at(8, 9))
         t.record(.answered(Address("x"), .value(.integer(2))), at: Self.at(9, 9))
         t.record(.ended(outcome: 11), at: Self.at(9, 9, 5))
         #expect(t.visits.count == 1)
