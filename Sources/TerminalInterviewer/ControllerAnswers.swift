@@ -10,7 +10,7 @@ extension InterviewController {
             if case .note = question.kind { return advance(from: at) }
             // An answer an earlier change made invalid is not kept by Enter.
             if let stale = staleNotice(at: at) { return say(stale, style: .error) }
-            if interview.answer(at: at) != nil { return advance(from: at) }
+            if interview.answer(at: at) != nil { return keep(at) }
             if let proposed = interview.defaultValue(at: at) { return submit(.value(proposed), at: at) }
             if !question.required { return advance(from: at) }
             say(strings.problem(.required), style: .error)
@@ -99,7 +99,9 @@ extension InterviewController {
         case .endRule:
             switch UIStrings.confirmation(reply) {
             case .yes: break
-            case .no: return declined(strings.endRuleDeclined)
+            case .no:
+                if case .keep = proposal.action { return declined(strings.endRuleNotRecorded) }
+                return declined(strings.endRuleDeclined)
             case .unclear: return askAgain()
             }
         }
@@ -137,6 +139,8 @@ extension InterviewController {
         case .endVisit(var visit):
             visit.confirmations = proposal.confirmations
             endVisit(visit)
+        case .keep(let at):
+            advance(from: at)
         }
     }
 }
