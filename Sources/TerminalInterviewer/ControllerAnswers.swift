@@ -68,7 +68,12 @@ extension InterviewController {
             guard case .endVisit(let visit) = proposal.action else { return }
             prompt = SessionPrompt(text: strings.confirmVisitEnd(visit.code, label: visit.label), tone: .warning, reply: .yesNo, marker: true)
         case .endRule(let code, let label):
-            prompt = SessionPrompt(text: strings.confirmEndRule(code, label: label), tone: .warning, reply: .yesNo, marker: true)
+            let text = if case .keep = proposal.action {
+                strings.confirmEndRuleKept(code, label: label)
+            } else {
+                strings.confirmEndRule(code, label: label)
+            }
+            prompt = SessionPrompt(text: text, tone: .warning, reply: .yesNo, marker: true)
         }
         pending = Pending(kind: .proposal(proposal), prompt: prompt)
         say(prompt.text, style: prompt.tone)

@@ -108,13 +108,14 @@ struct SessionTests {
             try interview.apply(kind, context: Fixture.context)
         }
         let declined = try ScriptedRun(["", "n", "0", "n", "2", "1"], width: 200, interview: interview, resumeAt: Address("hh_n16"))
+        #expect(declined.output.contains("A válaszok alapján az interjú ezzel az eredménnyel zárul: 42 (Nincs 16+ lakos)."))
         #expect(declined.output.contains("Az interjú nem zárult le; ha a válasz hibás, javítsa."))
         #expect(declined.output.contains("A válasz nincs rögzítve, az interjú folytatódik; javítsa a választ."))
         #expect(declined.recorder.answers == [
             .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
         ])
         let kept = try ScriptedRun(["", "i"], width: 200, interview: interview, resumeAt: Address("hh_n16"))
-        #expect(kept.output.contains("Ez a válasz lezárja az interjút ezzel az eredménnyel: 42 (Nincs 16+ lakos)."))
+        #expect(kept.output.contains("A válaszok alapján az interjú ezzel az eredménnyel zárul: 42 (Nincs 16+ lakos). Lezárja?"))
         #expect(kept.recorder.answers == [.ended(outcome: 42)])
         #expect(kept.end == .ended(outcome: 42))
     }
