@@ -115,7 +115,9 @@ public enum PackageCodec {
         let data = try encode(
             contents, device: device, through: through, signingKey: signingKey, recipient: recipient,
             createdAtMillis: createdAtMillis, file: path)
-        do { try AtomicFile.write(data, to: path) } catch { throw PackageError(file: path, kind: .payload(.io(error.description))) }
+        do {
+            try AtomicFile.write(to: path) { emit in try emit([UInt8](data)[...]) }
+        } catch { throw PackageError(file: path, kind: .payload(.io("\(error)"))) }
     }
 
     /// Every check in order: container and checksum, manifest, the device it is for, the
