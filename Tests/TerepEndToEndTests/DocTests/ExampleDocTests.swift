@@ -82,8 +82,9 @@ struct ExampleDocTests {
         #expect(examples.count >= 5, "\(document): only \(examples.count) compiled examples")
     }
 
-    @Test(arguments: all)
-    func theExampleGivesWhatTheDocumentSays(_ example: Example) throws {
+    /// What is wrong with one example when run through `terep check` (empty: it gives what the
+    /// document says).
+    static func problems(_ example: Example) throws -> [String] {
         let dir = try TerepProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         // The include examples of diagnostics.md read these modules, as the golden files do.
@@ -94,15 +95,39 @@ struct ExampleDocTests {
         let run = try TerepProcess.run(["check", file.path])
         let output = (run.stdout + run.stderr).replacingOccurrences(of: dir.path + "/", with: "")
             .trimmingCharacters(in: .newlines)
+        var out: [String] = []
         if let expected = example.expected {
-            #expect(output == expected, "\(example.place): the document shows\n\(expected)\nbut terep check prints\n\(output)")
-            #expect(run.status == (expected.contains("error[") ? 1 : 0), "\(example.place): exit status \(run.status)")
+            if output != expected { out.append("\(example.place): the document shows\n\(expected)\nbut terep check prints\n\(output)") }
+            if run.status != (expected.contains("error[") ? 1 : 0) { out.append("\(example.place): exit status \(run.status)") }
         } else {
             let codes = output.matches(of: /(?m)^\S+:\d+:\d+: (?:error|warning)\[(\w+)\]/).map { String($0.1) }
             let clean = output == "\(example.fileName): no problems found" || !codes.isEmpty && codes.allSatisfy(Self.unusedDeclaration.contains)
-            #expect(run.status == 0 && clean,
-                "\(example.place): the example should compile with no diagnostic, but terep check prints\n\(output)")
+            if run.status != 0 || !clean {
+                out.append("\(example.place): the example should compile with no diagnostic, but terep check prints\n\(output)")
+            }
         }
+        return out
+    }
+
+    @Test(arguments: all)
+    func theExampleGivesWhatTheDocumentSays(_ example: Example) throws {
+        for problem in try Self.problems(example) { Issue.record("\(problem)") }
+    }
+
+    /// The check fails when a document and the compiler disagree: an example's output with one
+    /// character changed, and an example made wrong, are each reported at their place.
+    @Test func aPlantedWrongExampleFailsTheCheck() throws {
+        let doc = try DocText.load("docs/diagnostics.md")
+        let example = try #require(Self.examples(doc).examples.first { $0.fileName == "E0301.survey" })
+        #expect(try Self.problems(example).isEmpty, "the original must be clean for the test to mean anything")
+        var output = example
+        output.expected = example.expected!.replacingOccurrences(of: "error[E0301]", with: "error[E0302]")
+        #expect(try Self.problems(output).first?.hasPrefix("\(example.place): the document shows") == true)
+        let language = try DocText.load("docs/language.md")
+        var clean = try #require(Self.examples(language).examples.first { $0.expected == nil })
+        clean.source += "question broken integer 0..10 { text hu \"Csak magyar\" }\n"
+        let problems = try Self.problems(clean)
+        #expect(problems.count == 1 && problems[0].contains("should compile with no diagnostic") && problems[0].contains("E0301"), "\(problems)")
     }
 
     /// Every code the compiler can emit (a golden file exists for each: GoldenDiagnosticsTests)
