@@ -38,14 +38,14 @@ struct CleanedRecordCache {
     /// Replayed records are written once this many are waiting (and at the end of the pass).
     static let batchSize = 500
 
-    let central: CentralStore
+    let central: any CentralDataset
     let key: String
     private var readable: Bool
     private var writable: Bool
     private var pending: [CachedCleanedRecord] = []
     private(set) var statistics = CleanedCacheStatistics()
 
-    init(central: CentralStore, key: String, use: CleanedCacheUse) {
+    init(central: any CentralDataset, key: String, use: CleanedCacheUse) {
         self.central = central
         self.key = key
         readable = use != .off

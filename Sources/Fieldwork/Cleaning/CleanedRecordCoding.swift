@@ -335,7 +335,7 @@ private struct ByteReader {
         skipped.reserveCapacity(skippedCount)
         for _ in 0..<skippedCount { skipped.append(try text()) }
         guard offset == buffer.count else { throw .trailingBytes(buffer.count - offset) }
-        let record = SurveyExport.InterviewRecord(
+        let record = InterviewRecord(
             id: id, definition: definition, surveyVersion: surveyVersion, device: device, interviewer: interviewer,
             startedAt: startedAt, endedAt: endedAt, timeSpent: timeSpent, outcome: outcome, hadConflict: conflict == 1,
             answers: answers,
