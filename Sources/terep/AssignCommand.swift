@@ -39,9 +39,9 @@ struct AssignCommand: ParsableCommand {
                 + (report.unchanged > 0 ? " (\(report.unchanged) already there)" : ""))
             if report.changed.isEmpty && report.unchanged == 0 { Console.error("note: no case matched") }
         } catch let error as FieldworkError {
-            throw failing(error)
+            throw error
         } catch let error as StoreError {
-            throw failing(error)
+            throw error
         }
     }
 }

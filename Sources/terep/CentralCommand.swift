@@ -66,15 +66,15 @@ struct CentralInit: ParsableCommand {
         let path = try options.path()
         if FileManager.default.fileExists(atPath: path) {
             let signing: (key: CoordinatorSigningKey, isNew: Bool)
-            do { signing = try CentralAdmin.signingKey(of: try CentralStore.open(path: path)) } catch { throw failing(error) }
-            guard signing.isNew else { throw failing(.alreadyInitialized(path: path)) }
+            signing = try CentralAdmin.signingKey(of: try CentralStore.open(path: path))
+            guard signing.isNew else { throw StoreError.alreadyInitialized(path: path) }
             print("The central dataset \(DisplayText.escaped(path)) had no signing key; one was made now.")
             print("Coordinator signing key (give it to devices: terep device init --coordinator-key KEY):")
             print(signing.key.publicKey.text)
             return
         }
         let keys: CentralAdmin.Keys
-        do { keys = try CentralAdmin.create(path: path) } catch { throw failing(error) }
+        keys = try CentralAdmin.create(path: path)
         print("Created the central dataset \(DisplayText.escaped(path))")
         print("Coordinator signing key (give it to devices: terep device init --coordinator-key KEY):")
         print(keys.signing.text)
@@ -103,7 +103,7 @@ struct CentralAddSurvey: ParsableCommand {
             let store = try CentralStore.open(path: try options.path())
             try SampleImport.publish(compiled, central: store, actor: actor.actor, at: DeviceStore.currentMilliseconds())
         } catch let error as StoreError {
-            throw failing(error)
+            throw error
         }
         let d = compiled.definition
         print("Published \(d.id) \(DisplayText.escaped(d.version)) (\(compiled.hash.short)): the current version of survey \(d.id)")
@@ -134,12 +134,17 @@ struct CentralAddDevice: ParsableCommand {
             }
         }
         do {
+<<<<<<< HEAD
             let device = try CentralAdmin.addDevice(
                 path: try options.path(), device: DeviceID(deviceID), key: publicKey, encryptionKey: sealing, note: note)
             print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))"
                 + (sealing.map { "; its packages are encrypted to \($0.fingerprint)" } ?? ""))
         } catch let error as StoreError {
-            throw failing(error)
+            throw error
+=======
+            let device = try CentralAdmin.addDevice(path: try options.path(), device: DeviceID(deviceID), key: publicKey, note: note)
+            print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))")
+>>>>>>> main
         }
     }
 }
@@ -156,8 +161,6 @@ struct CentralRevokeDevice: ParsableCommand {
         do {
             try CentralAdmin.revokeDevice(path: try options.path(), device: DeviceID(deviceID))
             print("Revoked device \(DisplayText.escaped(deviceID))")
-        } catch let error as StoreError {
-            throw failing(error)
         }
     }
 }
@@ -174,8 +177,6 @@ struct CentralStatusCommand: ParsableCommand {
         let report: CentralStatusReport
         do {
             report = try CentralAdmin.status(path: try options.path())
-        } catch let error as StoreError {
-            throw failing(error)
         }
         print(format == .json ? report.json() : report.text())
     }

@@ -21,11 +21,6 @@ struct SurveyOption: ParsableArguments {
     var id: SurveyID { SurveyID(survey) }
 }
 
-/// Prints a fieldwork failure as `error: …` on standard error and fails the command (exit 1).
-func failing(_ error: FieldworkError) -> ExitCode {
-    Console.error("error: \(error)")
-    return ExitCode.failure
-}
 
 /// `terep sample import`: checks a sample file against the questionnaire and loads it.
 struct SampleImportCommand: ParsableCommand {
@@ -52,9 +47,9 @@ struct SampleImportCommand: ParsableCommand {
             print("Sample of \(report.survey) (\(DisplayText.escaped(report.definition.definition.version))): \(report.cases) cases "
                 + "in \(DisplayText.escaped(file)); \(r.added) added, \(r.updated) updated, \(r.unchanged) unchanged")
         } catch let error as FieldworkError {
-            throw failing(error)
+            throw error
         } catch let error as StoreError {
-            throw failing(error)
+            throw error
         }
     }
 }
@@ -80,7 +75,7 @@ struct SampleListCommand: ParsableCommand {
             let withdrawn = cases.filter(\.withdrawn).count
             Console.error("\(cases.count) cases: \(assigned) assigned, \(withdrawn) withdrawn")
         } catch let error as StoreError {
-            throw failing(error)
+            throw error
         }
     }
 }
@@ -104,9 +99,9 @@ struct SampleWithdrawCommand: ParsableCommand {
                 at: DeviceStore.currentMilliseconds())
             print("Withdrew \(n) case\(n == 1 ? "" : "s") of \(survey.id); their devices are told in their next package")
         } catch let error as FieldworkError {
-            throw failing(error)
+            throw error
         } catch let error as StoreError {
-            throw failing(error)
+            throw error
         }
     }
 }
