@@ -107,6 +107,10 @@ let package = Package(
         .executableTarget(
             name: "FuzzBundle", dependencies: ["SurveySync", "SurveyModel", "CLibFuzzer"],
             path: "Fuzz/FuzzBundle"),
+        .executableTarget(
+            name: "FuzzMerge",
+            dependencies: ["Fieldwork", "SurveyCompiler", "SurveyDiagnostics", "SurveyStore", "SurveySync", "SurveyModel", "CLibFuzzer"],
+            path: "Fuzz/FuzzMerge"),
 
         // Shared fixtures for tests and benchmarks (synthetic questionnaire generator).
         .target(name: "TestSupportFixtures", dependencies: ["SurveyModel"], path: "Tests/TestSupportFixtures"),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the bundle reader (Fuzz/FuzzBundle) with libFuzzer + ASan for SECONDS (default 60).
+# Fuzzes the bundle reader (Fuzz/FuzzBundle) with libFuzzer + ASan for SECONDS (default 60), with
+# the integer-limit dictionary Fuzz/bundle.dict.
 #   scripts/fuzz-bundle.sh 300
 # The corpus lives in fuzz-corpus/bundle (git-ignored); crashes are written as crash-* in the
 # repository root. A separate scratch path keeps the instrumented build apart from .build.
@@ -21,4 +22,5 @@ export SWIFT_BACKTRACE=enable=no
 # Leak detection is off: LeakSanitizer reports the lazily initialised Swift statics (Data
 # constants) as leaked at exit and writes an empty crash-* file; they are not leaks.
 export ASAN_OPTIONS=detect_leaks=0
-"$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 -detect_leaks=0 -print_final_stats=1 "$corpus"
+"$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 -detect_leaks=0 -dict=Fuzz/bundle.dict \
+  -print_final_stats=1 "$corpus"

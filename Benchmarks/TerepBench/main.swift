@@ -9,6 +9,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("store", StoreBenchmark.run),
     ("merge", MergeBenchmark.run),
     ("sync", SyncBenchmark.run),
+    ("bundle-memory", BundleMemoryBenchmark.run),
     ("engine", EngineBenchmark.run),
     ("export", ExportBenchmark.run),
     ("export-versions", VersionExportBenchmark.run),
