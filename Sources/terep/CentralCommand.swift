@@ -134,17 +134,10 @@ struct CentralAddDevice: ParsableCommand {
             }
         }
         do {
-<<<<<<< HEAD
             let device = try CentralAdmin.addDevice(
                 path: try options.path(), device: DeviceID(deviceID), key: publicKey, encryptionKey: sealing, note: note)
             print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))"
                 + (sealing.map { "; its packages are encrypted to \($0.fingerprint)" } ?? ""))
-        } catch let error as StoreError {
-            throw error
-=======
-            let device = try CentralAdmin.addDevice(path: try options.path(), device: DeviceID(deviceID), key: publicKey, note: note)
-            print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))")
->>>>>>> main
         }
     }
 }
