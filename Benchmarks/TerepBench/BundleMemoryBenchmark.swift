@@ -28,8 +28,8 @@ enum BundleMemoryBenchmark {
         let t0 = DispatchTime.now().uptimeNanoseconds
         for n in 0..<count { events += try Simulation.one(compiled, number: n, store: store, rng: &rng).events }
         print("device: \(count) simulated energy interviews, \(events) events (\(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s)")
-        let coordinator = try CentralAdmin.create(path: path("central.sqlite"))
-        let baselineCoordinator = try CentralAdmin.create(path: path("central-baseline.sqlite"))
+        let coordinator = try CentralAdmin.create(path: path("central.sqlite")).encryption
+        let baselineCoordinator = try CentralAdmin.create(path: path("central-baseline.sqlite")).encryption
         let key = try require(store.signingKey()).privateKey
         let signing = try DeviceSigningKey(rawRepresentation: key)
 

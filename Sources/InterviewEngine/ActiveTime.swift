@@ -23,7 +23,7 @@ public struct ActiveTime: Hashable, Sendable {
 
     /// Counts one more event of the interview.
     public mutating func record(_ kind: InterviewEventKind, at timestamp: Int64) {
-        if case .trainingMarked = kind { return }
+        if kind.isLabel { return }
         let pause = timestamp - latest
         guard pause > 0 else { return }
         if pause <= Self.sessionGap { milliseconds += pause }

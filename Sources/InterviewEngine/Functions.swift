@@ -27,11 +27,11 @@ extension Interview {
         case .today: return .value(.date(context.today))
         case .nowTime: return .value(.time(context.now))
         case .now: return .value(.datetime(LocalDateTime(date: context.today, time: context.now)))
-        case .visits: return .value(.integer(visitStarts.count))
-        case .visitStart: return visitStarts.last.map { .value(.datetime($0)) } ?? .missing
+        case .visits: return .value(.integer(visits.count))
+        case .visitStart: return visits.last.map { .value(.datetime($0.start)) } ?? .missing
         case .eveningOrWeekendVisits:
             guard case .value(.time(let from))? = args.first.map({ evaluate($0, s) }) else { return .missing }
-            return .value(.integer(visitStarts.count { $0.time >= from || $0.date.isoWeekday >= 6 }))
+            return .value(.integer(visits.count { $0.isEveningOrWeekend(from: from) }))
         case .elapsedMinutes: return .value(.integer(context.elapsedMinutes))
         default: break
         }

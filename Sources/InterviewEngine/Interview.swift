@@ -23,9 +23,13 @@ public struct Interview: Sendable {
     public private(set) var notes: [InterviewNote] = []
     /// Every time the interview was reopened after it ended: the outcome it had, who, when, why.
     public private(set) var reopenings: [Reopening] = []
-    /// When each visit began: the start, then the first event of each later local day (the
-    /// clock of an event dated before the latest visit starts none).
-    public private(set) var visitStarts: [LocalDateTime]
+    /// The visits so far, by SurveyModel's one rule (``VisitTracker``): the start, each
+    /// reopening, and the first event of each later local day.
+    public private(set) var visitTracker: VisitTracker
+    /// The visits so far (`visits()`, `visit_start()`).
+    public var visits: [Visit] { visitTracker.visits }
+    /// When each visit began.
+    public var visitStarts: [LocalDateTime] { visitTracker.visits.map(\.start) }
 
     /// The case data the interview started with (`preloaded(x)`).
     public private(set) var preloadedValues: [VariableName: Value] = [:]
@@ -78,7 +82,8 @@ public struct Interview: Sendable {
         self.seed = seed
         self.language = language
         self.context = context
-        self.visitStarts = [LocalDateTime(date: context.today, time: context.now)]
+        self.visitTracker = VisitTracker(completeCode: plan.definition.outcome?.completeCode)
+        visitTracker.start(at: LocalDateTime(date: context.today, time: context.now))
         answers.reserveCapacity(plan.variables.count + 64)
         conditions.reserveCapacity(plan.variables.count + 64)
         for name in preload.keys.sorted() {
@@ -158,7 +163,12 @@ public struct Interview: Sendable {
             // A label on the interview, often set days later (`terep device training`): it does
             // not move the interview's clock, so `elapsed_minutes()` and the like keep their values.
             self.isTraining = isTraining
+        case .assignedCase:
+            break  // a label too: the case the interview is for (Fieldwork's case list reads it)
         }
+        let visitsBefore = visitTracker.visits.count
+        visitTracker.record(kind, at: LocalDateTime(date: self.context.today, time: self.context.now))
+        if visitTracker.visits.count != visitsBefore { for rule in plan.clockRules { enqueueAll(rule, prefix: [], &p) } }
         run(&p)
         return p.effects
     }
@@ -209,9 +219,6 @@ public struct Interview: Sendable {
     private mutating func advanceClock(_ new: EngineContext, _ p: inout Propagation) {
         let moved = new.today != context.today || new.now != context.now || new.elapsedMinutes != context.elapsedMinutes
         context = new
-        if let last = visitStarts.last, new.today > last.date {
-            visitStarts.append(LocalDateTime(date: new.today, time: new.now))
-        }
         guard moved else { return }
         for rule in plan.clockRules { enqueueAll(rule, prefix: [], &p) }
     }

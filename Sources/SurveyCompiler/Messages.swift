@@ -303,6 +303,16 @@ enum Messages {
             help: "'where' may read only answers to questions and calculations outside rosters, e.g. where sample_source == 1")
     }
 
+    static func completeCodeRule(_ code: Int, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E1008", .error, "\(code) is the 'complete' code: a completed interview always closes its case", at: r,
+            help: "leave the complete code out of 'final'; list only codes that keep a case open or need more visits")
+    }
+
+    static func unreachableRule(_ why: String, at r: SourceRange) -> Diagnostic {
+        Diagnostic("E1009", .error, "this rule can never be met: \(why)", at: r,
+            help: "e.g. 23 after 3 visits on different days, 1 from @17:00 or weekend")
+    }
+
     static func missingMadeValue(
         _ calculation: String, variable: String, aggregate: String, roster: String, at r: SourceRange
     ) -> Diagnostic {

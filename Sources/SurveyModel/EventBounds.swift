@@ -50,6 +50,8 @@ public enum EventBounds {
             return problem(with: rows).map { "confirms \(check) at \($0)" }
         case .ended(let outcome):
             return integers.contains(outcome) ? nil : "has outcome code \(outcome), out of range (±2^53)"
+        case .assignedCase(let id):
+            return CaseID.problem(with: id.rawValue).map { "names case '\(DisplayText.escaped(id.rawValue))': \($0)" }
         case .languageChanged, .reopened, .trainingMarked:
             return nil
         }

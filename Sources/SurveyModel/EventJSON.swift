@@ -160,6 +160,7 @@ extension CanonicalJSONWriter {
             raw(#"{"reopened":{"#)
             if let reason { raw(#""reason":"#); string(reason) }
         case .trainingMarked(let value): raw(#"{"trainingMarked":{"value":"#); bool(value)
+        case .assignedCase(let id): raw(#"{"assignedCase":{"id":"#); string(id.rawValue)
         }
         raw("}}")
     }

@@ -83,6 +83,9 @@ enum EventJSONReader {
         case "trainingMarked":
             guard fields.only(["value"]), case .bool(let value)? = fields["value"] else { return nil }
             return .trainingMarked(value)
+        case "assignedCase":
+            guard fields.only(["id"]), let id = fields["id"]?.string else { return nil }
+            return .assignedCase(CaseID(id))
         case "languageChanged":
             guard fields.only(["language"]), let l = fields["language"]?.string else { return nil }
             return .languageChanged(LanguageCode(l))

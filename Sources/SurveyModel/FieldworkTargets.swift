@@ -23,10 +23,13 @@ public struct FieldworkTargets: Hashable, Sendable, Codable {
     /// quotas and the response rates; the report counts the others on a line of their own
     /// (nil: every interview counts).
     public var scope: TargetScope?
+    /// `final { … }`: which outcome codes keep a case open and which are final only after
+    /// enough visits (nil: every outcome code is final).
+    public var visitRules: VisitRules?
 
     public init(
         period: DateRange? = nil, total: Int? = nil, quotas: [Quota] = [], dispositions: [OutcomeDisposition] = [],
-        speederMinutes: Int? = nil, workingHours: TimeRange? = nil, scope: TargetScope? = nil
+        speederMinutes: Int? = nil, workingHours: TimeRange? = nil, scope: TargetScope? = nil, visitRules: VisitRules? = nil
     ) {
         self.period = period
         self.total = total
@@ -35,6 +38,7 @@ public struct FieldworkTargets: Hashable, Sendable, Codable {
         self.speederMinutes = speederMinutes
         self.workingHours = workingHours
         self.scope = scope
+        self.visitRules = visitRules
     }
 
     /// The disposition class of an outcome code, if declared.

@@ -77,3 +77,20 @@ public struct DefinitionHash: StringIdentifier {
     /// The first 12 hex digits, for display.
     public var short: String { String(rawValue.prefix(12)) }
 }
+
+/// The identifier of a case of the sample (an address, an organisation…), from the sample
+/// file's `case_id` column, e.g. `W-0042`: 1–64 letters, digits, '-', '_', '.' or '/'.
+public struct CaseID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    /// Why a text cannot be a case id, or nil when it can.
+    public static func problem(with text: String) -> String? {
+        guard !text.isEmpty else { return "the case id is empty" }
+        guard text.utf8.count <= 64 else { return "the case id is longer than 64 characters" }
+        let allowed = text.unicodeScalars.allSatisfy { s in
+            s.isASCII && (("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || "-_./".unicodeScalars.contains(s))
+        }
+        return allowed ? nil : "a case id may hold only letters, digits, '-', '_', '.' and '/' (no spaces or '=')"
+    }
+}

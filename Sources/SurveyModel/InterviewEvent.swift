@@ -54,14 +54,30 @@ public enum InterviewEventKind: Hashable, Sendable {
     /// An interviewer's note on a question or the whole interview.
     case note(Address?, String)
     case languageChanged(LanguageCode)
-    /// The interview ended with a visit outcome code (complete, refusal, break-off…).
+    /// The visit ended with an outcome code (complete, refusal, non-contact…); whether the case
+    /// is final follows the questionnaire's visit rules (``VisitRules``).
     case ended(outcome: Int)
-    /// An ended interview was reopened (a revisit, or a wrong outcome corrected), and why; who
-    /// and when are the event's interviewer and timestamp.
+    /// An ended interview was reopened — the next visit to its case, a wrong outcome corrected,
+    /// or a fix after review — and why; who and when are the event's interviewer and timestamp.
     case reopened(reason: String? = nil)
     /// The interview was marked (true) or unmarked (false) as a test/training interview; such
     /// interviews are kept but excluded from exports and reports. The latest mark wins.
     case trainingMarked(Bool)
+    /// The interview was started for this case of the sample (written right after `started` by
+    /// a device that was given the case in a coordinator's package). Like a training mark, it is
+    /// a label: it does not move the interview's clock and is no visit.
+    case assignedCase(CaseID)
+}
+
+extension InterviewEventKind {
+    /// Whether the event is a label on the interview (a training mark, the case it is for)
+    /// rather than work on it: a label moves no clock and starts no visit.
+    public var isLabel: Bool {
+        switch self {
+        case .trainingMarked, .assignedCase: true
+        default: false
+        }
+    }
 }
 
 /// An event with its provenance. `(device, sequence)` identifies it everywhere.
@@ -94,14 +110,14 @@ public struct InterviewEvent: Hashable, Sendable, Codable {
 // {"rowAdded":{"roster":"mem","parentRows":[]}}  {"rowRemoved":{…}}
 // {"warningConfirmed":{"check":"chk_x","rows":[],"reason":"…"}}  {"shown":{"at":…}}
 // {"note":{"at":…,"text":"…"}}  {"languageChanged":{"language":"en"}}  {"ended":{"outcome":11}}  {"reopened":{"reason":"…"}} (reason optional)
-// {"trainingMarked":{"value":true}}
+// {"trainingMarked":{"value":true}}  {"assignedCase":{"id":"W-0042"}}
 
 private enum EventKindKey: String, CodingKey {
-    case started, answered, cleared, rowAdded, rowRemoved, warningConfirmed, shown, note, languageChanged, ended, reopened, trainingMarked
+    case started, answered, cleared, rowAdded, rowRemoved, warningConfirmed, shown, note, languageChanged, ended, reopened, trainingMarked, assignedCase
 }
 
 private enum EventFieldKey: String, CodingKey {
-    case definition, seed, language, preload, at, answer, roster, parentRows, check, rows, reason, text, outcome, value
+    case definition, seed, language, preload, at, answer, roster, parentRows, check, rows, reason, text, outcome, value, id
 }
 
 extension InterviewEventKind: Codable {
@@ -144,6 +160,7 @@ extension InterviewEventKind: Codable {
         case .ended: self = .ended(outcome: try c.decode(Int.self, forKey: .outcome))
         case .reopened: self = .reopened(reason: try c.decodeIfPresent(String.self, forKey: .reason))
         case .trainingMarked: self = .trainingMarked(try c.decode(Bool.self, forKey: .value))
+        case .assignedCase: self = .assignedCase(try c.decode(CaseID.self, forKey: .id))
         }
     }
 
@@ -195,6 +212,9 @@ extension InterviewEventKind: Codable {
         case .trainingMarked(let value):
             var c = outer.nestedContainer(keyedBy: EventFieldKey.self, forKey: .trainingMarked)
             try c.encode(value, forKey: .value)
+        case .assignedCase(let id):
+            var c = outer.nestedContainer(keyedBy: EventFieldKey.self, forKey: .assignedCase)
+            try c.encode(id, forKey: .id)
         }
     }
 }

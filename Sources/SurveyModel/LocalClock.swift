@@ -19,6 +19,9 @@ public struct Moment: Hashable, Sendable {
         self.date = date
         self.time = time
     }
+
+    /// The local date and time (to the minute) as one value.
+    public var dateTime: LocalDateTime { LocalDateTime(date: date, time: time) }
 }
 
 /// Local wall-clock time in the machine's time zone: the one conversion from a timestamp that

@@ -144,6 +144,11 @@ public struct CentralInterview: Hashable, Sendable {
     public var isTraining: Bool
     /// More than one means a conflict to review (e.g. a supervisor's revisit on another laptop).
     public var devices: [DeviceID]
+    /// The case of the sample it was started for (its `assignedCase` event), if any.
+    public var caseID: CaseID? = nil
+    /// Its latest `ended` or `reopened` event (device, sequence): the state a review judges.
+    public var statusDevice: DeviceID? = nil
+    public var statusSequence: Int64? = nil
 }
 
 /// One device's view in `terep central status`.

@@ -12,6 +12,7 @@ enum CentralSchema {
         migrator.registerMigration("v2-central-interview-sequence-spans", migrate: v2)
         migrator.registerMigration("v3-central-interview-training-flag", migrate: v3)
         migrator.registerMigration("v4-central-cleaned-record-cache", migrate: v4)
+        migrator.registerMigration("v5-central-fieldwork", migrate: v5)
         return migrator
     }
 
@@ -163,6 +164,66 @@ enum CentralSchema {
                     event_count INTEGER NOT NULL,
                     record BLOB NOT NULL
                 );
+                """)
+    }
+
+    /// Fieldwork management: the coordinator's signing key (packages), devices' encryption keys,
+    /// the append-only fieldwork log (publishing, sample imports, assignments, withdrawals,
+    /// reviews — who and when), the sample's cases as the log leaves them, and each
+    /// interview's case (from its `assignedCase` event, the earliest by merge order, like its
+    /// start). Interviews merged before this step have no `assignedCase` events: no case.
+    private static func v5(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE coordinator ADD COLUMN signing_private_key BLOB;
+                ALTER TABLE coordinator ADD COLUMN signing_public_key BLOB;
+                ALTER TABLE device ADD COLUMN encryption_public_key BLOB;
+                ALTER TABLE interview ADD COLUMN case_id TEXT;
+                ALTER TABLE interview ADD COLUMN case_timestamp INTEGER;
+                ALTER TABLE interview ADD COLUMN case_device TEXT;
+                ALTER TABLE interview ADD COLUMN case_sequence INTEGER;
+                CREATE INDEX interview_by_case ON interview(case_id) WHERE case_id IS NOT NULL;
+                CREATE TABLE fieldwork_log (
+                    sequence INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL CHECK (action IN ('published', 'sample-imported', 'assigned', 'reassigned',
+                        'withdrawn', 'approved', 'rejected', 'commented')),
+                    survey_id TEXT NOT NULL,
+                    case_id TEXT,
+                    device_id TEXT,
+                    previous_device_id TEXT,
+                    interview_id TEXT,
+                    definition_hash TEXT,
+                    question TEXT,
+                    text TEXT,
+                    reviewed_device TEXT,
+                    reviewed_sequence INTEGER
+                );
+                CREATE INDEX fieldwork_log_by_device ON fieldwork_log(device_id) WHERE device_id IS NOT NULL;
+                CREATE INDEX fieldwork_log_by_previous ON fieldwork_log(previous_device_id) WHERE previous_device_id IS NOT NULL;
+                CREATE INDEX fieldwork_log_by_interview ON fieldwork_log(interview_id) WHERE interview_id IS NOT NULL;
+                CREATE TRIGGER fieldwork_log_no_update BEFORE UPDATE ON fieldwork_log
+                BEGIN SELECT RAISE(ABORT, 'the fieldwork log is append-only: UPDATE is not allowed'); END;
+                CREATE TRIGGER fieldwork_log_no_delete BEFORE DELETE ON fieldwork_log
+                BEGIN SELECT RAISE(ABORT, 'the fieldwork log is append-only: DELETE is not allowed'); END;
+                CREATE TABLE sample_case (
+                    survey_id TEXT NOT NULL,
+                    case_id TEXT NOT NULL,
+                    preload_json TEXT NOT NULL,
+                    address TEXT,
+                    note TEXT,
+                    device_id TEXT,
+                    assigned_sequence INTEGER,
+                    withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
+                    withdrawn_sequence INTEGER,
+                    added_sequence INTEGER NOT NULL,
+                    updated_sequence INTEGER NOT NULL,
+                    PRIMARY KEY (survey_id, case_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX sample_case_by_device ON sample_case(device_id) WHERE device_id IS NOT NULL;
+                CREATE TRIGGER sample_case_no_delete BEFORE DELETE ON sample_case
+                BEGIN SELECT RAISE(ABORT, 'a case of the sample is never deleted: withdraw it'); END;
                 """)
     }
 }

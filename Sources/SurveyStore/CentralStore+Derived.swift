@@ -77,6 +77,14 @@ extension CentralStore {
                     """,
                 arguments: [training.value, training.key.timestamp, training.key.device.rawValue, training.key.sequence, id.rawValue])
         }
+        if let assigned = delta.assignedCase {
+            try db.execute(
+                sql: """
+                    UPDATE interview SET case_id = ?1, case_timestamp = ?2, case_device = ?3, case_sequence = ?4
+                    WHERE id = ?5 AND (case_timestamp IS NULL OR (case_timestamp, case_device, case_sequence) > (?2, ?3, ?4))
+                    """,
+                arguments: [assigned.id.rawValue, assigned.key.timestamp, assigned.key.device.rawValue, assigned.key.sequence, id.rawValue])
+        }
         try db.execute(
             sql: """
                 UPDATE interview SET status = CASE

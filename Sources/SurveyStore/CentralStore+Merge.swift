@@ -15,6 +15,8 @@ struct InterviewDelta {
     var status: (key: MergeKey, outcome: Int?)?
     /// The latest new `trainingMarked` event.
     var training: (key: MergeKey, value: Bool)?
+    /// The earliest new `assignedCase` event.
+    var assignedCase: (key: MergeKey, id: CaseID)?
     /// The definition the bundle maps the interview to.
     var mappedDefinition: DefinitionHash?
 
@@ -35,6 +37,8 @@ struct InterviewDelta {
             noteStatus(event.mergeKey, nil)
         case .trainingMarked(let value):
             noteTraining(event.mergeKey, value)
+        case .assignedCase(let id):
+            noteCase(event.mergeKey, id)
         default:
             break
         }
@@ -48,6 +52,10 @@ struct InterviewDelta {
         if training.map({ $0.key < key }) ?? true { training = (key, value) }
     }
 
+    private mutating func noteCase(_ key: MergeKey, _ id: CaseID) {
+        if assignedCase.map({ key < $0.key }) ?? true { assignedCase = (key, id) }
+    }
+
     /// Combines two deltas of the same interview (min start, max status, summed counts).
     mutating func merge(_ other: InterviewDelta) {
         newEvents += other.newEvents
@@ -57,5 +65,6 @@ struct InterviewDelta {
         if let s = other.start, start.map({ s.key < $0.key }) ?? true { start = s }
         if let s = other.status { noteStatus(s.key, s.outcome) }
         if let t = other.training { noteTraining(t.key, t.value) }
+        if let c = other.assignedCase { noteCase(c.key, c.id) }
     }
 }

@@ -33,7 +33,8 @@ extension CentralStore {
             } ?? [:],
             startedAt: row["started_at"], status: InterviewStatus(rawValue: statusText) ?? .inProgress,
             outcome: row["outcome"], endedAt: row["ended_at"], eventCount: row["event_count"],
-            isTraining: row["is_training"], devices: devices)
+            isTraining: row["is_training"], devices: devices, caseID: (row["case_id"] as String?).map(CaseID.init),
+            statusDevice: (row["status_device"] as String?).map(DeviceID.init), statusSequence: row["status_sequence"])
     }
 
     /// An interview's events from every device, in the merge order (``MergeKey``).

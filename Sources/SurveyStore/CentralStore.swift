@@ -141,7 +141,7 @@ public final class CentralStore: CentralDataset {
         }
     }
 
-    private func log(_ db: Database, _ id: DeviceID, action: String, at time: Int64, detail: String?) throws {
+    func log(_ db: Database, _ id: DeviceID, action: String, at time: Int64, detail: String?) throws {
         try db.execute(
             sql: "INSERT INTO registration_log (device_id, action, at, detail) VALUES (?, ?, ?, ?)",
             arguments: [id.rawValue, action, time, detail])

@@ -1,4 +1,5 @@
 import GRDB
+import SurveyModel
 
 /// The device store's schema, built by migrations that are never edited once shipped: a
 /// change is always a new migration appended at the end (see docs/storage.md).
@@ -7,6 +8,7 @@ enum DeviceSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-device-store", migrate: v1)
         migrator.registerMigration("v2-device-keys-and-bundles", migrate: v2)
+        migrator.registerMigration("v3-device-cases-and-visits", migrate: v3)
         return migrator
     }
 
@@ -71,5 +73,78 @@ enum DeviceSchema {
                 ALTER TABLE device ADD COLUMN signing_public_key BLOB;
                 ALTER TABLE device ADD COLUMN bundled_through INTEGER NOT NULL DEFAULT 0;
                 """)
+    }
+
+    /// Fieldwork management: the coordinator's key packages are checked with, the device's
+    /// encryption key, the newest package applied (its cases and review marks), each
+    /// interview's case and latest end, and every interview's visits (kept as events are
+    /// appended, by SurveyModel's `VisitTracker`). Existing interviews get theirs from their
+    /// events.
+    private static func v3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE device ADD COLUMN coordinator_key BLOB;
+                ALTER TABLE device ADD COLUMN encryption_private_key BLOB;
+                ALTER TABLE device ADD COLUMN encryption_public_key BLOB;
+                ALTER TABLE device ADD COLUMN package_through INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE device ADD COLUMN package_created_at INTEGER;
+                ALTER TABLE device ADD COLUMN package_received_at INTEGER;
+                ALTER TABLE interview ADD COLUMN case_id TEXT;
+                ALTER TABLE interview ADD COLUMN end_sequence INTEGER;
+                ALTER TABLE interview ADD COLUMN visits_closed INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX interview_by_case ON interview(case_id) WHERE case_id IS NOT NULL;
+                CREATE TABLE assigned_case (
+                    survey_id TEXT NOT NULL,
+                    case_id TEXT NOT NULL,
+                    definition_hash TEXT NOT NULL,
+                    preload_json TEXT NOT NULL,
+                    address TEXT,
+                    note TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('assigned', 'reassigned', 'withdrawn')),
+                    changed_at INTEGER NOT NULL,
+                    changed_by TEXT NOT NULL,
+                    reason TEXT,
+                    PRIMARY KEY (survey_id, case_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE review_mark (
+                    sequence INTEGER PRIMARY KEY,
+                    interview_id TEXT NOT NULL,
+                    decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected', 'commented')),
+                    text TEXT,
+                    question TEXT,
+                    reviewed_device TEXT,
+                    reviewed_sequence INTEGER,
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL
+                );
+                CREATE TABLE visit (
+                    interview_id TEXT NOT NULL REFERENCES interview(id),
+                    number INTEGER NOT NULL,
+                    start INTEGER NOT NULL,
+                    end INTEGER,
+                    outcome INTEGER,
+                    note TEXT,
+                    PRIMARY KEY (interview_id, number)
+                ) WITHOUT ROWID;
+                """)
+        let interviews = try Row.fetchAll(
+            db, sql: "SELECT i.id, d.complete_code FROM interview i JOIN definition d ON d.hash = i.definition_hash")
+        for row in interviews {
+            let id = InterviewID(row[0] as String)
+            let events = try EventCoding.fetchEvents(
+                db, sql: "SELECT * FROM event WHERE interview_id = ? ORDER BY sequence", arguments: [id.rawValue])
+            var visits = VisitTracker(completeCode: row[1])
+            for event in events {
+                visits.record(event.kind, at: LocalClock.moment(at: event.timestamp).dateTime)
+                switch event.kind {
+                case .ended, .reopened:
+                    try db.execute(sql: "UPDATE interview SET end_sequence = ? WHERE id = ?", arguments: [event.sequence, id.rawValue])
+                case .assignedCase(let caseID):
+                    try db.execute(sql: "UPDATE interview SET case_id = ? WHERE id = ?", arguments: [caseID.rawValue, id.rawValue])
+                default: break
+                }
+            }
+            try VisitRows.save(db, interview: id, visits, from: [])
+        }
     }
 }

@@ -2,6 +2,31 @@ import Foundation
 import GRDB
 import SurveyModel
 
+/// What a batch of new events changes in one interview's derived row.
+struct DeviceDelta {
+    var count = 0
+    var last: Int64 = 0
+    /// The latest `ended` (an outcome) or `reopened` (nil) event.
+    var status: (outcome: Int?, timestamp: Int64, sequence: Int64)?
+    var training: Bool?
+    var caseID: CaseID?
+    /// Every event's kind and timestamp, in order (for the visits).
+    var kinds: [(InterviewEventKind, Int64)] = []
+
+    mutating func add(_ item: PendingEvent, sequence: Int64) {
+        count += 1
+        last = sequence
+        kinds.append((item.kind, item.timestamp))
+        switch item.kind {
+        case .ended(let outcome): status = (outcome, item.timestamp, sequence)
+        case .reopened: status = (nil, item.timestamp, sequence)
+        case .trainingMarked(let value): training = value
+        case .assignedCase(let id): caseID = id
+        default: break
+        }
+    }
+}
+
 extension DeviceStore {
     // MARK: - Writing
 
@@ -85,21 +110,14 @@ extension DeviceStore {
     /// Updates each interview's derived state once, then inserts the event rows with
     /// sequence numbers from `first` on.
     func insert(_ db: Database, first: Int64, _ pending: [PendingEvent], payloads: [String]) throws {
-        var deltas: [InterviewID: (count: Int, last: Int64, status: (outcome: Int?, timestamp: Int64)?, training: Bool?)] = [:]
+        var deltas: [InterviewID: DeviceDelta] = [:]
         var order: [InterviewID] = []
         for (offset, item) in pending.enumerated() {
             if deltas[item.interview] == nil {
-                deltas[item.interview] = (0, 0, nil, nil)
+                deltas[item.interview] = DeviceDelta()
                 order.append(item.interview)
             }
-            deltas[item.interview]?.count += 1
-            deltas[item.interview]?.last = first + Int64(offset)
-            switch item.kind {
-            case .ended(let outcome): deltas[item.interview]?.status = (outcome, item.timestamp)
-            case .reopened: deltas[item.interview]?.status = (nil, item.timestamp)
-            case .trainingMarked(let value): deltas[item.interview]?.training = value
-            default: break
-            }
+            deltas[item.interview]?.add(item, sequence: first + Int64(offset))
         }
         for id in order {
             guard let delta = deltas[id] else { continue }
@@ -109,7 +127,12 @@ extension DeviceStore {
             if let training = delta.training {
                 try db.cachedStatement(sql: "UPDATE interview SET is_test = ? WHERE id = ?").execute(arguments: [training, id.rawValue])
             }
+            if let caseID = delta.caseID {
+                try db.cachedStatement(sql: "UPDATE interview SET case_id = ? WHERE id = ?").execute(arguments: [caseID.rawValue, id.rawValue])
+            }
+            try recordVisits(db, interview: id, delta.kinds)
             guard let status = delta.status else { continue }
+            try db.cachedStatement(sql: "UPDATE interview SET end_sequence = ? WHERE id = ?").execute(arguments: [status.sequence, id.rawValue])
             try db.cachedStatement(
                 sql: """
                     UPDATE interview SET outcome = ?1, ended_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?2 END,
@@ -136,6 +159,16 @@ extension DeviceStore {
             insert.bind(7, payloads[offset])
             _ = try insert.step()
         }
+    }
+
+    /// Counts the new events of one interview into its stored visits.
+    private func recordVisits(_ db: Database, interview id: InterviewID, _ kinds: [(InterviewEventKind, Int64)]) throws {
+        var tracker = try VisitRows.load(db, interview: id)
+        let before = tracker.visits
+        let closed = tracker.isClosed
+        for (kind, timestamp) in kinds { tracker.record(kind, at: LocalClock.moment(at: timestamp).dateTime) }
+        guard tracker.visits != before || tracker.isClosed != closed else { return }
+        try VisitRows.save(db, interview: id, tracker, from: before)
     }
 
     // MARK: - Reading
@@ -172,7 +205,8 @@ extension DeviceStore {
             definition: DefinitionHash(row["definition_hash"] as String), interviewer: row["interviewer"],
             caseIdentifiers: try EventCoding.decodeValues(row["case_ids_json"]),
             status: status, outcome: row["outcome"], startedAt: row["started_at"], endedAt: row["ended_at"],
-            lastSequence: row["last_sequence"], eventCount: row["event_count"], isTest: row["is_test"])
+            lastSequence: row["last_sequence"], eventCount: row["event_count"], isTest: row["is_test"],
+            caseID: (row["case_id"] as String?).map(CaseID.init), endSequence: row["end_sequence"])
     }
 
     /// An interview's events in sequence order, for replay through the engine.

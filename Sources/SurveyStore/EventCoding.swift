@@ -76,6 +76,7 @@ enum EventCoding {
         case .ended: "ended"
         case .reopened: "reopened"
         case .trainingMarked: "trainingMarked"
+        case .assignedCase: "assignedCase"
         }
     }
 }

@@ -24,6 +24,11 @@ struct RawStatement {
         sqlite3_bind_int64(handle, index, value)
     }
 
+    /// Binds a text, or NULL.
+    func bind(_ index: Int32, _ text: String?) {
+        if let text { bind(index, text) } else { sqlite3_bind_null(handle, index) }
+    }
+
     /// Runs the bound statement to completion; returns the number of rows it changed.
     func step() throws -> Int {
         defer { sqlite3_reset(handle) }

@@ -41,6 +41,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidEvent(device: DeviceID, sequence: Int64, reason: String)
     /// A request that the store refuses (an invalid argument or event).
     case invalid(String)
+    /// A coordinator's request refused as a whole, with every reason (nothing was changed).
+    case refused([String])
     /// Stored JSON that cannot be decoded (written by an incompatible program, or damaged).
     case undecodable(what: String, detail: String)
     /// Any other SQLite failure.
@@ -92,6 +94,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "event \(device)#\(sequence) does not fit its questionnaire: it \(reason); nothing of the bundle was merged."
         case .invalid(let message):
             message
+        case .refused(let reasons):
+            reasons.count == 1
+                ? "\(reasons[0]); nothing was changed."
+                : "nothing was changed, for \(reasons.count) reasons:\n  " + reasons.joined(separator: "\n  ")
         case .undecodable(let what, let detail):
             "cannot read the stored \(what) (\(detail)); it was written by an incompatible program or is damaged."
         case .sqlite(let path, let code, let detail):

@@ -71,6 +71,10 @@ public struct DeviceInterview: Hashable, Sendable {
     public var lastSequence: Int64
     public var eventCount: Int
     public var isTest: Bool
+    /// The case of the sample it was started for (its `assignedCase` event), if any.
+    public var caseID: CaseID? = nil
+    /// The sequence number of its latest `ended` or `reopened` event: the state a review judges.
+    public var endSequence: Int64? = nil
 }
 
 /// An event to append in a batch.

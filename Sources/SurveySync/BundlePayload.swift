@@ -36,12 +36,7 @@ public enum BundlePayload {
     public static func encode(_ contents: BundleContents) throws(BundleError.Kind) -> Data {
         var out = Data(header.utf8)
         out.append(0x0A)
-        for hash in contents.definitionFiles.keys.sorted() {
-            let bytes = contents.definitionFiles[hash] ?? Data()
-            out.append(Data("definition \(hash.rawValue) \(bytes.count)\n".utf8))
-            out.append(bytes)
-            out.append(0x0A)
-        }
+        appendDefinitions(contents.definitionFiles, to: &out)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         out.append(Data("interviews \(contents.interviewDefinitions.count)\n".utf8))
@@ -69,6 +64,40 @@ public enum BundlePayload {
     public static func decode(_ data: Data) throws(BundleError.Kind) -> (BundleContents, [DefinitionHash: CompiledSurvey]) {
         var cursor = LineCursor(data: data)
         guard cursor.nextLine() == header else { throw .malformedPayload("missing '\(header)' header") }
+        let (files, definitions, line) = try readDefinitions(&cursor)
+        let interviewCount = try count(of: "interviews", in: line)
+        var map: [InterviewID: DefinitionHash] = [:]
+        let decoder = JSONDecoder()
+        for _ in 0..<interviewCount {
+            guard let l = cursor.nextLineData(), let entry = try? decoder.decode(InterviewLine.self, from: l) else {
+                throw .malformedPayload("bad or missing interview line")
+            }
+            guard map.updateValue(entry.definition, forKey: entry.interview) == nil else {
+                throw .malformedPayload("interview \(entry.interview) listed twice")
+            }
+        }
+        let eventCount = try count(of: "events", in: cursor.nextLine())
+        let (events, end) = try decodeEvents(data, from: cursor.position, count: eventCount)
+        cursor.position = end
+        guard cursor.atEnd else { throw .malformedPayload("unexpected data after the last event") }
+        return (BundleContents(events: events, definitionFiles: files, interviewDefinitions: map), definitions)
+    }
+
+    /// Writes one `definition <hash> <length>` block per file, sorted by hash (bundles and packages).
+    static func appendDefinitions(_ files: [DefinitionHash: Data], to out: inout Data) {
+        for hash in files.keys.sorted() {
+            let bytes = files[hash] ?? Data()
+            out.append(Data("definition \(hash.rawValue) \(bytes.count)\n".utf8))
+            out.append(bytes)
+            out.append(0x0A)
+        }
+    }
+
+    /// Reads the definition blocks at the cursor, checking each one's hash; returns them and
+    /// the first line after them.
+    static func readDefinitions(
+        _ cursor: inout LineCursor
+    ) throws(BundleError.Kind) -> (files: [DefinitionHash: Data], definitions: [DefinitionHash: CompiledSurvey], next: String?) {
         var files: [DefinitionHash: Data] = [:]
         var definitions: [DefinitionHash: CompiledSurvey] = [:]
         var line = cursor.nextLine()
@@ -86,22 +115,7 @@ public enum BundlePayload {
             files[hash] = bytes
             line = cursor.nextLine()
         }
-        let interviewCount = try count(of: "interviews", in: line)
-        var map: [InterviewID: DefinitionHash] = [:]
-        let decoder = JSONDecoder()
-        for _ in 0..<interviewCount {
-            guard let l = cursor.nextLineData(), let entry = try? decoder.decode(InterviewLine.self, from: l) else {
-                throw .malformedPayload("bad or missing interview line")
-            }
-            guard map.updateValue(entry.definition, forKey: entry.interview) == nil else {
-                throw .malformedPayload("interview \(entry.interview) listed twice")
-            }
-        }
-        let eventCount = try count(of: "events", in: cursor.nextLine())
-        let (events, end) = try decodeEvents(data, from: cursor.position, count: eventCount)
-        cursor.position = end
-        guard cursor.atEnd else { throw .malformedPayload("unexpected data after the last event") }
-        return (BundleContents(events: events, definitionFiles: files, interviewDefinitions: map), definitions)
+        return (files, definitions, line)
     }
 
     /// Decodes `count` event lines starting at `start`; returns them and the index after the last line.

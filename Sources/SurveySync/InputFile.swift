@@ -127,3 +127,11 @@ final class InputFile: Sendable {
 }
 
 private func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// Reads a whole file from outside — a sample file, a package — with the checks a bundle gets:
+/// a readable regular file (never a pipe waited on) of at most `maxSize` bytes, read once.
+public enum UntrustedFile {
+    public static func read(path: String, maxSize: Int) throws(BundleError.Kind) -> Data {
+        try InputFile(path: path, maxSize: maxSize).readAll()
+    }
+}

@@ -39,7 +39,18 @@ public struct KeyFormatError: Error, Hashable, Sendable, CustomStringConvertible
     init(_ description: String) { self.description = description }
 }
 
-/// A device's Ed25519 signing key. It never leaves the device store.
+/// The coordinator signs packages with an Ed25519 key of the same kind as a device's
+/// (`terep central init` makes it; it stays in the central dataset).
+public typealias CoordinatorSigningKey = DeviceSigningKey
+/// The coordinator's public signing key, given to devices (`terep device init --coordinator-key`).
+public typealias CoordinatorVerifyingKey = DevicePublicKey
+/// A device's X25519 key pair, to which the coordinator seals its packages: the same kind of
+/// key as the coordinator's own, in the other direction.
+public typealias DeviceEncryptionPrivateKey = CoordinatorPrivateKey
+public typealias DeviceEncryptionPublicKey = CoordinatorPublicKey
+
+/// An Ed25519 signing key: a device's (bundles) or the coordinator's (packages). It never
+/// leaves the database it was made in.
 public struct DeviceSigningKey: Sendable {
     let key: Curve25519.Signing.PrivateKey
 
@@ -50,7 +61,7 @@ public struct DeviceSigningKey: Sendable {
     public init(rawRepresentation: Data) throws(KeyFormatError) {
         guard rawRepresentation.count == 32,
             let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: rawRepresentation)
-        else { throw KeyFormatError("a device signing key is 32 bytes, found \(rawRepresentation.count)") }
+        else { throw KeyFormatError("an Ed25519 signing key is 32 bytes, found \(rawRepresentation.count)") }
         self.key = key
     }
 
@@ -63,7 +74,8 @@ public struct DeviceSigningKey: Sendable {
     }
 }
 
-/// A device's Ed25519 public key, registered at the central dataset.
+/// An Ed25519 public key: a device's, registered at the central dataset, or the coordinator's,
+/// given to devices.
 ///
 /// Its text form is `ed25519:` followed by the base64 of the 32 raw bytes; 64 hex digits are
 /// accepted too.
@@ -75,13 +87,13 @@ public struct DevicePublicKey: Hashable, Sendable, CustomStringConvertible {
     public init(rawRepresentation: Data) throws(KeyFormatError) {
         guard rawRepresentation.count == 32,
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: rawRepresentation)
-        else { throw KeyFormatError("a device public key is 32 bytes, found \(rawRepresentation.count)") }
+        else { throw KeyFormatError("an Ed25519 public key is 32 bytes, found \(rawRepresentation.count)") }
         self.key = key
     }
 
     /// Parses the text form (`ed25519:BASE64` or 64 hex digits).
     public init(text: String) throws(KeyFormatError) {
-        try self.init(rawRepresentation: try KeyText.decode(text, prefix: DevicePublicKey.prefix, what: "device public key"))
+        try self.init(rawRepresentation: try KeyText.decode(text, prefix: DevicePublicKey.prefix, what: "public signing key"))
     }
 
     static let prefix = "ed25519:"
@@ -99,7 +111,8 @@ public struct DevicePublicKey: Hashable, Sendable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(rawRepresentation) }
 }
 
-/// The coordinator's X25519 private key: bundles encrypted to its public key open with it.
+/// An X25519 private key: the coordinator's (bundles are sealed to its public key) or a
+/// device's (packages are sealed to its public key).
 public struct CoordinatorPrivateKey: Sendable {
     let key: Curve25519.KeyAgreement.PrivateKey
 
@@ -109,7 +122,7 @@ public struct CoordinatorPrivateKey: Sendable {
     public init(rawRepresentation: Data) throws(KeyFormatError) {
         guard rawRepresentation.count == 32,
             let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: rawRepresentation)
-        else { throw KeyFormatError("a coordinator private key is 32 bytes, found \(rawRepresentation.count)") }
+        else { throw KeyFormatError("an X25519 private key is 32 bytes, found \(rawRepresentation.count)") }
         self.key = key
     }
 
@@ -126,7 +139,8 @@ public struct CoordinatorPrivateKey: Sendable {
     public var publicKey: CoordinatorPublicKey { CoordinatorPublicKey(key: key.publicKey) }
 }
 
-/// The coordinator's X25519 public key, given to devices so their bundles are encrypted.
+/// An X25519 public key: the coordinator's, given to devices so their bundles are encrypted,
+/// or a device's, registered at the central dataset so its packages are.
 ///
 /// Its text form is `x25519:` followed by the base64 of the 32 raw bytes; 64 hex digits are
 /// accepted too.
@@ -138,7 +152,7 @@ public struct CoordinatorPublicKey: Hashable, Sendable, CustomStringConvertible 
     public init(rawRepresentation: Data) throws(KeyFormatError) {
         guard rawRepresentation.count == 32,
             let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: rawRepresentation)
-        else { throw KeyFormatError("a coordinator public key is 32 bytes, found \(rawRepresentation.count)") }
+        else { throw KeyFormatError("an X25519 public key is 32 bytes, found \(rawRepresentation.count)") }
         self.key = key
     }
 

@@ -4,8 +4,14 @@ import Foundation
 import SurveyStore
 import struct SurveyModel.DeviceID
 import enum SurveyModel.DisplayText
-import struct SurveySync.CoordinatorPublicKey
-import struct SurveySync.DevicePublicKey
+import SurveySync
+
+/// A key given on the command line, as its text or as a file holding it.
+enum KeyArgument {
+    static func text(_ argument: String) -> String {
+        ((try? String(contentsOfFile: argument, encoding: .utf8)) ?? argument).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
 
 /// `--central PATH`, shared by the coordinator's commands.
 struct CentralDatasetOptions: ParsableArguments {
@@ -26,24 +32,81 @@ struct CentralCommand: ParsableCommand {
         commandName: "central",
         abstract: "Create the central dataset, register devices, and show what has been merged.",
         subcommands: [
-            CentralInit.self, CentralAddDevice.self, CentralRevokeDevice.self, CentralStatusCommand.self, CentralProtectKey.self,
+            CentralInit.self, CentralAddDevice.self, CentralRevokeDevice.self, CentralAddSurvey.self, CentralStatusCommand.self,
+            CentralProtectKey.self,
         ])
 }
 
-/// `terep central init`: a new central dataset with a coordinator encryption key pair.
+/// `--by NAME`: who does a coordinator's action, for the fieldwork log.
+struct ActorOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Who does this, for the fieldwork log (default: $USER).", valueName: "name"))
+    var by: String?
+
+    var actor: String {
+        if let by, !by.trimmingCharacters(in: .whitespaces).isEmpty { return by }
+        let env = ProcessInfo.processInfo.environment
+        return [env["USER"], env["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? "coordinator"
+    }
+}
+
+/// `terep central init`: a new central dataset with the coordinator's key pairs.
 struct CentralInit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create the central dataset and the coordinator's encryption key pair.")
+        commandName: "init", abstract: "Create the central dataset and the coordinator's encryption and signing key pairs.",
+        discussion: """
+            Prints the two public keys devices are given: the signing key (terep device init \
+            --coordinator-key), with which they check the coordinator's packages, and the encryption \
+            key (terep bundle create --to), to which they encrypt their bundles. On a dataset made by \
+            an older terep without a signing key, it makes one and prints it.
+            """)
 
     @OptionGroup var options: CentralDatasetOptions
 
     func run() throws {
         let path = try options.path()
-        let publicKey: CoordinatorPublicKey
-        publicKey = try CentralAdmin.create(path: path)
+        if FileManager.default.fileExists(atPath: path) {
+            let signing: (key: CoordinatorSigningKey, isNew: Bool)
+            signing = try CentralAdmin.signingKey(of: try CentralStore.open(path: path))
+            guard signing.isNew else { throw StoreError.alreadyInitialized(path: path) }
+            print("The central dataset \(DisplayText.escaped(path)) had no signing key; one was made now.")
+            print("Coordinator signing key (give it to devices: terep device init --coordinator-key KEY):")
+            print(signing.key.publicKey.text)
+            return
+        }
+        let keys: CentralAdmin.Keys
+        keys = try CentralAdmin.create(path: path)
         print("Created the central dataset \(DisplayText.escaped(path))")
+        print("Coordinator signing key (give it to devices: terep device init --coordinator-key KEY):")
+        print(keys.signing.text)
         print("Coordinator public key (give it to devices: terep bundle create --to KEY):")
-        print(publicKey.text)
+        print(keys.encryption.text)
+    }
+}
+
+/// `terep central add-survey`: publishes a questionnaire version to the central dataset.
+struct CentralAddSurvey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-survey", abstract: "Publish a questionnaire (a .survey source or a compiled .json) to the central dataset.",
+        discussion: """
+            Every version is kept; the one published last is the survey's current version: its \
+            sample is checked against it and new interviews of its cases start on it. The survey id \
+            comes from the file.
+            """)
+
+    @OptionGroup var options: CentralDatasetOptions
+    @OptionGroup var actor: ActorOptions
+    @Argument(help: "The questionnaire file.") var file: String
+
+    func run() throws {
+        let compiled = try SurveyFile.load(file)
+        do {
+            let store = try CentralStore.open(path: try options.path())
+            try SampleImport.publish(compiled, central: store, actor: actor.actor, at: DeviceStore.currentMilliseconds())
+        } catch let error as StoreError {
+            throw error
+        }
+        let d = compiled.definition
+        print("Published \(d.id) \(DisplayText.escaped(d.version)) (\(compiled.hash.short)): the current version of survey \(d.id)")
     }
 }
 
@@ -55,15 +118,26 @@ struct CentralAddDevice: ParsableCommand {
     @OptionGroup var options: CentralDatasetOptions
     @Option(name: .customLong("device-id"), help: "The device id.") var deviceID: String
     @Option(help: "The device's public key (ed25519:…), or a file holding it.") var key: String
+    @Option(
+        name: .customLong("encryption-key"),
+        help: "The device's encryption key (x25519:…, printed by terep device init), or a file holding it: its packages are then encrypted.")
+    var encryptionKey: String?
     @Option(help: "A note kept with the registration (who, when, how verified).") var note: String?
 
     func run() throws {
-        let text = ((try? String(contentsOfFile: key, encoding: .utf8)) ?? key).trimmingCharacters(in: .whitespacesAndNewlines)
         let publicKey: DevicePublicKey
-        do { publicKey = try DevicePublicKey(text: text) } catch { throw ValidationError("--key: \(error.description)") }
+        do { publicKey = try DevicePublicKey(text: KeyArgument.text(key)) } catch { throw ValidationError("--key: \(error.description)") }
+        var sealing: DeviceEncryptionPublicKey?
+        if let encryptionKey {
+            do { sealing = try DeviceEncryptionPublicKey(text: KeyArgument.text(encryptionKey)) } catch {
+                throw ValidationError("--encryption-key: \(error.description)")
+            }
+        }
         do {
-            let device = try CentralAdmin.addDevice(path: try options.path(), device: DeviceID(deviceID), key: publicKey, note: note)
-            print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))")
+            let device = try CentralAdmin.addDevice(
+                path: try options.path(), device: DeviceID(deviceID), key: publicKey, encryptionKey: sealing, note: note)
+            print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))"
+                + (sealing.map { "; its packages are encrypted to \($0.fingerprint)" } ?? ""))
         }
     }
 }

@@ -3,7 +3,7 @@ import Fieldwork
 import Foundation
 import struct SurveyModel.DeviceID
 import SurveyStore
-import struct SurveySync.DevicePublicKey
+import SurveySync
 
 /// `--device-db PATH`, shared by every command that uses the device database.
 struct DeviceDatabaseOptions: ParsableArguments {
@@ -31,10 +31,14 @@ struct DeviceInit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init", abstract: "Create the device database for a device and its interviewer.",
         discussion: """
-            The database is made with the device's signing key, and its public key is printed for the \
-            coordinator to register. On an existing database nothing is replaced: it says which device \
-            and interviewer it holds and prints its public key (making the key first in a database \
-            made by an older terep without one); it fails if it holds another device id or interviewer.
+            The database is made with the device's signing key and encryption key; both public keys \
+            are printed for the coordinator to register (terep central add-device --key … \
+            --encryption-key …). --coordinator-key gives the coordinator's signing key (printed by \
+            terep central init), with which the device checks the coordinator's packages. On an \
+            existing database nothing is replaced: it says which device and interviewer it holds and \
+            prints its public keys (making the keys first in a database made by an older terep \
+            without them; storing a coordinator key it does not have yet); it fails if it holds \
+            another device id, interviewer or coordinator key.
             """)
 
     @Option(name: .customLong("device-id"), help: "A unique name for this laptop, e.g. laptop-07.")
@@ -43,33 +47,59 @@ struct DeviceInit: ParsableCommand {
     @Option(help: "The fieldworker's name or code, recorded on every answer.")
     var interviewer: String
 
+    @Option(
+        name: .customLong("coordinator-key"),
+        help: ArgumentHelp(
+            "The coordinator's signing key (ed25519:…, printed by terep central init), or a file holding it.",
+            valueName: "key"))
+    var coordinatorKey: String?
+
     @OptionGroup var database: DeviceDatabaseOptions
 
     func run() throws {
+        var coordinator: CoordinatorVerifyingKey?
+        if let coordinatorKey {
+            do { coordinator = try CoordinatorVerifyingKey(text: KeyArgument.text(coordinatorKey)) } catch {
+                throw ValidationError("--coordinator-key: \(error.description)")
+            }
+        }
         let result: DeviceInitialisation
         do {
-            result = try DeviceSetup.initialise(path: database.path, deviceID: DeviceID(deviceID), interviewer: interviewer)
+            result = try DeviceSetup.initialise(
+                path: database.path, deviceID: DeviceID(deviceID), interviewer: interviewer, coordinatorKey: coordinator)
         } catch {
             throw error
         }
         switch result {
         case .created(let device):
             print("Initialised device \(device.deviceID) for interviewer \(device.interviewer) at \(device.path)")
-            print("Device public key (register it with: terep central add-device --device-id \(device.deviceID) --key KEY):")
-            print(device.publicKey?.text ?? "-")
+            Self.printKeys(device)
         case .existing(let device, let addedKey, let conflicts):
             print("The device database \(device.path) already exists: device \(device.deviceID), interviewer "
                 + "\(device.interviewer), \(device.events) events (bundled up to \(device.bundledThrough)).")
             if addedKey { print("It had no signing key (made by an older terep); one was made now, so it can send bundles.") }
-            print("Device public key (register it with: terep central add-device --device-id \(device.deviceID) --key KEY):")
-            print(device.publicKey?.text ?? "-")
+            Self.printKeys(device)
             guard conflicts.isEmpty else {
                 Console.error(
                     "error: it was not changed to \(conflicts.joined(separator: " and ")): a device keeps its id and "
-                        + "interviewer. To set up another device or fieldworker, give another --device-db path.")
+                        + "interviewer (and the coordinator it was given). To set up another device or fieldworker, give another --device-db path.")
                 throw ExitCode.failure
             }
         }
+    }
+
+    /// The coordinator key the device trusts, and its public keys for the coordinator (the
+    /// signing key last, as scripts read it).
+    static func printKeys(_ device: DeviceIdentity) {
+        if let coordinator = device.coordinatorKey {
+            print("Packages are checked with the coordinator's signing key \(coordinator.fingerprint).")
+        }
+        if let sealing = device.encryptionKey {
+            print("Device encryption key (packages are sealed to it: terep central add-device … --encryption-key KEY):")
+            print(sealing.text)
+        }
+        print("Device public key (register it with: terep central add-device --device-id \(device.deviceID) --key KEY):")
+        print(device.publicKey?.text ?? "-")
     }
 }
 
@@ -92,6 +122,9 @@ struct DeviceStatus: ParsableCommand {
             print("Events:       \(info.nextSequence - 1) (bundled up to \(try store.bundledThrough()))")
             if let pair = try store.signingKey(), let key = try? DevicePublicKey(rawRepresentation: pair.publicKey) {
                 print("Public key:   \(key.text)")
+            }
+            if let pair = try store.encryptionKey(), let key = try? DeviceEncryptionPublicKey(rawRepresentation: pair.publicKey) {
+                print("Encryption:   \(key.text)")
             }
             for status in InterviewStatus.allCases {
                 let count = interviews.filter { $0.status == status }.count

@@ -19,7 +19,7 @@ struct SyncBench {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("terep-fieldwork-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         central = folder.appendingPathComponent("central.sqlite").path
-        coordinatorKey = try CentralAdmin.create(path: central)
+        coordinatorKey = try CentralAdmin.create(path: central).encryption
         let definition = SurveyDefinition(
             id: "wellbeing", version: "2026.1", title: LocalizedText(["hu": "Jóllét", "en": "Well-being"]),
             languages: ["hu", "en"], outcome: OutcomeSpec(variable: "outcome", completeCode: 11), answerSets: [],

@@ -26,7 +26,10 @@ struct DeviceSetupTests {
         let pair = try #require(try store.signingKey())
         let key = try DeviceSigningKey(rawRepresentation: pair.privateKey)
         #expect(identity.publicKey == key.publicKey)
-        #expect(identity.registration.hasSuffix("--device-id \(identity.deviceID) --key \(key.publicKey.text)"))
+        let sealing = try #require(identity.encryptionKey, "the database is made with an encryption key for packages")
+        #expect(try store.encryptionKey()?.publicKey == sealing.rawRepresentation)
+        #expect(identity.registration.hasSuffix(
+            "--device-id \(identity.deviceID) --key \(key.publicKey.text) --encryption-key \(sealing.text)"))
 
         let (again, none) = try DeviceSetup.openOrCreate(path: path, interviewer: "someone else", environment: [:])
         #expect(none == nil)

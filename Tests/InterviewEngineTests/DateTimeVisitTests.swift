@@ -109,6 +109,20 @@ struct DateTimeVisitTests {
         #expect(replayed.visitStarts == s.interview.visitStarts)
     }
 
+    @Test func reopeningAfterAVisitEndedWithACodeIsTheNextVisitTheSameDay() throws {
+        var s = Scenario(source: Self.visitSource)
+        s.context = Self.at(2026, 5, 4, 10, 30)
+        s.apply(.ended(outcome: 23))
+        s.context = Self.at(2026, 5, 4, 18, 0)
+        s.apply(.reopened())
+        #expect(s.value("visit_no") == .integer(2))
+        #expect(s.value("visit_ts") == Self.dt("2026-05-04T18:00"))
+        #expect(s.value("late") == .integer(1))
+        #expect(s.interview.visits.map(\.outcome) == [23, nil])
+        let replayed = try s.replayed()
+        #expect(replayed.visits == s.interview.visits)
+    }
+
     @Test func threeDaytimeWeekdayVisitsAreNotEnoughForNonContact() {
         var s = Scenario(source: Self.visitSource)
         for day in 5...6 {

@@ -199,17 +199,18 @@ struct StudyQuestionnaireTests {
         #expect(!s.isOnRoute("district_why"), "back to the preloaded district")
     }
 
-    @Test("outcome 12 needs sections B-F complete; 23 needs three recorded visits")
+    @Test("outcome 12 needs sections B-F complete; 23 is final only after the third recorded visit")
     func statusRules() throws {
         var s = try Studies.scenario("wellbeing")
         #expect(!s.validate("outcome", .choice(12)).isAcceptable)
-        #expect(!s.validate("outcome", .choice(23)).isAcceptable)
         #expect(s.validate("outcome", .choice(22)).isAcceptable)
-        Studies.visit(&s, days: [1, 5], hour: 18)
+        #expect(s.validate("outcome", .choice(23)).isAcceptable, "any visit may end with non-contact")
+        Studies.endVisits(&s, with: 23, thenOn: [1], hour: 10)
+        #expect(s.value("visit_no") == .integer(2))
+        #expect(Studies.standing(s) == .revisit(23), "after two visits the case stays open")
+        Studies.endVisits(&s, with: 23, thenOn: [5], hour: 18)
         #expect(s.value("visit_no") == .integer(3))
-        #expect(s.validate("outcome", .choice(23)).isAcceptable)
-        let applied = s.answer("outcome", 23)
-        #expect(applied)
+        #expect(Studies.standing(s) == .final(23))
     }
 
     @Test("an interview under 8 minutes raises a soft warning at the end")
@@ -405,14 +406,20 @@ enum Studies {
         return s
     }
 
-    /// Opens the interview again on later days of May 2026 at an hour (each a visit).
-    static func visit(_ s: inout Scenario, days: [Int], hour: Int) {
+    /// Ends the visit under way with `code`, then visits again on each of `days` (day 0 is Monday
+    /// 4 May 2026) at `hour`, reopening the interview and ending that visit with `code` too.
+    static func endVisits(_ s: inout Scenario, with code: Int, thenOn days: [Int], hour: Int) {
+        s.apply(.ended(outcome: code))
         for day in days {
             s.context = EngineContext(
                 today: LocalDate(year: 2026, month: 5, day: 4 + day), now: TimeOfDay(hour: hour, minute: 0), interviewer: "tester")
-            s.apply(.shown(Address("outcome")))
+            s.apply(.reopened())
+            s.apply(.ended(outcome: code))
         }
     }
+
+    /// Where the case stands by the questionnaire's `final` rules after the visits so far.
+    static func standing(_ s: Scenario) -> CaseStanding { s.interview.definition.standing(of: s.interview.visits) }
 
     /// A question's text as the interviewer sees it now (in Hungarian, the first language).
     static func rendered(_ s: Scenario, _ name: VariableName, row: Int? = nil) -> String? {

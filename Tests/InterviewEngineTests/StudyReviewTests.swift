@@ -98,21 +98,25 @@ struct StudyReviewTests {
 
     // MARK: - Visits (both household studies)
 
-    @Test("non-contact needs 3 visits on different days, one in the evening or at a weekend",
+    @Test("non-contact is final after 3 visits on different days, one in the evening or at a weekend",
           arguments: ["wellbeing", "energy"])
     func nonContactVisitRule(study: String) throws {
         var s = try Studies.scenario(study)
         #expect(s.value("visit_no") == .integer(1))
         #expect(s.value("visit_ts") == .datetime(LocalDateTime(date: LocalDate(year: 2026, month: 5, day: 4), hour: 10)))
-        // Three weekday daytime visits (Mon 4th, Tue 5th, Wed 6th May 2026) are not enough.
-        Studies.visit(&s, days: [1, 2], hour: 11)
+        #expect(s.validate("outcome", .choice(23)).isAcceptable, "every visit may end with non-contact")
+        // Three weekday daytime visits (Mon 4th, Tue 5th, Wed 6th May 2026) leave the case open.
+        Studies.endVisits(&s, with: 23, thenOn: [1, 2], hour: 11)
         #expect(s.value("visit_no") == .integer(3))
-        #expect(!s.validate("outcome", .choice(23)).isAcceptable)
-        // A fourth visit after 17:00 makes it acceptable.
-        Studies.visit(&s, days: [3], hour: 17)
+        #expect(Studies.standing(s) == .revisit(23))
+        // A fourth visit from 17:00 closes it.
+        Studies.endVisits(&s, with: 23, thenOn: [3], hour: 17)
         #expect(s.value("visit_no") == .integer(4))
         #expect(s.value("visit_ts") == .datetime(LocalDateTime(date: LocalDate(year: 2026, month: 5, day: 7), hour: 17)))
-        #expect(s.validate("outcome", .choice(23)).isAcceptable)
+        #expect(Studies.standing(s) == .final(23))
+        // The person to interview unavailable (24) keeps the case open whatever the count.
+        Studies.endVisits(&s, with: 24, thenOn: [], hour: 17)
+        #expect(Studies.standing(s) == .revisit(24))
     }
 
     // MARK: - Energy: roster count, bills, PV
@@ -287,8 +291,9 @@ struct StudyReviewTests {
         #expect(!s.validate("contact", .text("nem adom meg")).isAcceptable)
         #expect(s.validate("contact", .text("titkar@egyesulet.hu")).isAcceptable)
         #expect(!s.validate("outcome", .choice(12)).isAcceptable)
-        #expect(!s.validate("outcome", .choice(23)).isAcceptable)
-        Studies.visit(&s, days: [1, 2], hour: 10)
-        #expect(s.validate("outcome", .choice(23)).isAcceptable, "three daytime attempts suffice for an office")
+        Studies.endVisits(&s, with: 23, thenOn: [1], hour: 10)
+        #expect(Studies.standing(s) == .revisit(23))
+        Studies.endVisits(&s, with: 23, thenOn: [2], hour: 10)
+        #expect(Studies.standing(s) == .final(23), "three daytime attempts suffice for an office")
     }
 }

@@ -44,7 +44,9 @@ extension EndToEnd {
                   SELECT printf('%08x', k.n) || substr(interview_id, 9), k.n, sequence, 1, timestamp, interviewer, 'note',
                       '{"note":{"at":"int_id","text":"' || hex(randomblob(\(noteBytes / 2))) || '"}}'
                     FROM event, k WHERE kind = 'started';
-                INSERT INTO interview SELECT printf('%08x', k.n) || substr(id, 9), survey_id, definition_hash, interviewer,
+                INSERT INTO interview (id, survey_id, definition_hash, interviewer, case_ids_json, status, outcome, started_at,
+                    ended_at, last_sequence, event_count, is_test)
+                  SELECT printf('%08x', k.n) || substr(id, 9), survey_id, definition_hash, interviewer,
                     case_ids_json, status, outcome, started_at, ended_at, 0, 0, is_test FROM interview, k;
                 INSERT INTO event SELECT (SELECT device_id FROM device), (SELECT s FROM base) + row_number() OVER (ORDER BY n, s, extra),
                     iv, timestamp, interviewer, kind, payload_json FROM copy ORDER BY n, s, extra;

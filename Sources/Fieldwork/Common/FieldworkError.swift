@@ -1,6 +1,7 @@
 import SurveyExport
 import SurveyModel
 import SurveyStore
+import SurveySync
 
 /// Why cleaning or exporting a survey failed; each case says what, where and what to do.
 public enum FieldworkError: Error, Sendable, CustomStringConvertible {
@@ -24,6 +25,10 @@ public enum FieldworkError: Error, Sendable, CustomStringConvertible {
     case notAnExportDirectory(String, foreign: [String])
     /// A bad combination of options.
     case usage(String)
+    /// A sample file with problems (every one, `FILE:LINE: …`; `omitted` beyond the cap): nothing was loaded.
+    case sample([SampleProblem], omitted: Int)
+    /// A package that was refused or could not be written.
+    case package(PackageError)
 
     public var description: String {
         switch self {
@@ -46,6 +51,11 @@ public enum FieldworkError: Error, Sendable, CustomStringConvertible {
                 + "\(foreign.count > 3 ? ", …" : "")); an export directory holds one export: give -o a new or empty directory,"
                 + " e.g. exports/<survey>-<date>"
         case .usage(let message): message
+        case .sample(let problems, let omitted):
+            "the sample was not loaded: \(problems.count + omitted) problem\(problems.count + omitted == 1 ? "" : "s")"
+                + (omitted > 0 ? " (the first \(problems.count) shown)" : "") + "\n"
+                + problems.map(\.description).joined(separator: "\n")
+        case .package(let error): "\(error)"
         }
     }
 }

@@ -27,7 +27,8 @@ public enum CaseIdentifiers {
     }
 
     /// The preloaded questions ``addAutomatic(_:definition:interviewer:at:)`` fills: visit data,
-    /// not case identifiers (the full screen's header leaves them out).
+    /// not case identifiers (the full screen's header leaves them out; a sample file never
+    /// gives them).
     public static let automatic: Set<VariableName> = ["int_id", "visit_ts", "visit_no"]
 
     /// Fills `int_id` (the interviewer), `visit_ts` (now) and `visit_no` (1) when the

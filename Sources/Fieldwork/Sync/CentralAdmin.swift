@@ -6,20 +6,48 @@ import struct SurveyModel.DeviceID
 
 /// The coordinator's operations on a central dataset, behind `terep central`.
 public enum CentralAdmin {
-    /// Creates the central dataset with a new coordinator key pair; returns the public key to
-    /// give to devices (`terep bundle create --to`).
-    public static func create(path: String) throws(StoreError) -> CoordinatorPublicKey {
-        let key = CoordinatorPrivateKey()
-        _ = try CentralStore.initialize(
-            path: path, encryptionKey: SigningKeyPair(privateKey: key.rawRepresentation, publicKey: key.publicKey.rawRepresentation))
-        return key.publicKey
+    /// The coordinator's two public keys, for devices: bundles are encrypted to the first
+    /// (`terep bundle create --to`), packages are checked with the second
+    /// (`terep device init --coordinator-key`).
+    public struct Keys: Sendable {
+        public var encryption: CoordinatorPublicKey
+        public var signing: CoordinatorVerifyingKey
     }
 
-    /// Registers a device explicitly with its public signing key.
+    /// Creates the central dataset with the coordinator's encryption and signing key pairs.
+    public static func create(path: String) throws(StoreError) -> Keys {
+        let key = CoordinatorPrivateKey()
+        let store = try CentralStore.initialize(
+            path: path, encryptionKey: SigningKeyPair(privateKey: key.rawRepresentation, publicKey: key.publicKey.rawRepresentation))
+        return Keys(encryption: key.publicKey, signing: try makeSigningKey(store))
+    }
+
+    /// The signing key of a dataset made by a terep older than packages is made on first use.
+    public static func signingKey(of store: CentralStore) throws(StoreError) -> (key: CoordinatorSigningKey, isNew: Bool) {
+        if let pair = try store.signingKey() {
+            guard let key = try? CoordinatorSigningKey(rawRepresentation: pair.privateKey) else {
+                throw .undecodable(what: "coordinator signing key", detail: "not a 32-byte Ed25519 key")
+            }
+            return (key, false)
+        }
+        let key = CoordinatorSigningKey()
+        try store.setSigningKey(SigningKeyPair(privateKey: key.rawRepresentation, publicKey: key.publicKey.rawRepresentation))
+        return (key, true)
+    }
+
+    private static func makeSigningKey(_ store: CentralStore) throws(StoreError) -> CoordinatorVerifyingKey {
+        try signingKey(of: store).key.publicKey
+    }
+
+    /// Registers a device explicitly with its public signing key, and its encryption key when
+    /// given (its packages are then encrypted to it).
     public static func addDevice(
-        path: String, device: DeviceID, key: DevicePublicKey, note: String?
+        path: String, device: DeviceID, key: DevicePublicKey, encryptionKey: DeviceEncryptionPublicKey? = nil, note: String?
     ) throws(StoreError) -> RegisteredDevice {
-        try CentralStore.open(path: path).registerDevice(device, publicKey: key.rawRepresentation, method: .explicit, note: note)
+        let store = try CentralStore.open(path: path)
+        let registered = try store.registerDevice(device, publicKey: key.rawRepresentation, method: .explicit, note: note)
+        if let encryptionKey { try store.setEncryptionKey(encryptionKey.rawRepresentation, device: device) }
+        return registered
     }
 
     /// Revokes a device: its merged data stay, its new bundles are rejected.

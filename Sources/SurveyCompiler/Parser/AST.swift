@@ -265,6 +265,8 @@ struct TargetsDecl: Sendable {
     var quotas: [QuotaAST] = []
     /// `where …`: only interviews for which it holds count in progress, quotas and rates.
     var scope: ScopeAST?
+    /// `final { … }`: when a case's last outcome is final.
+    var visitRules: VisitRulesAST?
     /// Lines given twice (keyword, where, first place), reported by the analyser.
     var repeated: [(keyword: String, range: SourceRange, first: SourceRange)] = []
 }
@@ -276,6 +278,27 @@ struct ScopeAST: Sendable {
     /// The condition as written, for the report.
     var text: String
     var leftOut: TextAST?
+    var range: SourceRange
+}
+
+/// `final { appointment 25  revisit 24  23 after 3 visits on different days, 1 from @17:00 or weekend }`.
+struct VisitRulesAST: Sendable {
+    /// The `final` keyword.
+    var keyword: SourceRange
+    var appointment: [IntAST] = []
+    var revisit: [IntAST] = []
+    var requirements: [VisitRequirementAST] = []
+}
+
+/// `CODE… after N visits [on different days] [, M from TIME [or weekend] | , M at weekend]`.
+struct VisitRequirementAST: Sendable {
+    var codes: [IntAST]
+    var visits: IntAST
+    var differentDays: Bool
+    /// How many late visits, and what makes a visit late.
+    var late: IntAST?
+    var eveningFrom: TimeOfDay?
+    var weekend: Bool
     var range: SourceRange
 }
 

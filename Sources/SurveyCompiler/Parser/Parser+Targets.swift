@@ -3,7 +3,9 @@ import SurveyModel
 
 extension Parser {
     /// The lines a `targets` block may hold.
-    static let targetKeywords: Set<String> = ["period", "total", "speeder", "hours", "outcomes", "quota", "monitor", "where"]
+    static let targetKeywords: Set<String> = [
+        "period", "total", "speeder", "hours", "outcomes", "final", "quota", "monitor", "where",
+    ]
 
     /// Parses `targets { period … total … speeder … hours … outcomes { … } quota … monitor … }`.
     mutating func parseTargets() -> Decl? {
@@ -13,7 +15,7 @@ extension Parser {
         var seen: [String: SourceRange] = [:]
         while !atEnd, current.kind != .rbrace {
             guard current.kind == .identifier, Parser.targetKeywords.contains(current.text) else {
-                expected("a targets line (where, period, total, speeder, hours, outcomes, quota or monitor)")
+                expected("a targets line (where, period, total, speeder, hours, outcomes, final, quota or monitor)")
                 recover(stoppingAt: Parser.targetKeywords)
                 continue
             }
@@ -36,6 +38,7 @@ extension Parser {
                 decl.outcomesKeyword = decl.outcomesKeyword ?? wordRange
                 decl.dispositions += parseDispositions()
             case "where": decl.scope = parseScope(from: wordRange.start)
+            case "final": decl.visitRules = parseVisitRules(keyword: wordRange)
             default: if let q = parseQuota(monitorOnly: word == "monitor", keyword: wordRange) { decl.quotas.append(q) }
             }
         }

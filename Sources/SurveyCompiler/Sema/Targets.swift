@@ -18,6 +18,7 @@ extension Analyzer {
         }
         targets.dispositions = lowerDispositions(decl, outcome: outcome)
         targets.scope = decl.scope.flatMap { lowerScope($0) }
+        targets.visitRules = decl.visitRules.flatMap { lowerVisitRules($0, outcome: outcome) }
         targets.quotas = decl.quotas.compactMap { lowerQuota($0, total: targets.total) }
         return targets
     }
@@ -63,7 +64,7 @@ extension Analyzer {
     }
 
     /// The outcome variable's answer set name and codes, if it is a single choice.
-    private func outcomeCodes(_ outcome: OutcomeSpec) -> (set: String, codes: [Int])? {
+    func outcomeCodes(_ outcome: OutcomeSpec) -> (set: String, codes: [Int])? {
         guard let v = variables[outcome.variable.rawValue], case .question(.single(let set)) = v.kind,
             let symbol = answerSets[set.text]
         else { return nil }

@@ -1,0 +1,295 @@
+import Foundation
+import GRDB
+import SurveyModel
+
+/// The coordinator's fieldwork on the central dataset (migration v5): published questionnaire
+/// versions, the sample, assignments of cases to devices and review decisions. Every change is
+/// an entry of the append-only `fieldwork_log` (who, when, what); `sample_case` is the state
+/// those entries lead to, kept in the same transaction.
+extension CentralStore {
+    // MARK: - The log
+
+    /// The log's latest sequence number (0 when empty): where a package made now stands.
+    public func fieldworkThrough() throws(StoreError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(sequence), 0) FROM fieldwork_log") ?? 0 }
+    }
+
+    /// Log entries, oldest first: all, or those of one survey, interview or device (assigned
+    /// to it or taken from it).
+    public func fieldworkLog(
+        survey: SurveyID? = nil, interview: InterviewID? = nil, device: DeviceID? = nil, through: Int64 = .max
+    ) throws(StoreError) -> [FieldworkLogEntry] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM fieldwork_log WHERE (?1 IS NULL OR survey_id = ?1) AND (?2 IS NULL OR interview_id = ?2)
+                        AND (?3 IS NULL OR device_id = ?3 OR previous_device_id = ?3) AND sequence <= ?4
+                    ORDER BY sequence
+                    """,
+                arguments: [survey?.rawValue, interview?.rawValue, device?.rawValue, through]
+            ).map(CentralStore.logEntry(from:))
+        }
+    }
+
+    /// Appends one entry inside a write; returns its sequence number.
+    func appendLog(_ db: Database, _ e: FieldworkLogEntry) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO fieldwork_log (at, actor, action, survey_id, case_id, device_id, previous_device_id,
+                    interview_id, definition_hash, question, text, reviewed_device, reviewed_sequence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                e.at, e.actor, e.action.rawValue, e.survey.rawValue, e.caseID?.rawValue, e.device?.rawValue,
+                e.previousDevice?.rawValue, e.interview?.rawValue, e.definition?.rawValue, e.question?.description, e.text,
+                e.reviewedDevice?.rawValue, e.reviewedSequence,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    static func logEntry(from row: Row) -> FieldworkLogEntry {
+        FieldworkLogEntry(
+            sequence: row["sequence"], at: row["at"], actor: row["actor"],
+            action: FieldworkAction(rawValue: row["action"]) ?? .published, survey: SurveyID(row["survey_id"] as String),
+            caseID: (row["case_id"] as String?).map(CaseID.init), device: (row["device_id"] as String?).map(DeviceID.init),
+            previousDevice: (row["previous_device_id"] as String?).map(DeviceID.init),
+            interview: (row["interview_id"] as String?).map(InterviewID.init),
+            definition: (row["definition_hash"] as String?).map(DefinitionHash.init),
+            question: (row["question"] as String?).flatMap(Address.init(parsing:)), text: row["text"],
+            reviewedDevice: (row["reviewed_device"] as String?).map(DeviceID.init), reviewedSequence: row["reviewed_sequence"])
+    }
+
+    // MARK: - Publishing
+
+    /// Publishes a questionnaire version: stores its definition (every version is kept) and
+    /// makes it the survey's current one. Returns the log entry's sequence number.
+    @discardableResult
+    public func publish(_ file: DefinitionFile, actor: String, at time: Int64) throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, compiled_json)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    file.survey.hash.rawValue, file.survey.definition.id.rawValue, file.survey.definition.version,
+                    file.survey.definition.outcome?.completeCode, file.bytes,
+                ])
+            return try appendLog(db, FieldworkLogEntry(
+                sequence: 0, at: time, actor: actor, action: .published, survey: file.survey.definition.id,
+                definition: file.survey.hash, text: file.survey.definition.version))
+        }
+    }
+
+    /// The current (latest published) definition of each published survey, up to a log entry.
+    public func publishedDefinitions(through: Int64 = .max) throws(StoreError) -> [SurveyID: DefinitionHash] {
+        try read { db in try CentralStore.published(db, through: through) }
+    }
+
+    static func published(_ db: Database, through: Int64) throws -> [SurveyID: DefinitionHash] {
+        var out: [SurveyID: DefinitionHash] = [:]
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT survey_id, definition_hash FROM fieldwork_log
+                WHERE action = 'published' AND sequence <= ? ORDER BY sequence
+                """,
+            arguments: [through])
+        for row in rows { out[SurveyID(row[0] as String)] = DefinitionHash(row[1] as String) }
+        return out
+    }
+
+    // MARK: - The sample
+
+    /// Adds new cases and updates changed ones, in one transaction with one log entry; a case
+    /// not in `cases` is left as it is (an import never deletes). Cases must have distinct ids.
+    public func importSample(
+        survey: SurveyID, cases: [SampleCaseInput], file: String, actor: String, at time: Int64
+    ) throws(StoreError) -> SampleImportResult {
+        var encoded: [String] = []
+        encoded.reserveCapacity(cases.count)
+        for c in cases { encoded.append(try EventCoding.encode(c.values)) }
+        return try write { db in
+            var existing: [String: (values: String, address: String?, note: String?)] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT case_id, preload_json, address, note FROM sample_case WHERE survey_id = ?",
+                arguments: [survey.rawValue])
+            while let row = try rows.next() { existing[row[0]] = (row[1], row[2], row[3]) }
+            var result = SampleImportResult()
+            var changes: [(index: Int, isNew: Bool)] = []
+            for (i, c) in cases.enumerated() {
+                guard let old = existing[c.id.rawValue] else {
+                    changes.append((i, true))
+                    continue
+                }
+                if old.values == encoded[i], old.address == c.address, old.note == c.note {
+                    result.unchanged += 1
+                } else {
+                    changes.append((i, false))
+                }
+            }
+            guard !changes.isEmpty else { return result }
+            let sequence = try appendLog(db, FieldworkLogEntry(
+                sequence: 0, at: time, actor: actor, action: .sampleImported, survey: survey, text: file))
+            result.sequence = sequence
+            let insert = try RawStatement(
+                db,
+                sql: """
+                    INSERT INTO sample_case (survey_id, case_id, preload_json, address, note, added_sequence, updated_sequence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let update = try RawStatement(
+                db,
+                sql: """
+                    UPDATE sample_case SET preload_json = ?, address = ?, note = ?, updated_sequence = ?
+                    WHERE survey_id = ? AND case_id = ?
+                    """)
+            for (i, isNew) in changes {
+                let c = cases[i]
+                if isNew {
+                    insert.bind(1, survey.rawValue)
+                    insert.bind(2, c.id.rawValue)
+                    insert.bind(3, encoded[i])
+                    insert.bind(4, c.address)
+                    insert.bind(5, c.note)
+                    insert.bind(6, sequence)
+                    insert.bind(7, sequence)
+                    _ = try insert.step()
+                    result.added += 1
+                } else {
+                    update.bind(1, encoded[i])
+                    update.bind(2, c.address)
+                    update.bind(3, c.note)
+                    update.bind(4, sequence)
+                    update.bind(5, survey.rawValue)
+                    update.bind(6, c.id.rawValue)
+                    _ = try update.step()
+                    result.updated += 1
+                }
+            }
+            return result
+        }
+    }
+
+    /// The sample's cases of a survey (or every survey), by survey and case id.
+    public func sampleCases(survey: SurveyID? = nil) throws(StoreError) -> [SampleCaseRecord] {
+        try read { db in
+            var out: [SampleCaseRecord] = []
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT c.*, l.at AS assigned_at FROM sample_case c
+                    LEFT JOIN fieldwork_log l ON l.sequence = c.assigned_sequence
+                    WHERE ?1 IS NULL OR c.survey_id = ?1 ORDER BY c.survey_id, c.case_id
+                    """,
+                arguments: [survey?.rawValue])
+            while let row = try rows.next() { out.append(try CentralStore.sampleCase(from: row)) }
+            return out
+        }
+    }
+
+    static func sampleCase(from row: Row) throws(StoreError) -> SampleCaseRecord {
+        SampleCaseRecord(
+            survey: SurveyID(row["survey_id"] as String), id: CaseID(row["case_id"] as String),
+            values: try EventCoding.decodeValues(row["preload_json"]), address: row["address"], note: row["note"],
+            device: (row["device_id"] as String?).map(DeviceID.init),
+            assignedSequence: row["assigned_sequence"], assignedAt: row["assigned_at"], withdrawn: row["withdrawn"],
+            addedSequence: row["added_sequence"], updatedSequence: row["updated_sequence"])
+    }
+
+    /// Takes cases out of the sample, each with its own log entry (who, when, why). Their data
+    /// stay; the device that had one is told in its next package. Refused as a whole, with every
+    /// reason, when a case is unknown or already withdrawn.
+    @discardableResult
+    public func withdraw(
+        survey: SurveyID, cases: [CaseID], reason: String, actor: String, at time: Int64
+    ) throws(StoreError) -> [Int64] {
+        try write { db in
+            var problems: [String] = []
+            var devices: [CaseID: DeviceID?] = [:]
+            for id in cases {
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
+                    arguments: [survey.rawValue, id.rawValue])
+                else {
+                    problems.append("case \(id) is not in the sample of \(survey)")
+                    continue
+                }
+                if row["withdrawn"] as Bool { problems.append("case \(id) is already withdrawn") }
+                devices[id] = (row["device_id"] as String?).map(DeviceID.init)
+            }
+            guard problems.isEmpty else { throw StoreError.refused(problems) }
+            var sequences: [Int64] = []
+            for id in cases {
+                let sequence = try appendLog(db, FieldworkLogEntry(
+                    sequence: 0, at: time, actor: actor, action: .withdrawn, survey: survey, caseID: id,
+                    device: devices[id] ?? nil, text: reason))
+                try db.execute(
+                    sql: """
+                        UPDATE sample_case SET withdrawn = 1, device_id = NULL, withdrawn_sequence = ?
+                        WHERE survey_id = ? AND case_id = ?
+                        """,
+                    arguments: [sequence, survey.rawValue, id.rawValue])
+                sequences.append(sequence)
+            }
+            return sequences
+        }
+    }
+
+    // MARK: - Assignments
+
+    /// Gives cases to devices, each change its own log entry (`assigned`, or `reassigned` with
+    /// the device it came from). Refused as a whole, with every reason, when a device is not
+    /// registered or revoked, or a case is unknown, withdrawn, not on `previous` (a
+    /// reassignment) or already on another device (a first assignment). A case already on its
+    /// device is left as it is. Returns the cases assigned or moved.
+    @discardableResult
+    public func assign(
+        survey: SurveyID, _ changes: [AssignmentChange], actor: String, at time: Int64
+    ) throws(StoreError) -> [CaseID] {
+        try write { db in
+            var problems: [String] = []
+            var todo: [AssignmentChange] = []
+            for device in Set(changes.map(\.device)).sorted() {
+                switch try fetchDevice(db, device)?.status {
+                case nil: problems.append("device \(device) is not registered; register it with terep central add-device")
+                case .revoked: problems.append("device \(device) is revoked")
+                case .active: break
+                }
+            }
+            for change in changes {
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
+                    arguments: [survey.rawValue, change.caseID.rawValue])
+                else {
+                    problems.append("case \(change.caseID) is not in the sample of \(survey)")
+                    continue
+                }
+                let current = (row["device_id"] as String?).map(DeviceID.init)
+                if row["withdrawn"] as Bool {
+                    problems.append("case \(change.caseID) is withdrawn")
+                } else if current == change.device {
+                    continue
+                } else if let previous = change.previous, current != previous {
+                    problems.append("case \(change.caseID) is \(current.map { "on device \($0)" } ?? "not assigned"), not on \(previous)")
+                } else if change.previous == nil, let current {
+                    problems.append(
+                        "case \(change.caseID) is assigned to \(current); reassign it with --device \(current) --to \(change.device)")
+                } else {
+                    todo.append(change)
+                }
+            }
+            guard problems.isEmpty else { throw StoreError.refused(problems) }
+            for change in todo {
+                let sequence = try appendLog(db, FieldworkLogEntry(
+                    sequence: 0, at: time, actor: actor, action: change.previous == nil ? .assigned : .reassigned,
+                    survey: survey, caseID: change.caseID, device: change.device, previousDevice: change.previous))
+                try db.execute(
+                    sql: "UPDATE sample_case SET device_id = ?, assigned_sequence = ? WHERE survey_id = ? AND case_id = ?",
+                    arguments: [change.device.rawValue, sequence, survey.rawValue, change.caseID.rawValue])
+            }
+            return todo.map(\.caseID)
+        }
+    }
+}

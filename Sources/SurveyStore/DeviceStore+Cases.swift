@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+import SurveyModel
+
+/// A case as the device holds it, from the newest package it applied.
+public struct DeviceCaseRecord: Hashable, Sendable {
+    public enum State: String, Hashable, Sendable {
+        case assigned, reassigned, withdrawn
+    }
+
+    public var survey: SurveyID
+    public var id: CaseID
+    /// The questionnaire version a new interview of the case starts on.
+    public var definition: DefinitionHash
+    public var values: [VariableName: Value]
+    /// Where to find it, and the coordinator's note (field management; never interview data).
+    public var address: String?
+    public var note: String?
+    public var state: State
+    public var changedAt: Int64
+    public var changedBy: String
+    /// A withdrawal's reason.
+    public var reason: String?
+
+    public init(
+        survey: SurveyID, id: CaseID, definition: DefinitionHash, values: [VariableName: Value], address: String?,
+        note: String?, state: State, changedAt: Int64, changedBy: String, reason: String?
+    ) {
+        self.survey = survey
+        self.id = id
+        self.definition = definition
+        self.values = values
+        self.address = address
+        self.note = note
+        self.state = state
+        self.changedAt = changedAt
+        self.changedBy = changedBy
+        self.reason = reason
+    }
+}
+
+/// A package to apply: the whole picture as of `through` (docs/package-format.md).
+public struct DevicePackage: Sendable {
+    public var through: Int64
+    public var createdAt: Int64
+    public var definitions: [DefinitionFile]
+    public var cases: [DeviceCaseRecord]
+    public var reviews: [ReviewMark]
+
+    public init(through: Int64, createdAt: Int64, definitions: [DefinitionFile], cases: [DeviceCaseRecord], reviews: [ReviewMark]) {
+        self.through = through
+        self.createdAt = createdAt
+        self.definitions = definitions
+        self.cases = cases
+        self.reviews = reviews
+    }
+}
+
+/// The coordinator's side of a device (migration v3): the key it trusts packages from, its own
+/// encryption key, and what the newest package applied says — its cases and the reviews of
+/// its interviews.
+extension DeviceStore {
+    // MARK: - Keys
+
+    /// Stores the coordinator's public signing key; the same key again does nothing, another
+    /// one is refused (a device trusts one coordinator).
+    public func setCoordinatorKey(_ key: Data) throws(StoreError) {
+        guard key.count == 32 else { throw .invalid("a coordinator key is 32 bytes, found \(key.count)") }
+        try write { db in
+            let stored = try Data.fetchOne(db, sql: "SELECT coordinator_key FROM device")
+            if let stored, stored != key {
+                throw StoreError.invalid(
+                    "device \(deviceID) already trusts another coordinator key; a device takes packages from one coordinator")
+            }
+            try db.execute(sql: "UPDATE device SET coordinator_key = ?", arguments: [key])
+        }
+    }
+
+    /// The coordinator's public signing key, if the device was given one.
+    public func coordinatorKey() throws(StoreError) -> Data? {
+        try read { db in try Data.fetchOne(db, sql: "SELECT coordinator_key FROM device") }
+    }
+
+    /// Stores the device's encryption key pair (X25519 raw bytes); never replaced.
+    public func setEncryptionKey(_ pair: SigningKeyPair) throws(StoreError) {
+        guard !pair.privateKey.isEmpty, !pair.publicKey.isEmpty else { throw .invalid("an empty encryption key was given") }
+        try write { db in
+            try db.execute(
+                sql: "UPDATE device SET encryption_private_key = ?, encryption_public_key = ? WHERE encryption_private_key IS NULL",
+                arguments: [pair.privateKey, pair.publicKey])
+            guard db.changesCount == 1 else {
+                throw StoreError.invalid("device \(deviceID) already has an encryption key; keys are never replaced")
+            }
+        }
+    }
+
+    /// The device's encryption key pair, if it has one.
+    public func encryptionKey() throws(StoreError) -> SigningKeyPair? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT encryption_private_key, encryption_public_key FROM device"),
+                let privateKey = row[0] as Data?, let publicKey = row[1] as Data?
+            else { return nil }
+            return SigningKeyPair(privateKey: privateKey, publicKey: publicKey)
+        }
+    }
+
+    // MARK: - Packages
+
+    /// The log point of the newest package applied (0: none yet).
+    public func packageThrough() throws(StoreError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT package_through FROM device") ?? 0 }
+    }
+
+    /// Applies a package in one transaction when it is newer than the one applied: its
+    /// definitions are saved and its cases and reviews replace the device's. An older or the
+    /// same package changes nothing (returns false). The device's interviews are never touched.
+    @discardableResult
+    public func applyPackage(_ package: DevicePackage, receivedAt: Int64) throws(StoreError) -> Bool {
+        var caseRows: [(DeviceCaseRecord, String)] = []
+        for c in package.cases { caseRows.append((c, try EventCoding.encode(c.values))) }
+        return try write { db in
+            let current = try Int64.fetchOne(db, sql: "SELECT package_through FROM device") ?? 0
+            guard package.through > current else { return false }
+            for file in package.definitions {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, saved_at, compiled_json)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        file.survey.hash.rawValue, file.survey.definition.id.rawValue, file.survey.definition.version,
+                        file.survey.definition.outcome?.completeCode, receivedAt, file.bytes,
+                    ])
+            }
+            try db.execute(sql: "DELETE FROM assigned_case")
+            for (c, json) in caseRows {
+                try db.execute(
+                    sql: """
+                        INSERT INTO assigned_case (survey_id, case_id, definition_hash, preload_json, address, note, state,
+                            changed_at, changed_by, reason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        c.survey.rawValue, c.id.rawValue, c.definition.rawValue, json, c.address, c.note, c.state.rawValue,
+                        c.changedAt, c.changedBy, c.reason,
+                    ])
+            }
+            try db.execute(sql: "DELETE FROM review_mark")
+            for m in package.reviews {
+                try db.execute(
+                    sql: """
+                        INSERT INTO review_mark (sequence, interview_id, decision, text, question, reviewed_device,
+                            reviewed_sequence, at, actor)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        m.sequence, m.interview.rawValue, m.decision.rawValue, m.text, m.question?.description,
+                        m.reviewedDevice?.rawValue, m.reviewedSequence, m.at, m.actor,
+                    ])
+            }
+            try db.execute(
+                sql: "UPDATE device SET package_through = ?, package_created_at = ?, package_received_at = ?",
+                arguments: [package.through, package.createdAt, receivedAt])
+            return true
+        }
+    }
+
+    /// The cases of the newest package, by survey and case id.
+    public func assignedCases() throws(StoreError) -> [DeviceCaseRecord] {
+        try read { db in
+            var out: [DeviceCaseRecord] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM assigned_case ORDER BY survey_id, case_id")
+            while let row = try rows.next() { out.append(try DeviceStore.caseRecord(row)) }
+            return out
+        }
+    }
+
+    /// One case of the newest package (by case id; the first survey's when two surveys share it).
+    public func assignedCase(_ id: CaseID, survey: SurveyID? = nil) throws(StoreError) -> DeviceCaseRecord? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM assigned_case WHERE case_id = ?1 AND (?2 IS NULL OR survey_id = ?2) ORDER BY survey_id",
+                arguments: [id.rawValue, survey?.rawValue]
+            ).map { row throws(StoreError) in try DeviceStore.caseRecord(row) }
+        }
+    }
+
+    private static func caseRecord(_ row: Row) throws(StoreError) -> DeviceCaseRecord {
+        DeviceCaseRecord(
+            survey: SurveyID(row["survey_id"] as String), id: CaseID(row["case_id"] as String),
+            definition: DefinitionHash(row["definition_hash"] as String), values: try EventCoding.decodeValues(row["preload_json"]),
+            address: row["address"], note: row["note"], state: DeviceCaseRecord.State(rawValue: row["state"]) ?? .withdrawn,
+            changedAt: row["changed_at"], changedBy: row["changed_by"], reason: row["reason"])
+    }
+
+    /// The review marks of the newest package, by interview (oldest first).
+    public func reviewMarks() throws(StoreError) -> [InterviewID: [ReviewMark]] {
+        try read { db in
+            var out: [InterviewID: [ReviewMark]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM review_mark ORDER BY sequence") {
+                let mark = ReviewMark(
+                    sequence: row["sequence"], interview: InterviewID(row["interview_id"] as String),
+                    decision: ReviewMark.Decision(rawValue: row["decision"]) ?? .commented, text: row["text"],
+                    question: (row["question"] as String?).flatMap(Address.init(parsing:)),
+                    reviewedDevice: (row["reviewed_device"] as String?).map(DeviceID.init),
+                    reviewedSequence: row["reviewed_sequence"], at: row["at"], actor: row["actor"])
+                out[mark.interview, default: []].append(mark)
+            }
+            return out
+        }
+    }
+
+    // MARK: - Visits
+
+    /// Every interview's visits, by interview (in visit order).
+    public func visits() throws(StoreError) -> [InterviewID: [Visit]] {
+        try read { db in
+            var out: [InterviewID: [Visit]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM visit ORDER BY interview_id, number")
+            while let row = try rows.next() { out[InterviewID(row["interview_id"] as String), default: []].append(DeviceStore.visit(row)) }
+            return out
+        }
+    }
+
+    static func visit(_ row: Row) -> Visit {
+        Visit(
+            number: row["number"], start: LocalDateTime(seconds: row["start"]),
+            end: (row["end"] as Int?).map(LocalDateTime.init(seconds:)), outcome: row["outcome"], note: row["note"])
+    }
+}

@@ -1,0 +1,38 @@
+import GRDB
+import SurveyModel
+
+/// A device interview's visits as stored (`visit` rows and `interview.visits_closed`), kept by
+/// SurveyModel's ``VisitTracker`` as events are appended, so the case list never replays a log.
+enum VisitRows {
+    /// The tracker of an interview, continuing from its stored visits.
+    static func load(_ db: Database, interview id: InterviewID) throws -> VisitTracker {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT i.visits_closed, d.complete_code FROM interview i JOIN definition d ON d.hash = i.definition_hash
+                WHERE i.id = ?
+                """,
+            arguments: [id.rawValue])
+        let visits = try Row.fetchAll(db, sql: "SELECT * FROM visit WHERE interview_id = ? ORDER BY number", arguments: [id.rawValue])
+            .map(DeviceStore.visit)
+        return VisitTracker(completeCode: row?[1], visits: visits, isClosed: row?[0] ?? false)
+    }
+
+    /// Writes the visits that differ from `before` (the same interview's, as loaded).
+    static func save(_ db: Database, interview id: InterviewID, _ tracker: VisitTracker, from before: [Visit]) throws {
+        for visit in tracker.visits where visit.number > before.count || before[visit.number - 1] != visit {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO visit (interview_id, number, start, end, outcome, note) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (interview_id, number) DO UPDATE SET start = excluded.start, end = excluded.end,
+                        outcome = excluded.outcome, note = excluded.note
+                    """
+            ).execute(arguments: [
+                id.rawValue, visit.number, visit.start.seconds, visit.end?.seconds, visit.outcome, visit.note,
+            ])
+        }
+        try db.cachedStatement(sql: "UPDATE interview SET visits_closed = ? WHERE id = ?").execute(arguments: [
+            tracker.isClosed, id.rawValue,
+        ])
+    }
+}
