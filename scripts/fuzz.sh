@@ -26,8 +26,9 @@ for w in survey title version languages outcome complete specials include answer
   optional nodk pii interviewer preload default maxlength pattern filter other randomize exclusive \
   fixed single multiple yesno integer decimal scale date time and or not in row option hu en dk rf \
   today answered sum any all targets period total speeder hours outcomes quota monitor each partial \
-  refusal noncontact unknown ineligible '=' '@08:00' '{' '}' '(' ')' '..' '==' '<=' '"' '@2020-01-01' '{m}' \
-  'include "m.survey"'; do
+  refusal noncontact unknown ineligible where else phrase datetime now visits visit_start \
+  evening_or_weekend_visits '=' '@08:00' '{' '}' '(' ')' '..' '==' '<=' '"' '@2020-01-01' '@2026-10-01T08:30' \
+  '{m}' '{a:m}' '{A:m}' 'include "m.survey"'; do
   printf '"%s"\n' "$(printf '%s' "$w" | sed 's/\\/\\\\/g; s/"/\\"/g')" >> "$dict"
 done
 # Without this, Swift's backtracer trips ASan and hides the real crash (toolchain notes §4).

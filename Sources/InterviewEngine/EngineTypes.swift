@@ -59,6 +59,8 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     case nothingToConfirm(CheckID, rows: [Int])
     /// The interview has ended; reopen it before changing answers.
     case interviewEnded
+    /// Only an ended interview can be reopened.
+    case notEnded
 
     public var description: String {
         switch self {
@@ -78,6 +80,7 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         case .nothingToConfirm(let c, let rows):
             "check '\(c)'\(rows.isEmpty ? "" : " at rows \(rows)") is not failing; there is nothing to confirm"
         case .interviewEnded: "the interview has ended; reopen it to change answers"
+        case .notEnded: "the interview has not ended; there is nothing to reopen"
         }
     }
 }

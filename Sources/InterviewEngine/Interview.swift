@@ -21,6 +21,8 @@ public struct Interview: Sendable {
     public private(set) var isTraining = false
     /// Interviewer notes, in the order recorded.
     public private(set) var notes: [InterviewNote] = []
+    /// Every time the interview was reopened after it ended: the outcome it had, who, when, why.
+    public private(set) var reopenings: [Reopening] = []
     /// When each visit began: the start, then the first event of each later local day (the
     /// clock of an event dated before the latest visit starts none).
     public private(set) var visitStarts: [LocalDateTime]
@@ -146,8 +148,11 @@ public struct Interview: Sendable {
         case .ended(let outcome):
             advanceClock(context, &p)
             recordedOutcome = outcome
-        case .reopened:
+        case .reopened(let reason):
+            guard let outcome = recordedOutcome else { throw .notEnded }
             advanceClock(context, &p)
+            reopenings.append(Reopening(
+                outcome: outcome, interviewer: context.interviewer, date: context.today, time: context.now, reason: reason))
             recordedOutcome = nil
         case .trainingMarked(let isTraining):
             // A label on the interview, often set days later (`terep device training`): it does
@@ -209,6 +214,23 @@ public struct Interview: Sendable {
         }
         guard moved else { return }
         for rule in plan.clockRules { enqueueAll(rule, prefix: [], &p) }
+    }
+}
+
+/// An ended interview reopened: the outcome it had been closed with, who reopened it, when, why.
+public struct Reopening: Hashable, Sendable {
+    public var outcome: Int
+    public var interviewer: String
+    public var date: LocalDate
+    public var time: TimeOfDay
+    public var reason: String?
+
+    public init(outcome: Int, interviewer: String, date: LocalDate, time: TimeOfDay, reason: String?) {
+        self.outcome = outcome
+        self.interviewer = interviewer
+        self.date = date
+        self.time = time
+        self.reason = reason
     }
 }
 

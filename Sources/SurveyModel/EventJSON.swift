@@ -156,7 +156,9 @@ extension CanonicalJSONWriter {
             raw(#""text":"#); string(text)
         case .languageChanged(let language): raw(#"{"languageChanged":{"language":"#); string(language.rawValue)
         case .ended(let outcome): raw(#"{"ended":{"outcome":"#); int(outcome)
-        case .reopened: raw(#"{"reopened":{"#)
+        case .reopened(let reason):
+            raw(#"{"reopened":{"#)
+            if let reason { raw(#""reason":"#); string(reason) }
         case .trainingMarked(let value): raw(#"{"trainingMarked":{"value":"#); bool(value)
         }
         raw("}}")

@@ -77,7 +77,9 @@ enum EventJSONReader {
             guard fields.only(["outcome"]), let o = fields["outcome"]?.int64, let outcome = Int(exactly: o) else { return nil }
             return .ended(outcome: outcome)
         case "reopened":
-            return fields.only([]) ? .reopened : nil
+            guard fields.only(["reason"]) else { return nil }
+            guard let r = fields["reason"] else { return .reopened(reason: nil) }
+            return r.string.map { .reopened(reason: $0) }
         case "trainingMarked":
             guard fields.only(["value"]), case .bool(let value)? = fields["value"] else { return nil }
             return .trainingMarked(value)

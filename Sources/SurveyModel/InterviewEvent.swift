@@ -56,8 +56,9 @@ public enum InterviewEventKind: Hashable, Sendable {
     case languageChanged(LanguageCode)
     /// The interview ended with a visit outcome code (complete, refusal, break-off…).
     case ended(outcome: Int)
-    /// An ended interview was reopened (a revisit).
-    case reopened
+    /// An ended interview was reopened (a revisit, or a wrong outcome corrected), and why; who
+    /// and when are the event's interviewer and timestamp.
+    case reopened(reason: String? = nil)
     /// The interview was marked (true) or unmarked (false) as a test/training interview; such
     /// interviews are kept but excluded from exports and reports. The latest mark wins.
     case trainingMarked(Bool)
@@ -92,7 +93,7 @@ public struct InterviewEvent: Hashable, Sendable, Codable {
 // {"answered":{"at":"m_age[2]","answer":{"int":34}}}  {"cleared":{"at":…}}
 // {"rowAdded":{"roster":"mem","parentRows":[]}}  {"rowRemoved":{…}}
 // {"warningConfirmed":{"check":"chk_x","rows":[],"reason":"…"}}  {"shown":{"at":…}}
-// {"note":{"at":…,"text":"…"}}  {"languageChanged":{"language":"en"}}  {"ended":{"outcome":11}}  {"reopened":{}}
+// {"note":{"at":…,"text":"…"}}  {"languageChanged":{"language":"en"}}  {"ended":{"outcome":11}}  {"reopened":{"reason":"…"}} (reason optional)
 // {"trainingMarked":{"value":true}}
 
 private enum EventKindKey: String, CodingKey {
@@ -141,7 +142,7 @@ extension InterviewEventKind: Codable {
             self = .note(at, try c.decode(String.self, forKey: .text))
         case .languageChanged: self = .languageChanged(try c.decode(LanguageCode.self, forKey: .language))
         case .ended: self = .ended(outcome: try c.decode(Int.self, forKey: .outcome))
-        case .reopened: self = .reopened
+        case .reopened: self = .reopened(reason: try c.decodeIfPresent(String.self, forKey: .reason))
         case .trainingMarked: self = .trainingMarked(try c.decode(Bool.self, forKey: .value))
         }
     }
@@ -188,8 +189,9 @@ extension InterviewEventKind: Codable {
         case .ended(let outcome):
             var c = outer.nestedContainer(keyedBy: EventFieldKey.self, forKey: .ended)
             try c.encode(outcome, forKey: .outcome)
-        case .reopened:
-            _ = outer.nestedContainer(keyedBy: EventFieldKey.self, forKey: .reopened)
+        case .reopened(let reason):
+            var c = outer.nestedContainer(keyedBy: EventFieldKey.self, forKey: .reopened)
+            try c.encodeIfPresent(reason, forKey: .reason)
         case .trainingMarked(let value):
             var c = outer.nestedContainer(keyedBy: EventFieldKey.self, forKey: .trainingMarked)
             try c.encode(value, forKey: .value)

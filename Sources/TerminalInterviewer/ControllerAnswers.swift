@@ -45,6 +45,7 @@ extension InterviewController {
         }
         var steps = validation.warnings.map(Proposal.Step.warning)
         if let removal = rowsDropped(by: answer, at: at, preview: preview) { steps.append(.rows(removal)) }
+        if let end = endRuleReached(in: preview) { steps.append(.endRule(end.code, label: end.label)) }
         continueProposal(Proposal(action: .answer(answer, at: at), steps: steps, preview: preview))
     }
 
@@ -66,6 +67,8 @@ extension InterviewController {
         case .endVisit:
             guard case .endVisit(let visit) = proposal.action else { return }
             prompt = SessionPrompt(text: strings.confirmVisitEnd(visit.code, label: visit.label), tone: .warning, reply: .yesNo, marker: true)
+        case .endRule(let code, let label):
+            prompt = SessionPrompt(text: strings.confirmEndRule(code, label: label), tone: .warning, reply: .yesNo, marker: true)
         }
         pending = Pending(kind: .proposal(proposal), prompt: prompt)
         say(prompt.text, style: prompt.tone)
@@ -91,6 +94,12 @@ extension InterviewController {
             switch UIStrings.confirmation(reply) {
             case .yes: break
             case .no: return declined(strings.visitNotEnded)
+            case .unclear: return askAgain()
+            }
+        case .endRule:
+            switch UIStrings.confirmation(reply) {
+            case .yes: break
+            case .no: return declined(strings.endRuleDeclined)
             case .unclear: return askAgain()
             }
         }

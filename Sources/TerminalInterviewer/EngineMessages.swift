@@ -37,6 +37,7 @@ extension UIStrings {
         case .nothingToConfirm: t("nincs megerősítendő figyelmeztetés.", "there is no warning to confirm.")
         case .interviewEnded:
             t("az interjú már lezárult; a válaszok nem módosíthatók.", "the interview has ended; answers cannot be changed.")
+        case .notEnded: t("az interjú nincs lezárva, nincs mit újranyitni.", "the interview has not ended; there is nothing to reopen.")
         }
     }
 }

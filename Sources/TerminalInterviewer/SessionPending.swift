@@ -37,6 +37,8 @@ struct Proposal {
         case rows(RowRemoval)
         /// Confirm the end of the visit with an outcome.
         case endVisit
+        /// Confirm an answer that makes an end rule end the interview with this outcome.
+        case endRule(Int, label: String?)
     }
 
     var action: Action

@@ -152,7 +152,8 @@ extension UIStrings {
     /// `--resume` of an interview that has already ended.
     public func interviewAlreadyEnded(_ id: InterviewID, outcome: Int?) -> String {
         let code = outcome.map { t(" (eredmény: \($0))", " (outcome \($0))") } ?? ""
-        return t("a(z) \(id) interjú már lezárult\(code); nem folytatható.", "interview \(id) has already ended\(code); it cannot be resumed.")
+        return t("a(z) \(id) interjú már lezárult\(code); nem folytatható. Ha hibásan zárult le: --reopen \(id) --reason \"…\"",
+                 "interview \(id) has already ended\(code); it cannot be resumed. If it ended by mistake: --reopen \(id) --reason \"…\"")
     }
 
     public var unfinishedTitle: String { t("Befejezetlen interjúk", "Unfinished interviews") }

@@ -11,7 +11,7 @@ import TerminalInterviewer
 struct InterviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interview",
-        abstract: "Run an interview in the terminal (new, or resume an unfinished one).",
+        abstract: "Run an interview in the terminal (new, resume an unfinished one, or reopen an ended one).",
         discussion: """
             Every confirmed answer is saved in the device database before the next question is \
             shown. On first use the device database is created at the default location with a \
@@ -26,6 +26,12 @@ struct InterviewCommand: ParsableCommand {
 
     @ArgumentParser.Option(help: "Resume the unfinished interview with this id, or a unique beginning of it (see --list).")
     var resume: String?
+
+    @ArgumentParser.Option(help: "Reopen the ended interview with this id, or a unique beginning of it, and resume it (needs --reason).")
+    var reopen: String?
+
+    @ArgumentParser.Option(help: "Why the interview is reopened (recorded with who and when), e.g. \"hh_n16 mistyped as 0\".")
+    var reason: String?
 
     @Flag(help: "List the unfinished interviews of this questionnaire and exit.")
     var list = false
@@ -56,6 +62,15 @@ struct InterviewCommand: ParsableCommand {
         if list && resume != nil { throw ValidationError("Use either --list or --resume, not both.") }
         if resume != nil && !cases.isEmpty { throw ValidationError("--case applies to a new interview, not to --resume.") }
         if resume != nil && training { throw ValidationError("--training applies to a new interview, not to --resume.") }
+        if reopen != nil {
+            if list || resume != nil { throw ValidationError("Use --reopen alone: not with --list or --resume.") }
+            if !cases.isEmpty || training { throw ValidationError("--case and --training apply to a new interview, not to --reopen.") }
+            if (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("Say why the interview is reopened: --reopen ID --reason \"…\".")
+            }
+        } else if reason != nil {
+            throw ValidationError("--reason goes with --reopen.")
+        }
     }
 
     func run() throws {
@@ -75,9 +90,14 @@ struct InterviewCommand: ParsableCommand {
             print(strings.unfinishedHint(unfinished.count, listCommand: listCommand))
         }
         let resumed = try resume.map { try resumedID($0, store: store, strings: strings) }
+        let reopened = try reopen.map { try resumedID($0, store: store, strings: strings) }
         let prepared: PreparedInterview
         do {
-            if let resumed {
+            if let reopened {
+                let (interview, previous) = try InterviewStart.reopen(reopened, reason: reason ?? "", store: store)
+                print(strings.reopened(reopened, previousOutcome: previous))
+                prepared = interview
+            } else if let resumed {
                 prepared = try InterviewStart.resume(resumed, store: store)
             } else {
                 let options = InterviewStartOptions(
@@ -92,7 +112,7 @@ struct InterviewCommand: ParsableCommand {
         throw InterviewOutcome.exitCode(end, strings: strings, resumeCommand: resumeCommand)
     }
 
-    /// The interview `--resume` names: its id or a unique beginning of it; otherwise exits with
+    /// The interview `--resume` or `--reopen` names: its id or a unique beginning of it; otherwise exits with
     /// a message in the UI language (64, EX_USAGE).
     private func resumedID(_ typed: String, store: DeviceStore, strings: UIStrings) throws -> InterviewID {
         let interviews: [InterviewRecord]
@@ -131,7 +151,7 @@ struct InterviewCommand: ParsableCommand {
         case .store(let error): return failing(error)
         case .caseValue(let pair, let problem): (message, code) = ("--case \(pair): \(UIStrings(.en).problem(problem))", 64)
         case .alreadyEnded(let id, let outcome): (message, code) = (strings.interviewAlreadyEnded(id, outcome: outcome), 64)
-        case .unknownLanguage, .caseSyntax, .caseUnknown: (message, code) = (error.description, 64)
+        case .unknownLanguage, .caseSyntax, .caseUnknown, .notEnded, .noReason: (message, code) = (error.description, 64)
         case .cannotStart, .cannotReplay: (message, code) = (error.description, 65)
         }
         Console.error("error: \(message)")

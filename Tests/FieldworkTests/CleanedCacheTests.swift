@@ -209,7 +209,7 @@ struct CleanedCacheTests {
         var f = try CleanedDatasetTests.fixture()
         _ = try Self.pass(try CleanedDataset(central: f.central, survey: "t"))
         try f.merge("lap-2", CleanedDatasetTests.a, [
-            .reopened, .answered(Address("m_age", rows: [1]), .value(.integer(41))), .ended(outcome: 11),
+            .reopened(), .answered(Address("m_age", rows: [1]), .value(.integer(41))), .ended(outcome: 11),
         ], interviewer: "Béla")
         let (records, summary) = try Self.pass(try CleanedDataset(central: f.central, survey: "t"))
         #expect(summary.cache.hits == 1 && summary.cache.replayed == 1, "only A changed")
@@ -227,7 +227,7 @@ struct CleanedCacheTests {
         let again = try CleanedDataset(central: f.central, survey: "t").refreshCache()
         #expect(again.replayed == 0 && again.stored == 0 && again.hits == 4, "nothing changed: nothing replayed")
         try f.merge("lap-2", CleanedDatasetTests.a, [
-            .reopened, .answered(Address("m_age", rows: [1]), .value(.integer(41))), .ended(outcome: 11),
+            .reopened(), .answered(Address("m_age", rows: [1]), .value(.integer(41))), .ended(outcome: 11),
         ], interviewer: "Béla")
         let refreshed = CleanedDataset.refreshCaches(central: f.central)
         #expect(refreshed.map(\.survey) == ["t"])
@@ -386,7 +386,7 @@ struct CachedExportTests {
         let c = CleanedDatasetTests.c
         let next = (try merging.events(device: "lap-2").last?.sequence ?? 0) + 1
         let late = [
-            InterviewEvent(device: "lap-2", sequence: next, interview: c, timestamp: 1_790_000_000_000, interviewer: "Béla", kind: .reopened),
+            InterviewEvent(device: "lap-2", sequence: next, interview: c, timestamp: 1_790_000_000_000, interviewer: "Béla", kind: .reopened()),
             InterviewEvent(
                 device: "lap-2", sequence: next + 1, interview: c, timestamp: 1_790_000_001_000, interviewer: "Béla",
                 kind: .answered(Address("m_age", rows: [1]), .value(.integer(52)))),

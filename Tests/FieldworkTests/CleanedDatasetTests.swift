@@ -71,7 +71,7 @@ struct CleanedDatasetTests {
             .answered(Address("m_age", rows: [1]), .value(.integer(30))), .answered(Address("prob"), .value(.choices([97]))),
             .ended(outcome: 11),
         ])
-        try f.merge("lap-2", c, [.reopened, .answered(Address("m_age", rows: [1]), .value(.integer(31))), .ended(outcome: 11)], interviewer: "Béla")
+        try f.merge("lap-2", c, [.reopened(), .answered(Address("m_age", rows: [1]), .value(.integer(31))), .ended(outcome: 11)], interviewer: "Béla")
         try f.merge("lap-1", d, [f.started(), .answered(Address("hh_size"), .value(.integer(3)))])
         return f
     }

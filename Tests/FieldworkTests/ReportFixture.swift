@@ -196,7 +196,7 @@ struct ReportFixture {
     /// Béla reopens one of Anna's completed interviews on lap-2 and changes an answer.
     private mutating func revisit() throws {
         let at = Self.timestamp(day: 10, hour: 18, minute: 0)
-        let kinds: [InterviewEventKind] = [.reopened, .answered(Address("trust"), .value(.integer(5))), .ended(outcome: 11)]
+        let kinds: [InterviewEventKind] = [.reopened(), .answered(Address("trust"), .value(.integer(5))), .ended(outcome: 11)]
         let events = kinds.enumerated().map { k, kind in event("lap-2", conflictInterview, at + Int64(k) * 60_000, "Béla", kind) }
         try merge("lap-2", events)
     }

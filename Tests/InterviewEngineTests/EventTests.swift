@@ -86,7 +86,7 @@ struct EventTests {
 
     @Test func startingWithoutAStartedEventIsRefused() {
         #expect(throws: EngineError.notStarted) {
-            try Interview(definition: Self.form, started: .reopened, context: Scenario.defaultContext)
+            try Interview(definition: Self.form, started: .reopened(), context: Scenario.defaultContext)
         }
         var s = Scenario(Self.form)
         let again = s.apply(.started(definition: "x", seed: 1, language: "en", preload: [:]))

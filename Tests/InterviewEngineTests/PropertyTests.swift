@@ -89,7 +89,7 @@ struct PropertyTests {
         var rng = SplitMix64(seed: UInt64(seed) &+ 1000)
         var (interview, _) = Self.simulate(seed: UInt64(seed))
         let ctx = Scenario.defaultContext
-        try interview.apply(.reopened, context: ctx)
+        try interview.apply(.reopened(), context: ctx)
         let stored = interview.exportableAnswers.filter { interview.question($0.key.variable)?.kind.isCalculated == false }
         let before = interview.exportableAnswers
         guard case .value(let originalSize)? = stored[Address("hh_size")] else { return }

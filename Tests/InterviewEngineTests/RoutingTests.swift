@@ -89,7 +89,7 @@ struct RoutingTests {
         let accepted = s.answer("hh_n16", 2)
         #expect(!accepted)
         #expect(s.lastError == .interviewEnded)
-        s.apply(.reopened)
+        s.apply(.reopened())
         let accepted2 = s.answer("hh_n16", 2)
         #expect(accepted2)
         #expect(s.status == .inProgress)

@@ -54,18 +54,18 @@ struct EventBoundsTests {
         let kinds: [InterviewEventKind] = [
             .answered(Address("a", rows: [1, 2]), .value(.integer(1 << 53))),
             .answered(Address("b"), .value(.decimal(-9e15))),
-            .ended(outcome: 11), .rowAdded("mem", parentRows: [3]), .reopened,
+            .ended(outcome: 11), .rowAdded("mem", parentRows: [3]), .reopened(),
         ]
         for kind in kinds { #expect(EventBounds.problem(with: event(kind)) == nil) }
-        #expect(EventBounds.problem(with: event(sequence: 1 << 53, timestamp: 0, .reopened)) == nil)
+        #expect(EventBounds.problem(with: event(sequence: 1 << 53, timestamp: 0, .reopened())) == nil)
     }
 
     @Test(
         "a number out of range is named with what it is",
         arguments: [
-            (Int64.max, Int64(1_764_000_000_000), InterviewEventKind.reopened, "sequence number 9223372036854775807 is out of range"),
-            (0, 1_764_000_000_000, .reopened, "sequence number 0 is out of range"),
-            (5, Int64.min, .reopened, "event 5 has timestamp -9223372036854775808, outside 1970–9999"),
+            (Int64.max, Int64(1_764_000_000_000), InterviewEventKind.reopened(), "sequence number 9223372036854775807 is out of range"),
+            (0, 1_764_000_000_000, .reopened(), "sequence number 0 is out of range"),
+            (5, Int64.min, .reopened(), "event 5 has timestamp -9223372036854775808, outside 1970–9999"),
             (5, 1_764_000_000_000, .answered(Address("age"), .value(.integer(Int.max))),
              "event 5 answers age with the number 9223372036854775807, out of range"),
             (5, 1_764_000_000_000, .answered(Address("x"), .value(.decimal(1e30))), "event 5 answers x with the number 1e+30"),

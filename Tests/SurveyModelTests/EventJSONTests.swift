@@ -71,7 +71,7 @@ struct RandomEvents {
         case 8: .note(Bool.random(using: &rng) ? address() : nil, text())
         case 9: .languageChanged("en")
         case 10: .ended(outcome: int())
-        case 11: .reopened
+        case 11: Bool.random(using: &rng) ? .reopened() : .reopened(reason: text())
         default: .trainingMarked(Bool.random(using: &rng))
         }
     }

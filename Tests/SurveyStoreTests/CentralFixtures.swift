@@ -37,7 +37,7 @@ func simulatedLog(
             add(id, .answered(Address(VariableName("q\(q)")), Bool.random(using: &rng) ? .value(.integer(Int.random(in: 0...99, using: &rng))) : .special(.dontKnow)))
         }
         if Bool.random(using: &rng) { add(id, .ended(outcome: Bool.random(using: &rng) ? 11 : 21)) }
-        if Int.random(in: 0..<5, using: &rng) == 0 { add(id, .reopened) }
+        if Int.random(in: 0..<5, using: &rng) == 0 { add(id, .reopened()) }
         if trainingMarks && Int.random(in: 0..<3, using: &rng) == 0 {
             add(id, .trainingMarked(true))
             if Bool.random(using: &rng) { add(id, .trainingMarked(false)) }

@@ -112,7 +112,7 @@ import Testing
             InterviewEvent(device: "a", sequence: 2, interview: id, timestamp: 200, interviewer: "A", kind: .ended(outcome: 21)),
         ]
         let fromB = [
-            InterviewEvent(device: "b", sequence: 1, interview: id, timestamp: 300, interviewer: "B", kind: .reopened),
+            InterviewEvent(device: "b", sequence: 1, interview: id, timestamp: 300, interviewer: "B", kind: .reopened()),
             InterviewEvent(device: "b", sequence: 2, interview: id, timestamp: 400, interviewer: "B", kind: .ended(outcome: 11)),
         ]
         let r1 = try central.apply(

@@ -47,7 +47,7 @@ import Testing
         let store = try DeviceStore.open(path: folder.path("device.sqlite"))
         #expect(store.deviceID == "laptop-07" && store.interviewer == "Kiss Anna")
         #expect(try store.events(interview: id).last?.kind == .answered(Address("m_age", rows: [2]), .special(.refused)))
-        #expect(try store.append(.reopened, interview: id, timestamp: 10).sequence == 3)
+        #expect(try store.append(.reopened(), interview: id, timestamp: 10).sequence == 3)
     }
 
     @Test("a second initialisation is refused")
@@ -96,7 +96,7 @@ import Testing
         defer { folder.cleanUp() }
         let id = try startInterview(try makeStore(.onDisk, in: folder)).id
         let store = try DeviceStore.open(path: folder.path("device.sqlite"), readOnly: true)
-        #expect { try store.append(.reopened, interview: id, timestamp: 5) } throws: { error in
+        #expect { try store.append(.reopened(), interview: id, timestamp: 5) } throws: { error in
             guard case .readOnly = error as? StoreError else { return false }
             return "\(error)".contains("read-only")
         }
@@ -111,7 +111,7 @@ import Testing
         let id = try startInterview(try makeStore(.onDisk, in: folder)).id
         chmod(path, 0o400)
         defer { chmod(path, 0o600) }
-        #expect { try DeviceStore.open(path: path).append(.reopened, interview: id, timestamp: 5) } throws: { error in
+        #expect { try DeviceStore.open(path: path).append(.reopened(), interview: id, timestamp: 5) } throws: { error in
             guard case .readOnly = error as? StoreError else { return false }
             return true
         }

@@ -62,7 +62,7 @@ import Testing
         let ended = try #require(try store.interview(id: refused.id))
         #expect(ended.status == .ended && ended.outcome == 21 && ended.endedAt == 60 && ended.isTest)
         #expect(ended.caseIdentifiers == ["cluster_id": .integer(17)])
-        _ = try store.append(.reopened, interview: refused.id, timestamp: 70)
+        _ = try store.append(.reopened(), interview: refused.id, timestamp: 70)
         let reopened = try #require(try store.interview(id: refused.id))
         // started, trainingMarked (a test interview), ended, reopened.
         #expect(reopened.status == .inProgress && reopened.outcome == nil && reopened.eventCount == 4 && reopened.lastSequence == 6)
@@ -98,7 +98,7 @@ import Testing
         let store = try makeStore(location, in: folder)
         let interview = try startInterview(store)
         #expect(throws: StoreError.unknownInterview("nope")) {
-            try store.append(.reopened, interview: "nope", timestamp: 1)
+            try store.append(.reopened(), interview: "nope", timestamp: 1)
         }
         #expect(throws: StoreError.unknownDefinition("f00")) {
             try store.createInterview(NewInterview(definition: "f00", seed: 1, language: "hu"), timestamp: 1)
@@ -109,8 +109,8 @@ import Testing
         // A batch with one bad event writes none of them.
         #expect(throws: StoreError.unknownInterview("nope")) {
             try store.appendBatch([
-                PendingEvent(interview: interview.id, timestamp: 2, kind: .reopened),
-                PendingEvent(interview: "nope", timestamp: 2, kind: .reopened),
+                PendingEvent(interview: interview.id, timestamp: 2, kind: .reopened()),
+                PendingEvent(interview: "nope", timestamp: 2, kind: .reopened()),
             ])
         }
         #expect(try store.info().nextSequence == 2)

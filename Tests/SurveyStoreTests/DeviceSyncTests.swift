@@ -22,7 +22,7 @@ import Testing
         defer { folder.cleanUp() }
         let store = try makeStore(.onDisk, in: folder)
         let id = try startInterview(store).id
-        _ = try store.appendBatch((0..<4).map { _ in PendingEvent(interview: id, timestamp: 1, kind: .reopened) })
+        _ = try store.appendBatch((0..<4).map { _ in PendingEvent(interview: id, timestamp: 1, kind: .reopened()) })
         #expect(try store.bundledThrough() == 0)
         try store.markBundled(through: 3)
         try store.markBundled(through: 2)

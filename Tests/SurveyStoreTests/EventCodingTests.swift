@@ -25,7 +25,7 @@ import Testing
         .note(Address("q1"), "note on q1"),
         .languageChanged("en"),
         .ended(outcome: 11),
-        .reopened,
+        .reopened(),
         .trainingMarked(true),
         .trainingMarked(false),
     ]

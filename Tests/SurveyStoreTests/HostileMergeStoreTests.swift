@@ -7,7 +7,7 @@ import Testing
 
 /// The central store's own guards, for callers that skip the bundle reader's checks.
 @Suite("Central dataset against hostile events") struct HostileMergeStoreTests {
-    func event(_ device: DeviceID, _ sequence: Int64, _ kind: InterviewEventKind = .reopened) -> InterviewEvent {
+    func event(_ device: DeviceID, _ sequence: Int64, _ kind: InterviewEventKind = .reopened()) -> InterviewEvent {
         InterviewEvent(device: device, sequence: sequence, interview: "iv-1", timestamp: 2_000, interviewer: "x", kind: kind)
     }
 

@@ -135,7 +135,7 @@ struct InterviewEndToEndTests {
         let survey = try MiniSurvey.write(into: dir)
         let db = dir.appendingPathComponent("device.sqlite").path
         let run = try TerepProcess.run(
-            ["interview", survey, "--device-db", db, "--training", "--ui-lang", "en"], stdin: "K1\n\n0\n")
+            ["interview", survey, "--device-db", db, "--training", "--ui-lang", "en"], stdin: "K1\n\n0\ni\n")
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stdout.contains("Training (test) interview: kept, but excluded from exports and reports."))
         let store = try DeviceStore.open(path: db, readOnly: true)
@@ -176,7 +176,7 @@ struct InterviewEndToEndTests {
         let home = try TerepProcess.temporaryDirectory()
         let survey = try MiniSurvey.write(into: home)
         let run = try TerepProcess.run(
-            ["interview", survey], stdin: "K1\n\n0\n",
+            ["interview", survey], stdin: "K1\n\n0\ni\n",
             environment: ["HOME": home.path, "USER": "kovacs.anna", "TEREP_DEVICE_DB": "", "XDG_DATA_HOME": ""])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let path = home.appendingPathComponent(".local/share/terep/device.sqlite").path

@@ -57,7 +57,7 @@ extension EndToEnd {
             let home = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: home) }
             let survey = try MiniSurvey.write(into: home)
-            let run = try TerepProcess.run(["interview", survey], stdin: "K1\n\n0\n", environment: Self.freshMachine(home))
+            let run = try TerepProcess.run(["interview", survey], stdin: "K1\n\n0\ni\n", environment: Self.freshMachine(home))
             #expect(run.status == 0, "stderr: \(run.stderr)")
             #expect(run.stderr.contains("Created the device database \(home.path)/.local/share/terep/device.sqlite"))
             #expect(run.stderr.contains("terep central add-device --central CENTRAL --device-id dev-"))
@@ -101,7 +101,7 @@ extension EndToEnd {
             let database = dir.appendingPathComponent("old.sqlite").path
             _ = try DeviceStore.initialize(path: database, deviceID: "lap-9", interviewer: "Kiss Éva")  // as an older terep did
             let survey = try MiniSurvey.write(into: dir)
-            #expect(try TerepProcess.run(["interview", survey, "--device-db", database], stdin: "K1\n\n0\n").status == 0)
+            #expect(try TerepProcess.run(["interview", survey, "--device-db", database], stdin: "K1\n\n0\ni\n").status == 0)
             let bundle = dir.appendingPathComponent("b.terepbundle").path
             let refused = try TerepProcess.run(["bundle", "create", "--device-db", database, "-o", bundle])
             #expect(refused.status == 1)

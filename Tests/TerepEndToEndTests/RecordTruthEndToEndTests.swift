@@ -255,5 +255,66 @@ extension EndToEnd {
             #expect(rows.map { $0["birth_year"] } == ["-8", "1990"], "\(rows)")
             #expect(rows.map { $0["age_grp"] } == ["", "2"], "\(rows)")
         }
+
+        /// The outcome counts of `terep report --format json`, by code.
+        static func reportedOutcomes(_ setup: Setup, survey: String) throws -> [Int: Int] {
+            let report = try TerepProcess.run(["report", "--central", setup.central, "--survey", survey, "--format", "json"])
+            try #require(report.status == 0, "\(report.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+            let codes = (json["outcomes"] as? [String: Any])?["codes"] as? [[String: Any]] ?? []
+            var out: [Int: Int] = [:]
+            for c in codes { if let code = c["code"] as? Int, let n = c["count"] as? Int, n > 0 { out[code] = n } }
+            return out
+        }
+
+        /// A mistyped 0 ends the interview only once confirmed; `--reopen PREFIX --reason` reopens
+        /// it with who, when and why, the interview is corrected and completed, and the report and
+        /// export follow the later outcome.
+        @Test func aWronglyEndedInterviewIsReopenedAndTheLaterOutcomeCounts() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let setup = try Setup(dir)
+            let survey = try MiniSurvey.write(into: dir)
+            let ended = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--case", "cluster_id=K042"], stdin: "\n\n0\ni\n")
+            #expect(ended.stdout.contains("Ez a válasz lezárja az interjút ezzel az eredménnyel: 42 (Nincs 16+ lakos)"))
+            let store = try DeviceStore.open(path: setup.device, readOnly: true)
+            let record = try #require(try store.interviews().first)
+            #expect(record.status == .ended && record.outcome == 42)
+            _ = try setup.mergeAndExport("mini", statuses: "all")
+            #expect(try Self.reportedOutcomes(setup, survey: "mini") == [42: 1])
+
+            let resumed = try TerepProcess.run(["interview", survey, "--device-db", setup.device, "--resume", record.id.rawValue])
+            #expect(resumed.status == 64 && resumed.stderr.contains("--reopen \(record.id)"), "\(resumed.stderr)")
+            let noReason = try TerepProcess.run(["interview", survey, "--device-db", setup.device, "--reopen", record.id.rawValue])
+            #expect(noReason.status == 64 && noReason.stderr.contains("--reason"))
+
+            let prefix = String(record.id.rawValue.prefix(8))
+            let script = Array(MiniSurvey.completeScript.dropFirst(3)).joined(separator: "\n") + "\n"
+            let reopened = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--reopen", prefix, "--reason", "hh_n16 mistyped as 0"],
+                stdin: script)
+            #expect(reopened.status == 0, "\(reopened.stdout)\n\(reopened.stderr)")
+            #expect(reopened.stdout.contains("Az interjú újranyitva: \(record.id) (eddigi eredménye: 42)"))
+            let after = try #require(try store.interview(id: record.id))
+            #expect(after.status == .completed && after.outcome == 11)
+            let reopenEvent = try #require(try store.events(interview: record.id).first {
+                if case .reopened = $0.kind { true } else { false }
+            })
+            #expect(reopenEvent.kind == .reopened(reason: "hh_n16 mistyped as 0"))
+            #expect(reopenEvent.interviewer == store.interviewer)
+
+            let rows = try setup.mergeAndExport("mini", statuses: "all")
+            #expect(rows.map { $0["iv_outcome"] } == ["11"], "\(rows)")
+            #expect(rows.first?["hh_n16"] == "2")
+            #expect(try Self.reportedOutcomes(setup, survey: "mini") == [11: 1])
+
+            let again = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--reopen", prefix, "--reason", "x"], stdin: ".k\n")
+            #expect(again.status == 0, "an ended interview can be reopened again: \(again.stderr)")
+            let notEnded = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--reopen", prefix, "--reason", "y"])
+            #expect(notEnded.status == 64 && notEnded.stderr.contains("has not ended"), "\(notEnded.stderr)")
+        }
     }
 }

@@ -79,11 +79,23 @@ struct SessionTests {
         #expect(!run.recorder.answers.contains(.answered(Address("consent"), .special(.dontKnow))))
     }
 
-    @Test func endRuleEndsTheInterviewWithItsOutcome() throws {
-        let run = try ScriptedRun(["0"])
+    @Test func endRuleEndsTheInterviewWithItsOutcomeOnceConfirmed() throws {
+        let run = try ScriptedRun(["0", "i"], width: 200)
+        #expect(run.output.contains(
+            "Ez a válasz lezárja az interjút ezzel az eredménnyel: 42 (Nincs 16+ lakos). Rögzíti és lezárja?"))
         #expect(run.end == .ended(outcome: 42))
-        #expect(run.recorder.answers.last == .ended(outcome: 42))
+        #expect(run.recorder.answers == [.answered(Address("hh_n16"), .value(.integer(0))), .ended(outcome: 42)])
         #expect(run.output.contains("Nincs megkérdezhető személy."))
+    }
+
+    /// A mistyped 0 that would end the interview as ineligible is caught before it is saved.
+    @Test func anEndRuleNotConfirmedLeavesTheAnswerUnsaved() throws {
+        let run = try ScriptedRun(["0", "n", "2", "1"], width: 200)
+        #expect(run.output.contains("A válasz nincs rögzítve, az interjú folytatódik; javítsa a választ."))
+        #expect(run.recorder.answers == [
+            .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
+        ])
+        #expect(run.end == .endOfInput)
     }
 
     @Test func backJumpAndForwardMoveTheCursor() throws {

@@ -52,8 +52,10 @@ public enum CleanedRecordCoding {
 
     /// The version of the cleaning rules. Bump it whenever replay or cleaning can give another
     /// record for the same events (engine routing, off-route rule, record fields): every cached
-    /// record then becomes stale and is recomputed.
-    public static let cleanerVersion = 4
+    /// record then becomes stale and is recomputed. 4: the engine refuses a `reopened` event on
+    /// an interview that has not ended, so replay lists it among the skipped events. 5: records
+    /// carry their paradata and comments.
+    public static let cleanerVersion = 5
 
     /// The key a cached record must carry to be used by this process: the cleaning rules'
     /// version, the encoding's format and the local time zone (replay evaluates `today()` and

@@ -49,6 +49,10 @@ public enum InterviewStartError: Error, Sendable, CustomStringConvertible {
     case alreadyEnded(InterviewID, outcome: Int?)
     /// The interview's log does not replay on its definition.
     case cannotReplay(InterviewID, EngineError)
+    /// `--reopen` of an interview that has not ended (resume it instead).
+    case notEnded(InterviewID)
+    /// `--reopen` without a reason.
+    case noReason
 
     public var description: String {
         switch self {
@@ -64,6 +68,8 @@ public enum InterviewStartError: Error, Sendable, CustomStringConvertible {
         case .alreadyEnded(let id, let outcome):
             "interview \(id) has already ended (outcome \(outcome.map(String.init) ?? "-"))."
         case .cannotReplay(let id, let error): "cannot replay interview \(id): \(error)"
+        case .notEnded(let id): "interview \(id) has not ended; resume it with --resume instead."
+        case .noReason: "say why the interview is reopened: --reason \"…\"."
         }
     }
 }
@@ -105,13 +111,7 @@ public enum InterviewStart {
 
     /// An unfinished interview rebuilt from its log, on the definition it was started with.
     public static func resume(_ id: InterviewID, store: DeviceStore) throws(InterviewStartError) -> PreparedInterview {
-        let (record, compiled, events) = try storing { () throws(StoreError) in
-            guard let record = try store.interview(id: id) else { throw StoreError.unknownInterview(id) }
-            guard let compiled = try store.definition(hash: record.definition) else {
-                throw StoreError.unknownDefinition(record.definition)
-            }
-            return (record, compiled, try store.events(interview: id))
-        }
+        let (record, compiled, events) = try logged(id, store: store)
         guard record.status == .inProgress else { throw .alreadyEnded(id, outcome: record.outcome) }
         do {
             let replay = try InterviewReplay(definition: compiled.definition, events: events)
@@ -135,7 +135,20 @@ public enum InterviewStart {
         return "  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)  \(cases.joined(separator: " "))"
     }
 
-    private static func storing<T>(_ body: () throws(StoreError) -> T) throws(InterviewStartError) -> T {
+    /// An interview's record, its definition and its log.
+    static func logged(_ id: InterviewID, store: DeviceStore) throws(InterviewStartError)
+        -> (InterviewRecord, CompiledSurvey, [InterviewEvent])
+    {
+        try storing { () throws(StoreError) in
+            guard let record = try store.interview(id: id) else { throw StoreError.unknownInterview(id) }
+            guard let compiled = try store.definition(hash: record.definition) else {
+                throw StoreError.unknownDefinition(record.definition)
+            }
+            return (record, compiled, try store.events(interview: id))
+        }
+    }
+
+    static func storing<T>(_ body: () throws(StoreError) -> T) throws(InterviewStartError) -> T {
         do { return try body() } catch { throw .store(error) }
     }
 }
