@@ -217,16 +217,7 @@ struct InterviewEndToEndTests {
         let db = dir.appendingPathComponent("device.sqlite").path
         let terep = try InteractiveTerep(["interview", survey, "--device-db", db, "--seed", "3"])
         var answerer = ScreenAnswerer()
-        var steps = 0
-        while let screen = terep.readScreen(), steps < 2000 {
-            steps += 1
-            switch answerer.next(for: screen) {
-            case .type(let line): terep.send(line)
-            case .stuck(let question):
-                Issue.record("no accepted answer at \(question):\n\(screen)")
-                terep.closeInput()
-            }
-        }
+        answerer.answerAll(terep)
         #expect(terep.wait() == 0)
         let store = try DeviceStore.open(path: db, readOnly: true)
         let record = try #require(try store.interviews().first)

@@ -256,6 +256,34 @@ extension EndToEnd {
             #expect(rows.map { $0["age_grp"] } == ["", "2"], "\(rows)")
         }
 
+        /// The study itself: a complete whose respondent does not know their year of birth has no
+        /// `age_grp` in the export and falls in no age cell of the sex × age quota — before
+        /// format 2 it was exported as 4 ("65+") and counted there.
+        @Test func theWellbeingAgeGroupOfAnUnknownBirthYearIsMissingInExportAndQuota() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let setup = try Setup(dir)
+            let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+            let terep = try InteractiveTerep(["interview", survey, "--device-db", setup.device, "--seed", "3"])
+            var answerer = ScreenAnswerer()
+            answerer.overrides = ["birth_year": ".nt"]
+            answerer.answerAll(terep)
+            #expect(terep.wait() == 0)
+            #expect(answerer.accepted["birth_year"] == ".nt", "\(terep.transcript.suffix(1500))")
+            let row = try #require(try setup.mergeAndExport("wellbeing").first, "the interview completes")
+            #expect(row["birth_year"] == "-8" && row["age_grp"] == "", "\(row)")
+
+            let report = try TerepProcess.run(["report", "--central", setup.central, "--survey", "wellbeing", "--format", "json"])
+            try #require(report.status == 0, "\(report.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+            let quotas = json["quotas"] as? [[String: Any]] ?? []
+            let ages = try #require(quotas.first { ($0["variables"] as? [String]) == ["sex", "age_grp"] }, "\(quotas)")
+            let counted = (ages["cells"] as? [[String: Any]] ?? []).filter { ($0["completed"] as? Int ?? 0) > 0 }
+            #expect(counted.count == 1, "\(counted)")
+            let values = counted.first?["values"] as? [String] ?? []
+            #expect(values.count == 2 && !["1", "2", "3", "4"].contains(values[1]), "counted in an age cell: \(counted)")
+        }
+
         /// The outcome counts of `terep report --format json`, by code.
         static func reportedOutcomes(_ setup: Setup, survey: String) throws -> [Int: Int] {
             let report = try TerepProcess.run(["report", "--central", setup.central, "--survey", survey, "--format", "json"])

@@ -1,5 +1,6 @@
 import Foundation
 import SurveyModel
+import Testing
 
 /// Answers whatever question `terep interview` shows, reading only the screen (Hungarian UI).
 ///
@@ -16,6 +17,8 @@ struct ScreenAnswerer {
     /// The answer finally accepted at each question (Enter = kept), by name.
     private(set) var accepted: [String: String] = [:]
     private(set) var questionsSeen = 0
+    /// The one answer to give at a question, by name, instead of what the screen suggests.
+    var overrides: [String: String] = [:]
 
     enum Step: Equatable {
         case type(String)
@@ -39,7 +42,7 @@ struct ScreenAnswerer {
             if let previous = current, let lastSent { accepted[previous] = lastSent }
             current = name
             questionsSeen += 1
-            candidates = ScreenAnswerer.candidates(for: screen)
+            candidates = overrides[name].map { [$0] } ?? ScreenAnswerer.candidates(for: screen)
         }
         guard !candidates.isEmpty else { return .stuck(name) }
         let line = candidates.removeFirst()
@@ -132,6 +135,23 @@ struct ScreenAnswerer {
         case .value(.date(let d)): d.description
         case .value(.time(let t)): t.description
         case .value(let v): "\(v)"
+        }
+    }
+}
+
+extension ScreenAnswerer {
+    /// Answers every screen `terep` shows until it stops asking (or `limit` screens); a question
+    /// no candidate gets past is recorded as an issue and the input is closed.
+    mutating func answerAll(_ terep: InteractiveTerep, limit: Int = 2000) {
+        var steps = 0
+        while let screen = terep.readScreen(), steps < limit {
+            steps += 1
+            switch next(for: screen) {
+            case .type(let line): terep.send(line)
+            case .stuck(let question):
+                Issue.record("no accepted answer at \(question):\n\(screen)")
+                terep.closeInput()
+            }
         }
     }
 }
