@@ -1,6 +1,10 @@
 import SurveyModel
 
 /// Builds an ``EnginePlan``: walks the tree once, then derives dependencies and ranks.
+///
+/// The dependency graph built here, from the expressions the engine evaluates, is the one
+/// graph: the compiler ships none (compiled format 2). Piped texts, filters, bounds and
+/// defaults are not edges: they are evaluated when asked for, never cached.
 struct PlanBuilder {
     let definition: SurveyDefinition
     var variables: [VariableName: EnginePlan.VariableInfo] = [:]
@@ -99,7 +103,6 @@ struct PlanBuilder {
         for (i, end) in ends.enumerated() {
             register(.end(i), reads: end.rule.condition.map { [$0] } ?? [])
         }
-        mergeCompiledGraph()
     }
 
     private mutating func register(_ rule: RuleRef, reads: [Expr]) {
@@ -158,26 +161,6 @@ struct PlanBuilder {
 
     private mutating func addDependent(_ rule: RuleRef, of v: VariableName) {
         if !(dependents[v]?.contains(rule) ?? false) { dependents[v, default: []].append(rule) }
-    }
-
-    /// Adds the compiler's edges the expressions did not show (conservatively: every row).
-    /// A `.question` edge of a non-calculated question is skipped: besides the condition (read
-    /// above) it covers filters, bounds, defaults and piped texts, which are evaluated when
-    /// asked for, never cached.
-    private mutating func mergeCompiledGraph() {
-        let known = Set(allRules)
-        for v in definition.dependencies.dependents.keys.sorted() {
-            for ref in definition.dependencies.dependents[v] ?? [] {
-                var rule = ref
-                if case .question(let n) = ref {
-                    guard variables[n]?.isCalculated == true else { continue }
-                    rule = .calculation(n)
-                }
-                guard known.contains(rule), !(dependents[v]?.contains(rule) ?? false) else { continue }
-                addDependent(rule, of: v)
-                wholeAccess.insert(RuleVariable(rule: rule, variable: v))
-            }
-        }
     }
 
     /// The variables whose effective value a rule's result changes.

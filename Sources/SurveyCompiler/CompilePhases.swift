@@ -43,14 +43,13 @@ public enum CompilePhases {
         let (items, _) = time("lowering + checking") { analyzer.lowerDecls(unit.decls, rosters: [], group: nil) }
         let outcome = analyzer.lowerOutcome(header)
         let targets = analyzer.lowerTargets(outcome: outcome)
-        let order = time("cycle check + order") { analyzer.orderCalculations() }
-        let graph = time("dependency graph") { analyzer.dependencyGraph(calculationOrder: order) }
+        time("cycle check") { analyzer.checkCycles() }
         diagnostics += analyzer.diagnostics
         _ = time("diagnostic sort") { diagnostics.sortedForDisplay() }
         let definition = SurveyDefinition(
             id: SurveyID(header.name.text), version: header.version ?? "", title: LocalizedText([:]),
             languages: analyzer.languages, outcome: outcome, answerSets: analyzer.answerSetOrder.compactMap { analyzer.answerSets[$0]?.set },
-            items: items, dependencies: graph, targets: targets)
+            items: items, targets: targets)
         let bytes = time("canonical JSON") { try? definition.canonicalJSON() }
         if let bytes { time("SHA-256") { _ = SHA256.hash(data: bytes) } }
         let end = DispatchTime.now().uptimeNanoseconds

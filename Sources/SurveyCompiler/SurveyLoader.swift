@@ -8,7 +8,7 @@ public enum SurveyLoadError: Error, Sendable, CustomStringConvertible {
     /// The source has errors; the diagnostics say which.
     case compileFailed(path: String, diagnostics: [Diagnostic])
     case notACompiledSurvey(path: String, reason: String)
-    case unsupportedFormat(path: String, found: Int, supported: Int)
+    case unsupportedFormat(path: String, found: Int, supported: ClosedRange<Int>)
     /// The file's definition does not hash to the hash it carries: it was edited or damaged.
     case hashMismatch(path: String, recorded: String, actual: String)
 
@@ -20,7 +20,7 @@ public enum SurveyLoadError: Error, Sendable, CustomStringConvertible {
         case .notACompiledSurvey(let p, let r):
             "'\(p)' is neither a .survey source nor a compiled survey (\(r))"
         case .unsupportedFormat(let p, let found, let supported):
-            "'\(p)' uses compiled format \(found), but this terep reads format \(supported); recompile it with 'terep compile'"
+            "'\(p)' uses compiled format \(found), but this terep reads formats \(supported.lowerBound) to \(supported.upperBound); recompile it with 'terep compile'"
         case .hashMismatch(let p, let recorded, let actual):
             "'\(p)' was modified after compiling: its hash says \(recorded.prefix(12)) but the content hashes to \(actual.prefix(12)); recompile it from its source"
         }
@@ -56,8 +56,8 @@ public enum SurveyLoader {
             throw .notACompiledSurvey(path: path, reason: "it has no \"terep\": \"\(CompiledSurvey.marker)\" marker")
         }
         let format = definition["format"] as? Int ?? -1
-        guard format == SurveyDefinition.currentFormat else {
-            throw .unsupportedFormat(path: path, found: format, supported: SurveyDefinition.currentFormat)
+        guard SurveyDefinition.supportedFormats.contains(format) else {
+            throw .unsupportedFormat(path: path, found: format, supported: SurveyDefinition.supportedFormats)
         }
         let compiled: CompiledSurvey
         do {

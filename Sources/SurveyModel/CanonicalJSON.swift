@@ -44,6 +44,18 @@ struct CanonicalJSONWriter {
 
     mutating func string(_ s: String) {
         bytes.append(0x22)
+        // Most texts need no escape: copy their bytes at once.
+        let copied = s.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied != true { escape(s) }
+        bytes.append(0x22)
+    }
+
+    /// A string's bytes with JSONEncoder's escapes.
+    private mutating func escape(_ s: String) {
         for b in s.utf8 {
             switch b {
             case 0x22: raw("\\\"")
@@ -60,7 +72,6 @@ struct CanonicalJSONWriter {
             default: bytes.append(b)
             }
         }
-        bytes.append(0x22)
     }
 
     /// Writes `"key":` preceded by a comma unless it is the first key of the object.
@@ -100,7 +111,7 @@ struct CanonicalJSONWriter {
         var f = true
         bytes.append(0x7B)
         key("answerSets", &f); array(d.answerSets) { $0.answerSet($1) }
-        key("dependencies", &f); dependencies(d.dependencies)
+        if let g = d.dependencies { key("dependencies", &f); dependencies(g) }
         key("format", &f); int(d.format)
         key("id", &f); string(d.id.rawValue)
         key("items", &f); array(d.items) { $0.node($1) }

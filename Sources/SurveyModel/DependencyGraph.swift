@@ -39,10 +39,12 @@ public enum RuleRef: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func < (a: RuleRef, b: RuleRef) -> Bool { a.description < b.description }
 }
 
-/// For each variable, the rules that read it; plus the order calculations must run in.
+/// For each variable, the rules that read it; plus the order calculations must run in: what
+/// compiled format 1 carried (``SurveyDefinition/dependencies``).
 ///
-/// The compiler guarantees the graph is acyclic. The engine uses it to re-evaluate only what
-/// depends on a changed answer.
+/// Nothing reads it any more: the engine derives its own graph from the expressions it runs
+/// (`InterviewEngine`'s plan), which is the one graph. It is decoded and re-encoded only so
+/// that a format 1 file keeps its hash.
 public struct DependencyGraph: Hashable, Sendable, Codable {
     /// Variable → rules reading it, sorted.
     public var dependents: [VariableName: [RuleRef]]

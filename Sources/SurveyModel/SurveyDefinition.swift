@@ -7,8 +7,12 @@ public struct SurveyDefinition: Hashable, Sendable, Codable {
     /// The version of this JSON format; bumped on any incompatible change, including a change
     /// of what a definition means. 2: missing values follow three-valued logic in expressions
     /// and `if` takes an optional fourth argument (docs/language.md §8.4); the engine runs a
-    /// format-1 definition with the old rule, so its interviews replay as they were.
+    /// format-1 definition with the old rule, so its interviews replay as they were. Format 2
+    /// also no longer carries the compiler's dependency graph (the engine derives its own).
     public static let currentFormat = 2
+    /// The formats this terep reads: format 1 files keep their `dependencies`, unread, so they
+    /// keep their hash.
+    public static let supportedFormats = 1...2
 
     public var format: Int
     public var id: SurveyID
@@ -24,8 +28,10 @@ public struct SurveyDefinition: Hashable, Sendable, Codable {
     public var answerSets: [AnswerSet]
     /// The questionnaire tree in interview order.
     public var items: [Node]
-    /// Which rules must be re-evaluated when a variable changes.
-    public var dependencies: DependencyGraph
+    /// Format 1 only: the dependency graph the compiler used to ship. Nothing reads it; it is
+    /// kept so that a format 1 definition re-encodes to the bytes it was hashed from (nil, and
+    /// absent from the JSON, from format 2 on).
+    public var dependencies: DependencyGraph?
     /// Fieldwork targets, quotas and outcome dispositions for monitoring (nil when the
     /// questionnaire declares none; then absent from the JSON, so older hashes are unchanged).
     public var targets: FieldworkTargets?
@@ -34,7 +40,7 @@ public struct SurveyDefinition: Hashable, Sendable, Codable {
         format: Int = SurveyDefinition.currentFormat, id: SurveyID, version: String,
         title: LocalizedText, languages: [LanguageCode], specialCodes: SpecialCodes = SpecialCodes(),
         outcome: OutcomeSpec? = nil, answerSets: [AnswerSet], items: [Node],
-        dependencies: DependencyGraph = DependencyGraph(), targets: FieldworkTargets? = nil
+        dependencies: DependencyGraph? = nil, targets: FieldworkTargets? = nil
     ) {
         self.format = format
         self.id = id

@@ -110,6 +110,16 @@ struct RobustnessTests {
         #expect(throws: SurveyLoadError.self) { try SurveyLoader.decode(try future.fileData()) }
         #expect(throws: SurveyLoadError.self) { try SurveyLoader.decode(Data("[1]".utf8)) }
     }
+
+    /// Compiled format 1 (which carried the compiler's dependency graph, written by the compiler
+    /// of commit 120b437) still loads with its hash: the graph is kept, unread, for the hash.
+    @Test func aFormatOneFileStillLoadsAndKeepsItsHash() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: goldenDirectory() + "/Golden/format1/wellbeing.compiled.json"))
+        let compiled = try SurveyLoader.decode(data, path: "wellbeing.compiled.json")
+        #expect(compiled.hash == "090557d6318789548b14a625d52ec6cbbaa9686c64abcf94ccc4c1db03f30491")
+        #expect(compiled.definition.format == 1 && compiled.definition.dependencies?.dependents.isEmpty == false)
+        #expect(try compiled.fileData() == data, "re-encoded to the very same file")
+    }
 }
 
 /// The canonical writer behind the hash gives exactly the bytes of its oracle, `Codable` with the

@@ -60,17 +60,6 @@ struct SemaTests {
         #expect(d.notes.map(\.range?.start) == [source.markers["2️⃣"], source.markers["3️⃣"]])
     }
 
-    @Test func calculationOrderPutsInputsFirst() throws {
-        let def = try #require(compileClean("""
-            question a integer { text hu "x" en "x" }
-            calculate c3 = c2 + c1
-            calculate c2 = c1 * 2
-            calculate c1 = a + 1
-            """))
-        #expect(def.dependencies.calculationOrder == ["c1", "c2", "c3"])
-        #expect(def.dependencies.dependents[VariableName("c1")] == [.calculation("c2"), .calculation("c3")])
-    }
-
     @Test func rosterVariablesNeedAggregatesOutsideTheRoster() throws {
         assertDiagnostics("""
             question n integer 1..5 { text hu "x" en "x" }
@@ -123,20 +112,13 @@ struct SemaTests {
             modules: ["m.survey": "note n { text hu \"n\" en \"n\" }"])
     }
 
-    @Test func dependencyGraphCoversEveryKindOfRule() throws {
+    @Test func aCompiledDefinitionCarriesNoDependencyGraph() throws {
         let def = try #require(compileClean("""
-            answers A { 1 hu "a" en "a" 2 hu "b" en "b" }
             question a integer { text hu "x" en "x" }
-            question b single A { text hu "{a}" en "x" filter option <= a
-              default 1 if a > 2
-              error if b == 2 and a > 1 hu "x" en "x" }
-            section s { when a > 0 question c integer 0..a { text hu "x" en "x" } }
-            roster r count a { question m integer { text hu "x" en "x" } }
-            end outcome 9 if a == 5
+            calculate c = a + 1
             """))
-        #expect(def.dependencies.dependents[VariableName("a")] == [
-            .check("chk_b"), .end(0), .group("r"), .group("s"), .question("b"), .question("c"),
-        ])
+        #expect(def.format == 2 && def.dependencies == nil)
+        #expect(!String(decoding: try def.canonicalJSON(), as: UTF8.self).contains("dependencies"))
     }
 
     @Test func noDiagnosticsForAValidSurveyWithEveryConstruct() {

@@ -16,7 +16,7 @@ extension Analyzer {
         let condition = b.when.map { checkCondition($0, scope: scope) }
         recordEdges(name, Array(reads.refs[conditionReadsStart...]))
         let defaultRule = lowerDefault(b, type: Analyzer.valueType(of: q.type), scope: scope)
-        endRule(.question(VariableName(name)), restoring: saved)
+        endRule(restoring: saved)
         let label = lowerText(b.label, what: "the label of \(what)", at: q.name.range, scope: scope, required: false, allowBare: true)
         let checks = lowerChecks(b.checks, owner: name, scope: scope)
         checkPseudonym(b, valueType: kind.valueType, what: what)
@@ -50,7 +50,7 @@ extension Analyzer {
         let stem = lowerText(b.text, what: "grid '\(g.name.text)'", at: g.name.range, scope: scope, required: false)
         let condition = b.when.map { checkCondition($0, scope: scope) }
         let groupReads = reads.refs
-        endRule(.group(GroupID(g.name.text)), restoring: saved)
+        endRule(restoring: saved)
         let kindSaved = beginRule()
         let kind = lowerKind(g.type, range: g.typeRange, bag: b, scope: scope)
         let kindReads = reads.refs
@@ -68,7 +68,7 @@ extension Analyzer {
             let conditionStart = reads.refs.count
             let itemCondition = ib.when.map { checkCondition($0, scope: scope) }
             recordEdges(name, Array(reads.refs[conditionStart...]))
-            endRule(.question(VariableName(name)), restoring: itemSaved)
+            endRule(restoring: itemSaved)
             let label = lowerText(ib.label, what: "the label of '\(name)'", at: item.name.range, scope: scope, required: false, allowBare: true)
             let checks = lowerChecks(ib.checks, owner: name, scope: scope)
             let question = Question(
@@ -121,7 +121,7 @@ extension Analyzer {
         }
         noteRead(q.name.rawValue, at: b.other?.range ?? range)
         recordEdges(name, reads.refs)
-        endRule(.question(VariableName(name)), restoring: saved)
+        endRule(restoring: saved)
         return Question(
             name: VariableName(name), kind: .text(maxLength: b.other?.maxLength ?? 200, pattern: nil), text: text,
             label: LocalizedText(text.texts.mapValues { _ in "\(q.name): other, specified" }), condition: condition,

@@ -88,7 +88,7 @@ extension Analyzer {
             let saved = beginRule()
             let condition = checkCondition(c.condition, scope: scope, role: "a check's condition")
             let message = lowerText(c.message, what: "check '\(id)'", at: c.range, scope: scope)
-            endRule(.check(CheckID(id)), restoring: saved)
+            endRule(restoring: saved)
             out.append(Check(id: CheckID(id), severity: c.severity, condition: condition, message: message ?? LocalizedText([:])))
         }
         return out
@@ -110,7 +110,7 @@ extension Analyzer {
         let hint = lowerText(b.hint, what: "the hint of \(what)", at: n.name.range, scope: scope, required: false)
         let condition = b.when.map { checkCondition($0, scope: scope) }
         recordEdges(n.name.text, reads.refs)
-        endRule(.question(VariableName(n.name.text)), restoring: saved)
+        endRule(restoring: saved)
         let label = lowerText(b.label, what: "the label of \(what)", at: n.name.range, scope: scope, required: false, allowBare: true)
         checkPseudonym(b, valueType: nil, what: what)
         return .question(Question(
@@ -127,7 +127,7 @@ extension Analyzer {
         if t.type != .unknown { reportSilentlySkippedInputs(t.expr, calculation: c.name.text, at: c.expr.range) }
         let condition = b.when.map { checkCondition($0, scope: scope) }
         recordEdges(c.name.text, reads.refs)
-        endRule(.calculation(VariableName(c.name.text)), restoring: saved)
+        endRule(restoring: saved)
         calcTypes[c.name.text] = t.type
         var valueType = ValueType.integer
         switch t.type {
@@ -150,7 +150,7 @@ extension Analyzer {
         let title = lowerText(b.title, what: "section '\(s.name.text)'", at: s.name.range, scope: scope, required: false)
         let condition = b.when.map { checkCondition($0, scope: scope) }
         let groupReads = reads.refs
-        endRule(.group(GroupID(s.name.text)), restoring: saved)
+        endRule(restoring: saved)
         routeReads.append(groupReads)
         let (children, groupChecks) = lowerDecls(s.body, rosters: rosters, group: s.name.text)
         routeReads.removeLast()
@@ -178,7 +178,7 @@ extension Analyzer {
         }
         let routeOfRows = reads.refs
         let rowLabel = lowerText(b.rowLabel, what: "the row label of '\(r.name.text)'", at: r.name.range, scope: inner, required: false)
-        endRule(.group(GroupID(r.name.text)), restoring: saved)
+        endRule(restoring: saved)
         let maxRows = r.maxRows ?? 200
         if maxRows < 1, let range = r.maxRange { report(Messages.badValue("a roster needs at least 1 row", at: range)) }
         routeReads.append(routeOfRows)
@@ -192,12 +192,10 @@ extension Analyzer {
     mutating func lowerEnd(_ e: EndDecl, rosters: [String]) -> Node {
         let scope = ExprScope(rosters: rosters)
         let b = bag(e.properties, allowed: ["text"], on: "an end")
-        let index = endCount
-        endCount += 1
         let saved = beginRule()
         let condition = e.condition.map { checkCondition($0, scope: scope, role: "an end's condition") }
         let message = lowerText(b.text, what: "this end", at: e.range, scope: scope, required: false)
-        endRule(.end(index), restoring: saved)
+        endRule(restoring: saved)
         return .end(EndRule(condition: condition, outcome: e.outcome, message: message))
     }
 }

@@ -31,13 +31,12 @@ extension Analyzer {
         for name in phraseOrder where phrases[name]?.used == false {
             if let decl = phrases[name]?.decl { report(Messages.unusedPhrase(name, at: decl.name.range)) }
         }
-        let order = orderCalculations()
+        checkCycles()
         var sets = answerSetOrder.compactMap { answerSets[$0]?.set }
         if yesNoUsed, answerSets["YESNO"] == nil { sets.append(yesNoSet()) }
         return SurveyDefinition(
             id: SurveyID(header.name.text), version: header.version ?? "", title: title ?? LocalizedText([:]),
-            languages: languages, outcome: outcome, answerSets: sets, items: items,
-            dependencies: dependencyGraph(calculationOrder: order), targets: targets)
+            languages: languages, outcome: outcome, answerSets: sets, items: items, targets: targets)
     }
 
     /// Infers calculation types in declaration order, so most look-ups are already memoised.

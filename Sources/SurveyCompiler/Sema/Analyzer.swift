@@ -81,16 +81,13 @@ struct Analyzer {
     /// When > 0, diagnostics are discarded (type inference ahead of the real check).
     var silent = 0
 
-    /// Reads of the rule currently being lowered.
+    /// Reads of the rule currently being lowered (for the cycle edges).
     var reads = RuleReads()
-    /// Rule → dependencies, for the dependency graph.
-    var dependents: [String: Set<RuleRef>] = [:]
     /// Variable → (read variable, where) for cycle detection: calculations and route conditions.
     var edges: [String: [(name: String, range: SourceRange)]] = [:]
     /// Reads of the conditions of the enclosing groups (they gate every variable inside).
     var routeReads: [[(name: String, range: SourceRange)]] = []
     var checkIDs: [String: SourceRange] = [:]
-    var endCount = 0
     /// Top-level `targets` blocks, lowered after the questionnaire (only one is allowed).
     var targetDecls: [TargetsDecl] = []
     /// Types of list items by start offset (for checking `x in (…)`).
@@ -119,9 +116,8 @@ struct Analyzer {
         return saved
     }
 
-    /// Files the collected reads under `rule` and restores the previous collection.
-    mutating func endRule(_ rule: RuleRef, restoring saved: RuleReads) {
-        for r in reads.refs { dependents[r.name, default: []].insert(rule) }
+    /// Ends a rule's collection of reads and restores the enclosing rule's.
+    mutating func endRule(restoring saved: RuleReads) {
         reads = saved
     }
 

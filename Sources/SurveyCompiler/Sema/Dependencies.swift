@@ -2,14 +2,14 @@ import SurveyDiagnostics
 import SurveyModel
 
 extension Analyzer {
-    /// Finds cycles among calculations and route conditions (E0601, one note per edge) and
-    /// returns the calculations in an order where each follows everything it reads.
+    /// Finds cycles among calculations and route conditions (E0601, one note per edge). The
+    /// compiler keeps no dependency graph beyond this check: the engine derives the one graph
+    /// it re-evaluates by from the lowered expressions.
     ///
     /// Iterative depth-first search in declaration order, so deep chains cannot overflow the stack.
-    mutating func orderCalculations() -> [VariableName] {
+    mutating func checkCycles() {
         enum Mark { case active, done }
         var marks: [String: Mark] = [:]
-        var postorder: [String] = []
         var reported: Set<[String]> = []
         for root in variableOrder where marks[root] == nil {
             // Stack of (node, index of next edge to follow).
@@ -20,7 +20,6 @@ extension Analyzer {
                 guard next < out.count else {
                     stack.removeLast()
                     marks[node] = .done
-                    postorder.append(node)
                     continue
                 }
                 stack[stack.count - 1].1 = next + 1
@@ -37,7 +36,6 @@ extension Analyzer {
                 }
             }
         }
-        return postorder.filter { if case .calculation = variables[$0]?.kind { true } else { false } }.map { VariableName($0) }
     }
 
     private mutating func reportCycle(stack: [String], closingAt target: String, reported: inout Set<[String]>) {
@@ -53,14 +51,5 @@ extension Analyzer {
         let at = variables[path[0]]?.range ?? notes.first?.range
         guard let at else { return }
         report(Messages.cycle(path, at: at, notes: notes))
-    }
-
-    /// The dependency graph: every variable with the rules reading it, sorted.
-    func dependencyGraph(calculationOrder: [VariableName]) -> DependencyGraph {
-        var deps: [VariableName: [RuleRef]] = [:]
-        for (name, rules) in dependents where variables[name] != nil {
-            deps[VariableName(name)] = rules.sorted()
-        }
-        return DependencyGraph(dependents: deps, calculationOrder: calculationOrder)
     }
 }
