@@ -19,34 +19,13 @@ import TestSupportFixtures
 /// `swift run -c release TerepBench interview-commit`
 enum InterviewCommitBenchmark {
     static func run() throws {
-        let source = SyntheticSurvey(roster: true).source()
-            .replacingOccurrences(of: "question hh_size integer 1..15", with: "question hh_size integer 1..200")
-            .replacingOccurrences(of: "roster mem count hh_size max 15", with: "roster mem count hh_size max 200")
-        let result = compile(SourceFile(path: "synthetic.survey", text: source), loader: InMemoryLoader())
-        guard let compiled = result.compiled else {
-            print("the synthetic form did not compile")
-            return
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("terep-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-
-        let store = try DeviceStore.initialize(
-            path: folder.appendingPathComponent("device.sqlite").path, deviceID: "bench", interviewer: "B")
-        try store.saveDefinition(compiled)
-        let new = NewInterview(definition: compiled.hash, seed: 1, language: "hu")
-        let record = try store.createInterview(new, timestamp: 0)
-        let start = InterviewClock.system.now()
-        let context = EngineContext(today: start.date, now: start.time, interviewer: "B")
-        let interview = try Interview(
-            definition: compiled.definition,
-            started: .started(definition: compiled.hash, seed: 1, language: "hu", preload: [:]), context: context)
-        let raw = try RawSQLite(path: folder.appendingPathComponent("raw.sqlite").path)
+        guard let form = try SyntheticInterview() else { return }
+        defer { form.remove() }
+        let raw = try RawSQLite(path: form.folder.appendingPathComponent("raw.sqlite").path)
         let terminal = BenchTerminal(raw: raw)
         let session = InterviewSession(
-            interview: interview, spent: ActiveTime(startedAt: start.timestamp), terminal: terminal,
-            recorder: StoreRecorder(store: store, interview: record.id), clock: .system,
-            options: SessionOptions(interviewer: "B", resumeCommand: "-"))
+            interview: form.interview, spent: ActiveTime(startedAt: form.start.timestamp), terminal: terminal,
+            recorder: form.recorder, clock: .system, options: SessionOptions(interviewer: "B", resumeCommand: "-"))
         terminal.session = session
         let began = DispatchTime.now().uptimeNanoseconds
         let end = session.run()
@@ -74,6 +53,41 @@ enum InterviewCommitBenchmark {
     }
 
     static func millis(_ ns: UInt64) -> String { String(format: "%.2f", Double(ns) / 1e6) }
+}
+
+/// The synthetic form (1,000 questions, 500 calculations, 2,000 checks) with its roster raised to
+/// 200 rows, started in a fresh device store: what the interviewer benchmarks run on.
+struct SyntheticInterview {
+    let folder: URL
+    let interview: Interview
+    let recorder: StoreRecorder
+    let start: Moment
+
+    /// Nil (and says why) when the synthetic form does not compile.
+    init?() throws {
+        let source = SyntheticSurvey(roster: true).source()
+            .replacingOccurrences(of: "question hh_size integer 1..15", with: "question hh_size integer 1..200")
+            .replacingOccurrences(of: "roster mem count hh_size max 15", with: "roster mem count hh_size max 200")
+        let result = compile(SourceFile(path: "synthetic.survey", text: source), loader: InMemoryLoader())
+        guard let compiled = result.compiled else {
+            print("the synthetic form did not compile")
+            return nil
+        }
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("terep-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try DeviceStore.initialize(
+            path: folder.appendingPathComponent("device.sqlite").path, deviceID: "bench", interviewer: "B")
+        try store.saveDefinition(compiled)
+        let record = try store.createInterview(NewInterview(definition: compiled.hash, seed: 1, language: "hu"), timestamp: 0)
+        start = InterviewClock.system.now()
+        let context = EngineContext(today: start.date, now: start.time, interviewer: "B")
+        interview = try Interview(
+            definition: compiled.definition,
+            started: .started(definition: compiled.hash, seed: 1, language: "hu", preload: [:]), context: context)
+        recorder = StoreRecorder(store: store, interview: record.id)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
 }
 
 /// A terminal that types a valid answer to whatever question is on screen, confirms soft

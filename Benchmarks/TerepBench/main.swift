@@ -17,6 +17,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("report-scale", CleanedCacheBenchmark.runAtScale),
     ("report", ReportBenchmark.run),
     ("interview-commit", InterviewCommitBenchmark.run),
+    ("screen", ScreenBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -71,7 +71,25 @@ extension InterviewController {
         } ?? otherwise
     }
 
+    /// Adds a row to the open roster `at` is in and goes to it (F5 on the full screen).
+    public func addRowToOpenRoster(at: Address) {
+        guard end == nil, pending == nil else { return }
+        guard let instance = openRoster(containing: at) else { return say(strings.notInRoster, style: .error) }
+        addRow(instance, otherwise: at)
+        settle()
+    }
+
     // MARK: - Removing rows
+
+    /// Asks to remove the row of the innermost roster `at` is in, naming it (F8 on the full screen).
+    public func askToRemoveRow(at: Address) {
+        guard end == nil, pending == nil else { return }
+        guard let entry = index[at.variable], let roster = entry.rosters.last, at.rows.count == entry.rosters.count else {
+            return say(strings.notInRoster, style: .error)
+        }
+        let depth = entry.rosters.count - 1
+        askToRemove(row: at.rows[depth], of: RosterInstance(roster: roster, parentRows: Array(at.rows.prefix(depth))))
+    }
 
     /// The innermost open roster the question `at` is in, with its parent rows.
     func openRoster(containing at: Address) -> RosterInstance? {

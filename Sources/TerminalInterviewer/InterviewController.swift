@@ -40,6 +40,9 @@ public final class InterviewController {
     private var disturbed = false
     /// The route, computed once per change of the interview (views ask for it many times).
     private var cachedRoute: [Address]?
+    /// Counts the changes of the interview (not the paradata), so views can cache what they
+    /// derive from it.
+    public private(set) var revision = 0
 
     /// Creates a controller on an interview already started (and, when resuming, replayed).
     public init(
@@ -133,7 +136,7 @@ public final class InterviewController {
 
     /// After an input: closes the interview when the route is done, and logs the question now
     /// shown (paradata, and where a resumed session starts).
-    private func settle() {
+    func settle() {
         var rounds = 0
         while end == nil, pending == nil {
             guard let at = cursor else {
@@ -202,7 +205,10 @@ public final class InterviewController {
         }
         interview = next
         spent = nextSpent
-        if case .shown = kind {} else { cachedRoute = nil }
+        if case .shown = kind {} else {
+            cachedRoute = nil
+            revision += 1
+        }
         reportNewlyStale(effects)
         return true
     }

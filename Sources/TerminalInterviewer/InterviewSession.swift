@@ -14,6 +14,12 @@ public final class InterviewSession {
     /// The question whose screen is the last thing drawn; nil after other output (help, review).
     private var drawn: Address?
 
+    /// The line view over a controller made by the caller.
+    public init(controller: InterviewController, terminal: any Terminal) {
+        self.controller = controller
+        self.terminal = terminal
+    }
+
     /// Creates a session on an interview already started (and, when resuming, replayed).
     public init(
         interview: Interview, spent: ActiveTime, terminal: any Terminal, recorder: any InterviewRecorder,

@@ -109,6 +109,21 @@ public enum TextLayout {
         return s
     }
 
+    /// The text cut to at most `columns` display columns, ending in `…` when it was cut.
+    public static func truncate(_ text: String, to columns: Int) -> String {
+        guard width(text) > columns else { return text }
+        guard columns > 0 else { return "" }
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = width(of: character)
+            if used + w > columns - 1 { break }
+            out.append(character)
+            used += w
+        }
+        return out + "…"
+    }
+
     /// Pads a string with spaces on the right to a display width (never truncates).
     public static func pad(_ text: String, to columns: Int) -> String {
         text + String(repeating: " ", count: max(0, columns - width(text)))

@@ -16,7 +16,9 @@ struct InterviewCommand: ParsableCommand {
             Every confirmed answer is saved in the device database before the next question is \
             shown. On first use the device database is created at the default location with a \
             generated device id and the interviewer from --interviewer or $USER. Type ? during \
-            the interview for the commands. Piped standard input works the same (for scripts).
+            the interview for the commands (F1 on the full screen). On a terminal the interview is a \
+            full-screen form; with --plain, or when standard input or output is not a terminal \
+            (piped scripts), it runs line by line.
             """)
 
     @Argument(help: "The questionnaire: a .survey source or a compiled definition (.json).")
@@ -55,6 +57,9 @@ struct InterviewCommand: ParsableCommand {
     @ArgumentParser.Option(help: "The interviewer's name when the device database is created on first use (default: $USER).")
     var interviewer: String?
 
+    @Flag(help: "Line by line instead of the full screen (also when standard input or output is not a terminal).")
+    var plain = false
+
     func validate() throws {
         if let uiLanguage, UILanguage(rawValue: uiLanguage) == nil {
             throw ValidationError("--ui-lang must be hu or en, not '\(uiLanguage)'.")
@@ -86,16 +91,15 @@ struct InterviewCommand: ParsableCommand {
             for record in unfinished { print(InterviewStart.listingLine(record)) }
             return
         }
-        if resume == nil, !unfinished.isEmpty {
-            print(strings.unfinishedHint(unfinished.count, listCommand: listCommand))
-        }
+        var notices: [String] = []
+        if resume == nil, !unfinished.isEmpty { notices.append(strings.unfinishedHint(unfinished.count, listCommand: listCommand)) }
         let resumed = try resume.map { try resumedID($0, store: store, strings: strings) }
         let reopened = try reopen.map { try resumedID($0, store: store, strings: strings) }
         let prepared: PreparedInterview
         do {
             if let reopened {
                 let (interview, previous) = try InterviewStart.reopen(reopened, reason: reason ?? "", store: store)
-                print(strings.reopened(reopened, previousOutcome: previous))
+                notices.append(strings.reopened(reopened, previousOutcome: previous))
                 prepared = interview
             } else if let resumed {
                 prepared = try InterviewStart.resume(resumed, store: store)
@@ -108,7 +112,8 @@ struct InterviewCommand: ParsableCommand {
             throw Self.startFailure(error, strings: strings)
         }
         let resumeCommand = resumeCommand(prepared.id)
-        let end = SessionRunner.run(prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand)
+        let end = SessionRunner.run(
+            prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain, notices: notices)
         throw InterviewOutcome.exitCode(end, strings: strings, resumeCommand: resumeCommand)
     }
 
@@ -159,20 +164,41 @@ struct InterviewCommand: ParsableCommand {
     }
 }
 
-/// Runs a prepared interview's session on the real terminal, saving through the device store.
+/// Runs a prepared interview's session on the real terminal, saving through the device store:
+/// the full screen when standard input and output are a terminal that can show it, else (or
+/// with `--plain`) line by line. The `notices` and the start-up lines are printed on the normal
+/// screen and repeated on the full screen's first page, which covers it.
 enum SessionRunner {
-    static func run(_ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String) -> SessionEnd {
+    static func run(
+        _ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String, plain: Bool,
+        notices: [String] = []
+    ) -> SessionEnd {
         StandardTerminal.installSignalHandlers()
-        let terminal = StandardTerminal(environment: ProcessInfo.processInfo.environment)
-        let session = InterviewSession(
-            interview: prepared.interview, spent: prepared.spent, terminal: terminal,
-            recorder: StoreRecorder(store: store, interview: prepared.id), clock: .system,
-            options: SessionOptions(
-                uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand,
-                resumeAt: prepared.resumeAt))
-        terminal.writeLine(prepared.resumeAt == nil ? session.strings.started(prepared.id) : session.strings.resumed(prepared.id))
-        if prepared.interview.isTraining { terminal.writeLine(session.strings.trainingInterview) }
-        return session.run()
+        let environment = ProcessInfo.processInfo.environment
+        let terminal = StandardTerminal(environment: environment)
+        let options = SessionOptions(
+            uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand, resumeAt: prepared.resumeAt)
+        let recorder = StoreRecorder(store: store, interview: prepared.id)
+        let controller = InterviewController(
+            interview: prepared.interview, spent: prepared.spent, recorder: recorder, clock: .system, options: options)
+        var opening = notices
+        opening.append(prepared.resumeAt == nil ? controller.strings.started(prepared.id) : controller.strings.resumed(prepared.id))
+        if prepared.interview.isTraining { opening.append(controller.strings.trainingInterview) }
+        for line in opening { terminal.writeLine(line) }
+        if !plain, terminal.interactive, isatty(STDOUT_FILENO) == 1, let device = CursesScreen(environment: environment) {
+            let cases = (try? store.interview(id: prepared.id))??.caseIdentifiers
+                .filter { !CaseIdentifiers.automatic.contains($0.key) }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\(Interview.display($0.value))" }.joined(separator: " ") ?? ""
+            let session = FullScreenSession(
+                controller: controller, device: device, interviewID: prepared.id.rawValue, cases: cases,
+                pendingSignal: { StandardTerminal.pendingSignal })
+            session.opening = opening.map { ScreenModel.Message(text: $0, tone: .plain) }
+            let end = session.run()
+            // The terminal is back: what the session said as it ended stays on the normal screen.
+            for (text, _) in session.farewell { terminal.writeLine(text) }
+            return end
+        }
+        return InterviewSession(controller: controller, terminal: terminal).run()
     }
 }
 

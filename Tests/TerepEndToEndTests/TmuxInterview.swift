@@ -42,12 +42,58 @@ final class TmuxInterview {
         return "\(environment) '\(binary)' interview '\(survey)' --device-db '\(db)' \(quoted); echo EXIT\(run)=$?; sleep 120"
     }
 
-    /// For each step: waits until the screen shows `wait`, then types `type` and Enter.
-    func answer(_ steps: [(wait: String, type: String)]) throws {
+    /// For each step: waits until the question on screen is `question` (its name as in `.u`,
+    /// e.g. `m_age[2]`), then types `type` and Enter.
+    func answer(_ steps: [(question: String, type: String)]) throws {
         for step in steps {
-            _ = try tmux.waitFor(step.wait)
+            try waitForQuestion(step.question)
             try tmux.type(step.type)
         }
+    }
+
+    /// Waits until the screen shows the question `name`: the last line ending in
+    /// `name  12/52` (the question's place on the route), as both the full screen and the line
+    /// view show it. The full screen's form also lists other questions, never with that ending.
+    @discardableResult
+    func waitForQuestion(_ name: String) throws -> String {
+        var last = ""
+        for _ in 0..<300 {
+            last = try tmux.screen()
+            if Self.currentQuestion(in: last) == name { return last }
+            usleep(50_000)
+        }
+        Issue.record("timed out waiting for question \(name); screen:\n\(last)")
+        return last
+    }
+
+    /// The name on the last line that ends in `name  i/n` (a question's address: a variable name,
+    /// maybe with rows, so the input line's `Válasz>  0/2000` counter is not taken for one).
+    static func currentQuestion(in screen: String) -> String? {
+        for untrimmed in screen.split(separator: "\n").reversed() {
+            // capture-pane -J keeps trailing spaces (a highlighted row ends in them).
+            let line = untrimmed.reversed().drop { $0 == " " }.reversed().map(String.init).joined()
+            let words = line.split(separator: " ")
+            guard words.count >= 2, let last = words.last, line.hasSuffix("  " + last),
+                last.split(separator: "/").count == 2, last.split(separator: "/").allSatisfy({ Int($0) != nil })
+            else { continue }
+            let name = words[words.count - 2]
+            guard let first = name.first, first.isLetter,
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_[],".contains($0)) })
+            else { continue }
+            return String(name)
+        }
+        return nil
+    }
+
+    /// Waits for a text (a message), then types a line and Enter.
+    func after(_ text: String, type line: String) throws {
+        _ = try tmux.waitFor(text)
+        try tmux.type(line)
+    }
+
+    /// Whether the terminal shows its alternate screen (the full screen is up).
+    var alternateScreen: Bool {
+        ((try? tmux.run(["display-message", "-p", "-t", "t", "#{alternate_on}"], capture: true)) ?? "").hasPrefix("1")
     }
 
     /// Sends tmux key names (`Left`, `C-c`, `PageDown`…) without Enter.
@@ -136,8 +182,7 @@ enum EnergyPath {
     static let cases = ["--case", "cluster_id=K1", "--case", "address_id=A1", "--case", "district=1"]
 
     /// GPS skipped, a panel block observed without insulation, consent, the respondent handles the bills.
-    static let toHouseholdSize: [(wait: String, type: String)] = [
-        ("GPS szélesség", ""), ("GPS hosszúság", ""), ("az épület típusa", "1"), ("hőszigetelt homlokzat", "0"),
-        ("Hozzájárul?", "1"), ("Ön intézi", "1"),
+    static let toHouseholdSize: [(question: String, type: String)] = [
+        ("gps_lat", ""), ("gps_lon", ""), ("bldg_obs", "1"), ("facade_insul_obs", "0"), ("consent", "1"), ("resp_role", "1"),
     ]
 }

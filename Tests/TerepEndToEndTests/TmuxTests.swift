@@ -94,7 +94,7 @@ struct Tmux {
     }
 }
 
-/// terep interview on a real terminal: colour, prompts, Ctrl-C, all read back from the screen.
+/// terep interview --plain on a real terminal: colour, prompts, Ctrl-C, all read back from the screen.
 extension EndToEnd {
 @Suite(.timeLimit(.minutes(1)), .enabled(if: Tmux.available, "tmux is not installed; the real-terminal test needs it"))
 struct TmuxTests {
@@ -105,7 +105,7 @@ struct TmuxTests {
         let binary = try TerepProcess.requireBinary().path
         let tmux = Tmux()
         defer { tmux.stop() }
-        let command = "env -u NO_COLOR TERM=xterm-256color '\(binary)' interview '\(survey)' --device-db '\(db)'; "
+        let command = "env -u NO_COLOR TERM=xterm-256color '\(binary)' interview '\(survey)' --device-db '\(db)' --plain; "
             + "echo EXIT=$?; sleep 60"
         try tmux.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "40", command])
 
@@ -140,7 +140,7 @@ struct TmuxTests {
         let db = dir.appendingPathComponent("device.sqlite").path
         try tmux.run([
             "new-session", "-d", "-s", "t", "-x", "100", "-y", "40",
-            "NO_COLOR=1 '\(binary)' interview '\(survey)' --device-db '\(db)'; sleep 60",
+            "NO_COLOR=1 '\(binary)' interview '\(survey)' --device-db '\(db)' --plain; sleep 60",
         ])
         _ = try tmux.waitFor("Mintavételi egység")
         #expect(!(try tmux.screen(escapes: true).contains("\u{1B}[1m")))

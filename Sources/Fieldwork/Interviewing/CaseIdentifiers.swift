@@ -26,6 +26,10 @@ public enum CaseIdentifiers {
         return out
     }
 
+    /// The preloaded questions ``addAutomatic(_:definition:interviewer:at:)`` fills: visit data,
+    /// not case identifiers (the full screen's header leaves them out).
+    public static let automatic: Set<VariableName> = ["int_id", "visit_ts", "visit_no"]
+
     /// Fills `int_id` (the interviewer), `visit_ts` (now) and `visit_no` (1) when the
     /// questionnaire preloads them and they were not given.
     public static func addAutomatic(

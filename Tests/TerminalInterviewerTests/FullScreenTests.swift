@@ -1,0 +1,220 @@
+import Fieldwork
+import InterviewEngine
+import SurveyModel
+import SurveyTestSupport
+import Testing
+
+@testable import TerminalInterviewer
+
+/// The full screen over the fixture, on a screen in memory: what is saved, what is shown.
+struct FullScreenTests {
+    /// hh_n16, consent, life_sat, nb_prob, hh_size 3, three names.
+    static let toRoster = ["2", "1", "7", "1 3", "3", "Anna", "Béla"]
+
+    @Test func aRosterIsATableWithEveryMemberOnScreenAtOnce() throws {
+        let run = try ScreenRun(KeyEvent.lines(Self.toRoster))
+        let lines = run.lines
+        let header = try #require(lines.firstIndex { $0.contains("#  m_name") }, "\(run.text)")
+        #expect(lines[header + 1].hasPrefix(" 1  Anna"))
+        #expect(lines[header + 2].hasPrefix(" 2  Béla"))
+        #expect(lines[header + 3].trimmingCharacters(in: .whitespaces) == "3")
+        // The row being answered (the third) is highlighted, its cell bold and underlined.
+        let grid = try #require(run.screen.painted)
+        #expect(grid[header + 3, 1].style.attributes.contains(.reverse))
+        #expect(!grid[header + 2, 1].style.attributes.contains(.reverse))
+        #expect(run.session.controller.cursor == Address("m_name", rows: [3]))
+    }
+
+    @Test func everyAnswerIsSavedAsInTheLineView() throws {
+        let run = try ScreenRun(KeyEvent.lines(SessionTests.happyPath))
+        #expect(run.end == .ended(outcome: 11))
+        #expect(run.recorder.answers.contains(.answered(Address("m_name", rows: [3]), .value(.text("Cili")))))
+        #expect(run.recorder.answers.last == .ended(outcome: 11))
+        #expect(run.session.farewell.contains { $0.text == "Az interjú véget ért (eredmény: 11). Köszönjük!" })
+        #expect(run.screen.closed)
+    }
+
+    @Test func aQuestionComesUpWithItsAnswerWhichTypingReplacesAndEnterKeeps() throws {
+        // Back to life_sat (7): Enter keeps it without saving again; typing replaces it.
+        let keys = KeyEvent.lines(["2", "1", "7", "1 3"]) + [.up, .up] + [.enter] + [.up] + KeyEvent.line("9")
+        let run = try ScreenRun(keys)
+        let sat = run.recorder.answers.filter { if case .answered(Address("life_sat"), _) = $0 { true } else { false } }
+        #expect(sat == [.answered(Address("life_sat"), .value(.integer(7))), .answered(Address("life_sat"), .value(.integer(9)))])
+    }
+
+    @Test func arrowsMoveBetweenFieldsButNotAwayFromUnsavedTyping() throws {
+        let run = try ScreenRun(KeyEvent.lines(["2", "1"]) + [.text("8"), .up])
+        #expect(run.session.controller.cursor == Address("life_sat"))
+        #expect(run.text.contains("A beírt választ előbb rögzítse (Enter) vagy vesse el (Esc)."))
+        let moved = try ScreenRun(KeyEvent.lines(["2", "1"]) + [.text("8"), .escape, .up])
+        #expect(moved.session.controller.cursor == Address("consent"))
+        #expect(moved.recorder.events.contains(.shown(Address("consent"))))
+    }
+
+    @Test func pageKeysGoFromSectionToSection() throws {
+        let run = try ScreenRun(KeyEvent.lines(["2", "1"]) + [.pageUp])
+        #expect(run.session.controller.cursor == Address("hh_n16"))
+        let down = try ScreenRun(KeyEvent.lines(["2", "1"]) + [.pageUp, .pageDown])
+        #expect(down.session.controller.cursor == Address("life_sat"))
+    }
+
+    @Test func theSectionMenuShowsCompletionAndJumps() throws {
+        let run = try ScreenRun(KeyEvent.lines(["2", "1", "7"]) + [.function(2)])
+        #expect(run.text.contains("A. Szűrés"))
+        #expect(run.text.contains("kész (2)"))
+        #expect(run.text.contains("1/4 kész"))
+        let jumped = try ScreenRun(KeyEvent.lines(["2", "1", "7"]) + [.function(2), .up, .enter])
+        #expect(jumped.session.controller.cursor == Address("hh_n16"))
+    }
+
+    @Test func theReviewListsEverythingAndEnterJumpsToALine() throws {
+        let keys = KeyEvent.lines(["2", "1", "7", ".m kutya az udvaron"]) + [.control("r")]
+        let run = try ScreenRun(keys, height: 40)
+        #expect(run.text.contains("Válaszok (3)"))
+        #expect(run.text.contains("hh_n16  2"))
+        #expect(run.text.contains("Megjegyzések (1)"))
+        #expect(run.text.contains("nb_prob  kutya az udvaron (anna)"))
+        #expect(run.text.contains("Megválaszolatlan kötelező kérdések"))
+        let jumped = try ScreenRun(keys + [.down, .enter])
+        #expect(jumped.session.controller.cursor == Address("consent"))
+    }
+
+    @Test func ctrlCAsksAndSaysTheDataIsSafe() throws {
+        let stay = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt] + KeyEvent.line("n") + KeyEvent.line("1"))
+        #expect(stay.recorder.answers.contains(.answered(Address("consent"), .value(.choice(1)))))
+        let asked = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt])
+        #expect(asked.text.contains("Kilép? Minden megerősített válasz mentve van"))
+        let leave = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt] + KeyEvent.line("i"))
+        #expect(leave.end == .interrupted(2))
+        let twice = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt, .interrupt])
+        #expect(twice.end == .interrupted(2))
+        #expect(twice.screen.closed)
+    }
+
+    @Test func aTextLimitIsCountedAndCannotBeTypedPast() throws {
+        let run = try ScreenRun(KeyEvent.lines(Self.toRoster) + [.text(String(repeating: "x", count: 25))])
+        #expect(run.text.contains("20/20"))
+        #expect(run.text.contains("Elérte a legfeljebb 20 karaktert; több nem írható."))
+        #expect(run.session.state.editor.count == 20)
+    }
+
+    @Test func aSoftCheckIsAskedBesideTheInputAndOnlyItsKeysAnswerIt() throws {
+        let keys = KeyEvent.lines(["2", "1", "7", "1", "12", "", "x"])
+        let run = try ScreenRun(keys)
+        #expect(run.text.contains("Figyelmeztetés: Szokatlanul nagy háztartás."))
+        #expect(run.text.contains("Kérem, i (igen) vagy n (nem) betűvel válaszoljon."))
+        #expect(!run.recorder.answers.contains { if case .answered(Address("hh_size"), _) = $0 { true } else { false } })
+        // "n" brings back what was typed, ready to be replaced.
+        let corrected = try ScreenRun(keys + KeyEvent.lines(["n", "3"]))
+        #expect(corrected.recorder.answers.contains(.answered(Address("hh_size"), .value(.integer(3)))), "\(corrected.text)")
+    }
+
+    @Test func progressNeverGoesBackWhenRoutingOpensQuestions() throws {
+        let screen = MemoryScreen(keys: [])
+        let controller = InterviewController(
+            interview: try Fixture.interview(), spent: ActiveTime(startedAt: Fixture.start.timestamp), recorder: MemoryRecorder(),
+            clock: .stepping(from: Fixture.start), options: SessionOptions(interviewer: "anna", resumeCommand: "x"))
+        let session = FullScreenSession(controller: controller, device: screen, interviewID: "x", cases: "")
+        controller.start()
+        session.absorb()
+        var shown: [Int] = []
+        for line in ["2", "1", "7", "1 3", "12", "i", "A", "B", "C", "D"] {
+            controller.enter(line)
+            session.absorb()
+            shown.append(session.model().header.percent)
+        }
+        // hh_size 12 opens twelve name questions: the share answered drops, the percentage shown does not.
+        #expect(shown == shown.sorted(), "\(shown)")
+        #expect(session.model().header.remaining > 5)
+    }
+
+    @Test(arguments: [(80, 24), (60, 20), (40, 16), (120, 40)])
+    func nothingRunsPastTheRightEdge(_ size: (Int, Int)) throws {
+        let run = try ScreenRun(KeyEvent.lines(Self.toRoster), width: size.0, height: size.1)
+        #expect(run.lines.count == size.1)
+        for line in run.lines { #expect(TextLayout.width(line) <= size.0, "\(line)") }
+        #expect(run.text.contains("Keresztneve?"))
+    }
+
+    @Test func withoutColourOnlyAttributesAreUsed() throws {
+        let plain = try ScreenRun(KeyEvent.lines(["16"]), colour: false)
+        let cells = try #require(plain.screen.painted).cells
+        #expect(cells.allSatisfy { $0.style.colour == .plain })
+        #expect(cells.contains { $0.style.attributes.contains(.bold) })
+        let coloured = try ScreenRun(KeyEvent.lines(["16"]), colour: true)
+        #expect(try #require(coloured.screen.painted).cells.contains { $0.style.colour == .red })
+    }
+
+    @Test func englishInterfaceOnEnglishQuestions() throws {
+        let run = try ScreenRun(KeyEvent.lines(["2"]), interview: try Fixture.interview(language: "en"), uiLanguage: .en)
+        #expect(run.text.contains("Do you agree to start?"))
+        #expect(run.text.contains("Answer>"))
+        #expect(run.text.contains("Enter save"))
+        #expect(run.text.contains("interview 7e0b6db1"))
+    }
+}
+
+/// The input line: whole characters as the reader sees them.
+struct LineEditorTests {
+    @Test func backspaceRemovesAWholeHungarianLetterPrecomposedOrNot() {
+        var editor = LineEditor()
+        editor.insert("ő")
+        editor.insert("o")
+        editor.insert("\u{30B}")  // combining double acute: joins the o
+        #expect(editor.count == 2)
+        #expect(editor.text == "őo\u{30B}")
+        editor.backspace()
+        #expect(editor.text == "ő")
+        editor.backspace()
+        #expect(editor.isEmpty)
+    }
+
+    @Test func wideCharactersMoveTheCaretTwoColumns() {
+        var editor = LineEditor("漢字ab")
+        #expect(editor.caretColumn == 6)
+        editor.home()
+        editor.right()
+        #expect(editor.caretColumn == 2)
+        editor.delete()
+        #expect(editor.text == "漢ab")
+    }
+
+    @Test func ctrlUAndCtrlKCutAtTheCaret() {
+        var editor = LineEditor("Kiss Anna")
+        editor.home()
+        for _ in 0..<5 { editor.right() }
+        editor.killToEnd()
+        #expect(editor.text == "Kiss ")
+        editor.insert("Béla")
+        editor.left()
+        editor.killToStart()
+        #expect(editor.text == "a")
+    }
+
+    @Test func aFreshLineIsReplacedByTypingAndKeptByMoving() {
+        var typed = LineEditor("12", fresh: true)
+        typed.insert("3")
+        #expect(typed.text == "3")
+        var moved = LineEditor("12", fresh: true)
+        moved.left()
+        moved.insert("5")
+        #expect(moved.text == "152")
+        var cleared = LineEditor("12", fresh: true)
+        cleared.backspace()
+        #expect(cleared.isEmpty)
+    }
+
+    @Test func controlCharactersNeverGetIn() {
+        var editor = LineEditor("ab")
+        #expect(editor.insert("\u{1B}[D") == .refused)
+        #expect(editor.insert("\t") == .refused)
+        #expect(editor.text == "ab")
+    }
+
+    @Test func theLimitRefusesInsteadOfCutting() {
+        var editor = LineEditor("abc", limit: 4)
+        #expect(editor.insert("d") == .changed)
+        #expect(editor.insert("e") == .full)
+        #expect(editor.text == "abcd")
+    }
+}

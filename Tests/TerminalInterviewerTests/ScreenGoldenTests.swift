@@ -1,0 +1,57 @@
+import Foundation
+import InterviewEngine
+import SurveyModel
+import SurveyTestSupport
+import Testing
+
+@testable import TerminalInterviewer
+
+/// Golden captures of the full screen: the energy study's household roster and its trust grid,
+/// at 80×24 and 120×40, with the Hungarian and the English interface. docs/interviewer.md shows
+/// the same captures (the test checks that the document still does).
+struct ScreenGoldenTests {
+    static let sizes = [(80, 24), (120, 40)]
+
+    /// The roster page at Béla's age, with three members in the table.
+    static func roster(_ ui: UILanguage, width: Int, height: Int) throws -> String {
+        let interview = try EnergyScreen.interview(language: ui == .hu ? "hu" : "en")
+        let lines = EnergyScreen.capture(interview, at: Address("m_age", rows: [2]), width: width, height: height, ui: ui)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test(arguments: [UILanguage.hu, .en])
+    func rosterPage(_ ui: UILanguage) throws {
+        for (width, height) in Self.sizes {
+            let text = try Self.roster(ui, width: width, height: height)
+            assertGolden(text, file: goldenDirectory() + "/Golden/screen-roster-\(ui.rawValue)-\(width)x\(height).txt")
+            // The three names are on screen at once, in the table.
+            for name in ["Anna", "Béla", "Cili"] { #expect(text.contains(name)) }
+        }
+    }
+
+    /// The trust grid of section C.4 as a table, one row per item, at its second item.
+    @Test(arguments: [UILanguage.hu, .en])
+    func gridPage(_ ui: UILanguage) throws {
+        let more: [(Address, Value)] = [
+            (Address("m_age", rows: [2]), .integer(47)), (Address("m_rel", rows: [2]), .choice(2)),
+            (Address("ectrust_muni"), .integer(7)),
+        ]
+        let interview = try EnergyScreen.interview(language: ui == .hu ? "hu" : "en", answers: more)
+        let lines = EnergyScreen.capture(interview, at: Address("ectrust_miho"), width: 80, height: 24, ui: ui)
+        let text = lines.joined(separator: "\n") + "\n"
+        assertGolden(text, file: goldenDirectory() + "/Golden/screen-grid-\(ui.rawValue)-80x24.txt")
+    }
+
+    /// docs/interviewer.md shows the 80×24 captures as they are.
+    @Test func theGuideShowsTheCurrentScreens() throws {
+        let root = URL(fileURLWithPath: goldenDirectory()).deletingLastPathComponent().deletingLastPathComponent()
+        let guide = try String(contentsOf: root.appendingPathComponent("docs/interviewer.md"), encoding: .utf8)
+        for ui in [UILanguage.hu, .en] {
+            for page in ["roster", "grid"] {
+                let capture = try String(
+                    contentsOfFile: goldenDirectory() + "/Golden/screen-\(page)-\(ui.rawValue)-80x24.txt", encoding: .utf8)
+                #expect(guide.contains("```\n" + capture + "```"), "docs/interviewer.md lacks the \(ui) \(page) capture")
+            }
+        }
+    }
+}
