@@ -10,7 +10,7 @@ extension InterviewController {
             if case .note = question.kind { return advance(from: at) }
             // An answer an earlier change made invalid is not kept by Enter.
             if let stale = staleNotice(at: at) { return say(stale, style: .error) }
-            if interview.answer(at: at) != nil { return advance(from: at) }
+            if interview.answer(at: at) != nil { return keep(at) }
             if let proposed = interview.defaultValue(at: at) { return submit(.value(proposed), at: at) }
             if !question.required { return advance(from: at) }
             say(strings.problem(.required), style: .error)
@@ -68,7 +68,12 @@ extension InterviewController {
             guard case .endVisit(let visit) = proposal.action else { return }
             prompt = SessionPrompt(text: strings.confirmVisitEnd(visit.code, label: visit.label), tone: .warning, reply: .yesNo, marker: true)
         case .endRule(let code, let label):
-            prompt = SessionPrompt(text: strings.confirmEndRule(code, label: label), tone: .warning, reply: .yesNo, marker: true)
+            let text = if case .keep = proposal.action {
+                strings.confirmEndRuleKept(code, label: label)
+            } else {
+                strings.confirmEndRule(code, label: label)
+            }
+            prompt = SessionPrompt(text: text, tone: .warning, reply: .yesNo, marker: true)
         }
         pending = Pending(kind: .proposal(proposal), prompt: prompt)
         say(prompt.text, style: prompt.tone)
@@ -99,7 +104,9 @@ extension InterviewController {
         case .endRule:
             switch UIStrings.confirmation(reply) {
             case .yes: break
-            case .no: return declined(strings.endRuleDeclined)
+            case .no:
+                if case .keep = proposal.action { return declined(strings.endRuleNotRecorded) }
+                return declined(strings.endRuleDeclined)
             case .unclear: return askAgain()
             }
         }
@@ -137,6 +144,8 @@ extension InterviewController {
         case .endVisit(var visit):
             visit.confirmations = proposal.confirmations
             endVisit(visit)
+        case .keep(let at):
+            advance(from: at)
         }
     }
 }

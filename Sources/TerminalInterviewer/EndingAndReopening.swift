@@ -9,14 +9,22 @@ import SurveyModel
 
 extension InterviewController {
     /// The outcome code (and its label) an end rule would end the interview with once the
-    /// previewed answer is saved; nil when the answer does not end it.
+    /// previewed answer is saved; nil when the answer does not end it. In a reopened interview
+    /// the end rule may hold already: saving the same answer again is asked about too.
     func endRuleReached(in preview: Interview) -> (code: Int, label: String?)? {
-        guard interview.recordedOutcome == nil, interview.endReason == nil, case .endRule? = preview.endReason,
-            case .ended(let code?) = preview.status
+        guard interview.recordedOutcome == nil, case .endRule? = preview.endReason, case .ended(let code?) = preview.status
         else { return nil }
         let outcome = interview.definition.outcome.flatMap { index[$0.variable]?.question }
         let option = outcome.flatMap { index.answerSet(of: $0) }?.options.first { $0.code == code }
         return (code, option.map { interview.render($0.label) })
+    }
+
+    /// Enter at an answer: go on, unless the answers already make an end rule hold and the end
+    /// is not recorded (a reopened interview whose answer was not changed); then going on ends
+    /// the interview, and the interviewer is asked first, as when the answer was typed.
+    func keep(_ at: Address) {
+        guard let end = endRuleReached(in: interview) else { return advance(from: at) }
+        continueProposal(Proposal(action: .keep(at: at), steps: [.endRule(end.code, label: end.label)], preview: interview))
     }
 }
 
@@ -27,10 +35,21 @@ extension UIStrings {
                  "This answer ends the interview with outcome \(what). Save it and end? y = yes, n = no")
     }
 
+    /// Enter at a stored answer that ends the interview (a reopened interview not yet corrected).
+    func confirmEndRuleKept(_ code: Int, label: String?) -> String {
+        let what = label.map { "\(code) (\($0))" } ?? "\(code)"
+        return t("A válaszok alapján az interjú ezzel az eredménnyel zárul: \(what). Lezárja? i = igen, n = nem",
+                 "With these answers the interview ends with outcome \(what). End it? y = yes, n = no")
+    }
+
     public func reopened(_ id: InterviewID, previousOutcome: Int?) -> String {
         let was = previousOutcome.map { t(" (eddigi eredménye: \($0))", " (its outcome was \($0))") } ?? ""
         return t("Az interjú újranyitva: \(id)\(was). Az újranyitás oka, ideje és a kérdező rögzítve.",
                  "Interview reopened: \(id)\(was). Who reopened it, when and why are recorded.")
+    }
+
+    var endRuleNotRecorded: String {
+        t("Az interjú nem zárult le; ha a válasz hibás, javítsa.", "The interview was not ended; correct the answer if it is wrong.")
     }
 
     var endRuleDeclined: String {

@@ -27,6 +27,9 @@ struct Proposal {
         case answer(Answer, at: Address)
         /// `.z CODE`: the outcome answered with `code` (when the outcome question is on route), then the visit ended.
         case endVisit(VisitEnd)
+        /// Enter at an answer that already makes an end rule hold, the end not yet recorded (a
+        /// reopened interview): go on, which ends the interview.
+        case keep(at: Address)
     }
 
     /// One decision still to make, in order.

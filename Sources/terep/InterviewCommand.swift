@@ -73,6 +73,9 @@ struct InterviewCommand: ParsableCommand {
             if (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("Say why the interview is reopened: --reopen ID --reason \"…\".")
             }
+            if let reason, TypedText.problem(in: reason) != nil {
+                throw ValidationError("--reason must be printable text on one line, without control characters.")
+            }
         } else if reason != nil {
             throw ValidationError("--reason goes with --reopen.")
         }

@@ -13,13 +13,16 @@ import Testing
 extension EndToEnd {
 @Suite(.timeLimit(.minutes(3)), .enabled(if: Tmux.available, "tmux is not installed (apt-get install tmux); these tests drive a real terminal"))
 struct EndRuleTmuxTests {
-    @Test func anEndRuleAsksFirstAndAnEndedInterviewIsReopened() throws {
+    /// The full screen (the default on a terminal) and the line view (`--plain`) share the controller.
+    @Test(arguments: [[], ["--plain"]])
+    func anEndRuleAsksFirstAndAnEndedInterviewIsReopened(_ view: [String]) throws {
         let dir = try TerepProcess.temporaryDirectory()
         let run = try TmuxInterview(
-            survey: try MiniSurvey.write(into: dir), in: dir, arguments: ["--case", "cluster_id=K042"], width: 160)
+            survey: try MiniSurvey.write(into: dir), in: dir, arguments: ["--case", "cluster_id=K042"] + view, width: 160)
         defer { run.stop() }
         // The preloaded cluster and the optional outcome question are skipped: hh_n16 comes first.
         try run.waitFor("Hány 16 éves")
+        #expect(run.alternateScreen == view.isEmpty, "the full screen is up unless --plain")
         try run.tmux.type("0")
         try run.waitFor("Ez a válasz lezárja az interjút ezzel az eredménnyel: 42 (Nincs 16+ lakos).")
         try run.tmux.type("n")
@@ -37,7 +40,7 @@ struct EndRuleTmuxTests {
         #expect(stored.record.status == .ended && stored.record.outcome == 42)
         #expect(stored.answers[Address("hh_n16")] == [.value(.integer(0))])
 
-        try run.start(["--reopen", String(stored.record.id.rawValue.prefix(8)), "--reason", "hh_n16 elgépelve"])
+        try run.start(["--reopen", String(stored.record.id.rawValue.prefix(8)), "--reason", "hh_n16 elgépelve"] + view)
         try waitUntil { !(try run.tmux.screen()).contains("EXIT1=") }  // the pane was cleared for the new run
         try run.waitFor("Hány 16 éves")
         try run.tmux.type("2")

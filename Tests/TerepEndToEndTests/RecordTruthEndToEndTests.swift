@@ -316,6 +316,9 @@ extension EndToEnd {
             #expect(resumed.status == 64 && resumed.stderr.contains("--reopen \(record.id)"), "\(resumed.stderr)")
             let noReason = try TerepProcess.run(["interview", survey, "--device-db", setup.device, "--reopen", record.id.rawValue])
             #expect(noReason.status == 64 && noReason.stderr.contains("--reason"))
+            let control = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device, "--reopen", record.id.rawValue, "--reason", "a\u{1B}[2Jb"])
+            #expect(control.status == 64 && control.stderr.contains("without control characters"), "\(control.stderr)")
 
             let prefix = String(record.id.rawValue.prefix(8))
             let script = Array(MiniSurvey.completeScript.dropFirst(3)).joined(separator: "\n") + "\n"

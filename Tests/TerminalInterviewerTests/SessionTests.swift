@@ -98,6 +98,28 @@ struct SessionTests {
         #expect(run.end == .endOfInput)
     }
 
+    /// Reopened after hh_n16 = 0 ended it: Enter keeps the 0, which ends it again, so the
+    /// interviewer is asked first; "n" keeps it open at the question, a new answer goes on.
+    @Test func enterAtAReopenedEndAsksBeforeItEndsAgain() throws {
+        var interview = try Fixture.interview()
+        for kind: InterviewEventKind in [
+            .answered(Address("hh_n16"), .value(.integer(0))), .ended(outcome: 42), .reopened(reason: "elgépelve"),
+        ] {
+            try interview.apply(kind, context: Fixture.context)
+        }
+        let declined = try ScriptedRun(["", "n", "0", "n", "2", "1"], width: 200, interview: interview, resumeAt: Address("hh_n16"))
+        #expect(declined.output.contains("A válaszok alapján az interjú ezzel az eredménnyel zárul: 42 (Nincs 16+ lakos)."))
+        #expect(declined.output.contains("Az interjú nem zárult le; ha a válasz hibás, javítsa."))
+        #expect(declined.output.contains("A válasz nincs rögzítve, az interjú folytatódik; javítsa a választ."))
+        #expect(declined.recorder.answers == [
+            .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
+        ])
+        let kept = try ScriptedRun(["", "i"], width: 200, interview: interview, resumeAt: Address("hh_n16"))
+        #expect(kept.output.contains("A válaszok alapján az interjú ezzel az eredménnyel zárul: 42 (Nincs 16+ lakos). Lezárja?"))
+        #expect(kept.recorder.answers == [.ended(outcome: 42)])
+        #expect(kept.end == .ended(outcome: 42))
+    }
+
     @Test func backJumpAndForwardMoveTheCursor() throws {
         // Answer two, go back to hh_n16, change it, jump to ve_date, then forward to the first unanswered (life_sat).
         let run = try ScriptedRun(["2", "1", ".v", ".v", "3", ".u ve_date", ".e"])
