@@ -339,6 +339,9 @@ extension EndToEnd {
             #expect(rows.map { $0["iv_outcome"] } == ["11"], "\(rows)")
             #expect(rows.first?["hh_n16"] == "2")
             #expect(try Self.reportedOutcomes(setup, survey: "mini") == [11: 1])
+            let central = try CentralStore.open(path: setup.central, readOnly: true)
+            let travelled = try central.events(interview: record.id).filter { if case .reopened = $0.kind { true } else { false } }
+            #expect(travelled == [reopenEvent], "the reopening, with who, when and why, reached the central dataset in a bundle")
 
             let again = try TerepProcess.run(
                 ["interview", survey, "--device-db", setup.device, "--reopen", prefix, "--reason", "x"], stdin: ".k\n")
