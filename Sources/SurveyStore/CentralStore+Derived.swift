@@ -91,8 +91,8 @@ extension CentralStore {
     /// Adds a bundle's sequence numbers to the device's received ranges, as ``SequenceRanges``
     /// joins them (maximal and disjoint, adjacent ranges joined): each run of the bundle's
     /// numbers replaces the stored ranges it touches by their union.
-    func mergeRanges(_ db: Database, device: DeviceID, sequences: [Int64]) throws {
-        for island in SequenceRanges(sequences).ranges {
+    func mergeRanges(_ db: Database, device: DeviceID, sequences: SequenceRanges) throws {
+        for island in sequences.ranges {
             let touching = try Row.fetchAll(
                 db,
                 sql: """

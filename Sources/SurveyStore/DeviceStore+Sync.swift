@@ -67,3 +67,58 @@ extension DeviceStore {
         }
     }
 }
+
+/// The events a bundle would hold, described without reading them: their sequence numbers,
+/// count and interviews (with each interview's definition, nil for an interview without a record).
+public struct PendingEvents: Hashable, Sendable {
+    public var sequences: ClosedRange<Int64>
+    public var count: Int
+    public var interviews: [InterviewID: DefinitionHash?]
+}
+
+extension DeviceStore {
+    /// The events after `sequence` as they are now (later events are left for the next bundle),
+    /// or nil when there are none.
+    public func pendingEvents(after sequence: Int64) throws(StoreError) -> PendingEvents? {
+        try read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT min(sequence), max(sequence), count(*) FROM event WHERE sequence > ?", arguments: [sequence]),
+                let first = row[0] as Int64?, let last = row[1] as Int64?
+            else { return nil }
+            var interviews: [InterviewID: DefinitionHash?] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT e.interview_id, i.definition_hash FROM (SELECT DISTINCT interview_id FROM event
+                        WHERE sequence BETWEEN ? AND ?) e LEFT JOIN interview i ON i.id = e.interview_id
+                    """,
+                arguments: [first, last])
+            while let row = try rows.next() {
+                interviews[InterviewID(row[0] as String)] = (row[1] as String?).map { DefinitionHash($0) }
+            }
+            return PendingEvents(sequences: first...last, count: row[2], interviews: interviews)
+        }
+    }
+
+    /// Calls `body` with each event whose sequence number is in `sequences`, in order, read
+    /// one at a time (memory does not grow with their number). Throws ``StoreError`` or what
+    /// `body` throws.
+    public func forEachEvent(in sequences: ClosedRange<Int64>, _ body: (InterviewEvent) throws -> Void) throws {
+        var given: (any Error)?
+        do {
+            try read { db in
+                try EventCoding.forEachEvent(
+                    db, sql: "SELECT * FROM event WHERE sequence BETWEEN ? AND ? ORDER BY sequence",
+                    arguments: [sequences.lowerBound, sequences.upperBound]
+                ) { event in
+                    do { try body(event) } catch {
+                        given = error
+                        throw error
+                    }
+                }
+            }
+        } catch {
+            throw given ?? error
+        }
+    }
+}

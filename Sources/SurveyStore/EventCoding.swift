@@ -8,14 +8,21 @@ enum EventCoding {
     /// Reads whole events from a query over an `event` table (device and central share its columns).
     static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InterviewEvent] {
         var result: [InterviewEvent] = []
+        try forEachEvent(db, sql: sql, arguments: arguments) { result.append($0) }
+        return result
+    }
+
+    /// Reads the events of such a query one at a time.
+    static func forEachEvent(
+        _ db: Database, sql: String, arguments: StatementArguments, _ body: (InterviewEvent) throws -> Void
+    ) throws {
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
-            result.append(InterviewEvent(
+            try body(InterviewEvent(
                 device: DeviceID(row["device_id"] as String), sequence: row["sequence"],
                 interview: InterviewID(row["interview_id"] as String), timestamp: row["timestamp"],
                 interviewer: row["interviewer"], kind: try decodeKind(row["payload_json"])))
         }
-        return result
     }
 
     /// Encodes an event kind to its stored JSON text.

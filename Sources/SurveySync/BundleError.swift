@@ -75,7 +75,7 @@ public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         case .trailingData(let n): "damaged: \(n) unexpected bytes after the end of the bundle; copy it again"
         case .checksumMismatch: "damaged: file checksum mismatch (bits changed in transit or on disk); copy it again"
         case .unsupportedFormatVersion(let v):
-            "bundle format version \(v) is not supported (this terep reads version \(BundleFormat.version)); update terep"
+            "bundle format version \(v) is not supported (this terep reads versions \(BundleFormat.readableVersions.lowerBound) to \(BundleFormat.readableVersions.upperBound)); update terep"
         case .malformedManifest(let why): "malformed manifest: \(why)"
         case .unknownDevice(let device, let signer):
             "device '\(device)' is not registered (its key \(signer)); register it with 'terep central add-device'"

@@ -74,11 +74,11 @@ public struct BundleManifest: Hashable, Sendable, Codable {
     }
 
     public init(
-        format: Int = BundleFormat.version, device: DeviceID, signerKey: String, sequenceRange: SequenceSpan?,
+        format: Int? = nil, device: DeviceID, signerKey: String, sequenceRange: SequenceSpan?,
         eventCount: Int, interviewCount: Int, definitions: [DefinitionHash], createdAtMillis: Int64,
         encryption: EncryptionInfo?, payload: PayloadInfo
     ) {
-        self.format = format
+        self.format = format ?? BundleFormat.version(encrypted: encryption != nil)
         self.device = device
         self.signerKey = signerKey
         self.sequenceRange = sequenceRange
@@ -123,8 +123,14 @@ public struct BundleManifest: Hashable, Sendable, Codable {
 
 /// Constants of the container layout (see docs/bundle-format.md).
 public enum BundleFormat {
-    /// The format version this code writes and reads.
-    public static let version = 1
+    /// The newest format version: 2. A plaintext bundle is still written as version 1 (its
+    /// layout did not change, so older readers take it); an encrypted one is version 2, whose
+    /// payload is sealed in chunks so that neither side holds it whole (docs/bundle-format.md §3, §7).
+    public static let version = 2
+    /// The versions this code reads.
+    public static let readableVersions = 1...2
+    /// The version a bundle is written in.
+    static func version(encrypted: Bool) -> Int { encrypted ? 2 : 1 }
     /// The file starts with these 13 bytes.
     public static let magic = Data("terep-bundle\n".utf8)
     /// Magic, version (u16), manifest length (u32), payload length (u64).
@@ -135,7 +141,21 @@ public enum BundleFormat {
     static let maxManifestSize = 1 << 20
     /// HPKE parameters: the suite and the `info` string.
     public static let encryptionScheme = "hpke-x25519-sha256-chachapoly"
-    static let hpkeInfo = Data("terep-bundle-v1".utf8)
+    static func hpkeInfo(version: Int) -> Data { Data("terep-bundle-v\(version)".utf8) }
+    /// Format 2: the zlib stream is sealed in chunks of this many bytes (the last one shorter).
+    static let encryptionChunkSize = 1 << 20
+    /// The AEAD tag each sealed chunk adds.
+    static let encryptionTagSize = 16
+
+    /// Format 2: what each sealed chunk authenticates besides its bytes: the device, the chunk's
+    /// index (HPKE's sequence numbers fix the order too) and whether it is the last one.
+    static func chunkAAD(device: DeviceID, index: UInt64, last: Bool) -> Data {
+        var aad = Data("terep-bundle-v2 chunk ".utf8) + Data(device.rawValue.utf8)
+        aad.append(0)
+        aad.appendBigEndian(index)
+        aad.append(last ? 1 : 0)
+        return aad
+    }
     /// Domain separation for the signature: these bytes, then the manifest bytes.
     static let signaturePrefix = Data("terep-bundle-signature-v1\n".utf8)
     /// The usual file name extension.
@@ -156,7 +176,8 @@ public enum BundleFormat {
     static func signingInput(manifestBytes: Data) -> Data { signaturePrefix + manifestBytes }
 }
 
-/// Limits the reader enforces before and while decompressing.
+/// Limits the reader enforces before and while decompressing and parsing; with them a
+/// bundle's reader holds at most a few tens of megabytes whatever the file.
 public struct BundleLimits: Hashable, Sendable {
     /// Largest payload after inflating.
     public var maxUncompressedSize: Int
@@ -165,6 +186,15 @@ public struct BundleLimits: Hashable, Sendable {
     public var maxRatio: Int
     /// Largest file accepted at all.
     public var maxFileSize: Int
+    /// Most interviews in one bundle (the interview map is held while the events stream).
+    public var maxInterviews = 50_000
+    /// Most definitions in one bundle, and their bytes in all (they are held decoded).
+    public var maxDefinitions = 16
+    public var maxDefinitionBytes = 8 << 20
+    /// Longest line of the payload (one event, e.g. a long text answer).
+    public var maxLineBytes = 4 << 20
+    /// Largest encrypted format-1 payload (decrypted in one piece).
+    public var maxWholeEncryptedSize = 64 << 20
 
     public init(maxUncompressedSize: Int = 512 << 20, maxRatio: Int = 100, maxFileSize: Int = 512 << 20) {
         self.maxUncompressedSize = maxUncompressedSize

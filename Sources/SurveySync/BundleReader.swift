@@ -9,29 +9,34 @@ public enum DeviceRegistration: Hashable, Sendable {
     case unknown
 }
 
-/// A bundle whose container, checksum and manifest were read; nothing is verified yet
-/// beyond the whole-file checksum.
+/// A bundle whose container, checksum and manifest were read (the whole file streamed once
+/// for its checksum and its payload's digest); nothing is verified yet beyond the checksum.
 public struct SealedBundle: Sendable {
     public let file: String
     public let manifest: BundleManifest
     /// The exact manifest bytes that were signed.
     public let manifestBytes: Data
     public let signature: Data
-    /// The payload as stored (compressed, maybe encrypted).
-    public let payload: Data
+    /// The bundle's bytes, read again when the payload is unsealed.
+    let source: any ByteSource
+    /// Where the stored payload lies in the bundle.
+    let payloadRange: Range<Int>
+    /// SHA-256 (hex) of the stored payload as it was read when the bundle was opened.
+    let payloadDigest: String
 
     /// A stable identity of the bundle's content: SHA-256 (hex) of its signed manifest, which
     /// includes the payload digest. Re-copying the same file gives the same id.
     public var id: String { Data(SHA256.hash(data: manifestBytes)).hexString }
+
+    /// The payload as stored (compressed, maybe encrypted), read whole: for tools and tests.
+    public var payload: Data { (try? Data(source.bytes(at: payloadRange.lowerBound, count: payloadRange.count))) ?? Data() }
 
     /// Checks the signature against `key` and the payload digest against the manifest.
     public func verify(signedBy key: DevicePublicKey) throws(BundleError) {
         guard key.isValidSignature(signature, for: BundleFormat.signingInput(manifestBytes: manifestBytes)) else {
             throw fail(.badSignature(manifest.device))
         }
-        guard Data(SHA256.hash(data: payload)).hexString == manifest.payload.sha256 else {
-            throw fail(.payloadDigestMismatch)
-        }
+        guard payloadDigest == manifest.payload.sha256 else { throw fail(.payloadDigestMismatch) }
     }
 
     /// Checks the device against the registry, then the signature with the registered key.
@@ -47,69 +52,83 @@ public struct SealedBundle: Sendable {
         }
     }
 
-    /// Decrypts (if needed), inflates within the limits, parses and checks the payload.
+    /// Decrypts (if needed), inflates within the limits, parses and checks the payload, all in
+    /// memory: for inspection, tests and fuzzing. ``unseal(coordinatorKey:limits:into:)`` streams.
     ///
     /// Call only after ``verify(devices:)`` or ``verify(signedBy:)``: the manifest's sizes are
     /// trusted for the caps only because they are signed.
     public func unseal(coordinatorKey: CoordinatorPrivateKey?, limits: BundleLimits = .default) throws(BundleError) -> VerifiedBundle {
+        var header = PayloadHeader()
+        var events: [InterviewEvent] = []
         do {
-            let compressed = try decrypt(coordinatorKey)
-            let plain = try inflate(compressed, limits: limits)
-            let (contents, definitions) = try BundlePayload.decode(plain)
-            try BundleChecks.events(contents, device: manifest.device, declared: manifest)
-            return VerifiedBundle(id: id, manifest: manifest, contents: contents, definitions: definitions)
-        } catch { throw fail(error) }
+            try unseal(coordinatorKey: coordinatorKey, limits: limits) { part in
+                switch part {
+                case .header(let h):
+                    header = h
+                    events.reserveCapacity(Swift.min(h.eventCount, 1 << 20))
+                case .event(let e): events.append(e)
+                }
+            }
+        } catch let error as BundleError { throw error } catch { throw fail(.io("\(error)")) }
+        let contents = BundleContents(
+            events: events, definitionFiles: header.definitionFiles, interviewDefinitions: header.interviewDefinitions)
+        return VerifiedBundle(id: id, manifest: manifest, contents: contents, definitions: header.definitions)
     }
 
-    private func decrypt(_ coordinatorKey: CoordinatorPrivateKey?) throws(BundleError.Kind) -> Data {
-        guard let encryption = manifest.encryption else { return payload }
-        guard encryption.scheme == BundleFormat.encryptionScheme else {
-            throw .malformedManifest("unknown encryption scheme '\(encryption.scheme)'")
+    /// Streams the payload: decrypts (chunk by chunk in format 2), inflates within the limits,
+    /// parses, checks each event, and hands `receive` the header, then each event in order.
+    /// Memory does not grow with the bundle. The consistency checks that need every event
+    /// (counts, range) and the payload's digest (read again, so a file changed since it was
+    /// opened is caught) fail only after the last event: a caller that applies events as they
+    /// come does so in a transaction it rolls back when this throws.
+    ///
+    /// Throws ``BundleError`` for the bundle's faults and rethrows what `receive` throws.
+    public func unseal(
+        coordinatorKey: CoordinatorPrivateKey?, limits: BundleLimits = .default, into receive: (PayloadPart) throws -> Void
+    ) throws {
+        var stage: PayloadStages
+        do { stage = try PayloadStages(manifest: manifest, coordinatorKey: coordinatorKey, limits: limits) } catch {
+            throw fail(error)
         }
-        guard let coordinatorKey else { throw .encryptedNoKey(recipient: encryption.recipient) }
-        let given = coordinatorKey.publicKey.fingerprint
-        guard given == encryption.recipient else { throw .wrongCoordinatorKey(recipient: encryption.recipient, given: given) }
-        guard payload.count >= 2 else { throw .decryptionFailed }
-        let start = payload.startIndex
-        let encLength = Int(payload[start]) << 8 | Int(payload[start + 1])
-        guard payload.count >= 2 + encLength else { throw .decryptionFailed }
-        let enc = payload[(start + 2)..<(start + 2 + encLength)]
-        let ciphertext = payload[(start + 2 + encLength)...]
-        do {
-            var recipient = try HPKE.Recipient(
-                privateKey: coordinatorKey.key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: BundleFormat.hpkeInfo,
-                encapsulatedKey: Data(enc))
-            return try recipient.open(ciphertext, authenticating: Data(manifest.device.rawValue.utf8))
-        } catch { throw .decryptionFailed }
+        var parser = PayloadParser(limits: limits)
+        var checker: EventChecker?
+        var definitions: [DefinitionHash] = []
+        try withoutActuallyEscaping(receive) { receive in
+            let part: (PayloadPart) throws -> Void = { part in
+                switch part {
+                case .header(let header):
+                    try Self.declared(header.eventCount, matches: manifest)
+                    checker = EventChecker(device: manifest.device, interviewDefinitions: header.interviewDefinitions)
+                    definitions = Array(header.definitionFiles.keys)
+                case .event(let event):
+                    try checker?.check(event)
+                }
+                try receive(part)
+            }
+            do {
+                var digest = SHA256()
+                try source.forEachChunk(in: payloadRange) { stored in
+                    digest.update(data: stored)
+                    try stage.push(stored) { plain in try parser.push(plain, part) }
+                }
+                try stage.finish { plain in try parser.push(plain, part) }
+                try parser.finish()
+                guard Data(digest.finalize()).hexString == manifest.payload.sha256 else { throw BundleError.Kind.payloadDigestMismatch }
+                try (checker ?? EventChecker(device: manifest.device, interviewDefinitions: [:]))
+                    .finish(definitions: definitions, declared: manifest)
+            } catch let kind as BundleError.Kind {
+                throw fail(kind)
+            } catch let failure as InflateFailure {
+                throw fail(stage.describe(failure))
+            }
+            // Anything else is the receiver's error and passes through as it is.
+        }
     }
 
-    private func inflate(_ compressed: Data, limits: BundleLimits) throws(BundleError.Kind) -> Data {
-        let info = manifest.payload
-        guard info.compression == "zlib" else { throw .malformedManifest("unknown compression '\(info.compression)'") }
-        guard compressed.count == info.compressedSize else {
-            throw .malformedManifest("compressed size \(compressed.count) differs from the declared \(info.compressedSize)")
-        }
-        let ratioCap = compressed.count.multipliedReportingOverflow(by: limits.maxRatio)
-        let cap = min(limits.maxUncompressedSize, ratioCap.overflow ? Int.max : ratioCap.partialValue)
-        guard info.uncompressedSize <= cap else {
-            throw .decompressionBomb("declares \(info.uncompressedSize) bytes from \(compressed.count) (cap \(cap) bytes)")
-        }
-        do throws(InflateFailure) {
-            // The signed size is the tightest limit: a stream longer than declared stops right there.
-            let plain = try Zlib.inflate(compressed, limit: min(cap, info.uncompressedSize), expectedSize: info.uncompressedSize)
-            guard plain.count == info.uncompressedSize else {
-                throw InflateFailure.corrupt("inflated to \(plain.count) bytes, manifest says \(info.uncompressedSize)")
-            }
-            return plain
-        } catch {
-            switch error {
-            case .exceedsLimit(let limit):
-                throw .decompressionBomb(
-                    "inflates past \(limit) bytes from \(compressed.count) (caps: \(limits.maxUncompressedSize >> 20) MiB, ratio \(limits.maxRatio):1)")
-            case .corrupt(let why): throw .corruptCompression(why)
-            case .truncated: throw .corruptCompression("the zlib stream ends early")
-            case .trailingBytes(let n): throw .corruptCompression("\(n) bytes after the zlib stream")
-            }
+    /// The payload's `events N` line against the manifest, before any event is read.
+    private static func declared(_ count: Int, matches manifest: BundleManifest) throws(BundleError.Kind) {
+        guard count == manifest.eventCount else {
+            throw .inconsistentEvents("\(count) events, manifest says \(manifest.eventCount)")
         }
     }
 
@@ -132,14 +151,20 @@ public struct BundleReader: Sendable {
 
     public init(limits: BundleLimits = .default) { self.limits = limits }
 
-    /// Reads the container: magic, version, lengths, whole-file checksum, manifest.
+    /// Reads a bundle's container from memory: magic, version, lengths, whole-file checksum, manifest.
     public func open(_ data: Data, file: String) throws(BundleError) -> SealedBundle {
-        do { return try parse(data, file: file) } catch { throw BundleError(file: file, kind: error) }
+        do { return try BundleContainer.open(MemoryBytes(data: data), file: file, limits: limits) } catch {
+            throw BundleError(file: file, kind: error)
+        }
     }
 
-    /// Reads a file and runs ``open(_:file:)``.
+    /// Opens a file and reads its container in chunks (``open(_:file:)``); nothing is held in
+    /// memory but the manifest.
     public func open(path: String) throws(BundleError) -> SealedBundle {
-        try open(try readFile(path), file: path)
+        do {
+            let file = try InputFile(path: path, maxSize: limits.maxFileSize)
+            return try BundleContainer.open(file, file: path, limits: limits)
+        } catch { throw BundleError(file: path, kind: error) }
     }
 
     /// Every check in order: container, device registration and signature, payload digest,
@@ -152,18 +177,13 @@ public struct BundleReader: Sendable {
         return try sealed.unseal(coordinatorKey: coordinatorKey, limits: limits)
     }
 
-    /// Reads a file and runs ``read(_:file:devices:coordinatorKey:)``.
+    /// Reads a file and runs the same checks as ``read(_:file:devices:coordinatorKey:)``.
     public func read(
         path: String, devices: (DeviceID) -> DeviceRegistration, coordinatorKey: CoordinatorPrivateKey?
     ) throws(BundleError) -> VerifiedBundle {
-        try read(try readFile(path), file: path, devices: devices, coordinatorKey: coordinatorKey)
-    }
-
-    private func readFile(_ path: String) throws(BundleError) -> Data {
-        do {
-            let file = try InputFile(path: path, maxSize: limits.maxFileSize)
-            return try file.readAll()
-        } catch { throw BundleError(file: path, kind: error) }
+        let sealed = try open(path: path)
+        try sealed.verify(devices: devices)
+        return try sealed.unseal(coordinatorKey: coordinatorKey, limits: limits)
     }
 
     /// SHA-256 (hex) of a bundle file, read in chunks (constant memory), for the log of
@@ -172,42 +192,52 @@ public struct BundleReader: Sendable {
         guard let file = try? InputFile(path: path, maxSize: limits.maxFileSize) else { return nil }
         return try? file.sha256Hex()
     }
+}
 
-    private func parse(_ data: Data, file: String) throws(BundleError.Kind) -> SealedBundle {
-        let bytes = Data(data)  // zero-based indices
-        let magic = BundleFormat.magic
-        guard bytes.count >= magic.count else {
-            if !bytes.isEmpty, magic.starts(with: bytes) { throw .truncated(expected: BundleFormat.headerSize, actual: bytes.count) }
+/// The container (docs/bundle-format.md §1): header, manifest, signature, payload, checksum.
+enum BundleContainer {
+    static func open(_ source: some ByteSource, file: String, limits: BundleLimits) throws(BundleError.Kind) -> SealedBundle {
+        let magic = Array(BundleFormat.magic)
+        let head = try source.bytes(at: 0, count: Swift.min(source.size, BundleFormat.headerSize))
+        guard head.count >= magic.count else {
+            if !head.isEmpty, magic.starts(with: head) { throw .truncated(expected: BundleFormat.headerSize, actual: head.count) }
             throw .notABundle
         }
-        guard bytes.prefix(magic.count) == magic else { throw .notABundle }
-        guard bytes.count >= BundleFormat.headerSize else {
-            throw .truncated(expected: BundleFormat.headerSize, actual: bytes.count)
-        }
-        let version = Int(bytes.readBigEndian(UInt16.self, at: magic.count))
-        guard version == BundleFormat.version else { throw .unsupportedFormatVersion(version) }
-        let manifestLength = Int(bytes.readBigEndian(UInt32.self, at: magic.count + 2))
-        let payloadLength64 = bytes.readBigEndian(UInt64.self, at: magic.count + 6)
+        guard head.starts(with: magic) else { throw .notABundle }
+        guard head.count >= BundleFormat.headerSize else { throw .truncated(expected: BundleFormat.headerSize, actual: head.count) }
+        let header = Data(head)
+        let version = Int(header.readBigEndian(UInt16.self, at: magic.count))
+        guard BundleFormat.readableVersions.contains(version) else { throw .unsupportedFormatVersion(version) }
+        let manifestLength = Int(header.readBigEndian(UInt32.self, at: magic.count + 2))
+        let payloadLength64 = header.readBigEndian(UInt64.self, at: magic.count + 6)
         guard manifestLength <= BundleFormat.maxManifestSize else {
             throw .malformedManifest("declared length \(manifestLength) bytes exceeds the 1 MiB limit")
         }
         guard payloadLength64 <= UInt64(limits.maxFileSize) else {
             throw .decompressionBomb("declares a \(payloadLength64)-byte payload, above the \(limits.maxFileSize >> 20) MiB cap")
         }
-        let payloadLength = Int(payloadLength64)
         let manifestStart = BundleFormat.headerSize
         let signatureStart = manifestStart + manifestLength
         let payloadStart = signatureStart + BundleFormat.signatureSize
-        let checksumStart = payloadStart + payloadLength
+        let checksumStart = payloadStart + Int(payloadLength64)
         let total = checksumStart + BundleFormat.checksumSize
-        guard bytes.count >= total else { throw .truncated(expected: total, actual: bytes.count) }
-        guard bytes.count == total else { throw .trailingData(bytes.count - total) }
-        let checksum = SHA256.hash(data: bytes[0..<checksumStart])
-        guard Data(checksum) == bytes[checksumStart..<total] else { throw .checksumMismatch }
-        let manifestBytes = bytes[manifestStart..<signatureStart]
+        guard source.size >= total else { throw .truncated(expected: total, actual: source.size) }
+        guard source.size == total else { throw .trailingData(source.size - total) }
+        let checksum = try source.bytes(at: checksumStart, count: BundleFormat.checksumSize)
+        guard try source.sha256(of: 0..<checksumStart) == checksum else { throw .checksumMismatch }
+        let manifestBytes = Data(try source.bytes(at: manifestStart, count: manifestLength))
+        let manifest = try decodeManifest(manifestBytes, version: version, payloadLength: Int(payloadLength64))
+        let payloadDigest = try source.sha256(of: payloadStart..<checksumStart)
+        return SealedBundle(
+            file: file, manifest: manifest, manifestBytes: manifestBytes,
+            signature: Data(try source.bytes(at: signatureStart, count: BundleFormat.signatureSize)), source: source,
+            payloadRange: payloadStart..<checksumStart, payloadDigest: Data(payloadDigest).hexString)
+    }
+
+    private static func decodeManifest(_ bytes: Data, version: Int, payloadLength: Int) throws(BundleError.Kind) -> BundleManifest {
         let manifest: BundleManifest
-        do { manifest = try JSONDecoder().decode(BundleManifest.self, from: manifestBytes) } catch {
-            throw .malformedManifest(BundlePayload.describe(error, json: manifestBytes))
+        do { manifest = try JSONDecoder().decode(BundleManifest.self, from: bytes) } catch {
+            throw .malformedManifest(BundlePayload.describe(error, json: bytes))
         }
         if let problem = manifest.rangeProblem { throw .malformedManifest(problem) }
         guard manifest.format == version else {
@@ -216,9 +246,7 @@ public struct BundleReader: Sendable {
         guard manifest.payload.storedSize == payloadLength else {
             throw .malformedManifest("payload size \(payloadLength) differs from the declared \(manifest.payload.storedSize)")
         }
-        return SealedBundle(
-            file: file, manifest: manifest, manifestBytes: Data(manifestBytes),
-            signature: Data(bytes[signatureStart..<payloadStart]), payload: Data(bytes[payloadStart..<checksumStart]))
+        return manifest
     }
 }
 

@@ -2,113 +2,168 @@ import Crypto
 import Foundation
 import SurveyModel
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+/// A bundle's contents as the writer takes them, in one pass: the definitions and the
+/// interview map (held), the number of events, and the events themselves (streamed,
+/// ascending by sequence number), so memory does not grow with the bundle.
+public struct BundleInput {
+    public var definitionFiles: [DefinitionHash: Data]
+    public var interviewDefinitions: [InterviewID: DefinitionHash]
+    public var eventCount: Int
+    /// Calls its argument with every event, ascending by sequence number.
+    public var events: ((InterviewEvent) throws -> Void) throws -> Void
 
-/// Makes bundles: payload → zlib → optional HPKE → signed manifest → container.
+    public init(
+        definitionFiles: [DefinitionHash: Data], interviewDefinitions: [InterviewID: DefinitionHash], eventCount: Int,
+        events: @escaping ((InterviewEvent) throws -> Void) throws -> Void
+    ) {
+        self.definitionFiles = definitionFiles
+        self.interviewDefinitions = interviewDefinitions
+        self.eventCount = eventCount
+        self.events = events
+    }
+
+    /// Contents already in memory (sorted by sequence number here).
+    public init(_ contents: BundleContents) {
+        let sorted = contents.events.sorted { $0.sequence < $1.sequence }
+        self.init(
+            definitionFiles: contents.definitionFiles, interviewDefinitions: contents.interviewDefinitions,
+            eventCount: sorted.count, events: { body in for event in sorted { try body(event) } })
+    }
+}
+
+/// Makes bundles (format 2): payload → zlib → optional HPKE in chunks → signed manifest →
+/// container, streaming every stage (docs/bundle-format.md).
+///
+/// Checks the contents as they pass (one device, ascending sequence numbers within
+/// ``EventBounds``, every interview mapped to an included definition, definitions hash to
+/// their names, the caps of ``BundleLimits``), so a device never ships a bundle the central
+/// would reject for its contents.
 public enum BundleWriter {
     /// Encodes a bundle in memory.
-    ///
-    /// Checks the contents first (one device, unique positive sequence numbers, every interview
-    /// mapped to an included definition, definitions hash to their names), so a device never
-    /// ships a bundle the central would reject for its contents.
     public static func encode(
         _ contents: BundleContents, device: DeviceID, signingKey: DeviceSigningKey,
         recipient: CoordinatorPublicKey? = nil, createdAtMillis: Int64, file: String = "<memory>"
     ) throws(BundleError) -> (data: Data, manifest: BundleManifest) {
+        var payload: [UInt8] = []
+        var out = Data()
         do {
-            return try encodeChecked(
-                contents, device: device, signingKey: signingKey, recipient: recipient, createdAtMillis: createdAtMillis)
-        } catch { throw BundleError(file: file, kind: error) }
+            let manifest = try assemble(
+                BundleInput(contents), device: device, signingKey: signingKey, recipient: recipient,
+                createdAtMillis: createdAtMillis, payload: { payload.append(contentsOf: $0) },
+                replay: { body in try body(payload[...]) }, output: { out.append(contentsOf: $0) })
+            return (out, manifest)
+        } catch { throw wrap(error, file: file) }
     }
 
-    /// Encodes a bundle and writes it atomically to `path` (temporary file in the same
-    /// directory, fsync, rename, fsync of the directory): a crash leaves either no file or
-    /// the complete bundle.
+    /// Writes a bundle of contents in memory atomically to `path` (``write(_:device:signingKey:recipient:createdAtMillis:to:)``).
     @discardableResult
     public static func write(
         _ contents: BundleContents, device: DeviceID, signingKey: DeviceSigningKey,
         recipient: CoordinatorPublicKey? = nil, createdAtMillis: Int64, to path: String
     ) throws(BundleError) -> BundleManifest {
-        let (data, manifest) = try encode(
-            contents, device: device, signingKey: signingKey, recipient: recipient, createdAtMillis: createdAtMillis,
-            file: path)
-        do { try AtomicFile.write(data, to: path) } catch { throw BundleError(file: path, kind: .io(error.description)) }
-        return manifest
+        try write(BundleInput(contents), device: device, signingKey: signingKey, recipient: recipient, createdAtMillis: createdAtMillis, to: path)
     }
 
-    private static func encodeChecked(
-        _ contents: BundleContents, device: DeviceID, signingKey: DeviceSigningKey,
-        recipient: CoordinatorPublicKey?, createdAtMillis: Int64
-    ) throws(BundleError.Kind) -> (data: Data, manifest: BundleManifest) {
-        var sorted = contents
-        sorted.events.sort { $0.sequence < $1.sequence }
-        for (hash, bytes) in sorted.definitionFiles { _ = try BundlePayload.verifiedDefinition(bytes, declared: hash) }
-        try BundleChecks.events(sorted, device: device, declared: nil)
-        let plain = try BundlePayload.encode(sorted)
-        guard let compressed = Zlib.deflate(plain) else { throw .io("zlib compression failed") }
-        var stored = compressed
-        var encryption: BundleManifest.EncryptionInfo?
-        if let recipient {
-            stored = try seal(compressed, to: recipient, device: device)
-            encryption = .init(scheme: BundleFormat.encryptionScheme, recipient: recipient.fingerprint)
-        }
-        let first = sorted.events.first?.sequence
-        let last = sorted.events.last?.sequence
-        let manifest = BundleManifest(
-            format: BundleFormat.version, device: device, signerKey: signingKey.publicKey.text,
-            sequenceRange: first.flatMap { f in last.map { .init(first: f, last: $0) } },
-            eventCount: sorted.events.count, interviewCount: Set(sorted.events.map(\.interview)).count,
-            definitions: sorted.definitionFiles.keys.sorted(), createdAtMillis: createdAtMillis,
-            encryption: encryption,
-            payload: .init(
-                compression: "zlib", sha256: Data(SHA256.hash(data: stored)).hexString, storedSize: stored.count,
-                compressedSize: compressed.count, uncompressedSize: plain.count))
-        let manifestBytes = BundleFormat.encode(manifest)
-        let signature = try signingKey.signature(for: BundleFormat.signingInput(manifestBytes: manifestBytes))
-        return (container(manifestBytes: manifestBytes, signature: signature, payload: stored), manifest)
+    /// Writes a bundle atomically to `path`, streaming: the payload goes to an unlinked scratch
+    /// file beside it, then header, manifest, signature and payload into a temporary file that is
+    /// fsynced and renamed: a crash leaves either no file or the complete bundle.
+    @discardableResult
+    public static func write(
+        _ input: BundleInput, device: DeviceID, signingKey: DeviceSigningKey,
+        recipient: CoordinatorPublicKey? = nil, createdAtMillis: Int64, to path: String
+    ) throws(BundleError) -> BundleManifest {
+        do {
+            let scratch = try ScratchFile(near: path)
+            var manifest: BundleManifest?
+            try AtomicFile.write(to: path) { output in
+                manifest = try assemble(
+                    input, device: device, signingKey: signingKey, recipient: recipient, createdAtMillis: createdAtMillis,
+                    payload: scratch.append, replay: scratch.forEachChunk, output: output)
+            }
+            guard let manifest else { throw BundleError.Kind.io("nothing was written") }
+            return manifest
+        } catch { throw wrap(error, file: path) }
     }
 
     /// Signs `manifestBytes` and wraps them with an already stored payload into a container,
     /// without any checks: for tests, fuzzing and tools that need deliberately odd bundles.
-    public static func assemble(manifestBytes: Data, storedPayload: Data, signingKey: DeviceSigningKey) throws(BundleError) -> Data {
+    public static func assemble(
+        manifestBytes: Data, storedPayload: Data, signingKey: DeviceSigningKey, version: Int? = nil
+    ) throws(BundleError) -> Data {
         do {
             let signature = try signingKey.signature(for: BundleFormat.signingInput(manifestBytes: manifestBytes))
-            return container(manifestBytes: manifestBytes, signature: signature, payload: storedPayload)
-        } catch { throw BundleError(file: "<memory>", kind: error) }
+            return container(manifestBytes: manifestBytes, signature: signature, payload: storedPayload, version: version)
+        } catch { throw wrap(error, file: "<memory>") }
     }
 
-    /// HPKE base mode: the encapsulated key (u16 length + bytes), then the ciphertext.
-    private static func seal(_ data: Data, to recipient: CoordinatorPublicKey, device: DeviceID) throws(BundleError.Kind) -> Data {
-        do {
-            var sender = try HPKE.Sender(
-                recipientKey: recipient.key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: BundleFormat.hpkeInfo)
-            let ciphertext = try sender.seal(data, authenticating: Data(device.rawValue.utf8))
-            let enc = sender.encapsulatedKey
-            var out = Data()
-            out.appendBigEndian(UInt16(enc.count))
-            out.append(enc)
-            out.append(ciphertext)
-            return out
-        } catch { throw .io("encryption failed: \(error)") }
+    /// A container in memory around given parts, without any checks; the header's version is
+    /// `version`, else the manifest's `format`, else 1.
+    static func container(manifestBytes: Data, signature: Data, payload: Data, version: Int? = nil) -> Data {
+        let format = version ?? (try? JSONDecoder().decode(BundleManifest.self, from: manifestBytes).format) ?? 1
+        var out = Data()
+        out.reserveCapacity(BundleFormat.headerSize + manifestBytes.count + signature.count + payload.count + 32)
+        // Nothing here throws: the payload is in memory and the output appends to it.
+        try? container(
+            version: format, manifestBytes: manifestBytes, signature: signature, payloadSize: payload.count,
+            payload: { body in try body(ArraySlice(payload)) }, output: { out.append(contentsOf: $0) })
+        return out
+    }
+
+    /// The payload (to `payload`), then the container (to `output`, with the payload read back
+    /// through `replay`); returns the manifest.
+    private static func assemble(
+        _ input: BundleInput, device: DeviceID, signingKey: DeviceSigningKey, recipient: CoordinatorPublicKey?,
+        createdAtMillis: Int64, payload: @escaping (ArraySlice<UInt8>) throws -> Void,
+        replay: (((ArraySlice<UInt8>) throws -> Void) throws -> Void), output: (ArraySlice<UInt8>) throws -> Void
+    ) throws -> BundleManifest {
+        let writer = try PayloadWriter(device: device, recipient: recipient, sink: payload)
+        let summary = try writer.write(input, device: device)
+        let version = BundleFormat.version(encrypted: recipient != nil)
+        let manifest = BundleManifest(
+            format: version, device: device, signerKey: signingKey.publicKey.text,
+            sequenceRange: summary.first.flatMap { f in summary.last.map { .init(first: f, last: $0) } },
+            eventCount: input.eventCount, interviewCount: summary.interviews, definitions: input.definitionFiles.keys.sorted(),
+            createdAtMillis: createdAtMillis,
+            encryption: recipient.map { .init(scheme: BundleFormat.encryptionScheme, recipient: $0.fingerprint) },
+            payload: .init(
+                compression: "zlib", sha256: summary.digest, storedSize: summary.storedSize, compressedSize: summary.compressedSize,
+                uncompressedSize: summary.uncompressedSize))
+        let manifestBytes = BundleFormat.encode(manifest)
+        let signature = try signingKey.signature(for: BundleFormat.signingInput(manifestBytes: manifestBytes))
+        try container(
+            version: version, manifestBytes: manifestBytes, signature: signature, payloadSize: summary.storedSize,
+            payload: replay, output: output)
+        return manifest
     }
 
     /// The container: header, manifest, signature, payload, SHA-256 of all of it.
-    static func container(manifestBytes: Data, signature: Data, payload: Data) -> Data {
-        var out = Data()
-        out.reserveCapacity(BundleFormat.headerSize + manifestBytes.count + signature.count + payload.count + 32)
-        out.append(BundleFormat.magic)
-        out.appendBigEndian(UInt16(BundleFormat.version))
-        out.appendBigEndian(UInt32(manifestBytes.count))
-        out.appendBigEndian(UInt64(payload.count))
-        out.append(manifestBytes)
-        out.append(signature)
-        out.append(payload)
-        out.append(Data(SHA256.hash(data: out)))
-        return out
+    private static func container(
+        version: Int, manifestBytes: Data, signature: Data, payloadSize: Int,
+        payload: (((ArraySlice<UInt8>) throws -> Void) throws -> Void), output: (ArraySlice<UInt8>) throws -> Void
+    ) throws {
+        var head = BundleFormat.magic
+        head.appendBigEndian(UInt16(version))
+        head.appendBigEndian(UInt32(manifestBytes.count))
+        head.appendBigEndian(UInt64(payloadSize))
+        try withoutActuallyEscaping(output) { output in
+            var hasher = SHA256()
+            let emit: (ArraySlice<UInt8>) throws -> Void = { bytes in
+                hasher.update(data: bytes)
+                try output(bytes)
+            }
+            try emit(ArraySlice(head + manifestBytes + signature))
+            try payload(emit)
+            try output(ArraySlice(hasher.finalize()))
+        }
+    }
+
+    private static func wrap(_ error: any Error, file: String) -> BundleError {
+        switch error {
+        case let bundle as BundleError: bundle
+        case let kind as BundleError.Kind: BundleError(file: file, kind: kind)
+        case let failure as InflateFailure: BundleError(file: file, kind: .io("zlib: \(failure)"))
+        default: BundleError(file: file, kind: .io("\(error)"))
+        }
     }
 }
 
@@ -118,71 +173,148 @@ extension Data {
     }
 }
 
-/// Why an atomic write failed.
-struct AtomicWriteError: Error, CustomStringConvertible {
-    let description: String
+/// What the payload writer found and wrote.
+struct PayloadSummary {
+    var first: Int64?
+    var last: Int64?
+    var interviews = 0
+    var digest = ""
+    var storedSize = 0
+    var compressedSize = 0
+    var uncompressedSize = 0
 }
 
-/// Writes files so that a crash leaves the old state or the complete new file.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws(AtomicWriteError) {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        removeStaleTemporaries(of: url.lastPathComponent, in: directory)
-        let temp = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o600)  // owner-only: a plaintext bundle holds answers
-        guard fd >= 0 else { throw AtomicWriteError(description: "cannot create \(temp): \(errnoText())") }
-        var ok = false
-        defer {
-            if !ok { unlink(temp) }
+/// Writes the payload text (docs/bundle-format.md §3) through zlib and, with a recipient, HPKE
+/// in chunks of ``BundleFormat/encryptionChunkSize``, handing the stored bytes to a sink.
+final class PayloadWriter {
+    private let deflater: Deflater
+    private var sender: HPKE.Sender?
+    private let device: DeviceID
+    private let sink: (ArraySlice<UInt8>) throws -> Void
+    private let limits = BundleLimits.default
+    private var text: [UInt8] = []
+    private var pending: [UInt8] = []
+    private var index: UInt64 = 0
+    private var digest = SHA256()
+    private var summary = PayloadSummary()
+
+    init(device: DeviceID, recipient: CoordinatorPublicKey?, sink: @escaping (ArraySlice<UInt8>) throws -> Void) throws {
+        deflater = try Deflater()
+        self.device = device
+        self.sink = sink
+        if let recipient {
+            do {
+                let sender = try HPKE.Sender(
+                    recipientKey: recipient.key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: BundleFormat.hpkeInfo(version: 2))
+                self.sender = sender
+                var head = Data()
+                head.appendBigEndian(UInt16(sender.encapsulatedKey.count))
+                head.append(sender.encapsulatedKey)
+                try store(ArraySlice(head))
+            } catch let error as AtomicWriteError { throw error } catch { throw BundleError.Kind.io("encryption failed: \(error)") }
         }
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let n = posixWrite(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
+    }
+
+    func write(_ input: BundleInput, device: DeviceID) throws -> PayloadSummary {
+        try checkCaps(input)
+        text.append(contentsOf: (BundlePayload.header + "\n").utf8)
+        for hash in input.definitionFiles.keys.sorted() {
+            let bytes = input.definitionFiles[hash] ?? Data()
+            _ = try BundlePayload.verifiedDefinition(bytes, declared: hash)
+            text.append(contentsOf: "definition \(hash.rawValue) \(bytes.count)\n".utf8)
+            text.append(contentsOf: bytes)
+            text.append(0x0A)
+            try flushText(force: false)
+        }
+        text.append(contentsOf: "interviews \(input.interviewDefinitions.count)\n".utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for (interview, hash) in input.interviewDefinitions.sorted(by: { $0.key < $1.key }) {
+            guard input.definitionFiles[hash] != nil else {
+                throw BundleError.Kind.inconsistentEvents("definition \(hash.short) of interview \(interview) is not included")
             }
-            return true
+            text.append(contentsOf: try encoder.encode(InterviewLine(interview: interview, definition: hash)))
+            text.append(0x0A)
+            try flushText(force: false)
         }
-        guard written, fsync(fd) == 0 else {
-            let why = errnoText()
-            close(fd)
-            throw AtomicWriteError(description: "cannot write \(temp): \(why)")
+        text.append(contentsOf: "events \(input.eventCount)\n".utf8)
+        var checker = EventChecker(device: device, interviewDefinitions: input.interviewDefinitions)
+        var count = 0
+        try input.events { event in
+            try checker.check(event)
+            let start = self.text.count
+            do { try EventJSON.append(event, to: &self.text) } catch {
+                throw BundleError.Kind.io("could not encode event \(event.device)#\(event.sequence)")
+            }
+            guard self.text.count - start < self.limits.maxLineBytes else {
+                throw BundleError.Kind.io(
+                    "event \(event.device)#\(event.sequence) is longer than a bundle line may be (\(self.limits.maxLineBytes >> 20) MiB)")
+            }
+            self.text.append(0x0A)
+            if self.summary.first == nil { self.summary.first = event.sequence }
+            self.summary.last = event.sequence
+            count += 1
+            try self.flushText(force: false)
         }
-        guard close(fd) == 0 else { throw AtomicWriteError(description: "cannot close \(temp): \(errnoText())") }
-        guard rename(temp, path) == 0 else { throw AtomicWriteError(description: "cannot rename to \(path): \(errnoText())") }
-        ok = true
-        let dirfd = open(directory, O_RDONLY | O_DIRECTORY)
-        guard dirfd >= 0 else { throw AtomicWriteError(description: "cannot open \(directory): \(errnoText())") }
-        defer { close(dirfd) }
-        guard fsync(dirfd) == 0 else { throw AtomicWriteError(description: "cannot fsync \(directory): \(errnoText())") }
+        guard count == input.eventCount else {
+            throw BundleError.Kind.io("\(count) events were read where \(input.eventCount) were counted; bundle again")
+        }
+        try checker.finish(definitions: Array(input.definitionFiles.keys), declared: nil)
+        summary.interviews = Set(input.interviewDefinitions.keys).count
+        try flushText(force: true)
+        try finish()
+        return summary
     }
 
-    /// Removes `.NAME.tmp-PID-*` files of earlier writes of the same file whose process is gone
-    /// (killed mid-write): they never carry the bundle's name, but they hold answers and fill
-    /// the disk. A temporary of a live process (a concurrent write) is left alone.
-    static func removeStaleTemporaries(of name: String, in directory: String) {
-        let prefix = ".\(name).tmp-"
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for entry in entries where entry.hasPrefix(prefix) {
-            let rest = entry.dropFirst(prefix.count)
-            guard let pidText = rest.split(separator: "-").first, let pid = pid_t(pidText), pid > 0 else { continue }
-            if kill(pid, 0) != 0, errno == ESRCH { unlink(directory + "/" + entry) }
+    /// The reader's caps, applied before writing: a device never makes a bundle the central refuses for its size.
+    private func checkCaps(_ input: BundleInput) throws(BundleError.Kind) {
+        guard input.interviewDefinitions.count <= limits.maxInterviews else {
+            throw .io("\(input.interviewDefinitions.count) interviews are more than a bundle may hold (\(limits.maxInterviews))")
+        }
+        let bytes = input.definitionFiles.values.reduce(0) { $0 + $1.count }
+        guard input.definitionFiles.count <= limits.maxDefinitions, bytes <= limits.maxDefinitionBytes else {
+            throw .io("the questionnaire versions are more than a bundle may hold (\(limits.maxDefinitions), \(limits.maxDefinitionBytes >> 20) MiB)")
         }
     }
 
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
+    private func flushText(force: Bool) throws {
+        guard force || text.count >= 1 << 18 else { return }
+        summary.uncompressedSize += text.count
+        try text.withUnsafeBytes { raw in try deflater.push(raw) { try self.compressed($0) } }
+        text.removeAll(keepingCapacity: true)
+    }
 
-    /// `write(2)`, named apart from Swift's `write` methods.
-    private static func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-            Glibc.write(fd, buffer, count)
-        #else
-            Darwin.write(fd, buffer, count)
-        #endif
+    private func finish() throws {
+        try deflater.push(UnsafeRawBufferPointer(start: nil, count: 0), finish: true) { try self.compressed($0) }
+        if sender != nil { try sealChunk(last: true) }
+        summary.digest = Data(digest.finalize()).hexString
+    }
+
+    /// Compressed bytes: stored as they are, or collected into chunks to seal.
+    private func compressed(_ bytes: ArraySlice<UInt8>) throws {
+        summary.compressedSize += bytes.count
+        guard sender != nil else { return try store(bytes) }
+        pending.append(contentsOf: bytes)
+        // A chunk is sealed only when more follows, so the last one is marked as such.
+        while pending.count > BundleFormat.encryptionChunkSize { try sealChunk(last: false) }
+    }
+
+    private func sealChunk(last: Bool) throws {
+        guard var context = sender else { return }
+        let size = last ? pending.count : BundleFormat.encryptionChunkSize
+        let sealed: Data
+        do {
+            sealed = try context.seal(pending[0..<size], authenticating: BundleFormat.chunkAAD(device: device, index: index, last: last))
+        } catch { throw BundleError.Kind.io("encryption failed: \(error)") }
+        sender = context
+        pending.removeFirst(size)
+        index += 1
+        try store(ArraySlice(sealed))
+    }
+
+    private func store(_ bytes: ArraySlice<UInt8>) throws {
+        digest.update(data: bytes)
+        summary.storedSize += bytes.count
+        try sink(bytes)
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 
 /// A bundle file opened for reading: a regular file, within the size cap, that this user can
 /// read. Opening never blocks (a named pipe is refused, not waited on) and reads nothing.
-struct InputFile: ~Copyable {
+final class InputFile: Sendable {
     let path: String
     let descriptor: Int32
     /// The size when it was opened; reads stop there.

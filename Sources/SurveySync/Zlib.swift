@@ -85,3 +85,112 @@ public enum Zlib {
         return out
     }
 }
+
+/// Inflates a zlib stream fed in pieces, handing out what it inflates in chunks of at most
+/// 256 KiB: memory stays the same whatever the stream's size. Stops at `limit` output bytes.
+final class Inflater {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+    private let limit: Int
+    /// Bytes inflated so far.
+    private(set) var produced = 0
+    /// Whether the stream's end marker was reached.
+    private(set) var finished = false
+
+    init(limit: Int) throws(InflateFailure) {
+        self.limit = limit
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        guard inflateInit_(stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            stream.deallocate()
+            throw .corrupt("zlib could not start")
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Inflates `input`, calling `body` with each piece of output.
+    func push(_ input: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        guard !input.isEmpty else { return }
+        guard !finished else { throw InflateFailure.trailingBytes(input.count) }
+        try input.withUnsafeBufferPointer { src in
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
+            stream.pointee.avail_in = uInt(src.count)
+            while stream.pointee.avail_in > 0 || stream.pointee.avail_out == 0 {
+                let chunk = buffer.count
+                let status = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
+                    stream.pointee.next_out = out.baseAddress
+                    stream.pointee.avail_out = uInt(chunk)
+                    return CZlib.inflate(stream, Z_NO_FLUSH)
+                }
+                let n = chunk - Int(stream.pointee.avail_out)
+                if produced + n > limit { throw InflateFailure.exceedsLimit(limit: limit) }
+                produced += n
+                if n > 0 { try body(buffer[0..<n]) }
+                switch status {
+                case Z_STREAM_END:
+                    finished = true
+                    let rest = Int(stream.pointee.avail_in)
+                    if rest > 0 { throw InflateFailure.trailingBytes(rest) }
+                    return
+                case Z_OK: continue
+                case Z_BUF_ERROR: if stream.pointee.avail_in == 0 { return } else { throw InflateFailure.corrupt("zlib buffer error") }
+                case Z_NEED_DICT: throw InflateFailure.corrupt("needs a preset dictionary")
+                default: throw InflateFailure.corrupt(stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)")
+                }
+            }
+        }
+    }
+
+    /// Fails when the input ended before the stream's end marker.
+    func finish() throws(InflateFailure) {
+        guard finished else { throw .truncated }
+    }
+}
+
+/// Deflates data fed in pieces at the bundle level, handing out the compressed stream in
+/// chunks of at most 256 KiB.
+final class Deflater {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+
+    init(level: Int32 = Zlib.bundleLevel) throws(InflateFailure) {
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        guard deflateInit_(stream, level, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            stream.deallocate()
+            throw .corrupt("zlib could not start")
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Compresses `input` (or, with `finish`, ends the stream), calling `body` with output.
+    func push(_ input: UnsafeRawBufferPointer, finish: Bool = false, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(input.count)
+        while true {
+            let chunk = buffer.count
+            let status = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
+                stream.pointee.next_out = out.baseAddress
+                stream.pointee.avail_out = uInt(chunk)
+                return deflate(stream, finish ? Z_FINISH : Z_NO_FLUSH)
+            }
+            let n = chunk - Int(stream.pointee.avail_out)
+            if n > 0 { try body(buffer[0..<n]) }
+            if finish {
+                if status == Z_STREAM_END { return }
+                guard status == Z_OK || status == Z_BUF_ERROR else { throw InflateFailure.corrupt("zlib could not compress") }
+            } else {
+                guard status == Z_OK || status == Z_BUF_ERROR else { throw InflateFailure.corrupt("zlib could not compress") }
+                if stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0 { return }
+            }
+        }
+    }
+}

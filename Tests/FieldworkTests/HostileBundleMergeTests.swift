@@ -108,22 +108,25 @@ struct ForbiddenAnswer: Sendable, CustomTestStringConvertible {
     let reason: String
     var testDescription: String { name }
 
-    /// 8 MiB of digits that do not compress like a bomb (a linear congruential sequence).
-    static let bigText: String = {
+    /// `count` digits that do not compress like a bomb (a linear congruential sequence).
+    static func digits(_ count: Int) -> String {
         var state: UInt64 = 1
-        return String(decoding: (0..<(8 << 20)).map { _ in
+        return String(decoding: (0..<count).map { _ in
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return UInt8(ascii: "0") + UInt8(truncatingIfNeeded: state >> 33) % 10
         }, as: UTF8.self)
-    }()
+    }
+
+    /// 2 MiB of digits: within the 4 MiB a bundle line may have, so the questionnaire decides.
+    static let bigText = digits(2 << 20)
 
     static func answer(_ variable: VariableName, rows: [Int] = [], _ value: Value) -> InterviewEventKind {
         .answered(Address(variable, rows: rows), .value(value))
     }
 
     static let all: [ForbiddenAnswer] = [
-        .init(name: "8 MiB phone number", kind: answer("phone", .text(bigText)),
-              reason: "answers phone with a text of 8388608 characters, longer than its maxlength 12 in probe 2026.1"),
+        .init(name: "2 MiB phone number", kind: answer("phone", .text(bigText)),
+              reason: "answers phone with a text of 2097152 characters, longer than its maxlength 12 in probe 2026.1"),
         .init(name: "district code 999", kind: answer("district", .choice(999)),
               reason: "answers district with code 999, not in its answer set DIST in probe 2026.1"),
         .init(name: "age above the range", kind: answer("age", .integer(121)), reason: "answers age with 121, outside 0..120"),
@@ -171,6 +174,17 @@ extension HostileBundleMergeTests {
         #expect(reason.hasSuffix("nothing of the bundle was merged."))
         #expect(reason.count < 400)
         #expect(summary.rejected == 1 && summary.newEvents == 0)
+        #expect(try CentralStore.open(path: bench.central, readOnly: true).eventCount() == 0)
+    }
+
+    @Test("an event line longer than 4 MiB (an 8 MiB answer) is refused before it is parsed")
+    func overlongLine() throws {
+        defer { bench.cleanUp() }
+        _ = try CentralAdmin.addDevice(path: bench.central, device: "lap-x", key: BundleForge.signingKey.publicKey, note: nil)
+        var merger = try bench.merger()
+        let file = try bundle(replacingAgeWith: ForbiddenAnswer.answer("phone", .text(ForbiddenAnswer.digits(8 << 20))), "long.terepbundle")
+        let summary = merger.merge([file])
+        #expect(summary.bundles.first?.reason == "malformed payload: a line is longer than 4 MiB")
         #expect(try CentralStore.open(path: bench.central, readOnly: true).eventCount() == 0)
     }
 

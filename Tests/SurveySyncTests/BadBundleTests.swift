@@ -86,8 +86,8 @@ extension BadBundle {
             name: "trailing bytes", data: { Forge.good() + Data([0, 1, 2]) },
             message: "damaged: 3 unexpected bytes after the end of the bundle; copy it again"),
         .init(
-            name: "future format version", data: { var d = Forge.good(); d[14] = 2; return d },
-            message: "bundle format version 2 is not supported (this terep reads version 1); update terep"),
+            name: "future format version", data: { var d = Forge.good(); d[14] = 3; return d },
+            message: "bundle format version 3 is not supported (this terep reads versions 1 to 2); update terep"),
         .init(
             name: "manifest is not JSON",
             data: {

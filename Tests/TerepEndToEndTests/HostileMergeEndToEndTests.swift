@@ -136,12 +136,12 @@ extension EndToEnd {
             #expect(status.status == 74)
         }
 
-        @Test("answers the questionnaire forbids (an 8 MiB phone number, district 999) refuse their bundle with the event and why")
+        @Test("answers the questionnaire forbids (a 2 MiB phone number, district 999) refuse their bundle with the event and why")
         func forbiddenAnswers() throws {
             defer { try? FileManager.default.removeItem(at: dir) }
             var longPhone = BundleForge.events(device: "lap-x")
             var state: UInt64 = 7
-            longPhone[1].kind = .answered(Address("phone"), .value(.text(String((0..<(8 << 20)).map { _ -> Character in
+            longPhone[1].kind = .answered(Address("phone"), .value(.text(String((0..<(2 << 20)).map { _ -> Character in
                 state = state &* 6_364_136_223_846_793_005 &+ 1
                 return Character(String((state >> 60) % 10))
             }))))
@@ -156,7 +156,7 @@ extension EndToEnd {
             #expect(run.status == 1)
             let lines = run.stdout.split(separator: "\n").map(String.init)
             #expect(lines[0] == "REJECTED \(files[0]): event lap-x#2 does not fit its questionnaire: it answers phone with a text of "
-                + "8388608 characters, longer than its maxlength 12 in probe 2026.1; nothing of the bundle was merged.")
+                + "2097152 characters, longer than its maxlength 12 in probe 2026.1; nothing of the bundle was merged.")
             #expect(lines[1] == "REJECTED \(files[1]): event lap-x#9 does not fit its questionnaire: it answers district with code "
                 + "999, not in its answer set DIST in probe 2026.1; nothing of the bundle was merged.")
             #expect(lines[2].hasPrefix("merged \(files[2]): 12 new events"))

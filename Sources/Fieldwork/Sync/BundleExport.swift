@@ -4,7 +4,6 @@ import SurveySync
 
 import struct SurveyModel.DefinitionHash
 import struct SurveyModel.DeviceID
-import struct SurveyModel.InterviewEvent
 import struct SurveyModel.InterviewID
 
 /// Why a device's bundle could not be written.
@@ -59,35 +58,38 @@ public enum BundleExport {
         guard let secret else { throw .noSigningKey(info.deviceID, interviewer: info.interviewer) }
         let key: DeviceSigningKey
         do { key = try DeviceSigningKey(rawRepresentation: secret) } catch { throw .unreadableSigningKey(error) }
-        let events = try storing { () throws(StoreError) in try store.events(after: all ? 0 : try store.bundledThrough()) }
-        guard !events.isEmpty else { return .nothingNew(info.deviceID) }
-        let bundled = try contents(events, store: store)
+        let after = try storing { () throws(StoreError) in all ? 0 : try store.bundledThrough() }
+        guard let pending = try storing({ () throws(StoreError) in try store.pendingEvents(after: after) }) else {
+            return .nothingNew(info.deviceID)
+        }
+        let input = try input(pending, store: store)
         let manifest: BundleManifest
         do {
             manifest = try BundleWriter.write(
-                bundled, device: info.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis, to: output)
+                input, device: info.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis, to: output)
         } catch { throw .bundle(error) }
         if let last = manifest.sequenceRange?.last { try storing { () throws(StoreError) in try store.markBundled(through: last) } }
         return .wrote(manifest)
     }
 
-    /// The events with the compiled definitions of their interviews.
-    public static func contents(_ events: [InterviewEvent], store: DeviceStore) throws(BundleExportError) -> BundleContents {
+    /// The writer's input: the definitions of the pending events' interviews (held) and the
+    /// events, read from the store one at a time as the writer takes them.
+    static func input(_ pending: PendingEvents, store: DeviceStore) throws(BundleExportError) -> BundleInput {
         var map: [InterviewID: DefinitionHash] = [:]
         var files: [DefinitionHash: Data] = [:]
-        for id in Set(events.map(\.interview)) {
-            guard let record = try storing({ () throws(StoreError) in try store.interview(id: id) }) else {
-                throw .missingInterview(id)
-            }
-            map[id] = record.definition
-            if files[record.definition] == nil {
-                guard let data = try storing({ () throws(StoreError) in try store.definitionData(hash: record.definition) }) else {
-                    throw .missingDefinition(record.definition, interview: id)
+        for (id, definition) in pending.interviews.sorted(by: { $0.key < $1.key }) {
+            guard let definition else { throw .missingInterview(id) }
+            map[id] = definition
+            if files[definition] == nil {
+                guard let data = try storing({ () throws(StoreError) in try store.definitionData(hash: definition) }) else {
+                    throw .missingDefinition(definition, interview: id)
                 }
-                files[record.definition] = data
+                files[definition] = data
             }
         }
-        return BundleContents(events: events, definitionFiles: files, interviewDefinitions: map)
+        return BundleInput(definitionFiles: files, interviewDefinitions: map, eventCount: pending.count) { body in
+            try store.forEachEvent(in: pending.sequences, body)
+        }
     }
 
     /// Runs a store call, wrapping its error.

@@ -134,22 +134,32 @@ public struct BundleMerger {
             try sealed.verify(devices: { _ in registration })
             return outcome
         }
-        let (verified, newDevice) = try verifyAndUnseal(sealed, file: file)
-        let definitions = verified.definitions.sorted { $0.key < $1.key }.map { hash, survey in
-            DefinitionFile(survey: survey, bytes: verified.contents.definitionFiles[hash] ?? Data())
-        }
+        let newDevice = try verify(sealed, file: file)
         let range = sealed.manifest.sequenceRange
-        let result = try central.apply(
-            events: verified.contents.events, definitions: definitions,
-            bundle: BundleReceipt(
-                hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
-                lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds()),
-            interviewDefinitions: verified.contents.interviewDefinitions, registering: newDevice?.registration)
+        let receipt = BundleReceipt(
+            hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
+            lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds())
+        // The payload streams from the file into the transaction: each event is checked and
+        // inserted as it is read, and a fault found later (a count, the digest read again)
+        // rolls the whole bundle back. Memory does not grow with the bundle.
+        let result = try central.apply(bundle: receipt, registering: newDevice?.registration) { merge in
+            try sealed.unseal(coordinatorKey: coordinatorKey) { part in
+                switch part {
+                case .header(let header):
+                    let definitions = header.definitions.sorted { $0.key < $1.key }.map { hash, survey in
+                        DefinitionFile(survey: survey, bytes: header.definitionFiles[hash] ?? Data())
+                    }
+                    try merge.begin(definitions: definitions, interviewDefinitions: header.interviewDefinitions)
+                case .event(let event):
+                    try merge.add(event)
+                }
+            }
+        }
         if let newDevice, !result.alreadyMerged {
             note("note: registered new device \(DisplayText.escaped(sealed.manifest.device.rawValue)) (key \(newDevice.fingerprint)) on first use")
         }
         outcome.status = result.alreadyMerged ? .alreadyMerged : .merged
-        outcome.events = verified.contents.events.count
+        outcome.events = sealed.manifest.eventCount
         outcome.newEvents = result.newEvents
         outcome.duplicateEvents = result.duplicateEvents
         outcome.newInterviews = result.newInterviews
@@ -158,23 +168,22 @@ public struct BundleMerger {
         return outcome
     }
 
-    /// Checks registration and signature, then decrypts and inflates. An unknown device's
-    /// bundle, when trusting new devices, is checked with its own key, and the device comes
-    /// back to be registered in the same transaction as the merge (never for a refused bundle).
-    private func verifyAndUnseal(_ sealed: SealedBundle, file: String) throws -> (VerifiedBundle, TrustedDevice?) {
+    /// Checks registration, signature and payload digest. An unknown device's bundle, when
+    /// trusting new devices, is checked with its own key, and the device comes back to be
+    /// registered in the same transaction as the merge (never for a refused bundle).
+    private func verify(_ sealed: SealedBundle, file: String) throws -> TrustedDevice? {
         let device = sealed.manifest.device
         let registered = try central.device(device)
         if registered == nil, trustNewDevices, let signer = sealed.manifest.signerPublicKey {
             try sealed.verify(signedBy: signer)
-            let verified = try sealed.unseal(coordinatorKey: coordinatorKey)
             let registration = NewDevice(
                 publicKey: signer.rawRepresentation, method: .trustOnFirstUse,
                 note: "trusted on first use from bundle \(file) (key \(signer.fingerprint))")
-            return (verified, TrustedDevice(registration: registration, fingerprint: signer.fingerprint))
+            return TrustedDevice(registration: registration, fingerprint: signer.fingerprint)
         }
         let registration = Self.registration(registered)
         try sealed.verify(devices: { _ in registration })
-        return (try sealed.unseal(coordinatorKey: coordinatorKey), nil)
+        return nil
     }
 
     /// A device registered on first use, with its key's fingerprint for the note.

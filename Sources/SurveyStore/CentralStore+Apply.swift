@@ -1,0 +1,217 @@
+import Foundation
+import GRDB
+import SurveyModel
+
+extension CentralStore {
+    /// Merges one bundle's events and definitions in one transaction, with everything in memory.
+    ///
+    /// Events are keyed by (device, sequence): one already present is skipped (and must be
+    /// identical, or the whole bundle is refused with ``StoreError/eventMismatch(device:sequence:)``).
+    /// A bundle whose hash was already accepted changes nothing. The device must be registered
+    /// and active. Interview state is derived by an order-independent rule (earliest `started`,
+    /// latest `ended`/`reopened`, latest `trainingMarked`, by timestamp, device, sequence), so
+    /// any merge order of the same events gives the same dataset.
+    ///
+    /// `interviewDefinitions` (the bundle's interview → definition map) gives interviews whose
+    /// `started` event is not merged yet (a revisit on another device) their definition: the
+    /// smallest mapped hash until a `started` event decides it.
+    ///
+    /// `registering` registers the bundle's device in the same transaction (trust on first
+    /// use), so a device is registered only together with a bundle that merges.
+    public func apply(
+        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
+        interviewDefinitions: [InterviewID: DefinitionHash] = [:], registering: NewDevice? = nil
+    ) throws(StoreError) -> MergeResult {
+        // Events of an interview the map leaves out are checked against its `started` event's definition.
+        var checkedAgainst = interviewDefinitions
+        for event in events {
+            if case .started(let hash, _, _, _) = event.kind, checkedAgainst[event.interview] == nil {
+                checkedAgainst[event.interview] = hash
+            }
+        }
+        do {
+            return try apply(bundle: bundle, registering: registering) { merge in
+                try merge.begin(definitions: definitions, interviewDefinitions: interviewDefinitions, checkedAgainst: checkedAgainst)
+                for event in events { try merge.add(event) }
+            }
+        } catch let error as StoreError { throw error } catch { throw StoreError(error, path: path) }
+    }
+
+    /// Merges one bundle as `feed` hands it over, in one transaction: `feed` calls
+    /// ``CentralMerge/begin(definitions:interviewDefinitions:)`` once, then
+    /// ``CentralMerge/add(_:)`` for each event; nothing of the bundle is held but what the
+    /// interviews' derived rows need, so memory does not grow with the bundle. When `feed` throws
+    /// (a bundle found bad after some events were written), everything is rolled back and its
+    /// error is rethrown as it is. The rules are those of
+    /// ``apply(events:definitions:bundle:interviewDefinitions:registering:)``.
+    ///
+    /// Throws ``StoreError`` or what `feed` throws.
+    public func apply(
+        bundle: BundleReceipt, registering: NewDevice? = nil, _ feed: (CentralMerge) throws -> Void
+    ) throws -> MergeResult {
+        if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
+            var result = MergeResult()
+            result.alreadyMerged = true
+            return result
+        }
+        var fed: (any Error)?
+        do {
+            return try write { db in
+                if let new = registering {
+                    _ = try insertDevice(
+                        db, bundle.device, publicKey: new.publicKey, method: new.method, note: new.note, at: bundle.receivedAt)
+                }
+                guard let device = try fetchDevice(db, bundle.device) else { throw StoreError.deviceNotRegistered(bundle.device) }
+                guard device.status == .active else { throw StoreError.deviceRevoked(bundle.device) }
+                let merge = try CentralMerge(db, device: bundle.device)
+                do { try feed(merge) } catch {
+                    fed = error
+                    throw error
+                }
+                let result = try merge.finish(self)
+                try record(db, bundle, events: merge.eventCount, newEvents: result.newEvents)
+                return result
+            }
+        } catch {
+            if let fed, !(fed is StoreError) { throw fed }
+            throw error
+        }
+    }
+
+    private func record(_ db: Database, _ bundle: BundleReceipt, events: Int, newEvents: Int) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO bundle (hash, file_name, device_id, first_sequence, last_sequence, event_count,
+                    new_events, status, reason, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'accepted', NULL, ?)
+                ON CONFLICT (hash) DO UPDATE SET file_name = excluded.file_name, device_id = excluded.device_id,
+                    first_sequence = excluded.first_sequence, last_sequence = excluded.last_sequence,
+                    event_count = excluded.event_count, new_events = excluded.new_events,
+                    status = 'accepted', reason = NULL, received_at = excluded.received_at
+                """,
+            arguments: [
+                bundle.hash, bundle.fileName, bundle.device.rawValue, bundle.firstSequence, bundle.lastSequence,
+                events, newEvents, bundle.receivedAt,
+            ])
+    }
+}
+
+/// One bundle being merged inside a write transaction of the central store
+/// (``CentralStore/apply(bundle:registering:_:)``): its definitions first, then its events one by
+/// one, each checked (device, ``EventBounds``, its questionnaire) and inserted at once. What is
+/// kept is per interview (its derived row's delta) and the runs of sequence numbers.
+public final class CentralMerge {
+    private let db: Database
+    private let device: DeviceID
+    private let insert: RawStatement
+    private let existing: Statement
+    private var validator: EventValidator?
+    private var mapped: [InterviewID: DefinitionHash] = [:]
+    private var checkedAgainst: [InterviewID: DefinitionHash] = [:]
+    private var knownDefinitions: Set<DefinitionHash> = []
+    private var result = MergeResult()
+    private var deltas: [InterviewID: InterviewDelta] = [:]
+    private var current: (id: InterviewID, delta: InterviewDelta)?
+    private var sequences = SequenceRanges()
+    /// Events handed over so far (new and duplicate).
+    public private(set) var eventCount = 0
+
+    init(_ db: Database, device: DeviceID) throws {
+        self.db = db
+        self.device = device
+        insert = try RawStatement(
+            db,
+            sql: """
+                INSERT INTO event (device_id, sequence, interview_id, timestamp, interviewer, kind, payload_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+        existing = try db.makeStatement(
+            sql: "SELECT interview_id, timestamp, interviewer, payload_json FROM event WHERE device_id = ? AND sequence = ?")
+    }
+
+    /// The bundle's definitions (stored if new) and its interview → definition map; call once,
+    /// before the first event.
+    public func begin(definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash]) throws {
+        try begin(definitions: definitions, interviewDefinitions: interviewDefinitions, checkedAgainst: interviewDefinitions)
+    }
+
+    func begin(
+        definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash],
+        checkedAgainst: [InterviewID: DefinitionHash]
+    ) throws {
+        mapped = interviewDefinitions
+        self.checkedAgainst = checkedAgainst
+        validator = definitions.isEmpty ? nil : EventValidator(definitions)
+        for file in definitions {
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, compiled_json)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    file.survey.hash.rawValue, file.survey.definition.id.rawValue, file.survey.definition.version,
+                    file.survey.definition.outcome?.completeCode, file.bytes,
+                ])
+            result.newDefinitions += db.changesCount
+        }
+    }
+
+    /// Checks and inserts one event (a duplicate must equal the stored one).
+    public func add(_ event: InterviewEvent) throws {
+        guard event.device == device else {
+            throw StoreError.invalid("event \(event.device)#\(event.sequence) is from another device than its bundle (\(device))")
+        }
+        if let problem = EventBounds.problem(with: event) { throw StoreError.invalid("\(device): \(problem)") }
+        if let validator, let hash = checkedAgainst[event.interview], validator.knows(hash),
+            let reason = validator.problem(with: event.kind, definition: hash)
+        {
+            throw StoreError.invalidEvent(device: event.device, sequence: event.sequence, reason: reason)
+        }
+        let payload = try EventCoding.encode(event.kind)
+        eventCount += 1
+        sequences.insert(event.sequence)
+        insert.bind(1, event.device.rawValue)
+        insert.bind(2, event.sequence)
+        insert.bind(3, event.interview.rawValue)
+        insert.bind(4, event.timestamp)
+        insert.bind(5, event.interviewer)
+        insert.bind(6, EventCoding.name(of: event.kind))
+        insert.bind(7, payload)
+        guard try insert.step() == 1 else {
+            result.duplicateEvents += 1
+            let row = try Row.fetchOne(existing, arguments: [event.device.rawValue, event.sequence])
+            guard let row, row[0] == event.interview.rawValue, row[1] == event.timestamp, row[2] == event.interviewer,
+                row[3] == payload
+            else { throw StoreError.eventMismatch(device: event.device, sequence: event.sequence) }
+            return
+        }
+        result.newEvents += 1
+        if case .started(let definition, _, _, _) = event.kind, !knownDefinitions.contains(definition) {
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM definition WHERE hash = ?", arguments: [definition.rawValue]) != nil
+            else { throw StoreError.unknownDefinition(definition) }
+            knownDefinitions.insert(definition)
+        }
+        // Events come in runs per interview: accumulate a run, then fold it in once.
+        if let current, current.id != event.interview { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
+        if current?.id != event.interview { current = (event.interview, InterviewDelta()) }
+        try current?.delta.add(event)
+    }
+
+    /// After the last event: the interviews' derived rows and the device's received ranges.
+    func finish(_ store: CentralStore) throws -> MergeResult {
+        if let current { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
+        current = nil
+        for id in deltas.keys.sorted() {
+            guard var delta = deltas[id] else { continue }
+            delta.mappedDefinition = mapped[id]
+            if let mapped = delta.mappedDefinition,
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM definition WHERE hash = ?", arguments: [mapped.rawValue]) == nil
+            {
+                throw StoreError.unknownDefinition(mapped)
+            }
+            try store.mergeInterview(db, id, delta, device: device, result: &result)
+        }
+        try store.mergeRanges(db, device: device, sequences: sequences)
+        return result
+    }
+}
