@@ -81,18 +81,34 @@ struct BundleInspect: ParsableCommand {
         abstract: "Show a bundle's manifest and check it (checksum, signature, payload), without merging.",
         discussion: """
             The signature is checked with the key the bundle names; `terep merge` checks it with the key \
-            registered at the central dataset. An encrypted payload is opened only with --key.
+            registered at the central dataset. An encrypted payload is opened with the coordinator's key: \
+            --central reads it from the central dataset (asking for its passphrase when it is protected), \
+            so the private key is never written out; --key takes it as text or a file.
             """)
 
     @Argument(help: "The bundle file.") var file: String
+
+    @Option(help: ArgumentHelp("Open an encrypted payload with the coordinator's key of this central dataset.", valueName: "path"))
+    var central: String?
 
     @Option(help: ArgumentHelp("The coordinator's private key: a key file, or the key text (x25519-private:…).", valueName: "key"))
     var key: String?
 
     @Option(help: "text or json.") var format: OutputFormat = .text
 
+    func validate() throws {
+        if central != nil && key != nil { throw ValidationError("give --central or --key, not both") }
+    }
+
     func run() throws {
-        let report = InspectReport.inspect(file: file, coordinatorKey: try key.map(Self.loadCoordinatorKey))
+        var coordinatorKey = try key.map(Self.loadCoordinatorKey)
+        if let central {
+            do { coordinatorKey = try CentralAdmin.coordinatorKey(path: central, passphrase: KeyPassphrase.source()) } catch {
+                Console.error("error: \(error)")
+                throw ExitCode.failure
+            }
+        }
+        let report = InspectReport.inspect(file: file, coordinatorKey: coordinatorKey)
         print(format == .json ? report.json() : report.text(file: file))
         if report.error != nil { throw ExitCode.failure }
     }

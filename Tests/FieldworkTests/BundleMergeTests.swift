@@ -201,7 +201,7 @@ struct SyncBench {
         try bench.interview(on: store)
         let file = try bench.bundle(store, "a.terepbundle")
         let closed = InspectReport.inspect(file: file, coordinatorKey: nil)
-        #expect(closed.ok && closed.contents == "encrypted; pass --key to check the payload")
+        #expect(closed.ok && closed.contents == "encrypted; pass --central (or --key) to check the payload")
         #expect(closed.signature?.contains("\(key.fingerprint)") == true)
         #expect(closed.text(file: file).contains("Events:       5 in 1 interviews"))
 

@@ -197,6 +197,30 @@ struct StudyReviewTests {
         #expect(s.isOnRoute("cond_pv_disc") && s.isOnRoute("ectrust_kk"))
     }
 
+    @Test("PV checks: a rented dwelling's PV, a large system and net metering after it closed are soft warnings")
+    func productionChecks() throws {
+        var s = try Studies.scenario("energy")
+        Studies.energyThroughRole(&s)
+        func warns(_ check: String) -> Bool { s.interview.openWarnings.contains { $0.check == CheckID(check) } }
+        s.answer("tenure", 2)
+        s.answer("pv_has", 1)
+        #expect(warns("chk_pv_has"), "PV on a rented dwelling")
+        s.answer("tenure", 1)
+        #expect(!warns("chk_pv_has"))
+        s.answer("pv_kw", .decimal(22.5))
+        #expect(warns("chk_pv_kw"))
+        s.answer("pv_kw", .decimal(4.8))
+        #expect(!warns("chk_pv_kw"))
+        s.answer("pv_year", 2024)
+        s.answer("pv_billing", 1)
+        #expect(warns("chk_pv_billing"), "net metering closed to applications from 7 September 2023")
+        s.answer("pv_year", 2021)
+        #expect(!warns("chk_pv_billing"), "an older system keeps its net metering")
+        s.answer("pv_year", 2025)
+        s.answer("pv_billing", 2)
+        #expect(!warns("chk_pv_billing"), "gross billing is what a new system gets")
+    }
+
     @Test("join_will asks whether the respondent would join; its follow-ups need at least 'maybe'")
     func joinWill() throws {
         var s = try Studies.scenario("energy")

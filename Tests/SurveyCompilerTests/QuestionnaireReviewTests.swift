@@ -16,52 +16,12 @@ struct QuestionnaireReviewTests {
 
     // MARK: - Texts
 
-    /// The Hungarian question texts the briefs give, word for word.
+    /// The grid items whose texts the briefs give as a lettered list (a) …; b) …), which
+    /// BriefConformanceTests cannot split: the rest of the briefs' texts are read from the briefs.
     static let briefTexts: [(study: String, variable: String, hu: String)] = [
-        // Brief 1 §9.
-        ("wellbeing", "pb_idea", "Beküldött-e ötletet a részvételi költségvetésbe?"),
-        ("wellbeing", "pb_vote", "Szavazott-e a részvételi költségvetésben?"),
-        ("wellbeing", "pb_site", "Járt-e a tervezzukmiskolcot.hu oldalon?"),
-        ("wellbeing", "council_applied", "Jelentkezett-e a részvételi tanácsba?"),
-        ("wellbeing", "res_miskolc", "Miskolcon lakik?"),
-        // Brief 2 §9.
-        ("energy", "hw_src", "Honnan kap melegvizet a lakás?"),
-        ("energy", "heat_sec", "Használnak-e kiegészítő fűtést? (több is lehet)"),
-        ("energy", "cook_fuel", "Mivel főznek elsősorban?"),
-        ("energy", "elec_kwh", "A számla szerint mennyi volt az éves villamosenergia-fogyasztás (kWh)?"),
-        ("energy", "gas_m3", "És az éves gázfogyasztás (m³)?"),
-        ("energy", "st_has", "Van-e napkollektor (melegvízhez) a lakáshoz vagy házhoz?"),
-        ("energy", "bat_has", "Van-e házi akkumulátor (energiatároló)?"),
-        ("energy", "pv_selfuse", "A megtermelt áram nagyjából hány százalékát használják el maguk?"),
-        ("energy", "cond_pv_disc", "Szóba került-e a társasházi közgyűlésen közös napelem vagy energiaközösség?"),
-        ("energy", "att_clim", "„Az éghajlatváltozás miatt nekünk is változtatnunk kell az energiahasználatunkon.”"),
-        ("energy", "att_save", "„Energiatakarékosság nálunk a pénz miatt fontos, nem a környezet miatt.”"),
-        ("energy", "att_local", "„Jobb, ha az energiát helyben, a környékünkön termelik.”"),
-        ("energy", "att_tech", "„Az új energetikai technológiák túl bonyolultak nekünk.”"),
-        ("energy", "ccc_aware", "Hallott-e arról, hogy Miskolc klímasemleges várossá válást vállalt (EU 100 klímasemleges város misszió)?"),
-        ("energy", "join_will", "Csatlakozna-e egy környékbeli energiaközösséghez?"),
         ("energy", "ectrust_civil", "helyi civilekben (pl. a Kilián-Észak Egyesületben)?"),
-        // Brief 3 §3.
-        ("stakeholders", "org_type", "Milyen típusú szervezetet képvisel?"),
-        ("stakeholders", "org_name", "A szervezet neve"),
-        ("stakeholders", "org_area", "Mely városrészekben tevékeny?"),
-        ("stakeholders", "org_size", "Hány embert ér el vagy képvisel (tagok, lakások, ügyfelek)?"),
-        ("stakeholders", "resp_pos", "Az Ön szerepe a szervezetben"),
-        ("stakeholders", "roof_ctrl", "Rendelkezik-e a szervezet tetőfelülettel vagy területtel, ahová napelem kerülhetne?"),
-        ("stakeholders", "energy_cost", "Mekkora gondot jelentenek a szervezetnek (vagy az általa képviselteknek) az energiaköltségek?"),
-        ("stakeholders", "energy_act", "Mit tett eddig energiaügyben? (több is lehet)"),
-        ("stakeholders", "part_will", "Részt venne-e a szervezet egy környékbeli energiaközösségben?"),
-        ("stakeholders", "part_role", "Milyen szerepet vállalna? (több is lehet)"),
-        ("stakeholders", "bar_capacity", "„Nincs kapacitásunk ilyesmire.”"),
-        ("stakeholders", "bar_comm", "„Nem kapunk érthető tájékoztatást.”"),
-        ("stakeholders", "bar_decide", "„A döntéshozatal nálunk nehézkes.”"),
-        ("stakeholders", "bar_data", "„Nincsenek megfelelő adataink a fogyasztásról.”"),
         ("stakeholders", "ectrust_muni", "az önkormányzatban?"),
         ("stakeholders", "ectrust_res", "a lakókban?"),
-        ("stakeholders", "partner_pref", "Kikkel dolgozna együtt legszívesebben? (legfeljebb 3)"),
-        ("stakeholders", "open_msg", "Mit üzenne a program szervezőinek?"),
-        ("stakeholders", "focus_ok", "Részt venne egy szereplői műhelybeszélgetésen?"),
-        ("stakeholders", "contact", "Elérhetőség (telefon vagy e-mail)"),
     ]
 
     @Test(arguments: briefTexts.map { "\($0.study).\($0.variable)" })
@@ -164,6 +124,26 @@ struct QuestionnaireReviewTests {
                 #expect(source.contains("include \"common/\(module).survey\""), "\(study).survey does not include \(module)")
             }
         }
+    }
+
+    // MARK: - Version notes
+
+    /// The file's header comment lists the changes of every version, newest first: its first
+    /// entry is the compiled version, so a new `version` without its notes fails. The brief is
+    /// cited by name, not by one machine's path.
+    @Test(arguments: QuestionnaireTests.studies)
+    func theVersionNotesStartWithTheCurrentVersion(study: String) throws {
+        let source = try String(contentsOf: StudyFiles.root.appendingPathComponent("questionnaires/\(study).survey"), encoding: .utf8)
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let notes = try #require(lines.firstIndex(of: "# Version notes"), "\(study).survey has no '# Version notes' comment")
+        let version = try Self.definition(study).version
+        #expect(lines[notes + 1].hasPrefix("# \(version) ") || lines[notes + 1].hasPrefix("# \(version):"),
+            "\(study).survey: the first version note is '\(lines[notes + 1])', the version is \(version)")
+        if study != "stakeholders" {
+            #expect(lines[(notes + 2)...].contains { $0.hasPrefix("# 2026.1") }, "\(study): the notes keep the earlier versions")
+            #expect(lines[(notes + 2)...].prefix { !$0.hasPrefix("# 2026.1") }.count >= 5, "\(study): \(version)'s notes list its changes")
+        }
+        #expect(source.firstMatch(of: /\/work\/|\/home\/|\/Users\//) == nil, "\(study).survey cites an absolute path")
     }
 
     // MARK: - Targets

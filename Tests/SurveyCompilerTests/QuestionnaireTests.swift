@@ -91,14 +91,6 @@ struct QuestionnaireTests {
         }
     }
 
-    @Test("every brief variable is in the compiled definition", arguments: studies)
-    func briefVariablesPresent(study: String) throws {
-        let d = try Study(study)
-        let names = Set(d.allQuestions.map(\.name.rawValue))
-        let missing = StudyFiles.briefVariables[study, default: []].filter { !names.contains($0) }
-        #expect(missing.isEmpty, "missing: \(missing)")
-    }
-
     @Test("every text has a Hungarian and an English version", arguments: studies)
     func textsInBothLanguages(study: String) throws {
         let d = try Study(study)
@@ -533,54 +525,4 @@ enum StudyFiles {
         question cut multiple PARTY { min 1 text hu "V" en "V" when any65 and oldest > 60 and hours_total > 0 and d1 > 0 and answered(t) }
         end outcome 21 if x == 0 { text hu "Viszlát" en "Bye" }
         """#
-
-    /// The variables each brief names: briefs 1-2 §4 metadata, §5 tables and §9 additions (with
-    /// §9's renames), brief 3 §3.
-    static let briefVariables: [String: [String]] = [
-        "wellbeing": [
-            "int_id", "sample_source", "district", "cluster_id", "address_id", "visit_no", "visit_ts", "gps_lat",
-            "gps_lon", "duration_min", "outcome",
-            "hh_n16", "consent_main", "consent_health",
-            "life_sat", "worthwhile", "dom_fin", "dom_acc", "dom_rel", "dom_green", "dom_env",
-            "aff_happy", "aff_worried", "aff_depr", "aff_dow",
-            "who5_1", "who5_2", "who5_3", "who5_4", "who5_5", "who5_raw", "who5_pct", "who5_low",
-            "yrs_district", "attach", "safe_dark", "nb_prob", "nb_prob_oth", "nb_wish",
-            "ppltrst", "pplfair", "pplhlp", "trust_muni", "rely_on",
-            "act_contact", "act_org", "act_petit", "act_forum", "act_n", "prog_aware", "prog_part", "ve_date",
-            "ve_rating", "efficacy", "council_will",
-            "sex", "birth_year", "age", "educ", "econ", "econ_oth", "hh_size", "hh_u16", "dwell", "dwell_oth",
-            "tenure", "hincfel", "health",
-            "recontact", "phone", "iw_coop",
-            // §9
-            "pb_idea", "pb_vote", "pb_site", "council_applied", "sel_n16", "sel_initials", "sel_ok", "res_miskolc",
-        ],
-        "energy": [
-            "int_id", "district", "cluster_id", "address_id", "visit_no", "visit_ts", "gps_lat", "gps_lon",
-            "bldg_obs", "facade_insul_obs", "outcome",
-            "consent", "resp_role",
-            "hh_size", "m_name", "m_sex", "m_age", "m_rel", "m_act", "m_home_day", "n_u18", "n_65p", "n_home_day",
-            "dwell", "floor_m2", "tenure", "heat_main", "heat_main_oth", "dh_ctrl", "renov", "elec_bill",
-            "heat_bill", "bill_src", "bill_date", "above_avg", "arrears", "warm_ok", "damp", "cutback",
-            "cutback_oth",
-            "pv_has", "pv_kw", "pv_year", "pv_billing", "pv_intent", "pv_barrier", "pv_barrier_oth",
-            "ec_heard", "ec_quiz_a", "ec_quiz_b", "ec_quiz_c", "ec_quiz_d", "quiz_score", "info_src",
-            "join_will", "join_role", "invest_amt", "bar_capacity", "bar_comm", "bar_decide", "bar_data", "des_ec",
-            "real_ec", "gap_ec", "focus_ok",
-            "educ", "hh_inc", "hincfel", "recontact", "contact",
-            // §9, with the trust grid renamed ectrust_*
-            "hw_src", "hw_src_oth", "heat_sec", "heat_sec_oth", "cook_fuel", "cook_fuel_oth", "elec_kwh", "gas_m3",
-            "st_has", "bat_has", "pv_selfuse", "cond_pv_disc", "att_clim", "att_save", "att_local", "att_tech",
-            "ccc_aware", "ec_lead", "ectrust_muni", "ectrust_miho", "ectrust_kk", "ectrust_civil", "ectrust_util",
-            "ectrust_neigh",
-        ],
-        "stakeholders": [
-            "org_type", "org_name", "org_area", "org_size", "resp_pos",
-            "roof_ctrl", "energy_cost", "energy_act",
-            "ec_heard", "ec_quiz_a", "ec_quiz_b", "ec_quiz_c", "ec_quiz_d", "quiz_score", "part_will", "part_role",
-            "res_time", "res_money", "res_space", "res_skill", "bar_capacity", "bar_comm", "bar_decide", "bar_data",
-            "ectrust_muni", "ectrust_miho", "ectrust_civil", "ectrust_util", "ectrust_res", "ec_lead",
-            "partner_pref", "open_msg",
-            "focus_ok", "contact", "outcome",
-        ],
-    ]
 }

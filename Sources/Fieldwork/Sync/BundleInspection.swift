@@ -29,7 +29,7 @@ public struct InspectReport: Encodable, Sendable {
             try sealed.verify(signedBy: signer)
             report.signature = "valid (key \(signer.fingerprint), named by the bundle; registration not checked here)"
             if sealed.manifest.encryption != nil, coordinatorKey == nil {
-                report.contents = "encrypted; pass --key to check the payload"
+                report.contents = "encrypted; pass --central (or --key) to check the payload"
             } else {
                 let verified = try sealed.unseal(coordinatorKey: coordinatorKey)
                 report.contents = "verified: \(verified.contents.events.count) events, \(verified.definitions.count) definitions with matching hashes"

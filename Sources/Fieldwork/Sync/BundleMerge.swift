@@ -81,12 +81,7 @@ public struct BundleMerger {
     ) throws -> BundleMerger {
         let central = try CentralStore.open(path: path)
         try central.checkWritable()
-        var key: CoordinatorPrivateKey?
-        if let secret = try ProtectedKey.coordinator(central).unlock(passphrase) {
-            do { key = try CoordinatorPrivateKey(rawRepresentation: secret) } catch {
-                throw KeyAccessError.protection(.malformed(error.description))
-            }
-        }
+        let key = try CentralAdmin.coordinatorKey(in: central, passphrase: passphrase)
         return BundleMerger(central: central, coordinatorKey: key, trustNewDevices: trustNewDevices, note: note)
     }
 

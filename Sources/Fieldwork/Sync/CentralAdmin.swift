@@ -27,6 +27,23 @@ public enum CentralAdmin {
         try CentralStore.open(path: path).revokeDevice(device)
     }
 
+    /// The coordinator's private key stored in the central dataset at `path` (nil when it has
+    /// none), read without writing and unlocked with `passphrase` when it is protected — so a
+    /// command can open an encrypted bundle without the key ever being written out.
+    public static func coordinatorKey(
+        path: String, passphrase: PassphraseSource
+    ) throws -> CoordinatorPrivateKey? {
+        try coordinatorKey(in: try CentralStore.open(path: path, readOnly: true), passphrase: passphrase)
+    }
+
+    /// The coordinator's private key of an open central dataset (see above).
+    static func coordinatorKey(in central: CentralStore, passphrase: PassphraseSource) throws -> CoordinatorPrivateKey? {
+        guard let secret = try ProtectedKey.coordinator(central).unlock(passphrase) else { return nil }
+        do { return try CoordinatorPrivateKey(rawRepresentation: secret) } catch {
+            throw KeyAccessError.protection(.malformed(error.description))
+        }
+    }
+
     /// The status report, read without writing to the dataset.
     public static func status(path: String) throws(StoreError) -> CentralStatusReport {
         CentralStatusReport(try CentralStore.open(path: path, readOnly: true).status())
