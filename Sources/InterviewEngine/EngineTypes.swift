@@ -203,7 +203,7 @@ public enum Effect: Hashable, Sendable {
 }
 
 /// Whether the interview is still going.
-public enum InterviewStatus: Hashable, Sendable {
+public enum InterviewProgress: Hashable, Sendable {
     case inProgress
     /// Ended with a visit-outcome code (nil only for a completed route without an `outcome` spec).
     case ended(outcome: Int?)
@@ -217,15 +217,4 @@ public enum EndReason: Hashable, Sendable {
     case endRule(index: Int, message: LocalizedText?)
     /// The interviewer recorded an outcome with an `.ended` event.
     case recorded
-}
-
-/// One instance of a roster: the roster and the rows of its enclosing rosters.
-public struct RosterInstance: Hashable, Sendable {
-    public var roster: GroupID
-    public var parentRows: [Int]
-
-    public init(roster: GroupID, parentRows: [Int]) {
-        self.roster = roster
-        self.parentRows = parentRows
-    }
 }

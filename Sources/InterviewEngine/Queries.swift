@@ -50,7 +50,7 @@ extension Interview {
                     walk(g.children, rows: rows)
                     continue
                 }
-                if spec.count == nil { out.append(RosterInstance(roster: g.id, parentRows: rows)) }
+                if spec.count == nil { out.append(RosterInstance(g.id, parentRows: rows)) }
                 let n = rowCount(of: g.id, parentRows: rows)
                 if n > 0 { for r in 1...n { walk(g.children, rows: rows + [r]) } }
             }
@@ -222,7 +222,7 @@ extension Interview {
     }
 
     /// Whether the interview goes on, and with which outcome it ended.
-    public var status: InterviewStatus {
+    public var status: InterviewProgress {
         guard let reason = endReason else { return .inProgress }
         switch reason {
         case .recorded: return .ended(outcome: recordedOutcome)

@@ -1,6 +1,6 @@
 import SurveyModel
 
-/// One cleaned interview, as the CLI hands it to the exporter.
+/// One cleaned interview, as Fieldwork's cleaner (`InterviewCleaner`) hands it to the exporter.
 ///
 /// `answers` holds only what should be exported: on-route confirmed answers, with off-route
 /// questions given as `.special(.notApplicable)` (exported as -7) and unanswered questions
@@ -56,17 +56,6 @@ public struct InterviewRecord: Sendable {
     public var durationMinutes: Double? {
         guard endedAt != nil, let spent = timeSpent else { return nil }
         return (Double(spent) / 6_000).rounded() / 10
-    }
-}
-
-/// A roster under given enclosing rows (empty for a top-level roster).
-public struct RosterInstance: Hashable, Sendable {
-    public var roster: GroupID
-    public var parentRows: [Int]
-
-    public init(_ roster: GroupID, parentRows: [Int] = []) {
-        self.roster = roster
-        self.parentRows = parentRows
     }
 }
 

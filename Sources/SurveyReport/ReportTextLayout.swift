@@ -1,34 +1,18 @@
-import enum SurveyModel.DisplayText
+import SurveyModel
 
 /// Display-column arithmetic for the terminal report: widths, truncation, padding, wrapping.
 ///
-/// A character counts one column (accented Hungarian letters and their combining forms
-/// included), East Asian wide and emoji characters two; the characters ``DisplayText`` escapes
+/// Widths are ``DisplayWidth``'s (accented Hungarian letters and their combining forms one
+/// column, East Asian wide and emoji characters two); the characters ``DisplayText`` escapes
 /// (controls, separators, bidirectional overrides) are replaced by spaces, so a label or a name
 /// from a bundle can never break a line, move the cursor or reorder a row. (Spaces, not escapes:
 /// rows are cleaned again when they are laid out, and a space stays a space.)
 enum ReportTextLayout {
-    /// The columns a string takes on a terminal.
-    static func width(_ text: some StringProtocol) -> Int {
-        text.reduce(0) { $0 + width(of: $1) }
-    }
+    /// The columns a string takes on a terminal (``DisplayWidth``, the interviewer's table too).
+    static func width(_ text: some StringProtocol) -> Int { DisplayWidth.of(text) }
 
     /// The columns one character takes.
-    static func width(of character: Character) -> Int {
-        guard let scalar = character.unicodeScalars.first else { return 0 }
-        return isWide(scalar.value) ? 2 : 1
-    }
-
-    private static func isWide(_ value: UInt32) -> Bool {
-        switch value {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-            0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
-            true
-        default:
-            false
-        }
-    }
+    static func width(of character: Character) -> Int { DisplayWidth.of(character) }
 
     /// The text with control characters (newlines, tabs, escapes) and the other characters
     /// ``DisplayText`` escapes replaced by spaces.

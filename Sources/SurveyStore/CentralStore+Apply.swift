@@ -20,7 +20,7 @@ extension CentralStore {
     /// use), so a device is registered only together with a bundle that merges.
     public func apply(
         events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
-        interviewDefinitions: [InterviewID: DefinitionHash] = [:], registering: NewDevice? = nil
+        interviewDefinitions: [InterviewID: DefinitionHash], registering: NewDevice?
     ) throws(StoreError) -> MergeResult {
         // Events of an interview the map leaves out are checked against its `started` event's definition.
         var checkedAgainst = interviewDefinitions
@@ -30,7 +30,7 @@ extension CentralStore {
             }
         }
         do {
-            return try apply(bundle: bundle, registering: registering) { merge in
+            return try merging(bundle: bundle, registering: registering) { merge in
                 try merge.begin(definitions: definitions, interviewDefinitions: interviewDefinitions, checkedAgainst: checkedAgainst)
                 for event in events { try merge.add(event) }
             }
@@ -47,7 +47,14 @@ extension CentralStore {
     ///
     /// Throws ``StoreError`` or what `feed` throws.
     public func apply(
-        bundle: BundleReceipt, registering: NewDevice? = nil, _ feed: (CentralMerge) throws -> Void
+        bundle: BundleReceipt, registering: NewDevice? = nil, _ feed: (any CentralMergeFeed) throws -> Void
+    ) throws -> MergeResult {
+        try merging(bundle: bundle, registering: registering) { merge in try feed(merge) }
+    }
+
+    /// ``apply(bundle:registering:_:)`` with the SQLite merge itself handed to `feed`.
+    private func merging(
+        bundle: BundleReceipt, registering: NewDevice?, _ feed: (CentralMerge) throws -> Void
     ) throws -> MergeResult {
         if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
             var result = MergeResult()
@@ -100,7 +107,7 @@ extension CentralStore {
 /// (``CentralStore/apply(bundle:registering:_:)``): its definitions first, then its events one by
 /// one, each checked (device, ``EventBounds``, its questionnaire) and inserted at once. What is
 /// kept is per interview (its derived row's delta) and the runs of sequence numbers.
-public final class CentralMerge {
+public final class CentralMerge: CentralMergeFeed {
     private let db: Database
     private let device: DeviceID
     private let insert: RawStatement

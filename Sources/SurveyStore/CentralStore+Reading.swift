@@ -5,7 +5,7 @@ import SurveyModel
 extension CentralStore {
     /// Interviews, optionally only those with a status, by id (read row by row: memory holds
     /// the result, not every row's columns as well).
-    public func interviews(status: InterviewStatus? = nil) throws(StoreError) -> [CentralInterview] {
+    public func interviews(status: InterviewStatus?) throws(StoreError) -> [CentralInterview] {
         try read { db in
             var result: [CentralInterview] = []
             let rows = try Row.fetchCursor(
@@ -19,11 +19,6 @@ extension CentralStore {
             while let row = try rows.next() { result.append(try CentralStore.interview(from: row)) }
             return result
         }
-    }
-
-    /// Interviews with events from more than one device, for review.
-    public func conflicts() throws(StoreError) -> [CentralInterview] {
-        try interviews().filter { $0.devices.count > 1 }
     }
 
     static func interview(from row: Row) throws(StoreError) -> CentralInterview {
@@ -56,18 +51,8 @@ extension CentralStore {
         }
     }
 
-    /// Calls `body` with every interview (optionally of one status), by id, and its events in
-    /// merge order, one interview at a time (for exports: memory stays bounded by one interview).
-    public func forEachInterview(
-        status: InterviewStatus? = nil, _ body: (CentralInterview, [InterviewEvent]) throws -> Void
-    ) throws {
-        for interview in try interviews(status: status) {
-            try body(interview, try events(interview: interview.id))
-        }
-    }
-
     /// A device's events after a sequence number, in sequence order.
-    public func events(device: DeviceID, after sequence: Int64 = 0, limit: Int = Int.max) throws(StoreError) -> [InterviewEvent] {
+    public func events(device: DeviceID, after sequence: Int64, limit: Int) throws(StoreError) -> [InterviewEvent] {
         try read { db in
             try EventCoding.fetchEvents(
                 db, sql: "SELECT * FROM event WHERE device_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",

@@ -6,12 +6,15 @@ import SurveyModel
 /// (device, sequence), the definitions they refer to, interviews derived from the events,
 /// the sequence ranges received per device, and a log of bundles received.
 ///
-/// Merging is idempotent and order-independent: everything but the bundle log is a function
-/// of the set of merged events (see ``apply(events:definitions:bundle:)``).
-public final class CentralStore: Sendable {
+/// The SQLite implementation of ``CentralDataset`` (one file, through GRDB). Merging is
+/// idempotent and order-independent: everything but the bundle log is a function of the set of
+/// merged events (see ``apply(events:definitions:bundle:interviewDefinitions:registering:)``).
+public final class CentralStore: CentralDataset {
     /// The database file (`:memory:` for an in-memory dataset).
     public let path: String
     let queue: DatabaseQueue
+    /// The database file (``path``).
+    public var location: String { path }
 
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
@@ -97,8 +100,7 @@ public final class CentralStore: Sendable {
     /// Registers a device with its public signing key; registering the same key again does nothing.
     @discardableResult
     public func registerDevice(
-        _ id: DeviceID, publicKey: Data, method: RegistrationMethod, note: String? = nil,
-        at time: Int64 = DeviceStore.currentMilliseconds()
+        _ id: DeviceID, publicKey: Data, method: RegistrationMethod, note: String?, at time: Int64
     ) throws(StoreError) -> RegisteredDevice {
         guard !publicKey.isEmpty else { throw .invalid("device \(id): the public key is empty") }
         return try write { db in
@@ -129,7 +131,7 @@ public final class CentralStore: Sendable {
     }
 
     /// Revokes a device: its bundles are rejected from now on; its merged events stay.
-    public func revokeDevice(_ id: DeviceID, at time: Int64 = DeviceStore.currentMilliseconds()) throws(StoreError) {
+    public func revokeDevice(_ id: DeviceID, at time: Int64) throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: "UPDATE device SET status = 'revoked', revoked_at = ? WHERE device_id = ? AND status = 'active'",
@@ -172,8 +174,7 @@ public final class CentralStore: Sendable {
     /// Logs a bundle that was rejected (bad signature, unknown device…); an accepted bundle
     /// with the same hash stays accepted.
     public func recordRejected(
-        hash: String, fileName: String, device: DeviceID?, reason: String,
-        at time: Int64 = DeviceStore.currentMilliseconds()
+        hash: String, fileName: String, device: DeviceID?, reason: String, at time: Int64
     ) throws(StoreError) {
         try write { db in
             try db.execute(
@@ -202,16 +203,6 @@ public final class CentralStore: Sendable {
     }
 
     // MARK: - Definitions
-
-    /// The compiled definition with this hash, if merged.
-    public func definition(hash: DefinitionHash) throws(StoreError) -> CompiledSurvey? {
-        guard let data = try definitionData(hash: hash) else { return nil }
-        do {
-            return try JSONDecoder().decode(CompiledSurvey.self, from: data)
-        } catch {
-            throw .undecodable(what: "definition \(hash.short)", detail: "\(error)")
-        }
-    }
 
     /// The exact stored bytes of a definition, if merged.
     public func definitionData(hash: DefinitionHash) throws(StoreError) -> Data? {

@@ -9,7 +9,7 @@ extension DeviceStore {
     ///
     /// A test/training interview (`new.isTest`) also gets a `trainingMarked(true)` event right
     /// after `started`, so the flag travels with the log to the central dataset.
-    public func createInterview(_ new: NewInterview, timestamp: Int64) throws(StoreError) -> InterviewRecord {
+    public func createInterview(_ new: NewInterview, timestamp: Int64) throws(StoreError) -> DeviceInterview {
         let caseJSON = try EventCoding.encode(new.preload)
         let started = InterviewEventKind.started(
             definition: new.definition, seed: new.seed, language: new.language, preload: new.preload)
@@ -141,33 +141,33 @@ extension DeviceStore {
     // MARK: - Reading
 
     /// Interviews, optionally only those with a status, oldest first.
-    public func interviews(status: InterviewStatus? = nil) throws(StoreError) -> [InterviewRecord] {
+    public func interviews(status: InterviewStatus? = nil) throws(StoreError) -> [DeviceInterview] {
         try read { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM interview WHERE ?1 IS NULL OR status = ?1 ORDER BY started_at, id",
                 arguments: [status?.rawValue])
-            return try rows.map { row throws(StoreError) in try DeviceStore.interviewRecord(row) }
+            return try rows.map { row throws(StoreError) in try DeviceStore.deviceInterview(row) }
         }
     }
 
     /// One interview's current state, if it exists.
-    public func interview(id: InterviewID) throws(StoreError) -> InterviewRecord? {
+    public func interview(id: InterviewID) throws(StoreError) -> DeviceInterview? {
         try read { db in try fetchInterview(db, id: id) }
     }
 
-    private func fetchInterview(_ db: Database, id: InterviewID) throws -> InterviewRecord? {
+    private func fetchInterview(_ db: Database, id: InterviewID) throws -> DeviceInterview? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM interview WHERE id = ?", arguments: [id.rawValue]) else {
             return nil
         }
-        return try DeviceStore.interviewRecord(row)
+        return try DeviceStore.deviceInterview(row)
     }
 
-    static func interviewRecord(_ row: Row) throws(StoreError) -> InterviewRecord {
+    static func deviceInterview(_ row: Row) throws(StoreError) -> DeviceInterview {
         let statusText: String = row["status"]
         guard let status = InterviewStatus(rawValue: statusText) else {
             throw .undecodable(what: "interview status", detail: "unknown status '\(statusText)'")
         }
-        return InterviewRecord(
+        return DeviceInterview(
             id: InterviewID(row["id"] as String), survey: SurveyID(row["survey_id"] as String),
             definition: DefinitionHash(row["definition_hash"] as String), interviewer: row["interviewer"],
             caseIdentifiers: try EventCoding.decodeValues(row["case_ids_json"]),

@@ -54,7 +54,7 @@ extension InterviewID {
 }
 
 /// The current state of one interview, derived from its events.
-public struct InterviewRecord: Hashable, Sendable {
+public struct DeviceInterview: Hashable, Sendable {
     public var id: InterviewID
     public var survey: SurveyID
     public var definition: DefinitionHash

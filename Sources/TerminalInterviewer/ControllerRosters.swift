@@ -88,7 +88,7 @@ extension InterviewController {
             return say(strings.notInRoster, style: .error)
         }
         let depth = entry.rosters.count - 1
-        askToRemove(row: at.rows[depth], of: RosterInstance(roster: roster, parentRows: Array(at.rows.prefix(depth))))
+        askToRemove(row: at.rows[depth], of: RosterInstance(roster, parentRows: Array(at.rows.prefix(depth))))
     }
 
     /// The innermost open roster the question `at` is in, with its parent rows.
@@ -96,7 +96,7 @@ extension InterviewController {
         guard let entry = index[at.variable] else { return nil }
         for (depth, roster) in entry.rosters.enumerated().reversed() {
             guard let group = index.groups[roster], case .roster(let spec) = group.kind, spec.count == nil else { continue }
-            return RosterInstance(roster: roster, parentRows: Array(at.rows.prefix(depth)))
+            return RosterInstance(roster, parentRows: Array(at.rows.prefix(depth)))
         }
         return nil
     }
@@ -161,7 +161,7 @@ extension InterviewController {
         for (key, before) in rowCounts(changedBy: at) {
             let after = preview.rowCount(of: key.roster, parentRows: key.parentRows)
             guard after < before else { continue }
-            let instance = RosterInstance(roster: key.roster, parentRows: key.parentRows)
+            let instance = RosterInstance(key.roster, parentRows: key.parentRows)
             let answered = ((after + 1)...before).contains { hasAnswers(instance, row: $0) }
             guard answered else { continue }
             return makeRemoval(of: instance, count: before, removing: before - after, counted: true)
@@ -186,7 +186,7 @@ extension InterviewController {
         for (key, count) in before.sorted(by: { $0.key.roster < $1.key.roster }) {
             let now = interview.rowCount(of: key.roster, parentRows: key.parentRows)
             guard now > count, let group = index.groups[key.roster] else { continue }
-            let instance = RosterInstance(roster: key.roster, parentRows: key.parentRows)
+            let instance = RosterInstance(key.roster, parentRows: key.parentRows)
             let back = ((count + 1)...now).filter { hasAnswers(instance, row: $0) }
             guard !back.isEmpty else { continue }
             let named = back.map { (row: $0, label: interview.rowLabel(key.roster, rows: key.parentRows + [$0])) }

@@ -58,7 +58,7 @@ struct DeviceTraining: ParsableCommand {
 
     func run() throws {
         let store: DeviceStore
-        let interviews: [InterviewRecord]
+        let interviews: [DeviceInterview]
         do {
             store = try DeviceStore.open(path: database.path, readOnly: list)
             interviews = try store.interviews()
@@ -67,7 +67,7 @@ struct DeviceTraining: ParsableCommand {
         }
         if list { return try TrainingListing.print(interviews, strings: strings(store, for: interviews.first)) }
         guard let typed = interview, let mark else { throw ExitCode.validationFailure }
-        let record: InterviewRecord
+        let record: DeviceInterview
         switch InterviewLookup.match(typed, in: interviews) {
         case .found(let found): record = found
         case .none:
@@ -104,7 +104,7 @@ struct DeviceTraining: ParsableCommand {
 
     /// The messages' language: --ui-lang, else the first language of the interview's
     /// questionnaire (of any saved questionnaire when there is no interview), else English.
-    private func strings(_ store: DeviceStore, for record: InterviewRecord?) -> UIStrings {
+    private func strings(_ store: DeviceStore, for record: DeviceInterview?) -> UIStrings {
         if let chosen = uiLanguage.flatMap(UILanguage.init(rawValue:)) { return UIStrings(chosen) }
         let hash = record?.definition ?? (try? store.definitionHashes().first) ?? nil
         let first = hash.flatMap { try? store.definition(hash: $0) }?.definition.languages.first
@@ -114,7 +114,7 @@ struct DeviceTraining: ParsableCommand {
 
 /// `terep device training --list`: every interview on the device with its training mark.
 enum TrainingListing {
-    static func print(_ interviews: [InterviewRecord], strings: UIStrings) throws {
+    static func print(_ interviews: [DeviceInterview], strings: UIStrings) throws {
         guard !interviews.isEmpty else { return Swift.print(strings.trainingListEmpty) }
         Swift.print(strings.trainingListTitle + ":")
         for record in interviews {

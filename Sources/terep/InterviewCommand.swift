@@ -86,7 +86,7 @@ struct InterviewCommand: ParsableCommand {
         let store = try DeviceDatabase.openOrCreate(database, interviewer: interviewer)
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
         let strings = UIStrings(ui ?? compiled.definition.languages.first.flatMap(UILanguage.init) ?? .en)
-        let unfinished: [InterviewRecord]
+        let unfinished: [DeviceInterview]
         do { unfinished = try InterviewStart.unfinished(store: store, survey: compiled.definition.id) } catch { throw failing(error) }
         if list {
             guard !unfinished.isEmpty else { return print(strings.noUnfinished) }
@@ -123,7 +123,7 @@ struct InterviewCommand: ParsableCommand {
     /// The interview `--resume` or `--reopen` names: its id or a unique beginning of it; otherwise exits with
     /// a message in the UI language (64, EX_USAGE).
     private func resumedID(_ typed: String, store: DeviceStore, strings: UIStrings) throws -> InterviewID {
-        let interviews: [InterviewRecord]
+        let interviews: [DeviceInterview]
         do { interviews = try store.interviews() } catch { throw failing(error) }
         let message: String
         switch InterviewLookup.match(typed, in: interviews) {

@@ -12,8 +12,8 @@ import Testing
 /// round-trips, damaged bytes are rejected, and a warm cache changes nothing an export or
 /// report sees (new events, corrections, another cache key, read-only datasets).
 struct CleanedRecordCodingTests {
-    static func record(answers: [Address: Answer] = [:]) -> SurveyExport.InterviewRecord {
-        SurveyExport.InterviewRecord(
+    static func record(answers: [Address: Answer] = [:]) -> InterviewRecord {
+        InterviewRecord(
             id: "aaaaaaaa-0000-4000-8000-000000000001", definition: "0123abcd", surveyVersion: "2026.1", device: "lap-1",
             interviewer: "Kovács Anna", startedAt: 1_790_000_000_000, endedAt: 1_790_000_900_000, outcome: 11,
             hadConflict: true, answers: answers, rosterRows: [RosterInstance("mem"): 2, RosterInstance("pet", parentRows: [2]): 0],
@@ -160,7 +160,7 @@ struct CleanedRecordCodingTests {
 }
 
 /// Whether two records hold the same fields (InterviewRecord is not Equatable).
-func sameRecord(_ a: SurveyExport.InterviewRecord, _ b: SurveyExport.InterviewRecord) -> Bool {
+func sameRecord(_ a: InterviewRecord, _ b: InterviewRecord) -> Bool {
     a.id == b.id && a.definition == b.definition && a.surveyVersion == b.surveyVersion && a.device == b.device
         && a.interviewer == b.interviewer && a.startedAt == b.startedAt && a.endedAt == b.endedAt
         && a.timeSpent == b.timeSpent && a.outcome == b.outcome
@@ -170,7 +170,7 @@ func sameRecord(_ a: SurveyExport.InterviewRecord, _ b: SurveyExport.InterviewRe
 
 /// `CleanedDataset` with the central dataset's cache of cleaned records.
 struct CleanedCacheTests {
-    typealias Records = [InterviewID: SurveyExport.InterviewRecord]
+    typealias Records = [InterviewID: InterviewRecord]
 
     static func pass(_ dataset: CleanedDataset) throws -> (Records, CleaningSummary) {
         var out: Records = [:]

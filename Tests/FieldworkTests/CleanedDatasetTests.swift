@@ -76,8 +76,8 @@ struct CleanedDatasetTests {
         return f
     }
 
-    static func records(_ dataset: CleanedDataset) throws -> ([InterviewID: SurveyExport.InterviewRecord], CleaningSummary) {
-        var out: [InterviewID: SurveyExport.InterviewRecord] = [:]
+    static func records(_ dataset: CleanedDataset) throws -> ([InterviewID: InterviewRecord], CleaningSummary) {
+        var out: [InterviewID: InterviewRecord] = [:]
         let summary = try dataset.forEach { out[$0.id] = $0 }
         return (out, summary)
     }
@@ -117,10 +117,10 @@ struct CleanedDatasetTests {
         let a = try #require(records[Self.a])
         #expect(a.answers[Address("worst")] == .special(.notApplicable))
         #expect(a.answers[Address("m_age", rows: [2])] == .value(.integer(8)))
-        #expect(a.rosterRows[SurveyExport.RosterInstance("mem")] == 2)
+        #expect(a.rosterRows[RosterInstance("mem")] == 2)
         let refusal = try #require(try Self.records(try CleanedDataset(central: f.central, survey: "t", statuses: .all)).0[Self.b])
         #expect(refusal.answers[Address("prob")] == .special(.notApplicable))
-        #expect(refusal.rosterRows[SurveyExport.RosterInstance("mem")] == 0, "the roster after the end rule has no rows")
+        #expect(refusal.rosterRows[RosterInstance("mem")] == 0, "the roster after the end rule has no rows")
     }
 
     @Test func revisitOnAnotherDeviceWinsByTheCentralRuleAndIsFlagged() throws {

@@ -46,7 +46,7 @@ struct EventTests {
 
     @Test func openRostersOnRouteAreListedAndResizeIsReported() {
         var s = Scenario(Self.form)
-        #expect(s.interview.openRosters == [RosterInstance(roster: "kids", parentRows: [])])
+        #expect(s.interview.openRosters == [RosterInstance("kids", parentRows: [])])
         s.addRow("kids")
         #expect(s.lastEffects == [.rosterResized("kids", parentRows: [], rows: 1)])
         let removed = s.removeRow("kids")

@@ -1,5 +1,6 @@
 import Foundation
 import SurveyModel
+import Testing
 
 @testable import SurveyStore
 
@@ -73,9 +74,23 @@ func receipt(for events: [InterviewEvent], device: DeviceID, name: String = "b")
         firstSequence: first, lastSequence: last, receivedAt: 5)
 }
 
-/// A central dataset with the given devices registered explicitly.
-func makeCentral(devices: [DeviceID]) throws -> CentralStore {
-    let central = try CentralStore.inMemory()
+/// An implementation of ``CentralDataset`` that the store suite runs against: every test that
+/// takes one runs once per implementation in ``all``, so a new store (the server's database)
+/// is checked against the same rules by adding itself there.
+struct CentralImplementation: Sendable, CustomTestStringConvertible {
+    let name: String
+    /// A new, empty dataset with no device registered.
+    let make: @Sendable () throws -> any CentralDataset
+
+    var testDescription: String { name }
+
+    static let sqlite = CentralImplementation(name: "SQLite") { try CentralStore.inMemory() }
+    static let all: [CentralImplementation] = [.sqlite]
+}
+
+/// A central dataset of an implementation with the given devices registered explicitly.
+func makeCentral(_ implementation: CentralImplementation, devices: [DeviceID]) throws -> any CentralDataset {
+    let central = try implementation.make()
     for device in devices {
         try central.registerDevice(device, publicKey: Data(device.rawValue.utf8), method: .explicit, at: 1)
     }

@@ -8,8 +8,8 @@ import Testing
 @Suite("Central dataset") struct CentralStoreTests {
     let definitions = [try! DefinitionFile(sampleSurvey())]
 
-    @Test("merging the same bundles in any order, with duplicates, gives an identical dataset", arguments: [1, 2, 3, 4, 5] as [UInt64])
-    func orderIndependence(seed: UInt64) throws {
+    @Test("merging the same bundles in any order, with duplicates, gives an identical dataset", arguments: CentralImplementation.all, [1, 2, 3, 4, 5] as [UInt64])
+    func orderIndependence(implementation: CentralImplementation, seed: UInt64) throws {
         let devices: [DeviceID] = ["laptop-1", "laptop-2", "laptop-3"]
         let shared = InterviewID("laptop-1-0")
         var all: [(DeviceID, [InterviewEvent])] = []
@@ -24,7 +24,7 @@ import Testing
         var dumps: Set<String> = []
         var rng = SplitMix(state: seed)
         for round in 0..<4 {
-            let central = try makeCentral(devices: devices)
+            let central = try makeCentral(implementation, devices: devices)
             var order = all.shuffled(using: &rng)
             if round > 0 { order += order.prefix(5) }  // duplicates, merged again later
             for (device, events) in order {
@@ -54,8 +54,8 @@ import Testing
         return latest.filter(\.value.value).keys.sorted()
     }
 
-    @Test("the training flag is derived from the latest mark, whichever device sent it and in any merge order")
-    func trainingFlag() throws {
+    @Test("the training flag is derived from the latest mark, whichever device sent it and in any merge order", arguments: CentralImplementation.all)
+    func trainingFlag(implementation: CentralImplementation) throws {
         let id = InterviewID("case-t")
         let started = InterviewEventKind.started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])
         let fromA = [
@@ -69,7 +69,7 @@ import Testing
         ]
         var flags: [Bool] = []
         for order in [[fromA, fromB], [fromB, fromA]] {
-            let central = try makeCentral(devices: ["a", "b"])
+            let central = try makeCentral(implementation, devices: ["a", "b"])
             var seen: [Bool] = []
             for events in order {
                 _ = try central.apply(
@@ -84,9 +84,9 @@ import Testing
         #expect(flags == [true, true])
     }
 
-    @Test("counts report new, duplicate and already merged events")
-    func counts() throws {
-        let central = try makeCentral(devices: ["d1"])
+    @Test("counts report new, duplicate and already merged events", arguments: CentralImplementation.all)
+    func counts(implementation: CentralImplementation) throws {
+        let central = try makeCentral(implementation, devices: ["d1"])
         let log = simulatedLog(device: "d1", interviews: 3, seed: 9)
         let first = Array(log.prefix(10)), second = Array(log[5...])
         let a = try central.apply(events: first, definitions: definitions, bundle: receipt(for: first, device: "d1"))
@@ -102,9 +102,9 @@ import Testing
         #expect(try central.events(device: "d1") == log)
     }
 
-    @Test("events from two devices on one interview are kept and listed as a conflict")
-    func conflicts() throws {
-        let central = try makeCentral(devices: ["a", "b"])
+    @Test("events from two devices on one interview are kept and listed as a conflict", arguments: CentralImplementation.all)
+    func conflicts(implementation: CentralImplementation) throws {
+        let central = try makeCentral(implementation, devices: ["a", "b"])
         let id = InterviewID("case-1")
         let started = InterviewEventKind.started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])
         let fromA = [
@@ -135,9 +135,9 @@ import Testing
         #expect(visited.map(\.0) == [id] && visited.map(\.1) == [4])
     }
 
-    @Test("received ranges are merged and gaps are listed")
-    func gaps() throws {
-        let central = try makeCentral(devices: ["d1"])
+    @Test("received ranges are merged and gaps are listed", arguments: CentralImplementation.all)
+    func gaps(implementation: CentralImplementation) throws {
+        let central = try makeCentral(implementation, devices: ["d1"])
         let log = simulatedLog(device: "d1", interviews: 4, seed: 3)
         try #require(log.count >= 30)
         for slice in [log[0..<10], log[20..<25], log[27..<30]] {
@@ -153,9 +153,9 @@ import Testing
         #expect(summary.received == [1...30] && summary.missing.isEmpty && summary.eventCount == 30)
     }
 
-    @Test("bundles from unknown or revoked devices, with changed events or unknown definitions, merge nothing")
-    func refusals() throws {
-        let central = try makeCentral(devices: ["d1"])
+    @Test("bundles from unknown or revoked devices, with changed events or unknown definitions, merge nothing", arguments: CentralImplementation.all)
+    func refusals(implementation: CentralImplementation) throws {
+        let central = try makeCentral(implementation, devices: ["d1"])
         let log = simulatedLog(device: "d1", interviews: 2, seed: 4)
         let other = simulatedLog(device: "stranger", interviews: 1, seed: 4)
         #expect(throws: StoreError.deviceNotRegistered("stranger")) {
@@ -182,9 +182,9 @@ import Testing
         #expect(try central.status().bundlesRejected == 1)
     }
 
-    @Test("a device is registered once per key and its registration is kept")
-    func registration() throws {
-        let central = try CentralStore.inMemory()
+    @Test("a device is registered once per key and its registration is kept", arguments: CentralImplementation.all)
+    func registration(implementation: CentralImplementation) throws {
+        let central = try implementation.make()
         let key = Data([1, 2, 3])
         let device = try central.registerDevice("d1", publicKey: key, method: .trustOnFirstUse, note: "first bundle x", at: 7)
         #expect(device.method == .trustOnFirstUse && device.status == .active && device.registeredAt == 7)
@@ -244,20 +244,22 @@ import Testing
         (.rowAdded("q3", parentRows: []), "names roster 'q3', which is not a roster of wellbeing 2026.1"),
     ])
     func eventValidation(kind: InterviewEventKind, reason: String) throws {
-        let central = try makeCentral(devices: ["d1"])
-        let id = InterviewID("case-9")
-        let events = [
-            InterviewEvent(device: "d1", sequence: 1, interview: id, timestamp: 1, interviewer: "A",
-                kind: .started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])),
-            InterviewEvent(device: "d1", sequence: 2, interview: id, timestamp: 2, interviewer: "A",
-                kind: .answered(Address("m_age", rows: [2]), .value(.integer(40)))),
-            InterviewEvent(device: "d1", sequence: 3, interview: id, timestamp: 3, interviewer: "A", kind: kind),
-        ]
-        #expect(throws: StoreError.invalidEvent(device: "d1", sequence: 3, reason: reason)) {
-            try central.apply(events: events, definitions: definitions, bundle: receipt(for: events, device: "d1"))
+        for implementation in CentralImplementation.all {
+            let central = try makeCentral(implementation, devices: ["d1"])
+            let id = InterviewID("case-9")
+            let events = [
+                InterviewEvent(device: "d1", sequence: 1, interview: id, timestamp: 1, interviewer: "A",
+                    kind: .started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])),
+                InterviewEvent(device: "d1", sequence: 2, interview: id, timestamp: 2, interviewer: "A",
+                    kind: .answered(Address("m_age", rows: [2]), .value(.integer(40)))),
+                InterviewEvent(device: "d1", sequence: 3, interview: id, timestamp: 3, interviewer: "A", kind: kind),
+            ]
+            #expect(throws: StoreError.invalidEvent(device: "d1", sequence: 3, reason: reason)) {
+                try central.apply(events: events, definitions: definitions, bundle: receipt(for: events, device: "d1"))
+            }
+            #expect(try central.eventCount() == 0)
+            let fine = Array(events.prefix(2))
+            #expect(try central.apply(events: fine, definitions: definitions, bundle: receipt(for: fine, device: "d1")).newEvents == 2)
         }
-        #expect(try central.eventCount() == 0)
-        let fine = Array(events.prefix(2))
-        #expect(try central.apply(events: fine, definitions: definitions, bundle: receipt(for: fine, device: "d1")).newEvents == 2)
     }
 }

@@ -8,8 +8,8 @@ import Testing
 /// The central dataset's cache of cleaned records (migration v4): opaque rows per interview,
 /// read by id range, replaced in batches, cleared, and kept out of the canonical dump.
 @Suite("Cleaned-record cache") struct CleanedCacheStoreTests {
-    static func central() throws -> CentralStore {
-        let central = try makeCentral(devices: ["laptop-1"])
+    static func central(_ implementation: CentralImplementation) throws -> any CentralDataset {
+        let central = try makeCentral(implementation, devices: ["laptop-1"])
         let log = simulatedLog(device: "laptop-1", interviews: 5, seed: 3)
         _ = try central.apply(
             events: log, definitions: [try DefinitionFile(sampleSurvey())], bundle: receipt(for: log, device: "laptop-1"))
@@ -20,8 +20,9 @@ import Testing
         CachedCleanedRecord(interview: id, cacheKey: "k", definition: sampleSurvey().hash, eventCount: count, data: Data(text.utf8))
     }
 
-    @Test func recordsAreReadByIdRangeAndReplacedInPlace() throws {
-        let central = try Self.central()
+    @Test(arguments: CentralImplementation.all)
+    func recordsAreReadByIdRangeAndReplacedInPlace(implementation: CentralImplementation) throws {
+        let central = try Self.central(implementation)
         let ids = try central.interviews().map(\.id)
         try central.storeCleanedRecords(ids.map { Self.row($0, "v1 \($0)") })
         try central.storeCleanedRecords([Self.row(ids[2], "v2", count: 9)])
@@ -34,8 +35,9 @@ import Testing
         #expect(try central.cachedCleanedRecords(from: ids[0], through: ids[ids.count - 1]).isEmpty)
     }
 
-    @Test func theCacheIsNotPartOfTheCanonicalDatasetAndNeedsAKnownInterview() throws {
-        let central = try Self.central()
+    @Test(arguments: CentralImplementation.all)
+    func theCacheIsNotPartOfTheCanonicalDatasetAndNeedsAKnownInterview(implementation: CentralImplementation) throws {
+        let central = try Self.central(implementation)
         let before = try central.canonicalDump()
         let ids = try central.interviews().map(\.id)
         try central.storeCleanedRecords(ids.map { Self.row($0, "x") })

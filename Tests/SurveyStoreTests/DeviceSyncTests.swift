@@ -31,14 +31,14 @@ import Testing
         #expect(try store.events(after: store.bundledThrough()).map(\.sequence) == [4, 5])
     }
 
-    @Test("a test interview's flag travels in the shipped events and the central dataset derives it")
-    func trainingFlagTravels() throws {
+    @Test("a test interview's flag travels in the shipped events and the central dataset derives it", arguments: CentralImplementation.all)
+    func trainingFlagTravels(implementation: CentralImplementation) throws {
         let store = try DeviceStore.inMemory(deviceID: "d1", interviewer: "X")
         try store.saveDefinition(sampleSurvey())
         let test = try startInterview(store, isTest: true)
         let real = try startInterview(store, at: 2_000)
         let shipped = try store.events(after: 0)
-        let central = try makeCentral(devices: ["d1"])
+        let central = try makeCentral(implementation, devices: ["d1"])
         _ = try central.apply(
             events: shipped, definitions: [try DefinitionFile(sampleSurvey())], bundle: receipt(for: shipped, device: "d1"))
         let flags = Dictionary(uniqueKeysWithValues: try central.interviews().map { ($0.id, $0.isTraining) })

@@ -18,9 +18,9 @@ import Testing
         #expect(SequenceRanges(ranges: [1...Int64.max, 5...6]).gaps == [])
     }
 
-    @Test("an event outside the bounds is refused and nothing is merged")
-    func outOfRangeRefused() throws {
-        let central = try makeCentral(devices: ["lap-1"])
+    @Test("an event outside the bounds is refused and nothing is merged", arguments: CentralImplementation.all)
+    func outOfRangeRefused(implementation: CentralImplementation) throws {
+        let central = try makeCentral(implementation, devices: ["lap-1"])
         let events = [event("lap-1", 1), event("lap-1", Int64.max)]
         #expect {
             try central.apply(events: events, definitions: [], bundle: receipt(for: events, device: "lap-1"))
@@ -30,9 +30,9 @@ import Testing
         #expect(try central.eventCount() == 0)
     }
 
-    @Test("a device registered with its bundle is not registered when the bundle is refused")
-    func registrationRollsBackWithTheBundle() throws {
-        let central = try CentralStore.inMemory()
+    @Test("a device registered with its bundle is not registered when the bundle is refused", arguments: CentralImplementation.all)
+    func registrationRollsBackWithTheBundle(implementation: CentralImplementation) throws {
+        let central = try implementation.make()
         let new = NewDevice(publicKey: Data("key".utf8), method: .trustOnFirstUse, note: "first use")
         let bad = [event("lap-9", 1, .answered(Address("q1"), .value(.integer(1)))), event("lap-9", 1)]
         #expect(throws: StoreError.self) {

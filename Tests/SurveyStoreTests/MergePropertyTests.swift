@@ -21,8 +21,8 @@ import Testing
     static let fieldwork = zip(Gen.int(in: 1...4), Gen.int(in: 1...6), Gen.int(in: 0...8), Gen.uint64(in: 0...UInt64.max))
         .map { Fieldwork(devices: $0, interviews: $1, duplicates: $2, seed: $3) }
 
-    @Test("any merge order, with duplicates, gives the identical dataset and keeps every event")
-    func mergeIsOrderIndependentIdempotentAndLossless() async {
+    @Test("any merge order, with duplicates, gives the identical dataset and keeps every event", arguments: CentralImplementation.all)
+    func mergeIsOrderIndependentIdempotentAndLossless(implementation: CentralImplementation) async {
         await propertyCheck(count: 40, input: Self.fieldwork) { work in
             let devices = (1...work.devices).map { DeviceID("laptop-\($0)") }
             let shared = InterviewID("laptop-1-0")  // revisited by every other device: conflicts
@@ -40,7 +40,7 @@ import Testing
                 let order = bundlesByDevice.shuffled(using: &rng)
                 let again = (0..<work.duplicates).compactMap { _ in bundlesByDevice.randomElement(using: &rng) }
                 do {
-                    let central = try makeCentral(devices: devices)
+                    let central = try makeCentral(implementation, devices: devices)
                     for (device, events) in order + again {
                         let mapping = Dictionary(
                             events.map { ($0.interview, sampleSurvey().hash) }, uniquingKeysWith: { a, _ in a })
@@ -59,15 +59,15 @@ import Testing
         }
     }
 
-    @Test("what the store keeps is what the pure rules give: received ranges, merge order, interview state")
-    func storeFollowsThePureRules() async {
+    @Test("what the store keeps is what the pure rules give: received ranges, merge order, interview state", arguments: CentralImplementation.all)
+    func storeFollowsThePureRules(implementation: CentralImplementation) async {
         await propertyCheck(count: 30, input: Self.fieldwork) { work in
             let devices = (1...work.devices).map { DeviceID(work.seed % 2 == 0 ? "laptop-\($0)" : "L\($0)-é") }
             let shared = InterviewID("shared")
             var rng = SplitMix(state: work.seed)
             var merged: [InterviewEvent] = []
             do {
-                let central = try makeCentral(devices: devices)
+                let central = try makeCentral(implementation, devices: devices)
                 for (i, device) in devices.enumerated() {
                     let log = simulatedLog(
                         device: device, interviews: work.interviews, seed: work.seed &+ UInt64(i),
@@ -91,7 +91,7 @@ import Testing
     /// Received ranges are ``SequenceRanges`` of the merged sequence numbers; each interview's
     /// events come in ``MergeKey`` order; its start, status and training flag are those of its
     /// earliest `started`, latest `ended`/`reopened` and latest `trainingMarked` by that order.
-    static func expectPureRules(_ central: CentralStore, merged: [InterviewEvent], devices: [DeviceID]) throws {
+    static func expectPureRules(_ central: any CentralDataset, merged: [InterviewEvent], devices: [DeviceID]) throws {
         let status = try central.status()
         for device in devices {
             let expected = SequenceRanges(merged.filter { $0.device == device }.map(\.sequence))

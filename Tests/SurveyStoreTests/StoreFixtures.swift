@@ -47,7 +47,7 @@ func makeStore(_ location: StoreLocation, in folder: TempFolder, device: DeviceI
 }
 
 /// Starts an interview on the sample definition.
-func startInterview(_ store: DeviceStore, at time: Int64 = 1_000, isTest: Bool = false) throws -> InterviewRecord {
+func startInterview(_ store: DeviceStore, at time: Int64 = 1_000, isTest: Bool = false) throws -> DeviceInterview {
     try store.createInterview(
         NewInterview(definition: sampleSurvey().hash, seed: 42, language: "hu",
             preload: ["cluster_id": .integer(17)], isTest: isTest),

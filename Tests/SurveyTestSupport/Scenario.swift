@@ -158,7 +158,7 @@ public struct Scenario {
     /// The route as written addresses (`hh_size`, `m_age[2]`).
     public var route: [String] { interview.route.map(\.description) }
 
-    public var status: InterviewStatus { interview.status }
+    public var status: InterviewProgress { interview.status }
 
     /// Option codes offered at a question, in order.
     public func optionCodes(_ name: VariableName, row: Int? = nil) -> [Int] {

@@ -119,7 +119,7 @@ final class TmuxInterview {
     }
 
     /// The only interview in the device database, with every answer given to it in order.
-    func stored() throws -> (record: InterviewRecord, answers: [Address: [Answer]], kinds: [InterviewEventKind]) {
+    func stored() throws -> (record: DeviceInterview, answers: [Address: [Answer]], kinds: [InterviewEventKind]) {
         let store = try DeviceStore.open(path: db, readOnly: true)
         let record = try #require(try store.interviews().first)
         let events = try store.events(interview: record.id)

@@ -37,7 +37,7 @@ extension CleanedDataset {
     /// Refreshes the cache of every survey in the central dataset (see ``refreshCache()``),
     /// by survey id. A survey whose interviews cannot be read is left out with its problem.
     public static func refreshCaches(
-        central: CentralStore
+        central: any CentralDataset
     ) -> [(survey: SurveyID, result: Result<CleanedCacheStatistics, FieldworkError>)] {
         var surveys = Set<SurveyID>()
         if let hashes = try? central.definitionHashes() {

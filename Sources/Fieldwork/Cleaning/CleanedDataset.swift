@@ -16,7 +16,7 @@ import SurveyStore
 /// change, and later passes decode its cached record. Selection and corrections are applied
 /// after the cache, on every pass.
 public struct CleanedDataset: Sendable {
-    public let central: CentralStore
+    public let central: any CentralDataset
     public let survey: SurveyID
     /// The definitions of the survey that are selected, oldest version first.
     public let definitions: [CompiledSurvey]
@@ -43,7 +43,7 @@ public struct CleanedDataset: Sendable {
     /// Reads the survey's definitions and interview list and checks the corrections text
     /// (`correctionsText`, named `correctionsFile` in errors) against the schema definition.
     public init(
-        central: CentralStore, survey: SurveyID, version: VersionSelection = .all, statuses: StatusSelection = .completed,
+        central: any CentralDataset, survey: SurveyID, version: VersionSelection = .all, statuses: StatusSelection = .completed,
         correctionsText: String? = nil, correctionsFile: String = "corrections", cacheUse: CleanedCacheUse = .readWrite,
         cacheKey: String = CleanedRecordCoding.cacheKey()
     ) throws(FieldworkError) {
@@ -149,7 +149,7 @@ public struct CleanedDataset: Sendable {
     /// Calls `body` with each selected interview's cleaned record (corrections applied), in
     /// interview-id order, and returns what was selected, excluded and corrected.
     public func forEach(
-        _ body: (SurveyExport.InterviewRecord) throws(FieldworkError) -> Void
+        _ body: (InterviewRecord) throws(FieldworkError) -> Void
     ) throws(FieldworkError) -> CleaningSummary {
         var summary = CleaningSummary()
         let cleaners = makeCleaners()

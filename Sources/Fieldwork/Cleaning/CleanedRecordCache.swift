@@ -38,7 +38,7 @@ struct CleanedRecordCache {
     /// Replayed records are written once this many are waiting (and at the end of the pass).
     static let batchSize = 500
 
-    let central: CentralStore
+    let central: any CentralDataset
     let key: String
     /// Whether cached records are decoded with their paradata and comments (exports) or
     /// without (reports skip those bytes).
@@ -48,7 +48,7 @@ struct CleanedRecordCache {
     private var pending: [CachedCleanedRecord] = []
     private(set) var statistics = CleanedCacheStatistics()
 
-    init(central: CentralStore, key: String, use: CleanedCacheUse) {
+    init(central: any CentralDataset, key: String, use: CleanedCacheUse) {
         self.central = central
         self.key = key
         readable = use != .off

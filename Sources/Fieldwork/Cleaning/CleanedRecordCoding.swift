@@ -444,7 +444,7 @@ private struct ByteReader {
         }
         offset = tailEnd
         guard offset == buffer.count else { throw .trailingBytes(buffer.count - offset) }
-        var record = SurveyExport.InterviewRecord(
+        var record = InterviewRecord(
             id: id, definition: definition, surveyVersion: surveyVersion, device: device, interviewer: interviewer,
             startedAt: startedAt, endedAt: endedAt, timeSpent: timeSpent, outcome: outcome, hadConflict: conflict == 1,
             answers: answers,

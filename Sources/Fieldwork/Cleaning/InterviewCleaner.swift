@@ -34,11 +34,11 @@ public struct InterviewCleaner: Sendable {
 
     /// The outcome of cleaning one interview.
     public struct Cleaned: Sendable {
-        public var record: SurveyExport.InterviewRecord
+        public var record: InterviewRecord
         /// Events the engine refused (e.g. a row removed twice by two devices), skipped.
         public var skippedEvents: [String]
 
-        public init(record: SurveyExport.InterviewRecord, skippedEvents: [String] = []) {
+        public init(record: InterviewRecord, skippedEvents: [String] = []) {
             self.record = record
             self.skippedEvents = skippedEvents
         }
@@ -67,7 +67,7 @@ public struct InterviewCleaner: Sendable {
             }
         }
         var answers = engine.exportableAnswers
-        var rosterRows: [SurveyExport.RosterInstance: Int] = [:]
+        var rosterRows: [RosterInstance: Int] = [:]
         var offRoute: [Address] = []
         _ = collect(definition.items, rows: [], engine: engine, offRoute: &offRoute, rosterRows: &rosterRows)
         for address in offRoute where answers[address] == nil { answers[address] = .special(.notApplicable) }
@@ -75,7 +75,7 @@ public struct InterviewCleaner: Sendable {
         for failure in engine.failingChecks where failure.severity == .warning && failure.confirmation != nil {
             checks.insert(ConfirmedCheck(failure.check, rows: failure.rows))
         }
-        var record = SurveyExport.InterviewRecord(
+        var record = InterviewRecord(
             id: interview.id, definition: hash, surveyVersion: definition.version,
             device: interview.startDevice ?? first.device, interviewer: interview.interviewer ?? first.interviewer,
             startedAt: interview.startedAt ?? first.timestamp, endedAt: interview.endedAt,
@@ -91,7 +91,7 @@ public struct InterviewCleaner: Sendable {
     /// route). Returns whether anything under `nodes` is on route.
     private func collect(
         _ nodes: [Node], rows: [Int], engine: Interview, offRoute: inout [Address],
-        rosterRows: inout [SurveyExport.RosterInstance: Int]
+        rosterRows: inout [RosterInstance: Int]
     ) -> Bool {
         var any = false
         for node in nodes {
@@ -117,7 +117,7 @@ public struct InterviewCleaner: Sendable {
                         rosterAny = true
                     }
                 }
-                rosterRows[SurveyExport.RosterInstance(g.id, parentRows: rows)] = rosterAny ? n : 0
+                rosterRows[RosterInstance(g.id, parentRows: rows)] = rosterAny ? n : 0
                 if rosterAny { any = true } else { offRoute.removeSubrange(mark...) }
             case .end:
                 break

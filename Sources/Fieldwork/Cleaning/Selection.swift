@@ -5,11 +5,11 @@ import SurveyStore
 /// Which interviews an export or report includes, by status and visit outcome.
 public struct StatusSelection: Hashable, Sendable, CustomStringConvertible {
     /// Central statuses included.
-    public var statuses: Set<SurveyStore.InterviewStatus>
+    public var statuses: Set<InterviewStatus>
     /// Visit outcome codes included whatever their status.
     public var outcomes: Set<Int>
 
-    public init(statuses: Set<SurveyStore.InterviewStatus>, outcomes: Set<Int> = []) {
+    public init(statuses: Set<InterviewStatus>, outcomes: Set<Int> = []) {
         self.statuses = statuses
         self.outcomes = outcomes
     }
@@ -17,17 +17,17 @@ public struct StatusSelection: Hashable, Sendable, CustomStringConvertible {
     /// Completed interviews only (the default).
     public static let completed = StatusSelection(statuses: [.completed])
     /// Every interview, whatever its status.
-    public static let all = StatusSelection(statuses: Set(SurveyStore.InterviewStatus.allCases))
+    public static let all = StatusSelection(statuses: Set(InterviewStatus.allCases))
 
     /// Parses `completed`, `all`, or a comma-separated list of statuses (`completed`, `ended`,
     /// `in_progress`) and outcome codes (`completed,21,22`).
     public init(parsing text: String) throws(FieldworkError) {
-        var statuses = Set<SurveyStore.InterviewStatus>()
+        var statuses = Set<InterviewStatus>()
         var outcomes = Set<Int>()
         for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             if part == "all" {
-                statuses.formUnion(SurveyStore.InterviewStatus.allCases)
-            } else if let status = SurveyStore.InterviewStatus(rawValue: part) {
+                statuses.formUnion(InterviewStatus.allCases)
+            } else if let status = InterviewStatus(rawValue: part) {
                 statuses.insert(status)
             } else if let code = Int(part) {
                 outcomes.insert(code)
@@ -40,12 +40,12 @@ public struct StatusSelection: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether an interview of this status and outcome is selected.
-    public func includes(status: SurveyStore.InterviewStatus, outcome: Int?) -> Bool {
+    public func includes(status: InterviewStatus, outcome: Int?) -> Bool {
         statuses.contains(status) || outcome.map(outcomes.contains) == true
     }
 
     public var description: String {
-        let names = SurveyStore.InterviewStatus.allCases.filter(statuses.contains).map(\.rawValue)
+        let names = InterviewStatus.allCases.filter(statuses.contains).map(\.rawValue)
         return (names + outcomes.sorted().map { "outcome \($0)" }).joined(separator: ", ")
     }
 }
@@ -67,7 +67,7 @@ public enum VersionSelection: Hashable, Sendable {
 /// Why an interview was left out of an export.
 public enum ExclusionReason: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Its status (and outcome) was not selected.
-    case status(SurveyStore.InterviewStatus)
+    case status(InterviewStatus)
     /// Another questionnaire version than the one selected.
     case version
     /// Excluded by a line of the corrections file.

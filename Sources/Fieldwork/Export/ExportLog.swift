@@ -13,7 +13,7 @@ enum ExportLog {
         var out: [String] = []
         let now = ISO8601DateFormatter().string(from: Date())
         out.append("terep export of survey \(dataset.survey), \(now)")
-        out.append("central dataset: \(dataset.central.path)")
+        out.append("central dataset: \(dataset.central.location)")
         out.append("")
         out.append("## Definitions")
         let merged = Set(schema.versions.map(\.hash))

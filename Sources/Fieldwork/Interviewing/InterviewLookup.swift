@@ -5,7 +5,7 @@ import SurveyStore
 /// it (`terep interview --resume 89c0`, `terep device training 89c0 --on`).
 public enum InterviewLookup {
     public enum Match: Sendable {
-        case found(InterviewRecord)
+        case found(DeviceInterview)
         /// No interview's id is or starts with what was typed.
         case none
         /// More than one id starts with what was typed; the payload is how many.
@@ -13,7 +13,7 @@ public enum InterviewLookup {
     }
 
     /// The interview whose id is `typed`, else the only one whose id starts with it.
-    public static func match(_ typed: String, in interviews: [InterviewRecord]) -> Match {
+    public static func match(_ typed: String, in interviews: [DeviceInterview]) -> Match {
         if let exact = interviews.first(where: { $0.id.rawValue == typed }) { return .found(exact) }
         let matches = typed.isEmpty ? [] : interviews.filter { $0.id.rawValue.hasPrefix(typed) }
         switch matches.count {

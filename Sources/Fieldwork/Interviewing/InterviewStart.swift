@@ -124,12 +124,12 @@ public enum InterviewStart {
     }
 
     /// The unfinished interviews of a questionnaire on this device, oldest first.
-    public static func unfinished(store: DeviceStore, survey: SurveyID) throws(StoreError) -> [InterviewRecord] {
+    public static func unfinished(store: DeviceStore, survey: SurveyID) throws(StoreError) -> [DeviceInterview] {
         try store.interviews(status: .inProgress).filter { $0.survey == survey }
     }
 
     /// One line per unfinished interview for `terep interview --list`: id, start, events, case.
-    public static func listingLine(_ record: InterviewRecord) -> String {
+    public static func listingLine(_ record: DeviceInterview) -> String {
         let started = LocalClock.moment(at: record.startedAt)
         let cases = record.caseIdentifiers.sorted { $0.key < $1.key }.map { $0.key.rawValue + "=" + Interview.display($0.value) }
         return "  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)  \(cases.joined(separator: " "))"
@@ -137,7 +137,7 @@ public enum InterviewStart {
 
     /// An interview's record, its definition and its log.
     static func logged(_ id: InterviewID, store: DeviceStore) throws(InterviewStartError)
-        -> (InterviewRecord, CompiledSurvey, [InterviewEvent])
+        -> (DeviceInterview, CompiledSurvey, [InterviewEvent])
     {
         try storing { () throws(StoreError) in
             guard let record = try store.interview(id: id) else { throw StoreError.unknownInterview(id) }

@@ -15,7 +15,7 @@ import SurveyStore
 /// dataset's device and bundle records. The clock is not read: ``today`` and ``time`` say when
 /// "now" is.
 public struct FieldworkReportBuilder: Sendable {
-    public var central: CentralStore
+    public var central: any CentralDataset
     public var survey: SurveyID
     /// The label language; nil: the survey's first.
     public var language: LanguageCode?
@@ -34,7 +34,7 @@ public struct FieldworkReportBuilder: Sendable {
     public static let defaultWorkingHours = TimeRange(from: TimeOfDay(hour: 7, minute: 0), to: TimeOfDay(hour: 21, minute: 0))
 
     public init(
-        central: CentralStore, survey: SurveyID, language: LanguageCode? = nil, correctionsText: String? = nil,
+        central: any CentralDataset, survey: SurveyID, language: LanguageCode? = nil, correctionsText: String? = nil,
         correctionsFile: String = "corrections", today: LocalDate, time: TimeOfDay = TimeOfDay(hour: 0, minute: 0),
         threshold: Double = 0.10
     ) {

@@ -100,7 +100,7 @@ struct ReportAccumulator {
     /// A question's totals (zero when it was never answered or counts no answers).
     func item(_ name: VariableName) -> ItemTally? { slots[name].map { items[$0] } }
 
-    func status(of record: SurveyExport.InterviewRecord) -> RecordStatus {
+    func status(of record: InterviewRecord) -> RecordStatus {
         guard let outcome = record.outcome else { return .inProgress }
         return outcome == completeCodes[record.definition] ? .completed : .ended
     }
@@ -109,13 +109,13 @@ struct ReportAccumulator {
     var scopedCompleted: Int { completed - leftOut.completed }
 
     /// Whether a condition holds for a record's top-level answers.
-    private static func holds(_ condition: AnswerCondition?, _ record: SurveyExport.InterviewRecord) -> Bool {
+    private static func holds(_ condition: AnswerCondition?, _ record: InterviewRecord) -> Bool {
         condition?.holds { record.answers[Address($0)] } ?? true
     }
 
     /// Adds one cleaned interview: to the interviewer and item figures always, to the progress,
     /// quotas and outcomes when the targets' `where` holds for it (else to ``leftOut``).
-    mutating func add(_ record: SurveyExport.InterviewRecord) {
+    mutating func add(_ record: InterviewRecord) {
         included += 1
         let status = status(of: record)
         let inScope = Self.holds(scope, record)
@@ -164,7 +164,7 @@ struct ReportAccumulator {
     }
 
     /// Counts a complete in each quota's cell (each code ticked, for a multiple-choice monitor).
-    private mutating func addToQuotas(_ record: SurveyExport.InterviewRecord) {
+    private mutating func addToQuotas(_ record: InterviewRecord) {
         for (q, quota) in quotas.enumerated() {
             guard Self.holds(quotaScopes[q], record) else {
                 quotaLeftOut[q] += 1
@@ -182,7 +182,7 @@ struct ReportAccumulator {
     /// don't know / refused / not applicable, or `.` when unanswered. `interviewer` and
     /// `device` (or `iv_interviewer`, `iv_device`) name the interview's own, unless the
     /// questionnaire has a variable of that name.
-    func quotaValue(_ name: VariableName, _ record: SurveyExport.InterviewRecord) -> QuotaValue {
+    func quotaValue(_ name: VariableName, _ record: InterviewRecord) -> QuotaValue {
         if index[name] == nil {
             switch name.rawValue {
             case "interviewer", "iv_interviewer": return .text(record.interviewer)

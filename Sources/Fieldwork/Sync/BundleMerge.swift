@@ -51,7 +51,7 @@ public struct MergeOutcome: Encodable, Hashable, Sendable {
 /// Verifies, unseals and applies bundles to a central dataset one by one, each in one
 /// transaction; rejections are logged in the dataset and never stop the other bundles.
 public struct BundleMerger {
-    public let central: CentralStore
+    public let central: any CentralDataset
     public let coordinatorKey: CoordinatorPrivateKey?
     public let trustNewDevices: Bool
     /// Receives a line for each device registered on first use (the CLI prints it on stderr).
@@ -59,7 +59,7 @@ public struct BundleMerger {
     let reader = BundleReader()
 
     public init(
-        central: CentralStore, coordinatorKey: CoordinatorPrivateKey?, trustNewDevices: Bool,
+        central: any CentralDataset, coordinatorKey: CoordinatorPrivateKey?, trustNewDevices: Bool,
         note: @escaping (String) -> Void = { _ in }
     ) {
         self.central = central

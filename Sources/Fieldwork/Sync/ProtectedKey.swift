@@ -52,7 +52,7 @@ public struct ProtectedKey {
     }
 
     /// A central dataset's coordinator key.
-    public static func coordinator(_ central: CentralStore) -> ProtectedKey {
+    public static func coordinator(_ central: any CentralDataset) -> ProtectedKey {
         ProtectedKey(
             purpose: .coordinator, load: { () throws(StoreError) in try central.encryptionKey()?.privateKey },
             reseal: { (old, new) throws(StoreError) in try central.resealEncryptionKey(from: old, to: new) })

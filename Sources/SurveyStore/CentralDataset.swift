@@ -1,0 +1,201 @@
+import Foundation
+import SurveyModel
+
+/// The coordinator's central dataset, whatever holds it: what Fieldwork's merge, cleaning
+/// cache, report, export and status read and write. ``CentralStore`` (one SQLite file) is one
+/// implementation; a server's database is another. Opening or creating a dataset is the
+/// implementation's own business (a path, a connection), so it is not part of this interface.
+///
+/// Every implementation follows the same rules, and the store test suite
+/// (Tests/SurveyStoreTests, `CentralImplementation.all`) checks each one against them:
+/// - Events are keyed by (device, sequence) and never change: merging an event already present
+///   skips it when it is identical and refuses the whole bundle
+///   (``StoreError/eventMismatch(device:sequence:)``) when it is not.
+/// - Merging is idempotent and order-independent: everything but the bundle and registration
+///   logs is a function of the set of merged events. An interview's state is derived from its
+///   events in ``MergeKey`` order (earliest `started`, latest `ended`/`reopened`, latest
+///   `trainingMarked`); received ranges are ``SequenceRanges`` of the merged sequences.
+/// - A bundle is merged in one transaction: all of it or nothing, including a device registered
+///   with it. Each event is checked as it comes (from the bundle's device, within
+///   ``EventBounds``, fitting its questionnaire); a fault found later rolls everything back.
+/// - Failures are ``StoreError``s; a dataset that cannot be written says so with
+///   ``StoreError/readOnly(path:detail:)``.
+public protocol CentralDataset: AnyObject, Sendable {
+    /// Where the dataset is, for logs and messages: a file's path, a database's name and host
+    /// (never a password).
+    var location: String { get }
+    /// Whether the dataset was opened read-only (nothing can be merged or cached then).
+    var isReadOnly: Bool { get }
+    /// Fails with ``StoreError/readOnly(path:detail:)`` (or another store error) when nothing
+    /// could be written, changing nothing.
+    func checkWritable() throws(StoreError)
+
+    // MARK: The coordinator's key
+
+    /// The coordinator's encryption key pair (X25519 raw bytes; the private key possibly
+    /// sealed with a passphrase), if one was stored when the dataset was created.
+    func encryptionKey() throws(StoreError) -> SigningKeyPair?
+    /// Replaces how the private key is stored, only while it is still stored as `current`.
+    func resealEncryptionKey(from current: Data, to stored: Data) throws(StoreError)
+
+    // MARK: Devices
+
+    /// Registers a device with its public signing key; the same key again does nothing, another
+    /// key for a registered id is refused.
+    @discardableResult
+    func registerDevice(
+        _ id: DeviceID, publicKey: Data, method: RegistrationMethod, note: String?, at time: Int64
+    ) throws(StoreError) -> RegisteredDevice
+    /// Revokes a device: its bundles are rejected from now on; its merged events stay.
+    func revokeDevice(_ id: DeviceID, at time: Int64) throws(StoreError)
+    /// A registered device, if known.
+    func device(_ id: DeviceID) throws(StoreError) -> RegisteredDevice?
+    /// All registered devices, by id.
+    func devices() throws(StoreError) -> [RegisteredDevice]
+
+    // MARK: Bundles
+
+    /// Merges one bundle's events and definitions, all in memory, in one transaction (see the
+    /// rules above); `registering` registers the bundle's device in the same transaction (trust
+    /// on first use).
+    func apply(
+        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
+        interviewDefinitions: [InterviewID: DefinitionHash], registering: NewDevice?
+    ) throws(StoreError) -> MergeResult
+    /// Merges one bundle as `feed` hands it over, in one transaction: `feed` calls
+    /// ``CentralMergeFeed/begin(definitions:interviewDefinitions:)`` once, then
+    /// ``CentralMergeFeed/add(_:)`` for each event, so memory does not grow with the bundle.
+    /// When `feed` throws, everything is rolled back and its error rethrown as it is.
+    func apply(
+        bundle: BundleReceipt, registering: NewDevice?, _ feed: (any CentralMergeFeed) throws -> Void
+    ) throws -> MergeResult
+    /// Logs a rejected bundle; an accepted bundle with the same hash stays accepted.
+    func recordRejected(hash: String, fileName: String, device: DeviceID?, reason: String, at time: Int64) throws(StoreError)
+    /// The bundle with this hash in the receipt log, if any.
+    func bundle(hash: String) throws(StoreError) -> BundleRecord?
+    /// Every bundle in the receipt log (accepted and rejected), newest first.
+    func bundles() throws(StoreError) -> [BundleRecord]
+
+    // MARK: Definitions, interviews and events
+
+    /// The exact stored bytes of a definition, if merged.
+    func definitionData(hash: DefinitionHash) throws(StoreError) -> Data?
+    /// The hashes of all merged definitions, sorted.
+    func definitionHashes() throws(StoreError) -> [DefinitionHash]
+    /// Interviews, optionally only those with a status, by id.
+    func interviews(status: InterviewStatus?) throws(StoreError) -> [CentralInterview]
+    /// The ids of a survey's interviews with events from more than one device, by id.
+    func conflictIDs(survey: SurveyID) throws(StoreError) -> [InterviewID]
+    /// An interview's events from every device, in ``MergeKey`` order.
+    func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent]
+    /// A device's events after a sequence number, in sequence order, at most `limit` of them.
+    func events(device: DeviceID, after sequence: Int64, limit: Int) throws(StoreError) -> [InterviewEvent]
+    /// The number of merged events.
+    func eventCount() throws(StoreError) -> Int
+    /// Devices, received and missing ranges, counts and the last bundles.
+    func status() throws(StoreError) -> CentralStatus
+    /// The storage's own consistency checks; the problems found (empty when all is well).
+    func integrityCheck() throws(StoreError) -> [String]
+    /// Everything derived from merged data (not the bundle and registration logs, nor the
+    /// cache) as text lines in a fixed order: two datasets of one implementation with the same
+    /// events give the same dump.
+    func canonicalDump() throws(StoreError) -> String
+
+    // MARK: The cache of cleaned records (a speed-up only: any row may be dropped at any time)
+
+    /// The cached records of the interviews whose ids lie in `first...last`.
+    func cachedCleanedRecords(from first: InterviewID, through last: InterviewID) throws(StoreError)
+        -> [InterviewID: CachedCleanedRecord]
+    /// Stores (or replaces) cached records in one short transaction.
+    func storeCleanedRecords(_ records: [CachedCleanedRecord]) throws(StoreError)
+    /// Removes every cached record.
+    func clearCleanedRecords() throws(StoreError)
+    /// The number of cached records (valid or not).
+    func cleanedRecordCount() throws(StoreError) -> Int
+}
+
+/// One bundle being merged inside a ``CentralDataset``'s transaction
+/// (``CentralDataset/apply(bundle:registering:_:)``).
+public protocol CentralMergeFeed: AnyObject {
+    /// The bundle's definitions (stored if new) and its interview → definition map; called
+    /// once, before the first event.
+    func begin(definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash]) throws
+    /// Checks and inserts one event (a duplicate must equal the stored one).
+    func add(_ event: InterviewEvent) throws
+}
+
+extension CentralDataset {
+    /// Registers a device now (see the requirement).
+    @discardableResult
+    public func registerDevice(
+        _ id: DeviceID, publicKey: Data, method: RegistrationMethod, note: String? = nil
+    ) throws(StoreError) -> RegisteredDevice {
+        try registerDevice(id, publicKey: publicKey, method: method, note: note, at: DeviceStore.currentMilliseconds())
+    }
+
+    /// Registers a device at a given time, with no note.
+    @discardableResult
+    public func registerDevice(
+        _ id: DeviceID, publicKey: Data, method: RegistrationMethod, at time: Int64
+    ) throws(StoreError) -> RegisteredDevice {
+        try registerDevice(id, publicKey: publicKey, method: method, note: nil, at: time)
+    }
+
+    /// Revokes a device now.
+    public func revokeDevice(_ id: DeviceID) throws(StoreError) {
+        try revokeDevice(id, at: DeviceStore.currentMilliseconds())
+    }
+
+    /// Merges one bundle (see the requirement), with no device to register unless given.
+    public func apply(
+        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
+        interviewDefinitions: [InterviewID: DefinitionHash] = [:]
+    ) throws(StoreError) -> MergeResult {
+        try apply(events: events, definitions: definitions, bundle: bundle, interviewDefinitions: interviewDefinitions, registering: nil)
+    }
+
+    /// Merges one bundle (see the requirement) that registers its device.
+    public func apply(
+        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt, registering: NewDevice
+    ) throws(StoreError) -> MergeResult {
+        try apply(events: events, definitions: definitions, bundle: bundle, interviewDefinitions: [:], registering: registering)
+    }
+
+    /// Logs a rejected bundle now.
+    public func recordRejected(hash: String, fileName: String, device: DeviceID?, reason: String) throws(StoreError) {
+        try recordRejected(hash: hash, fileName: fileName, device: device, reason: reason, at: DeviceStore.currentMilliseconds())
+    }
+
+    /// Every interview, by id.
+    public func interviews() throws(StoreError) -> [CentralInterview] { try interviews(status: nil) }
+
+    /// A device's events after a sequence number (all of them by default), in sequence order.
+    public func events(device: DeviceID, after sequence: Int64 = 0) throws(StoreError) -> [InterviewEvent] {
+        try events(device: device, after: sequence, limit: Int.max)
+    }
+
+    /// The compiled definition with this hash, if merged.
+    public func definition(hash: DefinitionHash) throws(StoreError) -> CompiledSurvey? {
+        guard let data = try definitionData(hash: hash) else { return nil }
+        do {
+            return try JSONDecoder().decode(CompiledSurvey.self, from: data)
+        } catch {
+            throw .undecodable(what: "definition \(hash.short)", detail: "\(error)")
+        }
+    }
+
+    /// Interviews with events from more than one device, for review.
+    public func conflicts() throws(StoreError) -> [CentralInterview] {
+        try interviews().filter { $0.devices.count > 1 }
+    }
+
+    /// Calls `body` with every interview (optionally of one status), by id, and its events in
+    /// merge order, one interview at a time (for exports: memory stays bounded by one interview).
+    public func forEachInterview(
+        status: InterviewStatus? = nil, _ body: (CentralInterview, [InterviewEvent]) throws -> Void
+    ) throws {
+        for interview in try interviews(status: status) {
+            try body(interview, try events(interview: interview.id))
+        }
+    }
+}
