@@ -176,12 +176,7 @@ extension CentralDataset {
 
     /// The compiled definition with this hash, if merged.
     public func definition(hash: DefinitionHash) throws(StoreError) -> CompiledSurvey? {
-        guard let data = try definitionData(hash: hash) else { return nil }
-        do {
-            return try JSONDecoder().decode(CompiledSurvey.self, from: data)
-        } catch {
-            throw .undecodable(what: "definition \(hash.short)", detail: "\(error)")
-        }
+        try definitionData(hash: hash).map { data throws(StoreError) in try CompiledSurvey.stored(data, hash: hash) }
     }
 
     /// Interviews with events from more than one device, for review.
@@ -196,6 +191,17 @@ extension CentralDataset {
     ) throws {
         for interview in try interviews(status: status) {
             try body(interview, try events(interview: interview.id))
+        }
+    }
+}
+
+extension CompiledSurvey {
+    /// A definition as a store keeps it (its exact file bytes), decoded; a store error names it.
+    static func stored(_ data: Data, hash: DefinitionHash) throws(StoreError) -> CompiledSurvey {
+        do {
+            return try JSONDecoder().decode(CompiledSurvey.self, from: data)
+        } catch {
+            throw .undecodable(what: "definition \(hash.short)", detail: "\(error)")
         }
     }
 }

@@ -171,12 +171,7 @@ public final class DeviceStore: Sendable {
 
     /// The compiled definition with this hash, if saved.
     public func definition(hash: DefinitionHash) throws(StoreError) -> CompiledSurvey? {
-        guard let data = try definitionData(hash: hash) else { return nil }
-        do {
-            return try JSONDecoder().decode(CompiledSurvey.self, from: data)
-        } catch {
-            throw .undecodable(what: "definition \(hash.short)", detail: "\(error)")
-        }
+        try definitionData(hash: hash).map { data throws(StoreError) in try CompiledSurvey.stored(data, hash: hash) }
     }
 
     /// The exact stored bytes of the compiled definition with this hash, if saved.

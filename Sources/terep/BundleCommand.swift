@@ -36,21 +36,9 @@ struct BundleCreate: ParsableCommand {
 
     func run() throws {
         let recipient = try to.map(Self.loadCoordinatorPublicKey)
-        let result: BundleExport.Result
-        do {
-            let store = try DeviceStore.open(path: database.path, readOnly: false)
-            result = try BundleExport.create(
-                store: store, output: output, recipient: recipient, all: all, passphrase: KeyPassphrase.source())
-        } catch let error as StoreError {
-            throw failing(error)
-        } catch let error as BundleExportError {
-            switch error {
-            case .store(let error): throw failing(error)
-            default:
-                Console.error("error: \(error)")
-                throw ExitCode.failure
-            }
-        }
+        let store = try DeviceStore.open(path: database.path, readOnly: false)
+        let result = try BundleExport.create(
+            store: store, output: output, recipient: recipient, all: all, passphrase: KeyPassphrase.source())
         switch result {
         case .nothingNew(let device):
             print("Nothing new to bundle on device \(DisplayText.escaped(device.rawValue)) (use --all to bundle every event again).")

@@ -40,7 +40,7 @@ struct CentralInit: ParsableCommand {
     func run() throws {
         let path = try options.path()
         let publicKey: CoordinatorPublicKey
-        do { publicKey = try CentralAdmin.create(path: path) } catch { throw failing(error) }
+        publicKey = try CentralAdmin.create(path: path)
         print("Created the central dataset \(DisplayText.escaped(path))")
         print("Coordinator public key (give it to devices: terep bundle create --to KEY):")
         print(publicKey.text)
@@ -64,8 +64,6 @@ struct CentralAddDevice: ParsableCommand {
         do {
             let device = try CentralAdmin.addDevice(path: try options.path(), device: DeviceID(deviceID), key: publicKey, note: note)
             print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))")
-        } catch let error as StoreError {
-            throw failing(error)
         }
     }
 }
@@ -82,8 +80,6 @@ struct CentralRevokeDevice: ParsableCommand {
         do {
             try CentralAdmin.revokeDevice(path: try options.path(), device: DeviceID(deviceID))
             print("Revoked device \(DisplayText.escaped(deviceID))")
-        } catch let error as StoreError {
-            throw failing(error)
         }
     }
 }
@@ -100,8 +96,6 @@ struct CentralStatusCommand: ParsableCommand {
         let report: CentralStatusReport
         do {
             report = try CentralAdmin.status(path: try options.path())
-        } catch let error as StoreError {
-            throw failing(error)
         }
         print(format == .json ? report.json() : report.text())
     }

@@ -20,7 +20,7 @@ extension Terep {
             do {
                 root = try FileSystemLoader().load(file)
             } catch {
-                throw ValidationError("cannot read '\(file)': \(error)")
+                throw CommandFailure("cannot read '\(file)': \(error)", status: ExitStatus.noInput)
             }
             let result = compile(root, loader: FileSystemLoader())
             let renderer = DiagnosticRenderer.forTerminal(fileDescriptor: STDERR_FILENO)

@@ -42,6 +42,6 @@ enum Console {
         let why = String(cString: strerror(errno))
         guard !flushed || ferror(stdout) != 0 else { return nil }
         error("error: the output could not be written completely (standard output: \(flushed ? "write error" : why))")
-        return 74
+        return ExitStatus.ioError
     }
 }

@@ -18,12 +18,6 @@ struct DeviceDatabaseOptions: ParsableArguments {
     var path: String { deviceDB ?? DeviceStore.defaultPath() }
 }
 
-/// Prints a store error as one line on standard error and fails the command.
-func failing(_ error: StoreError) -> ExitCode {
-    Console.error("error: \(error)")
-    return ExitCode.failure
-}
-
 /// `terep device`: the field device's own database.
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,7 +50,7 @@ struct DeviceInit: ParsableCommand {
         do {
             result = try DeviceSetup.initialise(path: database.path, deviceID: DeviceID(deviceID), interviewer: interviewer)
         } catch {
-            throw failing(error)
+            throw error
         }
         switch result {
         case .created(let device):
@@ -106,8 +100,6 @@ struct DeviceStatus: ParsableCommand {
             print("Training:     \(interviews.filter(\.isTest).count) (kept, left out of exports; terep device training --list)")
             print("Integrity:    \(problems.isEmpty ? "ok" : problems.joined(separator: "; "))")
             if !problems.isEmpty { throw ExitCode.failure }
-        } catch let error as StoreError {
-            throw failing(error)
         }
     }
 }

@@ -63,7 +63,7 @@ struct DeviceTraining: ParsableCommand {
             store = try DeviceStore.open(path: database.path, readOnly: list)
             interviews = try store.interviews()
         } catch {
-            throw failing(error)
+            throw error
         }
         if list { return try TrainingListing.print(interviews, strings: strings(store, for: interviews.first)) }
         guard let typed = interview, let mark else { throw ExitCode.validationFailure }
@@ -85,7 +85,7 @@ struct DeviceTraining: ParsableCommand {
         do {
             change = try store.markTraining(training, interview: record.id)
         } catch {
-            throw failing(error)
+            throw error
         }
         switch change {
         case .unchanged:

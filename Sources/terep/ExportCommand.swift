@@ -65,15 +65,6 @@ struct ExportCommand: ParsableCommand {
                 print("\(report.versions.count) questionnaire versions merged (newest: \(report.versions[0]))"
                     + (apart.isEmpty ? "" : "; older values kept apart in \(apart.joined(separator: ", "))") + "; see the log")
             }
-        } catch let error as FieldworkError {
-            throw fail(error.description)
-        } catch let error as StoreError {
-            throw fail(error.description)
         }
-    }
-
-    private func fail(_ message: String) -> ExitCode {
-        Console.error("error: \(message)")
-        return ExitCode.failure
     }
 }

@@ -87,7 +87,7 @@ struct InterviewCommand: ParsableCommand {
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
         let strings = UIStrings(ui ?? compiled.definition.languages.first.flatMap(UILanguage.init) ?? .en)
         let unfinished: [DeviceInterview]
-        do { unfinished = try InterviewStart.unfinished(store: store, survey: compiled.definition.id) } catch { throw failing(error) }
+        unfinished = try InterviewStart.unfinished(store: store, survey: compiled.definition.id)
         if list {
             guard !unfinished.isEmpty else { return print(strings.noUnfinished) }
             print(strings.unfinishedTitle + ":")
@@ -124,15 +124,14 @@ struct InterviewCommand: ParsableCommand {
     /// a message in the UI language (64, EX_USAGE).
     private func resumedID(_ typed: String, store: DeviceStore, strings: UIStrings) throws -> InterviewID {
         let interviews: [DeviceInterview]
-        do { interviews = try store.interviews() } catch { throw failing(error) }
+        interviews = try store.interviews()
         let message: String
         switch InterviewLookup.match(typed, in: interviews) {
         case .found(let record): return record.id
         case .none: message = strings.unknownInterview(typed, listCommand: listCommand)
         case .ambiguous(let count): message = strings.ambiguousInterview(typed, matches: count, listCommand: listCommand)
         }
-        Console.error("error: \(message)")
-        throw ExitCode(64)
+        throw CommandFailure(message, status: ExitStatus.usage)
     }
 
     /// The command that lists this questionnaire's unfinished interviews, with the database given.
@@ -149,21 +148,20 @@ struct InterviewCommand: ParsableCommand {
         return (parts + ["--resume", id.rawValue]).joined(separator: " ")
     }
 
-    /// Prints why the interview could not start as one line on standard error: exit 1 for the
+    /// Why the interview could not start, as the failure ``FailureEdge`` reports: exit 1 for the
     /// device store's failures, 64 (EX_USAGE) for options that do not fit the questionnaire,
     /// 65 (EX_DATAERR) for a log that does not replay.
-    static func startFailure(_ error: InterviewStartError, strings: UIStrings) -> ExitCode {
-        let message: String
-        let code: Int32
+    static func startFailure(_ error: InterviewStartError, strings: UIStrings) -> any Error {
         switch error {
-        case .store(let error): return failing(error)
-        case .caseValue(let pair, let problem): (message, code) = ("--case \(pair): \(UIStrings(.en).problem(problem))", 64)
-        case .alreadyEnded(let id, let outcome): (message, code) = (strings.interviewAlreadyEnded(id, outcome: outcome), 64)
-        case .unknownLanguage, .caseSyntax, .caseUnknown, .notEnded, .noReason: (message, code) = (error.description, 64)
-        case .cannotStart, .cannotReplay: (message, code) = (error.description, 65)
+        case .store(let error): return error
+        case .caseValue(let pair, let problem):
+            return CommandFailure("--case \(pair): \(UIStrings(.en).problem(problem))", status: ExitStatus.usage)
+        case .alreadyEnded(let id, let outcome):
+            return CommandFailure(strings.interviewAlreadyEnded(id, outcome: outcome), status: ExitStatus.usage)
+        case .unknownLanguage, .caseSyntax, .caseUnknown, .notEnded, .noReason:
+            return CommandFailure(error.description, status: ExitStatus.usage)
+        case .cannotStart, .cannotReplay: return CommandFailure(error.description, status: ExitStatus.dataError)
         }
-        Console.error("error: \(message)")
-        return ExitCode(code)
     }
 }
 
@@ -222,7 +220,7 @@ enum InterviewOutcome {
             return ExitCode(128 + signal)
         case .storageFailed:
             out.writeLine(strings.resumeHint(resumeCommand))
-            return ExitCode(74)  // EX_IOERR; what happened was shown by the session
+            return ExitCode(ExitStatus.ioError)  // what happened was shown by the session
         }
     }
 }
@@ -230,12 +228,7 @@ enum InterviewOutcome {
 /// Reading a questionnaire file: a `.survey` source (compiled on the fly) or a compiled definition.
 enum SurveyFile {
     static func load(_ path: String) throws -> CompiledSurvey {
-        do {
-            return try SurveyLoader.load(path: path)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitCode(65)  // EX_DATAERR
-        }
+        try SurveyLoader.load(path: path)  // a SurveyLoadError is a data error (FailureEdge)
     }
 }
 
@@ -255,7 +248,7 @@ enum DeviceDatabase {
             }
             return store
         } catch {
-            throw failing(error)
+            throw error
         }
     }
 }

@@ -25,17 +25,9 @@ struct Merge: ParsableCommand {
     @Option(help: "text or json.") var format: OutputFormat = .text
 
     func run() throws {
-        var merger: BundleMerger
-        do {
-            merger = try BundleMerger.open(
-                centralPath: try options.path(), trustNewDevices: trustNewDevices, note: { Console.error($0) },
-                passphrase: KeyPassphrase.source())
-        } catch let error as StoreError {
-            throw failing(error)
-        } catch let error as KeyAccessError {
-            Console.error("error: \(error)")
-            throw ExitCode.failure
-        }
+        var merger = try BundleMerger.open(
+            centralPath: try options.path(), trustNewDevices: trustNewDevices, note: { Console.error($0) },
+            passphrase: KeyPassphrase.source())
         let showProgress = isatty(STDERR_FILENO) == 1 && format == .text
         let start = Date()
         var eventsRead = 0

@@ -55,7 +55,7 @@ struct DeviceProtectKey: ParsableCommand {
 
     func run() throws {
         let store: DeviceStore
-        do { store = try DeviceStore.open(path: database.path) } catch { throw failing(error) }
+        store = try DeviceStore.open(path: database.path)
         let device = (try? store.info().deviceID.rawValue) ?? database.path
         try protection.apply(to: .device(store), owner: "device \(DisplayText.escaped(device))")
     }
@@ -78,7 +78,7 @@ struct CentralProtectKey: ParsableCommand {
     func run() throws {
         let path = try options.path()
         let central: CentralStore
-        do { central = try CentralStore.open(path: path) } catch { throw failing(error) }
+        central = try CentralStore.open(path: path)
         try protection.apply(to: .coordinator(central), owner: "the central dataset \(DisplayText.escaped(path))")
     }
 }

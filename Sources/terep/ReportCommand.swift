@@ -59,10 +59,6 @@ struct ReportCommand: ParsableCommand {
             } else {
                 print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             }
-        } catch let error as FieldworkError {
-            throw fail(error.description)
-        } catch let error as StoreError {
-            throw fail(error.description)
         }
     }
 
@@ -100,10 +96,5 @@ struct ReportCommand: ParsableCommand {
             throw .usage("--today: '\(pieces[1])' is not a time of day; write it as HH:MM, e.g. 2026-09-10T18:00")
         }
         return (day, time)
-    }
-
-    private func fail(_ message: String) -> ExitCode {
-        Console.error("error: \(message)")
-        return ExitCode.failure
     }
 }

@@ -51,7 +51,7 @@ struct SimulateCommand: ParsableCommand {
                     events += count
                 }
             } catch {
-                throw failing(error)
+                throw error
             }
         }
         let outcomes = totals.keys.sorted().map { "\($0 < 0 ? "unfinished" : String($0)): \(totals[$0] ?? 0)" }

@@ -26,6 +26,8 @@ struct Terep: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // The one place a failure becomes its message and exit status (``FailureEdge``).
+            if let status = FailureEdge.report(error) { exit(withError: ExitCode(status)) }
             exit(withError: error)
         }
         if let code = Console.finishOutput() { exit(withError: ExitCode(code)) }

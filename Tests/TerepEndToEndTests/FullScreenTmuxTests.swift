@@ -101,7 +101,9 @@ struct FullScreenTmuxTests {
         let run = try TmuxInterview(survey: try DefectSurvey.write(into: dir), in: dir)
         defer { run.stop() }
         try run.answer([("story", "Csendes"), ("visit_date", "2025-02-28")])
-        try run.waitForQuestion("pets")
+        let wide = try run.waitForQuestion("pets")
+        // The first screens fill the 100-column window (the window's size, not terminfo's 80×24).
+        #expect(wide.split(separator: "\n").contains { $0.hasPrefix("──") && $0.count == 100 }, "\(wide)")
         try run.tmux.run(["resize-window", "-t", "t", "-x", "60", "-y", "20"])
         // Redrawn at the new size: the question's place line ends at column 60.
         let narrow = try run.waitForQuestion("pets")
@@ -140,7 +142,7 @@ struct FullScreenTmuxTests {
     }
 
     /// Every way out gives the terminal back: normal screen, line editing and echo on.
-    @Test(arguments: ["end", "quit", "ctrl-c", "sigterm"])
+    @Test(arguments: ["end", "quit", "ctrl-c", "sigterm", "sighup"])
     func theTerminalIsRestoredOnEveryWayOut(_ exit: String) throws {
         let dir = try TerepProcess.temporaryDirectory()
         let survey = try DefectSurvey.write(into: dir)
@@ -167,14 +169,14 @@ struct FullScreenTmuxTests {
             try tmux.type("i")
         default:
             let pid = try #require(Int32(try String(contentsOfFile: dir.path + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            kill(pid, SIGTERM)
+            kill(pid, exit == "sighup" ? SIGHUP : SIGTERM)
         }
         let screen = try tmux.waitFor("MODES")
         #expect(((try? tmux.run(["display-message", "-p", "-t", "t", "#{alternate_on}"], capture: true)) ?? "").hasPrefix("0"))
         let modes = try String(contentsOfFile: dir.path + "/modes", encoding: .utf8)
             .split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" })
         #expect(modes.contains("icanon") && modes.contains("echo"), "\(exit): line editing and echo are back: \(modes)")
-        #expect(screen.contains(exit == "end" ? "EXIT=0" : exit == "quit" ? "EXIT=0" : exit == "ctrl-c" ? "EXIT=130" : "EXIT=143"), "\(screen)")
+        #expect(screen.contains(exit == "end" ? "EXIT=0" : exit == "quit" ? "EXIT=0" : exit == "ctrl-c" ? "EXIT=130" : exit == "sighup" ? "EXIT=129" : "EXIT=143"), "\(screen)")
     }
 
     @Test func noColorAndColourlessTerminalsGetNoColours() throws {

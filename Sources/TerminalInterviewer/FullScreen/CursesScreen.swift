@@ -26,8 +26,10 @@ public final class CursesScreen: ScreenDevice {
         if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
         guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else { return nil }
         TerminalGuard.saveModes()
-        // The terminal's own size, not COLUMNS/LINES from the environment, so a resize is seen.
-        use_env(false)
+        // The terminal's own size (TIOCGWINSZ), before COLUMNS/LINES from the environment, so the
+        // first screen fills the window and a resize is seen. (use_env(false) would take the
+        // terminfo entry's 80×24 whatever the window's size.)
+        use_tioctl(true)
         guard let screen = terep_newterm() else { return nil }
         self.screen = screen
         set_term(screen)
