@@ -90,7 +90,8 @@ extension InterviewComment {
 extension ParadataEvent {
     /// The paradata of an event log in merge order: each event's kind, with an answer told apart
     /// as first, changed or special by the answers before it; a confirmed check is placed at the
-    /// question `owner` names for it. Training marks are left out.
+    /// question `owner` names for it. Labels on the interview (training marks, the case it is for)
+    /// are left out.
     public static func events(of log: [InterviewEvent], owner: (CheckID) -> VariableName?) -> [ParadataEvent] {
         var last: [Address: Answer] = [:]
         var out: [ParadataEvent] = []
@@ -118,7 +119,7 @@ extension ParadataEvent {
             case .languageChanged: (kind, address) = (.language, nil)
             case .ended: (kind, address) = (.ended, nil)
             case .reopened: (kind, address) = (.reopened, nil)
-            case .trainingMarked: continue
+            case .trainingMarked, .assignedCase: continue
             }
             out.append(ParadataEvent(kind: kind, address: address, timestamp: event.timestamp, device: event.device))
         }
