@@ -17,8 +17,9 @@ extension CentralStore {
                     last_sequence = max(last_sequence, excluded.last_sequence)
                 """)
         try perDevice.execute(arguments: [id.rawValue, device.rawValue, delta.newEvents, delta.firstSequence, delta.lastSequence])
-        let devices = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM interview_device WHERE interview_id = ?", arguments: [id.rawValue]) ?? 0
+        let devices =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM interview_device WHERE interview_id = ?", arguments: [id.rawValue]) ?? 0
         if before != nil {
             try db.execute(
                 sql: """

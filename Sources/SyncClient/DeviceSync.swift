@@ -8,8 +8,8 @@ import NIOSSL
 import SurveyStore
 import SurveySync
 
-import enum SurveyModel.DisplayText
 import struct SurveyModel.DeviceID
+import enum SurveyModel.DisplayText
 
 /// Why `terep sync` stopped. The device database is as it was unless a bundle was acknowledged.
 public enum SyncError: Error, CustomStringConvertible, Sendable {

@@ -98,7 +98,8 @@ public struct SyncServer: Sendable {
             do {
                 device = try authenticator.authenticate(
                     method: method, path: path, bodySHA256: digest,
-                    header: { name in headers.first { $0.name.canonicalName == name.lowercased() }?.value }, nowMillis: DeviceStore.currentMilliseconds())
+                    header: { name in headers.first { $0.name.canonicalName == name.lowercased() }?.value },
+                    nowMillis: DeviceStore.currentMilliseconds())
             } catch let failure as AuthenticationFailure { return .failure(failure) }
             let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
             let merged = merger.merge(upload: data, name: "upload from \(device.id) (\(digest.prefix(16)))", sentBy: device.id)

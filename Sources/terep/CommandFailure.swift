@@ -50,8 +50,11 @@ enum FailureEdge {
         case let error as KeyAccessError: (message, status) = ("\(error)", ExitStatus.failure)
         case let error as SurveyLoadError: (message, status) = ("\(error)", ExitStatus.dataError)
         case let error as SyncError:
-            if case .unreachable = error { (message, status) = (error.description, ExitStatus.temporaryFailure) }
-            else { (message, status) = (error.description, ExitStatus.failure) }
+            if case .unreachable = error {
+                (message, status) = (error.description, ExitStatus.temporaryFailure)
+            } else {
+                (message, status) = (error.description, ExitStatus.failure)
+            }
         default: return nil
         }
         if let message { Console.error("error: \(message)") }

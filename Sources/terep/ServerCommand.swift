@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import SurveyStore
 import SyncServer
+
 import enum SurveyModel.DisplayText
 
 /// `terep server`: devices sync over HTTP(S) into the central dataset.
@@ -36,10 +37,14 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key for HTTPS.", valueName: "file"))
     var tlsKey: String?
 
-    @Flag(name: .customLong("insecure-http"), help: "Allow plain HTTP on a non-loopback address (only behind a TLS proxy or on a private network).")
+    @Flag(
+        name: .customLong("insecure-http"),
+        help: "Allow plain HTTP on a non-loopback address (only behind a TLS proxy or on a private network).")
     var insecureHTTP = false
 
-    @Option(name: .customLong("max-clock-skew"), help: ArgumentHelp("Seconds a request's timestamp may differ from the server's clock (10-3600).", valueName: "seconds"))
+    @Option(
+        name: .customLong("max-clock-skew"),
+        help: ArgumentHelp("Seconds a request's timestamp may differ from the server's clock (10-3600).", valueName: "seconds"))
     var maxClockSkew = 300
 
     @Option(name: .customLong("max-bundle-mb"), help: ArgumentHelp("The largest upload accepted, in MiB (1-1024).", valueName: "MiB"))

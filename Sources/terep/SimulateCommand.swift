@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Fieldwork
+import Foundation
 import InterviewEngine
 import SurveyStore
 

@@ -24,7 +24,8 @@ extension EndToEnd {
             #expect(try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle]).status == 0)
             let central = dir.appendingPathComponent("central.sqlite").path
             #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
-            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            #expect(
+                try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
             let merged = try TerepProcess.run(["merge", "--central", central, bundle])
             #expect(merged.status == 0)
             #expect(merged.stderr.contains("Cleaned 10 changed interviews"), "\(merged.stderr)")
@@ -33,8 +34,10 @@ extension EndToEnd {
             func export(_ name: String) throws -> String {
                 let out = dir.appendingPathComponent(name).path
                 let result = try TerepProcess.run(
-                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv", "-o", out,
-                     "--pii-key", keyFile])
+                    [
+                        "export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv", "-o", out,
+                        "--pii-key", keyFile,
+                    ])
                 try #require(result.status == 0, "\(result.stderr)")
                 return try String(contentsOfFile: out + "/wellbeing.csv", encoding: .utf8)
             }

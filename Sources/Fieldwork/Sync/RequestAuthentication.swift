@@ -2,8 +2,8 @@ import Foundation
 import SurveyStore
 import SurveySync
 
-import enum SurveyModel.DisplayText
 import struct SurveyModel.DeviceID
+import enum SurveyModel.DisplayText
 
 /// Why a signed request was refused. ``reason`` is one line, escaped, for the client to print.
 public struct AuthenticationFailure: Error, Hashable, Sendable {

@@ -41,24 +41,30 @@ public struct FormPages: Sendable {
         var sectionIndex: [GroupID?: Int] = [:]
         var keys: [VariableName: (page: (Address) -> Key, section: GroupID?, note: Bool)] = [:]
         for address in route {
-            let info = keys[address.variable] ?? {
-                let made = FormPages.classify(address.variable, index: index)
-                keys[address.variable] = made
-                return made
-            }()
+            let info =
+                keys[address.variable]
+                ?? {
+                    let made = FormPages.classify(address.variable, index: index)
+                    keys[address.variable] = made
+                    return made
+                }()
             let key = info.page(address)
-            let p = pageIndex[key] ?? {
-                pages.append(Page(key: key, addresses: []))
-                pageIndex[key] = pages.count - 1
-                return pages.count - 1
-            }()
+            let p =
+                pageIndex[key]
+                ?? {
+                    pages.append(Page(key: key, addresses: []))
+                    pageIndex[key] = pages.count - 1
+                    return pages.count - 1
+                }()
             pages[p].addresses.append(address)
             pageOf[address] = p
-            let s = sectionIndex[info.section] ?? {
-                sections.append(Section(id: info.section, addresses: [], questions: 0, answered: 0))
-                sectionIndex[info.section] = sections.count - 1
-                return sections.count - 1
-            }()
+            let s =
+                sectionIndex[info.section]
+                ?? {
+                    sections.append(Section(id: info.section, addresses: [], questions: 0, answered: 0))
+                    sectionIndex[info.section] = sections.count - 1
+                    return sections.count - 1
+                }()
             sections[s].addresses.append(address)
             sectionOf[address] = s
             if !info.note, address.variable != outcome {

@@ -24,7 +24,8 @@ struct FactDocTests {
 
     @Test func compiledFormatDescribesEveryKey() throws {
         let doc = try DocText.load("docs/compiled-format.md")
-        let compiled = try Data(contentsOf: Self.root.appendingPathComponent("Tests/SurveyCompilerTests/Golden/questionnaires/wellbeing.compiled.json"))
+        let compiled = try Data(
+            contentsOf: Self.root.appendingPathComponent("Tests/SurveyCompilerTests/Golden/questionnaires/wellbeing.compiled.json"))
         let object = try #require(try JSONSerialization.jsonObject(with: compiled) as? [String: Any])
         let definition = try #require(object["definition"] as? [String: Any])
         let rows = Set(doc.lines.compactMap { $0.firstMatch(of: /^(?:\| |- )`([A-Za-z]+)`/).map { String($0.1) } })
