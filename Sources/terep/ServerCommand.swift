@@ -19,8 +19,13 @@ struct ServerCommand: ParsableCommand {
             device (401), a forged or replayed request or one whose clock is more than \
             --max-clock-skew seconds off (401), and a revoked device (403), each with a one-line reason. \
             A bundle is merged as terep merge merges a file, in one transaction; one it already has is \
-            acknowledged and changes nothing. Other endpoints: GET /status (terep central status as \
-            JSON), GET /healthz, GET /metrics (Prometheus text). Plain HTTP is refused on an address other \
+            acknowledged and changes nothing. An upload is written to a file as it arrives (413 above \
+            --max-bundle-mb); at most --max-uploads are taken at once (503 beyond, the device retries) and \
+            --max-merges merged at a time. Nonces are kept in the central dataset, so a replay to a \
+            restarted server is refused too. The coordinator's endpoints, signed with the coordinator's \
+            key (terep central fetch): GET /status (terep central status as JSON), GET \
+            /surveys/ID/report (HTML) and /surveys/ID/report.json. GET /healthz for anyone; GET /metrics \
+            (Prometheus text) for this machine only unless --public-metrics. Plain HTTP is refused on an address other \
             machines can reach unless --insecure-http is given: use --tls-cert/--tls-key, or listen on \
             127.0.0.1 behind a TLS reverse proxy (docs/server.md). Stop it with Ctrl-C or SIGTERM; \
             a merge in progress finishes or rolls back, never half.
