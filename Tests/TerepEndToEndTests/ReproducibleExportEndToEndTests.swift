@@ -18,14 +18,17 @@ extension EndToEnd {
             #expect(try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle]).status == 0)
             let central = dir.appendingPathComponent("central.sqlite").path
             #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
-            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            #expect(
+                try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
             #expect(try TerepProcess.run(["merge", "--central", central, bundle]).status == 0)
             let keyFile = try TerepProcess.keyFile()
 
             func export(_ name: String, epoch: String?) throws -> TerepProcess.Result {
                 try TerepProcess.run(
-                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta",
-                     "--pii-key", keyFile, "-o", dir.appendingPathComponent(name).path],
+                    [
+                        "export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta",
+                        "--pii-key", keyFile, "-o", dir.appendingPathComponent(name).path,
+                    ],
                     environment: epoch.map { ["SOURCE_DATE_EPOCH": $0] } ?? [:])
             }
             func bytes(_ name: String, _ file: String) throws -> Data {
@@ -44,7 +47,8 @@ extension EndToEnd {
             #expect(try export("clock", epoch: nil).status == 0)
             #expect(try bytes("clock", "wellbeing.sav") != sav, "without it, the clock")
             let bad = try export("bad", epoch: "yesterday")
-            #expect(bad.status != 0 && bad.stderr.contains("SOURCE_DATE_EPOCH is 'yesterday', not whole seconds since 1970"), "\(bad.stderr)")
+            #expect(
+                bad.status != 0 && bad.stderr.contains("SOURCE_DATE_EPOCH is 'yesterday', not whole seconds since 1970"), "\(bad.stderr)")
         }
     }
 }
