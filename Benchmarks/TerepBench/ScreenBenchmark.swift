@@ -13,8 +13,9 @@ import TerminalInterviewer
 /// (the device store, WAL and `synchronous=FULL`) is timed separately and also taken out, so
 /// the screen's own cost shows. Baselines measured in the same run, answer by answer: the line
 /// view's screen for the same question (`QuestionScreen` built and rendered as text), a raw
-/// single-row SQLite commit (the physical floor of the durable commit), and the form's pages cut
-/// whole from the route (what each Enter did before they were updated in place).
+/// single-row SQLite commit (the physical floor of the durable commit), and two parts of what each
+/// Enter did before: the form's pages cut whole from the route, and the end-rule check walking
+/// the route twice (`endReason`, `status`).
 ///
 /// `swift run -c release TerepBench screen`
 enum ScreenBenchmark {
@@ -50,6 +51,7 @@ enum ScreenBenchmark {
         line("baseline: line view's screen, same question", s.lineView)
         line("baseline: raw sqlite3 single-row commit    ", s.rawCommits)
         line("baseline: the form's pages cut whole       ", s.pagesWhole)
+        line("baseline: end-rule check walking the route ", s.endRuleWalks)
         let p99 = Double(StoreBenchmark.percentile(s.typing + s.enterScreen, 0.99)) / 1e6
         print("  target: keypress → redrawn screen p99 < 16 ms (one frame at 60 Hz) → p99 \(String(format: "%.2f", p99)) ms "
             + (p99 < 16 ? "(met)" : "(NOT met)"))
@@ -100,6 +102,7 @@ final class BenchScreen: ScreenDevice {
     private(set) var lineView: [UInt64] = []
     private(set) var rawCommits: [UInt64] = []
     private(set) var pagesWhole: [UInt64] = []
+    private(set) var endRuleWalks: [UInt64] = []
 
     init(controller: InterviewController, recorder: TimedRecorder, raw: RawSQLite) {
         self.controller = controller
@@ -139,6 +142,10 @@ final class BenchScreen: ScreenDevice {
         let w0 = DispatchTime.now().uptimeNanoseconds
         _ = FormPages(route: controller.route, index: controller.index) { interview.answer(at: $0) != nil }
         pagesWhole.append(DispatchTime.now().uptimeNanoseconds - w0)
+        // What the end-rule check cost at every answer before: `endReason` and `status`, two walks.
+        let e0 = DispatchTime.now().uptimeNanoseconds
+        _ = (interview.endReason, interview.status)
+        endRuleWalks.append(DispatchTime.now().uptimeNanoseconds - e0)
         let r0 = DispatchTime.now().uptimeNanoseconds
         try? raw.commitOne(sequence: Int64(rawCommits.count + 1), payload: "{\"answered\":\(rawCommits.count)}")
         rawCommits.append(DispatchTime.now().uptimeNanoseconds - r0)
