@@ -74,16 +74,18 @@ struct WalkthroughTests {
     @Test(arguments: [UILanguage.hu, .en])
     func textTypedAtANoteIsRefusedWithWhy(_ ui: UILanguage) throws {
         let interview = try Self.interview(answers: [(Address("hh_n16"), .integer(2))])
-        let typed = try ScreenRun(KeyEvent.line("KJ"), interview: interview, uiLanguage: ui)
-        #expect(typed.session.controller.cursor == Address("sel_note"))
+        let note = Address("sel_note")
+        let typed = try ScreenRun(KeyEvent.line("KJ"), interview: interview, uiLanguage: ui, resumeAt: note)
+        #expect(typed.session.controller.cursor == note)
         #expect(typed.text.contains(ui == .hu ? "Ez a képernyő csak tájékoztat" : "This screen only informs"), "\(typed.text)")
         #expect(typed.session.state.editor.isEmpty, "the input line is cleared, so Enter goes on")
         #expect(!typed.recorder.answers.contains { if case .answered(Address("sel_note"), _) = $0 { true } else { false } })
-        let onward = try ScreenRun(KeyEvent.line("KJ") + [.enter], interview: interview, uiLanguage: ui)
+        let onward = try ScreenRun(KeyEvent.line("KJ") + [.enter], interview: interview, uiLanguage: ui, resumeAt: note)
         #expect(onward.session.controller.cursor == Address("sel_initials"))
         // The line view says the same.
-        let plain = try ScriptedRun(["KJ", ""], interview: interview)
-        #expect(plain.output.contains("Ez a képernyő csak tájékoztat"), "\(plain.output)")
+        let plain = try ScriptedRun(["KJ", ""], uiLanguage: ui, interview: interview, resumeAt: note)
+        #expect(plain.output.contains(ui == .hu ? "Ez a képernyő csak tájékoztat" : "This screen only informs"), "\(plain.output)")
+        #expect(plain.output.contains("sel_initials"), "Enter went on to the initials")
     }
 
     /// An optional question says under its empty input line that Enter skips it; a required one does not.
