@@ -3,9 +3,12 @@
 # imports: Dublin Core, xml.xsd, the DDI XHTML 1.1 modules) into a cache folder, for the tests
 # that validate terep's `--format ddi` output with xmllint (DDISchemaValidationTests).
 #
-# Every file is checked against scripts/ddi-codebook-2.5.sha256 (the release of 2012-01-17 as
-# the DDI Alliance publishes it); nothing is used unless every checksum matches. A cache that
-# already matches is kept, so CI downloads it once.
+# Every file is checked against scripts/ddi-codebook-2.5.sha256; nothing is used unless every
+# checksum matches. A cache that already matches is kept, so CI downloads it once. The checksums
+# are those of the 2012-01-17 release as mirrored in github.com/ncrncornell/ddi-schemas (2.5/);
+# the machine they were taken on had no route to ddialliance.org, so if the Alliance's copies
+# differ (line ends, a later fix), this script says so and the checksums need updating after a
+# look at what changed.
 #
 #   scripts/fetch-ddi-schema.sh            # into ${XDG_CACHE_HOME:-~/.cache}/terep/ddi-codebook-2.5
 #   TEREP_DDI_SCHEMA_DIR=DIR scripts/fetch-ddi-schema.sh
