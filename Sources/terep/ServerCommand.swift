@@ -60,8 +60,7 @@ struct ServerCommand: ParsableCommand {
         configuration.maxClockSkewMillis = Int64(maxClockSkew) * 1000
         configuration.maxBodyBytes = maxBundleMB << 20
         if let problem = configuration.problem { throw CommandFailure(problem, status: ExitStatus.failure) }
-        let path = try options.path()
-        let merger = try BundleMerger.open(centralPath: path, trustNewDevices: false, passphrase: KeyPassphrase.source())
+        let merger = try BundleMerger.open(central: try options.open(), trustNewDevices: false, passphrase: KeyPassphrase.source())
         let server = SyncServer(configuration: configuration, central: merger.central, coordinatorKey: merger.coordinatorKey)
         let logger = {
             var logger = Logger(label: "terep.server")
@@ -69,7 +68,7 @@ struct ServerCommand: ParsableCommand {
             return logger
         }()
         let scheme = configuration.tls == nil ? "http" : "https"
-        let shown = DisplayText.escaped(path)
+        let shown = merger.central.location
         try AsyncBridge.run {
             try await server.run(logger: logger) { port in
                 var bound = address
