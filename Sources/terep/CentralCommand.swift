@@ -65,7 +65,11 @@ struct CentralCommand: ParsableCommand {
         abstract: "Create the central dataset, register devices, and show what has been merged.",
         subcommands: [
             CentralInit.self, CentralAddDevice.self, CentralRevokeDevice.self, CentralAddSurvey.self, CentralStatusCommand.self,
+<<<<<<< HEAD
             CentralProtectKey.self, CentralCopy.self,
+=======
+            CentralProtectKey.self, CentralFetch.self,
+>>>>>>> main
         ])
 }
 
