@@ -147,8 +147,9 @@ let package = Package(
         .executableTarget(
             name: "TerepBench",
             dependencies: [
-                "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore",
+                "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore", "SurveyStorePostgres",
                 "SurveySync", "SurveyExport", "SurveyReport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/TerepBench"),
         // Fuzz targets (built only with scripts/fuzz.sh; plain builds print a hint).

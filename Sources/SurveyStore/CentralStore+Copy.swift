@@ -14,6 +14,14 @@ package enum StoredValue: Hashable, Sendable {
 /// The tables a copy of a central dataset carries (everything but the cache of cleaned
 /// records, which any store rebuilds), each with the columns that order its rows (its key).
 package enum CentralTables {
+    /// The tables derived from merged data (all but the logs, keys and caches), with their
+    /// order: what `canonicalDump()` shows in every store.
+    package static let derived: [(name: String, key: String)] = [
+        ("device", "device_id"), ("definition", "hash"), ("event", "device_id, sequence"),
+        ("received_range", "device_id, first_sequence"), ("interview", "id"),
+        ("interview_device", "interview_id, device_id"),
+    ]
+
     package static let copied: [(name: String, key: String)] = [
         ("coordinator", "singleton"), ("device", "device_id"), ("registration_log", "id"), ("definition", "hash"),
         ("event", "device_id, sequence"), ("received_range", "device_id, first_sequence"), ("interview", "id"),

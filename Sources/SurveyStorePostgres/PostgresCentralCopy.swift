@@ -29,14 +29,7 @@ extension PostgresCentralStore {
         let session = try PostgresSession.connect(place)
         do {
             return try session.transaction { link in
-                try link.execute("CREATE SCHEMA IF NOT EXISTS \(unescaped: place.schema)")
-                try link.execute("SELECT pg_advisory_xact_lock(hashtext('terep ' || \(place.schema)))")
-                if try link.query("SELECT to_regclass('terep_migration') IS NOT NULL OR to_regclass('coordinator') IS NOT NULL")
-                    .scalar(Bool.self) == true
-                {
-                    throw StoreError.alreadyInitialized(path: session.location)
-                }
-                try migrate(link, applied: [])
+                try createSchema(link, place)
                 var tables: [(name: String, key: String, columns: [String])] = []
                 var types: [[String]] = []
                 for (name, key) in CentralTables.copied {
@@ -154,9 +147,9 @@ private struct TableWriter {
         case (.text(let text), "text"):
             batch.append(text)
         case (.blob(let data), "bytea"):
-            batch.append(data)
+            try batch.append(data)
         case (.text(let text), "bytea"):
-            batch.append(Data(text.utf8))
+            try batch.append(Data(text.utf8))
             return .blob(Data(text.utf8))
         case (.real(let d), "double precision"):
             batch.append(d)

@@ -153,7 +153,7 @@ final class PostgresMerge: CentralMergeFeed {
                 \(columns.timestamp)::bigint[], \(columns.interviewer)::text[], \(columns.kind)::text[], \(columns.payload)::text[])
             ON CONFLICT DO NOTHING RETURNING sequence
             """
-        ).all(Int64.self))
+        ).column(Int64.self))
         var duplicates: [(event: InterviewEvent, payload: String)] = []
         var startedWith: Set<DefinitionHash> = []
         for (event, payload) in pending {

@@ -95,7 +95,7 @@ extension PostgresCentralStore {
     public func conflictIDs(survey: SurveyID) throws(StoreError) -> [InterviewID] {
         try read { link in
             try link.query("SELECT id FROM interview WHERE device_count > 1 AND survey_id = \(survey.rawValue) ORDER BY id")
-                .all(String.self).map(InterviewID.init)
+                .column(String.self).map(InterviewID.init)
         }
     }
 
@@ -188,7 +188,7 @@ extension PostgresCentralStore {
                 SELECT i.id FROM interview i LEFT JOIN (SELECT interview_id, count(*) AS n FROM event GROUP BY interview_id) e
                     ON e.interview_id = i.id WHERE i.event_count <> coalesce(e.n, 0) ORDER BY i.id LIMIT 20
                 """
-            ).all(String.self) {
+            ).column(String.self) {
                 problems.append("interview \(DisplayText.escaped(id)): its event count is not its events'")
             }
             for (id, device) in try link.query(

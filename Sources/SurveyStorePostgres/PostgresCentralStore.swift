@@ -37,14 +37,7 @@ public final class PostgresCentralStore: CentralDataset {
         let place = try PostgresLocation(url: url)
         let session = try PostgresSession.connect(place)
         try run(session) { link in
-            try link.execute("CREATE SCHEMA IF NOT EXISTS \(unescaped: place.schema)")
-            try link.execute("SELECT pg_advisory_xact_lock(hashtext('terep ' || \(place.schema)))")
-            if try link.query("SELECT to_regclass('terep_migration') IS NOT NULL OR to_regclass('coordinator') IS NOT NULL")
-                .scalar(Bool.self) == true
-            {
-                throw StoreError.alreadyInitialized(path: session.location)
-            }
-            try migrate(link, applied: [])
+            try createSchema(link, place)
             try link.execute(
                 """
                 INSERT INTO coordinator (singleton, created_at, encryption_private_key, encryption_public_key)
@@ -67,7 +60,7 @@ public final class PostgresCentralStore: CentralDataset {
                 }
                 throw .notFound(path: shown)
             }
-            return try session.query("SELECT name FROM terep_migration").all(String.self)
+            return try session.query("SELECT name FROM terep_migration").column(String.self)
         }
         let known = Set(PostgresSchema.migrations.map(\.name))
         let unknown = applied.filter { !known.contains($0) }
@@ -78,11 +71,24 @@ public final class PostgresCentralStore: CentralDataset {
             }
             try run(session) { link in
                 try link.execute("SELECT pg_advisory_xact_lock(hashtext('terep ' || \(place.schema)))")
-                try migrate(link, applied: Set(try link.query("SELECT name FROM terep_migration").all(String.self)))
+                try migrate(link, applied: Set(try link.query("SELECT name FROM terep_migration").column(String.self)))
             }
         }
         if readOnly { try session.withLock { () throws(StoreError) in try session.execute("SET default_transaction_read_only = on") } }
         return PostgresCentralStore(place: place, session: session, readOnly: readOnly)
+    }
+
+    /// Makes the URL's schema (if missing) and the dataset's tables in it, inside the caller's
+    /// transaction; refuses a schema that already holds a dataset.
+    static func createSchema(_ link: PostgresSession, _ place: PostgresLocation) throws {
+        try link.execute("CREATE SCHEMA IF NOT EXISTS \(unescaped: place.schema)")
+        try link.execute("SELECT pg_advisory_xact_lock(hashtext('terep ' || \(place.schema)))")
+        if try link.query("SELECT to_regclass('terep_migration') IS NOT NULL OR to_regclass('coordinator') IS NOT NULL")
+            .scalar(Bool.self) == true
+        {
+            throw StoreError.alreadyInitialized(path: link.location)
+        }
+        try migrate(link, applied: [])
     }
 
     private static func migrate(_ link: PostgresSession, applied: Set<String>) throws {
@@ -290,7 +296,7 @@ public final class PostgresCentralStore: CentralDataset {
     }
 
     public func definitionHashes() throws(StoreError) -> [DefinitionHash] {
-        try read { link in try link.query("SELECT hash FROM definition ORDER BY hash").all(String.self).map(DefinitionHash.init) }
+        try read { link in try link.query("SELECT hash FROM definition ORDER BY hash").column(String.self).map(DefinitionHash.init) }
     }
 
     /// Stores a definition (a known hash changes nothing); whether it was new.
@@ -309,16 +315,11 @@ public final class PostgresCentralStore: CentralDataset {
     /// Every table derived from merged data, row by row as JSON in a fixed order: two datasets
     /// with the same events give the same dump.
     public func canonicalDump() throws(StoreError) -> String {
-        let tables = [
-            ("device", "device_id"), ("definition", "hash"), ("event", "device_id, sequence"),
-            ("received_range", "device_id, first_sequence"), ("interview", "id"),
-            ("interview_device", "interview_id, device_id"),
-        ]
-        return try read { link in
+        try read { link in
             var lines: [String] = []
-            for (table, order) in tables {
+            for (table, order) in CentralTables.derived {
                 for text in try link.query("SELECT row_to_json(t)::text FROM \(unescaped: table) t ORDER BY \(unescaped: order)")
-                    .all(String.self)
+                    .column(String.self)
                 {
                     lines.append("\(table) \(text)")
                 }

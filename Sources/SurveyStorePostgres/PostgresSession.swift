@@ -13,12 +13,12 @@ import SurveyStore
 /// are terep's own (``eventLoops``), never the server's or a caller's, so a wait never blocks
 /// the loop it waits on. One query at a time: callers take ``withLock(_:)`` around a query or
 /// a transaction.
-final class PostgresSession: @unchecked Sendable {
+package final class PostgresSession: @unchecked Sendable {
     /// The event loop the connections run on (one thread: the queries of a process are few
     /// and short; the waiting happens on the callers' threads).
     static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
-    let location: String
+    package let location: String
     private let connection: PostgresConnection
     private let lock = NIOLock()
     private let logger = Logger(label: "terep.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -28,10 +28,14 @@ final class PostgresSession: @unchecked Sendable {
         self.connection = connection
     }
 
-    deinit { connection.close().whenComplete { _ in } }
+    /// Closes the connection; the closure keeps it alive until it is closed.
+    deinit {
+        let connection = self.connection
+        connection.close().whenComplete { _ in _ = connection }
+    }
 
     /// Connects, and makes the dataset's schema the one its queries name.
-    static func connect(_ place: PostgresLocation) throws(StoreError) -> PostgresSession {
+    package static func connect(_ place: PostgresLocation) throws(StoreError) -> PostgresSession {
         let shown = place.description
         var configuration: PostgresConnection.Configuration
         do {
@@ -71,11 +75,15 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     /// Runs `body` holding the connection (one user at a time).
-    func withLock<T>(_ body: () throws -> T) rethrows -> T { try lock.withLock(body) }
+    func withLock<T, Failure: Error>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
 
     /// Runs one statement and returns its rows (hold ``withLock(_:)``).
     @discardableResult
-    func query(_ query: PostgresQuery) throws(StoreError) -> PostgresQueryResult {
+    package func query(_ query: PostgresQuery) throws(StoreError) -> PostgresQueryResult {
         do {
             return try connection.query(query, logger: logger).wait()
         } catch {
@@ -84,11 +92,11 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     /// Runs one statement, ignoring any rows.
-    func execute(_ query: PostgresQuery) throws(StoreError) { try self.query(query) }
+    package func execute(_ query: PostgresQuery) throws(StoreError) { try self.query(query) }
 
     /// Runs `body` in one transaction, holding the connection: committed when it returns,
     /// rolled back when it throws (its error is rethrown as it is).
-    func transaction<T>(readOnly: Bool = false, _ body: (PostgresSession) throws -> T) throws -> T {
+    package func transaction<T>(readOnly: Bool = false, _ body: (PostgresSession) throws -> T) throws -> T {
         try withLock {
             try execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
             let value: T
@@ -137,7 +145,16 @@ extension PostgresQueryResult {
         do { return try row.decode(T.self) } catch { throw .undecodable(what: "a query's result", detail: "\(error)") }
     }
 
-    /// Every row decoded as `T` (a column type or a tuple of them).
+    /// Every row's first column.
+    func column<T: PostgresDecodable>(_ type: T.Type) throws(StoreError) -> [T] {
+        do {
+            return try map { row in try row.decode(T.self) }
+        } catch {
+            throw .undecodable(what: "a query's result", detail: "\(error)")
+        }
+    }
+
+    /// Every row decoded as a tuple of column types.
     func all<each Column: PostgresDecodable>(_ types: (repeat each Column).Type) throws(StoreError) -> [(repeat each Column)] {
         do {
             return try map { row in try row.decode((repeat each Column).self) }

@@ -65,11 +65,7 @@ struct CentralCommand: ParsableCommand {
         abstract: "Create the central dataset, register devices, and show what has been merged.",
         subcommands: [
             CentralInit.self, CentralAddDevice.self, CentralRevokeDevice.self, CentralAddSurvey.self, CentralStatusCommand.self,
-<<<<<<< HEAD
-            CentralProtectKey.self, CentralCopy.self,
-=======
-            CentralProtectKey.self, CentralFetch.self,
->>>>>>> main
+            CentralProtectKey.self, CentralFetch.self, CentralCopy.self,
         ])
 }
 

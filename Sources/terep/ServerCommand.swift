@@ -101,5 +101,4 @@ struct ServerCommand: ParsableCommand {
             }
         }
     }
-
-    /// The coordinator's public signing key, made now for a dataset older than packages.}
+}
