@@ -132,6 +132,39 @@ extension EndToEnd {
             #expect(reports[0] == reports[1], "the JSON reports differ")
         }
 
+        @Test("central copy moves an SQLite dataset into PostgreSQL, checked, and the copy carries on where the file stopped")
+        func copyFromSQLite() throws {
+            let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let database = dir.appendingPathComponent("lap.sqlite").path
+            let key = try makeDevice("lap-1", database: database, survey: survey, interviews: 6, seed: 9)
+            let first = try bundle(database, to: dir.appendingPathComponent("b1.terepbundle").path)
+            let file = dir.appendingPathComponent("central.sqlite").path
+            #expect(try run(["central", "init", "--central", file]).status == 0)
+            #expect(try run(["central", "add-device", "--central", file, "--device-id", "lap-1", "--key", key]).status == 0)
+            #expect(try run(["merge", "--central", file, first]).status == 0)
+
+            let url = try Self.newURL()
+            let copied = try run(["central", "copy", "--from", file, "--to", url])
+            try #require(copied.status == 0, "\(copied.stdout) \(copied.stderr)")
+            #expect(copied.stdout.contains("every table's rows and checksum match"))
+            #expect(copied.stdout.contains("event ") && copied.stdout.contains("sha256 "))
+            var fromFile = try centralStatus(file), fromDatabase = try centralStatus(url)
+            #expect(NSDictionary(dictionary: fromFile) == NSDictionary(dictionary: fromDatabase), "\(fromFile) vs \(fromDatabase)")
+            let again = try run(["central", "copy", "--from", file, "--to", url])
+            #expect(again.status == 1 && again.stderr.contains("already initialised"), "\(again.stderr)")
+            // The bundle log and keys came along: the old bundle is already merged, a new one merges.
+            #expect(try run(["merge", "--central", url, first]).stdout.split(separator: "\n").contains { $0.hasPrefix("already merged ") })
+            try simulate(database, survey: survey, interviews: 2, seed: 10)
+            let second = try bundle(database, to: dir.appendingPathComponent("b2.terepbundle").path)
+            for central in [file, url] { #expect(try run(["merge", "--central", central, second]).status == 0) }
+            (fromFile, fromDatabase) = (try centralStatus(file), try centralStatus(url))
+            #expect(NSDictionary(dictionary: fromFile) == NSDictionary(dictionary: fromDatabase))
+            let sqliteOnly = try run(["sample", "list", "--central", url, "--survey", "wellbeing"])
+            #expect(sqliteOnly.status == 64 && sqliteOnly.stderr.contains("SQLite central dataset only"), "\(sqliteOnly.stderr)")
+        }
+
         /// Results gathered from concurrent work.
         final class Results: @unchecked Sendable {
             private let lock = NSLock()
