@@ -8,6 +8,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("compile-phases", CompileBenchmark.runPhases),
     ("store", StoreBenchmark.run),
     ("merge", MergeBenchmark.run),
+    ("merge-postgres", PostgresMergeBenchmark.run),
     ("sync", SyncBenchmark.run),
     ("bundle-memory", BundleMemoryBenchmark.run),
     ("engine", EngineBenchmark.run),

@@ -37,6 +37,13 @@ public protocol CentralDataset: AnyObject, Sendable {
     func encryptionKey() throws(StoreError) -> SigningKeyPair?
     /// Replaces how the private key is stored, only while it is still stored as `current`.
     func resealEncryptionKey(from current: Data, to stored: Data) throws(StoreError)
+    /// The coordinator's signing key pair (Ed25519 raw bytes, for packages), if one was made.
+    func signingKey() throws(StoreError) -> SigningKeyPair?
+    /// Stores the coordinator's signing key pair; a key is never replaced.
+    func setSigningKey(_ pair: SigningKeyPair) throws(StoreError)
+    /// Registers (or replaces) a registered device's public encryption key (X25519, 32 bytes):
+    /// its packages are sealed to it.
+    func setEncryptionKey(_ key: Data, device: DeviceID, at time: Int64) throws(StoreError)
 
     // MARK: Devices
 
@@ -147,6 +154,11 @@ extension CentralDataset {
         _ id: DeviceID, publicKey: Data, method: RegistrationMethod, at time: Int64
     ) throws(StoreError) -> RegisteredDevice {
         try registerDevice(id, publicKey: publicKey, method: method, note: nil, at: time)
+    }
+
+    /// Registers a device's public encryption key now.
+    public func setEncryptionKey(_ key: Data, device: DeviceID) throws(StoreError) {
+        try setEncryptionKey(key, device: device, at: DeviceStore.currentMilliseconds())
     }
 
     /// Revokes a device now.

@@ -87,7 +87,7 @@ extension CentralStore {
     }
 
     /// Registers (or replaces) a device's public encryption key (X25519): its packages are sealed to it.
-    public func setEncryptionKey(_ key: Data, device: DeviceID, at time: Int64 = DeviceStore.currentMilliseconds()) throws(StoreError) {
+    public func setEncryptionKey(_ key: Data, device: DeviceID, at time: Int64) throws(StoreError) {
         guard key.count == 32 else { throw .invalid("device \(device): an encryption key is 32 bytes, found \(key.count)") }
         try write { db in
             try db.execute(

@@ -233,14 +233,9 @@ public final class CentralStore: CentralDataset {
     /// Every table that is derived from merged data (all but the bundle and registration logs),
     /// as sorted text lines: two datasets with the same events give the same dump.
     public func canonicalDump() throws(StoreError) -> String {
-        let tables = [
-            ("device", "device_id"), ("definition", "hash"), ("event", "device_id, sequence"),
-            ("received_range", "device_id, first_sequence"), ("interview", "id"),
-            ("interview_device", "interview_id, device_id"),
-        ]
-        return try read { db in
+        try read { db in
             var lines: [String] = []
-            for (table, order) in tables {
+            for (table, order) in CentralTables.derived {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)") {
                     lines.append("\(table) \(row.description)")
                 }
