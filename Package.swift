@@ -131,6 +131,9 @@ let package = Package(
             dependencies: [
                 "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore",
                 "SurveySync", "SurveyExport", "SurveyReport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             path: "Benchmarks/TerepBench"),
         // Fuzz targets (built only with scripts/fuzz.sh; plain builds print a hint).
