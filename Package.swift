@@ -150,6 +150,9 @@ let package = Package(
                 "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore", "SurveyStorePostgres",
                 "SurveySync", "SurveyExport", "SurveyReport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             path: "Benchmarks/TerepBench"),
         // Fuzz targets (built only with scripts/fuzz.sh; plain builds print a hint).

@@ -21,6 +21,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("report", ReportBenchmark.run),
     ("interview-commit", InterviewCommitBenchmark.run),
     ("screen", ScreenBenchmark.run),
+    ("server-load", ServerLoadBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
