@@ -14,7 +14,7 @@ struct Terep: ParsableCommand {
             InterviewCommand.self,
             SimulateCommand.self,
             BundleCommand.self,
-            CentralCommand.self, SampleCommand.self, AssignCommand.self, Merge.self,
+            CentralCommand.self, SampleCommand.self, AssignCommand.self, PackageCommand.self, Merge.self,
             ExportCommand.self, ReportCommand.self,
         ])
 
