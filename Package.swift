@@ -18,6 +18,13 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // The sync server (Hummingbird 2 over SwiftNIO, TLS through swift-nio-ssl) and the device's
+        // HTTP client.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Tests only: property-based testing with shrinking for Swift Testing.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -82,12 +89,38 @@ let package = Package(
         .target(
             name: "TerminalInterviewer",
             dependencies: ["SurveyModel", "InterviewEngine", "Fieldwork", "CNcursesw"]),
-        // 11. The thin executable: argument parsing and wiring only.
+        // 11. The sync server over HTTP(S): signed bundle uploads into the central dataset,
+        //     status, health and metrics (Hummingbird 2).
+        .target(
+            name: "SyncServer",
+            dependencies: [
+                "Fieldwork", "SurveyStore", "SurveySync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // 12. The device's side of sync over HTTP(S) (async-http-client).
+        .target(
+            name: "SyncClient",
+            dependencies: [
+                "Fieldwork", "SurveyStore", "SurveySync", "SurveyModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]),
+        // 13. The thin executable: argument parsing and wiring only.
         .executableTarget(
             name: "terep",
             dependencies: [
                 "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
                 "SurveyStore", "SurveySync", "SurveyExport", "SurveyReport", "TerminalInterviewer", "Fieldwork",
+                "SyncServer", "SyncClient", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -162,6 +195,11 @@ let package = Package(
         .testTarget(
             name: "TerepEndToEndTests",
             // `terep` is listed so that `swift test` links the executable these tests run.
-            dependencies: ["SurveyModel", "SurveyStore", "SurveySync", "SurveyTestSupport", "terep"]),
+            dependencies: [
+                "SurveyModel", "SurveyStore", "SurveySync", "SurveyTestSupport", "SyncServer", "terep",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]),
     ]
 )

@@ -45,10 +45,16 @@ enum CleanedCacheBenchmark {
         let readSeconds = MergeBenchmark.seconds(since: t0)
         print("  baseline: read every interview's events  \(MergeBenchmark.fmt(readSeconds)) s = "
             + "\(MergeBenchmark.rate(interviews, readSeconds)) interviews/s, \(MergeBenchmark.rate(read, readSeconds)) events/s")
-        for (label, use, clear) in [("cache off (replay)", CleanedCacheUse.off, false), ("cold cache", .readWrite, true), ("warm cache", .readWrite, false)] {
+        let kinds: [(String, CleanedCacheUse, Bool, Bool)] = [
+            ("cache off (replay)", .off, false, true), ("cold cache", .readWrite, true, true), ("warm cache", .readWrite, false, true),
+            // What a report reads: the records' paradata and comments skipped, not decoded.
+            ("warm cache, no paradata", .readWrite, false, false),
+        ]
+        for (label, use, clear, paradata) in kinds {
             if clear { try central.clearCleanedRecords() }
             resetPeakRSS()
-            let dataset = try CleanedDataset(central: central, survey: survey, statuses: .all, cacheUse: use)
+            var dataset = try CleanedDataset(central: central, survey: survey, statuses: .all, cacheUse: use)
+            dataset.withParadata = paradata
             let t = DispatchTime.now().uptimeNanoseconds
             var answers = 0
             let summary = try dataset.forEach { answers += $0.answers.count }

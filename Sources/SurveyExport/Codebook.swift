@@ -49,6 +49,7 @@ public struct Codebook: Sendable {
                 + ". Variables of some versions only are empty for interviews of the others; `<name>_v<version>` holds"
                 + " an older version's values where the question changed type or the meaning of a code (see the export log)."))
         }
+        out += variableIndex()
         for table in schema.tables {
             let rows = frequencies?.rows[table.name].map { ", \($0) rows" } ?? ""
             let level = table.roster.map { "roster `\($0)`, keys " + table.variables.prefix(table.keyCount).map(\.name).joined(separator: ", ") }
@@ -61,6 +62,16 @@ public struct Codebook: Sendable {
             }
         }
         return out
+    }
+
+    /// Every variable in one table, alphabetically, with its table and label.
+    private func variableIndex() -> [Block] {
+        var rows: [[String]] = []
+        for table in schema.tables {
+            for v in table.variables { rows.append([v.name, table.name, v.label]) }
+        }
+        rows.sort { ($0[0].lowercased(), $0[1]) < ($1[0].lowercased(), $1[1]) }
+        return [.heading(2, "Variable index"), .table(["Variable", "Table", "Label"], rows)]
     }
 
     /// What happened to personal data: left out, pseudonymised, kept.
@@ -90,16 +101,18 @@ public struct Codebook: Sendable {
     private func variableBlocks(_ v: ExportVariable, table: ExportTable, index: SurveyIndex) -> [Block] {
         var facts: [[String]] = []
         let entry = v.source.question.flatMap { index[$0] }
-        if let q = entry?.question, let text = q.text.text(in: schema.language, fallbacks: index.definition.languages), !text.isEmpty {
-            facts.append(["Question", text])
-        }
+        if let text = v.question { facts.append(["Question", text]) }
+        if let text = v.instruction { facts.append(["Instruction", text]) }
         if let held = v.versions {
             let names = schema.versions.filter { held.contains($0.hash) }.map(\.description).joined(separator: ", ")
             facts.append(["Versions", "only interviews of \(names); empty for the others"])
         }
         facts.append(["Type", typeText(v)])
         facts.append(["Measure", v.measure.rawValue])
-        if let entry { facts.append(["Route", route(entry, index: index)]) }
+        if let best = v.valueLabels.flatMap({ schema.valueLabelSets[$0] })?.bestEnd(of: v.type.codeRange) {
+            facts.append(["Best end", best])
+        }
+        if let entry { facts.append(["Route", Codebook.route(entry, index: index)]) }
         if case .calculated(let e, _) = entry?.question.kind { facts.append(["Computed as", ExprText.render(e)]) }
         facts.append(["PII", !v.pii ? "no" : v.isPseudonym ? "yes, keyed pseudonym" : "yes, as collected"])
         let stats = frequencies?.stats(table: table.name, variable: v.name)
@@ -143,7 +156,8 @@ public struct Codebook: Sendable {
         return text
     }
 
-    private func route(_ entry: SurveyIndex.Entry, index: SurveyIndex) -> String {
+    /// The conditions that put a question on route, in questionnaire syntax ("always" without).
+    static func route(_ entry: SurveyIndex.Entry, index: SurveyIndex) -> String {
         let conditions = entry.ancestors.compactMap { index.groups[$0]?.condition } + [entry.question.condition].compactMap { $0 }
         guard !conditions.isEmpty else { return "always" }
         return conditions.map { c -> String in

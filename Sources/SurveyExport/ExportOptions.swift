@@ -81,6 +81,8 @@ enum BuiltinLabels {
     static let selected = "tp_selected"
     static let confirmed = "tp_confirmed"
     static let boolean = "tp_bool"
+    /// Yes/no with the special answers: a calculated condition, which is -7 off route.
+    static let flag = "tp_flag"
 
     /// The label of a special answer in a language (Hungarian or English).
     static func special(_ s: SpecialAnswer, _ lang: LanguageCode) -> String {

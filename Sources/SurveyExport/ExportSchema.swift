@@ -122,6 +122,11 @@ public enum ExportType: Hashable, Sendable {
     /// UTF-8 text of at most `width` bytes.
     case string(width: Int)
 
+    /// The whole numbers of an integer type.
+    public var codeRange: ClosedRange<Int>? {
+        if case .integer(let r) = self { r } else { nil }
+    }
+
     /// A date or a date and time (SPSS counts them in seconds since 14 Oct 1582).
     public var isCalendar: Bool {
         switch self {
@@ -254,18 +259,33 @@ public struct ValueLabelSet: Hashable, Sendable {
     public var name: String
     /// Codes in answer-set order, then the special answers.
     public var labels: [(value: LabelledValue, label: String)]
+    /// The code of the scale's favourable end, when the answer set declares one (`best`).
+    public var best: Int?
 
-    public init(name: String, labels: [(value: LabelledValue, label: String)]) {
+    public init(name: String, labels: [(value: LabelledValue, label: String)], best: Int? = nil) {
         self.name = name
         self.labels = labels
+        self.best = best
     }
 
     public static func == (a: ValueLabelSet, b: ValueLabelSet) -> Bool {
-        a.name == b.name && a.labels.elementsEqual(b.labels) { $0.value == $1.value && $0.label == $1.label }
+        a.name == b.name && a.best == b.best && a.labels.elementsEqual(b.labels) { $0.value == $1.value && $0.label == $1.label }
+    }
+
+    /// Which end of `range` (the variable's codes) is best, in words: `10 (Completely
+    /// satisfied), the high end`; nil when the set declares none.
+    public func bestEnd(of range: ClosedRange<Int>?) -> String? {
+        guard let best else { return nil }
+        let label = self.label(for: .code(best)).map { " (\($0))" } ?? ""
+        let codes = labels.compactMap { if case .code(let c) = $0.value { c } else { nil } }
+        let low = range?.lowerBound ?? codes.min() ?? best, high = range?.upperBound ?? codes.max() ?? best
+        let end = best == high && best != low ? "the high end" : best == low && best != high ? "the low end" : "one end"
+        return "\(best)\(label), \(end)"
     }
 
     public func hash(into h: inout Hasher) {
         h.combine(name)
+        h.combine(best)
         for l in labels {
             h.combine(l.value)
             h.combine(l.label)

@@ -26,6 +26,10 @@ public struct InterviewRecord: Sendable {
     public var rosterRows: [RosterInstance: Int]
     /// Soft checks the interviewer confirmed, with the roster rows they failed in.
     public var confirmedChecks: Set<ConfirmedCheck>
+    /// Every event as paradata, in merge order (`<survey>_paradata.csv`).
+    public var paradata: [ParadataEvent] = []
+    /// The interviewer's notes and confirmation reasons (`<survey>_comments.csv`).
+    public var comments: [InterviewComment] = []
 
     public init(
         id: InterviewID, definition: DefinitionHash, surveyVersion: String, device: DeviceID, interviewer: String,

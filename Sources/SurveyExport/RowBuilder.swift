@@ -87,7 +87,8 @@ public struct RowBuilder: Sendable {
             let address = Address(name, rows: rows)
             switch record.answers[address] {
             case nil: return .empty
-            case .special(let s)?: return .special(s)
+            // A numeric calculation has no special codes (any number is a value): off route it is empty.
+            case .special(let s)?: return v.declaresSpecials || v.type.isString ? .special(s) : .empty
             case .value(let value)?: return try convert(value, to: v.type, record: record, address: address)
             }
         case .indicator(let name, let code):

@@ -227,9 +227,11 @@ struct SchemaBuilder {
             return [variable(.integer(Swift.min(lo, hi)...Swift.max(lo, hi)), .ordinal, labels?.rawValue ?? BuiltinLabels.special)]
         case .calculated(_, let type):
             switch type {
-            case .integer: return [variable(.decimal(places: 0), .scale, BuiltinLabels.special)]
-            case .decimal: return [variable(.decimal(places: 2), .scale, BuiltinLabels.special)]
-            case .boolean: return [variable(.integer(0...1), .nominal, BuiltinLabels.boolean)]
+            // A number computed from answers can be any number, -8 included (a difference of two
+            // ratings): it declares no special codes, and off route it is empty, not -7.
+            case .integer: return [variable(.decimal(places: 0), .scale, nil, specials: false)]
+            case .decimal: return [variable(.decimal(places: 2), .scale, nil, specials: false)]
+            case .boolean: return [variable(.integer(0...1), .nominal, BuiltinLabels.flag)]
             case .date: return [variable(.date, .scale, BuiltinLabels.special)]
             case .datetime: return [variable(.localDatetime, .scale, BuiltinLabels.special)]
             case .choice: return [variable(.integer(-99_999...99_999), .nominal, BuiltinLabels.special)]
@@ -260,7 +262,8 @@ struct SchemaBuilder {
 
     private mutating func addAnswerSet(_ set: AnswerSet) {
         let labels = set.options.map { (value: LabelledValue.code($0.code), label: text($0.label) ?? String($0.code)) }
-        labelSets[set.id.rawValue] = ValueLabelSet(name: set.id.rawValue, labels: labels + specialLabels())
+        labelSets[set.id.rawValue] = ValueLabelSet(
+            name: set.id.rawValue, labels: labels + specialLabels(), best: set.options.first(where: \.best)?.code)
     }
 
     private func specialLabels() -> [(value: LabelledValue, label: String)] {
@@ -280,5 +283,8 @@ struct SchemaBuilder {
             (.code(0), BuiltinLabels.confirmed(false, lang)), (.code(1), BuiltinLabels.confirmed(true, lang)),
         ])
         set(BuiltinLabels.boolean, [(.code(0), BuiltinLabels.yesNo(false, lang)), (.code(1), BuiltinLabels.yesNo(true, lang))])
+        set(BuiltinLabels.flag, [
+            (.code(0), BuiltinLabels.yesNo(false, lang)), (.code(1), BuiltinLabels.yesNo(true, lang)),
+        ] + specialLabels())
     }
 }

@@ -179,11 +179,12 @@ struct SchemaMerger {
             let added = vCodes.filter { !known.contains($0.code) }
             if !added.isEmpty {
                 let merged = (mine ?? []) + added
-                let specials = (m.valueLabels.flatMap { schema.valueLabelSets[$0] } ?? v.valueLabels.flatMap { older.valueLabelSets[$0] })?
-                    .labels.filter { if case .special = $0.value { true } else { false } } ?? []
+                let base = m.valueLabels.flatMap { schema.valueLabelSets[$0] } ?? v.valueLabels.flatMap { older.valueLabelSets[$0] }
+                let specials = base?.labels.filter { if case .special = $0.value { true } else { false } } ?? []
                 let name = m.valueLabels.flatMap { ownSets.contains($0) ? $0 : nil } ?? uniqueSetName(m.name)
                 ownSets.insert(name)
-                schema.valueLabelSets[name] = ValueLabelSet(name: name, labels: merged.map { (LabelledValue.code($0.code), $0.label) } + specials)
+                schema.valueLabelSets[name] = ValueLabelSet(
+                    name: name, labels: merged.map { (LabelledValue.code($0.code), $0.label) } + specials, best: base?.best)
                 m.valueLabels = name
                 codes[key] = merged
                 notes.append(VersionNote(
@@ -260,7 +261,7 @@ struct SchemaMerger {
         let key = "\(current)/\(name)"
         if let renamed = renamedSets[key] { return renamed }
         let renamed = uniqueSetName("\(name)_v\(tags[current])")
-        schema.valueLabelSets[renamed] = ValueLabelSet(name: renamed, labels: set.labels)
+        schema.valueLabelSets[renamed] = ValueLabelSet(name: renamed, labels: set.labels, best: set.best)
         renamedSets[key] = renamed
         return renamed
     }

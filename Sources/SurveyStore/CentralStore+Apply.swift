@@ -150,16 +150,7 @@ public final class CentralMerge: CentralMergeFeed {
         self.checkedAgainst = checkedAgainst
         validator = definitions.isEmpty ? nil : EventValidator(definitions)
         for file in definitions {
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, compiled_json)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    file.survey.hash.rawValue, file.survey.definition.id.rawValue, file.survey.definition.version,
-                    file.survey.definition.outcome?.completeCode, file.bytes,
-                ])
-            result.newDefinitions += db.changesCount
+            if try CentralStore.insertDefinition(db, file) { result.newDefinitions += 1 }
         }
     }
 

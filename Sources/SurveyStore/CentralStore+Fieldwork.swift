@@ -67,15 +67,7 @@ extension CentralStore {
     @discardableResult
     public func publish(_ file: DefinitionFile, actor: String, at time: Int64) throws(StoreError) -> Int64 {
         try write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, compiled_json)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    file.survey.hash.rawValue, file.survey.definition.id.rawValue, file.survey.definition.version,
-                    file.survey.definition.outcome?.completeCode, file.bytes,
-                ])
+            try CentralStore.insertDefinition(db, file)
             return try appendLog(db, FieldworkLogEntry(
                 sequence: 0, at: time, actor: actor, action: .published, survey: file.survey.definition.id,
                 definition: file.survey.hash, text: file.survey.definition.version))

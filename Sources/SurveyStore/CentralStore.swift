@@ -161,6 +161,22 @@ public final class CentralStore: CentralDataset {
         try Row.fetchOne(db, sql: "SELECT * FROM device WHERE device_id = ?", arguments: [id.rawValue]).map(CentralStore.device(from:))
     }
 
+    /// Stores a definition (every version is kept; a known hash changes nothing). Returns whether
+    /// it was new. The one insert of a definition row, for merges and for publishing.
+    @discardableResult
+    static func insertDefinition(_ db: Database, _ file: DefinitionFile) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, compiled_json)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                file.survey.hash.rawValue, file.survey.definition.id.rawValue, file.survey.definition.version,
+                file.survey.definition.outcome?.completeCode, file.bytes,
+            ])
+        return db.changesCount > 0
+    }
+
     private static func device(from row: Row) -> RegisteredDevice {
         RegisteredDevice(
             id: DeviceID(row["device_id"] as String), publicKey: row["public_key"],

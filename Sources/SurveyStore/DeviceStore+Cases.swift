@@ -122,15 +122,7 @@ extension DeviceStore {
             let current = try Int64.fetchOne(db, sql: "SELECT package_through FROM device") ?? 0
             guard package.through > current else { return false }
             for file in package.definitions {
-                try db.execute(
-                    sql: """
-                        INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, saved_at, compiled_json)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        file.survey.hash.rawValue, file.survey.definition.id.rawValue, file.survey.definition.version,
-                        file.survey.definition.outcome?.completeCode, receivedAt, file.bytes,
-                    ])
+                try DeviceStore.insertDefinition(db, file.survey, bytes: file.bytes, savedAt: receivedAt)
             }
             try db.execute(sql: "DELETE FROM assigned_case")
             for (c, json) in caseRows {

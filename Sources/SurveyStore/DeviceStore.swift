@@ -156,17 +156,21 @@ public final class DeviceStore: Sendable {
     }
 
     private func saveDefinition(_ survey: CompiledSurvey, bytes: Data) throws(StoreError) {
-        try write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, saved_at, compiled_json)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    survey.hash.rawValue, survey.definition.id.rawValue, survey.definition.version,
-                    survey.definition.outcome?.completeCode, DeviceStore.currentMilliseconds(), bytes,
-                ])
-        }
+        try write { db in try DeviceStore.insertDefinition(db, survey, bytes: bytes, savedAt: DeviceStore.currentMilliseconds()) }
+    }
+
+    /// Saves a definition (a known hash changes nothing): the one insert of a definition row, for
+    /// a questionnaire opened on the device and for one that came in a package.
+    static func insertDefinition(_ db: Database, _ survey: CompiledSurvey, bytes: Data, savedAt: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, saved_at, compiled_json)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                survey.hash.rawValue, survey.definition.id.rawValue, survey.definition.version,
+                survey.definition.outcome?.completeCode, savedAt, bytes,
+            ])
     }
 
     /// The compiled definition with this hash, if saved.

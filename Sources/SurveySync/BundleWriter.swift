@@ -44,11 +44,21 @@ public enum BundleWriter {
         _ contents: BundleContents, device: DeviceID, signingKey: DeviceSigningKey,
         recipient: CoordinatorPublicKey? = nil, createdAtMillis: Int64, file: String = "<memory>"
     ) throws(BundleError) -> (data: Data, manifest: BundleManifest) {
+        try encode(
+            BundleInput(contents), device: device, signingKey: signingKey, recipient: recipient,
+            createdAtMillis: createdAtMillis, file: file)
+    }
+
+    /// Encodes a bundle in memory from streamed input (a bundle sent over the network whole).
+    public static func encode(
+        _ input: BundleInput, device: DeviceID, signingKey: DeviceSigningKey,
+        recipient: CoordinatorPublicKey? = nil, createdAtMillis: Int64, file: String = "<memory>"
+    ) throws(BundleError) -> (data: Data, manifest: BundleManifest) {
         var payload: [UInt8] = []
         var out = Data()
         do {
             let manifest = try assemble(
-                BundleInput(contents), device: device, signingKey: signingKey, recipient: recipient,
+                input, device: device, signingKey: signingKey, recipient: recipient,
                 createdAtMillis: createdAtMillis, payload: { payload.append(contentsOf: $0) },
                 replay: { body in try body(payload[...]) }, output: { out.append(contentsOf: $0) })
             return (out, manifest)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Fieldwork
 import SurveyCompiler
 import SurveyStore
+import SyncClient
 
 /// The exit statuses terep uses besides 0, named once (sysexits.h where one fits).
 enum ExitStatus {
@@ -17,6 +18,8 @@ enum ExitStatus {
     static let noInput: Int32 = 66
     /// EX_IOERR: output or storage failed.
     static let ioError: Int32 = 74
+    /// EX_TEMPFAIL: the server could not be reached; nothing was marked as sent, try again later.
+    static let temporaryFailure: Int32 = 75
 }
 
 /// A failure only the command can word: its message (nil when it was already shown, e.g. by
@@ -46,6 +49,9 @@ enum FailureEdge {
         case let error as BundleExportError: (message, status) = (error.description, ExitStatus.failure)
         case let error as KeyAccessError: (message, status) = ("\(error)", ExitStatus.failure)
         case let error as SurveyLoadError: (message, status) = ("\(error)", ExitStatus.dataError)
+        case let error as SyncError:
+            if case .unreachable = error { (message, status) = (error.description, ExitStatus.temporaryFailure) }
+            else { (message, status) = (error.description, ExitStatus.failure) }
         default: return nil
         }
         if let message { Console.error("error: \(message)") }

@@ -21,7 +21,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var central: CentralDatasetOptions
     @Option(help: "The survey id.") var survey: String
-    @Option(help: "csv, sav, dta, jsonl or codebook (repeat or separate with commas).") var format: [String]
+    @Option(help: "csv, sav, dta, jsonl, codebook or ddi (repeat or separate with commas); sav and dta add the CSV and the .sps/.do that rebuild them from it.") var format: [String]
     @Flag(help: "CSV for Hungarian Excel: a BOM, ';' and a decimal comma.") var excel = false
     @Option(help: "The label language (hu or en; default: the survey's first).") var lang: String?
     @Option(
@@ -42,10 +42,11 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         do {
             let dir = URL(fileURLWithPath: output), id = SurveyID(survey)
-            let (formats, codebook) = try ExportRequest.formats(format, excel: excel)
+            let (formats, codebook, ddi) = try ExportRequest.formats(format, excel: excel)
             var request = ExportRequest(
                 formats: formats, codebook: codebook, language: lang.map(LanguageCode.init),
                 pii: try ExportRequest.pii(pii, keyFile: piiKey), directory: dir, force: force)
+            request.ddi = ddi
             request.wideRosters = wide.flatMap { $0.split(separator: ",").map { GroupID(String($0)) } }
             let fix = try ExportRequest.corrections(explicit: corrections, survey: id, directory: dir)
             // Writable when possible, so the cache of cleaned records fills (a merge may run meanwhile).

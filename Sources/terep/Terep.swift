@@ -13,8 +13,8 @@ struct Terep: ParsableCommand {
             DeviceCommand.self,
             InterviewCommand.self,
             SimulateCommand.self,
-            BundleCommand.self,
-            CentralCommand.self, SampleCommand.self, AssignCommand.self, PackageCommand.self, Merge.self,
+            BundleCommand.self, SyncCommand.self,
+            CentralCommand.self, SampleCommand.self, AssignCommand.self, PackageCommand.self, Merge.self, ServerCommand.self,
             ExportCommand.self, ReportCommand.self,
         ])
 

@@ -170,15 +170,17 @@ struct CleanedDatasetTests {
         #expect(one.selectedCount == 2)
     }
 
-    @Test(arguments: [["csv", "sav", "dta", "jsonl", "codebook"]])
+    @Test(arguments: [["csv", "sav", "dta", "jsonl", "codebook", "ddi"]])
     func defaultExportHoldsNoPersonalDataAndTextIsNormalised(formats: [String]) throws {
         let f = try Self.fixture()
         let dir = try CentralFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (list, codebook) = try ExportRequest.formats(formats, excel: false)
-        let report = try SurveyExportRun.run(
-            try CleanedDataset(central: f.central, survey: "t"), ExportRequest(formats: list, codebook: codebook, directory: dir))
-        #expect(report.files.count == 2 * 3 + 1 + 2 + 1, "t and t_mem in 3 formats, one JSON Lines, codebook md+html, log")
+        let (list, codebook, ddi) = try ExportRequest.formats(formats, excel: false)
+        var request = ExportRequest(formats: list, codebook: codebook, directory: dir)
+        request.ddi = ddi
+        let report = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "t"), request)
+        let expected = 2 * 3 + 1 + 3 + 2 + 1 + 2 * 2 + 1
+        #expect(report.files.count == expected, "t and t_mem in 3 formats and .sps/.do, JSON Lines, paradata, codebook, DDI, log")
         for file in report.files {
             let bytes = try Data(contentsOf: file)
             #expect(bytes.range(of: Data(Self.phone.utf8)) == nil, "\(file.lastPathComponent) holds the phone number")

@@ -59,7 +59,10 @@ struct ExportDefectTests {
 
         _ = try Self.export(f, formats: [.dta], into: dir, force: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(names == ["t.corrections", "t.dta", "t_codebook.html", "t_codebook.md", "t_export.log", "t_mem.dta"])
+        #expect(names == [
+            "t.corrections", "t.csv", "t.do", "t.dta", "t_codebook.html", "t_codebook.md", "t_comments.csv", "t_durations.csv",
+            "t_export.log", "t_mem.csv", "t_mem.do", "t_mem.dta", "t_paradata.csv",
+        ], "the .dta with the CSV its .do reads, and nothing of the earlier export's .sav")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["exports-t"], "no working directories left")
 
         // A failure part-way (a bad corrections line) leaves the earlier export as it was.
@@ -129,5 +132,66 @@ struct ExportDefectTests {
         let line = try String(contentsOf: dir.appendingPathComponent("t.jsonl"), encoding: .utf8)
         #expect(line.contains("\"remark\":\"-8\""), "\(line)")
         #expect(line.contains("\"m_age\":-9"), "numbers stay numbers")
+    }
+}
+
+/// Defect 7 and the paradata: notes, confirmation reasons and every event reach the analyst.
+struct ParadataExportTests {
+    static let source = """
+        survey p {
+          title hu "P" en "P"
+          version "1"
+          languages hu en
+          specials dk rf
+        }
+        question age integer 0..110 {
+          text hu "Kor?" en "Age?"
+          warn chk_age if age > 100 hu "Biztosan {age}?" en "Really {age}?"
+        }
+        question phone text { optional pii maxlength 20 text hu "Telefon" en "Phone" }
+        question likes yesno { text hu "Tetszik?" en "Likes?" }
+        """
+
+    @Test("7: notes and confirmation reasons are in <survey>_comments.csv; events with their seconds in _paradata.csv and _durations.csv")
+    func commentsAndParadata() throws {
+        var f = try CentralFixture(try CentralFixture.compile(Self.source))
+        let id = InterviewID("abababab-0000-4000-8000-000000000001")
+        // The fixture's clock moves 20 s per event.
+        try f.merge("lap-1", id, [
+            f.started(), .shown(Address("age")), .answered(Address("age"), .value(.integer(70))),
+            .answered(Address("age"), .value(.integer(104))), .warningConfirmed("chk_age", rows: [], reason: "Tényleg 104 éves, irattal"),
+            .note(Address("age"), "Személyi igazolványt mutatott"), .shown(Address("phone")),
+            .answered(Address("phone"), .special(.refused)), .note(Address("phone"), "+36 30 555 1234 a szomszédé"),
+            .shown(Address("likes")), .answered(Address("likes"), .special(.dontKnow)), .note(nil, "Zajos lépcsőház"), .ended(outcome: 11),
+        ])
+        let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
+        let report = try SurveyExportRun.run(
+            try CleanedDataset(central: f.central, survey: "p", statuses: .all), ExportRequest(formats: [.csv], directory: dir))
+        #expect(report.files.map(\.lastPathComponent).contains("p_paradata.csv"))
+        func rows(_ name: String) throws -> [[String]] {
+            try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8).split(separator: "\r\n")
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let comments = try rows("p_comments.csv")
+        #expect(comments[0] == ["interview_id", "variable", "rows", "kind", "check", "time", "text"])
+        #expect(comments.count == 4, "two notes and a reason; the phone's note is left out with the phone")
+        #expect(comments[2].dropFirst() == ["age", "", "note", "", comments[2][5], "Személyi igazolványt mutatott"])
+        #expect(comments[3].dropFirst() == ["", "", "note", "", comments[3][5], "Zajos lépcsőház"])
+        let text = try String(contentsOf: dir.appendingPathComponent("p_comments.csv"), encoding: .utf8)
+        #expect(text.contains("\r\n\(id),age,,reason,chk_age,") && text.contains(",\"Tényleg 104 éves, irattal\"\r\n"))
+        #expect(!text.contains("555"))
+
+        let paradata = try rows("p_paradata.csv")
+        #expect(paradata[0] == ["interview_id", "event", "time", "device", "kind", "variable", "rows", "seconds"])
+        let kinds = paradata.dropFirst().map { "\($0[4]) \($0[5])" }
+        #expect(kinds == [
+            "started ", "shown age", "answered age", "changed age", "warning_confirmed age", "note age", "shown phone",
+            "answered phone", "note phone", "shown likes", "special likes", "note ", "ended ",
+        ], "a refusal of the phone is not told apart; \(kinds)")
+        #expect(paradata.dropFirst().dropLast().allSatisfy { $0[7] == "20" } && paradata.last?[7] == "0")
+        let durations = try rows("p_durations.csv")
+        #expect(durations.dropFirst().map { [$0[1], $0[3], $0[4], $0[5]] } == [
+            ["age", "100", "1", "2"], ["phone", "60", "1", "1"], ["likes", "40", "1", "1"],
+        ])
     }
 }

@@ -18,16 +18,15 @@ import Testing
         let f = try CleanedDatasetTests.fixture()
         let dir = try CentralFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (list, codebook) = try ExportRequest.formats(["csv", "sav", "dta", "jsonl", "codebook"], excel: false)
-        let keep = dir.appendingPathComponent("keep")
-        let kept = try SurveyExportRun.run(
-            try CleanedDataset(central: f.central, survey: "t"),
-            ExportRequest(formats: list, codebook: codebook, pii: .keep, directory: keep))
-        #expect(kept.files.count == 10)
+        let (list, codebook, ddi) = try ExportRequest.formats(["csv", "sav", "dta", "jsonl", "codebook", "ddi"], excel: false)
+        var keep = ExportRequest(formats: list, codebook: codebook, pii: .keep, directory: dir.appendingPathComponent("keep"))
+        keep.ddi = ddi
+        let kept = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "t"), keep)
+        #expect(kept.files.count == 18, "2 tables × csv/sav/dta/sps/do, JSON Lines, paradata/durations/comments, codebook ×2, DDI, log")
         for (name, mode) in modes(kept.files) { #expect(mode == 0o600, "\(name) is \(String(mode, radix: 8))") }
-        let dropped = try SurveyExportRun.run(
-            try CleanedDataset(central: f.central, survey: "t"),
-            ExportRequest(formats: list, codebook: codebook, directory: dir.appendingPathComponent("drop")))
+        var drop = ExportRequest(formats: list, codebook: codebook, directory: dir.appendingPathComponent("drop"))
+        drop.ddi = ddi
+        let dropped = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "t"), drop)
         for (name, mode) in modes(dropped.files) { #expect(mode & ~0o644 == 0, "\(name) is \(String(mode, radix: 8))") }
         #expect(modes([dropped.log]).values.first == modes(dropped.files.filter { $0.pathExtension == "csv" }).values.first)
     }

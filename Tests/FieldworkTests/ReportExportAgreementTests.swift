@@ -69,7 +69,7 @@ struct ReportExportAgreementTests {
         let report = try FieldworkReportBuilder(central: f.central, survey: "rep", today: ReportFixture.today).build()
         let tables = try Self.export(f)
         let main = try #require(tables["rep"])
-        #expect(tables.count == 2, "\(tables.keys.sorted())")
+        #expect(tables.count == 2 + 3, "two tables, paradata, durations, comments: \(tables.keys.sorted())")
         #expect(main.rows.count == report.selection.included)
 
         // Visit outcomes.

@@ -33,6 +33,9 @@ public struct CleanedDataset: Sendable {
     public let correctionsFile: String?
     /// How passes use the central dataset's cache of cleaned records.
     public var cacheUse: CleanedCacheUse
+    /// Whether records come with their paradata and comments (``InterviewRecord/paradata``); a
+    /// pass that does not write them (a report) sets this false and skips decoding them.
+    public var withParadata = true
     /// The key cached records must carry to be used (``CleanedRecordCoding/cacheKey(timeZone:)``).
     public var cacheKey: String
     let interviews: [CentralInterview]
@@ -151,6 +154,7 @@ public struct CleanedDataset: Sendable {
         var summary = CleaningSummary()
         let cleaners = makeCleaners()
         var cache = CleanedRecordCache(central: central, key: cacheKey, use: cacheUse)
+        cache.paradata = withParadata
         defer { cache.flush() }
         var start = interviews.startIndex
         while start < interviews.endIndex {

@@ -40,6 +40,9 @@ struct CleanedRecordCache {
 
     let central: any CentralDataset
     let key: String
+    /// Whether cached records are decoded with their paradata and comments (exports) or
+    /// without (reports skip those bytes).
+    var paradata = true
     private var readable: Bool
     private var writable: Bool
     private var pending: [CachedCleanedRecord] = []
@@ -74,7 +77,7 @@ struct CleanedRecordCache {
             statistics.replayed += 1
             return nil
         }
-        guard let cleaned = try? CleanedRecordCoding.decode(row.data), cleaned.record.id == interview.id,
+        guard let cleaned = try? CleanedRecordCoding.decode(row.data, paradata: paradata), cleaned.record.id == interview.id,
             cleaned.record.definition == row.definition
         else {
             statistics.rejected += 1

@@ -48,13 +48,14 @@ public enum CleanedRecordCodingError: Error, Equatable, Sendable, CustomStringCo
 /// them, so any single damaged byte is detected.
 public enum CleanedRecordCoding {
     static let marker: [UInt8] = Array("TRCR".utf8)
-    static let format: UInt8 = 2
+    static let format: UInt8 = 3
 
     /// The version of the cleaning rules. Bump it whenever replay or cleaning can give another
     /// record for the same events (engine routing, off-route rule, record fields): every cached
     /// record then becomes stale and is recomputed. 4: the engine refuses a `reopened` event on
-    /// an interview that has not ended, so replay lists it among the skipped events.
-    public static let cleanerVersion = 4
+    /// an interview that has not ended, so replay lists it among the skipped events. 5: records
+    /// carry their paradata and comments.
+    public static let cleanerVersion = 5
 
     /// The key a cached record must carry to be used by this process: the cleaning rules'
     /// version, the encoding's format and the local time zone (replay evaluates `today()` and
@@ -114,13 +115,21 @@ public enum CleanedRecordCoding {
         }
         w.count(cleaned.skippedEvents.count)
         for message in cleaned.skippedEvents { w.text(message) }
+        // Paradata and comments last, behind their length, so a pass that does not need them
+        // (a report) skips their bytes instead of decoding them.
+        var tail = ByteWriter()
+        tail.paradata(r.paradata, startedAt: r.startedAt ?? 0)
+        tail.comments(r.comments)
+        w.count(tail.bytes.count)
+        w.bytes += tail.bytes
         let checksum = fnv1a(w.bytes)
         withUnsafeBytes(of: checksum.littleEndian) { w.bytes.append(contentsOf: $0) }
         return Data(w.bytes)
     }
 
-    /// Decodes bytes written by ``encode(_:)``; anything else is rejected with an error.
-    public static func decode(_ data: Data) throws(CleanedRecordCodingError) -> InterviewCleaner.Cleaned {
+    /// Decodes bytes written by ``encode(_:)``; anything else is rejected with an error. Without
+    /// `paradata` the record's paradata and comments are skipped (left empty).
+    public static func decode(_ data: Data, paradata: Bool = true) throws(CleanedRecordCodingError) -> InterviewCleaner.Cleaned {
         let result: Result<InterviewCleaner.Cleaned, CleanedRecordCodingError> = data.withUnsafeBytes { all in
             guard all.count >= 13 else { return .failure(.notARecord) }
             let buffer = UnsafeRawBufferPointer(rebasing: all[..<(all.count - 8)])
@@ -132,7 +141,7 @@ public enum CleanedRecordCoding {
             }
             var r = ByteReader(buffer)
             do throws(CleanedRecordCodingError) {
-                return .success(try r.cleaned())
+                return .success(try r.cleaned(paradata: paradata))
             } catch {
                 return .failure(error)
             }
@@ -199,6 +208,46 @@ private struct ByteWriter {
         case .value(.choice(let c)): bytes.append(7); int(Int64(c))
         case .value(.choices(let codes)): bytes.append(8); ints(codes)
         case .value(.datetime(let t)): bytes.append(9); int(Int64(t.seconds))
+        }
+    }
+
+    mutating func address(_ a: Address?) {
+        guard let a else { return bytes.append(0) }
+        bytes.append(1)
+        text(a.variable.rawValue)
+        ints(a.rows)
+    }
+
+    /// Devices as a table, then each event: kind, milliseconds after the previous one, device
+    /// index, address.
+    mutating func paradata(_ events: [ParadataEvent], startedAt: Int64) {
+        var devices: [DeviceID] = []
+        var index: [DeviceID: Int] = [:]
+        for e in events where index[e.device] == nil {
+            index[e.device] = devices.count
+            devices.append(e.device)
+        }
+        count(devices.count)
+        for d in devices { text(d.rawValue) }
+        count(events.count)
+        var previous = startedAt
+        for e in events {
+            bytes.append(e.kind.code)
+            int(e.timestamp - previous)
+            previous = e.timestamp
+            count(index[e.device] ?? 0)
+            address(e.address)
+        }
+    }
+
+    mutating func comments(_ comments: [InterviewComment]) {
+        count(comments.count)
+        for c in comments {
+            bytes.append(c.kind == .note ? 0 : 1)
+            address(c.address)
+            if let check = c.check { bytes.append(1); text(check.rawValue) } else { bytes.append(0) }
+            int(c.timestamp)
+            text(c.text)
         }
     }
 }
@@ -299,7 +348,57 @@ private struct ByteReader {
         }
     }
 
-    mutating func cleaned() throws(CleanedRecordCodingError) -> InterviewCleaner.Cleaned {
+    mutating func address() throws(CleanedRecordCodingError) -> Address? {
+        let at = offset
+        switch try byte() {
+        case 0: return nil
+        case 1: return Address(VariableName(try text()), rows: try ints())
+        case let tag: throw .badTag(tag, at: at)
+        }
+    }
+
+    mutating func paradata(startedAt: Int64) throws(CleanedRecordCodingError) -> [ParadataEvent] {
+        let deviceCount = try count()
+        var devices: [DeviceID] = []
+        for _ in 0..<deviceCount { devices.append(DeviceID(try text())) }
+        let n = try count()
+        var events: [ParadataEvent] = []
+        events.reserveCapacity(n)
+        var time = startedAt
+        for _ in 0..<n {
+            let at = offset
+            guard let kind = ParadataKind(code: try byte()) else { throw .badTag(buffer[at], at: at) }
+            time &+= try int64()
+            let deviceAt = offset
+            let device = try count()
+            guard device < devices.count else { throw .badNumber(at: deviceAt) }
+            events.append(ParadataEvent(kind: kind, address: try address(), timestamp: time, device: devices[device]))
+        }
+        return events
+    }
+
+    mutating func comments() throws(CleanedRecordCodingError) -> [InterviewComment] {
+        let n = try count()
+        var out: [InterviewComment] = []
+        for _ in 0..<n {
+            let at = offset
+            let kindByte = try byte()
+            guard kindByte <= 1 else { throw .badTag(kindByte, at: at) }
+            let address = try address()
+            let checkAt = offset
+            let check: CheckID?
+            switch try byte() {
+            case 0: check = nil
+            case 1: check = CheckID(try text())
+            case let tag: throw .badTag(tag, at: checkAt)
+            }
+            out.append(InterviewComment(
+                kind: kindByte == 0 ? .note : .reason, address: address, check: check, timestamp: try int64(), text: try text()))
+        }
+        return out
+    }
+
+    mutating func cleaned(paradata withParadata: Bool) throws(CleanedRecordCodingError) -> InterviewCleaner.Cleaned {
         guard buffer.count >= 5, Array(buffer[0..<4]) == CleanedRecordCoding.marker else { throw .notARecord }
         offset = 4
         let version = try byte()
@@ -334,12 +433,23 @@ private struct ByteReader {
         var skipped: [String] = []
         skipped.reserveCapacity(skippedCount)
         for _ in 0..<skippedCount { skipped.append(try text()) }
+        let tail = try count()
+        let tailEnd = offset + tail
+        var paradata: [ParadataEvent] = []
+        var comments: [InterviewComment] = []
+        if withParadata {
+            paradata = try self.paradata(startedAt: startedAt ?? 0)
+            comments = try self.comments()
+            guard offset == tailEnd else { throw .trailingBytes(tailEnd - offset) }
+        }
+        offset = tailEnd
         guard offset == buffer.count else { throw .trailingBytes(buffer.count - offset) }
-        let record = InterviewRecord(
+        var record = InterviewRecord(
             id: id, definition: definition, surveyVersion: surveyVersion, device: device, interviewer: interviewer,
             startedAt: startedAt, endedAt: endedAt, timeSpent: timeSpent, outcome: outcome, hadConflict: conflict == 1,
             answers: answers,
             rosterRows: rosterRows, confirmedChecks: checks)
+        (record.paradata, record.comments) = (paradata, comments)
         return InterviewCleaner.Cleaned(record: record, skippedEvents: skipped)
     }
 }

@@ -17,11 +17,19 @@ public struct InterviewCleaner: Sendable {
     public let hash: DefinitionHash
     /// Built once: replaying each interview starts from it instead of re-planning the definition.
     private let plan: InterviewPlan
+    /// The question each question-level check belongs to (paradata and comments place a
+    /// confirmation there; a group's checks have none).
+    private let checkOwners: [CheckID: VariableName]
 
     public init(definition: SurveyDefinition, hash: DefinitionHash) {
         self.definition = definition
         self.hash = hash
         self.plan = InterviewPlan(definition)
+        var owners: [CheckID: VariableName] = [:]
+        for entry in SurveyIndex(definition).entries.values {
+            for check in entry.question.checks { owners[check.id] = entry.question.name }
+        }
+        self.checkOwners = owners
     }
 
     /// The outcome of cleaning one interview.
@@ -67,12 +75,14 @@ public struct InterviewCleaner: Sendable {
         for failure in engine.failingChecks where failure.severity == .warning && failure.confirmation != nil {
             checks.insert(ConfirmedCheck(failure.check, rows: failure.rows))
         }
-        let record = InterviewRecord(
+        var record = InterviewRecord(
             id: interview.id, definition: hash, surveyVersion: definition.version,
             device: interview.startDevice ?? first.device, interviewer: interview.interviewer ?? first.interviewer,
             startedAt: interview.startedAt ?? first.timestamp, endedAt: interview.endedAt,
             timeSpent: spent.milliseconds, outcome: interview.outcome,
             hadConflict: interview.devices.count > 1, answers: answers, rosterRows: rosterRows, confirmedChecks: checks)
+        record.paradata = ParadataEvent.events(of: events) { checkOwners[$0] }
+        record.comments = InterviewComment.comments(of: events) { checkOwners[$0] }
         return Cleaned(record: record, skippedEvents: skipped)
     }
 

@@ -41,6 +41,8 @@ public struct ExportRequest: Sendable {
     public var formats: [ExportFormat]
     /// Also write the codebook (Markdown and HTML).
     public var codebook: Bool
+    /// Also write the DDI-Codebook 2.5 XML (`<survey>_ddi.xml`).
+    public var ddi = false
     public var language: LanguageCode?
     public var pii: PIIChoice
     public var directory: URL
@@ -59,6 +61,13 @@ public struct ExportRequest: Sendable {
         self.pii = pii
         self.directory = directory
         self.force = force
+    }
+
+    /// The formats written: those asked for, plus the CSV when a `.sav` or `.dta` is asked for
+    /// (their `.sps` and `.do` rebuild them from it).
+    public var writtenFormats: [ExportFormat] {
+        let needsCSV = (formats.contains(.sav) || formats.contains(.dta)) && !formats.contains(.csv)
+        return formats + (needsCSV ? [.csv] : [])
     }
 }
 
@@ -82,13 +91,13 @@ public struct ExportReport: Sendable {
 }
 
 /// Writes a survey's cleaned interviews in every requested format in one streaming pass,
-/// plus the codebook and an export log; all files appear only when everything succeeded.
+/// plus the codebook, DDI, syntax files and an export log; all files appear only when
+/// everything succeeded.
 public enum SurveyExportRun {
     /// Runs the export; `progress` gets (interviews done, interviews selected) now and then.
     public static func run(
         _ dataset: CleanedDataset, _ request: ExportRequest, progress: ((Int, Int) -> Void)? = nil
     ) throws(FieldworkError) -> ExportReport {
-        let definition = dataset.schemaDefinition.definition
         var options = request.pii.options(language: request.language)
         options.wideRosters = request.wideRosters
         let mode = options.pii.fileMode
@@ -97,46 +106,57 @@ public enum SurveyExportRun {
             schema = try ExportSchema(versions: dataset.exportDefinitions.map { ($0.hash, $0.definition) }, options: options)
         } catch { throw .export(error) }
         try dataset.checkCorrections()
-        let survey = schema.survey.rawValue
         let place = try ExportDirectory.prepare(request.directory, force: request.force)
-        let dir = place.staging
         defer { place.discard() }
-        var exports: [DirectoryExport] = []
-        var frequencies = Frequencies()
-        let builder = request.codebook && request.formats.isEmpty ? RowBuilder(schema: schema) : nil
-        for (i, format) in request.formats.enumerated() {
-            do {
-                exports.append(try DirectoryExport(
-                    schema: schema, format: format, directory: dir, countFrequencies: request.codebook && i == 0,
-                    fileMode: mode))
-            } catch { throw .export(error) }
-        }
+        var writers = try ExportWriters(schema: schema, request: request, directory: place.staging, fileMode: mode)
         let total = dataset.selectedCount
         var done = 0
         let summary = try dataset.forEach { (record) throws(FieldworkError) in
-            do throws(ExportError) {
-                for i in exports.indices { try exports[i].write(record) }
-                try builder?.rows(of: record) { (t, row) throws(ExportError) in frequencies.add(row, of: schema.tables[t]) }
-            } catch { throw .export(error) }
+            try writers.write(record)
             done += 1
             if done % 200 == 0 || done == total { progress?(done, total) }
         }
-        for i in exports.indices { do { try exports[i].finish() } catch { throw .export(error) } }
-        var files = exports.flatMap(\.files)
-        if request.codebook {
-            let counted = exports.first?.frequencies ?? frequencies
-            let book = Codebook(
-                schema: schema, definition: definition, frequencies: counted,
-                versionDefinitions: Dictionary(dataset.exportDefinitions.map { ($0.hash, $0.definition) }, uniquingKeysWith: { a, _ in a }))
-            files.append(try write(book.markdown(), "\(survey)_codebook.md", in: dir, mode: mode))
-            files.append(try write(book.html(), "\(survey)_codebook.html", in: dir, mode: mode))
-        }
-        let logText = ExportLog.text(dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: exports.first?.rowCounts)
-        let log = try write(logText, "\(survey)_export.log", in: dir, mode: mode)
+        var files = try writers.finish()
+        files += try documents(schema, dataset: dataset, request: request, frequencies: writers.frequencies, in: place.staging, mode: mode)
+        let logText = ExportLog.text(
+            dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: writers.rowCounts)
+        let log = try write(logText, "\(schema.survey.rawValue)_export.log", in: place.staging, mode: mode)
         try place.commit()
         return ExportReport(
             files: (files + [log]).map(place.final), summary: summary, log: place.final(log), versions: schema.versions,
             versionNotes: schema.versionNotes, schema: schema)
+    }
+
+    /// The files written from the schema and the counts after the pass: the codebook, the DDI
+    /// XML and the syntax files that rebuild the `.sav` and `.dta` from the CSV.
+    static func documents(
+        _ schema: ExportSchema, dataset: CleanedDataset, request: ExportRequest, frequencies: Frequencies, in dir: URL, mode: UInt16
+    ) throws(FieldworkError) -> [URL] {
+        let survey = schema.survey.rawValue
+        let definitions = Dictionary(dataset.exportDefinitions.map { ($0.hash, $0.definition) }, uniquingKeysWith: { a, _ in a })
+        var files: [URL] = []
+        if request.codebook {
+            let book = Codebook(
+                schema: schema, definition: dataset.schemaDefinition.definition, frequencies: frequencies,
+                versionDefinitions: definitions)
+            files.append(try write(book.markdown(), "\(survey)_codebook.md", in: dir, mode: mode))
+            files.append(try write(book.html(), "\(survey)_codebook.html", in: dir, mode: mode))
+        }
+        if request.ddi {
+            let ddi = DDICodebook(
+                schema: schema, definition: dataset.schemaDefinition.definition, frequencies: frequencies,
+                versionDefinitions: definitions)
+            files.append(try write(ddi.xml(), "\(survey)_ddi.xml", in: dir, mode: mode))
+        }
+        for table in schema.tables {
+            if request.formats.contains(.sav) {
+                files.append(try write(SpssSyntax(table: table, schema: schema).text(), "\(table.name).sps", in: dir, mode: mode))
+            }
+            if request.formats.contains(.dta) {
+                files.append(try write(StataSyntax(table: table, schema: schema).text(), "\(table.name).do", in: dir, mode: mode))
+            }
+        }
+        return files
     }
 
     /// Writes a text file through a temporary name, with the export's file permissions.
@@ -159,21 +179,24 @@ public enum SurveyExportRun {
 extension ExportRequest {
     /// Parses `--format` values (`csv`, `sav`, `dta`, `jsonl`, `codebook`); with `excel`, CSV
     /// is written in the Hungarian Excel dialect.
-    public static func formats(_ names: [String], excel: Bool) throws(FieldworkError) -> (formats: [ExportFormat], codebook: Bool) {
+    public static func formats(
+        _ names: [String], excel: Bool
+    ) throws(FieldworkError) -> (formats: [ExportFormat], codebook: Bool, ddi: Bool) {
         var formats: [ExportFormat] = []
-        var codebook = false
+        var codebook = false, ddi = false
         for name in names.flatMap({ $0.split(separator: ",").map(String.init) }) {
             switch name {
             case "codebook": codebook = true
+            case "ddi": ddi = true
             case "csv": formats.append(excel ? .excel : .csv)
             case "sav", "dta", "jsonl": if let f = ExportFormat(rawValue: name) { formats.append(f) }
-            default: throw .usage("--format: unknown format '\(name)'; use csv, sav, dta, jsonl or codebook")
+            default: throw .usage("--format: unknown format '\(name)'; use csv, sav, dta, jsonl, codebook or ddi")
             }
         }
         if excel && !formats.contains(.excel) { formats.append(.excel) }
-        guard !formats.isEmpty || codebook else { throw .usage("give at least one --format") }
+        guard !formats.isEmpty || codebook || ddi else { throw .usage("give at least one --format") }
         var seen = Set<ExportFormat>()
-        return (formats.filter { seen.insert($0).inserted }, codebook)
+        return (formats.filter { seen.insert($0).inserted }, codebook, ddi)
     }
 
     /// The PII choice for `--pii` (`drop`, `pseudonymise`, `keep`) and `--pii-key FILE`.

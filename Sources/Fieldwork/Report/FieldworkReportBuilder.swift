@@ -51,9 +51,10 @@ public struct FieldworkReportBuilder: Sendable {
     /// Reads the dataset once and computes every figure.
     public func build() throws(FieldworkError) -> FieldworkReport {
         guard threshold >= 0, threshold <= 1 else { throw .usage("--threshold: \(threshold) is not a share between 0 and 1") }
-        let dataset = try CleanedDataset(
+        var dataset = try CleanedDataset(
             central: central, survey: survey, version: .all, statuses: .all, correctionsText: correctionsText,
             correctionsFile: correctionsFile)
+        dataset.withParadata = false
         let definition = dataset.schemaDefinition.definition
         let lang = try resolvedLanguage(definition)
         let targets = definition.targets ?? FieldworkTargets()

@@ -52,24 +52,63 @@ public enum BundleExport {
         createdAtMillis: Int64 = Int64(Date().timeIntervalSince1970 * 1000),
         passphrase: PassphraseSource = KeyAccessError.noPassphrase
     ) throws(BundleExportError) -> Result {
+        let key = try signingKey(store: store, passphrase: passphrase)
+        guard let input = try pendingInput(store, all: all) else { return .nothingNew(store.deviceID) }
+        let manifest: BundleManifest
+        do {
+            manifest = try BundleWriter.write(
+                input, device: store.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis, to: output)
+        } catch { throw .bundle(error) }
+        if let last = manifest.sequenceRange?.last { try storing { () throws(StoreError) in try store.markBundled(through: last) } }
+        return .wrote(manifest)
+    }
+
+    /// The writer's input for the events after the device's mark (or all of them); nil when
+    /// there are none.
+    private static func pendingInput(_ store: DeviceStore, all: Bool) throws(BundleExportError) -> BundleInput? {
+        let after = try storing { () throws(StoreError) in all ? 0 : try store.bundledThrough() }
+        guard let pending = try storing({ () throws(StoreError) in try store.pendingEvents(after: after) }) else { return nil }
+        return try input(pending, store: store)
+    }
+
+    /// A bundle made in memory, not yet delivered: the device's mark has not moved.
+    public struct Prepared: Sendable {
+        public var data: Data
+        public var manifest: BundleManifest
+        /// The bundle's id (SHA-256 of its manifest), as the central dataset logs it.
+        public var id: String
+    }
+
+    /// The device's signing key, unlocked with `passphrase` when it is protected.
+    public static func signingKey(
+        store: DeviceStore, passphrase: PassphraseSource = KeyAccessError.noPassphrase
+    ) throws(BundleExportError) -> DeviceSigningKey {
         let info = try storing { () throws(StoreError) in try store.info() }
         let secret: Data?
         do { secret = try ProtectedKey.device(store).unlock(passphrase) } catch { throw .lockedSigningKey(error) }
         guard let secret else { throw .noSigningKey(info.deviceID, interviewer: info.interviewer) }
-        let key: DeviceSigningKey
-        do { key = try DeviceSigningKey(rawRepresentation: secret) } catch { throw .unreadableSigningKey(error) }
-        let after = try storing { () throws(StoreError) in all ? 0 : try store.bundledThrough() }
-        guard let pending = try storing({ () throws(StoreError) in try store.pendingEvents(after: after) }) else {
-            return .nothingNew(info.deviceID)
-        }
-        let input = try input(pending, store: store)
-        let manifest: BundleManifest
+        do { return try DeviceSigningKey(rawRepresentation: secret) } catch { throw .unreadableSigningKey(error) }
+    }
+
+    /// Bundles the events after the device's mark (or every event with `all`) in memory; nil
+    /// when there is nothing new. The mark stays until ``acknowledge(_:store:)``.
+    public static func prepare(
+        store: DeviceStore, key: DeviceSigningKey, recipient: CoordinatorPublicKey?, all: Bool,
+        createdAtMillis: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+    ) throws(BundleExportError) -> Prepared? {
+        guard let input = try pendingInput(store, all: all) else { return nil }
         do {
-            manifest = try BundleWriter.write(
-                input, device: info.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis, to: output)
+            let (data, manifest) = try BundleWriter.encode(
+                input, device: store.deviceID, signingKey: key, recipient: recipient, createdAtMillis: createdAtMillis)
+            return Prepared(data: data, manifest: manifest, id: try BundleReader().open(data, file: "<memory>").id)
         } catch { throw .bundle(error) }
-        if let last = manifest.sequenceRange?.last { try storing { () throws(StoreError) in try store.markBundled(through: last) } }
-        return .wrote(manifest)
+    }
+
+    /// Moves the device's mark to the bundle's last sequence: the bundle was written or the
+    /// server acknowledged it. The mark never moves back.
+    public static func acknowledge(_ bundle: Prepared, store: DeviceStore) throws(BundleExportError) {
+        guard let last = bundle.manifest.sequenceRange?.last else { return }
+        try storing { () throws(StoreError) in try store.markBundled(through: last) }
     }
 
     /// The writer's input: the definitions of the pending events' interviews (held) and the

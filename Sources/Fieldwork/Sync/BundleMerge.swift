@@ -110,6 +110,31 @@ public struct BundleMerger {
             let hash = reader.fileDigest(path: file) ?? "unread:\(file)"
             return reject(outcome, hash: hash, device: nil, reason: error.reason)
         }
+        return merge(sealed, file: file)
+    }
+
+    /// Verifies and applies a bundle received over the network from `sender` (the device whose
+    /// signed request carried it), named `name` in the receipt log; never throws. A bundle of
+    /// another device than its sender is refused. Also gives the bundle's id (the SHA-256 of its
+    /// manifest, which the sender compares with its own), or nil when it could not be read.
+    public func merge(upload data: Data, name: String, sentBy sender: DeviceID) -> (outcome: MergeOutcome, bundle: String?) {
+        let outcome = MergeOutcome(file: name, status: .rejected, device: sender.rawValue)
+        let sealed: SealedBundle
+        do {
+            sealed = try reader.open(data, file: name)
+        } catch {
+            return (reject(outcome, hash: "upload:" + RequestSignature.digest(data), device: sender, reason: error.reason), nil)
+        }
+        guard sealed.manifest.device == sender else {
+            let reason = DisplayText.escaped(
+                "the bundle is device \(sealed.manifest.device)'s, but device \(sender) sent it: a device uploads only its own bundles")
+            return (reject(outcome, hash: sealed.id, device: sender, reason: reason), sealed.id)
+        }
+        return (merge(sealed, file: name), sealed.id)
+    }
+
+    private func merge(_ sealed: SealedBundle, file: String) -> MergeOutcome {
+        let outcome = MergeOutcome(file: file, status: .rejected)
         do {
             return try apply(sealed, file: file)
         } catch let error as BundleError {

@@ -1,0 +1,222 @@
+import AsyncHTTPClient
+import Fieldwork
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+import SurveyStore
+import SurveySync
+
+import enum SurveyModel.DisplayText
+import struct SurveyModel.DeviceID
+
+/// Why `terep sync` stopped. The device database is as it was unless a bundle was acknowledged.
+public enum SyncError: Error, CustomStringConvertible, Sendable {
+    /// The device's bundle could not be made (store, key).
+    case bundle(BundleExportError)
+    /// The server refused the request: its HTTP status and one-line reason.
+    case refused(status: Int, reason: String)
+    /// No attempt reached the server or got an answer it could finish.
+    case unreachable(attempts: Int, lastError: String)
+    /// The server answered with something that is not a receipt for the bundle sent.
+    case badReceipt(String)
+    case invalidServer(String)
+
+    public var description: String {
+        switch self {
+        case .bundle(let error): "\(error)"
+        case .refused(let status, let reason): "the server refused the upload (HTTP \(status)): \(reason)"
+        case .unreachable(let attempts, let last):
+            "the server could not be reached after \(attempts) attempts (last: \(last)); nothing was marked as sent, run terep sync again later"
+        case .badReceipt(let detail): "the server's answer is not a receipt for this bundle (\(detail)); nothing was marked as sent"
+        case .invalidServer(let detail): detail
+        }
+    }
+}
+
+/// How `terep sync` talks to the server.
+public struct SyncOptions: Sendable {
+    /// The server's base URL (`https://host[:port][/prefix]`).
+    public var server: String
+    /// Attempts after the first on a network error or a 5xx, 408 or 429 answer.
+    public var retries = 5
+    /// The first pause between attempts; it doubles each time, up to ``maxDelay``, with up to
+    /// a quarter added at random so devices that failed together do not retry together.
+    public var initialDelay: Duration = .milliseconds(500)
+    public var maxDelay: Duration = .seconds(30)
+    /// One request's time limit, from connecting to the last byte of the answer.
+    public var timeout: Duration = .seconds(300)
+    /// How long one attempt may take to connect; a refused connection fails at once.
+    public var connectTimeout: Duration = .seconds(10)
+    /// A PEM file of the certificate authorities to trust for HTTPS instead of the system's
+    /// (a server with its own certificate).
+    public var caCertificates: String?
+    /// The coordinator's public key to encrypt the bundle to, if any.
+    public var recipient: CoordinatorPublicKey?
+
+    public init(server: String) { self.server = server }
+}
+
+/// What one `terep sync` did.
+public struct SyncResult: Hashable, Sendable {
+    /// The server's receipt, or nil when there was nothing new to send.
+    public var receipt: UploadReceipt?
+    public var attempts = 0
+}
+
+/// The device's side of sync: bundle what is new in memory, upload it in one signed request
+/// (retrying with back-off), and move the device's mark only when the server's receipt names
+/// the bundle sent. Fetching packages waits for the fieldwork packages (docs/server.md).
+public struct DeviceSync: Sendable {
+    public let options: SyncOptions
+
+    public init(options: SyncOptions) { self.options = options }
+
+    /// Syncs the device, signing with its `key` (``BundleExport/signingKey(store:passphrase:)``);
+    /// `say` gets one line per step.
+    public func run(store: DeviceStore, key: DeviceSigningKey, say: @Sendable (String) -> Void) async throws(SyncError) -> SyncResult {
+        // Our own attempts are the retry policy (with the lines they print): the client fails an
+        // attempt whose connection cannot be made instead of retrying it until a deadline.
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .nanoseconds(options.connectTimeout.nanoseconds), read: .seconds(120))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        if let authorities = options.caCertificates {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(authorities)
+            configuration.tlsConfiguration = tls
+        }
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let outcome: Result<SyncResult, SyncError>
+        do { outcome = .success(try await run(store: store, key: key, client: client, say: say)) } catch { outcome = .failure(error) }
+        try? await client.shutdown()
+        return try outcome.get()
+    }
+
+    private func run(
+        store: DeviceStore, key: DeviceSigningKey, client: HTTPClient, say: @Sendable (String) -> Void
+    ) async throws(SyncError) -> SyncResult {
+        let endpoint = try endpoint("/v1/bundles")
+        let prepared: BundleExport.Prepared?
+        do {
+            prepared = try BundleExport.prepare(store: store, key: key, recipient: options.recipient, all: false)
+        } catch { throw .bundle(error) }
+        guard let prepared else {
+            say("bundle: nothing new to send")
+            return SyncResult()
+        }
+        let range = prepared.manifest.sequenceRange.map { "sequences \($0.first)-\($0.last)" } ?? "no events"
+        say(
+            "bundle: \(prepared.manifest.eventCount) events of \(prepared.manifest.interviewCount) "
+                + "\(prepared.manifest.interviewCount == 1 ? "interview" : "interviews"), \(range), "
+                + "\(prepared.data.count) bytes")
+        let (receipt, attempts) = try await upload(
+            prepared, to: endpoint, device: store.deviceID, key: key, client: client, say: say)
+        do { try BundleExport.acknowledge(prepared, store: store) } catch { throw .bundle(error) }
+        say(
+            "upload: \(receipt.status) (bundle \(receipt.bundle.prefix(12))): \(receipt.newEvents) new events, "
+                + "\(receipt.duplicateEvents) already there; marked sent through sequence \(prepared.manifest.sequenceRange?.last ?? 0)")
+        return SyncResult(receipt: receipt, attempts: attempts)
+    }
+
+    /// The URL and signed path of an endpoint under the server's base URL.
+    func endpoint(_ path: String) throws(SyncError) -> (url: String, path: String) {
+        var base = options.server
+        while base.hasSuffix("/") { base.removeLast() }
+        guard let url = URL(string: base + path), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host != nil, url.query == nil
+        else {
+            throw .invalidServer(
+                "--server \(DisplayText.escaped(options.server)) is not an http:// or https:// URL without a query")
+        }
+        return (base + path, url.path)
+    }
+
+    /// Sends the bundle until the server answers with a receipt or refuses it.
+    func upload(
+        _ bundle: BundleExport.Prepared, to endpoint: (url: String, path: String), device: DeviceID,
+        key: DeviceSigningKey, client: HTTPClient, say: @Sendable (String) -> Void
+    ) async throws(SyncError) -> (UploadReceipt, Int) {
+        var lastError = ""
+        let attempts = options.retries + 1
+        for attempt in 1...attempts {
+            if attempt > 1 {
+                let delay = backOff(attempt: attempt - 1)
+                say("upload: attempt \(attempt - 1) failed (\(lastError)); retrying in \(Self.seconds(delay)) s")
+                try? await Task.sleep(for: delay)
+            }
+            switch await send(bundle, to: endpoint, device: device, key: key, client: client) {
+            case .receipt(let receipt):
+                guard receipt.bundle == bundle.id, receipt.acknowledged else {
+                    throw .badReceipt("it names bundle \(DisplayText.escaped(receipt.bundle)) as \(DisplayText.escaped(receipt.status))")
+                }
+                return (receipt, attempt)
+            case .refused(let status, let reason): throw .refused(status: status, reason: reason)
+            case .retry(let reason): lastError = reason
+            }
+        }
+        throw .unreachable(attempts: attempts, lastError: lastError)
+    }
+
+    enum Attempt {
+        case receipt(UploadReceipt)
+        case refused(Int, String)
+        case retry(String)
+    }
+
+    /// One signed attempt: a fresh timestamp and nonce each time, the same bytes.
+    func send(
+        _ bundle: BundleExport.Prepared, to endpoint: (url: String, path: String), device: DeviceID,
+        key: DeviceSigningKey, client: HTTPClient
+    ) async -> Attempt {
+        let signature: RequestSignature
+        do {
+            signature = try RequestSignature.sign(
+                method: "POST", path: endpoint.path, body: bundle.data, device: device, key: key,
+                timestampMillis: DeviceStore.currentMilliseconds())
+        } catch { return .refused(0, "the request could not be signed: \(error)") }
+        var request = HTTPClientRequest(url: endpoint.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/vnd.terep.bundle")
+        for header in signature.headers { request.headers.add(name: header.name, value: header.value) }
+        request.body = .bytes(ByteBuffer(data: bundle.data))
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(Int64(options.timeout.nanoseconds)))
+            let body = try await response.body.collect(upTo: 65_536)
+            let data = Data(buffer: body)
+            let status = Int(response.status.code)
+            if status == 200 {
+                guard let receipt = UploadReceipt.decode(data) else { return .retry("HTTP 200 without a receipt") }
+                return .receipt(receipt)
+            }
+            let reason = Self.reason(data)
+            if status >= 500 || status == 408 || status == 429 { return .retry("HTTP \(status): \(reason)") }
+            return .refused(status, reason)
+        } catch {
+            return .retry(DisplayText.escaped("\(error)"))
+        }
+    }
+
+    func backOff(attempt: Int) -> Duration {
+        let doubled = options.initialDelay * (1 << min(attempt - 1, 20))
+        let capped = min(doubled, options.maxDelay)
+        return capped + capped * Double.random(in: 0...0.25)
+    }
+
+    /// The first line of a refusal's text, escaped.
+    static func reason(_ data: Data) -> String {
+        let text = String(decoding: data.prefix(2048), as: UTF8.self)
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return line.isEmpty ? "no reason given" : DisplayText.escaped(line)
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        String(format: "%.1f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,178 @@
+import Fieldwork
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOPosix
+import SurveyStore
+import SurveySync
+
+/// `terep server`: devices upload signed bundles over HTTP(S), merged into the central dataset
+/// exactly as `terep merge` merges files; the coordinator and monitoring read `/status`,
+/// `/healthz` and `/metrics` (docs/server.md).
+public struct SyncServer: Sendable {
+    public let configuration: ServerConfiguration
+    let central: any CentralDataset
+    let coordinatorKey: CoordinatorPrivateKey?
+    let authenticator: RequestAuthenticator
+    let metrics = ServerMetrics()
+
+    /// A server over an opened central dataset (see ``BundleMerger/open(centralPath:trustNewDevices:note:passphrase:)``
+    /// for the dataset and its unlocked coordinator key).
+    public init(configuration: ServerConfiguration, central: any CentralDataset, coordinatorKey: CoordinatorPrivateKey?) {
+        self.configuration = configuration
+        self.central = central
+        self.coordinatorKey = coordinatorKey
+        authenticator = RequestAuthenticator(central: central, maxSkewMillis: configuration.maxClockSkewMillis)
+    }
+
+    /// Serves until SIGINT or SIGTERM. `onListening` is called once with the bound port (the
+    /// one given, or the one the system chose for port 0).
+    public func run(logger: Logger, onListening: @escaping @Sendable (Int) -> Void) async throws {
+        if let problem = configuration.problem { throw ServerError(problem) }
+        let server: HTTPServerBuilder
+        if let tls = configuration.tls {
+            server = try .tls(.http1(), tlsConfiguration: Self.tlsConfiguration(certificate: tls.certificate, key: tls.key))
+        } else {
+            server = .http1()
+        }
+        let app = Application(
+            router: makeRouter(), server: server,
+            configuration: .init(
+                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "terep"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await app.runService()
+    }
+
+    static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate)
+            let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        } catch {
+            throw ServerError("cannot read the TLS certificate \(certificate) or key \(key): \(error)")
+        }
+    }
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: CountingMiddleware(metrics: metrics))
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
+        }
+        router.get("/status") { _, _ in
+            let report = try await blocking { CentralStatusReport(try central.status()) }
+            return Self.json(report.json() + "\n")
+        }
+        router.post("/v1/bundles") { request, context in
+            try await upload(request, context: context)
+        }
+        return router
+    }
+
+    /// `POST /v1/bundles`: one signed request per bundle. The body is read whole before
+    /// anything is checked, so a connection cut half-way merges nothing; a bundle merged
+    /// before is acknowledged again and changes nothing.
+    func upload(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: configuration.maxBodyBytes) } catch let error as HTTPError {
+            metrics.rejection("too-large")
+            return Self.refusal(error.status, "the request body is larger than \(configuration.maxBodyBytes) bytes")
+        }
+        let data = Data(buffer: body)
+        let digest = RequestSignature.digest(data)
+        let headers = request.headers
+        let method = request.method.rawValue
+        let path = request.uri.path
+        let start = ContinuousClock.now
+        let result: Result<(MergeOutcome, String?), AuthenticationFailure> = try await blocking {
+            let device: RegisteredDevice
+            do {
+                device = try authenticator.authenticate(
+                    method: method, path: path, bodySHA256: digest,
+                    header: { name in headers.first { $0.name.canonicalName == name.lowercased() }?.value }, nowMillis: DeviceStore.currentMilliseconds())
+            } catch let failure as AuthenticationFailure { return .failure(failure) }
+            let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
+            let merged = merger.merge(upload: data, name: "upload from \(device.id) (\(digest.prefix(16)))", sentBy: device.id)
+            if merged.outcome.status == .merged {
+                _ = merger.refreshCleanedRecords(after: MergeSummary(outcomes: [merged.outcome]))
+            }
+            return .success(merged)
+        }
+        switch result {
+        case .failure(let failure):
+            metrics.rejection(failure.kind.rawValue)
+            return Self.refusal(Self.status(of: failure.kind), failure.reason)
+        case .success(let (outcome, bundle)):
+            let elapsed = ContinuousClock.now - start
+            metrics.bundle(
+                outcome.status.rawValue, newEvents: outcome.newEvents,
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            guard outcome.status != .rejected, let bundle else {
+                metrics.rejection("bundle")
+                return Self.refusal(.unprocessableContent, outcome.reason ?? "the bundle was refused")
+            }
+            return Self.json(String(decoding: UploadReceipt(bundle: bundle, outcome: outcome).json(), as: UTF8.self) + "\n")
+        }
+    }
+
+    static func status(of kind: AuthenticationFailure.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .unsigned: .badRequest
+        case .unregistered, .forged, .clockSkew, .replayed: .unauthorized
+        case .revoked: .forbidden
+        case .busy: .serviceUnavailable
+        }
+    }
+
+    /// A refusal: the status and one line of text saying why.
+    static func refusal(_ status: HTTPResponse.Status, _ reason: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
+    }
+
+    static func json(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Runs blocking store work (SQLite, replay) on NIO's thread pool, off the event loops and
+    /// the concurrency pool.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(body)
+    }
+}
+
+/// A reason the server cannot start or serve.
+public struct ServerError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Counts every request by route and status for `/metrics`.
+struct CountingMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            metrics.request(route: context.endpointPath ?? "unmatched", status: response.status.code)
+            return response
+        } catch let error as any HTTPResponseError {
+            metrics.request(route: context.endpointPath ?? "unmatched", status: error.status.code)
+            throw error
+        } catch {
+            metrics.request(route: context.endpointPath ?? "unmatched", status: 500)
+            throw error
+        }
+    }
+}
