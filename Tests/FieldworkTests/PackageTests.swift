@@ -100,12 +100,15 @@ struct PackageTests {
         let device = try f.device("lap-1")
         try f.assign(["W-0001"], to: "lap-1")
         let older = try f.package(for: "lap-1", "old.terepkg")
+        let first = try f.central.fieldworkThrough()
         try f.assign(["W-0002", "W-0003"], to: "lap-1", at: 3_000)
         let newer = try f.package(for: "lap-1", "new.terepkg")
+        let second = try f.central.fieldworkThrough()
+        #expect(second > first)
         _ = try Packages.receive(path: newer, device: device, at: 6_000)
         let after = try PackageFixture.state(of: device)
-        #expect(try Packages.receive(path: newer, device: device, at: 7_000) == .alreadyApplied(through: 4, current: 4))
-        #expect(try Packages.receive(path: older, device: device, at: 8_000) == .alreadyApplied(through: 3, current: 4))
+        #expect(try Packages.receive(path: newer, device: device, at: 7_000) == .alreadyApplied(through: second, current: second))
+        #expect(try Packages.receive(path: older, device: device, at: 8_000) == .alreadyApplied(through: first, current: second))
         #expect(try PackageFixture.state(of: device) == after)
     }
 

@@ -16,10 +16,10 @@ private enum PackageForge {
     static let contents = PackageContents(
         definitionFiles: [def.hash: def.bytes],
         cases: [
-            PackageCase(
+            DeviceCase(
                 survey: "wellbeing", id: "W-0001", definition: def.hash, values: ["hh_size": .integer(3)],
                 address: "Szondi György u. 3, 2/7", state: .assigned, changedAt: 1_000, changedBy: "Kata"),
-            PackageCase(survey: "wellbeing", id: "W-0002", definition: def.hash, values: [:], state: .withdrawn, changedAt: 2_000, changedBy: "Kata", reason: "üres"),
+            DeviceCase(survey: "wellbeing", id: "W-0002", definition: def.hash, values: [:], state: .withdrawn, changedAt: 2_000, changedBy: "Kata", reason: "üres"),
         ],
         reviews: [])
 

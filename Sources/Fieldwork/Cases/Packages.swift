@@ -37,16 +37,16 @@ public enum Packages {
     public static func contents(of snapshot: PackageSnapshot) throws(FieldworkError) -> PackageContents {
         var files: [DefinitionHash: Data] = [:]
         for file in snapshot.definitions.values { files[file.survey.hash] = file.bytes }
-        var cases: [PackageCase] = []
+        var cases: [DeviceCase] = []
         cases.reserveCapacity(snapshot.cases.count)
         for c in snapshot.cases {
             guard let definition = snapshot.definitions[c.record.survey]?.survey.hash else {
                 throw .usage("survey '\(DisplayText.escaped(c.record.survey.rawValue))' has no published questionnaire; "
                     + "publish it with terep central add-survey")
             }
-            cases.append(PackageCase(
+            cases.append(DeviceCase(
                 survey: c.record.survey, id: c.record.id, definition: definition, values: c.record.values,
-                address: c.record.address, note: c.record.note, state: PackageCase.State(c.state), changedAt: c.changedAt,
+                address: c.record.address, note: c.record.note, state: c.state, changedAt: c.changedAt,
                 changedBy: c.changedBy, reason: c.reason))
         }
         return PackageContents(definitionFiles: files, cases: cases, reviews: snapshot.reviews)
@@ -56,14 +56,14 @@ public enum Packages {
     /// coordinator's signing key, seals it to the device's encryption key when one is
     /// registered, and writes it atomically to `path`.
     public static func create(
-        central: CentralStore, device: DeviceID, to path: String, at time: Int64
+        central: any CentralDataset, device: DeviceID, to path: String, at time: Int64
     ) throws(FieldworkError) -> PackageCreated {
         let snapshot = try SampleImport.storing { () throws(StoreError) in try central.packageSnapshot(device: device) }
         guard let pair = try SampleImport.storing({ () throws(StoreError) in try central.signingKey() }),
             let signingKey = try? CoordinatorSigningKey(rawRepresentation: pair.privateKey)
         else {
             throw .usage("the central dataset has no signing key for packages (it was made by an older terep); "
-                + "run terep central init --central \(DisplayText.escaped(central.path)) once to make it, and give it to the devices")
+                + "run terep central init --central \(DisplayText.escaped(central.location)) once to make it, and give it to the devices")
         }
         var recipient: DeviceEncryptionPublicKey?
         if let key = snapshot.encryptionKey {
@@ -123,33 +123,8 @@ public enum Packages {
             guard let survey = verified.definitions[hash], let bytes = verified.contents.definitionFiles[hash] else { return nil }
             return DefinitionFile(survey: survey, bytes: bytes)
         }
-        let cases = verified.contents.cases.map { c in
-            DeviceCaseRecord(
-                survey: c.survey, id: c.id, definition: c.definition, values: c.values, address: c.address, note: c.note,
-                state: DeviceCaseRecord.State(c.state), changedAt: c.changedAt, changedBy: c.changedBy, reason: c.reason)
-        }
         return DevicePackage(
-            through: verified.manifest.through, createdAt: verified.manifest.createdAtMillis, definitions: files, cases: cases,
+            through: verified.manifest.through, createdAt: verified.manifest.createdAtMillis, definitions: files, cases: verified.contents.cases,
             reviews: verified.contents.reviews)
-    }
-}
-
-extension PackageCase.State {
-    init(_ state: DeviceCaseRecord.State) {
-        switch state {
-        case .assigned: self = .assigned
-        case .reassigned: self = .reassigned
-        case .withdrawn: self = .withdrawn
-        }
-    }
-}
-
-extension DeviceCaseRecord.State {
-    init(_ state: PackageCase.State) {
-        switch state {
-        case .assigned: self = .assigned
-        case .reassigned: self = .reassigned
-        case .withdrawn: self = .withdrawn
-        }
     }
 }
