@@ -19,6 +19,9 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("report", ReportBenchmark.run),
     ("interview-commit", InterviewCommitBenchmark.run),
     ("screen", ScreenBenchmark.run),
+    ("sample-import", CasesBenchmark.runSampleImport),
+    ("cases", CasesBenchmark.runCaseList),
+    ("package", CasesBenchmark.runPackage),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
