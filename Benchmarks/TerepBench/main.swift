@@ -22,6 +22,9 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("interview-commit", InterviewCommitBenchmark.run),
     ("screen", ScreenBenchmark.run),
     ("server-load", ServerLoadBenchmark.run),
+    ("sample-import", CasesBenchmark.runSampleImport),
+    ("cases", CasesBenchmark.runCaseList),
+    ("package", CasesBenchmark.runPackage),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

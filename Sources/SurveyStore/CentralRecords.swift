@@ -2,7 +2,7 @@ import Foundation
 import SurveyModel
 
 /// How a device came to be registered with the central dataset.
-public enum RegistrationMethod: String, Hashable, Sendable, Codable {
+public enum RegistrationMethod: String, Hashable, Sendable, Codable, CaseIterable {
     /// `terep central add-device` with the device's public key.
     case explicit
     /// Accepted from the device's first bundle, by the coordinator's explicit choice (logged).
@@ -10,7 +10,7 @@ public enum RegistrationMethod: String, Hashable, Sendable, Codable {
 }
 
 /// Whether a registered device's bundles are accepted.
-public enum RegistrationStatus: String, Hashable, Sendable, Codable {
+public enum RegistrationStatus: String, Hashable, Sendable, Codable, CaseIterable {
     case active, revoked
 }
 

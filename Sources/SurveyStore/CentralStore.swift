@@ -177,11 +177,13 @@ public final class CentralStore: CentralDataset {
         return db.changesCount > 0
     }
 
-    private static func device(from row: Row) -> RegisteredDevice {
+    private static func device(from row: Row) throws(StoreError) -> RegisteredDevice {
         RegisteredDevice(
             id: DeviceID(row["device_id"] as String), publicKey: row["public_key"],
-            status: RegistrationStatus(rawValue: row["status"]) ?? .revoked, registeredAt: row["registered_at"],
-            method: RegistrationMethod(rawValue: row["registered_how"]) ?? .explicit, revokedAt: row["revoked_at"],
+            status: try StoredWord.decode(row["status"], as: RegistrationStatus.self, what: "device registration status"),
+            registeredAt: row["registered_at"],
+            method: try StoredWord.decode(row["registered_how"], as: RegistrationMethod.self, what: "device registration method"),
+            revokedAt: row["revoked_at"],
             note: row["note"])
     }
 
