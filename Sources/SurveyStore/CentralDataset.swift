@@ -160,12 +160,6 @@ public protocol CentralDataset: AnyObject, Sendable {
     /// (docs/package-format.md §3: every case it was ever given, the current definitions of
     /// their surveys, the review decisions it must know, its encryption key).
     func packageSnapshot(device: DeviceID) throws(StoreError) -> PackageSnapshot
-    /// The coordinator's Ed25519 signing key pair packages are signed with, if one was made.
-    func signingKey() throws(StoreError) -> SigningKeyPair?
-    /// Stores the signing key pair; never replaced.
-    func setSigningKey(_ pair: SigningKeyPair) throws(StoreError)
-    /// Registers (or replaces) a device's X25519 public encryption key: its packages are sealed to it.
-    func setEncryptionKey(_ key: Data, device: DeviceID, at time: Int64) throws(StoreError)
 }
 
 /// One bundle being merged inside a ``CentralDataset``'s transaction
@@ -240,11 +234,6 @@ extension CentralDataset {
 
     /// Every survey's sample cases.
     public func sampleCases() throws(StoreError) -> [SampleCaseRecord] { try sampleCases(survey: nil) }
-
-    /// Registers a device's encryption key now.
-    public func setEncryptionKey(_ key: Data, device: DeviceID) throws(StoreError) {
-        try setEncryptionKey(key, device: device, at: DeviceStore.currentMilliseconds())
-    }
 
     /// A device's events after a sequence number (all of them by default), in sequence order.
     public func events(device: DeviceID, after sequence: Int64 = 0) throws(StoreError) -> [InterviewEvent] {

@@ -23,7 +23,7 @@ struct CentralFieldworkTests {
         ids.map { SampleCaseInput(id: CaseID("W-\($0)"), values: ["cluster_id": .text(cluster), "district": .choice($0 % 2 + 1)]) }
     }
 
-    @Test(arguments: CentralImplementation.all)
+    @Test(arguments: CentralImplementation.fieldwork)
     func publishingKeepsEveryVersionAndTheLatestIsCurrent(_ implementation: CentralImplementation) throws {
         let store = try implementation.make()
         try store.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
@@ -37,7 +37,7 @@ struct CentralFieldworkTests {
         #expect(try store.fieldworkLog().map(\.actor) == ["Kata", "Kata", "Peti"])
     }
 
-    @Test(arguments: CentralImplementation.all)
+    @Test(arguments: CentralImplementation.fieldwork)
     func anAmendedImportAddsAndUpdatesAndNeverDeletes(_ implementation: CentralImplementation) throws {
         let store = try prepared(implementation)
         let first = try store.importSample(survey: "wellbeing", cases: Self.cases(1...4), file: "minta.csv", actor: "Kata", at: 2_000)
@@ -56,7 +56,7 @@ struct CentralFieldworkTests {
         #expect(try store.fieldworkLog().filter { $0.action == .sampleImported }.map(\.text) == ["minta.csv", "minta2.csv"])
     }
 
-    @Test(arguments: CentralImplementation.all)
+    @Test(arguments: CentralImplementation.fieldwork)
     func aCaseBelongsToOneDeviceAtATimeAndMovesAreLogged(_ implementation: CentralImplementation) throws {
         let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...3), file: "m.csv", actor: "Kata", at: 2_000)
@@ -77,7 +77,7 @@ struct CentralFieldworkTests {
         #expect(try store.sampleCases(survey: "wellbeing").map(\.device) == ["lap-2", "lap-1", nil])
     }
 
-    @Test(arguments: CentralImplementation.all)
+    @Test(arguments: CentralImplementation.fieldwork)
     func aRefusedAssignmentNamesEveryReasonAndChangesNothing(_ implementation: CentralImplementation) throws {
         let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...2), file: "m.csv", actor: "Kata", at: 2_000)
@@ -97,7 +97,7 @@ struct CentralFieldworkTests {
         #expect(try store.sampleCases().allSatisfy { $0.device == nil })
     }
 
-    @Test(arguments: CentralImplementation.all)
+    @Test(arguments: CentralImplementation.fieldwork)
     func aWithdrawnCaseLeavesItsDeviceAndIsLoggedWithItsReason(_ implementation: CentralImplementation) throws {
         let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...2), file: "m.csv", actor: "Kata", at: 2_000)

@@ -56,6 +56,25 @@ struct PostgresStoreTests {
         #expect(try postgres.integrityCheck().isEmpty)
     }
 
+    @Test("fieldwork management refuses on PostgreSQL with the reason, and writes nothing")
+    func fieldworkManagementRefusesWithTheReason() throws {
+        let store = try CentralImplementation.postgres.make()
+        let attempts: [() throws -> Void] = [
+            { _ = try store.fieldworkThrough() },
+            { _ = try store.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000) },
+            { _ = try store.sampleCases(survey: nil) },
+            { _ = try store.packageSnapshot(device: DeviceID("lap-1")) },
+        ]
+        for attempt in attempts {
+            #expect {
+                try attempt()
+            } throws: { error in
+                "\(error)".contains("not available on a PostgreSQL central dataset yet")
+            }
+        }
+        #expect(try store.interviews().isEmpty)
+    }
+
     @Test("a URL's password never shows in the dataset's location, and a bad URL says what is wrong")
     func locations() throws {
         let place = try PostgresLocation(url: "postgres://ana:s3cret@db.example:6543/fieldwork?schema=miskolc&sslmode=require")
