@@ -67,6 +67,12 @@ public final class InterviewController {
         return route
     }
 
+    /// The supervisor's comments at an answer of a rejected interview (the full screen shows
+    /// them with the question; the line view says them when the question is shown).
+    public func reviewComments(at address: Address) -> [ReviewMark] {
+        options.review?.comments(at: address) ?? []
+    }
+
     /// The question the session waits an answer to, as shown; nil when it waits for an answer
     /// to the current question.
     public var prompt: SessionPrompt? { pending?.prompt }
@@ -75,6 +81,7 @@ public final class InterviewController {
 
     /// Goes to the first question: where the last session stopped, or the first unanswered one.
     public func start() {
+        if let notes = options.review { say(strings.rejected(notes.rejection), style: .warning) }
         if let at = options.resumeAt, interview.isOnRoute(at) {
             cursor = at
         } else {
@@ -149,6 +156,7 @@ public final class InterviewController {
             if lastShown != at {
                 lastShown = at
                 commit(.shown(at))
+                for comment in reviewComments(at: at) { say(strings.reviewComment(comment), style: .warning) }
             }
             return
         }

@@ -14,7 +14,7 @@ struct Terep: ParsableCommand {
             InterviewCommand.self,
             SimulateCommand.self,
             BundleCommand.self, SyncCommand.self,
-            CentralCommand.self, SampleCommand.self, AssignCommand.self, Merge.self, ServerCommand.self,
+            CentralCommand.self, SampleCommand.self, AssignCommand.self, Merge.self, ReviewCommand.self, ServerCommand.self,
             ExportCommand.self, ReportCommand.self,
         ])
 
