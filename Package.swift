@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "SyncServer",
             dependencies: [
-                "Fieldwork", "SurveyStore", "SurveySync",
+                "Fieldwork", "SurveyStore", "SurveySync", "SurveyReport", "SurveyModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

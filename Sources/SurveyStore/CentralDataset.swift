@@ -116,6 +116,14 @@ public protocol CentralDataset: AnyObject, Sendable {
     /// by interview, oldest first within one.
     func reviewsByInterview(survey: SurveyID?) throws(StoreError) -> [InterviewID: [FieldworkLogEntry]]
 
+    // MARK: Signed requests (`terep server`)
+
+    /// Records the nonce of an accepted signed request (`key`: the signer and the nonce) until
+    /// `expiresAt`, and forgets nonces expired at `now`. False when `key` is recorded and not
+    /// expired: the request is a replay. A unique key decides, so of two servers over one
+    /// dataset receiving the same request at once, one gets true.
+    func recordRequestNonce(_ key: String, at now: Int64, expiresAt: Int64) throws(StoreError) -> Bool
+
     // MARK: The cache of cleaned records (a speed-up only: any row may be dropped at any time)
 
     /// The cached records of the interviews whose ids lie in `first...last`.

@@ -13,6 +13,7 @@ enum CentralSchema {
         migrator.registerMigration("v3-central-interview-training-flag", migrate: v3)
         migrator.registerMigration("v4-central-cleaned-record-cache", migrate: v4)
         migrator.registerMigration("v5-central-fieldwork", migrate: v5)
+        migrator.registerMigration("v6-central-request-nonces", migrate: v6)
         return migrator
     }
 
@@ -224,6 +225,21 @@ enum CentralSchema {
                 CREATE INDEX sample_case_by_device ON sample_case(device_id) WHERE device_id IS NOT NULL;
                 CREATE TRIGGER sample_case_no_delete BEFORE DELETE ON sample_case
                 BEGIN SELECT RAISE(ABORT, 'a case of the sample is never deleted: withdraw it'); END;
+                """)
+    }
+
+    /// The nonces of signed requests `terep server` accepted, each until it expires (twice the
+    /// allowed clock skew after it was seen): kept in the dataset so a restarted server, or a
+    /// second server over the same database, still refuses a replay. Not merged data: left out
+    /// of ``CentralStore/canonicalDump()``.
+    private static func v6(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE request_nonce (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX request_nonce_by_expiry ON request_nonce(expires_at);
                 """)
     }
 }

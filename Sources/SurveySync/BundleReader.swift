@@ -159,12 +159,13 @@ public struct BundleReader: Sendable {
     }
 
     /// Opens a file and reads its container in chunks (``open(_:file:)``); nothing is held in
-    /// memory but the manifest.
-    public func open(path: String) throws(BundleError) -> SealedBundle {
+    /// memory but the manifest. Errors name the file `name` (the path by default: a server's
+    /// spooled upload is named by where it came from instead).
+    public func open(path: String, name: String? = nil) throws(BundleError) -> SealedBundle {
         do {
             let file = try InputFile(path: path, maxSize: limits.maxFileSize)
-            return try BundleContainer.open(file, file: path, limits: limits)
-        } catch { throw BundleError(file: path, kind: error) }
+            return try BundleContainer.open(file, file: name ?? path, limits: limits)
+        } catch { throw BundleError(file: name ?? path, kind: error) }
     }
 
     /// Every check in order: container, device registration and signature, payload digest,

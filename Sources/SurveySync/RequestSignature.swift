@@ -99,6 +99,14 @@ public struct RequestSignature: Hashable, Sendable {
     /// The SHA-256 of a body in lowercase hex.
     public static func digest(_ body: Data) -> String { Data(SHA256.hash(data: body)).hexString }
 
+    /// The SHA-256 of a body received in pieces (a streamed upload), as ``digest(_:)`` gives it.
+    public struct BodyDigest: Sendable {
+        private var hasher = SHA256()
+        public init() {}
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+        public func finalize() -> String { Data(hasher.finalize()).hexString }
+    }
+
     /// 128 random bits in base64url without padding (22 characters).
     public static func newNonce() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -15,8 +15,9 @@ import struct SurveyModel.DeviceID
 public enum SyncError: Error, CustomStringConvertible, Sendable {
     /// The device's bundle could not be made (store, key).
     case bundle(BundleExportError)
-    /// The server refused the request: its HTTP status and one-line reason.
-    case refused(status: Int, reason: String)
+    /// The server refused the request: its HTTP status and one-line reason, and what was asked
+    /// (`the upload`, `GET /status`).
+    case refused(status: Int, reason: String, request: String = "the upload")
     /// No attempt reached the server or got an answer it could finish.
     case unreachable(attempts: Int, lastError: String)
     /// The server answered with something that is not a receipt for the bundle sent.
@@ -26,7 +27,7 @@ public enum SyncError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .bundle(let error): "\(error)"
-        case .refused(let status, let reason): "the server refused the upload (HTTP \(status)): \(reason)"
+        case .refused(let status, let reason, let request): "the server refused \(request) (HTTP \(status)): \(reason)"
         case .unreachable(let attempts, let last):
             "the server could not be reached after \(attempts) attempts (last: \(last)); nothing was marked as sent, run terep sync again later"
         case .badReceipt(let detail): "the server's answer is not a receipt for this bundle (\(detail)); nothing was marked as sent"
@@ -56,6 +57,33 @@ public struct SyncOptions: Sendable {
     public var recipient: CoordinatorPublicKey?
 
     public init(server: String) { self.server = server }
+
+    /// An HTTP client for these options. Our own attempts are the retry policy (with the lines
+    /// they print): the client fails an attempt whose connection cannot be made instead of
+    /// retrying it until a deadline.
+    func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .nanoseconds(connectTimeout.nanoseconds), read: .seconds(120))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        if let caCertificates {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(caCertificates)
+            configuration.tlsConfiguration = tls
+        }
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// The URL and signed path of an endpoint under the server's base URL.
+    func endpoint(_ path: String) throws(SyncError) -> (url: String, path: String) {
+        var base = server
+        while base.hasSuffix("/") { base.removeLast() }
+        guard let url = URL(string: base + path), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host != nil, url.query == nil
+        else {
+            throw .invalidServer("--server \(DisplayText.escaped(server)) is not an http:// or https:// URL without a query")
+        }
+        return (base + path, url.path)
+    }
 }
 
 /// What one `terep sync` did.
@@ -76,17 +104,7 @@ public struct DeviceSync: Sendable {
     /// Syncs the device, signing with its `key` (``BundleExport/signingKey(store:passphrase:)``);
     /// `say` gets one line per step.
     public func run(store: DeviceStore, key: DeviceSigningKey, say: @Sendable (String) -> Void) async throws(SyncError) -> SyncResult {
-        // Our own attempts are the retry policy (with the lines they print): the client fails an
-        // attempt whose connection cannot be made instead of retrying it until a deadline.
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .nanoseconds(options.connectTimeout.nanoseconds), read: .seconds(120))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        if let authorities = options.caCertificates {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.trustRoots = .file(authorities)
-            configuration.tlsConfiguration = tls
-        }
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let client = options.makeClient()
         let outcome: Result<SyncResult, SyncError>
         do { outcome = .success(try await run(store: store, key: key, client: client, say: say)) } catch { outcome = .failure(error) }
         try? await client.shutdown()
@@ -96,7 +114,7 @@ public struct DeviceSync: Sendable {
     private func run(
         store: DeviceStore, key: DeviceSigningKey, client: HTTPClient, say: @Sendable (String) -> Void
     ) async throws(SyncError) -> SyncResult {
-        let endpoint = try endpoint("/v1/bundles")
+        let endpoint = try options.endpoint("/v1/bundles")
         let prepared: BundleExport.Prepared?
         do {
             prepared = try BundleExport.prepare(store: store, key: key, recipient: options.recipient, all: false)
@@ -117,19 +135,6 @@ public struct DeviceSync: Sendable {
             "upload: \(receipt.status) (bundle \(receipt.bundle.prefix(12))): \(receipt.newEvents) new events, "
                 + "\(receipt.duplicateEvents) already there; marked sent through sequence \(prepared.manifest.sequenceRange?.last ?? 0)")
         return SyncResult(receipt: receipt, attempts: attempts)
-    }
-
-    /// The URL and signed path of an endpoint under the server's base URL.
-    func endpoint(_ path: String) throws(SyncError) -> (url: String, path: String) {
-        var base = options.server
-        while base.hasSuffix("/") { base.removeLast() }
-        guard let url = URL(string: base + path), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-            url.host != nil, url.query == nil
-        else {
-            throw .invalidServer(
-                "--server \(DisplayText.escaped(options.server)) is not an http:// or https:// URL without a query")
-        }
-        return (base + path, url.path)
     }
 
     /// Sends the bundle until the server answers with a receipt or refuses it.

@@ -50,6 +50,13 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 128 << 20
     /// How far a request's timestamp may be from the server's clock.
     public var maxClockSkewMillis: Int64 = 300_000
+    /// Uploads received or waiting at once; one more is answered 503 at once.
+    public var maxUploads = 64
+    /// Uploads verified and merged at the same time (the others wait their turn).
+    public var maxMerges = 2
+    /// Whether `/metrics` answers requests from other machines (by default only from loopback,
+    /// where a local Prometheus or the reverse proxy asks).
+    public var publicMetrics = false
 
     public init(listen: ListenAddress) { self.listen = listen }
 
@@ -61,6 +68,9 @@ public struct ServerConfiguration: Sendable {
                 + "proxy (docs/server.md), or pass --insecure-http if the network is private and you accept that."
         }
         if !(1...(1 << 30)).contains(maxBodyBytes) { return "the largest request body must be between 1 byte and 1 GiB" }
+        if !(1...10_000).contains(maxUploads) || !(1...64).contains(maxMerges) || maxMerges > maxUploads {
+            return "at most 1-10000 uploads at once, of which 1-64 merging"
+        }
         return nil
     }
 }

@@ -18,19 +18,28 @@ public struct SyncServer: Sendable {
     let coordinatorKey: CoordinatorPrivateKey?
     let authenticator: RequestAuthenticator
     let metrics = ServerMetrics()
+    let gate: UploadGate
+    let spool: UploadSpool
 
     /// A server over an opened central dataset (see ``BundleMerger/open(centralPath:trustNewDevices:note:passphrase:)``
     /// for the dataset and its unlocked coordinator key).
-    public init(configuration: ServerConfiguration, central: any CentralDataset, coordinatorKey: CoordinatorPrivateKey?) {
+    public init(
+        configuration: ServerConfiguration, central: any CentralDataset, coordinatorKey: CoordinatorPrivateKey?,
+        coordinatorVerifyingKey: CoordinatorVerifyingKey? = nil
+    ) throws {
         self.configuration = configuration
         self.central = central
         self.coordinatorKey = coordinatorKey
-        authenticator = RequestAuthenticator(central: central, maxSkewMillis: configuration.maxClockSkewMillis)
+        authenticator = RequestAuthenticator(
+            central: central, maxSkewMillis: configuration.maxClockSkewMillis, coordinatorKey: coordinatorVerifyingKey)
+        gate = UploadGate(maxUploads: configuration.maxUploads, maxMerges: configuration.maxMerges)
+        spool = try UploadSpool.make()
     }
 
     /// Serves until SIGINT or SIGTERM. `onListening` is called once with the bound port (the
     /// one given, or the one the system chose for port 0).
     public func run(logger: Logger, onListening: @escaping @Sendable (Int) -> Void) async throws {
+        defer { spool.remove() }
         if let problem = configuration.problem { throw ServerError(problem) }
         let server: HTTPServerBuilder
         if let tls = configuration.tls {
@@ -58,54 +67,89 @@ public struct SyncServer: Sendable {
         }
     }
 
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    func makeRouter() -> Router<ServerRequestContext> {
+        let router = Router(context: ServerRequestContext.self)
         router.add(middleware: CountingMiddleware(metrics: metrics))
         router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/metrics") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
+        router.get("/metrics") { _, context in
+            guard configuration.publicMetrics || context.isLoopbackPeer else {
+                return Self.refusal(.forbidden, "/metrics answers this machine only: start the server with --public-metrics")
+            }
+            return Response.text(metrics.text(), type: "text/plain; version=0.0.4; charset=utf-8")
         }
-        router.get("/status") { _, _ in
-            let report = try await blocking { CentralStatusReport(try central.status()) }
-            return Self.json(report.json() + "\n")
-        }
+        addCoordinatorRoutes(to: router)
         router.post("/v1/bundles") { request, context in
             try await upload(request, context: context)
         }
         return router
     }
 
-    /// `POST /v1/bundles`: one signed request per bundle. The body is read whole before
-    /// anything is checked, so a connection cut half-way merges nothing; a bundle merged
-    /// before is acknowledged again and changes nothing.
-    func upload(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        var request = request
-        let body: ByteBuffer
-        do { body = try await request.collectBody(upTo: configuration.maxBodyBytes) } catch let error as HTTPError {
-            metrics.rejection("too-large")
-            return Self.refusal(error.status, "the request body is larger than \(configuration.maxBodyBytes) bytes")
+    /// `POST /v1/bundles`: one signed request per bundle. The body is spooled to a file (at
+    /// most `maxBodyBytes`, hashed as it comes) before anything is checked, so a connection cut
+    /// half-way merges nothing; then the signature is checked and the bundle merged from the
+    /// file, at most `maxMerges` at a time. A bundle merged before is acknowledged again and
+    /// changes nothing.
+    func upload(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        guard await gate.enter() else {
+            metrics.rejection("busy")
+            return Self.refusal(
+                .serviceUnavailable, "the server is receiving \(configuration.maxUploads) uploads already; try again later")
         }
-        let data = Data(buffer: body)
-        let digest = RequestSignature.digest(data)
+        do {
+            let response = try await receive(request)
+            await gate.leave()
+            return response
+        } catch {
+            await gate.leave()
+            throw error
+        }
+    }
+
+    private func receive(_ request: Request) async throws -> Response {
+        let limit = configuration.maxBodyBytes
+        let tooLarge = "the upload is larger than the server accepts (\(limit) bytes, --max-bundle-mb)"
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            metrics.rejection("too-large")
+            return Self.refusal(.contentTooLarge, tooLarge)
+        }
+        let spooled: (path: String, sha256: String)
+        do { spooled = try await spool.receive(request.body, maxBytes: limit) } catch UploadSpool.Failure.tooLarge {
+            metrics.rejection("too-large")
+            return Self.refusal(.contentTooLarge, tooLarge)
+        } catch UploadSpool.Failure.io(let problem) {
+            return Self.refusal(.serviceUnavailable, "the server cannot keep the upload: \(problem)")
+        }
+        defer { unlink(spooled.path) }
         let headers = request.headers
         let method = request.method.rawValue
         let path = request.uri.path
+        await gate.startMerge()
         let start = ContinuousClock.now
-        let result: Result<(MergeOutcome, String?), AuthenticationFailure> = try await blocking {
-            let device: RegisteredDevice
-            do {
-                device = try authenticator.authenticate(
-                    method: method, path: path, bodySHA256: digest,
-                    header: { name in headers.first { $0.name.canonicalName == name.lowercased() }?.value }, nowMillis: DeviceStore.currentMilliseconds())
-            } catch let failure as AuthenticationFailure { return .failure(failure) }
-            let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
-            let merged = merger.merge(upload: data, name: "upload from \(device.id) (\(digest.prefix(16)))", sentBy: device.id)
-            if merged.outcome.status == .merged {
-                _ = merger.refreshCleanedRecords(after: MergeSummary(outcomes: [merged.outcome]))
+        let result: Result<(MergeOutcome, String?), AuthenticationFailure>
+        do {
+            result = try await blocking {
+                let device: RegisteredDevice
+                do {
+                    device = try authenticator.authenticate(
+                        method: method, path: path, bodySHA256: spooled.sha256, header: Self.header(in: headers),
+                        nowMillis: DeviceStore.currentMilliseconds())
+                } catch let failure as AuthenticationFailure { return .failure(failure) }
+                let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
+                let merged = merger.merge(
+                    uploadFile: spooled.path, bodySHA256: spooled.sha256,
+                    name: "upload from \(device.id) (\(spooled.sha256.prefix(16)))", sentBy: device.id)
+                if merged.outcome.status == .merged {
+                    _ = merger.refreshCleanedRecords(after: MergeSummary(outcomes: [merged.outcome]))
+                }
+                return .success(merged)
             }
-            return .success(merged)
+            await gate.endMerge()
+        } catch {
+            await gate.endMerge()
+            if let error = error as? StoreError {
+                return Self.refusal(.serviceUnavailable, "the central dataset cannot take the upload now: \(error)")
+            }
+            throw error
         }
         switch result {
         case .failure(let failure):
@@ -124,12 +168,16 @@ public struct SyncServer: Sendable {
         }
     }
 
+    /// A request header's value by name, for the authenticator.
+    static func header(in headers: HTTPFields) -> @Sendable (String) -> String? {
+        { name in headers.first { $0.name.canonicalName == name.lowercased() }?.value }
+    }
+
     static func status(of kind: AuthenticationFailure.Kind) -> HTTPResponse.Status {
         switch kind {
         case .unsigned: .badRequest
         case .unregistered, .forged, .clockSkew, .replayed: .unauthorized
-        case .revoked: .forbidden
-        case .busy: .serviceUnavailable
+        case .revoked, .notCoordinator: .forbidden
         }
     }
 
@@ -159,7 +207,7 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
 
 /// Counts every request by route and status for `/metrics`.
 struct CountingMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = ServerRequestContext
     let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -33,7 +33,7 @@ struct CentralCommand: ParsableCommand {
         abstract: "Create the central dataset, register devices, and show what has been merged.",
         subcommands: [
             CentralInit.self, CentralAddDevice.self, CentralRevokeDevice.self, CentralAddSurvey.self, CentralStatusCommand.self,
-            CentralProtectKey.self,
+            CentralProtectKey.self, CentralFetch.self,
         ])
 }
 

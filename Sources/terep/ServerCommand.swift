@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import SurveyStore
 import SyncServer
+import struct SurveySync.CoordinatorVerifyingKey
 import enum SurveyModel.DisplayText
 
 /// `terep server`: devices sync over HTTP(S) into the central dataset.
@@ -18,8 +19,13 @@ struct ServerCommand: ParsableCommand {
             device (401), a forged or replayed request or one whose clock is more than \
             --max-clock-skew seconds off (401), and a revoked device (403), each with a one-line reason. \
             A bundle is merged as terep merge merges a file, in one transaction; one it already has is \
-            acknowledged and changes nothing. Other endpoints: GET /status (terep central status as \
-            JSON), GET /healthz, GET /metrics (Prometheus text). Plain HTTP is refused on an address other \
+            acknowledged and changes nothing. An upload is written to a file as it arrives (413 above \
+            --max-bundle-mb); at most --max-uploads are taken at once (503 beyond, the device retries) and \
+            --max-merges merged at a time. Nonces are kept in the central dataset, so a replay to a \
+            restarted server is refused too. The coordinator's endpoints, signed with the coordinator's \
+            key (terep central fetch): GET /status (terep central status as JSON), GET \
+            /surveys/ID/report (HTML) and /surveys/ID/report.json. GET /healthz for anyone; GET /metrics \
+            (Prometheus text) for this machine only unless --public-metrics. Plain HTTP is refused on an address other \
             machines can reach unless --insecure-http is given: use --tls-cert/--tls-key, or listen on \
             127.0.0.1 behind a TLS reverse proxy (docs/server.md). Stop it with Ctrl-C or SIGTERM; \
             a merge in progress finishes or rolls back, never half.
@@ -45,11 +51,24 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .customLong("max-bundle-mb"), help: ArgumentHelp("The largest upload accepted, in MiB (1-1024).", valueName: "MiB"))
     var maxBundleMB = 128
 
+    @Option(name: .customLong("max-uploads"), help: ArgumentHelp("Uploads received or waiting at once; one more is answered 503 and retried later (1-10000).", valueName: "n"))
+    var maxUploads = 64
+
+    @Option(name: .customLong("max-merges"), help: ArgumentHelp("Uploads verified and merged at the same time; the others wait their turn (1-64).", valueName: "n"))
+    var maxMerges = 2
+
+    @Flag(name: .customLong("public-metrics"), help: "Answer GET /metrics to every address, not only to loopback (a Prometheus on another machine).")
+    var publicMetrics = false
+
     func validate() throws {
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8443") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give --tls-cert and --tls-key together") }
         guard (10...3600).contains(maxClockSkew) else { throw ValidationError("--max-clock-skew must be 10 to 3600 seconds") }
         guard (1...1024).contains(maxBundleMB) else { throw ValidationError("--max-bundle-mb must be 1 to 1024") }
+        guard (1...10_000).contains(maxUploads) else { throw ValidationError("--max-uploads must be 1 to 10000") }
+        guard (1...64).contains(maxMerges), maxMerges <= maxUploads else {
+            throw ValidationError("--max-merges must be 1 to 64, and not more than --max-uploads")
+        }
     }
 
     func run() throws {
@@ -59,10 +78,15 @@ struct ServerCommand: ParsableCommand {
         configuration.insecureHTTP = insecureHTTP
         configuration.maxClockSkewMillis = Int64(maxClockSkew) * 1000
         configuration.maxBodyBytes = maxBundleMB << 20
+        configuration.maxUploads = maxUploads
+        configuration.maxMerges = maxMerges
+        configuration.publicMetrics = publicMetrics
         if let problem = configuration.problem { throw CommandFailure(problem, status: ExitStatus.failure) }
         let path = try options.path()
         let merger = try BundleMerger.open(centralPath: path, trustNewDevices: false, passphrase: KeyPassphrase.source())
-        let server = SyncServer(configuration: configuration, central: merger.central, coordinatorKey: merger.coordinatorKey)
+        let server = try SyncServer(
+            configuration: configuration, central: merger.central, coordinatorKey: merger.coordinatorKey,
+            coordinatorVerifyingKey: try ServerCommand.coordinatorVerifyingKey(path))
         let logger = {
             var logger = Logger(label: "terep.server")
             logger.logLevel = .warning
@@ -77,5 +101,10 @@ struct ServerCommand: ParsableCommand {
                 Console.error("terep server: listening on \(scheme)://\(bound) (central \(shown))")
             }
         }
+    }
+
+    /// The coordinator's public signing key, made now for a dataset older than packages.
+    static func coordinatorVerifyingKey(_ path: String) throws -> CoordinatorVerifyingKey {
+        try CentralAdmin.signingKey(of: try CentralStore.open(path: path)).key.publicKey
     }
 }

@@ -262,4 +262,17 @@ import Testing
             #expect(try central.apply(events: fine, definitions: definitions, bundle: receipt(for: fine, device: "d1")).newEvents == 2)
         }
     }
+
+    @Test("a request nonce is recorded once until it expires; expired ones are forgotten", arguments: CentralImplementation.all)
+    func requestNonces(implementation: CentralImplementation) throws {
+        let central = try implementation.make()
+        #expect(try central.recordRequestNonce("lap-1\nabc", at: 1_000, expiresAt: 2_000))
+        #expect(try !central.recordRequestNonce("lap-1\nabc", at: 1_500, expiresAt: 2_500))
+        #expect(try central.recordRequestNonce("lap-2\nabc", at: 1_500, expiresAt: 2_500))
+        #expect(try central.recordRequestNonce("lap-1\nabc", at: 2_000, expiresAt: 3_000))
+        #expect(try !central.recordRequestNonce("lap-2\nabc", at: 2_499, expiresAt: 3_000))
+        let before = try central.canonicalDump()
+        _ = try central.recordRequestNonce("lap-3\nxyz", at: 2_600, expiresAt: 9_000)
+        #expect(try central.canonicalDump() == before, "nonces are not merged data")
+    }
 }

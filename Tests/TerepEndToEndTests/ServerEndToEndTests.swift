@@ -92,9 +92,10 @@ extension EndToEnd {
                 let again = try sync(device, server.url)
                 #expect(again.status == 0 && again.stdout == "bundle: nothing new to send\n", "\(again.stdout)\(again.stderr)")
             }
-            let status = try await get(server.url + "/status")
-            #expect(status.status == 200)
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any])
+            #expect(try await get(server.url + "/status").status == 400, "/status is the coordinator's")
+            let status = try TerepProcess.run(["central", "fetch", "--central", central, "--server", server.url, "/status"])
+            #expect(status.status == 0, "\(status.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
             #expect(json["bundlesAccepted"] as? Int == 3)
             let merged = try devices.reduce(Int64(0)) { $0 + (try eventCount($1)) }
             #expect(json["events"] as? Int == Int(merged))

@@ -118,12 +118,31 @@ public struct BundleMerger {
     /// another device than its sender is refused. Also gives the bundle's id (the SHA-256 of its
     /// manifest, which the sender compares with its own), or nil when it could not be read.
     public func merge(upload data: Data, name: String, sentBy sender: DeviceID) -> (outcome: MergeOutcome, bundle: String?) {
+        merge(uploadNamed: name, sentBy: sender, digest: { RequestSignature.digest(data) }) { () throws(BundleError) in
+            try reader.open(data, file: name)
+        }
+    }
+
+    /// Like ``merge(upload:name:sentBy:)``, for an upload the server spooled to the file at
+    /// `path` (read in chunks, so memory does not grow with the bundle); `bodySHA256` is the
+    /// digest computed while it was received.
+    public func merge(uploadFile path: String, bodySHA256: String, name: String, sentBy sender: DeviceID)
+        -> (outcome: MergeOutcome, bundle: String?)
+    {
+        merge(uploadNamed: name, sentBy: sender, digest: { bodySHA256 }) { () throws(BundleError) in
+            try reader.open(path: path, name: name)
+        }
+    }
+
+    private func merge(
+        uploadNamed name: String, sentBy sender: DeviceID, digest: () -> String, open: () throws(BundleError) -> SealedBundle
+    ) -> (outcome: MergeOutcome, bundle: String?) {
         let outcome = MergeOutcome(file: name, status: .rejected, device: sender.rawValue)
         let sealed: SealedBundle
         do {
-            sealed = try reader.open(data, file: name)
+            sealed = try open()
         } catch {
-            return (reject(outcome, hash: "upload:" + RequestSignature.digest(data), device: sender, reason: error.reason), nil)
+            return (reject(outcome, hash: "upload:" + digest(), device: sender, reason: error.reason), nil)
         }
         guard sealed.manifest.device == sender else {
             let reason = DisplayText.escaped(

@@ -20,8 +20,8 @@ public struct AuthenticationFailure: Error, Hashable, Sendable {
         case replayed
         /// The device was revoked (403).
         case revoked
-        /// Too many requests in the window to remember their nonces (503).
-        case busy
+        /// A request a device signed for an endpoint only the coordinator may use (403).
+        case notCoordinator = "not-coordinator"
     }
 
     public var kind: Kind
@@ -33,50 +33,29 @@ public struct AuthenticationFailure: Error, Hashable, Sendable {
     }
 }
 
-/// The nonces of accepted requests, remembered for twice the allowed clock skew: a request
-/// signed with a nonce seen in that window is a replay; an older one is refused by its
-/// timestamp. Bounded: at most `capacity` nonces, expired ones dropped first.
-public final class NonceCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var expiries: [String: Int64] = [:]
-    private let capacity: Int
-
-    public init(capacity: Int = 1_000_000) { self.capacity = capacity }
-
-    /// Records the nonce; false when it is already there (a replay). Throws when full.
-    func insert(_ key: String, now: Int64, expiresAt: Int64) throws(AuthenticationFailure) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if let expiry = expiries[key], expiry > now { return false }
-        if expiries.count >= capacity { expiries = expiries.filter { $0.value > now } }
-        guard expiries.count < capacity else {
-            throw AuthenticationFailure(.busy, "the server has seen \(capacity) requests in the last minutes; try again later")
-        }
-        expiries[key] = expiresAt
-        return true
-    }
-
-    public var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return expiries.count
-    }
-}
-
-/// Checks a device's signed request against the central dataset's registration of its key:
-/// headers present, device registered, signature valid, timestamp within the allowed skew,
-/// nonce not seen before, device not revoked — in that order, so nothing but a request signed
-/// with the device's key learns that the device is revoked, and only such a request's nonce is
-/// remembered.
+/// Checks a signed request against the central dataset: a device's against the key registered
+/// for it, the coordinator's (``coordinatorSigner`` in the device header) against the
+/// coordinator's signing key. Headers present, signer known, signature valid, timestamp within
+/// the allowed skew, nonce not seen before, device not revoked — in that order, so nothing but
+/// a request signed with the device's key learns that the device is revoked, and only such a
+/// request's nonce is recorded. Nonces are recorded in the central dataset
+/// (``CentralDataset/recordRequestNonce(_:at:expiresAt:)``) for twice the skew: a restarted
+/// server, or a second server over the same database, refuses a replay too; an older request is
+/// refused by its timestamp.
 public struct RequestAuthenticator: Sendable {
+    /// What the coordinator puts in the device header: never a device id (those are letters,
+    /// digits, `-`, `_` and `.`).
+    public static let coordinatorSigner = "@coordinator"
+
     public let central: any CentralDataset
     public let maxSkewMillis: Int64
-    public let nonces: NonceCache
+    /// The coordinator's public signing key; without it, no request is the coordinator's.
+    public let coordinatorKey: CoordinatorVerifyingKey?
 
-    public init(central: any CentralDataset, maxSkewMillis: Int64 = 300_000, nonces: NonceCache = NonceCache()) {
+    public init(central: any CentralDataset, maxSkewMillis: Int64 = 300_000, coordinatorKey: CoordinatorVerifyingKey? = nil) {
         self.central = central
         self.maxSkewMillis = maxSkewMillis
-        self.nonces = nonces
+        self.coordinatorKey = coordinatorKey
     }
 
     /// The registered device that signed the request, or why it is refused. `header` gives a
@@ -84,20 +63,62 @@ public struct RequestAuthenticator: Sendable {
     public func authenticate(
         method: String, path: String, bodySHA256: String, header: (String) -> String?, nowMillis: Int64
     ) throws -> RegisteredDevice {
-        let signature: RequestSignature
-        switch RequestSignature.parse(header) {
-        case .success(let parsed): signature = parsed
-        case .failure(let problem): throw AuthenticationFailure(.unsigned, problem.reason)
-        }
+        let signature = try Self.parse(header)
         let id = signature.device
+        guard id.rawValue != Self.coordinatorSigner else {
+            throw AuthenticationFailure(.unregistered, "the coordinator does not upload bundles: a device signs its own")
+        }
         guard let device = try central.device(id) else {
             throw AuthenticationFailure(
                 .unregistered, "device \(id) is not registered here: the coordinator registers it with terep central add-device")
         }
-        guard let key = try? DevicePublicKey(rawRepresentation: device.publicKey),
-            signature.verifies(method: method, path: path, bodySHA256: bodySHA256, key: key)
-        else {
-            throw AuthenticationFailure(.forged, "the signature does not verify with the key registered for device \(id)")
+        let key = try? DevicePublicKey(rawRepresentation: device.publicKey)
+        try check(signature, key: key, signer: "device \(id)", method: method, path: path, bodySHA256: bodySHA256, nowMillis: nowMillis)
+        guard device.status == .active else {
+            throw AuthenticationFailure(.revoked, "device \(id) was revoked: its bundles are no longer accepted")
+        }
+        return device
+    }
+
+    /// Checks a request to a coordinator endpoint: it must be signed with the coordinator's key.
+    /// A device's own valid signature is refused as not the coordinator's (403).
+    public func authenticateCoordinator(
+        method: String, path: String, bodySHA256: String, header: (String) -> String?, nowMillis: Int64
+    ) throws {
+        let signature = try Self.parse(header)
+        guard signature.device.rawValue == Self.coordinatorSigner else {
+            if let device = try central.device(signature.device),
+                let key = try? DevicePublicKey(rawRepresentation: device.publicKey),
+                signature.verifies(method: method, path: path, bodySHA256: bodySHA256, key: key)
+            {
+                throw AuthenticationFailure(
+                    .notCoordinator, "only the coordinator may read \(path): device \(signature.device) signed this request")
+            }
+            throw AuthenticationFailure(
+                .unregistered, "\(path) is the coordinator's: sign the request with the coordinator's key (terep central fetch)")
+        }
+        guard let coordinatorKey else {
+            throw AuthenticationFailure(.unregistered, "this central dataset has no coordinator signing key: run terep central init or publish once")
+        }
+        try check(
+            signature, key: coordinatorKey, signer: "the coordinator", method: method, path: path, bodySHA256: bodySHA256,
+            nowMillis: nowMillis)
+    }
+
+    static func parse(_ header: (String) -> String?) throws(AuthenticationFailure) -> RequestSignature {
+        switch RequestSignature.parse(header) {
+        case .success(let parsed): return parsed
+        case .failure(let problem): throw AuthenticationFailure(.unsigned, problem.reason)
+        }
+    }
+
+    /// The signature, the timestamp and the nonce, in that order.
+    private func check(
+        _ signature: RequestSignature, key: DevicePublicKey?, signer: String, method: String, path: String,
+        bodySHA256: String, nowMillis: Int64
+    ) throws {
+        guard let key, signature.verifies(method: method, path: path, bodySHA256: bodySHA256, key: key) else {
+            throw AuthenticationFailure(.forged, "the signature does not verify with the key registered for \(signer)")
         }
         let skew = signature.timestampMillis - nowMillis
         guard abs(skew) <= maxSkewMillis else {
@@ -106,14 +127,10 @@ public struct RequestAuthenticator: Sendable {
                 "the request's timestamp is \(abs(skew) / 1000) s \(skew < 0 ? "behind" : "ahead of") the server's clock "
                     + "(at most \(maxSkewMillis / 1000) s allowed): set the device's clock")
         }
-        let fresh = try nonces.insert(
-            "\(id.rawValue)\n\(signature.nonce)", now: nowMillis, expiresAt: nowMillis + 2 * maxSkewMillis)
+        let fresh = try central.recordRequestNonce(
+            "\(signature.device.rawValue)\n\(signature.nonce)", at: nowMillis, expiresAt: nowMillis + 2 * maxSkewMillis)
         guard fresh else {
             throw AuthenticationFailure(.replayed, "nonce \(signature.nonce) was already used: a request is accepted once")
         }
-        guard device.status == .active else {
-            throw AuthenticationFailure(.revoked, "device \(id) was revoked: its bundles are no longer accepted")
-        }
-        return device
     }
 }

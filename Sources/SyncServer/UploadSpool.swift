@@ -1,0 +1,115 @@
+import Foundation
+import NIOCore
+import SurveySync
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// How many uploads the server takes at once: at most `maxUploads` being received or waiting
+/// (beyond that a new one is answered 503 at once, and the device retries later), of which at
+/// most `maxMerges` are verified and merged at the same time (the others wait their turn, in
+/// order). Memory stays bounded whatever the number of devices: a received upload is on disk,
+/// and only the merging ones are being read.
+actor UploadGate {
+    let maxUploads: Int
+    let maxMerges: Int
+    private var uploads = 0
+    private var merges = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(maxUploads: Int, maxMerges: Int) {
+        self.maxUploads = maxUploads
+        self.maxMerges = maxMerges
+    }
+
+    /// Takes a place for an upload; false when all are taken.
+    func enter() -> Bool {
+        guard uploads < maxUploads else { return false }
+        uploads += 1
+        return true
+    }
+
+    func leave() { uploads -= 1 }
+
+    /// Waits for a merge slot.
+    func startMerge() async {
+        if merges < maxMerges {
+            merges += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Frees a merge slot, handing it to the longest-waiting upload.
+    func endMerge() {
+        if waiting.isEmpty { merges -= 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
+/// Where the server keeps uploads while they arrive: a private folder (mode 0700) made at start
+/// in the system's temporary folder (`TMPDIR`), one file (mode 0600) per upload, removed when
+/// the upload is merged or refused, and the folder removed when the server stops.
+struct UploadSpool: Sendable {
+    let directory: String
+
+    /// Makes the folder.
+    static func make() throws -> UploadSpool {
+        let base = FileManager.default.temporaryDirectory.path
+        var template = Array((base + "/terep-server-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw ServerError("cannot make a folder for uploads in \(base): \(String(cString: strerror(errno))); set TMPDIR")
+        }
+        return UploadSpool(directory: String(cString: made))
+    }
+
+    /// Removes the folder and anything left in it.
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+
+    /// Why a body could not be spooled.
+    enum Failure: Error {
+        case tooLarge
+        case io(String)
+    }
+
+    /// Writes `body` to a new file, at most `maxBytes`, hashing it as it comes: the file's path
+    /// and the body's SHA-256. A body that breaks off (the connection cut) throws the
+    /// connection's error, and nothing is left behind.
+    func receive<Body: AsyncSequence>(_ body: Body, maxBytes: Int) async throws -> (path: String, sha256: String)
+    where Body.Element == ByteBuffer {
+        let path = directory + "/upload-" + UUID().uuidString
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure.io("cannot create \(path): \(String(cString: strerror(errno)))") }
+        var digest = RequestSignature.BodyDigest()
+        var size = 0
+        do {
+            defer { close(fd) }
+            for try await buffer in body {
+                size += buffer.readableBytes
+                guard size <= maxBytes else { throw Failure.tooLarge }
+                try buffer.withUnsafeReadableBytes { bytes in
+                    digest.update(bytes)
+                    try Self.writeAll(fd, bytes, path: path)
+                }
+            }
+        } catch {
+            unlink(path)
+            throw error
+        }
+        return (path, digest.finalize())
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Failure.io("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+}
