@@ -45,9 +45,11 @@ public struct DirectoryExport {
     public var files: [URL] { renames.map(\.to) }
 
     public init(
-        schema: ExportSchema, format: ExportFormat, directory: URL, countFrequencies: Bool = false, createdAt: Date = Date(),
+        schema: ExportSchema, format: ExportFormat, directory: URL, countFrequencies: Bool = false, createdAt: Date? = nil,
         fileMode: UInt16 = 0o644
     ) throws(ExportError) {
+        let stamp: Date
+        if let createdAt { stamp = createdAt } else { stamp = try ExportCreationTime.resolve() }
         self.format = format
         self.fileMode = fileMode
         self.frequencies = countFrequencies ? Frequencies() : nil
@@ -65,8 +67,8 @@ public struct DirectoryExport {
             case .csv: writers.append(try CSVWriter(table: table, specialCodes: schema.specialCodes, sink: sink))
             case .excel:
                 writers.append(try CSVWriter(table: table, specialCodes: schema.specialCodes, dialect: .excel, sink: sink))
-            case .sav: writers.append(try SavWriter(table: table, schema: schema, sink: sink, createdAt: createdAt))
-            case .dta: writers.append(try DtaWriter(table: table, schema: schema, sink: sink, createdAt: createdAt))
+            case .sav: writers.append(try SavWriter(table: table, schema: schema, sink: sink, createdAt: stamp))
+            case .dta: writers.append(try DtaWriter(table: table, schema: schema, sink: sink, createdAt: stamp))
             case .jsonl: break
             }
         }

@@ -22,6 +22,8 @@ public enum ExportError: Error, Hashable, Sendable, CustomStringConvertible {
     case io(path: String, message: String)
     /// `write` or `finish` was called after `finish`.
     case alreadyFinished(format: String)
+    /// `SOURCE_DATE_EPOCH` is set but is not whole seconds since 1970 (``ExportCreationTime``).
+    case invalidSourceDateEpoch(String)
 
     public var description: String {
         switch self {
@@ -52,6 +54,8 @@ public enum ExportError: Error, Hashable, Sendable, CustomStringConvertible {
             "\(path): \(message)"
         case .alreadyFinished(let format):
             "the \(format) writer was already finished; create a new one for another file"
+        case .invalidSourceDateEpoch(let value):
+            "SOURCE_DATE_EPOCH is '\(value)', not whole seconds since 1970 (e.g. 1764547200); set it right or unset it"
         }
     }
 }

@@ -50,19 +50,37 @@ actor UploadGate {
 }
 
 /// Where the server keeps uploads while they arrive: a private folder (mode 0700) made at start
-/// in the system's temporary folder (`TMPDIR`), one file (mode 0600) per upload, removed when
-/// the upload is merged or refused, and the folder removed when the server stops.
+/// in the system's temporary folder (`TMPDIR`), named after the server's process id, one file
+/// (mode 0600) per upload, removed when the upload is merged or refused, and the folder removed
+/// when the server stops. A server killed outright leaves its folder: the next one to start
+/// removes the folders of processes that no longer run.
 struct UploadSpool: Sendable {
+    static let prefix = "terep-server-"
     let directory: String
 
-    /// Makes the folder.
+    /// Makes the folder, after removing those of servers that died.
     static func make() throws -> UploadSpool {
         let base = FileManager.default.temporaryDirectory.path
-        var template = Array((base + "/terep-server-XXXXXX").utf8CString)
+        removeAbandoned(in: base)
+        var template = Array((base + "/" + prefix + "\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw ServerError("cannot make a folder for uploads in \(base): \(String(cString: strerror(errno))); set TMPDIR")
         }
         return UploadSpool(directory: String(cString: made))
+    }
+
+    /// Removes `terep-server-PID-…` folders of ours whose process is gone.
+    static func removeAbandoned(in base: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let pid = Int32(rest.prefix { $0.isNumber }), rest.dropFirst(String(pid).count).hasPrefix("-"),
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            var info = stat()
+            guard lstat(base + "/" + name, &info) == 0, info.st_uid == getuid(), (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            try? FileManager.default.removeItem(atPath: base + "/" + name)
+        }
     }
 
     /// Removes the folder and anything left in it.

@@ -14,10 +14,11 @@ final class ServerProcess {
 
     /// Starts `terep server --listen 127.0.0.1:0` with `arguments` and waits (at most 60 s)
     /// for the line that names the bound port.
-    init(_ arguments: [String], tls: Bool = false) throws {
+    init(_ arguments: [String], tls: Bool = false, environment: [String: String] = [:]) throws {
         self.tls = tls
         process.executableURL = try TerepProcess.requireBinary()
         process.arguments = ["server", "--listen", "127.0.0.1:0"] + arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice

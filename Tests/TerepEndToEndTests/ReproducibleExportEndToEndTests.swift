@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// `SOURCE_DATE_EPOCH` makes `.sav` and `.dta` files the same bytes whenever they are exported.
+    @Suite struct ReproducibleExportEndToEndTests {
+        @Test("with SOURCE_DATE_EPOCH two exports a second apart are byte-identical and carry that time; a malformed one is refused")
+        func sourceDateEpoch() throws {
+            let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let device = dir.appendingPathComponent("d1.sqlite").path
+            let made = try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device])
+            try #require(made.status == 0, "\(made.stderr)")
+            let key = try #require(made.stdout.split(separator: "\n").last.map(String.init))
+            #expect(try TerepProcess.run(["simulate", survey, "--interviews", "6", "--device-db", device, "--seed", "3"]).status == 0)
+            let bundle = dir.appendingPathComponent("b.terepbundle").path
+            #expect(try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle]).status == 0)
+            let central = dir.appendingPathComponent("central.sqlite").path
+            #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
+            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            #expect(try TerepProcess.run(["merge", "--central", central, bundle]).status == 0)
+            let keyFile = try TerepProcess.keyFile()
+
+            func export(_ name: String, epoch: String?) throws -> TerepProcess.Result {
+                try TerepProcess.run(
+                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta",
+                     "--pii-key", keyFile, "-o", dir.appendingPathComponent(name).path],
+                    environment: epoch.map { ["SOURCE_DATE_EPOCH": $0] } ?? [:])
+            }
+            func bytes(_ name: String, _ file: String) throws -> Data {
+                try Data(contentsOf: dir.appendingPathComponent(name).appendingPathComponent(file))
+            }
+            // 1764547200 is 2025-12-01 00:00:00 UTC.
+            #expect(try export("one", epoch: "1764547200").status == 0)
+            Thread.sleep(forTimeInterval: 1.1)
+            #expect(try export("two", epoch: "1764547200").status == 0)
+            for file in ["wellbeing.sav", "wellbeing.dta", "wellbeing.csv"] {
+                #expect(try bytes("one", file) == bytes("two", file), "\(file) differs")
+            }
+            let sav = try bytes("one", "wellbeing.sav")
+            #expect(String(decoding: sav[92..<109], as: UTF8.self) == "01 Dec 2500:00:00", "the .sav header's date and time")
+            #expect(try bytes("one", "wellbeing.dta").range(of: Data("01 Dec 2025 00:00".utf8)) != nil, "the .dta header's timestamp")
+            #expect(try export("clock", epoch: nil).status == 0)
+            #expect(try bytes("clock", "wellbeing.sav") != sav, "without it, the clock")
+            let bad = try export("bad", epoch: "yesterday")
+            #expect(bad.status != 0 && bad.stderr.contains("SOURCE_DATE_EPOCH is 'yesterday', not whole seconds since 1970"), "\(bad.stderr)")
+        }
+    }
+}
