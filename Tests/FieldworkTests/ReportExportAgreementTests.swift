@@ -72,7 +72,8 @@ struct ReportExportAgreementTests {
         #expect(tables.count == 2 + 4, "two tables, paradata, durations, comments, visits: \(tables.keys.sorted())")
         #expect(main.rows.count == report.selection.included)
         // The visits table has a row per visit each interview counts.
-        let visits = try #require(tables.removeValue(forKey: "rep_visits"))
+        let visits = try #require(tables["rep_visits"])
+        tables["rep_visits"] = nil
         #expect(visits.rows.count == main.rows.compactMap { Int($0["iv_visits"] ?? "") }.reduce(0, +))
         #expect(visits.rows.count >= main.rows.count)
 
