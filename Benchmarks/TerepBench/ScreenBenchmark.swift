@@ -12,8 +12,10 @@ import TerminalInterviewer
 /// Typing keys and Enter are reported apart; an Enter saves the answer, and its durable commit
 /// (the device store, WAL and `synchronous=FULL`) is timed separately and also taken out, so
 /// the screen's own cost shows. Baselines measured in the same run, answer by answer: the line
-/// view's screen for the same question (`QuestionScreen` built and rendered as text) and a raw
-/// single-row SQLite commit (the physical floor of the durable commit).
+/// view's screen for the same question (`QuestionScreen` built and rendered as text), a raw
+/// single-row SQLite commit (the physical floor of the durable commit), and two parts of what each
+/// Enter did before: the form's pages cut whole from the route, and the end-rule check walking
+/// the route twice (`endReason`, `status`).
 ///
 /// `swift run -c release TerepBench screen`
 enum ScreenBenchmark {
@@ -48,6 +50,8 @@ enum ScreenBenchmark {
         line("durable commit of the answer (device store)", s.commits)
         line("baseline: line view's screen, same question", s.lineView)
         line("baseline: raw sqlite3 single-row commit    ", s.rawCommits)
+        line("baseline: the form's pages cut whole       ", s.pagesWhole)
+        line("baseline: end-rule check walking the route ", s.endRuleWalks)
         let p99 = Double(StoreBenchmark.percentile(s.typing + s.enterScreen, 0.99)) / 1e6
         print("  target: keypress → redrawn screen p99 < 16 ms (one frame at 60 Hz) → p99 \(String(format: "%.2f", p99)) ms "
             + (p99 < 16 ? "(met)" : "(NOT met)"))
@@ -97,6 +101,8 @@ final class BenchScreen: ScreenDevice {
     private(set) var commits: [UInt64] = []
     private(set) var lineView: [UInt64] = []
     private(set) var rawCommits: [UInt64] = []
+    private(set) var pagesWhole: [UInt64] = []
+    private(set) var endRuleWalks: [UInt64] = []
 
     init(controller: InterviewController, recorder: TimedRecorder, raw: RawSQLite) {
         self.controller = controller
@@ -131,6 +137,15 @@ final class BenchScreen: ScreenDevice {
         let l0 = DispatchTime.now().uptimeNanoseconds
         _ = controller.screen(for: at).render(width: size.width, colour: true, strings: controller.strings)
         lineView.append(DispatchTime.now().uptimeNanoseconds - l0)
+        // What each Enter cost before the pages were updated in place: cutting them whole.
+        let interview = controller.interview
+        let w0 = DispatchTime.now().uptimeNanoseconds
+        _ = FormPages(route: controller.route, index: controller.index) { interview.answer(at: $0) != nil }
+        pagesWhole.append(DispatchTime.now().uptimeNanoseconds - w0)
+        // What the end-rule check cost at every answer before: `endReason` and `status`, two walks.
+        let e0 = DispatchTime.now().uptimeNanoseconds
+        _ = (interview.endReason, interview.status)
+        endRuleWalks.append(DispatchTime.now().uptimeNanoseconds - e0)
         let r0 = DispatchTime.now().uptimeNanoseconds
         try? raw.commitOne(sequence: Int64(rawCommits.count + 1), payload: "{\"answered\":\(rawCommits.count)}")
         rawCommits.append(DispatchTime.now().uptimeNanoseconds - r0)

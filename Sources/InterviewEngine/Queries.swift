@@ -231,6 +231,11 @@ extension Interview {
         }
     }
 
+    /// Whether the condition of an end rule on the route holds: the interview ends at it once
+    /// everything before it is answered. Unlike ``endReason`` it does not walk the route, so a
+    /// front can ask it after every answer.
+    public var endRuleHolds: Bool { !activeEnds.isEmpty }
+
     /// Why the interview ended: a recorded outcome, an end rule reached once everything before
     /// it is answered, or a finished route. Nil while in progress.
     public var endReason: EndReason? {

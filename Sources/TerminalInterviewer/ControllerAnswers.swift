@@ -16,7 +16,8 @@ extension InterviewController {
             say(strings.problem(.required), style: .error)
             return
         }
-        if case .note = question.kind { return advance(from: at) }
+        // Typed at a note (meant for the next question, typing ahead): not dropped silently.
+        if case .note = question.kind { return say(strings.noteTakesNoAnswer, style: .error) }
         let offered = interview.options(at: at).map(\.code)
         switch AnswerParser.parse(text, kind: question.kind, offered: offered) {
         case .success(let value): submit(.value(value), at: at)

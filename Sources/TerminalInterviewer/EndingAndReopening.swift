@@ -11,8 +11,10 @@ extension InterviewController {
     /// The outcome code (and its label) an end rule would end the interview with once the
     /// previewed answer is saved; nil when the answer does not end it. In a reopened interview
     /// the end rule may hold already: saving the same answer again is asked about too.
+    /// Asked at every answer, so the route is walked only when an end rule holds.
     func endRuleReached(in preview: Interview) -> (code: Int, label: String?)? {
-        guard interview.recordedOutcome == nil, case .endRule? = preview.endReason, case .ended(let code?) = preview.status
+        guard interview.recordedOutcome == nil, preview.endRuleHolds, case .endRule? = preview.endReason,
+            case .ended(let code?) = preview.status
         else { return nil }
         let outcome = interview.definition.outcome.flatMap { index[$0.variable]?.question }
         let option = outcome.flatMap { index.answerSet(of: $0) }?.options.first { $0.code == code }

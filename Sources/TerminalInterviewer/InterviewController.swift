@@ -43,6 +43,10 @@ public final class InterviewController {
     /// Counts the changes of the interview (not the paradata), so views can cache what they
     /// derive from it.
     public private(set) var revision = 0
+    /// The addresses answered or cleared by the latest revisions (the revision each made), and
+    /// the revision up to which older ones were forgotten: see ``answersChanged(since:)``.
+    private var answerLog: [(revision: Int, address: Address)] = []
+    private var answerLogFloor = 0
 
     /// Creates a controller on an interview already started (and, when resuming, replayed).
     public init(
@@ -71,6 +75,14 @@ public final class InterviewController {
     /// them with the question; the line view says them when the question is shown).
     public func reviewComments(at address: Address) -> [ReviewMark] {
         options.review?.comments(at: address) ?? []
+    }
+
+    /// The addresses whose answer was given, changed or cleared after `revision`, in order (an
+    /// address may repeat): what a view that derived something from the answers at `revision`
+    /// must look at again. Nil when `revision` is too old to say (derive it all again).
+    public func answersChanged(since revision: Int) -> [Address]? {
+        guard revision >= answerLogFloor, revision <= self.revision else { return nil }
+        return answerLog.filter { $0.revision > revision }.map(\.address)
     }
 
     /// The question the session waits an answer to, as shown; nil when it waits for an answer
@@ -170,9 +182,16 @@ public final class InterviewController {
             cursor = nextProblem()
             return
         }
-        let next = interview.next(after: at)
+        let next = next(after: at)
         if let instance = openRosterDue(from: at, to: next), offerRow(instance, then: next) { return }
         cursor = next
+    }
+
+    /// The route item after `at`: the engine's `next(after:)`, over the route already computed.
+    func next(after at: Address) -> Address? {
+        let route = self.route
+        guard let i = route.firstIndex(of: at) else { return interview.next(after: at) }
+        return i + 1 < route.count ? route[i + 1] : nil
     }
 
     /// The first on-route required question without an answer (notes and the outcome excluded).
@@ -216,9 +235,23 @@ public final class InterviewController {
         if case .shown = kind {} else {
             cachedRoute = nil
             revision += 1
+            logAnswerChange(kind)
         }
         reportNewlyStale(effects)
         return true
+    }
+
+    /// Notes the address an answer event changed (``answersChanged(since:)``); only the last
+    /// revisions are kept.
+    private func logAnswerChange(_ kind: InterviewEventKind) {
+        switch kind {
+        case .answered(let at, _), .cleared(let at): answerLog.append((revision, at))
+        default: return
+        }
+        if answerLog.count > 256 {
+            answerLogFloor = answerLog[127].revision
+            answerLog.removeFirst(128)
+        }
     }
 
     // MARK: - Output

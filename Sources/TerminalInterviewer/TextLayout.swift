@@ -25,6 +25,37 @@ public enum TextLayout {
         return lines
     }
 
+    /// Joins items (`12 kész, hátra kb. 40`, `.nt = nem tudja`) with `separator` into lines of
+    /// `width`, breaking only between items, so that no item is split over two lines unless it is
+    /// wider than a line by itself (then it is wrapped by words).
+    public static func pack(
+        _ items: [String], separator: String = " · ", width: Int, indent: String = "", firstIndent: String? = nil
+    ) -> [String] {
+        var lines: [String] = []
+        var line = firstIndent ?? indent
+        var empty = true
+        for item in items where !item.isEmpty {
+            if !empty, TextLayout.width(line) + TextLayout.width(separator) + TextLayout.width(item) <= width {
+                line += separator + item
+                continue
+            }
+            if !empty {
+                lines.append(line)
+                line = indent
+            }
+            if TextLayout.width(line) + TextLayout.width(item) <= width {
+                line += item
+            } else {
+                let wrapped = wrap(item, width: width, indent: indent, firstIndent: line)
+                lines += wrapped.dropLast()
+                line = wrapped.last ?? indent
+            }
+            empty = false
+        }
+        if !empty { lines.append(line) }
+        return lines
+    }
+
     private static func wrapParagraph(_ paragraph: Substring, width: Int, lead: String, indent: String) -> [String] {
         let limit = max(width, 1)
         var lines: [String] = []

@@ -79,6 +79,12 @@ extension UIStrings {
     public var warningConfirmed: String { t("Megerősítve.", "Confirmed.") }
     public var correctAnswer: String { t("Javítsa a választ.", "Correct the answer.") }
 
+    /// Text typed at a note (a screen that only informs).
+    public var noteTakesNoAnswer: String {
+        t("Ez a képernyő csak tájékoztat, választ nem kér: a beírt szöveg nincs rögzítve. Továbblépés: üres sor + Enter.",
+          "This screen only informs and takes no answer: what was typed is not saved. To go on: empty line + Enter.")
+    }
+
     // MARK: - Commands
 
     public func unknownCommand(_ typed: String) -> String {

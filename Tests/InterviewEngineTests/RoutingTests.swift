@@ -62,6 +62,31 @@ struct RoutingTests {
         #expect(s.isOnRoute("consent"))
     }
 
+    /// `endRuleHolds` (asked after every answer, without walking the route) says whether an end
+    /// rule's condition holds: always when `endReason` is an end rule, also before the questions
+    /// ahead of the rule are all answered, and no longer once the answer changes back.
+    @Test func endRuleHoldsIsTheQuickSignOfAnEndRule() {
+        let early = Build.survey([
+            Build.integer("first", 0, 9),
+            Build.integer("hh_n16", 0, 15),
+            .end(EndRule(condition: v("hh_n16") == 0, outcome: 42)),
+            Build.integer("last", 0, 10),
+        ], outcome: OutcomeSpec(variable: "outcome", completeCode: 11))
+        var s = Scenario(early)
+        #expect(!s.interview.endRuleHolds)
+        s.answer("hh_n16", 0)
+        #expect(s.interview.endRuleHolds)
+        #expect(s.interview.endReason == nil)  // `first` is required and not answered yet
+        s.answer("first", 3)
+        #expect(s.interview.endRuleHolds)
+        #expect(s.interview.endReason == .endRule(index: 0, message: nil))
+        s.answer("hh_n16", 2)
+        #expect(!s.interview.endRuleHolds)
+        s.answer("last", 1)
+        #expect(s.interview.endReason == .completed)
+        #expect(!s.interview.endRuleHolds)
+    }
+
     @Test func finishedRouteCompletesWithTheCompleteCode() {
         var s = Scenario(Self.form)
         s.answer("hh_n16", 2)

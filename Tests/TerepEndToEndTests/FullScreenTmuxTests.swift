@@ -57,6 +57,27 @@ struct FullScreenTmuxTests {
         #expect(stored.answers[Address("hh_size")]?.last == .value(.integer(2)))
     }
 
+    /// Lowering the household size drops the last member (her answers stay in the log); raising
+    /// it again brings her row back with its answers, and the screen says so.
+    @Test func raisingTheHouseholdSizeBringsTheRemovedRowBack() throws {
+        let energy = try #require(Self.energy)
+        let run = try TmuxInterview(survey: energy, arguments: EnergyPath.cases)
+        defer { run.stop() }
+        try run.answer(Self.household + [("m_sex[3]", "2"), ("m_age[3]", "12"), ("m_rel[3]", "3"), ("m_home_day[3]", "1")])
+        try run.answer([("dwell", ".u hh_size"), ("hh_size", "2")])
+        try run.after("3 helyett 2 sor lesz, 1 tagnak ki kell kerülnie.", type: "3")
+        var screen = try run.waitFor("törölve: 3. (Cili) sor")
+        #expect(Self.row(1, "Anna", in: screen) && Self.row(2, "Béla", in: screen), "\(screen)")
+        #expect(!Self.row(3, "Cili", in: screen), "\(screen)")
+        try run.answer([(TmuxInterview.currentQuestion(in: screen) ?? "m_name[1]", ".u hh_size"), ("hh_size", "3")])
+        screen = try run.waitFor("3. (Cili) sor korábbi válaszaival visszakerült")
+        #expect(Self.row(3, "Cili", in: screen), "the row is back in the table:\n\(screen)")
+        let stored = try run.stored()
+        #expect(stored.answers[Address("hh_size")] == [.value(.integer(3)), .value(.integer(2)), .value(.integer(3))])
+        #expect(stored.answers[Address("m_name", rows: [3])] == [.value(.text("Cili"))])
+        #expect(stored.answers[Address("m_age", rows: [3])] == [.value(.integer(12))])
+    }
+
     @Test func aGridIsAnsweredAsATable() throws {
         let energy = try #require(Self.energy)
         let run = try TmuxInterview(survey: energy, arguments: EnergyPath.cases)
@@ -177,6 +198,48 @@ struct FullScreenTmuxTests {
             .split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" })
         #expect(modes.contains("icanon") && modes.contains("echo"), "\(exit): line editing and echo are back: \(modes)")
         #expect(screen.contains(exit == "end" ? "EXIT=0" : exit == "quit" ? "EXIT=0" : exit == "ctrl-c" ? "EXIT=130" : exit == "sighup" ? "EXIT=129" : "EXIT=143"), "\(screen)")
+    }
+
+    /// A crash inside the full screen gives the terminal back too: a trap in the session's own
+    /// code (F12 in a debug build with `TEREP_TEST_CRASH=1`: an index out of range) and a
+    /// SIGSEGV from outside. The normal screen, line editing and echo are back, and the shell
+    /// sees the signal.
+    @Test(arguments: ["trap", "sigsegv"])
+    func theTerminalIsRestoredAfterACrash(_ crash: String) throws {
+        let dir = try TerepProcess.temporaryDirectory()
+        let survey = try DefectSurvey.write(into: dir)
+        let db = dir.appendingPathComponent("device.sqlite").path
+        let binary = try TerepProcess.requireBinary().path
+        let tmux = Tmux()
+        defer {
+            tmux.stop()
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let command = "sh -c 'echo $$ > \(dir.path)/pid; exec env TERM=xterm-256color TEREP_TEST_CRASH=1 "
+            + "\(binary) interview \(survey) --device-db \(db)'; echo EXIT=$?; stty -a > \(dir.path)/modes; echo MODES; sleep 60"
+        try tmux.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        _ = try tmux.waitFor("Meséljen a környékről!")
+        #expect(((try? tmux.run(["display-message", "-p", "-t", "t", "#{alternate_on}"], capture: true)) ?? "").hasPrefix("1"))
+        if crash == "trap" {
+            try tmux.run(["send-keys", "-t", "t", "F12"])
+        } else {
+            let pid = try #require(Int32(try String(contentsOfFile: dir.path + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            kill(pid, SIGSEGV)
+        }
+        // The normal screen is back while Swift's crash report is shown; on a terminal the report
+        // waits for a key (`SWIFT_BACKTRACE`'s interactive mode), then the shell goes on.
+        var screen = try tmux.waitFor("crashed")
+        #expect(((try? tmux.run(["display-message", "-p", "-t", "t", "#{alternate_on}"], capture: true)) ?? "").hasPrefix("0"))
+        for _ in 0..<600 where !screen.contains("MODES") {
+            if screen.contains("any other key to quit") { try tmux.run(["send-keys", "-t", "t", "q"]) }
+            usleep(50_000)
+            screen = try tmux.screen()
+        }
+        let modes = try String(contentsOfFile: dir.path + "/modes", encoding: .utf8)
+            .split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" })
+        #expect(modes.contains("icanon") && modes.contains("echo"), "\(crash): line editing and echo are back: \(modes)")
+        let status = screen.split(separator: "\n").last { $0.hasPrefix("EXIT=") }.flatMap { Int($0.dropFirst(5)) }
+        #expect((status ?? 0) > 128, "\(crash): terep died of a signal:\n\(screen)")
     }
 
     @Test func noColorAndColourlessTerminalsGetNoColours() throws {

@@ -29,7 +29,7 @@ struct ScreenGoldenTests {
         }
     }
 
-    /// The trust grid of section C.4 as a table, one row per item, at its second item.
+    /// The trust grid of section C.4 as a table, one row per item, at its second item, at 80×24 and 120×40.
     @Test(arguments: [UILanguage.hu, .en])
     func gridPage(_ ui: UILanguage) throws {
         let more: [(Address, Value)] = [
@@ -37,9 +37,17 @@ struct ScreenGoldenTests {
             (Address("ectrust_muni"), .integer(7)),
         ]
         let interview = try EnergyScreen.interview(language: ui == .hu ? "hu" : "en", answers: more)
-        let lines = EnergyScreen.capture(interview, at: Address("ectrust_miho"), width: 80, height: 24, ui: ui)
-        let text = lines.joined(separator: "\n") + "\n"
-        assertGolden(text, file: goldenDirectory() + "/Golden/screen-grid-\(ui.rawValue)-80x24.txt")
+        for (width, height) in Self.sizes {
+            let lines = EnergyScreen.capture(interview, at: Address("ectrust_miho"), width: width, height: height, ui: ui)
+            let text = lines.joined(separator: "\n") + "\n"
+            assertGolden(text, file: goldenDirectory() + "/Golden/screen-grid-\(ui.rawValue)-\(width)x\(height).txt")
+            // The items are rows of one table, the first one with its answer.
+            let items = ui == .hu
+                ? ["Miskolc önkormányzatában?", "a MIHŐ-ben?", "helyi civilekben", "az áramszolgáltatóban?"]
+                : ["the municipality?", "MIHŐ?", "local civic groups", "the electricity supplier?"]
+            for item in items { #expect(text.contains(item), "\(width)x\(height) lacks the item \(item)") }
+            #expect(lines.contains { $0.contains(items[0]) && $0.hasSuffix(" 7") }, "the first item's row shows its answer")
+        }
     }
 
     /// docs/interviewer.md shows the 80×24 captures as they are.

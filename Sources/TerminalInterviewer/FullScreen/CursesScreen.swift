@@ -216,8 +216,9 @@ public final class CursesScreen: ScreenDevice {
 
 /// Restores the terminal if the process dies while the full screen is up (a crash, an abort):
 /// the saved terminal modes, the normal screen and a visible cursor; then the handler that was
-/// there before (Swift's backtrace) runs on the restored terminal. Async-signal-safe: only
-/// `tcsetattr`, `write`, `sigaction` and `raise` run in the handler, on buffers prepared beforehand.
+/// there before (Swift's backtrace) runs on the restored terminal, and the process ends by the
+/// signal. Async-signal-safe: only `tcsetattr`, `write`, `sigaction`, `sigprocmask` and `raise`
+/// run in the handler, on buffers prepared beforehand.
 enum TerminalGuard {
     nonisolated(unsafe) private static var modes = termios()
     nonisolated(unsafe) private static var haveModes = false
@@ -292,10 +293,21 @@ enum TerminalGuard {
         signal(SIGWINCH, SIG_DFL)
     }
 
+    /// The terminal first; then the handler that was there before (Swift's crash report) runs at
+    /// once, the signal unblocked; then the process ends by the signal whatever that handler did
+    /// (one that returns would leave the process running after a signal sent from outside).
     private static func crashed(_ signal: Int32) {
         if haveModes { tcsetattr(STDIN_FILENO, TCSANOW, &modes) }
         _ = write(STDOUT_FILENO, restore.baseAddress, restore.count)
         sigaction(signal, previous + Int(signal), nil)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, signal)
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        raise(signal)
+        var fallback = sigaction()
+        sigemptyset(&fallback.sa_mask)
+        sigaction(signal, &fallback, nil)  // SIG_DFL: a zeroed action
         raise(signal)
     }
 }

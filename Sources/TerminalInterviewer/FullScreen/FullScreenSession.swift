@@ -39,12 +39,20 @@ public final class FullScreenSession {
 
     var strings: UIStrings { controller.strings }
 
-    /// The route cut into pages and sections, computed again only after the interview changed.
+    /// The route cut into pages and sections: after the interview changed, the pages it had are
+    /// brought up to date with the new route and the answers that changed.
     var pages: FormPages {
-        if let cached = cachedPages, cached.revision == controller.revision { return cached.pages }
+        let revision = controller.revision
+        if let cached = cachedPages, cached.revision == revision { return cached.pages }
         let interview = controller.interview
-        let pages = FormPages(route: controller.route, index: controller.index) { interview.answer(at: $0) != nil }
-        cachedPages = (controller.revision, pages)
+        let isAnswered = { (address: Address) in interview.answer(at: address) != nil }
+        let pages: FormPages
+        if let cached = cachedPages, let changed = controller.answersChanged(since: cached.revision) {
+            pages = cached.pages.updated(route: controller.route, answersChanged: changed, index: controller.index, isAnswered: isAnswered)
+        } else {
+            pages = FormPages(route: controller.route, index: controller.index, isAnswered: isAnswered)
+        }
+        cachedPages = (revision, pages)
         return pages
     }
 
@@ -66,6 +74,9 @@ public final class FullScreenSession {
             case .idle: dirty = false
             case .closed: controller.stop(.endOfInput)
             case .key(let key):
+                #if DEBUG
+                    TestCrash.check(key)
+                #endif
                 handle(key)
                 // Keys that came together (typing fast, a paste) are handled before drawing again.
                 while controller.end == nil, case .key(let next) = device.read(waiting: false) { handle(next) }

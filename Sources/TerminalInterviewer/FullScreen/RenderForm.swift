@@ -6,8 +6,9 @@ extension ScreenRenderer {
         let location = locationLine(q)
         let text = questionText(q, interviewerOnly: pane.interviewerOnly)
         let hint = q.hint.map { wrapped($0, style: CellStyle(.italic).with(colour ? [] : .dim), indent: "   ", first: "   ") } ?? []
-        let allowed = wrapped(
-            [q.allowed, q.specials].compactMap { $0 }.joined(separator: " · "), style: CellStyle(.dim), indent: "  ", first: " ")
+        let allowed = TextLayout.pack(
+            [q.allowed, q.specials].compactMap { $0 }, width: width, indent: "  ", firstIndent: " "
+        ).map { Line($0, style: CellStyle(.dim)) }
         var answer: [Line] = []
         if let proposed = pane.proposed { answer += wrapped(proposed, style: style(.success), indent: "  ", first: " ") }
         if let current = pane.current { answer += wrapped(current, style: style(.success, .bold), indent: "  ", first: " ") }
@@ -20,6 +21,8 @@ extension ScreenRenderer {
         var options = optionLines(q.options, columns: 1)
         var columns = 1
         while options.count + hint.count + formMinimum > room, columns < 4 {
+            // The options are read out: the form pane gives way before a label would be cut.
+            if options.count + hint.count <= room, !labelsFit(q.options, columns: columns + 1) { break }
             columns += 1
             let tighter = optionLines(q.options, columns: columns)
             if tighter.count >= options.count { break }
@@ -60,6 +63,12 @@ extension ScreenRenderer {
         if let stem = q.gridStem { out += wrapped(stem, indent: " ", first: " ") }
         out += wrapped(q.text, style: CellStyle(.bold), indent: q.gridStem == nil ? " " : "   ", first: q.gridStem == nil ? " " : "   ")
         return out
+    }
+
+    /// Whether every option's line fits its cell whole in `columns` columns.
+    func labelsFit(_ options: [QuestionScreen.OptionLine], columns: Int) -> Bool {
+        let codeWidth = options.map { String($0.code).count }.max() ?? 1
+        return options.allSatisfy { 3 + codeWidth + 2 + TextLayout.width($0.label) <= width / columns - 1 }
     }
 
     /// The options as `  3  Label`, in `columns` columns (filled down, then across).

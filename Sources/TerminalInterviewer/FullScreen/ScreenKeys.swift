@@ -61,8 +61,10 @@ extension FullScreenSession {
         if command || controller.revision != revision {
             state.editing = nil
         } else if !replying, controller.prompt == nil, controller.cursor == before {
-            // Refused: the text stays to be corrected, and typing anew replaces it.
-            state.editor = LineEditor(state.editor.text, limit: state.editor.limit, fresh: true)
+            // Refused: the text stays to be corrected, and typing anew replaces it; at a note,
+            // which takes no answer, it goes, so that Enter goes on.
+            let note = before.flatMap { controller.interview.question($0.variable) }?.kind == .note
+            state.editor = note ? LineEditor() : LineEditor(state.editor.text, limit: state.editor.limit, fresh: true)
         }
         // A reply is used up: asked again, the line is empty; answered, the question's line comes back.
         if replying { state.editor = LineEditor() }

@@ -66,8 +66,12 @@ public struct ScreenModelBuilder {
         var counter: String?
         if controller.prompt == nil, let limit = state.editor.limit { counter = "\(state.editor.count)/\(limit)" }
         var hint: String?
-        if controller.prompt == nil, state.editor.isEmpty, let at = controller.cursor, interview.answer(at: at) != nil {
-            hint = strings.keepsAnswerHint
+        if controller.prompt == nil, state.editor.isEmpty, let at = controller.cursor, let question = interview.question(at.variable) {
+            if interview.answer(at: at) != nil {
+                hint = strings.keepsAnswerHint
+            } else if !question.required, question.kind != .note, interview.defaultValue(at: at) == nil {
+                hint = strings.skipsOptionalHint
+            }
         }
         return .init(label: strings.inputLabel, editor: state.editor, counter: counter, hint: hint)
     }

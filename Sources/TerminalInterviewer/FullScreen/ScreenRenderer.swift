@@ -95,8 +95,8 @@ public struct ScreenRenderer {
                 .map { Line($0, style: bar.with(.bold), background: bar) }
             lines.append(Line(" " + right, style: bar, background: bar))
         }
-        lines += TextLayout.wrap(" " + h.details.joined(separator: " · "), width: width, indent: " ")
-            .map { Line($0, style: bar, background: bar) }
+        // Broken between the details, never inside one (`12 kész, hátra kb. 40` stays whole).
+        lines += TextLayout.pack(h.details, width: width, indent: " ").map { Line($0, style: bar, background: bar) }
         return lines
     }
 

@@ -53,6 +53,11 @@ extension UIStrings {
         t("Sort hozzáadni és törölni egy nyitott lista (pl. utazások) oldalán lehet.",
           "Rows are added and removed on the page of an open roster (e.g. trips).")
     }
+    /// Under the empty input line of an optional question without an answer.
+    public var skipsOptionalHint: String {
+        t("Nem kötelező: üres sor + Enter = kihagyja", "Optional: empty line + Enter skips it")
+    }
+
     public var keepsAnswerHint: String {
         t("Üres sor + Enter: a jelenlegi válasz marad (törlés: .t)", "Empty line + Enter keeps the current answer (remove it: .c)")
     }
