@@ -13,7 +13,8 @@ struct BilingualDocTests {
         var out: Set<String> = []
         // One text, so that a code span wrapped over two lines (`terep bundle⏎create`) reads whole.
         do {
-            let line = lines.map { doc.lines[$0 - 1] }.joined(separator: " ")
+            let comments = doc.commentLines  // walk-through annotations: not read by anyone
+            let line = lines.filter { !comments.contains($0) }.map { doc.lines[$0 - 1] }.joined(separator: " ")
             for m in line.matches(of: /(^|[^\w-])(--[a-z][a-z0-9-]*)/) { out.insert(String(m.2)) }
             for m in line.matches(of: /terep ([a-z]+(?: [a-z][a-z-]+)?)/) {
                 // `terep central add-device`, `terep merge`: the command, and its subcommand if any.

@@ -72,6 +72,20 @@ struct DocText {
         return out
     }
 
+    /// Lines of HTML comments (`<!-- … -->`) outside fences: the walk-throughs' annotations,
+    /// which the rendered page does not show.
+    var commentLines: Set<Int> {
+        let fenced = fencedLines
+        var out: Set<Int> = []
+        var inside = false
+        for (i, line) in lines.enumerated() where !fenced.contains(i + 1) {
+            if line.hasPrefix("<!--") { inside = true }
+            if inside { out.insert(i + 1) }
+            if line.contains("-->") { inside = false }
+        }
+        return out
+    }
+
     /// Inline code spans (`…`) outside fences.
     var spans: [Span] {
         let fenced = fencedLines

@@ -7,10 +7,12 @@ import Testing
 /// - ```` ```survey ```` — compiles with no diagnostic, except that an answer set or phrase
 ///   the example declares but does not use may be reported (`W0501`, `W0504`); a fragment (not
 ///   starting with `survey `) is compiled inside the document's ```` ```survey header ```` block,
-///   unless the fence says `whole` (an example of a file without a header);
+///   unless the fence says `whole` (an example of a file without a header); a fence that says
+///   `latin1` is saved in ISO-8859-1 instead of UTF-8 (the invalid-UTF-8 example);
 /// - ```` ```survey diagnostics ```` — the next fence, ```` ```output ````, is exactly what
 ///   `terep check` prints for it (in diagnostics.md the file is named after its section's code);
-/// - ```` ```sketch ```` — an illustration with elisions (`…`), not compiled;
+/// - ```` ```sketch — REASON ```` — an illustration with elisions (`…`) or names declared
+///   elsewhere, not compiled; the reason says why (a sketch without one is a finding);
 /// - ```` ```text ````, ```` ```json ````, ```` ```output ```` — other text, not compiled.
 @Suite("Docs: questionnaire examples")
 struct ExampleDocTests {
@@ -26,6 +28,7 @@ struct ExampleDocTests {
         var fileName: String
         var source: String
         var expected: String?
+        var encoding: String.Encoding = .utf8
         var testDescription: String { place }
     }
 
@@ -39,8 +42,11 @@ struct ExampleDocTests {
         var out: [Example] = []
         for (i, fence) in fences.enumerated() {
             guard let kind = fence.info.first, kinds.contains(kind) else {
-                findings.append("\(doc.name):\(fence.line - 1): a fence without a known kind (\(fence.info)): mark it ```survey (compiled by the doc tests), ```survey diagnostics with its ```output, or ```sketch")
+                findings.append("\(doc.name):\(fence.line - 1): a fence without a known kind (\(fence.info)): mark it ```survey (compiled by the doc tests), ```survey diagnostics with its ```output, or ```sketch — why it is not compiled")
                 continue
+            }
+            if kind == "sketch", fence.info.count < 4 || fence.info[1] != "—" {
+                findings.append("\(doc.name):\(fence.line - 1): a sketch says why it is not compiled (```sketch — the questions' texts are elided); better, complete it and mark it ```survey")
             }
             guard kind == "survey", fence.info != ["survey", "header"] else { continue }
             let whole = fence.body.hasPrefix("survey ") || fence.info.contains("whole")
@@ -51,15 +57,16 @@ struct ExampleDocTests {
             let source = whole ? fence.body + "\n" : header! + "\n" + fence.body + "\n"
             var fileName = "example.survey"
             if let code = section(of: fence.line, in: doc) { fileName = "\(code).survey" }
-            switch fence.info.dropFirst().first(where: { $0 != "whole" }) {
+            let encoding: String.Encoding = fence.info.contains("latin1") ? .isoLatin1 : .utf8
+            switch fence.info.dropFirst().first(where: { $0 != "whole" && $0 != "latin1" }) {
             case nil:
-                out.append(Example(place: "\(doc.name):\(fence.line)", fileName: fileName, source: source, expected: nil))
+                out.append(Example(place: "\(doc.name):\(fence.line)", fileName: fileName, source: source, expected: nil, encoding: encoding))
             case "diagnostics":
                 guard i + 1 < fences.count, fences[i + 1].info == ["output"] else {
                     findings.append("\(doc.name):\(fence.line): ```survey diagnostics must be followed by its ```output")
                     continue
                 }
-                out.append(Example(place: "\(doc.name):\(fence.line)", fileName: fileName, source: source, expected: fences[i + 1].body))
+                out.append(Example(place: "\(doc.name):\(fence.line)", fileName: fileName, source: source, expected: fences[i + 1].body, encoding: encoding))
             case let other?:
                 findings.append("\(doc.name):\(fence.line): unknown fence kind 'survey \(other)'")
             }
@@ -91,7 +98,10 @@ struct ExampleDocTests {
         let modules = TerepProcess.packageRoot.appendingPathComponent("Tests/SurveyCompilerTests/Golden/diagnostics/modules")
         try FileManager.default.copyItem(at: modules, to: dir.appendingPathComponent("modules"))
         let file = dir.appendingPathComponent(example.fileName)
-        try example.source.write(to: file, atomically: true, encoding: .utf8)
+        guard let bytes = example.source.data(using: example.encoding) else {
+            return ["\(example.place): the example cannot be saved in \(example.encoding)"]
+        }
+        try bytes.write(to: file)
         let run = try TerepProcess.run(["check", file.path])
         let output = (run.stdout + run.stderr).replacingOccurrences(of: dir.path + "/", with: "")
             .trimmingCharacters(in: .newlines)
@@ -139,7 +149,7 @@ struct ExampleDocTests {
             .filter { $0.hasSuffix(".survey") }.map { String($0.dropLast(7)) }
         let run = Set(Self.examples(doc).examples.compactMap { $0.expected != nil ? String($0.fileName.dropLast(7)) : nil })
         #expect(golden.count >= 35)
-        for code in golden.sorted() where code != "E0001" {  // E0001's example is invalid UTF-8: shown, not run
+        for code in golden.sorted() {
             #expect(run.contains(code), "docs/diagnostics.md: no '## \(code) — …' section with a ```survey diagnostics example")
         }
         for example in Self.examples(doc).examples {
