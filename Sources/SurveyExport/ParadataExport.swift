@@ -7,7 +7,8 @@ import SurveyModel
 ///   question and rows, seconds spent until the interview's next event);
 /// - `<survey>_durations.csv`: one row per question and rows an interview showed or answered
 ///   (seconds spent on it, times shown, answers given);
-/// - `<survey>_comments.csv`: one row per interviewer's note or soft-check confirmation reason;
+/// - `<survey>_comments.csv`: one row per interviewer's note or soft-check confirmation reason,
+///   written as ``CommentTexts`` says (left out by default under `--pii drop`/`pseudonymise`);
 /// - `<survey>_visits.csv`: one row per visit to the interview's case (its sample case id, the
 ///   visit's number, local start and end, the outcome code it ended with).
 ///
@@ -45,7 +46,8 @@ public struct ParadataExport {
 
     private var paradata: CSVWriter<FileSink>
     private var durations: CSVWriter<FileSink>
-    private var comments: CSVWriter<FileSink>
+    private var comments: CSVWriter<FileSink>?
+    private let commentTexts: CommentTexts
     private var visits: CSVWriter<FileSink>
     private var renames: [(from: URL, to: URL)] = []
     private let sessionGap: Int64
@@ -53,13 +55,20 @@ public struct ParadataExport {
     private let personal: Set<VariableName>
     /// Rows written per file (paradata, durations, comments, visits).
     public private(set) var rowCounts = [0, 0, 0, 0]
+    /// Notes and reasons not written: every one when comments are left out, and those on a
+    /// question left out or pseudonymised.
+    public private(set) var commentsLeftOut = 0
 
     /// The files this export produces (final names).
     public var files: [URL] { renames.map(\.to) }
 
-    /// Opens the four files in `directory` (under temporary names until ``finish()``).
-    public init(schema: ExportSchema, directory: URL, dialect: CSVDialect = .rfc4180, sessionGap: Int64, fileMode: UInt16 = 0o644) throws(ExportError) {
+    /// Opens the files in `directory` (under temporary names until ``finish()``).
+    public init(
+        schema: ExportSchema, directory: URL, dialect: CSVDialect = .rfc4180, sessionGap: Int64, comments: CommentTexts,
+        fileMode: UInt16 = 0o644
+    ) throws(ExportError) {
         self.sessionGap = sessionGap
+        self.commentTexts = comments
         self.personal = Set(schema.droppedPII)
             .union(schema.tables.flatMap(\.variables).filter(\.isPseudonym).compactMap(\.source.question))
         var renames: [(URL, URL)] = []
@@ -71,7 +80,7 @@ public struct ParadataExport {
         }
         paradata = try open(Self.tables[0])
         durations = try open(Self.tables[1])
-        comments = try open(Self.tables[2])
+        self.comments = comments == .leftOut ? nil : try open(Self.tables[2])
         visits = try open(Self.tables[3])
         self.renames = renames
     }
@@ -109,12 +118,26 @@ public struct ParadataExport {
             ])
             rowCounts[1] += 1
         }
+        try writeComments(of: record, id: id)
+    }
+
+    private mutating func writeComments(of record: InterviewRecord, id: Cell) throws(ExportError) {
+        guard !record.comments.isEmpty else { return }
+        guard comments != nil else {
+            commentsLeftOut += record.comments.count
+            return
+        }
+        let scrubber = commentTexts == .scrubbed ? CommentScrubber(personal: personalTexts(of: record)) : nil
         for c in record.comments {
-            if let a = c.address, personal.contains(a.variable) { continue }
-            try comments.write([
+            if let a = c.address, personal.contains(a.variable) {
+                commentsLeftOut += 1
+                continue
+            }
+            let text = c.text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+            try comments?.write([
                 id, c.address.map { .text($0.variable.rawValue) } ?? .empty, Self.rows(c.address), .text(c.kind.rawValue),
                 c.check.map { .text($0.rawValue) } ?? .empty, .number(Double(c.timestamp)),
-                .text(c.text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)),
+                .text(scrubber?.scrub(text) ?? text),
             ])
             rowCounts[2] += 1
         }
@@ -128,6 +151,20 @@ public struct ParadataExport {
         }
     }
 
+    /// The interview's answers to personal questions (left out or pseudonymised) and its
+    /// interviewer, which a comment must not repeat.
+    private func personalTexts(of record: InterviewRecord) -> [String] {
+        var texts = [record.interviewer]
+        for (address, answer) in record.answers where personal.contains(address.variable) {
+            switch answer {
+            case .value(.text(let t)): texts.append(t.precomposedStringWithCanonicalMapping)
+            case .value(.integer(let n)) where abs(n) >= 100: texts.append(String(n))
+            default: break
+            }
+        }
+        return texts
+    }
+
     /// Roster rows as `2` or `1,3` (empty outside rosters).
     private static func rows(_ address: Address?) -> Cell {
         guard let rows = address?.rows, !rows.isEmpty else { return .empty }
@@ -138,7 +175,7 @@ public struct ParadataExport {
     public mutating func finish() throws(ExportError) {
         try paradata.finish()
         try durations.finish()
-        try comments.finish()
+        try comments?.finish()
         try visits.finish()
         for (from, to) in renames {
             do { try FileManager.default.moveItem(at: from, to: to) } catch {
