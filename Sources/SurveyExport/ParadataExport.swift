@@ -119,6 +119,18 @@ public struct ParadataExport {
             rowCounts[1] += 1
         }
         try writeComments(of: record, id: id)
+        try writeVisits(of: record, id: id)
+    }
+
+    private mutating func writeVisits(of record: InterviewRecord, id: Cell) throws(ExportError) {
+        let caseID = record.caseID.map { Cell.text($0.rawValue) } ?? .empty
+        for v in record.visits {
+            try visits.write([
+                id, caseID, .number(Double(v.number)), .number(Double(v.start.seconds) * 1000),
+                v.end.map { .number(Double($0.seconds) * 1000) } ?? .empty, v.outcome.map { .number(Double($0)) } ?? .empty,
+            ])
+            rowCounts[3] += 1
+        }
     }
 
     private mutating func writeComments(of record: InterviewRecord, id: Cell) throws(ExportError) {
@@ -140,14 +152,6 @@ public struct ParadataExport {
                 .text(scrubber?.scrub(text) ?? text),
             ])
             rowCounts[2] += 1
-        }
-        let caseID = record.caseID.map { Cell.text($0.rawValue) } ?? .empty
-        for v in record.visits {
-            try visits.write([
-                id, caseID, .number(Double(v.number)), .number(Double(v.start.seconds) * 1000),
-                v.end.map { .number(Double($0.seconds) * 1000) } ?? .empty, v.outcome.map { .number(Double($0)) } ?? .empty,
-            ])
-            rowCounts[3] += 1
         }
     }
 
