@@ -8,6 +8,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("compile-phases", CompileBenchmark.runPhases),
     ("store", StoreBenchmark.run),
     ("merge", MergeBenchmark.run),
+    ("merge-postgres", PostgresMergeBenchmark.run),
     ("sync", SyncBenchmark.run),
     ("bundle-memory", BundleMemoryBenchmark.run),
     ("engine", EngineBenchmark.run),
@@ -20,6 +21,10 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("report", ReportBenchmark.run),
     ("interview-commit", InterviewCommitBenchmark.run),
     ("screen", ScreenBenchmark.run),
+    ("server-load", ServerLoadBenchmark.run),
+    ("sample-import", CasesBenchmark.runSampleImport),
+    ("cases", CasesBenchmark.runCaseList),
+    ("package", CasesBenchmark.runPackage),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -22,6 +22,8 @@ public enum SyncError: Error, CustomStringConvertible, Sendable {
     case unreachable(attempts: Int, lastError: String)
     /// The server answered with something that is not a receipt for the bundle sent.
     case badReceipt(String)
+    /// The package fetched could not be applied (it changed nothing).
+    case package(FieldworkError)
     case invalidServer(String)
 
     public var description: String {
@@ -31,6 +33,7 @@ public enum SyncError: Error, CustomStringConvertible, Sendable {
         case .unreachable(let attempts, let last):
             "the server could not be reached after \(attempts) attempts (last: \(last)); nothing was marked as sent, run terep sync again later"
         case .badReceipt(let detail): "the server's answer is not a receipt for this bundle (\(detail)); nothing was marked as sent"
+        case .package(let error): "the package from the server was not applied: \(error)"
         case .invalidServer(let detail): detail
         }
     }
@@ -87,15 +90,17 @@ public struct SyncOptions: Sendable {
 }
 
 /// What one `terep sync` did.
-public struct SyncResult: Hashable, Sendable {
+public struct SyncResult: Equatable, Sendable {
     /// The server's receipt, or nil when there was nothing new to send.
     public var receipt: UploadReceipt?
     public var attempts = 0
+    /// What the package fetched did, or nil when none was fetched (no coordinator key).
+
 }
 
 /// The device's side of sync: bundle what is new in memory, upload it in one signed request
 /// (retrying with back-off), and move the device's mark only when the server's receipt names
-/// the bundle sent. Fetching packages waits for the fieldwork packages (docs/server.md).
+/// the bundle sent; then fetch the device's package and apply it (docs/server.md).
 public struct DeviceSync: Sendable {
     public let options: SyncOptions
 
@@ -115,26 +120,29 @@ public struct DeviceSync: Sendable {
         store: DeviceStore, key: DeviceSigningKey, client: HTTPClient, say: @Sendable (String) -> Void
     ) async throws(SyncError) -> SyncResult {
         let endpoint = try options.endpoint("/v1/bundles")
+        var result = SyncResult()
         let prepared: BundleExport.Prepared?
         do {
             prepared = try BundleExport.prepare(store: store, key: key, recipient: options.recipient, all: false)
         } catch { throw .bundle(error) }
-        guard let prepared else {
+        if let prepared {
+            let range = prepared.manifest.sequenceRange.map { "sequences \($0.first)-\($0.last)" } ?? "no events"
+            say(
+                "bundle: \(prepared.manifest.eventCount) events of \(prepared.manifest.interviewCount) "
+                    + "\(prepared.manifest.interviewCount == 1 ? "interview" : "interviews"), \(range), "
+                    + "\(prepared.data.count) bytes")
+            let (receipt, attempts) = try await upload(
+                prepared, to: endpoint, device: store.deviceID, key: key, client: client, say: say)
+            do { try BundleExport.acknowledge(prepared, store: store) } catch { throw .bundle(error) }
+            say(
+                "upload: \(receipt.status) (bundle \(receipt.bundle.prefix(12))): \(receipt.newEvents) new events, "
+                    + "\(receipt.duplicateEvents) already there; marked sent through sequence \(prepared.manifest.sequenceRange?.last ?? 0)")
+            result.receipt = receipt
+            result.attempts = attempts
+        } else {
             say("bundle: nothing new to send")
-            return SyncResult()
         }
-        let range = prepared.manifest.sequenceRange.map { "sequences \($0.first)-\($0.last)" } ?? "no events"
-        say(
-            "bundle: \(prepared.manifest.eventCount) events of \(prepared.manifest.interviewCount) "
-                + "\(prepared.manifest.interviewCount == 1 ? "interview" : "interviews"), \(range), "
-                + "\(prepared.data.count) bytes")
-        let (receipt, attempts) = try await upload(
-            prepared, to: endpoint, device: store.deviceID, key: key, client: client, say: say)
-        do { try BundleExport.acknowledge(prepared, store: store) } catch { throw .bundle(error) }
-        say(
-            "upload: \(receipt.status) (bundle \(receipt.bundle.prefix(12))): \(receipt.newEvents) new events, "
-                + "\(receipt.duplicateEvents) already there; marked sent through sequence \(prepared.manifest.sequenceRange?.last ?? 0)")
-        return SyncResult(receipt: receipt, attempts: attempts)
+        return result
     }
 
     /// Sends the bundle until the server answers with a receipt or refuses it.
@@ -142,58 +150,76 @@ public struct DeviceSync: Sendable {
         _ bundle: BundleExport.Prepared, to endpoint: (url: String, path: String), device: DeviceID,
         key: DeviceSigningKey, client: HTTPClient, say: @Sendable (String) -> Void
     ) async throws(SyncError) -> (UploadReceipt, Int) {
-        var lastError = ""
-        let attempts = options.retries + 1
-        for attempt in 1...attempts {
-            if attempt > 1 {
-                let delay = backOff(attempt: attempt - 1)
-                say("upload: attempt \(attempt - 1) failed (\(lastError)); retrying in \(Self.seconds(delay)) s")
-                try? await Task.sleep(for: delay)
-            }
-            switch await send(bundle, to: endpoint, device: device, key: key, client: client) {
-            case .receipt(let receipt):
+        try await retrying("upload", request: "the upload", say: say) { () async throws(SyncError) -> Attempt<UploadReceipt> in
+            let answer = await exchange(
+                method: "POST", endpoint: endpoint, body: bundle.data, device: device, key: key, client: client, maxAnswer: 65_536)
+            switch answer {
+            case .done(let data):
+                guard let receipt = UploadReceipt.decode(data) else { return .retry("HTTP 200 without a receipt") }
                 guard receipt.bundle == bundle.id, receipt.acknowledged else {
                     throw .badReceipt("it names bundle \(DisplayText.escaped(receipt.bundle)) as \(DisplayText.escaped(receipt.status))")
                 }
-                return (receipt, attempt)
-            case .refused(let status, let reason): throw .refused(status: status, reason: reason)
+                return .done(receipt)
+            case .refused(let status, let reason): return .refused(status, reason)
+            case .retry(let reason): return .retry(reason)
+            }
+        }
+    }
+
+    /// One attempt's outcome.
+    enum Attempt<Value> {
+        case done(Value)
+        case refused(Int, String)
+        case retry(String)
+    }
+
+    /// Runs `attempt` until it is done or refused, at most `retries` + 1 times, with the back-off
+    /// between attempts and a line for each failed one; also gives the number of attempts.
+    func retrying<Value>(
+        _ step: String, request: String, say: @Sendable (String) -> Void,
+        _ attempt: () async throws(SyncError) -> Attempt<Value>
+    ) async throws(SyncError) -> (Value, Int) {
+        var lastError = ""
+        let attempts = options.retries + 1
+        for number in 1...attempts {
+            if number > 1 {
+                let delay = backOff(attempt: number - 1)
+                say("\(step): attempt \(number - 1) failed (\(lastError)); retrying in \(Self.seconds(delay)) s")
+                try? await Task.sleep(for: delay)
+            }
+            switch try await attempt() {
+            case .done(let value): return (value, number)
+            case .refused(let status, let reason): throw .refused(status: status, reason: reason, request: request)
             case .retry(let reason): lastError = reason
             }
         }
         throw .unreachable(attempts: attempts, lastError: lastError)
     }
 
-    enum Attempt {
-        case receipt(UploadReceipt)
-        case refused(Int, String)
-        case retry(String)
-    }
-
-    /// One signed attempt: a fresh timestamp and nonce each time, the same bytes.
-    func send(
-        _ bundle: BundleExport.Prepared, to endpoint: (url: String, path: String), device: DeviceID,
-        key: DeviceSigningKey, client: HTTPClient
-    ) async -> Attempt {
+    /// One signed request: a fresh timestamp and nonce each time. The answer's body when it is
+    /// 200 (at most `maxAnswer` bytes); a refusal (4xx but 408 and 429); otherwise retry.
+    func exchange(
+        method: String, endpoint: (url: String, path: String), body: Data, device: DeviceID, key: DeviceSigningKey,
+        client: HTTPClient, maxAnswer: Int
+    ) async -> Attempt<Data> {
         let signature: RequestSignature
         do {
             signature = try RequestSignature.sign(
-                method: "POST", path: endpoint.path, body: bundle.data, device: device, key: key,
+                method: method, path: endpoint.path, body: body, device: device, key: key,
                 timestampMillis: DeviceStore.currentMilliseconds())
         } catch { return .refused(0, "the request could not be signed: \(error)") }
         var request = HTTPClientRequest(url: endpoint.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/vnd.terep.bundle")
+        request.method = HTTPMethod(rawValue: method)
         for header in signature.headers { request.headers.add(name: header.name, value: header.value) }
-        request.body = .bytes(ByteBuffer(data: bundle.data))
+        if !body.isEmpty {
+            request.headers.add(name: "Content-Type", value: "application/vnd.terep.bundle")
+            request.body = .bytes(ByteBuffer(data: body))
+        }
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(Int64(options.timeout.nanoseconds)))
-            let body = try await response.body.collect(upTo: 65_536)
-            let data = Data(buffer: body)
+            let data = Data(buffer: try await response.body.collect(upTo: maxAnswer))
             let status = Int(response.status.code)
-            if status == 200 {
-                guard let receipt = UploadReceipt.decode(data) else { return .retry("HTTP 200 without a receipt") }
-                return .receipt(receipt)
-            }
+            if status == 200 { return .done(data) }
             let reason = Self.reason(data)
             if status >= 500 || status == 408 || status == 429 { return .retry("HTTP \(status): \(reason)") }
             return .refused(status, reason)

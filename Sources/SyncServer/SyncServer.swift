@@ -20,6 +20,7 @@ public struct SyncServer: Sendable {
     let metrics = ServerMetrics()
     let gate: UploadGate
     let spool: UploadSpool
+    let refresher: CacheRefresher
 
     /// A server over an opened central dataset (see ``BundleMerger/open(centralPath:trustNewDevices:note:passphrase:)``
     /// for the dataset and its unlocked coordinator key).
@@ -34,6 +35,12 @@ public struct SyncServer: Sendable {
             central: central, maxSkewMillis: configuration.maxClockSkewMillis, coordinatorKey: coordinatorVerifyingKey)
         gate = UploadGate(maxUploads: configuration.maxUploads, maxMerges: configuration.maxMerges)
         spool = try UploadSpool.make()
+        refresher = CacheRefresher {
+            _ = try? await NIOThreadPool.singleton.runIfActive {
+                let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
+                return merger.refreshCleanedRecords(after: MergeSummary(outcomes: [MergeOutcome(file: "uploads", status: .merged)]))
+            }
+        }
     }
 
     /// Serves until SIGINT or SIGTERM. `onListening` is called once with the bound port (the
@@ -138,9 +145,6 @@ public struct SyncServer: Sendable {
                 let merged = merger.merge(
                     uploadFile: spooled.path, bodySHA256: spooled.sha256,
                     name: "upload from \(device.id) (\(spooled.sha256.prefix(16)))", sentBy: device.id)
-                if merged.outcome.status == .merged {
-                    _ = merger.refreshCleanedRecords(after: MergeSummary(outcomes: [merged.outcome]))
-                }
                 return .success(merged)
             }
             await gate.endMerge()
@@ -151,6 +155,7 @@ public struct SyncServer: Sendable {
             }
             throw error
         }
+        if case .success(let (outcome, _)) = result, outcome.status == .merged { await refresher.schedule() }
         switch result {
         case .failure(let failure):
             metrics.rejection(failure.kind.rawValue)

@@ -131,3 +131,32 @@ struct UploadSpool: Sendable {
         }
     }
 }
+
+/// Cleans the interviews that uploads changed into the cache of cleaned records *after* their
+/// receipts are sent: the cache is a speed-up only, so a device need not wait for it. One run at
+/// a time; uploads merged during a run are covered by one more run after it, so a burst of
+/// uploads costs a couple of runs, not one each. A run cut short by a stop leaves the cache to
+/// the next run (or the next report), as any stale cache entry is.
+actor CacheRefresher {
+    private var pending = false
+    private var running = false
+    private let work: @Sendable () async -> Void
+
+    init(_ work: @escaping @Sendable () async -> Void) { self.work = work }
+
+    /// Asks for a run after the merges so far.
+    func schedule() {
+        pending = true
+        guard !running else { return }
+        running = true
+        Task { await drain() }
+    }
+
+    private func drain() async {
+        while pending {
+            pending = false
+            await work()
+        }
+        running = false
+    }
+}

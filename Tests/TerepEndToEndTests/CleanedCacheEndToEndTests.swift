@@ -15,17 +15,7 @@ extension EndToEnd {
                 chmod(dir.appendingPathComponent("central.sqlite").path, 0o600)
                 try? FileManager.default.removeItem(at: dir)
             }
-            let device = dir.appendingPathComponent("d1.sqlite").path
-            let initialised = try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device])
-            try #require(initialised.status == 0, "\(initialised.stderr)")
-            let key = try #require(initialised.stdout.split(separator: "\n").last.map(String.init))
-            #expect(try TerepProcess.run(["simulate", survey, "--interviews", "10", "--device-db", device, "--seed", "3"]).status == 0)
-            let bundle = dir.appendingPathComponent("b.terepbundle").path
-            #expect(try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle]).status == 0)
-            let central = dir.appendingPathComponent("central.sqlite").path
-            #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
-            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
-            let merged = try TerepProcess.run(["merge", "--central", central, bundle])
+            let (central, merged) = try TerepProcess.mergedCentral(in: dir, survey: survey, interviews: 10, seed: 3)
             #expect(merged.status == 0)
             #expect(merged.stderr.contains("Cleaned 10 changed interviews"), "\(merged.stderr)")
 

@@ -10,18 +10,8 @@ extension EndToEnd {
             let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
             let dir = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
-            let device = dir.appendingPathComponent("d1.sqlite").path
-            let initialised = try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device])
-            try #require(initialised.status == 0, "\(initialised.stderr)")
-            let key = try #require(initialised.stdout.split(separator: "\n").last.map(String.init))
-            let simulated = try TerepProcess.run(["simulate", survey, "--interviews", "12", "--device-db", device, "--seed", "5"])
-            try #require(simulated.status == 0, "\(simulated.stderr)")
-            let bundle = dir.appendingPathComponent("b.terepbundle").path
-            #expect(try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle]).status == 0)
-            let central = dir.appendingPathComponent("central.sqlite").path
-            #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
-            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
-            #expect(try TerepProcess.run(["merge", "--central", central, bundle]).status == 0)
+            let (central, merged) = try TerepProcess.mergedCentral(in: dir, survey: survey, interviews: 12, seed: 5)
+            #expect(merged.status == 0)
 
             let out = dir.appendingPathComponent("exports").path
             let export = ["export", "--central", central, "--survey", "wellbeing", "--format", "csv,sav,dta,jsonl,codebook", "-o", out]

@@ -9,17 +9,8 @@ extension EndToEnd {
             let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
             let dir = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
-            let device = dir.appendingPathComponent("d1.sqlite").path
-            let made = try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device])
-            try #require(made.status == 0, "\(made.stderr)")
-            let key = try #require(made.stdout.split(separator: "\n").last.map(String.init))
-            #expect(try TerepProcess.run(["simulate", survey, "--interviews", "6", "--device-db", device, "--seed", "3"]).status == 0)
-            let bundle = dir.appendingPathComponent("b.terepbundle").path
-            #expect(try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle]).status == 0)
-            let central = dir.appendingPathComponent("central.sqlite").path
-            #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
-            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
-            #expect(try TerepProcess.run(["merge", "--central", central, bundle]).status == 0)
+            let (central, merged) = try TerepProcess.mergedCentral(in: dir, survey: survey, interviews: 6, seed: 3)
+            #expect(merged.status == 0, "\(merged.stderr)")
             let keyFile = try TerepProcess.keyFile()
 
             func export(_ name: String, epoch: String?) throws -> TerepProcess.Result {
