@@ -49,7 +49,7 @@ extension EndToEnd {
         }
 
         /// The coordinator's package for a device, received by it.
-        func package(_ device: String, at time: String) throws {
+        func sendPackage(_ device: String, at time: String) throws {
             let file = path("\(device)-\(UUID().uuidString.prefix(6)).terepkg")
             try terep(at: time, ["package", "create", "--central", central, "--device", device, "-o", file])
             try terep(at: time, ["device", "receive", file, "--device-db", path("\(device).sqlite")])
@@ -90,7 +90,8 @@ extension EndToEnd {
                 let lines = try String(contentsOfFile: "\(out)/\(file)", encoding: .utf8).split(separator: "\r\n").map(String.init)
                 let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 return lines.dropFirst().map { line in
-                    Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+                    Dictionary(
+                        uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
                 }
             }
             return (try rows("field.csv"), try rows("field_visits.csv"))
@@ -109,18 +110,22 @@ extension EndToEnd {
             try FieldTrialSurvey.sample.write(toFile: sample, atomically: true, encoding: .utf8)
             try terep(at: day, ["sample", "import", "--central", central, "--survey", "field", sample])
             for (device, interviewer) in [("lap-1", "K01"), ("lap-2", "K02")] {
-                let made = try terep(at: day, [
-                    "device", "init", "--device-id", device, "--interviewer", interviewer, "--device-db", path("\(device).sqlite"),
-                    "--coordinator-key", signing,
-                ])
+                let made = try terep(
+                    at: day,
+                    [
+                        "device", "init", "--device-id", device, "--interviewer", interviewer, "--device-db", path("\(device).sqlite"),
+                        "--coordinator-key", signing,
+                    ])
                 let lines = made.stdout.split(separator: "\n").map(String.init)
                 let sealing = try #require(lines.first { $0.hasPrefix("x25519:") }), key = try #require(lines.last)
-                try terep(at: day, ["central", "add-device", "--central", central, "--device-id", device, "--key", key, "--encryption-key", sealing])
+                try terep(
+                    at: day,
+                    ["central", "add-device", "--central", central, "--device-id", device, "--key", key, "--encryption-key", sealing])
             }
             try terep(at: day, assign + ["--device", "lap-1", "--cases", "W-0001", "W-0002", "W-0003", "E-0001"])
             try terep(at: day, assign + ["--device", "lap-2", "--cases", "W-0004"])
-            try package("lap-1", at: day)
-            try package("lap-2", at: day)
+            try sendPackage("lap-1", at: day)
+            try sendPackage("lap-2", at: day)
             #expect(try status("lap-1", "W-0001") == "new 0" && status("lap-2", "W-0004") == "new 0")
         }
 
@@ -172,8 +177,8 @@ extension EndToEnd {
         /// locked on lap-2. Returns the interview's id.
         func moveAndReview() throws -> String {
             try terep(at: "2026-10-11 09:00", assign + ["--device", "lap-1", "--to", "lap-2", "--cases", "W-0003"])
-            try package("lap-1", at: "2026-10-11 09:05")
-            try package("lap-2", at: "2026-10-11 09:05")
+            try sendPackage("lap-1", at: "2026-10-11 09:05")
+            try sendPackage("lap-2", at: "2026-10-11 09:05")
             #expect(try status("lap-1", "W-0003") == "moved 0" && status("lap-2", "W-0003") == "new 0")
             try visit("lap-2", "W-0003", at: "2026-10-12 10:00", ["17", "5", "11"])  // Monday
             try merge("lap-2", at: "2026-10-12 20:00")
@@ -184,7 +189,7 @@ extension EndToEnd {
             let review = ["review", "--central", central, "--interview", third]
             try terep(at: "2026-10-12 21:05", review + ["--question", "age", "--comment", "17 éves? Ellenőrizze."])
             try terep(at: "2026-10-12 21:06", review + ["--reject", "Az életkor hibás."])
-            try package("lap-2", at: "2026-10-12 21:10")
+            try sendPackage("lap-2", at: "2026-10-12 21:10")
             let rejected = try #require(try cases("lap-2")["W-0003"])
             #expect(rejected["status"] as? String == "rejected" && rejected["rejection"] as? String == "Az életkor hibás.", "\(rejected)")
 
@@ -197,12 +202,13 @@ extension EndToEnd {
             #expect(fixed["age"] == "71" && fixed["iv_review"] == "3", "fixed, waiting for review again: \(fixed)")
 
             try terep(at: "2026-10-14 08:00", review + ["--approve"])
-            try package("lap-2", at: "2026-10-14 08:05")
+            try sendPackage("lap-2", at: "2026-10-14 08:05")
             #expect(try status("lap-2", "W-0003") == "completed 1")
             let reopen = ["interview", path("field.survey"), "--device-db", path("lap-2.sqlite"), "--reopen", third, "--reason", "again"]
             let refused = try terep(at: "2026-10-14 10:00", reopen, expect: 64)
             #expect(refused.stderr.contains("was approved by kata on 2026-10-14T08:00"), "\(refused.stderr)")
-            let locked = try terep(at: "2026-10-14 10:00", ["interview", "--case", "W-0003", "--device-db", path("lap-2.sqlite")], expect: 64)
+            let locked = try terep(
+                at: "2026-10-14 10:00", ["interview", "--case", "W-0003", "--device-db", path("lap-2.sqlite")], expect: 64)
             #expect(locked.stderr == "error: case W-0003 is completed and approved: it is locked\n", "\(locked.stderr)")
             return third
         }
@@ -232,7 +238,9 @@ extension EndToEnd {
             // Address-sample visits: Tue 10:00, Wed 11:00, Sat 18:00 (W-0001); Tue 12:00, Thu 17:30 (W-0002); Mon 10:00 (W-0003).
             #expect(c["visitsByWeekday"] as? [Int] == [1, 2, 1, 1, 0, 1, 0], "\(c)")
             let hours = try #require(c["visitsByHour"] as? [Int])
-            #expect(hours[10] == 2 && hours[11] == 1 && hours[12] == 1 && hours[17] == 1 && hours[18] == 1 && hours.reduce(0, +) == 6, "\(hours)")
+            #expect(
+                hours[10] == 2 && hours[11] == 1 && hours[12] == 1 && hours[17] == 1 && hours[18] == 1 && hours.reduce(0, +) == 6,
+                "\(hours)")
             let outcomes = try #require(r["outcomes"] as? [String: Any])
             let codes = try #require(outcomes["codes"] as? [[String: Any]])
             #expect(codes.first { $0["code"] as? Int == 23 }?["count"] as? Int == 1)
@@ -240,7 +248,8 @@ extension EndToEnd {
             #expect(outcomes["notFinal"] as? Int == 0)
             let over = try #require(try report(today: "2026-12-20")["cases"] as? [String: Any])
             #expect(over["periodOver"] as? Bool == true)
-            #expect(over["dispositions"] as? [String: Int] == ["complete": 2, "noncontact": 1, "unknown": 1], "W-0004 never visited: \(over)")
+            #expect(
+                over["dispositions"] as? [String: Int] == ["complete": 2, "noncontact": 1, "unknown": 1], "W-0004 never visited: \(over)")
             #expect(over["rr1"] as? Double == 0.5)
             try exported(fixed: third)
         }
@@ -260,15 +269,16 @@ extension EndToEnd {
             let listed = visits.map { v in
                 ["case_id", "visit", "start", "end", "outcome"].map { String((v[$0] ?? "?").prefix(16)) }.joined(separator: " ")
             }
-            #expect(listed.sorted() == [
-                "E-0001 1 2026-10-07T19:00 2026-10-07T19:00 11",
-                "W-0001 1 2026-10-06T10:00 2026-10-06T10:00 23",
-                "W-0001 2 2026-10-07T11:00 2026-10-07T11:00 23",
-                "W-0001 3 2026-10-10T18:00 2026-10-10T18:00 23",
-                "W-0002 1 2026-10-06T12:00 2026-10-06T12:00 25",
-                "W-0002 2 2026-10-08T17:30 2026-10-08T17:30 11",
-                "W-0003 1 2026-10-12T10:00 2026-10-13T09:00 11",
-            ], "\(listed)")
+            #expect(
+                listed.sorted() == [
+                    "E-0001 1 2026-10-07T19:00 2026-10-07T19:00 11",
+                    "W-0001 1 2026-10-06T10:00 2026-10-06T10:00 23",
+                    "W-0001 2 2026-10-07T11:00 2026-10-07T11:00 23",
+                    "W-0001 3 2026-10-10T18:00 2026-10-10T18:00 23",
+                    "W-0002 1 2026-10-06T12:00 2026-10-06T12:00 25",
+                    "W-0002 2 2026-10-08T17:30 2026-10-08T17:30 11",
+                    "W-0003 1 2026-10-12T10:00 2026-10-13T09:00 11",
+                ], "\(listed)")
             for row in main { #expect(visits.filter { $0["interview_id"] == row["interview_id"] }.count == Int(row["iv_visits"] ?? "")) }
         }
     }
