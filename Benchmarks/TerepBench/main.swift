@@ -15,6 +15,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("export-versions", VersionExportBenchmark.run),
     ("fieldwork", FieldworkBenchmark.run),
     ("fieldwork-cache", CleanedCacheBenchmark.run),
+    ("cold-clean", ColdCleanBenchmark.run),
     ("report-scale", CleanedCacheBenchmark.runAtScale),
     ("report", ReportBenchmark.run),
     ("interview-commit", InterviewCommitBenchmark.run),

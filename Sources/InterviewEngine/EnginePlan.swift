@@ -131,6 +131,8 @@ final class EnginePlan: Sendable {
     let rosterDependents: [GroupID: [RuleRef]]
     /// Rules reading `today()`, `now_time()` or `elapsed_minutes()`.
     let clockRules: [RuleRef]
+    /// The clock rules that read only `today()`: re-evaluated only when the date moves.
+    let dateRules: Set<RuleRef>
     /// Evaluation priority: a rule comes after every rule whose result it reads.
     let rank: [RuleRef: Int]
     /// Rules by the innermost roster they are evaluated per row of (nil key: top level).
@@ -179,6 +181,7 @@ final class EnginePlan: Sendable {
         self.wholeAccess = b.wholeAccess
         self.rosterDependents = b.rosterDependents
         self.clockRules = b.clockRules
+        self.dateRules = Set(b.dateRules)
         self.rank = b.computeRanks()
         self.aggregates = b.aggregates
         self.aggregateIndex = b.aggregateIndex

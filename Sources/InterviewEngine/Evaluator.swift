@@ -15,7 +15,16 @@ enum Eval: Equatable, Sendable {
 extension Interview {
     /// True only when the expression evaluates to `true` (missing and false do not hold).
     func holds(_ e: Expr, _ s: EvalScope) -> Bool {
-        evaluate(e, s) == .value(.boolean(true))
+        // Under either rule for missing values, `a and b` is true only when both are and `a or b`
+        // when either is: the other side is not evaluated once the answer is known. (Three-valued
+        // `and` must look at `b` when `a` is missing, to tell false from missing; whether the
+        // whole is true does not need it. A check `outcome == 11 and not complete(A)` costs a
+        // look-up while `outcome` is unanswered instead of walking section A.)
+        switch e {
+        case .binary(.and, let a, let b): return holds(a, s) && holds(b, s)
+        case .binary(.or, let a, let b): return holds(a, s) || holds(b, s)
+        default: return evaluate(e, s) == .value(.boolean(true))
+        }
     }
 
     func evaluate(_ e: Expr, _ s: EvalScope) -> Eval {

@@ -135,6 +135,11 @@ extension Interview {
         for name in info.members {
             guard let v = plan.variables[name], v.question.required, !v.isCalculated, !v.isNote, name != outcome
             else { continue }
+            if v.rosters.isEmpty {
+                let a = Address(name)
+                if isOnRoute(a), answers[a] == nil { return false }
+                continue
+            }
             var complete = true
             forEachRowPath(v.rosters, prefix: Array(rows.prefix(v.rosters.count))) { path in
                 let a = Address(name, rows: path)

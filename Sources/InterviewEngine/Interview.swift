@@ -217,10 +217,13 @@ public struct Interview: Sendable {
 
     /// Re-evaluates the rules reading the clock when the date, time or elapsed minutes moved.
     private mutating func advanceClock(_ new: EngineContext, _ p: inout Propagation) {
-        let moved = new.today != context.today || new.now != context.now || new.elapsedMinutes != context.elapsedMinutes
+        let dayMoved = new.today != context.today
+        let timeMoved = new.now != context.now || new.elapsedMinutes != context.elapsedMinutes
         context = new
-        guard moved else { return }
-        for rule in plan.clockRules { enqueueAll(rule, prefix: [], &p) }
+        guard dayMoved || timeMoved else { return }
+        // A rule reading only today() cannot change while the date stays (replaying an interview
+        // moves the time at nearly every event).
+        for rule in plan.clockRules where dayMoved || !plan.dateRules.contains(rule) { enqueueAll(rule, prefix: [], &p) }
     }
 }
 

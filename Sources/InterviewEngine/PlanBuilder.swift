@@ -19,6 +19,7 @@ struct PlanBuilder {
     var wholeAccess: Set<RuleVariable> = []
     var rosterDependents: [GroupID: [RuleRef]] = [:]
     var clockRules: [RuleRef] = []
+    var dateRules: [RuleRef] = []
     var allRules: [RuleRef] = []
     var aggregates: [CachedAggregate] = []
     var aggregateIndex: [Expr: Int] = [:]
@@ -123,6 +124,7 @@ struct PlanBuilder {
             rosterDependents[r, default: []].append(rule)
         }
         if reader.readsClock { clockRules.append(rule) }
+        if reader.readsClock, !reader.readsTime { dateRules.append(rule) }
         for e in reads { collectAggregates(e, rule: rule) }
     }
 
@@ -235,6 +237,8 @@ struct ExprReads {
     var rosters: [GroupID] = []
     var completeGroups: [String] = []
     var readsClock = false
+    /// Reads more of the clock than the date (`now_time()`, `now()`, `elapsed_minutes()`, visits).
+    var readsTime = false
 
     mutating func add(_ v: VariableName, whole: Bool) {
         if let i = variables.firstIndex(where: { $0.0 == v }) {
@@ -257,6 +261,7 @@ struct ExprReads {
             visit(b, whole: whole)
         case .call(let fn, let args):
             if fn.readsClock { readsClock = true }
+            if fn.readsClock, fn != .today { readsTime = true }
             if fn == .complete, case .literal(.text(let g))? = args.first { completeGroups.append(g) }
             for a in args { visit(a, whole: whole) }
         case .aggregate(_, let roster, let body):

@@ -170,6 +170,22 @@ extension Interview {
         }
     }
 
+    /// The option with this code if ``options(at:)`` offers it there (same rule, without building
+    /// and shuffling the list: validating an answer asks only about the codes given).
+    func offeredOption(_ code: Int, at address: Address) -> Option? {
+        guard let q = plan.variables[address.variable]?.question else { return nil }
+        switch q.kind {
+        case .singleChoice(let spec), .multipleChoice(let spec, _, _):
+            guard let option = plan.answerSets[spec.answerSet]?.option(code: code) else { return nil }
+            if let filter = spec.filter, !holds(filter, EvalScope(rows: address.rows, option: code)) { return nil }
+            return option
+        case .scale(_, _, let labels?):
+            return plan.answerSets[labels]?.option(code: code)
+        default:
+            return nil
+        }
+    }
+
     /// Renders a text in a language (falling back to the survey's languages), piping answers
     /// seen from `address`'s rows: choice labels in that language, other values plainly;
     /// `{x:code}` gives the raw code. Missing answers render as an empty string.

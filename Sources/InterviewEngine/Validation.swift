@@ -63,17 +63,15 @@ extension Interview {
         }
         switch (q.kind, v) {
         case (.singleChoice, .choice(let c)):
-            if !options(at: at).contains(where: { $0.code == c }) { issues.append(.notAnOption(c)) }
+            if offeredOption(c, at: at) == nil { issues.append(.notAnOption(c)) }
         case (.multipleChoice(_, let lo, let hi), .choices(let codes)):
-            let offered = options(at: at)
-            for c in codes where !offered.contains(where: { $0.code == c }) { issues.append(.notAnOption(c)) }
+            let offered = codes.map { offeredOption($0, at: at) }
+            for (c, o) in zip(codes, offered) where o == nil { issues.append(.notAnOption(c)) }
             if let lo, codes.count < lo { issues.append(.tooFewChoices(min: lo)) }
             if codes.isEmpty, lo == nil { issues.append(.tooFewChoices(min: 1)) }
             if let hi, codes.count > hi { issues.append(.tooManyChoices(max: hi)) }
             if codes.count > 1 {
-                for c in codes where offered.first(where: { $0.code == c })?.exclusive == true {
-                    issues.append(.exclusiveCombined(c))
-                }
+                for (c, o) in zip(codes, offered) where o?.exclusive == true { issues.append(.exclusiveCombined(c)) }
             }
         case (.integer(let lo, let hi), _):
             range(bound(lo), bound(hi))

@@ -7,7 +7,8 @@ import SurveyModel
 ///   question and rows, seconds spent until the interview's next event);
 /// - `<survey>_durations.csv`: one row per question and rows an interview showed or answered
 ///   (seconds spent on it, times shown, answers given);
-/// - `<survey>_comments.csv`: one row per interviewer's note or soft-check confirmation reason.
+/// - `<survey>_comments.csv`: one row per interviewer's note or soft-check confirmation reason,
+///   written as ``CommentTexts`` says (left out by default under `--pii drop`/`pseudonymise`).
 ///
 /// Seconds are counted as `iv_minutes` is: a pause longer than `sessionGap` ends a session and
 /// counts nothing, so an interview's seconds add up to its time spent. Personal data follows
@@ -39,20 +40,28 @@ public struct ParadataExport {
 
     private var paradata: CSVWriter<FileSink>
     private var durations: CSVWriter<FileSink>
-    private var comments: CSVWriter<FileSink>
+    private var comments: CSVWriter<FileSink>?
+    private let commentTexts: CommentTexts
     private var renames: [(from: URL, to: URL)] = []
     private let sessionGap: Int64
     /// Questions whose answers must not be told apart and whose texts are not written.
     private let personal: Set<VariableName>
     /// Rows written per file (paradata, durations, comments).
     public private(set) var rowCounts = [0, 0, 0]
+    /// Notes and reasons not written: every one when comments are left out, and those on a
+    /// question left out or pseudonymised.
+    public private(set) var commentsLeftOut = 0
 
     /// The files this export produces (final names).
     public var files: [URL] { renames.map(\.to) }
 
     /// Opens the three files in `directory` (under temporary names until ``finish()``).
-    public init(schema: ExportSchema, directory: URL, dialect: CSVDialect = .rfc4180, sessionGap: Int64, fileMode: UInt16 = 0o644) throws(ExportError) {
+    public init(
+        schema: ExportSchema, directory: URL, dialect: CSVDialect = .rfc4180, sessionGap: Int64, comments: CommentTexts,
+        fileMode: UInt16 = 0o644
+    ) throws(ExportError) {
         self.sessionGap = sessionGap
+        self.commentTexts = comments
         self.personal = Set(schema.droppedPII)
             .union(schema.tables.flatMap(\.variables).filter(\.isPseudonym).compactMap(\.source.question))
         var renames: [(URL, URL)] = []
@@ -64,7 +73,7 @@ public struct ParadataExport {
         }
         paradata = try open(Self.tables[0])
         durations = try open(Self.tables[1])
-        comments = try open(Self.tables[2])
+        self.comments = comments == .leftOut ? nil : try open(Self.tables[2])
         self.renames = renames
     }
 
@@ -101,15 +110,43 @@ public struct ParadataExport {
             ])
             rowCounts[1] += 1
         }
+        try writeComments(of: record, id: id)
+    }
+
+    private mutating func writeComments(of record: InterviewRecord, id: Cell) throws(ExportError) {
+        guard !record.comments.isEmpty else { return }
+        guard comments != nil else {
+            commentsLeftOut += record.comments.count
+            return
+        }
+        let scrubber = commentTexts == .scrubbed ? CommentScrubber(personal: personalTexts(of: record)) : nil
         for c in record.comments {
-            if let a = c.address, personal.contains(a.variable) { continue }
-            try comments.write([
+            if let a = c.address, personal.contains(a.variable) {
+                commentsLeftOut += 1
+                continue
+            }
+            let text = c.text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+            try comments?.write([
                 id, c.address.map { .text($0.variable.rawValue) } ?? .empty, Self.rows(c.address), .text(c.kind.rawValue),
                 c.check.map { .text($0.rawValue) } ?? .empty, .number(Double(c.timestamp)),
-                .text(c.text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)),
+                .text(scrubber?.scrub(text) ?? text),
             ])
             rowCounts[2] += 1
         }
+    }
+
+    /// The interview's answers to personal questions (left out or pseudonymised) and its
+    /// interviewer, which a comment must not repeat.
+    private func personalTexts(of record: InterviewRecord) -> [String] {
+        var texts = [record.interviewer]
+        for (address, answer) in record.answers where personal.contains(address.variable) {
+            switch answer {
+            case .value(.text(let t)): texts.append(t.precomposedStringWithCanonicalMapping)
+            case .value(.integer(let n)) where abs(n) >= 100: texts.append(String(n))
+            default: break
+            }
+        }
+        return texts
     }
 
     /// Roster rows as `2` or `1,3` (empty outside rosters).
@@ -122,7 +159,7 @@ public struct ParadataExport {
     public mutating func finish() throws(ExportError) {
         try paradata.finish()
         try durations.finish()
-        try comments.finish()
+        try comments?.finish()
         for (from, to) in renames {
             do { try FileManager.default.moveItem(at: from, to: to) } catch {
                 throw .io(path: to.path, message: "could not move the finished file into place: \(error)")

@@ -36,6 +36,8 @@ struct ExportCommand: ParsableCommand {
     var corrections: String?
     @Option(help: "A small top-level roster to export wide, in the interview table (repeat or separate with commas).")
     var wide: [String] = []
+    @Flag(help: "Also write the interviewers' notes and confirmation reasons (<survey>_comments.csv) under --pii drop or pseudonymise, with what looks like names, phone numbers and e-mail addresses replaced by a marker (see docs/exports.md).")
+    var comments = false
     @Flag(help: "Replace the files of an earlier export.") var force = false
     @Option(name: .shortAndLong, help: "The output directory.") var output: String
 
@@ -47,6 +49,7 @@ struct ExportCommand: ParsableCommand {
                 formats: formats, codebook: codebook, language: lang.map(LanguageCode.init),
                 pii: try ExportRequest.pii(pii, keyFile: piiKey), directory: dir, force: force)
             request.ddi = ddi
+            request.comments = comments
             request.wideRosters = wide.flatMap { $0.split(separator: ",").map { GroupID(String($0)) } }
             let fix = try ExportRequest.corrections(explicit: corrections, survey: id, directory: dir)
             // Writable when possible, so the cache of cleaned records fills (a merge may run meanwhile).

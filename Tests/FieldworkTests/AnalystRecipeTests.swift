@@ -44,6 +44,7 @@ struct AnalystRecipeTests {
                 formats: [.csv, .sav, .dta], codebook: true,
                 directory: root.appendingPathComponent("exports/\(study)-2026-12-04"))
             request.ddi = true
+            request.comments = true
             _ = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: SurveyID(study), statuses: .all), request)
         }
         return root

@@ -60,7 +60,7 @@ struct ExportDefectTests {
         _ = try Self.export(f, formats: [.dta], into: dir, force: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         #expect(names == [
-            "t.corrections", "t.csv", "t.do", "t.dta", "t_codebook.html", "t_codebook.md", "t_comments.csv", "t_durations.csv",
+            "t.corrections", "t.csv", "t.do", "t.dta", "t_codebook.html", "t_codebook.md", "t_durations.csv",
             "t_export.log", "t_mem.csv", "t_mem.do", "t_mem.dta", "t_paradata.csv",
         ], "the .dta with the CSV its .do reads, and nothing of the earlier export's .sav")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["exports-t"], "no working directories left")
@@ -165,8 +165,9 @@ struct ParadataExportTests {
             .shown(Address("likes")), .answered(Address("likes"), .special(.dontKnow)), .note(nil, "Zajos lépcsőház"), .ended(outcome: 11),
         ])
         let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
-        let report = try SurveyExportRun.run(
-            try CleanedDataset(central: f.central, survey: "p", statuses: .all), ExportRequest(formats: [.csv], directory: dir))
+        var request = ExportRequest(formats: [.csv], directory: dir)
+        request.comments = true
+        let report = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "p", statuses: .all), request)
         #expect(report.files.map(\.lastPathComponent).contains("p_paradata.csv"))
         func rows(_ name: String) throws -> [[String]] {
             try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8).split(separator: "\r\n")
@@ -193,5 +194,44 @@ struct ParadataExportTests {
         #expect(durations.dropFirst().map { [$0[1], $0[3], $0[4], $0[5]] } == [
             ["age", "100", "1", "2"], ["phone", "60", "1", "1"], ["likes", "40", "1", "1"],
         ])
+    }
+
+    @Test("Comments may name people: left out under the default --pii drop, scrubbed with --comments, as typed with --pii keep")
+    func commentsUnderPersonalDataModes() throws {
+        var f = try CentralFixture(try CentralFixture.compile(Self.source))
+        let id = InterviewID("abababab-0000-4000-8000-000000000002")
+        try f.merge("lap-1", id, [
+            f.started(), .answered(Address("age"), .value(.integer(40))),
+            .answered(Address("phone"), .value(.text("06 30 777 8899"))),
+            .note(Address("age"), "Kovács Anna lánya válaszolt, a szomszéd Péter is ott volt."),
+            .note(nil, "Visszahívás: 06-30/777-8899 vagy anna.kovacs@example.hu, este."),
+            .note(nil, "A 0630 777 8899 számon elérhető, felmérés 2026-11-03 napján."), .ended(outcome: 11),
+        ], interviewer: "Szabó Éva")
+        func export(_ pii: PIIChoice, comments: Bool) throws -> (URL, String) {
+            let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
+            var request = ExportRequest(formats: [.csv], pii: pii, directory: dir)
+            request.comments = comments
+            let report = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "p", statuses: .all), request)
+            return (dir, try String(contentsOf: report.log, encoding: .utf8))
+        }
+        let (plain, log) = try export(.drop(), comments: false)
+        #expect(!FileManager.default.fileExists(atPath: plain.appendingPathComponent("p_comments.csv").path))
+        #expect(log.contains("comments: 3 notes and confirmation reasons left out (free text may name people); --comments"), "\(log)")
+        for (name, bytes) in try ExportDefectTests.everyFile(plain) {
+            for secret in ["Kovács", "Péter", "777", "example.hu"] {
+                #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) in \(name)")
+            }
+        }
+
+        let (scrubbed, scrubLog) = try export(.drop(), comments: true)
+        let text = try String(contentsOf: scrubbed.appendingPathComponent("p_comments.csv"), encoding: .utf8)
+        #expect(text.contains(",\"[name] lánya válaszolt, a szomszéd [name] is ott volt.\"\r\n"), "\(text)")
+        #expect(text.contains(",\"Visszahívás: [phone] vagy [e-mail], este.\"\r\n"), "\(text)")
+        #expect(text.contains(",\"A [phone] számon elérhető, felmérés 2026-11-03 napján.\"\r\n"), "a date is not a phone: \(text)")
+        #expect(scrubLog.contains("comments: written (--comments) with names"), "\(scrubLog)")
+
+        let (kept, _) = try export(.keep, comments: false)
+        let asTyped = try String(contentsOf: kept.appendingPathComponent("p_comments.csv"), encoding: .utf8)
+        #expect(asTyped.contains("anna.kovacs@example.hu") && asTyped.contains("Kovács Anna lánya"))
     }
 }

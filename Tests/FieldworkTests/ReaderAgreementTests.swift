@@ -6,8 +6,9 @@ import Testing
 
 @testable import Fieldwork
 
-/// Every `.sav`, `.dta`, `.sps` and `.do` of both studies, opened by the readers analysts use and
-/// compared with the CSV cell by cell, dates and -7/-8/-9 included (Tests/Readers/):
+/// Every `.sav`, `.dta`, `.sps` and `.do` of the three questionnaires (wellbeing, energy and
+/// stakeholders), opened by the readers analysts use and compared with the CSV cell by cell,
+/// dates and -7/-8/-9 included (Tests/Readers/):
 ///
 /// - pyreadstat reads the `.sav` (user-missing kept) and the `.dta`;
 /// - PSPP opens the `.sav` and writes its values out;
@@ -20,7 +21,7 @@ import Testing
 /// that installs it.
 @Suite(.serialized)
 struct ReaderAgreementTests {
-    static let studies = ["wellbeing", "energy"]
+    static let studies = ["wellbeing", "energy", "stakeholders"]
 
     /// A central dataset of `count` simulated interviews of every status, plus notes.
     static func export(_ study: String, count: Int = 30, seed: UInt64 = 41) throws -> (URL, ExportReport) {
@@ -61,6 +62,14 @@ struct ReaderAgreementTests {
                 #expect(output.hasPrefix("ok "), "\(program) \(arguments.dropFirst().joined(separator: " ")): \(output)")
             }
         }
+    }
+
+    /// Each questionnaire's `--format ddi` output validated by xmllint against the DDI
+    /// Alliance's DDI-Codebook 2.5 schema (scripts/fetch-ddi-schema.sh puts it in place).
+    @Test(arguments: studies)
+    func theDDIIsValidAgainstTheDDIAllianceSchema(study: String) throws {
+        let (dir, _) = try Self.export(study, count: 10)
+        #expect(try DDISchema.problems(dir.appendingPathComponent("\(study)_ddi.xml")) == "")
     }
 
     @Test func specialAnswersInDatesStayApartInEveryReader() throws {

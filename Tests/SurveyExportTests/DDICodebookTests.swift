@@ -7,6 +7,7 @@ import Testing
 #endif
 
 @testable import SurveyExport
+import enum SurveyTestSupport.DDISchema
 
 /// The DDI-Codebook 2.5 export checked against the structure of the DDI 2.5 schema: every
 /// element is one the schema allows under its parent, children come in the schema's order,
@@ -112,12 +113,17 @@ struct DDICodebookTests {
 
     static func all(_ node: Tree.Node) -> [Tree.Node] { [node] + node.children.flatMap(all) }
 
-    @Test func theDDIFollowsTheSchemaAndItsReferencesResolve() throws {
+    /// The fixture's schema and its DDI, with the frequencies of its rows.
+    static func fixtureDDI() throws -> (ExportSchema, String) {
         let schema = try ExportSchema(definition: Fixture.definition, options: ExportOptions(identifiers: Fixture.pseudonyms))
         var freq = Frequencies()
         let rows = try Fixture.rows(schema)
         for (t, table) in schema.tables.enumerated() { for r in rows[t] { freq.add(r, of: table) } }
-        let xml = DDICodebook(schema: schema, definition: Fixture.definition, frequencies: freq).xml()
+        return (schema, DDICodebook(schema: schema, definition: Fixture.definition, frequencies: freq).xml())
+    }
+
+    @Test func theDDIFollowsTheSchemaAndItsReferencesResolve() throws {
+        let (schema, xml) = try Self.fixtureDDI()
         let root = try Self.parse(xml)
         #expect(root.name == "codeBook" && root.attributes["version"] == "2.5" && root.attributes["xmlns"] == "ddi:codebook:2_5")
         #expect(Self.problems(root) == [])
@@ -142,6 +148,20 @@ struct DDICodebookTests {
         let group = try #require(nodes.first { $0.name == "varGrp" })
         #expect(group.attributes["type"] == "multipleResp" && group.attributes["var"]?.split(separator: " ").count == 3)
         #expect(!xml.contains("Kovács") && !xml.contains("int07"), "no personal data")
+    }
+
+    /// The DDI Alliance's own schema, with a real validator (xmllint): the fixture's DDI is valid,
+    /// and a file with a misplaced element is not (so the check can fail).
+    @Test func theDDIIsValidAgainstTheDDIAllianceSchema() throws {
+        let (_, xml) = try Self.fixtureDDI()
+        let dir = try Fixture.temporaryDirectory()
+        let file = dir.appendingPathComponent("fixture_ddi.xml")
+        try Data(xml.utf8).write(to: file)
+        #expect(try DDISchema.problems(file) == "")
+
+        let broken = dir.appendingPathComponent("broken_ddi.xml")
+        try Data(xml.replacingOccurrences(of: "<stdyDscr>", with: "<stdyDscr><bogus/>").utf8).write(to: broken)
+        #expect(try DDISchema.problems(broken).contains("bogus"))
     }
 
     @Test func theStructureCheckFindsMisplacedElements() throws {

@@ -15,7 +15,7 @@ public enum Readers {
     /// The install command for each program the readers need.
     static let install = [
         "pspp": "apt-get install pspp", "Rscript": "apt-get install r-base-core r-cran-haven",
-        "python3": "apt-get install python3 && pip install pyreadstat pandas",
+        "python3": "apt-get install python3 && pip install pyreadstat pandas", "xmllint": "apt-get install libxml2-utils",
     ]
 
     /// Runs `program arguments…` in `directory`; returns its standard output, or throws with

@@ -23,14 +23,19 @@ extension EndToEnd {
         /// engine, then copied under new interview ids and sequence numbers (fast, in SQL),
         /// each copy with one interviewer note of `noteBytes` hex digits after its start.
         func deviceDatabase(simulated: Int, copies: Int, noteBytes: Int) throws -> String {
-            let db = path("device.sqlite")
+            try Self.deviceDatabase(in: dir, simulated: simulated, copies: copies, noteBytes: noteBytes)
+        }
+
+        /// ``deviceDatabase(simulated:copies:noteBytes:)`` in `dir` (also for the export's memory test).
+        static func deviceDatabase(in dir: URL, simulated: Int, copies: Int, noteBytes: Int) throws -> String {
+            let db = dir.appendingPathComponent("device.sqlite").path
             let energy = try #require(TerepProcess.questionnaire("energy.survey"))
             let simulate = try TerepProcess.run([
                 "simulate", energy, "--interviews", "\(simulated)", "--device-db", db, "--seed", "11", "--interviewer", "Kiss Éva",
             ])
             try #require(simulate.status == 0, "\(simulate.stderr)")
             try #require(
-                FileManager.default.isExecutableFile(atPath: Self.sqlite3),
+                FileManager.default.isExecutableFile(atPath: sqlite3),
                 "the sqlite3 command-line shell is needed to copy interviews: apt-get install sqlite3 (.ci/run does)")
             let sql = """
                 BEGIN;
@@ -55,7 +60,7 @@ extension EndToEnd {
                 UPDATE device SET next_sequence = (SELECT max(sequence) + 1 FROM event);
                 COMMIT;
                 """
-            let copied = try TerepProcess.run(executable: URL(fileURLWithPath: Self.sqlite3), [db], stdin: sql)
+            let copied = try TerepProcess.run(executable: URL(fileURLWithPath: sqlite3), [db], stdin: sql)
             try #require(copied.status == 0, "\(copied.stderr)")
             return db
         }

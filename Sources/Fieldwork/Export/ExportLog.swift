@@ -8,7 +8,7 @@ import SurveyModel
 enum ExportLog {
     static func text(
         dataset: CleanedDataset, request: ExportRequest, schema: ExportSchema, summary: CleaningSummary, files: [URL],
-        rows: [Int]?
+        rows: [Int]?, commentsLeftOut: Int? = nil
     ) -> String {
         var out: [String] = []
         let now = ISO8601DateFormatter().string(from: Date())
@@ -52,6 +52,7 @@ enum ExportLog {
         let piiVariables = schema.tables.flatMap(\.variables).filter(\.pii).map(\.name)
         if !schema.droppedPII.isEmpty { out.append("dropped: \(schema.droppedPII.map(\.rawValue).joined(separator: ", "))") }
         if !piiVariables.isEmpty { out.append("in the files: \(piiVariables.joined(separator: ", "))") }
+        if let commentsLeftOut { out.append(comments(request.commentTexts, leftOut: commentsLeftOut)) }
         out.append("")
         out.append("## Files")
         for (i, table) in schema.tables.enumerated() {
@@ -64,6 +65,22 @@ enum ExportLog {
             out += summary.skippedEvents
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// What happened to the interviewers' notes and confirmation reasons (free text that may name people).
+    private static func comments(_ texts: CommentTexts, leftOut: Int) -> String {
+        switch texts {
+        case .leftOut:
+            "comments: \(leftOut) notes and confirmation reasons left out (free text may name people); "
+                + "--comments writes them to <survey>_comments.csv with names, phone numbers, e-mail addresses and the "
+                + "interview's personal answers replaced by [name], [phone], [e-mail], [personal]"
+        case .scrubbed:
+            "comments: written (--comments) with names, phone numbers, e-mail addresses and the interview's personal answers "
+                + "replaced by [name], [phone], [e-mail], [personal]; a heuristic: read them before passing them on"
+                + (leftOut > 0 ? "; \(leftOut) on questions left out or pseudonymised are not written" : "")
+        case .asTyped:
+            "comments: as typed (--pii keep)" + (leftOut > 0 ? "; \(leftOut) on questions left out are not written" : "")
+        }
     }
 
     /// What merging several questionnaire versions into one schema did (docs/exports.md).

@@ -22,7 +22,8 @@ struct ExportWriters {
             }
             if let csv = formats.first(where: { $0 == .csv || $0 == .excel }) {
                 paradata = try ParadataExport(
-                    schema: schema, directory: directory, dialect: csv == .excel ? .excel : .rfc4180, sessionGap: ActiveTime.sessionGap, fileMode: fileMode)
+                    schema: schema, directory: directory, dialect: csv == .excel ? .excel : .rfc4180, sessionGap: ActiveTime.sessionGap,
+                    comments: request.commentTexts, fileMode: fileMode)
             }
         } catch { throw .export(error) }
     }
@@ -52,4 +53,7 @@ struct ExportWriters {
 
     /// Rows written to the paradata, durations and comments files.
     var paradataRows: [Int]? { paradata?.rowCounts }
+
+    /// Notes and reasons not written to the comments file (nil without a CSV).
+    var commentsLeftOut: Int? { paradata?.commentsLeftOut }
 }

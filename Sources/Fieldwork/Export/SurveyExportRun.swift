@@ -50,6 +50,9 @@ public struct ExportRequest: Sendable {
     public var force: Bool
     /// Small top-level rosters exported wide, in the interview table (`--wide mem`).
     public var wideRosters: [GroupID] = []
+    /// Write the interviewers' notes and confirmation reasons under `--pii drop` or
+    /// `pseudonymise` too, scrubbed (`--comments`); see ``commentTexts``.
+    public var comments = false
 
     public init(
         formats: [ExportFormat], codebook: Bool = false, language: LanguageCode? = nil, pii: PIIChoice = .drop(),
@@ -61,6 +64,13 @@ public struct ExportRequest: Sendable {
         self.pii = pii
         self.directory = directory
         self.force = force
+    }
+
+    /// How comments reach the export: as typed under `--pii keep`; otherwise left out unless
+    /// ``comments`` asks for them, and then scrubbed of what looks like personal data.
+    public var commentTexts: CommentTexts {
+        if case .keep = pii { return .asTyped }
+        return comments ? .scrubbed : .leftOut
     }
 
     /// The formats written: those asked for, plus the CSV when a `.sav` or `.dta` is asked for
@@ -119,7 +129,8 @@ public enum SurveyExportRun {
         var files = try writers.finish()
         files += try documents(schema, dataset: dataset, request: request, frequencies: writers.frequencies, in: place.staging, mode: mode)
         let logText = ExportLog.text(
-            dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: writers.rowCounts)
+            dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: writers.rowCounts,
+            commentsLeftOut: writers.commentsLeftOut)
         let log = try write(logText, "\(schema.survey.rawValue)_export.log", in: place.staging, mode: mode)
         try place.commit()
         return ExportReport(
