@@ -95,7 +95,7 @@ public struct SyncResult: Equatable, Sendable {
     public var receipt: UploadReceipt?
     public var attempts = 0
     /// What the package fetched did, or nil when none was fetched (no coordinator key).
-
+    public var package: PackageReceipt?
 }
 
 /// The device's side of sync: bundle what is new in memory, upload it in one signed request
@@ -142,6 +142,7 @@ public struct DeviceSync: Sendable {
         } else {
             say("bundle: nothing new to send")
         }
+        result.package = try await fetchPackage(store: store, key: key, client: client, say: say)
         return result
     }
 
