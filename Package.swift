@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The central dataset on PostgreSQL (SurveyStorePostgres).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Tests only: property-based testing with shrinking for Swift Testing.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -63,6 +65,22 @@ let package = Package(
             dependencies: [
                 "SurveyModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        // 5b. The central dataset on PostgreSQL (postgres-nio): the second implementation of
+        //     SurveyStore's CentralDataset, with its own migrations mirroring the SQLite schema.
+        //     It imports SurveyStore (the interface, the records and the store-neutral merge
+        //     rules) and nothing above it.
+        .target(
+            name: "SurveyStorePostgres",
+            dependencies: [
+                "SurveyModel", "SurveyStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // 6. Device bundles: codec, signatures, encryption, merge planning; keys at rest.
         .target(
@@ -119,8 +137,8 @@ let package = Package(
             name: "terep",
             dependencies: [
                 "SurveyModel", "SurveyDiagnostics", "SurveyCompiler", "InterviewEngine",
-                "SurveyStore", "SurveySync", "SurveyExport", "SurveyReport", "TerminalInterviewer", "Fieldwork",
-                "SyncServer", "SyncClient", .product(name: "Logging", package: "swift-log"),
+                "SurveyStore", "SurveyStorePostgres", "SurveySync", "SurveyExport", "SurveyReport", "TerminalInterviewer",
+                "Fieldwork", "SyncServer", "SyncClient", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -129,8 +147,9 @@ let package = Package(
         .executableTarget(
             name: "TerepBench",
             dependencies: [
-                "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore",
+                "SurveyModel", "SurveyCompiler", "InterviewEngine", "SurveyStore", "SurveyStorePostgres",
                 "SurveySync", "SurveyExport", "SurveyReport", "Fieldwork", "TestSupportFixtures", "TerminalInterviewer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -172,7 +191,8 @@ let package = Package(
         .testTarget(
             name: "SurveyStoreTests",
             dependencies: [
-                "SurveyStore", "SurveyModel", .product(name: "PropertyBased", package: "swift-property-based"),
+                "SurveyStore", "SurveyStorePostgres", "SurveyModel",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
             name: "SurveySyncTests", dependencies: ["SurveySync", "SurveyModel", "SurveyTestSupport"], exclude: ["Fixtures"]),

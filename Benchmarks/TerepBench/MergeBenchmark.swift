@@ -75,7 +75,9 @@ enum MergeBenchmark {
 
     /// Interviews of about 200 events each: started, shown/answered pairs, sometimes a note or
     /// a correction, and an end.
-    static func makeBundles(definition: DefinitionHash) -> [Bundle] {
+    static func makeBundles(
+        definition: DefinitionHash, devices: Int = devices, bundlesPerDevice: Int = bundlesPerDevice
+    ) -> [Bundle] {
         var bundles: [Bundle] = []
         for d in 0..<devices {
             let device = DeviceID("dev-\(d)")

@@ -8,6 +8,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("compile-phases", CompileBenchmark.runPhases),
     ("store", StoreBenchmark.run),
     ("merge", MergeBenchmark.run),
+    ("merge-postgres", PostgresMergeBenchmark.run),
     ("sync", SyncBenchmark.run),
     ("bundle-memory", BundleMemoryBenchmark.run),
     ("engine", EngineBenchmark.run),
@@ -21,6 +22,9 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("interview-commit", InterviewCommitBenchmark.run),
     ("screen", ScreenBenchmark.run),
     ("server-load", ServerLoadBenchmark.run),
+    ("sample-import", CasesBenchmark.runSampleImport),
+    ("cases", CasesBenchmark.runCaseList),
+    ("package", CasesBenchmark.runPackage),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

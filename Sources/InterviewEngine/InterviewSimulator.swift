@@ -52,6 +52,17 @@ public struct InterviewSimulator: Sendable {
         let interview = Interview(plan: plan, seed: seed, language: language, preload: usable, context: context)
         return driver.finish(interview, started: started, maxEvents: maxEvents, &rng)
     }
+
+    /// Continues an interview already under way (a later visit to its case, after `reopened`)
+    /// from its state to its end; the run's events are only the new ones.
+    public func run<G: RandomNumberGenerator>(
+        continuing interview: Interview, context: EngineContext, startTimestamp: Int64, maxEvents: Int = 20_000,
+        using rng: inout G
+    ) -> Run {
+        var driver = SimulationDriver(
+            simulator: self, clock: SimulatedClock(start: context, timestamp: startTimestamp))
+        return driver.finish(interview, started: nil, maxEvents: maxEvents, &rng)
+    }
 }
 
 /// A clock that advances by random steps from a start context.
@@ -89,10 +100,10 @@ struct SimulationDriver {
     }
 
     mutating func finish<G: RandomNumberGenerator>(
-        _ start: Interview, started: InterviewEventKind, maxEvents: Int, _ rng: inout G
+        _ start: Interview, started: InterviewEventKind?, maxEvents: Int, _ rng: inout G
     ) -> InterviewSimulator.Run {
         var interview = start
-        events.append(.init(kind: started, timestamp: clock.timestamp, context: clock.context))
+        if let started { events.append(.init(kind: started, timestamp: clock.timestamp, context: clock.context)) }
         while events.count < maxEvents {
             addOpenRosterRows(&interview, &rng)
             if case .ended(let outcome) = interview.status {

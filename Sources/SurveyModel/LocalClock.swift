@@ -39,6 +39,19 @@ public enum LocalClock {
             time: TimeOfDay(hour: Int(parts.tm_hour), minute: Int(parts.tm_min)))
     }
 
+    /// A timestamp (ms) whose local date and time is `local` (to the minute), for a moment that is
+    /// written in local time (a simulated visit, a test's clock); in a daylight-saving gap, the
+    /// moment an hour away.
+    public static func timestamp(of local: LocalDateTime) -> Int64 {
+        let wanted = local.seconds / 60 * 60
+        var guess = Int64(wanted) * 1000
+        for _ in 0..<2 {
+            let offset = moment(at: guess).dateTime.seconds - wanted
+            guess -= Int64(offset) * 1000
+        }
+        return guess
+    }
+
     /// `YYYY-MM-DDTHH:MM`.
     public static func text(_ milliseconds: Int64) -> String {
         let moment = moment(at: milliseconds)

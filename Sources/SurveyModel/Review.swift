@@ -1,7 +1,7 @@
 /// One supervisor's decision or comment on an interview, as the central dataset logs it and a
 /// package carries it to the device (docs/package-format.md).
 public struct ReviewMark: Hashable, Sendable, Codable {
-    public enum Decision: String, Hashable, Sendable, Codable {
+    public enum Decision: String, Hashable, Sendable, Codable, CaseIterable {
         case approved, rejected, commented
     }
 

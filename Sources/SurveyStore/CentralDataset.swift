@@ -37,6 +37,13 @@ public protocol CentralDataset: AnyObject, Sendable {
     func encryptionKey() throws(StoreError) -> SigningKeyPair?
     /// Replaces how the private key is stored, only while it is still stored as `current`.
     func resealEncryptionKey(from current: Data, to stored: Data) throws(StoreError)
+    /// The coordinator's signing key pair (Ed25519 raw bytes, for packages), if one was made.
+    func signingKey() throws(StoreError) -> SigningKeyPair?
+    /// Stores the coordinator's signing key pair; a key is never replaced.
+    func setSigningKey(_ pair: SigningKeyPair) throws(StoreError)
+    /// Registers (or replaces) a registered device's public encryption key (X25519, 32 bytes):
+    /// its packages are sealed to it.
+    func setEncryptionKey(_ key: Data, device: DeviceID, at time: Int64) throws(StoreError)
 
     // MARK: Devices
 
@@ -120,6 +127,42 @@ public protocol CentralDataset: AnyObject, Sendable {
     func clearCleanedRecords() throws(StoreError)
     /// The number of cached records (valid or not).
     func cleanedRecordCount() throws(StoreError) -> Int
+
+    // MARK: Fieldwork management: the fieldwork log, the sample, assignments, packages
+
+    /// The fieldwork log's latest sequence number (0 when empty): where a package made now stands.
+    func fieldworkThrough() throws(StoreError) -> Int64
+    /// The log's entries up to `through`, oldest first: all, or those of one survey, interview
+    /// or device (assigned to it or taken from it).
+    func fieldworkLog(survey: SurveyID?, interview: InterviewID?, device: DeviceID?, through: Int64) throws(StoreError)
+        -> [FieldworkLogEntry]
+    /// Stores a questionnaire version (every one is kept) and makes it its survey's current
+    /// one; returns the log entry's sequence number.
+    @discardableResult
+    func publish(_ file: DefinitionFile, actor: String, at time: Int64) throws(StoreError) -> Int64
+    /// Each survey's current (latest published) definition as of log entry `through`.
+    func publishedDefinitions(through: Int64) throws(StoreError) -> [SurveyID: DefinitionHash]
+    /// Adds new cases and updates changed ones, in one transaction with one log entry (none
+    /// when nothing changed); never deletes a case. The ids must be distinct.
+    @discardableResult
+    func importSample(survey: SurveyID, cases: [SampleCaseInput], file: String, actor: String, at time: Int64)
+        throws(StoreError) -> SampleImportResult
+    /// The sample's cases of a survey (or of every survey), by survey and case id.
+    func sampleCases(survey: SurveyID?) throws(StoreError) -> [SampleCaseRecord]
+    /// Withdraws cases (their data stay), one log entry each, all or none; returns the entries.
+    @discardableResult
+    func withdraw(survey: SurveyID, cases: [CaseID], reason: String, actor: String, at time: Int64) throws(StoreError) -> [Int64]
+    /// Assigns or moves cases, one log entry each, all or none (a case on another device than
+    /// the change's `previous` refuses all); returns the cases changed.
+    @discardableResult
+    func assign(survey: SurveyID, _ changes: [AssignmentChange], actor: String, at time: Int64) throws(StoreError) -> [CaseID]
+    /// What a package for `device` holds now, read at one point of the log
+    /// (docs/package-format.md §3: every case it was ever given, the current definitions of
+    /// their surveys, the review decisions it must know, its encryption key).
+    func packageSnapshot(device: DeviceID) throws(StoreError) -> PackageSnapshot
+    /// Why this dataset cannot do fieldwork management (the log, publishing, the sample,
+    /// assignments, packages) yet, in one line saying what to do instead; nil when it can.
+    var fieldworkUnavailable: String? { get }
 }
 
 /// One bundle being merged inside a ``CentralDataset``'s transaction
@@ -133,6 +176,9 @@ public protocol CentralMergeFeed: AnyObject {
 }
 
 extension CentralDataset {
+    /// Fieldwork management is available unless a dataset says otherwise.
+    public var fieldworkUnavailable: String? { nil }
+
     /// Registers a device now (see the requirement).
     @discardableResult
     public func registerDevice(
@@ -147,6 +193,11 @@ extension CentralDataset {
         _ id: DeviceID, publicKey: Data, method: RegistrationMethod, at time: Int64
     ) throws(StoreError) -> RegisteredDevice {
         try registerDevice(id, publicKey: publicKey, method: method, note: nil, at: time)
+    }
+
+    /// Registers a device's public encryption key now.
+    public func setEncryptionKey(_ key: Data, device: DeviceID) throws(StoreError) {
+        try setEncryptionKey(key, device: device, at: DeviceStore.currentMilliseconds())
     }
 
     /// Revokes a device now.
@@ -176,6 +227,19 @@ extension CentralDataset {
 
     /// Every interview, by id.
     public func interviews() throws(StoreError) -> [CentralInterview] { try interviews(status: nil) }
+
+    /// The fieldwork log's entries (see the requirement), up to its end.
+    public func fieldworkLog(
+        survey: SurveyID? = nil, interview: InterviewID? = nil, device: DeviceID? = nil
+    ) throws(StoreError) -> [FieldworkLogEntry] {
+        try fieldworkLog(survey: survey, interview: interview, device: device, through: .max)
+    }
+
+    /// Each survey's current definition now.
+    public func publishedDefinitions() throws(StoreError) -> [SurveyID: DefinitionHash] { try publishedDefinitions(through: .max) }
+
+    /// Every survey's sample cases.
+    public func sampleCases() throws(StoreError) -> [SampleCaseRecord] { try sampleCases(survey: nil) }
 
     /// A device's events after a sequence number (all of them by default), in sequence order.
     public func events(device: DeviceID, after sequence: Int64 = 0) throws(StoreError) -> [InterviewEvent] {

@@ -2,7 +2,7 @@ import Foundation
 import SurveyModel
 
 /// How a device came to be registered with the central dataset.
-public enum RegistrationMethod: String, Hashable, Sendable, Codable {
+public enum RegistrationMethod: String, Hashable, Sendable, Codable, CaseIterable {
     /// `terep central add-device` with the device's public key.
     case explicit
     /// Accepted from the device's first bundle, by the coordinator's explicit choice (logged).
@@ -10,7 +10,7 @@ public enum RegistrationMethod: String, Hashable, Sendable, Codable {
 }
 
 /// Whether a registered device's bundles are accepted.
-public enum RegistrationStatus: String, Hashable, Sendable, Codable {
+public enum RegistrationStatus: String, Hashable, Sendable, Codable, CaseIterable {
     case active, revoked
 }
 
@@ -24,6 +24,14 @@ public struct RegisteredDevice: Hashable, Sendable {
     public var method: RegistrationMethod
     public var revokedAt: Int64?
     public var note: String?
+
+    package init(
+        id: DeviceID, publicKey: Data, status: RegistrationStatus, registeredAt: Int64, method: RegistrationMethod,
+        revokedAt: Int64?, note: String?
+    ) {
+        (self.id, self.publicKey, self.status, self.registeredAt) = (id, publicKey, status, registeredAt)
+        (self.method, self.revokedAt, self.note) = (method, revokedAt, note)
+    }
 }
 
 /// A compiled definition with the exact bytes it is stored as.
@@ -120,6 +128,16 @@ public struct BundleRecord: Hashable, Sendable {
     /// Why it was rejected.
     public var reason: String?
     public var receivedAt: Int64
+
+    package init(
+        hash: String, fileName: String, device: DeviceID?, firstSequence: Int64?, lastSequence: Int64?, eventCount: Int,
+        newEvents: Int, accepted: Bool, reason: String?, receivedAt: Int64
+    ) {
+        (self.hash, self.fileName, self.device, self.firstSequence, self.lastSequence) =
+            (hash, fileName, device, firstSequence, lastSequence)
+        (self.eventCount, self.newEvents, self.accepted, self.reason, self.receivedAt) =
+            (eventCount, newEvents, accepted, reason, receivedAt)
+    }
 }
 
 /// An interview in the central dataset, derived from all its events by a deterministic rule
@@ -175,4 +193,46 @@ public struct CentralStatus: Hashable, Sendable {
     public var bundlesAccepted: Int
     public var bundlesRejected: Int
     public var lastBundle: BundleRecord?
+}
+
+extension CentralInterview {
+    /// An interview as a store lists it: its derived row, status, and devices.
+    package init(_ row: DerivedInterview, status: InterviewStatus, devices: [DeviceID]) throws(StoreError) {
+        id = row.id
+        survey = row.survey
+        definition = row.definition
+        interviewer = row.interviewer
+        startDevice = row.start?.device
+        caseIdentifiers = try row.caseIdentifiersJSON.map { json throws(StoreError) in try EventCoding.decodeValues(json) } ?? [:]
+        startedAt = row.start?.timestamp
+        self.status = status
+        outcome = row.outcome
+        endedAt = row.endedAt
+        eventCount = row.eventCount
+        isTraining = row.isTraining
+        self.devices = devices
+        caseID = row.caseID
+        statusDevice = row.statusKey?.device
+        statusSequence = row.statusKey?.sequence
+    }
+}
+
+extension DeviceSummary {
+    package init(device: RegisteredDevice, eventCount: Int, received: [ClosedRange<Int64>], lastBundle: BundleRecord?) {
+        (self.device, self.eventCount, self.received) = (device, eventCount, received)
+        missing = SequenceRanges(ranges: received).gaps
+        self.lastBundle = lastBundle
+    }
+}
+
+extension CentralStatus {
+    package init(
+        devices: [DeviceSummary], eventCount: Int, interviews: [InterviewStatus: Int], trainingByStatus: [InterviewStatus: Int],
+        conflicts: Int, bundlesAccepted: Int, bundlesRejected: Int, lastBundle: BundleRecord?
+    ) {
+        (self.devices, self.eventCount, self.interviews, self.trainingByStatus) = (devices, eventCount, interviews, trainingByStatus)
+        trainingInterviews = trainingByStatus.values.reduce(0, +)
+        (self.conflicts, self.bundlesAccepted, self.bundlesRejected, self.lastBundle) =
+            (conflicts, bundlesAccepted, bundlesRejected, lastBundle)
+    }
 }

@@ -22,13 +22,7 @@ extension CentralStore {
         events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
         interviewDefinitions: [InterviewID: DefinitionHash], registering: NewDevice?
     ) throws(StoreError) -> MergeResult {
-        // Events of an interview the map leaves out are checked against its `started` event's definition.
-        var checkedAgainst = interviewDefinitions
-        for event in events {
-            if case .started(let hash, _, _, _) = event.kind, checkedAgainst[event.interview] == nil {
-                checkedAgainst[event.interview] = hash
-            }
-        }
+        let checkedAgainst = MergeEventCheck.checkedAgainst(events, mapped: interviewDefinitions)
         do {
             return try merging(bundle: bundle, registering: registering) { merge in
                 try merge.begin(definitions: definitions, interviewDefinitions: interviewDefinitions, checkedAgainst: checkedAgainst)
@@ -112,9 +106,8 @@ public final class CentralMerge: CentralMergeFeed {
     private let device: DeviceID
     private let insert: RawStatement
     private let existing: Statement
-    private var validator: EventValidator?
+    private var check: MergeEventCheck
     private var mapped: [InterviewID: DefinitionHash] = [:]
-    private var checkedAgainst: [InterviewID: DefinitionHash] = [:]
     private var knownDefinitions: Set<DefinitionHash> = []
     private var result = MergeResult()
     private var deltas: [InterviewID: InterviewDelta] = [:]
@@ -126,6 +119,7 @@ public final class CentralMerge: CentralMergeFeed {
     init(_ db: Database, device: DeviceID) throws {
         self.db = db
         self.device = device
+        check = MergeEventCheck(device: device)
         insert = try RawStatement(
             db,
             sql: """
@@ -147,8 +141,7 @@ public final class CentralMerge: CentralMergeFeed {
         checkedAgainst: [InterviewID: DefinitionHash]
     ) throws {
         mapped = interviewDefinitions
-        self.checkedAgainst = checkedAgainst
-        validator = definitions.isEmpty ? nil : EventValidator(definitions)
+        check.begin(definitions: definitions, checkedAgainst: checkedAgainst)
         for file in definitions {
             if try CentralStore.insertDefinition(db, file) { result.newDefinitions += 1 }
         }
@@ -156,15 +149,7 @@ public final class CentralMerge: CentralMergeFeed {
 
     /// Checks and inserts one event (a duplicate must equal the stored one).
     public func add(_ event: InterviewEvent) throws {
-        guard event.device == device else {
-            throw StoreError.invalid("event \(event.device)#\(event.sequence) is from another device than its bundle (\(device))")
-        }
-        if let problem = EventBounds.problem(with: event) { throw StoreError.invalid("\(device): \(problem)") }
-        if let validator, let hash = checkedAgainst[event.interview], validator.knows(hash),
-            let reason = validator.problem(with: event.kind, definition: hash)
-        {
-            throw StoreError.invalidEvent(device: event.device, sequence: event.sequence, reason: reason)
-        }
+        try check.check(event)
         let payload = try EventCoding.encode(event.kind)
         eventCount += 1
         sequences.insert(event.sequence)

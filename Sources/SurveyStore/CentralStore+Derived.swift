@@ -2,12 +2,16 @@ import GRDB
 import SurveyModel
 
 extension CentralStore {
-    /// Folds one merge's new events into an interview's derived row; every step is a min, max
-    /// or sum over events, so the result does not depend on the order of merges.
+    /// Folds one merge's new events into an interview's derived row by the shared rule
+    /// (``DerivedInterview/fold(_:deviceCount:survey:)``): every step is a min, max or sum over
+    /// events, so the result does not depend on the order of merges.
     func mergeInterview(
         _ db: Database, _ id: InterviewID, _ delta: InterviewDelta, device: DeviceID, result: inout MergeResult
     ) throws {
-        let before = try Int.fetchOne(db, sql: "SELECT device_count FROM interview WHERE id = ?", arguments: [id.rawValue])
+        let stored = try Row.fetchOne(
+            db, sql: "SELECT \(Self.derivedColumns.joined(separator: ", ")) FROM interview WHERE id = ?", arguments: [id.rawValue])
+        var row = stored.map(Self.derivedInterview(from:)) ?? DerivedInterview(id: id)
+        let before = stored.map { _ in row.deviceCount }
         let perDevice = try db.cachedStatement(
             sql: """
                 INSERT INTO interview_device (interview_id, device_id, event_count, first_sequence, last_sequence)
@@ -19,81 +23,65 @@ extension CentralStore {
         try perDevice.execute(arguments: [id.rawValue, device.rawValue, delta.newEvents, delta.firstSequence, delta.lastSequence])
         let devices = try Int.fetchOne(
             db, sql: "SELECT count(*) FROM interview_device WHERE interview_id = ?", arguments: [id.rawValue]) ?? 0
-        if before != nil {
-            try db.execute(
-                sql: """
-                    UPDATE interview SET last_timestamp = max(last_timestamp, ?), event_count = event_count + ?,
-                        device_count = ? WHERE id = ?
-                    """,
-                arguments: [delta.lastTimestamp, delta.newEvents, devices, id.rawValue])
-            result.updatedInterviews += 1
-        } else {
-            try db.execute(
-                sql: """
-                    INSERT INTO interview (id, status, last_timestamp, event_count, device_count)
-                    VALUES (?, 'in_progress', ?, ?, ?)
-                    """,
-                arguments: [id.rawValue, delta.lastTimestamp, delta.newEvents, devices])
-            result.newInterviews += 1
+        let definitions = try db.cachedStatement(sql: "SELECT survey_id, complete_code FROM definition WHERE hash = ?")
+        func definition(_ hash: DefinitionHash) throws(StoreError) -> Row? {
+            do { return try Row.fetchOne(definitions, arguments: [hash.rawValue]) } catch { throw StoreError(error, path: path) }
         }
-        if (before ?? 0) < 2 && devices >= 2 { result.newConflicts += 1 }
-        if let start = delta.start {
-            try db.execute(
-                sql: """
-                    UPDATE interview SET survey_id = (SELECT survey_id FROM definition WHERE hash = ?1),
-                        definition_hash = ?1, interviewer = ?2, case_ids_json = ?3,
-                        started_at = ?4, start_device = ?5, start_sequence = ?6
-                    WHERE id = ?7 AND (started_at IS NULL OR (started_at, start_device, start_sequence) > (?4, ?5, ?6))
-                    """,
-                arguments: [
-                    start.definition.rawValue, start.interviewer, start.caseJSON, start.key.timestamp, start.key.device.rawValue,
-                    start.key.sequence, id.rawValue,
-                ])
+        try row.fold(delta, deviceCount: devices) { hash throws(StoreError) in
+            try definition(hash).map { SurveyID($0[0] as String) }
         }
-        if let mapped = delta.mappedDefinition {
-            try db.execute(
-                sql: """
-                    UPDATE interview SET definition_hash = ?1, survey_id = (SELECT survey_id FROM definition WHERE hash = ?1)
-                    WHERE id = ?2 AND started_at IS NULL AND (definition_hash IS NULL OR definition_hash > ?1)
-                    """,
-                arguments: [mapped.rawValue, id.rawValue])
-        }
-        if let status = delta.status {
-            try db.execute(
-                sql: """
-                    UPDATE interview SET outcome = ?1, ended_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?2 END,
-                        status_timestamp = ?2, status_device = ?3, status_sequence = ?4
-                    WHERE id = ?5 AND (status_timestamp IS NULL
-                        OR (status_timestamp, status_device, status_sequence) < (?2, ?3, ?4))
-                    """,
-                arguments: [status.outcome, status.key.timestamp, status.key.device.rawValue, status.key.sequence, id.rawValue])
-        }
-        if let training = delta.training {
-            try db.execute(
-                sql: """
-                    UPDATE interview SET is_training = ?1, training_timestamp = ?2, training_device = ?3, training_sequence = ?4
-                    WHERE id = ?5 AND (training_timestamp IS NULL
-                        OR (training_timestamp, training_device, training_sequence) < (?2, ?3, ?4))
-                    """,
-                arguments: [training.value, training.key.timestamp, training.key.device.rawValue, training.key.sequence, id.rawValue])
-        }
-        if let assigned = delta.assignedCase {
-            try db.execute(
-                sql: """
-                    UPDATE interview SET case_id = ?1, case_timestamp = ?2, case_device = ?3, case_sequence = ?4
-                    WHERE id = ?5 AND (case_timestamp IS NULL OR (case_timestamp, case_device, case_sequence) > (?2, ?3, ?4))
-                    """,
-                arguments: [assigned.id.rawValue, assigned.key.timestamp, assigned.key.device.rawValue, assigned.key.sequence, id.rawValue])
-        }
-        try db.execute(
+        let completeCode = try row.definition.flatMap { hash throws(StoreError) in try definition(hash)?[1] as Int? }
+        let values: [(any DatabaseValueConvertible)?] = [
+            id.rawValue, row.survey?.rawValue, row.definition?.rawValue, row.interviewer, row.caseIdentifiersJSON,
+            row.start?.timestamp, row.start?.device.rawValue, row.start?.sequence, row.outcome, row.endedAt,
+            row.statusKey?.timestamp, row.statusKey?.device.rawValue, row.statusKey?.sequence, row.lastTimestamp,
+            row.eventCount, row.deviceCount, row.isTraining, row.trainingKey?.timestamp, row.trainingKey?.device.rawValue,
+            row.trainingKey?.sequence, row.caseID?.rawValue, row.caseKey?.timestamp, row.caseKey?.device.rawValue,
+            row.caseKey?.sequence, row.status(completeCode: completeCode).rawValue,
+        ]
+        let columns = Self.derivedColumns + ["status"]
+        try db.cachedStatement(
             sql: """
-                UPDATE interview SET status = CASE
-                    WHEN outcome IS NULL THEN 'in_progress'
-                    WHEN outcome IS (SELECT complete_code FROM definition WHERE hash = definition_hash) THEN 'completed'
-                    ELSE 'ended' END
-                WHERE id = ?
-                """,
-            arguments: [id.rawValue])
+                INSERT INTO interview (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
+                ON CONFLICT (id) DO UPDATE SET \(columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+                """
+        ).execute(arguments: StatementArguments(values))
+        if before == nil { result.newInterviews += 1 } else { result.updatedInterviews += 1 }
+        if (before ?? 0) < 2 && devices >= 2 { result.newConflicts += 1 }
+    }
+
+    /// The `interview` table's derived columns, in the order ``derivedInterview(from:)`` reads them.
+    static let derivedColumns = [
+        "id", "survey_id", "definition_hash", "interviewer", "case_ids_json", "started_at", "start_device", "start_sequence",
+        "outcome", "ended_at", "status_timestamp", "status_device", "status_sequence", "last_timestamp", "event_count",
+        "device_count", "is_training", "training_timestamp", "training_device", "training_sequence", "case_id",
+        "case_timestamp", "case_device", "case_sequence",
+    ]
+
+    /// A stored interview row (selected with ``derivedColumns``) as a derived row.
+    static func derivedInterview(from row: Row) -> DerivedInterview {
+        func key(_ at: Int) -> MergeKey? {
+            guard let timestamp = row[at] as Int64?, let device = row[at + 1] as String?, let sequence = row[at + 2] as Int64?
+            else { return nil }
+            return MergeKey(timestamp: timestamp, device: DeviceID(device), sequence: sequence)
+        }
+        var derived = DerivedInterview(id: InterviewID(row[0] as String))
+        derived.survey = (row[1] as String?).map(SurveyID.init)
+        derived.definition = (row[2] as String?).map(DefinitionHash.init)
+        derived.interviewer = row[3]
+        derived.caseIdentifiersJSON = row[4]
+        derived.start = key(5)
+        derived.outcome = row[8]
+        derived.endedAt = row[9]
+        derived.statusKey = key(10)
+        derived.lastTimestamp = row[13]
+        derived.eventCount = row[14]
+        derived.deviceCount = row[15]
+        derived.isTraining = row[16]
+        derived.trainingKey = key(17)
+        derived.caseID = (row[20] as String?).map(CaseID.init)
+        derived.caseKey = key(21)
+        return derived
     }
 
     /// Adds a bundle's sequence numbers to the device's received ranges, as ``SequenceRanges``
@@ -124,7 +112,7 @@ extension CentralStore {
 
 extension Int64 {
     /// One more, or `Int64.max` at the top: range arithmetic never traps, whatever a file held.
-    var saturatingSuccessor: Int64 { self == .max ? .max : self + 1 }
+    package var saturatingSuccessor: Int64 { self == .max ? .max : self + 1 }
     /// One less, or `Int64.min` at the bottom.
-    var saturatingPredecessor: Int64 { self == .min ? .min : self - 1 }
+    package var saturatingPredecessor: Int64 { self == .min ? .min : self - 1 }
 }

@@ -17,7 +17,7 @@ extension CentralStore {
     /// Log entries, oldest first: all, or those of one survey, interview or device (assigned
     /// to it or taken from it).
     public func fieldworkLog(
-        survey: SurveyID? = nil, interview: InterviewID? = nil, device: DeviceID? = nil, through: Int64 = .max
+        survey: SurveyID?, interview: InterviewID?, device: DeviceID?, through: Int64
     ) throws(StoreError) -> [FieldworkLogEntry] {
         try read { db in
             try Row.fetchAll(
@@ -48,10 +48,10 @@ extension CentralStore {
         return db.lastInsertedRowID
     }
 
-    static func logEntry(from row: Row) -> FieldworkLogEntry {
+    static func logEntry(from row: Row) throws(StoreError) -> FieldworkLogEntry {
         FieldworkLogEntry(
             sequence: row["sequence"], at: row["at"], actor: row["actor"],
-            action: FieldworkAction(rawValue: row["action"]) ?? .published, survey: SurveyID(row["survey_id"] as String),
+            action: try StoredWord.decode(row["action"], as: FieldworkAction.self, what: "fieldwork log action"), survey: SurveyID(row["survey_id"] as String),
             caseID: (row["case_id"] as String?).map(CaseID.init), device: (row["device_id"] as String?).map(DeviceID.init),
             previousDevice: (row["previous_device_id"] as String?).map(DeviceID.init),
             interview: (row["interview_id"] as String?).map(InterviewID.init),
@@ -75,7 +75,7 @@ extension CentralStore {
     }
 
     /// The current (latest published) definition of each published survey, up to a log entry.
-    public func publishedDefinitions(through: Int64 = .max) throws(StoreError) -> [SurveyID: DefinitionHash] {
+    public func publishedDefinitions(through: Int64) throws(StoreError) -> [SurveyID: DefinitionHash] {
         try read { db in try CentralStore.published(db, through: through) }
     }
 
@@ -165,7 +165,7 @@ extension CentralStore {
     }
 
     /// The sample's cases of a survey (or every survey), by survey and case id.
-    public func sampleCases(survey: SurveyID? = nil) throws(StoreError) -> [SampleCaseRecord] {
+    public func sampleCases(survey: SurveyID?) throws(StoreError) -> [SampleCaseRecord] {
         try read { db in
             var out: [SampleCaseRecord] = []
             let rows = try Row.fetchCursor(

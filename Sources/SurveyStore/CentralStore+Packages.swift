@@ -5,7 +5,7 @@ import SurveyModel
 /// A case as a device's package tells it, read from the central dataset.
 public struct PackagedCase: Hashable, Sendable {
     public var record: SampleCaseRecord
-    public var state: DeviceCaseRecord.State
+    public var state: DeviceCase.State
     /// The log entry that put the case where it is for the device (assignment, move or withdrawal).
     public var changedAt: Int64
     public var changedBy: String
@@ -55,7 +55,7 @@ extension CentralStore {
             while let row = try rows.next() {
                 cases.append(PackagedCase(
                     record: try CentralStore.sampleCase(from: row),
-                    state: DeviceCaseRecord.State(rawValue: row["state"]) ?? .withdrawn, changedAt: row["changed_at"] ?? 0,
+                    state: try StoredWord.decode(row["state"], as: DeviceCase.State.self, what: "case state"), changedAt: row["changed_at"] ?? 0,
                     changedBy: row["changed_by"] ?? "", reason: row["reason"]))
             }
             let published = try CentralStore.published(db, through: through)
@@ -77,7 +77,7 @@ extension CentralStore {
                     ORDER BY l.sequence
                     """,
                 arguments: [device.rawValue]
-            ).map { CentralStore.logEntry(from: $0).reviewMark }
+            ).map { row throws(StoreError) in try CentralStore.logEntry(from: row).reviewMark }
             let encryptionKey = try Data.fetchOne(
                 db, sql: "SELECT encryption_public_key FROM device WHERE device_id = ?", arguments: [registered.id.rawValue])
             return PackageSnapshot(
@@ -87,7 +87,7 @@ extension CentralStore {
     }
 
     /// Registers (or replaces) a device's public encryption key (X25519): its packages are sealed to it.
-    public func setEncryptionKey(_ key: Data, device: DeviceID, at time: Int64 = DeviceStore.currentMilliseconds()) throws(StoreError) {
+    public func setEncryptionKey(_ key: Data, device: DeviceID, at time: Int64) throws(StoreError) {
         guard key.count == 32 else { throw .invalid("device \(device): an encryption key is 32 bytes, found \(key.count)") }
         try write { db in
             try db.execute(

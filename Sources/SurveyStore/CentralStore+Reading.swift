@@ -31,7 +31,7 @@ extension CentralStore {
             caseIdentifiers: try (row["case_ids_json"] as String?).map { json throws(StoreError) in
                 try EventCoding.decodeValues(json)
             } ?? [:],
-            startedAt: row["started_at"], status: InterviewStatus(rawValue: statusText) ?? .inProgress,
+            startedAt: row["started_at"], status: try StoredWord.decode(statusText, as: InterviewStatus.self, what: "interview status"),
             outcome: row["outcome"], endedAt: row["ended_at"], eventCount: row["event_count"],
             isTraining: row["is_training"], devices: devices, caseID: (row["case_id"] as String?).map(CaseID.init),
             statusDevice: (row["status_device"] as String?).map(DeviceID.init), statusSequence: row["status_sequence"])

@@ -68,7 +68,7 @@ extension CentralStore {
                     """,
                 arguments: [survey?.rawValue])
             while let row = try rows.next() {
-                let entry = CentralStore.logEntry(from: row)
+                let entry = try CentralStore.logEntry(from: row)
                 if let id = entry.interview { out[id, default: []].append(entry) }
             }
             return out

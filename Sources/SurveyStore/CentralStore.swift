@@ -177,11 +177,13 @@ public final class CentralStore: CentralDataset {
         return db.changesCount > 0
     }
 
-    private static func device(from row: Row) -> RegisteredDevice {
+    private static func device(from row: Row) throws(StoreError) -> RegisteredDevice {
         RegisteredDevice(
             id: DeviceID(row["device_id"] as String), publicKey: row["public_key"],
-            status: RegistrationStatus(rawValue: row["status"]) ?? .revoked, registeredAt: row["registered_at"],
-            method: RegistrationMethod(rawValue: row["registered_how"]) ?? .explicit, revokedAt: row["revoked_at"],
+            status: try StoredWord.decode(row["status"], as: RegistrationStatus.self, what: "device registration status"),
+            registeredAt: row["registered_at"],
+            method: try StoredWord.decode(row["registered_how"], as: RegistrationMethod.self, what: "device registration method"),
+            revokedAt: row["revoked_at"],
             note: row["note"])
     }
 
@@ -233,14 +235,9 @@ public final class CentralStore: CentralDataset {
     /// Every table that is derived from merged data (all but the bundle and registration logs),
     /// as sorted text lines: two datasets with the same events give the same dump.
     public func canonicalDump() throws(StoreError) -> String {
-        let tables = [
-            ("device", "device_id"), ("definition", "hash"), ("event", "device_id, sequence"),
-            ("received_range", "device_id, first_sequence"), ("interview", "id"),
-            ("interview_device", "interview_id, device_id"),
-        ]
-        return try read { db in
+        try read { db in
             var lines: [String] = []
-            for (table, order) in tables {
+            for (table, order) in CentralTables.derived {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)") {
                     lines.append("\(table) \(row.description)")
                 }

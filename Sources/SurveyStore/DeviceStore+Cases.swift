@@ -2,52 +2,15 @@ import Foundation
 import GRDB
 import SurveyModel
 
-/// A case as the device holds it, from the newest package it applied.
-public struct DeviceCaseRecord: Hashable, Sendable {
-    public enum State: String, Hashable, Sendable {
-        case assigned, reassigned, withdrawn
-    }
-
-    public var survey: SurveyID
-    public var id: CaseID
-    /// The questionnaire version a new interview of the case starts on.
-    public var definition: DefinitionHash
-    public var values: [VariableName: Value]
-    /// Where to find it, and the coordinator's note (field management; never interview data).
-    public var address: String?
-    public var note: String?
-    public var state: State
-    public var changedAt: Int64
-    public var changedBy: String
-    /// A withdrawal's reason.
-    public var reason: String?
-
-    public init(
-        survey: SurveyID, id: CaseID, definition: DefinitionHash, values: [VariableName: Value], address: String?,
-        note: String?, state: State, changedAt: Int64, changedBy: String, reason: String?
-    ) {
-        self.survey = survey
-        self.id = id
-        self.definition = definition
-        self.values = values
-        self.address = address
-        self.note = note
-        self.state = state
-        self.changedAt = changedAt
-        self.changedBy = changedBy
-        self.reason = reason
-    }
-}
-
 /// A package to apply: the whole picture as of `through` (docs/package-format.md).
 public struct DevicePackage: Sendable {
     public var through: Int64
     public var createdAt: Int64
     public var definitions: [DefinitionFile]
-    public var cases: [DeviceCaseRecord]
+    public var cases: [DeviceCase]
     public var reviews: [ReviewMark]
 
-    public init(through: Int64, createdAt: Int64, definitions: [DefinitionFile], cases: [DeviceCaseRecord], reviews: [ReviewMark]) {
+    public init(through: Int64, createdAt: Int64, definitions: [DefinitionFile], cases: [DeviceCase], reviews: [ReviewMark]) {
         self.through = through
         self.createdAt = createdAt
         self.definitions = definitions
@@ -116,7 +79,7 @@ extension DeviceStore {
     /// same package changes nothing (returns false). The device's interviews are never touched.
     @discardableResult
     public func applyPackage(_ package: DevicePackage, receivedAt: Int64) throws(StoreError) -> Bool {
-        var caseRows: [(DeviceCaseRecord, String)] = []
+        var caseRows: [(DeviceCase, String)] = []
         for c in package.cases { caseRows.append((c, try EventCoding.encode(c.values))) }
         return try write { db in
             let current = try Int64.fetchOne(db, sql: "SELECT package_through FROM device") ?? 0
@@ -158,9 +121,9 @@ extension DeviceStore {
     }
 
     /// The cases of the newest package, by survey and case id.
-    public func assignedCases() throws(StoreError) -> [DeviceCaseRecord] {
+    public func assignedCases() throws(StoreError) -> [DeviceCase] {
         try read { db in
-            var out: [DeviceCaseRecord] = []
+            var out: [DeviceCase] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM assigned_case ORDER BY survey_id, case_id")
             while let row = try rows.next() { out.append(try DeviceStore.caseRecord(row)) }
             return out
@@ -168,7 +131,7 @@ extension DeviceStore {
     }
 
     /// One case of the newest package (by case id; the first survey's when two surveys share it).
-    public func assignedCase(_ id: CaseID, survey: SurveyID? = nil) throws(StoreError) -> DeviceCaseRecord? {
+    public func assignedCase(_ id: CaseID, survey: SurveyID? = nil) throws(StoreError) -> DeviceCase? {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM assigned_case WHERE case_id = ?1 AND (?2 IS NULL OR survey_id = ?2) ORDER BY survey_id",
@@ -177,11 +140,12 @@ extension DeviceStore {
         }
     }
 
-    private static func caseRecord(_ row: Row) throws(StoreError) -> DeviceCaseRecord {
-        DeviceCaseRecord(
+    private static func caseRecord(_ row: Row) throws(StoreError) -> DeviceCase {
+        DeviceCase(
             survey: SurveyID(row["survey_id"] as String), id: CaseID(row["case_id"] as String),
             definition: DefinitionHash(row["definition_hash"] as String), values: try EventCoding.decodeValues(row["preload_json"]),
-            address: row["address"], note: row["note"], state: DeviceCaseRecord.State(rawValue: row["state"]) ?? .withdrawn,
+            address: row["address"], note: row["note"],
+            state: try StoredWord.decode(row["state"], as: DeviceCase.State.self, what: "case state"),
             changedAt: row["changed_at"], changedBy: row["changed_by"], reason: row["reason"])
     }
 
@@ -192,7 +156,8 @@ extension DeviceStore {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM review_mark ORDER BY sequence") {
                 let mark = ReviewMark(
                     sequence: row["sequence"], interview: InterviewID(row["interview_id"] as String),
-                    decision: ReviewMark.Decision(rawValue: row["decision"]) ?? .commented, text: row["text"],
+                    decision: try StoredWord.decode(row["decision"], as: ReviewMark.Decision.self, what: "review decision"),
+                    text: row["text"],
                     question: (row["question"] as String?).flatMap(Address.init(parsing:)),
                     reviewedDevice: (row["reviewed_device"] as String?).map(DeviceID.init),
                     reviewedSequence: row["reviewed_sequence"], at: row["at"], actor: row["actor"])

@@ -33,13 +33,15 @@ extension DeviceStore {
     /// Starts an interview: writes it together with its `started` event, durably, in one transaction.
     ///
     /// A test/training interview (`new.isTest`) also gets a `trainingMarked(true)` event right
-    /// after `started`, so the flag travels with the log to the central dataset.
+    /// after `started`, so the flag travels with the log to the central dataset, and the
+    /// interview of an assigned case its `assignedCase` label.
     public func createInterview(_ new: NewInterview, timestamp: Int64) throws(StoreError) -> DeviceInterview {
         let caseJSON = try EventCoding.encode(new.preload)
         let started = InterviewEventKind.started(
             definition: new.definition, seed: new.seed, language: new.language, preload: new.preload)
         var opening = [PendingEvent(interview: new.id, timestamp: timestamp, kind: started)]
         if new.isTest { opening.append(PendingEvent(interview: new.id, timestamp: timestamp, kind: .trainingMarked(true))) }
+        if let id = new.assignedCase { opening.append(PendingEvent(interview: new.id, timestamp: timestamp, kind: .assignedCase(id))) }
         var payloads: [String] = []
         for item in opening { payloads.append(try EventCoding.encode(item.kind)) }
         return try write { db in

@@ -4,7 +4,7 @@ import SurveyModel
 
 /// The stored JSON of event kinds and case identifiers (``EventJSON``, the one wire format), with
 /// the store's errors.
-enum EventCoding {
+package enum EventCoding {
     /// Reads whole events from a query over an `event` table (device and central share its columns).
     static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InterviewEvent] {
         var result: [InterviewEvent] = []
@@ -26,7 +26,7 @@ enum EventCoding {
     }
 
     /// Encodes an event kind to its stored JSON text.
-    static func encode(_ kind: InterviewEventKind) throws(StoreError) -> String {
+    package static func encode(_ kind: InterviewEventKind) throws(StoreError) -> String {
         do {
             return try EventJSON.encode(kind)
         } catch {
@@ -35,7 +35,7 @@ enum EventCoding {
     }
 
     /// Encodes a preload / case-identifier dictionary to its stored JSON text.
-    static func encode(_ values: [VariableName: Value]) throws(StoreError) -> String {
+    package static func encode(_ values: [VariableName: Value]) throws(StoreError) -> String {
         do {
             return try EventJSON.encode(values)
         } catch {
@@ -44,7 +44,7 @@ enum EventCoding {
     }
 
     /// Decodes a stored event kind.
-    static func decodeKind(_ json: String) throws(StoreError) -> InterviewEventKind {
+    package static func decodeKind(_ json: String) throws(StoreError) -> InterviewEventKind {
         do {
             return try EventJSON.decodeKind(json)
         } catch {
@@ -53,7 +53,7 @@ enum EventCoding {
     }
 
     /// Decodes a stored case-identifier dictionary.
-    static func decodeValues(_ json: String) throws(StoreError) -> [VariableName: Value] {
+    package static func decodeValues(_ json: String) throws(StoreError) -> [VariableName: Value] {
         do {
             return try EventJSON.decodeValues(json)
         } catch {
@@ -62,7 +62,7 @@ enum EventCoding {
     }
 
     /// The kind's name, stored in its own column for queries (`answered`, `ended`…).
-    static func name(of kind: InterviewEventKind) -> String {
+    package static func name(of kind: InterviewEventKind) -> String {
         switch kind {
         case .started: "started"
         case .answered: "answered"

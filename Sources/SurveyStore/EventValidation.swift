@@ -15,11 +15,11 @@ import SurveyModel
 ///
 /// What depends on other answers (bounds given as expressions, filtered options, `error if`
 /// checks, patterns, routing) is the interviewer's check and the cleaning's, not the merge's.
-struct EventValidator {
+package struct EventValidator {
     private var indexes: [DefinitionHash: SurveyIndex] = [:]
     private var codes: [DefinitionHash: AnswerCodes] = [:]
 
-    init(_ definitions: [DefinitionFile]) {
+    package init(_ definitions: [DefinitionFile]) {
         for file in definitions {
             let index = SurveyIndex(file.survey.definition)
             indexes[file.survey.hash] = index
@@ -30,10 +30,10 @@ struct EventValidator {
     }
 
     /// Whether events of interviews on this definition can be checked.
-    func knows(_ hash: DefinitionHash) -> Bool { indexes[hash] != nil }
+    package func knows(_ hash: DefinitionHash) -> Bool { indexes[hash] != nil }
 
     /// Why the event does not fit the definition, or nil when it does (or cannot be checked).
-    func problem(with kind: InterviewEventKind, definition hash: DefinitionHash) -> String? {
+    package func problem(with kind: InterviewEventKind, definition hash: DefinitionHash) -> String? {
         guard let index = indexes[hash] else { return nil }
         let survey = "\(index.definition.id) \(index.definition.version)"
         switch kind {

@@ -47,6 +47,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case undecodable(what: String, detail: String)
     /// Any other SQLite failure.
     case sqlite(path: String, code: Int32, detail: String)
+    /// The database server (PostgreSQL) cannot be reached or refused the connection.
+    case unreachable(location: String, detail: String)
+    /// Any other failure the database server (PostgreSQL) reported, with its SQLSTATE code.
+    case database(location: String, code: String, detail: String)
 
     /// One line saying what happened, where and what to do; paths, ids and details (which may
     /// come from files) are escaped by ``DisplayText``.
@@ -102,6 +106,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "cannot read the stored \(what) (\(detail)); it was written by an incompatible program or is damaged."
         case .sqlite(let path, let code, let detail):
             "database error \(code) on \(path): \(detail)"
+        case .unreachable(let location, let detail):
+            "cannot connect to the PostgreSQL database \(location) (\(detail)); check that the server is running and "
+                + "that the URL's host, port, user and database are right."
+        case .database(let location, let code, let detail):
+            "database error \(code) on \(location): \(detail)"
         }
     }
 }
@@ -128,5 +137,18 @@ extension StoreError {
         case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(path: path)
         default: self = .sqlite(path: path, code: db.resultCode.rawValue, detail: detail)
         }
+    }
+}
+
+/// A word a store keeps for an enumeration (a state, an action, a decision): read back, it is
+/// one of the enumeration's, or the store is refused with the reason — never guessed.
+enum StoredWord {
+    static func decode<T: RawRepresentable & CaseIterable>(_ text: String, as type: T.Type, what: String) throws(StoreError) -> T
+    where T.RawValue == String {
+        guard let value = T(rawValue: text) else {
+            let known = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .undecodable(what: what, detail: "unknown \(what) '\(DisplayText.escaped(text))', known: \(known)")
+        }
+        return value
     }
 }

@@ -32,11 +32,14 @@ public struct NewInterview: Hashable, Sendable {
     public var preload: [VariableName: Value]
     /// A training or test interview, never exported as real data.
     public var isTest: Bool
+    /// The assigned case the interview is for (written as its `assignedCase` label).
+    public var assignedCase: CaseID?
 
     public init(
         id: InterviewID = InterviewID.random(), definition: DefinitionHash, seed: UInt64, language: LanguageCode,
-        preload: [VariableName: Value] = [:], isTest: Bool = false
+        preload: [VariableName: Value] = [:], isTest: Bool = false, assignedCase: CaseID? = nil
     ) {
+        self.assignedCase = assignedCase
         self.id = id
         self.definition = definition
         self.seed = seed

@@ -39,8 +39,8 @@ enum PackagePayload {
         guard cursor.nextLine() == header else { throw .malformedPayload("missing '\(header)' header") }
         let (files, definitions, next) = try BundlePayload.readDefinitions(&cursor)
         let decoder = JSONDecoder()
-        let cases: [PackageCase] = try lines(of: "cases", after: next, &cursor) { data throws(BundleError.Kind) in
-            do { return try decoder.decode(PackageCase.self, from: data) } catch {
+        let cases: [DeviceCase] = try lines(of: "cases", after: next, &cursor) { data throws(BundleError.Kind) in
+            do { return try decoder.decode(DeviceCase.self, from: data) } catch {
                 throw .malformedPayload("bad case line: \(BundlePayload.describe(error, json: data))")
             }
         }

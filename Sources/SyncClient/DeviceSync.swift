@@ -198,7 +198,8 @@ public struct DeviceSync: Sendable {
     }
 
     /// One signed request: a fresh timestamp and nonce each time. The answer's body when it is
-    /// 200 (at most `maxAnswer` bytes); a refusal (4xx but 408 and 429); otherwise retry.
+    /// 200 (at most `maxAnswer` bytes); a refusal (4xx but 408 and 429, and 501: the server
+    /// cannot do this at all); otherwise retry.
     func exchange(
         method: String, endpoint: (url: String, path: String), body: Data, device: DeviceID, key: DeviceSigningKey,
         client: HTTPClient, maxAnswer: Int
@@ -222,7 +223,7 @@ public struct DeviceSync: Sendable {
             let status = Int(response.status.code)
             if status == 200 { return .done(data) }
             let reason = Self.reason(data)
-            if status >= 500 || status == 408 || status == 429 { return .retry("HTTP \(status): \(reason)") }
+            if (status >= 500 && status != 501) || status == 408 || status == 429 { return .retry("HTTP \(status): \(reason)") }
             return .refused(status, reason)
         } catch {
             return .retry(DisplayText.escaped("\(error)"))

@@ -21,11 +21,18 @@ extension DeviceSync {
         }
         let endpoint = try options.endpoint("/v1/package")
         let device = store.deviceID
-        let (data, _) = try await retrying("package", request: "the package", say: say) {
-            () async throws(SyncError) -> Attempt<Data> in
-            await exchange(
-                method: "GET", endpoint: endpoint, body: Data(), device: device, key: key, client: client,
-                maxAnswer: Self.maxPackageBytes)
+        let data: Data
+        do {
+            (data, _) = try await retrying("package", request: "the package", say: say) {
+                () async throws(SyncError) -> Attempt<Data> in
+                await exchange(
+                    method: "GET", endpoint: endpoint, body: Data(), device: device, key: key, client: client,
+                    maxAnswer: Self.maxPackageBytes)
+            }
+        } catch .refused(status: 501, let reason, _) {
+            // The server cannot make packages at all (a PostgreSQL central dataset, for now).
+            say("package: not fetched: \(reason)")
+            return nil
         }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("terep-package-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: file) }

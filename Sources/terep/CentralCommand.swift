@@ -2,6 +2,7 @@ import ArgumentParser
 import Fieldwork
 import Foundation
 import SurveyStore
+import SurveyStorePostgres
 import struct SurveyModel.DeviceID
 import enum SurveyModel.DisplayText
 import SurveySync
@@ -13,16 +14,47 @@ enum KeyArgument {
     }
 }
 
-/// `--central PATH`, shared by the coordinator's commands.
+/// `--central PATH|URL`, shared by the coordinator's commands: an SQLite file, or a PostgreSQL
+/// database as `postgres://USER@HOST:PORT/DATABASE` (docs/server.md).
 struct CentralDatasetOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The central dataset file (default: $TEREP_CENTRAL_DB).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "The central dataset: an SQLite file, or a PostgreSQL database as postgres://USER@HOST:PORT/DATABASE "
+                + "(password from $PGPASSWORD; default: $TEREP_CENTRAL_DB).", valueName: "path|url"))
     var central: String?
 
-    /// The path given or from the environment.
-    func path() throws -> String {
+    /// The file or URL given, or from the environment.
+    func location() throws -> String {
         if let central { return central }
         if let path = ProcessInfo.processInfo.environment["TEREP_CENTRAL_DB"], !path.isEmpty { return path }
-        throw ValidationError("give the central dataset with --central PATH (or set TEREP_CENTRAL_DB)")
+        throw ValidationError("give the central dataset with --central PATH|URL (or set TEREP_CENTRAL_DB)")
+    }
+
+    /// The SQLite file, for the commands that work on a file only (sample, assign, review and
+    /// publishing keep their records in the SQLite store so far).
+    func path() throws -> String {
+        let location = try location()
+        guard !PostgresLocation.isURL(location) else {
+            throw CommandFailure(
+                "this command works on an SQLite central dataset only so far; give --central a file, not a postgres:// URL",
+                status: ExitStatus.usage)
+        }
+        return location
+    }
+
+    /// Opens the dataset, applying pending schema steps (read-only: reading only).
+    func open(readOnly: Bool = false) throws -> any CentralDataset {
+        let location = try location()
+        if PostgresLocation.isURL(location) { return try PostgresCentralStore.open(url: location, readOnly: readOnly) }
+        return try CentralStore.open(path: location, readOnly: readOnly)
+    }
+
+    /// Opens the dataset to read it (exports, reports), writable when it can be, so the cache of
+    /// cleaned records fills.
+    func openForReading() throws -> any CentralDataset {
+        let location = try location()
+        if PostgresLocation.isURL(location) { return try PostgresCentralStore.open(url: location) }
+        return try CentralStore.openForReading(path: location)
     }
 }
 
@@ -33,7 +65,7 @@ struct CentralCommand: ParsableCommand {
         abstract: "Create the central dataset, register devices, and show what has been merged.",
         subcommands: [
             CentralInit.self, CentralAddDevice.self, CentralRevokeDevice.self, CentralAddSurvey.self, CentralStatusCommand.self,
-            CentralProtectKey.self, CentralFetch.self,
+            CentralProtectKey.self, CentralFetch.self, CentralCopy.self,
         ])
 }
 
@@ -63,7 +95,19 @@ struct CentralInit: ParsableCommand {
     @OptionGroup var options: CentralDatasetOptions
 
     func run() throws {
-        let path = try options.path()
+        let location = try options.location()
+        if PostgresLocation.isURL(location) {
+            let keys = try CentralAdmin.create { pair throws(StoreError) in
+                try PostgresCentralStore.initialize(url: location, encryptionKey: pair)
+            }
+            print("Created the central dataset \(try PostgresLocation(url: location))")
+            print("Coordinator signing key (give it to devices: terep device init --coordinator-key KEY):")
+            print(keys.signing.text)
+            print("Coordinator public key (give it to devices: terep bundle create --to KEY):")
+            print(keys.encryption.text)
+            return
+        }
+        let path = location
         if FileManager.default.fileExists(atPath: path) {
             let signing: (key: CoordinatorSigningKey, isNew: Bool)
             signing = try CentralAdmin.signingKey(of: try CentralStore.open(path: path))
@@ -135,7 +179,7 @@ struct CentralAddDevice: ParsableCommand {
         }
         do {
             let device = try CentralAdmin.addDevice(
-                path: try options.path(), device: DeviceID(deviceID), key: publicKey, encryptionKey: sealing, note: note)
+                central: try options.open(), device: DeviceID(deviceID), key: publicKey, encryptionKey: sealing, note: note)
             print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))"
                 + (sealing.map { "; its packages are encrypted to \($0.fingerprint)" } ?? ""))
         }
@@ -152,7 +196,7 @@ struct CentralRevokeDevice: ParsableCommand {
 
     func run() throws {
         do {
-            try CentralAdmin.revokeDevice(path: try options.path(), device: DeviceID(deviceID))
+            try options.open().revokeDevice(DeviceID(deviceID))
             print("Revoked device \(DisplayText.escaped(deviceID))")
         }
     }
@@ -169,8 +213,35 @@ struct CentralStatusCommand: ParsableCommand {
     func run() throws {
         let report: CentralStatusReport
         do {
-            report = try CentralAdmin.status(path: try options.path())
+            report = CentralStatusReport(try options.open(readOnly: true).status())
         }
         print(format == .json ? report.json() : report.text())
+    }
+}
+
+/// `terep central copy`: moves an SQLite central dataset into PostgreSQL, checked.
+struct CentralCopy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy", abstract: "Copy an SQLite central dataset into a new PostgreSQL database, verified.",
+        discussion: """
+            Copies every table but the cache of cleaned records (keys, devices, events, bundles, the \
+            fieldwork log, the sample) in one transaction, then reads every row back and compares each \
+            table's row count and SHA-256 with the source; a difference rolls everything back. The \
+            destination schema must hold no dataset. Stop merging into the source meanwhile \
+            (docs/server.md, "Moving from SQLite").
+            """)
+
+    @Option(help: ArgumentHelp("The SQLite central dataset to copy.", valueName: "path")) var from: String
+    @Option(help: ArgumentHelp("The new PostgreSQL dataset: postgres://USER@HOST:PORT/DATABASE.", valueName: "url")) var to: String
+
+    func run() throws {
+        guard PostgresLocation.isURL(to) else {
+            throw CommandFailure("--to must be a postgres:// URL (the SQLite file itself is the copy's source)", status: ExitStatus.usage)
+        }
+        let report = try PostgresCentralStore.copy(from: try CentralStore.open(path: from, readOnly: true), to: to)
+        for table in report.tables {
+            print("\(table.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(table.rows) rows  sha256 \(table.checksum)")
+        }
+        print("Copied \(DisplayText.escaped(from)) to \(report.destination): every table's rows and checksum match")
     }
 }

@@ -47,7 +47,7 @@ struct CentralFetch: ParsableCommand {
         var sync = SyncOptions(server: server)
         sync.timeout = .seconds(timeout)
         sync.caCertificates = caCert
-        let central = try CentralStore.open(path: try options.path(), readOnly: true)
+        let central = try options.open(readOnly: true)
         guard let pair = try central.signingKey() else {
             throw CommandFailure(
                 "the central dataset has no coordinator signing key: run terep central init on it once to make one",

@@ -18,7 +18,8 @@ enum ExitStatus {
     static let noInput: Int32 = 66
     /// EX_IOERR: output or storage failed.
     static let ioError: Int32 = 74
-    /// EX_TEMPFAIL: the server could not be reached; nothing was marked as sent, try again later.
+    /// EX_TEMPFAIL: the server (the sync server, or the central dataset's PostgreSQL server) could
+    /// not be reached; nothing was marked as sent or merged, try again later.
     static let temporaryFailure: Int32 = 75
 }
 
@@ -44,7 +45,10 @@ enum FailureEdge {
         let (message, status): (String?, Int32)
         switch error {
         case let failure as CommandFailure: (message, status) = (failure.message, failure.status)
-        case let error as StoreError: (message, status) = (error.description, ExitStatus.failure)
+        case let error as StoreError:
+            // A database server that cannot be reached (PostgreSQL): nothing was done, try again later.
+            if case .unreachable = error { (message, status) = (error.description, ExitStatus.temporaryFailure) }
+            else { (message, status) = (error.description, ExitStatus.failure) }
         case let error as FieldworkError: (message, status) = (error.description, ExitStatus.failure)
         case let error as BundleExportError: (message, status) = (error.description, ExitStatus.failure)
         case let error as KeyAccessError: (message, status) = ("\(error)", ExitStatus.failure)

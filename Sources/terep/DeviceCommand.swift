@@ -22,8 +22,8 @@ struct DeviceDatabaseOptions: ParsableArguments {
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "Set up and inspect this device's interview database; fix an interview's training mark.",
-        subcommands: [DeviceInit.self, DeviceStatus.self, DeviceTraining.self, DeviceProtectKey.self])
+        abstract: "Set up and inspect this device's interview database, receive packages, fix an interview's training mark.",
+        subcommands: [DeviceInit.self, DeviceStatus.self, DeviceReceive.self, DeviceTraining.self, DeviceProtectKey.self])
 }
 
 /// `terep device init`: creates the device database.

@@ -53,7 +53,7 @@ struct ExportCommand: ParsableCommand {
             request.wideRosters = wide.flatMap { $0.split(separator: ",").map { GroupID(String($0)) } }
             let fix = try ExportRequest.corrections(explicit: corrections, survey: id, directory: dir)
             // Writable when possible, so the cache of cleaned records fills (a merge may run meanwhile).
-            let store = try CentralStore.openForReading(path: try central.path())
+            let store = try central.openForReading()
             let dataset = try CleanedDataset(
                 central: store, survey: id, version: VersionSelection(parsing: surveyVersion),
                 statuses: try StatusSelection(parsing: status), correctionsText: fix?.text, correctionsFile: fix?.path ?? "")

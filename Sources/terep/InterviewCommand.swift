@@ -18,11 +18,14 @@ struct InterviewCommand: ParsableCommand {
             generated device id and the interviewer from --interviewer or $USER. Type ? during \
             the interview for the commands (F1 on the full screen). On a terminal the interview is a \
             full-screen form; with --plain, or when standard input or output is not a terminal \
-            (piped scripts), it runs line by line.
+            (piped scripts), it runs line by line. With --case CASE (a case id) it starts or \
+            continues that assigned case's interview, its preloads filled in from the sample; \
+            without a questionnaire or --case, on a device with assigned cases, it starts from the \
+            case list (terep cases).
             """)
 
-    @Argument(help: "The questionnaire: a .survey source or a compiled definition (.json).")
-    var file: String
+    @Argument(help: "The questionnaire: a .survey source or a compiled definition (.json); not needed for an assigned case.")
+    var file: String?
 
     @OptionGroup var database: DeviceDatabaseOptions
 
@@ -42,8 +45,12 @@ struct InterviewCommand: ParsableCommand {
     var training = false
 
     @ArgumentParser.Option(name: .customLong("case"), parsing: .singleValue, help: ArgumentHelp(
-        "A preloaded case identifier, e.g. --case cluster_id=K042 (repeatable).", valueName: "name=value"))
+        "An assigned case to start or continue, e.g. --case W-0042; or, with a questionnaire, a preloaded value, "
+            + "e.g. --case cluster_id=K042 (repeatable).", valueName: "case|name=value"))
     var cases: [String] = []
+
+    /// The assigned case `--case CASE` names (a value without `=`).
+    var assignedCase: String? { cases.first { !$0.contains("=") } }
 
     @ArgumentParser.Option(name: .customLong("ui-lang"), help: "The interviewer's own texts: hu or en (default: the questionnaire's first language).")
     var uiLanguage: String?
@@ -64,6 +71,15 @@ struct InterviewCommand: ParsableCommand {
         if let uiLanguage, UILanguage(rawValue: uiLanguage) == nil {
             throw ValidationError("--ui-lang must be hu or en, not '\(uiLanguage)'.")
         }
+        if assignedCase != nil {
+            if cases.count > 1 { throw ValidationError("--case CASE (an assigned case) goes alone: its preloads come from the sample.") }
+            if file != nil { throw ValidationError("--case CASE takes the questionnaire from the case's package: leave out the file.") }
+            if list || resume != nil || reopen != nil || training {
+                throw ValidationError("--case CASE goes without --list, --resume, --reopen and --training.")
+            }
+        } else if file == nil, list || resume != nil || reopen != nil || !cases.isEmpty || training {
+            throw ValidationError("Give the questionnaire file, or --case CASE for an assigned case.")
+        }
         if list && resume != nil { throw ValidationError("Use either --list or --resume, not both.") }
         if resume != nil && !cases.isEmpty { throw ValidationError("--case applies to a new interview, not to --resume.") }
         if resume != nil && training { throw ValidationError("--training applies to a new interview, not to --resume.") }
@@ -82,6 +98,7 @@ struct InterviewCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard let file else { return try runCase() }
         let compiled = try SurveyFile.load(file)
         let store = try DeviceDatabase.openOrCreate(database, interviewer: interviewer)
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
@@ -114,9 +131,45 @@ struct InterviewCommand: ParsableCommand {
         } catch {
             throw Self.startFailure(error, strings: strings)
         }
-        let resumeCommand = resumeCommand(prepared.id)
+        try runSession(prepared, store: store, strings: strings, notices: notices, resumeCommand: resumeCommand(prepared.id))
+    }
+
+    /// `--case CASE`, or no questionnaire: the assigned case's interview, picked from the case list when not named.
+    private func runCase() throws {
+        let store = try DeviceStore.open(path: database.path)  // cases come in a package: never a new database here
+        let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
+        let strings = UIStrings(ui ?? .hu)
+        let terminal = StandardTerminal(environment: ProcessInfo.processInfo.environment)
+        let chosen: CaseID
+        if let assignedCase {
+            chosen = CaseID(assignedCase)
+        } else {
+            guard let picked = try CasePicker.pick(store: store, strings: strings, terminal: terminal) else { return }
+            chosen = picked
+        }
+        let options = InterviewStartOptions(language: language.map(LanguageCode.init), seed: seed)
+        let started: CaseInterviewStart
+        do { started = try InterviewStart.forCase(chosen, store: store, options: options) } catch {
+            if case .start(let inner) = error { throw Self.startFailure(inner, strings: strings) }
+            throw CommandFailure(error.description, status: ExitStatus.usage)
+        }
+        var notices: [String] = []
+        if case .reopened(_, let visit) = started { notices.append(strings.caseVisit(chosen, visit: visit)) }
+        var again = ["terep", "interview", "--case", chosen.rawValue]
+        if let path = database.deviceDB { again += ["--device-db", path] }
+        try runSession(
+            started.prepared, store: store, strings: strings, notices: notices, resumeCommand: again.joined(separator: " "),
+            terminal: terminal)
+    }
+
+    private func runSession(
+        _ prepared: PreparedInterview, store: DeviceStore, strings: UIStrings, notices: [String], resumeCommand: String,
+        terminal: StandardTerminal? = nil
+    ) throws {
+        let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
         let end = SessionRunner.run(
-            prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain, notices: notices)
+            prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain, notices: notices,
+            terminal: terminal)
         throw InterviewOutcome.exitCode(end, strings: strings, resumeCommand: resumeCommand)
     }
 
@@ -136,14 +189,14 @@ struct InterviewCommand: ParsableCommand {
 
     /// The command that lists this questionnaire's unfinished interviews, with the database given.
     private var listCommand: String {
-        var parts = ["terep", "interview", file]
+        var parts = ["terep", "interview", file ?? ""]
         if let path = database.deviceDB { parts += ["--device-db", path] }
         return (parts + ["--list"]).joined(separator: " ")
     }
 
     /// The command line that resumes an interview, as shown to the fieldworker.
     private func resumeCommand(_ id: InterviewID) -> String {
-        var parts = ["terep", "interview", file]
+        var parts = ["terep", "interview"] + (file.map { [$0] } ?? [])
         if let path = database.deviceDB { parts += ["--device-db", path] }
         return (parts + ["--resume", id.rawValue]).joined(separator: " ")
     }
@@ -172,11 +225,11 @@ struct InterviewCommand: ParsableCommand {
 enum SessionRunner {
     static func run(
         _ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String, plain: Bool,
-        notices: [String] = []
+        notices: [String] = [], terminal given: StandardTerminal? = nil
     ) -> SessionEnd {
         StandardTerminal.installSignalHandlers()
         let environment = ProcessInfo.processInfo.environment
-        let terminal = StandardTerminal(environment: environment)
+        let terminal = given ?? StandardTerminal(environment: environment)
         let options = SessionOptions(
             uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand, resumeAt: prepared.resumeAt)
         let recorder = StoreRecorder(store: store, interview: prepared.id)

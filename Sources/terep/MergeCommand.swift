@@ -26,7 +26,7 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         var merger = try BundleMerger.open(
-            centralPath: try options.path(), trustNewDevices: trustNewDevices, note: { Console.error($0) },
+            central: try options.open(), trustNewDevices: trustNewDevices, note: { Console.error($0) },
             passphrase: KeyPassphrase.source())
         let showProgress = isatty(STDERR_FILENO) == 1 && format == .text
         let start = Date()

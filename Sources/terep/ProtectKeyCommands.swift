@@ -76,9 +76,7 @@ struct CentralProtectKey: ParsableCommand {
     @OptionGroup var protection: KeyProtectionOptions
 
     func run() throws {
-        let path = try options.path()
-        let central: CentralStore
-        central = try CentralStore.open(path: path)
-        try protection.apply(to: .coordinator(central), owner: "the central dataset \(DisplayText.escaped(path))")
+        let central = try options.open()
+        try protection.apply(to: .coordinator(central), owner: "the central dataset \(DisplayText.escaped(central.location))")
     }
 }

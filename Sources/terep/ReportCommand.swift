@@ -45,7 +45,7 @@ struct ReportCommand: ParsableCommand {
             let id = SurveyID(survey)
             let fix = try ExportRequest.corrections(explicit: corrections, survey: id, directory: URL(fileURLWithPath: "exports"))
             // Writable when possible, so the cache of cleaned records fills (a merge may run meanwhile).
-            let store = try CentralStore.openForReading(path: try central.path())
+            let store = try central.openForReading()
             let report = try FieldworkReportBuilder(
                 central: store, survey: id, language: lang.map(LanguageCode.init), correctionsText: fix?.text,
                 correctionsFile: fix?.path ?? "corrections", today: day, time: time, threshold: threshold

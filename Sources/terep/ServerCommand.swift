@@ -82,18 +82,17 @@ struct ServerCommand: ParsableCommand {
         configuration.maxMerges = maxMerges
         configuration.publicMetrics = publicMetrics
         if let problem = configuration.problem { throw CommandFailure(problem, status: ExitStatus.failure) }
-        let path = try options.path()
-        let merger = try BundleMerger.open(centralPath: path, trustNewDevices: false, passphrase: KeyPassphrase.source())
+        let merger = try BundleMerger.open(central: try options.open(), trustNewDevices: false, passphrase: KeyPassphrase.source())
         let server = try SyncServer(
             configuration: configuration, central: merger.central, coordinatorKey: merger.coordinatorKey,
-            coordinatorVerifyingKey: try ServerCommand.coordinatorVerifyingKey(path))
+            coordinatorVerifyingKey: try CentralAdmin.signingKey(of: merger.central).key.publicKey)
         let logger = {
             var logger = Logger(label: "terep.server")
             logger.logLevel = .warning
             return logger
         }()
         let scheme = configuration.tls == nil ? "http" : "https"
-        let shown = DisplayText.escaped(path)
+        let shown = DisplayText.escaped(merger.central.location)
         try AsyncBridge.run {
             try await server.run(logger: logger) { port in
                 var bound = address
@@ -101,10 +100,5 @@ struct ServerCommand: ParsableCommand {
                 Console.error("terep server: listening on \(scheme)://\(bound) (central \(shown))")
             }
         }
-    }
-
-    /// The coordinator's public signing key, made now for a dataset older than packages.
-    static func coordinatorVerifyingKey(_ path: String) throws -> CoordinatorVerifyingKey {
-        try CentralAdmin.signingKey(of: try CentralStore.open(path: path)).key.publicKey
     }
 }

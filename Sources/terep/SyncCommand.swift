@@ -22,7 +22,9 @@ struct SyncCommand: ParsableCommand {
             local error, 75 the server could not be reached (try again later). Then it fetches this \
             device's package (its cases, their questionnaires, review decisions) and applies it as \
             terep device receive does, when the device has the coordinator's key to check it with \
-            (terep device init --coordinator-key); otherwise it says so and skips it (docs/server.md).
+            (terep device init --coordinator-key); otherwise it says so and skips it, as it does when \
+            the server cannot make packages (over a PostgreSQL central dataset, for now). A package \
+            that does not verify changes nothing on the device and is exit status 1 (docs/server.md).
             """)
 
     @OptionGroup var database: DeviceDatabaseOptions

@@ -11,10 +11,10 @@ struct Terep: ParsableCommand {
             // One subcommand per file in this folder; keep this list sorted by workflow.
             Check.self, Compile.self,
             DeviceCommand.self,
-            InterviewCommand.self,
+            InterviewCommand.self, CasesCommand.self,
             SimulateCommand.self,
             BundleCommand.self, SyncCommand.self,
-            CentralCommand.self, SampleCommand.self, AssignCommand.self, Merge.self, ServerCommand.self,
+            CentralCommand.self, SampleCommand.self, AssignCommand.self, PackageCommand.self, Merge.self, ServerCommand.self,
             ExportCommand.self, ReportCommand.self,
         ])
 

@@ -5,15 +5,13 @@ import Testing
 @testable import SurveyStore
 
 /// The coordinator's fieldwork on the central dataset: publishing, the sample, assignments,
-/// withdrawals and reviews, each a log entry with who and when. Written against a store made by
-/// `makeStore`, so the same tests run against every implementation of the central dataset.
+/// withdrawals and reviews, each a log entry with who and when. Written against the
+/// `CentralDataset` interface, so the same tests run against every implementation of it.
 @Suite("Central fieldwork: sample, assignments, log")
 struct CentralFieldworkTests {
-    let makeStore: () throws -> CentralStore = { try CentralStore.inMemory() }
-
     /// A central dataset with the well-being definition published and two devices registered.
-    func prepared() throws -> CentralStore {
-        let store = try makeStore()
+    func prepared(_ implementation: CentralImplementation) throws -> any CentralDataset {
+        let store = try implementation.make()
         try store.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
         for device in ["lap-1", "lap-2"] {
             try store.registerDevice(DeviceID(device), publicKey: Data(device.utf8), method: .explicit, at: 1_000)
@@ -25,8 +23,9 @@ struct CentralFieldworkTests {
         ids.map { SampleCaseInput(id: CaseID("W-\($0)"), values: ["cluster_id": .text(cluster), "district": .choice($0 % 2 + 1)]) }
     }
 
-    @Test func publishingKeepsEveryVersionAndTheLatestIsCurrent() throws {
-        let store = try makeStore()
+    @Test(arguments: CentralImplementation.fieldwork)
+    func publishingKeepsEveryVersionAndTheLatestIsCurrent(_ implementation: CentralImplementation) throws {
+        let store = try implementation.make()
         try store.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
         try store.publish(try DefinitionFile(sampleSurvey(version: "2026.2")), actor: "Kata", at: 2_000)
         #expect(try store.publishedDefinitions()["wellbeing"] == sampleSurvey(version: "2026.2").hash)
@@ -38,8 +37,9 @@ struct CentralFieldworkTests {
         #expect(try store.fieldworkLog().map(\.actor) == ["Kata", "Kata", "Peti"])
     }
 
-    @Test func anAmendedImportAddsAndUpdatesAndNeverDeletes() throws {
-        let store = try prepared()
+    @Test(arguments: CentralImplementation.fieldwork)
+    func anAmendedImportAddsAndUpdatesAndNeverDeletes(_ implementation: CentralImplementation) throws {
+        let store = try prepared(implementation)
         let first = try store.importSample(survey: "wellbeing", cases: Self.cases(1...4), file: "minta.csv", actor: "Kata", at: 2_000)
         #expect((first.added, first.updated, first.unchanged) == (4, 0, 0))
         var amended = Self.cases(2...5)
@@ -56,8 +56,9 @@ struct CentralFieldworkTests {
         #expect(try store.fieldworkLog().filter { $0.action == .sampleImported }.map(\.text) == ["minta.csv", "minta2.csv"])
     }
 
-    @Test func aCaseBelongsToOneDeviceAtATimeAndMovesAreLogged() throws {
-        let store = try prepared()
+    @Test(arguments: CentralImplementation.fieldwork)
+    func aCaseBelongsToOneDeviceAtATimeAndMovesAreLogged(_ implementation: CentralImplementation) throws {
+        let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...3), file: "m.csv", actor: "Kata", at: 2_000)
         let given = try store.assign(
             survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-1", previous: nil), AssignmentChange(caseID: "W-2", device: "lap-1", previous: nil)],
@@ -76,8 +77,9 @@ struct CentralFieldworkTests {
         #expect(try store.sampleCases(survey: "wellbeing").map(\.device) == ["lap-2", "lap-1", nil])
     }
 
-    @Test func aRefusedAssignmentNamesEveryReasonAndChangesNothing() throws {
-        let store = try prepared()
+    @Test(arguments: CentralImplementation.fieldwork)
+    func aRefusedAssignmentNamesEveryReasonAndChangesNothing(_ implementation: CentralImplementation) throws {
+        let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...2), file: "m.csv", actor: "Kata", at: 2_000)
         try store.withdraw(survey: "wellbeing", cases: ["W-2"], reason: "demolished", actor: "Kata", at: 2_500)
         let before = try store.fieldworkThrough()
@@ -95,8 +97,9 @@ struct CentralFieldworkTests {
         #expect(try store.sampleCases().allSatisfy { $0.device == nil })
     }
 
-    @Test func aWithdrawnCaseLeavesItsDeviceAndIsLoggedWithItsReason() throws {
-        let store = try prepared()
+    @Test(arguments: CentralImplementation.fieldwork)
+    func aWithdrawnCaseLeavesItsDeviceAndIsLoggedWithItsReason(_ implementation: CentralImplementation) throws {
+        let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...2), file: "m.csv", actor: "Kata", at: 2_000)
         try store.assign(survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-1", previous: nil)], actor: "Kata", at: 3_000)
         try store.withdraw(survey: "wellbeing", cases: ["W-1"], reason: "the building was demolished", actor: "Peti", at: 4_000)
@@ -109,8 +112,10 @@ struct CentralFieldworkTests {
         }
     }
 
+    /// SQLite: the triggers refuse it.
     @Test func theLogAndTheSampleAreNeverEditedOrDeleted() throws {
-        let store = try prepared()
+        let store = try CentralStore.inMemory()
+        try store.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...1), file: "m.csv", actor: "Kata", at: 2_000)
         #expect(throws: StoreError.self) { try store.write { db in try db.execute(sql: "DELETE FROM fieldwork_log") } }
         #expect(throws: StoreError.self) { try store.write { db in try db.execute(sql: "UPDATE fieldwork_log SET actor = 'x'") } }

@@ -165,37 +165,22 @@ struct FullScreenTmuxTests {
     /// Every way out gives the terminal back: normal screen, line editing and echo on.
     @Test(arguments: ["end", "quit", "ctrl-c", "sigterm", "sighup"])
     func theTerminalIsRestoredOnEveryWayOut(_ exit: String) throws {
-        let dir = try TerepProcess.temporaryDirectory()
-        let survey = try DefectSurvey.write(into: dir)
-        let db = dir.appendingPathComponent("device.sqlite").path
-        let binary = try TerepProcess.requireBinary().path
-        let tmux = Tmux()
-        defer {
-            tmux.stop()
-            try? FileManager.default.removeItem(at: dir)
-        }
-        // `exec` keeps the pid the shell wrote, with terep in the foreground of the terminal.
-        let command = "sh -c 'echo $$ > \(dir.path)/pid; exec env TERM=xterm-256color \(binary) interview \(survey) --device-db \(db)'; "
-            + "echo EXIT=$?; stty -a > \(dir.path)/modes; echo MODES; sleep 60"
-        try tmux.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
-        _ = try tmux.waitFor("Meséljen a környékről!")
-        #expect(((try? tmux.run(["display-message", "-p", "-t", "t", "#{alternate_on}"], capture: true)) ?? "").hasPrefix("1"))
+        let pane = try WayOutPane()
+        defer { pane.stop() }
+        #expect(pane.alternateScreen)
         switch exit {
         case "end":
-            for line in ["x", "2025-01-01", "2", ""] { try tmux.type(line) }
-        case "quit": try tmux.type(".k")
+            for line in ["x", "2025-01-01", "2", ""] { try pane.tmux.type(line) }
+        case "quit": try pane.tmux.type(".k")
         case "ctrl-c":
-            try tmux.run(["send-keys", "-t", "t", "C-c"])
-            _ = try tmux.waitFor("Kilép?")
-            try tmux.type("i")
-        default:
-            let pid = try #require(Int32(try String(contentsOfFile: dir.path + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            kill(pid, exit == "sighup" ? SIGHUP : SIGTERM)
+            try pane.tmux.run(["send-keys", "-t", "t", "C-c"])
+            _ = try pane.tmux.waitFor("Kilép?")
+            try pane.tmux.type("i")
+        default: kill(try pane.pid(), exit == "sighup" ? SIGHUP : SIGTERM)
         }
-        let screen = try tmux.waitFor("MODES")
-        #expect(((try? tmux.run(["display-message", "-p", "-t", "t", "#{alternate_on}"], capture: true)) ?? "").hasPrefix("0"))
-        let modes = try String(contentsOfFile: dir.path + "/modes", encoding: .utf8)
-            .split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" })
+        let screen = try pane.tmux.waitFor("MODES")
+        #expect(!pane.alternateScreen)
+        let modes = try pane.modes()
         #expect(modes.contains("icanon") && modes.contains("echo"), "\(exit): line editing and echo are back: \(modes)")
         #expect(screen.contains(exit == "end" ? "EXIT=0" : exit == "quit" ? "EXIT=0" : exit == "ctrl-c" ? "EXIT=130" : exit == "sighup" ? "EXIT=129" : "EXIT=143"), "\(screen)")
     }
@@ -206,37 +191,25 @@ struct FullScreenTmuxTests {
     /// sees the signal.
     @Test(arguments: ["trap", "sigsegv"])
     func theTerminalIsRestoredAfterACrash(_ crash: String) throws {
-        let dir = try TerepProcess.temporaryDirectory()
-        let survey = try DefectSurvey.write(into: dir)
-        let db = dir.appendingPathComponent("device.sqlite").path
-        let binary = try TerepProcess.requireBinary().path
-        let tmux = Tmux()
-        defer {
-            tmux.stop()
-            try? FileManager.default.removeItem(at: dir)
-        }
-        let command = "sh -c 'echo $$ > \(dir.path)/pid; exec env TERM=xterm-256color TEREP_TEST_CRASH=1 "
-            + "\(binary) interview \(survey) --device-db \(db)'; echo EXIT=$?; stty -a > \(dir.path)/modes; echo MODES; sleep 60"
-        try tmux.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
-        _ = try tmux.waitFor("Meséljen a környékről!")
-        #expect(((try? tmux.run(["display-message", "-p", "-t", "t", "#{alternate_on}"], capture: true)) ?? "").hasPrefix("1"))
+        let pane = try WayOutPane(environment: "TEREP_TEST_CRASH=1")
+        defer { pane.stop() }
+        let tmux = pane.tmux
+        #expect(pane.alternateScreen)
         if crash == "trap" {
             try tmux.run(["send-keys", "-t", "t", "F12"])
         } else {
-            let pid = try #require(Int32(try String(contentsOfFile: dir.path + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            kill(pid, SIGSEGV)
+            kill(try pane.pid(), SIGSEGV)
         }
         // The normal screen is back while Swift's crash report is shown; on a terminal the report
         // waits for a key (`SWIFT_BACKTRACE`'s interactive mode), then the shell goes on.
         var screen = try tmux.waitFor("crashed")
-        #expect(((try? tmux.run(["display-message", "-p", "-t", "t", "#{alternate_on}"], capture: true)) ?? "").hasPrefix("0"))
+        #expect(!pane.alternateScreen)
         for _ in 0..<600 where !screen.contains("MODES") {
             if screen.contains("any other key to quit") { try tmux.run(["send-keys", "-t", "t", "q"]) }
             usleep(50_000)
             screen = try tmux.screen()
         }
-        let modes = try String(contentsOfFile: dir.path + "/modes", encoding: .utf8)
-            .split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" })
+        let modes = try pane.modes()
         #expect(modes.contains("icanon") && modes.contains("echo"), "\(crash): line editing and echo are back: \(modes)")
         let status = screen.split(separator: "\n").last { $0.hasPrefix("EXIT=") }.flatMap { Int($0.dropFirst(5)) }
         #expect((status ?? 0) > 128, "\(crash): terep died of a signal:\n\(screen)")
@@ -263,4 +236,42 @@ struct FullScreenTmuxTests {
         #expect(try coloured.tmux.screen(escapes: true).contains("31m"), "a colour terminal shows errors in red")
     }
 }
+}
+
+/// terep on the defects questionnaire in a tmux pane of its own, started with `exec` so that the
+/// pid the shell wrote is terep's, in the foreground of the terminal; when it ends the pane prints
+/// `EXIT=<status>`, saves the terminal's modes (`stty -a`) and prints `MODES`.
+struct WayOutPane {
+    let tmux = Tmux()
+    let dir: URL
+
+    /// Starts terep (with `environment`, e.g. `TEREP_TEST_CRASH=1`) and waits for its first question.
+    init(environment: String = "") throws {
+        dir = try TerepProcess.temporaryDirectory()
+        let survey = try DefectSurvey.write(into: dir)
+        let db = dir.appendingPathComponent("device.sqlite").path
+        let binary = try TerepProcess.requireBinary().path
+        let command = "sh -c 'echo $$ > \(dir.path)/pid; exec env TERM=xterm-256color \(environment) \(binary) interview \(survey) "
+            + "--device-db \(db)'; echo EXIT=$?; stty -a > \(dir.path)/modes; echo MODES; sleep 60"
+        try tmux.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        _ = try tmux.waitFor("Meséljen a környékről!")
+    }
+
+    var alternateScreen: Bool {
+        ((try? tmux.run(["display-message", "-p", "-t", "t", "#{alternate_on}"], capture: true)) ?? "").hasPrefix("1")
+    }
+
+    func pid() throws -> Int32 {
+        try #require(Int32(try String(contentsOfFile: dir.path + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// The terminal's modes after terep ended, as `stty -a` words.
+    func modes() throws -> [Substring] {
+        try String(contentsOfFile: dir.path + "/modes", encoding: .utf8).split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" })
+    }
+
+    func stop() {
+        tmux.stop()
+        try? FileManager.default.removeItem(at: dir)
+    }
 }

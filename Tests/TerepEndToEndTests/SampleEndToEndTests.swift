@@ -120,5 +120,44 @@ extension EndToEnd {
             let rows = list.stdout.split(separator: "\n").map { $0.split(separator: "\t").prefix(2).joined(separator: " ") }
             #expect(rows == ["E-0001 lap-2", "W-0001 lap-2", "W-0002 withdrawn", "W-0003 lap-2", "W-0004 -"], "\(list.stdout)")
         }
+
+        @Test("package create and device receive: applied once, the same again changes nothing, another's is refused")
+        func packagesToDevices() throws {
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let created = try terep(["central", "init", "--central", central])
+            let signing = try #require(created.stdout.split(separator: "\n").map(String.init).first { $0.hasPrefix("ed25519:") })
+            #expect(try terep(["central", "add-survey", "--central", central, survey]).status == 0)
+            #expect(try terep(["sample", "import", "--central", central, "--survey", "field", try write("m.csv", FieldTrialSurvey.sample)]).status == 0)
+            var databases: [String: String] = [:]
+            for device in ["lap-1", "lap-2"] {
+                let db = dir.appendingPathComponent("\(device).sqlite").path
+                databases[device] = db
+                let made = try terep(["device", "init", "--device-id", device, "--interviewer", "I", "--device-db", db, "--coordinator-key", signing])
+                let lines = made.stdout.split(separator: "\n").map(String.init)
+                let sealing = try #require(lines.first { $0.hasPrefix("x25519:") }), key = try #require(lines.last)
+                var add = ["central", "add-device", "--central", central, "--device-id", device, "--key", key]
+                if device == "lap-1" { add += ["--encryption-key", sealing] }
+                #expect(try terep(add).status == 0)
+            }
+            #expect(try terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"]).status == 0)
+            #expect(try terep(["assign", "--central", central, "--survey", "field", "--device", "lap-2", "--cases", "W-0003"]).status == 0)
+            let one = dir.appendingPathComponent("lap-1.terepkg").path, two = dir.appendingPathComponent("lap-2.terepkg").path
+            let made = try terep(["package", "create", "--central", central, "--device", "lap-1", "-o", one])
+            #expect(made.status == 0 && made.stdout.contains("2 assigned, 0 moved away, 0 withdrawn cases") && made.stdout.contains("encrypted)"), "\(made.stdout)\(made.stderr)")
+            let plain = try terep(["package", "create", "--central", central, "--device", "lap-2", "-o", two])
+            #expect(plain.status == 0 && plain.stdout.contains("not encrypted"), "\(plain.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: one)).range(of: Data("Szondi".utf8)) == nil, "sealed: no address in clear")
+
+            let receive = ["device", "receive", one, "--device-db", databases["lap-1"]!]
+            let applied = try terep(receive)
+            #expect(applied.status == 0 && applied.stdout.contains("Applied the package") && applied.stdout.contains("2 cases"), "\(applied.stderr)")
+            let again = try terep(receive)
+            #expect(again.status == 0 && again.stdout.contains("Nothing changed"), "\(again.stdout)")
+            let theirs = try terep(["device", "receive", two, "--device-db", databases["lap-1"]!])
+            #expect(theirs.status == 1)
+            #expect(theirs.stderr == "error: \(two): this package is for device 'lap-2', and this is device 'lap-1'; ask the coordinator for this device's package\n")
+            let bundle = try terep(["device", "receive", try write("x.csv", "case_id\n"), "--device-db", databases["lap-1"]!])
+            #expect(bundle.status == 1 && bundle.stderr.contains("not a terep package"), "\(bundle.stderr)")
+        }
     }
 }

@@ -9,7 +9,7 @@ import Testing
 /// What walking the well-being interview at 80×24 as a Hungarian fieldworker found clumsy, each
 /// fixed: the header and the answer hint broken inside an item, option labels cut while there
 /// was room for them, text typed ahead at a note dropped without a word, and nothing saying that
-/// Enter skips an optional question.
+/// Enter skips an optional question; and the review named answers by variable names only.
 struct WalkthroughTests {
     static let definition = Scenario.compile(repositoryFile: "questionnaires/wellbeing.survey")
 
@@ -96,5 +96,13 @@ struct WalkthroughTests {
         #expect(!required.contains { $0.contains("Nem kötelező") })
         let english = try Self.screen(at: Address("gps_lat"), answers: [], ui: .en)
         #expect(english.contains { $0.contains("Optional: empty line + Enter skips it") })
+    }
+
+    /// The review (F3) names each answer by its label as well as its variable name.
+    @Test func theReviewNamesAnswersByTheirLabels() throws {
+        let interview = try Self.interview(answers: Self.consenting)
+        let run = try ScreenRun([.function(3)], interview: interview, height: 40, resumeAt: Address("life_sat"))
+        #expect(run.text.contains("district  Városrész: 1 Belváros"), "\(run.text)")
+        #expect(run.text.contains("hh_n16  "), "\(run.text)")
     }
 }

@@ -43,7 +43,7 @@ public enum Assignment {
     /// Selects the cases and records each assignment (or move) with who and when; refused as
     /// a whole, with every reason, when anything does not fit.
     public static func run(
-        _ request: AssignmentRequest, central: CentralStore, actor: String, at time: Int64
+        _ request: AssignmentRequest, central: any CentralDataset, actor: String, at time: Int64
     ) throws(FieldworkError) -> AssignmentReport {
         let all = try SampleImport.storing { () throws(StoreError) in try central.sampleCases(survey: request.survey) }
         guard !all.isEmpty else {
@@ -61,7 +61,7 @@ public enum Assignment {
 
     /// The cases a request names or matches.
     static func select(
-        _ request: AssignmentRequest, from all: [SampleCaseRecord], central: CentralStore
+        _ request: AssignmentRequest, from all: [SampleCaseRecord], central: any CentralDataset
     ) throws(FieldworkError) -> [SampleCaseRecord] {
         if !request.cases.isEmpty {
             guard request.conditions.isEmpty, request.count == nil else {
@@ -111,7 +111,7 @@ public enum Assignment {
 
     /// `terep sample withdraw`: takes cases out of the sample (their data stay), with why.
     public static func withdraw(
-        survey: SurveyID, cases: [CaseID], reason: String, central: CentralStore, actor: String, at time: Int64
+        survey: SurveyID, cases: [CaseID], reason: String, central: any CentralDataset, actor: String, at time: Int64
     ) throws(FieldworkError) -> Int {
         guard !reason.trimmingSpaces.isEmpty else { throw .usage("give the reason with --reason TEXT (it is logged)") }
         return try SampleImport.storing { () throws(StoreError) in

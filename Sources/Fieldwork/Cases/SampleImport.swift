@@ -21,14 +21,14 @@ public enum SampleImport {
     /// `terep central add-survey`: stores a compiled questionnaire (every version is kept) and
     /// makes it the survey's current version; returns the log entry.
     @discardableResult
-    public static func publish(_ compiled: CompiledSurvey, central: CentralStore, actor: String, at time: Int64) throws(StoreError)
+    public static func publish(_ compiled: CompiledSurvey, central: any CentralDataset, actor: String, at time: Int64) throws(StoreError)
         -> Int64
     {
         try central.publish(try DefinitionFile(compiled), actor: actor, at: time)
     }
 
     /// The current (latest published) questionnaire of a survey.
-    public static func currentDefinition(of survey: SurveyID, central: CentralStore) throws(FieldworkError) -> CompiledSurvey {
+    public static func currentDefinition(of survey: SurveyID, central: any CentralDataset) throws(FieldworkError) -> CompiledSurvey {
         let published = try storing { () throws(StoreError) in try central.publishedDefinitions() }
         guard let hash = published[survey] else {
             throw .usage(
@@ -47,7 +47,7 @@ public enum SampleImport {
     /// (``FieldworkError/sample(_:omitted:)``). New cases are added, changed ones updated, and
     /// none deleted.
     public static func run(
-        file path: String, survey: SurveyID, central: CentralStore, actor: String, at time: Int64
+        file path: String, survey: SurveyID, central: any CentralDataset, actor: String, at time: Int64
     ) throws(FieldworkError) -> SampleImportReport {
         let compiled = try currentDefinition(of: survey, central: central)
         let bytes: Data

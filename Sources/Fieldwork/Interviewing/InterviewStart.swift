@@ -77,9 +77,12 @@ public enum InterviewStartError: Error, Sendable, CustomStringConvertible {
 /// Starting and resuming interviews on a device: the use cases behind `terep interview`.
 public enum InterviewStart {
     /// A new interview: the definition saved on the device, the interview created with its
-    /// `started` event (and `trainingMarked(true)` right after it for a training interview).
+    /// `started` event (and `trainingMarked(true)` right after it for a training interview, and
+    /// `assignedCase` for the interview of an assigned case). `preload` are the case's values
+    /// from the sample; `--case name=value` pairs are added to them.
     public static func begin(
-        _ compiled: CompiledSurvey, store: DeviceStore, options: InterviewStartOptions, clock: InterviewClock = .system
+        _ compiled: CompiledSurvey, store: DeviceStore, options: InterviewStartOptions,
+        preload sample: [VariableName: Value] = [:], assignedCase: CaseID? = nil, clock: InterviewClock = .system
     ) throws(InterviewStartError) -> PreparedInterview {
         let definition = compiled.definition
         let language = options.language ?? definition.languages.first ?? "hu"
@@ -88,11 +91,11 @@ public enum InterviewStart {
         }
         try storing { () throws(StoreError) in try store.saveDefinition(compiled) }
         let now = clock.now()
-        var preload = try CaseIdentifiers.parse(options.cases, definition: definition)
+        var preload = sample.merging(try CaseIdentifiers.parse(options.cases, definition: definition)) { $1 }
         CaseIdentifiers.addAutomatic(&preload, definition: definition, interviewer: store.interviewer, at: now)
         let new = NewInterview(
             definition: compiled.hash, seed: options.seed ?? UInt64.random(in: 1...UInt64.max), language: language,
-            preload: preload, isTest: options.training)
+            preload: preload, isTest: options.training, assignedCase: assignedCase)
         let started = InterviewEventKind.started(definition: compiled.hash, seed: new.seed, language: language, preload: preload)
         var interview: Interview
         do {
@@ -100,6 +103,7 @@ public enum InterviewStart {
             interview = try Interview(definition: definition, started: started, context: context)
             // The store writes the matching `trainingMarked(true)` event right after `started`.
             if options.training { _ = try interview.apply(.trainingMarked(true), context: context) }
+            if let assignedCase { _ = try interview.apply(.assignedCase(assignedCase), context: context) }
         } catch {
             throw .cannotStart(error)
         }

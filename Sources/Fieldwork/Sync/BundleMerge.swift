@@ -79,7 +79,14 @@ public struct BundleMerger {
         centralPath path: String, trustNewDevices: Bool, note: @escaping (String) -> Void = { _ in },
         passphrase: PassphraseSource = KeyAccessError.noPassphrase
     ) throws -> BundleMerger {
-        let central = try CentralStore.open(path: path)
+        try open(central: try CentralStore.open(path: path), trustNewDevices: trustNewDevices, note: note, passphrase: passphrase)
+    }
+
+    /// A merger for an open central dataset (any implementation; see above).
+    public static func open(
+        central: any CentralDataset, trustNewDevices: Bool, note: @escaping (String) -> Void = { _ in },
+        passphrase: PassphraseSource = KeyAccessError.noPassphrase
+    ) throws -> BundleMerger {
         try central.checkWritable()
         let key = try CentralAdmin.coordinatorKey(in: central, passphrase: passphrase)
         return BundleMerger(central: central, coordinatorKey: key, trustNewDevices: trustNewDevices, note: note)

@@ -16,14 +16,21 @@ public enum CentralAdmin {
 
     /// Creates the central dataset with the coordinator's encryption and signing key pairs.
     public static func create(path: String) throws(StoreError) -> Keys {
+        try create { pair throws(StoreError) in try CentralStore.initialize(path: path, encryptionKey: pair) }
+    }
+
+    /// Creates a central dataset with `initialize`, which is given the coordinator's new
+    /// encryption key pair to store, and makes its signing key pair (any implementation).
+    public static func create(
+        _ initialize: (SigningKeyPair) throws(StoreError) -> any CentralDataset
+    ) throws(StoreError) -> Keys {
         let key = CoordinatorPrivateKey()
-        let store = try CentralStore.initialize(
-            path: path, encryptionKey: SigningKeyPair(privateKey: key.rawRepresentation, publicKey: key.publicKey.rawRepresentation))
+        let store = try initialize(SigningKeyPair(privateKey: key.rawRepresentation, publicKey: key.publicKey.rawRepresentation))
         return Keys(encryption: key.publicKey, signing: try makeSigningKey(store))
     }
 
     /// The signing key of a dataset made by a terep older than packages is made on first use.
-    public static func signingKey(of store: CentralStore) throws(StoreError) -> (key: CoordinatorSigningKey, isNew: Bool) {
+    public static func signingKey(of store: any CentralDataset) throws(StoreError) -> (key: CoordinatorSigningKey, isNew: Bool) {
         if let pair = try store.signingKey() {
             guard let key = try? CoordinatorSigningKey(rawRepresentation: pair.privateKey) else {
                 throw .undecodable(what: "coordinator signing key", detail: "not a 32-byte Ed25519 key")
@@ -35,7 +42,7 @@ public enum CentralAdmin {
         return (key, true)
     }
 
-    private static func makeSigningKey(_ store: CentralStore) throws(StoreError) -> CoordinatorVerifyingKey {
+    private static func makeSigningKey(_ store: any CentralDataset) throws(StoreError) -> CoordinatorVerifyingKey {
         try signingKey(of: store).key.publicKey
     }
 
@@ -44,7 +51,14 @@ public enum CentralAdmin {
     public static func addDevice(
         path: String, device: DeviceID, key: DevicePublicKey, encryptionKey: DeviceEncryptionPublicKey? = nil, note: String?
     ) throws(StoreError) -> RegisteredDevice {
-        let store = try CentralStore.open(path: path)
+        try addDevice(central: try CentralStore.open(path: path), device: device, key: key, encryptionKey: encryptionKey, note: note)
+    }
+
+    /// Registers a device in an open central dataset (see above).
+    public static func addDevice(
+        central store: any CentralDataset, device: DeviceID, key: DevicePublicKey, encryptionKey: DeviceEncryptionPublicKey? = nil,
+        note: String?
+    ) throws(StoreError) -> RegisteredDevice {
         let registered = try store.registerDevice(device, publicKey: key.rawRepresentation, method: .explicit, note: note)
         if let encryptionKey { try store.setEncryptionKey(encryptionKey.rawRepresentation, device: device) }
         return registered
@@ -65,7 +79,7 @@ public enum CentralAdmin {
     }
 
     /// The coordinator's private key of an open central dataset (see above).
-    static func coordinatorKey(in central: CentralStore, passphrase: PassphraseSource) throws -> CoordinatorPrivateKey? {
+    static func coordinatorKey(in central: any CentralDataset, passphrase: PassphraseSource) throws -> CoordinatorPrivateKey? {
         guard let secret = try ProtectedKey.coordinator(central).unlock(passphrase) else { return nil }
         do { return try CoordinatorPrivateKey(rawRepresentation: secret) } catch {
             throw KeyAccessError.protection(.malformed(error.description))

@@ -34,11 +34,25 @@ struct ScreenLists {
             if entries.isEmpty { lines.append((ListPane.Line(text: "  " + strings.reviewNone), nil)) }
             let tone: MessageTone = section == .errors ? .error : section == .warnings ? .warning : .plain
             for entry in entries {
-                let text = entry.text.isEmpty ? "  " + entry.place : "  " + entry.place + "  " + entry.text
+                var text = "  " + entry.place
+                // An answer or a missing question is named by its label too (`district  Városrész:
+                // 1 Belváros`): the variable name alone says little to a fieldworker.
+                if section == .answers || section == .unanswered, let label = label(of: entry.address) {
+                    text += "  " + label + (entry.text.isEmpty ? "" : ": " + entry.text)
+                } else if !entry.text.isEmpty {
+                    text += "  " + entry.text
+                }
                 lines.append((ListPane.Line(text: text, tone: tone, selectable: entry.address != nil), entry.address))
             }
         }
         return lines
+    }
+
+    /// A question's short label (the export's variable label), in the interview's language.
+    private func label(of address: Address?) -> String? {
+        guard let address, let label = controller.interview.question(address.variable)?.label else { return nil }
+        let text = controller.interview.render(label)
+        return text.isEmpty ? nil : text
     }
 
     /// The keys of the full screen, then the dot commands.

@@ -1,0 +1,106 @@
+import Foundation
+import SurveyModel
+import SurveyStore
+
+/// Where a central dataset on PostgreSQL is: a `postgres://` (or `postgresql://`) URL in
+/// libpq's form, `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…&schema=…`.
+///
+/// - The host may be a name or an address (IPv6 in brackets); with no host, or with a `host`
+///   parameter that is a folder (`?host=/var/run/postgresql`), terep connects through the
+///   server's Unix socket in that folder (`.s.PGSQL.PORT`).
+/// - The user defaults to `PGUSER`, then to the operating-system user; the password to
+///   `PGPASSWORD` (better than in the URL, which may show in `ps`); the port to 5432.
+/// - `sslmode` is `disable` (the default), `prefer` or `require` (`verify-ca`/`verify-full`:
+///   `require` with the system's certificate authorities and host-name check).
+/// - `schema` (terep's own parameter) names the PostgreSQL schema holding the dataset, so one
+///   database can hold several datasets; the default is `public`.
+public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
+    public enum TLSMode: String, Hashable, Sendable { case disable, prefer, require }
+
+    public var host: String?
+    public var socketFolder: String?
+    public var port: Int
+    public var user: String
+    public var password: String?
+    public var database: String
+    public var schema: String
+    public var tls: TLSMode
+
+    /// Whether a `--central` value names a PostgreSQL dataset rather than an SQLite file.
+    public static func isURL(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
+    }
+
+    /// Parses a URL; a malformed one is refused saying what is wrong.
+    public init(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
+        let shown = DisplayText.escaped(Self.withoutPassword(text))
+        guard Self.isURL(text), let parts = URLComponents(string: text) else {
+            throw .invalid("'\(shown)' is not a PostgreSQL URL; write postgres://USER@HOST:PORT/DATABASE")
+        }
+        let query = Dictionary((parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+        let known: Set = ["sslmode", "schema", "host", "port", "user", "password", "dbname", "application_name", "connect_timeout"]
+        if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .invalid("'\(shown)': unknown parameter '\(DisplayText.escaped(unknown))' (terep knows sslmode, schema, host, port, user, dbname)")
+        }
+        let hostParameter = query["host"] ?? parts.host.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding }
+        if let hostParameter, hostParameter.hasPrefix("/") {
+            (host, socketFolder) = (nil, hostParameter)
+        } else if let hostParameter {
+            (host, socketFolder) = (hostParameter.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), nil)
+        } else {
+            (host, socketFolder) = (nil, "/var/run/postgresql")
+        }
+        let portText = query["port"] ?? parts.port.map(String.init) ?? "5432"
+        guard let port = Int(portText), (1...65535).contains(port) else {
+            throw .invalid("'\(shown)': the port must be a number from 1 to 65535")
+        }
+        self.port = port
+        user = query["user"] ?? parts.user?.removingPercentEncoding ?? environment["PGUSER"] ?? Self.systemUser()
+        password = query["password"] ?? parts.password?.removingPercentEncoding ?? environment["PGPASSWORD"]
+        let path = String(parts.path.drop { $0 == "/" })
+        database = query["dbname"] ?? (path.isEmpty ? user : path.removingPercentEncoding ?? path)
+        schema = query["schema"] ?? "public"
+        guard Self.isPlainName(schema) else {
+            throw .invalid("'\(shown)': the schema must be a plain name (lower-case letters, digits, _; up to 63)")
+        }
+        guard let mode = TLSMode(rawValue: Self.tlsName(query["sslmode"] ?? "disable")) else {
+            throw .invalid("'\(shown)': sslmode must be disable, prefer, require, verify-ca or verify-full")
+        }
+        tls = mode
+    }
+
+    /// The location for messages and logs: never the password.
+    public var description: String {
+        let server = host.map { $0.contains(":") ? "[\($0)]:\(port)" : "\($0):\(port)" } ?? "\(socketFolder ?? "")/.s.PGSQL.\(port)"
+        let schemaPart = schema == "public" ? "" : "?schema=\(schema)"
+        return DisplayText.escaped("postgres://\(user)@\(server)/\(database)\(schemaPart)")
+    }
+
+    /// The URL with any password replaced by `***` (for an error about the URL itself).
+    static func withoutPassword(_ text: String) -> String {
+        guard var parts = URLComponents(string: text), parts.password != nil else { return text }
+        parts.password = "***"
+        return parts.string ?? text
+    }
+
+    /// Whether a name is safe to put in SQL unquoted (a schema or database name).
+    static func isPlainName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.utf8.count <= 63 else { return false }
+        return (first == "_" || ("a"..."z").contains(first))
+            && name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    }
+
+    private static func tlsName(_ mode: String) -> String {
+        switch mode {
+        case "allow": "prefer"
+        case "verify-ca", "verify-full": "require"
+        default: mode
+        }
+    }
+
+    private static func systemUser() -> String {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "postgres" }
+        return String(cString: name)
+    }
+}

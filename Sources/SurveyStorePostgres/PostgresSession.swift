@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import SurveyStore
+
+/// One connection to the PostgreSQL server, used synchronously: ``CentralDataset`` is a
+/// synchronous interface (like the SQLite store it mirrors), so each query is sent on the
+/// connection's own event loop and the calling thread waits for its result. The event loops
+/// are terep's own (``eventLoops``), never the server's or a caller's, so a wait never blocks
+/// the loop it waits on. One query at a time: callers take ``withLock(_:)`` around a query or
+/// a transaction.
+package final class PostgresSession: @unchecked Sendable {
+    /// The event loop the connections run on (one thread: the queries of a process are few
+    /// and short; the waiting happens on the callers' threads).
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    package let location: String
+    private let connection: PostgresConnection
+    private let lock = NIOLock()
+    private let logger = Logger(label: "terep.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    private init(location: String, connection: PostgresConnection) {
+        self.location = location
+        self.connection = connection
+    }
+
+    /// Closes the connection; the closure keeps it alive until it is closed.
+    deinit {
+        let connection = self.connection
+        connection.close().whenComplete { _ in _ = connection }
+    }
+
+    /// Connects, and makes the dataset's schema the one its queries name.
+    package static func connect(_ place: PostgresLocation) throws(StoreError) -> PostgresSession {
+        let shown = place.description
+        var configuration: PostgresConnection.Configuration
+        do {
+            if let host = place.host {
+                configuration = .init(
+                    host: host, port: place.port, username: place.user, password: place.password, database: place.database,
+                    tls: try tls(place.tls))
+            } else {
+                configuration = .init(
+                    unixSocketPath: "\(place.socketFolder ?? "/var/run/postgresql")/.s.PGSQL.\(place.port)",
+                    username: place.user, password: place.password, database: place.database)
+            }
+        } catch {
+            throw .unreachable(location: shown, detail: "TLS cannot be set up: \(error)")
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.additionalStartupParameters = [("application_name", "terep")]
+        let logger = Logger(label: "terep.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(on: eventLoops.next(), configuration: configuration, id: 1, logger: logger).wait()
+        } catch {
+            throw storeError(error, location: shown, connecting: true)
+        }
+        let session = PostgresSession(location: shown, connection: connection)
+        // A plain name (checked when the URL was read), so it can stand unquoted.
+        try session.execute("SET search_path TO \(unescaped: place.schema)")
+        return session
+    }
+
+    private static func tls(_ mode: PostgresLocation.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+    }
+
+    /// Runs `body` holding the connection (one user at a time).
+    func withLock<T, Failure: Error>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Runs one statement and returns its rows (hold ``withLock(_:)``).
+    @discardableResult
+    package func query(_ query: PostgresQuery) throws(StoreError) -> PostgresQueryResult {
+        do {
+            return try connection.query(query, logger: logger).wait()
+        } catch {
+            throw Self.storeError(error, location: location)
+        }
+    }
+
+    /// Runs one statement, ignoring any rows.
+    package func execute(_ query: PostgresQuery) throws(StoreError) { try self.query(query) }
+
+    /// Runs `body` in one transaction, holding the connection: committed when it returns,
+    /// rolled back when it throws (its error is rethrown as it is).
+    package func transaction<T>(readOnly: Bool = false, _ body: (PostgresSession) throws -> T) throws -> T {
+        try withLock {
+            try execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+            let value: T
+            do {
+                value = try body(self)
+            } catch {
+                try? execute("ROLLBACK")
+                throw error
+            }
+            try execute("COMMIT")
+            return value
+        }
+    }
+
+    /// Classifies a failure of the connection or the server; store errors pass through.
+    static func storeError(_ error: any Error, location: String, connecting: Bool = false) -> StoreError {
+        if let store = error as? StoreError { return store }
+        guard let psql = error as? PSQLError else {
+            return connecting
+                ? .unreachable(location: location, detail: "\(error)")
+                : .database(location: location, code: "", detail: "\(error)")
+        }
+        guard let info = psql.serverInfo else {
+            let detail = psql.underlying.map { "\($0)" } ?? "\(psql.code)"
+            return .unreachable(location: location, detail: detail)
+        }
+        let state = info[.sqlState] ?? ""
+        let message = [info[.message], info[.detail]].compactMap { $0 }.joined(separator: ": ")
+        switch state {
+        case "53100": return .diskFull(path: location)
+        case "25006": return .readOnly(path: location, detail: message)
+        case "42501": return .accessDenied(path: location, detail: message)
+        case "28000", "28P01": return .unreachable(location: location, detail: message)
+        case "3D000": return .notFound(path: location)
+        case "40001", "40P01", "55P03": return .busy(path: location)
+        case "57P01", "57P02", "57P03", "08000", "08003", "08006": return .unreachable(location: location, detail: message)
+        default: return .database(location: location, code: state, detail: message)
+        }
+    }
+}
+
+extension PostgresQueryResult {
+    /// The first row's first column, if any.
+    func scalar<T: PostgresDecodable>(_ type: T.Type) throws(StoreError) -> T? {
+        guard let row = first(where: { _ in true }) else { return nil }
+        do { return try row.decode(T.self) } catch { throw .undecodable(what: "a query's result", detail: "\(error)") }
+    }
+
+    /// Every row's first column.
+    func column<T: PostgresDecodable>(_ type: T.Type) throws(StoreError) -> [T] {
+        do {
+            return try map { row in try row.decode(T.self) }
+        } catch {
+            throw .undecodable(what: "a query's result", detail: "\(error)")
+        }
+    }
+
+    /// Every row decoded as a tuple of column types.
+    func all<each Column: PostgresDecodable>(_ types: (repeat each Column).Type) throws(StoreError) -> [(repeat each Column)] {
+        do {
+            return try map { row in try row.decode((repeat each Column).self) }
+        } catch {
+            throw .undecodable(what: "a query's result", detail: "\(error)")
+        }
+    }
+}
