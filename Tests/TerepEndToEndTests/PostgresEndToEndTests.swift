@@ -111,8 +111,11 @@ extension EndToEnd {
                 try #require(merged.status == 0, "\(merged.stdout) \(merged.stderr)")
                 let out = dir.appendingPathComponent("export-\(n)").path
                 let exported = try run(
-                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta", "--pii-key", piiKey,
-                     "-o", out],
+                    [
+                        "export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta", "--pii-key",
+                        piiKey,
+                        "-o", out,
+                    ],
                     environment: ["SOURCE_DATE_EPOCH": "1764547200"])
                 try #require(exported.status == 0, "\(exported.stderr)")
                 outputs.append(out)
@@ -121,7 +124,9 @@ extension EndToEnd {
                 try Data(report.stdout.utf8).write(to: dir.appendingPathComponent("report-\(n).json"))
             }
             let files = try FileManager.default.contentsOfDirectory(atPath: outputs[0]).filter { !$0.contains("log") }.sorted()
-            #expect(files.contains { $0.hasSuffix(".sav") } && files.contains { $0.hasSuffix(".dta") } && files.contains { $0.hasSuffix(".csv") })
+            #expect(
+                files.contains { $0.hasSuffix(".sav") } && files.contains { $0.hasSuffix(".dta") }
+                    && files.contains { $0.hasSuffix(".csv") })
             #expect(try FileManager.default.contentsOfDirectory(atPath: outputs[1]).filter { !$0.contains("log") }.sorted() == files)
             for file in files {
                 let a = try Data(contentsOf: URL(fileURLWithPath: outputs[0]).appendingPathComponent(file))
@@ -175,7 +180,9 @@ extension EndToEnd {
             try #require(made.status == 0, "\(made.stderr)")
             let signing = try #require(made.stdout.split(separator: "\n").map(String.init).first { $0.hasPrefix("ed25519:") })
             let database = dir.appendingPathComponent("lap.sqlite").path
-            let device = try run(["device", "init", "--device-id", "lap-1", "--interviewer", "I", "--device-db", database, "--coordinator-key", signing])
+            let device = try run([
+                "device", "init", "--device-id", "lap-1", "--interviewer", "I", "--device-db", database, "--coordinator-key", signing,
+            ])
             try #require(device.status == 0, "\(device.stderr)")
             try simulate(database, survey: survey, interviews: 2, seed: 4)
             let key = try #require(device.stdout.split(separator: "\n").last.map(String.init))
@@ -187,8 +194,9 @@ extension EndToEnd {
             let lines = synced.stdout.split(separator: "\n").map(String.init)
             #expect(lines.count == 3 && lines[1].hasPrefix("upload: merged (bundle "), "\(synced.stdout)")
             #expect(
-                lines.last?.hasPrefix("package: not fetched: this server cannot make packages: sample, assignments, publishing and packages "
-                    + "are not available on a PostgreSQL central dataset yet") == true, "\(synced.stdout)")
+                lines.last?.hasPrefix(
+                    "package: not fetched: this server cannot make packages: sample, assignments, publishing and packages "
+                        + "are not available on a PostgreSQL central dataset yet") == true, "\(synced.stdout)")
             #expect(!synced.stdout.contains("retrying"), "501 is not retried: \(synced.stdout)")
             #expect(try centralStatus(central)["bundlesAccepted"] as? Int == 1)
             let metrics = try run(["central", "fetch", "--central", central, "--server", server.url, "/metrics"])

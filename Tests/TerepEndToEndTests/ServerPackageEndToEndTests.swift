@@ -53,7 +53,9 @@ extension EndToEnd {
             defer { try? FileManager.default.removeItem(at: dir) }
             let db = try Self.makeDevice("lap-1", in: dir, central: central, coordinatorKey: signing)
             let unkeyed = try Self.makeDevice("lap-2", in: dir, central: central, coordinatorKey: nil)
-            #expect(try Self.terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"]).status == 0)
+            #expect(
+                try Self.terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"]).status
+                    == 0)
             let server = try ServerProcess(["--central", central])
             defer { server.stop() }
 
@@ -65,16 +67,20 @@ extension EndToEnd {
                 lines.last?.hasPrefix("package: applied (fieldwork log through ") == true
                     && lines.last?.contains(": 2 cases, 0 review decisions") == true, "\(first.stdout)")
             let cases = try Self.terep(["cases", "--device-db", db, "--format", "json"])
-            #expect(cases.status == 0 && cases.stdout.contains("W-0001") && cases.stdout.contains("W-0002"), "\(cases.stdout)\(cases.stderr)")
+            #expect(
+                cases.status == 0 && cases.stdout.contains("W-0001") && cases.stdout.contains("W-0002"), "\(cases.stdout)\(cases.stderr)")
 
             let again = try Self.sync(db, server.url)
-            #expect(again.stdout.split(separator: "\n").last?.hasPrefix("package: nothing new (the package is through ") == true, "\(again.stdout)")
+            #expect(
+                again.stdout.split(separator: "\n").last?.hasPrefix("package: nothing new (the package is through ") == true,
+                "\(again.stdout)")
 
             // A visit to an assigned case and a case moved to the device: one sync sends the
             // visit and brings the new case.
             let visit = try Self.terep(["interview", "--case", "W-0001", "--device-db", db], stdin: ".z 23\ni\n")
             #expect(visit.status == 0, "\(visit.stdout)\(visit.stderr)")
-            #expect(try Self.terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--cases", "W-0003"]).status == 0)
+            #expect(
+                try Self.terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--cases", "W-0003"]).status == 0)
             let moved = try Self.sync(db, server.url)
             #expect(moved.status == 0, "\(moved.stdout)\(moved.stderr)")
             lines = moved.stdout.split(separator: "\n").map(String.init)
@@ -86,7 +92,8 @@ extension EndToEnd {
 
             // A device set up without the coordinator's key cannot check a package: not fetched, said so.
             let plain = try Self.sync(unkeyed, server.url)
-            #expect(plain.status == 0 && plain.stdout.contains("package: not fetched: this device has no coordinator key"), "\(plain.stdout)")
+            #expect(
+                plain.status == 0 && plain.stdout.contains("package: not fetched: this device has no coordinator key"), "\(plain.stdout)")
             let metrics = try Self.terep(["central", "fetch", "--central", central, "--server", server.url, "/metrics"])
             #expect(metrics.stdout.contains("terep_packages_total 3\n"), "\(metrics.stdout)\(metrics.stderr)")
         }
@@ -98,7 +105,9 @@ extension EndToEnd {
             let made = try Self.terep(["central", "init", "--central", other])
             let stranger = try #require(made.stdout.split(separator: "\n").map(String.init).first { $0.hasPrefix("ed25519:") })
             let db = try Self.makeDevice("lap-1", in: dir, central: central, coordinatorKey: stranger)
-            #expect(try Self.terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"]).status == 0)
+            #expect(
+                try Self.terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"]).status
+                    == 0)
             let server = try ServerProcess(["--central", central])
             defer { server.stop() }
             let before = try Data(contentsOf: URL(fileURLWithPath: db))
