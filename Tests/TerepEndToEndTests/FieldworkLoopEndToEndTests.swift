@@ -198,6 +198,7 @@ extension EndToEnd {
 
             // The fix: the session says the rejection first and the comment at its question.
             let fix = try visit("lap-2", "W-0003", at: "2026-10-13 09:00", [".g age", "71", "", ""])
+            #expect(fix.stdout.hasPrefix("W-0003: the fix the supervisor asked for (not a new visit)\n"), "\(fix.stdout)")
             #expect(fix.stdout.contains("Rejected — to fix (kata, 2026-10-12T21:06): Az életkor hibás."), "\(fix.stdout)")
             #expect(fix.stdout.contains("The supervisor's comment (kata): 17 éves? Ellenőrizze."), "\(fix.stdout)")
             try merge("lap-2", at: "2026-10-13 20:00")
