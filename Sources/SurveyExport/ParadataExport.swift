@@ -10,7 +10,8 @@ import SurveyModel
 /// - `<survey>_comments.csv`: one row per interviewer's note or soft-check confirmation reason,
 ///   written as ``CommentTexts`` says (left out by default under `--pii drop`/`pseudonymise`);
 /// - `<survey>_visits.csv`: one row per visit to the interview's case (its sample case id, the
-///   visit's number, local start and end, the outcome code it ended with).
+///   visit's number, local start and end, the outcome code it ended with, and its note only
+///   where the comments are written, scrubbed as they are).
 ///
 /// Seconds are counted as `iv_minutes` is: a pause longer than `sessionGap` ends a session and
 /// counts nothing, so an interview's seconds add up to its time spent. Personal data follows
@@ -43,6 +44,7 @@ public struct ParadataExport {
             [
                 ("interview_id", .string(width: 64)), ("case_id", .string(width: 64)), ("visit", .integer(1...1_000_000)),
                 ("start", .localDatetime), ("end", .localDatetime), ("outcome", .integer(-1_000_000...1_000_000)),
+                ("note", .string(width: 1 << 20)),
             ]),
     ]
 
@@ -135,10 +137,16 @@ public struct ParadataExport {
 
     private mutating func writeVisits(of record: InterviewRecord, id: Cell) throws(ExportError) {
         let caseID = record.caseID.map { Cell.text($0.rawValue) } ?? .empty
+        // A visit's note is its notes on the whole interview (also rows of the comments file):
+        // written only as those are.
+        let noted = record.visits.contains { $0.note != nil }
+        let scrubber = noted && commentTexts == .scrubbed ? CommentScrubber(personal: personalTexts(of: record)) : nil
         for v in record.visits {
+            let note = commentTexts == .leftOut ? nil : v.note.map { $0.precomposedStringWithCanonicalMapping }
             try visits.write([
                 id, caseID, .number(Double(v.number)), .number(Double(v.start.seconds) * 1000),
                 v.end.map { .number(Double($0.seconds) * 1000) } ?? .empty, v.outcome.map { .number(Double($0)) } ?? .empty,
+                note.map { .text(scrubber?.scrub($0) ?? $0) } ?? .empty,
             ])
             rowCounts[3] += 1
         }

@@ -76,7 +76,7 @@ extension InterviewController {
         case .clear:
             guard interview.answer(at: at) != nil else { return say(strings.nothingToClear, style: .plain) }
             if commit(.cleared(at)) { say(strings.answerCleared, style: .plain) }
-        case .outcome(let code): proposeVisitEnd(code)
+        case .outcome(let code, let note): proposeVisitEnd(code, note: note)
         case .removeRow: askToRemoveLastRow(at: at)
         case .quit:
             say(strings.savedAndQuit, style: .plain)
@@ -116,8 +116,8 @@ extension InterviewController {
     // MARK: - Ending the visit with a code
 
     /// `.z CODE`: checks the code exactly as answering the outcome question would, asks to
-    /// confirm (naming the code), then ends the visit.
-    private func proposeVisitEnd(_ code: Int?) {
+    /// confirm (naming the code), then ends the visit (with the note on it, when one was typed).
+    private func proposeVisitEnd(_ code: Int?, note: String?) {
         guard let spec = interview.definition.outcome, let question = index[spec.variable]?.question else {
             return say(strings.noOutcomeVariable, style: .error)
         }
@@ -129,7 +129,8 @@ extension InterviewController {
             show(.outcomeCodes(codes.map { QuestionScreen.OptionLine(code: $0.code, label: interview.render($0.label)) }))
             return
         }
-        let visit = VisitEnd(code: code, label: interview.render(option.label), answersOutcome: interview.isOnRoute(outcome))
+        let visit = VisitEnd(
+            code: code, label: interview.render(option.label), answersOutcome: interview.isOnRoute(outcome), note: note)
         var steps: [Proposal.Step] = [.endVisit]
         var preview = interview
         if visit.answersOutcome {
@@ -161,6 +162,8 @@ extension InterviewController {
                 guard commit(.warningConfirmed(warning.check, rows: warning.rows, reason: reason)) else { return }
             }
         }
+        // The visit's note is a note on the whole interview, made before the visit ends.
+        if let note = visit.note { guard commit(.note(nil, note)) else { return } }
         guard commit(.ended(outcome: visit.code)) else { return }
         say(strings.visitEnded(visit.code, label: visit.label), style: .success)
         stop(.ended(outcome: visit.code))

@@ -28,8 +28,9 @@ public enum DotCommand: Hashable, Sendable {
     case clear
     /// Remove the last row of the open roster the current question is in (answers stay in the log).
     case removeRow
-    /// End the visit with an outcome code (nil: show the codes).
-    case outcome(Int?)
+    /// End the visit with an outcome code (nil: show the codes) and, after it, an optional note
+    /// on the visit (`.z 23 a szomszéd szerint este vannak otthon`).
+    case outcome(Int?, note: String? = nil)
     /// Save and quit; the interview stays resumable.
     case quit
     /// Mark the interview as training/test (`true`, `.gyakorló`) or as real again (`false`, `.gyakorló ki`).
@@ -90,7 +91,9 @@ extension DotCommand {
             }
         case "z", "zaras", "o", "outcome":
             if argument.isEmpty { return .command(.outcome(nil)) }
-            return Int(argument).map { .command(.outcome($0)) }
+            let code = argument.prefix { $0 != " " }
+            let note = String(argument.dropFirst(code.count)).trimmingSpaces
+            return Int(code).map { .command(.outcome($0, note: note.isEmpty ? nil : note)) }
         default:
             // `.hu`, `.en`, `.de`: any two-letter word is a language switch.
             if token.count == 2, token.allSatisfy({ $0.isASCII && $0.isLetter }), argument.isEmpty {

@@ -60,6 +60,8 @@ struct VisitEnd {
     var label: String?
     /// Whether the outcome question is on route, so the code is saved as its answer.
     var answersOutcome: Bool
+    /// The note typed after the code (`.z 23 …`), recorded on the whole interview.
+    var note: String? = nil
     var confirmations: [(CheckFailure, String?)] = []
 }
 

@@ -61,6 +61,10 @@ extension UIStrings {
         t("\(id): \(visit). látogatás (az interjú folytatódik)", "\(id): visit \(visit) (the interview continues)")
     }
 
+    public func caseFix(_ id: CaseID) -> String {
+        t("\(id): javítás az ellenőr kérésére (nem új látogatás)", "\(id): the fix the supervisor asked for (not a new visit)")
+    }
+
     public var startWithoutCase: String {
         t(
             "Eset nélküli interjúhoz adja meg a kérdőívet: terep interview FÁJL.",

@@ -23,7 +23,10 @@ extension UIStrings {
                     "a nyitott lista utolsó sorának törlése (a válaszok a naplóban maradnak)",
                     "remove the last row of the open roster (answers stay in the log)")
             ),
-            (t(".z KÓD", ".o CODE"), t("a látogatás lezárása eredménykóddal", "end the visit with an outcome code")),
+            (
+                t(".z KÓD [MEGJ.]", ".o CODE [NOTE]"),
+                t("a látogatás lezárása eredménykóddal (és megjegyzéssel)", "end the visit with an outcome code (and a note)")
+            ),
             (
                 t(".gyakorló", ".training"),
                 t(

@@ -157,7 +157,11 @@ struct InterviewCommand: ParsableCommand {
             throw CommandFailure(error.description, status: ExitStatus.usage)
         }
         var notices: [String] = []
-        if case .reopened(_, let visit) = started { notices.append(strings.caseVisit(chosen, visit: visit)) }
+        switch started {
+        case .reopened(_, let visit): notices.append(strings.caseVisit(chosen, visit: visit))
+        case .fixing: notices.append(strings.caseFix(chosen))
+        case .began, .resumed: break
+        }
         var again = ["terep", "interview", "--case", chosen.rawValue]
         if let path = database.deviceDB { again += ["--device-db", path] }
         try runSession(

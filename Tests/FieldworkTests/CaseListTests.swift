@@ -157,7 +157,7 @@ struct CaseListTests {
         #expect(try store.applyPackage(package, receivedAt: 9_500))
         line = try Self.line("W-0003", store)
         #expect(line.status == .rejected && line.next == .fix && line.rejection == "age looks wrong" && line.review == .rejected)
-        guard case .reopened(let prepared, _) = try InterviewStart.forCase("W-0003", store: store, options: .init()) else {
+        guard case .fixing(let prepared) = try InterviewStart.forCase("W-0003", store: store, options: .init()) else {
             Issue.record("a rejected interview is reopened to fix")
             return
         }

@@ -81,11 +81,12 @@ extension EndToEnd {
         }
 
         /// The export's CSV files as rows by column (no quoted commas in this test's data).
-        func export(_ name: String, at time: String) throws -> (interviews: [[String: String]], visits: [[String: String]]) {
+        func export(
+            _ name: String, at time: String, pii: [String] = ["--pii", "keep"]
+        ) throws -> (interviews: [[String: String]], visits: [[String: String]]) {
             let out = path(name)
             try terep(
-                at: time,
-                ["export", "--central", central, "--survey", "field", "--format", "csv", "--status", "all", "-o", out, "--pii", "keep"])
+                at: time, ["export", "--central", central, "--survey", "field", "--format", "csv", "--status", "all", "-o", out] + pii)
             func rows(_ file: String) throws -> [[String: String]] {
                 let lines = try String(contentsOfFile: "\(out)/\(file)", encoding: .utf8).split(separator: "\r\n").map(String.init)
                 let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -145,7 +146,9 @@ extension EndToEnd {
         /// non-contact, on a Saturday evening, makes W-0001 final.
         func firstWeek() throws {
             try visit("lap-1", "W-0001", at: "2026-10-06 10:00", [".z 23", "y"])  // Tuesday
-            try visit("lap-1", "W-0001", at: "2026-10-07 11:00", [".z 23", "y"])  // Wednesday
+            try visit("lap-1", "W-0001", at: "2026-10-07 11:00", [".z 23 szomszéd: este vannak otthon", "y"])  // Wednesday, a note
+            let noted = try #require(try cases("lap-1")["W-0001"]?["last_visit"] as? [String: Any])
+            #expect(noted["note"] as? String == "szomszéd: este vannak otthon" && noted["number"] as? Int == 2, "\(noted)")
             try visit("lap-1", "W-0002", at: "2026-10-06 12:00", [".z 25", "y"])
             #expect(try status("lap-1", "W-0002") == "appointment 1")
             // The second visit: Enter at the outcome question (the appointment's 25 is not kept).
@@ -195,6 +198,7 @@ extension EndToEnd {
 
             // The fix: the session says the rejection first and the comment at its question.
             let fix = try visit("lap-2", "W-0003", at: "2026-10-13 09:00", [".g age", "71", "", ""])
+            #expect(fix.stdout.hasPrefix("W-0003: the fix the supervisor asked for (not a new visit)\n"), "\(fix.stdout)")
             #expect(fix.stdout.contains("Rejected — to fix (kata, 2026-10-12T21:06): Az életkor hibás."), "\(fix.stdout)")
             #expect(fix.stdout.contains("The supervisor's comment (kata): 17 éves? Ellenőrizze."), "\(fix.stdout)")
             try merge("lap-2", at: "2026-10-13 20:00")
@@ -280,6 +284,12 @@ extension EndToEnd {
                     "W-0003 1 2026-10-12T10:00 2026-10-13T09:00 11",
                 ], "\(listed)")
             for row in main { #expect(visits.filter { $0["interview_id"] == row["interview_id"] }.count == Int(row["iv_visits"] ?? "")) }
+            // The note typed with the second visit's code (--pii keep writes the comments, and so the notes).
+            #expect(visits.map { $0["note"] ?? "?" }.filter { !$0.isEmpty } == ["szomszéd: este vannak otthon"], "\(visits)")
+            #expect(visits.first { $0["note"] != "" }?["visit"] == "2")
+            // Without the comments (the default under --pii drop), no note either.
+            let plain = try export("export-4", at: "2026-10-20 09:05", pii: [])
+            #expect(plain.visits.count == visits.count && plain.visits.allSatisfy { $0["note"] == "" }, "\(plain.visits)")
         }
     }
 }

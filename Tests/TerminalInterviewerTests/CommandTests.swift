@@ -36,6 +36,8 @@ struct CommandTests {
         Case(typed: ".m a válaszadó siet", expected: .command(.note("a válaszadó siet"))),
         Case(typed: ".n respondent in a hurry", expected: .command(.note("respondent in a hurry"))),
         Case(typed: ".z 21", expected: .command(.outcome(21))),
+        Case(typed: ".z 23  szomszéd: este jöjjön ", expected: .command(.outcome(23, note: "szomszéd: este jöjjön"))),
+        Case(typed: ".z huszonhárom", expected: .unknownCommand(".z huszonhárom")),
         Case(typed: ".o", expected: .command(.outcome(nil))),
         Case(typed: ".k", expected: .command(.quit)),
         Case(typed: ".q", expected: .command(.quit)),

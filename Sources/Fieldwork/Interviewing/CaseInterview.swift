@@ -37,12 +37,14 @@ public enum CaseInterviewStart: Sendable {
     case began(PreparedInterview)
     /// The case's interview in progress, resumed.
     case resumed(PreparedInterview)
-    /// The case's ended interview, reopened for the next visit (or the fix after a rejection).
+    /// The case's ended interview, reopened for the next visit.
     case reopened(PreparedInterview, visit: Int)
+    /// The case's interview the supervisor rejected, reopened for the fix (no new visit).
+    case fixing(PreparedInterview)
 
     public var prepared: PreparedInterview {
         switch self {
-        case .began(let p), .resumed(let p), .reopened(let p, _): p
+        case .began(let p), .resumed(let p), .reopened(let p, _), .fixing(let p): p
         }
     }
 }
@@ -74,7 +76,7 @@ extension InterviewStart {
             case .inProgress: return .resumed(try resume(interview, store: store))
             case .rejected:
                 let reason = "fix after review" + (line.rejection.map { ": " + $0 } ?? "")
-                return .reopened(try reopen(interview, reason: reason, store: store, clock: clock).prepared, visit: line.visits.count)
+                return .fixing(try reopen(interview, reason: reason, store: store, clock: clock).prepared)
             default:
                 let next = line.visits.count + 1
                 return .reopened(try reopen(interview, reason: "visit \(next)", store: store, clock: clock).prepared, visit: next)

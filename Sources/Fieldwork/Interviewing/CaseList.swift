@@ -192,6 +192,8 @@ public enum CaseListJSON {
         var start: String
         var end: String?
         var outcome: Int?
+        /// The interviewer's note on the visit (`.z 23 …`).
+        var note: String?
     }
 
     public static func encode(_ entries: [CaseListEntry]) throws -> String {
@@ -200,7 +202,8 @@ public enum CaseListJSON {
                 caseID: e.deviceCase.id.rawValue, survey: e.deviceCase.survey.rawValue, state: e.deviceCase.state.rawValue,
                 status: e.status.word, visits: e.visits.count,
                 lastVisit: e.lastVisit.map {
-                    VisitRow(number: $0.number, start: $0.start.description, end: $0.end?.description, outcome: $0.outcome)
+                    VisitRow(
+                        number: $0.number, start: $0.start.description, end: $0.end?.description, outcome: $0.outcome, note: $0.note)
                 },
                 nextAction: e.next.rawValue, address: e.deviceCase.address, note: e.deviceCase.note,
                 interviewID: e.interview?.rawValue, review: reviewWord(e.review), rejection: e.rejection)
