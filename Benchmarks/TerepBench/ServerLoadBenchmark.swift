@@ -21,7 +21,8 @@ import SurveySync
 /// when idle before the uploads, VmHWM after them), beside the baseline measured in the same
 /// run: the same 50 bundle files merged by `BundleMerger` in this process into a copy of the
 /// same dataset, one after the other, as `terep merge` merges them (and the cache refreshed
-/// once after, timed apart: the server cleans into the cache after sending its receipts).
+/// once after, timed apart: the server cleans into the cache after sending its receipts). While
+/// the uploads run, `GET /healthz` is asked every 20 ms, beside the same probe of the idle server.
 enum ServerLoadBenchmark {
     static func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -66,8 +67,10 @@ enum ServerLoadBenchmark {
         let server = try StartedServer(binary: binary, central: path("central.sqlite"))
         defer { server.stop() }
         let idle = server.memory("VmRSS")
+        let url = server.url
+        let quiet = try waiting { try await probeHealth(url, while: nil) }
         let start = DispatchTime.now().uptimeNanoseconds
-        let times = try uploadAll(bundles, to: server.url)
+        let (times, busy) = try uploadAll(bundles, to: server.url)
         let wall = MergeBenchmark.seconds(since: start)
         let peak = server.memory("VmHWM")
         server.stop()
@@ -82,11 +85,15 @@ enum ServerLoadBenchmark {
         guard summary.merged == deviceCount else { throw BundleMemoryBenchmark.BenchFailure("baseline: \(summary.text())") }
 
         let sorted = times.sorted()
-        func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)] }
         print("  server, \(deviceCount) uploads at once: all merged (\(merged) events) in \(MergeBenchmark.fmt(wall)) s")
         print(
-            "  request time: p50 \(MergeBenchmark.fmt(percentile(0.5))) s, p99 \(MergeBenchmark.fmt(percentile(0.99))) s, "
+            "  request time: p50 \(MergeBenchmark.fmt(percentile(sorted, 0.5))) s, p99 \(MergeBenchmark.fmt(percentile(sorted, 0.99))) s, "
                 + "max \(MergeBenchmark.fmt(sorted.last ?? 0)) s (goal: p99 < 2 s)")
+        print(
+            "  GET /healthz while the uploads merge: \(busy.count) probes, p50 \(milliseconds(percentile(busy, 0.5))) ms, "
+                + "p99 \(milliseconds(percentile(busy, 0.99))) ms, max \(milliseconds(busy.last ?? 0)) ms; idle server, same run: "
+                + "p50 \(milliseconds(percentile(quiet, 0.5))) ms, p99 \(milliseconds(percentile(quiet, 0.99))) ms "
+                + "(store work runs on NIO's thread pool, so the event loops keep answering)")
         print(
             "  server resident memory: \(BundleMemoryBenchmark.mb(idle)) MB idle, peak \(BundleMemoryBenchmark.mb(peak)) MB (goal < 300 MB)"
         )
@@ -95,22 +102,53 @@ enum ServerLoadBenchmark {
                 + "\(MergeBenchmark.fmt(refresh?.seconds ?? 0)) s cleaning them into the cache (the server does that after its receipts)")
     }
 
-    /// Posts every bundle at once, each signed as `terep sync` signs it; each request's seconds.
-    static func uploadAll(_ bundles: [(device: DeviceID, key: DeviceSigningKey, data: Data)], to url: String) throws -> [Double] {
-        let result = Locked<Result<[Double], Error>?>(nil)
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+    }
+
+    static func milliseconds(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
+
+    /// Posts every bundle at once, each signed as `terep sync` signs it: each request's seconds,
+    /// and the sorted times of `GET /healthz` asked every 20 ms until the last answer.
+    static func uploadAll(
+        _ bundles: [(device: DeviceID, key: DeviceSigningKey, data: Data)], to url: String
+    ) throws -> (uploads: [Double], health: [Double]) {
+        let finished = Locked(false)
+        return try waiting {
+            async let health = probeHealth(url, while: finished)
+            let times = try await withThrowingTaskGroup(of: Double.self) { group in
+                for bundle in bundles {
+                    group.addTask { try await upload(bundle, to: url) }
+                }
+                var times: [Double] = []
+                for try await time in group { times.append(time) }
+                return times
+            }
+            finished.set(true)
+            return (times, try await health)
+        }
+    }
+
+    /// The sorted times of `GET /healthz`, asked every 20 ms until `running` turns true (200 times
+    /// when it is nil).
+    static func probeHealth(_ url: String, while running: Locked<Bool>?) async throws -> [Double] {
+        var times: [Double] = []
+        while running.map({ !$0.get() }) ?? (times.count < 200) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url + "/healthz"), timeout: .seconds(600))
+            _ = try await response.body.collect(upTo: 1024)
+            times.append(MergeBenchmark.seconds(since: t0))
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return times.sorted()
+    }
+
+    /// Runs `work` in a task and waits for it on this thread.
+    static func waiting<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let result = Locked<Result<T, Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
-            do {
-                let times = try await withThrowingTaskGroup(of: Double.self) { group in
-                    for bundle in bundles {
-                        group.addTask { try await upload(bundle, to: url) }
-                    }
-                    var times: [Double] = []
-                    for try await time in group { times.append(time) }
-                    return times
-                }
-                result.set(.success(times))
-            } catch { result.set(.failure(error)) }
+            do { result.set(.success(try await work())) } catch { result.set(.failure(error)) }
             done.signal()
         }
         done.wait()

@@ -218,46 +218,69 @@ final class PostgresMerge: CentralMergeFeed {
     /// received ranges.
     func finish() throws -> MergeResult {
         try flush()
-        for id in deltas.keys.sorted() {
-            guard var delta = deltas[id] else { continue }
-            delta.mappedDefinition = mapped[id]
-            if let mapped = delta.mappedDefinition, try info(mapped) == nil { throw StoreError.unknownDefinition(mapped) }
-            try mergeInterview(id, delta)
-        }
+        try mergeInterviews()
         try mergeRanges()
         return result
     }
 
-    /// Folds the merge's new events into an interview's derived row (``DerivedInterview``).
-    private func mergeInterview(_ id: InterviewID, _ delta: InterviewDelta) throws {
+    /// Folds the merge's new events into their interviews' derived rows (``DerivedInterview``)
+    /// in five statements whatever their number: placeholders for new interviews, the rows
+    /// locked in id order, the device's share of each, the number of devices of each, and the
+    /// rows written back.
+    private func mergeInterviews() throws {
+        let ids = deltas.keys.sorted()
+        guard !ids.isEmpty else { return }
+        for id in ids {
+            if let mapped = mapped[id], try info(mapped) == nil { throw StoreError.unknownDefinition(mapped) }
+        }
+        let names = ids.map(\.rawValue)
         try link.execute(
             """
             INSERT INTO interview (id, status, last_timestamp, event_count, device_count)
-            VALUES (\(id.rawValue), 'in_progress', 0, 0, 0) ON CONFLICT (id) DO NOTHING
+            SELECT id, 'in_progress', 0, 0, 0 FROM unnest(\(names)::text[]) AS id ORDER BY id COLLATE "C"
+            ON CONFLICT (id) DO NOTHING
             """)
-        guard
-            var row = try PostgresCentralStore.derivedInterviews(
-                link.query("SELECT \(unescaped: PostgresCentralStore.interviewColumns) FROM interview WHERE id = \(id.rawValue) FOR UPDATE")
-            ).first
-        else { throw StoreError.unknownInterview(id) }
-        // A row with no events is the placeholder just inserted: the interview is new.
-        let before = row.eventCount == 0 ? nil : row.deviceCount
-        if before == nil { row = DerivedInterview(id: id) }
+        let locked = try PostgresCentralStore.derivedInterviews(
+            link.query(
+                """
+                SELECT \(unescaped: PostgresCentralStore.interviewColumns) FROM interview
+                WHERE id = ANY(\(names)::text[]) ORDER BY id COLLATE "C" FOR UPDATE
+                """))
+        let rows = Dictionary(locked.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let shares = ids.map { deltas[$0] ?? InterviewDelta() }
         try link.execute(
             """
             INSERT INTO interview_device (interview_id, device_id, event_count, first_sequence, last_sequence)
-            VALUES (\(id.rawValue), \(device.rawValue), \(delta.newEvents), \(delta.firstSequence), \(delta.lastSequence))
+            SELECT id, \(device.rawValue), n, f, l
+            FROM unnest(\(names)::text[], \(shares.map { Int64($0.newEvents) })::bigint[], \(shares.map(\.firstSequence))::bigint[],
+                \(shares.map(\.lastSequence))::bigint[]) AS s(id, n, f, l)
+            ORDER BY id COLLATE "C"
             ON CONFLICT (interview_id, device_id) DO UPDATE SET
                 event_count = interview_device.event_count + excluded.event_count,
                 first_sequence = least(interview_device.first_sequence, excluded.first_sequence),
                 last_sequence = greatest(interview_device.last_sequence, excluded.last_sequence)
             """)
-        let devices = try link.query("SELECT count(*) FROM interview_device WHERE interview_id = \(id.rawValue)").scalar(Int.self) ?? 0
-        try row.fold(delta, deviceCount: devices) { hash throws(StoreError) in try info(hash)?.survey }
-        let status = row.status(completeCode: try row.definition.flatMap { hash throws(StoreError) in try info(hash)?.completeCode })
-        try PostgresCentralStore.update(link, row, status: status)
-        if before == nil { result.newInterviews += 1 } else { result.updatedInterviews += 1 }
-        if (before ?? 0) < 2 && devices >= 2 { result.newConflicts += 1 }
+        let counted = try link.query(
+            "SELECT interview_id, count(*) FROM interview_device WHERE interview_id = ANY(\(names)::text[]) GROUP BY interview_id"
+        ).all((String, Int).self)
+        let devices = Dictionary(counted.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        var updated: [(row: DerivedInterview, status: InterviewStatus)] = []
+        updated.reserveCapacity(ids.count)
+        for (id, delta) in zip(ids, shares) {
+            guard var row = rows[id] else { throw StoreError.unknownInterview(id) }
+            var delta = delta
+            delta.mappedDefinition = mapped[id]
+            // A row with no events is the placeholder just inserted: the interview is new.
+            let before = row.eventCount == 0 ? nil : row.deviceCount
+            if before == nil { row = DerivedInterview(id: id) }
+            let count = devices[id.rawValue] ?? 0
+            try row.fold(delta, deviceCount: count) { hash throws(StoreError) in try info(hash)?.survey }
+            let status = row.status(completeCode: try row.definition.flatMap { hash throws(StoreError) in try info(hash)?.completeCode })
+            updated.append((row, status))
+            if before == nil { result.newInterviews += 1 } else { result.updatedInterviews += 1 }
+            if (before ?? 0) < 2 && count >= 2 { result.newConflicts += 1 }
+        }
+        try PostgresCentralStore.update(link, updated)
     }
 
     /// Adds the bundle's sequence numbers to the device's received ranges (``SequenceRanges``).

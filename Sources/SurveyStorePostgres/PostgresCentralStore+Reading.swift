@@ -50,23 +50,66 @@ extension PostgresCentralStore {
         return row
     }
 
-    /// Writes a derived row back (its status given).
-    static func update(_ link: PostgresSession, _ row: DerivedInterview, status: InterviewStatus) throws {
+    /// Writes derived rows back (each with its status) in one statement: the rows travel as
+    /// one JSON array (`jsonb_to_recordset`), so a bundle's interviews cost one round trip,
+    /// not one each, and a missing key is NULL.
+    static func update(_ link: PostgresSession, _ rows: [(row: DerivedInterview, status: InterviewStatus)]) throws {
+        guard !rows.isEmpty else { return }
+        let records = rows.map { InterviewRecord($0.row, status: $0.status) }
+        let json: String
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        do { json = String(decoding: try encoder.encode(records), as: UTF8.self) } catch {
+            throw StoreError.invalid("the interviews' rows cannot be encoded: \(error)")
+        }
         try link.execute(
             """
-            UPDATE interview SET survey_id = \(row.survey?.rawValue), definition_hash = \(row.definition?.rawValue),
-                interviewer = \(row.interviewer), case_ids_json = \(row.caseIdentifiersJSON),
-                started_at = \(row.start?.timestamp), start_device = \(row.start?.device.rawValue),
-                start_sequence = \(row.start?.sequence), status = \(status.rawValue), outcome = \(row.outcome),
-                ended_at = \(row.endedAt), status_timestamp = \(row.statusKey?.timestamp),
-                status_device = \(row.statusKey?.device.rawValue), status_sequence = \(row.statusKey?.sequence),
-                last_timestamp = \(row.lastTimestamp), event_count = \(row.eventCount), device_count = \(row.deviceCount),
-                is_training = \(row.isTraining), training_timestamp = \(row.trainingKey?.timestamp),
-                training_device = \(row.trainingKey?.device.rawValue), training_sequence = \(row.trainingKey?.sequence),
-                case_id = \(row.caseID?.rawValue), case_timestamp = \(row.caseKey?.timestamp),
-                case_device = \(row.caseKey?.device.rawValue), case_sequence = \(row.caseKey?.sequence)
-            WHERE id = \(row.id.rawValue)
+            UPDATE interview i SET survey_id = r.survey_id, definition_hash = r.definition_hash, interviewer = r.interviewer,
+                case_ids_json = r.case_ids_json, started_at = r.started_at, start_device = r.start_device,
+                start_sequence = r.start_sequence, status = r.status, outcome = r.outcome, ended_at = r.ended_at,
+                status_timestamp = r.status_timestamp, status_device = r.status_device, status_sequence = r.status_sequence,
+                last_timestamp = r.last_timestamp, event_count = r.event_count, device_count = r.device_count,
+                is_training = r.is_training, training_timestamp = r.training_timestamp, training_device = r.training_device,
+                training_sequence = r.training_sequence, case_id = r.case_id, case_timestamp = r.case_timestamp,
+                case_device = r.case_device, case_sequence = r.case_sequence
+            FROM jsonb_to_recordset(\(json)::jsonb) AS r(id TEXT, survey_id TEXT, definition_hash TEXT, interviewer TEXT,
+                case_ids_json TEXT, started_at BIGINT, start_device TEXT, start_sequence BIGINT, status TEXT, outcome BIGINT,
+                ended_at BIGINT, status_timestamp BIGINT, status_device TEXT, status_sequence BIGINT, last_timestamp BIGINT,
+                event_count BIGINT, device_count BIGINT, is_training BOOLEAN, training_timestamp BIGINT, training_device TEXT,
+                training_sequence BIGINT, case_id TEXT, case_timestamp BIGINT, case_device TEXT, case_sequence BIGINT)
+            WHERE i.id = r.id
             """)
+    }
+
+    /// A derived row as ``update(_:_:)`` sends it: its properties are the columns' names in
+    /// camel case (encoded with `convertToSnakeCase`).
+    private struct InterviewRecord: Encodable {
+        var id: String
+        var surveyId, definitionHash, interviewer, caseIdsJson, startDevice, statusDevice, trainingDevice: String?
+        var caseId, caseDevice: String?
+        var status: String
+        var startedAt, startSequence, endedAt, statusTimestamp, statusSequence: Int64?
+        var trainingTimestamp, trainingSequence, caseTimestamp, caseSequence: Int64?
+        var outcome: Int?
+        var lastTimestamp: Int64
+        var eventCount, deviceCount: Int
+        var isTraining: Bool
+
+        init(_ row: DerivedInterview, status: InterviewStatus) {
+            id = row.id.rawValue
+            (surveyId, definitionHash, interviewer) = (row.survey?.rawValue, row.definition?.rawValue, row.interviewer)
+            caseIdsJson = row.caseIdentifiersJSON
+            (startedAt, startDevice, startSequence) = (row.start?.timestamp, row.start?.device.rawValue, row.start?.sequence)
+            self.status = status.rawValue
+            (outcome, endedAt) = (row.outcome, row.endedAt)
+            (statusTimestamp, statusDevice, statusSequence) =
+                (row.statusKey?.timestamp, row.statusKey?.device.rawValue, row.statusKey?.sequence)
+            (lastTimestamp, eventCount, deviceCount, isTraining) = (row.lastTimestamp, row.eventCount, row.deviceCount, row.isTraining)
+            (trainingTimestamp, trainingDevice, trainingSequence) =
+                (row.trainingKey?.timestamp, row.trainingKey?.device.rawValue, row.trainingKey?.sequence)
+            caseId = row.caseID?.rawValue
+            (caseTimestamp, caseDevice, caseSequence) = (row.caseKey?.timestamp, row.caseKey?.device.rawValue, row.caseKey?.sequence)
+        }
     }
 
     public func interviews(status: InterviewStatus?) throws(StoreError) -> [CentralInterview] {
