@@ -18,19 +18,33 @@ extension Interview {
 
     /// Calls `body` with every existing row path of `rosters` that starts with `prefix`.
     func forEachRowPath(_ rosters: [GroupID], prefix: [Int], _ body: ([Int]) -> Void) {
+        Interview.forEachRowPath(rosters, prefix: prefix, rowCounts: rowCounts, body)
+    }
+
+    /// ``forEachRowPath(_:prefix:_:)`` over the row counts alone.
+    static func forEachRowPath(_ rosters: [GroupID], prefix: [Int], rowCounts: [RuleInstance: Int], _ body: ([Int]) -> Void) {
+        func count(_ roster: GroupID, _ parentRows: [Int]) -> Int {
+            rowCounts[RuleInstance(rule: .group(roster), rows: parentRows)] ?? 0
+        }
+        func exist(_ rows: [Int]) -> Bool {
+            for (i, r) in rows.enumerated() {
+                guard i < rosters.count, r >= 1, r <= count(rosters[i], Array(rows[..<i])) else { return false }
+            }
+            return true
+        }
         if prefix.count >= rosters.count {
             let rows = Array(prefix.prefix(rosters.count))
-            if rowsExist(rosters, rows) { body(rows) }
+            if exist(rows) { body(rows) }
             return
         }
-        guard rowsExist(rosters, prefix) else { return }
+        guard exist(prefix) else { return }
         var path = prefix
         func descend(_ level: Int) {
             if level == rosters.count {
                 body(path)
                 return
             }
-            let n = rowCount(of: rosters[level], parentRows: path)
+            let n = count(rosters[level], path)
             guard n > 0 else { return }
             for r in 1...n {
                 path.append(r)
