@@ -1,16 +1,17 @@
 import Fieldwork
-import SurveyExport
 import Foundation
+import SurveyExport
 import Testing
 
 /// An export that keeps personal data is readable by its owner only, its log included.
 @Suite struct ExportFileModeTests {
     func modes(_ files: [URL]) -> [String: mode_t] {
-        Dictionary(uniqueKeysWithValues: files.map { file in
-            var info = stat()
-            stat(file.path, &info)
-            return (file.lastPathComponent, info.st_mode & 0o777)
-        })
+        Dictionary(
+            uniqueKeysWithValues: files.map { file in
+                var info = stat()
+                stat(file.path, &info)
+                return (file.lastPathComponent, info.st_mode & 0o777)
+            })
     }
 
     @Test("--pii keep writes every file 0600, the log too; otherwise no file is wider than 0644")

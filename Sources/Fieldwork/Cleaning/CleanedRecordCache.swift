@@ -103,9 +103,10 @@ struct CleanedRecordCache {
         _ cleaned: InterviewCleaner.Cleaned, of interview: CentralInterview, hash: DefinitionHash, nameRanks: [VariableName: Int] = [:]
     ) {
         guard writable else { return }
-        pending.append(CachedCleanedRecord(
-            interview: interview.id, cacheKey: key, definition: hash, eventCount: interview.eventCount,
-            data: CleanedRecordCoding.encode(cleaned, nameRanks: nameRanks)))
+        pending.append(
+            CachedCleanedRecord(
+                interview: interview.id, cacheKey: key, definition: hash, eventCount: interview.eventCount,
+                data: CleanedRecordCoding.encode(cleaned, nameRanks: nameRanks)))
         if pending.count >= Self.batchSize { flush() }
     }
 
