@@ -155,7 +155,8 @@ struct ScriptedRun {
 
     init(
         _ lines: [String], uiLanguage: UILanguage? = nil, width: Int = 80, failAfter: Int? = nil,
-        ending: TerminalInput = .endOfInput, interview: Interview? = nil, resumeAt: Address? = nil
+        ending: TerminalInput = .endOfInput, interview: Interview? = nil, resumeAt: Address? = nil,
+        review: ReviewNotes? = nil
     ) throws {
         terminal = ScriptedTerminal(lines: lines, width: width, ending: ending)
         recorder = MemoryRecorder(failAfter: failAfter)
@@ -164,7 +165,7 @@ struct ScriptedRun {
             recorder: recorder, clock: .stepping(from: Fixture.start),
             options: SessionOptions(
                 uiLanguage: uiLanguage, interviewer: "anna", resumeCommand: "terep interview x --resume 1",
-                resumeAt: resumeAt))
+                resumeAt: resumeAt, review: review))
         end = session.run()
     }
 
