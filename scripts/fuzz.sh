@@ -11,9 +11,9 @@ scratch=.build-fuzz
 corpus=fuzz-corpus/parser
 dict=fuzz-corpus/parser.dict
 
-swift build --scratch-path "$scratch" --product FuzzParser \
+swift build -c release --scratch-path "$scratch" --product FuzzParser \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
-bin="$scratch/debug/FuzzParser"
+bin="$scratch/release/FuzzParser"
 mkdir -p "$corpus"
 if [ -z "$(ls -A "$corpus")" ]; then
   find questionnaires Tests/SurveyCompilerTests/Golden/diagnostics -name '*.survey' 2>/dev/null |
@@ -33,5 +33,5 @@ for w in survey title version languages outcome complete specials include answer
 done
 # Without this, Swift's backtracer trips ASan and hides the real crash (toolchain notes §4).
 export SWIFT_BACKTRACE=enable=no
-"$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 -max_len=8192 -dict="$dict" \
+"$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 -max_len=4096 -dict="$dict" \
   -print_final_stats=1 "$corpus"

@@ -35,8 +35,13 @@ final class EnginePlan: Sendable {
         let isCalculated: Bool
         let isNote: Bool
         let hasCondition: Bool
+        /// The enclosing groups that have a condition, outermost first (``ancestors`` without
+        /// the unconditional ones): what decides whether the groups keep it on route.
+        let gates: [RouteGate]
+        /// The rule holding its condition (`.question` or `.calculation`).
+        let rule: RuleRef
 
-        init(question: Question, ancestors: [GroupID], rosters: [GroupID], order: Int) {
+        init(question: Question, ancestors: [GroupID], rosters: [GroupID], order: Int, gates: [RouteGate] = []) {
             self.question = question
             self.ancestors = ancestors
             self.rosters = rosters
@@ -44,7 +49,16 @@ final class EnginePlan: Sendable {
             if case .calculated = question.kind { isCalculated = true } else { isCalculated = false }
             isNote = question.kind == .note
             hasCondition = question.condition != nil
+            self.gates = gates
+            rule = isCalculated ? .calculation(question.name) : .question(question.name)
         }
+    }
+
+    /// A group with a condition around a variable, and the number of rosters around the group
+    /// (the rows its condition is evaluated at).
+    struct RouteGate: Sendable {
+        let group: GroupID
+        let depth: Int
     }
 
     /// A group as the builder collects it (members are appended while walking).

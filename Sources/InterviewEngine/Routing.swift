@@ -70,13 +70,21 @@ extension Interview {
     /// True when the question, note or calculation at this address is on the current route:
     /// its rows exist, its groups' and its own conditions hold, and no earlier end rule is active.
     public func isOnRoute(_ address: Address) -> Bool {
-        guard let info = plan.variables[address.variable], info.order < routeLimit,
-            address.rows.count == info.rosters.count, rowsExist(info.rosters, address.rows),
-            groupsOnRoute(info.ancestors, rows: address.rows)
-        else { return false }
-        if info.question.condition != nil {
-            return conditions[RuleInstance(rule: plan.ruleRef(for: address.variable), rows: address.rows)] == true
+        guard let info = plan.variables[address.variable] else { return false }
+        return isOnRoute(address, info)
+    }
+
+    /// ``isOnRoute(_:)`` with the variable's information at hand.
+    func isOnRoute(_ address: Address, _ info: EnginePlan.VariableInfo) -> Bool {
+        guard info.order < routeLimit, address.rows.count == info.rosters.count, rowsExist(info.rosters, address.rows) else {
+            return false
         }
+        for gate in info.gates {
+            guard address.rows.count >= gate.depth,
+                conditions[RuleInstance(rule: .group(gate.group), rows: Array(address.rows.prefix(gate.depth)))] == true
+            else { return false }
+        }
+        if info.hasCondition { return conditions[RuleInstance(rule: info.rule, rows: address.rows)] == true }
         return true
     }
 
@@ -118,10 +126,10 @@ extension Interview {
         guard let info = plan.variables[address.variable] else { return nil }
         if detached { return info.isCalculated ? calculated[address].map(Answer.value) : answers[address] }
         if info.isCalculated {
-            guard let v = calculated[address], isOnRoute(address) else { return nil }
+            guard let v = calculated[address], isOnRoute(address, info) else { return nil }
             return .value(v)
         }
-        guard let a = answers[address], isOnRoute(address), !isStale(address) else { return nil }
+        guard let a = answers[address], isOnRoute(address, info), !isStale(address) else { return nil }
         return a
     }
 }
