@@ -92,8 +92,8 @@ extension Interview {
 
     /// Brings the caches of a rule's aggregates up to date before the rule is evaluated
     /// (in place: the per-row arrays are never copied).
-    mutating func refreshAggregates(for inst: RuleInstance) {
-        for index in plan.ruleAggregates[inst.rule] ?? [] {
+    mutating func refreshAggregates(_ indexes: [Int], for inst: RuleInstance) {
+        for index in indexes {
             let a = plan.aggregates[index]
             guard inst.rows.count >= a.parentDepth else { continue }
             let parent = Array(inst.rows.prefix(a.parentDepth))

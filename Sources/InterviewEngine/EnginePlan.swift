@@ -35,8 +35,13 @@ final class EnginePlan: Sendable {
         let isCalculated: Bool
         let isNote: Bool
         let hasCondition: Bool
+        /// The enclosing groups that have a condition, outermost first (``ancestors`` without
+        /// the unconditional ones): what decides whether the groups keep it on route.
+        let gates: [RouteGate]
+        /// The rule holding its condition (`.question` or `.calculation`).
+        let rule: RuleRef
 
-        init(question: Question, ancestors: [GroupID], rosters: [GroupID], order: Int) {
+        init(question: Question, ancestors: [GroupID], rosters: [GroupID], order: Int, gates: [RouteGate] = []) {
             self.question = question
             self.ancestors = ancestors
             self.rosters = rosters
@@ -44,7 +49,16 @@ final class EnginePlan: Sendable {
             if case .calculated = question.kind { isCalculated = true } else { isCalculated = false }
             isNote = question.kind == .note
             hasCondition = question.condition != nil
+            self.gates = gates
+            rule = isCalculated ? .calculation(question.name) : .question(question.name)
         }
+    }
+
+    /// A group with a condition around a variable, and the number of rosters around the group
+    /// (the rows its condition is evaluated at).
+    struct RouteGate: Sendable {
+        let group: GroupID
+        let depth: Int
     }
 
     /// A group as the builder collects it (members are appended while walking).
@@ -133,6 +147,9 @@ final class EnginePlan: Sendable {
     let clockRules: [RuleRef]
     /// The clock rules that read only `today()`: re-evaluated only when the date moves.
     let dateRules: Set<RuleRef>
+    /// The other clock rules (reading the time or the minutes spent), in ``clockRules``' order:
+    /// re-evaluated whenever the clock moves.
+    let timeRules: [RuleRef]
     /// Evaluation priority: a rule comes after every rule whose result it reads.
     let rank: [RuleRef: Int]
     /// Rules by the innermost roster they are evaluated per row of (nil key: top level).
@@ -154,6 +171,13 @@ final class EnginePlan: Sendable {
     let fitted: Set<VariableName>
     /// Three-valued logic for missing values (definition format 2 on; MissingLogic.swift).
     let missingPropagates: Bool
+    /// Each rule's scope and rank in one look-up (the propagation's hot path asks for both).
+    let ruleInfo: [RuleRef: RuleInfo]
+    /// Variable → its readers, with what ``Interview/variableChanged(_:rows:_:)`` needs of each
+    /// precomputed (``dependents``, ``wholeAccess`` and the shared roster prefix).
+    let readers: [VariableName: [Reader]]
+    /// The text patterns of the definition's questions, each compiled once (nil: invalid).
+    let patterns: [String: CompiledPattern]
 
     init(_ definition: SurveyDefinition) {
         var b = PlanBuilder(definition)
@@ -182,7 +206,9 @@ final class EnginePlan: Sendable {
         self.rosterDependents = b.rosterDependents
         self.clockRules = b.clockRules
         self.dateRules = Set(b.dateRules)
-        self.rank = b.computeRanks()
+        self.timeRules = b.clockRules.filter { !Set(b.dateRules).contains($0) }
+        let ranks = b.computeRanks()
+        self.rank = ranks
         self.aggregates = b.aggregates
         self.aggregateIndex = b.aggregateIndex
         self.aggregatesReading = b.aggregatesReading
@@ -201,11 +227,57 @@ final class EnginePlan: Sendable {
         }
         self.rulesByScope = byScope
         self.topLevelRules = top
+        var info: [RuleRef: RuleInfo] = [:]
+        for rule in b.allRules {
+            info[rule] = RuleInfo(scope: b.scope(of: rule), rank: ranks[rule] ?? 0, aggregates: b.ruleAggregates[rule] ?? [])
+        }
+        self.ruleInfo = info
+        var readers: [VariableName: [Reader]] = [:]
+        for (name, rules) in b.dependents {
+            let rosters = b.variables[name]?.rosters ?? []
+            readers[name] = rules.map { rule in
+                let scope = info[rule]?.scope ?? b.scope(of: rule)
+                var common = 0
+                while common < scope.count, common < rosters.count, scope[common] == rosters[common] { common += 1 }
+                return Reader(
+                    rule: rule, whole: b.wholeAccess.contains(RuleVariable(rule: rule, variable: name)), sharedRows: common,
+                    info: info[rule] ?? RuleInfo(scope: scope, rank: ranks[rule] ?? 0, aggregates: b.ruleAggregates[rule] ?? []))
+            }
+        }
+        self.readers = readers
+        var patterns: [String: CompiledPattern] = [:]
+        for info in b.variables.values {
+            if case .text(_, let pattern?) = info.question.kind, patterns[pattern] == nil { patterns[pattern] = CompiledPattern(pattern) }
+        }
+        self.patterns = patterns
+    }
+
+    /// A rule's scope (the rosters it is evaluated per row of), its evaluation rank and the
+    /// cached aggregates it reads (``ruleAggregates``).
+    struct RuleInfo: Sendable {
+        let scope: [GroupID]
+        let rank: Int
+        let aggregates: [Int]
+    }
+
+    /// A rule's ``RuleInfo``; built on the spot for a rule the plan does not know.
+    func info(of rule: RuleRef) -> RuleInfo {
+        ruleInfo[rule] ?? RuleInfo(scope: scope(of: rule), rank: rank[rule] ?? 0, aggregates: ruleAggregates[rule] ?? [])
+    }
+
+    /// A rule reading a variable: whether it reads it in every row (`whole`), else how many
+    /// leading roster rows it shares with the variable's rows.
+    struct Reader: Sendable {
+        let rule: RuleRef
+        let whole: Bool
+        let sharedRows: Int
+        let info: RuleInfo
     }
 
     /// The rosters a rule is evaluated per row of, outermost first.
     func scope(of rule: RuleRef) -> [GroupID] {
-        switch rule {
+        if let info = ruleInfo[rule] { return info.scope }
+        return switch rule {
         case .question(let n), .calculation(let n): variables[n]?.rosters ?? []
         case .group(let g): groups[g]?.enclosingRosters ?? []
         case .check(let c): checks[c]?.scope ?? []

@@ -224,7 +224,7 @@ public struct Interview: Sendable {
         guard dayMoved || timeMoved else { return }
         // A rule reading only today() cannot change while the date stays (replaying an interview
         // moves the time at nearly every event).
-        for rule in plan.clockRules where dayMoved || !plan.dateRules.contains(rule) { enqueueAll(rule, prefix: [], &p) }
+        for rule in dayMoved ? plan.clockRules : plan.timeRules { enqueueAll(rule, prefix: [], &p) }
     }
 }
 

@@ -40,7 +40,10 @@ struct PlanBuilder {
             order += 1
             switch node {
             case .question(let q):
-                variables[q.name] = .init(question: q, ancestors: ancestors, rosters: rosters, order: order)
+                let gates = ancestors.compactMap { g in
+                    groups[g].flatMap { $0.group.condition == nil ? nil : EnginePlan.RouteGate(group: g, depth: $0.enclosingRosters.count) }
+                }
+                variables[q.name] = .init(question: q, ancestors: ancestors, rosters: rosters, order: order, gates: gates)
                 variablesInOrder.append(q.name)
                 for g in ancestors { groups[g]?.members.append(q.name) }
                 for c in q.checks {

@@ -53,28 +53,31 @@ extension Interview {
     static let maxSteps = 5_000_000
 
     func enqueue(_ instance: RuleInstance, _ p: inout Propagation) {
-        p.push(instance, rank: plan.rank[instance.rule] ?? 0)
+        p.push(instance, rank: plan.info(of: instance.rule).rank)
     }
 
     /// Enqueues every existing instance of a rule whose rows start with `prefix`.
     func enqueueAll(_ rule: RuleRef, prefix: [Int], _ p: inout Propagation) {
-        forEachRowPath(plan.scope(of: rule), prefix: prefix) { enqueue(RuleInstance(rule: rule, rows: $0), &p) }
+        enqueueAll(rule, plan.info(of: rule), prefix: prefix, &p)
+    }
+
+    /// ``enqueueAll(_:prefix:_:)`` with the rule's scope and rank at hand. A top-level rule has
+    /// one instance; the row paths are walked over the row counts alone (a closure over the
+    /// whole interview copied it on every call).
+    func enqueueAll(_ rule: RuleRef, _ info: EnginePlan.RuleInfo, prefix: [Int], _ p: inout Propagation) {
+        guard !info.scope.isEmpty else { return p.push(RuleInstance(rule: rule, rows: []), rank: info.rank) }
+        Interview.forEachRowPath(info.scope, prefix: prefix, rowCounts: rowCounts) {
+            p.push(RuleInstance(rule: rule, rows: $0), rank: info.rank)
+        }
     }
 
     /// A variable's effective value changed at `rows` (a shorter prefix means: in every row under it).
     mutating func variableChanged(_ name: VariableName, rows: [Int], _ p: inout Propagation) {
         invalidateAggregates(reading: name, rows: rows)
-        guard let readers = plan.dependents[name] else { return }
-        let varRosters = plan.variables[name]?.rosters ?? []
-        for rule in readers {
-            if plan.wholeAccess.contains(RuleVariable(rule: rule, variable: name)) {
-                enqueueAll(rule, prefix: [], &p)
-                continue
-            }
-            let scope = plan.scope(of: rule)
-            var common = 0
-            while common < scope.count, common < varRosters.count, scope[common] == varRosters[common] { common += 1 }
-            enqueueAll(rule, prefix: Array(rows.prefix(common)), &p)
+        guard let readers = plan.readers[name] else { return }
+        for reader in readers {
+            let prefix = reader.whole || reader.sharedRows == 0 ? [] : Array(rows.prefix(reader.sharedRows))
+            enqueueAll(reader.rule, reader.info, prefix: prefix, &p)
         }
     }
 
@@ -106,9 +109,9 @@ extension Interview {
     }
 
     private mutating func evaluate(_ inst: RuleInstance, _ p: inout Propagation) {
-        guard rowsExist(plan.scope(of: inst.rule), inst.rows) else { return }
-        refreshAggregates(for: inst)
-        let scope = EvalScope(rows: inst.rows)
+        let info = plan.info(of: inst.rule)
+        guard rowsExist(info.scope, inst.rows) else { return }
+        if !info.aggregates.isEmpty { refreshAggregates(info.aggregates, for: inst) }
         switch inst.rule {
         case .question(let name):
             evaluateQuestion(name, inst, &p)

@@ -18,19 +18,33 @@ extension Interview {
 
     /// Calls `body` with every existing row path of `rosters` that starts with `prefix`.
     func forEachRowPath(_ rosters: [GroupID], prefix: [Int], _ body: ([Int]) -> Void) {
+        Interview.forEachRowPath(rosters, prefix: prefix, rowCounts: rowCounts, body)
+    }
+
+    /// ``forEachRowPath(_:prefix:_:)`` over the row counts alone.
+    static func forEachRowPath(_ rosters: [GroupID], prefix: [Int], rowCounts: [RuleInstance: Int], _ body: ([Int]) -> Void) {
+        func count(_ roster: GroupID, _ parentRows: [Int]) -> Int {
+            rowCounts[RuleInstance(rule: .group(roster), rows: parentRows)] ?? 0
+        }
+        func exist(_ rows: [Int]) -> Bool {
+            for (i, r) in rows.enumerated() {
+                guard i < rosters.count, r >= 1, r <= count(rosters[i], Array(rows[..<i])) else { return false }
+            }
+            return true
+        }
         if prefix.count >= rosters.count {
             let rows = Array(prefix.prefix(rosters.count))
-            if rowsExist(rosters, rows) { body(rows) }
+            if exist(rows) { body(rows) }
             return
         }
-        guard rowsExist(rosters, prefix) else { return }
+        guard exist(prefix) else { return }
         var path = prefix
         func descend(_ level: Int) {
             if level == rosters.count {
                 body(path)
                 return
             }
-            let n = rowCount(of: rosters[level], parentRows: path)
+            let n = count(rosters[level], path)
             guard n > 0 else { return }
             for r in 1...n {
                 path.append(r)
@@ -56,13 +70,21 @@ extension Interview {
     /// True when the question, note or calculation at this address is on the current route:
     /// its rows exist, its groups' and its own conditions hold, and no earlier end rule is active.
     public func isOnRoute(_ address: Address) -> Bool {
-        guard let info = plan.variables[address.variable], info.order < routeLimit,
-            address.rows.count == info.rosters.count, rowsExist(info.rosters, address.rows),
-            groupsOnRoute(info.ancestors, rows: address.rows)
-        else { return false }
-        if info.question.condition != nil {
-            return conditions[RuleInstance(rule: plan.ruleRef(for: address.variable), rows: address.rows)] == true
+        guard let info = plan.variables[address.variable] else { return false }
+        return isOnRoute(address, info)
+    }
+
+    /// ``isOnRoute(_:)`` with the variable's information at hand.
+    func isOnRoute(_ address: Address, _ info: EnginePlan.VariableInfo) -> Bool {
+        guard info.order < routeLimit, address.rows.count == info.rosters.count, rowsExist(info.rosters, address.rows) else {
+            return false
         }
+        for gate in info.gates {
+            guard address.rows.count >= gate.depth,
+                conditions[RuleInstance(rule: .group(gate.group), rows: Array(address.rows.prefix(gate.depth)))] == true
+            else { return false }
+        }
+        if info.hasCondition { return conditions[RuleInstance(rule: info.rule, rows: address.rows)] == true }
         return true
     }
 
@@ -104,10 +126,10 @@ extension Interview {
         guard let info = plan.variables[address.variable] else { return nil }
         if detached { return info.isCalculated ? calculated[address].map(Answer.value) : answers[address] }
         if info.isCalculated {
-            guard let v = calculated[address], isOnRoute(address) else { return nil }
+            guard let v = calculated[address], isOnRoute(address, info) else { return nil }
             return .value(v)
         }
-        guard let a = answers[address], isOnRoute(address), !isStale(address) else { return nil }
+        guard let a = answers[address], isOnRoute(address, info), !isStale(address) else { return nil }
         return a
     }
 }

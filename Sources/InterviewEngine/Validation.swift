@@ -92,16 +92,12 @@ extension Interview {
             range(.integer(lo), .integer(hi))
         case (.text(let maxLength, let pattern), .text(let t)):
             if t.count > maxLength { issues.append(.tooLong(maxLength: maxLength)) }
-            if let pattern, !Interview.matches(t, pattern: pattern) { issues.append(.patternMismatch(pattern: pattern)) }
+            if let pattern, !(plan.patterns[pattern] ?? CompiledPattern(pattern)).matches(t) {
+                issues.append(.patternMismatch(pattern: pattern))
+            }
         default: break
         }
         return issues
-    }
-
-    /// True when the whole text matches the pattern (an invalid pattern matches nothing).
-    static func matches(_ text: String, pattern: String) -> Bool {
-        guard let regex = try? Regex(pattern) else { return false }
-        return (try? regex.wholeMatch(in: text)) != nil
     }
 
     /// Converts a value to the representation a question stores; nil for the wrong type.
@@ -131,5 +127,26 @@ extension Interview {
         case .datetime(let t): t.description
         case .choices(let c): c.map(String.init).joined(separator: ",")
         }
+    }
+}
+
+/// A question's text pattern, compiled once per plan: compiling a `Regex` costs far more than
+/// matching one short answer (it was 5 % of replaying an energy interview).
+///
+/// `Regex` is not declared `Sendable` because its output type may not be; this one's output is
+/// `AnyRegexOutput` of substrings, the value is never mutated after `init`, and `init` runs one
+/// match so that the regex's lazily lowered program exists before the plan is shared.
+struct CompiledPattern: @unchecked Sendable {
+    private let regex: Regex<AnyRegexOutput>?
+
+    init(_ pattern: String) {
+        regex = try? Regex(pattern)
+        _ = matches("")
+    }
+
+    /// True when the whole text matches (an invalid pattern matches nothing).
+    func matches(_ text: String) -> Bool {
+        guard let regex else { return false }
+        return (try? regex.wholeMatch(in: text)) != nil
     }
 }

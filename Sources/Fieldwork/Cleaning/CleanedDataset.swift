@@ -252,7 +252,7 @@ public struct CleanedDataset: Sendable {
         do { events = try central.events(interview: interview.id) } catch { throw .store(error) }
         let cleaned = try cleaner.clean(interview, events: events)
         // A merge running meanwhile may have added events: cache only what matches the count.
-        if events.count == interview.eventCount { cache.remember(cleaned, of: interview, hash: hash) }
+        if events.count == interview.eventCount { cache.remember(cleaned, of: interview, hash: hash, nameRanks: cleaner.nameRanks) }
         return cleaned
     }
 }

@@ -99,12 +99,14 @@ struct CleanedRecordCache {
     }
 
     /// Queues a freshly replayed interview for the cache; writes a batch when one is full.
-    mutating func remember(_ cleaned: InterviewCleaner.Cleaned, of interview: CentralInterview, hash: DefinitionHash) {
+    mutating func remember(
+        _ cleaned: InterviewCleaner.Cleaned, of interview: CentralInterview, hash: DefinitionHash, nameRanks: [VariableName: Int] = [:]
+    ) {
         guard writable else { return }
         pending.append(
             CachedCleanedRecord(
                 interview: interview.id, cacheKey: key, definition: hash, eventCount: interview.eventCount,
-                data: CleanedRecordCoding.encode(cleaned)))
+                data: CleanedRecordCoding.encode(cleaned, nameRanks: nameRanks)))
         if pending.count >= Self.batchSize { flush() }
     }
 

@@ -20,16 +20,26 @@ public struct InterviewCleaner: Sendable {
     /// The question each question-level check belongs to (paradata and comments place a
     /// confirmation there; a group's checks have none).
     private let checkOwners: [CheckID: VariableName]
+    /// Every variable's place in the order of names, so the cache sorts a record's answers by
+    /// numbers (``CleanedRecordCoding/encode(_:nameRanks:)``).
+    let nameRanks: [VariableName: Int]
+    /// The questionnaire tree flattened for ``collect(_:rows:engine:offRoute:rosterRows:)``.
+    private let steps: [CollectStep]
 
     public init(definition: SurveyDefinition, hash: DefinitionHash) {
         self.definition = definition
         self.hash = hash
         self.plan = InterviewPlan(definition)
+        let index = SurveyIndex(definition)
         var owners: [CheckID: VariableName] = [:]
-        for entry in SurveyIndex(definition).entries.values {
+        for entry in index.entries.values {
             for check in entry.question.checks { owners[check.id] = entry.question.name }
         }
         self.checkOwners = owners
+        self.nameRanks = Dictionary(uniqueKeysWithValues: index.entries.keys.sorted().enumerated().map { ($0.element, $0.offset) })
+        var steps: [CollectStep] = []
+        CollectStep.flatten(definition.items, into: &steps)
+        self.steps = steps
     }
 
     /// The outcome of cleaning one interview.
@@ -69,7 +79,7 @@ public struct InterviewCleaner: Sendable {
         var answers = engine.exportableAnswers
         var rosterRows: [RosterInstance: Int] = [:]
         var offRoute: [Address] = []
-        _ = collect(definition.items, rows: [], engine: engine, offRoute: &offRoute, rosterRows: &rosterRows)
+        _ = collect(0..<steps.count, rows: [], engine: engine, offRoute: &offRoute, rosterRows: &rosterRows)
         for address in offRoute where answers[address] == nil { answers[address] = .special(.notApplicable) }
         var checks = Set<ConfirmedCheck>()
         for failure in engine.failingChecks where failure.severity == .warning && failure.confirmation != nil {
@@ -90,42 +100,62 @@ public struct InterviewCleaner: Sendable {
 
     /// Walks the questionnaire at the interview's existing roster rows: collects questions that
     /// are off route and the row count of each roster instance (0 when nothing in it is on
-    /// route). Returns whether anything under `nodes` is on route.
+    /// route). Returns whether anything in `range` of the steps is on route.
     private func collect(
-        _ nodes: [Node], rows: [Int], engine: Interview, offRoute: inout [Address],
-        rosterRows: inout [RosterInstance: Int]
+        _ range: Range<Int>, rows: [Int], engine: Interview, offRoute: inout [Address], rosterRows: inout [RosterInstance: Int]
     ) -> Bool {
         var any = false
-        for node in nodes {
-            switch node {
-            case .question(let q):
-                guard q.kind != .note else { continue }
-                let address = Address(q.name, rows: rows)
+        var i = range.lowerBound
+        while i < range.upperBound {
+            switch steps[i] {
+            case .question(let name):
+                let address = Address(name, rows: rows)
                 if engine.isOnRoute(address) { any = true } else { offRoute.append(address) }
-            case .group(let g):
-                guard case .roster = g.kind else {
-                    if collect(g.children, rows: rows, engine: engine, offRoute: &offRoute, rosterRows: &rosterRows) {
-                        any = true
-                    }
-                    continue
-                }
+                i += 1
+            case .group(let end):
+                if collect((i + 1)..<end, rows: rows, engine: engine, offRoute: &offRoute, rosterRows: &rosterRows) { any = true }
+                i = end
+            case .roster(let id, let end):
                 let mark = offRoute.count
-                let n = engine.rowCount(of: g.id, parentRows: rows)
+                let n = engine.rowCount(of: id, parentRows: rows)
                 var rosterAny = false
                 if n > 0 {
                     for r in 1...n
-                    where collect(
-                        g.children, rows: rows + [r], engine: engine, offRoute: &offRoute, rosterRows: &rosterRows)
-                    {
+                    where collect((i + 1)..<end, rows: rows + [r], engine: engine, offRoute: &offRoute, rosterRows: &rosterRows) {
                         rosterAny = true
                     }
                 }
-                rosterRows[RosterInstance(g.id, parentRows: rows)] = rosterAny ? n : 0
+                rosterRows[RosterInstance(id, parentRows: rows)] = rosterAny ? n : 0
                 if rosterAny { any = true } else { offRoute.removeSubrange(mark...) }
+                i = end
+            }
+        }
+        return any
+    }
+}
+
+/// One entry of the questionnaire tree as the cleaner walks it (notes and end rules left out):
+/// walking the tree itself copied every question it passed.
+enum CollectStep: Sendable {
+    case question(VariableName)
+    /// A group (not a roster) whose children follow, up to step `end`.
+    case group(end: Int)
+    /// A roster whose children follow, up to step `end`.
+    case roster(GroupID, end: Int)
+
+    static func flatten(_ nodes: [Node], into steps: inout [CollectStep]) {
+        for node in nodes {
+            switch node {
+            case .question(let q):
+                if q.kind != .note { steps.append(.question(q.name)) }
+            case .group(let g):
+                let at = steps.count
+                steps.append(.group(end: at))
+                flatten(g.children, into: &steps)
+                if case .roster = g.kind { steps[at] = .roster(g.id, end: steps.count) } else { steps[at] = .group(end: steps.count) }
             case .end:
                 break
             }
         }
-        return any
     }
 }
