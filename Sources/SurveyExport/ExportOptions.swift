@@ -81,8 +81,20 @@ enum BuiltinLabels {
     static let selected = "tp_selected"
     static let confirmed = "tp_confirmed"
     static let boolean = "tp_bool"
+    /// `iv_review`: where the interview stands in the supervisor's review loop.
+    static let review = "tp_review"
     /// Yes/no with the special answers: a calculated condition, which is -7 off route.
     static let flag = "tp_flag"
+
+    static func review(_ state: ReviewState, _ lang: LanguageCode) -> String {
+        let hu = lang.rawValue == "hu"
+        switch state {
+        case .notReviewed: return hu ? "nincs ellenőrizve" : "not reviewed"
+        case .approved: return hu ? "jóváhagyva" : "approved"
+        case .rejected: return hu ? "visszaküldve javításra" : "rejected, to fix"
+        case .fixed: return hu ? "javítva, újra ellenőrzésre vár" : "fixed, waiting for review again"
+        }
+    }
 
     /// The label of a special answer in a language (Hungarian or English).
     static func special(_ s: SpecialAnswer, _ lang: LanguageCode) -> String {
@@ -118,6 +130,9 @@ enum BuiltinLabels {
         case .durationMinutes: return hu ? "Időtartam (perc)" : "Duration (minutes)"
         case .outcome: return hu ? "Látogatás eredménykódja" : "Visit outcome code"
         case .conflict: return hu ? "Egyesítési konfliktus volt" : "Had a merge conflict"
+        case .visits: return hu ? "Látogatások száma" : "Number of visits"
+        case .final: return hu ? "Végleges kimenet (a kérdőív final szabályai szerint)" : "Final outcome (by the questionnaire's final rules)"
+        case .review: return hu ? "Ellenőrzés állapota" : "Review state"
         }
     }
 

@@ -185,6 +185,9 @@ public enum ProvenanceField: String, Hashable, Sendable, CaseIterable {
     case durationMinutes = "iv_minutes"
     case outcome = "iv_outcome"
     case conflict = "iv_conflict"
+    case visits = "iv_visits"
+    case final = "iv_final"
+    case review = "iv_review"
 }
 
 /// One exported variable (column).

@@ -30,6 +30,17 @@ public struct InterviewRecord: Sendable {
     public var paradata: [ParadataEvent] = []
     /// The interviewer's notes and confirmation reasons (`<survey>_comments.csv`).
     public var comments: [InterviewComment] = []
+    /// Its visits to the case, from its events in merge order (SurveyModel's `VisitTracker`):
+    /// the `visits` table, `iv_visits`, and whether its outcome is final under the
+    /// questionnaire's `final` rules.
+    public var visits: [Visit] = []
+    /// The sample's case it was started for (its `assignedCase` label), if any.
+    public var caseID: CaseID?
+    /// Whether its last outcome closes the case under its questionnaire's `final` rules
+    /// (`iv_final`); nil while it is in progress. Set by whoever hands the record over.
+    public var isFinal: Bool?
+    /// Where it stands in the supervisor's review loop (`iv_review`).
+    public var review: ReviewState = .notReviewed
 
     public init(
         id: InterviewID, definition: DefinitionHash, surveyVersion: String, device: DeviceID, interviewer: String,

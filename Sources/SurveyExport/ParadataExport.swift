@@ -1,14 +1,16 @@
 import Foundation
 import SurveyModel
 
-/// Writes the paradata and comments of an export beside its CSV files, one interview at a time:
+/// Writes the paradata, comments and visits of an export beside its CSV files, one interview at a time:
 ///
 /// - `<survey>_paradata.csv`: one row per event (interview, event number, time, device, kind,
 ///   question and rows, seconds spent until the interview's next event);
 /// - `<survey>_durations.csv`: one row per question and rows an interview showed or answered
 ///   (seconds spent on it, times shown, answers given);
 /// - `<survey>_comments.csv`: one row per interviewer's note or soft-check confirmation reason,
-///   written as ``CommentTexts`` says (left out by default under `--pii drop`/`pseudonymise`).
+///   written as ``CommentTexts`` says (left out by default under `--pii drop`/`pseudonymise`);
+/// - `<survey>_visits.csv`: one row per visit to the interview's case (its sample case id, the
+///   visit's number, local start and end, the outcome code it ended with).
 ///
 /// Seconds are counted as `iv_minutes` is: a pause longer than `sessionGap` ends a session and
 /// counts nothing, so an interview's seconds add up to its time spent. Personal data follows
@@ -30,6 +32,10 @@ public struct ParadataExport {
             ("interview_id", .string(width: 64)), ("variable", .string(width: 32)), ("rows", .string(width: 64)),
             ("kind", .string(width: 10)), ("check", .string(width: 32)), ("time", .datetime), ("text", .string(width: 1 << 20)),
         ]),
+        table("visits", [
+            ("interview_id", .string(width: 64)), ("case_id", .string(width: 64)), ("visit", .integer(1...1_000_000)),
+            ("start", .localDatetime), ("end", .localDatetime), ("outcome", .integer(-1_000_000...1_000_000)),
+        ]),
     ]
 
     private static func table(_ name: String, _ columns: [(String, ExportType)]) -> ExportTable {
@@ -42,12 +48,13 @@ public struct ParadataExport {
     private var durations: CSVWriter<FileSink>
     private var comments: CSVWriter<FileSink>?
     private let commentTexts: CommentTexts
+    private var visits: CSVWriter<FileSink>
     private var renames: [(from: URL, to: URL)] = []
     private let sessionGap: Int64
     /// Questions whose answers must not be told apart and whose texts are not written.
     private let personal: Set<VariableName>
-    /// Rows written per file (paradata, durations, comments).
-    public private(set) var rowCounts = [0, 0, 0]
+    /// Rows written per file (paradata, durations, comments, visits).
+    public private(set) var rowCounts = [0, 0, 0, 0]
     /// Notes and reasons not written: every one when comments are left out, and those on a
     /// question left out or pseudonymised.
     public private(set) var commentsLeftOut = 0
@@ -55,7 +62,7 @@ public struct ParadataExport {
     /// The files this export produces (final names).
     public var files: [URL] { renames.map(\.to) }
 
-    /// Opens the three files in `directory` (under temporary names until ``finish()``).
+    /// Opens the files in `directory` (under temporary names until ``finish()``).
     public init(
         schema: ExportSchema, directory: URL, dialect: CSVDialect = .rfc4180, sessionGap: Int64, comments: CommentTexts,
         fileMode: UInt16 = 0o644
@@ -74,6 +81,7 @@ public struct ParadataExport {
         paradata = try open(Self.tables[0])
         durations = try open(Self.tables[1])
         self.comments = comments == .leftOut ? nil : try open(Self.tables[2])
+        visits = try open(Self.tables[3])
         self.renames = renames
     }
 
@@ -111,6 +119,18 @@ public struct ParadataExport {
             rowCounts[1] += 1
         }
         try writeComments(of: record, id: id)
+        try writeVisits(of: record, id: id)
+    }
+
+    private mutating func writeVisits(of record: InterviewRecord, id: Cell) throws(ExportError) {
+        let caseID = record.caseID.map { Cell.text($0.rawValue) } ?? .empty
+        for v in record.visits {
+            try visits.write([
+                id, caseID, .number(Double(v.number)), .number(Double(v.start.seconds) * 1000),
+                v.end.map { .number(Double($0.seconds) * 1000) } ?? .empty, v.outcome.map { .number(Double($0)) } ?? .empty,
+            ])
+            rowCounts[3] += 1
+        }
     }
 
     private mutating func writeComments(of record: InterviewRecord, id: Cell) throws(ExportError) {
@@ -160,6 +180,7 @@ public struct ParadataExport {
         try paradata.finish()
         try durations.finish()
         try comments?.finish()
+        try visits.finish()
         for (from, to) in renames {
             do { try FileManager.default.moveItem(at: from, to: to) } catch {
                 throw .io(path: to.path, message: "could not move the finished file into place: \(error)")

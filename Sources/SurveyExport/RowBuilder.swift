@@ -122,6 +122,9 @@ public struct RowBuilder: Sendable {
         case .durationMinutes: return r.durationMinutes.map(Cell.number) ?? .empty
         case .outcome: return r.outcome.map { .number(Double($0)) } ?? .empty
         case .conflict: return .number(r.hadConflict ? 1 : 0)
+        case .visits: return .number(Double(r.visits.count))
+        case .final: return r.isFinal.map { .number($0 ? 1 : 0) } ?? .empty
+        case .review: return .number(Double(r.review.rawValue))
         }
     }
 

@@ -148,8 +148,10 @@ struct SchemaBuilder {
                     if case .singleChoice(let spec) = entry.question.kind { return spec.answerSet.rawValue }
                     return nil
                 }
-            case .conflict:
+            case .conflict, .final:
                 (type, measure, labels) = (.integer(0...1), .nominal, BuiltinLabels.boolean)
+            case .visits: (type, measure) = (.integer(0...1_000_000), .scale)
+            case .review: (type, measure, labels) = (.integer(0...3), .nominal, BuiltinLabels.review)
             }
             var v = ExportVariable(
                 name: f.rawValue, label: BuiltinLabels.provenance(f, language), type: type, measure: measure,
@@ -283,6 +285,7 @@ struct SchemaBuilder {
             (.code(0), BuiltinLabels.confirmed(false, lang)), (.code(1), BuiltinLabels.confirmed(true, lang)),
         ])
         set(BuiltinLabels.boolean, [(.code(0), BuiltinLabels.yesNo(false, lang)), (.code(1), BuiltinLabels.yesNo(true, lang))])
+        set(BuiltinLabels.review, ReviewState.allCases.map { (.code($0.rawValue), BuiltinLabels.review($0, lang)) })
         set(BuiltinLabels.flag, [
             (.code(0), BuiltinLabels.yesNo(false, lang)), (.code(1), BuiltinLabels.yesNo(true, lang)),
         ] + specialLabels())

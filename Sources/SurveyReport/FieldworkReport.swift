@@ -30,6 +30,8 @@ public struct FieldworkReport: Codable, Hashable, Sendable {
     public var interviewers: [InterviewerFigures]
     public var sync: SyncFigures
     public var items: ItemFigures
+    /// The sample's cases (nil when the survey has no sample in the central dataset).
+    public var cases: CaseFigures?
     /// Everything the coordinator should look at, most serious first.
     public var alerts: [ReportAlert]
 
@@ -214,6 +216,10 @@ public struct OutcomeFigures: Codable, Hashable, Sendable {
     public var codes: [OutcomeCount]
     /// Interviews still in progress (not in any rate).
     public var inProgress: Int
+    /// Ended interviews whose last outcome does not close the case yet under the questionnaire's
+    /// `final` rules (an appointment, a revisit, a non-contact before its visits are enough):
+    /// still being worked, so in no rate until the period is over.
+    public var notFinal: Int
     /// Ended interviews by class: keys are ``Disposition`` raw values.
     public var dispositions: [String: Int]
     /// Ended interviews whose outcome code has no declared disposition (not in any rate).
@@ -227,11 +233,12 @@ public struct OutcomeFigures: Codable, Hashable, Sendable {
     public var con1: Double?
 
     public init(
-        codes: [OutcomeCount], inProgress: Int, dispositions: [String: Int], unclassified: Int, rr1: Double?,
-        ref1: Double?, con1: Double?
+        codes: [OutcomeCount], inProgress: Int, notFinal: Int = 0, dispositions: [String: Int], unclassified: Int,
+        rr1: Double?, ref1: Double?, con1: Double?
     ) {
         self.codes = codes
         self.inProgress = inProgress
+        self.notFinal = notFinal
         self.dispositions = dispositions
         self.unclassified = unclassified
         self.rr1 = rr1
@@ -246,13 +253,17 @@ public struct OutcomeCount: Codable, Hashable, Sendable {
     public var label: String
     /// The declared ``Disposition`` raw value, if any.
     public var disposition: String?
+    /// Those whose case the code closes (what the rates count).
     public var count: Int
+    /// Those whose case stays open after it (``OutcomeFigures/notFinal``).
+    public var notFinal: Int
 
-    public init(code: Int, label: String, disposition: String?, count: Int) {
+    public init(code: Int, label: String, disposition: String?, count: Int, notFinal: Int = 0) {
         self.code = code
         self.label = label
         self.disposition = disposition
         self.count = count
+        self.notFinal = notFinal
     }
 }
 

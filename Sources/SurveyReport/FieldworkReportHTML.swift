@@ -3,11 +3,11 @@
 /// Inline `<style>` and inline SVG only: no scripts, fonts, images or any other external
 /// reference, so it opens offline in any browser and prints cleanly. The markup is also
 /// well-formed XML. Sections carry stable ids: `summary`, `alerts`, `progress`, `quotas`,
-/// `outcomes`, `interviewers`, `sync`, `items`. Every chart has a title and description and a
+/// `outcomes`, `cases`, `interviewers`, `sync`, `items`. Every chart has a title and description and a
 /// data table beside it; empty data is said in words rather than drawn.
 public enum FieldworkReportHTML {
     /// The section ids, in page order.
-    public static let sectionIDs = ["summary", "alerts", "progress", "quotas", "outcomes", "interviewers", "sync", "items"]
+    public static let sectionIDs = ["summary", "alerts", "progress", "quotas", "outcomes", "cases", "interviewers", "sync", "items"]
 
     /// The complete HTML5 document.
     public static func render(_ report: FieldworkReport) -> String {
@@ -51,6 +51,7 @@ struct HTMLReportWriter {
         progress()
         quotas()
         outcomes()
+        cases()
         interviewers()
         sync()
         items()
@@ -136,12 +137,12 @@ struct HTMLReportWriter {
     }
 
     private mutating func navigation() {
-        let titles: [ReportWord] = [.alerts, .progress, .quotas, .outcomes, .interviewers, .sync, .items]
+        let titles = [t(.alerts), t(.progress), t(.quotas), t(.outcomes), locale.c(.title), t(.interviewers), t(.sync), t(.items)]
         html.open("nav")
         html.open("ul")
-        for (id, word) in zip(FieldworkReportHTML.sectionIDs.dropFirst(), titles) {
+        for (id, title) in zip(FieldworkReportHTML.sectionIDs.dropFirst(), titles) {
             html.open("li")
-            html.element("a", ["href": "#" + id], text: t(word))
+            html.element("a", ["href": "#" + id], text: title)
             html.close()
         }
         html.close()

@@ -1,6 +1,6 @@
 /// The terminal summary of a ``FieldworkReport``: every line fits the given width.
 ///
-/// Sections in order: header, alerts ("Needs attention"), progress, quotas, outcomes,
+/// Sections in order: header, alerts ("Needs attention"), progress, quotas, outcomes, cases,
 /// interviewers, sync and item non-response, worded in the report's language
 /// (``FieldworkReport/language``) with that language's number format.
 public enum FieldworkReportText {
@@ -13,6 +13,7 @@ public enum FieldworkReportText {
         writer.progress()
         writer.quotas()
         writer.outcomes()
+        writer.cases()
         writer.interviewers()
         writer.sync()
         writer.items()
@@ -21,7 +22,7 @@ public enum FieldworkReportText {
 }
 
 /// Accumulates the lines of the text report; every line is cut to the width on the way in.
-private struct TextReportWriter {
+struct TextReportWriter {
     typealias Layout = ReportTextLayout
 
     let report: FieldworkReport
@@ -150,6 +151,10 @@ private struct TextReportWriter {
             }
         }
         paragraph("\(t(.inProgressNotInRates)): \(n(o.inProgress))")
+        if o.notFinal > 0 {
+            let codes = o.codes.filter { $0.notFinal > 0 }.map { "\($0.code): \(n($0.notFinal))" }.joined(separator: ", ")
+            paragraph("\(t(.notFinalNotInRates)): \(n(o.notFinal)) (\(codes))")
+        }
         if o.unclassified > 0 { paragraph("\(t(.unclassified).prefix(1).uppercased() + t(.unclassified).dropFirst()): \(n(o.unclassified))") }
         for rate in AAPORRate.allCases {
             let value = rate.value(in: o).map { locale.percent($0) } ?? "\(t(.rateUnavailable))"

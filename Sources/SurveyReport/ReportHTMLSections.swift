@@ -12,6 +12,7 @@ extension HTMLReportWriter {
                 page.dataTable([page.t(.code), page.t(.outcome), page.t(.disposition), page.t(.count)], rows, numeric: [0, 3])
             }
             page.paragraph("\(page.t(.inProgressNotInRates)): \(page.n(o.inProgress)); \(page.t(.unclassified)): \(page.n(o.unclassified))")
+            if o.notFinal > 0 { page.paragraph("\(page.t(.notFinalNotInRates)): \(page.n(o.notFinal))") }
             page.html.open("table", ["class": "rates"])
             page.html.open("thead")
             page.html.open("tr")

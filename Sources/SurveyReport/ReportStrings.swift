@@ -9,7 +9,7 @@ enum ReportWord: CaseIterable, Sendable {
     case progress, completed, target, expectedToday, period, behind, onTrack, noTarget, noPeriod
     case noCompletes, barLegend, lastDays, dailyCompletes, cumulative, expectedLine, date, chartProgress
     case quotas, noQuotas, quotaCell, cells, behindSchedule, quotaTargetMarker, chartQuota
-    case outcomes, code, outcome, disposition, count, unclassified, inProgressNotInRates
+    case outcomes, code, outcome, disposition, count, unclassified, inProgressNotInRates, notFinalNotInRates
     case noOutcomes, rate, formula, rateUnavailable, noDispositions, chartOutcomes
     case rr1Name, ref1Name, con1Name
     case interviewers, interviewer, devicesColumn, interviewsColumn, done, medianMinutes, dkShare, rfShare
@@ -115,6 +115,9 @@ struct ReportLocale: Sendable {
         case .count: ("Db", "Count")
         case .unclassified: ("besorolatlan", "unclassified")
         case .inProgressNotInRates: ("Folyamatban (egyik arányban sem)", "In progress (in no rate)")
+        case .notFinalNotInRates:
+            ("Még nem végleges kimenet, újabb látogatás jön (egyik arányban sem)",
+             "Outcome not final yet, another visit to come (in no rate)")
         case .noOutcomes: ("Még nincs lezárt interjú.", "No ended interviews yet.")
         case .rate: ("Arány", "Rate")
         case .formula: ("Képlet", "Formula")

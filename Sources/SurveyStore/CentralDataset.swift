@@ -108,6 +108,19 @@ public protocol CentralDataset: AnyObject, Sendable {
     /// events give the same dump.
     func canonicalDump() throws(StoreError) -> String
 
+    // MARK: Fieldwork: the supervisor's review
+
+    /// Records a supervisor's decision on an interview as a fieldwork-log entry (who, when, the
+    /// state judged: the interview's latest `ended`/`reopened` event), addressed to the device
+    /// that holds its case now (else the one that ended it); returns the entry. Refused for an
+    /// interview not merged, with no start yet, or (an approval or a rejection) in progress.
+    @discardableResult
+    func review(_ decision: ReviewDecision, interview: InterviewID, actor: String, at time: Int64) throws(StoreError)
+        -> FieldworkLogEntry
+    /// Every interview's review entries (approved, rejected, commented), of one survey or all,
+    /// by interview, oldest first within one.
+    func reviewsByInterview(survey: SurveyID?) throws(StoreError) -> [InterviewID: [FieldworkLogEntry]]
+
     // MARK: Signed requests (`terep server`)
 
     /// Records the nonce of an accepted signed request (`key`: the signer and the nonce) until

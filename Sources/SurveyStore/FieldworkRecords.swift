@@ -47,6 +47,29 @@ public struct FieldworkLogEntry: Hashable, Sendable {
     /// For a review: the interview's latest `ended` event when it was reviewed (device, sequence).
     public var reviewedDevice: DeviceID?
     public var reviewedSequence: Int64?
+
+    // Package access: the other central dataset (SurveyStorePostgres) reads these rows too.
+    package init(
+        sequence: Int64, at: Int64, actor: String, action: FieldworkAction, survey: SurveyID, caseID: CaseID? = nil,
+        device: DeviceID? = nil, previousDevice: DeviceID? = nil, interview: InterviewID? = nil,
+        definition: DefinitionHash? = nil,
+        question: Address? = nil, text: String? = nil, reviewedDevice: DeviceID? = nil, reviewedSequence: Int64? = nil
+    ) {
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.survey = survey
+        self.caseID = caseID
+        self.device = device
+        self.previousDevice = previousDevice
+        self.interview = interview
+        self.definition = definition
+        self.question = question
+        self.text = text
+        self.reviewedDevice = reviewedDevice
+        self.reviewedSequence = reviewedSequence
+    }
 }
 
 /// A case of the sample to add or update, as a sample file gives it.
@@ -92,6 +115,25 @@ public struct SampleCaseRecord: Hashable, Sendable {
     /// The log entry that added it, and the one that last changed its values.
     public var addedSequence: Int64
     public var updatedSequence: Int64
+
+    // Package access: the other central dataset (SurveyStorePostgres) reads these rows too.
+    package init(
+        survey: SurveyID, id: CaseID, values: [VariableName: Value], address: String? = nil, note: String? = nil,
+        device: DeviceID? = nil,
+        assignedSequence: Int64? = nil, assignedAt: Int64? = nil, withdrawn: Bool, addedSequence: Int64, updatedSequence: Int64
+    ) {
+        self.survey = survey
+        self.id = id
+        self.values = values
+        self.address = address
+        self.note = note
+        self.device = device
+        self.assignedSequence = assignedSequence
+        self.assignedAt = assignedAt
+        self.withdrawn = withdrawn
+        self.addedSequence = addedSequence
+        self.updatedSequence = updatedSequence
+    }
 }
 
 /// A case's assignment to change: to `device`, from `previous` (nil for a first assignment).
@@ -122,3 +164,4 @@ public enum ReviewDecision: Hashable, Sendable {
         }
     }
 }
+

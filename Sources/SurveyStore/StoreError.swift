@@ -142,8 +142,8 @@ extension StoreError {
 
 /// A word a store keeps for an enumeration (a state, an action, a decision): read back, it is
 /// one of the enumeration's, or the store is refused with the reason — never guessed.
-enum StoredWord {
-    static func decode<T: RawRepresentable & CaseIterable>(_ text: String, as type: T.Type, what: String) throws(StoreError) -> T
+package enum StoredWord {
+    package static func decode<T: RawRepresentable & CaseIterable>(_ text: String, as type: T.Type, what: String) throws(StoreError) -> T
     where T.RawValue == String {
         guard let value = T(rawValue: text) else {
             let known = T.allCases.map(\.rawValue).joined(separator: ", ")

@@ -5,9 +5,10 @@ import SurveyStore
 /// Fieldwork management (the log, publishing, the sample, assignments, packages) on PostgreSQL.
 ///
 /// Not implemented yet: the tables exist (migrations v1–v6 mirror SQLite's), but nothing writes
-/// them. Every requirement refuses with one reason, before anything is written, so a coordinator
-/// whose central dataset is in PostgreSQL is told to keep fieldwork management on an SQLite
-/// central dataset for now (the commands refuse a `postgres://` URL before reaching here).
+/// them (the sample and the review entries are read: PostgresCentralStore+Reviews.swift). Every
+/// requirement here refuses with one reason, before anything is written, so a coordinator whose
+/// central dataset is in PostgreSQL is told to keep fieldwork management on an SQLite central
+/// dataset for now (the commands refuse a `postgres://` URL before reaching here).
 extension PostgresCentralStore {
     private var notYet: StoreError {
         .invalid(
@@ -28,8 +29,6 @@ extension PostgresCentralStore {
     public func importSample(survey: SurveyID, cases: [SampleCaseInput], file: String, actor: String, at time: Int64)
         throws(StoreError) -> SampleImportResult
     { throw notYet }
-
-    public func sampleCases(survey: SurveyID?) throws(StoreError) -> [SampleCaseRecord] { throw notYet }
 
     public func withdraw(survey: SurveyID, cases: [CaseID], reason: String, actor: String, at time: Int64) throws(StoreError)
         -> [Int64]

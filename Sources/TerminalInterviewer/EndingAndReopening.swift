@@ -59,3 +59,20 @@ extension UIStrings {
           "The answer was not saved and the interview goes on; correct the answer.")
     }
 }
+
+// A rejected interview: the supervisor's rejection when the session starts, and each of their
+// comments when its question is shown (ReviewNotes, from the device's newest package).
+extension UIStrings {
+    public func rejected(_ mark: ReviewMark) -> String {
+        let when = LocalClock.text(mark.at)
+        let why = mark.text.map { DisplayText.escaped($0) } ?? ""
+        return t("Visszaküldve javításra (\(DisplayText.escaped(mark.actor)), \(when)): \(why)",
+                 "Rejected — to fix (\(DisplayText.escaped(mark.actor)), \(when)): \(why)")
+    }
+
+    public func reviewComment(_ mark: ReviewMark) -> String {
+        let text = mark.text.map { DisplayText.escaped($0) } ?? ""
+        return t("Az ellenőr megjegyzése (\(DisplayText.escaped(mark.actor))): \(text)",
+                 "The supervisor's comment (\(DisplayText.escaped(mark.actor))): \(text)")
+    }
+}

@@ -71,6 +71,12 @@ public final class InterviewController {
         return route
     }
 
+    /// The supervisor's comments at an answer of a rejected interview (the full screen shows
+    /// them with the question; the line view says them when the question is shown).
+    public func reviewComments(at address: Address) -> [ReviewMark] {
+        options.review?.comments(at: address) ?? []
+    }
+
     /// The addresses whose answer was given, changed or cleared after `revision`, in order (an
     /// address may repeat): what a view that derived something from the answers at `revision`
     /// must look at again. Nil when `revision` is too old to say (derive it all again).
@@ -87,6 +93,7 @@ public final class InterviewController {
 
     /// Goes to the first question: where the last session stopped, or the first unanswered one.
     public func start() {
+        if let notes = options.review { say(strings.rejected(notes.rejection), style: .warning) }
         if let at = options.resumeAt, interview.isOnRoute(at) {
             cursor = at
         } else {
@@ -161,6 +168,7 @@ public final class InterviewController {
             if lastShown != at {
                 lastShown = at
                 commit(.shown(at))
+                for comment in reviewComments(at: at) { say(strings.reviewComment(comment), style: .warning) }
             }
             return
         }

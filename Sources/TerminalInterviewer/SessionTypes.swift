@@ -1,3 +1,4 @@
+import Fieldwork
 import InterviewEngine
 import SurveyModel
 
@@ -26,12 +27,19 @@ public struct SessionOptions: Sendable {
     public var resumeCommand: String
     /// Where the last session stopped (the last question shown), to resume on it.
     public var resumeAt: Address?
+    /// The supervisor's rejection and comments, when the interview was rejected: said when the
+    /// session starts, and each comment when its question is shown.
+    public var review: ReviewNotes?
 
-    public init(uiLanguage: UILanguage? = nil, interviewer: String, resumeCommand: String, resumeAt: Address? = nil) {
+    public init(
+        uiLanguage: UILanguage? = nil, interviewer: String, resumeCommand: String, resumeAt: Address? = nil,
+        review: ReviewNotes? = nil
+    ) {
         self.uiLanguage = uiLanguage
         self.interviewer = interviewer
         self.resumeCommand = resumeCommand
         self.resumeAt = resumeAt
+        self.review = review
     }
 }
 

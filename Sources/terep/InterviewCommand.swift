@@ -272,7 +272,7 @@ struct InterviewCommand: ParsableCommand {
             return CommandFailure("--case \(pair): \(UIStrings(.en).problem(problem))", status: ExitStatus.usage)
         case .alreadyEnded(let id, let outcome):
             return CommandFailure(strings.interviewAlreadyEnded(id, outcome: outcome), status: ExitStatus.usage)
-        case .unknownLanguage, .caseSyntax, .caseUnknown, .notEnded, .noReason:
+        case .unknownLanguage, .caseSyntax, .caseUnknown, .notEnded, .noReason, .approved:
             return CommandFailure(error.description, status: ExitStatus.usage)
         case .cannotStart, .cannotReplay: return CommandFailure(error.description, status: ExitStatus.dataError)
         }
@@ -299,8 +299,12 @@ enum SessionRunner {
         StandardTerminal.installSignalHandlers()
         let environment = ProcessInfo.processInfo.environment
         let terminal = given ?? StandardTerminal(environment: environment)
+        // The supervisor's notes are shown when they can be read; a store that fails here fails
+        // at the first answer anyway, with its own message.
+        let review = (try? ReviewNotes.load(prepared.id, store: store)) ?? nil
         let options = SessionOptions(
-            uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand, resumeAt: prepared.resumeAt)
+            uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand, resumeAt: prepared.resumeAt,
+            review: review)
         let recorder = StoreRecorder(store: store, interview: prepared.id)
         let controller = InterviewController(
             interview: prepared.interview, spent: prepared.spent, recorder: recorder, clock: .system, options: options)

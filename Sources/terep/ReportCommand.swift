@@ -38,6 +38,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Flag questions whose don't know + refused share is above this (0–1).") var threshold = 0.10
     @Option(help: "The day the report counts as today, YYYY-MM-DD (default: the clock), for reproducible reports.")
     var today: String?
+    @Option(help: "List open cases of the sample with no visit for this many days.") var staleDays = 7
 
     func run() throws {
         do {
@@ -46,10 +47,11 @@ struct ReportCommand: ParsableCommand {
             let fix = try ExportRequest.corrections(explicit: corrections, survey: id, directory: URL(fileURLWithPath: "exports"))
             // Writable when possible, so the cache of cleaned records fills (a merge may run meanwhile).
             let store = try central.openForReading()
-            let report = try FieldworkReportBuilder(
+            var builder = FieldworkReportBuilder(
                 central: store, survey: id, language: lang.map(LanguageCode.init), correctionsText: fix?.text,
-                correctionsFile: fix?.path ?? "corrections", today: day, time: time, threshold: threshold
-            ).build()
+                correctionsFile: fix?.path ?? "corrections", today: day, time: time, threshold: threshold)
+            builder.staleDays = staleDays
+            let report = try builder.build()
             let text = Self.render(report, format: try Self.format(format, output: output))
             if let output {
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {

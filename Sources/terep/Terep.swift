@@ -14,7 +14,8 @@ struct Terep: ParsableCommand {
             InterviewCommand.self, CasesCommand.self,
             SimulateCommand.self,
             BundleCommand.self, SyncCommand.self,
-            CentralCommand.self, SampleCommand.self, AssignCommand.self, PackageCommand.self, Merge.self, ServerCommand.self,
+            CentralCommand.self, SampleCommand.self, AssignCommand.self, PackageCommand.self, Merge.self, ReviewCommand.self,
+            ServerCommand.self,
             ExportCommand.self, ReportCommand.self,
         ])
 

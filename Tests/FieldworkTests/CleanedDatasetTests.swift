@@ -179,10 +179,10 @@ struct CleanedDatasetTests {
         var request = ExportRequest(formats: list, codebook: codebook, directory: dir)
         request.ddi = ddi
         let report = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "t"), request)
-        let expected = 2 * 3 + 1 + 2 + 2 + 1 + 2 * 2 + 1
+        let expected = 2 * 3 + 1 + 3 + 2 + 1 + 2 * 2 + 1
         #expect(
             report.files.count == expected,
-            "t and t_mem in 3 formats and .sps/.do, JSON Lines, paradata and durations (comments only with --comments), codebook, DDI, log")
+            "t and t_mem in 3 formats and .sps/.do, JSON Lines, paradata, durations and visits (comments only with --comments), codebook, DDI, log")
         #expect(!report.files.contains { $0.lastPathComponent == "t_comments.csv" })
         for file in report.files {
             let bytes = try Data(contentsOf: file)

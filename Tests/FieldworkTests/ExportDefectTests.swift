@@ -61,7 +61,7 @@ struct ExportDefectTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         #expect(names == [
             "t.corrections", "t.csv", "t.do", "t.dta", "t_codebook.html", "t_codebook.md", "t_durations.csv",
-            "t_export.log", "t_mem.csv", "t_mem.do", "t_mem.dta", "t_paradata.csv",
+            "t_export.log", "t_mem.csv", "t_mem.do", "t_mem.dta", "t_paradata.csv", "t_visits.csv",
         ], "the .dta with the CSV its .do reads, and nothing of the earlier export's .sav")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["exports-t"], "no working directories left")
 

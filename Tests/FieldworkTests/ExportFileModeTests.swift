@@ -22,7 +22,7 @@ import Testing
         var keep = ExportRequest(formats: list, codebook: codebook, pii: .keep, directory: dir.appendingPathComponent("keep"))
         keep.ddi = ddi
         let kept = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "t"), keep)
-        #expect(kept.files.count == 18, "2 tables × csv/sav/dta/sps/do, JSON Lines, paradata/durations/comments, codebook ×2, DDI, log")
+        #expect(kept.files.count == 19, "2 tables × csv/sav/dta/sps/do, JSON Lines, paradata/durations/comments/visits, codebook ×2, DDI, log")
         for (name, mode) in modes(kept.files) { #expect(mode == 0o600, "\(name) is \(String(mode, radix: 8))") }
         var drop = ExportRequest(formats: list, codebook: codebook, directory: dir.appendingPathComponent("drop"))
         drop.ddi = ddi

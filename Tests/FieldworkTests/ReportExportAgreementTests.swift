@@ -67,10 +67,15 @@ struct ReportExportAgreementTests {
         let f = try ReportFixture()
         defer { f.cleanUp() }
         let report = try FieldworkReportBuilder(central: f.central, survey: "rep", today: ReportFixture.today).build()
-        let tables = try Self.export(f)
+        var tables = try Self.export(f)
         let main = try #require(tables["rep"])
-        #expect(tables.count == 2 + 3, "two tables, paradata, durations, comments: \(tables.keys.sorted())")
+        #expect(tables.count == 2 + 4, "two tables, paradata, durations, comments, visits: \(tables.keys.sorted())")
         #expect(main.rows.count == report.selection.included)
+        // The visits table has a row per visit each interview counts.
+        let visits = try #require(tables["rep_visits"])
+        tables["rep_visits"] = nil
+        #expect(visits.rows.count == main.rows.compactMap { Int($0["iv_visits"] ?? "") }.reduce(0, +))
+        #expect(visits.rows.count >= main.rows.count)
 
         // Visit outcomes.
         var outcomes: [Int: Int] = [:]

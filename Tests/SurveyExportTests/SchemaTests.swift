@@ -12,9 +12,9 @@ struct SchemaTests {
         #expect(trip.variables.prefix(3).map(\.name) == ["interview_id", "mem_row", "trip_row"])
         #expect(trip.keyCount == 3)
         let main = schema.tables[0]
-        #expect(main.variables.map(\.name).prefix(10) == [
+        #expect(main.variables.map(\.name).prefix(13) == [
             "interview_id", "iv_def_hash", "iv_version", "iv_device", "iv_start", "iv_end",
-            "iv_minutes", "iv_outcome", "iv_conflict", "life_sat",
+            "iv_minutes", "iv_outcome", "iv_conflict", "iv_visits", "iv_final", "iv_review", "life_sat",
         ], "without a pseudonym function the interviewer is left out")
     }
 

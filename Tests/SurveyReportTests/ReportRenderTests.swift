@@ -153,7 +153,7 @@ final class ParsedDocument: NSObject, XMLParserDelegate {
 
 @Suite("HTML report")
 struct ReportHTMLTests {
-    static let sections = ["summary", "alerts", "progress", "quotas", "outcomes", "interviewers", "sync", "items"]
+    static let sections = ["summary", "alerts", "progress", "quotas", "outcomes", "cases", "interviewers", "sync", "items"]
 
     @Test("the HTML parses as XML and has every section", arguments: RenderCase.all)
     func wellFormed(_ item: RenderCase) throws {

@@ -62,7 +62,6 @@ struct PostgresStoreTests {
         let attempts: [() throws -> Void] = [
             { _ = try store.fieldworkThrough() },
             { _ = try store.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000) },
-            { _ = try store.sampleCases(survey: nil) },
             { _ = try store.packageSnapshot(device: DeviceID("lap-1")) },
         ]
         for attempt in attempts {
@@ -73,6 +72,43 @@ struct PostgresStoreTests {
             }
         }
         #expect(try store.interviews().isEmpty)
+    }
+
+    @Test("the sample and the review entries copied from SQLite read back alike; recording a decision refuses and writes nothing")
+    func reviewsAndSampleRead() throws {
+        let sqlite = try CentralStore.inMemory()
+        try sqlite.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
+        try sqlite.registerDevice("lap-1", publicKey: Data("lap-1".utf8), method: .explicit, at: 1_000)
+        let cases = ["W-1", "W-2"].map { SampleCaseInput(id: CaseID($0), values: ["cluster_id": .text("B12")], address: "Fő u. 1.") }
+        try sqlite.importSample(survey: "wellbeing", cases: cases, file: "minta.csv", actor: "Kata", at: 2_000)
+        try sqlite.assign(survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-1", previous: nil)], actor: "Kata", at: 3_000)
+        let events = [
+            InterviewEvent(
+                device: "lap-1", sequence: 1, interview: "iv-1", timestamp: 4_000, interviewer: "anna",
+                kind: .started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])),
+            InterviewEvent(device: "lap-1", sequence: 2, interview: "iv-1", timestamp: 5_000, interviewer: "anna", kind: .ended(outcome: 11)),
+        ]
+        _ = try sqlite.apply(events: events, definitions: definitions, bundle: receipt(for: events, device: "lap-1"))
+        try sqlite.review(.comment(Address("q1"), "12 éves?"), interview: "iv-1", actor: "Kata", at: 6_000)
+        try sqlite.review(.reject(comment: "Ellenőrizze."), interview: "iv-1", actor: "Kata", at: 6_100)
+        let url = try PostgresTestCluster.newSchemaURL()
+        _ = try PostgresCentralStore.copy(from: sqlite, to: url)
+        let postgres = try PostgresCentralStore.open(url: url)
+        let reviews = try sqlite.reviewsByInterview(survey: "wellbeing")
+        #expect(reviews["iv-1"]?.map(\.action) == [.commented, .rejected])
+        #expect(try postgres.reviewsByInterview(survey: "wellbeing") == reviews)
+        #expect(try postgres.reviewsByInterview(survey: nil) == reviews)
+        #expect(try postgres.reviewsByInterview(survey: "energy").isEmpty)
+        let sample = try sqlite.sampleCases(survey: "wellbeing")
+        #expect(sample.map(\.device) == ["lap-1", nil] && sample[0].assignedAt == 3_000)
+        #expect(try postgres.sampleCases(survey: "wellbeing") == sample)
+        #expect(try postgres.sampleCases(survey: "energy").isEmpty)
+        #expect {
+            try postgres.review(.approve(comment: nil), interview: "iv-1", actor: "Kata", at: 7_000)
+        } throws: { error in
+            "\(error)".contains("review decisions are not available on a PostgreSQL central dataset yet")
+        }
+        #expect(try postgres.reviewsByInterview(survey: nil) == reviews)
     }
 
     @Test("a URL's password never shows in the dataset's location, and a bad URL says what is wrong")

@@ -109,14 +109,15 @@ struct ScriptedRun {
     let end: SessionEnd
 
     init(_ lines: [String], uiLanguage: UILanguage? = nil, width: Int = 80, failAfter: Int? = nil,
-         ending: TerminalInput = .endOfInput, interview: Interview? = nil, resumeAt: Address? = nil) throws {
+         ending: TerminalInput = .endOfInput, interview: Interview? = nil, resumeAt: Address? = nil,
+         review: ReviewNotes? = nil) throws {
         terminal = ScriptedTerminal(lines: lines, width: width, ending: ending)
         recorder = MemoryRecorder(failAfter: failAfter)
         session = InterviewSession(
             interview: try interview ?? Fixture.interview(), spent: ActiveTime(startedAt: Fixture.start.timestamp), terminal: terminal,
             recorder: recorder, clock: .stepping(from: Fixture.start),
             options: SessionOptions(uiLanguage: uiLanguage, interviewer: "anna", resumeCommand: "terep interview x --resume 1",
-                                    resumeAt: resumeAt))
+                                    resumeAt: resumeAt, review: review))
         end = session.run()
     }
 

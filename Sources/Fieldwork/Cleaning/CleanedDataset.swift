@@ -153,6 +153,8 @@ public struct CleanedDataset: Sendable {
     ) throws(FieldworkError) -> CleaningSummary {
         var summary = CleaningSummary()
         let cleaners = makeCleaners()
+        let reviews: [InterviewID: [FieldworkLogEntry]]
+        do { reviews = try central.reviewsByInterview(survey: survey) } catch { throw .store(error) }
         var cache = CleanedRecordCache(central: central, key: cacheKey, use: cacheUse)
         cache.paradata = withParadata
         defer { cache.flush() }
@@ -180,6 +182,7 @@ public struct CleanedDataset: Sendable {
                         throw .corrections(file: error.file, line: error.line, message: error.message)
                     }
                 }
+                Self.addFieldwork(to: &cleaned.record, of: interview, definition: cleaner.definition, reviews: reviews[interview.id])
                 for message in cleaned.skippedEvents { summary.skippedEvents.append("\(interview.id): \(message)") }
                 summary.included += 1
                 summary.byDefinition[hash, default: 0] += 1
@@ -190,6 +193,17 @@ public struct CleanedDataset: Sendable {
         cache.flush()
         summary.cache = cache.statistics
         return summary
+    }
+
+    /// What a record says of the fieldwork beyond its events: whether its last outcome closes
+    /// its case (the definition's `final` rules over its visits) and its review state (the
+    /// central fieldwork log's decisions against its latest end).
+    static func addFieldwork(
+        to record: inout InterviewRecord, of interview: CentralInterview, definition: SurveyDefinition, reviews: [FieldworkLogEntry]?
+    ) {
+        record.isFinal = record.outcome == nil ? nil : definition.standing(of: record.visits).isFinal
+        let marks = reviews?.compactMap(\.reviewMark) ?? []
+        record.review = ReviewState.of(marks, latestEnd: interview.statusDevice, sequence: interview.statusSequence)
     }
 
     /// Checks every `set` line of the corrections file against its interview before anything is

@@ -48,14 +48,14 @@ public enum CleanedRecordCodingError: Error, Equatable, Sendable, CustomStringCo
 /// them, so any single damaged byte is detected.
 public enum CleanedRecordCoding {
     static let marker: [UInt8] = Array("TRCR".utf8)
-    static let format: UInt8 = 3
+    static let format: UInt8 = 4
 
     /// The version of the cleaning rules. Bump it whenever replay or cleaning can give another
     /// record for the same events (engine routing, off-route rule, record fields): every cached
     /// record then becomes stale and is recomputed. 4: the engine refuses a `reopened` event on
     /// an interview that has not ended, so replay lists it among the skipped events. 5: records
-    /// carry their paradata and comments.
-    public static let cleanerVersion = 5
+    /// carry their paradata and comments. 6: records carry their visits and case.
+    public static let cleanerVersion = 6
 
     /// The key a cached record must carry to be used by this process: the cleaning rules'
     /// version, the encoding's format and the local time zone (replay evaluates `today()` and
@@ -115,6 +115,8 @@ public enum CleanedRecordCoding {
         }
         w.count(cleaned.skippedEvents.count)
         for message in cleaned.skippedEvents { w.text(message) }
+        w.visits(r.visits)
+        if let caseID = r.caseID { w.bytes.append(1); w.text(caseID.rawValue) } else { w.bytes.append(0) }
         // Paradata and comments last, behind their length, so a pass that does not need them
         // (a report) skips their bytes instead of decoding them.
         var tail = ByteWriter()
@@ -237,6 +239,18 @@ private struct ByteWriter {
             previous = e.timestamp
             count(index[e.device] ?? 0)
             address(e.address)
+        }
+    }
+
+    /// Each visit: its start (seconds), end and outcome (optional), note (optional text); the
+    /// number is its place.
+    mutating func visits(_ visits: [Visit]) {
+        count(visits.count)
+        for v in visits {
+            int(Int64(v.start.seconds))
+            optional(v.end.map { Int64($0.seconds) })
+            optional(v.outcome.map(Int64.init))
+            if let note = v.note { bytes.append(1); text(note) } else { bytes.append(0) }
         }
     }
 
@@ -377,6 +391,31 @@ private struct ByteReader {
         return events
     }
 
+    mutating func visits() throws(CleanedRecordCodingError) -> [Visit] {
+        let n = try count()
+        var out: [Visit] = []
+        out.reserveCapacity(n)
+        for i in 0..<n {
+            let start = try int()
+            let at = offset
+            let end = try optional(), outcome = try optional()
+            guard end.map({ Int(exactly: $0) != nil }) ?? true, outcome.map({ Int(exactly: $0) != nil }) ?? true else {
+                throw .badNumber(at: at)
+            }
+            let noteAt = offset
+            let note: String?
+            switch try byte() {
+            case 0: note = nil
+            case 1: note = try text()
+            case let tag: throw .badTag(tag, at: noteAt)
+            }
+            out.append(Visit(
+                number: i + 1, start: LocalDateTime(seconds: start), end: end.map { LocalDateTime(seconds: Int($0)) },
+                outcome: outcome.map { Int($0) }, note: note))
+        }
+        return out
+    }
+
     mutating func comments() throws(CleanedRecordCodingError) -> [InterviewComment] {
         let n = try count()
         var out: [InterviewComment] = []
@@ -433,6 +472,14 @@ private struct ByteReader {
         var skipped: [String] = []
         skipped.reserveCapacity(skippedCount)
         for _ in 0..<skippedCount { skipped.append(try text()) }
+        let visits = try self.visits()
+        let caseAt = offset
+        let caseID: CaseID?
+        switch try byte() {
+        case 0: caseID = nil
+        case 1: caseID = CaseID(try text())
+        case let tag: throw .badTag(tag, at: caseAt)
+        }
         let tail = try count()
         let tailEnd = offset + tail
         var paradata: [ParadataEvent] = []
@@ -449,7 +496,7 @@ private struct ByteReader {
             startedAt: startedAt, endedAt: endedAt, timeSpent: timeSpent, outcome: outcome, hadConflict: conflict == 1,
             answers: answers,
             rosterRows: rosterRows, confirmedChecks: checks)
-        (record.paradata, record.comments) = (paradata, comments)
+        (record.paradata, record.comments, record.visits, record.caseID) = (paradata, comments, visits, caseID)
         return InterviewCleaner.Cleaned(record: record, skippedEvents: skipped)
     }
 }

@@ -83,6 +83,8 @@ public struct InterviewCleaner: Sendable {
             hadConflict: interview.devices.count > 1, answers: answers, rosterRows: rosterRows, confirmedChecks: checks)
         record.paradata = ParadataEvent.events(of: events) { checkOwners[$0] }
         record.comments = InterviewComment.comments(of: events) { checkOwners[$0] }
+        record.visits = VisitTracker.visits(of: events, completeCode: definition.outcome?.completeCode)
+        record.caseID = interview.caseID
         return Cleaned(record: record, skippedEvents: skipped)
     }
 

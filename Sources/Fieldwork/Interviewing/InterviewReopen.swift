@@ -8,8 +8,8 @@ extension InterviewStart {
     /// saved once the log replays and the engine accepts it, and the interview is resumed where
     /// it was last shown. Exports and reports follow the outcome it is ended with later.
     ///
-    /// There is no approval of interviews yet; once the central dataset records approvals, an
-    /// approved interview must be refused here.
+    /// An interview the supervisor approved (as the newest package received says) is refused:
+    /// approval is final and locks it on the device; only a later rejection unlocks it.
     public static func reopen(
         _ id: InterviewID, reason: String, store: DeviceStore, clock: InterviewClock = .system
     ) throws(InterviewStartError) -> (prepared: PreparedInterview, previousOutcome: Int?) {
@@ -17,6 +17,9 @@ extension InterviewStart {
         guard !why.isEmpty else { throw .noReason }
         let (record, compiled, events) = try logged(id, store: store)
         guard record.status != .inProgress else { throw .notEnded(id) }
+        if let approval = try approval(of: id, events: events, store: store) {
+            throw .approved(id, by: approval.actor, at: approval.at)
+        }
         var replay: InterviewReplay
         do { replay = try InterviewReplay(definition: compiled.definition, events: events) } catch { throw .cannotReplay(id, error) }
         let kind = InterviewEventKind.reopened(reason: why)
@@ -30,5 +33,19 @@ extension InterviewStart {
         let prepared = PreparedInterview(
             id: id, interview: replay.interview, startedAt: replay.startedAt, spent: replay.spent, resumeAt: replay.lastShown)
         return (prepared, record.outcome)
+    }
+
+    /// The approval in force on an interview (its latest decision, from the newest package),
+    /// or nil when it is not approved.
+    static func approval(of id: InterviewID, events: [InterviewEvent], store: DeviceStore) throws(InterviewStartError) -> ReviewMark? {
+        let marks = try storing { () throws(StoreError) in try store.reviewMarks()[id] ?? [] }
+        let end = events.last {
+            switch $0.kind {
+            case .ended, .reopened: true
+            default: false
+            }
+        }
+        guard ReviewState.of(marks, latestEnd: end?.device, sequence: end?.sequence) == .approved else { return nil }
+        return marks.filter { $0.decision == .approved }.max { $0.sequence < $1.sequence }
     }
 }

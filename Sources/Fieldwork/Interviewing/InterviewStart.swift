@@ -53,6 +53,8 @@ public enum InterviewStartError: Error, Sendable, CustomStringConvertible {
     case notEnded(InterviewID)
     /// `--reopen` without a reason.
     case noReason
+    /// `--reopen` of an interview the supervisor approved (`terep review --approve`): it is final.
+    case approved(InterviewID, by: String, at: Int64)
 
     public var description: String {
         switch self {
@@ -70,6 +72,9 @@ public enum InterviewStartError: Error, Sendable, CustomStringConvertible {
         case .cannotReplay(let id, let error): "cannot replay interview \(id): \(error)"
         case .notEnded(let id): "interview \(id) has not ended; resume it with --resume instead."
         case .noReason: "say why the interview is reopened: --reason \"…\"."
+        case .approved(let id, let by, let at):
+            "interview \(id) was approved by \(DisplayText.escaped(by)) on \(LocalClock.text(at)): an approved interview is "
+                + "final and cannot be reopened; if it must change, ask the coordinator to reject it (terep review --reject)."
         }
     }
 }

@@ -27,6 +27,8 @@ public struct FieldworkReportBuilder: Sendable {
     public var time: TimeOfDay
     /// Questions with a (DK + RF) share above this are flagged.
     public var threshold: Double
+    /// An open case with no visit for this many days is listed (``CaseFigures/stale``).
+    public var staleDays = 7
 
     /// Completed below this share of the expected count is behind schedule.
     public static let behindShare = 0.9
@@ -51,6 +53,7 @@ public struct FieldworkReportBuilder: Sendable {
     /// Reads the dataset once and computes every figure.
     public func build() throws(FieldworkError) -> FieldworkReport {
         guard threshold >= 0, threshold <= 1 else { throw .usage("--threshold: \(threshold) is not a share between 0 and 1") }
+        guard (1...3_650).contains(staleDays) else { throw .usage("--stale-days: \(staleDays) is not a number of days from 1 to 3650") }
         var dataset = try CleanedDataset(
             central: central, survey: survey, version: .all, statuses: .all, correctionsText: correctionsText,
             correctionsFile: correctionsFile)
@@ -62,12 +65,18 @@ public struct FieldworkReportBuilder: Sendable {
         for d in dataset.definitions { codes[d.hash] = d.definition.outcome?.completeCode }
         let index = SurveyIndex(definition)
         let labels = ReportLabels(index: index, language: lang)
-        var totals = ReportAccumulator(
-            index: index, completeCodes: codes, targets: targets,
-            workingHours: targets.workingHours ?? Self.defaultWorkingHours, plan: InterviewPlan(definition))
-        let summary = try dataset.forEach { record in totals.add(record) }
-
         let schedule = Schedule(period: targets.period, today: today)
+        var totals = ReportAccumulator(
+            index: index, completeCodes: codes, periodOver: schedule.isOver, targets: targets,
+            workingHours: targets.workingHours ?? Self.defaultWorkingHours, plan: InterviewPlan(definition))
+        var tally = CaseTally()
+        let summary = try dataset.forEach { record in
+            totals.add(record)
+            tally.add(record, completed: totals.status(of: record) == .completed)
+        }
+        let sample: [SampleCaseRecord]
+        do { sample = try central.sampleCases(survey: survey) } catch { throw .store(error) }
+
         let selection = ReportSelection(
             interviews: dataset.interviewCount, included: totals.included, completed: totals.completed, ended: totals.ended,
             inProgress: totals.inProgress, excluded: Self.excludedCounts(summary),
@@ -98,6 +107,11 @@ public struct FieldworkReportBuilder: Sendable {
             language: lang.rawValue, generatedAt: "\(today)T\(time)", today: today.description, selection: selection,
             progress: progress, quotas: quotas, outcomes: outcomes, interviewers: interviewers, sync: sync, items: items,
             alerts: [], scope: scope)
+        if !sample.isEmpty {
+            report.cases = tally.figures(
+                sample: sample, definition: definition, scope: totals.scope, today: today, periodOver: schedule.isOver,
+                staleDays: staleDays, language: lang)
+        }
         report.alerts = ReportAlerts.alerts(for: report)
         return report
     }
@@ -183,30 +197,22 @@ public struct FieldworkReportBuilder: Sendable {
     // MARK: - Outcomes
 
     static func outcomeFigures(_ totals: ReportAccumulator, targets: FieldworkTargets, labels: ReportLabels) -> OutcomeFigures {
-        let codes = Set(totals.outcomes.keys).union(targets.dispositions.map(\.code)).sorted()
+        let codes = Set(totals.outcomes.keys).union(totals.notFinal.keys).union(targets.dispositions.map(\.code)).sorted()
         var byClass: [Disposition: Int] = [:]
         var unclassified = 0
         for (code, count) in totals.outcomes {
             if let d = targets.disposition(of: code) { byClass[d, default: 0] += count } else { unclassified += count }
         }
-        let n = { (d: Disposition) in Double(byClass[d] ?? 0) }
-        let interviews = n(.complete) + n(.partial)
-        let eligible = interviews + n(.refusal) + n(.noncontact) + n(.other) + n(.unknown)
-        let contactBase = interviews + n(.refusal) + n(.other) + n(.noncontact) + n(.unknown)
-        let declared = !targets.dispositions.isEmpty
-        func rate(_ numerator: Double, _ denominator: Double) -> Double? {
-            declared && denominator > 0 ? numerator / denominator : nil
-        }
+        let rates = AAPORRates(byClass, declared: !targets.dispositions.isEmpty)
         return OutcomeFigures(
             codes: codes.map { code in
                 OutcomeCount(
                     code: code, label: labels.outcomeLabel(code), disposition: targets.disposition(of: code)?.rawValue,
-                    count: totals.outcomes[code] ?? 0)
+                    count: totals.outcomes[code] ?? 0, notFinal: totals.notFinal[code] ?? 0)
             },
-            inProgress: totals.inProgress - totals.leftOut.inProgress,
+            inProgress: totals.inProgress - totals.leftOut.inProgress, notFinal: totals.notFinal.values.reduce(0, +),
             dispositions: Dictionary(uniqueKeysWithValues: byClass.map { ($0.key.rawValue, $0.value) }),
-            unclassified: unclassified, rr1: rate(n(.complete), eligible), ref1: rate(n(.refusal), eligible),
-            con1: rate(interviews + n(.refusal) + n(.other), contactBase))
+            unclassified: unclassified, rr1: rates.rr1, ref1: rates.ref1, con1: rates.con1)
     }
 
     // MARK: - Interviewers and items
@@ -281,6 +287,9 @@ struct Schedule {
         let done = day.daysSinceEpoch - period.first.daysSinceEpoch + 1
         return min(1, max(0, Double(done) / Double(length)))
     }
+
+    /// Whether the declared period ended before today.
+    var isOver: Bool { period.map { $0.last < today } ?? false }
 
     /// A target × the elapsed share by the end of `day`, when both are known.
     func expected(_ target: Int?, by day: LocalDate) -> Double? {

@@ -43,6 +43,9 @@ struct ItemTally {
 struct ReportAccumulator {
     let index: SurveyIndex
     let completeCodes: [DefinitionHash: Int]
+    /// Whether the fieldwork period is over: every ended interview then counts by its last
+    /// outcome, final or not (no visit is coming any more).
+    let periodOver: Bool
     let quotas: [Quota]
     let workingHours: TimeRange
     let specialCodes: SpecialCodes
@@ -62,8 +65,12 @@ struct ReportAccumulator {
     var quotaLeftOut: [Int]
     /// Completes the targets count (in scope), per local day.
     var completesPerDay: [LocalDate: Int] = [:]
-    /// Ended interviews (completed or not) in scope, per outcome code.
+    /// Ended interviews (completed or not) in scope whose outcome is final (the `final` rules,
+    /// or the period is over), per outcome code: what the rates count.
     var outcomes: [Int: Int] = [:]
+    /// Ended interviews in scope whose last visit's outcome does not close the case yet (an
+    /// appointment, a revisit, a non-contact before its visits are enough), per outcome code.
+    var notFinal: [Int: Int] = [:]
     var interviewers: [String: InterviewerTally] = [:]
     /// Per question, at the question's slot in ``slots``.
     var items: [ItemTally]
@@ -73,11 +80,11 @@ struct ReportAccumulator {
     var quotaCells: [[[QuotaValue]: Int]]
 
     init(
-        index: SurveyIndex, completeCodes: [DefinitionHash: Int], targets: FieldworkTargets, workingHours: TimeRange,
-        plan: @autoclosure () -> InterviewPlan
+        index: SurveyIndex, completeCodes: [DefinitionHash: Int], periodOver: Bool = false, targets: FieldworkTargets, workingHours: TimeRange, plan: @autoclosure () -> InterviewPlan
     ) {
         self.index = index
         self.completeCodes = completeCodes
+        self.periodOver = periodOver
         self.quotas = targets.quotas
         self.workingHours = workingHours
         self.specialCodes = index.definition.specialCodes
@@ -103,6 +110,12 @@ struct ReportAccumulator {
     func status(of record: InterviewRecord) -> RecordStatus {
         guard let outcome = record.outcome else { return .inProgress }
         return outcome == completeCodes[record.definition] ? .completed : .ended
+    }
+
+    /// Whether an ended interview's outcome closes its case: by its definition's `final` rules
+    /// over its visits (``InterviewRecord/isFinal``), or because the period is over.
+    func isFinal(_ record: InterviewRecord) -> Bool {
+        periodOver || record.isFinal ?? true
     }
 
     /// Completes the targets count: those within the `where` scope.
@@ -142,7 +155,9 @@ struct ReportAccumulator {
                 leftOut.completed += 1
             }
         }
-        if inScope, status != .inProgress, let outcome = record.outcome { outcomes[outcome, default: 0] += 1 }
+        if inScope, status != .inProgress, let outcome = record.outcome {
+            if isFinal(record) { outcomes[outcome, default: 0] += 1 } else { notFinal[outcome, default: 0] += 1 }
+        }
         if let start = record.startedAt, !workingHours.contains(LocalClock.moment(at: start).time) { tally.outsideHours += 1 }
         tally.softChecks += record.confirmedChecks.count
         for (address, answer) in record.answers {
