@@ -12,7 +12,7 @@ let package = Package(
     name: "terep",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "terep", targets: ["terep"]),
+        .executable(name: "terep", targets: ["terep"])
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

@@ -35,7 +35,8 @@ enum BundleMemoryBenchmark {
 
         // Streamed: what the commands do now.
         let created = try phase {
-            guard case .wrote = try BundleExport.create(store: store, output: path("streamed.terepbundle"), recipient: coordinator, all: true)
+            guard
+                case .wrote = try BundleExport.create(store: store, output: path("streamed.terepbundle"), recipient: coordinator, all: true)
             else { throw BenchFailure("nothing was bundled") }
         }
         let size = CleanedCacheBenchmark.fileMegabytes(path("streamed.terepbundle"))
@@ -82,7 +83,8 @@ enum BundleMemoryBenchmark {
         ] {
             print(
                 "  \(name): streamed peak \(mb(streamed.peak)) MB (from \(mb(streamed.before))) in \(MergeBenchmark.fmt(streamed.seconds)) s"
-                    + " | baseline in memory \(mb(baseline.peak)) MB (from \(mb(baseline.before))) in \(MergeBenchmark.fmt(baseline.seconds)) s")
+                    + " | baseline in memory \(mb(baseline.peak)) MB (from \(mb(baseline.before))) in \(MergeBenchmark.fmt(baseline.seconds)) s"
+            )
         }
     }
 
@@ -102,7 +104,6 @@ enum BundleMemoryBenchmark {
     }
 
     static func mb(_ value: Double) -> String { String(format: "%.1f", value) }
-
 
     struct BenchFailure: Error, CustomStringConvertible {
         let description: String

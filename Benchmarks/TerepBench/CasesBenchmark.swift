@@ -27,7 +27,8 @@ enum CasesBenchmark {
         text.reserveCapacity(count * 64)
         for i in 1...count {
             let district = 1 + i % 11
-            text += "W-\(i),1,W\(district)-\(i % 97),A\(String(i, radix: 16)),Holdsugár tér \(i % 40 + 1). \(i % 9)/\(i % 13),\(district),\n"
+            text +=
+                "W-\(i),1,W\(district)-\(i % 97),A\(String(i, radix: 16)),Holdsugár tér \(i % 40 + 1). \(i % 9)/\(i % 13),\(district),\n"
         }
         return text
     }
@@ -63,15 +64,19 @@ enum CasesBenchmark {
             return (c.id.rawValue, String(decoding: try encoder.encode(values), as: UTF8.self), c.address, c.note)
         }
         let raw = try time { try rawInsert(rows, path: dir.appendingPathComponent("raw.sqlite").path) }
-        print("  baseline: raw SQLite insert of the \(count) parsed rows  \(MergeBenchmark.fmt(raw)) s = \(MergeBenchmark.rate(count, raw)) rows/s")
+        print(
+            "  baseline: raw SQLite insert of the \(count) parsed rows  \(MergeBenchmark.fmt(raw)) s = \(MergeBenchmark.rate(count, raw)) rows/s"
+        )
 
         var report: SampleImportReport?
         let terep = try time {
             report = try SampleImport.run(file: csv, survey: compiled.definition.id, central: central, actor: "bench", at: 2_000)
         }
         guard report?.result.added == count else { throw RawSQLite.Failure(message: "import added \(report?.result.added ?? -1)") }
-        print("  terep sample import (read, check every row, insert)  \(MergeBenchmark.fmt(terep)) s = "
-            + "\(MergeBenchmark.rate(count, terep)) rows/s: \(String(format: "%.0f", raw / terep * 100)) % of the raw insert (goal ≥ 50 %)")
+        print(
+            "  terep sample import (read, check every row, insert)  \(MergeBenchmark.fmt(terep)) s = "
+                + "\(MergeBenchmark.rate(count, terep)) rows/s: \(String(format: "%.0f", raw / terep * 100)) % of the raw insert (goal ≥ 50 %)"
+        )
     }
 
     static func rawInsert(_ rows: [(String, String, String?, String?)], path: String) throws {
@@ -85,14 +90,16 @@ enum CasesBenchmark {
         }
         try exec("PRAGMA journal_mode = WAL")
         try exec("PRAGMA synchronous = FULL")
-        try exec("""
+        try exec(
+            """
             CREATE TABLE sample_case (survey_id TEXT NOT NULL, case_id TEXT NOT NULL, preload_json TEXT NOT NULL, address TEXT,
                 note TEXT, device_id TEXT, assigned_sequence INTEGER, withdrawn INTEGER NOT NULL DEFAULT 0,
                 withdrawn_sequence INTEGER, added_sequence INTEGER NOT NULL, updated_sequence INTEGER NOT NULL,
                 PRIMARY KEY (survey_id, case_id)) WITHOUT ROWID
             """)
         var statement: OpaquePointer?
-        let sql = "INSERT INTO sample_case (survey_id, case_id, preload_json, address, note, added_sequence, updated_sequence) VALUES ('wellbeing', ?, ?, ?, ?, 1, 1)"
+        let sql =
+            "INSERT INTO sample_case (survey_id, case_id, preload_json, address, note, added_sequence, updated_sequence) VALUES ('wellbeing', ?, ?, ?, ?, 1, 1)"
         guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let insert = statement else {
             throw RawSQLite.Failure(message: "prepare")
         }
@@ -210,7 +217,8 @@ enum CasesBenchmark {
         var made: PackageCreated?
         let package = try best { made = try Packages.create(central: central, device: "lap-1", to: file, at: 3_000) }
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        print("  terep package create (read, encode, compress, sign, seal, write \(size / 1024) KiB; \(made?.assigned ?? 0) cases)  "
-            + "\(ms(package)) (goal < 200 ms)")
+        print(
+            "  terep package create (read, encode, compress, sign, seal, write \(size / 1024) KiB; \(made?.assigned ?? 0) cases)  "
+                + "\(ms(package)) (goal < 200 ms)")
     }
 }

@@ -31,8 +31,9 @@ enum CleanedCacheBenchmark {
             let t = DispatchTime.now().uptimeNanoseconds
             let report = try SurveyExportRun.run(dataset, ExportRequest(formats: [.csv], directory: dir))
             let s = MergeBenchmark.seconds(since: t)
-            print("  terep export csv, cache \(label): \(report.summary.included) interviews in \(MergeBenchmark.fmt(s)) s = "
-                + "\(MergeBenchmark.rate(report.summary.included, s)) interviews/s (\(report.summary.cache.hits) cached)")
+            print(
+                "  terep export csv, cache \(label): \(report.summary.included) interviews in \(MergeBenchmark.fmt(s)) s = "
+                    + "\(MergeBenchmark.rate(report.summary.included, s)) interviews/s (\(report.summary.cache.hits) cached)")
         }
         print("  peak RSS (VmHWM): \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB")
     }
@@ -43,8 +44,9 @@ enum CleanedCacheBenchmark {
         var read = 0
         try central.forEachInterview { _, list in read += list.count }
         let readSeconds = MergeBenchmark.seconds(since: t0)
-        print("  baseline: read every interview's events  \(MergeBenchmark.fmt(readSeconds)) s = "
-            + "\(MergeBenchmark.rate(interviews, readSeconds)) interviews/s, \(MergeBenchmark.rate(read, readSeconds)) events/s")
+        print(
+            "  baseline: read every interview's events  \(MergeBenchmark.fmt(readSeconds)) s = "
+                + "\(MergeBenchmark.rate(interviews, readSeconds)) interviews/s, \(MergeBenchmark.rate(read, readSeconds)) events/s")
         let kinds: [(String, CleanedCacheUse, Bool, Bool)] = [
             ("cache off (replay)", .off, false, true), ("cold cache", .readWrite, true, true), ("warm cache", .readWrite, false, true),
             // What a report reads: the records' paradata and comments skipped, not decoded.
@@ -59,11 +61,12 @@ enum CleanedCacheBenchmark {
             var answers = 0
             let summary = try dataset.forEach { answers += $0.answers.count }
             let s = MergeBenchmark.seconds(since: t)
-            print("  CleanedDataset.forEach, \(label): \(summary.included) interviews (\(answers) answers) in \(MergeBenchmark.fmt(s)) s = "
-                + "\(MergeBenchmark.rate(summary.included, s)) interviews/s = \(String(format: "%.2f", s / readSeconds))× the read; "
-                + "cached \(summary.cache.hits), replayed \(summary.cache.replayed), stored \(summary.cache.stored); "
-                + "peak RSS \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB"
-                + (summary.cache.problem.map { "; cache problem: \($0)" } ?? ""))
+            print(
+                "  CleanedDataset.forEach, \(label): \(summary.included) interviews (\(answers) answers) in \(MergeBenchmark.fmt(s)) s = "
+                    + "\(MergeBenchmark.rate(summary.included, s)) interviews/s = \(String(format: "%.2f", s / readSeconds))× the read; "
+                    + "cached \(summary.cache.hits), replayed \(summary.cache.replayed), stored \(summary.cache.stored); "
+                    + "peak RSS \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB"
+                    + (summary.cache.problem.map { "; cache problem: \($0)" } ?? ""))
         }
     }
 
@@ -86,14 +89,16 @@ enum CleanedCacheBenchmark {
         let central: CentralStore
         if FileManager.default.fileExists(atPath: path) {
             central = try CentralStore.openForReading(path: path)
-            print("central dataset \(path): \(try central.status().interviews.values.reduce(0, +)) interviews, \(try central.eventCount()) events, "
-                + "\(fileMegabytes(path)) MB, \(try central.cleanedRecordCount()) cached records")
+            print(
+                "central dataset \(path): \(try central.status().interviews.values.reduce(0, +)) interviews, \(try central.eventCount()) events, "
+                    + "\(fileMegabytes(path)) MB, \(try central.cleanedRecordCount()) cached records")
         } else {
             central = try CentralStore.initialize(path: path)
             let t0 = DispatchTime.now().uptimeNanoseconds
             let events = try build(compiled, total: total, distinct: distinct, into: central)
-            print("central dataset: \(total) wellbeing interviews (\(distinct) simulated, cloned), \(events) events, "
-                + "built in \(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s, \(fileMegabytes(path)) MB")
+            print(
+                "central dataset: \(total) wellbeing interviews (\(distinct) simulated, cloned), \(events) events, "
+                    + "built in \(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s, \(fileMegabytes(path)) MB")
         }
         let survey = compiled.definition.id
         var readSeconds: Double?
@@ -111,14 +116,16 @@ enum CleanedCacheBenchmark {
                 }
                 let s = MergeBenchmark.seconds(since: t)
                 readSeconds = s
-                line = "baseline: read every interview's events: \(MergeBenchmark.fmt(s)) s = "
+                line =
+                    "baseline: read every interview's events: \(MergeBenchmark.fmt(s)) s = "
                     + "\(MergeBenchmark.rate(interviews, s)) interviews/s, \(MergeBenchmark.rate(read, s)) events/s"
             case "cold", "warm":
                 if step == "cold" { try central.clearCleanedRecords() }
                 let dataset = try CleanedDataset(central: central, survey: survey, statuses: .all)
                 let summary = try dataset.forEach { _ in }
                 let s = MergeBenchmark.seconds(since: t)
-                line = "CleanedDataset.forEach, \(step) cache: \(summary.included) interviews in \(MergeBenchmark.fmt(s)) s = "
+                line =
+                    "CleanedDataset.forEach, \(step) cache: \(summary.included) interviews in \(MergeBenchmark.fmt(s)) s = "
                     + "\(MergeBenchmark.rate(summary.included, s)) interviews/s"
                     + (readSeconds.map { String(format: " = %.2f× the read", s / $0) } ?? "")
                     + "; cached \(summary.cache.hits), replayed \(summary.cache.replayed), stored \(summary.cache.stored)"
@@ -126,18 +133,21 @@ enum CleanedCacheBenchmark {
             case "report-cold", "report-warm":
                 if step == "report-cold" { try central.clearCleanedRecords() }
                 let builder = FieldworkReportBuilder(
-                    central: central, survey: survey, today: LocalDate(year: 2026, month: 11, day: 29), time: TimeOfDay(hour: 20, minute: 0))
+                    central: central, survey: survey, today: LocalDate(year: 2026, month: 11, day: 29), time: TimeOfDay(hour: 20, minute: 0)
+                )
                 let report = try builder.build()
                 let built = MergeBenchmark.seconds(since: t)
                 let text = FieldworkReportText.render(report), html = FieldworkReportHTML.render(report)
                 let s = MergeBenchmark.seconds(since: t)
-                line = "terep report \(step.dropFirst(7)) cache: build \(MergeBenchmark.fmt(built)) s + text and HTML "
+                line =
+                    "terep report \(step.dropFirst(7)) cache: build \(MergeBenchmark.fmt(built)) s + text and HTML "
                     + "\(MergeBenchmark.fmt(s - built)) s = \(MergeBenchmark.fmt(s)) s for \(report.selection.included) interviews "
                     + "(\(text.utf8.count / 1000) kB text, \(html.utf8.count / 1000) kB HTML)"
             case "refresh":
                 let statistics = try CleanedDataset(central: central, survey: survey, statuses: .all).refreshCache()
                 let s = MergeBenchmark.seconds(since: t)
-                line = "refreshCache (what terep merge runs after merging): replayed \(statistics.replayed), "
+                line =
+                    "refreshCache (what terep merge runs after merging): replayed \(statistics.replayed), "
                     + "fresh \(statistics.hits) in \(MergeBenchmark.fmt(s)) s"
             case "evening":
                 let day = Int(env["TEREP_BENCH_REPORT_DAY"] ?? "") ?? 500
@@ -145,13 +155,16 @@ enum CleanedCacheBenchmark {
                 let merged = MergeBenchmark.seconds(since: t)
                 let statistics = try CleanedDataset(central: central, survey: survey, statuses: .all).refreshCache()
                 let s = MergeBenchmark.seconds(since: t)
-                line = "evening: merge a day of \(day) new interviews (\(events) events) \(MergeBenchmark.fmt(merged)) s, then "
+                line =
+                    "evening: merge a day of \(day) new interviews (\(events) events) \(MergeBenchmark.fmt(merged)) s, then "
                     + "refreshCache replayed \(statistics.replayed), fresh \(statistics.hits) in \(MergeBenchmark.fmt(s - merged)) s"
             default:
                 print("  unknown step \(step) (read, cold, warm, refresh, evening, report-cold, report-warm)")
                 continue
             }
-            print("  \(line); RSS \(String(format: "%.1f", before)) MB before, peak \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB")
+            print(
+                "  \(line); RSS \(String(format: "%.1f", before)) MB before, peak \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB"
+            )
         }
         print("  file: \(fileMegabytes(path)) MB with \(try central.cleanedRecordCount()) cached records")
     }
@@ -193,10 +206,13 @@ enum CleanedCacheBenchmark {
                 for e in runs[n % distinct] {
                     sequence += 1
                     var kind = e.kind
-                    if case .started(_, let s, let l, let p) = kind { kind = .started(definition: compiled.hash, seed: s, language: l, preload: p) }
-                    batch.append(InterviewEvent(
-                        device: device, sequence: sequence, interview: id, timestamp: e.timestamp + shift,
-                        interviewer: "int-\(d % 40)", kind: kind))
+                    if case .started(_, let s, let l, let p) = kind {
+                        kind = .started(definition: compiled.hash, seed: s, language: l, preload: p)
+                    }
+                    batch.append(
+                        InterviewEvent(
+                            device: device, sequence: sequence, interview: id, timestamp: e.timestamp + shift,
+                            interviewer: "int-\(d % 40)", kind: kind))
                 }
                 if k % 100 == 99 || k == perDevice - 1 || n == total - 1 {
                     let receipt = BundleReceipt(
@@ -216,7 +232,8 @@ enum CleanedCacheBenchmark {
     static func mergeDay(_ compiled: CompiledSurvey, interviews: Int, into central: CentralStore) throws -> Int {
         var rng = SystemRandomNumberGenerator()
         let simulator = InterviewSimulator(definition: compiled.definition)
-        let context = EngineContext(today: LocalDate(year: 2026, month: 11, day: 29), now: TimeOfDay(hour: 9, minute: 0), interviewer: "Sim")
+        let context = EngineContext(
+            today: LocalDate(year: 2026, month: 11, day: 29), now: TimeOfDay(hour: 9, minute: 0), interviewer: "Sim")
         let device = DeviceID("evening-\(UUID().uuidString.prefix(8))")
         _ = try central.registerDevice(device, publicKey: Data(device.rawValue.utf8), method: .explicit)
         var batch: [InterviewEvent] = []
@@ -227,8 +244,12 @@ enum CleanedCacheBenchmark {
             for e in simulator.run(seed: UInt64(50_000 + n), context: context, startTimestamp: start, using: &rng).events {
                 sequence += 1
                 var kind = e.kind
-                if case .started(_, let s, let l, let p) = kind { kind = .started(definition: compiled.hash, seed: s, language: l, preload: p) }
-                batch.append(InterviewEvent(device: device, sequence: sequence, interview: id, timestamp: e.timestamp, interviewer: "int-new", kind: kind))
+                if case .started(_, let s, let l, let p) = kind {
+                    kind = .started(definition: compiled.hash, seed: s, language: l, preload: p)
+                }
+                batch.append(
+                    InterviewEvent(
+                        device: device, sequence: sequence, interview: id, timestamp: e.timestamp, interviewer: "int-new", kind: kind))
             }
         }
         let receipt = BundleReceipt(

@@ -41,8 +41,10 @@ enum ColdCleanBenchmark {
         let refresh = try measure {
             refreshed = try CleanedDataset(central: central, survey: compiled.definition.id, statuses: .all).refreshCache()
         }
-        print("  cold cleaning (what terep merge runs after a merge): \(refreshed.replayed) interviews replayed and stored: "
-            + "\(refresh) = \(MergeBenchmark.rate(refreshed.replayed, refresh.wall)) interviews/s = \(refresh.ratio(to: dump)) the dump")
+        print(
+            "  cold cleaning (what terep merge runs after a merge): \(refreshed.replayed) interviews replayed and stored: "
+                + "\(refresh) = \(MergeBenchmark.rate(refreshed.replayed, refresh.wall)) interviews/s = \(refresh.ratio(to: dump)) the dump"
+        )
 
         try central.clearCleanedRecords()
         var included = 0

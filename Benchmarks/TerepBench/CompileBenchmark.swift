@@ -26,15 +26,21 @@ enum CompileBenchmark {
                 _ = try? JSONDecoder().decode(CompiledSurvey.self, from: data)
             }
             let hashTime = median(runs: 5) { _ = try? SurveyHasher.hash(compiled.definition) }
-            print(String(format: "  of which hashing (canonical JSON encode + SHA-256): %.1f ms; compiled file %d KB",
-                hashTime * 1000, data.count / 1024))
+            print(
+                String(
+                    format: "  of which hashing (canonical JSON encode + SHA-256): %.1f ms; compiled file %d KB",
+                    hashTime * 1000, data.count / 1024))
             rows.append((name, compileTime, decodeTime, source.bytes.count))
-            print(String(format: "compile %@ questions (%d KB source): %8.1f ms   baseline JSONDecoder of the compiled file: %8.1f ms   (%.2fx)",
-                name, source.bytes.count / 1024, compileTime * 1000, decodeTime * 1000, compileTime / decodeTime))
+            print(
+                String(
+                    format: "compile %@ questions (%d KB source): %8.1f ms   baseline JSONDecoder of the compiled file: %8.1f ms   (%.2fx)",
+                    name, source.bytes.count / 1024, compileTime * 1000, decodeTime * 1000, compileTime / decodeTime))
         }
         if rows.count == 2 {
-            print(String(format: "growth 1k → 10k: compile %.1fx, baseline %.1fx (10x input; near-linear means ≈10x)",
-                rows[1].compile / rows[0].compile, rows[1].decode / rows[0].decode))
+            print(
+                String(
+                    format: "growth 1k → 10k: compile %.1fx, baseline %.1fx (10x input; near-linear means ≈10x)",
+                    rows[1].compile / rows[0].compile, rows[1].decode / rows[0].decode))
             print(String(format: "target: 1,000 questions under 100 ms — %@", rows[0].compile < 0.1 ? "met" : "NOT met"))
         }
     }
@@ -62,9 +68,15 @@ enum CompileBenchmark {
             guard let m = medians[phase], m.count == 2 else { continue }
             totals.0 += m[0]
             totals.1 += m[1]
-            print(phase.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: " %9.2f %10.2f %7.1fx", m[0] * 1000, m[1] * 1000, m[1] / m[0]))
+            print(
+                phase.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + String(format: " %9.2f %10.2f %7.1fx", m[0] * 1000, m[1] * 1000, m[1] / m[0]))
         }
-        print("sum".padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: " %9.2f %10.2f %7.1fx  (lex counted twice: once alone, once in parse)", totals.0 * 1000, totals.1 * 1000, totals.1 / totals.0))
+        print(
+            "sum".padding(toLength: 24, withPad: " ", startingAt: 0)
+                + String(
+                    format: " %9.2f %10.2f %7.1fx  (lex counted twice: once alone, once in parse)", totals.0 * 1000, totals.1 * 1000,
+                    totals.1 / totals.0))
     }
 
     /// The median wall time of `runs` executions, in seconds, after one warm-up; `before` runs

@@ -82,13 +82,19 @@ enum EngineBenchmark {
         validations.sort()
         let route = interview.route.count
         print("answers: \(times.count) (route \(route) items, status \(interview.status))")
-        print(String(format: "engine per answer   p50 %8.1f µs  p95 %8.1f µs  p99 %8.1f µs  max %8.1f µs",
-                     pct(times, 0.50), pct(times, 0.95), pct(times, 0.99), times.last ?? 0))
-        print(String(format: "validate (before)   p50 %8.1f µs  p95 %8.1f µs  p99 %8.1f µs  max %8.1f µs",
-                     pct(validations, 0.50), pct(validations, 0.95), pct(validations, 0.99), validations.last ?? 0))
+        print(
+            String(
+                format: "engine per answer   p50 %8.1f µs  p95 %8.1f µs  p99 %8.1f µs  max %8.1f µs",
+                pct(times, 0.50), pct(times, 0.95), pct(times, 0.99), times.last ?? 0))
+        print(
+            String(
+                format: "validate (before)   p50 %8.1f µs  p95 %8.1f µs  p99 %8.1f µs  max %8.1f µs",
+                pct(validations, 0.50), pct(validations, 0.95), pct(validations, 0.99), validations.last ?? 0))
         print("slowest answers: " + slowest.prefix(4).map { "\($0.1) \(Int($0.0)) µs" }.joined(separator: ", "))
-        print(String(format: "baseline: full re-evaluation of the interview  median %8.1f µs (%.0f× p50)",
-                     pct(full, 0.5), pct(full, 0.5) / max(pct(times, 0.5), 0.001)))
+        print(
+            String(
+                format: "baseline: full re-evaluation of the interview  median %8.1f µs (%.0f× p50)",
+                pct(full, 0.5), pct(full, 0.5) / max(pct(times, 0.5), 0.001)))
     }
 
     /// Adds rows to the open roster: median cost of adding a row (and answering its three
@@ -158,34 +164,69 @@ enum SyntheticEngineForm {
             let sum = (first..<(first + 5)).map { Expr.variable(qname($0)) }.reduce(lit(0)) { .binary(.add, $0, $1) }
             children.append(.question(Question(name: name, kind: .calculated(sum, .integer), required: false, specials: [])))
             let cond: Expr? = s % 4 == 3 ? .binary(.greater, .variable("q0001"), lit(10)) : nil
-            sections.append(.group(Group(id: GroupID("S\(s)"), kind: .section, title: text("Section \(s)"), condition: cond, children: children)))
+            sections.append(
+                .group(Group(id: GroupID("S\(s)"), kind: .section, title: text("Section \(s)"), condition: cond, children: children)))
         }
         items += sections.prefix(10)
-        items.append(.question(Question(name: "n_mem", kind: .integer(min: lit(rosterRows), max: lit(rosterRows)), text: text("Members (fixed at the roster size)?"))))
-        items.append(.group(Group(id: "mem", kind: .roster(RosterSpec(count: .variable("n_mem"), maxRows: rosterRows)), children: [
-            .question(Question(name: "m_age", kind: .integer(min: lit(0), max: lit(110)), text: text("Age of member?"),
-                               checks: [Check(id: "chk_m_age", severity: .warning,
-                                              condition: .binary(.and, .binary(.equal, .currentRow, lit(1)), .binary(.less, .variable("m_age"), lit(16))),
-                                              message: text("Respondent under 16?"))])),
-            .question(Question(name: "m_sex", kind: .singleChoice(ChoiceSpec(answerSet: "YESNO")), text: text("Sex?"))),
-            .question(Question(name: "m_work", kind: .singleChoice(ChoiceSpec(answerSet: "C5")), text: text("Work?"),
-                               condition: .binary(.greaterOrEqual, .variable("m_age"), lit(16)))),
-            .question(Question(name: "m_inc", kind: .integer(min: lit(0), max: lit(2_000_000)), text: text("Income?"),
-                               condition: .binary(.greaterOrEqual, .variable("m_age"), lit(16)))),
-            .question(Question(name: "m_rel", kind: .singleChoice(ChoiceSpec(answerSet: "C5")), text: text("Relation?"))),
-        ])))
-        items.append(.question(Question(name: "n_adult", kind: .calculated(
-            .aggregate(.count, roster: "mem", body: .binary(.greaterOrEqual, .variable("m_age"), lit(18))), .integer), required: false, specials: [])))
+        items.append(
+            .question(
+                Question(
+                    name: "n_mem", kind: .integer(min: lit(rosterRows), max: lit(rosterRows)),
+                    text: text("Members (fixed at the roster size)?"))))
+        items.append(
+            .group(
+                Group(
+                    id: "mem", kind: .roster(RosterSpec(count: .variable("n_mem"), maxRows: rosterRows)),
+                    children: [
+                        .question(
+                            Question(
+                                name: "m_age", kind: .integer(min: lit(0), max: lit(110)), text: text("Age of member?"),
+                                checks: [
+                                    Check(
+                                        id: "chk_m_age", severity: .warning,
+                                        condition: .binary(
+                                            .and, .binary(.equal, .currentRow, lit(1)), .binary(.less, .variable("m_age"), lit(16))),
+                                        message: text("Respondent under 16?"))
+                                ])),
+                        .question(Question(name: "m_sex", kind: .singleChoice(ChoiceSpec(answerSet: "YESNO")), text: text("Sex?"))),
+                        .question(
+                            Question(
+                                name: "m_work", kind: .singleChoice(ChoiceSpec(answerSet: "C5")), text: text("Work?"),
+                                condition: .binary(.greaterOrEqual, .variable("m_age"), lit(16)))),
+                        .question(
+                            Question(
+                                name: "m_inc", kind: .integer(min: lit(0), max: lit(2_000_000)), text: text("Income?"),
+                                condition: .binary(.greaterOrEqual, .variable("m_age"), lit(16)))),
+                        .question(Question(name: "m_rel", kind: .singleChoice(ChoiceSpec(answerSet: "C5")), text: text("Relation?"))),
+                    ])))
+        items.append(
+            .question(
+                Question(
+                    name: "n_adult",
+                    kind: .calculated(
+                        .aggregate(.count, roster: "mem", body: .binary(.greaterOrEqual, .variable("m_age"), lit(18))), .integer),
+                    required: false, specials: [])))
         items += sections.dropFirst(10)
-        items.append(.group(Group(id: "trip", kind: .roster(RosterSpec(count: nil, maxRows: 2_000)), children: [
-            .question(Question(name: "t_km", kind: .integer(min: lit(0), max: lit(1000)), text: text("Km?"))),
-            .question(Question(name: "t_mode", kind: .singleChoice(ChoiceSpec(answerSet: "C5")), text: text("Mode?"))),
-            .question(Question(name: "t_cost", kind: .integer(min: lit(0), max: lit(100)), text: text("Cost?"),
-                               condition: .binary(.notEqual, .variable("t_mode"), lit(1)))),
-        ])))
-        items.append(.question(Question(name: "n_trip", kind: .calculated(.aggregate(.count, roster: "trip", body: nil), .integer), required: false, specials: [])))
-        return SurveyDefinition(id: "synthetic", version: "1", title: text("Synthetic"), languages: ["en"],
-                                answerSets: sets, items: items)
+        items.append(
+            .group(
+                Group(
+                    id: "trip", kind: .roster(RosterSpec(count: nil, maxRows: 2_000)),
+                    children: [
+                        .question(Question(name: "t_km", kind: .integer(min: lit(0), max: lit(1000)), text: text("Km?"))),
+                        .question(Question(name: "t_mode", kind: .singleChoice(ChoiceSpec(answerSet: "C5")), text: text("Mode?"))),
+                        .question(
+                            Question(
+                                name: "t_cost", kind: .integer(min: lit(0), max: lit(100)), text: text("Cost?"),
+                                condition: .binary(.notEqual, .variable("t_mode"), lit(1)))),
+                    ])))
+        items.append(
+            .question(
+                Question(
+                    name: "n_trip", kind: .calculated(.aggregate(.count, roster: "trip", body: nil), .integer), required: false,
+                    specials: [])))
+        return SurveyDefinition(
+            id: "synthetic", version: "1", title: text("Synthetic"), languages: ["en"],
+            answerSets: sets, items: items)
     }
 
     static func qname(_ i: Int) -> VariableName { VariableName(String(format: "q%04d", i)) }
@@ -199,12 +240,15 @@ enum SyntheticEngineForm {
             case 2: .singleChoice(ChoiceSpec(answerSet: "YESNO"))
             default: .text(maxLength: 40, pattern: nil)
             }
-        let condition: Expr? = i % 5 == 0 && i > 1 && (i - 1) % 4 == 1
+        let condition: Expr? =
+            i % 5 == 0 && i > 1 && (i - 1) % 4 == 1
             ? .binary(.greater, .variable(qname(i - 1)), lit(20)) : (i % 5 == 0 ? .call(.answered, [.variable(qname(i - 1))]) : nil)
         var checks: [Check] = []
         if i % 10 == 1 {
-            checks.append(Check(id: CheckID("chk_\(qname(i))"), severity: .warning,
-                                condition: .binary(.greater, .variable(qname(i)), lit(95)), message: text("Really?")))
+            checks.append(
+                Check(
+                    id: CheckID("chk_\(qname(i))"), severity: .warning,
+                    condition: .binary(.greater, .variable(qname(i)), lit(95)), message: text("Really?")))
         }
         return Question(name: qname(i), kind: kind, text: text("Question \(i)?"), condition: condition, checks: checks)
     }

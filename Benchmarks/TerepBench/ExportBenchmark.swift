@@ -27,12 +27,14 @@ enum ExportBenchmark {
     // MARK: Long CSV vs sqlite3 -csv
 
     private static func longCSV(rows: Int, dir: URL) throws {
-        let table = ExportTable(name: "answers", roster: nil, rosterPath: [], label: "answers", variables: [
-            ExportVariable(name: "interview_id", label: "", type: .string(width: 36), measure: .nominal, source: .interviewID),
-            ExportVariable(name: "variable", label: "", type: .string(width: 32), measure: .nominal, source: .answer("variable")),
-            ExportVariable(name: "rows", label: "", type: .string(width: 16), measure: .nominal, source: .answer("rows")),
-            ExportVariable(name: "value", label: "", type: .decimal(places: 0), measure: .scale, source: .answer("value")),
-        ])
+        let table = ExportTable(
+            name: "answers", roster: nil, rosterPath: [], label: "answers",
+            variables: [
+                ExportVariable(name: "interview_id", label: "", type: .string(width: 36), measure: .nominal, source: .interviewID),
+                ExportVariable(name: "variable", label: "", type: .string(width: 32), measure: .nominal, source: .answer("variable")),
+                ExportVariable(name: "rows", label: "", type: .string(width: 16), measure: .nominal, source: .answer("rows")),
+                ExportVariable(name: "value", label: "", type: .decimal(places: 0), measure: .scale, source: .answer("value")),
+            ])
         let ours = dir.appendingPathComponent("ours.csv")
         let oursTime = try time {
             var w = try CSVWriter(table: table, specialCodes: SpecialCodes(), sink: try FileSink(path: ours.path))
@@ -55,10 +57,12 @@ enum ExportBenchmark {
         // sqlite3 ends rows with LF where RFC 4180 (and terep) use CRLF; compare modulo that.
         let same = try Data(contentsOf: ours).filter { $0 != 13 } == Data(contentsOf: theirs).filter { $0 != 13 }
         let size = Double((try? FileManager.default.attributesOfItem(atPath: ours.path)[.size] as? Int) ?? 0) / 1e6
-        print(String(format: "long CSV, %d rows (%.0f MB): terep %.2f s = %.0f k rows/s; sqlite3 -csv %.2f s = %.0f k rows/s;"
-            + " terep at %.0f%% of sqlite3 (target ≥ 50%%); same rows (CRLF vs LF aside): %@",
-            rows, size, oursTime, Double(rows) / oursTime / 1000, sqliteTime, Double(rows) / sqliteTime / 1000,
-            100 * sqliteTime / oursTime, same ? "yes" : "no"))
+        print(
+            String(
+                format: "long CSV, %d rows (%.0f MB): terep %.2f s = %.0f k rows/s; sqlite3 -csv %.2f s = %.0f k rows/s;"
+                    + " terep at %.0f%% of sqlite3 (target ≥ 50%%); same rows (CRLF vs LF aside): %@",
+                rows, size, oursTime, Double(rows) / oursTime / 1000, sqliteTime, Double(rows) / sqliteTime / 1000,
+                100 * sqliteTime / oursTime, same ? "yes" : "no"))
     }
 
     // MARK: Whole interviews
@@ -79,8 +83,10 @@ enum ExportBenchmark {
                 try run.finish()
                 bytes = run.files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
             }
-            print(String(format: "%@: %.2f s, %.0f k answer events/s, %.0f interviews/s, %.1f MB written",
-                format.rawValue, seconds, Double(count * perInterview) / seconds / 1000, Double(count) / seconds, Double(bytes) / 1e6))
+            print(
+                String(
+                    format: "%@: %.2f s, %.0f k answer events/s, %.0f interviews/s, %.1f MB written",
+                    format.rawValue, seconds, Double(count * perInterview) / seconds / 1000, Double(count) / seconds, Double(bytes) / 1e6))
         }
     }
 
@@ -89,7 +95,8 @@ enum ExportBenchmark {
         let sat = AnswerSet(id: "SAT", options: (0...10).map { Option(code: $0, label: t("pont \($0)")) })
         var items: [Node] = []
         for q in 0..<36 {
-            let kind: QuestionKind = q % 3 == 0
+            let kind: QuestionKind =
+                q % 3 == 0
                 ? .singleChoice(ChoiceSpec(answerSet: "SAT"))
                 : .integer(min: .literal(.integer(0)), max: .literal(.integer(10_000)))
             items.append(.question(Question(name: VariableName("q\(q)"), kind: kind, text: t("Kérdés \(q)"))))
@@ -97,13 +104,17 @@ enum ExportBenchmark {
         items.append(.question(Question(name: "d", kind: .date(min: nil, max: nil), text: t("Dátum"))))
         items.append(.question(Question(name: "amount", kind: .decimal(min: nil, max: nil, places: 2), text: t("Összeg"))))
         items.append(.question(Question(name: "note", kind: .text(maxLength: 200, pattern: nil), text: t("Megjegyzés"))))
-        items.append(.question(Question(name: "multi", kind: .multipleChoice(ChoiceSpec(answerSet: "SAT"), min: nil, max: nil), text: t("Több"))))
-        let mem = Group(id: "mem", kind: .roster(RosterSpec(count: nil, maxRows: 15)), children: [
-            .question(Question(name: "m_age", kind: .integer(min: .literal(.integer(0)), max: .literal(.integer(120))), text: t("Kor"))),
-            .question(Question(name: "m_sex", kind: .singleChoice(ChoiceSpec(answerSet: "SAT")), text: t("Nem"))),
-            .question(Question(name: "m_work", kind: .singleChoice(ChoiceSpec(answerSet: "SAT")), text: t("Munka"))),
-            .question(Question(name: "m_note", kind: .text(maxLength: 40, pattern: nil), text: t("Megj."))),
-        ])
+        items.append(
+            .question(Question(name: "multi", kind: .multipleChoice(ChoiceSpec(answerSet: "SAT"), min: nil, max: nil), text: t("Több"))))
+        let mem = Group(
+            id: "mem", kind: .roster(RosterSpec(count: nil, maxRows: 15)),
+            children: [
+                .question(
+                    Question(name: "m_age", kind: .integer(min: .literal(.integer(0)), max: .literal(.integer(120))), text: t("Kor"))),
+                .question(Question(name: "m_sex", kind: .singleChoice(ChoiceSpec(answerSet: "SAT")), text: t("Nem"))),
+                .question(Question(name: "m_work", kind: .singleChoice(ChoiceSpec(answerSet: "SAT")), text: t("Munka"))),
+                .question(Question(name: "m_note", kind: .text(maxLength: 40, pattern: nil), text: t("Megj."))),
+            ])
         items.append(.group(mem))
         return SurveyDefinition(
             id: "bench", version: "1", title: t("Benchmark"), languages: ["hu", "en"], answerSets: [sat], items: items)
@@ -113,7 +124,9 @@ enum ExportBenchmark {
         var answers: [Address: Answer] = [:]
         answers.reserveCapacity(52)
         for q in 0..<36 {
-            answers[Address(VariableName("q\(q)"))] = q == 7 && i % 11 == 0 ? .special(.dontKnow)
+            answers[Address(VariableName("q\(q)"))] =
+                q == 7 && i % 11 == 0
+                ? .special(.dontKnow)
                 : .value(q % 3 == 0 ? .choice((i + q) % 11) : .integer((i * 31 + q) % 10_000))
         }
         answers[Address("d")] = .value(.date(LocalDate(daysSinceEpoch: 20_500 + i % 300)))
@@ -152,7 +165,8 @@ enum ExportBenchmark {
         try p.run()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
-            throw NSError(domain: "ExportBenchmark", code: Int(p.terminationStatus),
+            throw NSError(
+                domain: "ExportBenchmark", code: Int(p.terminationStatus),
                 userInfo: [NSLocalizedDescriptionKey: "\(tool) \(args.joined(separator: " ")) failed"])
         }
     }

@@ -27,7 +27,9 @@ enum FieldworkBenchmark {
         var read = 0
         try central.forEachInterview { _, list in read += list.count }
         let readSeconds = MergeBenchmark.seconds(since: t0)
-        print("  baseline: read every interview's events  \(MergeBenchmark.rate(read, readSeconds)) events/s (\(MergeBenchmark.fmt(readSeconds)) s)")
+        print(
+            "  baseline: read every interview's events  \(MergeBenchmark.rate(read, readSeconds)) events/s (\(MergeBenchmark.fmt(readSeconds)) s)"
+        )
 
         for formats in [[ExportFormat.csv], [.sav], [.dta], [.csv, .sav, .dta, .jsonl]] {
             let dir = folder.appendingPathComponent("out-\(formats.map(\.rawValue).joined(separator: "-"))")
@@ -37,8 +39,9 @@ enum FieldworkBenchmark {
             let report = try SurveyExportRun.run(dataset, ExportRequest(formats: formats, codebook: formats.count > 1, directory: dir))
             let s = MergeBenchmark.seconds(since: t1)
             let names = formats.map(\.rawValue).joined(separator: "+") + (formats.count > 1 ? "+codebook" : "")
-            print("  terep export \(names): \(report.summary.included) interviews in \(MergeBenchmark.fmt(s)) s = "
-                + "\(MergeBenchmark.rate(report.summary.included, s)) interviews/s, \(MergeBenchmark.rate(events, s)) events/s")
+            print(
+                "  terep export \(names): \(report.summary.included) interviews in \(MergeBenchmark.fmt(s)) s = "
+                    + "\(MergeBenchmark.rate(report.summary.included, s)) interviews/s, \(MergeBenchmark.rate(events, s)) events/s")
         }
         print("  peak RSS (VmHWM): \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB")
     }
@@ -61,13 +64,19 @@ enum FieldworkBenchmark {
         }
         for n in 0..<count {
             let id = InterviewID("bench-\(n)")
-            let context = EngineContext(today: LocalDate(year: 2026, month: 9, day: 1), now: TimeOfDay(hour: 10, minute: 0), interviewer: "Sim")
-            let run = simulator.run(seed: UInt64(n), context: context, startTimestamp: 1_790_000_000_000 + Int64(n) * 3_600_000, using: &rng)
+            let context = EngineContext(
+                today: LocalDate(year: 2026, month: 9, day: 1), now: TimeOfDay(hour: 10, minute: 0), interviewer: "Sim")
+            let run = simulator.run(
+                seed: UInt64(n), context: context, startTimestamp: 1_790_000_000_000 + Int64(n) * 3_600_000, using: &rng)
             for e in run.events {
                 sequence += 1
                 var kind = e.kind
-                if case .started(_, let s, let l, let p) = kind { kind = .started(definition: compiled.hash, seed: s, language: l, preload: p) }
-                batch.append(InterviewEvent(device: device, sequence: sequence, interview: id, timestamp: e.timestamp, interviewer: "Sim", kind: kind))
+                if case .started(_, let s, let l, let p) = kind {
+                    kind = .started(definition: compiled.hash, seed: s, language: l, preload: p)
+                }
+                batch.append(
+                    InterviewEvent(
+                        device: device, sequence: sequence, interview: id, timestamp: e.timestamp, interviewer: "Sim", kind: kind))
             }
             if n % 100 == 99 { try flush() }
         }

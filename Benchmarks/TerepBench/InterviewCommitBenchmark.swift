@@ -34,8 +34,9 @@ enum InterviewCommitBenchmark {
     }
 
     static func report(_ t: BenchTerminal, end: SessionEnd, seconds: Double) {
-        print("form: synthetic 1,000 questions + roster 'mem' 200 rows × 10; \(t.answerTimes.count) answers "
-            + "in \(String(format: "%.1f", seconds)) s, session ended: \(end)")
+        print(
+            "form: synthetic 1,000 questions + roster 'mem' 200 rows × 10; \(t.answerTimes.count) answers "
+                + "in \(String(format: "%.1f", seconds)) s, session ended: \(end)")
         func line(_ label: String, _ times: [UInt64]) {
             let p = { (q: Double) in millis(StoreBenchmark.percentile(times, q)) }
             print("  \(label)  p50 \(p(0.50)) ms   p95 \(p(0.95)) ms   p99 \(p(0.99)) ms   max \(millis(times.max() ?? 0)) ms")
@@ -48,8 +49,9 @@ enum InterviewCommitBenchmark {
             line("  roster rows, last 100 answers      ", Array(roster.suffix(100)))
         }
         let p99 = Double(StoreBenchmark.percentile(t.answerTimes, 0.99)) / 1e6
-        print("  targets: p95 < 50 ms, p99 < 100 ms → p99 \(String(format: "%.2f", p99)) ms "
-            + (p99 < 100 ? "(met)" : "(NOT met)"))
+        print(
+            "  targets: p95 < 50 ms, p99 < 100 ms → p99 \(String(format: "%.2f", p99)) ms "
+                + (p99 < 100 ? "(met)" : "(NOT met)"))
     }
 
     static func millis(_ ns: UInt64) -> String { String(format: "%.2f", Double(ns) / 1e6) }

@@ -41,7 +41,8 @@ enum MergeBenchmark {
         }
         let t2 = DispatchTime.now().uptimeNanoseconds
         var skipped = 0
-        for bundle in bundles where try central.apply(events: bundle.events, definitions: definitions, bundle: bundle.receipt).alreadyMerged {
+        for bundle in bundles where try central.apply(events: bundle.events, definitions: definitions, bundle: bundle.receipt).alreadyMerged
+        {
             skipped += 1
         }
         let remergeSeconds = seconds(since: t2)
@@ -57,15 +58,22 @@ enum MergeBenchmark {
         let duplicateSeconds = seconds(since: t4)
 
         print("merge of \(bundles.count) bundles, \(total) events (\(newEvents) new), WAL + synchronous=FULL:")
-        print("  CentralStore.apply       \(rate(total, mergeSeconds)) events/s (\(fmt(mergeSeconds)) s, includes JSON encoding, derived interviews, ranges)")
-        print("  raw sqlite3 bulk insert  \(rate(total, rawSeconds)) rows/s (\(fmt(rawSeconds)) s, pre-encoded rows, one transaction per bundle)")
+        print(
+            "  CentralStore.apply       \(rate(total, mergeSeconds)) events/s (\(fmt(mergeSeconds)) s, includes JSON encoding, derived interviews, ranges)"
+        )
+        print(
+            "  raw sqlite3 bulk insert  \(rate(total, rawSeconds)) rows/s (\(fmt(rawSeconds)) s, pre-encoded rows, one transaction per bundle)"
+        )
         print("  merge / raw              \(String(format: "%.0f", 100 * rawSeconds / mergeSeconds)) %  (target ≥ 50 %)")
-        print("  (for scale, raw with an index on interview_id, as schema v1 had: \(rate(total, indexedSeconds)) rows/s; "
-            + "merge / that \(String(format: "%.0f", 100 * indexedSeconds / mergeSeconds)) %)")
-        print("  re-merge of the same bundles: \(fmt(remergeSeconds)) s, \(skipped) skipped as already merged = "
-            + "\(String(format: "%.2f", 100 * remergeSeconds / mergeSeconds)) % of the first merge (target < 5 %)")
-        print("  the first 10 bundles' events under new bundle ids: \(duplicates) duplicates checked and skipped at "
-            + "\(rate(duplicates, duplicateSeconds)) events/s")
+        print(
+            "  (for scale, raw with an index on interview_id, as schema v1 had: \(rate(total, indexedSeconds)) rows/s; "
+                + "merge / that \(String(format: "%.0f", 100 * indexedSeconds / mergeSeconds)) %)")
+        print(
+            "  re-merge of the same bundles: \(fmt(remergeSeconds)) s, \(skipped) skipped as already merged = "
+                + "\(String(format: "%.2f", 100 * remergeSeconds / mergeSeconds)) % of the first merge (target < 5 %)")
+        print(
+            "  the first 10 bundles' events under new bundle ids: \(duplicates) duplicates checked and skipped at "
+                + "\(rate(duplicates, duplicateSeconds)) events/s")
     }
 
     struct Bundle {
@@ -90,11 +98,14 @@ enum MergeBenchmark {
                 func add(_ kind: InterviewEventKind) {
                     guard log.count < count else { return }
                     time += 7_000
-                    log.append(InterviewEvent(
-                        device: device, sequence: Int64(log.count + 1), interview: id, timestamp: time,
-                        interviewer: "int-\(d)", kind: kind))
+                    log.append(
+                        InterviewEvent(
+                            device: device, sequence: Int64(log.count + 1), interview: id, timestamp: time,
+                            interviewer: "int-\(d)", kind: kind))
                 }
-                add(.started(definition: definition, seed: UInt64(interview), language: "hu", preload: ["cluster_id": .integer(interview % 50)]))
+                add(
+                    .started(
+                        definition: definition, seed: UInt64(interview), language: "hu", preload: ["cluster_id": .integer(interview % 50)]))
                 for q in 0..<99 {
                     let address = Address(VariableName("q\(q)"), rows: q > 60 ? [q % 7 + 1] : [])
                     add(.shown(address))
@@ -105,9 +116,12 @@ enum MergeBenchmark {
             }
             for b in 0..<bundlesPerDevice {
                 let events = Array(log[(b * eventsPerBundle)..<((b + 1) * eventsPerBundle)])
-                bundles.append(Bundle(events: events, receipt: BundleReceipt(
-                    hash: "bench-\(d)-\(b)", fileName: "dev-\(d)-\(b).terepbundle", device: device,
-                    firstSequence: events[0].sequence, lastSequence: events[events.count - 1].sequence, receivedAt: 0)))
+                bundles.append(
+                    Bundle(
+                        events: events,
+                        receipt: BundleReceipt(
+                            hash: "bench-\(d)-\(b)", fileName: "dev-\(d)-\(b).terepbundle", device: device,
+                            firstSequence: events[0].sequence, lastSequence: events[events.count - 1].sequence, receivedAt: 0)))
             }
         }
         return bundles

@@ -50,17 +50,20 @@ enum PostgresMergeBenchmark {
         }
         let t2 = DispatchTime.now().uptimeNanoseconds
         var skipped = 0
-        for bundle in bundles where try central.apply(events: bundle.events, definitions: definitions, bundle: bundle.receipt).alreadyMerged {
+        for bundle in bundles where try central.apply(events: bundle.events, definitions: definitions, bundle: bundle.receipt).alreadyMerged
+        {
             skipped += 1
         }
         let remergeSeconds = MergeBenchmark.seconds(since: t2)
         _ = try raw.transaction { link in try link.execute("DROP SCHEMA bench_raw_\(unescaped: String(tag)) CASCADE") }
 
         print("merge into PostgreSQL of \(bundles.count) bundles, \(total) events (\(newEvents) new), \(central.location):")
-        print("  PostgresCentralStore.apply  \(MergeBenchmark.rate(total, mergeSeconds)) events/s (\(MergeBenchmark.fmt(mergeSeconds)) s, "
-            + "includes JSON encoding, checks, derived interviews, ranges)")
-        print("  raw batched INSERT (unnest) \(MergeBenchmark.rate(total, rawSeconds)) rows/s (\(MergeBenchmark.fmt(rawSeconds)) s, "
-            + "pre-encoded rows, 1,000 per statement, one transaction per bundle)")
+        print(
+            "  PostgresCentralStore.apply  \(MergeBenchmark.rate(total, mergeSeconds)) events/s (\(MergeBenchmark.fmt(mergeSeconds)) s, "
+                + "includes JSON encoding, checks, derived interviews, ranges)")
+        print(
+            "  raw batched INSERT (unnest) \(MergeBenchmark.rate(total, rawSeconds)) rows/s (\(MergeBenchmark.fmt(rawSeconds)) s, "
+                + "pre-encoded rows, 1,000 per statement, one transaction per bundle)")
         print("  merge / raw                 \(String(format: "%.0f", 100 * rawSeconds / mergeSeconds)) %  (target ≥ 50 %)")
         print("  re-merge of the same bundles: \(MergeBenchmark.fmt(remergeSeconds)) s, \(skipped) skipped as already merged")
         print("  (schema bench_\(tag) is left in the database; the test cluster is thrown away with scripts/pg-test-cluster.sh stop)")

@@ -1,8 +1,8 @@
 import Fieldwork
 import Foundation
 import InterviewEngine
-import SurveyExport
 import SurveyCompiler
+import SurveyExport
 import SurveyModel
 import SurveyStore
 
@@ -33,11 +33,13 @@ enum ReportBenchmark {
         }
         let warm = try timed("terep report figures, cache warm", total) {
             let report = try builder.build()
-            print("    (\(report.selection.included) interviews, \(report.interviewers.count) interviewers, "
-                + "\(report.alerts.count) alerts)")
+            print(
+                "    (\(report.selection.included) interviews, \(report.interviewers.count) interviewers, "
+                    + "\(report.alerts.count) alerts)")
         }
-        print("  report warm = \(String(format: "%.2f", warm / baseline))× the baseline; cold = "
-            + "\(String(format: "%.2f", cold / baseline))×")
+        print(
+            "  report warm = \(String(format: "%.2f", warm / baseline))× the baseline; cold = "
+                + "\(String(format: "%.2f", cold / baseline))×")
         // The targets' `where` (the well-being booster left out), per record: the engine's
         // evaluation (`AnswerCondition`) against a hand-written test of the same answer, both on
         // cleaned records held in memory, so the pass over the dataset does not drown it.
@@ -60,8 +62,9 @@ enum ReportBenchmark {
             let hand = perRecord("baseline: sample_source == 1 by hand") { $0.answers[source] == .value(.choice(1)) }
             let engine = perRecord("`where \(scope.text)` by AnswerCondition") { r in condition.holds { r.answers[Address($0)] } }
             let reportPerRecord = warm * 1e9 / Double(total)
-            print("  `where` = \(String(format: "%.1f", engine / hand))× the hand-written test; "
-                + "\(String(format: "%.2f", engine / reportPerRecord * 100))% of the warm report's time per interview")
+            print(
+                "  `where` = \(String(format: "%.1f", engine / hand))× the hand-written test; "
+                    + "\(String(format: "%.2f", engine / reportPerRecord * 100))% of the warm report's time per interview")
         }
     }
 
@@ -71,8 +74,9 @@ enum ReportBenchmark {
         let t = DispatchTime.now().uptimeNanoseconds
         try body()
         let s = MergeBenchmark.seconds(since: t)
-        print("  \(label): \(MergeBenchmark.fmt(s)) s = \(MergeBenchmark.rate(interviews, s)) interviews/s; "
-            + "peak RSS \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB")
+        print(
+            "  \(label): \(MergeBenchmark.fmt(s)) s = \(MergeBenchmark.rate(interviews, s)) interviews/s; "
+                + "peak RSS \(String(format: "%.1f", ExportBenchmark.peakRSSMegabytes())) MB")
         return s
     }
 }

@@ -36,12 +36,14 @@ enum ScreenBenchmark {
     }
 
     static func report(_ s: BenchScreen, end: SessionEnd, seconds: Double) {
-        print("form: synthetic 1,000 questions + roster 'mem' 200 rows × 10, screen 120×40; \(s.answers) answers, "
-            + "\(s.typing.count + s.enter.count) keys in \(String(format: "%.1f", seconds)) s, session ended: \(end)")
+        print(
+            "form: synthetic 1,000 questions + roster 'mem' 200 rows × 10, screen 120×40; \(s.answers) answers, "
+                + "\(s.typing.count + s.enter.count) keys in \(String(format: "%.1f", seconds)) s, session ended: \(end)")
         func line(_ label: String, _ times: [UInt64]) {
             let p = { (q: Double) in InterviewCommitBenchmark.millis(StoreBenchmark.percentile(times, q)) }
-            print("  \(label)  p50 \(p(0.50)) ms   p95 \(p(0.95)) ms   p99 \(p(0.99)) ms   max "
-                + "\(InterviewCommitBenchmark.millis(times.max() ?? 0)) ms   (n=\(times.count))")
+            print(
+                "  \(label)  p50 \(p(0.50)) ms   p95 \(p(0.95)) ms   p99 \(p(0.99)) ms   max "
+                    + "\(InterviewCommitBenchmark.millis(times.max() ?? 0)) ms   (n=\(times.count))")
         }
         line("typing key → redrawn screen                ", s.typing)
         line("  of which in the 200-row roster           ", s.typingRoster)
@@ -53,8 +55,9 @@ enum ScreenBenchmark {
         line("baseline: the form's pages cut whole       ", s.pagesWhole)
         line("baseline: end-rule check walking the route ", s.endRuleWalks)
         let p99 = Double(StoreBenchmark.percentile(s.typing + s.enterScreen, 0.99)) / 1e6
-        print("  target: keypress → redrawn screen p99 < 16 ms (one frame at 60 Hz) → p99 \(String(format: "%.2f", p99)) ms "
-            + (p99 < 16 ? "(met)" : "(NOT met)"))
+        print(
+            "  target: keypress → redrawn screen p99 < 16 ms (one frame at 60 Hz) → p99 \(String(format: "%.2f", p99)) ms "
+                + (p99 < 16 ? "(met)" : "(NOT met)"))
     }
 }
 

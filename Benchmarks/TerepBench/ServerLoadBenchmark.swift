@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Fieldwork
-import InterviewEngine
 import Foundation
+import InterviewEngine
 import NIOCore
 import NIOFoundationCompat
 import SurveyCompiler
@@ -30,7 +30,8 @@ enum ServerLoadBenchmark {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("terep")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw BundleMemoryBenchmark.BenchFailure(
-                "\(binary.path) is missing: build the terep executable in the same configuration first (swift build [-c release] --product terep)")
+                "\(binary.path) is missing: build the terep executable in the same configuration first (swift build [-c release] --product terep)"
+            )
         }
         let folder = try CleanedCacheBenchmark.temporaryFolder("terep-server-load-bench")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -86,7 +87,9 @@ enum ServerLoadBenchmark {
         print(
             "  request time: p50 \(MergeBenchmark.fmt(percentile(0.5))) s, p99 \(MergeBenchmark.fmt(percentile(0.99))) s, "
                 + "max \(MergeBenchmark.fmt(sorted.last ?? 0)) s (goal: p99 < 2 s)")
-        print("  server resident memory: \(BundleMemoryBenchmark.mb(idle)) MB idle, peak \(BundleMemoryBenchmark.mb(peak)) MB (goal < 300 MB)")
+        print(
+            "  server resident memory: \(BundleMemoryBenchmark.mb(idle)) MB idle, peak \(BundleMemoryBenchmark.mb(peak)) MB (goal < 300 MB)"
+        )
         print(
             "  baseline, terep merge of the same \(deviceCount) files in one process: \(MergeBenchmark.fmt(baseline)) s merging, then "
                 + "\(MergeBenchmark.fmt(refresh?.seconds ?? 0)) s cleaning them into the cache (the server does that after its receipts)")

@@ -78,7 +78,9 @@ enum StoreBenchmark {
         try raw.bulkInsert(payloads: payloads)
         let rawSeconds = Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
         print("batch append, \(count) events in one transaction:")
-        print("  DeviceStore.appendBatch  \(rate(count, storeSeconds)) events/s (\(String(format: "%.2f", storeSeconds)) s, includes JSON encoding)")
+        print(
+            "  DeviceStore.appendBatch  \(rate(count, storeSeconds)) events/s (\(String(format: "%.2f", storeSeconds)) s, includes JSON encoding)"
+        )
         print("  raw sqlite3 bulk insert  \(rate(count, rawSeconds)) rows/s (\(String(format: "%.2f", rawSeconds)) s, pre-encoded rows)")
         print("  store / raw \(String(format: "%.0f", 100 * rawSeconds / storeSeconds)) %")
     }

@@ -24,8 +24,10 @@ enum VersionExportBenchmark {
             for _ in 0..<100 { merged = try ExportSchema(versions: [("new", new), ("old", old)]) }
         }
         let separated = merged.versionNotes.count { if case .separated = $0.kind { true } else { false } }
-        print(String(format: "merged schema of 2 versions: %.2f ms each (%d variables, %d kept apart, %d notes)",
-            mergeSeconds * 10, merged.tables[0].variables.count, separated, merged.versionNotes.count))
+        print(
+            String(
+                format: "merged schema of 2 versions: %.2f ms each (%d variables, %d kept apart, %d notes)",
+                mergeSeconds * 10, merged.tables[0].variables.count, separated, merged.versionNotes.count))
         // The same columns and records without the per-version check: isolates its cost.
         var unchecked = merged
         for t in unchecked.tables.indices {
@@ -37,11 +39,13 @@ enum VersionExportBenchmark {
             // Identical files (new-version records only), with and without the check.
             let plain = try export(unchecked, format: format, count: count, dir: dir) { record($0, old: false) }
             let checked = try export(merged, format: format, count: count, dir: dir) { record($0, old: false) }
-            print(String(format: "%@, %d interviews: one version (%d columns) %.2f s = %.0f interviews/s; two versions merged"
-                + " (%d columns) %.2f s = %.0f interviews/s; merged columns without the version check %.2f s, with it %.2f s"
-                + " (the check costs %.1f%%)",
-                format.rawValue, count, single.tables[0].variables.count, one, Double(count) / one,
-                merged.tables[0].variables.count, mixed, Double(count) / mixed, plain, checked, 100 * (checked - plain) / plain))
+            print(
+                String(
+                    format: "%@, %d interviews: one version (%d columns) %.2f s = %.0f interviews/s; two versions merged"
+                        + " (%d columns) %.2f s = %.0f interviews/s; merged columns without the version check %.2f s, with it %.2f s"
+                        + " (the check costs %.1f%%)",
+                    format.rawValue, count, single.tables[0].variables.count, one, Double(count) / one,
+                    merged.tables[0].variables.count, mixed, Double(count) / mixed, plain, checked, 100 * (checked - plain) / plain))
         }
     }
 
@@ -65,22 +69,33 @@ enum VersionExportBenchmark {
         var items: [Node] = []
         for q in 0..<40 {
             let name = old && q >= 30 ? "z\(q - 30)" : "q\(q)"
-            let kind: QuestionKind = old && q < 10 ? .text(maxLength: 20, pattern: nil)
-                : q % 3 == 0 ? .singleChoice(ChoiceSpec(answerSet: "SAT")) : .integer(min: .literal(.integer(0)), max: .literal(.integer(10_000)))
+            let kind: QuestionKind =
+                old && q < 10
+                ? .text(maxLength: 20, pattern: nil)
+                : q % 3 == 0
+                    ? .singleChoice(ChoiceSpec(answerSet: "SAT")) : .integer(min: .literal(.integer(0)), max: .literal(.integer(10_000)))
             items.append(.question(Question(name: VariableName(name), kind: kind, text: t("Question \(q)"))))
         }
-        items.append(.group(Group(id: "mem", kind: .roster(RosterSpec(count: nil, maxRows: 15)), children: [
-            .question(Question(name: "m_age", kind: .integer(min: .literal(.integer(0)), max: .literal(.integer(120))), text: t("Age"))),
-            .question(Question(name: "m_sex", kind: .singleChoice(ChoiceSpec(answerSet: "SAT")), text: t("Sex"))),
-        ])))
-        return SurveyDefinition(id: "bench", version: old ? "1" : "2", title: t("Bench"), languages: ["en"], answerSets: [set], items: items)
+        items.append(
+            .group(
+                Group(
+                    id: "mem", kind: .roster(RosterSpec(count: nil, maxRows: 15)),
+                    children: [
+                        .question(
+                            Question(
+                                name: "m_age", kind: .integer(min: .literal(.integer(0)), max: .literal(.integer(120))), text: t("Age"))),
+                        .question(Question(name: "m_sex", kind: .singleChoice(ChoiceSpec(answerSet: "SAT")), text: t("Sex"))),
+                    ])))
+        return SurveyDefinition(
+            id: "bench", version: old ? "1" : "2", title: t("Bench"), languages: ["en"], answerSets: [set], items: items)
     }
 
     private static func record(_ i: Int, old: Bool) -> InterviewRecord {
         var answers: [Address: Answer] = [:]
         for q in 0..<40 {
             let name = old && q >= 30 ? "z\(q - 30)" : "q\(q)"
-            let value: Value = old && q < 10 ? .text("answer \(i % 97)") : q % 3 == 0 ? .choice((i + q) % 11) : .integer((i * 31 + q) % 10_000)
+            let value: Value =
+                old && q < 10 ? .text("answer \(i % 97)") : q % 3 == 0 ? .choice((i + q) % 11) : .integer((i * 31 + q) % 10_000)
             answers[Address(VariableName(name))] = .value(value)
         }
         for m in 1...3 {

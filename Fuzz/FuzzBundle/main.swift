@@ -96,10 +96,14 @@ enum Harness {
         let compressed = Zlib.deflate(plain) ?? Data()
         let manifest = manifestFor(plain: plain, stored: compressed)
         let whole = try BundleWriter.assemble(manifestBytes: manifest, storedPayload: compressed, signingKey: key)
-        let seeds: [(String, Data)] = [
-            ("seed-whole", Data([0]) + whole), ("seed-payload", Data([1]) + plain),
-            ("seed-manifest", Data([2]) + manifestFor(plain: plain, stored: fixedPayload)), ("seed-zlib", Data([3]) + compressed),
-        ] + plain.split(separator: 0x0A).filter { $0.first == 0x7B }.enumerated().map { ("seed-line-\($0.offset)", Data([4]) + $0.element) }
+        let seeds: [(String, Data)] =
+            [
+                ("seed-whole", Data([0]) + whole), ("seed-payload", Data([1]) + plain),
+                ("seed-manifest", Data([2]) + manifestFor(plain: plain, stored: fixedPayload)), ("seed-zlib", Data([3]) + compressed),
+            ]
+            + plain.split(separator: 0x0A).filter { $0.first == 0x7B }.enumerated().map {
+                ("seed-line-\($0.offset)", Data([4]) + $0.element)
+            }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for (name, data) in seeds { try data.write(to: URL(fileURLWithPath: dir + "/" + name)) }
     }

@@ -23,7 +23,8 @@ public func fuzzCompiler(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let compiled = result.compiled {
         precondition(!result.hasErrors, "compiled despite errors")
         let canonical = try? compiled.definition.canonicalJSON()
-        precondition(canonical != nil && (try? SurveyDefinition.canonicalEncoder().encode(compiled.definition)) == canonical,
+        precondition(
+            canonical != nil && (try? SurveyDefinition.canonicalEncoder().encode(compiled.definition)) == canonical,
             "the canonical writer differs from Codable's canonical encoding")
         guard let file = try? compiled.fileData() else { fatalError("a compiled survey failed to encode") }
         guard let back = try? SurveyLoader.decode(file) else { fatalError("a compiled survey failed to decode") }
@@ -35,12 +36,12 @@ public func fuzzCompiler(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 #if FUZZING
-import CLibFuzzer
-import Glibc
+    import CLibFuzzer
+    import Glibc
 
-var argc = CommandLine.argc
-var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzCompiler($0, $1) })
+    var argc = CommandLine.argc
+    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+    exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzCompiler($0, $1) })
 #else
-print("FuzzParser is built by scripts/fuzz.sh (libFuzzer, -DFUZZING)")
+    print("FuzzParser is built by scripts/fuzz.sh (libFuzzer, -DFUZZING)")
 #endif

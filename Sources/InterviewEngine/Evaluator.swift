@@ -173,7 +173,9 @@ extension Interview {
         case (.boolean(let x), .boolean(let y)): return x == y ? 0 : (x ? 1 : -1)
         case (.choices(let x), .choices(let y)): return x == y ? 0 : (x.lexicographicallyPrecedes(y) ? -1 : 1)
         default:
-            if case .decimal = a {} else if case .decimal = b {} else if let x = integer(a), let y = integer(b) {
+            if case .decimal = a {
+            } else if case .decimal = b {
+            } else if let x = integer(a), let y = integer(b) {
                 return cmp(x, y)
             }
             guard let x = double(a), let y = double(b) else { return nil }

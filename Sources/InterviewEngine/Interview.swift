@@ -156,8 +156,9 @@ public struct Interview: Sendable {
         case .reopened(let reason):
             guard let outcome = recordedOutcome else { throw .notEnded }
             advanceClock(context, &p)
-            reopenings.append(Reopening(
-                outcome: outcome, interviewer: context.interviewer, date: context.today, time: context.now, reason: reason))
+            reopenings.append(
+                Reopening(
+                    outcome: outcome, interviewer: context.interviewer, date: context.today, time: context.now, reason: reason))
             recordedOutcome = nil
         case .trainingMarked(let isTraining):
             // A label on the interview, often set days later (`terep device training`): it does

@@ -111,10 +111,12 @@ struct SimulationDriver {
                 break
             }
             let outcome = interview.definition.outcome?.variable
-            guard let next = interview.route.first(where: { address in
-                interview.answer(at: address) == nil && !givenUp.contains(address) && address.variable != outcome
-                    && interview.question(address.variable)?.kind != .note
-            }) else { break }
+            guard
+                let next = interview.route.first(where: { address in
+                    interview.answer(at: address) == nil && !givenUp.contains(address) && address.variable != outcome
+                        && interview.question(address.variable)?.kind != .note
+                })
+            else { break }
             answer(next, &interview, &rng)
         }
         return InterviewSimulator.Run(interview: interview, events: events)

@@ -144,8 +144,9 @@ struct PlanBuilder {
             } else {
                 index = aggregates.count
                 aggregateIndex[e] = index
-                aggregates.append(CachedAggregate(
-                    aggregate: agg, roster: roster, body: body, parentDepth: info.enclosingRosters.count))
+                aggregates.append(
+                    CachedAggregate(
+                        aggregate: agg, roster: roster, body: body, parentDepth: info.enclosingRosters.count))
                 aggregatesOver[roster, default: []].append(index)
                 for (v, _) in reader.variables { aggregatesReading[v, default: []].append(index) }
             }

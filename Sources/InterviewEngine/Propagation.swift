@@ -42,7 +42,8 @@ struct Propagation {
         return top.instance
     }
 
-    private static func less(_ a: (rank: Int, seq: Int, instance: RuleInstance), _ b: (rank: Int, seq: Int, instance: RuleInstance)) -> Bool {
+    private static func less(_ a: (rank: Int, seq: Int, instance: RuleInstance), _ b: (rank: Int, seq: Int, instance: RuleInstance)) -> Bool
+    {
         a.rank != b.rank ? a.rank < b.rank : a.seq < b.seq
     }
 }
@@ -201,7 +202,8 @@ extension Interview {
 
     private mutating func evaluateEnd(_ i: Int, _ inst: RuleInstance, _ p: inout Propagation) {
         let end = plan.ends[i]
-        let active = groupsOnRoute(end.ancestors, rows: inst.rows) && (end.rule.condition.map { holds($0, EvalScope(rows: inst.rows)) } ?? true)
+        let active =
+            groupsOnRoute(end.ancestors, rows: inst.rows) && (end.rule.condition.map { holds($0, EvalScope(rows: inst.rows)) } ?? true)
         let changed = active ? activeEnds.insert(inst).inserted : activeEnds.remove(inst) != nil
         guard changed else { return }
         p.effects.append(active ? .endRuleActivated(outcome: end.rule.outcome) : .endRuleCleared(outcome: end.rule.outcome))

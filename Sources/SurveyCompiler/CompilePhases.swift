@@ -48,7 +48,8 @@ public enum CompilePhases {
         _ = time("diagnostic sort") { diagnostics.sortedForDisplay() }
         let definition = SurveyDefinition(
             id: SurveyID(header.name.text), version: header.version ?? "", title: LocalizedText([:]),
-            languages: analyzer.languages, outcome: outcome, answerSets: analyzer.answerSetOrder.compactMap { analyzer.answerSets[$0]?.set },
+            languages: analyzer.languages, outcome: outcome,
+            answerSets: analyzer.answerSetOrder.compactMap { analyzer.answerSets[$0]?.set },
             items: items, targets: targets)
         let bytes = time("canonical JSON") { try? definition.canonicalJSON() }
         if let bytes { time("SHA-256") { _ = SHA256.hash(data: bytes) } }

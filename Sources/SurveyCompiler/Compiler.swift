@@ -32,7 +32,8 @@ public func compile(_ root: SourceFile, loader: any SourceLoader) -> CompileResu
         let hash = try SurveyHasher.hash(definition)
         return CompileResult(compiled: CompiledSurvey(definition: definition, hash: hash), diagnostics: diagnostics)
     } catch {
-        let d = Diagnostic("E0901", .error, "internal error: the definition could not be encoded (\(error))",
+        let d = Diagnostic(
+            "E0901", .error, "internal error: the definition could not be encoded (\(error))",
             at: SourceRange(file: root, start: 0, end: 0))
         return CompileResult(compiled: nil, diagnostics: diagnostics + [d])
     }

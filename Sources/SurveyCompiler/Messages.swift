@@ -42,22 +42,26 @@ enum Messages {
 
     static func nestingTooDeep(_ r: SourceRange) -> Diagnostic {
         Diagnostic(
-            "E0102", .error, "nested too deeply (more than \(Parser.maxNesting) levels, or an expression of more than \(Parser.maxTreeDepth) levels)", at: r,
+            "E0102", .error,
+            "nested too deeply (more than \(Parser.maxNesting) levels, or an expression of more than \(Parser.maxTreeDepth) levels)", at: r,
             help: "split the expression with 'calculate' steps")
     }
 
     static func includeNotFound(_ path: String, reason: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0103", .error, "cannot read included file '\(path)': \(reason)", at: r,
+        Diagnostic(
+            "E0103", .error, "cannot read included file '\(path)': \(reason)", at: r,
             help: "include paths are relative to the including file")
     }
 
     static func includedTwice(_ path: String, at r: SourceRange, first: SourceRange?) -> Diagnostic {
-        Diagnostic("E0104", .error, "'\(path)' is included more than once", at: r,
+        Diagnostic(
+            "E0104", .error, "'\(path)' is included more than once", at: r,
             notes: first.map { [Note("first included here", at: $0)] } ?? [Note("it is the main file")])
     }
 
     static func missingHeader(_ r: SourceRange) -> Diagnostic {
-        Diagnostic("E0105", .error, "the main file has no 'survey' header", at: r,
+        Diagnostic(
+            "E0105", .error, "the main file has no 'survey' header", at: r,
             help: "start the file with: survey NAME { title … version \"…\" languages hu en }")
     }
 
@@ -108,7 +112,8 @@ enum Messages {
     }
 
     static func rosterCount(_ found: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0205", .error, "a roster count must be an integer, found \(found)", at: r,
+        Diagnostic(
+            "E0205", .error, "a roster count must be an integer, found \(found)", at: r,
             help: "count rows with an integer question, e.g. 'count hh_size'")
     }
 
@@ -154,7 +159,8 @@ enum Messages {
     // MARK: E03xx — texts and languages
 
     static func missingLanguage(_ lang: String, of what: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0301", .error, "\(what) has no text in '\(lang)'", at: r,
+        Diagnostic(
+            "E0301", .error, "\(what) has no text in '\(lang)'", at: r,
             help: "every text needs one string per declared language")
     }
 
@@ -163,12 +169,14 @@ enum Messages {
     }
 
     static func textWithoutLanguage(_ r: SourceRange) -> Diagnostic {
-        Diagnostic("E0302", .error, "this text needs a language code", at: r,
+        Diagnostic(
+            "E0302", .error, "this text needs a language code", at: r,
             help: "write hu \"…\" en \"…\"; only a 'label' may be given without one")
     }
 
     static func unknownLanguage(_ lang: String, declared: [String], at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0303", .error, "'\(lang)' is not a declared language", at: r,
+        Diagnostic(
+            "E0303", .error, "'\(lang)' is not a declared language", at: r,
             notes: [Note("the survey declares: \(declared.joined(separator: " "))")])
     }
 
@@ -179,13 +187,15 @@ enum Messages {
     // MARK: E04xx — names and scopes
 
     static func undefined(_ kind: String, _ name: String, at r: SourceRange, suggestion: String?) -> Diagnostic {
-        Diagnostic("E0401", .error, "undefined \(kind) '\(name)'", at: r,
+        Diagnostic(
+            "E0401", .error, "undefined \(kind) '\(name)'", at: r,
             help: suggestion.map { "did you mean '\($0)'?" },
             fixIts: suggestion.map { [FixIt("replace with '\($0)'", range: r, replacement: $0)] } ?? [])
     }
 
     static func unknownPipe(_ name: String, at r: SourceRange, suggestion: String?) -> Diagnostic {
-        Diagnostic("E0402", .error, "'{\(name)}' pipes an unknown variable '\(name)'", at: r,
+        Diagnostic(
+            "E0402", .error, "'{\(name)}' pipes an unknown variable '\(name)'", at: r,
             help: suggestion.map { "did you mean '\($0)'?" })
     }
 
@@ -198,7 +208,8 @@ enum Messages {
     }
 
     static func outsideRoster(_ name: String, roster: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0405", .error, "'\(name)' belongs to roster '\(roster)' and is used outside it", at: r,
+        Diagnostic(
+            "E0405", .error, "'\(name)' belongs to roster '\(roster)' and is used outside it", at: r,
             help: "outside a roster use an aggregate, e.g. count(\(roster), …), sum(\(roster), \(name)), any(\(roster), …)")
     }
 
@@ -217,7 +228,8 @@ enum Messages {
     }
 
     static func duplicateCode(_ code: Int, in set: String, at r: SourceRange, first: SourceRange) -> Diagnostic {
-        Diagnostic("E0502", .error, "code \(code) appears twice in answer set '\(set)'", at: r,
+        Diagnostic(
+            "E0502", .error, "code \(code) appears twice in answer set '\(set)'", at: r,
             notes: [Note("first used here", at: first)])
     }
 
@@ -226,7 +238,8 @@ enum Messages {
     }
 
     static func badBest(_ message: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0505", .error, message, at: r,
+        Diagnostic(
+            "E0505", .error, message, at: r,
             help: "put 'best' after the label of the favourable end, e.g. `10 hu \"Teljesen elégedett\" en \"Completely satisfied\" best`")
     }
 
@@ -239,19 +252,22 @@ enum Messages {
     // MARK: 07xx — routing
 
     static func unreachable(_ what: String, at r: SourceRange, end: SourceRange) -> Diagnostic {
-        Diagnostic("W0701", .warning, "\(what) is unreachable", at: r,
+        Diagnostic(
+            "W0701", .warning, "\(what) is unreachable", at: r,
             notes: [Note("the interview always ends here", at: end)])
     }
 
     // MARK: E08xx — export names
 
     static func invalidName(_ name: String, reason: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0801", .error, "'\(name)' is not a valid variable name: \(reason)", at: r,
+        Diagnostic(
+            "E0801", .error, "'\(name)' is not a valid variable name: \(reason)", at: r,
             help: "use at most 32 ASCII letters, digits and '_', starting with a letter")
     }
 
     static func caseClash(_ name: String, other: String, at r: SourceRange, first: SourceRange) -> Diagnostic {
-        Diagnostic("E0802", .error, "'\(name)' differs from '\(other)' only in case (SPSS and Stata ignore case)", at: r,
+        Diagnostic(
+            "E0802", .error, "'\(name)' differs from '\(other)' only in case (SPSS and Stata ignore case)", at: r,
             notes: [Note("'\(other)' is defined here", at: first)])
     }
 
@@ -260,25 +276,29 @@ enum Messages {
     }
 
     static func dummyTooLong(_ dummy: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0804", .error,
+        Diagnostic(
+            "E0804", .error,
             "the export variable '\(dummy)' of this multiple choice is longer than 32 characters", at: r,
             help: "shorten the question's name (multiple choice exports one variable per code, <name>_<code>)")
     }
 
     static func pseudonymNotIdentifier(_ what: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E0805", .error, "'pii pseudonym' is for identifiers, but \(what) is not a text or a whole number", at: r,
+        Diagnostic(
+            "E0805", .error, "'pii pseudonym' is for identifiers, but \(what) is not a text or a whole number", at: r,
             help: "pseudonymise identifiers (a login, an address key); mark other personal data plain 'pii' to leave it out of exports")
     }
 
     // MARK: 10 fieldwork targets
 
     static func targetsTwice(at r: SourceRange, first: SourceRange) -> Diagnostic {
-        Diagnostic("E1001", .error, "a survey has one targets block; this is a second one", at: r,
+        Diagnostic(
+            "E1001", .error, "a survey has one targets block; this is a second one", at: r,
             notes: [Note("the first targets block is here", at: first)], help: "merge the two blocks into one")
     }
 
     static func cellArity(_ got: Int, variables: [String], at r: SourceRange) -> Diagnostic {
-        Diagnostic("E1002", .error,
+        Diagnostic(
+            "E1002", .error,
             "this cell has \(got) value\(got == 1 ? "" : "s") but quota '\(variables.joined(separator: " × "))' has \(variables.count) variable\(variables.count == 1 ? "" : "s")",
             at: r, help: "give one value per variable, in the order of the quota line, then '=' and the target")
     }
@@ -293,37 +313,47 @@ enum Messages {
 
     static func outcomeWithoutClass(_ codes: [Int], set: String, at r: SourceRange) -> Diagnostic {
         let list = codes.map(String.init).joined(separator: ", ")
-        return Diagnostic("W1005", .warning,
+        return Diagnostic(
+            "W1005", .warning,
             "outcome code\(codes.count == 1 ? "" : "s") \(list) of answer set '\(set)' \(codes.count == 1 ? "has" : "have") no AAPOR class and will count in no response rate",
-            at: r, help: "add \(codes.count == 1 ? "it" : "them") to a class: complete, partial, refusal, noncontact, other, unknown or ineligible")
+            at: r,
+            help: "add \(codes.count == 1 ? "it" : "them") to a class: complete, partial, refusal, noncontact, other, unknown or ineligible"
+        )
     }
 
     static func badScope(_ why: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E1007", .error, "this condition cannot limit targets: \(why)", at: r,
+        Diagnostic(
+            "E1007", .error, "this condition cannot limit targets: \(why)", at: r,
             help: "'where' may read only answers to questions and calculations outside rosters, e.g. where sample_source == 1")
     }
 
     static func completeCodeRule(_ code: Int, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E1008", .error, "\(code) is the 'complete' code: a completed interview always closes its case", at: r,
+        Diagnostic(
+            "E1008", .error, "\(code) is the 'complete' code: a completed interview always closes its case", at: r,
             help: "leave the complete code out of 'final'; list only codes that keep a case open or need more visits")
     }
 
     static func unreachableRule(_ why: String, at r: SourceRange) -> Diagnostic {
-        Diagnostic("E1009", .error, "this rule can never be met: \(why)", at: r,
+        Diagnostic(
+            "E1009", .error, "this rule can never be met: \(why)", at: r,
             help: "e.g. 23 after 3 visits on different days, 1 from @17:00 or weekend")
     }
 
     static func missingMadeValue(
         _ calculation: String, variable: String, aggregate: String, roster: String, at r: SourceRange
     ) -> Diagnostic {
-        Diagnostic("W0210", .warning,
+        Diagnostic(
+            "W0210", .warning,
             "'\(calculation)' has a value even when '\(variable)' is missing: \(aggregate)(\(roster), …) takes a row where its condition is missing (unanswered, don't know, refused) as not matching",
             at: r,
-            help: "say in the row condition what a missing '\(variable)' means, e.g. 'answered(\(variable)) and …' (such a row does not match) or 'if(…, …, …, m)'")
+            help:
+                "say in the row condition what a missing '\(variable)' means, e.g. 'answered(\(variable)) and …' (such a row does not match) or 'if(…, …, …, m)'"
+        )
     }
 
     static func quotaSum(_ quota: String, sum: Int, total: Int, at r: SourceRange) -> Diagnostic {
-        Diagnostic("W1006", .warning, "the cells of quota '\(quota)' add up to \(sum), not the total of \(total)", at: r,
+        Diagnostic(
+            "W1006", .warning, "the cells of quota '\(quota)' add up to \(sum), not the total of \(total)", at: r,
             help: "check the targets, or leave 'total' out if the quota is not meant to cover the whole sample")
     }
 }

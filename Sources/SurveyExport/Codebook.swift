@@ -45,14 +45,17 @@ public struct Codebook: Sendable {
             .paragraph(missingConventions()),
         ]
         if schema.versions.count > 1 {
-            out.append(.paragraph("Questionnaire versions, newest first: " + schema.versions.map(\.description).joined(separator: ", ")
-                + ". Variables of some versions only are empty for interviews of the others; `<name>_v<version>` holds"
-                + " an older version's values where the question changed type or the meaning of a code (see the export log)."))
+            out.append(
+                .paragraph(
+                    "Questionnaire versions, newest first: " + schema.versions.map(\.description).joined(separator: ", ")
+                        + ". Variables of some versions only are empty for interviews of the others; `<name>_v<version>` holds"
+                        + " an older version's values where the question changed type or the meaning of a code (see the export log)."))
         }
         out += variableIndex()
         for table in schema.tables {
             let rows = frequencies?.rows[table.name].map { ", \($0) rows" } ?? ""
-            let level = table.roster.map { "roster `\($0)`, keys " + table.variables.prefix(table.keyCount).map(\.name).joined(separator: ", ") }
+            let level =
+                table.roster.map { "roster `\($0)`, keys " + table.variables.prefix(table.keyCount).map(\.name).joined(separator: ", ") }
                 ?? "interview level"
             out.append(.heading(2, "Table \(table.name): \(table.label) (\(level)\(rows))"))
             for v in table.variables {
@@ -175,7 +178,9 @@ public struct Codebook: Sendable {
         if s.codes.isEmpty, let lo = s.min, let hi = s.max, let mean = s.mean, !v.type.isString {
             switch v.type {
             case .integer, .decimal:
-                parts.append("min \(NumberText.decimal(lo)), max \(NumberText.decimal(hi)), mean \(NumberText.decimal((mean * 100).rounded() / 100))")
+                parts.append(
+                    "min \(NumberText.decimal(lo)), max \(NumberText.decimal(hi)), mean \(NumberText.decimal((mean * 100).rounded() / 100))"
+                )
             case .date:
                 parts.append("from \(LocalDate(daysSinceEpoch: Int(lo))) to \(LocalDate(daysSinceEpoch: Int(hi)))")
             case .localDatetime:

@@ -169,7 +169,8 @@ public struct CommentScrubber: Sendable {
             return first.isUppercase && words[i].core.allSatisfy { $0.isLetter || $0 == "-" || $0 == "'" }
         }
         for i in words.indices {
-            let startsSentence = i == 0 || words[i].before.contains("\n")
+            let startsSentence =
+                i == 0 || words[i].before.contains("\n")
                 || words[i - 1].trail.contains(where: { ".!?:;".contains($0) })
             let afterName = i > 0 && kinds[i - 1] == .name && joined(words, i - 1, .name)
             if capitalised(i), !startsSentence || capitalised(i + 1) || afterName { kinds[i] = .name }
@@ -198,9 +199,10 @@ public struct CommentScrubber: Sendable {
                 let token = text[spaceEnd..<end]
                 let coreStart = token.firstIndex(where: isCore) ?? token.endIndex
                 let coreEnd = token.lastIndex(where: isCore).map(token.index(after:)) ?? coreStart
-                words.append(Word(
-                    before: text[i..<spaceEnd], lead: token[..<coreStart], core: token[coreStart..<max(coreStart, coreEnd)],
-                    trail: token[max(coreStart, coreEnd)...]))
+                words.append(
+                    Word(
+                        before: text[i..<spaceEnd], lead: token[..<coreStart], core: token[coreStart..<max(coreStart, coreEnd)],
+                        trail: token[max(coreStart, coreEnd)...]))
                 i = end
             }
             return words

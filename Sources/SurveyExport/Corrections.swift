@@ -103,18 +103,21 @@ public struct Corrections: Sendable {
         for (depth, roster) in e.rosters.enumerated() where depth < address.rows.count {
             let parent = Array(address.rows[..<depth])
             // Cleaned records list every roster instance; otherwise the highest row answers use.
-            let rows = record.rosterRows[RosterInstance(roster, parentRows: parent)]
+            let rows =
+                record.rosterRows[RosterInstance(roster, parentRows: parent)]
                 ?? record.answers.keys.filter { $0.rows.count > depth && Array($0.rows[..<depth]) == parent }.map { $0.rows[depth] }.max()
                 ?? 0
             if address.rows[depth] > rows {
                 let under = depth == 0 ? "" : " under row(s) \(address.rows[..<depth].map(String.init).joined(separator: ","))"
-                throw fail("\(address): interview \(record.id) has \(rows) row(s) in roster '\(roster)'\(under), so row "
-                    + "\(address.rows[depth]) does not exist; use a row from 1 to \(rows)")
+                throw fail(
+                    "\(address): interview \(record.id) has \(rows) row(s) in roster '\(roster)'\(under), so row "
+                        + "\(address.rows[depth]) does not exist; use a row from 1 to \(rows)")
             }
         }
         if record.answers[address] == .special(.notApplicable), answer != .special(.notApplicable) {
-            throw fail("\(address) is off route in interview \(record.id) (not applicable, -7): a value there would "
-                + "contradict the routing; corrections do not re-run routing, so correct the answer that routes it instead")
+            throw fail(
+                "\(address) is off route in interview \(record.id) (not applicable, -7): a value there would "
+                    + "contradict the routing; corrections do not re-run routing, so correct the answer that routes it instead")
         }
     }
 
@@ -141,8 +144,9 @@ public struct Corrections: Sendable {
             let index = indexOf(InterviewID(words[1]))
             guard let entry = index[address.variable] else { throw fail("unknown variable '\(address.variable)'") }
             guard entry.rosters.count == address.rows.count else {
-                throw fail("'\(address.variable)' needs \(entry.rosters.count) row number(s), e.g. \(address.variable)"
-                    + (entry.rosters.isEmpty ? "" : "[" + entry.rosters.map { _ in "1" }.joined(separator: ",") + "]"))
+                throw fail(
+                    "'\(address.variable)' needs \(entry.rosters.count) row number(s), e.g. \(address.variable)"
+                        + (entry.rosters.isEmpty ? "" : "[" + entry.rosters.map { _ in "1" }.joined(separator: ",") + "]"))
             }
             let answer = try value(words[4...].joined(separator: " "), for: entry.question, index: index, fail: fail)
             return Entry(

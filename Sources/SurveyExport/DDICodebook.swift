@@ -58,7 +58,8 @@ public struct DDICodebook: Sendable {
         for (t, table) in schema.tables.enumerated() {
             for v in table.variables {
                 let own = v.versions.flatMap { held in schema.versions.first { held.contains($0.hash) } }
-                variable(v, table: table, id: ids["\(t)/\(v.name)"] ?? "", file: "F\(t + 1)",
+                variable(
+                    v, table: table, id: ids["\(t)/\(v.name)"] ?? "", file: "F\(t + 1)",
                     index: own.flatMap { indexes[$0.hash] } ?? index, &x)
             }
         }
@@ -99,8 +100,10 @@ public struct DDICodebook: Sendable {
         x.open("verStmt")
         x.element("version", schema.version)
         if schema.versions.count > 1 {
-            x.element("notes", "Interviews of several questionnaire versions in one schema, newest first: "
-                + schema.versions.map(\.description).joined(separator: ", "))
+            x.element(
+                "notes",
+                "Interviews of several questionnaire versions in one schema, newest first: "
+                    + schema.versions.map(\.description).joined(separator: ", "))
         }
         x.close("verStmt")
         x.close("citation")
@@ -113,12 +116,16 @@ public struct DDICodebook: Sendable {
         x.open("method")
         x.open("dataColl")
         x.element("collMode", "Computer-assisted personal interviewing (terep terminal interviewer)")
-        x.element("cleanOps", "Off-route answers exported as not applicable; multi-device conflicts resolved by the central"
-            + " merge order (iv_conflict = 1); corrections from the analysts' corrections file (see the export log)")
+        x.element(
+            "cleanOps",
+            "Off-route answers exported as not applicable; multi-device conflicts resolved by the central"
+                + " merge order (iv_conflict = 1); corrections from the analysts' corrections file (see the export log)")
         x.close("dataColl")
         let c = schema.specialCodes
-        x.element("notes", "Special answers: \(c.notApplicable) not applicable (off route), \(c.dontKnow) don't know,"
-            + " \(c.refused) refused, all declared missing; an empty cell means not answered.", ["subject": "missing values"])
+        x.element(
+            "notes",
+            "Special answers: \(c.notApplicable) not applicable (off route), \(c.dontKnow) don't know,"
+                + " \(c.refused) refused, all declared missing; an empty cell means not answered.", ["subject": "missing values"])
         x.close("method")
         x.close("stdyDscr")
     }
@@ -133,10 +140,12 @@ public struct DDICodebook: Sendable {
         x.open("fileDscr", ["ID": "F\(number)", "URI": "\(table.name).csv"])
         x.open("fileTxt")
         x.element("fileName", "\(table.name).csv")
-        x.element("fileCont", table.roster == nil
-            ? "\(table.label): one row per interview"
-            : "\(table.label): one row per row of roster \(table.roster?.rawValue ?? ""), keys "
-                + table.variables.prefix(table.keyCount).map(\.name).joined(separator: ", "))
+        x.element(
+            "fileCont",
+            table.roster == nil
+                ? "\(table.label): one row per interview"
+                : "\(table.label): one row per row of roster \(table.roster?.rawValue ?? ""), keys "
+                    + table.variables.prefix(table.keyCount).map(\.name).joined(separator: ", "))
         x.open("dimensns")
         if let rows = frequencies?.rows[table.name] { x.element("caseQnty", String(rows)) }
         x.element("varQnty", String(table.variables.count))
@@ -172,8 +181,12 @@ public struct DDICodebook: Sendable {
         if let best = v.valueLabels.flatMap({ schema.valueLabelSets[$0] })?.bestEnd(of: v.type.codeRange) {
             notes.append(("best end", "The favourable end of the scale: \(best)."))
         }
-        if v.pii { notes.append(("personal data", v.isPseudonym ? "A keyed pseudonym of the answer." : "Personal data, kept as collected.")) }
-        if case .indicator(let q, let code) = v.source { notes.append(("multiple choice", "1 if code \(code) was ticked in \(q), else 0.")) }
+        if v.pii {
+            notes.append(("personal data", v.isPseudonym ? "A keyed pseudonym of the answer." : "Personal data, kept as collected."))
+        }
+        if case .indicator(let q, let code) = v.source {
+            notes.append(("multiple choice", "1 if code \(code) was ticked in \(q), else 0."))
+        }
         x.element("varFormat", nil, format(v))
         for (subject, text) in notes { x.element("notes", text, ["subject": subject]) }
         x.close("var")

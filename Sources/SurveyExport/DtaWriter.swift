@@ -203,7 +203,7 @@ public struct DtaWriter<Sink: ByteSink>: ExportWriter {
         try tag("<data>")
     }
 
-/// Every label set a numeric column uses, as `<lbl>` tables with the extended missing values.
+    /// Every label set a numeric column uses, as `<lbl>` tables with the extended missing values.
     private mutating func writeValueLabels(_ columns: [DtaColumn]) throws(ExportError) {
         var w = ByteWriter()
         w.ascii("<value_labels>")

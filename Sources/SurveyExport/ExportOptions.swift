@@ -131,7 +131,8 @@ enum BuiltinLabels {
         case .outcome: return hu ? "Látogatás eredménykódja" : "Visit outcome code"
         case .conflict: return hu ? "Egyesítési konfliktus volt" : "Had a merge conflict"
         case .visits: return hu ? "Látogatások száma" : "Number of visits"
-        case .final: return hu ? "Végleges kimenet (a kérdőív final szabályai szerint)" : "Final outcome (by the questionnaire's final rules)"
+        case .final:
+            return hu ? "Végleges kimenet (a kérdőív final szabályai szerint)" : "Final outcome (by the questionnaire's final rules)"
         case .review: return hu ? "Ellenőrzés állapota" : "Review state"
         }
     }

@@ -78,7 +78,9 @@ public struct JSONLinesWriter<Sink: ByteSink> {
         if let n = record.rosterRows[RosterInstance(roster, parentRows: parentRows)] { return n }
         var n = 0
         for a in record.answers.keys where a.rows.count == table.rosterPath.count && Array(a.rows.dropLast()) == parentRows {
-            if table.variables.contains(where: { $0.source.question == a.variable && $0.holds(record.definition) }) { n = max(n, a.rows.last ?? 0) }
+            if table.variables.contains(where: { $0.source.question == a.variable && $0.holds(record.definition) }) {
+                n = max(n, a.rows.last ?? 0)
+            }
         }
         return n
     }

@@ -113,7 +113,8 @@ extension ParadataEvent {
                 last[a] = nil
                 (kind, address) = (.cleared, a)
             case .note(let a, _): (kind, address) = (.note, a)
-            case .warningConfirmed(let check, let rows, _): (kind, address) = (.warningConfirmed, owner(check).map { Address($0, rows: rows) })
+            case .warningConfirmed(let check, let rows, _):
+                (kind, address) = (.warningConfirmed, owner(check).map { Address($0, rows: rows) })
             case .rowAdded: (kind, address) = (.rowAdded, nil)
             case .rowRemoved: (kind, address) = (.rowRemoved, nil)
             case .languageChanged: (kind, address) = (.language, nil)

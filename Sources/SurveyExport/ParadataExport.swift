@@ -19,29 +19,39 @@ import SurveyModel
 /// may repeat the answer).
 public struct ParadataExport {
     public static let tables: [ExportTable] = [
-        table("paradata", [
-            ("interview_id", .string(width: 64)), ("event", .integer(1...2_000_000)), ("time", .datetime),
-            ("device", .string(width: 64)), ("kind", .string(width: 20)), ("variable", .string(width: 32)),
-            ("rows", .string(width: 64)), ("seconds", .decimal(places: 1)),
-        ]),
-        table("durations", [
-            ("interview_id", .string(width: 64)), ("variable", .string(width: 32)), ("rows", .string(width: 64)),
-            ("seconds", .decimal(places: 1)), ("shown", .integer(0...1_000_000)), ("answers", .integer(0...1_000_000)),
-        ]),
-        table("comments", [
-            ("interview_id", .string(width: 64)), ("variable", .string(width: 32)), ("rows", .string(width: 64)),
-            ("kind", .string(width: 10)), ("check", .string(width: 32)), ("time", .datetime), ("text", .string(width: 1 << 20)),
-        ]),
-        table("visits", [
-            ("interview_id", .string(width: 64)), ("case_id", .string(width: 64)), ("visit", .integer(1...1_000_000)),
-            ("start", .localDatetime), ("end", .localDatetime), ("outcome", .integer(-1_000_000...1_000_000)),
-        ]),
+        table(
+            "paradata",
+            [
+                ("interview_id", .string(width: 64)), ("event", .integer(1...2_000_000)), ("time", .datetime),
+                ("device", .string(width: 64)), ("kind", .string(width: 20)), ("variable", .string(width: 32)),
+                ("rows", .string(width: 64)), ("seconds", .decimal(places: 1)),
+            ]),
+        table(
+            "durations",
+            [
+                ("interview_id", .string(width: 64)), ("variable", .string(width: 32)), ("rows", .string(width: 64)),
+                ("seconds", .decimal(places: 1)), ("shown", .integer(0...1_000_000)), ("answers", .integer(0...1_000_000)),
+            ]),
+        table(
+            "comments",
+            [
+                ("interview_id", .string(width: 64)), ("variable", .string(width: 32)), ("rows", .string(width: 64)),
+                ("kind", .string(width: 10)), ("check", .string(width: 32)), ("time", .datetime), ("text", .string(width: 1 << 20)),
+            ]),
+        table(
+            "visits",
+            [
+                ("interview_id", .string(width: 64)), ("case_id", .string(width: 64)), ("visit", .integer(1...1_000_000)),
+                ("start", .localDatetime), ("end", .localDatetime), ("outcome", .integer(-1_000_000...1_000_000)),
+            ]),
     ]
 
     private static func table(_ name: String, _ columns: [(String, ExportType)]) -> ExportTable {
-        ExportTable(name: name, roster: nil, rosterPath: [], label: name, variables: columns.map { name, type in
-            ExportVariable(name: name, label: name, type: type, measure: .nominal, source: .answer(VariableName(name)))
-        })
+        ExportTable(
+            name: name, roster: nil, rosterPath: [], label: name,
+            variables: columns.map { name, type in
+                ExportVariable(name: name, label: name, type: type, measure: .nominal, source: .answer(VariableName(name)))
+            })
     }
 
     private var paradata: CSVWriter<FileSink>
@@ -76,7 +86,8 @@ public struct ParadataExport {
             let name = "\(schema.survey.rawValue)_\(table.name).csv"
             let final = directory.appendingPathComponent(name), partial = directory.appendingPathComponent(".\(name).partial")
             renames.append((partial, final))
-            return try CSVWriter(table: table, specialCodes: schema.specialCodes, dialect: dialect, sink: try FileSink(path: partial.path, mode: fileMode))
+            return try CSVWriter(
+                table: table, specialCodes: schema.specialCodes, dialect: dialect, sink: try FileSink(path: partial.path, mode: fileMode))
         }
         paradata = try open(Self.tables[0])
         durations = try open(Self.tables[1])

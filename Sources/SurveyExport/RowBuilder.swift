@@ -58,9 +58,11 @@ public struct RowBuilder: Sendable {
     private func rowCounts(_ record: InterviewRecord) -> [RosterInstance: Int] {
         var counts = record.rosterRows
         for address in record.answers.keys where !address.rows.isEmpty {
-            guard let path = rosterPaths[address.variable]?.first(where: { entry in
-                entry.path.count == address.rows.count && entry.versions?.contains(record.definition) ?? true
-            })?.path else { continue }
+            guard
+                let path = rosterPaths[address.variable]?.first(where: { entry in
+                    entry.path.count == address.rows.count && entry.versions?.contains(record.definition) ?? true
+                })?.path
+            else { continue }
             for d in 0..<path.count {
                 let key = RosterInstance(path[d], parentRows: Array(address.rows[..<d]))
                 if record.rosterRows[key] == nil { counts[key] = max(counts[key] ?? 0, address.rows[d]) }

@@ -60,10 +60,11 @@ struct SchemaBuilder {
     mutating func build() {
         addBuiltinLabelSets()
         for set in definition.answerSets { addAnswerSet(set) }
-        tables.append(ExportTable(
-            name: definition.id.rawValue, roster: nil, rosterPath: [],
-            label: text(definition.title) ?? definition.id.rawValue,
-            variables: keyVariables(path: []) + provenanceVariables()))
+        tables.append(
+            ExportTable(
+                name: definition.id.rawValue, roster: nil, rosterPath: [],
+                label: text(definition.title) ?? definition.id.rawValue,
+                variables: keyVariables(path: []) + provenanceVariables()))
         walk(definition.items, path: [], tableIndex: 0)
     }
 
@@ -78,9 +79,10 @@ struct SchemaBuilder {
                 if case .roster = g.kind {
                     inner.append(g.id)
                     innerIndex = tables.count
-                    tables.append(ExportTable(
-                        name: "\(definition.id.rawValue)_\(g.id.rawValue)", roster: g.id, rosterPath: inner,
-                        label: g.title.flatMap(text) ?? g.id.rawValue, variables: keyVariables(path: inner)))
+                    tables.append(
+                        ExportTable(
+                            name: "\(definition.id.rawValue)_\(g.id.rawValue)", roster: g.id, rosterPath: inner,
+                            label: g.title.flatMap(text) ?? g.id.rawValue, variables: keyVariables(path: inner)))
                 }
                 tables[innerIndex].variables += g.checks.filter { $0.severity == .warning }.map(checkVariable)
                 walk(g.children, path: inner, tableIndex: innerIndex)
@@ -118,16 +120,20 @@ struct SchemaBuilder {
     // MARK: Variables
 
     private func keyVariables(path: [GroupID]) -> [ExportVariable] {
-        var out = [ExportVariable(
-            name: "interview_id", label: BuiltinLabels.interviewID(language),
-            type: .string(width: options.stringWidths["interview_id"] ?? 36), measure: .nominal, source: .interviewID)]
+        var out = [
+            ExportVariable(
+                name: "interview_id", label: BuiltinLabels.interviewID(language),
+                type: .string(width: options.stringWidths["interview_id"] ?? 36), measure: .nominal, source: .interviewID)
+        ]
         for (depth, roster) in path.enumerated() {
-            let max = index.groups[roster].flatMap { g -> Int? in
-                if case .roster(let spec) = g.kind { return spec.maxRows } else { return nil }
-            } ?? 32_000
-            out.append(ExportVariable(
-                name: "\(roster.rawValue)_row", label: BuiltinLabels.row(roster.rawValue, language),
-                type: .integer(1...Swift.max(1, max)), measure: .scale, source: .rowNumber(depth: depth)))
+            let max =
+                index.groups[roster].flatMap { g -> Int? in
+                    if case .roster(let spec) = g.kind { return spec.maxRows } else { return nil }
+                } ?? 32_000
+            out.append(
+                ExportVariable(
+                    name: "\(roster.rawValue)_row", label: BuiltinLabels.row(roster.rawValue, language),
+                    type: .integer(1...Swift.max(1, max)), measure: .scale, source: .rowNumber(depth: depth)))
         }
         return out
     }
@@ -187,9 +193,11 @@ struct SchemaBuilder {
             droppedPII.append(q.name)
             return []
         case .pseudonymise(let p):
-            return [ExportVariable(
-                name: q.name.rawValue, label: label, type: .string(width: p.width), measure: .nominal,
-                declaresSpecials: true, source: .pseudonymised(.answer(q.name)), pii: true)]
+            return [
+                ExportVariable(
+                    name: q.name.rawValue, label: label, type: .string(width: p.width), measure: .nominal,
+                    declaresSpecials: true, source: .pseudonymised(.answer(q.name)), pii: true)
+            ]
         }
         func variable(_ type: ExportType, _ measure: MeasureLevel, _ labels: String?, specials: Bool = true) -> ExportVariable {
             ExportVariable(
@@ -278,16 +286,22 @@ struct SchemaBuilder {
             labelSets[name] = ValueLabelSet(name: name, labels: labels)
         }
         set(BuiltinLabels.special, specialLabels())
-        set(BuiltinLabels.selected, [
-            (.code(0), BuiltinLabels.selected(false, lang)), (.code(1), BuiltinLabels.selected(true, lang)),
-        ] + specialLabels())
-        set(BuiltinLabels.confirmed, [
-            (.code(0), BuiltinLabels.confirmed(false, lang)), (.code(1), BuiltinLabels.confirmed(true, lang)),
-        ])
+        set(
+            BuiltinLabels.selected,
+            [
+                (.code(0), BuiltinLabels.selected(false, lang)), (.code(1), BuiltinLabels.selected(true, lang)),
+            ] + specialLabels())
+        set(
+            BuiltinLabels.confirmed,
+            [
+                (.code(0), BuiltinLabels.confirmed(false, lang)), (.code(1), BuiltinLabels.confirmed(true, lang)),
+            ])
         set(BuiltinLabels.boolean, [(.code(0), BuiltinLabels.yesNo(false, lang)), (.code(1), BuiltinLabels.yesNo(true, lang))])
         set(BuiltinLabels.review, ReviewState.allCases.map { (.code($0.rawValue), BuiltinLabels.review($0, lang)) })
-        set(BuiltinLabels.flag, [
-            (.code(0), BuiltinLabels.yesNo(false, lang)), (.code(1), BuiltinLabels.yesNo(true, lang)),
-        ] + specialLabels())
+        set(
+            BuiltinLabels.flag,
+            [
+                (.code(0), BuiltinLabels.yesNo(false, lang)), (.code(1), BuiltinLabels.yesNo(true, lang)),
+            ] + specialLabels())
     }
 }

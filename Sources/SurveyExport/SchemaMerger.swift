@@ -38,7 +38,10 @@ struct SchemaMerger {
         self.versions = versions
         schema = newest
         let cleaned = versions.map { v in
-            String(v.version.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "_" })
+            String(
+                v.version.unicodeScalars.map {
+                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "_"
+                })
         }
         tags = zip(versions, cleaned).map { v, tag in
             !tag.isEmpty && cleaned.count { $0 == tag } == 1 ? tag : String(v.hash.rawValue.prefix(6))
@@ -47,7 +50,8 @@ struct SchemaMerger {
         for t in schema.tables.indices {
             for i in schema.tables[t].variables.indices {
                 let v = schema.tables[t].variables[i]
-                codes[Key(table: schema.tables[t].name, name: v.name)] = Self.codes(of: v, sets: newest.valueLabelSets, index: index, language: newest.language)
+                codes[Key(table: schema.tables[t].name, name: v.name)] = Self.codes(
+                    of: v, sets: newest.valueLabelSets, index: index, language: newest.language)
                 schema.tables[t].variables[i].versions = hash.map { [$0] }
             }
         }
@@ -68,8 +72,10 @@ struct SchemaMerger {
                 anchor = t
             } else {
                 anchor += 1
-                schema.tables.insert(ExportTable(
-                    name: table.name, roster: table.roster, rosterPath: table.rosterPath, label: table.label, variables: []), at: anchor)
+                schema.tables.insert(
+                    ExportTable(
+                        name: table.name, roster: table.roster, rosterPath: table.rosterPath, label: table.label, variables: []), at: anchor
+                )
                 partialTables.insert(table.name)
                 notes.append(VersionNote(table: table.name, variable: "", versions: [versions[current]], kind: .tableOnlyIn))
                 for v in table.variables { merge(v, into: anchor, older: older, index: index) }
@@ -94,7 +100,9 @@ struct SchemaMerger {
                 if v.versions == all {
                     out.tables[t].variables[i].versions = nil
                 } else if let apart = apartReasons[key] {
-                    more.append(VersionNote(table: table, variable: v.name, versions: held, kind: .separated(from: apart.from, reason: apart.reason)))
+                    more.append(
+                        VersionNote(
+                            table: table, variable: v.name, versions: held, kind: .separated(from: apart.from, reason: apart.reason)))
                 } else if !partialTables.contains(table) {
                     more.append(VersionNote(table: table, variable: v.name, versions: held, kind: .onlyIn))
                 }
@@ -163,9 +171,10 @@ struct SchemaMerger {
         let key = Key(table: schema.tables[t].name, name: m.name)
         let wider = Self.widen(m.type, v.type)
         if wider != m.type {
-            notes.append(VersionNote(
-                table: key.table, variable: m.name, versions: [versions[current]],
-                kind: .widened(from: Self.describe(m.type), older: Self.describe(v.type), to: Self.describe(wider))))
+            notes.append(
+                VersionNote(
+                    table: key.table, variable: m.name, versions: [versions[current]],
+                    kind: .widened(from: Self.describe(m.type), older: Self.describe(v.type), to: Self.describe(wider))))
             m.type = wider
         }
         m.declaresSpecials = m.declaresSpecials || v.declaresSpecials
@@ -187,8 +196,9 @@ struct SchemaMerger {
                     name: name, labels: merged.map { (LabelledValue.code($0.code), $0.label) } + specials, best: base?.best)
                 m.valueLabels = name
                 codes[key] = merged
-                notes.append(VersionNote(
-                    table: key.table, variable: m.name, versions: [versions[current]], kind: .labelsMerged(added: added.map(\.code))))
+                notes.append(
+                    VersionNote(
+                        table: key.table, variable: m.name, versions: [versions[current]], kind: .labelsMerged(added: added.map(\.code))))
             }
         }
         schema.tables[t].variables[c] = m
@@ -307,7 +317,8 @@ struct SchemaMerger {
         if case .indicator(let q, let code) = v.source.innermost {
             var label = String(code)
             if case .multipleChoice(let spec, _, _)? = index[q]?.question.kind,
-                let option = index.answerSets[spec.answerSet]?.options.first(where: { $0.code == code }) {
+                let option = index.answerSets[spec.answerSet]?.options.first(where: { $0.code == code })
+            {
                 label = option.label.text(in: language, fallbacks: index.definition.languages) ?? label
             }
             return [(code, label)]

@@ -111,7 +111,7 @@ public struct SpssSyntax {
             switch v.type {
             case .string(let width):
                 let texts = codes.map(String.init).filter { $0.utf8.count <= Swift.min(8, width) }
-                if !texts.isEmpty { out.append("MISSING VALUES \(v.name) (\(texts.map { "'\($0)'" }.joined(separator: ", ")))." ) }
+                if !texts.isEmpty { out.append("MISSING VALUES \(v.name) (\(texts.map { "'\($0)'" }.joined(separator: ", "))).") }
             case let t where t.isCalendar:
                 let range = SavLayout.dateMissingRange(codes: schema.specialCodes)
                 out.append("MISSING VALUES \(v.name) (\(NumberText.decimal(range.low)) THRU \(NumberText.decimal(range.high))).")
@@ -126,8 +126,9 @@ public struct SpssSyntax {
         let formats = table.variables.filter { !$0.type.isString }.map { "\($0.name) (\(Self.format($0.type)))" }
         if !formats.isEmpty { out.append("FORMATS " + formats.joined(separator: " ") + ".") }
         for set in table.responseSets {
-            out.append("MRSETS /MDGROUP NAME=\(set.name) LABEL=\(Self.quoted(NameRules.cut(set.label, maxBytes: 255)))"
-                + " VARIABLES=\(set.variables.map(\.name).joined(separator: " ")) VALUE=1.")
+            out.append(
+                "MRSETS /MDGROUP NAME=\(set.name) LABEL=\(Self.quoted(NameRules.cut(set.label, maxBytes: 255)))"
+                    + " VARIABLES=\(set.variables.map(\.name).joined(separator: " ")) VALUE=1.")
         }
         return out
     }

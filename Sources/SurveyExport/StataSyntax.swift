@@ -56,7 +56,8 @@ public struct StataSyntax {
         let temporary = "\(v.name.prefix(28))_tmp"
         var out = ["generate \(storage) \(temporary) = \(value)"]
         for special in [SpecialAnswer.notApplicable, .dontKnow, .refused] where v.declaresSpecials {
-            out.append("replace \(temporary) = .\(StataMissing.letter(special)) if \(v.name) == \"\(schema.specialCodes.code(for: special))\"")
+            out.append(
+                "replace \(temporary) = .\(StataMissing.letter(special)) if \(v.name) == \"\(schema.specialCodes.code(for: special))\"")
         }
         out.append("drop \(v.name)")
         out.append("rename \(temporary) \(v.name)")

@@ -1,7 +1,7 @@
 /// A typed string identifier; each kind of name gets its own type so they cannot be mixed up.
 public protocol StringIdentifier: RawRepresentable, Hashable, Comparable, Sendable, Codable,
-    ExpressibleByStringLiteral, CustomStringConvertible where RawValue == String
-{
+    ExpressibleByStringLiteral, CustomStringConvertible
+where RawValue == String {
     init(_ rawValue: String)
 }
 
@@ -89,7 +89,8 @@ public struct CaseID: StringIdentifier {
         guard !text.isEmpty else { return "the case id is empty" }
         guard text.utf8.count <= 64 else { return "the case id is longer than 64 characters" }
         let allowed = text.unicodeScalars.allSatisfy { s in
-            s.isASCII && (("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || "-_./".unicodeScalars.contains(s))
+            s.isASCII
+                && (("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || "-_./".unicodeScalars.contains(s))
         }
         return allowed ? nil : "a case id may hold only letters, digits, '-', '_', '.' and '/' (no spaces or '=')"
     }

@@ -113,7 +113,8 @@ public struct InterviewEvent: Hashable, Sendable, Codable {
 // {"trainingMarked":{"value":true}}  {"assignedCase":{"id":"W-0042"}}
 
 private enum EventKindKey: String, CodingKey {
-    case started, answered, cleared, rowAdded, rowRemoved, warningConfirmed, shown, note, languageChanged, ended, reopened, trainingMarked, assignedCase
+    case started, answered, cleared, rowAdded, rowRemoved, warningConfirmed, shown, note, languageChanged, ended, reopened, trainingMarked,
+        assignedCase
 }
 
 private enum EventFieldKey: String, CodingKey {

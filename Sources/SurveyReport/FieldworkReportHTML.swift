@@ -177,8 +177,10 @@ struct HTMLReportWriter {
             page.figure(ReportCharts.progress(page.report, page.locale), otherwise: page.t(.noCompletes))
             guard !p.days.isEmpty else { return }
             let rows = p.days.map { day in
-                [(day.date, false), (page.n(day.completed), false), (page.n(day.cumulative), false),
-                 (day.expected.map { page.locale.decimal($0) } ?? "–", false)]
+                [
+                    (day.date, false), (page.n(day.completed), false), (page.n(day.cumulative), false),
+                    (day.expected.map { page.locale.decimal($0) } ?? "–", false),
+                ]
             }
             page.dataTable([page.t(.date), page.t(.dailyCompletes), page.t(.cumulative), page.t(.expectedLine)], rows, numeric: [1, 2, 3])
         }
@@ -196,9 +198,11 @@ struct HTMLReportWriter {
                 if let scope = page.locale.quotaScopeLine(quota) { page.paragraph(scope, class: "scope") }
                 page.figure(ReportCharts.quota(quota, index: index, page.locale), otherwise: page.t(.noCompletes))
                 let rows = quota.cells.map { cell in
-                    [(cell.label, false), (page.n(cell.completed), false), (cell.target.map(page.n) ?? "–", false),
-                     (cell.expectedToday.map { page.locale.decimal($0) } ?? "–", false),
-                     (cell.behindSchedule ? page.t(.behind) : "", cell.behindSchedule)]
+                    [
+                        (cell.label, false), (page.n(cell.completed), false), (cell.target.map(page.n) ?? "–", false),
+                        (cell.expectedToday.map { page.locale.decimal($0) } ?? "–", false),
+                        (cell.behindSchedule ? page.t(.behind) : "", cell.behindSchedule),
+                    ]
                 }
                 page.dataTable(
                     [page.t(.quotaCell), page.t(.completed), page.t(.target), page.t(.expectedToday), ""], rows, numeric: [1, 2, 3])

@@ -1,4 +1,5 @@
 import Foundation
+
 import enum SurveyModel.DisplayText
 
 /// `terep report --format json`: the report's figures for scripts.

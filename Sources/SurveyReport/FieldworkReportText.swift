@@ -128,8 +128,9 @@ struct TextReportWriter {
                     bar = Layout.bar(Double(cell.completed), of: scale, columns: 12)
                 }
                 let mark = cell.behindSchedule ? t(.behind) : ""
-                line("    " + Layout.pad(cell.label, to: labelWidth) + " " + Layout.pad(counts, to: 15, right: true)
-                    + "  [" + bar + "]  " + mark)
+                line(
+                    "    " + Layout.pad(cell.label, to: labelWidth) + " " + Layout.pad(counts, to: 15, right: true)
+                        + "  [" + bar + "]  " + mark)
             }
         }
     }
@@ -155,7 +156,9 @@ struct TextReportWriter {
             let codes = o.codes.filter { $0.notFinal > 0 }.map { "\($0.code): \(n($0.notFinal))" }.joined(separator: ", ")
             paragraph("\(t(.notFinalNotInRates)): \(n(o.notFinal)) (\(codes))")
         }
-        if o.unclassified > 0 { paragraph("\(t(.unclassified).prefix(1).uppercased() + t(.unclassified).dropFirst()): \(n(o.unclassified))") }
+        if o.unclassified > 0 {
+            paragraph("\(t(.unclassified).prefix(1).uppercased() + t(.unclassified).dropFirst()): \(n(o.unclassified))")
+        }
         for rate in AAPORRate.allCases {
             let value = rate.value(in: o).map { locale.percent($0) } ?? "\(t(.rateUnavailable))"
             paragraph("\(rate.name) (\(t(rate.word))): \(value)")
@@ -241,7 +244,8 @@ extension TextReportWriter {
             let stale = report.hasAlert(.staleDevice, about: device.device)
             let days = device.daysSinceLastBundle.map { n($0) + (stale ? "*" : "") } ?? "–"
             let missing = device.missing.isEmpty ? t(.none) : device.missing.joined(separator: ", ") + " *"
-            line(row([device.device, locale.deviceStatus(device.status), n(device.events), device.lastBundleAt ?? t(.never), days, missing]))
+            line(
+                row([device.device, locale.deviceStatus(device.status), n(device.events), device.lastBundleAt ?? t(.never), days, missing]))
             if Layout.width(missing) > missingWidth {
                 paragraph("\(t(.missing)): " + device.missing.joined(separator: ", "), indent: "      ")
             }

@@ -45,9 +45,10 @@ public enum ReportAlerts {
                 continue
             }
             for cell in behind {
-                out.append(ReportAlert(
-                    kind: .quotaBehind, subject: "\(quota.name): \(cell.label)",
-                    value: "\(cell.completed) / \(cell.expectedToday.map(number) ?? "?")"))
+                out.append(
+                    ReportAlert(
+                        kind: .quotaBehind, subject: "\(quota.name): \(cell.label)",
+                        value: "\(cell.completed) / \(cell.expectedToday.map(number) ?? "?")"))
             }
         }
         out += staleDevices(report)

@@ -20,11 +20,15 @@ enum CaseWord: CaseIterable, Sendable {
             case .withoutCase: ("mintán kívüli interjú", "interviews outside the sample")
             case .ratesTitle: ("AAPOR-arányok a teljes mintára", "AAPOR rates over the whole sample")
             case .periodOver:
-                ("A terepidőszak véget ért: a nyitott esetek az utolsó kimenetükkel, a meg nem látogatottak ismeretlen jogosultságként számítanak.",
-                 "The period is over: open cases count by their last outcome, unvisited ones as unknown eligibility.")
+                (
+                    "A terepidőszak véget ért: a nyitott esetek az utolsó kimenetükkel, a meg nem látogatottak ismeretlen jogosultságként számítanak.",
+                    "The period is over: open cases count by their last outcome, unvisited ones as unknown eligibility."
+                )
             case .periodRunning:
-                ("A terepidőszak tart: a nyitott és a még nem látogatott esetek egyik arányban sem szerepelnek.",
-                 "The period is running: open and not yet visited cases are in no rate.")
+                (
+                    "A terepidőszak tart: a nyitott és a még nem látogatott esetek egyik arányban sem szerepelnek.",
+                    "The period is running: open and not yet visited cases are in no rate."
+                )
             case .leftOut: ("A célokon kívüli esetek", "Cases outside the targets")
             case .workload: ("Eszközönkénti munka", "Workload per device")
             case .device: ("Eszköz", "Device")
@@ -97,8 +101,9 @@ extension TextReportWriter {
         if f.interviewsWithoutCase > 0 { extra.append("\(n(f.interviewsWithoutCase)) \(locale.c(.withoutCase))") }
         if !extra.isEmpty { paragraph(extra.joined(separator: " · ")) }
         if let l = f.leftOut {
-            paragraph("\(locale.c(.leftOut))\(l.label.map { " (\($0))" } ?? ""): \(n(l.sampled)) \(locale.c(.sampled)) · "
-                + "\(n(l.assigned)) \(locale.c(.assigned)) · \(n(l.visited)) \(locale.c(.visited)) · \(n(l.final)) \(locale.c(.final))")
+            paragraph(
+                "\(locale.c(.leftOut))\(l.label.map { " (\($0))" } ?? ""): \(n(l.sampled)) \(locale.c(.sampled)) · "
+                    + "\(n(l.assigned)) \(locale.c(.assigned)) · \(n(l.visited)) \(locale.c(.visited)) · \(n(l.final)) \(locale.c(.final))")
         }
         paragraph("\(locale.c(.ratesTitle)): \(locale.caseRates(f))")
         paragraph(locale.c(f.periodOver ? .periodOver : .periodRunning), indent: "    ")
@@ -114,7 +119,9 @@ extension TextReportWriter {
                 var row = "    " + Layout.pad(w.device, to: idWidth)
                 for (value, (_, columnWidth)) in zip(cells, columns) { row += Layout.pad(n(value) + " ", to: columnWidth, right: true) }
                 line(row)
-                if !w.interviewers.isEmpty { paragraph("\(locale.c(.interviewers)): \(w.interviewers.joined(separator: ", "))", indent: "      ") }
+                if !w.interviewers.isEmpty {
+                    paragraph("\(locale.c(.interviewers)): \(w.interviewers.joined(separator: ", "))", indent: "      ")
+                }
             }
         }
         paragraph("\(locale.c(.stale)) \(n(f.staleDays)) \(locale.c(.days)): \(f.stale.isEmpty ? locale.c(.noStale) : n(f.stale.count))")
@@ -136,19 +143,24 @@ extension HTMLReportWriter {
             }
             page.paragraph(locale.caseHeadline(f))
             if let l = f.leftOut {
-                page.paragraph("\(locale.c(.leftOut))\(l.label.map { " (\($0))" } ?? ""): \(page.n(l.sampled)) \(locale.c(.sampled)) · "
-                    + "\(page.n(l.assigned)) \(locale.c(.assigned)) · \(page.n(l.visited)) \(locale.c(.visited)) · \(page.n(l.final)) \(locale.c(.final))")
+                page.paragraph(
+                    "\(locale.c(.leftOut))\(l.label.map { " (\($0))" } ?? ""): \(page.n(l.sampled)) \(locale.c(.sampled)) · "
+                        + "\(page.n(l.assigned)) \(locale.c(.assigned)) · \(page.n(l.visited)) \(locale.c(.visited)) · \(page.n(l.final)) \(locale.c(.final))"
+                )
             }
             if f.withdrawn > 0 || f.interviewsWithoutCase > 0 {
-                page.paragraph("\(page.n(f.withdrawn)) \(locale.c(.withdrawn)) · \(page.n(f.interviewsWithoutCase)) \(locale.c(.withoutCase))")
+                page.paragraph(
+                    "\(page.n(f.withdrawn)) \(locale.c(.withdrawn)) · \(page.n(f.interviewsWithoutCase)) \(locale.c(.withoutCase))")
             }
             page.paragraph("\(locale.c(.ratesTitle)): \(locale.caseRates(f))")
             page.paragraph(locale.c(f.periodOver ? .periodOver : .periodRunning), class: "note")
             if !f.workload.isEmpty {
                 page.html.element("h3", text: locale.c(.workload))
                 let rows = f.workload.map { w in
-                    [(w.device, false), (w.interviewers.joined(separator: ", "), false), (page.n(w.assigned), false),
-                     (page.n(w.visited), false), (page.n(w.completed), false), (page.n(w.final), false), (page.n(w.visits), false)]
+                    [
+                        (w.device, false), (w.interviewers.joined(separator: ", "), false), (page.n(w.assigned), false),
+                        (page.n(w.visited), false), (page.n(w.completed), false), (page.n(w.final), false), (page.n(w.visits), false),
+                    ]
                 }
                 page.html.table(
                     [CaseWord.device, .interviewers, .assigned, .visited, .completed, .final, .visits].map(locale.c), rows,

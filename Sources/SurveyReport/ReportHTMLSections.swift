@@ -6,8 +6,11 @@ extension HTMLReportWriter {
             page.figure(ReportCharts.outcomes(o, page.locale), otherwise: page.t(.noOutcomes))
             if !o.codes.isEmpty {
                 let rows = o.codes.map { code in
-                    [(String(code.code), false), (code.label, false), (page.locale.disposition(code.disposition), code.disposition == nil),
-                     (page.n(code.count), false)]
+                    [
+                        (String(code.code), false), (code.label, false),
+                        (page.locale.disposition(code.disposition), code.disposition == nil),
+                        (page.n(code.count), false),
+                    ]
                 }
                 page.dataTable([page.t(.code), page.t(.outcome), page.t(.disposition), page.t(.count)], rows, numeric: [0, 3])
             }
@@ -87,7 +90,9 @@ extension HTMLReportWriter {
     mutating func sync() {
         section("sync", t(.sync)) { page in
             let s = page.report.sync
-            let limit = s.speederMinutes.map { "\(page.locale.decimal($0)) \(page.t(.minutesUnit)) (\(page.locale.speederRule(s.speederRule)))" } ?? "–"
+            let limit =
+                s.speederMinutes.map { "\(page.locale.decimal($0)) \(page.t(.minutesUnit)) (\(page.locale.speederRule(s.speederRule)))" }
+                ?? "–"
             page.paragraph(
                 "\(page.t(.acceptedBundles)): \(page.n(s.acceptedBundles)); \(page.t(.rejectedBundles)): \(page.n(s.rejectedBundles.count)); "
                     + "\(page.t(.speederLimit)): \(limit); \(page.t(.workingHours)): \(s.workingHours) "
@@ -157,8 +162,10 @@ extension HTMLReportWriter {
             page.html.element("summary", text: "\(page.t(.allItems)) (\(page.n(figures.items.count)))")
             let tableRows = figures.items.map { item in
                 let over = item.share > figures.threshold
-                return [(item.variable, false), (item.label, false), (page.n(item.answered), false), (page.n(item.dontKnow), false),
-                        (page.n(item.refused), false), (page.locale.percent(item.share), over)]
+                return [
+                    (item.variable, false), (item.label, false), (page.n(item.answered), false), (page.n(item.dontKnow), false),
+                    (page.n(item.refused), false), (page.locale.percent(item.share), over),
+                ]
             }
             page.html.table(
                 [page.t(.variable), page.t(.question), page.t(.answered), page.t(.dontKnow), page.t(.refused), page.t(.share)],

@@ -23,7 +23,8 @@ struct ReportMarkup {
             case "'": result += "&#39;"
             case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
             default:
-                let forbidden = scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+                let forbidden =
+                    scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF
                     || (0x7F...0x9F).contains(scalar.value)
                 result.unicodeScalars.append(forbidden ? "\u{FFFD}" : scalar)
             }
@@ -87,7 +88,11 @@ struct ReportMarkup {
             for (index, cell) in row.enumerated() {
                 let classes = [numeric.contains(index) ? "num" : nil, cell.flag ? "flag" : nil].compactMap { $0 }
                 let text = cell.flag ? cell.text + " *" : cell.text
-                if classes.isEmpty { element("td", text: text) } else { element("td", ["class": classes.joined(separator: " ")], text: text) }
+                if classes.isEmpty {
+                    element("td", text: text)
+                } else {
+                    element("td", ["class": classes.joined(separator: " ")], text: text)
+                }
             }
             close()
         }

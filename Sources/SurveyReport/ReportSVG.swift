@@ -49,7 +49,9 @@ struct ReportSVG {
 
     /// Text at a point; `anchor` is `start`, `middle` or `end`. A `full` text, when the shown
     /// one is shortened, becomes the element's tooltip.
-    mutating func text(_ x: Double, _ y: Double, _ text: String, anchor: String = "start", class name: String = "label", full: String? = nil) {
+    mutating func text(
+        _ x: Double, _ y: Double, _ text: String, anchor: String = "start", class name: String = "label", full: String? = nil
+    ) {
         body.open("text", ["x": Self.n(x), "y": Self.n(y), "text-anchor": anchor, "class": name])
         if let full, full != text { body.element("title", text: full) }
         body.text(text)
@@ -140,7 +142,9 @@ enum ReportCharts {
         }
         if let target = report.progress.target {
             svg.line(left, y(Double(target)), left + plotWidth, y(Double(target)), class: "target")
-            svg.text(left + plotWidth - 4, y(Double(target)) - 6, "\(locale.text(.target)): \(locale.integer(target))", anchor: "end", class: "note")
+            svg.text(
+                left + plotWidth - 4, y(Double(target)) - 6, "\(locale.text(.target)): \(locale.integer(target))", anchor: "end",
+                class: "note")
         }
         let expected = days.enumerated().compactMap { index, day in day.expected.flatMap { $0.isFinite ? (x(index), y($0)) : nil } }
         if expected.count > 1 { svg.polyline(expected, class: "expected") }
@@ -157,7 +161,8 @@ enum ReportCharts {
         if report.progress.target != nil { entries.append(("target", locale.text(.target))) }
         legend(&svg, x: left, y: 16, entries)
         let last = days[days.count - 1]
-        let description = "\(locale.text(.completed)) \(last.date): \(locale.integer(last.cumulative))"
+        let description =
+            "\(locale.text(.completed)) \(last.date): \(locale.integer(last.cumulative))"
             + (report.progress.expectedToday.map { "; \(locale.text(.expectedToday)): \(locale.decimal($0, digits: 0))" } ?? "")
         return svg.render(id: "chart-progress", title: locale.text(.chartProgress), description: description)
     }
@@ -203,7 +208,8 @@ enum ReportCharts {
             }
         }
         let behind = quota.cells.filter(\.behindSchedule).count
-        let description = "\(locale.integer(quota.cells.count)) \(locale.text(.cells)), \(locale.integer(behind)) \(locale.text(.behindSchedule))"
+        let description =
+            "\(locale.integer(quota.cells.count)) \(locale.text(.cells)), \(locale.integer(behind)) \(locale.text(.behindSchedule))"
         return svg.render(id: "chart-quota-\(index)", title: "\(locale.text(.chartQuota)): \(quota.name)", description: description)
     }
 
@@ -225,7 +231,8 @@ enum ReportCharts {
             let middle = rowTop + rowHeight / 2 + 4
             svg.text(labelWidth, middle, ReportSVG.fit(row.label, 32), anchor: "end", full: row.label)
             let length = row.value.isFinite ? barWidth * row.value / scale : 0
-            svg.rect(barLeft, rowTop + 4, length, rowHeight - 8, class: row.warn ? "bar behind" : "bar", tooltip: "\(row.label): \(row.text)")
+            svg.rect(
+                barLeft, rowTop + 4, length, rowHeight - 8, class: row.warn ? "bar behind" : "bar", tooltip: "\(row.label): \(row.text)")
             svg.text(barLeft + length + 6, middle, row.text + (row.warn ? " *" : ""), class: row.warn ? "behind-text" : "label")
         }
         if let reference {
@@ -256,12 +263,15 @@ enum ReportCharts {
                 let label = "\(code.code) \(code.label)"
                 svg.text(labelWidth, top + rowHeight / 2 + 4, ReportSVG.fit(label, 32), anchor: "end", full: label)
                 let length = barWidth * Double(code.count) / scale
-                svg.rect(barLeft, top + 4, length, rowHeight - 8, class: "bar disp-\(disposition.isEmpty ? "none" : disposition)", tooltip: "\(label): \(code.count)")
+                svg.rect(
+                    barLeft, top + 4, length, rowHeight - 8, class: "bar disp-\(disposition.isEmpty ? "none" : disposition)",
+                    tooltip: "\(label): \(code.count)")
                 svg.text(barLeft + length + 6, top + rowHeight / 2 + 4, locale.integer(code.count), class: "label")
                 top += rowHeight
             }
         }
         let total = outcomes.codes.reduce(0) { $0 + $1.count }
-        return svg.render(id: "chart-outcomes", title: locale.text(.chartOutcomes), description: "\(locale.text(.count)): \(locale.integer(total))")
+        return svg.render(
+            id: "chart-outcomes", title: locale.text(.chartOutcomes), description: "\(locale.text(.count)): \(locale.integer(total))")
     }
 }

@@ -100,7 +100,8 @@ struct ReportLocale: Sendable {
         case .cumulative: ("Összesen", "Cumulative")
         case .expectedLine: ("Várt (egyenletes ütem)", "Expected (even pace)")
         case .date: ("Dátum", "Date")
-        case .chartProgress: ("Befejezett interjúk összesen naponta, a várt ütemmel", "Cumulative completed interviews per day against the expected pace")
+        case .chartProgress:
+            ("Befejezett interjúk összesen naponta, a várt ütemmel", "Cumulative completed interviews per day against the expected pace")
         case .quotas: ("Kvóták", "Quotas")
         case .noQuotas: ("Nincs megadott kvóta.", "No quotas declared.")
         case .cells: ("cella", "cells")
@@ -116,14 +117,18 @@ struct ReportLocale: Sendable {
         case .unclassified: ("besorolatlan", "unclassified")
         case .inProgressNotInRates: ("Folyamatban (egyik arányban sem)", "In progress (in no rate)")
         case .notFinalNotInRates:
-            ("Még nem végleges kimenet, újabb látogatás jön (egyik arányban sem)",
-             "Outcome not final yet, another visit to come (in no rate)")
+            (
+                "Még nem végleges kimenet, újabb látogatás jön (egyik arányban sem)",
+                "Outcome not final yet, another visit to come (in no rate)"
+            )
         case .noOutcomes: ("Még nincs lezárt interjú.", "No ended interviews yet.")
         case .rate: ("Arány", "Rate")
         case .formula: ("Képlet", "Formula")
         case .rateUnavailable: ("nem számolható", "not available")
-        case .noDispositions: ("Nincs megadott AAPOR-besorolás, vagy a nevező 0.", "No AAPOR dispositions declared, or the denominator is 0.")
-        case .chartOutcomes: ("Lezárt interjúk kimenetkódonként, besorolás szerint", "Ended interviews per outcome code, grouped by disposition")
+        case .noDispositions:
+            ("Nincs megadott AAPOR-besorolás, vagy a nevező 0.", "No AAPOR dispositions declared, or the denominator is 0.")
+        case .chartOutcomes:
+            ("Lezárt interjúk kimenetkódonként, besorolás szerint", "Ended interviews per outcome code, grouped by disposition")
         case .rr1Name: ("válaszadási arány", "response rate")
         case .ref1Name: ("elutasítási arány", "refusal rate")
         case .con1Name: ("elérési arány", "contact rate")
@@ -140,10 +145,16 @@ struct ReportLocale: Sendable {
         case .outsideHours: ("Időn k.", "Off-hrs")
         case .noInterviewers: ("Még nincs interjú.", "No interviews yet.")
         case .interviewerLegend:
-            ("Medián: befejezett interjú hossza percben; NT: nem tudja; NV: nem válaszol; Ell.: megerősített figyelmeztetés; Gyors: túl rövid interjú; Időn k.: munkaidőn kívül kezdett",
-             "Median: minutes per completed interview; DK: don't know; RF: refused; Checks: soft checks confirmed; Speed: too short (speeders); Off-hrs: started outside working hours")
+            (
+                "Medián: befejezett interjú hossza percben; NT: nem tudja; NV: nem válaszol; Ell.: megerősített figyelmeztetés; Gyors: túl rövid interjú; Időn k.: munkaidőn kívül kezdett",
+                "Median: minutes per completed interview; DK: don't know; RF: refused; Checks: soft checks confirmed; Speed: too short (speeders); Off-hrs: started outside working hours"
+            )
         case .flaggedMark: ("* figyelmet igényel", "* needs attention")
-        case .chartMedian: ("Befejezett interjúk medián hossza kérdezőnként, a gyorsasági határral", "Median interview duration per interviewer, with the speeder limit")
+        case .chartMedian:
+            (
+                "Befejezett interjúk medián hossza kérdezőnként, a gyorsasági határral",
+                "Median interview duration per interviewer, with the speeder limit"
+            )
         case .speederLimit: ("Gyorsasági határ", "Speeder limit")
         case .speederRuleDeclared: ("megadott", "declared")
         case .speederRuleMedian: ("medián/3", "median/3")
@@ -183,7 +194,11 @@ struct ReportLocale: Sendable {
         case .noFlaggedItems: ("Egyik kérdés sincs a küszöb felett.", "No question is above the threshold.")
         case .noItems: ("Még nincs megválaszolt kérdés.", "No questions answered yet.")
         case .allItems: ("Minden kérdés", "All questions")
-        case .chartItems: ("Nem tudja + nem válaszol aránya a küszöb feletti kérdéseknél", "Don't know + refused share of the questions above the threshold")
+        case .chartItems:
+            (
+                "Nem tudja + nem válaszol aránya a küszöb feletti kérdéseknél",
+                "Don't know + refused share of the questions above the threshold"
+            )
         case .dataTable: ("Adattábla", "Data table")
         }
     }

@@ -21,8 +21,9 @@ extension CentralStore {
                     last_sequence = max(last_sequence, excluded.last_sequence)
                 """)
         try perDevice.execute(arguments: [id.rawValue, device.rawValue, delta.newEvents, delta.firstSequence, delta.lastSequence])
-        let devices = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM interview_device WHERE interview_id = ?", arguments: [id.rawValue]) ?? 0
+        let devices =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM interview_device WHERE interview_id = ?", arguments: [id.rawValue]) ?? 0
         let definitions = try db.cachedStatement(sql: "SELECT survey_id, complete_code FROM definition WHERE hash = ?")
         func definition(_ hash: DefinitionHash) throws(StoreError) -> Row? {
             do { return try Row.fetchOne(definitions, arguments: [hash.rawValue]) } catch { throw StoreError(error, path: path) }

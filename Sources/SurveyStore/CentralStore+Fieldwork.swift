@@ -51,7 +51,8 @@ extension CentralStore {
     static func logEntry(from row: Row) throws(StoreError) -> FieldworkLogEntry {
         FieldworkLogEntry(
             sequence: row["sequence"], at: row["at"], actor: row["actor"],
-            action: try StoredWord.decode(row["action"], as: FieldworkAction.self, what: "fieldwork log action"), survey: SurveyID(row["survey_id"] as String),
+            action: try StoredWord.decode(row["action"], as: FieldworkAction.self, what: "fieldwork log action"),
+            survey: SurveyID(row["survey_id"] as String),
             caseID: (row["case_id"] as String?).map(CaseID.init), device: (row["device_id"] as String?).map(DeviceID.init),
             previousDevice: (row["previous_device_id"] as String?).map(DeviceID.init),
             interview: (row["interview_id"] as String?).map(InterviewID.init),
@@ -68,9 +69,11 @@ extension CentralStore {
     public func publish(_ file: DefinitionFile, actor: String, at time: Int64) throws(StoreError) -> Int64 {
         try write { db in
             try CentralStore.insertDefinition(db, file)
-            return try appendLog(db, FieldworkLogEntry(
-                sequence: 0, at: time, actor: actor, action: .published, survey: file.survey.definition.id,
-                definition: file.survey.hash, text: file.survey.definition.version))
+            return try appendLog(
+                db,
+                FieldworkLogEntry(
+                    sequence: 0, at: time, actor: actor, action: .published, survey: file.survey.definition.id,
+                    definition: file.survey.hash, text: file.survey.definition.version))
         }
     }
 
@@ -122,8 +125,10 @@ extension CentralStore {
                 }
             }
             guard !changes.isEmpty else { return result }
-            let sequence = try appendLog(db, FieldworkLogEntry(
-                sequence: 0, at: time, actor: actor, action: .sampleImported, survey: survey, text: file))
+            let sequence = try appendLog(
+                db,
+                FieldworkLogEntry(
+                    sequence: 0, at: time, actor: actor, action: .sampleImported, survey: survey, text: file))
             result.sequence = sequence
             let insert = try RawStatement(
                 db,
@@ -201,9 +206,10 @@ extension CentralStore {
             var problems: [String] = []
             var devices: [CaseID: DeviceID?] = [:]
             for id in cases {
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
-                    arguments: [survey.rawValue, id.rawValue])
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
+                        arguments: [survey.rawValue, id.rawValue])
                 else {
                     problems.append("case \(id) is not in the sample of \(survey)")
                     continue
@@ -214,9 +220,11 @@ extension CentralStore {
             guard problems.isEmpty else { throw StoreError.refused(problems) }
             var sequences: [Int64] = []
             for id in cases {
-                let sequence = try appendLog(db, FieldworkLogEntry(
-                    sequence: 0, at: time, actor: actor, action: .withdrawn, survey: survey, caseID: id,
-                    device: devices[id] ?? nil, text: reason))
+                let sequence = try appendLog(
+                    db,
+                    FieldworkLogEntry(
+                        sequence: 0, at: time, actor: actor, action: .withdrawn, survey: survey, caseID: id,
+                        device: devices[id] ?? nil, text: reason))
                 try db.execute(
                     sql: """
                         UPDATE sample_case SET withdrawn = 1, device_id = NULL, withdrawn_sequence = ?
@@ -251,9 +259,10 @@ extension CentralStore {
                 }
             }
             for change in changes {
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
-                    arguments: [survey.rawValue, change.caseID.rawValue])
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
+                        arguments: [survey.rawValue, change.caseID.rawValue])
                 else {
                     problems.append("case \(change.caseID) is not in the sample of \(survey)")
                     continue
@@ -274,9 +283,11 @@ extension CentralStore {
             }
             guard problems.isEmpty else { throw StoreError.refused(problems) }
             for change in todo {
-                let sequence = try appendLog(db, FieldworkLogEntry(
-                    sequence: 0, at: time, actor: actor, action: change.previous == nil ? .assigned : .reassigned,
-                    survey: survey, caseID: change.caseID, device: change.device, previousDevice: change.previous))
+                let sequence = try appendLog(
+                    db,
+                    FieldworkLogEntry(
+                        sequence: 0, at: time, actor: actor, action: change.previous == nil ? .assigned : .reassigned,
+                        survey: survey, caseID: change.caseID, device: change.device, previousDevice: change.previous))
                 try db.execute(
                     sql: "UPDATE sample_case SET device_id = ?, assigned_sequence = ? WHERE survey_id = ? AND case_id = ?",
                     arguments: [change.device.rawValue, sequence, survey.rawValue, change.caseID.rawValue])

@@ -53,17 +53,20 @@ extension CentralStore {
                     """,
                 arguments: [device.rawValue])
             while let row = try rows.next() {
-                cases.append(PackagedCase(
-                    record: try CentralStore.sampleCase(from: row),
-                    state: try StoredWord.decode(row["state"], as: DeviceCase.State.self, what: "case state"), changedAt: row["changed_at"] ?? 0,
-                    changedBy: row["changed_by"] ?? "", reason: row["reason"]))
+                cases.append(
+                    PackagedCase(
+                        record: try CentralStore.sampleCase(from: row),
+                        state: try StoredWord.decode(row["state"], as: DeviceCase.State.self, what: "case state"),
+                        changedAt: row["changed_at"] ?? 0,
+                        changedBy: row["changed_by"] ?? "", reason: row["reason"]))
             }
             let published = try CentralStore.published(db, through: through)
             var definitions: [SurveyID: DefinitionFile] = [:]
             for survey in Set(cases.map(\.record.survey)) {
                 guard let hash = published[survey] else { continue }
-                guard let bytes = try Data.fetchOne(
-                    db, sql: "SELECT compiled_json FROM definition WHERE hash = ?", arguments: [hash.rawValue])
+                guard
+                    let bytes = try Data.fetchOne(
+                        db, sql: "SELECT compiled_json FROM definition WHERE hash = ?", arguments: [hash.rawValue])
                 else { throw StoreError.unknownDefinition(hash) }
                 definitions[survey] = try DefinitionFile(compiledJSON: bytes)
             }

@@ -76,13 +76,15 @@ extension CentralStore {
                     db, sql: "SELECT first_sequence, last_sequence FROM received_range WHERE device_id = ? ORDER BY first_sequence",
                     arguments: [device.id.rawValue]
                 ).map { (row: Row) -> ClosedRange<Int64> in (row[0] as Int64)...(row[1] as Int64) }
-                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE device_id = ?", arguments: [device.id.rawValue]) ?? 0
+                let count =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE device_id = ?", arguments: [device.id.rawValue]) ?? 0
                 let last = try Row.fetchOne(
                     db, sql: "SELECT * FROM bundle WHERE device_id = ? ORDER BY received_at DESC, hash LIMIT 1",
                     arguments: [device.id.rawValue])
-                summaries.append(DeviceSummary(
-                    device: device, eventCount: count, received: ranges, missing: SequenceRanges(ranges: ranges).gaps,
-                    lastBundle: last.map(CentralStore.bundle(from:))))
+                summaries.append(
+                    DeviceSummary(
+                        device: device, eventCount: count, received: ranges, missing: SequenceRanges(ranges: ranges).gaps,
+                        lastBundle: last.map(CentralStore.bundle(from:))))
             }
             var byStatus: [InterviewStatus: Int] = [:]
             var trainingByStatus: [InterviewStatus: Int] = [:]

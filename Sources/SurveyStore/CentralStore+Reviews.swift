@@ -13,13 +13,14 @@ extension CentralStore {
         _ decision: ReviewDecision, interview id: InterviewID, actor: String, at time: Int64
     ) throws(StoreError) -> FieldworkLogEntry {
         try write { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT survey_id, definition_hash, outcome, status_device, status_sequence, case_id
-                    FROM interview WHERE id = ?
-                    """,
-                arguments: [id.rawValue])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT survey_id, definition_hash, outcome, status_device, status_sequence, case_id
+                        FROM interview WHERE id = ?
+                        """,
+                    arguments: [id.rawValue])
             else { throw StoreError.unknownInterview(id) }
             guard let survey = (row["survey_id"] as String?).map(SurveyID.init) else {
                 throw StoreError.refused([
@@ -27,16 +28,18 @@ extension CentralStore {
                 ])
             }
             let ended = (row["outcome"] as Int?) != nil
-            if case .comment = decision {} else if !ended {
+            if case .comment = decision {
+            } else if !ended {
                 throw StoreError.refused(["interview \(id) is in progress: review it once its visit has ended"])
             }
             let caseID = (row["case_id"] as String?).map(CaseID.init)
             let statusDevice = (row["status_device"] as String?).map(DeviceID.init)
             // The decision goes to the device that holds the case now, else to the one that ended it.
             var device = statusDevice
-            if let caseID, let holder = try String.fetchOne(
-                db, sql: "SELECT device_id FROM sample_case WHERE survey_id = ? AND case_id = ?",
-                arguments: [survey.rawValue, caseID.rawValue])
+            if let caseID,
+                let holder = try String.fetchOne(
+                    db, sql: "SELECT device_id FROM sample_case WHERE survey_id = ? AND case_id = ?",
+                    arguments: [survey.rawValue, caseID.rawValue])
             {
                 device = DeviceID(holder)
             }

@@ -209,7 +209,8 @@ public final class CentralStore: CentralDataset {
 
     /// The bundle with this hash in the receipt log, if any.
     public func bundle(hash: String) throws(StoreError) -> BundleRecord? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM bundle WHERE hash = ?", arguments: [hash]).map(CentralStore.bundle(from:)) }
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM bundle WHERE hash = ?", arguments: [hash]).map(CentralStore.bundle(from:))
+        }
     }
 
     static func bundle(from row: Row) -> BundleRecord {

@@ -135,7 +135,9 @@ enum DatabaseFile {
             let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             guard id == kind.rawValue else {
                 let other: DatabaseKind = kind == .device ? .central : .device
-                if id == other.rawValue { throw StoreError.notATerepDatabase(path: path, detail: "it is a \(other.name), not a \(kind.name)") }
+                if id == other.rawValue {
+                    throw StoreError.notATerepDatabase(path: path, detail: "it is a \(other.name), not a \(kind.name)")
+                }
                 let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                 let detail = tables == 0 ? "it is an empty database; initialise it first" : "it is some other SQLite database"
                 throw StoreError.notATerepDatabase(path: path, detail: detail)

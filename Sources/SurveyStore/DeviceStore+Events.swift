@@ -45,8 +45,9 @@ extension DeviceStore {
         var payloads: [String] = []
         for item in opening { payloads.append(try EventCoding.encode(item.kind)) }
         return try write { db in
-            guard let survey = try String.fetchOne(
-                db, sql: "SELECT survey_id FROM definition WHERE hash = ?", arguments: [new.definition.rawValue])
+            guard
+                let survey = try String.fetchOne(
+                    db, sql: "SELECT survey_id FROM definition WHERE hash = ?", arguments: [new.definition.rawValue])
             else { throw StoreError.unknownDefinition(new.definition) }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM interview WHERE id = ?", arguments: [new.id.rawValue]) != nil {
                 throw StoreError.duplicateInterview(new.id)
@@ -130,11 +131,15 @@ extension DeviceStore {
                 try db.cachedStatement(sql: "UPDATE interview SET is_test = ? WHERE id = ?").execute(arguments: [training, id.rawValue])
             }
             if let caseID = delta.caseID {
-                try db.cachedStatement(sql: "UPDATE interview SET case_id = ? WHERE id = ?").execute(arguments: [caseID.rawValue, id.rawValue])
+                try db.cachedStatement(sql: "UPDATE interview SET case_id = ? WHERE id = ?").execute(arguments: [
+                    caseID.rawValue, id.rawValue,
+                ])
             }
             try recordVisits(db, interview: id, delta.kinds)
             guard let status = delta.status else { continue }
-            try db.cachedStatement(sql: "UPDATE interview SET end_sequence = ? WHERE id = ?").execute(arguments: [status.sequence, id.rawValue])
+            try db.cachedStatement(sql: "UPDATE interview SET end_sequence = ? WHERE id = ?").execute(arguments: [
+                status.sequence, id.rawValue,
+            ])
             try db.cachedStatement(
                 sql: """
                     UPDATE interview SET outcome = ?1, ended_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?2 END,
@@ -214,7 +219,8 @@ extension DeviceStore {
     /// An interview's events in sequence order, for replay through the engine.
     public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
         try read { db in
-            try EventCoding.fetchEvents(db, sql: "SELECT * FROM event WHERE interview_id = ? ORDER BY sequence", arguments: [interview.rawValue])
+            try EventCoding.fetchEvents(
+                db, sql: "SELECT * FROM event WHERE interview_id = ? ORDER BY sequence", arguments: [interview.rawValue])
         }
     }
 

@@ -81,8 +81,9 @@ extension DeviceStore {
     /// or nil when there are none.
     public func pendingEvents(after sequence: Int64) throws(StoreError) -> PendingEvents? {
         try read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT min(sequence), max(sequence), count(*) FROM event WHERE sequence > ?", arguments: [sequence]),
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT min(sequence), max(sequence), count(*) FROM event WHERE sequence > ?", arguments: [sequence]),
                 let first = row[0] as Int64?, let last = row[1] as Int64?
             else { return nil }
             var interviews: [InterviewID: DefinitionHash?] = [:]

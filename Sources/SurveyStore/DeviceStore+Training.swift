@@ -33,8 +33,9 @@ extension DeviceStore {
             let stamp = max(timestamp, latestMark ?? timestamp)
             let sequence = try reserveSequences(db, count: 1)
             try insert(db, first: sequence, [PendingEvent(interview: id, timestamp: stamp, kind: kind)], payloads: [payload])
-            return .marked(InterviewEvent(
-                device: deviceID, sequence: sequence, interview: id, timestamp: stamp, interviewer: interviewer, kind: kind))
+            return .marked(
+                InterviewEvent(
+                    device: deviceID, sequence: sequence, interview: id, timestamp: stamp, interviewer: interviewer, kind: kind))
         }
     }
 }

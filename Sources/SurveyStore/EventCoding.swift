@@ -18,10 +18,11 @@ package enum EventCoding {
     ) throws {
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
-            try body(InterviewEvent(
-                device: DeviceID(row["device_id"] as String), sequence: row["sequence"],
-                interview: InterviewID(row["interview_id"] as String), timestamp: row["timestamp"],
-                interviewer: row["interviewer"], kind: try decodeKind(row["payload_json"])))
+            try body(
+                InterviewEvent(
+                    device: DeviceID(row["device_id"] as String), sequence: row["sequence"],
+                    interview: InterviewID(row["interview_id"] as String), timestamp: row["timestamp"],
+                    interviewer: row["interviewer"], kind: try decodeKind(row["payload_json"])))
         }
     }
 

@@ -164,4 +164,3 @@ public enum ReviewDecision: Hashable, Sendable {
         }
     }
 }
-

@@ -51,10 +51,12 @@ extension PostgresCentralStore {
                     report.tables.append(.init(name: table.name, rows: back.rows, checksum: back.checksum))
                 }
                 for (table, column) in [("registration_log", "id"), ("fieldwork_log", "sequence")] {
-                    try link.execute(PostgresQuery(unsafeSQL: """
-                        SELECT setval(pg_get_serial_sequence('\(table)', '\(column)'), coalesce(max(\(column)), 0) + 1, false)
-                        FROM \(table)
-                        """))
+                    try link.execute(
+                        PostgresQuery(
+                            unsafeSQL: """
+                                SELECT setval(pg_get_serial_sequence('\(table)', '\(column)'), coalesce(max(\(column)), 0) + 1, false)
+                                FROM \(table)
+                                """))
                 }
                 return report
             }
@@ -84,8 +86,10 @@ extension PostgresCentralStore {
     ) throws -> (rows: Int, checksum: String) {
         var digest = RowDigest()
         var rows = 0
-        let result = try link.query(PostgresQuery(unsafeSQL:
-            "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.key)"))
+        let result = try link.query(
+            PostgresQuery(
+                unsafeSQL:
+                    "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.key)"))
         for row in result {
             let cells = row.makeRandomAccess()
             digest.add(try (0..<table.columns.count).map { index in try storedValue(cells[index], type: types[index]) })
@@ -165,11 +169,16 @@ private struct TableWriter {
         var placeholders: [String] = []
         var parameter = 0
         for _ in 0..<batched {
-            placeholders.append("(" + columns.indices.map { _ in parameter += 1; return "$\(parameter)" }.joined(separator: ", ") + ")")
+            placeholders.append(
+                "("
+                    + columns.indices.map { _ in
+                        parameter += 1; return "$\(parameter)"
+                    }.joined(separator: ", ") + ")")
         }
-        try link.execute(PostgresQuery(
-            unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(placeholders.joined(separator: ", "))",
-            binds: batch))
+        try link.execute(
+            PostgresQuery(
+                unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(placeholders.joined(separator: ", "))",
+                binds: batch))
         batch = PostgresBindings()
         batched = 0
     }

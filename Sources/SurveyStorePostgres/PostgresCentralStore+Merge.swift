@@ -43,9 +43,11 @@ extension PostgresCentralStore {
                     throw StoreError.deviceNotRegistered(bundle.device)
                 }
                 guard device.status == .active else { throw StoreError.deviceRevoked(bundle.device) }
-                if try Self.bundles(link.query(
-                    "SELECT \(unescaped: Self.bundleColumns) FROM bundle WHERE hash = \(bundle.hash) AND status = 'accepted'"
-                )).first != nil {
+                if try Self.bundles(
+                    link.query(
+                        "SELECT \(unescaped: Self.bundleColumns) FROM bundle WHERE hash = \(bundle.hash) AND status = 'accepted'"
+                    )
+                ).first != nil {
                     return Self.alreadyMerged
                 }
                 let merge = PostgresMerge(link, device: bundle.device)
@@ -136,8 +138,10 @@ final class PostgresMerge: CentralMergeFeed {
     /// the stored ones, the new ones go into their interviews' deltas.
     private func flush() throws {
         guard !pending.isEmpty else { return }
-        var columns = (sequence: [Int64](), interview: [String](), timestamp: [Int64](), interviewer: [String](), kind: [String](),
-            payload: [String]())
+        var columns = (
+            sequence: [Int64](), interview: [String](), timestamp: [Int64](), interviewer: [String](), kind: [String](),
+            payload: [String]()
+        )
         for (event, payload) in pending {
             columns.sequence.append(event.sequence)
             columns.interview.append(event.interview.rawValue)
@@ -146,14 +150,15 @@ final class PostgresMerge: CentralMergeFeed {
             columns.kind.append(EventCoding.name(of: event.kind))
             columns.payload.append(payload)
         }
-        var inserted = Set(try link.query(
-            """
-            INSERT INTO event (device_id, sequence, interview_id, timestamp, interviewer, kind, payload_json)
-            SELECT \(device.rawValue), * FROM unnest(\(columns.sequence)::bigint[], \(columns.interview)::text[],
-                \(columns.timestamp)::bigint[], \(columns.interviewer)::text[], \(columns.kind)::text[], \(columns.payload)::text[])
-            ON CONFLICT DO NOTHING RETURNING sequence
-            """
-        ).column(Int64.self))
+        var inserted = Set(
+            try link.query(
+                """
+                INSERT INTO event (device_id, sequence, interview_id, timestamp, interviewer, kind, payload_json)
+                SELECT \(device.rawValue), * FROM unnest(\(columns.sequence)::bigint[], \(columns.interview)::text[],
+                    \(columns.timestamp)::bigint[], \(columns.interviewer)::text[], \(columns.kind)::text[], \(columns.payload)::text[])
+                ON CONFLICT DO NOTHING RETURNING sequence
+                """
+            ).column(Int64.self))
         var duplicates: [(event: InterviewEvent, payload: String)] = []
         var startedWith: Set<DefinitionHash> = []
         for (event, payload) in pending {
@@ -201,8 +206,9 @@ final class PostgresMerge: CentralMergeFeed {
     /// A stored definition's survey and complete code (nil when it is not stored).
     private func info(_ hash: DefinitionHash) throws(StoreError) -> (survey: SurveyID, completeCode: Int?)? {
         if let known = definitionInfo[hash] { return known }
-        guard let row = try link.query("SELECT survey_id, complete_code FROM definition WHERE hash = \(hash.rawValue)")
-            .all((String, Int?).self).first
+        guard
+            let row = try link.query("SELECT survey_id, complete_code FROM definition WHERE hash = \(hash.rawValue)")
+                .all((String, Int?).self).first
         else { return nil }
         definitionInfo[hash] = (SurveyID(row.0), row.1)
         return definitionInfo[hash]
@@ -229,9 +235,11 @@ final class PostgresMerge: CentralMergeFeed {
             INSERT INTO interview (id, status, last_timestamp, event_count, device_count)
             VALUES (\(id.rawValue), 'in_progress', 0, 0, 0) ON CONFLICT (id) DO NOTHING
             """)
-        guard var row = try PostgresCentralStore.derivedInterviews(
-            link.query("SELECT \(unescaped: PostgresCentralStore.interviewColumns) FROM interview WHERE id = \(id.rawValue) FOR UPDATE")
-        ).first else { throw StoreError.unknownInterview(id) }
+        guard
+            var row = try PostgresCentralStore.derivedInterviews(
+                link.query("SELECT \(unescaped: PostgresCentralStore.interviewColumns) FROM interview WHERE id = \(id.rawValue) FOR UPDATE")
+            ).first
+        else { throw StoreError.unknownInterview(id) }
         // A row with no events is the placeholder just inserted: the interview is new.
         let before = row.eventCount == 0 ? nil : row.deviceCount
         if before == nil { row = DerivedInterview(id: id) }

@@ -113,25 +113,27 @@ extension PostgresCentralStore {
 
     public func events(interview: InterviewID) throws(StoreError) -> [InterviewEvent] {
         try read { link in
-            try Self.events(link.query(
-                """
-                SELECT \(unescaped: Self.eventColumns.split(separator: ",").map { "e.\($0.trimmingCharacters(in: .whitespaces))" }
+            try Self.events(
+                link.query(
+                    """
+                    SELECT \(unescaped: Self.eventColumns.split(separator: ",").map { "e.\($0.trimmingCharacters(in: .whitespaces))" }
                     .joined(separator: ", "))
-                FROM interview_device s JOIN event e
-                    ON e.device_id = s.device_id AND e.sequence BETWEEN s.first_sequence AND s.last_sequence
-                WHERE s.interview_id = \(interview.rawValue) AND e.interview_id = \(interview.rawValue)
-                """)
+                    FROM interview_device s JOIN event e
+                        ON e.device_id = s.device_id AND e.sequence BETWEEN s.first_sequence AND s.last_sequence
+                    WHERE s.interview_id = \(interview.rawValue) AND e.interview_id = \(interview.rawValue)
+                    """)
             ).sorted { $0.mergeKey < $1.mergeKey }
         }
     }
 
     public func events(device: DeviceID, after sequence: Int64, limit: Int) throws(StoreError) -> [InterviewEvent] {
         try read { link in
-            try Self.events(link.query(
-                """
-                SELECT \(unescaped: Self.eventColumns) FROM event WHERE device_id = \(device.rawValue) AND sequence > \(sequence)
-                ORDER BY sequence LIMIT \(Int64(clamping: limit))
-                """))
+            try Self.events(
+                link.query(
+                    """
+                    SELECT \(unescaped: Self.eventColumns) FROM event WHERE device_id = \(device.rawValue) AND sequence > \(sequence)
+                    ORDER BY sequence LIMIT \(Int64(clamping: limit))
+                    """))
         }
     }
 
@@ -151,8 +153,10 @@ extension PostgresCentralStore {
                     "SELECT first_sequence, last_sequence FROM received_range WHERE device_id = \(id) ORDER BY first_sequence"
                 ).all((Int64, Int64).self).map { $0.0...$0.1 }
                 let count = try link.query("SELECT count(*) FROM event WHERE device_id = \(id)").scalar(Int.self) ?? 0
-                let last = try Self.bundles(link.query(
-                    "SELECT \(unescaped: Self.bundleColumns) FROM bundle WHERE device_id = \(id) ORDER BY received_at DESC, hash LIMIT 1"))
+                let last = try Self.bundles(
+                    link.query(
+                        "SELECT \(unescaped: Self.bundleColumns) FROM bundle WHERE device_id = \(id) ORDER BY received_at DESC, hash LIMIT 1"
+                    ))
                 summaries.append(DeviceSummary(device: device, eventCount: count, received: ranges, lastBundle: last.first))
             }
             var byStatus: [InterviewStatus: Int] = [:]
@@ -164,16 +168,19 @@ extension PostgresCentralStore {
                 byStatus[status] = count
                 trainingByStatus[status] = training
             }
-            let bundles = try link.query(
-                "SELECT count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'rejected') FROM bundle"
-            ).all((Int, Int).self).first ?? (0, 0)
+            let bundles =
+                try link.query(
+                    "SELECT count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'rejected') FROM bundle"
+                ).all((Int, Int).self).first ?? (0, 0)
             return CentralStatus(
                 devices: summaries, eventCount: try link.query("SELECT count(*) FROM event").scalar(Int.self) ?? 0,
                 interviews: byStatus, trainingByStatus: trainingByStatus,
                 conflicts: try link.query("SELECT count(*) FROM conflict").scalar(Int.self) ?? 0,
                 bundlesAccepted: bundles.0, bundlesRejected: bundles.1,
-                lastBundle: try Self.bundles(link.query(
-                    "SELECT \(unescaped: Self.bundleColumns) FROM bundle ORDER BY received_at DESC, hash LIMIT 1")).first)
+                lastBundle: try Self.bundles(
+                    link.query(
+                        "SELECT \(unescaped: Self.bundleColumns) FROM bundle ORDER BY received_at DESC, hash LIMIT 1")
+                ).first)
         }
     }
 
@@ -197,14 +204,16 @@ extension PostgresCentralStore {
                     WHERE e.device_id = s.device_id AND e.interview_id = s.interview_id) ORDER BY 1, 2 LIMIT 20
                 """
             ).all((String, String).self) {
-                problems.append("interview \(DisplayText.escaped(id)) on \(DisplayText.escaped(device)): its event count is not its events'")
+                problems.append(
+                    "interview \(DisplayText.escaped(id)) on \(DisplayText.escaped(device)): its event count is not its events'")
             }
-            let outside = try link.query(
-                """
-                SELECT count(*) FROM event e WHERE NOT EXISTS (SELECT 1 FROM received_range r WHERE r.device_id = e.device_id
-                    AND e.sequence BETWEEN r.first_sequence AND r.last_sequence)
-                """
-            ).scalar(Int.self) ?? 0
+            let outside =
+                try link.query(
+                    """
+                    SELECT count(*) FROM event e WHERE NOT EXISTS (SELECT 1 FROM received_range r WHERE r.device_id = e.device_id
+                        AND e.sequence BETWEEN r.first_sequence AND r.last_sequence)
+                    """
+                ).scalar(Int.self) ?? 0
             if outside > 0 { problems.append("\(outside) events lie outside their device's received ranges") }
             return problems
         }

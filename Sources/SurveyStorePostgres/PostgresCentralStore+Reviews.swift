@@ -58,7 +58,8 @@ extension PostgresCentralStore {
             survey: SurveyID(try read.next(String.self)), caseID: try read.next(String?.self).map(CaseID.init),
             device: try read.next(String?.self).map(DeviceID.init), previousDevice: try read.next(String?.self).map(DeviceID.init),
             interview: try read.next(String?.self).map(InterviewID.init),
-            definition: try read.next(String?.self).map(DefinitionHash.init), question: try read.next(String?.self).flatMap(Address.init(parsing:)),
+            definition: try read.next(String?.self).map(DefinitionHash.init),
+            question: try read.next(String?.self).flatMap(Address.init(parsing:)),
             text: try read.next(), reviewedDevice: try read.next(String?.self).map(DeviceID.init),
             reviewedSequence: try read.next())
     }

@@ -177,7 +177,8 @@ public final class PostgresCentralStore: CentralDataset {
         guard key.count == 32 else { throw .invalid("device \(device): an encryption key is 32 bytes, found \(key.count)") }
         try write { link in
             let changed = try link.query(
-                "UPDATE device SET encryption_public_key = \(key) WHERE device_id = \(device.rawValue)").metadata.rows
+                "UPDATE device SET encryption_public_key = \(key) WHERE device_id = \(device.rawValue)"
+            ).metadata.rows
             guard changed == 1 else { throw StoreError.deviceNotRegistered(device) }
             try Self.log(link, device, action: "encryption key set", at: time, detail: nil)
         }
@@ -198,13 +199,14 @@ public final class PostgresCentralStore: CentralDataset {
     static func insertDevice(
         _ link: PostgresSession, _ id: DeviceID, publicKey: Data, method: RegistrationMethod, note: String?, at time: Int64
     ) throws -> RegisteredDevice {
-        let inserted = try link.query(
-            """
-            INSERT INTO device (device_id, public_key, status, registered_at, registered_how, note)
-            VALUES (\(id.rawValue), \(publicKey), 'active', \(time), \(method.rawValue), \(note))
-            ON CONFLICT (device_id) DO NOTHING RETURNING device_id
-            """
-        ).scalar(String.self) != nil
+        let inserted =
+            try link.query(
+                """
+                INSERT INTO device (device_id, public_key, status, registered_at, registered_how, note)
+                VALUES (\(id.rawValue), \(publicKey), 'active', \(time), \(method.rawValue), \(note))
+                ON CONFLICT (device_id) DO NOTHING RETURNING device_id
+                """
+            ).scalar(String.self) != nil
         guard let device = try fetchDevice(link, id) else { throw StoreError.deviceNotRegistered(id) }
         if inserted {
             try log(link, id, action: "registered (\(method.rawValue))", at: time, detail: note)
@@ -240,9 +242,11 @@ public final class PostgresCentralStore: CentralDataset {
     static let deviceColumns = "device_id, public_key, status, registered_at, registered_how, revoked_at, note"
 
     static func fetchDevice(_ link: PostgresSession, _ id: DeviceID, forUpdate: Bool = false) throws(StoreError) -> RegisteredDevice? {
-        try devices(link.query(
-            "SELECT \(unescaped: deviceColumns) FROM device WHERE device_id = \(id.rawValue) \(unescaped: forUpdate ? "FOR UPDATE" : "")"
-        )).first
+        try devices(
+            link.query(
+                "SELECT \(unescaped: deviceColumns) FROM device WHERE device_id = \(id.rawValue) \(unescaped: forUpdate ? "FOR UPDATE" : "")"
+            )
+        ).first
     }
 
     private static func devices(_ result: PostgresQueryResult) throws(StoreError) -> [RegisteredDevice] {

@@ -41,7 +41,8 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
         let query = Dictionary((parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
         let known: Set = ["sslmode", "schema", "host", "port", "user", "password", "dbname", "application_name", "connect_timeout"]
         if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
-            throw .invalid("'\(shown)': unknown parameter '\(DisplayText.escaped(unknown))' (terep knows sslmode, schema, host, port, user, dbname)")
+            throw .invalid(
+                "'\(shown)': unknown parameter '\(DisplayText.escaped(unknown))' (terep knows sslmode, schema, host, port, user, dbname)")
         }
         let hostParameter = query["host"] ?? parts.host.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding }
         if let hostParameter, hostParameter.hasPrefix("/") {

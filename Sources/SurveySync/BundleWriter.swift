@@ -71,7 +71,8 @@ public enum BundleWriter {
         _ contents: BundleContents, device: DeviceID, signingKey: DeviceSigningKey,
         recipient: CoordinatorPublicKey? = nil, createdAtMillis: Int64, to path: String
     ) throws(BundleError) -> BundleManifest {
-        try write(BundleInput(contents), device: device, signingKey: signingKey, recipient: recipient, createdAtMillis: createdAtMillis, to: path)
+        try write(
+            BundleInput(contents), device: device, signingKey: signingKey, recipient: recipient, createdAtMillis: createdAtMillis, to: path)
     }
 
     /// Writes a bundle atomically to `path`, streaming: the payload goes to an unlinked scratch
@@ -283,7 +284,9 @@ final class PayloadWriter {
         }
         let bytes = input.definitionFiles.values.reduce(0) { $0 + $1.count }
         guard input.definitionFiles.count <= limits.maxDefinitions, bytes <= limits.maxDefinitionBytes else {
-            throw .io("the questionnaire versions are more than a bundle may hold (\(limits.maxDefinitions), \(limits.maxDefinitionBytes >> 20) MiB)")
+            throw .io(
+                "the questionnaire versions are more than a bundle may hold (\(limits.maxDefinitions), \(limits.maxDefinitionBytes >> 20) MiB)"
+            )
         }
     }
 

@@ -95,7 +95,8 @@ public enum KeyProtection {
         guard bytes.count == headerSize + saltSize + nonceSize + keySize + tagSize else {
             throw .malformed("a sealed key is \(headerSize + saltSize + nonceSize + keySize + tagSize) bytes, found \(bytes.count)")
         }
-        let cost = Cost(passes: bytes.readBigEndian(UInt32.self, at: magic.count), memoryBytes: bytes.readBigEndian(UInt32.self, at: magic.count + 4))
+        let cost = Cost(
+            passes: bytes.readBigEndian(UInt32.self, at: magic.count), memoryBytes: bytes.readBigEndian(UInt32.self, at: magic.count + 4))
         guard (1...Cost.maxPasses).contains(cost.passes), (8192...Cost.maxMemory).contains(cost.memoryBytes) else {
             throw .malformed("its cost (\(cost.passes) passes, \(cost.memoryBytes) bytes) is out of range")
         }

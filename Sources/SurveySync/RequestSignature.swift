@@ -69,13 +69,20 @@ public struct RequestSignature: Hashable, Sendable {
         guard let device = value(Header.device), let stamp = value(Header.timestamp), let nonce = value(Header.nonce),
             let signature = value(Header.signature)
         else {
-            return .failure(.missing("the request is not signed: it needs the headers \(Header.device), \(Header.timestamp), \(Header.nonce) and \(Header.signature) (terep sync signs its requests)"))
+            return .failure(
+                .missing(
+                    "the request is not signed: it needs the headers \(Header.device), \(Header.timestamp), \(Header.nonce) and \(Header.signature) (terep sync signs its requests)"
+                ))
         }
-        guard !device.isEmpty, device.utf8.count <= 128 else { return .failure(.malformed("\(Header.device) is empty or longer than 128 bytes")) }
+        guard !device.isEmpty, device.utf8.count <= 128 else {
+            return .failure(.malformed("\(Header.device) is empty or longer than 128 bytes"))
+        }
         guard stamp.utf8.count <= 19, let millis = Int64(stamp), millis > 0 else {
             return .failure(.malformed("\(Header.timestamp) is not a positive number of milliseconds"))
         }
-        guard isValidNonce(nonce) else { return .failure(.malformed("\(Header.nonce) must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -")) }
+        guard isValidNonce(nonce) else {
+            return .failure(.malformed("\(Header.nonce) must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -"))
+        }
         guard let bytes = Data(base64Encoded: signature), bytes.count == 64 else {
             return .failure(.malformed("\(Header.signature) is not the base64 of a 64-byte Ed25519 signature"))
         }

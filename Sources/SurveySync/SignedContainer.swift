@@ -126,8 +126,9 @@ enum SignedContainer {
         guard payload.count >= 2 + encLength else { return nil }
         let enc = payload[(start + 2)..<(start + 2 + encLength)]
         let ciphertext = payload[(start + 2 + encLength)...]
-        guard var recipient = try? HPKE.Recipient(
-            privateKey: key.key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: kind.hpkeInfo, encapsulatedKey: Data(enc))
+        guard
+            var recipient = try? HPKE.Recipient(
+                privateKey: key.key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: kind.hpkeInfo, encapsulatedKey: Data(enc))
         else { return nil }
         return try? recipient.open(ciphertext, authenticating: aad)
     }
@@ -135,7 +136,9 @@ enum SignedContainer {
     /// Inflates a payload whose sizes the signed manifest declares, within the caps: checked
     /// before inflating (the declared size) and while inflating (chunk by chunk, never past
     /// the declared size), and the result must be exactly the declared size.
-    static func inflate(_ compressed: Data, declared info: BundleManifest.PayloadInfo, limits: BundleLimits) throws(BundleError.Kind) -> Data {
+    static func inflate(_ compressed: Data, declared info: BundleManifest.PayloadInfo, limits: BundleLimits) throws(BundleError.Kind)
+        -> Data
+    {
         guard info.compression == "zlib" else { throw .malformedManifest("unknown compression '\(info.compression)'") }
         guard compressed.count == info.compressedSize else {
             throw .malformedManifest("compressed size \(compressed.count) differs from the declared \(info.compressedSize)")
@@ -156,7 +159,8 @@ enum SignedContainer {
             switch error {
             case .exceedsLimit(let limit):
                 throw .decompressionBomb(
-                    "inflates past \(limit) bytes from \(compressed.count) (caps: \(limits.maxUncompressedSize >> 20) MiB, ratio \(limits.maxRatio):1)")
+                    "inflates past \(limit) bytes from \(compressed.count) (caps: \(limits.maxUncompressedSize >> 20) MiB, ratio \(limits.maxRatio):1)"
+                )
             case .corrupt(let why): throw .corruptCompression(why)
             case .truncated: throw .corruptCompression("the zlib stream ends early")
             case .trailingBytes(let n): throw .corruptCompression("\(n) bytes after the zlib stream")

@@ -37,7 +37,9 @@ public struct CoordinatorFetch: Sendable {
             let response = try await client.execute(request, timeout: .nanoseconds(Int64(options.timeout.nanoseconds)))
             let data = Data(buffer: try await response.body.collect(upTo: maxBytes))
             let status = Int(response.status.code)
-            result = status == 200 ? .success(data) : .failure(.refused(status: status, reason: DeviceSync.reason(data), request: "GET \(endpoint.path)"))
+            result =
+                status == 200
+                ? .success(data) : .failure(.refused(status: status, reason: DeviceSync.reason(data), request: "GET \(endpoint.path)"))
         } catch {
             result = .failure(.unreachable(attempts: 1, lastError: "\(error)"))
         }

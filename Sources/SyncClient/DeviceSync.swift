@@ -8,8 +8,8 @@ import NIOSSL
 import SurveyStore
 import SurveySync
 
-import enum SurveyModel.DisplayText
 import struct SurveyModel.DeviceID
+import enum SurveyModel.DisplayText
 
 /// Why `terep sync` stopped. The device database is as it was unless a bundle was acknowledged.
 public enum SyncError: Error, CustomStringConvertible, Sendable {
@@ -136,7 +136,8 @@ public struct DeviceSync: Sendable {
             do { try BundleExport.acknowledge(prepared, store: store) } catch { throw .bundle(error) }
             say(
                 "upload: \(receipt.status) (bundle \(receipt.bundle.prefix(12))): \(receipt.newEvents) new events, "
-                    + "\(receipt.duplicateEvents) already there; marked sent through sequence \(prepared.manifest.sequenceRange?.last ?? 0)")
+                    + "\(receipt.duplicateEvents) already there; marked sent through sequence \(prepared.manifest.sequenceRange?.last ?? 0)"
+            )
             result.receipt = receipt
             result.attempts = attempts
         } else {

@@ -67,13 +67,15 @@ extension InterviewController {
             prompt = SessionPrompt(text: strings.chooseRowsToRemove(removal), tone: .warning, reply: .rows, marker: true)
         case .endVisit:
             guard case .endVisit(let visit) = proposal.action else { return }
-            prompt = SessionPrompt(text: strings.confirmVisitEnd(visit.code, label: visit.label), tone: .warning, reply: .yesNo, marker: true)
+            prompt = SessionPrompt(
+                text: strings.confirmVisitEnd(visit.code, label: visit.label), tone: .warning, reply: .yesNo, marker: true)
         case .endRule(let code, let label):
-            let text = if case .keep = proposal.action {
-                strings.confirmEndRuleKept(code, label: label)
-            } else {
-                strings.confirmEndRule(code, label: label)
-            }
+            let text =
+                if case .keep = proposal.action {
+                    strings.confirmEndRuleKept(code, label: label)
+                } else {
+                    strings.confirmEndRule(code, label: label)
+                }
             prompt = SessionPrompt(text: text, tone: .warning, reply: .yesNo, marker: true)
         }
         pending = Pending(kind: .proposal(proposal), prompt: prompt)

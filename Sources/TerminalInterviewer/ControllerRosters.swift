@@ -65,10 +65,11 @@ extension InterviewController {
         guard commit(.rowAdded(instance.roster, parentRows: instance.parentRows)) else { return }
         announceReturningRows(before)
         let depth = instance.parentRows.count
-        cursor = route.first { a in
-            index[a.variable]?.rosters.contains(instance.roster) == true && a.rows.count > depth
-                && Array(a.rows.prefix(depth)) == instance.parentRows && a.rows[depth] == rows + 1
-        } ?? otherwise
+        cursor =
+            route.first { a in
+                index[a.variable]?.rosters.contains(instance.roster) == true && a.rows.count > depth
+                    && Array(a.rows.prefix(depth)) == instance.parentRows && a.rows[depth] == rows + 1
+            } ?? otherwise
     }
 
     /// Adds a row to the open roster `at` is in and goes to it (F5 on the full screen).

@@ -33,21 +33,24 @@ extension InterviewController {
 extension UIStrings {
     func confirmEndRule(_ code: Int, label: String?) -> String {
         let what = label.map { "\(code) (\($0))" } ?? "\(code)"
-        return t("Ez a válasz lezárja az interjút ezzel az eredménnyel: \(what). Rögzíti és lezárja? i = igen, n = nem",
-                 "This answer ends the interview with outcome \(what). Save it and end? y = yes, n = no")
+        return t(
+            "Ez a válasz lezárja az interjút ezzel az eredménnyel: \(what). Rögzíti és lezárja? i = igen, n = nem",
+            "This answer ends the interview with outcome \(what). Save it and end? y = yes, n = no")
     }
 
     /// Enter at a stored answer that ends the interview (a reopened interview not yet corrected).
     func confirmEndRuleKept(_ code: Int, label: String?) -> String {
         let what = label.map { "\(code) (\($0))" } ?? "\(code)"
-        return t("A válaszok alapján az interjú ezzel az eredménnyel zárul: \(what). Lezárja? i = igen, n = nem",
-                 "With these answers the interview ends with outcome \(what). End it? y = yes, n = no")
+        return t(
+            "A válaszok alapján az interjú ezzel az eredménnyel zárul: \(what). Lezárja? i = igen, n = nem",
+            "With these answers the interview ends with outcome \(what). End it? y = yes, n = no")
     }
 
     public func reopened(_ id: InterviewID, previousOutcome: Int?) -> String {
         let was = previousOutcome.map { t(" (eddigi eredménye: \($0))", " (its outcome was \($0))") } ?? ""
-        return t("Az interjú újranyitva: \(id)\(was). Az újranyitás oka, ideje és a kérdező rögzítve.",
-                 "Interview reopened: \(id)\(was). Who reopened it, when and why are recorded.")
+        return t(
+            "Az interjú újranyitva: \(id)\(was). Az újranyitás oka, ideje és a kérdező rögzítve.",
+            "Interview reopened: \(id)\(was). Who reopened it, when and why are recorded.")
     }
 
     var endRuleNotRecorded: String {
@@ -55,8 +58,9 @@ extension UIStrings {
     }
 
     var endRuleDeclined: String {
-        t("A válasz nincs rögzítve, az interjú folytatódik; javítsa a választ.",
-          "The answer was not saved and the interview goes on; correct the answer.")
+        t(
+            "A válasz nincs rögzítve, az interjú folytatódik; javítsa a választ.",
+            "The answer was not saved and the interview goes on; correct the answer.")
     }
 }
 
@@ -66,13 +70,15 @@ extension UIStrings {
     public func rejected(_ mark: ReviewMark) -> String {
         let when = LocalClock.text(mark.at)
         let why = mark.text.map { DisplayText.escaped($0) } ?? ""
-        return t("Visszaküldve javításra (\(DisplayText.escaped(mark.actor)), \(when)): \(why)",
-                 "Rejected — to fix (\(DisplayText.escaped(mark.actor)), \(when)): \(why)")
+        return t(
+            "Visszaküldve javításra (\(DisplayText.escaped(mark.actor)), \(when)): \(why)",
+            "Rejected — to fix (\(DisplayText.escaped(mark.actor)), \(when)): \(why)")
     }
 
     public func reviewComment(_ mark: ReviewMark) -> String {
         let text = mark.text.map { DisplayText.escaped($0) } ?? ""
-        return t("Az ellenőr megjegyzése (\(DisplayText.escaped(mark.actor))): \(text)",
-                 "The supervisor's comment (\(DisplayText.escaped(mark.actor))): \(text)")
+        return t(
+            "Az ellenőr megjegyzése (\(DisplayText.escaped(mark.actor))): \(text)",
+            "The supervisor's comment (\(DisplayText.escaped(mark.actor))): \(text)")
     }
 }

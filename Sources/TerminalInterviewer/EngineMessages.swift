@@ -13,8 +13,9 @@ extension UIStrings {
     private func engineReason(_ error: EngineError) -> String {
         switch error {
         case .notStarted, .alreadyStarted:
-            t("az interjú naplója hibás; ne folytassa, szóljon a koordinátornak.",
-              "the interview log is inconsistent; stop and tell your coordinator.")
+            t(
+                "az interjú naplója hibás; ne folytassa, szóljon a koordinátornak.",
+                "the interview log is inconsistent; stop and tell your coordinator.")
         case .unknownVariable(let n):
             t("\(n) nem kérdése ennek a kérdőívnek.", "\(n) is not a question of this questionnaire.")
         case .unknownRoster(let g):
@@ -23,16 +24,18 @@ extension UIStrings {
             t("\(c) nem ellenőrzése ennek a kérdőívnek.", "\(c) is not a check of this questionnaire.")
         case .noSuchRow(let a): t("\(a): ilyen sor nincs.", "\(a): there is no such row.")
         case .notAnswerable(let a):
-            t("\(a) tájékoztató szöveg vagy számított érték, nem kell rá válaszolni.",
-              "\(a) is a note or a calculated value; it takes no answer.")
+            t(
+                "\(a) tájékoztató szöveg vagy számított érték, nem kell rá válaszolni.",
+                "\(a) is a note or a calculated value; it takes no answer.")
         case .offRoute(let a):
             t("\(a) a korábbi válaszok miatt most nem kérdezendő.", "\(a) is not asked, given the earlier answers.")
         case .invalidAnswer(let a, _): t("\(a): érvénytelen válasz.", "\(a): invalid answer.")
         case .rosterFull(let g, let m):
             t("\(g): elérte a legfeljebb \(m) sort.", "\(g) already has its maximum of \(m) rows.")
         case .notOpenRoster(let g):
-            t("\(g) sorainak száma egy korábbi válaszból adódik; azt javítsa.",
-              "\(g) gets its rows from an earlier answer; correct that answer instead.")
+            t(
+                "\(g) sorainak száma egy korábbi válaszból adódik; azt javítsa.",
+                "\(g) gets its rows from an earlier answer; correct that answer instead.")
         case .noRowToRemove(let g): t("\(g): nincs törölhető sor.", "\(g): there is no row to remove.")
         case .nothingToConfirm: t("nincs megerősítendő figyelmeztetés.", "there is no warning to confirm.")
         case .interviewEnded:

@@ -232,7 +232,8 @@ public final class InterviewController {
         }
         interview = next
         spent = nextSpent
-        if case .shown = kind {} else {
+        if case .shown = kind {
+        } else {
             cachedRoute = nil
             revision += 1
             logAnswerChange(kind)

@@ -141,7 +141,8 @@ public final class InterviewSession {
         if report.errors.isEmpty { terminal.writeLine("  " + strings.reviewNone) }
         for line in report.errors { say("\(line.place): \(line.message)", style: .error, indent: "  ") }
         terminal.writeLine(style.bold(strings.reviewUnanswered))
-        say(report.missing.isEmpty ? strings.reviewNone : report.missing.map(\.description).joined(separator: ", "),
+        say(
+            report.missing.isEmpty ? strings.reviewNone : report.missing.map(\.description).joined(separator: ", "),
             style: .plain, indent: "  ")
         if !report.stale.isEmpty {
             terminal.writeLine(style.bold(strings.reviewStale))

@@ -122,7 +122,7 @@ extension InterviewController {
             default: problem = .notAnOption("?")
             }
         case .outOfRange(let lo, let hi):
-            switch (lo ?? hi) {
+            switch lo ?? hi {
             case .decimal?: problem = .decimalOutOfRange(min: lo?.doubleValue, max: hi?.doubleValue)
             case .date?: problem = .dateOutOfRange(min: lo?.dateValue, max: hi?.dateValue)
             default: problem = .integerOutOfRange(min: lo?.integerValue, max: hi?.integerValue)

@@ -37,13 +37,15 @@ extension InterviewController {
 
 extension UIStrings {
     func answerNoLongerFits(_ question: String) -> String {
-        t("Figyelem: a(z) \(question) kérdés korábbi válasza a módosítás után már nem érvényes, újra meg kell kérdezni.",
-          "Note: the earlier answer to \(question) no longer fits after this change; it must be asked again.")
+        t(
+            "Figyelem: a(z) \(question) kérdés korábbi válasza a módosítás után már nem érvényes, újra meg kell kérdezni.",
+            "Note: the earlier answer to \(question) no longer fits after this change; it must be asked again.")
     }
 
     func staleAnswerHere(_ answer: String) -> String {
-        t("A tárolt válasz (\(answer)) egy korábbi válasz módosítása miatt már nem érvényes; adjon meg új választ.",
-          "The stored answer (\(answer)) no longer fits after an earlier answer changed; give a new answer.")
+        t(
+            "A tárolt válasz (\(answer)) egy korábbi válasz módosítása miatt már nem érvényes; adjon meg új választ.",
+            "The stored answer (\(answer)) no longer fits after an earlier answer changed; give a new answer.")
     }
 
     public var reviewStale: String { t("Már nem érvényes válaszok", "Answers that no longer fit") }

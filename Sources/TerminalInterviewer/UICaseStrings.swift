@@ -1,5 +1,5 @@
-import Foundation
 import Fieldwork
+import Foundation
 import SurveyModel
 
 /// The case list's texts (`terep cases`, the list `terep interview` starts from).
@@ -32,13 +32,16 @@ extension UIStrings {
     }
 
     var caseColumns: [String] {
-        [t("Eset", "Case"), t("Cím", "Address"), t("Állapot", "Status"), t("Utolsó látogatás", "Last visit"),
-         t("Teendő", "Next")]
+        [
+            t("Eset", "Case"), t("Cím", "Address"), t("Állapot", "Status"), t("Utolsó látogatás", "Last visit"),
+            t("Teendő", "Next"),
+        ]
     }
 
     public var noCases: String {
-        t("Ezen az eszközön nincs kiosztott eset; a koordinátor csomagját a terep device receive FÁJL veszi át.",
-          "This device has no assigned cases; receive the coordinator's package with terep device receive FILE.")
+        t(
+            "Ezen az eszközön nincs kiosztott eset; a koordinátor csomagját a terep device receive FÁJL veszi át.",
+            "This device has no assigned cases; receive the coordinator's package with terep device receive FILE.")
     }
 
     public var casePrompt: String {
@@ -59,7 +62,9 @@ extension UIStrings {
     }
 
     public var startWithoutCase: String {
-        t("Eset nélküli interjúhoz adja meg a kérdőívet: terep interview FÁJL.", "To start without a case, give the questionnaire: terep interview FILE.")
+        t(
+            "Eset nélküli interjúhoz adja meg a kérdőívet: terep interview FÁJL.",
+            "To start without a case, give the questionnaire: terep interview FILE.")
     }
 
     public func rejectionReason(_ text: String) -> String { t("Visszaküldés oka: \(text)", "Rejected: \(text)") }

@@ -6,11 +6,15 @@ extension UIStrings {
     public func unreadableInput(_ problem: TypedText.Problem) -> String {
         switch problem {
         case .controlCharacter:
-            t("A beírt sor vezérlőkaraktert tartalmaz (például egy nyílbillentyűét); nem került mentésre. Írja be újra, nyilak nélkül (javítani a Backspace-szel lehet).",
-              "The line contains a control character (an arrow key, for example); nothing was saved. Type it again without arrow keys (Backspace corrects).")
+            t(
+                "A beírt sor vezérlőkaraktert tartalmaz (például egy nyílbillentyűét); nem került mentésre. Írja be újra, nyilak nélkül (javítani a Backspace-szel lehet).",
+                "The line contains a control character (an arrow key, for example); nothing was saved. Type it again without arrow keys (Backspace corrects)."
+            )
         case .notUTF8:
-            t("A beírt sor olvashatatlan karaktert tartalmaz (a terminál nem UTF-8 kódolású); nem került mentésre. Állítsa a terminált UTF-8-ra, és írja be újra.",
-              "The line contains unreadable characters (the terminal is not set to UTF-8); nothing was saved. Set the terminal to UTF-8 and type it again.")
+            t(
+                "A beírt sor olvashatatlan karaktert tartalmaz (a terminál nem UTF-8 kódolású); nem került mentésre. Állítsa a terminált UTF-8-ra, és írja be újra.",
+                "The line contains unreadable characters (the terminal is not set to UTF-8); nothing was saved. Set the terminal to UTF-8 and type it again."
+            )
         }
     }
 
@@ -19,7 +23,10 @@ extension UIStrings {
     public func replyNotUnderstood(_ reply: SessionPrompt.Reply) -> String {
         switch reply {
         case .yesNo, .yesWithReason: t("Kérem, i (igen) vagy n (nem) betűvel válaszoljon.", "Please answer y (yes) or n (no).")
-        case .rows: t("Kérem, a törlendő sorok számát írja be, vagy Enter, vagy n.", "Please type the numbers of the rows to remove, or Enter, or n.")
+        case .rows:
+            t(
+                "Kérem, a törlendő sorok számát írja be, vagy Enter, vagy n.",
+                "Please type the numbers of the rows to remove, or Enter, or n.")
         }
     }
 
@@ -27,8 +34,9 @@ extension UIStrings {
 
     public func confirmVisitEnd(_ code: Int, label: String?) -> String {
         let what = label.map { "\(code) (\($0))" } ?? "\(code)"
-        return t("A látogatás lezárása ezzel az eredménnyel: \(what). Lezárja? i = igen, n = nem",
-                 "End the visit with outcome \(what)? y = yes, n = no")
+        return t(
+            "A látogatás lezárása ezzel az eredménnyel: \(what). Lezárja? i = igen, n = nem",
+            "End the visit with outcome \(what)? y = yes, n = no")
     }
 
     public var visitNotEnded: String { t("A látogatás nem zárult le; folytathatja.", "The visit was not ended; carry on.") }
@@ -36,8 +44,9 @@ extension UIStrings {
     // MARK: - Leaving (Ctrl-C on the full screen)
 
     public var leaveQuestion: String {
-        t("Kilép? Minden megerősített válasz mentve van, az interjú később folytatható. i = kilépés, n = maradok",
-          "Leave? Every confirmed answer is saved; the interview can be resumed later. y = leave, n = stay")
+        t(
+            "Kilép? Minden megerősített válasz mentve van, az interjú később folytatható. i = kilépés, n = maradok",
+            "Leave? Every confirmed answer is saved; the interview can be resumed later. y = leave, n = stay")
     }
 
     public var leaveCancelled: String { t("Folytatja az interjút.", "Carrying on with the interview.") }
@@ -51,32 +60,41 @@ extension UIStrings {
         let last = removal.lastRows.map { row in removal.labels[row].map { "\(row) \($0)" } ?? "\(row)" }.joined(separator: ", ")
         let n = removal.removing
         guard removal.movable else {
-            return t("\(removal.title): \(removal.count) helyett \(removal.count - n) sor lesz, az utolsó \(n) sor (\(last)) kikerül. Rendben? Enter = igen, n = nem (marad a régi szám)",
-                     "\(removal.title): \(removal.count - n) rows instead of \(removal.count); the last \(n) (\(last)) go. Enter = yes, n = no (keep the old number)")
+            return t(
+                "\(removal.title): \(removal.count) helyett \(removal.count - n) sor lesz, az utolsó \(n) sor (\(last)) kikerül. Rendben? Enter = igen, n = nem (marad a régi szám)",
+                "\(removal.title): \(removal.count - n) rows instead of \(removal.count); the last \(n) (\(last)) go. Enter = yes, n = no (keep the old number)"
+            )
         }
-        return t("\(removal.title): \(removal.count) helyett \(removal.count - n) sor lesz, \(n) tagnak ki kell kerülnie. Ki(k)? \(members). Írja be a sorszámo(ka)t (Enter = \(last); n = mégsem). A törölt sorok válaszai a naplóban megmaradnak.",
-                 "\(removal.title): \(removal.count - n) rows instead of \(removal.count), so \(n) must go. Who? \(members). Type the row number(s) (Enter = \(last); n = cancel). The removed rows' answers stay in the log.")
+        return t(
+            "\(removal.title): \(removal.count) helyett \(removal.count - n) sor lesz, \(n) tagnak ki kell kerülnie. Ki(k)? \(members). Írja be a sorszámo(ka)t (Enter = \(last); n = mégsem). A törölt sorok válaszai a naplóban megmaradnak.",
+            "\(removal.title): \(removal.count - n) rows instead of \(removal.count), so \(n) must go. Who? \(members). Type the row number(s) (Enter = \(last); n = cancel). The removed rows' answers stay in the log."
+        )
     }
 
     public var rowCountKept: String {
-        t("A válasz nem került mentésre; a sorok száma maradt. Javítsa a választ.", "The answer was not saved; the rows stay. Correct the answer.")
+        t(
+            "A válasz nem került mentésre; a sorok száma maradt. Javítsa a választ.",
+            "The answer was not saved; the rows stay. Correct the answer.")
     }
 
     func rowsRemoved(_ removal: RowRemoval) -> String {
         let named = removal.rows.map { row in removal.labels[row].map { "\(row). (\($0))" } ?? "\(row)." }.joined(separator: ", ")
         let moved = removal.rows != removal.lastRows
-        return t("\(removal.title): törölve: \(named) sor." + (moved ? " A későbbi sorok feljebb léptek." : ""),
-                 "\(removal.title): removed row(s) \(named)." + (moved ? " The rows after them moved up." : ""))
+        return t(
+            "\(removal.title): törölve: \(named) sor." + (moved ? " A későbbi sorok feljebb léptek." : ""),
+            "\(removal.title): removed row(s) \(named)." + (moved ? " The rows after them moved up." : ""))
     }
 
     public func onlyLastRowRemovable(_ roster: String) -> String {
-        t("\(roster): csak az utolsó sor törölhető (a sorokban további listák vannak).",
-          "\(roster): only the last row can be removed (its rows hold rosters of their own).")
+        t(
+            "\(roster): csak az utolsó sor törölhető (a sorokban további listák vannak).",
+            "\(roster): only the last row can be removed (its rows hold rosters of their own).")
     }
 
     public func rowsCameBack(_ roster: String, rows: [(row: Int, label: String?)]) -> String {
         let named = rows.map { r in r.label.flatMap { $0.isEmpty ? nil : "\(r.row). (\($0))" } ?? "\(r.row)." }.joined(separator: ", ")
-        return t("\(roster): a(z) \(named) sor korábbi válaszaival visszakerült; ellenőrizze őket.",
-                 "\(roster): row(s) \(named) came back with their earlier answers; check them.")
+        return t(
+            "\(roster): a(z) \(named) sor korábbi válaszaival visszakerült; ellenőrizze őket.",
+            "\(roster): row(s) \(named) came back with their earlier answers; check them.")
     }
 }

@@ -67,9 +67,9 @@ public struct UIStrings: Hashable, Sendable {
 
     public func integerRange(min: Int?, max: Int?) -> String {
         switch (min, max) {
-        case let (lo?, hi?): t("Egész szám, \(lo)–\(hi)", "Whole number, \(lo)–\(hi)")
-        case let (lo?, nil): t("Egész szám, legalább \(lo)", "Whole number, at least \(lo)")
-        case let (nil, hi?): t("Egész szám, legfeljebb \(hi)", "Whole number, at most \(hi)")
+        case (let lo?, let hi?): t("Egész szám, \(lo)–\(hi)", "Whole number, \(lo)–\(hi)")
+        case (let lo?, nil): t("Egész szám, legalább \(lo)", "Whole number, at least \(lo)")
+        case (nil, let hi?): t("Egész szám, legfeljebb \(hi)", "Whole number, at most \(hi)")
         case (nil, nil): t("Egész szám", "Whole number")
         }
     }
@@ -98,7 +98,8 @@ public struct UIStrings: Hashable, Sendable {
     /// What a multiple-choice question takes; `example` are offered codes to show in the example.
     public func multipleChoice(min: Int?, max: Int?, example: [Int]) -> String {
         let codes = example.prefix(2).map(String.init).joined(separator: " ")
-        var s = codes.isEmpty
+        var s =
+            codes.isEmpty
             ? t("Több válasz is lehet, szóközzel elválasztva", "Several answers, separated by spaces")
             : t("Több válasz is lehet, szóközzel elválasztva (pl. \(codes))", "Several answers, separated by spaces (e.g. \(codes))")
         if let min, min > 1 { s += t(", legalább \(min)", ", at least \(min)") }
@@ -112,9 +113,9 @@ public struct UIStrings: Hashable, Sendable {
 
     private func rangeText(_ lo: String?, _ hi: String?) -> String {
         switch (lo, hi) {
-        case let (lo?, hi?): "\(lo) – \(hi)"
-        case let (lo?, nil): t("legkorábban / legalább \(lo)", "from \(lo)")
-        case let (nil, hi?): t("legfeljebb \(hi)", "up to \(hi)")
+        case (let lo?, let hi?): "\(lo) – \(hi)"
+        case (let lo?, nil): t("legkorábban / legalább \(lo)", "from \(lo)")
+        case (nil, let hi?): t("legfeljebb \(hi)", "up to \(hi)")
         case (nil, nil): ""
         }
     }

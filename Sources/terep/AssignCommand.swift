@@ -22,7 +22,9 @@ struct AssignCommand: ParsableCommand {
     @ArgumentParser.Option(help: "The device that gets the cases (or, with --to, the one they come from).") var device: String
     @ArgumentParser.Option(help: "Move the cases from --device to this device.") var to: String?
     @ArgumentParser.Option(name: .customLong("cases"), parsing: .upToNextOption, help: "Case ids.") var cases: [String] = []
-    @ArgumentParser.Option(name: .customLong("where"), parsing: .singleValue, help: ArgumentHelp("A preloaded value, e.g. district=6 (repeatable).", valueName: "VAR=VALUE"))
+    @ArgumentParser.Option(
+        name: .customLong("where"), parsing: .singleValue,
+        help: ArgumentHelp("A preloaded value, e.g. district=6 (repeatable).", valueName: "VAR=VALUE"))
     var conditions: [String] = []
     @ArgumentParser.Option(help: "At most this many cases (the first by case id).") var count: Int?
 
@@ -35,8 +37,9 @@ struct AssignCommand: ParsableCommand {
             let report = try Assignment.run(request, central: store, actor: actor.actor, at: DeviceStore.currentMilliseconds())
             let target = DisplayText.escaped(report.device.rawValue)
             let verb = report.from.map { "Moved from \(DisplayText.escaped($0.rawValue)) to" } ?? "Assigned to"
-            print("\(verb) \(target): \(report.changed.count) case\(report.changed.count == 1 ? "" : "s")"
-                + (report.unchanged > 0 ? " (\(report.unchanged) already there)" : ""))
+            print(
+                "\(verb) \(target): \(report.changed.count) case\(report.changed.count == 1 ? "" : "s")"
+                    + (report.unchanged > 0 ? " (\(report.unchanged) already there)" : ""))
             if report.changed.isEmpty && report.unchanged == 0 { Console.error("note: no case matched") }
         } catch let error as FieldworkError {
             throw error

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Fieldwork
 import Foundation
-import SurveySync
 import SurveyStore
+import SurveySync
+
 import enum SurveyModel.DisplayText
 
 /// `terep bundle`: device bundles for the central dataset.

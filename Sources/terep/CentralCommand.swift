@@ -3,9 +3,10 @@ import Fieldwork
 import Foundation
 import SurveyStore
 import SurveyStorePostgres
+import SurveySync
+
 import struct SurveyModel.DeviceID
 import enum SurveyModel.DisplayText
-import SurveySync
 
 /// A key given on the command line, as its text or as a file holding it.
 enum KeyArgument {
@@ -164,7 +165,8 @@ struct CentralAddDevice: ParsableCommand {
     @Option(help: "The device's public key (ed25519:…), or a file holding it.") var key: String
     @Option(
         name: .customLong("encryption-key"),
-        help: "The device's encryption key (x25519:…, printed by terep device init), or a file holding it: its packages are then encrypted.")
+        help: "The device's encryption key (x25519:…, printed by terep device init), or a file holding it: its packages are then encrypted."
+    )
     var encryptionKey: String?
     @Option(help: "A note kept with the registration (who, when, how verified).") var note: String?
 
@@ -180,8 +182,9 @@ struct CentralAddDevice: ParsableCommand {
         do {
             let device = try CentralAdmin.addDevice(
                 central: try options.open(), device: DeviceID(deviceID), key: publicKey, encryptionKey: sealing, note: note)
-            print("Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))"
-                + (sealing.map { "; its packages are encrypted to \($0.fingerprint)" } ?? ""))
+            print(
+                "Registered device \(DisplayText.escaped(device.id.rawValue)) (key \(publicKey.fingerprint), \(device.method.rawValue))"
+                    + (sealing.map { "; its packages are encrypted to \($0.fingerprint)" } ?? ""))
         }
     }
 }

@@ -3,9 +3,9 @@ import Fieldwork
 import Foundation
 import SurveyStore
 import SyncClient
-import typealias SurveySync.CoordinatorSigningKey
 
 import enum SurveyModel.DisplayText
+import typealias SurveySync.CoordinatorSigningKey
 
 /// `terep central fetch`: the coordinator reads a server's coordinator endpoints.
 struct CentralFetch: ParsableCommand {
@@ -32,7 +32,9 @@ struct CentralFetch: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the answer to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the authorities to trust for HTTPS instead of the system's.", valueName: "file"))
+    @Option(
+        name: .customLong("ca-cert"),
+        help: ArgumentHelp("PEM file of the authorities to trust for HTTPS instead of the system's.", valueName: "file"))
     var caCert: String?
 
     @Option(help: ArgumentHelp("Seconds the request may take (1-3600).", valueName: "seconds"))

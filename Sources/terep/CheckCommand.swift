@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SurveyCompiler
 import SurveyDiagnostics
+
 import enum SurveyModel.DisplayText
 
 /// How diagnostics are printed.

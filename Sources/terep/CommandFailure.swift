@@ -47,15 +47,21 @@ enum FailureEdge {
         case let failure as CommandFailure: (message, status) = (failure.message, failure.status)
         case let error as StoreError:
             // A database server that cannot be reached (PostgreSQL): nothing was done, try again later.
-            if case .unreachable = error { (message, status) = (error.description, ExitStatus.temporaryFailure) }
-            else { (message, status) = (error.description, ExitStatus.failure) }
+            if case .unreachable = error {
+                (message, status) = (error.description, ExitStatus.temporaryFailure)
+            } else {
+                (message, status) = (error.description, ExitStatus.failure)
+            }
         case let error as FieldworkError: (message, status) = (error.description, ExitStatus.failure)
         case let error as BundleExportError: (message, status) = (error.description, ExitStatus.failure)
         case let error as KeyAccessError: (message, status) = ("\(error)", ExitStatus.failure)
         case let error as SurveyLoadError: (message, status) = ("\(error)", ExitStatus.dataError)
         case let error as SyncError:
-            if case .unreachable = error { (message, status) = (error.description, ExitStatus.temporaryFailure) }
-            else { (message, status) = (error.description, ExitStatus.failure) }
+            if case .unreachable = error {
+                (message, status) = (error.description, ExitStatus.temporaryFailure)
+            } else {
+                (message, status) = (error.description, ExitStatus.failure)
+            }
         default: return nil
         }
         if let message { Console.error("error: \(message)") }

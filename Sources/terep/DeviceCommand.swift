@@ -1,9 +1,10 @@
 import ArgumentParser
 import Fieldwork
 import Foundation
-import struct SurveyModel.DeviceID
 import SurveyStore
 import SurveySync
+
+import struct SurveyModel.DeviceID
 
 /// `--device-db PATH`, shared by every command that uses the device database.
 struct DeviceDatabaseOptions: ParsableArguments {
@@ -75,14 +76,16 @@ struct DeviceInit: ParsableCommand {
             print("Initialised device \(device.deviceID) for interviewer \(device.interviewer) at \(device.path)")
             Self.printKeys(device)
         case .existing(let device, let addedKey, let conflicts):
-            print("The device database \(device.path) already exists: device \(device.deviceID), interviewer "
-                + "\(device.interviewer), \(device.events) events (bundled up to \(device.bundledThrough)).")
+            print(
+                "The device database \(device.path) already exists: device \(device.deviceID), interviewer "
+                    + "\(device.interviewer), \(device.events) events (bundled up to \(device.bundledThrough)).")
             if addedKey { print("It had no signing key (made by an older terep); one was made now, so it can send bundles.") }
             Self.printKeys(device)
             guard conflicts.isEmpty else {
                 Console.error(
                     "error: it was not changed to \(conflicts.joined(separator: " and ")): a device keeps its id and "
-                        + "interviewer (and the coordinator it was given). To set up another device or fieldworker, give another --device-db path.")
+                        + "interviewer (and the coordinator it was given). To set up another device or fieldworker, give another --device-db path."
+                )
                 throw ExitCode.failure
             }
         }

@@ -39,7 +39,8 @@ struct DeviceTraining: ParsableCommand {
 
     @OptionGroup var database: DeviceDatabaseOptions
 
-    @ArgumentParser.Option(name: .customLong("ui-lang"), help: "The language of the messages: hu or en (default: the questionnaire's first language).")
+    @ArgumentParser.Option(
+        name: .customLong("ui-lang"), help: "The language of the messages: hu or en (default: the questionnaire's first language).")
     var uiLanguage: String?
 
     func validate() throws {
@@ -121,7 +122,8 @@ enum TrainingListing {
             let started = LocalClock.moment(at: record.startedAt)
             let status = record.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
             let outcome = (record.outcome.map(String.init) ?? "-").padding(toLength: 4, withPad: " ", startingAt: 0)
-            let line = "  \(record.id)  \(started.date) \(started.time)  \(status) \(outcome) "
+            let line =
+                "  \(record.id)  \(started.date) \(started.time)  \(status) \(outcome) "
                 + (record.isTest ? strings.trainingListMark : "-")
             Swift.print(line)
         }

@@ -21,7 +21,10 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var central: CentralDatasetOptions
     @Option(help: "The survey id.") var survey: String
-    @Option(help: "csv, sav, dta, jsonl, codebook or ddi (repeat or separate with commas); sav and dta add the CSV and the .sps/.do that rebuild them from it.") var format: [String]
+    @Option(
+        help:
+            "csv, sav, dta, jsonl, codebook or ddi (repeat or separate with commas); sav and dta add the CSV and the .sps/.do that rebuild them from it."
+    ) var format: [String]
     @Flag(help: "CSV for Hungarian Excel: a BOM, ';' and a decimal comma.") var excel = false
     @Option(help: "The label language (hu or en; default: the survey's first).") var lang: String?
     @Option(
@@ -31,12 +34,19 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "completed, all, or statuses (ended, in_progress) and outcome codes, comma-separated.")
     var status = "completed"
     @Option(help: "Personal data: drop, pseudonymise or keep.") var pii = "drop"
-    @Option(name: .customLong("pii-key"), help: "The secret key file for keyed pseudonyms (--pii pseudonymise, and identifiers under --pii drop; without it they get a one-time key).") var piiKey: String?
+    @Option(
+        name: .customLong("pii-key"),
+        help:
+            "The secret key file for keyed pseudonyms (--pii pseudonymise, and identifiers under --pii drop; without it they get a one-time key)."
+    ) var piiKey: String?
     @Option(help: "A corrections file (default: <survey>.corrections in -o DIR or exports/, if present).")
     var corrections: String?
     @Option(help: "A small top-level roster to export wide, in the interview table (repeat or separate with commas).")
     var wide: [String] = []
-    @Flag(help: "Also write the interviewers' notes and confirmation reasons (<survey>_comments.csv) under --pii drop or pseudonymise, with what looks like names, phone numbers and e-mail addresses replaced by a marker (see docs/exports.md).")
+    @Flag(
+        help:
+            "Also write the interviewers' notes and confirmation reasons (<survey>_comments.csv) under --pii drop or pseudonymise, with what looks like names, phone numbers and e-mail addresses replaced by a marker (see docs/exports.md)."
+    )
     var comments = false
     @Flag(help: "Replace the files of an earlier export.") var force = false
     @Option(name: .shortAndLong, help: "The output directory.") var output: String
@@ -62,11 +72,14 @@ struct ExportCommand: ParsableCommand {
                 if tty { Console.errorText("\r\(done)/\(total) interviews") }
             }
             if tty { Console.error("") }
-            print("Exported \(report.summary.included) interviews to \(dir.path) (\(report.files.count) files; log: \(report.log.lastPathComponent))")
+            print(
+                "Exported \(report.summary.included) interviews to \(dir.path) (\(report.files.count) files; log: \(report.log.lastPathComponent))"
+            )
             if report.versions.count > 1 {
                 let apart = report.separatedVariables
-                print("\(report.versions.count) questionnaire versions merged (newest: \(report.versions[0]))"
-                    + (apart.isEmpty ? "" : "; older values kept apart in \(apart.joined(separator: ", "))") + "; see the log")
+                print(
+                    "\(report.versions.count) questionnaire versions merged (newest: \(report.versions[0]))"
+                        + (apart.isEmpty ? "" : "; older values kept apart in \(apart.joined(separator: ", "))") + "; see the log")
             }
         }
     }

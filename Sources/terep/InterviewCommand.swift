@@ -25,7 +25,10 @@ struct InterviewCommand: ParsableCommand {
             database keeps the definition every interview was started on.
             """)
 
-    @Argument(help: "The questionnaire: a .survey source or a compiled definition (.json); not needed for an assigned case, --list, --resume or --reopen.")
+    @Argument(
+        help:
+            "The questionnaire: a .survey source or a compiled definition (.json); not needed for an assigned case, --list, --resume or --reopen."
+    )
     var file: String?
 
     @OptionGroup var database: DeviceDatabaseOptions
@@ -45,15 +48,18 @@ struct InterviewCommand: ParsableCommand {
     @Flag(help: "Mark a new interview as test/training: kept, but excluded from exports and reports.")
     var training = false
 
-    @ArgumentParser.Option(name: .customLong("case"), parsing: .singleValue, help: ArgumentHelp(
-        "An assigned case to start or continue, e.g. --case W-0042; or, with a questionnaire, a preloaded value, "
-            + "e.g. --case cluster_id=K042 (repeatable).", valueName: "case|name=value"))
+    @ArgumentParser.Option(
+        name: .customLong("case"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "An assigned case to start or continue, e.g. --case W-0042; or, with a questionnaire, a preloaded value, "
+                + "e.g. --case cluster_id=K042 (repeatable).", valueName: "case|name=value"))
     var cases: [String] = []
 
     /// The assigned case `--case CASE` names (a value without `=`).
     var assignedCase: String? { cases.first { !$0.contains("=") } }
 
-    @ArgumentParser.Option(name: .customLong("ui-lang"), help: "The interviewer's own texts: hu or en (default: the questionnaire's first language).")
+    @ArgumentParser.Option(
+        name: .customLong("ui-lang"), help: "The interviewer's own texts: hu or en (default: the questionnaire's first language).")
     var uiLanguage: String?
 
     @ArgumentParser.Option(name: .customLong("lang"), help: "The questionnaire language to start in (default: its first language).")
@@ -313,7 +319,8 @@ enum SessionRunner {
         if prepared.interview.isTraining { opening.append(controller.strings.trainingInterview) }
         if open == nil { for line in opening { terminal.writeLine(line) } }
         if let device = open ?? fullScreen(plain: plain, terminal: terminal, environment: environment) {
-            let cases = (try? store.interview(id: prepared.id))??.caseIdentifiers
+            let cases =
+                (try? store.interview(id: prepared.id))??.caseIdentifiers
                 .filter { !CaseIdentifiers.automatic.contains($0.key) }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\(Interview.display($0.value))" }.joined(separator: " ") ?? ""
             let session = FullScreenSession(
@@ -364,7 +371,8 @@ enum DeviceDatabase {
         do {
             let (store, created) = try DeviceSetup.openOrCreate(path: options.path, interviewer: interviewer)
             if let created {
-                Console.errorText("""
+                Console.errorText(
+                    """
                     Created the device database \(DisplayText.escaped(created.path)) (device \(created.deviceID), \
                     interviewer \(DisplayText.escaped(created.interviewer))).
                     Its public key, for the coordinator to register before merging its bundles:

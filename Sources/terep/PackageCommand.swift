@@ -33,10 +33,11 @@ struct PackageCreateCommand: ParsableCommand {
         do {
             let store = try CentralStore.open(path: try central.path(), readOnly: true)
             let made = try Packages.create(central: store, device: DeviceID(device), to: output, at: DeviceStore.currentMilliseconds())
-            print("Package for \(DisplayText.escaped(made.device.rawValue)) written to \(DisplayText.escaped(output)): "
-                + "\(made.assigned) assigned, \(made.reassigned) moved away, \(made.withdrawn) withdrawn case"
-                + "\(made.assigned + made.reassigned + made.withdrawn == 1 ? "" : "s"), \(made.reviews) review decision"
-                + "\(made.reviews == 1 ? "" : "s") (fieldwork log \(made.through); \(made.encrypted ? "encrypted" : "not encrypted"))")
+            print(
+                "Package for \(DisplayText.escaped(made.device.rawValue)) written to \(DisplayText.escaped(output)): "
+                    + "\(made.assigned) assigned, \(made.reassigned) moved away, \(made.withdrawn) withdrawn case"
+                    + "\(made.assigned + made.reassigned + made.withdrawn == 1 ? "" : "s"), \(made.reviews) review decision"
+                    + "\(made.reviews == 1 ? "" : "s") (fieldwork log \(made.through); \(made.encrypted ? "encrypted" : "not encrypted"))")
         } catch let error as FieldworkError {
             throw error
         } catch let error as StoreError {
@@ -63,11 +64,13 @@ struct DeviceReceive: ParsableCommand {
             let store = try DeviceStore.open(path: database.path)
             switch try Packages.receive(path: file, device: store, at: DeviceStore.currentMilliseconds()) {
             case .applied(let through, let cases, let reviews):
-                print("Applied the package \(DisplayText.escaped(file)) (fieldwork log \(through)): \(cases) case"
-                    + "\(cases == 1 ? "" : "s"), \(reviews) review decision\(reviews == 1 ? "" : "s")")
+                print(
+                    "Applied the package \(DisplayText.escaped(file)) (fieldwork log \(through)): \(cases) case"
+                        + "\(cases == 1 ? "" : "s"), \(reviews) review decision\(reviews == 1 ? "" : "s")")
             case .alreadyApplied(let through, let current):
-                print("Nothing changed: the package \(DisplayText.escaped(file)) (fieldwork log \(through)) is not newer than "
-                    + "the one applied (fieldwork log \(current))")
+                print(
+                    "Nothing changed: the package \(DisplayText.escaped(file)) (fieldwork log \(through)) is not newer than "
+                        + "the one applied (fieldwork log \(current))")
             }
         } catch let error as FieldworkError {
             throw error

@@ -2,8 +2,9 @@ import ArgumentParser
 import Fieldwork
 import Foundation
 import SurveyStore
-import enum SurveyModel.DisplayText
 import SurveySync
+
+import enum SurveyModel.DisplayText
 
 /// `--change` / `--remove`, shared by both `protect-key` commands.
 struct KeyProtectionOptions: ParsableArguments {

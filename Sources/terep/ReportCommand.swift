@@ -5,8 +5,8 @@ import SurveyReport
 import SurveyStore
 
 import struct SurveyModel.LanguageCode
-import struct SurveyModel.LocalDate
 import enum SurveyModel.LocalClock
+import struct SurveyModel.LocalDate
 import struct SurveyModel.SurveyID
 import struct SurveyModel.TimeOfDay
 

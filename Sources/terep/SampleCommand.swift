@@ -21,7 +21,6 @@ struct SurveyOption: ParsableArguments {
     var id: SurveyID { SurveyID(survey) }
 }
 
-
 /// `terep sample import`: checks a sample file against the questionnaire and loads it.
 struct SampleImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,8 +43,9 @@ struct SampleImportCommand: ParsableCommand {
             let report = try SampleImport.run(
                 file: file, survey: survey.id, central: store, actor: actor.actor, at: DeviceStore.currentMilliseconds())
             let r = report.result
-            print("Sample of \(report.survey) (\(DisplayText.escaped(report.definition.definition.version))): \(report.cases) cases "
-                + "in \(DisplayText.escaped(file)); \(r.added) added, \(r.updated) updated, \(r.unchanged) unchanged")
+            print(
+                "Sample of \(report.survey) (\(DisplayText.escaped(report.definition.definition.version))): \(report.cases) cases "
+                    + "in \(DisplayText.escaped(file)); \(r.added) added, \(r.updated) updated, \(r.unchanged) unchanged")
         } catch let error as FieldworkError {
             throw error
         } catch let error as StoreError {

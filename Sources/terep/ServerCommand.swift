@@ -4,8 +4,9 @@ import Foundation
 import Logging
 import SurveyStore
 import SyncServer
-import struct SurveySync.CoordinatorVerifyingKey
+
 import enum SurveyModel.DisplayText
+import struct SurveySync.CoordinatorVerifyingKey
 
 /// `terep server`: devices sync over HTTP(S) into the central dataset.
 struct ServerCommand: ParsableCommand {
@@ -42,22 +43,32 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key for HTTPS.", valueName: "file"))
     var tlsKey: String?
 
-    @Flag(name: .customLong("insecure-http"), help: "Allow plain HTTP on a non-loopback address (only behind a TLS proxy or on a private network).")
+    @Flag(
+        name: .customLong("insecure-http"),
+        help: "Allow plain HTTP on a non-loopback address (only behind a TLS proxy or on a private network).")
     var insecureHTTP = false
 
-    @Option(name: .customLong("max-clock-skew"), help: ArgumentHelp("Seconds a request's timestamp may differ from the server's clock (10-3600).", valueName: "seconds"))
+    @Option(
+        name: .customLong("max-clock-skew"),
+        help: ArgumentHelp("Seconds a request's timestamp may differ from the server's clock (10-3600).", valueName: "seconds"))
     var maxClockSkew = 300
 
     @Option(name: .customLong("max-bundle-mb"), help: ArgumentHelp("The largest upload accepted, in MiB (1-1024).", valueName: "MiB"))
     var maxBundleMB = 128
 
-    @Option(name: .customLong("max-uploads"), help: ArgumentHelp("Uploads received or waiting at once; one more is answered 503 and retried later (1-10000).", valueName: "n"))
+    @Option(
+        name: .customLong("max-uploads"),
+        help: ArgumentHelp("Uploads received or waiting at once; one more is answered 503 and retried later (1-10000).", valueName: "n"))
     var maxUploads = 64
 
-    @Option(name: .customLong("max-merges"), help: ArgumentHelp("Uploads verified and merged at the same time; the others wait their turn (1-64).", valueName: "n"))
+    @Option(
+        name: .customLong("max-merges"),
+        help: ArgumentHelp("Uploads verified and merged at the same time; the others wait their turn (1-64).", valueName: "n"))
     var maxMerges = 2
 
-    @Flag(name: .customLong("public-metrics"), help: "Answer GET /metrics to every address, not only to loopback (a Prometheus on another machine).")
+    @Flag(
+        name: .customLong("public-metrics"),
+        help: "Answer GET /metrics to every address, not only to loopback (a Prometheus on another machine).")
     var publicMetrics = false
 
     func validate() throws {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Fieldwork
+import Foundation
 import InterviewEngine
 import SurveyModel
 import SurveyStore
@@ -19,7 +19,8 @@ struct SimulateCommand: ParsableCommand {
             visited again on a later day, until it is final or --visits is reached.
             """)
 
-    @Argument(help: "The questionnaire: a .survey source or a compiled definition (.json); leave it out to visit the device's assigned cases.")
+    @Argument(
+        help: "The questionnaire: a .survey source or a compiled definition (.json); leave it out to visit the device's assigned cases.")
     var file: String?
 
     @ArgumentParser.Option(help: "How many interviews to simulate (with a questionnaire).")
@@ -88,7 +89,9 @@ struct SimulateCommand: ParsableCommand {
         let clock = ContinuousClock()
         var summary = CaseSimulationSummary()
         let elapsed = try clock.measure { summary = try simulation.run(store: store, rng: &rng) }
-        print("Visited \(summary.cases) assigned cases (\(summary.visits) visits, \(summary.events) events) in \(database.path) in \(elapsed).")
+        print(
+            "Visited \(summary.cases) assigned cases (\(summary.visits) visits, \(summary.events) events) in \(database.path) in \(elapsed)."
+        )
         print("Cases: " + summary.statuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
     }
 }

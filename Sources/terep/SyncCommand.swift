@@ -3,8 +3,9 @@ import Fieldwork
 import Foundation
 import SurveyStore
 import SyncClient
-import struct SurveySync.DeviceSigningKey
+
 import enum SurveyModel.DisplayText
+import struct SurveySync.DeviceSigningKey
 
 /// `terep sync`: the device sends what is new to `terep server`.
 struct SyncCommand: ParsableCommand {
@@ -28,10 +29,15 @@ struct SyncCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The server's URL (https://host:port, or http:// on loopback).", valueName: "url"))
     var server: String
 
-    @Option(help: ArgumentHelp("The coordinator's public key (x25519:…), or a file holding it, to encrypt the bundle to.", valueName: "key"))
+    @Option(
+        help: ArgumentHelp("The coordinator's public key (x25519:…), or a file holding it, to encrypt the bundle to.", valueName: "key"))
     var to: String?
 
-    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the authorities to trust for HTTPS instead of the system's (a server with its own certificate).", valueName: "file"))
+    @Option(
+        name: .customLong("ca-cert"),
+        help: ArgumentHelp(
+            "PEM file of the authorities to trust for HTTPS instead of the system's (a server with its own certificate).", valueName: "file"
+        ))
     var caCert: String?
 
     @Option(help: ArgumentHelp("Attempts after the first on a network error (0-20).", valueName: "n"))
@@ -40,7 +46,8 @@ struct SyncCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds one request may take (1-3600).", valueName: "seconds"))
     var timeout = 300
 
-    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds one attempt may take to connect (1-300).", valueName: "seconds"))
+    @Option(
+        name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds one attempt may take to connect (1-300).", valueName: "seconds"))
     var connectTimeout = 10
 
     func validate() throws {

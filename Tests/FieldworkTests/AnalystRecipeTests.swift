@@ -70,7 +70,8 @@ struct AnalystRecipeTests {
             let values = cells.compactMap(Double.init).filter { $0 >= 0 }
             return values.reduce(0, +) / Double(values.count)
         }
-        let seconds = zip(durations["variable"] ?? [], durations["seconds"] ?? []).filter { $0.0 == "life_sat" }.compactMap { Double($0.1) }.sorted()
+        let seconds = zip(durations["variable"] ?? [], durations["seconds"] ?? []).filter { $0.0 == "life_sat" }.compactMap { Double($0.1) }
+            .sorted()
         let median = seconds.count % 2 == 1 ? seconds[seconds.count / 2] : (seconds[seconds.count / 2 - 1] + seconds[seconds.count / 2]) / 2
         let comments = try String(contentsOf: dir.appendingPathComponent("wellbeing-2026-12-04/wellbeing_comments.csv"), encoding: .utf8)
         return [
@@ -104,7 +105,9 @@ struct AnalystRecipeTests {
         #expect(r.count >= 4 && python.count >= 2, "the guide's recipes were not found")
         var checked = 0
         for recipe in r { checked += Self.check(try Readers.run("Rscript", ["-e", recipe], in: root), against: expected, recipe: recipe) }
-        for recipe in python { checked += Self.check(try Readers.run("python3", ["-c", recipe], in: root), against: expected, recipe: recipe) }
+        for recipe in python {
+            checked += Self.check(try Readers.run("python3", ["-c", recipe], in: root), against: expected, recipe: recipe)
+        }
         #expect(checked >= 12, "the recipes printed \(checked) checked figures")
     }
 

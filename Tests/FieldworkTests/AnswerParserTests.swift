@@ -33,12 +33,15 @@ struct AnswerParserTests {
         Case(typed: "12.55", kind: .decimal(min: nil, max: nil, places: 1), expected: .failure(.tooManyDecimals(places: 1))),
         Case(typed: "1e3", kind: .decimal(min: nil, max: nil, places: 1), expected: .failure(.notANumber)),
         Case(typed: "nan", kind: .decimal(min: nil, max: nil, places: 1), expected: .failure(.notANumber)),
-        Case(typed: "2024-05-01", kind: .date(min: nil, max: nil),
-             expected: .success(.date(LocalDate(year: 2024, month: 5, day: 1)))),
-        Case(typed: "2024. 05. 01.", kind: .date(min: nil, max: nil),
-             expected: .success(.date(LocalDate(year: 2024, month: 5, day: 1)))),
-        Case(typed: "2024.5.1", kind: .date(min: nil, max: nil),
-             expected: .success(.date(LocalDate(year: 2024, month: 5, day: 1)))),
+        Case(
+            typed: "2024-05-01", kind: .date(min: nil, max: nil),
+            expected: .success(.date(LocalDate(year: 2024, month: 5, day: 1)))),
+        Case(
+            typed: "2024. 05. 01.", kind: .date(min: nil, max: nil),
+            expected: .success(.date(LocalDate(year: 2024, month: 5, day: 1)))),
+        Case(
+            typed: "2024.5.1", kind: .date(min: nil, max: nil),
+            expected: .success(.date(LocalDate(year: 2024, month: 5, day: 1)))),
         Case(typed: "2023-02-29", kind: .date(min: nil, max: nil), expected: .failure(.noSuchDate("2023-02-29"))),
         Case(typed: "2025.02.30.", kind: .date(min: nil, max: nil), expected: .failure(.noSuchDate("2025.02.30."))),
         Case(typed: "2025-13-01", kind: .date(min: nil, max: nil), expected: .failure(.notADate)),

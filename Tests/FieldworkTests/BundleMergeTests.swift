@@ -2,8 +2,9 @@ import Fieldwork
 import Foundation
 import SurveyModel
 import SurveyStore
-@testable import SurveySync
 import Testing
+
+@testable import SurveySync
 
 /// `BundleExport.create` found nothing to bundle where the test expected events.
 struct NothingWritten: Error {}
@@ -45,7 +46,8 @@ struct SyncBench {
     func interview(on store: DeviceStore, id: InterviewID = .random(), at time: Int64 = 1_000) throws -> InterviewID {
         _ = try store.createInterview(NewInterview(id: id, definition: survey.hash, seed: 1, language: "hu"), timestamp: time)
         let answers = (0..<3).map {
-            PendingEvent(interview: id, timestamp: time + Int64($0) + 1, kind: .answered(Address(VariableName("q\($0)")), .value(.integer($0))))
+            PendingEvent(
+                interview: id, timestamp: time + Int64($0) + 1, kind: .answered(Address(VariableName("q\($0)")), .value(.integer($0))))
         }
         _ = try store.appendBatch(answers + [PendingEvent(interview: id, timestamp: time + 10, kind: .ended(outcome: 11))])
         return id
@@ -78,7 +80,9 @@ struct SyncBench {
         let first = merger.merge([file])
         #expect(first.merged == 1 && first.rejected == 0)
         #expect(first.newEvents == 10 && first.newInterviews == 2 && first.duplicateEvents == 0)
-        #expect(first.bundles.first?.line == "merged \(file): 10 new events, 0 duplicates skipped, 2 new and 0 updated interviews, 0 new conflicts")
+        #expect(
+            first.bundles.first?.line
+                == "merged \(file): 10 new events, 0 duplicates skipped, 2 new and 0 updated interviews, 0 new conflicts")
 
         let before = try CentralStore.open(path: bench.central, readOnly: true).canonicalDump()
         let again = merger.merge([file])
@@ -134,7 +138,10 @@ struct SyncBench {
         try CentralAdmin.revokeDevice(path: bench.central, device: "lap-3")
         let notes = bench.path("notes.txt")
         try Data("not a bundle".utf8).write(to: URL(fileURLWithPath: notes))
-        let files = [try bench.bundle(good, "1.terepbundle"), try bench.bundle(stranger, "2.terepbundle"), try bench.bundle(lost, "3.terepbundle"), notes]
+        let files = [
+            try bench.bundle(good, "1.terepbundle"), try bench.bundle(stranger, "2.terepbundle"), try bench.bundle(lost, "3.terepbundle"),
+            notes,
+        ]
 
         var merger = try bench.merger()
         let summary = merger.merge(files)

@@ -44,10 +44,11 @@ struct CaseListTests {
         defer { f.remove() }
         let store = try Self.device(f)
         let list = try CaseList.load(store: store)
-        #expect(list.map { "\($0.deviceCase.id) \($0.status.word) \($0.next.rawValue)" } == [
-            "W-0001 new first_visit", "W-0002 new first_visit", "W-0003 new first_visit",
-            "E-0001 withdrawn none", "W-0004 moved none",
-        ])
+        #expect(
+            list.map { "\($0.deviceCase.id) \($0.status.word) \($0.next.rawValue)" } == [
+                "W-0001 new first_visit", "W-0002 new first_visit", "W-0003 new first_visit",
+                "E-0001 withdrawn none", "W-0004 moved none",
+            ])
         #expect(list[0].deviceCase.address == "Szondi György u. 3, 2/7" && list[0].lastVisit == nil)
         let json = try CaseListJSON.encode(list)
         let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
@@ -145,7 +146,8 @@ struct CaseListTests {
         let f = try PackageFixture()
         defer { f.remove() }
         let store = try Self.device(f)
-        for (id, words) in [("W-0004", "moved to another device"), ("E-0001", "withdrawn"), ("W-9999", "not one of this device's 5 cases")] {
+        for (id, words) in [("W-0004", "moved to another device"), ("E-0001", "withdrawn"), ("W-9999", "not one of this device's 5 cases")]
+        {
             #expect {
                 try InterviewStart.forCase(CaseID(id), store: store, options: .init())
             } throws: { error in "\(error)".contains(words) }

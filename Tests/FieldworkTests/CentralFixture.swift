@@ -28,8 +28,9 @@ struct CentralFixture {
             let sequence = (sequences[device] ?? 0) + 1
             sequences[device] = sequence
             clock += 20_000
-            events.append(InterviewEvent(
-                device: device, sequence: sequence, interview: interview, timestamp: clock, interviewer: interviewer, kind: kind))
+            events.append(
+                InterviewEvent(
+                    device: device, sequence: sequence, interview: interview, timestamp: clock, interviewer: interviewer, kind: kind))
         }
         try mergeEvents(device, events)
     }
@@ -54,15 +55,20 @@ struct CentralFixture {
         for n in 0..<count {
             let id = InterviewID(String(format: "sim-%04d", n))
             let start = 1_790_000_000_000 + Int64(n) * 3_600_000
-            let context = EngineContext(today: LocalDate(year: 2026, month: 9, day: 1), now: TimeOfDay(hour: 10, minute: 0), interviewer: "Sim")
+            let context = EngineContext(
+                today: LocalDate(year: 2026, month: 9, day: 1), now: TimeOfDay(hour: 10, minute: 0), interviewer: "Sim")
             let run = simulator.run(seed: rng.next(), context: context, startTimestamp: start, using: &rng)
             var events: [InterviewEvent] = []
             for e in run.events {
                 let sequence = (sequences["lap-1"] ?? 0) + 1
                 sequences["lap-1"] = sequence
                 var kind = e.kind
-                if case .started(_, let s, let l, let p) = kind { kind = .started(definition: compiled.hash, seed: s, language: l, preload: p) }
-                events.append(InterviewEvent(device: "lap-1", sequence: sequence, interview: id, timestamp: e.timestamp, interviewer: "Sim", kind: kind))
+                if case .started(_, let s, let l, let p) = kind {
+                    kind = .started(definition: compiled.hash, seed: s, language: l, preload: p)
+                }
+                events.append(
+                    InterviewEvent(
+                        device: "lap-1", sequence: sequence, interview: id, timestamp: e.timestamp, interviewer: "Sim", kind: kind))
             }
             try mergeEvents("lap-1", events)
             runs[id] = run

@@ -50,7 +50,8 @@ struct CleanedRecordCodingTests {
         bare.rosterRows = [:]
         bare.confirmedChecks = []
         for cleaned in [
-            InterviewCleaner.Cleaned(record: Self.record(answers: [Address("q"): .value(.integer(1))]), skippedEvents: ["lap-2#7: gone", ""]),
+            InterviewCleaner.Cleaned(
+                record: Self.record(answers: [Address("q"): .value(.integer(1))]), skippedEvents: ["lap-2#7: gone", ""]),
             InterviewCleaner.Cleaned(record: bare),
         ] {
             let decoded = try CleanedRecordCoding.decode(CleanedRecordCoding.encode(cleaned))
@@ -100,7 +101,9 @@ struct CleanedRecordCodingTests {
         record.outcome = rng.next() % 2 == 0 ? nil : int()
         record.startedAt = rng.next() % 2 == 0 ? nil : Int64(truncatingIfNeeded: rng.next())
         record.timeSpent = rng.next() % 2 == 0 ? nil : Int64(truncatingIfNeeded: rng.next())
-        record.rosterRows = Dictionary((0..<shape.rosters).map { (RosterInstance(GroupID("r\($0)"), parentRows: rows()), int()) }) { a, _ in a }
+        record.rosterRows = Dictionary((0..<shape.rosters).map { (RosterInstance(GroupID("r\($0)"), parentRows: rows()), int()) }) { a, _ in
+            a
+        }
         record.confirmedChecks = Set((0..<shape.checks).map { ConfirmedCheck(CheckID("c\($0)"), rows: rows()) })
         return InterviewCleaner.Cleaned(record: record, skippedEvents: (0..<shape.skipped).map { _ in text() })
     }
@@ -145,7 +148,9 @@ struct CleanedRecordCodingTests {
         }
         let good = CleanedRecordCoding.encode(InterviewCleaner.Cleaned(record: Self.record()))
         let body = Array(good.dropLast(8))
-        #expect(throws: CleanedRecordCodingError.unsupportedFormat(9)) { try CleanedRecordCoding.decode(sealed(Array(body[0..<4]) + [9] + body[5...])) }
+        #expect(throws: CleanedRecordCodingError.unsupportedFormat(9)) {
+            try CleanedRecordCoding.decode(sealed(Array(body[0..<4]) + [9] + body[5...]))
+        }
         #expect(throws: CleanedRecordCodingError.trailingBytes(1)) { try CleanedRecordCoding.decode(sealed(body + [0])) }
         #expect(throws: CleanedRecordCodingError.self) { try CleanedRecordCoding.decode(sealed(Array(body.dropLast()))) }
         #expect(throws: CleanedRecordCodingError.self) { try CleanedRecordCoding.decode(sealed(Array(body[0..<5]) + [0xFF, 0xFF, 0xFF])) }
@@ -200,7 +205,11 @@ struct CleanedCacheTests {
         #expect(coldSummary.cache.replayed == 4 && coldSummary.cache.stored == 4 && coldSummary.cache.hits == 0)
         #expect(try f.central.cleanedRecordCount() == 4)
         let (warm, warmSummary) = try Self.pass(try CleanedDataset(central: f.central, survey: "t", statuses: .all))
-        #expect(warmSummary.cache == { var s = CleanedCacheStatistics(); s.hits = 4; return s }())
+        #expect(
+            warmSummary.cache
+                == {
+                    var s = CleanedCacheStatistics(); s.hits = 4; return s
+                }())
         #expect(Self.same(cold, reference) && Self.same(warm, reference))
         #expect(warmSummary.conflicts == coldSummary.conflicts && warmSummary.skippedEvents == coldSummary.skippedEvents)
     }
@@ -208,9 +217,11 @@ struct CleanedCacheTests {
     @Test func newEventsMergedIntoACachedInterviewAreCleanedAgain() throws {
         var f = try CleanedDatasetTests.fixture()
         _ = try Self.pass(try CleanedDataset(central: f.central, survey: "t"))
-        try f.merge("lap-2", CleanedDatasetTests.a, [
-            .reopened(), .answered(Address("m_age", rows: [1]), .value(.integer(41))), .ended(outcome: 11),
-        ], interviewer: "Béla")
+        try f.merge(
+            "lap-2", CleanedDatasetTests.a,
+            [
+                .reopened(), .answered(Address("m_age", rows: [1]), .value(.integer(41))), .ended(outcome: 11),
+            ], interviewer: "Béla")
         let (records, summary) = try Self.pass(try CleanedDataset(central: f.central, survey: "t"))
         #expect(summary.cache.hits == 1 && summary.cache.replayed == 1, "only A changed")
         let a = try #require(records[CleanedDatasetTests.a])
@@ -226,9 +237,11 @@ struct CleanedCacheTests {
         #expect(first.replayed == 4 && first.stored == 4 && first.hits == 0)
         let again = try CleanedDataset(central: f.central, survey: "t").refreshCache()
         #expect(again.replayed == 0 && again.stored == 0 && again.hits == 4, "nothing changed: nothing replayed")
-        try f.merge("lap-2", CleanedDatasetTests.a, [
-            .reopened(), .answered(Address("m_age", rows: [1]), .value(.integer(41))), .ended(outcome: 11),
-        ], interviewer: "Béla")
+        try f.merge(
+            "lap-2", CleanedDatasetTests.a,
+            [
+                .reopened(), .answered(Address("m_age", rows: [1]), .value(.integer(41))), .ended(outcome: 11),
+            ], interviewer: "Béla")
         let refreshed = CleanedDataset.refreshCaches(central: f.central)
         #expect(refreshed.map(\.survey) == ["t"])
         let statistics = try refreshed[0].result.get()
@@ -252,7 +265,8 @@ struct CleanedCacheTests {
         case "garbage": row.data = Data("garbage".utf8)
         case "another definition": row.definition = "ffff"
         default:
-            let other = try #require(try f.central.cachedCleanedRecords(from: CleanedDatasetTests.a, through: CleanedDatasetTests.a).values.first)
+            let other = try #require(
+                try f.central.cachedCleanedRecords(from: CleanedDatasetTests.a, through: CleanedDatasetTests.a).values.first)
             row.data = other.data
         }
         try f.central.storeCleanedRecords([row])
@@ -355,7 +369,8 @@ struct CachedExportTests {
         let (cold, coldSummary) = try Self.export(try Self.fileCentral(f, at: path), survey: id, into: dir.appendingPathComponent("cold"))
         #expect(coldSummary.cache.stored == 12 && coldSummary.cache.hits == 0)
 
-        let (warm, warmSummary) = try Self.export(try CentralStore.openForReading(path: path), survey: id, into: dir.appendingPathComponent("warm"))
+        let (warm, warmSummary) = try Self.export(
+            try CentralStore.openForReading(path: path), survey: id, into: dir.appendingPathComponent("warm"))
         #expect(warmSummary.cache.hits == 12 && warmSummary.cache.replayed == 0)
 
         let readOnly = try CentralStore.open(path: path, readOnly: true)
@@ -386,7 +401,8 @@ struct CachedExportTests {
         let c = CleanedDatasetTests.c
         let next = (try merging.events(device: "lap-2").last?.sequence ?? 0) + 1
         let late = [
-            InterviewEvent(device: "lap-2", sequence: next, interview: c, timestamp: 1_790_000_000_000, interviewer: "Béla", kind: .reopened()),
+            InterviewEvent(
+                device: "lap-2", sequence: next, interview: c, timestamp: 1_790_000_000_000, interviewer: "Béla", kind: .reopened()),
             InterviewEvent(
                 device: "lap-2", sequence: next + 1, interview: c, timestamp: 1_790_000_001_000, interviewer: "Béla",
                 kind: .answered(Address("m_age", rows: [1]), .value(.integer(52)))),

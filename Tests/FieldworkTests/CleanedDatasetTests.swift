@@ -54,24 +54,32 @@ struct CleanedDatasetTests {
     /// on lap-2 (m_age[1] 30 → 31); D: in progress.
     static func fixture() throws -> CentralFixture {
         var f = try CentralFixture(try CentralFixture.compile(source))
-        try f.merge("lap-1", a, [
-            f.started(), .answered(Address("hh_size"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
-            .answered(Address("m_age", rows: [1]), .value(.integer(40))), .answered(Address("m_age", rows: [2]), .value(.integer(8))),
-            .answered(Address("prob"), .value(.choices([1, 2]))), .answered(Address("worst"), .value(.choice(2))),
-            .answered(Address("prob"), .value(.choices([1]))),
-            .answered(Address("remark"), .value(.text("  Cafe\u{301} zárva  "))),
-            .answered(Address("phone"), .value(.text(phone))), .ended(outcome: 11),
-        ])
-        try f.merge("lap-1", b, [
-            f.started(), .answered(Address("hh_size"), .value(.integer(1))), .answered(Address("consent"), .value(.choice(0))),
-            .ended(outcome: 21),
-        ])
-        try f.merge("lap-1", c, [
-            f.started(), .answered(Address("hh_size"), .value(.integer(1))), .answered(Address("consent"), .value(.choice(1))),
-            .answered(Address("m_age", rows: [1]), .value(.integer(30))), .answered(Address("prob"), .value(.choices([97]))),
-            .ended(outcome: 11),
-        ])
-        try f.merge("lap-2", c, [.reopened(), .answered(Address("m_age", rows: [1]), .value(.integer(31))), .ended(outcome: 11)], interviewer: "Béla")
+        try f.merge(
+            "lap-1", a,
+            [
+                f.started(), .answered(Address("hh_size"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
+                .answered(Address("m_age", rows: [1]), .value(.integer(40))), .answered(Address("m_age", rows: [2]), .value(.integer(8))),
+                .answered(Address("prob"), .value(.choices([1, 2]))), .answered(Address("worst"), .value(.choice(2))),
+                .answered(Address("prob"), .value(.choices([1]))),
+                .answered(Address("remark"), .value(.text("  Cafe\u{301} zárva  "))),
+                .answered(Address("phone"), .value(.text(phone))), .ended(outcome: 11),
+            ])
+        try f.merge(
+            "lap-1", b,
+            [
+                f.started(), .answered(Address("hh_size"), .value(.integer(1))), .answered(Address("consent"), .value(.choice(0))),
+                .ended(outcome: 21),
+            ])
+        try f.merge(
+            "lap-1", c,
+            [
+                f.started(), .answered(Address("hh_size"), .value(.integer(1))), .answered(Address("consent"), .value(.choice(1))),
+                .answered(Address("m_age", rows: [1]), .value(.integer(30))), .answered(Address("prob"), .value(.choices([97]))),
+                .ended(outcome: 11),
+            ])
+        try f.merge(
+            "lap-2", c, [.reopened(), .answered(Address("m_age", rows: [1]), .value(.integer(31))), .ended(outcome: 11)],
+            interviewer: "Béla")
         try f.merge("lap-1", d, [f.started(), .answered(Address("hh_size"), .value(.integer(3)))])
         return f
     }
@@ -97,10 +105,12 @@ struct CleanedDatasetTests {
     @Test func trainingInterviewsAreLeftOutWhateverTheStatusSelection() throws {
         var f = try Self.fixture()
         let trained = InterviewID("eeeeeeee-0000-4000-8000-000000000005")
-        try f.merge("lap-1", trained, [
-            f.started(), .trainingMarked(true), .answered(Address("hh_size"), .value(.integer(1))),
-            .answered(Address("consent"), .value(.choice(0))), .ended(outcome: 21),
-        ])
+        try f.merge(
+            "lap-1", trained,
+            [
+                f.started(), .trainingMarked(true), .answered(Address("hh_size"), .value(.integer(1))),
+                .answered(Address("consent"), .value(.choice(0))), .ended(outcome: 21),
+            ])
         try f.merge("lap-1", Self.a, [.trainingMarked(true)])
         try f.merge("lap-1", Self.c, [.trainingMarked(true), .trainingMarked(false)])
         let (records, summary) = try Self.records(try CleanedDataset(central: f.central, survey: "t"))
@@ -182,7 +192,8 @@ struct CleanedDatasetTests {
         let expected = 2 * 3 + 1 + 3 + 2 + 1 + 2 * 2 + 1
         #expect(
             report.files.count == expected,
-            "t and t_mem in 3 formats and .sps/.do, JSON Lines, paradata, durations and visits (comments only with --comments), codebook, DDI, log")
+            "t and t_mem in 3 formats and .sps/.do, JSON Lines, paradata, durations and visits (comments only with --comments), codebook, DDI, log"
+        )
         #expect(!report.files.contains { $0.lastPathComponent == "t_comments.csv" })
         for file in report.files {
             let bytes = try Data(contentsOf: file)
@@ -198,8 +209,9 @@ struct CleanedDatasetTests {
         let log = try String(contentsOf: report.log, encoding: .utf8)
         #expect(log.contains("excluded, status ended not selected: 1") && log.contains("dropped: phone"))
 
-        #expect { _ = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "t"), ExportRequest(formats: list, directory: dir)) }
-            throws: { "\($0)".contains("--force") }
+        #expect {
+            _ = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "t"), ExportRequest(formats: list, directory: dir))
+        } throws: { "\($0)".contains("--force") }
         _ = try SurveyExportRun.run(
             try CleanedDataset(central: f.central, survey: "t"), ExportRequest(formats: list, directory: dir, force: true))
     }

@@ -45,7 +45,8 @@ struct CleanerVersionTests {
         if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != "1", parts.count == 3, parts[1] == "\(version)",
             recorded != actual
         {
-            Issue.record("""
+            Issue.record(
+                """
                 The cleaned records of the fixture changed (\(recorded.dropLast()) → \(actual.dropLast())) but \
                 CleanedRecordCoding.cleanerVersion is still \(version). Bump it, or records cached by the old rules \
                 will be reused by exports and reports; then record the new fingerprint with RECORD_GOLDEN=1. \

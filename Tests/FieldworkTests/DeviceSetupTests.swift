@@ -28,8 +28,9 @@ struct DeviceSetupTests {
         #expect(identity.publicKey == key.publicKey)
         let sealing = try #require(identity.encryptionKey, "the database is made with an encryption key for packages")
         #expect(try store.encryptionKey()?.publicKey == sealing.rawRepresentation)
-        #expect(identity.registration.hasSuffix(
-            "--device-id \(identity.deviceID) --key \(key.publicKey.text) --encryption-key \(sealing.text)"))
+        #expect(
+            identity.registration.hasSuffix(
+                "--device-id \(identity.deviceID) --key \(key.publicKey.text) --encryption-key \(sealing.text)"))
 
         let (again, none) = try DeviceSetup.openOrCreate(path: path, interviewer: "someone else", environment: [:])
         #expect(none == nil)
@@ -45,8 +46,9 @@ struct DeviceSetupTests {
             return
         }
         #expect(made.publicKey != nil && made.events == 0)
-        guard case .existing(let same, let added, let conflicts) = try DeviceSetup.initialise(
-            path: path, deviceID: "lap-2", interviewer: "I9")
+        guard
+            case .existing(let same, let added, let conflicts) = try DeviceSetup.initialise(
+                path: path, deviceID: "lap-2", interviewer: "I9")
         else {
             Issue.record("the existing database was expected")
             return

@@ -21,7 +21,9 @@ struct ExportDefectTests {
     }
 
     static func everyFile(_ dir: URL) throws -> [(String, Data)] {
-        try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map { ($0, try Data(contentsOf: dir.appendingPathComponent($0))) }
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map {
+            ($0, try Data(contentsOf: dir.appendingPathComponent($0)))
+        }
     }
 
     @Test("1: a correction to a personal-data variable leaves no value in any file, the log included")
@@ -59,16 +61,18 @@ struct ExportDefectTests {
 
         _ = try Self.export(f, formats: [.dta], into: dir, force: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(names == [
-            "t.corrections", "t.csv", "t.do", "t.dta", "t_codebook.html", "t_codebook.md", "t_durations.csv",
-            "t_export.log", "t_mem.csv", "t_mem.do", "t_mem.dta", "t_paradata.csv", "t_visits.csv",
-        ], "the .dta with the CSV its .do reads, and nothing of the earlier export's .sav")
+        #expect(
+            names == [
+                "t.corrections", "t.csv", "t.do", "t.dta", "t_codebook.html", "t_codebook.md", "t_durations.csv",
+                "t_export.log", "t_mem.csv", "t_mem.do", "t_mem.dta", "t_paradata.csv", "t_visits.csv",
+            ], "the .dta with the CSV its .do reads, and nothing of the earlier export's .sav")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["exports-t"], "no working directories left")
 
         // A failure part-way (a bad corrections line) leaves the earlier export as it was.
         let before = try Self.everyFile(dir)
-        #expect { _ = try Self.export(f, corrections: "set \(T.a) hh_size = 99 : typo\n", into: dir, force: true) }
-            throws: { "\($0)".contains("t.corrections:1:") }
+        #expect { _ = try Self.export(f, corrections: "set \(T.a) hh_size = 99 : typo\n", into: dir, force: true) } throws: {
+            "\($0)".contains("t.corrections:1:")
+        }
         #expect(try Self.everyFile(dir).map(\.0) == before.map(\.0))
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["exports-t"])
 
@@ -80,12 +84,15 @@ struct ExportDefectTests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("notes.txt").path))
     }
 
-    @Test("6: corrections of an off-route question, a row beyond the roster or an excluded interview are errors at FILE:LINE",
+    @Test(
+        "6: corrections of an off-route question, a row beyond the roster or an excluded interview are errors at FILE:LINE",
         arguments: [
             ("set \(T.a) worst = 1 : recoded", "t.corrections:2: worst is off route in interview \(T.a)"),
             ("set \(T.c) m_age[2] = 5 : call-back", "t.corrections:2: m_age[2]: interview \(T.c) has 1 row(s) in roster 'mem'"),
-            ("exclude \(T.c) : duplicate\nset \(T.c) hh_size = 2 : call-back",
-             "t.corrections:3: interview \(T.c) is excluded (excluded in the corrections file)"),
+            (
+                "exclude \(T.c) : duplicate\nset \(T.c) hh_size = 2 : call-back",
+                "t.corrections:3: interview \(T.c) is excluded (excluded in the corrections file)"
+            ),
         ])
     func correctionsThatCannotApplyAreErrors(line: String, message: String) throws {
         let f = try T.fixture()
@@ -122,11 +129,13 @@ struct ExportDefectTests {
     func jsonLinesTextColumnsStayText() throws {
         var f = try CentralFixture(try CentralFixture.compile(T.source))
         let id = InterviewID("eeeeeeee-0000-4000-8000-000000000005")
-        try f.merge("lap-1", id, [
-            f.started(), .answered(Address("hh_size"), .value(.integer(1))), .answered(Address("consent"), .value(.choice(1))),
-            .answered(Address("m_age", rows: [1]), .special(.refused)), .answered(Address("prob"), .value(.choices([97]))),
-            .answered(Address("remark"), .special(.dontKnow)), .ended(outcome: 11),
-        ])
+        try f.merge(
+            "lap-1", id,
+            [
+                f.started(), .answered(Address("hh_size"), .value(.integer(1))), .answered(Address("consent"), .value(.choice(1))),
+                .answered(Address("m_age", rows: [1]), .special(.refused)), .answered(Address("prob"), .value(.choices([97]))),
+                .answered(Address("remark"), .special(.dontKnow)), .ended(outcome: 11),
+            ])
         let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
         _ = try Self.export(f, formats: [.jsonl], into: dir)
         let line = try String(contentsOf: dir.appendingPathComponent("t.jsonl"), encoding: .utf8)
@@ -157,13 +166,17 @@ struct ParadataExportTests {
         var f = try CentralFixture(try CentralFixture.compile(Self.source))
         let id = InterviewID("abababab-0000-4000-8000-000000000001")
         // The fixture's clock moves 20 s per event.
-        try f.merge("lap-1", id, [
-            f.started(), .shown(Address("age")), .answered(Address("age"), .value(.integer(70))),
-            .answered(Address("age"), .value(.integer(104))), .warningConfirmed("chk_age", rows: [], reason: "Tényleg 104 éves, irattal"),
-            .note(Address("age"), "Személyi igazolványt mutatott"), .shown(Address("phone")),
-            .answered(Address("phone"), .special(.refused)), .note(Address("phone"), "+36 30 555 1234 a szomszédé"),
-            .shown(Address("likes")), .answered(Address("likes"), .special(.dontKnow)), .note(nil, "Zajos lépcsőház"), .ended(outcome: 11),
-        ])
+        try f.merge(
+            "lap-1", id,
+            [
+                f.started(), .shown(Address("age")), .answered(Address("age"), .value(.integer(70))),
+                .answered(Address("age"), .value(.integer(104))),
+                .warningConfirmed("chk_age", rows: [], reason: "Tényleg 104 éves, irattal"),
+                .note(Address("age"), "Személyi igazolványt mutatott"), .shown(Address("phone")),
+                .answered(Address("phone"), .special(.refused)), .note(Address("phone"), "+36 30 555 1234 a szomszédé"),
+                .shown(Address("likes")), .answered(Address("likes"), .special(.dontKnow)), .note(nil, "Zajos lépcsőház"),
+                .ended(outcome: 11),
+            ])
         let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
         var request = ExportRequest(formats: [.csv], directory: dir)
         request.comments = true
@@ -185,28 +198,32 @@ struct ParadataExportTests {
         let paradata = try rows("p_paradata.csv")
         #expect(paradata[0] == ["interview_id", "event", "time", "device", "kind", "variable", "rows", "seconds"])
         let kinds = paradata.dropFirst().map { "\($0[4]) \($0[5])" }
-        #expect(kinds == [
-            "started ", "shown age", "answered age", "changed age", "warning_confirmed age", "note age", "shown phone",
-            "answered phone", "note phone", "shown likes", "special likes", "note ", "ended ",
-        ], "a refusal of the phone is not told apart; \(kinds)")
+        #expect(
+            kinds == [
+                "started ", "shown age", "answered age", "changed age", "warning_confirmed age", "note age", "shown phone",
+                "answered phone", "note phone", "shown likes", "special likes", "note ", "ended ",
+            ], "a refusal of the phone is not told apart; \(kinds)")
         #expect(paradata.dropFirst().dropLast().allSatisfy { $0[7] == "20" } && paradata.last?[7] == "0")
         let durations = try rows("p_durations.csv")
-        #expect(durations.dropFirst().map { [$0[1], $0[3], $0[4], $0[5]] } == [
-            ["age", "100", "1", "2"], ["phone", "60", "1", "1"], ["likes", "40", "1", "1"],
-        ])
+        #expect(
+            durations.dropFirst().map { [$0[1], $0[3], $0[4], $0[5]] } == [
+                ["age", "100", "1", "2"], ["phone", "60", "1", "1"], ["likes", "40", "1", "1"],
+            ])
     }
 
     @Test("Comments may name people: left out under the default --pii drop, scrubbed with --comments, as typed with --pii keep")
     func commentsUnderPersonalDataModes() throws {
         var f = try CentralFixture(try CentralFixture.compile(Self.source))
         let id = InterviewID("abababab-0000-4000-8000-000000000002")
-        try f.merge("lap-1", id, [
-            f.started(), .answered(Address("age"), .value(.integer(40))),
-            .answered(Address("phone"), .value(.text("06 30 777 8899"))),
-            .note(Address("age"), "Kovács Anna lánya válaszolt, a szomszéd Péter is ott volt."),
-            .note(nil, "Visszahívás: 06-30/777-8899 vagy anna.kovacs@example.hu, este."),
-            .note(nil, "A 0630 777 8899 számon elérhető, felmérés 2026-11-03 napján."), .ended(outcome: 11),
-        ], interviewer: "Szabó Éva")
+        try f.merge(
+            "lap-1", id,
+            [
+                f.started(), .answered(Address("age"), .value(.integer(40))),
+                .answered(Address("phone"), .value(.text("06 30 777 8899"))),
+                .note(Address("age"), "Kovács Anna lánya válaszolt, a szomszéd Péter is ott volt."),
+                .note(nil, "Visszahívás: 06-30/777-8899 vagy anna.kovacs@example.hu, este."),
+                .note(nil, "A 0630 777 8899 számon elérhető, felmérés 2026-11-03 napján."), .ended(outcome: 11),
+            ], interviewer: "Szabó Éva")
         func export(_ pii: PIIChoice, comments: Bool) throws -> (URL, String) {
             let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
             var request = ExportRequest(formats: [.csv], pii: pii, directory: dir)

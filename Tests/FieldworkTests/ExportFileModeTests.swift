@@ -1,16 +1,17 @@
 import Fieldwork
-import SurveyExport
 import Foundation
+import SurveyExport
 import Testing
 
 /// An export that keeps personal data is readable by its owner only, its log included.
 @Suite struct ExportFileModeTests {
     func modes(_ files: [URL]) -> [String: mode_t] {
-        Dictionary(uniqueKeysWithValues: files.map { file in
-            var info = stat()
-            stat(file.path, &info)
-            return (file.lastPathComponent, info.st_mode & 0o777)
-        })
+        Dictionary(
+            uniqueKeysWithValues: files.map { file in
+                var info = stat()
+                stat(file.path, &info)
+                return (file.lastPathComponent, info.st_mode & 0o777)
+            })
     }
 
     @Test("--pii keep writes every file 0600, the log too; otherwise no file is wider than 0644")
@@ -22,7 +23,8 @@ import Testing
         var keep = ExportRequest(formats: list, codebook: codebook, pii: .keep, directory: dir.appendingPathComponent("keep"))
         keep.ddi = ddi
         let kept = try SurveyExportRun.run(try CleanedDataset(central: f.central, survey: "t"), keep)
-        #expect(kept.files.count == 19, "2 tables × csv/sav/dta/sps/do, JSON Lines, paradata/durations/comments/visits, codebook ×2, DDI, log")
+        #expect(
+            kept.files.count == 19, "2 tables × csv/sav/dta/sps/do, JSON Lines, paradata/durations/comments/visits, codebook ×2, DDI, log")
         for (name, mode) in modes(kept.files) { #expect(mode == 0o600, "\(name) is \(String(mode, radix: 8))") }
         var drop = ExportRequest(formats: list, codebook: codebook, directory: dir.appendingPathComponent("drop"))
         drop.ddi = ddi

@@ -27,8 +27,11 @@ import Testing
         hostile[hostile.count - 1].sequence = Int64.max
         let files = [
             try write(BundleForge.bundle(device: "lap-x", events: hostile), "a-max.terepbundle"),
-            try write(BundleForge.bundle(device: "lap-x", events: hostile) { $0.sequenceRange = .init(first: 1, last: 12) }, "b-lying.terepbundle"),
-            try write(BundleForge.bundle(device: "lap-x", events: BundleForge.events(device: "lap-x", firstSequence: 1)), "c-good.terepbundle"),
+            try write(
+                BundleForge.bundle(device: "lap-x", events: hostile) { $0.sequenceRange = .init(first: 1, last: 12) }, "b-lying.terepbundle"
+            ),
+            try write(
+                BundleForge.bundle(device: "lap-x", events: BundleForge.events(device: "lap-x", firstSequence: 1)), "c-good.terepbundle"),
         ]
         var merger = try bench.merger()
         let summary = merger.merge(files)
@@ -111,10 +114,11 @@ struct ForbiddenAnswer: Sendable, CustomTestStringConvertible {
     /// `count` digits that do not compress like a bomb (a linear congruential sequence).
     static func digits(_ count: Int) -> String {
         var state: UInt64 = 1
-        return String(decoding: (0..<count).map { _ in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return UInt8(ascii: "0") + UInt8(truncatingIfNeeded: state >> 33) % 10
-        }, as: UTF8.self)
+        return String(
+            decoding: (0..<count).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(ascii: "0") + UInt8(truncatingIfNeeded: state >> 33) % 10
+            }, as: UTF8.self)
     }
 
     /// 2 MiB of digits: within the 4 MiB a bundle line may have, so the questionnaire decides.
@@ -125,33 +129,45 @@ struct ForbiddenAnswer: Sendable, CustomTestStringConvertible {
     }
 
     static let all: [ForbiddenAnswer] = [
-        .init(name: "2 MiB phone number", kind: answer("phone", .text(bigText)),
-              reason: "answers phone with a text of 2097152 characters, longer than its maxlength 12 in probe 2026.1"),
-        .init(name: "district code 999", kind: answer("district", .choice(999)),
-              reason: "answers district with code 999, not in its answer set DIST in probe 2026.1"),
+        .init(
+            name: "2 MiB phone number", kind: answer("phone", .text(bigText)),
+            reason: "answers phone with a text of 2097152 characters, longer than its maxlength 12 in probe 2026.1"),
+        .init(
+            name: "district code 999", kind: answer("district", .choice(999)),
+            reason: "answers district with code 999, not in its answer set DIST in probe 2026.1"),
         .init(name: "age above the range", kind: answer("age", .integer(121)), reason: "answers age with 121, outside 0..120"),
         .init(name: "age below the range", kind: answer("age", .integer(-1)), reason: "answers age with -1, outside 0..120"),
         .init(name: "rating off the scale", kind: answer("rating", .integer(9)), reason: "answers rating with 9, outside the scale 1..5"),
-        .init(name: "unknown heating code", kind: answer("heat", .choices([1, 4])), reason: "answers heat with code 4, not in its answer set HEAT"),
+        .init(
+            name: "unknown heating code", kind: answer("heat", .choices([1, 4])),
+            reason: "answers heat with code 4, not in its answer set HEAT"),
         .init(name: "three heating codes", kind: answer("heat", .choices([1, 2, 3])), reason: "answers heat with 3 codes, more than 2"),
         .init(name: "no heating code", kind: answer("heat", .choices([])), reason: "answers heat with 0 codes, fewer than 1"),
-        .init(name: "'none' with a heating code", kind: answer("heat", .choices([1, 97])),
-              reason: "answers heat with code 97, which excludes every other, together with others"),
+        .init(
+            name: "'none' with a heating code", kind: answer("heat", .choices([1, 97])),
+            reason: "answers heat with code 97, which excludes every other, together with others"),
         .init(name: "floor area out of range", kind: answer("area", .decimal(9.5)), reason: "answers area with 9.5, outside 10..500"),
-        .init(name: "floor area with too many places", kind: answer("area", .decimal(42.25)),
-              reason: "answers area with 42.25, more than 1 decimal places"),
-        .init(name: "visit after the period", kind: answer("visit", .date(LocalDate(year: 2027, month: 1, day: 1))),
-              reason: "answers visit with 2027-01-01, after 2026-12-31"),
-        .init(name: "a row beyond the roster", kind: answer("m_age", rows: [5], .integer(30)),
-              reason: "names m_age[5] at row 5, outside roster 'mem' (1 to 4)"),
-        .init(name: "an answer to a calculation", kind: answer("older", .boolean(true)),
-              reason: "answers older, a calculation, which takes no answer"),
-        .init(name: "a special answer not offered", kind: .answered(Address("age"), .special(.notApplicable)),
-              reason: "answers age with the special answer 'na', which it does not offer"),
-        .init(name: "a text where a number belongs", kind: answer("age", .text("forty")),
-              reason: "answers age with a text value, but it takes integer"),
-        .init(name: "a row of a roster outside any roster", kind: .rowAdded("mem", parentRows: [1]),
-              reason: "gives 1 parent rows for roster 'mem' but it is in 0 rosters"),
+        .init(
+            name: "floor area with too many places", kind: answer("area", .decimal(42.25)),
+            reason: "answers area with 42.25, more than 1 decimal places"),
+        .init(
+            name: "visit after the period", kind: answer("visit", .date(LocalDate(year: 2027, month: 1, day: 1))),
+            reason: "answers visit with 2027-01-01, after 2026-12-31"),
+        .init(
+            name: "a row beyond the roster", kind: answer("m_age", rows: [5], .integer(30)),
+            reason: "names m_age[5] at row 5, outside roster 'mem' (1 to 4)"),
+        .init(
+            name: "an answer to a calculation", kind: answer("older", .boolean(true)),
+            reason: "answers older, a calculation, which takes no answer"),
+        .init(
+            name: "a special answer not offered", kind: .answered(Address("age"), .special(.notApplicable)),
+            reason: "answers age with the special answer 'na', which it does not offer"),
+        .init(
+            name: "a text where a number belongs", kind: answer("age", .text("forty")),
+            reason: "answers age with a text value, but it takes integer"),
+        .init(
+            name: "a row of a roster outside any roster", kind: .rowAdded("mem", parentRows: [1]),
+            reason: "gives 1 parent rows for roster 'mem' but it is in 0 rosters"),
     ]
 }
 

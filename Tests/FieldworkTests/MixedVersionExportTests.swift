@@ -2,6 +2,7 @@ import Foundation
 import SurveyExport
 import SurveyModel
 import Testing
+
 import enum SurveyTestSupport.PythonReader
 
 @testable import Fieldwork
@@ -43,11 +44,14 @@ struct MixedVersionExportTests {
     ]
 
     /// Expected `mem` rows: interview, row → m_age, pet, m_job.
-    static let expectedMembers: [String] = [
-        "\(F.a1),1,40,,", "\(F.a1),2,9,,", "\(F.a3),1,50,,", "\(F.b1),1,33,0,",
-    ] + (2...11).map { "\(F.b1),\($0),,," } + ["\(F.c1),1,25,1,nurse"]
+    static let expectedMembers: [String] =
+        [
+            "\(F.a1),1,40,,", "\(F.a1),2,9,,", "\(F.a3),1,50,,", "\(F.b1),1,33,0,",
+        ] + (2...11).map { "\(F.b1),\($0),,," } + ["\(F.c1),1,25,1,nurse"]
 
-    static func export(_ built: MixedVersionFixture.Built, formats: [ExportFormat], codebook: Bool = false) throws -> (URL, ExportReport, ExportSchema) {
+    static func export(_ built: MixedVersionFixture.Built, formats: [ExportFormat], codebook: Bool = false) throws -> (
+        URL, ExportReport, ExportSchema
+    ) {
         let dir = try CentralFixture.temporaryDirectory()
         let dataset = try CleanedDataset(central: built.central, survey: "t", statuses: .all)
         let report = try SurveyExportRun.run(dataset, ExportRequest(formats: formats, codebook: codebook, directory: dir))
@@ -111,7 +115,8 @@ struct MixedVersionExportTests {
             "t.income_v2: the values of 'income' from version 2", "because it is a coded answer (with value labels) in version 3",
             "t.sat_v2: the values of 'sat' from version 2", "code 1 means 'bad' in version 3",
             "t.prob_2_v1: the values of 'prob_2' from version 1", "t.trust: value labels merged; code(s) 9",
-            "t.hh_size: integer 1–10 in newer versions but integer 1–15 in version 2", "table t_car: only in version 1", "t.worry: only in version 1",
+            "t.hh_size: integer 1–10 in newer versions but integer 1–15 in version 2", "table t_car: only in version 1",
+            "t.worry: only in version 1",
             "t_mem.m_job: only in version 3", "t.comment_v2: the values of 'comment' from version 2",
         ]
         for text in expectedNotes { #expect(notes.contains { $0.contains(text) }, "no note with \(text): \(notes)") }

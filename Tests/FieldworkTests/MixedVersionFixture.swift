@@ -81,28 +81,36 @@ enum MixedVersionFixture {
         func a(_ name: String, _ value: Value, _ rows: [Int] = []) -> InterviewEventKind {
             .answered(Address(VariableName(name), rows: rows), .value(value))
         }
-        try central.interview(a1, versions[0], [
-            a("hh_size", .integer(2)), a("m_age", .integer(40), [1]), a("m_age", .integer(9), [2]), a("pet", .choice(1)),
-            a("income", .integer(250_000)), a("worry", .integer(4)), a("comment", .text("  old text ")), a("sat", .choice(1)),
-            a("trust", .choice(2)), a("prob", .choices([2])), a("cars", .integer(1)), a("c_km", .integer(12_000), [1]),
-            a("phone", .text(phones[0])), .ended(outcome: 11),
-        ])
+        try central.interview(
+            a1, versions[0],
+            [
+                a("hh_size", .integer(2)), a("m_age", .integer(40), [1]), a("m_age", .integer(9), [2]), a("pet", .choice(1)),
+                a("income", .integer(250_000)), a("worry", .integer(4)), a("comment", .text("  old text ")), a("sat", .choice(1)),
+                a("trust", .choice(2)), a("prob", .choices([2])), a("cars", .integer(1)), a("c_km", .integer(12_000), [1]),
+                a("phone", .text(phones[0])), .ended(outcome: 11),
+            ])
         try central.interview(a2, versions[0], [.ended(outcome: 23)])
-        try central.interview(b1, versions[1], [
-            a("hh_size", .integer(11)), a("m_age", .integer(33), [1]), a("pet", .choice(0), [1]), a("income", .integer(3_000_000)),
-            a("comment", .text("v2 text")), a("sat", .choice(2)), a("trust", .choice(9)), a("prob", .choices([2, 3])),
-            a("phone", .text(phones[1])), .ended(outcome: 11),
-        ])
-        try central.interview(c1, versions[2], [
-            a("hh_size", .integer(1)), a("m_age", .integer(25), [1]), a("pet", .choice(1), [1]), a("m_job", .text("nurse"), [1]),
-            a("income", .choice(2)), a("comment", .integer(42)), a("sat", .choice(1)), a("trust", .choice(1)),
-            a("prob", .choices([1, 2])), a("phone", .text(phones[2])), .ended(outcome: 11),
-        ])
-        try central.interview(a3, versions[0], device: "lap-2", [
-            a("hh_size", .integer(1)), a("m_age", .integer(50), [1]), a("pet", .choice(0)), a("income", .integer(0)),
-            a("worry", .integer(1)), a("sat", .choice(2)), a("trust", .choice(1)), a("prob", .choices([1])), a("cars", .integer(0)),
-            a("phone", .text(phones[3])), .ended(outcome: 11),
-        ])
+        try central.interview(
+            b1, versions[1],
+            [
+                a("hh_size", .integer(11)), a("m_age", .integer(33), [1]), a("pet", .choice(0), [1]), a("income", .integer(3_000_000)),
+                a("comment", .text("v2 text")), a("sat", .choice(2)), a("trust", .choice(9)), a("prob", .choices([2, 3])),
+                a("phone", .text(phones[1])), .ended(outcome: 11),
+            ])
+        try central.interview(
+            c1, versions[2],
+            [
+                a("hh_size", .integer(1)), a("m_age", .integer(25), [1]), a("pet", .choice(1), [1]), a("m_job", .text("nurse"), [1]),
+                a("income", .choice(2)), a("comment", .integer(42)), a("sat", .choice(1)), a("trust", .choice(1)),
+                a("prob", .choices([1, 2])), a("phone", .text(phones[2])), .ended(outcome: 11),
+            ])
+        try central.interview(
+            a3, versions[0], device: "lap-2",
+            [
+                a("hh_size", .integer(1)), a("m_age", .integer(50), [1]), a("pet", .choice(0)), a("income", .integer(0)),
+                a("worry", .integer(1)), a("sat", .choice(2)), a("trust", .choice(1)), a("prob", .choices([1])), a("cars", .integer(0)),
+                a("phone", .text(phones[3])), .ended(outcome: 11),
+            ])
         return Built(central: central.store, versions: versions)
     }
 
@@ -129,7 +137,8 @@ enum MixedVersionFixture {
                 let sequence = (sequences[device] ?? 0) + 1
                 sequences[device] = sequence
                 clock += 60_000
-                events.append(InterviewEvent(device: device, sequence: sequence, interview: id, timestamp: clock, interviewer: "Anna", kind: kind))
+                events.append(
+                    InterviewEvent(device: device, sequence: sequence, interview: id, timestamp: clock, interviewer: "Anna", kind: kind))
             }
             bundles += 1
             let receipt = BundleReceipt(

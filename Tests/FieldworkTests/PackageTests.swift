@@ -1,6 +1,6 @@
 import Fieldwork
-import InterviewEngine
 import Foundation
+import InterviewEngine
 import SurveyModel
 import SurveyStore
 import SurveySync
@@ -55,7 +55,8 @@ struct PackageFixture {
 
     func assign(_ cases: [String], to device: String, from previous: String? = nil, at time: Int64 = 2_000) throws {
         try central.assign(
-            survey: "field", cases.map { AssignmentChange(caseID: CaseID($0), device: DeviceID(device), previous: previous.map(DeviceID.init)) },
+            survey: "field",
+            cases.map { AssignmentChange(caseID: CaseID($0), device: DeviceID(device), previous: previous.map(DeviceID.init)) },
             actor: "Kata", at: time)
     }
 
@@ -159,10 +160,11 @@ struct PackageTests {
         let state = try PackageFixture.state(of: shuffled)
         #expect(state == (try PackageFixture.state(of: newestOnly)), "order \(order.map { URL(fileURLWithPath: $0).lastPathComponent })")
         let h = f.compiled.hash.short
-        #expect(state == [
-            "field E-0001 assigned \(h)", "field W-0001 assigned \(h)", "field W-0002 reassigned \(h)",
-            "field W-0003 withdrawn \(h)", "field W-0004 assigned \(h)", "through \(try f.central.fieldworkThrough())",
-        ])
+        #expect(
+            state == [
+                "field E-0001 assigned \(h)", "field W-0001 assigned \(h)", "field W-0002 reassigned \(h)",
+                "field W-0003 withdrawn \(h)", "field W-0004 assigned \(h)", "through \(try f.central.fieldworkThrough())",
+            ])
     }
 
     @Test func aRefusedPackageChangesNothingOnTheDevice() throws {

@@ -2,8 +2,9 @@ import Fieldwork
 import Foundation
 import SurveyModel
 import SurveyStore
-@testable import SurveySync
 import Testing
+
+@testable import SurveySync
 
 /// Device and coordinator keys protected by a passphrase: bundling and merging unlock them,
 /// nothing works without the passphrase, and the plain key does not stay in the files.

@@ -28,10 +28,12 @@ struct ReaderAgreementTests {
         var f = try CentralFixture(try CentralFixture.questionnaire(study))
         let runs = try f.simulate(count, seed: seed)
         let first = try #require(runs.keys.sorted().first)
-        try f.merge("lap-1", first, [
-            .note(nil, "A kutya ugatott, többször megszakadt az interjú."),
-            .note(Address("int_id"), "Kolléga helyett kérdeztem"),
-        ], interviewer: "Sim")
+        try f.merge(
+            "lap-1", first,
+            [
+                .note(nil, "A kutya ugatott, többször megszakadt az interjú."),
+                .note(Address("int_id"), "Kolléga helyett kérdeztem"),
+            ], interviewer: "Sim")
         let dir = try CentralFixture.temporaryDirectory().appendingPathComponent("out")
         var request = ExportRequest(
             formats: [.csv, .sav, .dta], codebook: true,
@@ -74,16 +76,18 @@ struct ReaderAgreementTests {
 
     @Test func specialAnswersInDatesStayApartInEveryReader() throws {
         // A date question with each special answer, exported and read back by every reader.
-        var f = try CentralFixture(try CentralFixture.compile("""
-            survey d {
-              title hu "D" en "D"
-              version "1"
-              languages hu en
-              specials dk rf
-            }
-            question seen yesno { nodk text hu "Látta?" en "Seen?" }
-            question when_seen date { when seen == 1 text hu "Mikor?" en "When?" }
-            """))
+        var f = try CentralFixture(
+            try CentralFixture.compile(
+                """
+                survey d {
+                  title hu "D" en "D"
+                  version "1"
+                  languages hu en
+                  specials dk rf
+                }
+                question seen yesno { nodk text hu "Látta?" en "Seen?" }
+                question when_seen date { when seen == 1 text hu "Mikor?" en "When?" }
+                """))
         let answers: [(String, Answer?, Int)] = [
             ("dddddddd-0000-4000-8000-000000000001", .value(.date(LocalDate(year: 2026, month: 11, day: 3))), 1),
             ("dddddddd-0000-4000-8000-000000000002", .special(.dontKnow), 1),
@@ -100,16 +104,26 @@ struct ReaderAgreementTests {
             try CleanedDataset(central: f.central, survey: "d", statuses: .all), ExportRequest(formats: [.csv, .sav, .dta], directory: dir))
         let csv = try String(contentsOf: dir.appendingPathComponent("d.csv"), encoding: .utf8)
         #expect(csv.contains(",2026-11-03\r\n") && csv.contains(",-8\r\n") && csv.contains(",-9\r\n") && csv.contains(",-7\r\n"))
-        let haven = try Readers.run("Rscript", ["-e", """
-            d <- haven::read_sav("d.sav", user_na = TRUE); x <- d$when_seen
-            cat(format(unclass(x)), "|", is.na(x), "|", is.na(haven::read_sav("d.sav")$when_seen), "\\n")
-            """], in: dir)
+        let haven = try Readers.run(
+            "Rscript",
+            [
+                "-e",
+                """
+                d <- haven::read_sav("d.sav", user_na = TRUE); x <- d$when_seen
+                cat(format(unclass(x)), "|", is.na(x), "|", is.na(haven::read_sav("d.sav")$when_seen), "\\n")
+                """,
+            ], in: dir)
         #expect(haven.contains("20760 -141436 -141437 -141435 | FALSE TRUE TRUE TRUE | FALSE TRUE TRUE TRUE"), "\(haven)")
-        let python = try Readers.run("python3", ["-c", """
-            import pyreadstat
-            d, m = pyreadstat.read_sav("d.sav", user_missing=True)
-            print([str(v) for v in d["when_seen"]], m.missing_ranges["when_seen"][0]["lo"], m.variable_value_labels["when_seen"])
-            """], in: dir)
+        let python = try Readers.run(
+            "python3",
+            [
+                "-c",
+                """
+                import pyreadstat
+                d, m = pyreadstat.read_sav("d.sav", user_missing=True)
+                print([str(v) for v in d["when_seen"]], m.missing_ranges["when_seen"][0]["lo"], m.variable_value_labels["when_seen"])
+                """,
+            ], in: dir)
         #expect(python.contains("['2026-11-03', '1582-10-06', '1582-10-05', '1582-10-07'] 1582-10-05"), "\(python)")
         #expect(python.contains("-691200.0: 'nem tudja'"), "\(python)")
         let pspp = dir.appendingPathComponent("show.sps")

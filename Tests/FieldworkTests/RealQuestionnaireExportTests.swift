@@ -24,13 +24,15 @@ struct RealQuestionnaireExportTests {
                 switch answer {
                 case .special(.notApplicable) where !run.interview.isOnRoute(address): notApplicable += 1
                 case .value:
-                    #expect(run.interview.isOnRoute(address) || address.variable == f.compiled.definition.outcome?.variable,
+                    #expect(
+                        run.interview.isOnRoute(address) || address.variable == f.compiled.definition.outcome?.variable,
                         "\(survey) \(record.id): \(address) exported off route")
                 default: break
                 }
             }
             for (address, stored) in run.interview.offRouteAnswers {
-                #expect(record.answers[address] == nil || record.answers[address] == .special(.notApplicable),
+                #expect(
+                    record.answers[address] == nil || record.answers[address] == .special(.notApplicable),
                     "\(address) kept its off-route answer \(stored)")
             }
         }
@@ -39,12 +41,13 @@ struct RealQuestionnaireExportTests {
 
         // Every format; the simulated phone numbers and e-mail addresses (pii) never in a default export,
         // but present with --pii keep (so the search can fail).
-        let pii = Set(runs.values.flatMap { run in
-            run.interview.exportableAnswers.compactMap { address, answer -> String? in
-                guard index[address.variable]?.question.pii == true, case .value(.text(let t)) = answer else { return nil }
-                return t.count >= 8 && (t.contains(where: \.isNumber) || t.contains("@")) ? t : nil
-            }
-        })
+        let pii = Set(
+            runs.values.flatMap { run in
+                run.interview.exportableAnswers.compactMap { address, answer -> String? in
+                    guard index[address.variable]?.question.pii == true, case .value(.text(let t)) = answer else { return nil }
+                    return t.count >= 8 && (t.contains(where: \.isNumber) || t.contains("@")) ? t : nil
+                }
+            })
         func found(_ mode: PIIChoice) throws -> Set<String> {
             let dir = try CentralFixture.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }

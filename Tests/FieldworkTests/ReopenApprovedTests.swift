@@ -35,7 +35,8 @@ struct ReopenApprovedTests {
         let ended = try store.append(.ended(outcome: 11), interview: id, timestamp: 1_790_000_002_000)
 
         try store.applyPackage(
-            DevicePackage(through: 10, createdAt: 1, definitions: [], cases: [], reviews: [Self.mark(10, id, .approved, judged: ended.sequence)]),
+            DevicePackage(
+                through: 10, createdAt: 1, definitions: [], cases: [], reviews: [Self.mark(10, id, .approved, judged: ended.sequence)]),
             receivedAt: 2)
         do {
             _ = try InterviewStart.reopen(id, reason: "q was wrong", store: store)

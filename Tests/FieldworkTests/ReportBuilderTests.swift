@@ -137,12 +137,14 @@ import Testing
     }
 
     @Test func aQuestionIsFlaggedAboveTheThresholdOnlyWithTenAnswersOrMore() {
-        let figures = ItemFigures(threshold: 0.10, items: [
-            ItemNonResponse(variable: "few", label: "", answered: 9, dontKnow: 5, refused: 0),
-            ItemNonResponse(variable: "high", label: "", answered: 10, dontKnow: 1, refused: 1),
-            ItemNonResponse(variable: "at", label: "", answered: 10, dontKnow: 1, refused: 0),
-            ItemNonResponse(variable: "higher", label: "", answered: 40, dontKnow: 10, refused: 2),
-        ])
+        let figures = ItemFigures(
+            threshold: 0.10,
+            items: [
+                ItemNonResponse(variable: "few", label: "", answered: 9, dontKnow: 5, refused: 0),
+                ItemNonResponse(variable: "high", label: "", answered: 10, dontKnow: 1, refused: 1),
+                ItemNonResponse(variable: "at", label: "", answered: 10, dontKnow: 1, refused: 0),
+                ItemNonResponse(variable: "higher", label: "", answered: 40, dontKnow: 10, refused: 2),
+            ])
         #expect(figures.flagged.map(\.variable) == ["higher", "high"])
     }
 
@@ -151,9 +153,10 @@ import Testing
         defer { f.cleanUp() }
         let later = try FieldworkReportBuilder(central: f.central, survey: "rep", today: LocalDate(year: 2026, month: 9, day: 13)).build()
         #expect(later.sync.devices.map(\.daysSinceLastBundle) == [3, 3, 3, 3, nil])
-        #expect(Self.alerts(later, .staleDevice).map { [$0.subject, $0.value] } == [
-            ["lap-1", "3"], ["lap-2", "3"], ["lap-3", "3"], ["lap-4", "3"], ["lap-5", "never"],
-        ])
+        #expect(
+            Self.alerts(later, .staleDevice).map { [$0.subject, $0.value] } == [
+                ["lap-1", "3"], ["lap-2", "3"], ["lap-3", "3"], ["lap-4", "3"], ["lap-5", "never"],
+            ])
         let sooner = try FieldworkReportBuilder(central: f.central, survey: "rep", today: LocalDate(year: 2026, month: 9, day: 12)).build()
         #expect(Self.alerts(sooner, .staleDevice).map(\.subject) == ["lap-5"])
         #expect(sooner.progress.days.last?.date == "2026-09-12" && sooner.progress.days.suffix(2).allSatisfy { $0.completed == 0 })

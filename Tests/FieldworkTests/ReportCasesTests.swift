@@ -41,21 +41,29 @@ struct ReportCasesTests {
         var f = try CentralFixture(try CentralFixture.compile(source))
         let store = f.central
         try store.publish(try DefinitionFile(f.compiled), actor: "Kata", at: 1_000)
-        let cases = (1...8).map { SampleCaseInput(id: CaseID("A\($0)"), values: ["sample_source": .choice(1)]) }
+        let cases =
+            (1...8).map { SampleCaseInput(id: CaseID("A\($0)"), values: ["sample_source": .choice(1)]) }
             + (1...2).map { SampleCaseInput(id: CaseID("B\($0)"), values: ["sample_source": .choice(2)]) }
         _ = try store.importSample(survey: "cs", cases: cases, file: "minta.csv", actor: "Kata", at: 1_000)
         let assigned = LocalDateTime(date: LocalDate(year: 2026, month: 9, day: 1), hour: 8)
         let millis = Int64(assigned.seconds) * 1000  // local midnight-ish; only the date is read
-        try store.assign(survey: "cs", ["A1", "A2", "A3", "A4", "A7", "B1"].map { AssignmentChange(caseID: CaseID($0), device: "lap-1", previous: nil) }, actor: "Kata", at: millis)
-        try store.assign(survey: "cs", ["A5", "A6"].map { AssignmentChange(caseID: CaseID($0), device: "lap-2", previous: nil) }, actor: "Kata", at: millis)
+        try store.assign(
+            survey: "cs",
+            ["A1", "A2", "A3", "A4", "A7", "B1"].map { AssignmentChange(caseID: CaseID($0), device: "lap-1", previous: nil) },
+            actor: "Kata", at: millis)
+        try store.assign(
+            survey: "cs", ["A5", "A6"].map { AssignmentChange(caseID: CaseID($0), device: "lap-2", previous: nil) }, actor: "Kata",
+            at: millis)
         try store.withdraw(survey: "cs", cases: ["A7"], reason: "bontás", actor: "Kata", at: millis)
         var sequence: [DeviceID: Int64] = [:]
         func interview(_ id: String, case caseID: String?, device: DeviceID = "lap-1", source: Int = 1, days: [Int], codes: [Int]) throws {
             var events: [InterviewEvent] = []
             func add(_ kind: InterviewEventKind, _ at: Int64) {
                 sequence[device, default: 0] += 1
-                events.append(InterviewEvent(
-                    device: device, sequence: sequence[device]!, interview: InterviewID(id), timestamp: at, interviewer: device == "lap-1" ? "Anna" : "Béla", kind: kind))
+                events.append(
+                    InterviewEvent(
+                        device: device, sequence: sequence[device]!, interview: InterviewID(id), timestamp: at,
+                        interviewer: device == "lap-1" ? "Anna" : "Béla", kind: kind))
             }
             for (n, (day, code)) in zip(days, codes).enumerated() {
                 let at = ReportFinalRuleTests.time(day: day, minutes: n)
@@ -115,8 +123,10 @@ struct ReportCasesTests {
         // A3 (open, last 23) as a non-contact; A6 and A8 (never visited) as unknown eligibility.
         #expect(c.dispositions == ["complete": 1, "refusal": 1, "noncontact": 2, "ineligible": 1, "unknown": 2])
         #expect(c.rr1 == 1.0 / 6.0)
-        let json = FieldworkReportJSON.render(try FieldworkReportBuilder(
-            central: f.central, survey: "cs", language: "en", today: LocalDate(year: 2026, month: 10, day: 2)).build())
+        let json = FieldworkReportJSON.render(
+            try FieldworkReportBuilder(
+                central: f.central, survey: "cs", language: "en", today: LocalDate(year: 2026, month: 10, day: 2)
+            ).build())
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let cases = try #require(object["cases"] as? [String: Any])
         #expect(cases["sampled"] as? Int == 7 && cases["assigned"] as? Int == 6)
@@ -126,7 +136,9 @@ struct ReportCasesTests {
     @Test func aSurveyWithoutASampleHasNoCases() throws {
         var f = try CentralFixture(try CentralFixture.compile(Self.source))
         try f.merge("lap-1", "x", [f.started(), .ended(outcome: 21)])
-        let report = try FieldworkReportBuilder(central: f.central, survey: "cs", language: "en", today: LocalDate(year: 2026, month: 9, day: 12)).build()
+        let report = try FieldworkReportBuilder(
+            central: f.central, survey: "cs", language: "en", today: LocalDate(year: 2026, month: 9, day: 12)
+        ).build()
         #expect(report.cases == nil)
         #expect(FieldworkReportText.render(report).contains("The survey has no sample in the central dataset."))
     }

@@ -96,12 +96,13 @@ struct ReportExportAgreementTests {
         }
 
         // Per interviewer and per item, over every table's question columns.
-        let questions = Set(SurveyIndex(f.compiled.definition).entries.values.compactMap { e -> String? in
-            switch e.question.kind {
-            case .note, .calculated: nil
-            default: e.question.name.rawValue
-            }
-        })
+        let questions = Set(
+            SurveyIndex(f.compiled.definition).entries.values.compactMap { e -> String? in
+                switch e.question.kind {
+                case .note, .calculated: nil
+                default: e.question.name.rawValue
+                }
+            })
         var who: [String: String] = [:]
         for row in main.rows { who[row["interview_id"] ?? ""] = row["iv_interviewer"] }
         var tally: [String: (answers: Int, dk: Int, rf: Int, checks: Int)] = [:]
@@ -128,7 +129,8 @@ struct ReportExportAgreementTests {
             #expect(i.completed == mine.count, "\(i.interviewer)")
             #expect(i.medianMinutes == median(mine.compactMap { Double($0["iv_minutes"] ?? "") }), "\(i.interviewer)")
             let t = try #require(tally[i.interviewer])
-            #expect([i.answers, i.dontKnow, i.refused, i.softChecksConfirmed] as [Int] == [t.answers, t.dk, t.rf, t.checks], "\(i.interviewer)")
+            #expect(
+                [i.answers, i.dontKnow, i.refused, i.softChecksConfirmed] as [Int] == [t.answers, t.dk, t.rf, t.checks], "\(i.interviewer)")
         }
         #expect(report.interviewers.map(\.softChecksConfirmed).reduce(0, +) > 0, "the simulations confirm soft checks")
         #expect(report.items.items.count == items.count)

@@ -44,7 +44,9 @@ struct ReportFinalRuleTests {
         var events: [InterviewEvent] = []
         func add(_ kind: InterviewEventKind, _ at: Int64) {
             sequence += 1
-            events.append(InterviewEvent(device: "lap-1", sequence: sequence, interview: InterviewID(id), timestamp: at, interviewer: "Anna", kind: kind))
+            events.append(
+                InterviewEvent(
+                    device: "lap-1", sequence: sequence, interview: InterviewID(id), timestamp: at, interviewer: "Anna", kind: kind))
         }
         for (n, (day, code)) in zip(days, codes).enumerated() {
             add(n == 0 ? f.started() : .reopened(reason: "visit \(n + 1)"), time(day: day, minutes: n))

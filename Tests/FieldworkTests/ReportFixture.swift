@@ -68,11 +68,13 @@ struct ReportFixture {
     static let targets = FieldworkTargets(
         period: period, total: 60,
         quotas: [
-            Quota(name: "district", variables: ["district"], cells: [
-                QuotaCell(values: [.code(1)], target: 30),
-                // A label declared in the targets block wins over the answer label.
-                QuotaCell(values: [.code(2)], target: 30, label: LocalizedText(["hu": "Déli oldal", "en": "South side"])),
-            ]),
+            Quota(
+                name: "district", variables: ["district"],
+                cells: [
+                    QuotaCell(values: [.code(1)], target: 30),
+                    // A label declared in the targets block wins over the answer label.
+                    QuotaCell(values: [.code(2)], target: 30, label: LocalizedText(["hu": "Déli oldal", "en": "South side"])),
+                ]),
             Quota(name: "sex", variables: ["sex"]),
             Quota(name: "interviewer", variables: ["interviewer"], each: 15),
         ],
@@ -178,7 +180,9 @@ struct ReportFixture {
         try merge(who.device, events)
     }
 
-    private mutating func event(_ device: DeviceID, _ id: InterviewID, _ time: Int64, _ who: String, _ kind: InterviewEventKind) -> InterviewEvent {
+    private mutating func event(_ device: DeviceID, _ id: InterviewID, _ time: Int64, _ who: String, _ kind: InterviewEventKind)
+        -> InterviewEvent
+    {
         let sequence = (sequences[device] ?? 0) + 1
         sequences[device] = sequence
         return InterviewEvent(device: device, sequence: sequence, interview: id, timestamp: time, interviewer: who, kind: kind)
@@ -203,13 +207,16 @@ struct ReportFixture {
 
     /// A real bundle from a fifth laptop, one byte changed in transit: the merge rejects it.
     private func tamperedBundle() throws {
-        let store = try DeviceStore.initialize(path: folder.appendingPathComponent("lap-5.sqlite").path, deviceID: "lap-5", interviewer: "Emese")
+        let store = try DeviceStore.initialize(
+            path: folder.appendingPathComponent("lap-5.sqlite").path, deviceID: "lap-5", interviewer: "Emese")
         let key = DeviceSigningKey()
         try store.setSigningKey(SigningKeyPair(privateKey: key.rawRepresentation, publicKey: key.publicKey.rawRepresentation))
         try store.saveDefinition(compiledJSON: try compiled.fileData())
         _ = try CentralAdmin.addDevice(path: centralPath, device: "lap-5", key: key.publicKey, note: nil)
         let id = InterviewID("eeeeeeee-0000-4000-8000-000000000001")
-        _ = try store.createInterview(NewInterview(id: id, definition: compiled.hash, seed: 1, language: "hu"), timestamp: Self.timestamp(day: 9, hour: 10, minute: 0))
+        _ = try store.createInterview(
+            NewInterview(id: id, definition: compiled.hash, seed: 1, language: "hu"), timestamp: Self.timestamp(day: 9, hour: 10, minute: 0)
+        )
         let file = folder.appendingPathComponent("lap-5.terepbundle").path
         _ = try BundleExport.create(store: store, output: file, recipient: nil, all: true)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: file))

@@ -96,7 +96,8 @@ struct ReportScopeTests {
         let r = try Self.report(try Self.fixture(), language: LanguageCode(language))
         let text = FieldworkReportText.render(r)
         let html = FieldworkReportHTML.render(r)
-        let expected = language == "hu"
+        let expected =
+            language == "hu"
             ? "Nem számít a haladásba, a kvótákba és a válaszadási arányokba (a célok feltétele: sample_source == 1): Rendezvényminta — 3 interjú: 2 befejezett, 1 más kimenettel lezárt, 0 folyamatban"
             : "Not counted in the progress, quotas and response rates (the targets' condition: sample_source == 1): Event booster — 3 interviews: 2 completed, 1 ended otherwise, 0 in progress"
         let flowing = text.replacing(/\n +/, with: " ")

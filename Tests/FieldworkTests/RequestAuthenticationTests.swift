@@ -111,7 +111,9 @@ import Testing
         // Past the window the timestamp refuses it, and the nonce is forgotten.
         #expect((try? result.get()) == nil)
         #expect(try central.recordRequestNonce("other", at: now + 600_001, expiresAt: now + 900_000))
-        #expect(try central.recordRequestNonce("\(device.rawValue)\n\(headers[RequestSignature.Header.nonce]!)", at: now + 600_001, expiresAt: now + 900_000))
+        #expect(
+            try central.recordRequestNonce(
+                "\(device.rawValue)\n\(headers[RequestSignature.Header.nonce]!)", at: now + 600_001, expiresAt: now + 900_000))
     }
 
     @Test("coordinator endpoints take only the coordinator's key; a device's own signature is refused as not the coordinator's")

@@ -41,7 +41,8 @@ import Testing
             var completes: [InterviewID] = []
             func add(_ id: InterviewID, _ kind: InterviewEventKind, _ at: Int64, into list: inout [InterviewEvent]) {
                 sequence += 1
-                list.append(InterviewEvent(device: device, sequence: sequence, interview: id, timestamp: at, interviewer: "K\(d)", kind: kind))
+                list.append(
+                    InterviewEvent(device: device, sequence: sequence, interview: id, timestamp: at, interviewer: "K\(d)", kind: kind))
             }
             for c in 0..<work.cases {
                 let id = InterviewID("iv-\(device)-\(c)")
@@ -51,7 +52,9 @@ import Testing
                 for v in 0..<visits {
                     let at = ReportFinalRuleTests.time(day: day, minutes: 60 * Int(rng.next() % 10) + v)
                     if v == 0 {
-                        add(id, .started(definition: hash, seed: 1, language: "hu", preload: ["sample_source": .choice(1)]), at, into: &events)
+                        add(
+                            id, .started(definition: hash, seed: 1, language: "hu", preload: ["sample_source": .choice(1)]), at,
+                            into: &events)
                         add(id, .assignedCase(caseID), at, into: &events)
                     } else {
                         add(id, .reopened(reason: "visit \(v + 1)"), at, into: &events)
@@ -96,10 +99,14 @@ import Testing
         let dataset = try CleanedDataset(central: central, survey: "cs", statuses: .all, cacheUse: .off)
         var lines: [String] = []
         _ = try dataset.forEach { record in
-            lines.append("\(record.id) \(record.caseID?.rawValue ?? "-") \(record.visits) final \(String(describing: record.isFinal)) review \(record.review)")
+            lines.append(
+                "\(record.id) \(record.caseID?.rawValue ?? "-") \(record.visits) final \(String(describing: record.isFinal)) review \(record.review)"
+            )
         }
         // The case and outcome figures (not the sync figures: the bundle log is not merged data).
-        let report = try FieldworkReportBuilder(central: central, survey: "cs", language: "en", today: LocalDate(year: 2026, month: 9, day: 20)).build()
+        let report = try FieldworkReportBuilder(
+            central: central, survey: "cs", language: "en", today: LocalDate(year: 2026, month: 9, day: 20)
+        ).build()
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         lines.append(String(decoding: try encoder.encode(report.cases), as: UTF8.self))
@@ -124,7 +131,9 @@ import Testing
                 for _ in 0..<3 {
                     let central = try Self.prepared(compiled, cases: work.cases)
                     let again = (0..<work.repeats).compactMap { _ in firstBundles.randomElement(using: &rng) }
-                    for (device, events) in firstBundles.shuffled(using: &rng) + again { try Self.apply(events, device: device, to: central, compiled) }
+                    for (device, events) in firstBundles.shuffled(using: &rng) + again {
+                        try Self.apply(events, device: device, to: central, compiled)
+                    }
                     // The supervisor rejects each laptop's first complete, with a comment.
                     for device in Self.devices {
                         guard let fixed = fix[device]?.first?.interview else { continue }

@@ -30,10 +30,12 @@ struct SupervisorReviewTests {
 
     static func fixture() throws -> CentralFixture {
         var f = try CentralFixture(try CentralFixture.compile(source))
-        try f.merge("lap-1", "iv-done", [
-            f.started(), .answered(Address("n"), .value(.integer(2))), .answered(Address("m_age", rows: [1]), .value(.integer(40))),
-            .answered(Address("m_age", rows: [2]), .value(.integer(12))), .ended(outcome: 11),
-        ])
+        try f.merge(
+            "lap-1", "iv-done",
+            [
+                f.started(), .answered(Address("n"), .value(.integer(2))), .answered(Address("m_age", rows: [1]), .value(.integer(40))),
+                .answered(Address("m_age", rows: [2]), .value(.integer(12))), .ended(outcome: 11),
+            ])
         try f.merge("lap-1", "iv-open", [f.started(), .answered(Address("n"), .value(.integer(1)))])
         try f.merge("lap-2", "iv-nc", [f.started(), .ended(outcome: 23)])
         try f.merge("lap-2", "iv-train", [f.started(), .trainingMarked(true), .ended(outcome: 21)])
@@ -61,9 +63,11 @@ struct SupervisorReviewTests {
         #expect(rejection.comments.map(\.text) == ["12 éves a házastárs?"])
 
         // The fix: the device reopens, corrects and ends the interview again; it waits for review.
-        try f.merge("lap-1", "iv-done", [
-            .reopened(reason: "ages"), .answered(Address("m_age", rows: [2]), .value(.integer(42))), .ended(outcome: 11),
-        ])
+        try f.merge(
+            "lap-1", "iv-done",
+            [
+                .reopened(reason: "ages"), .answered(Address("m_age", rows: [2]), .value(.integer(42))), .ended(outcome: 11),
+            ])
         let fixed = try #require(try f.central.interviews().first { $0.id == "iv-done" })
         #expect(ReviewState.of(marks, latestEnd: fixed.statusDevice, sequence: fixed.statusSequence) == .fixed)
         let approval = try Self.record(f, .approve(note: nil), "iv-done", at: 6_000)

@@ -9,11 +9,12 @@ struct ChoiceTests {
         Build.set("PROB", [1, 2, 3, 4, 5, 96, 97], exclusive: [97], other: [96]),
         Build.set("TEN", [1, 2, 3, 4]),
     ]
-    static let form = Build.survey([
-        Build.question("prob", .multipleChoice(ChoiceSpec(answerSet: "PROB", randomize: true), min: 1, max: 3)),
-        Build.single("worst", "PROB", filter: .binary(.in, .option, v("prob"))),
-        Build.single("tenure", "TEN"),
-    ], answerSets: sets)
+    static let form = Build.survey(
+        [
+            Build.question("prob", .multipleChoice(ChoiceSpec(answerSet: "PROB", randomize: true), min: 1, max: 3)),
+            Build.single("worst", "PROB", filter: .binary(.in, .option, v("prob"))),
+            Build.single("tenure", "TEN"),
+        ], answerSets: sets)
 
     @Test func exclusiveOptionCannotBeCombined() {
         var s = Scenario(Self.form)

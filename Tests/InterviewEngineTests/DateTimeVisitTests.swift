@@ -28,17 +28,18 @@ struct DateTimeVisitTests {
     }
 
     @Test func aDateTimeQuestionTakesBoundsAndItsFunctionsReadItsParts() {
-        var s = Scenario(source: Self.header + """
-            question appt datetime @2026-01-01T00:00..now() { text hu "Mikor?" en "When?" }
-            calculate appt_day = date(appt)
-            calculate appt_time = time(appt)
-            calculate appt_hour = hour(appt) * 100 + minute(appt)
-            calculate appt_wd = weekday(appt)
-            calculate since = minutes_between(appt, now())
-            calculate days = days_between(appt, today())
-            calculate later = appt > datetime(date(2026, 5, 1), @08:00)
-            question outcome single OUT { interviewer optional nodk text hu "Kimenet" en "Outcome" }
-            """)
+        var s = Scenario(
+            source: Self.header + """
+                question appt datetime @2026-01-01T00:00..now() { text hu "Mikor?" en "When?" }
+                calculate appt_day = date(appt)
+                calculate appt_time = time(appt)
+                calculate appt_hour = hour(appt) * 100 + minute(appt)
+                calculate appt_wd = weekday(appt)
+                calculate since = minutes_between(appt, now())
+                calculate days = days_between(appt, today())
+                calculate later = appt > datetime(date(2026, 5, 1), @08:00)
+                question outcome single OUT { interviewer optional nodk text hu "Kimenet" en "Outcome" }
+                """)
         // 2026-05-04 10:00 is now; a time after it is out of range.
         #expect(!s.validate("appt", Self.dt("2026-05-04T10:01")).isAcceptable)
         #expect(!s.validate("appt", Self.dt("2025-12-31T23:59")).isAcceptable)
@@ -56,28 +57,30 @@ struct DateTimeVisitTests {
     }
 
     @Test func nowMovesWithTheClockOfEachEvent() {
-        var s = Scenario(source: Self.header + """
-            question x integer 0..9 { text hu "X" en "X" }
-            calculate stamp = now()
-            question outcome single OUT { interviewer optional nodk text hu "Kimenet" en "Outcome" }
-            """)
+        var s = Scenario(
+            source: Self.header + """
+                question x integer 0..9 { text hu "X" en "X" }
+                calculate stamp = now()
+                question outcome single OUT { interviewer optional nodk text hu "Kimenet" en "Outcome" }
+                """)
         #expect(s.value("stamp") == Self.dt("2026-05-04T10:00"))
         s.context = Self.at(2026, 5, 4, 10, 17)
         s.answer("x", 1)
         #expect(s.value("stamp") == Self.dt("2026-05-04T10:17"))
     }
 
-    static let visitSource = header + """
-        question x integer 0..9 { text hu "X" en "X" }
-        calculate visit_no = visits()
-        calculate visit_ts = visit_start()
-        calculate late = evening_or_weekend_visits(@17:00)
-        question outcome single OUT {
-          interviewer optional nodk text hu "Kimenet" en "Outcome"
-          error if outcome == 23 and (visits() < 3 or evening_or_weekend_visits(@17:00) == 0)
-            hu "Csak 3 látogatás után." en "Only after 3 visits."
-        }
-        """
+    static let visitSource =
+        header + """
+            question x integer 0..9 { text hu "X" en "X" }
+            calculate visit_no = visits()
+            calculate visit_ts = visit_start()
+            calculate late = evening_or_weekend_visits(@17:00)
+            question outcome single OUT {
+              interviewer optional nodk text hu "Kimenet" en "Outcome"
+              error if outcome == 23 and (visits() < 3 or evening_or_weekend_visits(@17:00) == 0)
+                hu "Csak 3 látogatás után." en "Only after 3 visits."
+            }
+            """
 
     @Test func visitsAreTheDaysTheInterviewWasWorkedOnFromTheStart() throws {
         var s = Scenario(source: Self.visitSource)
@@ -140,22 +143,24 @@ struct DateTimeVisitTests {
     }
 
     @Test func anArticlePipeAgreesWithThePipedWord() {
-        var s = Scenario(source: Self.header + """
-            answers DIST { 1 hu "Belváros" en "Belváros" 2 hu "Avas" en "Avas" 3 hu "Győri kapu" en "Győri kapu" }
-            question district single DIST { text hu "Városrész" en "District" }
-            question years integer 0..99 {
-              text hu "Hány éve lakik {a:district} városrészben? {A:district} szép." en "How long in {district}?"
-            }
-            question outcome single OUT { interviewer optional nodk text hu "Kimenet" en "Outcome" }
-            """)
+        var s = Scenario(
+            source: Self.header + """
+                answers DIST { 1 hu "Belváros" en "Belváros" 2 hu "Avas" en "Avas" 3 hu "Győri kapu" en "Győri kapu" }
+                question district single DIST { text hu "Városrész" en "District" }
+                question years integer 0..99 {
+                  text hu "Hány éve lakik {a:district} városrészben? {A:district} szép." en "How long in {district}?"
+                }
+                question outcome single OUT { interviewer optional nodk text hu "Kimenet" en "Outcome" }
+                """)
         let text = { (s: Scenario) in s.interview.render(s.interview.question("years")!.text, at: Address("years")) }
         #expect(text(s) == "Hány éve lakik  városrészben?  szép.", "a missing answer pipes nothing, article included")
         s.answer("district", 2)
         #expect(text(s) == "Hány éve lakik az Avas városrészben? Az Avas szép.")
         s.answer("district", 1)
         #expect(text(s) == "Hány éve lakik a Belváros városrészben? A Belváros szép.")
-        #expect(s.interview.render(s.interview.question("years")!.text, at: Address("years"), language: "en")
-            == "How long in Belváros?")
+        #expect(
+            s.interview.render(s.interview.question("years")!.text, at: Address("years"), language: "en")
+                == "How long in Belváros?")
     }
 
     @Test(arguments: [
@@ -168,13 +173,14 @@ struct DateTimeVisitTests {
     }
 
     @Test func aConditionOnEndedAnswersUsesTheEngineRulesForMissingValues() {
-        let definition = Scenario.compile(source: Self.header + """
-            answers SRC { 1 hu "Cím" en "Address" 2 hu "Rendezvény" en "Event" }
-            question sample_source single SRC { preload interviewer nodk text hu "Forrás" en "Source" }
-            question age integer 16..99 { text hu "Kor" en "Age" }
-            calculate older = age >= 65
-            question outcome single OUT { interviewer optional nodk text hu "Kimenet" en "Outcome" }
-            """)
+        let definition = Scenario.compile(
+            source: Self.header + """
+                answers SRC { 1 hu "Cím" en "Address" 2 hu "Rendezvény" en "Event" }
+                question sample_source single SRC { preload interviewer nodk text hu "Forrás" en "Source" }
+                question age integer 16..99 { text hu "Kor" en "Age" }
+                calculate older = age >= 65
+                question outcome single OUT { interviewer optional nodk text hu "Kimenet" en "Outcome" }
+                """)
         let plan = InterviewPlan(definition)
         let address = Expr.binary(.equal, .variable("sample_source"), .literal(.integer(1)))
         let condition = AnswerCondition(address, plan: plan)

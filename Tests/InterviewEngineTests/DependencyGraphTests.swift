@@ -11,7 +11,8 @@ import Testing
     }
 
     @Test func everyKindOfRuleDependsOnWhatItsConditionsCountsAndBoundsRead() throws {
-        let plan = try Self.plan("""
+        let plan = try Self.plan(
+            """
             answers A { 1 hu "a" en "a" 2 hu "b" en "b" }
             question a integer { text hu "x" en "x" }
             question b single A { text hu "{a}" en "x" filter option <= a
@@ -26,7 +27,8 @@ import Testing
     }
 
     @Test func calculationsAreRankedAfterWhatTheyRead() throws {
-        let plan = try Self.plan("""
+        let plan = try Self.plan(
+            """
             question a integer { text hu "x" en "x" }
             calculate c3 = c2 + c1
             calculate c2 = c1 * 2
@@ -38,7 +40,8 @@ import Testing
     }
 
     @Test func aCalculationOverARosterFollowsTheRosterNotItsCountVariable() throws {
-        let plan = try Self.plan("""
+        let plan = try Self.plan(
+            """
             question n integer 0..9 { text hu "x" en "x" }
             roster r count n { question m integer { text hu "x" en "x" } }
             calculate total = sum(r, m)

@@ -6,11 +6,13 @@ import Testing
 @Suite("Events: clearing, languages, notes, effects, complete()")
 struct EventTests {
     static let form = Build.survey([
-        Build.section("A", [
-            Build.integer("a1", 0, 10),
-            Build.integer("a2", 0, 10, required: false),
-            Build.integer("a3", 0, 10, when: v("a1") > 5),
-        ]),
+        Build.section(
+            "A",
+            [
+                Build.integer("a1", 0, 10),
+                Build.integer("a2", 0, 10, required: false),
+                Build.integer("a3", 0, 10, when: v("a1") > 5),
+            ]),
         Build.calc("a_done", .call(.complete, [lit("A")]), .boolean),
         Build.roster("kids", count: nil, max: 3, [Build.integer("k_age", 0, 17)]),
         .end(EndRule(condition: v("a1") == 0, outcome: 42)),
@@ -95,10 +97,11 @@ struct EventTests {
     }
 
     @Test func preloadedValuesAreAnswersAndRememberedForPreloaded() {
-        let form = Build.survey([
-            Build.single("district", "D"),
-            Build.calc("moved", .binary(.notEqual, v("district"), .call(.preloaded, [v("district")])), .boolean),
-        ], answerSets: [Build.set("D", [1, 2, 3])])
+        let form = Build.survey(
+            [
+                Build.single("district", "D"),
+                Build.calc("moved", .binary(.notEqual, v("district"), .call(.preloaded, [v("district")])), .boolean),
+            ], answerSets: [Build.set("D", [1, 2, 3])])
         var s = Scenario(form, preload: ["district": .choice(2)])
         #expect(s.value("district") == .choice(2))
         #expect(s.value("moved") == .boolean(false))

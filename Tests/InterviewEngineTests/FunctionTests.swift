@@ -19,12 +19,20 @@ struct FunctionTests {
     static let cases: [Case] = [
         Case(name: "weekday", expr: call(.weekday, d(2026, 5, 4)), type: .integer, expected: .integer(1)),
         Case(name: "days_between", expr: call(.daysBetween, d(2026, 1, 1), d(2026, 3, 1)), type: .integer, expected: .integer(59)),
-        Case(name: "years_between before birthday", expr: call(.yearsBetween, d(2000, 6, 1), d(2026, 5, 31)), type: .integer, expected: .integer(25)),
-        Case(name: "date()", expr: call(.makeDate, lit(2024), lit(2), lit(29)), type: .date, expected: .date(LocalDate(year: 2024, month: 2, day: 29))),
+        Case(
+            name: "years_between before birthday", expr: call(.yearsBetween, d(2000, 6, 1), d(2026, 5, 31)), type: .integer,
+            expected: .integer(25)),
+        Case(
+            name: "date()", expr: call(.makeDate, lit(2024), lit(2), lit(29)), type: .date,
+            expected: .date(LocalDate(year: 2024, month: 2, day: 29))),
         Case(name: "impossible date is missing", expr: call(.makeDate, lit(2023), lit(2), lit(29)), type: .date, expected: nil),
-        Case(name: "date + days", expr: .binary(.add, d(2026, 12, 31), lit(1)), type: .date, expected: .date(LocalDate(year: 2027, month: 1, day: 1))),
+        Case(
+            name: "date + days", expr: .binary(.add, d(2026, 12, 31), lit(1)), type: .date,
+            expected: .date(LocalDate(year: 2027, month: 1, day: 1))),
         Case(name: "date - date", expr: .binary(.subtract, d(2026, 3, 1), d(2026, 2, 1)), type: .integer, expected: .integer(28)),
-        Case(name: "year/month/day", expr: call(.year, d(2026, 5, 4)) + call(.month, d(2026, 5, 4)) + call(.day, d(2026, 5, 4)), type: .integer, expected: .integer(2035)),
+        Case(
+            name: "year/month/day", expr: call(.year, d(2026, 5, 4)) + call(.month, d(2026, 5, 4)) + call(.day, d(2026, 5, 4)),
+            type: .integer, expected: .integer(2035)),
         Case(name: "round to places", expr: .call(.round, [.literal(.decimal(2.345)), lit(1)]), type: .decimal, expected: .decimal(2.3)),
         Case(name: "division gives decimal", expr: .binary(.divide, lit(7), lit(2)), type: .decimal, expected: .decimal(3.5)),
         Case(name: "division by zero is missing", expr: .binary(.divide, lit(7), lit(0)), type: .decimal, expected: nil),
@@ -41,7 +49,9 @@ struct FunctionTests {
         Case(name: "missing plus value is missing", expr: v("u") + lit(1), type: .integer, expected: nil),
         Case(name: "missing or true", expr: .binary(.or, v("u") > 1, x > 1), type: .boolean, expected: .boolean(true)),
         Case(name: "text comparison", expr: .binary(.equal, t, lit("Győri")), type: .boolean, expected: .boolean(true)),
-        Case(name: "now_time", expr: .binary(.greater, .call(.nowTime, []), .literal(.time(TimeOfDay(hour: 9, minute: 59)))), type: .boolean, expected: .boolean(true)),
+        Case(
+            name: "now_time", expr: .binary(.greater, .call(.nowTime, []), .literal(.time(TimeOfDay(hour: 9, minute: 59)))), type: .boolean,
+            expected: .boolean(true)),
     ]
 
     @Test(arguments: cases)

@@ -5,17 +5,23 @@ import Testing
 
 @Suite("Piping, defaults, calculations and the clock")
 struct PipingTests {
-    static let form = Build.survey([
-        Build.single("district", "DIST"),
-        Build.integer("years", 0, 100, text: "How many years in {district} ({district:code})?"),
-        Build.question("birth", .date(min: nil, max: nil)),
-        Build.calc("age", call(.yearsBetween, v("birth"), call(.today))),
-        Build.calc("late", call(.elapsedMinutes) > 30, .boolean),
-        Build.question("visits", .integer(min: nil, max: nil), defaultValue: DefaultRule(value: v("years") + lit(1))),
-    ], answerSets: [AnswerSet(id: "DIST", options: [
-        Option(code: 1, label: LocalizedText(["hu": "Belváros", "en": "City centre"])),
-        Option(code: 2, label: LocalizedText(["hu": "Diósgyőr", "en": "Diosgyor"])),
-    ])])
+    static let form = Build.survey(
+        [
+            Build.single("district", "DIST"),
+            Build.integer("years", 0, 100, text: "How many years in {district} ({district:code})?"),
+            Build.question("birth", .date(min: nil, max: nil)),
+            Build.calc("age", call(.yearsBetween, v("birth"), call(.today))),
+            Build.calc("late", call(.elapsedMinutes) > 30, .boolean),
+            Build.question("visits", .integer(min: nil, max: nil), defaultValue: DefaultRule(value: v("years") + lit(1))),
+        ],
+        answerSets: [
+            AnswerSet(
+                id: "DIST",
+                options: [
+                    Option(code: 1, label: LocalizedText(["hu": "Belváros", "en": "City centre"])),
+                    Option(code: 2, label: LocalizedText(["hu": "Diósgyőr", "en": "Diosgyor"])),
+                ])
+        ])
 
     @Test func pipesLabelsInTheLanguageAndRawCodes() {
         var s = Scenario(Self.form)

@@ -6,21 +6,26 @@ import Testing
 /// Hand-rolled property tests over seeded random interviews driven by the simulator.
 @Suite("Properties of random interviews")
 struct PropertyTests {
-    static let form = Build.survey([
-        Build.integer("hh_size", 1, 6),
-        Build.yesno("consent"),
-        .end(EndRule(condition: v("consent") == 0, outcome: 21)),
-        Build.roster("mem", count: v("hh_size"), max: 6, [
-            Build.integer("m_age", 0, 100),
-            Build.integer("m_work", 0, 60, when: v("m_age") >= 16),
-        ]),
-        Build.calc("n_adult", .aggregate(.count, roster: "mem", body: v("m_age") >= 18)),
-        Build.section("S", when: v("n_adult") > 1, [
-            Build.integer("rooms", 1, 20, checks: [Build.warn("chk_rooms", v("rooms") > 8)]),
-            Build.question("phone", .text(maxLength: 12, pattern: "(\\+36|06)[0-9]{8,9}")),
-        ]),
-        Build.roster("trips", count: nil, max: 4, [Build.integer("km", 0, 500)]),
-    ], outcome: OutcomeSpec(variable: "outcome", completeCode: 11))
+    static let form = Build.survey(
+        [
+            Build.integer("hh_size", 1, 6),
+            Build.yesno("consent"),
+            .end(EndRule(condition: v("consent") == 0, outcome: 21)),
+            Build.roster(
+                "mem", count: v("hh_size"), max: 6,
+                [
+                    Build.integer("m_age", 0, 100),
+                    Build.integer("m_work", 0, 60, when: v("m_age") >= 16),
+                ]),
+            Build.calc("n_adult", .aggregate(.count, roster: "mem", body: v("m_age") >= 18)),
+            Build.section(
+                "S", when: v("n_adult") > 1,
+                [
+                    Build.integer("rooms", 1, 20, checks: [Build.warn("chk_rooms", v("rooms") > 8)]),
+                    Build.question("phone", .text(maxLength: 12, pattern: "(\\+36|06)[0-9]{8,9}")),
+                ]),
+            Build.roster("trips", count: nil, max: 4, [Build.integer("km", 0, 500)]),
+        ], outcome: OutcomeSpec(variable: "outcome", completeCode: 11))
 
     static func simulate(seed: UInt64) -> (Interview, [InterviewSimulator.TimedEvent]) {
         var rng = SplitMix64(seed: seed)

@@ -7,14 +7,18 @@ import Testing
 struct RosterTests {
     static let form = Build.survey([
         Build.integer("hh_size", 1, 15),
-        Build.roster("mem", count: v("hh_size"), max: 15, rowLabel: "{m_name}", [
-            Build.question("m_name", .text(maxLength: 20, pattern: nil)),
-            Build.integer("m_age", 0, 110, checks: [
-                Build.error("chk_m_age", .binary(.and, .currentRow == 1, v("m_age") < 18)),
+        Build.roster(
+            "mem", count: v("hh_size"), max: 15, rowLabel: "{m_name}",
+            [
+                Build.question("m_name", .text(maxLength: 20, pattern: nil)),
+                Build.integer(
+                    "m_age", 0, 110,
+                    checks: [
+                        Build.error("chk_m_age", .binary(.and, .currentRow == 1, v("m_age") < 18))
+                    ]),
+                Build.integer("m_work", 0, 80, when: v("m_age") >= 16),
+                Build.calc("older_than_first", .binary(.greater, v("m_age"), .rowVariable("m_age", row: lit(1))), .boolean),
             ]),
-            Build.integer("m_work", 0, 80, when: v("m_age") >= 16),
-            Build.calc("older_than_first", .binary(.greater, v("m_age"), .rowVariable("m_age", row: lit(1))), .boolean),
-        ]),
         Build.calc("n_u18", .aggregate(.count, roster: "mem", body: v("m_age") < 18)),
         Build.calc("age_sum", .aggregate(.sum, roster: "mem", body: v("m_age"))),
         Build.calc("oldest", .aggregate(.max, roster: "mem", body: v("m_age"))),
@@ -109,11 +113,13 @@ struct RosterTests {
     @Test func nestedRostersHaveRowsPerParentRow() {
         let form = Build.survey([
             Build.integer("n_dw", 0, 5),
-            Build.roster("dw", count: v("n_dw"), max: 5, [
-                Build.integer("n_rooms", 0, 9),
-                Build.roster("room", count: v("n_rooms"), max: 9, [Build.integer("area", 1, 200)]),
-                Build.calc("dw_area", .aggregate(.sum, roster: "room", body: v("area"))),
-            ]),
+            Build.roster(
+                "dw", count: v("n_dw"), max: 5,
+                [
+                    Build.integer("n_rooms", 0, 9),
+                    Build.roster("room", count: v("n_rooms"), max: 9, [Build.integer("area", 1, 200)]),
+                    Build.calc("dw_area", .aggregate(.sum, roster: "room", body: v("area"))),
+                ]),
             Build.calc("all_area", .aggregate(.sum, roster: "room", body: v("area"))),
         ])
         var s = Scenario(form)

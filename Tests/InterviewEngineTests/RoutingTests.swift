@@ -5,16 +5,19 @@ import Testing
 
 @Suite("Routing, ends and re-routing")
 struct RoutingTests {
-    static let form = Build.survey([
-        Build.integer("hh_n16", 0, 15),
-        .end(EndRule(condition: v("hh_n16") == 0, outcome: 42)),
-        Build.yesno("consent"),
-        Build.section("B", when: v("consent") == 1, [
-            Build.integer("age", 16, 110),
-            Build.integer("smoke_years", 0, 90, when: v("age") > 30),
-        ]),
-        Build.integer("last", 0, 10),
-    ], outcome: OutcomeSpec(variable: "outcome", completeCode: 11))
+    static let form = Build.survey(
+        [
+            Build.integer("hh_n16", 0, 15),
+            .end(EndRule(condition: v("hh_n16") == 0, outcome: 42)),
+            Build.yesno("consent"),
+            Build.section(
+                "B", when: v("consent") == 1,
+                [
+                    Build.integer("age", 16, 110),
+                    Build.integer("smoke_years", 0, 90, when: v("age") > 30),
+                ]),
+            Build.integer("last", 0, 10),
+        ], outcome: OutcomeSpec(variable: "outcome", completeCode: 11))
 
     @Test func questionConditionPutsQuestionOnRouteOnlyWhenTrue() {
         var s = Scenario(Self.form)
@@ -66,12 +69,13 @@ struct RoutingTests {
     /// rule's condition holds: always when `endReason` is an end rule, also before the questions
     /// ahead of the rule are all answered, and no longer once the answer changes back.
     @Test func endRuleHoldsIsTheQuickSignOfAnEndRule() {
-        let early = Build.survey([
-            Build.integer("first", 0, 9),
-            Build.integer("hh_n16", 0, 15),
-            .end(EndRule(condition: v("hh_n16") == 0, outcome: 42)),
-            Build.integer("last", 0, 10),
-        ], outcome: OutcomeSpec(variable: "outcome", completeCode: 11))
+        let early = Build.survey(
+            [
+                Build.integer("first", 0, 9),
+                Build.integer("hh_n16", 0, 15),
+                .end(EndRule(condition: v("hh_n16") == 0, outcome: 42)),
+                Build.integer("last", 0, 10),
+            ], outcome: OutcomeSpec(variable: "outcome", completeCode: 11))
         var s = Scenario(early)
         #expect(!s.interview.endRuleHolds)
         s.answer("hh_n16", 0)

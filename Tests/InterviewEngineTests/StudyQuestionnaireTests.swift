@@ -167,16 +167,18 @@ struct StudyQuestionnaireTests {
         var s = try Studies.scenario("wellbeing")
         Studies.throughConsent(&s)
         s.answer("yrs_district", 40)
-        #expect(!s.validate("birth_year", .integer(2015)).isAcceptable)   // aged 11
-        #expect(!s.validate("birth_year", .integer(1996)).isAcceptable)   // aged 30 < 40 years
+        #expect(!s.validate("birth_year", .integer(2015)).isAcceptable)  // aged 11
+        #expect(!s.validate("birth_year", .integer(1996)).isAcceptable)  // aged 30 < 40 years
         #expect(s.validate("birth_year", .integer(1970)).isAcceptable)
         s.answer("birth_year", 1970)
         #expect(s.value("age") == .integer(56))
     }
 
-    @Test("a phone number must look Hungarian", arguments: [
-        ("06301234567", true), ("+36301234567", true), ("0630123456", true), ("30 123 4567", false), ("+4930123456", false),
-    ])
+    @Test(
+        "a phone number must look Hungarian",
+        arguments: [
+            ("06301234567", true), ("+36301234567", true), ("0630123456", true), ("30 123 4567", false), ("+4930123456", false),
+        ])
     func phonePattern(phone: String, valid: Bool) throws {
         var s = try Studies.scenario("wellbeing")
         Studies.throughConsent(&s)
@@ -284,9 +286,9 @@ struct StudyQuestionnaireTests {
     func quizScore() throws {
         var s = try Studies.scenario("energy")
         Studies.energyThroughRole(&s)
-        s.answer("ec_quiz_a", 1)   // true: right
-        s.answer("ec_quiz_b", 1)   // true: wrong
-        s.answer("ec_quiz_c", 1)   // true: right
+        s.answer("ec_quiz_a", 1)  // true: right
+        s.answer("ec_quiz_b", 1)  // true: wrong
+        s.answer("ec_quiz_c", 1)  // true: right
         #expect(s.value("quiz_score") == nil, "not scored before every item is answered")
         s.dk("ec_quiz_d")
         #expect(s.value("quiz_score") == .integer(2))
@@ -309,9 +311,11 @@ struct StudyQuestionnaireTests {
         #expect(s.status == .ended(outcome: 21))
     }
 
-    @Test("the contact is asked after agreeing to recontact or to a focus group", arguments: [
-        (0, 0, false), (1, 0, true), (0, 1, true),
-    ])
+    @Test(
+        "the contact is asked after agreeing to recontact or to a focus group",
+        arguments: [
+            (0, 0, false), (1, 0, true), (0, 1, true),
+        ])
     func contactRouting(recontact: Int, focus: Int, asked: Bool) throws {
         var s = try Studies.scenario("energy")
         Studies.energyThroughRole(&s)
@@ -338,8 +342,9 @@ struct StudyQuestionnaireTests {
 
     // MARK: - Both studies
 
-    @Test("simulated interviews always reach an end with a declared outcome and no failing hard check",
-          arguments: ["wellbeing", "energy", "stakeholders"])
+    @Test(
+        "simulated interviews always reach an end with a declared outcome and no failing hard check",
+        arguments: ["wellbeing", "energy", "stakeholders"])
     func simulatedInterviewsEnd(study: String) throws {
         let definition = try #require(Studies.definitions[study])
         let outcomes = Set(try #require(SurveyIndex(definition).answerSets["OUTCOME"]).options.map(\.code))

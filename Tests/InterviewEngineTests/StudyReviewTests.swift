@@ -98,8 +98,9 @@ struct StudyReviewTests {
 
     // MARK: - Visits (both household studies)
 
-    @Test("non-contact is final after 3 visits on different days, one in the evening or at a weekend",
-          arguments: ["wellbeing", "energy"])
+    @Test(
+        "non-contact is final after 3 visits on different days, one in the evening or at a weekend",
+        arguments: ["wellbeing", "energy"])
     func nonContactVisitRule(study: String) throws {
         var s = try Studies.scenario(study)
         #expect(s.value("visit_no") == .integer(1))
@@ -145,8 +146,9 @@ struct StudyReviewTests {
         #expect(s.isOnRoute("gas_m3"))
     }
 
-    @Test("consumption above the regulated-price cap without the higher price is a soft warning",
-          arguments: [(4, true), (2, true), (1, false), (3, false)])
+    @Test(
+        "consumption above the regulated-price cap without the higher price is a soft warning",
+        arguments: [(4, true), (2, true), (1, false), (3, false)])
     func electricityCapCheck(aboveAvg: Int, warns: Bool) throws {
         var s = try Studies.scenario("energy")
         Studies.energyThroughRole(&s)

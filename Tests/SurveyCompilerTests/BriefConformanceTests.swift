@@ -48,7 +48,8 @@ struct BriefConformanceTests {
         }
         return try #require(
             candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("energy.md").path) },
-            "the study briefs were not found at ../shared/studies (tried \(candidates.map(\.path))); set TEREP_SHARED to the shared/ folder")
+            "the study briefs were not found at ../shared/studies (tried \(candidates.map(\.path))); set TEREP_SHARED to the shared/ folder"
+        )
     }
 
     struct Named: Equatable {
@@ -73,8 +74,9 @@ struct BriefConformanceTests {
                 let vars = names(in: cells[1]).map { renamed($0, in: study) }
                 let hu = cells[2]
                 let quoted = quotes(in: hu)
-                let texts = vars.count == 1 && !hu.isEmpty && !hu.hasPrefix("as ") && !hu.hasPrefix("*")
-                    && !hu.contains("a) ") ? [hu] : quoted.count == vars.count ? quoted : []
+                let texts =
+                    vars.count == 1 && !hu.isEmpty && !hu.hasPrefix("as ") && !hu.hasPrefix("*")
+                        && !hu.contains("a) ") ? [hu] : quoted.count == vars.count ? quoted : []
                 out.append(Named(line: n + 1, variables: vars, texts: texts))
                 // The other columns (type, routing and checks) name derived variables and
                 // follow-ups: `aff_dow`, 96 → `nb_prob_oth`.
@@ -119,7 +121,8 @@ struct BriefConformanceTests {
         #expect(named.flatMap(\.variables).count >= 30, "\(study).md: too few variables read; has the brief's layout changed?")
         for entry in named {
             for name in entry.variables {
-                #expect(index[VariableName(name)] != nil, "\(study).md:\(entry.line) names '\(name)', which \(study).survey does not define")
+                #expect(
+                    index[VariableName(name)] != nil, "\(study).md:\(entry.line) names '\(name)', which \(study).survey does not define")
             }
         }
     }
@@ -133,7 +136,8 @@ struct BriefConformanceTests {
                 guard Self.corrected["\(study).\(name)"] == nil else { continue }
                 let q = try #require(index[VariableName(name)]?.question, "\(study).md:\(entry.line): no \(name)")
                 compared += 1
-                #expect(q.text["hu"] == brief, "\(study).md:\(entry.line) \(name):\n  brief:    \(brief)\n  compiled: \(q.text["hu"] ?? "-")")
+                #expect(
+                    q.text["hu"] == brief, "\(study).md:\(entry.line) \(name):\n  brief:    \(brief)\n  compiled: \(q.text["hu"] ?? "-")")
             }
         }
         #expect(compared >= 15, "\(study): only \(compared) texts compared")

@@ -10,11 +10,13 @@ struct LanguageAdditionsTests {
     // MARK: datetime
 
     @Test func aDateTimeQuestionLowersWithItsBounds() throws {
-        let d = try #require(compileClean("""
-            question visit_ts datetime @2026-10-01T08:00..now() { text hu "Mikor?" en "When?" }
-            calculate visit_day = date(visit_ts)
-            calculate visit_hour = hour(visit_ts)
-            """))
+        let d = try #require(
+            compileClean(
+                """
+                question visit_ts datetime @2026-10-01T08:00..now() { text hu "Mikor?" en "When?" }
+                calculate visit_day = date(visit_ts)
+                calculate visit_hour = hour(visit_ts)
+                """))
         let index = SurveyIndex(d)
         let q = try #require(index["visit_ts"]?.question)
         let start = try #require(LocalDateTime(iso: "2026-10-01T08:00"))
@@ -50,17 +52,19 @@ struct LanguageAdditionsTests {
     // MARK: phrases
 
     @Test func aPhraseStandsForItsTextWhereverATextIsExpected() throws {
-        let d = try #require(compileClean("""
-            phrase CARD hu "Mutassa a kártyát ({x})." en "Show the card ({x})."
-            phrase AGREE hu "„Egyetértek ({x}).”" en "“I agree ({x}).”"
-            phrase WRONG hu "Hibás." en "Wrong."
-            question x integer 0..9 { text hu "X" en "X" hint CARD error if x == 9 WRONG }
-            grid g integer 0..5 {
-              text hu "Állítások" en "Statements"
-              hint CARD
-              item g_agree AGREE { label hu "Egyetértés" en "Agreement" }
-            }
-            """))
+        let d = try #require(
+            compileClean(
+                """
+                phrase CARD hu "Mutassa a kártyát ({x})." en "Show the card ({x})."
+                phrase AGREE hu "„Egyetértek ({x}).”" en "“I agree ({x}).”"
+                phrase WRONG hu "Hibás." en "Wrong."
+                question x integer 0..9 { text hu "X" en "X" hint CARD error if x == 9 WRONG }
+                grid g integer 0..5 {
+                  text hu "Állítások" en "Statements"
+                  hint CARD
+                  item g_agree AGREE { label hu "Egyetértés" en "Agreement" }
+                }
+                """))
         let index = SurveyIndex(d)
         #expect(index["x"]?.question.hint?["hu"] == "Mutassa a kártyát ({x}).")
         #expect(index["x"]?.question.checks.first?.message["en"] == "Wrong.")
@@ -69,22 +73,29 @@ struct LanguageAdditionsTests {
     }
 
     @Test func phraseMistakesAreDiagnosed() {
-        assertDiagnostics("""
+        assertDiagnostics(
+            """
             phrase CARD hu "Kártya" en "Card"
             phrase 1️⃣CARD hu "Másik" en "Other"
             phrase 2️⃣SPARE hu "Tartalék" en "Spare"
             question x integer 0..9 { text hu "X" en "X" hint 3️⃣CRAD }
             question y integer 0..9 { text hu "Y" en "Y" hint CARD }
-            """, [DiagnosticSpec("E0403", at: "1️⃣"), DiagnosticSpec("W0504", at: "2️⃣"), DiagnosticSpec("E0401", at: "3️⃣", message: "phrase 'CRAD'")])
+            """,
+            [
+                DiagnosticSpec("E0403", at: "1️⃣"), DiagnosticSpec("W0504", at: "2️⃣"),
+                DiagnosticSpec("E0401", at: "3️⃣", message: "phrase 'CRAD'"),
+            ])
     }
 
     // MARK: article pipes
 
     @Test func articlePipesParseAndMalformedOnesAreDiagnosed() {
-        #expect(TextTemplate.parse("{a:district} és {A:district}").template.segments == [
-            .article("district", capitalized: false), .literal(" és "), .article("district", capitalized: true),
-        ])
-        assertDiagnostics("""
+        #expect(
+            TextTemplate.parse("{a:district} és {A:district}").template.segments == [
+                .article("district", capitalized: false), .literal(" és "), .article("district", capitalized: true),
+            ])
+        assertDiagnostics(
+            """
             question d integer 0..9 { text hu "D" en "D" }
             question x integer 0..9 { text hu 1️⃣"Hol: {a:}?" en "Where: {d}?" }
             question y integer 0..9 { text hu 2️⃣"Hol: {a:dd}?" en "Where: {d}?" }
@@ -112,16 +123,18 @@ struct LanguageAdditionsTests {
         """
 
     @Test func whereLimitsTheBlockAndAQuotaAndNamesWhatItLeavesOut() throws {
-        let d = try #require(compileClean(Self.targetsBase + """
-            targets {
-              where sample_source == 1 else hu "Rendezvényminta" en "Event booster"
-              total 10
-              outcomes { complete 11 refusal 21 }
-              quota sample_source where age >= 18 { 1 = 10 }
-              monitor area
-              monitor age
-            }
-            """, header: false))
+        let d = try #require(
+            compileClean(
+                Self.targetsBase + """
+                    targets {
+                      where sample_source == 1 else hu "Rendezvényminta" en "Event booster"
+                      total 10
+                      outcomes { complete 11 refusal 21 }
+                      quota sample_source where age >= 18 { 1 = 10 }
+                      monitor area
+                      monitor age
+                    }
+                    """, header: false))
         let t = try #require(d.targets)
         #expect(t.scope?.text == "sample_source == 1")
         #expect(t.scope?.condition == .binary(.equal, .variable("sample_source"), .literal(.integer(1))))
@@ -132,12 +145,14 @@ struct LanguageAdditionsTests {
     }
 
     @Test func aWhereOnTheLineAfterAMonitorIsTheBlocks() throws {
-        let d = try #require(compileClean(Self.targetsBase + """
-            targets {
-              monitor area
-              where sample_source == 2
-            }
-            """, header: false))
+        let d = try #require(
+            compileClean(
+                Self.targetsBase + """
+                    targets {
+                      monitor area
+                      where sample_source == 2
+                    }
+                    """, header: false))
         #expect(d.targets?.scope?.text == "sample_source == 2")
         #expect(d.targets?.quotas.first?.scope == nil)
     }
@@ -158,13 +173,15 @@ struct LanguageAdditionsTests {
     // MARK: roster counts
 
     @Test func aBoundedCountWithoutSpecialAnswersIsQuiet() {
-        _ = compileClean("""
+        _ = compileClean(
+            """
             question n integer 0..4 { nodk text hu "Hány?" en "How many?" }
             roster r count n max 4 { question r_x integer 0..9 { text hu "X" en "X" } }
             question s scale 1..5 { specials dk text hu "Hány?" en "How many?" }
             roster q count s max 5 { question q_x integer 0..9 { text hu "X" en "X" } }
             """)
-        assertDiagnostics("""
+        assertDiagnostics(
+            """
             question n integer 0..4 { nodk text hu "Hány?" en "How many?" }
             roster r count n max 4 { question r_x integer 0..9 { text hu "X" en "X" } }
             question s scale 1..5 { specials dk text hu "Hány?" en "How many?" }
@@ -173,7 +190,8 @@ struct LanguageAdditionsTests {
             roster p count k 2️⃣max 10 { question p_x integer 0..9 { text hu "X" en "X" } }
             question j integer 1..250 { nodk text hu "Hány?" en "How many?" }
             roster 3️⃣o count j { question o_x integer 0..9 { text hu "X" en "X" } }
-            """, [
+            """,
+            [
                 DiagnosticSpec("W0208", at: "1️⃣", message: "don't know"),
                 DiagnosticSpec("E0209", at: "2️⃣", message: "at most 10 rows"),
                 DiagnosticSpec("E0209", at: "3️⃣", message: "at most 200 rows"),

@@ -60,7 +60,8 @@ struct QuestionnaireReviewTests {
         for set in index.definition.answerSets { texts += set.options.compactMap { $0.label["hu"] }.map { (set.id.rawValue, $0) } }
         for (place, text) in texts {
             #expect(!text.contains("16 év feletti") && !text.contains("16 év felettiek"), "\(place): \(text)")
-            #expect(text.firstMatch(of: /\ba\(z\)\s*\{/) == nil && text.firstMatch(of: /\ba\s+\{district/) == nil,
+            #expect(
+                text.firstMatch(of: /\ba\(z\)\s*\{/) == nil && text.firstMatch(of: /\ba\s+\{district/) == nil,
                 "\(place) pipes the district after an article: \(text)")
         }
     }
@@ -137,7 +138,8 @@ struct QuestionnaireReviewTests {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         let notes = try #require(lines.firstIndex(of: "# Version notes"), "\(study).survey has no '# Version notes' comment")
         let version = try Self.definition(study).version
-        #expect(lines[notes + 1].hasPrefix("# \(version) ") || lines[notes + 1].hasPrefix("# \(version):"),
+        #expect(
+            lines[notes + 1].hasPrefix("# \(version) ") || lines[notes + 1].hasPrefix("# \(version):"),
             "\(study).survey: the first version note is '\(lines[notes + 1])', the version is \(version)")
         if study != "stakeholders" {
             #expect(lines[(notes + 2)...].contains { $0.hasPrefix("# 2026.1") }, "\(study): the notes keep the earlier versions")

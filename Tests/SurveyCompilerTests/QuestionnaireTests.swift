@@ -85,7 +85,8 @@ struct QuestionnaireTests {
         let lowered = exportNames.map { $0.lowercased() }
         #expect(Set(lowered).count == lowered.count, "duplicates: \(StudyFiles.duplicates(lowered))")
         for name in exportNames {
-            #expect(name.count <= 32 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") },
+            #expect(
+                name.count <= 32 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") },
                 "\(name)")
             #expect(name.first?.isLetter == true, "\(name)")
         }
@@ -144,7 +145,9 @@ struct QuestionnaireTests {
         #expect(d.question("nb_prob_oth")?.otherOf == "nb_prob")
     }
 
-    @Test("ends: booster not resident and hh_n16 = 0 give 42, the selected person unavailable 24, consent_main = 0 gives 21 (wellbeing); consent 21, unavailable 24 (energy)")
+    @Test(
+        "ends: booster not resident and hh_n16 = 0 give 42, the selected person unavailable 24, consent_main = 0 gives 21 (wellbeing); consent 21, unavailable 24 (energy)"
+    )
     func endRules() throws {
         let w = try Study("wellbeing")
         #expect(w.ends.map(\.outcome) == [42, 42, 24, 21])
@@ -212,7 +215,8 @@ struct QuestionnaireTests {
 
     // MARK: - Privacy and metadata
 
-    @Test("PII markers: phone, contact, names, initials and GPS, and nothing substantive else; int_id and address_id pseudonyms",
+    @Test(
+        "PII markers: phone, contact, names, initials and GPS, and nothing substantive else; int_id and address_id pseudonyms",
         arguments: studies)
     func piiMarkers(study: String) throws {
         let d = try Study(study)
@@ -305,11 +309,13 @@ struct QuestionnaireTests {
         #expect(rel.checks.count == 2 && rel.checks.allSatisfy { $0.severity == .error })
     }
 
-    @Test("soft and hard checks of the energy brief", arguments: [
-        ("hh_size", CheckSeverity.warning), ("elec_bill", .warning), ("heat_bill", .warning), ("dwell", .warning),
-        ("floor_m2", .warning), ("heat_main", .warning), ("renov", .warning), ("pv_has", .warning),
-        ("pv_kw", .warning), ("pv_billing", .warning), ("m_age", .error), ("bill_date", .error),
-    ])
+    @Test(
+        "soft and hard checks of the energy brief",
+        arguments: [
+            ("hh_size", CheckSeverity.warning), ("elec_bill", .warning), ("heat_bill", .warning), ("dwell", .warning),
+            ("floor_m2", .warning), ("heat_main", .warning), ("renov", .warning), ("pv_has", .warning),
+            ("pv_kw", .warning), ("pv_billing", .warning), ("m_age", .error), ("bill_date", .error),
+        ])
     func energyChecks(variable: String, severity: CheckSeverity) throws {
         let d = try Study("energy")
         let q = try #require(d.question(VariableName(variable)))

@@ -15,18 +15,19 @@ struct RendererTests {
 
     @Test func plainTextHasLocationCodeExcerptCaretHelpAndNotes() {
         let text = DiagnosticRenderer(colors: false).render(Self.sample())
-        #expect(text == """
-            a.survey:2:8: error[E0401]: undefined variable 'hh_siz'
-              |
-            2 |   when hh_siz > 1
-              |        ^^^^^^
-               = help: did you mean 'hh_size'?
-            a.survey:1:10: note: declared here
-              |
-            1 | question x integer {
-              |          ^
+        #expect(
+            text == """
+                a.survey:2:8: error[E0401]: undefined variable 'hh_siz'
+                  |
+                2 |   when hh_siz > 1
+                  |        ^^^^^^
+                   = help: did you mean 'hh_size'?
+                a.survey:1:10: note: declared here
+                  |
+                1 | question x integer {
+                  |          ^
 
-            """)
+                """)
         #expect(!text.contains("\u{1B}["))
     }
 

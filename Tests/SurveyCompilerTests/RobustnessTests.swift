@@ -2,8 +2,8 @@ import Foundation
 import SurveyCompiler
 import SurveyDiagnostics
 import SurveyTestSupport
-import Testing
 import TestSupportFixtures
+import Testing
 
 @testable import SurveyModel
 
@@ -71,7 +71,8 @@ struct RobustnessTests {
     }
 
     @Test func allErrorsOfAllFilesComeOutInOneRun() {
-        let (result, _) = compileMarked("""
+        let (result, _) = compileMarked(
+            """
             include "m.survey"
             question a integer { text hu "x" en "x" when b > 1 }
             question a text { text hu "x" }
@@ -134,7 +135,8 @@ struct CanonicalJSONTests {
         }
         var spec = SyntheticSurvey(questions: 200, calculations: 100, checks: 300)
         spec.roster = true
-        definitions.append(try #require(compile(SourceFile(path: "s.survey", text: spec.source()), loader: InMemoryLoader()).compiled?.definition))
+        definitions.append(
+            try #require(compile(SourceFile(path: "s.survey", text: spec.source()), loader: InMemoryLoader()).compiled?.definition))
         for d in definitions {
             #expect(CanonicalJSONWriter.encode(d).map { Data($0) } == (try SurveyDefinition.canonicalEncoder().encode(d)))
         }
@@ -147,13 +149,19 @@ struct CanonicalJSONTests {
             languages: ["hu", "en"], outcome: OutcomeSpec(variable: "o", completeCode: 11),
             answerSets: [AnswerSet(id: "A", options: [Option(code: -8, label: LocalizedText(["en": "x"]), exclusive: true)])],
             items: [
-                .question(Question(name: "d", kind: .decimal(min: .literal(.decimal(0.1 + 0.2)), max: .literal(.decimal(1e21)), places: 2))),
-                .question(Question(name: "c", kind: .calculated(.aggregate(.sum, roster: "r", body: .rowVariable("m", row: .currentRow)), .decimal),
-                    defaultValue: DefaultRule(value: .literal(.decimal(-0.0)), condition: .unary(.not, .option)))),
+                .question(
+                    Question(name: "d", kind: .decimal(min: .literal(.decimal(0.1 + 0.2)), max: .literal(.decimal(1e21)), places: 2))),
+                .question(
+                    Question(
+                        name: "c", kind: .calculated(.aggregate(.sum, roster: "r", body: .rowVariable("m", row: .currentRow)), .decimal),
+                        defaultValue: DefaultRule(value: .literal(.decimal(-0.0)), condition: .unary(.not, .option)))),
                 .end(EndRule(condition: .call(.makeDate, [.literal(.integer(Int.min))]), outcome: 3)),
-                .group(Group(id: "r", kind: .roster(RosterSpec(count: nil, maxRows: 5)), checks: [], children: [
-                    .question(Question(name: "m", kind: .scale(min: 0, max: 10, labels: "A"), otherOf: "c")),
-                ])),
+                .group(
+                    Group(
+                        id: "r", kind: .roster(RosterSpec(count: nil, maxRows: 5)), checks: [],
+                        children: [
+                            .question(Question(name: "m", kind: .scale(min: 0, max: 10, labels: "A"), otherOf: "c"))
+                        ])),
             ],
             dependencies: DependencyGraph(dependents: ["q10": [.check("z"), .end(2)], "q9": [.question("a")]], calculationOrder: ["c"]))
         #expect(CanonicalJSONWriter.encode(def).map { Data($0) } == (try SurveyDefinition.canonicalEncoder().encode(def)))

@@ -2,8 +2,8 @@ import SurveyCompiler
 import SurveyDiagnostics
 import SurveyModel
 import SurveyTestSupport
-import Testing
 import TestSupportFixtures
+import Testing
 
 /// The generator's large forms compile cleanly with the promised shape.
 struct SyntheticSurveyTests {

@@ -52,7 +52,8 @@ struct TargetsTests {
     }
 
     @Test func everyLineOfTheBlockLowersToTheDefinition() throws {
-        let (result, _) = compileTargets("""
+        let (result, _) = compileTargets(
+            """
             targets {
               period @2026-10-01 .. @2026-12-15
               total 400
@@ -101,7 +102,8 @@ struct TargetsTests {
     }
 
     @Test func theFastCanonicalWriterMatchesTheEncoderWithTargets() throws {
-        let (result, _) = compileTargets("""
+        let (result, _) = compileTargets(
+            """
             targets {
               total 10
               quota sex { 1 = 5 hu "férfi / \\"F\\"" en "men"  2 = 5 }
@@ -112,23 +114,24 @@ struct TargetsTests {
         #expect(try definition.canonicalJSON() == SurveyDefinition.canonicalEncoder().encode(definition))
     }
 
-    @Test(arguments: [
-        ("quota 1️⃣distrcit { 1 = 5 }", "E0401", "did you mean"),
-        ("quota 1️⃣m_age { each 5 }", "E0405", "roster 'mem'"),
-        ("quota 1️⃣income { each 5 }", "E0203", "is decimal"),
-        ("quota district { 1️⃣7 = 5 }", "E0207", "not a code of 'district'"),
-        ("quota district { 1 = 1️⃣-5 }", "E0207", "0 or more"),
-        ("quota int_id { 1️⃣7 = 5 }", "E0203", "in quotes"),
-        ("quota sex { 1️⃣\"1\" = 5 }", "E0203", "without quotes"),
-        ("1️⃣quota sex { 1 hu \"férfi\" en \"men\" }", "E0207", "no target"),
-        ("monitor sex { 1 = 1️⃣5 }", "E0207", "'monitor'"),
-        ("1️⃣period @2026-12-01 .. @2026-10-01", "E0204", "lower bound"),
-        ("1️⃣hours @20:00 .. @08:00", "E0204", "lower bound"),
-        ("total 1️⃣0", "E0207", "above 0"),
-        ("total 5 1️⃣total 6", "E0106", "total"),
-        ("outcomes { 1️⃣refused 21 }", "E0101", "AAPOR class"),
-        ("quota sex, age_grp { 1 1 = 2  1️⃣1 1 = 3 }", "E1003", "cell 1 1"),
-    ] as [(String, String, String)])
+    @Test(
+        arguments: [
+            ("quota 1️⃣distrcit { 1 = 5 }", "E0401", "did you mean"),
+            ("quota 1️⃣m_age { each 5 }", "E0405", "roster 'mem'"),
+            ("quota 1️⃣income { each 5 }", "E0203", "is decimal"),
+            ("quota district { 1️⃣7 = 5 }", "E0207", "not a code of 'district'"),
+            ("quota district { 1 = 1️⃣-5 }", "E0207", "0 or more"),
+            ("quota int_id { 1️⃣7 = 5 }", "E0203", "in quotes"),
+            ("quota sex { 1️⃣\"1\" = 5 }", "E0203", "without quotes"),
+            ("1️⃣quota sex { 1 hu \"férfi\" en \"men\" }", "E0207", "no target"),
+            ("monitor sex { 1 = 1️⃣5 }", "E0207", "'monitor'"),
+            ("1️⃣period @2026-12-01 .. @2026-10-01", "E0204", "lower bound"),
+            ("1️⃣hours @20:00 .. @08:00", "E0204", "lower bound"),
+            ("total 1️⃣0", "E0207", "above 0"),
+            ("total 5 1️⃣total 6", "E0106", "total"),
+            ("outcomes { 1️⃣refused 21 }", "E0101", "AAPOR class"),
+            ("quota sex, age_grp { 1 1 = 2  1️⃣1 1 = 3 }", "E1003", "cell 1 1"),
+        ] as [(String, String, String)])
     func badTargetLinesGetTheirDiagnostic(_ line: String, _ code: String, _ message: String) {
         let (result, source) = compileTargets("targets {\n  \(line)\n}\n")
         let found = result.diagnostics.first { $0.code.rawValue == code }
@@ -140,7 +143,8 @@ struct TargetsTests {
     }
 
     @Test func targetsInsideASectionAreRejected() {
-        assertDiagnostics("""
+        assertDiagnostics(
+            """
             section s {
               question q integer { text hu "x" en "x" }
               1️⃣targets { total 5 }
@@ -149,18 +153,20 @@ struct TargetsTests {
     }
 
     @Test func outcomeClassesNeedAnOutcomeVariable() {
-        assertDiagnostics("""
+        assertDiagnostics(
+            """
             question q integer { text hu "x" en "x" }
             targets { 1️⃣outcomes { complete 11 } }
             """, [DiagnosticSpec("E1004", message: "visit-outcome variable")])
     }
 
     @Test func aTargetsBlockInAnIncludedModuleCounts() throws {
-        let def = try #require(compileClean(
-            """
-            question q integer { text hu "x" en "x" }
-            include "plan.survey"
-            """, modules: ["plan.survey": "targets { total 12 }"]))
+        let def = try #require(
+            compileClean(
+                """
+                question q integer { text hu "x" en "x" }
+                include "plan.survey"
+                """, modules: ["plan.survey": "targets { total 12 }"]))
         #expect(def.targets?.total == 12)
     }
 
@@ -173,7 +179,8 @@ struct TargetsTests {
         let text = try String(contentsOf: doc, encoding: .utf8)
         // The fence line is ```sketch followed by the reason it is not compiled by the doc tests.
         guard let section = text.range(of: "## 10. Fieldwork targets"),
-            let open = text.range(of: #"```sketch[^\n]*\ntargets \{"#, options: .regularExpression, range: section.upperBound..<text.endIndex),
+            let open = text.range(
+                of: #"```sketch[^\n]*\ntargets \{"#, options: .regularExpression, range: section.upperBound..<text.endIndex),
             let body = text.range(of: "\ntargets {", range: open),
             let close = text.range(of: "\n```", range: open.upperBound..<text.endIndex)
         else { throw CocoaError(.fileReadCorruptFile) }

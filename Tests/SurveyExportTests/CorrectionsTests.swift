@@ -11,7 +11,8 @@ struct CorrectionsTests {
     }
 
     @Test func setLinesChangeTheExportedRecordAndReportThePreviousAnswer() throws {
-        let c = try parse("""
+        let c = try parse(
+            """
             # corrections after call-backs
             set \(Self.first) m_age[2] = 45 : age confirmed by phone
             set \(Self.first) nb_prob = 2 1 : codes re-read from the paper notes
@@ -33,10 +34,14 @@ struct CorrectionsTests {
         let second = Fixture.records[1].id
         for (text, message) in [
             ("set \(second) floor_m2 = 50 : measured", "floor_m2 is off route in interview \(second) (not applicable, -7)"),
-            ("set \(second) m_age[2] = 30 : call-back",
-             "m_age[2]: interview \(second) has 1 row(s) in roster 'mem', so row 2 does not exist; use a row from 1 to 1"),
-            ("set \(second) t_km[1,1] = 4 : call-back",
-             "t_km[1,1]: interview \(second) has 0 row(s) in roster 'trip' under row(s) 1, so row 1 does not exist"),
+            (
+                "set \(second) m_age[2] = 30 : call-back",
+                "m_age[2]: interview \(second) has 1 row(s) in roster 'mem', so row 2 does not exist; use a row from 1 to 1"
+            ),
+            (
+                "set \(second) t_km[1,1] = 4 : call-back",
+                "t_km[1,1]: interview \(second) has 0 row(s) in roster 'trip' under row(s) 1, so row 1 does not exist"
+            ),
         ] {
             let c = try parse("# line 1\n" + text)
             var record = Fixture.records[1]

@@ -2,12 +2,13 @@ import Foundation
 import SurveyModel
 import Testing
 
+import enum SurveyTestSupport.DDISchema
+
+@testable import SurveyExport
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-
-@testable import SurveyExport
-import enum SurveyTestSupport.DDISchema
 
 /// The DDI-Codebook 2.5 export checked against the structure of the DDI 2.5 schema: every
 /// element is one the schema allows under its parent, children come in the schema's order,
@@ -24,7 +25,9 @@ struct DDICodebookTests {
         "prodStmt": ["producer", "copyright", "prodDate", "prodPlac", "software", "fundAg", "grantNo"],
         "verStmt": ["version", "verResp", "notes"],
         "stdyInfo": ["studyBudget", "subject", "abstract", "sumDscr", "qualityStatement", "notes", "exPostEvaluation"],
-        "sumDscr": ["timePrd", "collDate", "nation", "geogCover", "geogUnit", "geoBndBox", "boundPoly", "anlyUnit", "universe", "dataKind"],
+        "sumDscr": [
+            "timePrd", "collDate", "nation", "geogCover", "geogUnit", "geoBndBox", "boundPoly", "anlyUnit", "universe", "dataKind",
+        ],
         "method": ["dataColl", "notes", "anlyInfo", "stdyClas", "dataProcessing", "codingInstructions"],
         "dataColl": [
             "timeMeth", "dataCollector", "collectorTraining", "frequenc", "sampProc", "sampleFrame", "targetSampleSize", "deviat",
@@ -47,7 +50,9 @@ struct DDICodebookTests {
         "catgry": ["catValu", "labl", "txt", "catStat", "mrow"],
     ]
     /// Children a schema sequence requires (minOccurs 1).
-    static let required: [String: [String]] = ["codeBook": ["stdyDscr"], "stdyDscr": ["citation"], "citation": ["titlStmt"], "titlStmt": ["titl"]]
+    static let required: [String: [String]] = [
+        "codeBook": ["stdyDscr"], "stdyDscr": ["citation"], "citation": ["titlStmt"], "titlStmt": ["titl"],
+    ]
     /// `qstn` is a choice of these, in any order.
     static let qstnChildren: Set<String> = ["preQTxt", "qstnLit", "postQTxt", "forward", "backward", "ivuInstr"]
     /// Elements of text only.
@@ -67,7 +72,9 @@ struct DDICodebookTests {
         }
         var stack: [Node] = []
         var root: Node?
-        func parser(_ p: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
+        func parser(
+            _ p: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]
+        ) {
             let node = Node(e, a)
             stack.last?.children.append(node)
             if root == nil { root = node }
@@ -131,7 +138,9 @@ struct DDICodebookTests {
         let ids = Set(nodes.compactMap { $0.attributes["ID"] })
         for node in nodes {
             for key in ["files", "var"] {
-                for id in node.attributes[key]?.split(separator: " ") ?? [] { #expect(ids.contains(String(id)), "\(node.name) \(key)=\(id)") }
+                for id in node.attributes[key]?.split(separator: " ") ?? [] {
+                    #expect(ids.contains(String(id)), "\(node.name) \(key)=\(id)")
+                }
             }
         }
         let vars = nodes.filter { $0.name == "var" }
@@ -142,7 +151,11 @@ struct DDICodebookTests {
         #expect(categories.map { $0.children.first?.text } == ["0", "10", "-7", "-8", "-9"])
         #expect(categories.filter { $0.attributes["missing"] == "Y" }.count == 3)
         #expect(categories[3].children.first { $0.name == "catStat" }?.text == "1", "one don't know")
-        #expect(life.children.contains { $0.name == "notes" && $0.attributes["subject"] == "best end" && $0.text.contains("10 (Teljes mértékben elégedett), the high end") })
+        #expect(
+            life.children.contains {
+                $0.name == "notes" && $0.attributes["subject"] == "best end"
+                    && $0.text.contains("10 (Teljes mértékben elégedett), the high end")
+            })
         let floor = try #require(vars.first { $0.attributes["name"] == "floor_m2" })
         #expect(floor.children.first { $0.name == "universe" }?.text == "tenure_yrs > 1")
         let group = try #require(nodes.first { $0.name == "varGrp" })
@@ -166,9 +179,12 @@ struct DDICodebookTests {
     }
 
     @Test func theStructureCheckFindsMisplacedElements() throws {
-        let root = try Self.parse("<codeBook><dataDscr/><stdyDscr><citation><titlStmt><titl>x</titl></titlStmt></citation></stdyDscr><bogus/></codeBook>")
-        #expect(Self.problems(root) == [
-            "/codeBook: stdyDscr comes after dataDscr", "/codeBook: bogus is not allowed", "/codeBook/bogus: an element the test does not know",
-        ])
+        let root = try Self.parse(
+            "<codeBook><dataDscr/><stdyDscr><citation><titlStmt><titl>x</titl></titlStmt></citation></stdyDscr><bogus/></codeBook>")
+        #expect(
+            Self.problems(root) == [
+                "/codeBook: stdyDscr comes after dataDscr", "/codeBook: bogus is not allowed",
+                "/codeBook/bogus: an element the test does not know",
+            ])
     }
 }

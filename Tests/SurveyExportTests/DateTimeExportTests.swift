@@ -1,6 +1,7 @@
 import Foundation
 import SurveyModel
 import Testing
+
 import enum SurveyTestSupport.PythonReader
 
 @testable import SurveyExport
@@ -13,9 +14,10 @@ struct DateTimeExportTests {
         id: "dt", version: "1", title: LocalizedText(["hu": "Teszt", "en": "Test"]), languages: ["hu", "en"],
         answerSets: [],
         items: [
-            .question(Question(
-                name: "visit_ts", kind: .datetime(min: nil, max: nil), text: LocalizedText(["hu": "Kezdés", "en": "Start"]),
-                label: LocalizedText(["hu": "A látogatás kezdete", "en": "Visit start"]))),
+            .question(
+                Question(
+                    name: "visit_ts", kind: .datetime(min: nil, max: nil), text: LocalizedText(["hu": "Kezdés", "en": "Start"]),
+                    label: LocalizedText(["hu": "A látogatás kezdete", "en": "Visit start"])))
         ])
 
     static func records() throws -> [InterviewRecord] {

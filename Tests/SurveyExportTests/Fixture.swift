@@ -11,58 +11,90 @@ enum Fixture {
     static let definition: SurveyDefinition = {
         let sets = [
             AnswerSet(id: "YESNO", options: [Option(code: 1, label: t("igen", "yes")), Option(code: 0, label: t("nem", "no"))]),
-            AnswerSet(id: "SAT10", options: [
-                Option(code: 0, label: t("Egyáltalán nem elégedett", "Not at all satisfied")),
-                Option(code: 10, label: t("Teljes mértékben elégedett", "Completely satisfied"), best: true),
-            ]),
-            AnswerSet(id: "PROB", options: [
-                Option(code: 1, label: t("Zaj", "Noise")), Option(code: 2, label: t("Közlekedés", "Traffic")),
-                Option(code: 96, label: t("Egyéb", "Other"), other: true),
-            ]),
-            AnswerSet(id: "REL", options: [Option(code: 1, label: t("Házastárs", "Spouse")), Option(code: 2, label: t("Gyermek", "Child"))]),
-            AnswerSet(id: "OUTCOME", options: [
-                Option(code: 11, label: t("Teljes interjú", "Complete")), Option(code: 21, label: t("Elutasítás", "Refusal")),
-            ]),
+            AnswerSet(
+                id: "SAT10",
+                options: [
+                    Option(code: 0, label: t("Egyáltalán nem elégedett", "Not at all satisfied")),
+                    Option(code: 10, label: t("Teljes mértékben elégedett", "Completely satisfied"), best: true),
+                ]),
+            AnswerSet(
+                id: "PROB",
+                options: [
+                    Option(code: 1, label: t("Zaj", "Noise")), Option(code: 2, label: t("Közlekedés", "Traffic")),
+                    Option(code: 96, label: t("Egyéb", "Other"), other: true),
+                ]),
+            AnswerSet(
+                id: "REL", options: [Option(code: 1, label: t("Házastárs", "Spouse")), Option(code: 2, label: t("Gyermek", "Child"))]),
+            AnswerSet(
+                id: "OUTCOME",
+                options: [
+                    Option(code: 11, label: t("Teljes interjú", "Complete")), Option(code: 21, label: t("Elutasítás", "Refusal")),
+                ]),
         ]
         let warn = Check(
             id: "chk_tenure_yrs", severity: .warning,
             condition: .binary(.greater, .variable("tenure_yrs"), .literal(.integer(80))),
             message: t("Szokatlanul hosszú idő", "Unusually long time"))
-        let section = Group(id: "a", kind: .section, title: t("Lakóhely", "Residence"), children: [
-            .question(Question(name: "resp_name", kind: .text(maxLength: 40, pattern: nil), text: t("Neve?", "Your name?"), pii: true)),
-            .question(Question(name: "phone", kind: .text(maxLength: 20, pattern: nil), text: t("Telefon", "Phone"), pii: true)),
-            .question(Question(name: "addr_key", kind: .text(maxLength: 10, pattern: nil), text: t("Címkulcs", "Address key"),
-                pii: .pseudonym)),
-            .question(Question(name: "life_sat", kind: .scale(min: 0, max: 10, labels: "SAT10"),
-                text: t("Mennyire elégedett az életével?", "How satisfied are you with your life?"),
-                label: t("Élettel való elégedettség", "Life satisfaction"))),
-            .question(Question(name: "tenure_yrs", kind: .integer(min: .literal(.integer(0)), max: .literal(.integer(99))),
-                text: t("Hány éve lakik itt?", "Years lived here?"), checks: [warn])),
-            .question(Question(name: "floor_m2", kind: .decimal(min: nil, max: nil, places: 1),
-                text: t("Lakás alapterülete (m²)", "Floor area (m²)"),
-                condition: .binary(.greater, .variable("tenure_yrs"), .literal(.integer(1))))),
-            .question(Question(name: "nb_prob", kind: .multipleChoice(ChoiceSpec(answerSet: "PROB"), min: nil, max: nil),
-                text: t("Milyen problémák vannak a környéken?", "Which problems are there?"))),
-            .question(Question(name: "nb_prob_oth", kind: .text(maxLength: 60, pattern: nil),
-                text: t("Egyéb, éspedig:", "Other, please specify:"), required: false, otherOf: "nb_prob")),
-            .question(Question(name: "visit_date", kind: .date(min: nil, max: nil), text: t("Dátum", "Date"))),
-            .question(Question(name: "start_t", kind: .time, text: t("Kezdés", "Start"))),
-            .question(Question(name: "comment", kind: .text(maxLength: 300, pattern: nil),
-                text: t("Megjegyzés", "Comment"), required: false)),
-            .question(Question(name: "rely_on", kind: .singleChoice(ChoiceSpec(answerSet: "YESNO")),
-                text: t("Számíthat a szomszédaira?", "Can you rely on your neighbours?"))),
-        ])
-        let trip = Group(id: "trip", kind: .roster(RosterSpec(count: nil, maxRows: 5)), title: t("Utak", "Trips"), children: [
-            .question(Question(name: "t_km", kind: .decimal(min: nil, max: nil, places: 1), text: t("Távolság (km)", "Distance (km)"))),
-        ])
-        let mem = Group(id: "mem", kind: .roster(RosterSpec(count: nil, maxRows: 15)), title: t("Háztartástagok", "Household members"), children: [
-            .question(Question(name: "m_name", kind: .text(maxLength: 20, pattern: nil), text: t("Név", "Name"), pii: true)),
-            .question(Question(name: "m_age", kind: .integer(min: .literal(.integer(0)), max: .literal(.integer(120))),
-                text: t("Életkor", "Age"))),
-            .question(Question(name: "m_rel", kind: .singleChoice(ChoiceSpec(answerSet: "REL")), text: t("Kapcsolat", "Relation"))),
-            .group(trip),
-        ])
-        let outcome = Question(name: "outcome", kind: .singleChoice(ChoiceSpec(answerSet: "OUTCOME")),
+        let section = Group(
+            id: "a", kind: .section, title: t("Lakóhely", "Residence"),
+            children: [
+                .question(Question(name: "resp_name", kind: .text(maxLength: 40, pattern: nil), text: t("Neve?", "Your name?"), pii: true)),
+                .question(Question(name: "phone", kind: .text(maxLength: 20, pattern: nil), text: t("Telefon", "Phone"), pii: true)),
+                .question(
+                    Question(
+                        name: "addr_key", kind: .text(maxLength: 10, pattern: nil), text: t("Címkulcs", "Address key"),
+                        pii: .pseudonym)),
+                .question(
+                    Question(
+                        name: "life_sat", kind: .scale(min: 0, max: 10, labels: "SAT10"),
+                        text: t("Mennyire elégedett az életével?", "How satisfied are you with your life?"),
+                        label: t("Élettel való elégedettség", "Life satisfaction"))),
+                .question(
+                    Question(
+                        name: "tenure_yrs", kind: .integer(min: .literal(.integer(0)), max: .literal(.integer(99))),
+                        text: t("Hány éve lakik itt?", "Years lived here?"), checks: [warn])),
+                .question(
+                    Question(
+                        name: "floor_m2", kind: .decimal(min: nil, max: nil, places: 1),
+                        text: t("Lakás alapterülete (m²)", "Floor area (m²)"),
+                        condition: .binary(.greater, .variable("tenure_yrs"), .literal(.integer(1))))),
+                .question(
+                    Question(
+                        name: "nb_prob", kind: .multipleChoice(ChoiceSpec(answerSet: "PROB"), min: nil, max: nil),
+                        text: t("Milyen problémák vannak a környéken?", "Which problems are there?"))),
+                .question(
+                    Question(
+                        name: "nb_prob_oth", kind: .text(maxLength: 60, pattern: nil),
+                        text: t("Egyéb, éspedig:", "Other, please specify:"), required: false, otherOf: "nb_prob")),
+                .question(Question(name: "visit_date", kind: .date(min: nil, max: nil), text: t("Dátum", "Date"))),
+                .question(Question(name: "start_t", kind: .time, text: t("Kezdés", "Start"))),
+                .question(
+                    Question(
+                        name: "comment", kind: .text(maxLength: 300, pattern: nil),
+                        text: t("Megjegyzés", "Comment"), required: false)),
+                .question(
+                    Question(
+                        name: "rely_on", kind: .singleChoice(ChoiceSpec(answerSet: "YESNO")),
+                        text: t("Számíthat a szomszédaira?", "Can you rely on your neighbours?"))),
+            ])
+        let trip = Group(
+            id: "trip", kind: .roster(RosterSpec(count: nil, maxRows: 5)), title: t("Utak", "Trips"),
+            children: [
+                .question(Question(name: "t_km", kind: .decimal(min: nil, max: nil, places: 1), text: t("Távolság (km)", "Distance (km)")))
+            ])
+        let mem = Group(
+            id: "mem", kind: .roster(RosterSpec(count: nil, maxRows: 15)), title: t("Háztartástagok", "Household members"),
+            children: [
+                .question(Question(name: "m_name", kind: .text(maxLength: 20, pattern: nil), text: t("Név", "Name"), pii: true)),
+                .question(
+                    Question(
+                        name: "m_age", kind: .integer(min: .literal(.integer(0)), max: .literal(.integer(120))),
+                        text: t("Életkor", "Age"))),
+                .question(Question(name: "m_rel", kind: .singleChoice(ChoiceSpec(answerSet: "REL")), text: t("Kapcsolat", "Relation"))),
+                .group(trip),
+            ])
+        let outcome = Question(
+            name: "outcome", kind: .singleChoice(ChoiceSpec(answerSet: "OUTCOME")),
             text: t("Eredmény", "Outcome"), interviewerOnly: true)
         return SurveyDefinition(
             id: "fixture", version: "2026.1", title: t("Teszt felmérés", "Test survey"), languages: ["hu", "en"],

@@ -1,6 +1,7 @@
 import Foundation
 import SurveyModel
 import Testing
+
 import enum SurveyTestSupport.PythonReader
 
 @testable import SurveyExport
@@ -161,7 +162,9 @@ struct ReaderRoundTripTests {
         #expect(results[1].rowCount == 2 && results[1].headerRows == 2)
         #expect(results[1].columns == results[0].columns)
         for c in results[0].columns {
-            #expect(results[1].data[c].map { $0.map(RealQuestionnaireTests.canonical) } == results[0].data[c].map { $0.map(RealQuestionnaireTests.canonical) }, "\(c)")
+            #expect(
+                results[1].data[c].map { $0.map(RealQuestionnaireTests.canonical) }
+                    == results[0].data[c].map { $0.map(RealQuestionnaireTests.canonical) }, "\(c)")
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SurveyCompiler
 import SurveyModel
 import Testing
+
 import enum SurveyTestSupport.PythonReader
 
 @testable import SurveyExport
@@ -168,7 +169,8 @@ struct Simulator {
         case .date: return .value(.date(LocalDate(year: 2026, month: 5, day: 1 + next(28))))
         case .time: return .value(.time(TimeOfDay(hour: next(24), minute: next(60))))
         case .datetime:
-            return .value(.datetime(LocalDateTime(date: LocalDate(year: 2026, month: 5, day: 1 + next(28)), hour: next(24), minute: next(60))))
+            return .value(
+                .datetime(LocalDateTime(date: LocalDate(year: 2026, month: 5, day: 1 + next(28)), hour: next(24), minute: next(60))))
         case .scale(let lo, let hi, _): return .value(.integer(lo + next(hi - lo + 1)))
         case .calculated(_, let type):
             switch type {

@@ -1,6 +1,7 @@
 import Foundation
 import SurveyModel
 import Testing
+
 import enum SurveyTestSupport.PythonReader
 
 @testable import SurveyExport
@@ -97,7 +98,8 @@ struct SavStringMissingTests {
     }
 
     @Test func noRecord22WithoutWideTexts() {
-        let v = ExportVariable(name: "code", label: "", type: .string(width: 8), measure: .nominal,
+        let v = ExportVariable(
+            name: "code", label: "", type: .string(width: 8), measure: .nominal,
             declaresSpecials: true, source: .answer("code"))
         let table = ExportTable(name: "t", roster: nil, rosterPath: [], label: "t", variables: [v])
         var schema = Self.schema

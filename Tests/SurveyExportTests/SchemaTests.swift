@@ -12,10 +12,11 @@ struct SchemaTests {
         #expect(trip.variables.prefix(3).map(\.name) == ["interview_id", "mem_row", "trip_row"])
         #expect(trip.keyCount == 3)
         let main = schema.tables[0]
-        #expect(main.variables.map(\.name).prefix(13) == [
-            "interview_id", "iv_def_hash", "iv_version", "iv_device", "iv_start", "iv_end",
-            "iv_minutes", "iv_outcome", "iv_conflict", "iv_visits", "iv_final", "iv_review", "life_sat",
-        ], "without a pseudonym function the interviewer is left out")
+        #expect(
+            main.variables.map(\.name).prefix(13) == [
+                "interview_id", "iv_def_hash", "iv_version", "iv_device", "iv_start", "iv_end",
+                "iv_minutes", "iv_outcome", "iv_conflict", "iv_visits", "iv_final", "iv_review", "life_sat",
+            ], "without a pseudonym function the interviewer is left out")
     }
 
     @Test func multipleChoiceBecomesLabelledIndicatorsPlusOtherText() throws {
@@ -111,11 +112,16 @@ struct SchemaTests {
     @Test func otherTextsAndCheckLabelsAreInTheExportLanguageWithoutPipes() throws {
         var def = Fixture.definition
         guard case .group(var section) = def.items[0] else { return }
-        section.children.append(.question(Question(
-            name: "district", kind: .integer(min: nil, max: nil), text: t("Városrész", "District"),
-            label: t("Városrész", "District"),
-            checks: [Check(id: "chk_district", severity: .warning, condition: .literal(.boolean(true)),
-                message: t("Biztosan helyes az új városrész ({district})?", "Is the new district ({district:code}) right?"))])))
+        section.children.append(
+            .question(
+                Question(
+                    name: "district", kind: .integer(min: nil, max: nil), text: t("Városrész", "District"),
+                    label: t("Városrész", "District"),
+                    checks: [
+                        Check(
+                            id: "chk_district", severity: .warning, condition: .literal(.boolean(true)),
+                            message: t("Biztosan helyes az új városrész ({district})?", "Is the new district ({district:code}) right?"))
+                    ])))
         def.items[0] = .group(section)
         for (lang, oth, chk) in [
             ("hu", "Milyen problémák vannak a környéken?: egyéb, éspedig", "Biztosan helyes az új városrész ([Városrész])?"),
@@ -156,8 +162,10 @@ struct SchemaTests {
     @Test func indicatorNamesLongerThan32AreRejected() throws {
         var def = Fixture.definition
         let long = VariableName(String(repeating: "p", count: 30))
-        def.items.append(.question(Question(
-            name: long, kind: .multipleChoice(ChoiceSpec(answerSet: "PROB"), min: nil, max: nil), text: Fixture.t("x", "x"))))
+        def.items.append(
+            .question(
+                Question(
+                    name: long, kind: .multipleChoice(ChoiceSpec(answerSet: "PROB"), min: nil, max: nil), text: Fixture.t("x", "x"))))
         #expect(throws: ExportError.invalidName(table: "fixture", name: "\(long)_96", reason: "is longer than 32 characters")) {
             try ExportSchema(definition: def)
         }

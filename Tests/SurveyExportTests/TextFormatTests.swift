@@ -36,9 +36,11 @@ struct TextFormatTests {
     }
 
     @Test func csvQuotesSeparatorsQuotesAndLineBreaksOnly() throws {
-        let table = ExportTable(name: "t", roster: nil, rosterPath: [], label: "t", variables: [
-            ExportVariable(name: "a", label: "", type: .string(width: 50), measure: .nominal, source: .answer("a")),
-        ])
+        let table = ExportTable(
+            name: "t", roster: nil, rosterPath: [], label: "t",
+            variables: [
+                ExportVariable(name: "a", label: "", type: .string(width: 50), measure: .nominal, source: .answer("a"))
+            ])
         let text = try csv(table, ExportSchema.fixtureLike, [[.text("plain")], [.text("a,b")], [.text("say \"hi\"")], [.text("x\ny")]])
         #expect(text == "a\r\nplain\r\n\"a,b\"\r\n\"say \"\"hi\"\"\"\r\n\"x\ny\"\r\n")
     }
@@ -71,8 +73,10 @@ struct TextFormatTests {
         (Expr.binary(.and, .binary(.or, .variable("a"), .variable("b")), .variable("c")), "(a or b) and c"),
         (.binary(.subtract, .variable("a"), .binary(.subtract, .variable("b"), .variable("c"))), "a - (b - c)"),
         (.unary(.not, .binary(.in, .variable("x"), .list([.literal(.integer(1)), .literal(.integer(2))]))), "not x in (1, 2)"),
-        (.aggregate(.count, roster: "mem", body: .binary(.greaterOrEqual, .variable("m_age"), .literal(.integer(16)))),
-            "count(mem, m_age >= 16)"),
+        (
+            .aggregate(.count, roster: "mem", body: .binary(.greaterOrEqual, .variable("m_age"), .literal(.integer(16)))),
+            "count(mem, m_age >= 16)"
+        ),
         (.call(.yearsBetween, [.variable("dob"), .call(.today, [])]), "years_between(dob, today())"),
     ])
     func expressionsRenderWithMinimalParentheses(expr: Expr, text: String) {
@@ -98,7 +102,9 @@ struct TextFormatTests {
         #expect(trips[0]["t_km"] as? Double == 12.5)
         let second = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
         #expect(second["iv_end"] is NSNull)
-        #expect((second["mem"] as? [[String: Any]])?.first?["trip"] as? [Any] == nil || ((second["mem"] as? [[String: Any]])?.first?["trip"] as? [Any])?.isEmpty == true)
+        #expect(
+            (second["mem"] as? [[String: Any]])?.first?["trip"] as? [Any] == nil
+                || ((second["mem"] as? [[String: Any]])?.first?["trip"] as? [Any])?.isEmpty == true)
     }
 }
 

@@ -11,7 +11,9 @@ import Testing
 struct VersionMergeTests {
     /// A survey of `version` with question `q` declared as `question` (type, then `|` and its
     /// properties if any) and answer set `A`.
-    static func definition(_ question: String, version: Int, a: String = #"1 en "x" 2 en "y""#, extra: String = "") throws -> (DefinitionHash, SurveyDefinition) {
+    static func definition(_ question: String, version: Int, a: String = #"1 en "x" 2 en "y""#, extra: String = "") throws -> (
+        DefinitionHash, SurveyDefinition
+    ) {
         let parts = question.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         let source = """
             survey t {
@@ -29,7 +31,9 @@ struct VersionMergeTests {
         return (compiled.hash, compiled.definition)
     }
 
-    static func merged(old: String, new: String, oldSet: String = #"1 en "x" 2 en "y""#, newSet: String = #"1 en "x" 2 en "y""#) throws -> ExportSchema {
+    static func merged(old: String, new: String, oldSet: String = #"1 en "x" 2 en "y""#, newSet: String = #"1 en "x" 2 en "y""#) throws
+        -> ExportSchema
+    {
         let older = try definition(old, version: 1, a: oldSet), newer = try definition(new, version: 2, a: newSet)
         return try ExportSchema(versions: [newer, older])
     }
@@ -109,12 +113,14 @@ struct VersionMergeTests {
 
     @Test func wideRostersOfDifferentSizesMergeRowByRowAndAnAbsentRosterIsAnError() throws {
         func version(_ n: Int, rows: Int) throws -> (DefinitionHash, SurveyDefinition) {
-            try Self.definition("integer 1..\(rows)", version: n, extra: """
-                roster mem count q max \(rows) {
-                  title en "M"
-                  question m_age integer 0..110 { text en "Age?" }
-                }
-                """)
+            try Self.definition(
+                "integer 1..\(rows)", version: n,
+                extra: """
+                    roster mem count q max \(rows) {
+                      title en "M"
+                      question m_age integer 0..110 { text en "Age?" }
+                    }
+                    """)
         }
         let (small, large) = (try version(1, rows: 2), try version(2, rows: 3))
         let schema = try ExportSchema(versions: [large, small], options: ExportOptions(wideRosters: ["mem"]))

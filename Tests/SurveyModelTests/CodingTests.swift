@@ -37,13 +37,15 @@ struct CodingTests {
         #expect(e.referencedRosters == ["mem"])
     }
 
-    @Test("events round-trip", arguments: [
-        InterviewEventKind.started(definition: "abc", seed: 42, language: "hu", preload: ["district": .choice(6)]),
-        .answered(Address("m_age", rows: [2]), .value(.integer(34))), .cleared(Address("x")),
-        .rowAdded("mem", parentRows: []), .warningConfirmed("chk_hh_size", rows: [], reason: "checked"),
-        .note(nil, "kutya az udvaron"), .ended(outcome: 11), .reopened(), .reopened(reason: "rossz kód: hh_n16 = 0 helyett 2"),
-        .trainingMarked(true), .trainingMarked(false),
-    ])
+    @Test(
+        "events round-trip",
+        arguments: [
+            InterviewEventKind.started(definition: "abc", seed: 42, language: "hu", preload: ["district": .choice(6)]),
+            .answered(Address("m_age", rows: [2]), .value(.integer(34))), .cleared(Address("x")),
+            .rowAdded("mem", parentRows: []), .warningConfirmed("chk_hh_size", rows: [], reason: "checked"),
+            .note(nil, "kutya az udvaron"), .ended(outcome: 11), .reopened(), .reopened(reason: "rossz kód: hh_n16 = 0 helyett 2"),
+            .trainingMarked(true), .trainingMarked(false),
+        ])
     func eventRoundTrip(_ kind: InterviewEventKind) throws {
         let data = try JSONEncoder().encode(kind)
         #expect(try JSONDecoder().decode(InterviewEventKind.self, from: data) == kind)

@@ -7,8 +7,10 @@ struct DisplayTextTests {
     @Test(
         "control characters, separators and bidirectional overrides become visible escapes",
         arguments: [
-            ("x\nmerged fake.terepbundle: 999 new events\u{1B}[31m.terepbundle",
-             "x\\nmerged fake.terepbundle: 999 new events\\u{1B}[31m.terepbundle"),
+            (
+                "x\nmerged fake.terepbundle: 999 new events\u{1B}[31m.terepbundle",
+                "x\\nmerged fake.terepbundle: 999 new events\\u{1B}[31m.terepbundle"
+            ),
             ("tab\there\rcr", "tab\\there\\rcr"),
             ("back\\slash", "back\\\\slash"),
             ("del\u{7F} csi\u{9B}2J", "del\\u{7F} csi\\u{9B}2J"),
@@ -66,13 +68,17 @@ struct EventBoundsTests {
             (Int64.max, Int64(1_764_000_000_000), InterviewEventKind.reopened(), "sequence number 9223372036854775807 is out of range"),
             (0, 1_764_000_000_000, .reopened(), "sequence number 0 is out of range"),
             (5, Int64.min, .reopened(), "event 5 has timestamp -9223372036854775808, outside 1970–9999"),
-            (5, 1_764_000_000_000, .answered(Address("age"), .value(.integer(Int.max))),
-             "event 5 answers age with the number 9223372036854775807, out of range"),
+            (
+                5, 1_764_000_000_000, .answered(Address("age"), .value(.integer(Int.max))),
+                "event 5 answers age with the number 9223372036854775807, out of range"
+            ),
             (5, 1_764_000_000_000, .answered(Address("x"), .value(.decimal(1e30))), "event 5 answers x with the number 1e+30"),
             (5, 1_764_000_000_000, .answered(Address("m", rows: [0]), .special(.dontKnow)), "event 5 answers m at row 0, out of range"),
             (5, 1_764_000_000_000, .ended(outcome: Int.min), "event 5 has outcome code -9223372036854775808"),
-            (5, 1_764_000_000_000, .started(definition: "h", seed: 1, language: "hu", preload: ["n": .choices([1, Int.max])]),
-             "event 5 preloads n with the code 9223372036854775807"),
+            (
+                5, 1_764_000_000_000, .started(definition: "h", seed: 1, language: "hu", preload: ["n": .choices([1, Int.max])]),
+                "event 5 preloads n with the code 9223372036854775807"
+            ),
         ])
     func outOfRange(_ sequence: Int64, _ timestamp: Int64, _ kind: InterviewEventKind, _ message: String) {
         let problem = EventBounds.problem(with: event(sequence: sequence, timestamp: timestamp, kind))

@@ -17,7 +17,9 @@ struct RandomEvents {
     ]
 
     mutating func text() -> String { Self.texts.randomElement(using: &rng) ?? "" }
-    mutating func int() -> Int { Bool.random(using: &rng) ? Int.random(in: -1000...1000, using: &rng) : [Int.min, Int.max, 0].randomElement(using: &rng) ?? 0 }
+    mutating func int() -> Int {
+        Bool.random(using: &rng) ? Int.random(in: -1000...1000, using: &rng) : [Int.min, Int.max, 0].randomElement(using: &rng) ?? 0
+    }
 
     mutating func double() -> Double {
         let special: [Double] = [-0.0, 0.1 + 0.2, 1e21, 1e-7, 5e-324, 1.7976931348623157e308, 72.5, 3, -1e16]
@@ -36,9 +38,10 @@ struct RandomEvents {
         case 5: .time(TimeOfDay(hour: Int.random(in: 0...23, using: &rng), minute: Int.random(in: 0...59, using: &rng)))
         case 6: .choice(int())
         case 7:
-            .datetime(LocalDateTime(
-                date: LocalDate(year: Int.random(in: 1900...2100, using: &rng), month: 12, day: 31),
-                hour: Int.random(in: 0...23, using: &rng), minute: 59, second: Int.random(in: 0...59, using: &rng)))
+            .datetime(
+                LocalDateTime(
+                    date: LocalDate(year: Int.random(in: 1900...2100, using: &rng), month: 12, day: 31),
+                    hour: Int.random(in: 0...23, using: &rng), minute: 59, second: Int.random(in: 0...59, using: &rng)))
         default: .choices((0..<Int.random(in: 0...4, using: &rng)).map { _ in Int.random(in: -9...99, using: &rng) })
         }
     }

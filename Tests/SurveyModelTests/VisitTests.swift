@@ -44,7 +44,10 @@ struct VisitTests {
 
     static let rule = VisitRules(
         appointment: [25], revisit: [24],
-        requirements: [VisitRequirement(codes: [23], visits: 3, differentDays: true, late: 1, eveningFrom: TimeOfDay(hour: 17, minute: 0), weekend: true)])
+        requirements: [
+            VisitRequirement(
+                codes: [23], visits: 3, differentDays: true, late: 1, eveningFrom: TimeOfDay(hour: 17, minute: 0), weekend: true)
+        ])
 
     static func visits(_ items: [(LocalDateTime, Int?)]) -> [Visit] {
         items.enumerated().map { Visit(number: $0.offset + 1, start: $0.element.0, outcome: $0.element.1) }

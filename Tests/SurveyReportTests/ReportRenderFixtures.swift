@@ -9,7 +9,8 @@ enum ReportRenderFixtures {
     static func realistic(language: String = "hu") -> FieldworkReport {
         let days = (0..<25).map { index -> ProgressDay in
             let completed = index % 7 == 6 ? 0 : 14 + (index * 5) % 11
-            return ProgressDay(date: date(2026, 11, 2 + index), completed: completed, cumulative: 0, expected: 800.0 * Double(index + 1) / 40)
+            return ProgressDay(
+                date: date(2026, 11, 2 + index), completed: completed, cumulative: 0, expected: 800.0 * Double(index + 1) / 40)
         }
         var running = 0
         let cumulative = days.map { day -> ProgressDay in
@@ -26,14 +27,17 @@ enum ReportRenderFixtures {
                 values: [String(index + 1)], label: name, completed: completed, target: 73, expectedToday: 37.2,
                 behindSchedule: Double(completed) < 0.9 * 37.2)
         }
-        let sexAge = ["Férfi × 16–29", "Férfi × 30–44", "Férfi × 45–64", "Férfi × 65+", "Nő × 16–29", "Nő × 30–44", "Nő × 45–64", "Nő × 65+"]
+        let sexAge = [
+            "Férfi × 16–29", "Férfi × 30–44", "Férfi × 45–64", "Férfi × 65+", "Nő × 16–29", "Nő × 30–44", "Nő × 45–64", "Nő × 65+",
+        ]
         let sexAgeCells = sexAge.enumerated().map { index, label in
             let completed = [38, 44, 52, 29, 41, 47, 58, 46][index]
             return QuotaCellFigures(
                 values: [String(index / 4 + 1), String(index % 4 + 1)], label: label, completed: completed,
                 target: [84, 98, 117, 91, 80, 96, 122, 112][index], expectedToday: nil, behindSchedule: false)
         }
-        let unanswered = QuotaCellFigures(values: ["-9", "1"], label: "nem válaszol × 16–29", completed: 2, target: nil, expectedToday: nil, behindSchedule: false)
+        let unanswered = QuotaCellFigures(
+            values: ["-9", "1"], label: "nem válaszol × 16–29", completed: 2, target: nil, expectedToday: nil, behindSchedule: false)
         return FieldworkReport(
             survey: "wellbeing", title: language == "hu" ? "Miskolci közérzet-felmérés 2026" : "Miskolc well-being survey 2026",
             language: language, generatedAt: "2026-11-26T19:05", today: "2026-11-26",
@@ -92,7 +96,9 @@ enum ReportRenderFixtures {
         ]
         return OutcomeFigures(
             codes: codes, inProgress: 3,
-            dispositions: ["complete": completed, "partial": 9, "refusal": 229, "noncontact": 241, "other": 22, "unknown": 64, "ineligible": 84],
+            dispositions: [
+                "complete": completed, "partial": 9, "refusal": 229, "noncontact": 241, "other": 22, "unknown": 64, "ineligible": 84,
+            ],
             unclassified: 3, rr1: 0.4213, ref1: 0.2301, con1: 0.6921)
     }
 
@@ -119,7 +125,8 @@ enum ReportRenderFixtures {
         return SyncFigures(
             devices: devices,
             rejectedBundles: [
-                RejectedBundle(file: "laptop-05-0012.terep", device: "laptop-05", reason: "signature does not verify", at: "2026-11-25T20:11")
+                RejectedBundle(
+                    file: "laptop-05-0012.terep", device: "laptop-05", reason: "signature does not verify", at: "2026-11-25T20:11")
             ],
             acceptedBundles: 212, conflicts: ["iv-0f3a21", "iv-11b9c4", "iv-7d2e08"], speederMinutes: 8, speederRule: "declared",
             workingHours: "08:00–20:00", workingHoursDeclared: true)
@@ -147,7 +154,8 @@ enum ReportRenderFixtures {
             survey: "energy", title: "Household energy study", language: language, generatedAt: "2026-11-26T08:00", today: "2026-11-26",
             selection: ReportSelection(
                 interviews: 0, included: 0, completed: 0, ended: 0, inProgress: 0, excluded: [:], versions: [], correctionsFile: nil),
-            progress: ProgressFigures(completed: 0, target: nil, periodFirst: nil, periodLast: nil, expectedToday: nil, behindSchedule: false, days: []),
+            progress: ProgressFigures(
+                completed: 0, target: nil, periodFirst: nil, periodLast: nil, expectedToday: nil, behindSchedule: false, days: []),
             quotas: [],
             outcomes: OutcomeFigures(codes: [], inProgress: 0, dispositions: [:], unclassified: 0, rr1: nil, ref1: nil, con1: nil),
             interviewers: [],

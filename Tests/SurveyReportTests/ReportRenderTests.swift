@@ -4,7 +4,7 @@ import SurveyReport
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// One report fixture in one language, named for test output.
@@ -28,7 +28,8 @@ struct RenderCase: Sendable, CustomTestStringConvertible {
 func columns(_ line: Substring) -> Int {
     line.reduce(0) { total, character in
         let value = character.unicodeScalars.first?.value ?? 0
-        let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
+        let wide =
+            (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
             || (0xF900...0xFAFF).contains(value) || (0xFF00...0xFF60).contains(value) || (0x1F300...0x1FAFF).contains(value)
             || (0x20000...0x3FFFD).contains(value)
         return total + (wide ? 2 : 1)
@@ -50,7 +51,12 @@ struct ReportTextTests {
         for line in lines { #expect(columns(line) <= width, "\(columns(line)) columns: \(line)") }
     }
 
-    @Test("sections come in order, alerts first", arguments: [("hu", ["Figyelmet igényel", "Haladás", "Kvóták", "Kimenetek", "Kérdezők", "Szinkronizálás", "Tételes válaszhiány"]), ("en", ["Needs attention", "Progress", "Quotas", "Outcomes", "Interviewers", "Sync", "Item non-response"])])
+    @Test(
+        "sections come in order, alerts first",
+        arguments: [
+            ("hu", ["Figyelmet igényel", "Haladás", "Kvóták", "Kimenetek", "Kérdezők", "Szinkronizálás", "Tételes válaszhiány"]),
+            ("en", ["Needs attention", "Progress", "Quotas", "Outcomes", "Interviewers", "Sync", "Item non-response"]),
+        ])
     func sectionsInOrder(_ language: String, _ headings: [String]) throws {
         let text = FieldworkReportText.render(ReportRenderFixtures.realistic(language: language))
         let lines = text.split(separator: "\n").map(String.init)
@@ -109,8 +115,12 @@ struct ReportTextTests {
     @Test("an empty report says so in words", arguments: ["hu", "en"])
     func emptyReport(_ language: String) {
         let text = FieldworkReportText.render(ReportRenderFixtures.empty(language: language))
-        let words = language == "hu"
-            ? ["Még nincs befejezett interjú.", "Nincs megadott kvóta.", "nincs megadott cél", "Még nincs interjú.", "Nincs regisztrált eszköz."]
+        let words =
+            language == "hu"
+            ? [
+                "Még nincs befejezett interjú.", "Nincs megadott kvóta.", "nincs megadott cél", "Még nincs interjú.",
+                "Nincs regisztrált eszköz.",
+            ]
             : ["No completed interviews yet.", "No quotas declared.", "no target declared", "No interviews yet.", "No devices registered."]
         for phrase in words { #expect(text.contains(phrase), "missing \(phrase)") }
         #expect(!containsNonFinite(text))
@@ -142,7 +152,9 @@ final class ParsedDocument: NSObject, XMLParserDelegate {
         if !parser.parse() { error = parser.parserError ?? CocoaError(.coderReadCorrupt) }
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]
+    ) {
         tags[name, default: 0] += 1
         if let id = attributes["id"] { ids.insert(id) }
         self.attributes.append((name, attributes))
@@ -200,7 +212,8 @@ struct ReportHTMLTests {
         #expect(!containsNonFinite(html))
         let document = ParsedDocument(html)
         for element in document.attributes where ["line", "rect", "circle", "polyline", "text", "svg"].contains(element.tag) {
-            for (name, value) in element.attributes where ["x", "y", "x1", "x2", "y1", "y2", "width", "height", "cx", "cy", "r", "points"].contains(name) {
+            for (name, value) in element.attributes
+            where ["x", "y", "x1", "x2", "y1", "y2", "width", "height", "cx", "cy", "r", "points"].contains(name) {
                 #expect(value.allSatisfy { "0123456789.,- ".contains($0) }, "\(element.tag) \(name)=\(value)")
             }
         }
@@ -327,18 +340,26 @@ struct ReportBrowserTests {
     @Test("the page loads with every section and its charts")
     func pageLoads() throws {
         let environment = ProcessInfo.processInfo.environment
-        let directory = environment["TEREP_REPORT_SAMPLE_DIR"].map { URL(fileURLWithPath: $0) }
+        let directory =
+            environment["TEREP_REPORT_SAMPLE_DIR"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("terep-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { if environment["TEREP_REPORT_SAMPLE_DIR"] == nil { try? FileManager.default.removeItem(at: directory) } }
         for language in ["hu", "en"] {
             let report = ReportRenderFixtures.realistic(language: language)
-            try FieldworkReportHTML.render(report).write(to: directory.appendingPathComponent("report-\(language).html"), atomically: true, encoding: .utf8)
-            try FieldworkReportText.render(report).write(to: directory.appendingPathComponent("report-\(language).txt"), atomically: true, encoding: .utf8)
+            try FieldworkReportHTML.render(report).write(
+                to: directory.appendingPathComponent("report-\(language).html"), atomically: true, encoding: .utf8)
+            try FieldworkReportText.render(report).write(
+                to: directory.appendingPathComponent("report-\(language).txt"), atomically: true, encoding: .utf8)
         }
-        for (name, report) in [("empty", ReportRenderFixtures.empty()), ("untargeted", ReportRenderFixtures.untargeted()), ("hostile", ReportRenderFixtures.hostile())] {
-            try FieldworkReportHTML.render(report).write(to: directory.appendingPathComponent("report-\(name).html"), atomically: true, encoding: .utf8)
-            try FieldworkReportText.render(report, width: 60).write(to: directory.appendingPathComponent("report-\(name)-60.txt"), atomically: true, encoding: .utf8)
+        for (name, report) in [
+            ("empty", ReportRenderFixtures.empty()), ("untargeted", ReportRenderFixtures.untargeted()),
+            ("hostile", ReportRenderFixtures.hostile()),
+        ] {
+            try FieldworkReportHTML.render(report).write(
+                to: directory.appendingPathComponent("report-\(name).html"), atomically: true, encoding: .utf8)
+            try FieldworkReportText.render(report, width: 60).write(
+                to: directory.appendingPathComponent("report-\(name)-60.txt"), atomically: true, encoding: .utf8)
         }
         let file = directory.appendingPathComponent("report-hu.html")
         let dom: String
@@ -346,7 +367,10 @@ struct ReportBrowserTests {
             let profile = directory.appendingPathComponent("profile").path
             let result = try Self.run(
                 chromium,
-                ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)", "--dump-dom", file.absoluteString],
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)", "--dump-dom",
+                    file.absoluteString,
+                ],
                 output: directory.appendingPathComponent("dom.html"), timeout: 60)
             #expect(result.status == 0, "chromium exited with \(String(describing: result.status))")
             dom = result.output
@@ -354,10 +378,12 @@ struct ReportBrowserTests {
             print("ReportBrowserTests: TEREP_SKIP_BROWSER=1: checking the page through XMLParser, not in a browser")
             let document = ParsedDocument(try String(contentsOf: file, encoding: .utf8))
             #expect(document.error == nil)
-            dom = document.ids.sorted().map { "id=\"\($0)\"" }.joined(separator: " ")
+            dom =
+                document.ids.sorted().map { "id=\"\($0)\"" }.joined(separator: " ")
                 + String(repeating: " <svg", count: document.tags["svg", default: 0])
         } else {
-            Issue.record("""
+            Issue.record(
+                """
                 no chromium or chromium-browser on PATH: the HTML report is checked in a real browser. \
                 Install it (Debian: apt-get install chromium, as .ci/run does; macOS: brew install --cask chromium \
                 and set TEREP_CHROMIUM to its binary), or set TEREP_SKIP_BROWSER=1 to check the page \
@@ -389,30 +415,47 @@ struct ReportRandomTests {
         report.progress.target = Bool.random(using: &g) ? Int.random(in: 0...5_000, using: &g) : nil
         report.progress.expectedToday = Bool.random(using: &g) ? double(&g) : nil
         report.progress.days = (0..<Int.random(in: 0...90, using: &g)).map { index in
-            ProgressDay(date: "2026-10-\(index)", completed: Int.random(in: 0...50, using: &g), cumulative: index * 7, expected: Bool.random(using: &g) ? double(&g) : nil)
+            ProgressDay(
+                date: "2026-10-\(index)", completed: Int.random(in: 0...50, using: &g), cumulative: index * 7,
+                expected: Bool.random(using: &g) ? double(&g) : nil)
         }
         report.quotas = (0..<Int.random(in: 0...3, using: &g)).map { _ in
-            QuotaFigures(name: label(&g), variables: [label(&g)], cells: (0..<Int.random(in: 0...12, using: &g)).map { _ in
-                QuotaCellFigures(values: ["1"], label: label(&g), completed: Int.random(in: 0...100, using: &g),
-                    target: Bool.random(using: &g) ? Int.random(in: 0...100, using: &g) : nil, expectedToday: Bool.random(using: &g) ? double(&g) : nil,
-                    behindSchedule: Bool.random(using: &g))
-            })
+            QuotaFigures(
+                name: label(&g), variables: [label(&g)],
+                cells: (0..<Int.random(in: 0...12, using: &g)).map { _ in
+                    QuotaCellFigures(
+                        values: ["1"], label: label(&g), completed: Int.random(in: 0...100, using: &g),
+                        target: Bool.random(using: &g) ? Int.random(in: 0...100, using: &g) : nil,
+                        expectedToday: Bool.random(using: &g) ? double(&g) : nil,
+                        behindSchedule: Bool.random(using: &g))
+                })
         }
         report.outcomes.codes = (0..<Int.random(in: 0...10, using: &g)).map { code in
-            OutcomeCount(code: code, label: label(&g), disposition: ["complete", "refusal", nil, "weird"].randomElement(using: &g) ?? nil, count: Int.random(in: 0...500, using: &g))
+            OutcomeCount(
+                code: code, label: label(&g), disposition: ["complete", "refusal", nil, "weird"].randomElement(using: &g) ?? nil,
+                count: Int.random(in: 0...500, using: &g))
         }
         report.outcomes.rr1 = Bool.random(using: &g) ? double(&g) : nil
         report.interviewers = (0..<Int.random(in: 0...12, using: &g)).map { _ in
-            InterviewerFigures(interviewer: label(&g), devices: [label(&g)], interviews: 5, completed: 4, medianMinutes: Bool.random(using: &g) ? double(&g) : nil,
-                answers: Int.random(in: 0...100, using: &g), dontKnow: 3, refused: 2, softChecksConfirmed: 1, speeders: Int.random(in: 0...2, using: &g), outsideHours: 0)
+            InterviewerFigures(
+                interviewer: label(&g), devices: [label(&g)], interviews: 5, completed: 4,
+                medianMinutes: Bool.random(using: &g) ? double(&g) : nil,
+                answers: Int.random(in: 0...100, using: &g), dontKnow: 3, refused: 2, softChecksConfirmed: 1,
+                speeders: Int.random(in: 0...2, using: &g), outsideHours: 0)
         }
         report.sync.speederMinutes = Bool.random(using: &g) ? double(&g) : nil
         report.sync.devices = (0..<Int.random(in: 0...4, using: &g)).map { _ in
-            DeviceFigures(device: label(&g), status: "active", events: 10, lastBundleAt: nil, lastBundleFile: nil, daysSinceLastBundle: nil, missing: [label(&g)])
+            DeviceFigures(
+                device: label(&g), status: "active", events: 10, lastBundleAt: nil, lastBundleFile: nil, daysSinceLastBundle: nil,
+                missing: [label(&g)])
         }
-        report.items = ItemFigures(threshold: double(&g), items: (0..<Int.random(in: 0...20, using: &g)).map { _ in
-            ItemNonResponse(variable: label(&g), label: label(&g), answered: Int.random(in: 0...100, using: &g), dontKnow: Int.random(in: 0...60, using: &g), refused: 3)
-        })
+        report.items = ItemFigures(
+            threshold: double(&g),
+            items: (0..<Int.random(in: 0...20, using: &g)).map { _ in
+                ItemNonResponse(
+                    variable: label(&g), label: label(&g), answered: Int.random(in: 0...100, using: &g),
+                    dontKnow: Int.random(in: 0...60, using: &g), refused: 3)
+            })
         report.alerts = (0..<Int.random(in: 0...5, using: &g)).map { _ in
             ReportAlert(kind: ReportAlert.Kind.allCases.randomElement(using: &g) ?? .speeder, subject: label(&g), value: label(&g))
         }

@@ -61,15 +61,24 @@ struct CentralFieldworkTests {
         let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...3), file: "m.csv", actor: "Kata", at: 2_000)
         let given = try store.assign(
-            survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-1", previous: nil), AssignmentChange(caseID: "W-2", device: "lap-1", previous: nil)],
+            survey: "wellbeing",
+            [
+                AssignmentChange(caseID: "W-1", device: "lap-1", previous: nil),
+                AssignmentChange(caseID: "W-2", device: "lap-1", previous: nil),
+            ],
             actor: "Kata", at: 3_000)
         #expect(given == ["W-1", "W-2"])
         // Assigning again to the same device does nothing; to another device without --to is refused.
-        #expect(try store.assign(survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-1", previous: nil)], actor: "Kata", at: 3_100).isEmpty)
+        #expect(
+            try store.assign(
+                survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-1", previous: nil)], actor: "Kata", at: 3_100
+            ).isEmpty)
         #expect(throws: StoreError.refused(["case W-1 is assigned to lap-1; reassign it with --device lap-1 --to lap-2"])) {
-            try store.assign(survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-2", previous: nil)], actor: "Kata", at: 3_200)
+            try store.assign(
+                survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-2", previous: nil)], actor: "Kata", at: 3_200)
         }
-        let moved = try store.assign(survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-2", previous: "lap-1")], actor: "Peti", at: 4_000)
+        let moved = try store.assign(
+            survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-2", previous: "lap-1")], actor: "Peti", at: 4_000)
         #expect(moved == ["W-1"])
         let log = try store.fieldworkLog(device: "lap-1").filter { $0.caseID == "W-1" }
         #expect(log.map(\.action) == [.assigned, .reassigned])
@@ -83,14 +92,19 @@ struct CentralFieldworkTests {
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...2), file: "m.csv", actor: "Kata", at: 2_000)
         try store.withdraw(survey: "wellbeing", cases: ["W-2"], reason: "demolished", actor: "Kata", at: 2_500)
         let before = try store.fieldworkThrough()
-        #expect(throws: StoreError.refused([
-            "device lap-9 is not registered; register it with terep central add-device",
-            "case W-2 is withdrawn", "case W-7 is not in the sample of wellbeing",
-        ])) {
+        #expect(
+            throws: StoreError.refused([
+                "device lap-9 is not registered; register it with terep central add-device",
+                "case W-2 is withdrawn", "case W-7 is not in the sample of wellbeing",
+            ])
+        ) {
             try store.assign(
                 survey: "wellbeing",
-                [AssignmentChange(caseID: "W-1", device: "lap-9", previous: nil), AssignmentChange(caseID: "W-2", device: "lap-9", previous: nil),
-                 AssignmentChange(caseID: "W-7", device: "lap-9", previous: nil)],
+                [
+                    AssignmentChange(caseID: "W-1", device: "lap-9", previous: nil),
+                    AssignmentChange(caseID: "W-2", device: "lap-9", previous: nil),
+                    AssignmentChange(caseID: "W-7", device: "lap-9", previous: nil),
+                ],
                 actor: "Kata", at: 3_000)
         }
         #expect(try store.fieldworkThrough() == before)

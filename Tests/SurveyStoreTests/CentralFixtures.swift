@@ -28,15 +28,20 @@ func simulatedLog(
     var clock: Int64 = 1_000_000 + Int64(seed % 1000)
     func add(_ interview: InterviewID, _ kind: InterviewEventKind) {
         clock += Int64.random(in: 1...5_000, using: &rng)
-        events.append(InterviewEvent(
-            device: device, sequence: Int64(events.count + 1), interview: interview, timestamp: clock,
-            interviewer: "int-\(device)", kind: kind))
+        events.append(
+            InterviewEvent(
+                device: device, sequence: Int64(events.count + 1), interview: interview, timestamp: clock,
+                interviewer: "int-\(device)", kind: kind))
     }
     for n in 0..<interviews {
         let id = InterviewID("\(device)-\(n)")
         add(id, .started(definition: sampleSurvey().hash, seed: rng.next(), language: "hu", preload: ["cluster_id": .integer(n)]))
         for q in 0..<Int.random(in: 1...12, using: &rng) {
-            add(id, .answered(Address(VariableName("q\(q)")), Bool.random(using: &rng) ? .value(.integer(Int.random(in: 0...99, using: &rng))) : .special(.dontKnow)))
+            add(
+                id,
+                .answered(
+                    Address(VariableName("q\(q)")),
+                    Bool.random(using: &rng) ? .value(.integer(Int.random(in: 0...99, using: &rng))) : .special(.dontKnow)))
         }
         if Bool.random(using: &rng) { add(id, .ended(outcome: Bool.random(using: &rng) ? 11 : 21)) }
         if Int.random(in: 0..<5, using: &rng) == 0 { add(id, .reopened()) }

@@ -54,7 +54,8 @@ import Testing
                 }
                 for id in ["i1", "i2", "i3"] {
                     try db.execute(
-                        sql: "INSERT INTO interview (id, status, last_timestamp, event_count, device_count) VALUES (?, 'in_progress', 0, 1, 1)",
+                        sql:
+                            "INSERT INTO interview (id, status, last_timestamp, event_count, device_count) VALUES (?, 'in_progress', 0, 1, 1)",
                         arguments: [id])
                 }
             }

@@ -8,7 +8,9 @@ import Testing
 @Suite("Central dataset") struct CentralStoreTests {
     let definitions = [try! DefinitionFile(sampleSurvey())]
 
-    @Test("merging the same bundles in any order, with duplicates, gives an identical dataset", arguments: CentralImplementation.all, [1, 2, 3, 4, 5] as [UInt64])
+    @Test(
+        "merging the same bundles in any order, with duplicates, gives an identical dataset", arguments: CentralImplementation.all,
+        [1, 2, 3, 4, 5] as [UInt64])
     func orderIndependence(implementation: CentralImplementation, seed: UInt64) throws {
         let devices: [DeviceID] = ["laptop-1", "laptop-2", "laptop-3"]
         let shared = InterviewID("laptop-1-0")
@@ -54,7 +56,9 @@ import Testing
         return latest.filter(\.value.value).keys.sorted()
     }
 
-    @Test("the training flag is derived from the latest mark, whichever device sent it and in any merge order", arguments: CentralImplementation.all)
+    @Test(
+        "the training flag is derived from the latest mark, whichever device sent it and in any merge order",
+        arguments: CentralImplementation.all)
     func trainingFlag(implementation: CentralImplementation) throws {
         let id = InterviewID("case-t")
         let started = InterviewEventKind.started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])
@@ -153,7 +157,9 @@ import Testing
         #expect(summary.received == [1...30] && summary.missing.isEmpty && summary.eventCount == 30)
     }
 
-    @Test("bundles from unknown or revoked devices, with changed events or unknown definitions, merge nothing", arguments: CentralImplementation.all)
+    @Test(
+        "bundles from unknown or revoked devices, with changed events or unknown definitions, merge nothing",
+        arguments: CentralImplementation.all)
     func refusals(implementation: CentralImplementation) throws {
         let central = try makeCentral(implementation, devices: ["d1"])
         let log = simulatedLog(device: "d1", interviews: 2, seed: 4)
@@ -164,7 +170,8 @@ import Testing
         #expect(throws: StoreError.unknownDefinition(sampleSurvey().hash)) {
             try central.apply(events: log, definitions: [], bundle: receipt(for: log, device: "d1"))
         }
-        _ = try central.apply(events: Array(log.prefix(3)), definitions: definitions, bundle: receipt(for: Array(log.prefix(3)), device: "d1"))
+        _ = try central.apply(
+            events: Array(log.prefix(3)), definitions: definitions, bundle: receipt(for: Array(log.prefix(3)), device: "d1"))
         let before = try central.canonicalDump()
         var tampered = log
         tampered[1].kind = .note(nil, "changed")
@@ -238,21 +245,28 @@ import Testing
         #expect(again.newEvents == rest.count)
     }
 
-    @Test("events that do not fit their questionnaire are refused with the reason", arguments: [
-        (InterviewEventKind.answered(Address("nope"), .value(.integer(1))), "names 'nope', which is not a question of wellbeing 2026.1"),
-        (.answered(Address("q1"), .value(.text("x"))), "answers q1 with a text value, but it takes integer in wellbeing 2026.1"),
-        (.answered(Address("m_age"), .value(.integer(40))), "gives 0 row numbers for m_age but it is in 1 rosters in wellbeing 2026.1"),
-        (.cleared(Address("q2", rows: [1])), "gives 1 row numbers for q2[1] but it is in 0 rosters in wellbeing 2026.1"),
-        (.rowAdded("q3", parentRows: []), "names roster 'q3', which is not a roster of wellbeing 2026.1"),
-    ])
+    @Test(
+        "events that do not fit their questionnaire are refused with the reason",
+        arguments: [
+            (
+                InterviewEventKind.answered(Address("nope"), .value(.integer(1))),
+                "names 'nope', which is not a question of wellbeing 2026.1"
+            ),
+            (.answered(Address("q1"), .value(.text("x"))), "answers q1 with a text value, but it takes integer in wellbeing 2026.1"),
+            (.answered(Address("m_age"), .value(.integer(40))), "gives 0 row numbers for m_age but it is in 1 rosters in wellbeing 2026.1"),
+            (.cleared(Address("q2", rows: [1])), "gives 1 row numbers for q2[1] but it is in 0 rosters in wellbeing 2026.1"),
+            (.rowAdded("q3", parentRows: []), "names roster 'q3', which is not a roster of wellbeing 2026.1"),
+        ])
     func eventValidation(kind: InterviewEventKind, reason: String) throws {
         for implementation in CentralImplementation.all {
             let central = try makeCentral(implementation, devices: ["d1"])
             let id = InterviewID("case-9")
             let events = [
-                InterviewEvent(device: "d1", sequence: 1, interview: id, timestamp: 1, interviewer: "A",
+                InterviewEvent(
+                    device: "d1", sequence: 1, interview: id, timestamp: 1, interviewer: "A",
                     kind: .started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])),
-                InterviewEvent(device: "d1", sequence: 2, interview: id, timestamp: 2, interviewer: "A",
+                InterviewEvent(
+                    device: "d1", sequence: 2, interview: id, timestamp: 2, interviewer: "A",
                     kind: .answered(Address("m_age", rows: [2]), .value(.integer(40)))),
                 InterviewEvent(device: "d1", sequence: 3, interview: id, timestamp: 3, interviewer: "A", kind: kind),
             ]

@@ -41,11 +41,15 @@ import Testing
             try db.execute(sql: "UPDATE review_mark SET decision = 'maybe'")
         }
         let reopened = try DeviceStore.open(path: path)
-        #expect(throws: StoreError.undecodable(what: "case state", detail: "unknown case state 'lost', known: assigned, reassigned, withdrawn")) {
+        #expect(
+            throws: StoreError.undecodable(what: "case state", detail: "unknown case state 'lost', known: assigned, reassigned, withdrawn")
+        ) {
             try reopened.assignedCases()
         }
-        #expect(throws: StoreError.undecodable(
-            what: "review decision", detail: "unknown review decision 'maybe', known: approved, rejected, commented")) {
+        #expect(
+            throws: StoreError.undecodable(
+                what: "review decision", detail: "unknown review decision 'maybe', known: approved, rejected, commented")
+        ) {
             try reopened.reviewMarks()
         }
     }

@@ -13,8 +13,10 @@ import Testing
         _ = try makeStore(.onDisk, in: folder)
         let store = try DeviceStore.open(path: folder.path("device.sqlite"))
         let (journal, synchronous, foreignKeys) = try store.queue.read { db in
-            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
-                try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                try Int.fetchOne(db, sql: "PRAGMA foreign_keys")
+            )
         }
         #expect(journal == "wal")
         #expect(synchronous == 2)  // FULL

@@ -16,17 +16,21 @@ import Testing
         var expected: [Int64] = []
         for i in 0..<10 {
             let id = i.isMultiple(of: 2) ? a.id : b.id
-            let event = try store.append(.answered(Address(VariableName("q\(i)")), .value(.integer(i))), interview: id, timestamp: 3_000 + Int64(i))
+            let event = try store.append(
+                .answered(Address(VariableName("q\(i)")), .value(.integer(i))), interview: id, timestamp: 3_000 + Int64(i))
             expected.append(event.sequence)
         }
-        let batch = try store.appendBatch((0..<5).map { PendingEvent(interview: a.id, timestamp: 4_000, kind: .shown(Address(VariableName("x\($0)")))) })
+        let batch = try store.appendBatch(
+            (0..<5).map { PendingEvent(interview: a.id, timestamp: 4_000, kind: .shown(Address(VariableName("x\($0)")))) })
         #expect(expected == Array(3...12))
         #expect(batch.map(\.sequence) == Array(13...17))
         #expect(try store.info().nextSequence == 18)
         let all = try store.events(after: 0)
         #expect(all.map(\.sequence) == Array(1...17))
         let replay = try store.events(interview: a.id)
-        #expect(replay.first?.kind == .started(definition: sampleSurvey().hash, seed: 42, language: "hu", preload: ["cluster_id": .integer(17)]))
+        #expect(
+            replay.first?.kind == .started(definition: sampleSurvey().hash, seed: 42, language: "hu", preload: ["cluster_id": .integer(17)])
+        )
         #expect(replay.map(\.sequence) == replay.map(\.sequence).sorted())
         #expect(replay.count == 1 + 5 + 5)
         #expect(try store.events(after: 10, limit: 3).map(\.sequence) == [11, 12, 13])
@@ -104,7 +108,8 @@ import Testing
             try store.createInterview(NewInterview(definition: "f00", seed: 1, language: "hu"), timestamp: 1)
         }
         #expect(throws: StoreError.duplicateInterview(interview.id)) {
-            try store.createInterview(NewInterview(id: interview.id, definition: sampleSurvey().hash, seed: 1, language: "hu"), timestamp: 1)
+            try store.createInterview(
+                NewInterview(id: interview.id, definition: sampleSurvey().hash, seed: 1, language: "hu"), timestamp: 1)
         }
         // A batch with one bad event writes none of them.
         #expect(throws: StoreError.unknownInterview("nope")) {

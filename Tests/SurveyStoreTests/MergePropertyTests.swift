@@ -59,7 +59,9 @@ import Testing
         }
     }
 
-    @Test("what the store keeps is what the pure rules give: received ranges, merge order, interview state", arguments: CentralImplementation.all)
+    @Test(
+        "what the store keeps is what the pure rules give: received ranges, merge order, interview state",
+        arguments: CentralImplementation.all)
     func storeFollowsThePureRules(implementation: CentralImplementation) async {
         await propertyCheck(count: 30, input: Self.fieldwork) { work in
             let devices = (1...work.devices).map { DeviceID(work.seed % 2 == 0 ? "laptop-\($0)" : "L\($0)-é") }
@@ -105,10 +107,23 @@ import Testing
             #expect(try central.events(interview: interview.id) == events, "merge order of \(interview.id)")
             let started = events.first { if case .started = $0.kind { true } else { false } }
             #expect(interview.startedAt == started?.timestamp)
-            let closing = events.last { switch $0.kind { case .ended, .reopened: true; default: false } }
-            if case .ended(let outcome)? = closing?.kind { #expect(interview.outcome == outcome) } else { #expect(interview.outcome == nil) }
+            let closing = events.last {
+                switch $0.kind {
+                case .ended, .reopened: true;
+                default: false
+                }
+            }
+            if case .ended(let outcome)? = closing?.kind {
+                #expect(interview.outcome == outcome)
+            } else {
+                #expect(interview.outcome == nil)
+            }
             let training = events.last { if case .trainingMarked = $0.kind { true } else { false } }
-            if case .trainingMarked(let value)? = training?.kind { #expect(interview.isTraining == value) } else { #expect(!interview.isTraining) }
+            if case .trainingMarked(let value)? = training?.kind {
+                #expect(interview.isTraining == value)
+            } else {
+                #expect(!interview.isTraining)
+            }
         }
     }
 }

@@ -18,7 +18,9 @@ struct PostgresStoreTests {
         #expect(PostgresSchema.migrations.map(\.name) == CentralSchema.migrator.migrations)
     }
 
-    @Test("the same bundles merged into SQLite and PostgreSQL give the same interviews, events, ranges, bundles and status", arguments: [1, 2, 3] as [UInt64])
+    @Test(
+        "the same bundles merged into SQLite and PostgreSQL give the same interviews, events, ranges, bundles and status",
+        arguments: [1, 2, 3] as [UInt64])
     func bothStoresAgree(seed: UInt64) throws {
         let devices: [DeviceID] = ["laptop-1", "laptop-2", "L3-é"]
         var bundlesByDevice: [(DeviceID, [InterviewEvent])] = []
@@ -37,9 +39,10 @@ struct PostgresStoreTests {
         for (n, store) in stores.enumerated() {
             for (device, events) in order + order.prefix(3) {
                 let mapping = Dictionary(events.map { ($0.interview, sampleSurvey().hash) }, uniquingKeysWith: { a, _ in a })
-                results[n].append(try store.apply(
-                    events: events, definitions: definitions, bundle: receipt(for: events, device: device),
-                    interviewDefinitions: mapping))
+                results[n].append(
+                    try store.apply(
+                        events: events, definitions: definitions, bundle: receipt(for: events, device: device),
+                        interviewDefinitions: mapping))
             }
         }
         #expect(results[0] == results[1], "merge results")
@@ -86,7 +89,8 @@ struct PostgresStoreTests {
             InterviewEvent(
                 device: "lap-1", sequence: 1, interview: "iv-1", timestamp: 4_000, interviewer: "anna",
                 kind: .started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])),
-            InterviewEvent(device: "lap-1", sequence: 2, interview: "iv-1", timestamp: 5_000, interviewer: "anna", kind: .ended(outcome: 11)),
+            InterviewEvent(
+                device: "lap-1", sequence: 2, interview: "iv-1", timestamp: 5_000, interviewer: "anna", kind: .ended(outcome: 11)),
         ]
         _ = try sqlite.apply(events: events, definitions: definitions, bundle: receipt(for: events, device: "lap-1"))
         try sqlite.review(.comment(Address("q1"), "12 éves?"), interview: "iv-1", actor: "Kata", at: 6_000)
@@ -115,11 +119,16 @@ struct PostgresStoreTests {
     func locations() throws {
         let place = try PostgresLocation(url: "postgres://ana:s3cret@db.example:6543/fieldwork?schema=miskolc&sslmode=require")
         #expect(place.description == "postgres://ana@db.example:6543/fieldwork?schema=miskolc")
-        #expect((place.host, place.port, place.user, place.password, place.database, place.tls) == ("db.example", 6543, "ana", "s3cret", "fieldwork", .require))
+        #expect(
+            (place.host, place.port, place.user, place.password, place.database, place.tls) == (
+                "db.example", 6543, "ana", "s3cret", "fieldwork", .require
+            ))
         let socket = try PostgresLocation(url: "postgresql://ana@/fieldwork?host=/run/postgresql", environment: [:])
         #expect(socket.host == nil && socket.socketFolder == "/run/postgresql")
         #expect(PostgresLocation.isURL("postgres://x") && !PostgresLocation.isURL("central.sqlite"))
-        for bad in ["postgres://a@h:99999/d", "postgres://a@h/d?schema=Bad-Name", "postgres://a@h/d?sslmode=maybe", "postgres://a:pw@h/d?x=1"] {
+        for bad in [
+            "postgres://a@h:99999/d", "postgres://a@h/d?schema=Bad-Name", "postgres://a@h/d?sslmode=maybe", "postgres://a:pw@h/d?x=1",
+        ] {
             #expect {
                 try PostgresLocation(url: bad)
             } throws: { error in

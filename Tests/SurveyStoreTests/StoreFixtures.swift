@@ -1,5 +1,6 @@
 import Foundation
 import SurveyModel
+
 @testable import SurveyStore
 
 /// A small compiled definition with an outcome ("complete" = 11), enough for storage tests.
@@ -8,9 +9,14 @@ func sampleSurvey(version: String = "2026.1") -> CompiledSurvey {
         id: "wellbeing", version: version, title: LocalizedText(["hu": "Jóllét", "en": "Well-being"]),
         languages: ["hu", "en"], outcome: OutcomeSpec(variable: "outcome", completeCode: 11), answerSets: [],
         items: (0..<12).map { .question(Question(name: VariableName("q\($0)"), kind: .integer(min: nil, max: nil))) }
-            + [.group(Group(id: "members", kind: .roster(RosterSpec(count: nil, maxRows: 20)), children: [
-                .question(Question(name: "m_age", kind: .integer(min: nil, max: nil)))
-            ]))])
+            + [
+                .group(
+                    Group(
+                        id: "members", kind: .roster(RosterSpec(count: nil, maxRows: 20)),
+                        children: [
+                            .question(Question(name: "m_age", kind: .integer(min: nil, max: nil)))
+                        ]))
+            ])
     let hash = DefinitionHash(String(repeating: version == "2026.1" ? "a" : "b", count: 64))
     return CompiledSurvey(definition: definition, hash: hash)
 }
@@ -49,7 +55,8 @@ func makeStore(_ location: StoreLocation, in folder: TempFolder, device: DeviceI
 /// Starts an interview on the sample definition.
 func startInterview(_ store: DeviceStore, at time: Int64 = 1_000, isTest: Bool = false) throws -> DeviceInterview {
     try store.createInterview(
-        NewInterview(definition: sampleSurvey().hash, seed: 42, language: "hu",
+        NewInterview(
+            definition: sampleSurvey().hash, seed: 42, language: "hu",
             preload: ["cluster_id": .integer(17)], isTest: isTest),
         timestamp: time)
 }

@@ -72,21 +72,32 @@ extension BadBundle {
         .init(
             name: "not a bundle", data: { Data("id,age\n1,34\n".utf8) },
             message: "not a terep bundle (no 'terep-bundle' header); check that you picked the right file"),
-        .init(name: "empty file", data: { Data() }, message: "not a terep bundle (no 'terep-bundle' header); check that you picked the right file"),
         .init(
-            name: "truncated", data: { let d = Forge.good(); return d.prefix(d.count - 100) },
+            name: "empty file", data: { Data() },
+            message: "not a terep bundle (no 'terep-bundle' header); check that you picked the right file"),
+        .init(
+            name: "truncated",
+            data: {
+                let d = Forge.good(); return d.prefix(d.count - 100)
+            },
             message: "truncated: \(Forge.good().count - 100) of \(Forge.good().count) bytes; copy the bundle again from the device"),
         .init(
             name: "truncated inside the header", data: { Forge.good().prefix(15) },
             message: "truncated: 15 of 27 bytes; copy the bundle again from the device"),
         .init(
-            name: "bit flipped", data: { var d = Forge.good(); d[d.count / 2] ^= 0x10; return d },
+            name: "bit flipped",
+            data: {
+                var d = Forge.good(); d[d.count / 2] ^= 0x10; return d
+            },
             message: "damaged: file checksum mismatch (bits changed in transit or on disk); copy it again"),
         .init(
             name: "trailing bytes", data: { Forge.good() + Data([0, 1, 2]) },
             message: "damaged: 3 unexpected bytes after the end of the bundle; copy it again"),
         .init(
-            name: "future format version", data: { var d = Forge.good(); d[14] = 3; return d },
+            name: "future format version",
+            data: {
+                var d = Forge.good(); d[14] = 3; return d
+            },
             message: "bundle format version 3 is not supported (this terep reads versions 1 to 2); update terep"),
         .init(
             name: "manifest is not JSON",
@@ -97,7 +108,9 @@ extension BadBundle {
             message: "malformed manifest: invalid data (The given data was not valid JSON.)"),
         .init(
             name: "unknown device", data: { Forge.good() }, registration: .unknown,
-            message: "device 'dev-a' is not registered (its key \(Forge.deviceKey.publicKey.fingerprint)); register it with 'terep central add-device'"),
+            message:
+                "device 'dev-a' is not registered (its key \(Forge.deviceKey.publicKey.fingerprint)); register it with 'terep central add-device'"
+        ),
         .init(
             name: "revoked device", data: { Forge.good() }, registration: .revoked,
             message: "device 'dev-a' is revoked; its bundles are not accepted"),
@@ -106,21 +119,28 @@ extension BadBundle {
             message: "signature does not verify with the registered key of device 'dev-a'"),
         .init(
             name: "another key registered", data: { Forge.good() }, registration: .registered(Forge.otherKey.publicKey),
-            message: "signed by key \(Forge.deviceKey.publicKey.fingerprint), but device 'dev-a' is registered with key \(Forge.otherKey.publicKey.fingerprint)"),
+            message:
+                "signed by key \(Forge.deviceKey.publicKey.fingerprint), but device 'dev-a' is registered with key \(Forge.otherKey.publicKey.fingerprint)"
+        ),
         .init(
             name: "payload changed, checksum recomputed", data: { Forge.tamperedPayload(Forge.good()) },
             message: "payload SHA-256 does not match the signed manifest (tampered or damaged)"),
         .init(
             name: "encrypted, no key", data: { Forge.good(recipient: Forge.coordinator.publicKey) },
-            message: "encrypted to coordinator key \(Forge.coordinator.publicKey.fingerprint); pass the coordinator's private key to open it"),
+            message:
+                "encrypted to coordinator key \(Forge.coordinator.publicKey.fingerprint); pass the coordinator's private key to open it"),
         .init(
             name: "encrypted, wrong key", data: { Forge.good(recipient: Forge.coordinator.publicKey) },
             coordinatorKey: Forge.otherCoordinator,
-            message: "encrypted to coordinator key \(Forge.coordinator.publicKey.fingerprint), but the key given is \(Forge.otherCoordinator.publicKey.fingerprint)"),
+            message:
+                "encrypted to coordinator key \(Forge.coordinator.publicKey.fingerprint), but the key given is \(Forge.otherCoordinator.publicKey.fingerprint)"
+        ),
         .init(
             name: "definition hash mismatch",
             data: { Forge.signed(plain: Forge.payload(replacing: "2026.1", with: "2026.2")) },
-            message: "definition declared as \(Forge.def.hash.short) hashes to \((try! DefinitionFiles.hash(of: Fixtures.definition(version: "2026.2"))).short)"),
+            message:
+                "definition declared as \(Forge.def.hash.short) hashes to \((try! DefinitionFiles.hash(of: Fixtures.definition(version: "2026.2"))).short)"
+        ),
         .init(
             name: "event count differs from the manifest",
             data: { Forge.signed(plain: Forge.payload(Forge.contents)) { $0.eventCount = 9 } },
@@ -157,7 +177,9 @@ extension BadBundle {
         .init(
             name: "decompression bomb (size cap)", data: { Forge.signed(plain: Forge.payload(Forge.contents)) },
             limits: BundleLimits(maxUncompressedSize: 100),
-            message: "rejected as a decompression bomb: declares \(Forge.payload(Forge.contents).count) bytes from \(Zlib.deflate(Forge.payload(Forge.contents))!.count) (cap 100 bytes)"),
+            message:
+                "rejected as a decompression bomb: declares \(Forge.payload(Forge.contents).count) bytes from \(Zlib.deflate(Forge.payload(Forge.contents))!.count) (cap 100 bytes)"
+        ),
     ]
 }
 

@@ -44,7 +44,9 @@ struct HostileInputTests {
         #expect(reason(opening: path("dir.terepbundle")).hasPrefix("a directory, not a bundle file"))
         // Opening the pipe must not wait for a writer.
         #expect(reason(opening: path("pipe.terepbundle")).hasPrefix("a named pipe (FIFO), not a bundle file"))
-        #expect(reason(opening: path("link.terepbundle")) == "a symbolic link to '\(path("gone"))', which does not exist; copy the bundle itself")
+        #expect(
+            reason(opening: path("link.terepbundle"))
+                == "a symbolic link to '\(path("gone"))', which does not exist; copy the bundle itself")
         #expect(reason(opening: path("missing.terepbundle")) == "no such file; check the path")
     }
 
@@ -74,21 +76,30 @@ struct HostileInputTests {
     func extremeSequence() {
         var events = BundleForge.events(device: "lap-x")
         events[events.count - 1].sequence = Int64.max
-        #expect(reason(reading: BundleForge.bundle(device: "lap-x", events: events)).hasPrefix(
-            "malformed manifest: sequence range 1-9223372036854775807 is out of range"))
+        #expect(
+            reason(reading: BundleForge.bundle(device: "lap-x", events: events)).hasPrefix(
+                "malformed manifest: sequence range 1-9223372036854775807 is out of range"))
         let lying = BundleForge.bundle(device: "lap-x", events: events) { $0.sequenceRange = .init(first: 1, last: 12) }
-        #expect(reason(reading: lying) == "a number is out of range: sequence number 9223372036854775807 is out of range (1 to 9007199254740992)")
+        #expect(
+            reason(reading: lying)
+                == "a number is out of range: sequence number 9223372036854775807 is out of range (1 to 9007199254740992)")
     }
 
     @Test(
         "numbers too large for any type are named, not 'not valid JSON'",
         arguments: [
-            ("\"sequence\":12,", "\"sequence\":18446744073709551616,",
-             "malformed event line 12 (of the events section): number 18446744073709551616 (at 'sequence') is out of range"),
-            ("{\"int\":31}", "{\"int\":1000000000000000000000000000000}",
-             "malformed event line 10 (of the events section): number 1000000000000000000000000000000 (at 'int') is out of range"),
-            ("{\"int\":31}", "{\"int\":1e400}",
-             "malformed event line 10 (of the events section): number 1e400 (at 'int') is out of range for a decimal number"),
+            (
+                "\"sequence\":12,", "\"sequence\":18446744073709551616,",
+                "malformed event line 12 (of the events section): number 18446744073709551616 (at 'sequence') is out of range"
+            ),
+            (
+                "{\"int\":31}", "{\"int\":1000000000000000000000000000000}",
+                "malformed event line 10 (of the events section): number 1000000000000000000000000000000 (at 'int') is out of range"
+            ),
+            (
+                "{\"int\":31}", "{\"int\":1e400}",
+                "malformed event line 10 (of the events section): number 1e400 (at 'int') is out of range for a decimal number"
+            ),
         ])
     func hugeNumbers(_ old: String, _ new: String, _ message: String) {
         let events = BundleForge.events(device: "lap-x")

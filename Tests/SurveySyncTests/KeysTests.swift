@@ -33,7 +33,9 @@ import Testing
     #expect(a != b)
 }
 
-@Test(arguments: ["", "ed25519:", "ed25519:AAAA", "x25519:" + Data(count: 32).base64EncodedString(), "zz", String(repeating: "a", count: 62)])
+@Test(arguments: [
+    "", "ed25519:", "ed25519:AAAA", "x25519:" + Data(count: 32).base64EncodedString(), "zz", String(repeating: "a", count: 62),
+])
 func malformedDeviceKeyTextIsRejected(_ text: String) {
     #expect(throws: KeyFormatError.self) { try DevicePublicKey(text: text) }
 }

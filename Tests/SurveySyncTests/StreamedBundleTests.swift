@@ -19,10 +19,11 @@ import Testing
         var events = Fixtures.events(interviews: 4, perInterview: 10, definition: def.hash)
         var state: UInt64 = 3
         for i in events.indices where i % 10 == 5 {
-            let text = String(decoding: (0..<(1_500_000)).map { _ -> UInt8 in
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return UInt8(ascii: "0") + UInt8(truncatingIfNeeded: state >> 33) % 10
-            }, as: UTF8.self)
+            let text = String(
+                decoding: (0..<(1_500_000)).map { _ -> UInt8 in
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return UInt8(ascii: "0") + UInt8(truncatingIfNeeded: state >> 33) % 10
+                }, as: UTF8.self)
             events[i].kind = .note(Address("q1"), text)
         }
         return Fixtures.contents(events, definition: def)

@@ -23,7 +23,8 @@ public enum DDISchema {
     public static var directory: URL {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["TEREP_DDI_SCHEMA_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let cache =
+            env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
         return cache.appendingPathComponent("terep/ddi-codebook-2.5")
     }
@@ -34,12 +35,13 @@ public enum DDISchema {
         do {
             try Readers.run("sha256sum", ["--quiet", "--strict", "-c", sums], in: directory)
         } catch {
-            throw Readers.Failure(description: """
-                The DDI-Codebook 2.5 schema is not in \(directory.path) or does not match scripts/ddi-codebook-2.5.sha256. \
-                Run scripts/fetch-ddi-schema.sh (it downloads it from the DDI Alliance; .ci/run does), \
-                or set TEREP_DDI_SCHEMA_DIR to a folder holding it.
-                \(error)
-                """)
+            throw Readers.Failure(
+                description: """
+                    The DDI-Codebook 2.5 schema is not in \(directory.path) or does not match scripts/ddi-codebook-2.5.sha256. \
+                    Run scripts/fetch-ddi-schema.sh (it downloads it from the DDI Alliance; .ci/run does), \
+                    or set TEREP_DDI_SCHEMA_DIR to a folder holding it.
+                    \(error)
+                    """)
         }
         return directory.appendingPathComponent("codebook.xsd")
     }

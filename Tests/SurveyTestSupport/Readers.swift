@@ -34,7 +34,8 @@ public enum Readers {
         let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let missing = process.terminationStatus == 127 ? " (\(program) is not installed: \(install[program] ?? program); .ci/run does)" : ""
+            let missing =
+                process.terminationStatus == 127 ? " (\(program) is not installed: \(install[program] ?? program); .ci/run does)" : ""
             throw Failure(description: "\(program) \(arguments.joined(separator: " ")) failed\(missing):\n\(output)\(errors)")
         }
         return output

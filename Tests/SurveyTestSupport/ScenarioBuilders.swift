@@ -12,24 +12,30 @@ public enum Build {
             answerSets: answerSets + [yesNo], items: items)
     }
 
-    public static let yesNo = AnswerSet(id: "YESNO", options: [
-        Option(code: 1, label: LocalizedText(["en": "yes", "hu": "igen"])),
-        Option(code: 0, label: LocalizedText(["en": "no", "hu": "nem"])),
-    ])
+    public static let yesNo = AnswerSet(
+        id: "YESNO",
+        options: [
+            Option(code: 1, label: LocalizedText(["en": "yes", "hu": "igen"])),
+            Option(code: 0, label: LocalizedText(["en": "no", "hu": "nem"])),
+        ])
 
     public static func set(_ id: AnswerSetID, _ codes: [Int], exclusive: [Int] = [], fixed: [Int] = [], other: [Int] = []) -> AnswerSet {
-        AnswerSet(id: id, options: codes.map {
-            Option(code: $0, label: LocalizedText(["en": "opt\($0)", "hu": "válasz\($0)"]), exclusive: exclusive.contains($0),
-                   other: other.contains($0), fixed: fixed.contains($0))
-        })
+        AnswerSet(
+            id: id,
+            options: codes.map {
+                Option(
+                    code: $0, label: LocalizedText(["en": "opt\($0)", "hu": "válasz\($0)"]), exclusive: exclusive.contains($0),
+                    other: other.contains($0), fixed: fixed.contains($0))
+            })
     }
 
     public static func integer(
         _ name: VariableName, _ lo: Int? = nil, _ hi: Int? = nil, when: Expr? = nil, required: Bool = true,
         checks: [Check] = [], text: String? = nil
     ) -> Node {
-        question(name, .integer(min: lo.map { .literal(.integer($0)) }, max: hi.map { .literal(.integer($0)) }),
-                 when: when, required: required, checks: checks, text: text)
+        question(
+            name, .integer(min: lo.map { .literal(.integer($0)) }, max: hi.map { .literal(.integer($0)) }),
+            when: when, required: required, checks: checks, text: text)
     }
 
     public static func question(
@@ -37,12 +43,15 @@ public enum Build {
         specials: [SpecialAnswer] = [.dontKnow, .refused], checks: [Check] = [], text: String? = nil,
         defaultValue: DefaultRule? = nil
     ) -> Node {
-        .question(Question(
-            name: name, kind: kind, text: Build.text(text ?? "Question \(name)?"), condition: when, required: required,
-            specials: specials, defaultValue: defaultValue, checks: checks))
+        .question(
+            Question(
+                name: name, kind: kind, text: Build.text(text ?? "Question \(name)?"), condition: when, required: required,
+                specials: specials, defaultValue: defaultValue, checks: checks))
     }
 
-    public static func single(_ name: VariableName, _ set: AnswerSetID, when: Expr? = nil, filter: Expr? = nil, randomize: Bool = false) -> Node {
+    public static func single(_ name: VariableName, _ set: AnswerSetID, when: Expr? = nil, filter: Expr? = nil, randomize: Bool = false)
+        -> Node
+    {
         question(name, .singleChoice(ChoiceSpec(answerSet: set, filter: filter, randomize: randomize)), when: when)
     }
 
@@ -56,9 +65,13 @@ public enum Build {
         .group(Group(id: id, kind: .section, condition: when, checks: checks, children: children))
     }
 
-    public static func roster(_ id: GroupID, count: Expr?, max: Int = 200, when: Expr? = nil, rowLabel: String? = nil, _ children: [Node]) -> Node {
-        .group(Group(id: id, kind: .roster(RosterSpec(count: count, maxRows: max, rowLabel: rowLabel.map(text))),
-                     condition: when, children: children))
+    public static func roster(_ id: GroupID, count: Expr?, max: Int = 200, when: Expr? = nil, rowLabel: String? = nil, _ children: [Node])
+        -> Node
+    {
+        .group(
+            Group(
+                id: id, kind: .roster(RosterSpec(count: count, maxRows: max, rowLabel: rowLabel.map(text))),
+                condition: when, children: children))
     }
 
     public static func error(_ id: CheckID, _ cond: Expr) -> Check {

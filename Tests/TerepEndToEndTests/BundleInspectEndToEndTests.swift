@@ -13,14 +13,17 @@ extension EndToEnd {
             let device = dir.appendingPathComponent("d.sqlite").path
             let central = dir.appendingPathComponent("c.sqlite").path
             let bundle = dir.appendingPathComponent("b.terepbundle").path
-            #expect(try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device]).status == 0)
+            #expect(
+                try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device]).status == 0)
             #expect(try TerepProcess.run(["simulate", survey, "--interviews", "2", "--device-db", device, "--seed", "3"]).status == 0)
             let created = try TerepProcess.run(["central", "init", "--central", central])
             let coordinator = try #require(created.stdout.split(separator: "\n").last.map(String.init))
             #expect(try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle, "--to", coordinator]).status == 0)
 
             let sealed = try TerepProcess.run(["bundle", "inspect", bundle])
-            #expect(sealed.status == 0 && sealed.stdout.contains("encrypted; pass --central (or --key) to check the payload"), "\(sealed.stdout)")
+            #expect(
+                sealed.status == 0 && sealed.stdout.contains("encrypted; pass --central (or --key) to check the payload"),
+                "\(sealed.stdout)")
             let opened = try TerepProcess.run(["bundle", "inspect", bundle, "--central", central])
             #expect(opened.status == 0, "\(opened.stderr)")
             #expect(!opened.stdout.contains("encrypted;") && opened.stdout.contains("Contents:"), "\(opened.stdout)")

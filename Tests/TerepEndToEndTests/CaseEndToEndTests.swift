@@ -32,12 +32,15 @@ extension EndToEnd {
             let sample = dir.appendingPathComponent("m.csv").path
             try FieldTrialSurvey.sample.write(toFile: sample, atomically: true, encoding: .utf8)
             #expect(try terep(["sample", "import", "--central", central, "--survey", "field", sample]).status == 0)
-            let made = try terep(["device", "init", "--device-id", "lap-1", "--interviewer", "I", "--device-db", db, "--coordinator-key", signing])
+            let made = try terep([
+                "device", "init", "--device-id", "lap-1", "--interviewer", "I", "--device-db", db, "--coordinator-key", signing,
+            ])
             let lines = made.stdout.split(separator: "\n").map(String.init)
             let sealing = try #require(lines.first { $0.hasPrefix("x25519:") }), key = try #require(lines.last)
             let add = ["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key, "--encryption-key", sealing]
             #expect(try terep(add).status == 0)
-            #expect(try terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"]).status == 0)
+            #expect(
+                try terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"]).status == 0)
             let package = dir.appendingPathComponent("lap-1.terepkg").path
             #expect(try terep(["package", "create", "--central", central, "--device", "lap-1", "-o", package]).status == 0)
             let received = try terep(["device", "receive", package, "--device-db", db])
@@ -48,7 +51,8 @@ extension EndToEnd {
             let json = try terep(["cases", "--device-db", db, "--format", "json"])
             try #require(json.status == 0, "\(json.stderr)")
             let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0["case_id"] as? String ?? "?", "\($0["status"] ?? "?") \($0["visits"] ?? "?")") })
+            return Dictionary(
+                uniqueKeysWithValues: rows.map { ($0["case_id"] as? String ?? "?", "\($0["status"] ?? "?") \($0["visits"] ?? "?")") })
         }
 
         @Test("terep cases lists the package's cases; interview --case and the case list record visits to them")

@@ -23,8 +23,10 @@ extension EndToEnd {
             func export(_ name: String) throws -> String {
                 let out = dir.appendingPathComponent(name).path
                 let result = try TerepProcess.run(
-                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv", "-o", out,
-                     "--pii-key", keyFile])
+                    [
+                        "export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv", "-o", out,
+                        "--pii-key", keyFile,
+                    ])
                 try #require(result.status == 0, "\(result.stderr)")
                 return try String(contentsOfFile: out + "/wellbeing.csv", encoding: .utf8)
             }

@@ -45,10 +45,13 @@ extension EndToEnd.ServerEndToEndTests {
         let local = try TerepProcess.run(["report", "--central", central, "--survey", "wellbeing", "--format", "json"])
         let localFigures = try #require(try JSONSerialization.jsonObject(with: Data(local.stdout.utf8)) as? [String: Any])
         #expect(
-            (figures["selection"] as? [String: Any])?["included"] as? Int == (localFigures["selection"] as? [String: Any])?["included"] as? Int,
+            (figures["selection"] as? [String: Any])?["included"] as? Int == (localFigures["selection"] as? [String: Any])?["included"]
+                as? Int,
             "the server's report counts what terep report counts")
         let unknown = try fetch("/surveys/nosuch/report.json")
-        #expect(unknown.status == 1 && unknown.stderr.contains("the server refused GET /surveys/nosuch/report.json (HTTP 404)"), "\(unknown.stderr)")
+        #expect(
+            unknown.status == 1 && unknown.stderr.contains("the server refused GET /surveys/nosuch/report.json (HTTP 404)"),
+            "\(unknown.stderr)")
 
         let coordinator = RequestAuthenticator_coordinatorSigner
         let stored = try #require(try DeviceStore.open(path: device.database, readOnly: true).signingKey())
@@ -58,7 +61,8 @@ extension EndToEnd.ServerEndToEndTests {
         let forged = try await signedGet(server.url, "/status", try signGet("/status", signer: coordinator, key: DeviceSigningKey()))
         #expect(forged.0 == 401 && forged.1 == "the signature does not verify with the key registered for the coordinator\n", "\(forged)")
         let byDevice = try await signedGet(server.url, "/status", try signGet("/status", signer: device.name, key: deviceKey))
-        #expect(byDevice.0 == 403 && byDevice.1 == "only the coordinator may read /status: device lap-1 signed this request\n", "\(byDevice)")
+        #expect(
+            byDevice.0 == 403 && byDevice.1 == "only the coordinator may read /status: device lap-1 signed this request\n", "\(byDevice)")
         let pair = try #require(try CentralStore.open(path: central, readOnly: true).signingKey())
         let genuine = try signGet("/status", signer: coordinator, key: try DeviceSigningKey(rawRepresentation: pair.privateKey))
         #expect(try await signedGet(server.url, "/status", genuine).0 == 200)

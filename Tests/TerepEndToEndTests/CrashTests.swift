@@ -7,78 +7,79 @@ import Testing
 /// database must stay intact. `scripts/crash-interview.sh ROUNDS` runs hundreds of rounds
 /// through `TEREP_CRASH_ROUNDS`; plain `swift test` runs a few.
 extension EndToEnd {
-@Suite(.timeLimit(.minutes(5)))
-struct CrashTests {
-    static var rounds: Int {
-        ProcessInfo.processInfo.environment["TEREP_CRASH_ROUNDS"].flatMap(Int.init) ?? 4
-    }
+    @Suite(.timeLimit(.minutes(5)))
+    struct CrashTests {
+        static var rounds: Int {
+            ProcessInfo.processInfo.environment["TEREP_CRASH_ROUNDS"].flatMap(Int.init) ?? 4
+        }
 
-    /// An answer the interviewer saw confirmed: the next question appeared after it.
-    struct Confirmed: Hashable {
-        var interview: InterviewID?
-        var address: String
-        var typed: String
-    }
+        /// An answer the interviewer saw confirmed: the next question appeared after it.
+        struct Confirmed: Hashable {
+            var interview: InterviewID?
+            var address: String
+            var typed: String
+        }
 
-    @Test func killingTheInterviewerNeverLosesAConfirmedAnswer() throws {
-        let dir = try TerepProcess.temporaryDirectory()
-        let survey = try MiniSurvey.write(into: dir)
-        let db = dir.appendingPathComponent("device.sqlite").path
-        var generator = SystemRandomNumberGenerator()
-        var confirmed: [Confirmed] = []
-        var midCommit = 0
-        for round in 1...Self.rounds {
-            let resumable = try? DeviceStore.open(path: db, readOnly: true).interviews(status: .inProgress).last
-            var arguments = ["interview", survey, "--device-db", db]
-            if let resumable { arguments += ["--resume", resumable.id.rawValue] }
-            let terep = try InteractiveTerep(arguments)
-            let killAfter = Int.random(in: 0...14, using: &generator)
-            let killMidCommit = Bool.random(using: &generator)
-            var answerer = ScreenAnswerer()
-            var previous: (name: String, typed: String)?
-            var steps = 0
-            while let screen = terep.readScreen() {
-                if screen.hasSuffix("javítom\n") {
-                    terep.send("i")  // confirm the soft check; the answer is confirmed by the next screen
-                    continue
+        @Test func killingTheInterviewerNeverLosesAConfirmedAnswer() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            let survey = try MiniSurvey.write(into: dir)
+            let db = dir.appendingPathComponent("device.sqlite").path
+            var generator = SystemRandomNumberGenerator()
+            var confirmed: [Confirmed] = []
+            var midCommit = 0
+            for round in 1...Self.rounds {
+                let resumable = try? DeviceStore.open(path: db, readOnly: true).interviews(status: .inProgress).last
+                var arguments = ["interview", survey, "--device-db", db]
+                if let resumable { arguments += ["--resume", resumable.id.rawValue] }
+                let terep = try InteractiveTerep(arguments)
+                let killAfter = Int.random(in: 0...14, using: &generator)
+                let killMidCommit = Bool.random(using: &generator)
+                var answerer = ScreenAnswerer()
+                var previous: (name: String, typed: String)?
+                var steps = 0
+                while let screen = terep.readScreen() {
+                    if screen.hasSuffix("javítom\n") {
+                        terep.send("i")  // confirm the soft check; the answer is confirmed by the next screen
+                        continue
+                    }
+                    let name = ScreenAnswerer.questionName(in: screen) ?? previous?.name
+                    if let previous, let name, name != previous.name {
+                        confirmed.append(Confirmed(interview: resumable?.id, address: previous.name, typed: previous.typed))
+                    }
+                    if steps == killAfter && !killMidCommit { break }
+                    guard case .type(let line) = answerer.next(for: screen), let name else { break }
+                    terep.send(line)
+                    previous = line.isEmpty || line.hasPrefix(".") ? nil : (name, line)
+                    steps += 1
+                    if steps == killAfter && killMidCommit {
+                        usleep(UInt32.random(in: 0...3000, using: &generator))
+                        break
+                    }
                 }
-                let name = ScreenAnswerer.questionName(in: screen) ?? previous?.name
-                if let previous, let name, name != previous.name {
-                    confirmed.append(Confirmed(interview: resumable?.id, address: previous.name, typed: previous.typed))
-                }
-                if steps == killAfter && !killMidCommit { break }
-                guard case .type(let line) = answerer.next(for: screen), let name else { break }
-                terep.send(line)
-                previous = line.isEmpty || line.hasPrefix(".") ? nil : (name, line)
-                steps += 1
-                if steps == killAfter && killMidCommit {
-                    usleep(UInt32.random(in: 0...3000, using: &generator))
-                    break
+                kill(terep.process.processIdentifier, SIGKILL)
+                terep.process.waitUntilExit()
+                if killMidCommit { midCommit += 1 }
+                try verify(db: db, confirmed: confirmed, round: round)
+            }
+            #expect(!confirmed.isEmpty, "no round got far enough to confirm an answer")
+            print(
+                "crash test: \(Self.rounds) rounds (\(midCommit) killed right after typing), "
+                    + "\(confirmed.count) confirmed answers all found, integrity_check ok")
+        }
+
+        private func verify(db: String, confirmed: [Confirmed], round: Int) throws {
+            guard FileManager.default.fileExists(atPath: db) else { return }
+            let store = try DeviceStore.open(path: db, readOnly: true)
+            #expect(try store.integrityCheck().isEmpty, "round \(round): integrity check failed")
+            var stored = Set<String>()
+            for record in try store.interviews() {
+                for event in try store.events(interview: record.id) {
+                    if case .answered(let at, let answer) = event.kind { stored.insert("\(at)=\(ScreenAnswerer.typed(answer))") }
                 }
             }
-            kill(terep.process.processIdentifier, SIGKILL)
-            terep.process.waitUntilExit()
-            if killMidCommit { midCommit += 1 }
-            try verify(db: db, confirmed: confirmed, round: round)
-        }
-        #expect(!confirmed.isEmpty, "no round got far enough to confirm an answer")
-        print("crash test: \(Self.rounds) rounds (\(midCommit) killed right after typing), "
-            + "\(confirmed.count) confirmed answers all found, integrity_check ok")
-    }
-
-    private func verify(db: String, confirmed: [Confirmed], round: Int) throws {
-        guard FileManager.default.fileExists(atPath: db) else { return }
-        let store = try DeviceStore.open(path: db, readOnly: true)
-        #expect(try store.integrityCheck().isEmpty, "round \(round): integrity check failed")
-        var stored = Set<String>()
-        for record in try store.interviews() {
-            for event in try store.events(interview: record.id) {
-                if case .answered(let at, let answer) = event.kind { stored.insert("\(at)=\(ScreenAnswerer.typed(answer))") }
+            for answer in confirmed {
+                #expect(stored.contains("\(answer.address)=\(answer.typed)"), "round \(round): lost \(answer.address)=\(answer.typed)")
             }
         }
-        for answer in confirmed {
-            #expect(stored.contains("\(answer.address)=\(answer.typed)"), "round \(round): lost \(answer.address)=\(answer.typed)")
-        }
     }
-}
 }

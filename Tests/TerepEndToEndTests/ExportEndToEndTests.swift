@@ -66,19 +66,25 @@ extension EndToEnd {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let central = folder.appendingPathComponent("central.sqlite").path
             #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
-            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            #expect(
+                try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
             #expect(try TerepProcess.run(["merge", "--central", central, bundle]).status == 0)
             chmod(folder.path, 0o555)  // the central dataset's folder is read-only from here on
 
             func export(_ name: String, _ extra: [String] = []) throws -> (csv: [[String]], files: [Data]) {
                 let out = dir.appendingPathComponent(name)
                 let result = try TerepProcess.run(
-                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta,jsonl,codebook",
-                     "-o", out.path] + extra)
+                    [
+                        "export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format",
+                        "csv,sav,dta,jsonl,codebook",
+                        "-o", out.path,
+                    ] + extra)
                 try #require(result.status == 0, "\(result.stderr)")
                 let text = try String(contentsOf: out.appendingPathComponent("wellbeing.csv"), encoding: .utf8)
                 let rows = text.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-                let files = try FileManager.default.contentsOfDirectory(atPath: out.path).map { try Data(contentsOf: out.appendingPathComponent($0)) }
+                let files = try FileManager.default.contentsOfDirectory(atPath: out.path).map {
+                    try Data(contentsOf: out.appendingPathComponent($0))
+                }
                 return (rows, files)
             }
             func column(_ rows: [[String]], _ name: String) throws -> [String] {
@@ -88,7 +94,9 @@ extension EndToEnd {
             let first = try export("one")
             for name in ["iv_interviewer", "int_id", "address_id"] {
                 let cells = try column(first.csv, name)
-                #expect(!cells.isEmpty && cells.allSatisfy { $0.count == 64 && $0.allSatisfy(\.isHexDigit) || $0.hasPrefix("-") }, "\(name): \(cells)")
+                #expect(
+                    !cells.isEmpty && cells.allSatisfy { $0.count == 64 && $0.allSatisfy(\.isHexDigit) || $0.hasPrefix("-") },
+                    "\(name): \(cells)")
             }
             for file in first.files { #expect(file.range(of: Data("Kovács Anna".utf8)) == nil) }
             let second = try export("two")
@@ -98,8 +106,10 @@ extension EndToEnd {
             #expect(try column(export("k2", ["--pii-key", keyFile]).csv, "iv_interviewer") == keyed)
             #expect(Set(keyed).count == 1, "one interviewer, one pseudonym")
             #expect(try column(export("kept", ["--pii", "keep"]).csv, "iv_interviewer").allSatisfy { $0 == "Kovács Anna" })
-            let german = try TerepProcess.run(["export", "--central", central, "--survey", "wellbeing", "--format", "csv", "--lang", "de",
-                "-o", dir.appendingPathComponent("de").path])
+            let german = try TerepProcess.run([
+                "export", "--central", central, "--survey", "wellbeing", "--format", "csv", "--lang", "de",
+                "-o", dir.appendingPathComponent("de").path,
+            ])
             #expect(german.status != 0 && german.stderr.contains("no texts in 'de'"), "\(german.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["central.sqlite"], "nothing written beside it")
         }
@@ -118,7 +128,8 @@ extension EndToEnd {
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
                 throw TerepProcess.Failure(
-                    "python3 failed\(errors.contains("No module named") ? " (install the readers: pip install pyreadstat pandas)" : ""): \(errors)")
+                    "python3 failed\(errors.contains("No module named") ? " (install the readers: pip install pyreadstat pandas)" : ""): \(errors)"
+                )
             }
             return String(decoding: data, as: UTF8.self)
         }

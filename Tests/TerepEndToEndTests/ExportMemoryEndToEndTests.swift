@@ -31,14 +31,17 @@ extension EndToEnd {
             for (i, cache) in ["warm", "emptied"].enumerated() {
                 if cache == "emptied" {
                     let cleared = try TerepProcess.run(
-                        executable: URL(fileURLWithPath: StreamedBundleEndToEndTests.sqlite3), [central], stdin: "DELETE FROM cleaned_record;")
+                        executable: URL(fileURLWithPath: StreamedBundleEndToEndTests.sqlite3), [central],
+                        stdin: "DELETE FROM cleaned_record;")
                     try #require(cleared.status == 0, "\(cleared.stderr)")
                 }
                 let out = dir.appendingPathComponent("export-\(i)").path
-                let export = try MeasuredProcess.run(binary, [
-                    "export", "--central", central, "--survey", "energy", "--status", "all",
-                    "--format", "csv,sav,dta,jsonl,codebook,ddi", "--comments", "-o", out,
-                ])
+                let export = try MeasuredProcess.run(
+                    binary,
+                    [
+                        "export", "--central", central, "--survey", "energy", "--status", "all",
+                        "--format", "csv,sav,dta,jsonl,codebook,ddi", "--comments", "-o", out,
+                    ])
                 try #require(export.status == 0, "\(export.stderr)")
                 #expect(export.stdout.contains("Exported \(Self.sizes.simulated * copies) interviews"), "\(export.stdout)")
                 peaks.append(export.peakResidentBytes)
@@ -50,7 +53,8 @@ extension EndToEnd {
         func exportMemoryDoesNotGrowWithTheData() throws {
             let small = try peaks(copies: Self.sizes.copies[0]), large = try peaks(copies: Self.sizes.copies[1])
             func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
-            let report = "warm \(mb(small.warm)) → \(mb(large.warm)), emptied \(mb(small.cold)) → \(mb(large.cold)) "
+            let report =
+                "warm \(mb(small.warm)) → \(mb(large.warm)), emptied \(mb(small.cold)) → \(mb(large.cold)) "
                 + "(\(small.interviews) → \(large.interviews) interviews)"
             #expect(large.warm < small.warm + (12 << 20), "\(report)")
             #expect(large.cold < small.cold + (12 << 20), "\(report)")

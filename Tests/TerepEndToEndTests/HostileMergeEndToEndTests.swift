@@ -31,7 +31,10 @@ extension EndToEnd {
         }
 
         func good(_ name: String, firstSequence: Int64) throws -> String {
-            try file(name, BundleForge.bundle(device: "lap-x", events: BundleForge.events(device: "lap-x", firstSequence: firstSequence, seed: Int(firstSequence))))
+            try file(
+                name,
+                BundleForge.bundle(
+                    device: "lap-x", events: BundleForge.events(device: "lap-x", firstSequence: firstSequence, seed: Int(firstSequence))))
         }
 
         func eventCount() throws -> Int? {
@@ -95,7 +98,10 @@ extension EndToEnd {
             #expect(lines[2].contains("number 18446744073709551616 (at 'sequence') is out of range"))
             #expect(lines[3].contains("number 1000000000000000000000000000000 (at 'int') is out of range"))
             #expect(lines[4].hasSuffix("file is \(3 << 30) bytes, above the 512 MiB cap"))
-            #expect(lines[5].hasSuffix("device 'lap\\n\\u{1B}[32mmerged ok' is not registered (its key \(BundleForge.signingKey.publicKey.fingerprint)); register it with 'terep central add-device'"))
+            #expect(
+                lines[5].hasSuffix(
+                    "device 'lap\\n\\u{1B}[32mmerged ok' is not registered (its key \(BundleForge.signingKey.publicKey.fingerprint)); register it with 'terep central add-device'"
+                ))
             #expect(lines[6].contains(": a directory, not a bundle file"))
             #expect(lines[7].contains(": a named pipe (FIFO), not a bundle file"))
             #expect(lines[8].contains(": a symbolic link to '"))
@@ -141,10 +147,15 @@ extension EndToEnd {
             defer { try? FileManager.default.removeItem(at: dir) }
             var longPhone = BundleForge.events(device: "lap-x")
             var state: UInt64 = 7
-            longPhone[1].kind = .answered(Address("phone"), .value(.text(String((0..<(2 << 20)).map { _ -> Character in
-                state = state &* 6_364_136_223_846_793_005 &+ 1
-                return Character(String((state >> 60) % 10))
-            }))))
+            longPhone[1].kind = .answered(
+                Address("phone"),
+                .value(
+                    .text(
+                        String(
+                            (0..<(2 << 20)).map { _ -> Character in
+                                state = state &* 6_364_136_223_846_793_005 &+ 1
+                                return Character(String((state >> 60) % 10))
+                            }))))
             var district = BundleForge.events(device: "lap-x")
             district[8].kind = .answered(Address("district"), .value(.choice(999)))
             let files = [
@@ -155,10 +166,12 @@ extension EndToEnd {
             let run = try MeasuredProcess.run(try TerepProcess.requireBinary().path, ["merge", "--central", central] + files)
             #expect(run.status == 1)
             let lines = run.stdout.split(separator: "\n").map(String.init)
-            #expect(lines[0] == "REJECTED \(files[0]): event lap-x#2 does not fit its questionnaire: it answers phone with a text of "
-                + "2097152 characters, longer than its maxlength 12 in probe 2026.1; nothing of the bundle was merged.")
-            #expect(lines[1] == "REJECTED \(files[1]): event lap-x#9 does not fit its questionnaire: it answers district with code "
-                + "999, not in its answer set DIST in probe 2026.1; nothing of the bundle was merged.")
+            #expect(
+                lines[0] == "REJECTED \(files[0]): event lap-x#2 does not fit its questionnaire: it answers phone with a text of "
+                    + "2097152 characters, longer than its maxlength 12 in probe 2026.1; nothing of the bundle was merged.")
+            #expect(
+                lines[1] == "REJECTED \(files[1]): event lap-x#9 does not fit its questionnaire: it answers district with code "
+                    + "999, not in its answer set DIST in probe 2026.1; nothing of the bundle was merged.")
             #expect(lines[2].hasPrefix("merged \(files[2]): 12 new events"))
             #expect(run.peakResidentBytes < 100 << 20, "peak RSS \(run.peakResidentBytes >> 20) MB")
             #expect(try eventCount() == 12)
@@ -220,7 +233,8 @@ extension EndToEnd {
             forbid(central)
             let denied = try asOtherUser(["merge", "--central", central, bundle], in: other)
             #expect(denied.status == 1 && denied.stdout.isEmpty)
-            #expect(denied.stderr.contains("this user cannot open the database \(central) (it is not readable: owner uid"), "\(denied.stderr)")
+            #expect(
+                denied.stderr.contains("this user cannot open the database \(central) (it is not readable: owner uid"), "\(denied.stderr)")
 
             give(readOnly, mode: 0o400)
             let refused = try asOtherUser(["merge", "--central", readOnly, bundle, bundle], in: other)

@@ -19,23 +19,28 @@ extension EndToEnd {
             #expect(try TerepProcess.run(["simulate", survey, "--interviews", "2", "--device-db", device, "--seed", "3"]).status == 0)
             let created = try TerepProcess.run(["central", "init", "--central", central])
             let coordinator = try #require(created.stdout.split(separator: "\n").last.map(String.init))
-            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            #expect(
+                try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
 
-            let short = try TerepProcess.run(["device", "protect-key", "--device-db", device], environment: ["TEREP_KEY_PASSPHRASE": "rövid"])
+            let short = try TerepProcess.run(
+                ["device", "protect-key", "--device-db", device], environment: ["TEREP_KEY_PASSPHRASE": "rövid"])
             #expect(short.status == 1 && short.stderr.contains("a passphrase needs at least 8 characters"))
             let protected = try TerepProcess.run(["device", "protect-key", "--device-db", device], environment: secret)
             #expect(protected.status == 0 && protected.stdout.contains("is now protected by a passphrase"), "\(protected.stderr)")
 
             let locked = try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle, "--to", coordinator])
             #expect(locked.status == 1)
-            #expect(locked.stderr.contains(
-                "the device signing key is protected by a passphrase: set TEREP_KEY_PASSPHRASE, or run terep in a terminal to be asked"))
+            #expect(
+                locked.stderr.contains(
+                    "the device signing key is protected by a passphrase: set TEREP_KEY_PASSPHRASE, or run terep in a terminal to be asked")
+            )
             #expect(!FileManager.default.fileExists(atPath: bundle))
             let wrong = try TerepProcess.run(
                 ["bundle", "create", "--device-db", device, "-o", bundle, "--to", coordinator],
                 environment: ["TEREP_KEY_PASSPHRASE": "négy kicsi malac"])
             #expect(wrong.status == 1 && wrong.stderr.contains("the passphrase does not open the device signing key"))
-            let unlocked = try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle, "--to", coordinator], environment: secret)
+            let unlocked = try TerepProcess.run(
+                ["bundle", "create", "--device-db", device, "-o", bundle, "--to", coordinator], environment: secret)
             #expect(unlocked.status == 0, "\(unlocked.stderr)")
 
             let centralSecret = ["TEREP_KEY_PASSPHRASE": "a koordinátor jelmondata"]
@@ -53,7 +58,8 @@ extension EndToEnd {
                 environment: centralSecret.merging(["TEREP_NEW_KEY_PASSPHRASE": "egy új hosszú jelmondat"]) { a, _ in a })
             #expect(changed.status == 0, "\(changed.stderr)")
             let removed = try TerepProcess.run(
-                ["central", "protect-key", "--central", central, "--remove"], environment: ["TEREP_KEY_PASSPHRASE": "egy új hosszú jelmondat"])
+                ["central", "protect-key", "--central", central, "--remove"],
+                environment: ["TEREP_KEY_PASSPHRASE": "egy új hosszú jelmondat"])
             #expect(removed.status == 0 && removed.stdout.contains("is no longer protected"), "\(removed.stderr)")
             #expect(try TerepProcess.run(["merge", "--central", central, bundle]).stdout.hasPrefix("already merged"))
         }

@@ -108,7 +108,8 @@ extension EndToEnd {
                 if status.eventCount > 0 && status.eventCount < total { partial += 1 }
 
                 _ = try run(["merge", "--central", central] + bundles)
-                #expect(try CentralStore.open(path: central, readOnly: true).canonicalDump() == expected,
+                #expect(
+                    try CentralStore.open(path: central, readOnly: true).canonicalDump() == expected,
                     "round \(round): the re-run merge differs from an uninterrupted merge")
             }
             print("merge kill test: \(Self.rounds) rounds (\(partial) killed mid-merge), each recovered to the reference dataset")

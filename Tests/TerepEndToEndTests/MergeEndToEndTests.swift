@@ -95,7 +95,7 @@ extension EndToEnd {
             #expect(final["events"] as? Int == total)
             #expect(byDevice["lap-3"]?["registered"] as? String == "trust-on-first-use")
         }
-    
+
         @Test("interviews simulated with --training arrive in the central dataset flagged as training")
         func trainingInterviewsStayFlagged() throws {
             let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))

@@ -6,7 +6,8 @@ extension EndToEnd {
     /// 1, a coded band in version 2); `terep export` merges them into one schema.
     @Suite struct MixedVersionEndToEndTests {
         static func source(_ version: Int) -> String {
-            let income = version == 1
+            let income =
+                version == 1
                 ? #"question income integer 0..100 { text en "Income?" }"#
                 : #"question income single INC { text en "Income band?" }"#
             return """
@@ -24,7 +25,8 @@ extension EndToEnd {
                 """
         }
 
-        @Test("export --survey-version all merges two versions, keeps the older income apart and says so; --survey-version HASH exports one")
+        @Test(
+            "export --survey-version all merges two versions, keeps the older income apart and says so; --survey-version HASH exports one")
         func exportMergesVersions() throws {
             let dir = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
@@ -40,11 +42,15 @@ extension EndToEnd {
                 ])
                 try #require(initialised.status == 0, "\(initialised.stderr)")
                 let key = try #require(initialised.stdout.split(separator: "\n").last.map(String.init))
-                let simulated = try TerepProcess.run(["simulate", survey.path, "--interviews", "3", "--device-db", device, "--seed", "\(version)"])
+                let simulated = try TerepProcess.run([
+                    "simulate", survey.path, "--interviews", "3", "--device-db", device, "--seed", "\(version)",
+                ])
                 try #require(simulated.status == 0, "\(simulated.stderr)")
                 let bundle = dir.appendingPathComponent("b\(version).terepbundle").path
                 #expect(try TerepProcess.run(["bundle", "create", "--device-db", device, "-o", bundle]).status == 0)
-                #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-\(version)", "--key", key]).status == 0)
+                #expect(
+                    try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-\(version)", "--key", key])
+                        .status == 0)
                 bundles.append(bundle)
             }
             #expect(try TerepProcess.run(["merge", "--central", central] + bundles).status == 0)
@@ -62,7 +68,9 @@ extension EndToEnd {
             let version = try #require(header.firstIndex(of: "iv_version"))
             for row in lines.dropFirst() {
                 // Each interview fills the income column of its own version only.
-                #expect((row[version] == "1") == row[header.count - 2].isEmpty && (row[version] == "2") == row[header.count - 1].isEmpty, "\(row)")
+                #expect(
+                    (row[version] == "1") == row[header.count - 2].isEmpty && (row[version] == "2") == row[header.count - 1].isEmpty,
+                    "\(row)")
             }
             #expect(lines.count == 7)
             let log = try String(contentsOfFile: out + "/t_export.log", encoding: .utf8)

@@ -111,8 +111,11 @@ extension EndToEnd {
                 try #require(merged.status == 0, "\(merged.stdout) \(merged.stderr)")
                 let out = dir.appendingPathComponent("export-\(n)").path
                 let exported = try run(
-                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta", "--pii-key", piiKey,
-                     "-o", out],
+                    [
+                        "export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta", "--pii-key",
+                        piiKey,
+                        "-o", out,
+                    ],
                     environment: ["SOURCE_DATE_EPOCH": "1764547200"])
                 try #require(exported.status == 0, "\(exported.stderr)")
                 outputs.append(out)
@@ -121,7 +124,9 @@ extension EndToEnd {
                 try Data(report.stdout.utf8).write(to: dir.appendingPathComponent("report-\(n).json"))
             }
             let files = try FileManager.default.contentsOfDirectory(atPath: outputs[0]).filter { !$0.contains("log") }.sorted()
-            #expect(files.contains { $0.hasSuffix(".sav") } && files.contains { $0.hasSuffix(".dta") } && files.contains { $0.hasSuffix(".csv") })
+            #expect(
+                files.contains { $0.hasSuffix(".sav") } && files.contains { $0.hasSuffix(".dta") }
+                    && files.contains { $0.hasSuffix(".csv") })
             #expect(try FileManager.default.contentsOfDirectory(atPath: outputs[1]).filter { !$0.contains("log") }.sorted() == files)
             for file in files {
                 let a = try Data(contentsOf: URL(fileURLWithPath: outputs[0]).appendingPathComponent(file))

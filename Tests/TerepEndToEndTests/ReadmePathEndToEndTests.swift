@@ -39,8 +39,9 @@ extension EndToEnd {
             let created = try TerepProcess.run(["bundle", "create", "-o", bundle], environment: env)
             #expect(created.status == 0, "bundle create: \(created.stderr)")
             let status = try TerepProcess.run(["device", "status"], environment: env)
-            let key = try #require(status.stdout.split(separator: "\n").first { $0.hasPrefix("Public key:") }?
-                .split(separator: " ").last.map(String.init), "device status: \(status.stdout)")
+            let key = try #require(
+                status.stdout.split(separator: "\n").first { $0.hasPrefix("Public key:") }?
+                    .split(separator: " ").last.map(String.init), "device status: \(status.stdout)")
 
             let central = home.appendingPathComponent("central.sqlite").path
             #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)

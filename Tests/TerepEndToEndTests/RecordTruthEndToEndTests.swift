@@ -19,8 +19,9 @@ extension EndToEnd {
                 let db = dir.appendingPathComponent("d\(n).sqlite").path
                 let made = try TerepProcess.run(["device", "init", "--device-id", "lap-\(n)", "--interviewer", "I\(n)", "--device-db", db])
                 let key = try #require(made.stdout.split(separator: "\n").last.map(String.init))
-                #expect(try TerepProcess.run(
-                    ["central", "add-device", "--central", central, "--device-id", "lap-\(n)", "--key", key]).status == 0)
+                #expect(
+                    try TerepProcess.run(
+                        ["central", "add-device", "--central", central, "--device-id", "lap-\(n)", "--key", key]).status == 0)
                 let simulated = try TerepProcess.run(["simulate", survey, "--interviews", "3", "--device-db", db, "--seed", "42"])
                 #expect(simulated.status == 0, "\(simulated.stderr)")
                 ids.append(Set(try DeviceStore.open(path: db, readOnly: true).interviews().map(\.id)))
@@ -42,7 +43,8 @@ extension EndToEnd {
             let dir = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
             let file = dir.appendingPathComponent("late.survey")
-            try Data("""
+            try Data(
+                """
                 survey late {
                   title hu "Teszt" en "Test"
                   version "1"
@@ -53,7 +55,8 @@ extension EndToEnd {
                   warn if start_t > @25:00 hu "Késő" en "Late"
                 }
 
-                """.utf8).write(to: file)
+                """.utf8
+            ).write(to: file)
             let checked = try TerepProcess.run(["check", file.path, "--format", "json"])
             #expect(checked.status != 0)
             let document = try #require(
@@ -100,8 +103,9 @@ extension EndToEnd {
                 let made = try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device])
                 let key = try #require(made.stdout.split(separator: "\n").last.map(String.init), "\(made.stderr)")
                 try #require(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
-                try #require(try TerepProcess.run(
-                    ["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+                try #require(
+                    try TerepProcess.run(
+                        ["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
             }
 
             /// Bundles the device's new events, merges them and exports `survey` as CSV: the
@@ -204,7 +208,8 @@ extension EndToEnd {
             let survey = dir.appendingPathComponent("progs.survey").path
             try Data(Self.programmeSurvey.utf8).write(to: URL(fileURLWithPath: survey))
             let script = ["1 4", "1 4", "2025-05-01", ".v", ".v", ".v", "1 2", "", ".k"]
-            let run = try TerepProcess.run(["interview", survey, "--device-db", setup.device], stdin: script.joined(separator: "\n") + "\n")
+            let run = try TerepProcess.run(
+                ["interview", survey, "--device-db", setup.device], stdin: script.joined(separator: "\n") + "\n")
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("Figyelem: a(z) part kérdés korábbi válasza a módosítás után már nem érvényes"), "\(run.stdout)")
             #expect(run.stdout.contains("A tárolt válasz (1 egy; 4) egy korábbi válasz módosítása miatt már nem érvényes"))
@@ -226,7 +231,8 @@ extension EndToEnd {
             defer { try? FileManager.default.removeItem(at: dir) }
             let setup = try Setup(dir)
             let survey = dir.appendingPathComponent("ages.survey").path
-            try Data("""
+            try Data(
+                """
                 survey ages {
                   title hu "Kor" en "Age"
                   version "1"
@@ -246,7 +252,8 @@ extension EndToEnd {
                   question last text { text hu "Még valami?" en "Anything else?" }
                 }
 
-                """.utf8).write(to: URL(fileURLWithPath: survey))
+                """.utf8
+            ).write(to: URL(fileURLWithPath: survey))
             let first = try TerepProcess.run(["interview", survey, "--device-db", setup.device], stdin: ".nt\n-\n")
             #expect(first.status == 0, "\(first.stderr)")
             let second = try TerepProcess.run(["interview", survey, "--device-db", setup.device], stdin: "1990\n-\n")
@@ -329,9 +336,10 @@ extension EndToEnd {
             #expect(reopened.stdout.contains("Az interjú újranyitva: \(record.id) (eddigi eredménye: 42)"))
             let after = try #require(try store.interview(id: record.id))
             #expect(after.status == .completed && after.outcome == 11)
-            let reopenEvent = try #require(try store.events(interview: record.id).first {
-                if case .reopened = $0.kind { true } else { false }
-            })
+            let reopenEvent = try #require(
+                try store.events(interview: record.id).first {
+                    if case .reopened = $0.kind { true } else { false }
+                })
             #expect(reopenEvent.kind == .reopened(reason: "hh_n16 mistyped as 0"))
             #expect(reopenEvent.interviewer == store.interviewer)
 

@@ -12,14 +12,17 @@ extension EndToEnd {
             var bundles: [String] = []
             for (n, device) in ["lap-1", "lap-2"].enumerated() {
                 let db = dir.appendingPathComponent("\(device).sqlite").path
-                let initialised = try TerepProcess.run(["device", "init", "--device-id", device, "--interviewer", "I\(n)", "--device-db", db])
+                let initialised = try TerepProcess.run([
+                    "device", "init", "--device-id", device, "--interviewer", "I\(n)", "--device-db", db,
+                ])
                 try #require(initialised.status == 0, "\(initialised.stderr)")
                 let key = try #require(initialised.stdout.split(separator: "\n").last.map(String.init))
                 let simulated = try TerepProcess.run(["simulate", survey, "--interviews", "8", "--device-db", db, "--seed", "\(n + 3)"])
                 try #require(simulated.status == 0, "\(simulated.stderr)")
                 let bundle = dir.appendingPathComponent("\(device).terepbundle").path
                 #expect(try TerepProcess.run(["bundle", "create", "--device-db", db, "-o", bundle]).status == 0)
-                #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", device, "--key", key]).status == 0)
+                #expect(
+                    try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", device, "--key", key]).status == 0)
                 bundles.append(bundle)
             }
             #expect(try TerepProcess.run(["merge", "--central", central] + bundles).status == 0)

@@ -15,8 +15,10 @@ extension EndToEnd {
 
             func export(_ name: String, epoch: String?) throws -> TerepProcess.Result {
                 try TerepProcess.run(
-                    ["export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta",
-                     "--pii-key", keyFile, "-o", dir.appendingPathComponent(name).path],
+                    [
+                        "export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta",
+                        "--pii-key", keyFile, "-o", dir.appendingPathComponent(name).path,
+                    ],
                     environment: epoch.map { ["SOURCE_DATE_EPOCH": $0] } ?? [:])
             }
             func bytes(_ name: String, _ file: String) throws -> Data {
@@ -35,7 +37,8 @@ extension EndToEnd {
             #expect(try export("clock", epoch: nil).status == 0)
             #expect(try bytes("clock", "wellbeing.sav") != sav, "without it, the clock")
             let bad = try export("bad", epoch: "yesterday")
-            #expect(bad.status != 0 && bad.stderr.contains("SOURCE_DATE_EPOCH is 'yesterday', not whole seconds since 1970"), "\(bad.stderr)")
+            #expect(
+                bad.status != 0 && bad.stderr.contains("SOURCE_DATE_EPOCH is 'yesterday', not whole seconds since 1970"), "\(bad.stderr)")
         }
     }
 }

@@ -37,12 +37,14 @@ extension EndToEnd {
             #expect(approved.status == 0 && approved.stdout.hasPrefix("Approved interview \(second)"), "\(approved.stderr)")
 
             let log = try Self.query(
-                central, "SELECT action, actor, interview_id, question, text, reviewed_sequence IS NOT NULL FROM fieldwork_log ORDER BY sequence")
-            #expect(log == [
-                ["commented", "Kovács Kata", first, "hh_n16", "Ellenőrizze!", "1"],
-                ["rejected", "Kovács Kata", first, "", "Hiányzik a háztartás.", "1"],
-                ["approved", "Kovács Kata", second, "", "", "1"],
-            ])
+                central,
+                "SELECT action, actor, interview_id, question, text, reviewed_sequence IS NOT NULL FROM fieldwork_log ORDER BY sequence")
+            #expect(
+                log == [
+                    ["commented", "Kovács Kata", first, "hh_n16", "Ellenőrizze!", "1"],
+                    ["rejected", "Kovács Kata", first, "", "Hiányzik a háztartás.", "1"],
+                    ["approved", "Kovács Kata", second, "", "", "1"],
+                ])
 
             for (arguments, words) in [
                 (["--interview", first, "--question", "nosuch", "--comment", "x"], "has no such question"),

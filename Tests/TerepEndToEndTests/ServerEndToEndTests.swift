@@ -31,7 +31,9 @@ extension EndToEnd {
 
         func makeDevice(_ n: Int, interviews: Int = 4, register: Bool = true) throws -> Device {
             let database = dir.appendingPathComponent("d\(n).sqlite").path
-            let made = try TerepProcess.run(["device", "init", "--device-id", "lap-\(n)", "--interviewer", "I\(n)", "--device-db", database])
+            let made = try TerepProcess.run([
+                "device", "init", "--device-id", "lap-\(n)", "--interviewer", "I\(n)", "--device-db", database,
+            ])
             try #require(made.status == 0, "\(made.stderr)")
             let key = try #require(made.stdout.split(separator: "\n").last.map(String.init))
             let simulated = try TerepProcess.run(
@@ -220,7 +222,8 @@ extension EndToEnd {
             let made = try TerepProcess.run(
                 executable: URL(fileURLWithPath: openssl),
                 [
-                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-keyout", key, "-out", cert, "-days", "2", "-nodes", "-subj",
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-keyout", key, "-out", cert, "-days", "2",
+                    "-nodes", "-subj",
                     "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
                 ])
             try #require(made.status == 0, "\(made.stderr)")
@@ -243,7 +246,10 @@ extension EndToEnd {
             #expect(result.status == 1)
             #expect(result.stderr.hasPrefix("error: refusing plain HTTP on 0.0.0.0:0"), "\(result.stderr)")
             let unreachable = try TerepProcess.run(
-                ["sync", "--server", "http://127.0.0.1:1", "--device-db", try makeDevice(1).database, "--retries", "1", "--connect-timeout", "2"])
+                [
+                    "sync", "--server", "http://127.0.0.1:1", "--device-db", try makeDevice(1).database, "--retries", "1",
+                    "--connect-timeout", "2",
+                ])
             #expect(unreachable.status == 75, "\(unreachable.stdout)\(unreachable.stderr)")
             #expect(unreachable.stderr.contains("could not be reached after 2 attempts"))
         }

@@ -86,8 +86,12 @@ extension EndToEnd.ServerEndToEndTests {
         let accepted = try store.bundles().filter(\.accepted)
         #expect(accepted.reduce(0) { $0 + $1.newEvents } == total, "each event was new in exactly one accepted bundle")
         #expect(try store.eventCount() == total)
-        #expect(interrupted >= 10 && killedMidUpload >= 10, "the kills must hit uploads: \(interrupted) interrupted, \(killedMidUpload) mid-upload")
-        print("kill rounds: \(interrupted) of 30 left a sync unacknowledged, \(killedMidUpload) killed with an upload in progress; \(accepted.count) bundles accepted for \(total) events")
+        #expect(
+            interrupted >= 10 && killedMidUpload >= 10,
+            "the kills must hit uploads: \(interrupted) interrupted, \(killedMidUpload) mid-upload")
+        print(
+            "kill rounds: \(interrupted) of 30 left a sync unacknowledged, \(killedMidUpload) killed with an upload in progress; \(accepted.count) bundles accepted for \(total) events"
+        )
         let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
         #expect(left.count <= 1, "the folders of killed servers are removed by the next one: \(left)")
     }

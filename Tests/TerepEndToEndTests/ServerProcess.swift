@@ -105,8 +105,12 @@ final class CuttingProxy: @unchecked Sendable {
                     Glibc.close(client)
                     Glibc.close(server)
                 } else {
-                    Thread.detachNewThread { Self.pump(from: server, to: client, limit: .max); shutdown(client, Int32(SHUT_WR)) }
-                    Thread.detachNewThread { Self.pump(from: client, to: server, limit: .max); shutdown(server, Int32(SHUT_WR)) }
+                    Thread.detachNewThread {
+                        Self.pump(from: server, to: client, limit: .max); shutdown(client, Int32(SHUT_WR))
+                    }
+                    Thread.detachNewThread {
+                        Self.pump(from: client, to: server, limit: .max); shutdown(server, Int32(SHUT_WR))
+                    }
                 }
             }
         }

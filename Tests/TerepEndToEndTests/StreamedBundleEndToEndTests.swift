@@ -89,7 +89,9 @@ extension EndToEnd {
             #expect(process.terminationReason == .uncaughtSignal)
         }
 
-        @Test("bundle create and merge of a bundle of ~45 MB of payload each peak under 100 MB; a killed create leaves only a temporary the next one removes")
+        @Test(
+            "bundle create and merge of a bundle of ~45 MB of payload each peak under 100 MB; a killed create leaves only a temporary the next one removes"
+        )
         func streamedBundle() throws {
             defer { try? FileManager.default.removeItem(at: dir) }
             let device = try deviceDatabase(simulated: 40, copies: 5, noteBytes: 256 << 10)

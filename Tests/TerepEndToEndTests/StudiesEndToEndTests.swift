@@ -13,13 +13,16 @@ extension EndToEnd {
             let initialised = try TerepProcess.run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", db])
             try #require(initialised.status == 0, "\(initialised.stderr)")
             let key = try #require(initialised.stdout.split(separator: "\n").last.map(String.init))
-            let simulated = try TerepProcess.run(["simulate", survey, "--interviews", "\(interviews)", "--device-db", db, "--seed", "\(seed)"])
+            let simulated = try TerepProcess.run([
+                "simulate", survey, "--interviews", "\(interviews)", "--device-db", db, "--seed", "\(seed)",
+            ])
             try #require(simulated.status == 0, "\(simulated.stderr)")
             let bundle = dir.appendingPathComponent("lap-1.terepbundle").path
             #expect(try TerepProcess.run(["bundle", "create", "--device-db", db, "-o", bundle]).status == 0)
             let central = dir.appendingPathComponent("central.sqlite").path
             #expect(try TerepProcess.run(["central", "init", "--central", central]).status == 0)
-            #expect(try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            #expect(
+                try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
             let merged = try TerepProcess.run(["merge", "--central", central, bundle])
             try #require(merged.status == 0, "\(merged.stderr)")
             return central
@@ -27,19 +30,25 @@ extension EndToEnd {
 
         /// The report's JSON figures.
         static func report(_ central: String, _ study: String) throws -> [String: Any] {
-            let json = try TerepProcess.run(["report", "--central", central, "--survey", study, "--today", "2027-02-01", "--format", "json"])
+            let json = try TerepProcess.run([
+                "report", "--central", central, "--survey", study, "--today", "2027-02-01", "--format", "json",
+            ])
             try #require(json.status == 0, "\(json.stderr)")
             return try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         }
 
         /// The rows of an exported CSV by column name (the header row gives the names).
         static func csv(_ path: String) throws -> [[String: String]] {
-            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\r\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
             let header = try #require(lines.first)
             return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
         }
 
-        @Test("the actors' questionnaire is simulated, merged, exported without its PII, read by pyreadstat and reported by org_grp and org_area")
+        @Test(
+            "the actors' questionnaire is simulated, merged, exported without its PII, read by pyreadstat and reported by org_grp and org_area"
+        )
         func stakeholdersLikeTheOtherStudies() throws {
             let dir = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
@@ -94,7 +103,8 @@ extension EndToEnd {
             try #require(export.status == 0, "\(export.stderr)")
             let rows = try Self.csv(out + "/wellbeing.csv")
             let booster = rows.filter { $0["sample_source"] == "2" }, address = rows.filter { $0["sample_source"] == "1" }
-            #expect(booster.count + address.count == rows.count && !booster.isEmpty && !address.isEmpty,
+            #expect(
+                booster.count + address.count == rows.count && !booster.isEmpty && !address.isEmpty,
                 "the simulation draws both samples: \(booster.count) + \(address.count) of \(rows.count)")
             let complete = { (r: [String: String]) in r["iv_outcome"] == "11" }
 
@@ -118,7 +128,10 @@ extension EndToEnd {
             let text = try TerepProcess.run(["report", "--central", central, "--survey", "wellbeing", "--today", "2027-02-01"])
             try #require(text.status == 0, "\(text.stderr)")
             let flowing = text.stdout.replacing(/\n +/, with: " ")
-            #expect(flowing.contains("Nem számít a haladásba, a kvótákba és a válaszadási arányokba (a célok feltétele: sample_source == 1): Városi esték rendezvényminta — \(booster.count) interjú"), "\(text.stdout)")
+            #expect(
+                flowing.contains(
+                    "Nem számít a haladásba, a kvótákba és a válaszadási arányokba (a célok feltétele: sample_source == 1): Városi esték rendezvényminta — \(booster.count) interjú"
+                ), "\(text.stdout)")
         }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import SurveyModel
 import SurveyStore
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `terep interview` running in a tmux pane of its own, driven key by key and read off the screen.
 final class TmuxInterview {

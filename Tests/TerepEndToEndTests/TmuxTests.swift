@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import SurveyModel
 import SurveyStore
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A tmux server of its own, for driving terep on a real terminal.
 struct Tmux {
@@ -96,54 +97,55 @@ struct Tmux {
 
 /// terep interview --plain on a real terminal: colour, prompts, Ctrl-C, all read back from the screen.
 extension EndToEnd {
-@Suite(.timeLimit(.minutes(1)), .enabled(if: Tmux.available, "tmux is not installed; the real-terminal test needs it"))
-struct TmuxTests {
-    @Test func interviewRunsOnARealTerminalAndCtrlCLeavesItResumable() throws {
-        let dir = try TerepProcess.temporaryDirectory()
-        let survey = try MiniSurvey.write(into: dir)
-        let db = dir.appendingPathComponent("device.sqlite").path
-        let binary = try TerepProcess.requireBinary().path
-        let tmux = Tmux()
-        defer { tmux.stop() }
-        let command = "env -u NO_COLOR TERM=xterm-256color '\(binary)' interview '\(survey)' --device-db '\(db)' --plain; "
-            + "echo EXIT=$?; sleep 60"
-        try tmux.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "40", command])
+    @Suite(.timeLimit(.minutes(1)), .enabled(if: Tmux.available, "tmux is not installed; the real-terminal test needs it"))
+    struct TmuxTests {
+        @Test func interviewRunsOnARealTerminalAndCtrlCLeavesItResumable() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            let survey = try MiniSurvey.write(into: dir)
+            let db = dir.appendingPathComponent("device.sqlite").path
+            let binary = try TerepProcess.requireBinary().path
+            let tmux = Tmux()
+            defer { tmux.stop() }
+            let command =
+                "env -u NO_COLOR TERM=xterm-256color '\(binary)' interview '\(survey)' --device-db '\(db)' --plain; "
+                + "echo EXIT=$?; sleep 60"
+            try tmux.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "40", command])
 
-        _ = try tmux.waitFor("Mintavételi egység")
-        #expect(try tmux.screen(escapes: true).contains("\u{1B}[1m"), "a real terminal gets ANSI styles")
-        try tmux.type("K1")
-        _ = try tmux.waitFor("Látogatás eredménye")
-        try tmux.type("")
-        _ = try tmux.waitFor("Hány 16 éves")
-        try tmux.type("2")
-        let screen = try tmux.waitFor("Hozzájárul, hogy elkezdjük?")
-        #expect(screen.contains("consent  4/"))
-        try tmux.run(["send-keys", "-t", "t", "C-c"])
-        let end = try tmux.waitFor("EXIT=")
-        #expect(end.contains("Megszakítva (Ctrl-C)."))
-        #expect(end.contains("EXIT=130"))
+            _ = try tmux.waitFor("Mintavételi egység")
+            #expect(try tmux.screen(escapes: true).contains("\u{1B}[1m"), "a real terminal gets ANSI styles")
+            try tmux.type("K1")
+            _ = try tmux.waitFor("Látogatás eredménye")
+            try tmux.type("")
+            _ = try tmux.waitFor("Hány 16 éves")
+            try tmux.type("2")
+            let screen = try tmux.waitFor("Hozzájárul, hogy elkezdjük?")
+            #expect(screen.contains("consent  4/"))
+            try tmux.run(["send-keys", "-t", "t", "C-c"])
+            let end = try tmux.waitFor("EXIT=")
+            #expect(end.contains("Megszakítva (Ctrl-C)."))
+            #expect(end.contains("EXIT=130"))
 
-        let store = try DeviceStore.open(path: db, readOnly: true)
-        let record = try #require(try store.interviews().first)
-        #expect(record.status == .inProgress)
-        let answers = answered(try store.events(interview: record.id))
-        #expect(answers[Address("cluster_id")] == [.value(.text("K1"))])
-        #expect(answers[Address("hh_n16")] == [.value(.integer(2))])
+            let store = try DeviceStore.open(path: db, readOnly: true)
+            let record = try #require(try store.interviews().first)
+            #expect(record.status == .inProgress)
+            let answers = answered(try store.events(interview: record.id))
+            #expect(answers[Address("cluster_id")] == [.value(.text("K1"))])
+            #expect(answers[Address("hh_n16")] == [.value(.integer(2))])
+        }
+
+        @Test func noColorTurnsStylesOffOnARealTerminal() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            let survey = try MiniSurvey.write(into: dir)
+            let binary = try TerepProcess.requireBinary().path
+            let tmux = Tmux()
+            defer { tmux.stop() }
+            let db = dir.appendingPathComponent("device.sqlite").path
+            try tmux.run([
+                "new-session", "-d", "-s", "t", "-x", "100", "-y", "40",
+                "NO_COLOR=1 '\(binary)' interview '\(survey)' --device-db '\(db)' --plain; sleep 60",
+            ])
+            _ = try tmux.waitFor("Mintavételi egység")
+            #expect(!(try tmux.screen(escapes: true).contains("\u{1B}[1m")))
+        }
     }
-
-    @Test func noColorTurnsStylesOffOnARealTerminal() throws {
-        let dir = try TerepProcess.temporaryDirectory()
-        let survey = try MiniSurvey.write(into: dir)
-        let binary = try TerepProcess.requireBinary().path
-        let tmux = Tmux()
-        defer { tmux.stop() }
-        let db = dir.appendingPathComponent("device.sqlite").path
-        try tmux.run([
-            "new-session", "-d", "-s", "t", "-x", "100", "-y", "40",
-            "NO_COLOR=1 '\(binary)' interview '\(survey)' --device-db '\(db)' --plain; sleep 60",
-        ])
-        _ = try tmux.waitFor("Mintavételi egység")
-        #expect(!(try tmux.screen(escapes: true).contains("\u{1B}[1m")))
-    }
-}
 }

@@ -56,8 +56,10 @@ extension EndToEnd {
             /// The exported CSV rows by interview id, and the export log.
             func export() throws -> (rows: [String: Substring], log: String) {
                 let out = dir.appendingPathComponent("exports").path
-                try Self.succeed(["export", "--central", central, "--survey", "wellbeing", "--format", "csv", "-o", out, "--force",
-                    "--pii-key", try TerepProcess.keyFile()])
+                try Self.succeed([
+                    "export", "--central", central, "--survey", "wellbeing", "--format", "csv", "-o", out, "--force",
+                    "--pii-key", try TerepProcess.keyFile(),
+                ])
                 let csv = try String(contentsOfFile: out + "/wellbeing.csv", encoding: .utf8)
                 var rows: [String: Substring] = [:]
                 for line in csv.split(separator: "\r\n").dropFirst() {
@@ -138,8 +140,9 @@ extension EndToEnd {
 
             let unknown = try work.training(["no-such-interview", "--on"])
             #expect(unknown.status == 1)
-            #expect(unknown.stderr == "error: no interview 'no-such-interview' on this device. To list the interviews: "
-                + "terep device training --list --device-db \(work.device)\n")
+            #expect(
+                unknown.stderr == "error: no interview 'no-such-interview' on this device. To list the interviews: "
+                    + "terep device training --list --device-db \(work.device)\n")
             let ids = try store.interviews().map(\.id.rawValue)
             let shared = try #require(
                 ids.first { a in ids.contains { b in b != a && b.first == a.first } }.map { String($0.prefix(1)) },

@@ -154,7 +154,8 @@ struct CaseListScreenTests {
         #expect(screen.counts[.all] == 20 && screen.counts[.new] == 12 && screen.counts[.rejected] == 1)
         // To do: new, visited, appointment, in progress, rejected; not completed, final, moved, withdrawn.
         #expect(screen.counts[.toDo] == 16)
-        #expect(screen.filters == [.all, .toDo, .new, .visited, .appointment, .inProgress, .completed, .rejected, .final, .moved, .withdrawn])
+        #expect(
+            screen.filters == [.all, .toDo, .new, .visited, .appointment, .inProgress, .completed, .rejected, .final, .moved, .withdrawn])
         _ = screen.handle(.down, rows: 10)
         _ = screen.handle(.right, rows: 10)
         #expect(screen.filter == .toDo && screen.shown.count == 16)
@@ -214,7 +215,9 @@ struct CaseListScreenTests {
     /// 5,000 cases: only the rows in view are drawn; the last case is a page-down and End away.
     @Test func fiveThousandCases() {
         let entries = (1...5_000).map { n in
-            CaseListEntry(deviceCase: CaseListFixture.deviceCase(n, "Holdsugár tér \(n % 40 + 1). \(n % 9)/\(n % 13)"), status: .new, next: .firstVisit)
+            CaseListEntry(
+                deviceCase: CaseListFixture.deviceCase(n, "Holdsugár tér \(n % 40 + 1). \(n % 9)/\(n % 13)"), status: .new,
+                next: .firstVisit)
         }
         let (session, _, screen) = Self.run([.pageDown, .end], entries: entries)
         #expect(session.screen.current?.deviceCase.id == "W-5000")

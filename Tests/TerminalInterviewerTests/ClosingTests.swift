@@ -10,11 +10,12 @@ struct ClosingTests {
     /// can leave it: `apply` accepts an answer that makes a hard check fail (only `validate` refuses).
     static func answered(hhSize: Int, names: [String]) throws -> Interview {
         var interview = try Fixture.interview()
-        let events: [InterviewEventKind] = [
-            .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
-            .answered(Address("life_sat"), .value(.integer(7))), .answered(Address("nb_prob"), .value(.choices([1]))),
-            .answered(Address("hh_size"), .value(.integer(hhSize))),
-        ] + names.enumerated().map { .answered(Address("m_name", rows: [$0.offset + 1]), .value(.text($0.element))) }
+        let events: [InterviewEventKind] =
+            [
+                .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
+                .answered(Address("life_sat"), .value(.integer(7))), .answered(Address("nb_prob"), .value(.choices([1]))),
+                .answered(Address("hh_size"), .value(.integer(hhSize))),
+            ] + names.enumerated().map { .answered(Address("m_name", rows: [$0.offset + 1]), .value(.text($0.element))) }
         for event in events { try interview.apply(event, context: Fixture.context) }
         return interview
     }
@@ -27,11 +28,12 @@ struct ClosingTests {
         #expect(run.output.contains("hh_size: A háztartás létszáma nem lehet kisebb a 16 év felettiek számánál (2)."))
         // Fixing hh_size adds a roster row whose name is now missing: closing mode goes there next,
         // then closes as complete.
-        #expect(run.recorder.answers == [
-            .answered(Address("hh_size"), .value(.integer(2))),
-            .answered(Address("m_name", rows: [2]), .value(.text("Béla"))),
-            .ended(outcome: 11),
-        ])
+        #expect(
+            run.recorder.answers == [
+                .answered(Address("hh_size"), .value(.integer(2))),
+                .answered(Address("m_name", rows: [2]), .value(.text("Béla"))),
+                .ended(outcome: 11),
+            ])
         #expect(run.end == .ended(outcome: 11))
     }
 
@@ -52,9 +54,10 @@ struct ClosingTests {
         let interview = try Self.answered(hhSize: 12, names: names)
         let run = try ScriptedRun(["", "i nagycsalád"], interview: interview, resumeAt: Address("ve_date"))
         #expect(run.output.contains("Figyelmeztetés: Szokatlanul nagy háztartás. (hh_size)"))
-        #expect(run.recorder.answers == [
-            .warningConfirmed("chk_hh_size_2", rows: [], reason: "nagycsalád"), .ended(outcome: 11),
-        ])
+        #expect(
+            run.recorder.answers == [
+                .warningConfirmed("chk_hh_size_2", rows: [], reason: "nagycsalád"), .ended(outcome: 11),
+            ])
     }
 
     @Test func aDeclinedSoftCheckSendsTheInterviewerBackToCorrectIt() throws {

@@ -76,12 +76,13 @@ struct CommandTests {
         }
     }
 
-    @Test(arguments: [
-        ("i", YesNoReply.yes(reason: nil)), ("igen", .yes(reason: nil)), ("y fiatalnak tűnik", .yes(reason: "fiatalnak tűnik")),
-        ("Yes", .yes(reason: nil)), ("n", .no), ("nem", .no), ("No", .no),
-        // Anything but the keys is asked again: Enter alone, another letter, a "no" with more after it.
-        ("", .unclear), ("x", .unclear), ("12", .unclear), ("n vagy i", .unclear),
-    ] as [(String, YesNoReply)])
+    @Test(
+        arguments: [
+            ("i", YesNoReply.yes(reason: nil)), ("igen", .yes(reason: nil)), ("y fiatalnak tűnik", .yes(reason: "fiatalnak tűnik")),
+            ("Yes", .yes(reason: nil)), ("n", .no), ("nem", .no), ("No", .no),
+            // Anything but the keys is asked again: Enter alone, another letter, a "no" with more after it.
+            ("", .unclear), ("x", .unclear), ("12", .unclear), ("n vagy i", .unclear),
+        ] as [(String, YesNoReply)])
     func confirmationTakesOnlyItsKeys(_ reply: String, _ expected: YesNoReply) {
         #expect(UIStrings.confirmation(reply) == expected)
     }

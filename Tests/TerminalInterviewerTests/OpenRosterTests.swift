@@ -10,12 +10,17 @@ struct OpenRosterTests {
     static let definition = SurveyDefinition(
         id: "pets", version: "1", title: Fixture.hu("Állatok", "Pets"), languages: ["hu", "en"], answerSets: [],
         items: [
-            .question(Question(name: "q1", kind: .integer(min: Fixture.lit(0), max: Fixture.lit(5)),
-                               text: Fixture.hu("Első kérdés", "First question"))),
-            .group(Group(id: "pets", kind: .roster(RosterSpec(count: nil, maxRows: 2)),
-                         title: Fixture.hu("Háziállatok", "Pets"), children: [
-                .question(Question(name: "p_name", kind: .text(maxLength: 20, pattern: nil), text: Fixture.hu("Neve?", "Name?"))),
-            ])),
+            .question(
+                Question(
+                    name: "q1", kind: .integer(min: Fixture.lit(0), max: Fixture.lit(5)),
+                    text: Fixture.hu("Első kérdés", "First question"))),
+            .group(
+                Group(
+                    id: "pets", kind: .roster(RosterSpec(count: nil, maxRows: 2)),
+                    title: Fixture.hu("Háziállatok", "Pets"),
+                    children: [
+                        .question(Question(name: "p_name", kind: .text(maxLength: 20, pattern: nil), text: Fixture.hu("Neve?", "Name?")))
+                    ])),
             .question(Question(name: "q2", kind: .integer(min: nil, max: nil), text: Fixture.hu("Utolsó", "Last"))),
         ])
 
@@ -34,14 +39,15 @@ struct OpenRosterTests {
     @Test func rowsAreAddedOnRequestUpToTheMaximum() throws {
         let (recorder, terminal, end) = try run(["1", "i", "Bodri", "igen", "Cirmi", "4"])
         #expect(end == .ended(outcome: nil))
-        #expect(recorder.answers == [
-            .answered(Address("q1"), .value(.integer(1))),
-            .rowAdded("pets", parentRows: []),
-            .answered(Address("p_name", rows: [1]), .value(.text("Bodri"))),
-            .rowAdded("pets", parentRows: []),
-            .answered(Address("p_name", rows: [2]), .value(.text("Cirmi"))),
-            .answered(Address("q2"), .value(.integer(4))),
-        ])
+        #expect(
+            recorder.answers == [
+                .answered(Address("q1"), .value(.integer(1))),
+                .rowAdded("pets", parentRows: []),
+                .answered(Address("p_name", rows: [1]), .value(.text("Bodri"))),
+                .rowAdded("pets", parentRows: []),
+                .answered(Address("p_name", rows: [2]), .value(.text("Cirmi"))),
+                .answered(Address("q2"), .value(.integer(4))),
+            ])
         #expect(terminal.output.contains("Háziállatok: új sor hozzáadása? i = igen, n = nem (eddig 0 sor)"))
         // At the maximum of 2 rows nobody is asked a third time.
         #expect(!terminal.output.contains("(eddig 2 sor)"))
@@ -71,15 +77,16 @@ struct RemoveRowTests {
     @Test(arguments: [".st", ".rr", ".sortörlés"])
     func lastRowIsRemovedAfterConfirmationAndItsAnswerStaysInTheLog(_ command: String) throws {
         let (recorder, terminal, session) = try run(["1", "i", "Bodri", "i", "Cirmi", ".u p_name[2]", command, "i", "4"])
-        #expect(recorder.answers == [
-            .answered(Address("q1"), .value(.integer(1))),
-            .rowAdded("pets", parentRows: []),
-            .answered(Address("p_name", rows: [1]), .value(.text("Bodri"))),
-            .rowAdded("pets", parentRows: []),
-            .answered(Address("p_name", rows: [2]), .value(.text("Cirmi"))),
-            .rowRemoved("pets", parentRows: []),
-            .answered(Address("q2"), .value(.integer(4))),
-        ])
+        #expect(
+            recorder.answers == [
+                .answered(Address("q1"), .value(.integer(1))),
+                .rowAdded("pets", parentRows: []),
+                .answered(Address("p_name", rows: [1]), .value(.text("Bodri"))),
+                .rowAdded("pets", parentRows: []),
+                .answered(Address("p_name", rows: [2]), .value(.text("Cirmi"))),
+                .rowRemoved("pets", parentRows: []),
+                .answered(Address("q2"), .value(.integer(4))),
+            ])
         #expect(terminal.output.contains("Háziállatok: törli a(z) 2. sort? A válaszai a naplóban megmaradnak."))
         #expect(session.interview.rowCount(of: "pets", parentRows: []) == 1)
         #expect(session.interview.offRouteAnswers[Address("p_name", rows: [2])] == .value(.text("Cirmi")))

@@ -14,11 +14,12 @@ struct RosterRowTests {
         #expect(run.output.contains("Háztartástagok: 3 helyett 2 sor lesz, 1 tagnak ki kell kerülnie. Ki(k)? 1 Anna · 2 Béla · 3 Cili."))
         #expect(run.output.contains("Kérem, a törlendő sorok számát írja be, vagy Enter, vagy n."))
         #expect(run.output.contains("Háztartástagok: törölve: 2. (Béla) sor. A későbbi sorok feljebb léptek."))
-        #expect(Array(run.recorder.answers.suffix(3)) == [
-            .answered(Address("m_name", rows: [2]), .value(.text("Cili"))),
-            .cleared(Address("m_name", rows: [3])),
-            .answered(Address("hh_size"), .value(.integer(2))),
-        ])
+        #expect(
+            Array(run.recorder.answers.suffix(3)) == [
+                .answered(Address("m_name", rows: [2]), .value(.text("Cili"))),
+                .cleared(Address("m_name", rows: [3])),
+                .answered(Address("hh_size"), .value(.integer(2))),
+            ])
         let interview = run.session.interview
         #expect(interview.rowCount(of: "mem", parentRows: []) == 2)
         #expect(interview.rowLabel("mem", rows: [1]) == "Anna" && interview.rowLabel("mem", rows: [2]) == "Cili")

@@ -49,15 +49,16 @@ enum EnergyScreen {
         var interview = try Interview(
             definition: definition, started: .started(definition: "h", seed: 1, language: language, preload: preload),
             context: Fixture.context)
-        let answers: [(Address, Value)] = [
-            (Address("bldg_obs"), .choice(1)), (Address("facade_insul_obs"), .choice(0)), (Address("consent"), .choice(1)),
-            (Address("resp_role"), .choice(1)), (Address("hh_size"), .integer(3)),
-            (Address("m_name", rows: [1]), .text("Anna")), (Address("m_sex", rows: [1]), .choice(2)),
-            (Address("m_age", rows: [1]), .integer(45)), (Address("m_rel", rows: [1]), .choice(1)),
-            (Address("m_act", rows: [1]), .choice(1)), (Address("m_home_day", rows: [1]), .choice(0)),
-            (Address("m_name", rows: [2]), .text("Béla")), (Address("m_sex", rows: [2]), .choice(1)),
-            (Address("m_name", rows: [3]), .text("Cili")),
-        ] + more
+        let answers: [(Address, Value)] =
+            [
+                (Address("bldg_obs"), .choice(1)), (Address("facade_insul_obs"), .choice(0)), (Address("consent"), .choice(1)),
+                (Address("resp_role"), .choice(1)), (Address("hh_size"), .integer(3)),
+                (Address("m_name", rows: [1]), .text("Anna")), (Address("m_sex", rows: [1]), .choice(2)),
+                (Address("m_age", rows: [1]), .integer(45)), (Address("m_rel", rows: [1]), .choice(1)),
+                (Address("m_act", rows: [1]), .choice(1)), (Address("m_home_day", rows: [1]), .choice(0)),
+                (Address("m_name", rows: [2]), .text("Béla")), (Address("m_sex", rows: [2]), .choice(1)),
+                (Address("m_name", rows: [3]), .text("Cili")),
+            ] + more
         for (at, value) in answers { try interview.apply(.answered(at, .value(value)), context: Fixture.context) }
         return interview
     }

@@ -42,7 +42,8 @@ struct ScreenGoldenTests {
             let text = lines.joined(separator: "\n") + "\n"
             assertGolden(text, file: goldenDirectory() + "/Golden/screen-grid-\(ui.rawValue)-\(width)x\(height).txt")
             // The items are rows of one table, the first one with its answer.
-            let items = ui == .hu
+            let items =
+                ui == .hu
                 ? ["Miskolc önkormányzatában?", "a MIHŐ-ben?", "helyi civilekben", "az áramszolgáltatóban?"]
                 : ["the municipality?", "MIHŐ?", "local civic groups", "the electricity supplier?"]
             for item in items { #expect(text.contains(item), "\(width)x\(height) lacks the item \(item)") }

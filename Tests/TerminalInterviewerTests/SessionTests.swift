@@ -12,17 +12,18 @@ struct SessionTests {
     @Test func completeInterviewStoresEveryAnswerAndEnds() throws {
         let run = try ScriptedRun(Self.happyPath)
         #expect(run.end == .ended(outcome: 11))
-        #expect(run.recorder.answers == [
-            .answered(Address("hh_n16"), .value(.integer(2))),
-            .answered(Address("consent"), .value(.choice(1))),
-            .answered(Address("life_sat"), .value(.integer(7))),
-            .answered(Address("nb_prob"), .value(.choices([1, 3]))),
-            .answered(Address("hh_size"), .value(.integer(3))),
-            .answered(Address("m_name", rows: [1]), .value(.text("Anna"))),
-            .answered(Address("m_name", rows: [2]), .value(.text("Béla"))),
-            .answered(Address("m_name", rows: [3]), .value(.text("Cili"))),
-            .ended(outcome: 11),
-        ])
+        #expect(
+            run.recorder.answers == [
+                .answered(Address("hh_n16"), .value(.integer(2))),
+                .answered(Address("consent"), .value(.choice(1))),
+                .answered(Address("life_sat"), .value(.integer(7))),
+                .answered(Address("nb_prob"), .value(.choices([1, 3]))),
+                .answered(Address("hh_size"), .value(.integer(3))),
+                .answered(Address("m_name", rows: [1]), .value(.text("Anna"))),
+                .answered(Address("m_name", rows: [2]), .value(.text("Béla"))),
+                .answered(Address("m_name", rows: [3]), .value(.text("Cili"))),
+                .ended(outcome: 11),
+            ])
         #expect(run.output.contains("Hány 16 éves vagy idősebb személy lakik itt állandóan?"))
         #expect(run.output.contains("Az interjú véget ért (eredmény: 11). Köszönjük!"))
     }
@@ -81,8 +82,9 @@ struct SessionTests {
 
     @Test func endRuleEndsTheInterviewWithItsOutcomeOnceConfirmed() throws {
         let run = try ScriptedRun(["0", "i"], width: 200)
-        #expect(run.output.contains(
-            "Ez a válasz lezárja az interjút ezzel az eredménnyel: 42 (Nincs 16+ lakos). Rögzíti és lezárja?"))
+        #expect(
+            run.output.contains(
+                "Ez a válasz lezárja az interjút ezzel az eredménnyel: 42 (Nincs 16+ lakos). Rögzíti és lezárja?"))
         #expect(run.end == .ended(outcome: 42))
         #expect(run.recorder.answers == [.answered(Address("hh_n16"), .value(.integer(0))), .ended(outcome: 42)])
         #expect(run.output.contains("Nincs megkérdezhető személy."))
@@ -92,9 +94,10 @@ struct SessionTests {
     @Test func anEndRuleNotConfirmedLeavesTheAnswerUnsaved() throws {
         let run = try ScriptedRun(["0", "n", "2", "1"], width: 200)
         #expect(run.output.contains("A válasz nincs rögzítve, az interjú folytatódik; javítsa a választ."))
-        #expect(run.recorder.answers == [
-            .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
-        ])
+        #expect(
+            run.recorder.answers == [
+                .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
+            ])
         #expect(run.end == .endOfInput)
     }
 
@@ -111,9 +114,10 @@ struct SessionTests {
         #expect(declined.output.contains("A válaszok alapján az interjú ezzel az eredménnyel zárul: 42 (Nincs 16+ lakos)."))
         #expect(declined.output.contains("Az interjú nem zárult le; ha a válasz hibás, javítsa."))
         #expect(declined.output.contains("A válasz nincs rögzítve, az interjú folytatódik; javítsa a választ."))
-        #expect(declined.recorder.answers == [
-            .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
-        ])
+        #expect(
+            declined.recorder.answers == [
+                .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
+            ])
         let kept = try ScriptedRun(["", "i"], width: 200, interview: interview, resumeAt: Address("hh_n16"))
         #expect(kept.output.contains("A válaszok alapján az interjú ezzel az eredménnyel zárul: 42 (Nincs 16+ lakos). Lezárja?"))
         #expect(kept.recorder.answers == [.ended(outcome: 42)])
@@ -160,15 +164,18 @@ struct SessionTests {
 
     @Test func noteAndOutcomeCommandsAreRecorded() throws {
         let run = try ScriptedRun([".m kutya az udvaron", ".z 99", ".z 21", "i"])
-        #expect(run.recorder.answers == [
-            .note(Address("hh_n16"), "kutya az udvaron"), .answered(Address("outcome"), .value(.choice(21))), .ended(outcome: 21),
-        ])
+        #expect(
+            run.recorder.answers == [
+                .note(Address("hh_n16"), "kutya az udvaron"), .answered(Address("outcome"), .value(.choice(21))), .ended(outcome: 21),
+            ])
         #expect(run.output.contains("Nincs ilyen eredménykód: 99."))
         #expect(run.end == .ended(outcome: 21))
     }
 
-    @Test(arguments: [(TerminalInput.endOfInput, SessionEnd.endOfInput), (.interrupted(2), .interrupted(2)),
-                      (.interrupted(15), .interrupted(15))])
+    @Test(arguments: [
+        (TerminalInput.endOfInput, SessionEnd.endOfInput), (.interrupted(2), .interrupted(2)),
+        (.interrupted(15), .interrupted(15)),
+    ])
     func inputEndingOrSignalsStopCleanlyKeepingAnswers(_ ending: TerminalInput, _ expected: SessionEnd) throws {
         let run = try ScriptedRun(["2"], ending: ending)
         #expect(run.end == expected)

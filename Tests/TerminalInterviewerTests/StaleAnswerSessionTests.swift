@@ -8,27 +8,28 @@ import Testing
 
 /// The terminal session with answers that an earlier change made invalid (issue 17, point 2).
 struct StaleAnswerSessionTests {
-    static let definition = Scenario.compile(source: """
-        survey stale {
-          title hu "Elavult" en "Stale"
-          version "1"
-          languages hu en
-        }
-        answers PROG {
-          1 hu "egy" en "one"
-          2 hu "kettő" en "two"
-          4 hu "négy" en "four"
-        }
-        section A {
-          title hu "A" en "A"
-          question aware multiple PROG { text hu "Ismeri?" en "Aware?" }
-          question part multiple PROG {
-            filter option in aware
-            text hu "Részt vett?" en "Took part?"
-          }
-          question last text { text hu "Még valami?" en "Anything else?" }
-        }
-        """)
+    static let definition = Scenario.compile(
+        source: """
+            survey stale {
+              title hu "Elavult" en "Stale"
+              version "1"
+              languages hu en
+            }
+            answers PROG {
+              1 hu "egy" en "one"
+              2 hu "kettő" en "two"
+              4 hu "négy" en "four"
+            }
+            section A {
+              title hu "A" en "A"
+              question aware multiple PROG { text hu "Ismeri?" en "Aware?" }
+              question part multiple PROG {
+                filter option in aware
+                text hu "Részt vett?" en "Took part?"
+              }
+              question last text { text hu "Még valami?" en "Anything else?" }
+            }
+            """)
 
     static func interview(_ events: [InterviewEventKind] = []) throws -> Interview {
         var interview = try Interview(
@@ -42,17 +43,19 @@ struct StaleAnswerSessionTests {
         let run = try ScriptedRun(
             ["1 4", "1 4", ".v", ".v", "1 2", "", "1", "kész"], width: 200, interview: try Self.interview())
         #expect(run.output.contains("Figyelem: a(z) part kérdés korábbi válasza a módosítás után már nem érvényes"))
-        #expect(run.output.contains(
-            "A tárolt válasz (1 egy; 4) egy korábbi válasz módosítása miatt már nem érvényes; adjon meg új választ. "
-                + "Érvénytelen válasz: „4” nem választható."))
+        #expect(
+            run.output.contains(
+                "A tárolt válasz (1 egy; 4) egy korábbi válasz módosítása miatt már nem érvényes; adjon meg új választ. "
+                    + "Érvénytelen válasz: „4” nem választható."))
         #expect(!run.output.contains("Jelenlegi válasz: 1 egy; 4 (Enter = megtartja)"))
-        #expect(run.recorder.answers == [
-            .answered(Address("aware"), .value(.choices([1, 4]))),
-            .answered(Address("part"), .value(.choices([1, 4]))),
-            .answered(Address("aware"), .value(.choices([1, 2]))),
-            .answered(Address("part"), .value(.choices([1]))),  // Enter did not keep "1; 4"
-            .answered(Address("last"), .value(.text("kész"))),
-        ])
+        #expect(
+            run.recorder.answers == [
+                .answered(Address("aware"), .value(.choices([1, 4]))),
+                .answered(Address("part"), .value(.choices([1, 4]))),
+                .answered(Address("aware"), .value(.choices([1, 2]))),
+                .answered(Address("part"), .value(.choices([1]))),  // Enter did not keep "1; 4"
+                .answered(Address("last"), .value(.text("kész"))),
+            ])
         #expect(run.end == .ended(outcome: nil))
     }
 

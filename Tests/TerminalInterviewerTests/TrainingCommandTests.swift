@@ -8,9 +8,10 @@ import Testing
 struct TrainingCommandTests {
     @Test func markingAndUnmarkingDuringTheInterviewIsRecordedOncePerChange() throws {
         let run = try ScriptedRun([".gyakorló", ".gyakorló", "2", ".gyakorló ki", ".gyakorló ki", ".k"], width: 200)
-        #expect(run.recorder.answers == [
-            .trainingMarked(true), .answered(Address("hh_n16"), .value(.integer(2))), .trainingMarked(false),
-        ])
+        #expect(
+            run.recorder.answers == [
+                .trainingMarked(true), .answered(Address("hh_n16"), .value(.integer(2))), .trainingMarked(false),
+            ])
         #expect(run.session.interview.isTraining == false)
         #expect(run.output.contains("Gyakorló (teszt) interjú: megmarad, de kimarad az exportokból és a jelentésekből."))
         #expect(run.output.contains("Ez már gyakorló (teszt) interjú."))

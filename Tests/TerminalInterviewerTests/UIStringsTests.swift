@@ -23,10 +23,12 @@ struct UIStringsTests {
     }
 
     @Test func rangeMessageReadsNaturallyInHungarian() {
-        #expect(UIStrings(.hu).problem(.integerOutOfRange(min: 0, max: 15))
-            == "Érvénytelen válasz: 0 és 15 közötti egész számot adjon meg.")
-        #expect(UIStrings(.en).problem(.integerOutOfRange(min: 0, max: 15))
-            == "Invalid answer: enter a whole number from 0 to 15.")
+        #expect(
+            UIStrings(.hu).problem(.integerOutOfRange(min: 0, max: 15))
+                == "Érvénytelen válasz: 0 és 15 közötti egész számot adjon meg.")
+        #expect(
+            UIStrings(.en).problem(.integerOutOfRange(min: 0, max: 15))
+                == "Invalid answer: enter a whole number from 0 to 15.")
     }
 
     @Test func hungarianNumbersUseADecimalComma() {

@@ -17,7 +17,8 @@ public struct AssignmentRequest: Sendable {
     /// `--count N`: at most this many of the matching cases.
     public var count: Int?
 
-    public init(survey: SurveyID, device: DeviceID, to: DeviceID? = nil, cases: [CaseID] = [], conditions: [String] = [], count: Int? = nil) {
+    public init(survey: SurveyID, device: DeviceID, to: DeviceID? = nil, cases: [CaseID] = [], conditions: [String] = [], count: Int? = nil)
+    {
         self.survey = survey
         self.device = device
         self.to = to
@@ -71,7 +72,11 @@ public enum Assignment {
             var missing: [String] = []
             var out: [SampleCaseRecord] = []
             for id in request.cases {
-                if let c = byID[id] { out.append(c) } else { missing.append("case \(DisplayText.escaped(id.rawValue)) is not in the sample of \(request.survey)") }
+                if let c = byID[id] {
+                    out.append(c)
+                } else {
+                    missing.append("case \(DisplayText.escaped(id.rawValue)) is not in the sample of \(request.survey)")
+                }
             }
             guard missing.isEmpty else { throw .store(.refused(missing)) }
             return out
@@ -92,20 +97,26 @@ public enum Assignment {
     }
 
     /// `VAR=VALUE`, the value read as the preloaded question reads it.
-    private static func condition(_ text: String, _ definition: SurveyDefinition) throws(FieldworkError) -> (name: VariableName, value: Value) {
+    private static func condition(_ text: String, _ definition: SurveyDefinition) throws(FieldworkError) -> (
+        name: VariableName, value: Value
+    ) {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
             throw .usage("--where \(DisplayText.escaped(text)): write VAR=VALUE, e.g. --where district=6")
         }
         let name = VariableName(String(text[..<eq]))
         let index = SurveyIndex(definition)
         guard let entry = index[name], entry.question.preload, entry.rosters.isEmpty else {
-            throw .usage("--where \(DisplayText.escaped(text)): '\(DisplayText.escaped(name.rawValue))' is not a preloaded question of \(definition.id)")
+            throw .usage(
+                "--where \(DisplayText.escaped(text)): '\(DisplayText.escaped(name.rawValue))' is not a preloaded question of \(definition.id)"
+            )
         }
         let offered = index.answerSet(of: entry.question)?.options.map(\.code) ?? []
         switch AnswerParser.parse(String(text[text.index(after: eq)...]), kind: entry.question.kind, offered: offered) {
         case .success(let value): return (name, value)
         case .failure(let problem):
-            throw .usage("--where \(DisplayText.escaped(text)): \(SampleValueProblem(problem, text: String(text[text.index(after: eq)...]), offered: offered))")
+            throw .usage(
+                "--where \(DisplayText.escaped(text)): \(SampleValueProblem(problem, text: String(text[text.index(after: eq)...]), offered: offered))"
+            )
         }
     }
 

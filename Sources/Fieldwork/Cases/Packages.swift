@@ -41,13 +41,15 @@ public enum Packages {
         cases.reserveCapacity(snapshot.cases.count)
         for c in snapshot.cases {
             guard let definition = snapshot.definitions[c.record.survey]?.survey.hash else {
-                throw .usage("survey '\(DisplayText.escaped(c.record.survey.rawValue))' has no published questionnaire; "
-                    + "publish it with terep central add-survey")
+                throw .usage(
+                    "survey '\(DisplayText.escaped(c.record.survey.rawValue))' has no published questionnaire; "
+                        + "publish it with terep central add-survey")
             }
-            cases.append(DeviceCase(
-                survey: c.record.survey, id: c.record.id, definition: definition, values: c.record.values,
-                address: c.record.address, note: c.record.note, state: c.state, changedAt: c.changedAt,
-                changedBy: c.changedBy, reason: c.reason))
+            cases.append(
+                DeviceCase(
+                    survey: c.record.survey, id: c.record.id, definition: definition, values: c.record.values,
+                    address: c.record.address, note: c.record.note, state: c.state, changedAt: c.changedAt,
+                    changedBy: c.changedBy, reason: c.reason))
         }
         return PackageContents(definitionFiles: files, cases: cases, reviews: snapshot.reviews)
     }
@@ -62,8 +64,10 @@ public enum Packages {
         guard let pair = try SampleImport.storing({ () throws(StoreError) in try central.signingKey() }),
             let signingKey = try? CoordinatorSigningKey(rawRepresentation: pair.privateKey)
         else {
-            throw .usage("the central dataset has no signing key for packages (it was made by an older terep); "
-                + "run terep central init --central \(DisplayText.escaped(central.location)) once to make it, and give it to the devices")
+            throw .usage(
+                "the central dataset has no signing key for packages (it was made by an older terep); "
+                    + "run terep central init --central \(DisplayText.escaped(central.location)) once to make it, and give it to the devices"
+            )
         }
         var recipient: DeviceEncryptionPublicKey?
         if let key = snapshot.encryptionKey {
@@ -110,7 +114,9 @@ public enum Packages {
         var decryption: DeviceEncryptionPrivateKey?
         do {
             coordinator = try stored.0.map { data throws(KeyFormatError) in try CoordinatorVerifyingKey(rawRepresentation: data) }
-            decryption = try stored.1.map { pair throws(KeyFormatError) in try DeviceEncryptionPrivateKey(rawRepresentation: pair.privateKey) }
+            decryption = try stored.1.map { pair throws(KeyFormatError) in
+                try DeviceEncryptionPrivateKey(rawRepresentation: pair.privateKey)
+            }
         } catch {
             throw .store(.undecodable(what: "package keys of device \(device.deviceID)", detail: error.description))
         }
@@ -124,7 +130,8 @@ public enum Packages {
             return DefinitionFile(survey: survey, bytes: bytes)
         }
         return DevicePackage(
-            through: verified.manifest.through, createdAt: verified.manifest.createdAtMillis, definitions: files, cases: verified.contents.cases,
+            through: verified.manifest.through, createdAt: verified.manifest.createdAtMillis, definitions: files,
+            cases: verified.contents.cases,
             reviews: verified.contents.reviews)
     }
 }

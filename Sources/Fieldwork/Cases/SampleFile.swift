@@ -229,10 +229,11 @@ private struct Layout {
                 continue
             }
             let q = entry.question
-            questions.append(Column(
-                index: i, name: variable, question: q, isRequired: q.required && q.interviewerOnly,
-                offered: index.answerSet(of: q)?.options.map(\.code) ?? [],
-                limits: ValueLimits(question: q, answerSets: index.answerSets)))
+            questions.append(
+                Column(
+                    index: i, name: variable, question: q, isRequired: q.required && q.interviewerOnly,
+                    offered: index.answerSet(of: q)?.options.map(\.code) ?? [],
+                    limits: ValueLimits(question: q, answerSets: index.answerSets)))
         }
         if caseColumn == nil { problems.insert("there is no 'case_id' column; the first line names the columns", at: 0) }
         let given = Set(questions.map(\.name))

@@ -71,7 +71,9 @@ public enum SupervisorReview {
         switch matches.count {
         case 1: return matches[0]
         case 0:
-            throw .usage("--interview \(DisplayText.escaped(typed)): no interview in the central dataset has this id (see terep export or terep report)")
+            throw .usage(
+                "--interview \(DisplayText.escaped(typed)): no interview in the central dataset has this id (see terep export or terep report)"
+            )
         default:
             throw .usage("--interview \(DisplayText.escaped(typed)): \(matches.count) interviews begin with it; give more of the id")
         }
@@ -88,7 +90,8 @@ public enum SupervisorReview {
                 let visits = VisitTracker.visits(of: events, completeCode: definition.outcome?.completeCode)
                 let standing = definition.standing(of: visits)
                 if !standing.isFinal, let code = standing.outcome {
-                    throw .usage("""
+                    throw .usage(
+                        """
                         interview \(interview.id): its last visit ended with \(code), which does not close the case yet \
                         (the questionnaire's final rules; \(visits.count) visit\(visits.count == 1 ? "" : "s") so far); \
                         approve it once the case is final, or --reject it to have it fixed
@@ -130,11 +133,13 @@ public enum SupervisorReview {
         }
         let index = SurveyIndex(definition)
         guard let entry = index[address.variable], entry.question.kind != .note else {
-            throw .usage("--question \(shown): interview \(interview)'s questionnaire (\(definition.id) \(definition.version)) has no such question")
+            throw .usage(
+                "--question \(shown): interview \(interview)'s questionnaire (\(definition.id) \(definition.version)) has no such question")
         }
         guard address.rows.count == entry.rosters.count else {
             let rows = entry.rosters.isEmpty ? "no row number" : "\(entry.rosters.count) row number\(entry.rosters.count == 1 ? "" : "s")"
-            throw .usage("--question \(shown): \(address.variable) takes \(rows) (e.g. \(address.variable)\(entry.rosters.isEmpty ? "" : "[1]"))")
+            throw .usage(
+                "--question \(shown): \(address.variable) takes \(rows) (e.g. \(address.variable)\(entry.rosters.isEmpty ? "" : "[1]"))")
         }
         return address
     }

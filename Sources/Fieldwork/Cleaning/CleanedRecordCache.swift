@@ -101,9 +101,10 @@ struct CleanedRecordCache {
     /// Queues a freshly replayed interview for the cache; writes a batch when one is full.
     mutating func remember(_ cleaned: InterviewCleaner.Cleaned, of interview: CentralInterview, hash: DefinitionHash) {
         guard writable else { return }
-        pending.append(CachedCleanedRecord(
-            interview: interview.id, cacheKey: key, definition: hash, eventCount: interview.eventCount,
-            data: CleanedRecordCoding.encode(cleaned)))
+        pending.append(
+            CachedCleanedRecord(
+                interview: interview.id, cacheKey: key, definition: hash, eventCount: interview.eventCount,
+                data: CleanedRecordCoding.encode(cleaned)))
         if pending.count >= Self.batchSize { flush() }
     }
 

@@ -1,11 +1,12 @@
+import Foundation
+import SurveyExport
+import SurveyModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
-import SurveyExport
-import SurveyModel
 
 /// Why a cached cleaned record's bytes cannot be decoded. A bad record is never fatal: the
 /// interview is replayed instead.
@@ -409,9 +410,10 @@ private struct ByteReader {
             case 1: note = try text()
             case let tag: throw .badTag(tag, at: noteAt)
             }
-            out.append(Visit(
-                number: i + 1, start: LocalDateTime(seconds: start), end: end.map { LocalDateTime(seconds: Int($0)) },
-                outcome: outcome.map { Int($0) }, note: note))
+            out.append(
+                Visit(
+                    number: i + 1, start: LocalDateTime(seconds: start), end: end.map { LocalDateTime(seconds: Int($0)) },
+                    outcome: outcome.map { Int($0) }, note: note))
         }
         return out
     }
@@ -431,8 +433,9 @@ private struct ByteReader {
             case 1: check = CheckID(try text())
             case let tag: throw .badTag(tag, at: checkAt)
             }
-            out.append(InterviewComment(
-                kind: kindByte == 0 ? .note : .reason, address: address, check: check, timestamp: try int64(), text: try text()))
+            out.append(
+                InterviewComment(
+                    kind: kindByte == 0 ? .note : .reason, address: address, check: check, timestamp: try int64(), text: try text()))
         }
         return out
     }

@@ -113,7 +113,8 @@ public struct InterviewCleaner: Sendable {
                 let n = engine.rowCount(of: g.id, parentRows: rows)
                 var rosterAny = false
                 if n > 0 {
-                    for r in 1...n where collect(
+                    for r in 1...n
+                    where collect(
                         g.children, rows: rows + [r], engine: engine, offRoute: &offRoute, rosterRows: &rosterRows)
                     {
                         rosterAny = true

@@ -86,11 +86,13 @@ enum ExportLog {
     /// What merging several questionnaire versions into one schema did (docs/exports.md).
     private static func versions(_ schema: ExportSchema) -> [String] {
         var out = ["## Versions"]
-        out.append("\(schema.versions.count) questionnaire versions in one schema, newest first: "
-            + schema.versions.map(\.description).joined(separator: ", "))
-        out.append("rule: union of their variables in the newest version's order; labels from the newest version that has"
-            + " the variable; types widened and value labels merged only where every value stays unchanged, else the"
-            + " older values are kept apart in <name>_v<version>; iv_def_hash and iv_version say each row's version")
+        out.append(
+            "\(schema.versions.count) questionnaire versions in one schema, newest first: "
+                + schema.versions.map(\.description).joined(separator: ", "))
+        out.append(
+            "rule: union of their variables in the newest version's order; labels from the newest version that has"
+                + " the variable; types widened and value labels merged only where every value stays unchanged, else the"
+                + " older values are kept apart in <name>_v<version>; iv_def_hash and iv_version say each row's version")
         if schema.versionNotes.isEmpty { out.append("the versions export identically") }
         out += schema.versionNotes.map(\.description)
         out.append("")

@@ -18,7 +18,9 @@ struct ExportWriters {
         builder = counts && formats.isEmpty ? RowBuilder(schema: schema) : nil
         do {
             for (i, format) in formats.enumerated() {
-                exports.append(try DirectoryExport(schema: schema, format: format, directory: directory, countFrequencies: counts && i == 0, fileMode: fileMode))
+                exports.append(
+                    try DirectoryExport(
+                        schema: schema, format: format, directory: directory, countFrequencies: counts && i == 0, fileMode: fileMode))
             }
             if let csv = formats.first(where: { $0 == .csv || $0 == .excel }) {
                 paradata = try ParadataExport(

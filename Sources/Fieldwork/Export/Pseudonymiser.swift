@@ -11,8 +11,9 @@ public struct Pseudonymiser: Sendable {
     /// A pseudonymiser with the key's raw bytes (at least 16).
     public init(key: Data) throws(FieldworkError) {
         guard key.count >= 16 else {
-            throw .usage("the pseudonymisation key must have at least 16 bytes (got \(key.count)); "
-                + "create one with: head -c 32 /dev/urandom > pii.key")
+            throw .usage(
+                "the pseudonymisation key must have at least 16 bytes (got \(key.count)); "
+                    + "create one with: head -c 32 /dev/urandom > pii.key")
         }
         self.key = SymmetricKey(data: key)
     }
@@ -20,8 +21,10 @@ public struct Pseudonymiser: Sendable {
     /// Reads the key file (its bytes as they are).
     public init(keyFile path: String) throws(FieldworkError) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .io(path: path, message: "cannot read the pseudonymisation key file; "
-                + "create one with `head -c 32 /dev/urandom > \(path)` and keep it secret, outside the exports")
+            throw .io(
+                path: path,
+                message: "cannot read the pseudonymisation key file; "
+                    + "create one with `head -c 32 /dev/urandom > \(path)` and keep it secret, outside the exports")
         }
         try self.init(key: data)
     }

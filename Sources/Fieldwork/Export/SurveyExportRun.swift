@@ -229,9 +229,10 @@ extension ExportRequest {
     public static func corrections(
         explicit: String?, survey: SurveyID, directory: URL
     ) throws(FieldworkError) -> (text: String, path: String)? {
-        let candidates = explicit.map { [$0] } ?? [
-            directory.appendingPathComponent("\(survey).corrections").path, "exports/\(survey).corrections",
-        ]
+        let candidates =
+            explicit.map { [$0] } ?? [
+                directory.appendingPathComponent("\(survey).corrections").path, "exports/\(survey).corrections",
+            ]
         for path in candidates where explicit != nil || FileManager.default.fileExists(atPath: path) {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw .io(path: path, message: "cannot read the corrections file")

@@ -123,11 +123,14 @@ public enum CaseList {
             }
             let done = visits[record.id] ?? []
             let standing = rules[record.definition]?.standing(of: done) ?? .notVisited
-            out.append(entry(
-                c, interview: record, visits: done, marks: marks[record.id] ?? [], standing: standing, device: store.deviceID))
+            out.append(
+                entry(
+                    c, interview: record, visits: done, marks: marks[record.id] ?? [], standing: standing, device: store.deviceID))
         }
-        return out.sorted { ($0.deviceCase.state != .assigned ? 1 : 0, $0.deviceCase.survey, $0.deviceCase.id)
-            < ($1.deviceCase.state != .assigned ? 1 : 0, $1.deviceCase.survey, $1.deviceCase.id) }
+        return out.sorted {
+            ($0.deviceCase.state != .assigned ? 1 : 0, $0.deviceCase.survey, $0.deviceCase.id)
+                < ($1.deviceCase.state != .assigned ? 1 : 0, $1.deviceCase.survey, $1.deviceCase.id)
+        }
     }
 
     /// One case's line from its interview (if any), visits, review marks and standing.
@@ -204,7 +207,9 @@ public enum CaseListJSON {
             Row(
                 case_id: e.deviceCase.id.rawValue, survey: e.deviceCase.survey.rawValue, state: e.deviceCase.state.rawValue,
                 status: e.status.word, visits: e.visits.count,
-                last_visit: e.lastVisit.map { VisitRow(number: $0.number, start: $0.start.description, end: $0.end?.description, outcome: $0.outcome) },
+                last_visit: e.lastVisit.map {
+                    VisitRow(number: $0.number, start: $0.start.description, end: $0.end?.description, outcome: $0.outcome)
+                },
                 next_action: e.next.rawValue, address: e.deviceCase.address, note: e.deviceCase.note,
                 interview_id: e.interview?.rawValue, review: reviewWord(e.review), rejection: e.rejection)
         }

@@ -162,12 +162,14 @@ private struct CaseVisitor {
                 try opened.apply(.ended(outcome: code), context: context)
                 state = opened
             } catch {
-                throw .usage("case \(deviceCase.id): the questionnaire refuses to start or end its interview (\(error)); "
-                    + "check the case's preloads against questionnaire \(compiled.hash.short)")
+                throw .usage(
+                    "case \(deviceCase.id): the questionnaire refuses to start or end its interview (\(error)); "
+                        + "check the case's preloads against questionnaire \(compiled.hash.short)")
             }
             events = [(.ended(outcome: code), moment.timestamp + 60_000)]
         }
-        let salt = Simulation.idSalt(device: store.deviceID, nextSequence: try storing { () throws(StoreError) in try store.info().nextSequence })
+        let salt = Simulation.idSalt(
+            device: store.deviceID, nextSequence: try storing { () throws(StoreError) in try store.info().nextSequence })
         let id = InterviewID(Simulation.uuid(rng.next() ^ salt, rng.next() ^ salt.byteSwapped))
         let new = NewInterview(
             id: id, definition: compiled.hash, seed: seed, language: definition.languages.first ?? "hu", preload: preload,

@@ -64,7 +64,8 @@ public enum DeviceSetup {
         path: String, interviewer: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(StoreError) -> (store: DeviceStore, created: DeviceIdentity?) {
         guard !FileManager.default.fileExists(atPath: path) else { return (try DeviceStore.open(path: path), nil) }
-        let name = interviewer ?? [environment["USER"], environment["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty }
+        let name =
+            interviewer ?? [environment["USER"], environment["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty }
             ?? "interviewer"
         let device = DeviceID("dev-" + String(UInt64.random(in: 0...UInt64.max), radix: 16))
         let store = try create(path: path, deviceID: device, interviewer: name)

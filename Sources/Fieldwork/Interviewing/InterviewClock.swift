@@ -1,9 +1,10 @@
+import SurveyModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import SurveyModel
 
 /// The source of the current time, injected so tests and replays are deterministic.
 public struct InterviewClock: Sendable {

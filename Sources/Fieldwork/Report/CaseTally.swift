@@ -78,7 +78,9 @@ struct CaseTally {
                 byWeekday[visit.start.date.isoWeekday - 1] += 1
             }
             if let device = c.device?.rawValue {
-                var w = workload[device] ?? CaseWorkload(device: device, interviewers: [], assigned: 0, visited: 0, completed: 0, final: 0, visits: 0)
+                var w =
+                    workload[device]
+                    ?? CaseWorkload(device: device, interviewers: [], assigned: 0, visited: 0, completed: 0, final: 0, visits: 0)
                 w.assigned += 1
                 if !visits.isEmpty { w.visited += 1 }
                 if worked?.completed == true { w.completed += 1 }
@@ -98,14 +100,17 @@ struct CaseTally {
             if !standing.isFinal, c.device != nil || !visits.isEmpty {
                 let since = visits.last?.start.date ?? c.assignedAt.map { LocalClock.moment(at: $0).date }
                 if let since, today.daysSinceEpoch - since.daysSinceEpoch >= staleDays {
-                    stale.append(StaleCase(
-                        caseID: c.id.rawValue, device: c.device?.rawValue, lastVisit: visits.last.map { $0.start.date.description },
-                        days: today.daysSinceEpoch - since.daysSinceEpoch))
+                    stale.append(
+                        StaleCase(
+                            caseID: c.id.rawValue, device: c.device?.rawValue, lastVisit: visits.last.map { $0.start.date.description },
+                            days: today.daysSinceEpoch - since.daysSinceEpoch))
                 }
             }
         }
         for device in Set(deviceVisits.keys).union(workload.keys) {
-            var w = workload[device] ?? CaseWorkload(device: device, interviewers: [], assigned: 0, visited: 0, completed: 0, final: 0, visits: 0)
+            var w =
+                workload[device]
+                ?? CaseWorkload(device: device, interviewers: [], assigned: 0, visited: 0, completed: 0, final: 0, visits: 0)
             w.visits = deviceVisits[device] ?? 0
             w.interviewers = (deviceInterviewers[device] ?? []).sorted()
             workload[device] = w

@@ -120,7 +120,8 @@ public struct FieldworkReportBuilder: Sendable {
         guard let language else { return definition.languages.first ?? LanguageCode("en") }
         guard definition.languages.contains(language) else {
             throw .usage(
-                "--lang: survey \(survey) has no language '\(language)' (it has \(definition.languages.map(\.rawValue).joined(separator: ", ")))")
+                "--lang: survey \(survey) has no language '\(language)' (it has \(definition.languages.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         return language
     }
@@ -154,8 +155,9 @@ public struct FieldworkReportBuilder: Sendable {
             while day <= last {
                 let n = totals.completesPerDay[day] ?? 0
                 cumulative += n
-                days.append(ProgressDay(
-                    date: day.description, completed: n, cumulative: cumulative, expected: schedule.expected(target, by: day)))
+                days.append(
+                    ProgressDay(
+                        date: day.description, completed: n, cumulative: cumulative, expected: schedule.expected(target, by: day)))
                 day = day.adding(days: 1)
             }
         }
@@ -221,7 +223,8 @@ public struct FieldworkReportBuilder: Sendable {
     static func interviewerFigures(
         _ totals: ReportAccumulator, declaredSpeederMinutes: Int?
     ) -> ([InterviewerFigures], Double?) {
-        let limit = declaredSpeederMinutes.map(Double.init)
+        let limit =
+            declaredSpeederMinutes.map(Double.init)
             ?? median(totals.interviewers.values.flatMap(\.minutes)).map { $0 / 3 }
         let figures = totals.interviewers.keys.sorted().map { id in
             let t = totals.interviewers[id] ?? InterviewerTally()

@@ -80,7 +80,8 @@ struct ReportAccumulator {
     var quotaCells: [[[QuotaValue]: Int]]
 
     init(
-        index: SurveyIndex, completeCodes: [DefinitionHash: Int], periodOver: Bool = false, targets: FieldworkTargets, workingHours: TimeRange, plan: @autoclosure () -> InterviewPlan
+        index: SurveyIndex, completeCodes: [DefinitionHash: Int], periodOver: Bool = false, targets: FieldworkTargets,
+        workingHours: TimeRange, plan: @autoclosure () -> InterviewPlan
     ) {
         self.index = index
         self.completeCodes = completeCodes

@@ -1,6 +1,7 @@
 import Foundation
-import enum SurveyModel.DisplayText
 import SurveySync
+
+import enum SurveyModel.DisplayText
 
 /// What `terep bundle inspect` found in a bundle, for text or JSON output.
 public struct InspectReport: Encodable, Sendable {
@@ -32,7 +33,8 @@ public struct InspectReport: Encodable, Sendable {
                 report.contents = "encrypted; pass --central (or --key) to check the payload"
             } else {
                 let verified = try sealed.unseal(coordinatorKey: coordinatorKey)
-                report.contents = "verified: \(verified.contents.events.count) events, \(verified.definitions.count) definitions with matching hashes"
+                report.contents =
+                    "verified: \(verified.contents.events.count) events, \(verified.definitions.count) definitions with matching hashes"
             }
         } catch {
             report.error = error.description

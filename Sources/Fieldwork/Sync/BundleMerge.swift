@@ -2,8 +2,8 @@ import Foundation
 import SurveyStore
 import SurveySync
 
-import enum SurveyModel.DisplayText
 import struct SurveyModel.DeviceID
+import enum SurveyModel.DisplayText
 
 /// What happened to one bundle in a merge run.
 public struct MergeOutcome: Encodable, Hashable, Sendable {
@@ -202,7 +202,9 @@ public struct BundleMerger {
             }
         }
         if let newDevice, !result.alreadyMerged {
-            note("note: registered new device \(DisplayText.escaped(sealed.manifest.device.rawValue)) (key \(newDevice.fingerprint)) on first use")
+            note(
+                "note: registered new device \(DisplayText.escaped(sealed.manifest.device.rawValue)) (key \(newDevice.fingerprint)) on first use"
+            )
         }
         outcome.status = result.alreadyMerged ? .alreadyMerged : .merged
         outcome.events = sealed.manifest.eventCount

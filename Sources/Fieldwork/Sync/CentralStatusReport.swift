@@ -1,7 +1,8 @@
 import Foundation
+import SurveyStore
+
 import enum SurveyModel.DisplayText
 import struct SurveyModel.SequenceRanges
-import SurveyStore
 
 /// `terep central status` output: devices, received and missing sequence ranges, counts.
 public struct CentralStatusReport: Encodable, Hashable, Sendable {
@@ -56,16 +57,20 @@ public struct CentralStatusReport: Encodable, Hashable, Sendable {
     public func text() -> String {
         var lines = ["Devices: \(devices.count)"]
         for d in devices {
-            lines.append("  \(DisplayText.escaped(d.id)) [\(d.status), \(d.registered)] events \(d.events); received \(d.received); missing \(d.missing)")
+            lines.append(
+                "  \(DisplayText.escaped(d.id)) [\(d.status), \(d.registered)] events \(d.events); received \(d.received); missing \(d.missing)"
+            )
             if let last = d.lastBundle { lines.append("      last bundle \(last)") }
         }
         lines.append("Events: \(events)")
         // Each status says how many of its interviews are training ones, so a count is never
         // read as belonging to the status written before it.
-        lines.append("Interviews: " + InterviewStatus.allCases.map { status in
-            let training = trainingByStatus[status.rawValue] ?? 0
-            return "\(status.rawValue) \(interviews[status.rawValue] ?? 0)" + (training > 0 ? " (\(training) training)" : "")
-        }.joined(separator: ", "))
+        lines.append(
+            "Interviews: "
+                + InterviewStatus.allCases.map { status in
+                    let training = trainingByStatus[status.rawValue] ?? 0
+                    return "\(status.rawValue) \(interviews[status.rawValue] ?? 0)" + (training > 0 ? " (\(training) training)" : "")
+                }.joined(separator: ", "))
         if trainingInterviews > 0 {
             lines.append("  Training interviews: \(trainingInterviews) in all, never exported or reported")
         }

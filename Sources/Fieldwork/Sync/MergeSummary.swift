@@ -1,4 +1,5 @@
 import Foundation
+
 import enum SurveyModel.DisplayText
 
 /// Totals over a merge run, printed by `terep merge` as text or JSON.

@@ -2,8 +2,8 @@ import Foundation
 import SurveyStore
 import SurveySync
 
-import enum SurveyModel.DisplayText
 import struct SurveyModel.DeviceID
+import enum SurveyModel.DisplayText
 
 /// Why a signed request was refused. ``reason`` is one line, escaped, for the client to print.
 public struct AuthenticationFailure: Error, Hashable, Sendable {
@@ -98,7 +98,8 @@ public struct RequestAuthenticator: Sendable {
                 .unregistered, "\(path) is the coordinator's: sign the request with the coordinator's key (terep central fetch)")
         }
         guard let coordinatorKey else {
-            throw AuthenticationFailure(.unregistered, "this central dataset has no coordinator signing key: run terep central init or publish once")
+            throw AuthenticationFailure(
+                .unregistered, "this central dataset has no coordinator signing key: run terep central init or publish once")
         }
         try check(
             signature, key: coordinatorKey, signer: "the coordinator", method: method, path: path, bodySHA256: bodySHA256,

@@ -25,7 +25,9 @@ extension Analyzer {
             label: exportLabel(label, text: text), condition: condition, required: !b.optional, specials: specials(b),
             pii: b.pii, interviewerOnly: b.interviewer, preload: b.preload, defaultValue: defaultRule, checks: checks)
         var nodes: [Node] = [.question(question)]
-        if let follow = otherFollowUp(of: question, at: q.name.range, type: q.type, bag: b, scope: scope) { nodes.append(.question(follow)) }
+        if let follow = otherFollowUp(of: question, at: q.name.range, type: q.type, bag: b, scope: scope) {
+            nodes.append(.question(follow))
+        }
         return nodes
     }
 
@@ -69,14 +71,17 @@ extension Analyzer {
             let itemCondition = ib.when.map { checkCondition($0, scope: scope) }
             recordEdges(name, Array(reads.refs[conditionStart...]))
             endRule(restoring: itemSaved)
-            let label = lowerText(ib.label, what: "the label of '\(name)'", at: item.name.range, scope: scope, required: false, allowBare: true)
+            let label = lowerText(
+                ib.label, what: "the label of '\(name)'", at: item.name.range, scope: scope, required: false, allowBare: true)
             let checks = lowerChecks(ib.checks, owner: name, scope: scope)
             let question = Question(
                 name: VariableName(name), kind: kind, text: text ?? LocalizedText([:]), hint: hint,
                 label: exportLabel(label, text: text), condition: itemCondition, required: !b.optional,
                 specials: specials(b), pii: b.pii, interviewerOnly: b.interviewer, checks: checks)
             children.append(.question(question))
-            if let follow = otherFollowUp(of: question, at: item.name.range, type: g.type, bag: b, scope: scope) { children.append(.question(follow)) }
+            if let follow = otherFollowUp(of: question, at: item.name.range, type: g.type, bag: b, scope: scope) {
+                children.append(.question(follow))
+            }
         }
         routeReads.removeLast()
         if g.items.isEmpty { report(Messages.badValue("grid '\(g.name.text)' has no items", at: g.name.range)) }
@@ -112,9 +117,11 @@ extension Analyzer {
         } else {
             condition = .binary(.in, variable, .list(codes.map { .literal(.integer($0)) }))
         }
-        var text = LocalizedText(Dictionary(uniqueKeysWithValues: languages.map {
-            ($0, $0.rawValue == "hu" ? "Egyéb, éspedig:" : "Other, please specify:")
-        }))
+        var text = LocalizedText(
+            Dictionary(
+                uniqueKeysWithValues: languages.map {
+                    ($0, $0.rawValue == "hu" ? "Egyéb, éspedig:" : "Other, please specify:")
+                }))
         let saved = beginRule()
         if let o = b.other, let t = o.text {
             text = lowerText(t, what: "the 'other' text of '\(q.name)'", at: o.range, scope: scope) ?? text

@@ -38,7 +38,9 @@ extension Analyzer {
                 if e.condition == nil { endedAt = e.range }
             case .check(let c):
                 if group == nil {
-                    report(Messages.propertyNotAllowed(c.severity == .error ? "error" : "warn", on: "the top level (put group checks in a section)", at: c.range))
+                    report(
+                        Messages.propertyNotAllowed(
+                            c.severity == .error ? "error" : "warn", on: "the top level (put group checks in a section)", at: c.range))
                 } else {
                     checks.append(c)
                 }
@@ -46,7 +48,8 @@ extension Analyzer {
                 if group == nil {
                     targetDecls.append(t)
                 } else {
-                    report(Messages.propertyNotAllowed("targets", on: "a section or roster (declare targets at the top level)", at: t.keyword))
+                    report(
+                        Messages.propertyNotAllowed("targets", on: "a section or roster (declare targets at the top level)", at: t.keyword))
                 }
             }
         }
@@ -113,10 +116,11 @@ extension Analyzer {
         endRule(restoring: saved)
         let label = lowerText(b.label, what: "the label of \(what)", at: n.name.range, scope: scope, required: false, allowBare: true)
         checkPseudonym(b, valueType: nil, what: what)
-        return .question(Question(
-            name: VariableName(n.name.text), kind: .note, text: text ?? LocalizedText([:]), hint: hint,
-            label: exportLabel(label, text: text), condition: condition, required: false, specials: [], pii: b.pii,
-            interviewerOnly: b.interviewer))
+        return .question(
+            Question(
+                name: VariableName(n.name.text), kind: .note, text: text ?? LocalizedText([:]), hint: hint,
+                label: exportLabel(label, text: text), condition: condition, required: false, specials: [], pii: b.pii,
+                interviewerOnly: b.interviewer))
     }
 
     mutating func lowerCalculation(_ c: CalculateDecl, rosters: [String]) -> Node {
@@ -135,12 +139,14 @@ extension Analyzer {
         case .list: report(Messages.typeMismatch("a list cannot be calculated; lists only follow 'in'", at: c.expr.range))
         case .unknown: break
         }
-        let label = lowerText(b.label, what: "the label of '\(c.name.text)'", at: c.name.range, scope: scope, required: false, allowBare: true)
+        let label = lowerText(
+            b.label, what: "the label of '\(c.name.text)'", at: c.name.range, scope: scope, required: false, allowBare: true)
         let checks = lowerChecks(b.checks, owner: c.name.text, scope: scope)
         if case .value = t.type { checkPseudonym(b, valueType: valueType, what: "calculation '\(c.name.text)'") }
-        return .question(Question(
-            name: VariableName(c.name.text), kind: .calculated(t.expr, valueType), label: label, condition: condition,
-            required: false, specials: [], pii: b.pii, interviewerOnly: b.interviewer, checks: checks))
+        return .question(
+            Question(
+                name: VariableName(c.name.text), kind: .calculated(t.expr, valueType), label: label, condition: condition,
+                required: false, specials: [], pii: b.pii, interviewerOnly: b.interviewer, checks: checks))
     }
 
     mutating func lowerSection(_ s: SectionDecl, rosters: [String]) -> Node {
@@ -155,7 +161,8 @@ extension Analyzer {
         let (children, groupChecks) = lowerDecls(s.body, rosters: rosters, group: s.name.text)
         routeReads.removeLast()
         let checks = lowerChecks(b.checks + groupChecks, owner: s.name.text, scope: scope)
-        return .group(Group(id: GroupID(s.name.text), kind: .section, title: title, condition: condition, checks: checks, children: children))
+        return .group(
+            Group(id: GroupID(s.name.text), kind: .section, title: title, condition: condition, checks: checks, children: children))
     }
 
     mutating func lowerRoster(_ r: RosterDecl, rosters: [String]) -> Node {
@@ -171,9 +178,10 @@ extension Analyzer {
             if t.type != .integer, t.type != .unknown { report(Messages.rosterCount(t.type.description, at: c.range)) }
             count = t.expr
             if case .name(let n) = c.kind, case .question? = variables[n]?.kind {
-                rosterCounts.append(RosterCountUse(
-                    roster: r.name.text, variable: Ident(text: n, range: c.range), maxRows: r.maxRows ?? 200,
-                    maxRange: r.maxRange, rosterRange: r.name.range))
+                rosterCounts.append(
+                    RosterCountUse(
+                        roster: r.name.text, variable: Ident(text: n, range: c.range), maxRows: r.maxRows ?? 200,
+                        maxRange: r.maxRange, rosterRange: r.name.range))
             }
         }
         let routeOfRows = reads.refs
@@ -186,7 +194,8 @@ extension Analyzer {
         routeReads.removeLast()
         let checks = lowerChecks(b.checks + groupChecks, owner: r.name.text, scope: inner)
         let spec = RosterSpec(count: count, maxRows: max(1, maxRows), rowLabel: rowLabel)
-        return .group(Group(id: GroupID(r.name.text), kind: .roster(spec), title: title, condition: condition, checks: checks, children: children))
+        return .group(
+            Group(id: GroupID(r.name.text), kind: .roster(spec), title: title, condition: condition, checks: checks, children: children))
     }
 
     mutating func lowerEnd(_ e: EndDecl, rosters: [String]) -> Node {

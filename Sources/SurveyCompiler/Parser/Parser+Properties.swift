@@ -129,8 +129,7 @@ extension Parser {
             if current.kind == .string {
                 let (value, r) = parseStrings()
                 entries.append(TextEntry(language: nil, value: value, range: r))
-            } else if current.kind == .identifier, peek().kind == .string, !Parser.textStops.contains(current.text)
-            {
+            } else if current.kind == .identifier, peek().kind == .string, !Parser.textStops.contains(current.text) {
                 let t = advance()
                 let (value, r) = parseStrings()
                 entries.append(TextEntry(language: Ident(text: t.text, range: range(of: t)), value: value, range: r))

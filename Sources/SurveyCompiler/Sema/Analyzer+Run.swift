@@ -10,8 +10,11 @@ extension Analyzer {
         }
         var seen: Set<String> = []
         for l in header.languages {
-            if !seen.insert(l.text).inserted { report(Messages.duplicateLanguage(l.text, at: l.range)) }
-            else { languages.append(LanguageCode(l.text)) }
+            if !seen.insert(l.text).inserted {
+                report(Messages.duplicateLanguage(l.text, at: l.range))
+            } else {
+                languages.append(LanguageCode(l.text))
+            }
         }
         if languages.isEmpty { report(Messages.headerIncomplete("'languages' line (e.g. languages hu en)", at: header.name.range)) }
         if header.version == nil { report(Messages.headerIncomplete("'version' (e.g. version \"2026.1\")", at: header.name.range)) }
@@ -50,7 +53,9 @@ extension Analyzer {
     mutating func lowerOutcome(_ header: SurveyHeader) -> OutcomeSpec? {
         guard let variable = header.outcomeVariable else { return nil }
         guard let v = variables[variable.text] else {
-            report(Messages.undefined("variable", variable.text, at: variable.range, suggestion: suggest(to: variable.text, in: variableOrder)))
+            report(
+                Messages.undefined("variable", variable.text, at: variable.range, suggestion: suggest(to: variable.text, in: variableOrder))
+            )
             return nil
         }
         let t = type(of: v, at: variable.range)

@@ -126,8 +126,10 @@ struct Analyzer {
         func label(_ hu: String, _ en: String) -> LocalizedText {
             LocalizedText(Dictionary(uniqueKeysWithValues: languages.map { ($0, $0.rawValue == "hu" ? hu : en) }))
         }
-        return AnswerSet(id: "YESNO", options: [
-            Option(code: 1, label: label("igen", "yes")), Option(code: 0, label: label("nem", "no")),
-        ])
+        return AnswerSet(
+            id: "YESNO",
+            options: [
+                Option(code: 1, label: label("igen", "yes")), Option(code: 0, label: label("nem", "no")),
+            ])
     }
 }

@@ -200,7 +200,8 @@ extension Analyzer {
             guard comparable(a.type, b.type) else { return mismatch("compares values of different types") }
             return Typed(expr: expr, type: .boolean)
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
-            let ordered = (a.type.isNumeric && b.type.isNumeric)
+            let ordered =
+                (a.type.isNumeric && b.type.isNumeric)
                 || (comparable(a.type, b.type) && [.date, .time, .datetime, .text, .unknown].contains(a.type))
             guard ordered else { return mismatch("needs two numbers, dates, times, dates and times, or texts") }
             return Typed(expr: expr, type: .boolean)
@@ -230,7 +231,9 @@ extension Analyzer {
             }
             return Typed(expr: expr, type: .boolean)
         }
-        report(Messages.typeMismatch("the right side of 'in' must be a multiple choice or a list such as (1, 2), found \(b.type)", at: r.range))
+        report(
+            Messages.typeMismatch("the right side of 'in' must be a multiple choice or a list such as (1, 2), found \(b.type)", at: r.range)
+        )
         return Typed(expr: expr, type: .unknown)
     }
 }

@@ -57,7 +57,9 @@ extension Analyzer {
             guard arity(1...Int.max, "at least one value") else { return .bad() }
             let checked = args.map { checkExpr($0, scope: scope) }
             var result = checked[0].type
-            for t in checked.dropFirst() { result = unify(Typed(expr: .option, type: result), t, range: range, what: "the values of '\(name)'") }
+            for t in checked.dropFirst() {
+                result = unify(Typed(expr: .option, type: result), t, range: range, what: "the values of '\(name)'")
+            }
             if !(result.isNumeric || result == .date || result == .time) {
                 report(Messages.typeMismatch("'\(name)' needs numbers, dates or times, found \(result)", at: range))
                 result = .unknown

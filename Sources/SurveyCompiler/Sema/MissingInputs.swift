@@ -94,7 +94,9 @@ extension Analyzer {
     /// W0210 for a calculation whose value an aggregate computes while leaving missing inputs out.
     mutating func reportSilentlySkippedInputs(_ e: Expr, calculation: String, at range: SourceRange) {
         for (name, agg, roster) in MissingInputs.silentlySkipped(in: e) {
-            report(Messages.missingMadeValue(calculation, variable: name.rawValue, aggregate: agg.rawValue, roster: roster.rawValue, at: range))
+            report(
+                Messages.missingMadeValue(calculation, variable: name.rawValue, aggregate: agg.rawValue, roster: roster.rawValue, at: range)
+            )
         }
     }
 }

@@ -29,18 +29,21 @@ extension Analyzer {
             default: continue
             }
             if !q.specials.isEmpty {
-                report(Messages.rosterCountSpecials(
-                    use.roster, count: use.variable.text, specials: q.specials, at: use.variable.range, declared: declared.range))
+                report(
+                    Messages.rosterCountSpecials(
+                        use.roster, count: use.variable.text, specials: q.specials, at: use.variable.range, declared: declared.range))
             }
             guard let upper else {
-                report(Messages.rosterCountUnbounded(
-                    use.roster, count: use.variable.text, maxRows: use.maxRows, at: use.variable.range, declared: declared.range))
+                report(
+                    Messages.rosterCountUnbounded(
+                        use.roster, count: use.variable.text, maxRows: use.maxRows, at: use.variable.range, declared: declared.range))
                 continue
             }
             if upper > use.maxRows {
-                report(Messages.rosterMaxBelowCount(
-                    use.roster, maxRows: use.maxRows, count: use.variable.text, upper: upper,
-                    at: use.maxRange ?? use.rosterRange, declared: declared.range))
+                report(
+                    Messages.rosterMaxBelowCount(
+                        use.roster, maxRows: use.maxRows, count: use.variable.text, upper: upper,
+                        at: use.maxRange ?? use.rosterRange, declared: declared.range))
             }
         }
     }

@@ -137,19 +137,22 @@ extension Analyzer {
         let scale = options.filter { !$0.other && !$0.exclusive }.map(\.code)
         for o in best {
             if o.other || o.exclusive {
-                diagnostics.append(Messages.badBest(
-                    "'best' marks an end of a scale; option \(o.code) of '\(a.name.text)' is '\(o.other ? "other" : "exclusive")'",
-                    at: range(o.code)))
+                diagnostics.append(
+                    Messages.badBest(
+                        "'best' marks an end of a scale; option \(o.code) of '\(a.name.text)' is '\(o.other ? "other" : "exclusive")'",
+                        at: range(o.code)))
             } else if o.code != scale.min() && o.code != scale.max() {
-                diagnostics.append(Messages.badBest(
-                    "'best' marks an end of a scale, but \(o.code) is neither the lowest (\(scale.min() ?? 0)) nor the highest"
-                        + " (\(scale.max() ?? 0)) code of '\(a.name.text)'", at: range(o.code)))
+                diagnostics.append(
+                    Messages.badBest(
+                        "'best' marks an end of a scale, but \(o.code) is neither the lowest (\(scale.min() ?? 0)) nor the highest"
+                            + " (\(scale.max() ?? 0)) code of '\(a.name.text)'", at: range(o.code)))
             }
         }
         if best.count > 1 {
-            diagnostics.append(Messages.badBest(
-                "only one end of '\(a.name.text)' can be 'best'; codes \(best.map { String($0.code) }.joined(separator: " and ")) are both marked",
-                at: range(best[1].code)))
+            diagnostics.append(
+                Messages.badBest(
+                    "only one end of '\(a.name.text)' can be 'best'; codes \(best.map { String($0.code) }.joined(separator: " and ")) are both marked",
+                    at: range(best[1].code)))
         }
     }
 
@@ -180,7 +183,8 @@ extension Analyzer {
                 let before = variableOrder.count
                 defer { groupMembers[g.name.text, default: []].append(contentsOf: variableOrder[before...]) }
                 for item in g.items {
-                    registerVariable(VariableSymbol(name: item.name.text, range: item.name.range, kind: .question(g.type), rosters: rosters))
+                    registerVariable(
+                        VariableSymbol(name: item.name.text, range: item.name.range, kind: .question(g.type), rosters: rosters))
                     registerOther(of: item.name, type: g.type, properties: g.properties, rosters: rosters)
                 }
             case .section(let s):

@@ -74,9 +74,10 @@ extension Analyzer {
     private mutating func lowerDispositions(_ decl: TargetsDecl, outcome: OutcomeSpec?) -> [OutcomeDisposition] {
         guard !decl.dispositions.isEmpty, let keyword = decl.outcomesKeyword else { return [] }
         guard let outcome else {
-            report(Messages.badOutcomeCode(
-                "outcome classes need a visit-outcome variable", at: keyword,
-                help: "declare it in the survey header, e.g. 'outcome outcome complete 11'"))
+            report(
+                Messages.badOutcomeCode(
+                    "outcome classes need a visit-outcome variable", at: keyword,
+                    help: "declare it in the survey header, e.g. 'outcome outcome complete 11'"))
             return []
         }
         guard let (set, codes) = outcomeCodes(outcome) else { return [] }
@@ -85,9 +86,10 @@ extension Analyzer {
         for line in decl.dispositions {
             for code in line.codes {
                 guard codes.contains(code.value) else {
-                    report(Messages.badOutcomeCode(
-                        "\(code.value) is not a code of '\(outcome.variable)' (answer set '\(set)')", at: code.range,
-                        help: "its codes are \(codes.map(String.init).joined(separator: ", "))"))
+                    report(
+                        Messages.badOutcomeCode(
+                            "\(code.value) is not a code of '\(outcome.variable)' (answer set '\(set)')", at: code.range,
+                            help: "its codes are \(codes.map(String.init).joined(separator: ", "))"))
                     continue
                 }
                 if let earlier = first[code.value] {
@@ -133,9 +135,10 @@ extension Analyzer {
         case .integer, .choice, .boolean, .unknown: return .numbers
         case .text: return .text
         case let t:
-            report(Messages.typeMismatch(
-                "a quota variable must be a single choice, an integer or a text (a multiple choice only in a one-variable 'monitor'); '\(name.text)' is \(t)",
-                at: name.range))
+            report(
+                Messages.typeMismatch(
+                    "a quota variable must be a single choice, an integer or a text (a multiple choice only in a one-variable 'monitor'); '\(name.text)' is \(t)",
+                    at: name.range))
             return nil
         }
     }
@@ -154,16 +157,19 @@ extension Analyzer {
                 continue
             }
             if let earlier = first[lowered.values] {
-                report(Messages.listedTwice("cell \(lowered.values.map(\.description).joined(separator: " "))", at: cell.range, first: earlier))
+                report(
+                    Messages.listedTwice("cell \(lowered.values.map(\.description).joined(separator: " "))", at: cell.range, first: earlier)
+                )
                 continue
             }
             first[lowered.values] = cell.range
             quota.cells.append(lowered)
         }
         if !q.monitorOnly, !quota.hasTargets, !badCells {
-            report(Messages.badValue(
-                "quota '\(quota.name)' has no target; give its cells targets ('1 = 100') or 'each N', or write 'monitor'",
-                at: q.keyword))
+            report(
+                Messages.badValue(
+                    "quota '\(quota.name)' has no target; give its cells targets ('1 = 100') or 'each N', or write 'monitor'",
+                    at: q.keyword))
         }
         if let total, quota.each == nil, !quota.cells.isEmpty, quota.cells.allSatisfy({ $0.target != nil }) {
             let sum = quota.cells.reduce(0) { $0 + ($1.target ?? 0) }

@@ -6,9 +6,10 @@ extension Analyzer {
     /// one, listed once across the block, and every requirement can be met.
     mutating func lowerVisitRules(_ decl: VisitRulesAST, outcome: OutcomeSpec?) -> VisitRules? {
         guard let outcome else {
-            report(Messages.badOutcomeCode(
-                "final rules need a visit-outcome variable", at: decl.keyword,
-                help: "declare it in the survey header, e.g. 'outcome outcome complete 11'"))
+            report(
+                Messages.badOutcomeCode(
+                    "final rules need a visit-outcome variable", at: decl.keyword,
+                    help: "declare it in the survey header, e.g. 'outcome outcome complete 11'"))
             return nil
         }
         guard let (set, codes) = outcomeCodes(outcome) else { return nil }
@@ -18,9 +19,10 @@ extension Analyzer {
         for code in written where first[code.value] == nil { first[code.value] = code.range }
         func accept(_ code: IntAST) -> Bool {
             guard codes.contains(code.value) else {
-                report(Messages.badOutcomeCode(
-                    "\(code.value) is not a code of '\(outcome.variable)' (answer set '\(set)')", at: code.range,
-                    help: "its codes are \(codes.map(String.init).joined(separator: ", "))"))
+                report(
+                    Messages.badOutcomeCode(
+                        "\(code.value) is not a code of '\(outcome.variable)' (answer set '\(set)')", at: code.range,
+                        help: "its codes are \(codes.map(String.init).joined(separator: ", "))"))
                 return false
             }
             if code.value == outcome.completeCode {
@@ -55,8 +57,9 @@ extension Analyzer {
             return nil
         }
         if late > line.visits.value {
-            report(Messages.unreachableRule(
-                "it asks for \(late) evening or weekend visits among \(line.visits.value)", at: line.late?.range ?? line.range))
+            report(
+                Messages.unreachableRule(
+                    "it asks for \(late) evening or weekend visits among \(line.visits.value)", at: line.late?.range ?? line.range))
             return nil
         }
         guard !codes.isEmpty else { return nil }

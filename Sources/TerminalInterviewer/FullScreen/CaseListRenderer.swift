@@ -30,8 +30,10 @@ public struct CaseListRenderer {
 
     /// The keys that work now, for the status line.
     func keys(_ screen: CaseListScreen) -> [ScreenModel.KeyHint] {
-        [strings.keyScroll, strings.keyOpenCase, strings.keyFilter, strings.keySearch,
-         screen.search.isEmpty ? strings.keyQuit : strings.keyClearSearch]
+        [
+            strings.keyScroll, strings.keyOpenCase, strings.keyFilter, strings.keySearch,
+            screen.search.isEmpty ? strings.keyQuit : strings.keyClearSearch,
+        ]
     }
 
     /// How many table rows are in view: a page for PgUp and PgDn.
@@ -78,7 +80,9 @@ public struct CaseListRenderer {
             items[a...b].reduce(0) { $0 + TextLayout.width($1) + 2 } + 4
         }
         while true {
-            if last + 1 < items.count, span(first, last + 1) <= width { last += 1 } else if first > 0, span(first - 1, last) <= width {
+            if last + 1 < items.count, span(first, last + 1) <= width {
+                last += 1
+            } else if first > 0, span(first - 1, last) <= width {
                 first -= 1
             } else {
                 break
@@ -140,7 +144,9 @@ public struct CaseListRenderer {
         var cells = [(names[0], columns.id), (names[1], columns.address), (names[2], columns.status)]
         if let visit = columns.visit { cells.append((names[3], visit)) }
         if let next = columns.next { cells.append((names[4], next)) }
-        return Line(" " + cells.map { TextLayout.pad(TextLayout.truncate($0.0, to: $0.1), to: $0.1) }.joined(separator: "  "), style: CellStyle([.bold, .underline]))
+        return Line(
+            " " + cells.map { TextLayout.pad(TextLayout.truncate($0.0, to: $0.1), to: $0.1) }.joined(separator: "  "),
+            style: CellStyle([.bold, .underline]))
     }
 
     func tableRow(_ entry: CaseListEntry, columns: Columns, selected: Bool) -> Line {
@@ -179,10 +185,12 @@ public struct CaseListRenderer {
         let c = entry.deviceCase
         let preloads = c.values.sorted { $0.key < $1.key }
             .map { DisplayText.escaped($0.key.rawValue) + "=" + DisplayText.escaped(Interview.display($0.value)) }
-        let about = ([DisplayText.escaped(c.id.rawValue), c.address.map(DisplayText.escaped)].compactMap { $0 }
+        let about =
+            ([DisplayText.escaped(c.id.rawValue), c.address.map(DisplayText.escaped)].compactMap { $0 }
             + [preloads.joined(separator: " ")]).filter { !$0.isEmpty }.joined(separator: " · ")
         let recent = entry.visits.suffix(3).map { v in "\(v.number). " + strings.lastVisit(v) }
-        let visits = entry.visits.isEmpty
+        let visits =
+            entry.visits.isEmpty
             ? strings.noVisitYet : (entry.visits.count > 3 ? "… " : "") + recent.joined(separator: ", ")
         let doing = "\(strings.nextLabel): \(strings.nextAction(entry.next)) · \(strings.visitsLabel): \(visits)"
         var third: [(String, CellStyle)] = []

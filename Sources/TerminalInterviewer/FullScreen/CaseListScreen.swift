@@ -157,7 +157,8 @@ public struct CaseListScreen: Sendable {
             filter.admits(entries[i]) && (needle.isEmpty || searchKeys[i].contains(needle))
         }
         top = 0
-        let keep = before.flatMap { c in shown.firstIndex { entries[$0].deviceCase.id == c.id && entries[$0].deviceCase.survey == c.survey } }
+        let keep = before.flatMap { c in shown.firstIndex { entries[$0].deviceCase.id == c.id && entries[$0].deviceCase.survey == c.survey }
+        }
         move(to: keep ?? 0, rows: rows)
     }
 }

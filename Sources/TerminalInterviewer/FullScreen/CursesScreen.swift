@@ -76,12 +76,13 @@ public final class CursesScreen: ScreenDevice {
         if code >= KEY_MIN { return .key(Self.functionKey(code)) }
         let lead = UInt8(truncatingIfNeeded: code)
         guard lead >= 0x80 else { return .key(Self.characterKey(UInt32(lead))) }
-        let length = switch lead {
-        case 0xC2...0xDF: 2
-        case 0xE0...0xEF: 3
-        case 0xF0...0xF4: 4
-        default: 0
-        }
+        let length =
+            switch lead {
+            case 0xC2...0xDF: 2
+            case 0xE0...0xEF: 3
+            case 0xF0...0xF4: 4
+            default: 0
+            }
         guard length > 0 else { return .key(.unreadable) }
         var bytes = [lead]
         wtimeout(window, 50)  // the rest of a character arrives with it

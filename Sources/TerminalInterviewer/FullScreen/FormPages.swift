@@ -71,19 +71,23 @@ public struct FormPages: Sendable, Equatable {
         for (position, address) in route.enumerated() {
             let place = placement(of: address.variable, index: index)
             let key = place.key(address)
-            let p = pageIndex[key] ?? {
-                pages.append(Page(key: key, addresses: [], positions: []))
-                pageIndex[key] = pages.count - 1
-                return pages.count - 1
-            }()
+            let p =
+                pageIndex[key]
+                ?? {
+                    pages.append(Page(key: key, addresses: [], positions: []))
+                    pageIndex[key] = pages.count - 1
+                    return pages.count - 1
+                }()
             pages[p].addresses.append(address)
             pages[p].positions.append(position)
             pageOf[address] = p
-            let s = sectionIndex[place.section] ?? {
-                sections.append(Section(id: place.section, addresses: [], positions: [], questions: 0, answered: 0))
-                sectionIndex[place.section] = sections.count - 1
-                return sections.count - 1
-            }()
+            let s =
+                sectionIndex[place.section]
+                ?? {
+                    sections.append(Section(id: place.section, addresses: [], positions: [], questions: 0, answered: 0))
+                    sectionIndex[place.section] = sections.count - 1
+                    return sections.count - 1
+                }()
             sections[s].addresses.append(address)
             sections[s].positions.append(position)
             sectionOf[address] = s

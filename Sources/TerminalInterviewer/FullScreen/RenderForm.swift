@@ -192,16 +192,20 @@ extension ScreenRenderer {
         for i in shown {
             let focused = i == form.focusRow
             let base = focused ? CellStyle(.reverse) : .plain
-            var line = row(form.rows[i].cells, widths: widths, style: base, offRoute: form.rows[i].offRoute,
-                           focusColumn: focused ? form.focusColumn : nil)
+            var line = row(
+                form.rows[i].cells, widths: widths, style: base, offRoute: form.rows[i].offRoute,
+                focusColumn: focused ? form.focusColumn : nil)
             if focused { line.background = base }
             out.append(line)
         }
         let hiddenAbove = form.hiddenAbove + (shown.first ?? 0)
         let hiddenBelow = form.hiddenBelow + form.rows.count - (shown.last.map { $0 + 1 } ?? 0)
         if hiddenAbove + hiddenBelow > 0 {
-            out.append(Line(" " + [hiddenAbove > 0 ? "↑ \(hiddenAbove)" : nil, hiddenBelow > 0 ? "↓ \(hiddenBelow)" : nil]
-                .compactMap { $0 }.joined(separator: "  "), style: CellStyle(.dim)))
+            out.append(
+                Line(
+                    " "
+                        + [hiddenAbove > 0 ? "↑ \(hiddenAbove)" : nil, hiddenBelow > 0 ? "↓ \(hiddenBelow)" : nil]
+                        .compactMap { $0 }.joined(separator: "  "), style: CellStyle(.dim)))
         }
         return out
     }

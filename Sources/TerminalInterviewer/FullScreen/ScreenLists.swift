@@ -12,7 +12,8 @@ struct ScreenLists {
     /// The sections on the route with their completion; Enter goes to the first unanswered question.
     func sections() -> [(line: ListPane.Line, target: Address?)] {
         pages.sections.map { section in
-            let title = section.id.flatMap { controller.index.groups[$0]?.title }.map { controller.interview.render($0) }
+            let title =
+                section.id.flatMap { controller.index.groups[$0]?.title }.map { controller.interview.render($0) }
                 ?? section.id?.rawValue ?? "—"
             let target = controller.entryPoint(of: section.addresses)
             let done = section.answered == section.questions
@@ -72,8 +73,9 @@ struct ScreenLists {
         if report.errors.isEmpty { lines.append(ListPane.Line(text: "  " + strings.reviewNone)) }
         lines += report.errors.map { ListPane.Line(text: "  \($0.place): \($0.message)", tone: .error) }
         lines.append(ListPane.Line(text: strings.reviewUnanswered, heading: true))
-        lines.append(ListPane.Line(
-            text: "  " + (report.missing.isEmpty ? strings.reviewNone : report.missing.map(\.description).joined(separator: ", "))))
+        lines.append(
+            ListPane.Line(
+                text: "  " + (report.missing.isEmpty ? strings.reviewNone : report.missing.map(\.description).joined(separator: ", "))))
         if !report.warnings.isEmpty {
             lines.append(ListPane.Line(text: strings.reviewWarnings, heading: true))
             lines += report.warnings.map { ListPane.Line(text: "  \($0.place): \($0.message)", tone: .warning) }
@@ -98,7 +100,8 @@ extension ScreenModelBuilder {
         let lists = ScreenLists(controller: controller, pages: pages)
         switch list {
         case .sections(let selected):
-            return ListPane(kind: .sections, title: controller.strings.sectionsTitle, lines: lists.sections().map(\.line), selected: selected)
+            return ListPane(
+                kind: .sections, title: controller.strings.sectionsTitle, lines: lists.sections().map(\.line), selected: selected)
         case .review(let selected):
             return ListPane(kind: .review, title: controller.strings.reviewTitle, lines: lists.review().map(\.line), selected: selected)
         case .help(let top):

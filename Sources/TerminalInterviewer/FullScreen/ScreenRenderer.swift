@@ -139,10 +139,15 @@ public struct ScreenRenderer {
                     last.pieces.append((trailing, style))
                     lines[lines.count - 1] = last
                 } else {
-                    lines.append(Line(String(repeating: " ", count: max(0, width - TextLayout.width(trailing) - 1)) + trailing, style: style))
+                    lines.append(
+                        Line(String(repeating: " ", count: max(0, width - TextLayout.width(trailing) - 1)) + trailing, style: style))
                 }
             }
-            if selected { lines = lines.map { var l = $0; l.background = style; return l } }
+            if selected {
+                lines = lines.map {
+                    var l = $0; l.background = style; return l
+                }
+            }
             blocks.append(lines)
         }
         let room = max(1, height - out.count - 2)

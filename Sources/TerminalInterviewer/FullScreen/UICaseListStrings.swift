@@ -46,10 +46,12 @@ extension UIStrings {
         switch error {
         case .unknownCase(let id, _): t("A(z) \(id) eset nem ennek a gépnek az esete.", "Case \(id) is not one of this device's cases.")
         case .notAssigned(let id, .reassigned):
-            t("A(z) \(id) eset másik gépre került: szinkronizálja, amit rögzített.",
-              "Case \(id) was moved to another device: sync what was recorded.")
+            t(
+                "A(z) \(id) eset másik gépre került: szinkronizálja, amit rögzített.",
+                "Case \(id) was moved to another device: sync what was recorded.")
         case .notAssigned(let id, _): t("A(z) \(id) esetet visszavonták: ne keresse fel.", "Case \(id) was withdrawn: do not visit it.")
-        case .done(let id, .completed): t("A(z) \(id) eset kész és jóváhagyott: zárolva.", "Case \(id) is completed and approved: it is locked.")
+        case .done(let id, .completed):
+            t("A(z) \(id) eset kész és jóváhagyott: zárolva.", "Case \(id) is completed and approved: it is locked.")
         case .done(let id, _): t("A(z) \(id) eset lezárt: nincs vele teendő.", "Case \(id) is final: nothing more to do.")
         case .awaitingReview(let id):
             t("A(z) \(id) eset kész, az ellenőr döntésére vár.", "Case \(id) is completed and waits for the supervisor's review.")

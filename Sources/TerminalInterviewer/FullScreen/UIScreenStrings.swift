@@ -40,18 +40,22 @@ extension UIStrings {
         t("A beírt választ előbb rögzítse (Enter) vagy vesse el (Esc).", "Save the answer you typed first (Enter), or discard it (Esc).")
     }
     public func limitReached(_ limit: Int) -> String {
-        t("Elérte a legfeljebb \(limit) karaktert; több nem írható.", "The limit of \(limit) characters is reached; nothing more can be typed.")
+        t(
+            "Elérte a legfeljebb \(limit) karaktert; több nem írható.",
+            "The limit of \(limit) characters is reached; nothing more can be typed.")
     }
     public var keyRefused: String {
         t("Ez a billentyű itt nem használható (F1: súgó).", "That key does nothing here (F1: help).")
     }
     public var unreadableKey: String {
-        t("Olvashatatlan bevitel (nem UTF-8); nem került be. Állítsa a terminált UTF-8-ra.",
-          "Unreadable input (not UTF-8); it was not taken. Set the terminal to UTF-8.")
+        t(
+            "Olvashatatlan bevitel (nem UTF-8); nem került be. Állítsa a terminált UTF-8-ra.",
+            "Unreadable input (not UTF-8); it was not taken. Set the terminal to UTF-8.")
     }
     public var notInRoster: String {
-        t("Sort hozzáadni és törölni egy nyitott lista (pl. utazások) oldalán lehet.",
-          "Rows are added and removed on the page of an open roster (e.g. trips).")
+        t(
+            "Sort hozzáadni és törölni egy nyitott lista (pl. utazások) oldalán lehet.",
+            "Rows are added and removed on the page of an open roster (e.g. trips).")
     }
     /// Under the empty input line of an optional question without an answer.
     public var skipsOptionalHint: String {
@@ -67,7 +71,12 @@ extension UIStrings {
     /// The keys of the full screen, for the help (F1), before the dot commands.
     public var screenKeys: [(String, String)] {
         [
-            ("Enter", t("a beírt válasz rögzítése (üresen: a jelenlegi marad), tovább", "save what is typed (empty: keep the current answer), go on")),
+            (
+                "Enter",
+                t(
+                    "a beírt válasz rögzítése (üresen: a jelenlegi marad), tovább",
+                    "save what is typed (empty: keep the current answer), go on")
+            ),
             ("← → Home End", t("mozgás a beírt szövegben", "move in the text typed")),
             ("Backspace Del", t("törlés a kurzor előtt / után", "delete before / after the caret")),
             ("Ctrl-U  Ctrl-K", t("törlés a sor elejéig / végéig", "delete to the start / end of the line")),
@@ -75,10 +84,18 @@ extension UIStrings {
             ("↑ ↓", t("előző / következő mező az oldalon", "previous / next field of the page")),
             ("PgUp PgDn", t("előző / következő oldal (szakasz, lista, rács)", "previous / next page (section, roster, grid)")),
             ("F2  Ctrl-G", t("szakaszok menüje, készültséggel", "the sections, with how far each is done")),
-            ("F3  Ctrl-R", t("áttekintés: válaszok, megjegyzések, figyelmeztetések, hiányzók", "review: answers, notes, warnings, what is missing")),
+            (
+                "F3  Ctrl-R",
+                t("áttekintés: válaszok, megjegyzések, figyelmeztetések, hiányzók", "review: answers, notes, warnings, what is missing")
+            ),
             ("F5  F8", t("nyitott listán: új sor / a sor törlése", "in an open roster: add a row / remove the row")),
             ("Ctrl-L", t("a képernyő újrarajzolása", "redraw the screen")),
-            ("Ctrl-C", t("kilépés (előtte megkérdezi; minden megerősített válasz mentve van)", "leave (asks first; every confirmed answer is saved)")),
+            (
+                "Ctrl-C",
+                t(
+                    "kilépés (előtte megkérdezi; minden megerősített válasz mentve van)",
+                    "leave (asks first; every confirmed answer is saved)")
+            ),
         ]
     }
 }

@@ -57,7 +57,9 @@ struct BilingualDocTests {
         let enHeadings = doc.headings.filter { en.contains($0.line) && $0.line != en.lowerBound }
         var out: [String] = []
         if huHeadings.count != enHeadings.count {
-            out.append("\(doc.name): the Hungarian half has \(huHeadings.count) headings (\(huHeadings.map(\.text))), the English \(enHeadings.count) (\(enHeadings.map(\.text)))")
+            out.append(
+                "\(doc.name): the Hungarian half has \(huHeadings.count) headings (\(huHeadings.map(\.text))), the English \(enHeadings.count) (\(enHeadings.map(\.text)))"
+            )
         }
         for (h, e) in zip(huHeadings, enHeadings) {
             if h.level != e.level || code(h.text) != code(e.text) {
@@ -84,7 +86,11 @@ struct BilingualDocTests {
         let body = (summary.lines.upperBound + 1)...doc.lines.count
         let missing = vocabulary(doc, lines: body).subtracting(vocabulary(doc, lines: summary.lines))
             .filter { $0.hasPrefix("terep ") }.sorted()
-        return missing.isEmpty ? [] : ["\(doc.name):\(summary.heading): the Hungarian summary does not mention the commands \(missing), which the English part uses"]
+        return missing.isEmpty
+            ? []
+            : [
+                "\(doc.name):\(summary.heading): the Hungarian summary does not mention the commands \(missing), which the English part uses"
+            ]
     }
 
     @Test func theInterviewerGuideHasTheSameSectionsInBothLanguages() throws {
@@ -112,6 +118,8 @@ struct BilingualDocTests {
         let first = try #require(doc.headings.first { hu.contains($0.line) && $0.level == 3 })
         lines.insert("A `--gyorsan` kapcsolóval gyorsabb.", at: first.line)
         let option = Self.findings(halvesOf: DocText(name: doc.name, text: lines.joined(separator: "\n")))
-        #expect(option == ["docs/interviewer.md:\(first.line) '\(first.text)': only in Hungarian [\"--gyorsan\"], only in English []"], "\(option)")
+        #expect(
+            option == ["docs/interviewer.md:\(first.line) '\(first.text)': only in Hungarian [\"--gyorsan\"], only in English []"],
+            "\(option)")
     }
 }

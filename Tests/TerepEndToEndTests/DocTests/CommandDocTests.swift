@@ -74,13 +74,16 @@ enum CommandDocCheck {
         }
         var findings: [String] = []
         if let word = rest.first, !node.subcommands.isEmpty, !word.hasPrefix("-"), !word.contains("…"), !word.hasPrefix("<") {
-            findings.append("\(doc.name):\(command.line): `\(node.name)` has no subcommand '\(word)' (it has \(node.subcommands.keys.sorted().joined(separator: ", "))) in `\(command.text)`")
+            findings.append(
+                "\(doc.name):\(command.line): `\(node.name)` has no subcommand '\(word)' (it has \(node.subcommands.keys.sorted().joined(separator: ", "))) in `\(command.text)`"
+            )
             return findings
         }
         for word in rest where isOption(word) {
             let option = String(word.prefix { $0 != "=" })
             if !node.options.contains(option) {
-                findings.append("\(doc.name):\(command.line): `\(node.name)` has no option \(option) (see `\(node.name) --help`) in `\(command.text)`")
+                findings.append(
+                    "\(doc.name):\(command.line): `\(node.name)` has no option \(option) (see `\(node.name) --help`) in `\(command.text)`")
             }
         }
         return findings
@@ -164,7 +167,8 @@ struct CommandDocTests {
             anywhere.formUnion(CommandDocCheck.mentionedOptions(in: doc).map(\.text))
         }
         for command in tree.all where command.path.count > 1 && command.path[1] != "help" {
-            for option in command.options.subtracting(CommandTree.hidden.union(["--help", "--version"])).sorted() where option.hasPrefix("--") {
+            for option in command.options.subtracting(CommandTree.hidden.union(["--help", "--version"])).sorted()
+            where option.hasPrefix("--") {
                 #expect(
                     mentioned[command.name, default: []].contains(option) || anywhere.contains(option),
                     "`\(command.name) \(option)` is in --help but in no document (README.md, docs/*.md): document it")
@@ -184,10 +188,11 @@ struct CommandDocTests {
         #expect(CommandDocCheck.findings(original, tree: tree).isEmpty, "the original must be clean for the test to mean anything")
         var lines = original.lines
         let at = min(10, lines.count)
-        lines.insert(contentsOf: [
-            "```", "terep export --survey wellbeing --format csv --widen mem -o out", "terep exprot --survey wellbeing", "```",
-            "Use `--no-such-flag` to go faster, or --also-not-real.",
-        ], at: at)
+        lines.insert(
+            contentsOf: [
+                "```", "terep export --survey wellbeing --format csv --widen mem -o out", "terep exprot --survey wellbeing", "```",
+                "Use `--no-such-flag` to go faster, or --also-not-real.",
+            ], at: at)
         try lines.joined(separator: "\n").write(to: root.appendingPathComponent("docs/exports.md"), atomically: true, encoding: .utf8)
         let planted = try DocText.load("docs/exports.md", root: root)
         let findings = CommandDocCheck.findings(planted, tree: tree)

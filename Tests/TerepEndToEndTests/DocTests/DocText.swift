@@ -119,7 +119,8 @@ struct DocText {
             var line = lines[i].trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("$ ") { line.removeFirst(2) }
             // `terep (ArgumentParser) ─► …` in a diagram is the target, not a command line.
-            guard line.hasPrefix("terep ") || line == "terep", line.dropFirst(6).first.map({ $0.isLetter || $0 == "-" || $0 == "<" }) ?? true
+            guard line.hasPrefix("terep ") || line == "terep",
+                line.dropFirst(6).first.map({ $0.isLetter || $0 == "-" || $0 == "<" }) ?? true
             else { continue }
             let start = i + 1
             while line.hasSuffix("\\"), i + 1 < lines.count {

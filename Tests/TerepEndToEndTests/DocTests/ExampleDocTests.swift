@@ -42,11 +42,15 @@ struct ExampleDocTests {
         var out: [Example] = []
         for (i, fence) in fences.enumerated() {
             guard let kind = fence.info.first, kinds.contains(kind) else {
-                findings.append("\(doc.name):\(fence.line - 1): a fence without a known kind (\(fence.info)): mark it ```survey (compiled by the doc tests), ```survey diagnostics with its ```output, or ```sketch — why it is not compiled")
+                findings.append(
+                    "\(doc.name):\(fence.line - 1): a fence without a known kind (\(fence.info)): mark it ```survey (compiled by the doc tests), ```survey diagnostics with its ```output, or ```sketch — why it is not compiled"
+                )
                 continue
             }
             if kind == "sketch", fence.info.count < 4 || fence.info[1] != "—" {
-                findings.append("\(doc.name):\(fence.line - 1): a sketch says why it is not compiled (```sketch — the questions' texts are elided); better, complete it and mark it ```survey")
+                findings.append(
+                    "\(doc.name):\(fence.line - 1): a sketch says why it is not compiled (```sketch — the questions' texts are elided); better, complete it and mark it ```survey"
+                )
             }
             guard kind == "survey", fence.info != ["survey", "header"] else { continue }
             let whole = fence.body.hasPrefix("survey ") || fence.info.contains("whole")
@@ -60,13 +64,17 @@ struct ExampleDocTests {
             let encoding: String.Encoding = fence.info.contains("latin1") ? .isoLatin1 : .utf8
             switch fence.info.dropFirst().first(where: { $0 != "whole" && $0 != "latin1" }) {
             case nil:
-                out.append(Example(place: "\(doc.name):\(fence.line)", fileName: fileName, source: source, expected: nil, encoding: encoding))
+                out.append(
+                    Example(place: "\(doc.name):\(fence.line)", fileName: fileName, source: source, expected: nil, encoding: encoding))
             case "diagnostics":
                 guard i + 1 < fences.count, fences[i + 1].info == ["output"] else {
                     findings.append("\(doc.name):\(fence.line): ```survey diagnostics must be followed by its ```output")
                     continue
                 }
-                out.append(Example(place: "\(doc.name):\(fence.line)", fileName: fileName, source: source, expected: fences[i + 1].body, encoding: encoding))
+                out.append(
+                    Example(
+                        place: "\(doc.name):\(fence.line)", fileName: fileName, source: source, expected: fences[i + 1].body,
+                        encoding: encoding))
             case let other?:
                 findings.append("\(doc.name):\(fence.line): unknown fence kind 'survey \(other)'")
             }
@@ -111,7 +119,8 @@ struct ExampleDocTests {
             if run.status != (expected.contains("error[") ? 1 : 0) { out.append("\(example.place): exit status \(run.status)") }
         } else {
             let codes = output.matches(of: /(?m)^\S+:\d+:\d+: (?:error|warning)\[(\w+)\]/).map { String($0.1) }
-            let clean = output == "\(example.fileName): no problems found" || !codes.isEmpty && codes.allSatisfy(Self.unusedDeclaration.contains)
+            let clean =
+                output == "\(example.fileName): no problems found" || !codes.isEmpty && codes.allSatisfy(Self.unusedDeclaration.contains)
             if run.status != 0 || !clean {
                 out.append("\(example.place): the example should compile with no diagnostic, but terep check prints\n\(output)")
             }
@@ -137,7 +146,9 @@ struct ExampleDocTests {
         var clean = try #require(Self.examples(language).examples.first { $0.expected == nil })
         clean.source += "question broken integer 0..10 { text hu \"Csak magyar\" }\n"
         let problems = try Self.problems(clean)
-        #expect(problems.count == 1 && problems[0].contains("should compile with no diagnostic") && problems[0].contains("E0301"), "\(problems)")
+        #expect(
+            problems.count == 1 && problems[0].contains("should compile with no diagnostic") && problems[0].contains("E0301"), "\(problems)"
+        )
     }
 
     /// Every code the compiler can emit (a golden file exists for each: GoldenDiagnosticsTests)
@@ -145,8 +156,9 @@ struct ExampleDocTests {
     @Test func everyDiagnosticCodeHasARunningExample() throws {
         let doc = try DocText.load("docs/diagnostics.md")
         let golden = try FileManager.default.contentsOfDirectory(
-            atPath: TerepProcess.packageRoot.appendingPathComponent("Tests/SurveyCompilerTests/Golden/diagnostics").path)
-            .filter { $0.hasSuffix(".survey") }.map { String($0.dropLast(7)) }
+            atPath: TerepProcess.packageRoot.appendingPathComponent("Tests/SurveyCompilerTests/Golden/diagnostics").path
+        )
+        .filter { $0.hasSuffix(".survey") }.map { String($0.dropLast(7)) }
         let run = Set(Self.examples(doc).examples.compactMap { $0.expected != nil ? String($0.fileName.dropLast(7)) : nil })
         #expect(golden.count >= 35)
         for code in golden.sorted() {

@@ -44,7 +44,8 @@ struct FactDocTests {
 
     /// The top-level keys of a compiled definition and of its `definition`.
     static func compiledKeys() throws -> [String] {
-        let compiled = try Data(contentsOf: Self.root.appendingPathComponent("Tests/SurveyCompilerTests/Golden/questionnaires/wellbeing.compiled.json"))
+        let compiled = try Data(
+            contentsOf: Self.root.appendingPathComponent("Tests/SurveyCompilerTests/Golden/questionnaires/wellbeing.compiled.json"))
         let object = try #require(try JSONSerialization.jsonObject(with: compiled) as? [String: Any])
         let definition = try #require(object["definition"] as? [String: Any])
         return object.keys.sorted() + definition.keys.sorted()
@@ -72,7 +73,10 @@ struct FactDocTests {
         var lines = storage.lines
         lines[listed] = lines[listed].replacingOccurrences(of: "`\(central)`", with: "(forgotten)")
         let storageFindings = Self.findings(storage: DocText(name: storage.name, text: lines.joined(separator: "\n")), migrations: names)
-        #expect(storageFindings == ["docs/storage.md:\(first): the migrations listed here do not name `\(central)` (registered in Sources/SurveyStore): add it"], "\(storageFindings)")
+        #expect(
+            storageFindings == [
+                "docs/storage.md:\(first): the migrations listed here do not name `\(central)` (registered in Sources/SurveyStore): add it"
+            ], "\(storageFindings)")
 
         let format = try DocText.load("docs/compiled-format.md")
         let keys = try Self.compiledKeys()
@@ -81,6 +85,8 @@ struct FactDocTests {
         lines = format.lines
         lines.remove(at: row)
         let formatFindings = Self.findings(compiledFormat: DocText(name: format.name, text: lines.joined(separator: "\n")), keys: keys)
-        #expect(formatFindings.count == 1 && formatFindings[0].hasPrefix("docs/compiled-format.md:") && formatFindings[0].contains("the key `targets`"), "\(formatFindings)")
+        #expect(
+            formatFindings.count == 1 && formatFindings[0].hasPrefix("docs/compiled-format.md:")
+                && formatFindings[0].contains("the key `targets`"), "\(formatFindings)")
     }
 }

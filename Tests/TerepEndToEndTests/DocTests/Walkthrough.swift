@@ -91,7 +91,9 @@ struct Walkthrough {
                     } else if text.hasPrefix("skip: ") {
                         let parts = text.dropFirst(6).components(separatedBy: " — ")
                         if parts.count < 2 || parts[1].split(separator: " ").count < 3 {
-                            findings.append("\(doc.name):\(k + 1): a skip needs a reason: 'skip: PREFIX — why it cannot run here (and what tests it instead)'")
+                            findings.append(
+                                "\(doc.name):\(k + 1): a skip needs a reason: 'skip: PREFIX — why it cannot run here (and what tests it instead)'"
+                            )
                         }
                         skips.append((k + 1, parts[0].trimmingCharacters(in: .whitespaces)))
                     } else if !text.isEmpty {
@@ -117,7 +119,9 @@ struct Walkthrough {
                 fenceSteps = [Step(line: i + 2, command: body.joined(separator: "\n") + "\n", kind: .recipe(kind))]
             case let kind where Self.otherKinds.contains(kind): break
             default:
-                findings.append("\(doc.name):\(i + 1): a fence in a walk-through without a kind: mark it ```sh (a script), ```console (commands and what they print), ```r/```python/```spss (a recipe) or ```text")
+                findings.append(
+                    "\(doc.name):\(i + 1): a fence in a walk-through without a kind: mark it ```sh (a script), ```console (commands and what they print), ```r/```python/```spss (a recipe) or ```text"
+                )
             }
             for skip in skips {
                 let before = fenceSteps.count
@@ -192,7 +196,9 @@ struct OutputPattern {
         #"[0-9a-f]{4}(?::[0-9a-f]{4}){3}"#,
         #"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}\b"#,
     ]
-    static var tokens: NSRegularExpression { try! NSRegularExpression(pattern: (bound + [#"\d+(?:\.\d+)?"#]).map { "(\($0))" }.joined(separator: "|")) }
+    static var tokens: NSRegularExpression {
+        try! NSRegularExpression(pattern: (bound + [#"\d+(?:\.\d+)?"#]).map { "(\($0))" }.joined(separator: "|"))
+    }
 
     let regex: NSRegularExpression
     /// The document's value of each bound group, in order.

@@ -46,16 +46,25 @@ extension EndToEnd {
             lines[line - 1] = lines[line - 1].replacingOccurrences(of: " -o ", with: " --out ")
             try lines.joined(separator: "\n").write(to: root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
             let broken = try WalkthroughRun(try Self.walkthrough(0, root: root), placeholders: Self.placeholders).run()
-            #expect(broken.count == 1 && broken[0].hasPrefix("README.md:\(line): `terep compile questionnaires/wellbeing.survey --out wellbeing.json` exited with 64"), "\(broken)")
+            #expect(
+                broken.count == 1
+                    && broken[0].hasPrefix(
+                        "README.md:\(line): `terep compile questionnaires/wellbeing.survey --out wellbeing.json` exited with 64"),
+                "\(broken)")
 
             let guide = try DocText.load("docs/coordinator.md")
             let shown = try #require(guide.lines.firstIndex { $0.hasPrefix("Registered device laptop-01 (key ") }) + 1
             lines = guide.lines
             lines[shown - 1] = lines[shown - 1].replacingOccurrences(of: "Registered device", with: "Registered the device")
-            try lines.joined(separator: "\n").write(to: root.appendingPathComponent("docs/coordinator.md"), atomically: true, encoding: .utf8)
+            try lines.joined(separator: "\n").write(
+                to: root.appendingPathComponent("docs/coordinator.md"), atomically: true, encoding: .utf8)
             let changed = try WalkthroughRun(try Self.walkthrough(1, root: root), placeholders: Self.placeholders).run(through: shown)
-            #expect(changed.contains { $0.hasPrefix("docs/coordinator.md:\(shown): the document shows `Registered the device laptop-01") }, "\(changed)")
-            #expect(changed.contains { $0.contains("printed `Registered device laptop-01") && $0.contains("which the document does not show") }, "\(changed)")
+            #expect(
+                changed.contains { $0.hasPrefix("docs/coordinator.md:\(shown): the document shows `Registered the device laptop-01") },
+                "\(changed)")
+            #expect(
+                changed.contains { $0.contains("printed `Registered device laptop-01") && $0.contains("which the document does not show") },
+                "\(changed)")
         }
     }
 }

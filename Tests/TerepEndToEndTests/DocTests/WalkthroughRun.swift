@@ -31,7 +31,8 @@ final class WalkthroughRun {
         folder = try TerepProcess.temporaryDirectory()
         let files = FileManager.default
         try files.createSymbolicLink(
-            at: folder.appendingPathComponent("questionnaires"), withDestinationURL: TerepProcess.packageRoot.appendingPathComponent("questionnaires"))
+            at: folder.appendingPathComponent("questionnaires"),
+            withDestinationURL: TerepProcess.packageRoot.appendingPathComponent("questionnaires"))
         for name in ["bundles", "inbox", "exports", "home"] {
             try files.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
         }
@@ -68,10 +69,13 @@ final class WalkthroughRun {
         for (placeholder, label) in placeholders where command.contains(placeholder) {
             let option = placeholder.split(separator: " ").first.map(String.init) ?? placeholder
             guard let value = printed[label] else {
-                findings.append("\(place(step)): `\(placeholder)` stands for the \(label), but no step before it printed one (`\(label) …:` followed by the key); put the step that prints it first")
+                findings.append(
+                    "\(place(step)): `\(placeholder)` stands for the \(label), but no step before it printed one (`\(label) …:` followed by the key); put the step that prints it first"
+                )
                 return nil
             }
-            command = command.replacingOccurrences(of: placeholder, with: "\(option) \(label == "interview" ? String(value.prefix(8)) : value)")
+            command = command.replacingOccurrences(
+                of: placeholder, with: "\(option) \(label == "interview" ? String(value.prefix(8)) : value)")
         }
         for (shown, real) in bindings.sorted(by: { $0.key.count > $1.key.count }) {
             command = command.replacingOccurrences(of: shown, with: real)
@@ -95,19 +99,25 @@ final class WalkthroughRun {
         }
         remember(result.stdout + result.stderr)
         if result.status == nil {
-            findings.append("\(place(step)): `\(step.command)` did not end within \(Int(Self.stepTimeout)) s (a server, or a command waiting for input?): if it cannot run here, say so with <!-- walkthrough skip: … — why -->")
+            findings.append(
+                "\(place(step)): `\(step.command)` did not end within \(Int(Self.stepTimeout)) s (a server, or a command waiting for input?): if it cannot run here, say so with <!-- walkthrough skip: … — why -->"
+            )
             return false
         }
         if case .transcript(let expected) = step.kind {
             compare(step, expected, result)
             let refused = expected.contains { $0.text.hasPrefix("error:") || $0.text.hasPrefix("REJECTED") }
             if (result.status == 0) == refused {
-                findings.append("\(place(step)): `\(step.command)` exited with \(result.status!), but the document shows \(refused ? "a refusal (error: or REJECTED), so a non-zero status" : "no error, so status 0"):\n\(result.stdout)\(result.stderr)")
+                findings.append(
+                    "\(place(step)): `\(step.command)` exited with \(result.status!), but the document shows \(refused ? "a refusal (error: or REJECTED), so a non-zero status" : "no error, so status 0"):\n\(result.stdout)\(result.stderr)"
+                )
             }
             return true
         }
         guard result.status == 0 else {
-            findings.append("\(place(step)): `\(step.command)` exited with \(result.status!): \(result.stderr)\(result.stdout)\nFix the step in the document (or the code, if the document says what it should do)")
+            findings.append(
+                "\(place(step)): `\(step.command)` exited with \(result.status!): \(result.stderr)\(result.stdout)\nFix the step in the document (or the code, if the document says what it should do)"
+            )
             return false
         }
         return true
@@ -116,7 +126,9 @@ final class WalkthroughRun {
     /// Each line the document shows must be printed, and each line printed must be shown (figures,
     /// keys, fingerprints and ids may differ); the document's keys and ids are bound to the real ones.
     private func compare(_ step: Walkthrough.Step, _ expected: [Walkthrough.Expected], _ result: Output) {
-        var actual = (result.stdout + result.stderr).split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        var actual = (result.stdout + result.stderr).split(separator: "\n").map(String.init).filter {
+            !$0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
         let printedLines = actual
         var missing: [Walkthrough.Expected] = []
         for line in expected where !line.text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -129,10 +141,14 @@ final class WalkthroughRun {
             actual.remove(at: index)
         }
         for line in missing {
-            findings.append("\(walkthrough.doc.name):\(line.line): the document shows `\(line.text.trimmingCharacters(in: .whitespaces))`, but `\(step.command)` printed no such line (figures, keys and ids may differ); it printed:\n\(printedLines.joined(separator: "\n"))")
+            findings.append(
+                "\(walkthrough.doc.name):\(line.line): the document shows `\(line.text.trimmingCharacters(in: .whitespaces))`, but `\(step.command)` printed no such line (figures, keys and ids may differ); it printed:\n\(printedLines.joined(separator: "\n"))"
+            )
         }
         for line in actual {
-            findings.append("\(place(step)): `\(step.command)` printed `\(line)`, which the document does not show under it; add the line (or fix the code if it should not print it)")
+            findings.append(
+                "\(place(step)): `\(step.command)` printed `\(line)`, which the document does not show under it; add the line (or fix the code if it should not print it)"
+            )
         }
     }
 
@@ -159,9 +175,12 @@ final class WalkthroughRun {
             remember(terep.transcript)
             guard status == 0 else {
                 // The driven run's standard error is not kept: run it again with no input for its message.
-                let quoted = (["terep"] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }.joined(separator: " ")
+                let quoted = (["terep"] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }.joined(
+                    separator: " ")
                 let again = try? Self.shell(quoted, in: folder, environment: environment)
-                findings.append("\(place(step)): `\(step.command)`, answered through piped input, exited with \(status): \(again?.stderr ?? "")\(terep.transcript.suffix(1500))")
+                findings.append(
+                    "\(place(step)): `\(step.command)`, answered through piped input, exited with \(status): \(again?.stderr ?? "")\(terep.transcript.suffix(1500))"
+                )
                 return false
             }
             return true
@@ -175,7 +194,9 @@ final class WalkthroughRun {
     private func recipe(_ step: Walkthrough.Step, _ language: String, _ body: String) -> Bool {
         let file = folder.appendingPathComponent("recipe-\(step.line).\(language)")
         let programs = ["r": "Rscript", "python": "python3", "spss": "pspp --batch -O format=txt"]
-        let installs = ["r": "apt-get install r-base-core r-cran-haven", "python": "pip install pyreadstat pandas", "spss": "apt-get install pspp"]
+        let installs = [
+            "r": "apt-get install r-base-core r-cran-haven", "python": "pip install pyreadstat pandas", "spss": "apt-get install pspp",
+        ]
         guard let program = programs[language] else {
             findings.append("\(place(step)): no program runs \(language) here: skip the fence with <!-- walkthrough skip: all — why -->")
             return false
@@ -187,7 +208,9 @@ final class WalkthroughRun {
             if result.status == 127 {
                 findings.append("\(place(step)): \(program) is not installed (\(installs[language]!); .ci/run installs it)")
             } else if failed {
-                findings.append("\(place(step)): the \(language) recipe failed (status \(result.status.map(String.init) ?? "timeout")):\n\(result.stdout)\(result.stderr)")
+                findings.append(
+                    "\(place(step)): the \(language) recipe failed (status \(result.status.map(String.init) ?? "timeout")):\n\(result.stdout)\(result.stderr)"
+                )
             }
             return !failed
         } catch {
