@@ -15,11 +15,13 @@ enum CompileBenchmark {
             var compiled: CompiledSurvey? = nil
             // The previous run's result is released before the clock starts (it is the
             // caller's data; freeing a 10k form's definition takes tens of milliseconds).
-            let compileTime = median(runs: name == "1k" ? 9 : 5, before: { compiled = nil }) {
-                let result = compile(source, loader: InMemoryLoader())
-                precondition(!result.hasErrors, "synthetic form must compile")
-                compiled = result.compiled
-            }
+            let compileTime = median(
+                runs: name == "1k" ? 9 : 5, before: { compiled = nil },
+                body: {
+                    let result = compile(source, loader: InMemoryLoader())
+                    precondition(!result.hasErrors, "synthetic form must compile")
+                    compiled = result.compiled
+                })
             guard let compiled else { continue }
             let data = try compiled.fileData()
             let decodeTime = median(runs: name == "1k" ? 9 : 5) {
@@ -81,7 +83,7 @@ enum CompileBenchmark {
 
     /// The median wall time of `runs` executions, in seconds, after one warm-up; `before` runs
     /// ahead of each timed execution, off the clock.
-    static func median(runs: Int, before: () -> Void = {}, _ body: () -> Void) -> Double {
+    static func median(runs: Int, before: () -> Void = {}, body: () -> Void) -> Double {
         body()
         var times: [Double] = []
         for _ in 0..<runs {

@@ -53,7 +53,7 @@ extension EndToEnd.ServerEndToEndTests {
             unknown.status == 1 && unknown.stderr.contains("the server refused GET /surveys/nosuch/report.json (HTTP 404)"),
             "\(unknown.stderr)")
 
-        let coordinator = RequestAuthenticator_coordinatorSigner
+        let coordinator = coordinatorSignerHeader
         let stored = try #require(try DeviceStore.open(path: device.database, readOnly: true).signingKey())
         let deviceKey = try DeviceSigningKey(rawRepresentation: stored.privateKey)
         let unsigned = try await signedGet(server.url, "/status", nil)
@@ -76,4 +76,4 @@ extension EndToEnd.ServerEndToEndTests {
 
 /// The device header value of the coordinator's requests (RequestAuthenticator.coordinatorSigner,
 /// written out: the test checks the documented value).
-let RequestAuthenticator_coordinatorSigner = "@coordinator"
+let coordinatorSignerHeader = "@coordinator"

@@ -181,18 +181,23 @@ public enum CaseList {
 /// `terep cases --format json`: one object per case, keys sorted (docs/interviewer.md).
 public enum CaseListJSON {
     struct Row: Encodable {
-        var case_id: String
+        var caseID: String
         var survey: String
         var state: String
         var status: String
         var visits: Int
-        var last_visit: VisitRow?
-        var next_action: String
+        var lastVisit: VisitRow?
+        var nextAction: String
         var address: String?
         var note: String?
-        var interview_id: String?
+        var interviewID: String?
         var review: String
         var rejection: String?
+
+        enum CodingKeys: String, CodingKey {
+            case caseID = "case_id", survey, state, status, visits, lastVisit = "last_visit", nextAction = "next_action"
+            case address, note, interviewID = "interview_id", review, rejection
+        }
     }
 
     struct VisitRow: Encodable {
@@ -205,13 +210,13 @@ public enum CaseListJSON {
     public static func encode(_ entries: [CaseListEntry]) throws -> String {
         let rows = entries.map { e in
             Row(
-                case_id: e.deviceCase.id.rawValue, survey: e.deviceCase.survey.rawValue, state: e.deviceCase.state.rawValue,
+                caseID: e.deviceCase.id.rawValue, survey: e.deviceCase.survey.rawValue, state: e.deviceCase.state.rawValue,
                 status: e.status.word, visits: e.visits.count,
-                last_visit: e.lastVisit.map {
+                lastVisit: e.lastVisit.map {
                     VisitRow(number: $0.number, start: $0.start.description, end: $0.end?.description, outcome: $0.outcome)
                 },
-                next_action: e.next.rawValue, address: e.deviceCase.address, note: e.deviceCase.note,
-                interview_id: e.interview?.rawValue, review: reviewWord(e.review), rejection: e.rejection)
+                nextAction: e.next.rawValue, address: e.deviceCase.address, note: e.deviceCase.note,
+                interviewID: e.interview?.rawValue, review: reviewWord(e.review), rejection: e.rejection)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -125,9 +125,9 @@ public struct BundleMerger {
     /// another device than its sender is refused. Also gives the bundle's id (the SHA-256 of its
     /// manifest, which the sender compares with its own), or nil when it could not be read.
     public func merge(upload data: Data, name: String, sentBy sender: DeviceID) -> (outcome: MergeOutcome, bundle: String?) {
-        merge(uploadNamed: name, sentBy: sender, digest: { RequestSignature.digest(data) }) { () throws(BundleError) in
-            try reader.open(data, file: name)
-        }
+        merge(
+            uploadNamed: name, sentBy: sender, digest: { RequestSignature.digest(data) },
+            open: { () throws(BundleError) in try reader.open(data, file: name) })
     }
 
     /// Like ``merge(upload:name:sentBy:)``, for an upload the server spooled to the file at
@@ -136,9 +136,9 @@ public struct BundleMerger {
     public func merge(uploadFile path: String, bodySHA256: String, name: String, sentBy sender: DeviceID)
         -> (outcome: MergeOutcome, bundle: String?)
     {
-        merge(uploadNamed: name, sentBy: sender, digest: { bodySHA256 }) { () throws(BundleError) in
-            try reader.open(path: path, name: name)
-        }
+        merge(
+            uploadNamed: name, sentBy: sender, digest: { bodySHA256 },
+            open: { () throws(BundleError) in try reader.open(path: path, name: name) })
     }
 
     private func merge(
