@@ -43,6 +43,62 @@ extension EndToEnd {
                 .map { line in String(line.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
         }
 
+        static let reviewGolden = goldenDirectory() + "/../TerminalInterviewerTests/Golden/screen-review-tmux-hu-80x24.txt"
+
+        /// W-0001 interviewed on the device (age 34, complete), its bundle merged, rejected with a
+        /// comment at `age`, and the next package received: the case is "rejected — to fix".
+        static func rejected(_ cases: CaseEndToEndTests) throws -> String {
+            try cases.setUp()
+            let done = try cases.terep(["interview", "--case", "W-0001", "--device-db", cases.db], stdin: "34\n7\n11\ni\n")
+            try #require(done.status == 0, "\(done.stdout)\(done.stderr)")
+            let bundle = cases.dir.appendingPathComponent("lap-1.terepbundle").path
+            try #require(try cases.terep(["bundle", "create", "-o", bundle, "--device-db", cases.db]).status == 0)
+            try #require(try cases.terep(["merge", "--central", cases.central, bundle]).status == 0)
+            let json = try cases.terep(["cases", "--device-db", cases.db, "--format", "json"])
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+            let id = try #require(rows.first { $0["case_id"] as? String == "W-0001" }?["interview_id"] as? String)
+            let review = ["review", "--central", cases.central, "--by", "Sári", "--interview", id]
+            try #require(try cases.terep(review + ["--question", "age", "--comment", "Tényleg 34? A listán 43."]).status == 0)
+            try #require(try cases.terep(review + ["--reject", "Ellenőrizze az életkort."]).status == 0)
+            let package = cases.dir.appendingPathComponent("lap-1-2.terepkg").path
+            try #require(
+                try cases.terep(["package", "create", "--central", cases.central, "--device", "lap-1", "-o", package]).status == 0)
+            try #require(try cases.terep(["device", "receive", package, "--device-db", cases.db]).status == 0)
+            return id
+        }
+
+        /// The screen with what changes from run to run (times, the interview's id) masked.
+        static func masked(_ screen: String, id: String) -> String {
+            trimmed(screen).replacingOccurrences(of: id, with: "ID").replacingOccurrences(of: String(id.prefix(8)), with: "xxxxxxxx")
+                .replacing(/\d{4}-\d\d-\d\d[ T]\d\d:\d\d/, with: "ÉÉÉÉ-HH-NN ÓÓ:PP")
+        }
+
+        /// The rejected case from the full-screen list: its reason under the list; Enter opens its
+        /// interview at the commented question, the comment with it; the fix is saved.
+        @Test func aRejectedCaseOpensAtTheCommentedQuestion() throws {
+            let cases = try CaseEndToEndTests()
+            defer { try? FileManager.default.removeItem(at: cases.dir) }
+            let id = try Self.rejected(cases)
+            let tmux = Tmux()
+            defer { tmux.stop() }
+            try Self.start(tmux, db: cases.db, run: 1, first: true)
+            var screen = try tmux.waitFor("Visszaküldés oka: Ellenőrizze az életkort.")
+            #expect(screen.contains("visszaküldve — javítandó"), "\(screen)")
+            try tmux.type("")
+            screen = try tmux.waitFor("Tényleg 34? A listán 43.")
+            #expect(TmuxInterview.currentQuestion(in: screen) == "age", "opens at the commented question:\n\(screen)")
+            let capture = Self.masked(screen, id: id).split(separator: "\n", omittingEmptySubsequences: false).prefix(24)
+            assertGolden(capture.joined(separator: "\n") + "\n", file: Self.reviewGolden)
+            try tmux.type("43")
+            _ = try tmux.waitFor("satisfied")
+            try tmux.run(["send-keys", "-t", "t", "C-c"])
+            _ = try tmux.waitFor("Kilép?")
+            try tmux.type("i")
+            #expect(try Self.exitStatus(tmux, run: 1) == 130, "left with Ctrl-C: 128 + SIGINT")
+            let answers = try cases.terep(["cases", "--device-db", cases.db, "--format", "json"])
+            #expect(answers.stdout.contains("\"status\" : \"in_progress\""), "\(answers.stdout)")
+        }
+
         @Test func theCaseListIsAFullScreenAndEnterOpensTheCase() throws {
             let cases = try CaseEndToEndTests()
             defer { try? FileManager.default.removeItem(at: cases.dir) }
