@@ -33,6 +33,9 @@ struct CaseListTests {
         try #require(try CaseList.load(store: store).first { $0.deviceCase.id == id })
     }
 
+    /// A local moment's timestamp.
+    static func at(_ date: String, _ time: String) -> Int64 { LocalClock.timestamp(of: LocalDateTime(iso: "\(date)T\(time)")!) }
+
     /// Ends the case's current visit with `code` at a local moment.
     static func end(_ id: InterviewID, _ code: Int, _ store: DeviceStore, at date: String, _ time: String) throws {
         let local = LocalDateTime(iso: "\(date)T\(time)")!
@@ -104,6 +107,27 @@ struct CaseListTests {
         #expect(throws: CaseInterviewError.self) {
             try InterviewStart.forCase("W-0002", store: store, options: .init())
         }
+    }
+
+    /// `.z 25` answers the outcome question with the visit's code; the next visit must not keep
+    /// it, or completing the interview would export outcome 25 beside iv_outcome 11.
+    @Test func theNextVisitClearsTheOutcomeAnswerThePreviousVisitEndedWith() throws {
+        let f = try PackageFixture()
+        defer { f.remove() }
+        let store = try Self.device(f)
+        let id = try InterviewStart.forCase("W-0003", store: store, options: .init(), clock: Self.clock("2026-10-05", "10:00"))
+            .prepared.id
+        _ = try store.append(.answered(Address("outcome"), .value(.choice(25))), interview: id, timestamp: Self.at("2026-10-05", "10:02"))
+        try Self.end(id, 25, store, at: "2026-10-05", "10:03")
+        let next = try InterviewStart.forCase("W-0003", store: store, options: .init(), clock: Self.clock("2026-10-08", "17:30"))
+        #expect(next.prepared.interview.answer(at: Address("outcome")) == nil)
+        let kinds = try store.events(interview: id).suffix(2).map(\.kind)
+        #expect(kinds == [.reopened(reason: "visit 2"), .cleared(Address("outcome"))])
+        // An outcome answer that is not the code the visit ended with is the interviewer's: kept.
+        _ = try store.append(.answered(Address("outcome"), .value(.choice(21))), interview: id, timestamp: Self.at("2026-10-08", "17:39"))
+        try Self.end(id, 23, store, at: "2026-10-08", "17:40")
+        let third = try InterviewStart.forCase("W-0003", store: store, options: .init(), clock: Self.clock("2026-10-10", "18:00"))
+        #expect(third.prepared.interview.answer(at: Address("outcome")) == .value(.choice(21)))
     }
 
     @Test func anAppointmentACompletionAndARejectionEachSayWhatIsNext() throws {

@@ -71,7 +71,24 @@ struct PackageFixture {
     /// What a device holds from its packages, to compare states.
     static func state(of store: DeviceStore) throws -> [String] {
         try store.assignedCases().map { "\($0.survey) \($0.id) \($0.state.rawValue) \($0.definition.short)" }
+            + store.reviewMarks().values.joined().sorted { $0.sequence < $1.sequence }.map {
+                "review \($0.interview) \($0.decision) \($0.question.map(\.description) ?? "-") \($0.text ?? "-")"
+            }
             + ["through \(try store.packageThrough())"]
+    }
+
+    /// Merges an interview of `caseID` made on `device` and ended with `outcome`.
+    func mergeEnded(_ id: InterviewID, case caseID: CaseID, device: DeviceID, outcome: Int) throws {
+        let kinds: [InterviewEventKind] = [
+            .started(definition: compiled.hash, seed: 1, language: "hu", preload: [:]), .assignedCase(caseID), .ended(outcome: outcome),
+        ]
+        let events = kinds.enumerated().map { n, kind in
+            InterviewEvent(device: device, sequence: Int64(n + 1), interview: id, timestamp: 2_000 + Int64(n), interviewer: "I", kind: kind)
+        }
+        let receipt = BundleReceipt(
+            hash: "bundle-\(id)", fileName: "\(id).terepbundle", device: device, firstSequence: 1, lastSequence: Int64(events.count),
+            receivedAt: 2_050)
+        _ = try central.apply(events: events, definitions: [try DefinitionFile(compiled)], bundle: receipt)
     }
 
     func remove() { try? FileManager.default.removeItem(at: dir) }
@@ -129,7 +146,7 @@ struct PackageTests {
     }
 
     /// Done means: any order and repetition of packages on a device gives the same state as the
-    /// newest package alone.
+    /// newest package alone — its cases and the review decisions on its interviews.
     @Test(arguments: 0..<8 as Range<UInt64>)
     func anyOrderAndRepetitionOfPackagesGivesTheNewestState(seed: UInt64) throws {
         let f = try PackageFixture()
@@ -137,11 +154,19 @@ struct PackageTests {
         let sealing = DeviceEncryptionPrivateKey()
         _ = try f.device("lap-1", sealing: sealing)
         _ = try f.device("lap-2")
+        // The supervisor's decisions on lap-1's interview of W-0001 travel in the packages too.
+        let review = { (decision: ReviewDecision, at: Int64) throws -> Void in
+            try f.central.review(decision, interview: "iv-w1", actor: "Kata", at: at)
+        }
         let steps: [() throws -> Void] = [
             { try f.assign(["W-0001", "W-0002"], to: "lap-1") },
+            { try f.mergeEnded("iv-w1", case: "W-0001", device: "lap-1", outcome: 11) },
+            { try review(.comment(Address("age"), "17?"), 2_060) },
             { try f.assign(["W-0003"], to: "lap-1", at: 2_100) },
+            { try review(.reject(comment: "Az életkor hibás."), 2_150) },
             { try f.assign(["W-0002"], to: "lap-2", from: "lap-1", at: 2_200) },
             { try f.central.withdraw(survey: "field", cases: ["W-0003"], reason: "üres", actor: "Kata", at: 2_300) },
+            { try review(.approve(comment: nil), 2_350) },
             { try f.assign(["W-0004", "E-0001"], to: "lap-1", at: 2_400) },
         ]
         var packages: [String] = []
@@ -163,7 +188,9 @@ struct PackageTests {
         #expect(
             state == [
                 "field E-0001 assigned \(h)", "field W-0001 assigned \(h)", "field W-0002 reassigned \(h)",
-                "field W-0003 withdrawn \(h)", "field W-0004 assigned \(h)", "through \(try f.central.fieldworkThrough())",
+                "field W-0003 withdrawn \(h)", "field W-0004 assigned \(h)",
+                "review iv-w1 commented age 17?", "review iv-w1 rejected - Az életkor hibás.", "review iv-w1 approved - -",
+                "through \(try f.central.fieldworkThrough())",
             ])
     }
 

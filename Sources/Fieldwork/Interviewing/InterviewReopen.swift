@@ -6,7 +6,8 @@ extension InterviewStart {
     /// Reopens an ended interview, to correct a wrong outcome or finish it on a revisit: the
     /// engine's `reopened` event (who: the device's interviewer, when: now, why: `reason`) is
     /// saved once the log replays and the engine accepts it, and the interview is resumed where
-    /// it was last shown. Exports and reports follow the outcome it is ended with later.
+    /// it was last shown. An outcome answer that is the code it ended with (`.z CODE`) is
+    /// cleared with it. Exports and reports follow the outcome it is ended with later.
     ///
     /// An interview the supervisor approved (as the newest package received says) is refused:
     /// approval is final and locks it on the device; only a later rejection unlocks it.
@@ -22,15 +23,27 @@ extension InterviewStart {
         }
         var replay: InterviewReplay
         do { replay = try InterviewReplay(definition: compiled.definition, events: events) } catch { throw .cannotReplay(id, error) }
-        let kind = InterviewEventKind.reopened(reason: why)
+        var kinds = [InterviewEventKind.reopened(reason: why)]
+        // `.z CODE` answered the outcome question with the code that ended the visit; reopened,
+        // the interview no longer ends with it (the visit keeps it), so the answer is cleared —
+        // else the next visit's completion would export the old code (25 beside iv_outcome 11).
+        if let previous = record.outcome, let variable = compiled.definition.outcome?.variable,
+            replay.interview.answer(at: Address(variable)) == .value(.choice(previous))
+        {
+            kinds.append(.cleared(Address(variable)))
+        }
         let now = clock.now()
         do {
-            try replay.interview.apply(kind, context: replay.spent.context(for: kind, at: now, interviewer: store.interviewer))
+            for kind in kinds {
+                try replay.interview.apply(kind, context: replay.spent.context(for: kind, at: now, interviewer: store.interviewer))
+            }
         } catch {
             throw .cannotReplay(id, error)
         }
         let resumeAt = try firstComment(on: id, events: events, route: replay.interview.route, store: store) ?? replay.lastShown
-        _ = try storing { () throws(StoreError) in try store.append(kind, interview: id, timestamp: now.timestamp) }
+        _ = try storing { () throws(StoreError) in
+            try store.appendBatch(kinds.map { PendingEvent(interview: id, timestamp: now.timestamp, kind: $0) })
+        }
         let prepared = PreparedInterview(
             id: id, interview: replay.interview, startedAt: replay.startedAt, spent: replay.spent, resumeAt: resumeAt)
         return (prepared, record.outcome)
