@@ -10,11 +10,12 @@ import SurveyStore
 /// central dataset is in PostgreSQL is told to keep fieldwork management on an SQLite central
 /// dataset for now (the commands refuse a `postgres://` URL before reaching here).
 extension PostgresCentralStore {
-    private var notYet: StoreError {
-        .invalid(
-            "sample, assignments, publishing and packages are not available on a PostgreSQL central dataset yet (\(location)); "
-                + "keep fieldwork management on an SQLite central dataset (docs/storage.md)")
+    public var fieldworkUnavailable: String? {
+        "sample, assignments, publishing and packages are not available on a PostgreSQL central dataset yet (\(location)); "
+            + "keep fieldwork management on an SQLite central dataset (docs/storage.md)"
     }
+
+    private var notYet: StoreError { .invalid(fieldworkUnavailable ?? "") }
 
     public func fieldworkThrough() throws(StoreError) -> Int64 { throw notYet }
 

@@ -95,7 +95,7 @@ public struct SyncResult: Equatable, Sendable {
     public var receipt: UploadReceipt?
     public var attempts = 0
     /// What the package fetched did, or nil when none was fetched (no coordinator key).
-
+    public var package: PackageReceipt?
 }
 
 /// The device's side of sync: bundle what is new in memory, upload it in one signed request
@@ -143,6 +143,7 @@ public struct DeviceSync: Sendable {
         } else {
             say("bundle: nothing new to send")
         }
+        result.package = try await fetchPackage(store: store, key: key, client: client, say: say)
         return result
     }
 
@@ -198,7 +199,8 @@ public struct DeviceSync: Sendable {
     }
 
     /// One signed request: a fresh timestamp and nonce each time. The answer's body when it is
-    /// 200 (at most `maxAnswer` bytes); a refusal (4xx but 408 and 429); otherwise retry.
+    /// 200 (at most `maxAnswer` bytes); a refusal (4xx but 408 and 429, and 501: the server
+    /// cannot do this at all); otherwise retry.
     func exchange(
         method: String, endpoint: (url: String, path: String), body: Data, device: DeviceID, key: DeviceSigningKey,
         client: HTTPClient, maxAnswer: Int
@@ -222,7 +224,7 @@ public struct DeviceSync: Sendable {
             let status = Int(response.status.code)
             if status == 200 { return .done(data) }
             let reason = Self.reason(data)
-            if status >= 500 || status == 408 || status == 429 { return .retry("HTTP \(status): \(reason)") }
+            if (status >= 500 && status != 501) || status == 408 || status == 429 { return .retry("HTTP \(status): \(reason)") }
             return .refused(status, reason)
         } catch {
             return .retry(DisplayText.escaped("\(error)"))

@@ -11,6 +11,7 @@ final class ServerMetrics: @unchecked Sendable {
     private var eventsMerged = 0
     private var mergeSeconds = 0.0
     private var merges = 0
+    private var packages = 0
 
     private struct Key: Hashable, Comparable {
         var route: String, status: Int
@@ -29,6 +30,11 @@ final class ServerMetrics: @unchecked Sendable {
             mergeSeconds += seconds
             merges += 1
         }
+    }
+
+    /// A package sent to a device.
+    func package() {
+        locked { packages += 1 }
     }
 
     /// A refused request or bundle, by reason (`forged`, `replayed`, `bundle`, …).
@@ -54,6 +60,8 @@ final class ServerMetrics: @unchecked Sendable {
             }
             family("terep_events_merged_total", "counter", "Events new to the central dataset.")
             lines.append("terep_events_merged_total \(eventsMerged)")
+            family("terep_packages_total", "counter", "Packages sent to devices.")
+            lines.append("terep_packages_total \(packages)")
             family("terep_rejections_total", "counter", "Refused requests and bundles by reason.")
             for (reason, count) in rejections.sorted(by: { $0.key < $1.key }) {
                 lines.append("terep_rejections_total{reason=\"\(Self.label(reason))\"} \(count)")

@@ -85,6 +85,7 @@ public struct SyncServer: Sendable {
             return Response.text(metrics.text(), type: "text/plain; version=0.0.4; charset=utf-8")
         }
         addCoordinatorRoutes(to: router)
+        addPackageRoute(to: router)
         router.post("/v1/bundles") { request, context in
             try await upload(request, context: context)
         }

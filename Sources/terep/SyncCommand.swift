@@ -11,7 +11,7 @@ import struct SurveySync.DeviceSigningKey
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Send this device's new events to a terep server, in one step.",
+        abstract: "Send this device's new events to a terep server and fetch its package, in one step.",
         discussion: """
             Bundles the events not yet sent (as terep bundle create would), uploads the bundle in one \
             request signed with the device's key, and marks the events as sent only when the server's \
@@ -20,8 +20,12 @@ struct SyncCommand: ParsableCommand {
             idempotent). One line per step on standard output. Network errors and HTTP 5xx, 408 and \
             429 answers are retried --retries times with a doubling pause (0.5 s, 1 s, 2 s, … up to \
             30 s, with jitter). Exit status: 0 sent (or nothing new), 1 refused by the server or a \
-            local error, 75 the server could not be reached (try again later). Packages from the \
-            coordinator are not fetched yet (docs/server.md).
+            local error, 75 the server could not be reached (try again later). Then it fetches this \
+            device's package (its cases, their questionnaires, review decisions) and applies it as \
+            terep device receive does, when the device has the coordinator's key to check it with \
+            (terep device init --coordinator-key); otherwise it says so and skips it, as it does when \
+            the server cannot make packages (over a PostgreSQL central dataset, for now). A package \
+            that does not verify changes nothing on the device and is exit status 1 (docs/server.md).
             """)
 
     @OptionGroup var database: DeviceDatabaseOptions

@@ -170,6 +170,39 @@ extension EndToEnd {
             #expect(sqliteOnly.status == 64 && sqliteOnly.stderr.contains("SQLite central dataset only"), "\(sqliteOnly.stderr)")
         }
 
+        @Test("a server over PostgreSQL refuses the package request with the reason (501); sync says so after the upload and exits 0")
+        func packageRefusedOnPostgres() throws {
+            let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let central = try Self.newURL()
+            let made = try run(["central", "init", "--central", central])
+            try #require(made.status == 0, "\(made.stderr)")
+            let signing = try #require(made.stdout.split(separator: "\n").map(String.init).first { $0.hasPrefix("ed25519:") })
+            let database = dir.appendingPathComponent("lap.sqlite").path
+            let device = try run([
+                "device", "init", "--device-id", "lap-1", "--interviewer", "I", "--device-db", database, "--coordinator-key", signing,
+            ])
+            try #require(device.status == 0, "\(device.stderr)")
+            try simulate(database, survey: survey, interviews: 2, seed: 4)
+            let key = try #require(device.stdout.split(separator: "\n").last.map(String.init))
+            #expect(try run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            let server = try ServerProcess(["--central", central])
+            defer { server.stop() }
+            let synced = try run(["sync", "--server", server.url, "--device-db", database, "--retries", "3"])
+            #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
+            let lines = synced.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 3 && lines[1].hasPrefix("upload: merged (bundle "), "\(synced.stdout)")
+            #expect(
+                lines.last?.hasPrefix(
+                    "package: not fetched: this server cannot make packages: sample, assignments, publishing and packages "
+                        + "are not available on a PostgreSQL central dataset yet") == true, "\(synced.stdout)")
+            #expect(!synced.stdout.contains("retrying"), "501 is not retried: \(synced.stdout)")
+            #expect(try centralStatus(central)["bundlesAccepted"] as? Int == 1)
+            let metrics = try run(["central", "fetch", "--central", central, "--server", server.url, "/metrics"])
+            #expect(metrics.stdout.contains("terep_http_requests_total{route=\"/v1/package\",status=\"501\"} 1\n"), "\(metrics.stdout)")
+        }
+
         /// Results gathered from concurrent work.
         final class Results: @unchecked Sendable {
             private let lock = NSLock()

@@ -54,6 +54,10 @@ extension EndToEnd {
             try TerepProcess.run(["sync", "--server", url, "--device-db", device.database, "--retries", "\(retries)"])
         }
 
+        /// The package line of a device made without the coordinator's key.
+        static let noPackage =
+            "package: not fetched: this device has no coordinator key to check it with (terep device init --coordinator-key)"
+
         func bundledThrough(_ device: Device) throws -> Int64 {
             try DeviceStore.open(path: device.database, readOnly: true).bundledThrough()
         }
@@ -87,12 +91,15 @@ extension EndToEnd {
                 let result = try #require(results[index])
                 #expect(result.status == 0, "\(result.stderr)")
                 let lines = result.stdout.split(separator: "\n")
-                #expect(lines.count == 2, "\(result.stdout)")
+                #expect(lines.count == 3, "\(result.stdout)")
                 #expect(lines.first?.hasPrefix("bundle: ") == true)
-                #expect(lines.last?.hasPrefix("upload: merged (bundle ") == true, "\(result.stdout)")
+                #expect(lines.dropFirst().first?.hasPrefix("upload: merged (bundle ") == true, "\(result.stdout)")
+                #expect(lines.last == Substring(Self.noPackage), "\(result.stdout)")
                 #expect(try bundledThrough(device) == eventCount(device))
                 let again = try sync(device, server.url)
-                #expect(again.status == 0 && again.stdout == "bundle: nothing new to send\n", "\(again.stdout)\(again.stderr)")
+                #expect(
+                    again.status == 0 && again.stdout == "bundle: nothing new to send\n\(Self.noPackage)\n",
+                    "\(again.stdout)\(again.stderr)")
             }
             #expect(try await get(server.url + "/status").status == 400, "/status is the coordinator's")
             let status = try TerepProcess.run(["central", "fetch", "--central", central, "--server", server.url, "/status"])
