@@ -48,8 +48,9 @@ let package = Package(
 
         // 1. The compiled survey definition and response values. No dependencies.
         .target(name: "SurveyModel"),
-        // 2. Source files, ranges, diagnostics and their text/JSON rendering. No dependencies.
-        .target(name: "SurveyDiagnostics"),
+        // 2. Source files, ranges, diagnostics and their text/JSON rendering (columns measured with
+        //    SurveyModel's DisplayWidth).
+        .target(name: "SurveyDiagnostics", dependencies: ["SurveyModel"]),
         // 3. The questionnaire compiler: lexer → parser → semantic analysis → lowering.
         .target(
             name: "SurveyCompiler",
@@ -155,16 +156,18 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             path: "Benchmarks/TerepBench"),
-        // Fuzz targets (built only with scripts/fuzz.sh; plain builds print a hint).
+        // Fuzz targets (built only with scripts/fuzz*.sh; plain builds print a hint), over one
+        // shared entry (libFuzzer's callback and driver, --write-seeds).
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/FuzzSupport"),
         .executableTarget(
-            name: "FuzzParser", dependencies: ["SurveyCompiler", "CLibFuzzer"],
+            name: "FuzzParser", dependencies: ["SurveyCompiler", "FuzzSupport"],
             path: "Fuzz/FuzzParser"),
         .executableTarget(
-            name: "FuzzBundle", dependencies: ["SurveySync", "SurveyModel", "CLibFuzzer"],
+            name: "FuzzBundle", dependencies: ["SurveySync", "SurveyModel", "FuzzSupport"],
             path: "Fuzz/FuzzBundle"),
         .executableTarget(
             name: "FuzzMerge",
-            dependencies: ["Fieldwork", "SurveyCompiler", "SurveyDiagnostics", "SurveyStore", "SurveySync", "SurveyModel", "CLibFuzzer"],
+            dependencies: ["Fieldwork", "SurveyCompiler", "SurveyDiagnostics", "SurveyStore", "SurveySync", "SurveyModel", "FuzzSupport"],
             path: "Fuzz/FuzzMerge"),
 
         // Shared fixtures for tests and benchmarks (synthetic questionnaire generator).

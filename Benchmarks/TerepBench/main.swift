@@ -6,6 +6,7 @@
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("compile", CompileBenchmark.run),
     ("compile-phases", CompileBenchmark.runPhases),
+    ("compile-process", CompileProcessBenchmark.run),
     ("store", StoreBenchmark.run),
     ("merge", MergeBenchmark.run),
     ("merge-postgres", PostgresMergeBenchmark.run),
@@ -16,7 +17,6 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("export-versions", VersionExportBenchmark.run),
     ("fieldwork", FieldworkBenchmark.run),
     ("fieldwork-cache", CleanedCacheBenchmark.run),
-    ("cold-clean", ColdCleanBenchmark.run),
     ("report-scale", CleanedCacheBenchmark.runAtScale),
     ("report", ReportBenchmark.run),
     ("interview-commit", InterviewCommitBenchmark.run),

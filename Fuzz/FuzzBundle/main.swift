@@ -7,6 +7,7 @@
 //   4: the bytes are one event line: the fast decoder must agree with JSONDecoder (else trap).
 // `FuzzBundle --write-seeds DIR` writes one seed per mode.
 import Foundation
+import FuzzSupport
 import SurveyModel
 import SurveySync
 
@@ -109,24 +110,10 @@ enum Harness {
     }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzBundle(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    guard let data, size > 0 else { return 0 }
-    Harness.run(Data(bytes: data, count: size))
-    return 0
-}
-
-if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--write-seeds" {
-    do { try Harness.writeSeeds(to: CommandLine.arguments[2]) } catch { print("cannot write seeds: \(error)") }
-    exit(0)
-}
-
-#if FUZZING
-    import CLibFuzzer
-
-    var argc = CommandLine.argc
-    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-    exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzBundle($0, $1) })
-#else
-    print("FuzzBundle is built by scripts/fuzz-bundle.sh")
-#endif
+FuzzEntry.main(
+    "FuzzBundle", script: "scripts/fuzz-bundle.sh",
+    run: { input in
+        guard !input.isEmpty else { return }
+        Harness.run(Data(input))
+    },
+    writeSeeds: { try Harness.writeSeeds(to: $0) })

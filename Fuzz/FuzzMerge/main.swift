@@ -13,6 +13,7 @@
 // `FuzzMerge --write-seeds DIR` writes seeds: valid interviews of the probe questionnaire.
 import Fieldwork
 import Foundation
+import FuzzSupport
 import SurveyCompiler
 import SurveyDiagnostics
 import SurveyModel
@@ -181,24 +182,10 @@ enum Harness {
     }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzMerge(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    guard let data, size > 0 else { return 0 }
-    Harness.run(Data(bytes: data, count: size))
-    return 0
-}
-
-if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--write-seeds" {
-    do { try Harness.writeSeeds(to: CommandLine.arguments[2]) } catch { print("cannot write seeds: \(error)") }
-    exit(0)
-}
-
-#if FUZZING
-    import CLibFuzzer
-
-    var argc = CommandLine.argc
-    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-    exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzMerge($0, $1) })
-#else
-    print("FuzzMerge is built by scripts/fuzz-merge.sh")
-#endif
+FuzzEntry.main(
+    "FuzzMerge", script: "scripts/fuzz-merge.sh",
+    run: { input in
+        guard !input.isEmpty else { return }
+        Harness.run(Data(input))
+    },
+    writeSeeds: { try Harness.writeSeeds(to: $0) })

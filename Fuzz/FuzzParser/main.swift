@@ -3,6 +3,7 @@
 // must encode, hash and decode back to the same survey; rendering must not fail.
 // Built and run by scripts/fuzz.sh; a plain build prints a hint.
 import Foundation
+import FuzzSupport
 import SurveyCompiler
 import SurveyDiagnostics
 import SurveyModel
@@ -12,10 +13,7 @@ let module = """
     question m single M { text hu "m" en "m" }
     """
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCompiler(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    guard let data else { return 0 }
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+func fuzzCompiler(_ bytes: [UInt8]) {
     let loader = InMemoryLoader(["m.survey": module, "a.survey": "include \"m.survey\""])
     let result = compile(SourceFile(path: "f.survey", bytes: bytes), loader: loader)
     _ = DiagnosticRenderer(colors: true).render(result.diagnostics)
@@ -32,16 +30,6 @@ public func fuzzCompiler(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     } else {
         precondition(result.hasErrors, "no survey and no error")
     }
-    return 0
 }
 
-#if FUZZING
-    import CLibFuzzer
-    import Glibc
-
-    var argc = CommandLine.argc
-    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-    exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzCompiler($0, $1) })
-#else
-    print("FuzzParser is built by scripts/fuzz.sh (libFuzzer, -DFUZZING)")
-#endif
+FuzzEntry.main("FuzzParser", script: "scripts/fuzz.sh", run: { fuzzCompiler(Array($0)) })

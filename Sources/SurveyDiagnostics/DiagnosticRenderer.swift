@@ -1,5 +1,7 @@
 import Foundation
 
+import enum SurveyModel.DisplayWidth
+
 /// Renders diagnostics as text for people (optionally coloured) or as JSON for tools.
 ///
 /// Text form:
@@ -56,6 +58,10 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// The source line of a range's start with a caret underline.
+    ///
+    /// Locations count Unicode scalars (as `file:line:column` says), but a terminal shows
+    /// columns: the carets are placed and sized by ``DisplayWidth`` (a decomposed `ő` is two
+    /// scalars in one column, a CJK character or an emoji one scalar in two).
     public func excerpt(_ range: SourceRange) -> String {
         let start = range.startLocation
         let line = range.file.lineText(start.line)
@@ -75,10 +81,11 @@ public struct DiagnosticRenderer: Sendable {
             column = column - from + (from > 0 ? 1 : 0)
             width = min(width, max(1, scalars.count - column + 1))
         }
-        let shown = scalars.joined()
-        let caretPad = String(repeating: " ", count: max(0, column - 1))
-        let carets = paint(String(repeating: "^", count: width), "1;31")
-        return "\(pad) |\n\(gutter) | \(shown)\n\(pad) | \(caretPad)\(carets)\n"
+        let before = min(max(0, column - 1), scalars.count)
+        let under = scalars[before..<min(scalars.count, before + width)].joined()
+        let caretPad = String(repeating: " ", count: DisplayWidth.of(scalars[..<before].joined()))
+        let carets = paint(String(repeating: "^", count: max(1, DisplayWidth.of(under))), "1;31")
+        return "\(pad) |\n\(gutter) | \(scalars.joined())\n\(pad) | \(caretPad)\(carets)\n"
     }
 
     /// Every diagnostic in display order, then nothing else (see ``summary(_:)``).

@@ -1,3 +1,5 @@
+import enum SurveyModel.MarkupText
+
 /// Renders the codebook's blocks as Markdown or as one self-contained HTML page.
 enum CodebookRenderer {
     static func markdown(_ blocks: [Codebook.Block]) -> String {
@@ -51,20 +53,8 @@ enum CodebookRenderer {
         return out + "</body></html>\n"
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// Text escaped for HTML (``MarkupText``, the one escaping of XML and HTML).
+    static func escape(_ s: String) -> String { MarkupText.escaped(s) }
 }
 
 extension String {

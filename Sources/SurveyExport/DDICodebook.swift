@@ -256,19 +256,6 @@ struct XMLText {
         a.sorted { $0.key < $1.key }.map { " \($0.key)=\"\(escape($0.value))\"" }.joined()
     }
 
-    /// Escapes markup characters and drops the control characters XML 1.0 forbids.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default: if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
+    /// Text escaped for XML (``MarkupText``, the one escaping of XML and HTML).
+    static func escape(_ s: String) -> String { MarkupText.escaped(s) }
 }

@@ -1,3 +1,5 @@
+import enum SurveyModel.MarkupText
+
 /// Writes well-formed XHTML-style markup (every element closed, attributes quoted, text
 /// escaped) that browsers parse as HTML5 and `XMLParser` parses as XML.
 ///
@@ -8,29 +10,9 @@ struct ReportMarkup {
     private(set) var output = ""
     private var stack: [String] = []
 
-    /// Text escaped for element content and attribute values: `& < > " '` become entities
-    /// and characters XML forbids (C0 controls other than tab, newline and carriage return;
-    /// U+FFFE, U+FFFF) become U+FFFD.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                let forbidden =
-                    scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF
-                    || (0x7F...0x9F).contains(scalar.value)
-                result.unicodeScalars.append(forbidden ? "\u{FFFD}" : scalar)
-            }
-        }
-        return result
-    }
+    /// Text escaped for element content and attribute values (``MarkupText``, the one escaping of
+    /// XML and HTML: entities for `& < > " '`, U+FFFD for the characters XML forbids).
+    static func escape(_ text: String) -> String { MarkupText.escaped(text) }
 
     private static func attributes(_ attributes: KeyValuePairs<String, String>) -> String {
         attributes.map { " \($0.key)=\"\(escape($0.value))\"" }.joined()

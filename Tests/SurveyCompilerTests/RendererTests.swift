@@ -40,6 +40,30 @@ struct RendererTests {
         #expect(file.location(of: Array("text hu \"Életkor\" ".utf8).count) == LineColumn(line: 1, column: 19))
     }
 
+    /// The caret line of a diagnostic on `source` covering the bytes of `marked` (its first occurrence).
+    static func carets(_ source: String, under marked: String) -> (line: String, carets: String) {
+        let file = SourceFile(path: "a.survey", text: source)
+        let bytes = Array(source.utf8), target = Array(marked.utf8)
+        let start = (0...(bytes.count - target.count)).first { Array(bytes[$0..<($0 + target.count)]) == target } ?? 0
+        let text = DiagnosticRenderer().excerpt(SourceRange(file: file, start: start, end: start + target.count))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return (String(lines[1].dropFirst(4)), String(lines[2].dropFirst(4)))
+    }
+
+    @Test func caretsFollowDisplayColumnsNotScalars() {
+        // A decomposed ő (o + U+030B) is two scalars in one column; the carets stay under the word.
+        let decomposed = Self.carets("text hu \"Ko\u{30B}r\" xx_name", under: "xx_name")
+        #expect(decomposed.carets == String(repeating: " ", count: 14) + "^^^^^^^")
+        // Wide characters take two columns each: three CJK characters push the carets six columns.
+        let wide = Self.carets("text \"漢字字\" hh_siz", under: "hh_siz")
+        #expect(wide.carets == String(repeating: " ", count: 14) + "^^^^^^")
+        // Underlining a wide character takes its two columns; an emoji too.
+        #expect(Self.carets("x \"漢\" y", under: "漢").carets == "   ^^")
+        #expect(Self.carets("x 🙂 y", under: "🙂").carets == "  ^^")
+        // A tab is shown as one space, and counted as one column.
+        #expect(Self.carets("\twhen hh_siz", under: "hh_siz").carets == "      ^^^^^^")
+    }
+
     @Test func jsonCarriesSpansNotesAndCounts() throws {
         let data = DiagnosticJSON.encode([Self.sample()])
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

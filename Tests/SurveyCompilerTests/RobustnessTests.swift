@@ -126,7 +126,8 @@ struct RobustnessTests {
 /// The canonical writer behind the hash gives exactly the bytes of its oracle, `Codable` with the
 /// canonical encoder.
 struct CanonicalJSONTests {
-    @Test func fastWriterMatchesJSONEncoderOnTheStudiesAndTheSyntheticForm() throws {
+    /// The two studies and a synthetic form with a roster.
+    static func definitions() throws -> [SurveyDefinition] {
         var definitions: [SurveyDefinition] = []
         let root = goldenDirectory() + "/../../questionnaires"
         for name in ["wellbeing.survey", "energy.survey"] where FileManager.default.fileExists(atPath: root + "/" + name) {
@@ -137,14 +138,19 @@ struct CanonicalJSONTests {
         spec.roster = true
         definitions.append(
             try #require(compile(SourceFile(path: "s.survey", text: spec.source()), loader: InMemoryLoader()).compiled?.definition))
-        for d in definitions {
+        return definitions
+    }
+
+    @Test func fastWriterMatchesJSONEncoderOnTheStudiesAndTheSyntheticForm() throws {
+        for d in try Self.definitions() {
             #expect(CanonicalJSONWriter.encode(d).map { Data($0) } == (try SurveyDefinition.canonicalEncoder().encode(d)))
         }
     }
 
-    @Test func fastWriterEscapesAndFormatsLikeJSONEncoder() throws {
+    /// A definition with every escaping and number-formatting case.
+    static func tricky() -> SurveyDefinition {
         let tricky = "q\"\\/\n\r\t\u{8}\u{C}\u{1}\u{1F}\u{7F}é€😀\u{2028}"
-        let def = SurveyDefinition(
+        return SurveyDefinition(
             id: "x", version: tricky, title: LocalizedText(["hu": tricky, "en": "a", "Zz": "b", "_": "c"]),
             languages: ["hu", "en"], outcome: OutcomeSpec(variable: "o", completeCode: 11),
             answerSets: [AnswerSet(id: "A", options: [Option(code: -8, label: LocalizedText(["en": "x"]), exclusive: true)])],
@@ -164,6 +170,27 @@ struct CanonicalJSONTests {
                         ])),
             ],
             dependencies: DependencyGraph(dependents: ["q10": [.check("z"), .end(2)], "q9": [.question("a")]], calculationOrder: ["c"]))
+    }
+
+    @Test func fastWriterEscapesAndFormatsLikeJSONEncoder() throws {
+        let def = Self.tricky()
         #expect(CanonicalJSONWriter.encode(def).map { Data($0) } == (try SurveyDefinition.canonicalEncoder().encode(def)))
+    }
+
+    /// The compiled file through the fast writer and ``PrettyJSON``, and through its oracle,
+    /// `JSONEncoder` with `.prettyPrinted`.
+    static func expectFileMatchesEncoder(_ d: SurveyDefinition) throws {
+        let compiled = CompiledSurvey(definition: d, hash: DefinitionHash(String(repeating: "ab", count: 32)))
+        var oracle = try SurveyDefinition.canonicalEncoder(pretty: true).encode(compiled)
+        oracle.append(0x0A)
+        #expect(try compiled.fileData() == oracle)
+    }
+
+    @Test func compiledFileMatchesPrettyJSONEncoderByteForByte() throws {
+        for d in try Self.definitions() { try Self.expectFileMatchesEncoder(d) }
+        try Self.expectFileMatchesEncoder(Self.tricky())
+        // Empty arrays and objects are written as JSONEncoder writes them: "[\n\n  ]".
+        try Self.expectFileMatchesEncoder(
+            SurveyDefinition(id: "e", version: "1", title: LocalizedText([:]), languages: [], answerSets: [], items: []))
     }
 }
