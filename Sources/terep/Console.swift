@@ -1,5 +1,7 @@
 import Foundation
 
+import class SurveyModel.ProgressLine
+
 #if canImport(Glibc)
     // stdio's `stdout` and `stderr` are globals the C library sets up once.
     @preconcurrency import SwiftGlibc
@@ -25,6 +27,13 @@ enum Console {
     /// progress line ending in `\r`.
     static func errorText(_ text: String) {
         fputs(text, stderr)
+    }
+
+    /// The progress line of long work (``ProgressLine``): drawn on standard error only when it is
+    /// a terminal (and not `TERM=dumb`) and `shown` — false under `--format json` — else silent.
+    static func progress(shown: Bool = true) -> ProgressLine {
+        guard shown, isatty(STDERR_FILENO) == 1, ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return .silent }
+        return ProgressLine(write: { errorText($0) })
     }
 
     /// Writes bytes on standard output through the same buffer as `print`.

@@ -67,11 +67,11 @@ struct ExportCommand: ParsableCommand {
             let dataset = try CleanedDataset(
                 central: store, survey: id, version: VersionSelection(parsing: surveyVersion),
                 statuses: try StatusSelection(parsing: status), correctionsText: fix?.text, correctionsFile: fix?.path ?? "")
-            let tty = isatty(STDERR_FILENO) == 1
+            let progress = Console.progress()
             let report = try SurveyExportRun.run(dataset, request) { done, total in
-                if tty { Console.errorText("\r\(done)/\(total) interviews") }
+                progress.update("exporting", done: done, of: total, "interviews")
             }
-            if tty { Console.error("") }
+            progress.finish()
             print(
                 "Exported \(report.summary.included) interviews to \(dir.path) (\(report.files.count) files; log: \(report.log.lastPathComponent))"
             )

@@ -28,15 +28,11 @@ struct Merge: ParsableCommand {
         var merger = try BundleMerger.open(
             central: try options.open(), trustNewDevices: trustNewDevices, note: { Console.error($0) },
             passphrase: KeyPassphrase.source())
-        let showProgress = isatty(STDERR_FILENO) == 1 && format == .text
-        let start = Date()
-        var eventsRead = 0
-        let summary = merger.merge(bundles) { index, outcome in
+        let progress = Console.progress(shown: format == .text)
+        merger.progress = progress
+        let summary = merger.merge(bundles) { _, outcome in
+            progress.finish()
             if format == .text { print(outcome.line) }
-            eventsRead += outcome.events
-            guard showProgress else { return }
-            let rate = Int(Double(eventsRead) / max(Date().timeIntervalSince(start), 0.001))
-            Console.error("[\(index + 1)/\(bundles.count) bundles, \(rate) events/s]")
         }
         print(format == .json ? summary.json() : summary.text())
         if let refresh = merger.refreshCleanedRecords(after: summary) {

@@ -40,8 +40,12 @@ struct SampleImportCommand: ParsableCommand {
     func run() throws {
         do {
             let store = try CentralStore.open(path: try central.path())
+            let progress = Console.progress()
+            defer { progress.finish() }
             let report = try SampleImport.run(
-                file: file, survey: survey.id, central: store, actor: actor.actor, at: DeviceStore.currentMilliseconds())
+                file: file, survey: survey.id, central: store, actor: actor.actor, at: DeviceStore.currentMilliseconds(),
+                progress: progress)
+            progress.finish()
             let r = report.result
             print(
                 "Sample of \(report.survey) (\(DisplayText.escaped(report.definition.definition.version))): \(report.cases) cases "

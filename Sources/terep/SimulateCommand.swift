@@ -59,6 +59,7 @@ struct SimulateCommand: ParsableCommand {
         let clock = ContinuousClock()
         var totals: [Int: Int] = [:]
         var events = 0
+        let progress = Console.progress()
         let elapsed = try clock.measure {
             do throws(StoreError) {
                 try store.saveDefinition(compiled)
@@ -66,11 +67,13 @@ struct SimulateCommand: ParsableCommand {
                     let (outcome, count) = try Simulation.one(compiled, number: i, store: store, rng: &rng, training: training)
                     totals[outcome ?? -1, default: 0] += 1
                     events += count
+                    progress.update("simulating", done: i + 1, of: interviews, "interviews")
                 }
             } catch {
                 throw error
             }
         }
+        progress.finish()
         let outcomes = totals.keys.sorted().map { "\($0 < 0 ? "unfinished" : String($0)): \(totals[$0] ?? 0)" }
         print("Simulated \(interviews) interviews (\(events) events) into \(database.path) in \(elapsed).")
         print("Outcomes: " + outcomes.joined(separator: ", "))

@@ -45,18 +45,21 @@ public enum SampleImport {
     /// Reads a sample file and checks every line against the survey's current questionnaire;
     /// when any line is bad nothing is loaded and every problem is reported
     /// (``FieldworkError/sample(_:omitted:)``). New cases are added, changed ones updated, and
-    /// none deleted.
+    /// none deleted. `progress` says what is being done: the file checked, then the cases stored.
     public static func run(
-        file path: String, survey: SurveyID, central: any CentralDataset, actor: String, at time: Int64
+        file path: String, survey: SurveyID, central: any CentralDataset, actor: String, at time: Int64,
+        progress: ProgressLine = .silent
     ) throws(FieldworkError) -> SampleImportReport {
         let compiled = try currentDefinition(of: survey, central: central)
         let bytes: Data
         do { bytes = try UntrustedFile.read(path: path, maxSize: maxFileSize) } catch {
             throw .io(path: DisplayText.escaped(path), message: BundleError(file: "", kind: error).reason)
         }
+        progress.update("checking the sample file (\(bytes.count / 1000) kB)")
         let sample = SampleFile(bytes: [UInt8](bytes), file: path, definition: compiled.definition)
         guard sample.problems.isEmpty else { throw .sample(sample.problems, omitted: sample.omittedProblems) }
         let inputs = sample.cases.map { SampleCaseInput(id: $0.id, values: $0.values, address: $0.address, note: $0.note) }
+        progress.update("storing \(inputs.count) cases")
         let result = try storing { () throws(StoreError) in
             try central.importSample(survey: survey, cases: inputs, file: path, actor: actor, at: time)
         }

@@ -8,8 +8,9 @@ extension CleanedDataset {
     /// Covers every started, non-training interview of the selected versions, whatever its
     /// status or the corrections (the cache holds records before corrections), so that any
     /// later export or report finds them all cached. Returns what it did; a cache that cannot
-    /// be written is reported in the statistics' `problem`, never thrown.
-    public func refreshCache() throws(FieldworkError) -> CleanedCacheStatistics {
+    /// be written is reported in the statistics' `problem`, never thrown. `progress` says how
+    /// many of the interviews have been looked at.
+    public func refreshCache(progress: ProgressLine = .silent) throws(FieldworkError) -> CleanedCacheStatistics {
         let cleaners = makeCleaners()
         var cache = CleanedRecordCache(central: central, key: cacheKey, use: .readWrite)
         let candidates = interviews.filter { i in
@@ -18,7 +19,9 @@ extension CleanedDataset {
         }
         var replayed = 0
         var start = candidates.startIndex
+        let task = "cleaning " + DisplayText.escaped(survey.rawValue)
         while start < candidates.endIndex {
+            progress.update(task, done: start - candidates.startIndex, of: candidates.count, "interviews")
             let chunk = candidates[start..<min(start + Self.chunkSize, candidates.endIndex)]
             start = chunk.endIndex
             let cached = cache.load(Array(chunk))
@@ -37,7 +40,7 @@ extension CleanedDataset {
     /// Refreshes the cache of every survey in the central dataset (see ``refreshCache()``),
     /// by survey id. A survey whose interviews cannot be read is left out with its problem.
     public static func refreshCaches(
-        central: any CentralDataset
+        central: any CentralDataset, progress: ProgressLine = .silent
     ) -> [(survey: SurveyID, result: Result<CleanedCacheStatistics, FieldworkError>)] {
         var surveys = Set<SurveyID>()
         if let hashes = try? central.definitionHashes() {
@@ -45,7 +48,7 @@ extension CleanedDataset {
         }
         return surveys.sorted().map { survey in
             let result = Result { () throws(FieldworkError) -> CleanedCacheStatistics in
-                try CleanedDataset(central: central, survey: survey, statuses: .all).refreshCache()
+                try CleanedDataset(central: central, survey: survey, statuses: .all).refreshCache(progress: progress)
             }
             return (survey, result)
         }

@@ -4,6 +4,7 @@ import SurveySync
 
 import struct SurveyModel.DeviceID
 import enum SurveyModel.DisplayText
+import class SurveyModel.ProgressLine
 
 /// What happened to one bundle in a merge run.
 public struct MergeOutcome: Encodable, Hashable, Sendable {
@@ -56,6 +57,9 @@ public struct BundleMerger {
     public let trustNewDevices: Bool
     /// Receives a line for each device registered on first use (the CLI prints it on stderr).
     public var note: (String) -> Void
+    /// Where a merge and the cleaning after it say how far they are (silent unless the command
+    /// gives a terminal's line).
+    public var progress = ProgressLine.silent
     let reader = BundleReader()
 
     public init(
@@ -188,6 +192,9 @@ public struct BundleMerger {
         // The payload streams from the file into the transaction: each event is checked and
         // inserted as it is read, and a fault found later (a count, the digest read again)
         // rolls the whole bundle back. Memory does not grow with the bundle.
+        let task = "merging " + DisplayText.escaped(URL(fileURLWithPath: file).lastPathComponent)
+        var added = 0
+        defer { progress.finish() }
         let result = try central.apply(bundle: receipt, registering: newDevice?.registration) { merge in
             try sealed.unseal(coordinatorKey: coordinatorKey) { part in
                 switch part {
@@ -198,6 +205,8 @@ public struct BundleMerger {
                     try merge.begin(definitions: definitions, interviewDefinitions: header.interviewDefinitions)
                 case .event(let event):
                     try merge.add(event)
+                    added += 1
+                    if added & 0x3FF == 0 { progress.update(task, done: added, of: sealed.manifest.eventCount, "events") }
                 }
             }
         }

@@ -30,7 +30,7 @@ extension BundleMerger {
         let clock = ContinuousClock()
         var refresh = MergeCacheRefresh()
         let elapsed = clock.measure {
-            for (survey, result) in CleanedDataset.refreshCaches(central: central) {
+            for (survey, result) in CleanedDataset.refreshCaches(central: central, progress: progress) {
                 switch result {
                 case .success(let statistics):
                     refresh.replayed += statistics.replayed
@@ -40,6 +40,7 @@ extension BundleMerger {
                 }
             }
         }
+        progress.finish()
         refresh.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return refresh
     }
