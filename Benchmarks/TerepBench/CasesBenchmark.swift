@@ -149,6 +149,27 @@ enum CasesBenchmark {
         print("  terep cases (case list with visits and reviews, text table of \(lines) lines)  \(ms(list)) (goal < 100 ms)")
         let json = try best { _ = try CaseListJSON.encode(try CaseList.load(store: store)) }
         print("  terep cases --format json  \(ms(json))")
+        try fullScreenList(try CaseList.load(store: store))
+    }
+
+    /// The full-screen case list over the same entries: its first screen (counts, search keys,
+    /// the rows in view drawn), then a key (↓, a filter, a letter of a search) to the screen redrawn.
+    static func fullScreenList(_ entries: [CaseListEntry]) throws {
+        let renderer = CaseListRenderer(width: 120, height: 40, colour: true, strings: UIStrings(.hu))
+        var screen = CaseListScreen(entries: entries)
+        let first = try best {
+            screen = CaseListScreen(entries: entries)
+            _ = renderer.render(screen, title: "bench")
+        }
+        print("  full-screen case list: first screen at 120x40 (\(entries.count) cases)  \(ms(first))")
+        for (name, key) in [("↓", KeyEvent.down), ("→ (filter)", .right), ("a letter of a search", .text("7"))] {
+            let keyed = try best {
+                var copy = screen
+                _ = copy.handle(key, rows: renderer.tableRows(copy))
+                _ = renderer.render(copy, title: "bench")
+            }
+            print("  full-screen case list: \(name) to the screen redrawn  \(ms(keyed))")
+        }
     }
 
     /// The fastest of five runs (the first warms the page cache like a second `terep cases`).

@@ -51,11 +51,7 @@ struct CasesCommand: ParsableCommand {
 /// of input: none). It reads through the session's own terminal, so piped input after the
 /// picked line is left for the interview.
 enum CasePicker {
-    static func pick(store: DeviceStore, strings: UIStrings, terminal: StandardTerminal) throws -> CaseID? {
-        let entries = try CaseList.load(store: store)
-        guard !entries.isEmpty else {
-            throw CommandFailure(strings.noCases + " " + strings.startWithoutCase, status: ExitStatus.usage)
-        }
+    static func pick(_ entries: [CaseListEntry], strings: UIStrings, terminal: StandardTerminal) throws -> CaseID? {
         for line in CaseListView.lines(entries, strings: strings, numbered: true) { terminal.writeLine(line) }
         while true {
             terminal.write(strings.casePrompt + " ")
@@ -64,6 +60,35 @@ enum CasePicker {
             }
             if let entry = CaseListView.pick(typed, in: entries) { return entry.deviceCase.id }
             terminal.writeLine(strings.noSuchCase(DisplayText.escaped(typed)))
+        }
+    }
+}
+
+/// The full-screen case list `terep interview` starts from on a terminal: the picked case's
+/// interview started, or the refusal (a final case, one awaiting review…) shown on the list,
+/// which goes on where it was. Leaving the list closes the screen; a signal ends the command
+/// with 128 + its number.
+enum CaseListPicker {
+    static func pick(
+        _ entries: [CaseListEntry], store: DeviceStore, device: CursesScreen, strings: UIStrings, options: InterviewStartOptions
+    ) throws -> (CaseID, CaseInterviewStart)? {
+        let title = strings.caseListTitle(
+            interviewer: DisplayText.escaped(store.interviewer), device: DisplayText.escaped(store.deviceID.rawValue))
+        let session = CaseListSession(
+            entries: entries, device: device, strings: strings, title: title, pendingSignal: { StandardTerminal.pendingSignal })
+        while true {
+            switch session.run() {
+            case .open(let entry):
+                do { return (entry.deviceCase.id, try InterviewStart.forCase(entry.deviceCase.id, store: store, options: options)) } catch {
+                    session.refuse(strings.caseRefused(error))
+                }
+            case .quit, .closed:
+                device.close()
+                return nil
+            case .interrupted(let signal):
+                device.close()
+                throw ExitCode(128 + signal)
+            }
         }
     }
 }

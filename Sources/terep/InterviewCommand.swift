@@ -21,10 +21,14 @@ struct InterviewCommand: ParsableCommand {
             (piped scripts), it runs line by line. With --case CASE (a case id) it starts or \
             continues that assigned case's interview, its preloads filled in from the sample; \
             without a questionnaire or --case, on a device with assigned cases, it starts from the \
-            case list (terep cases).
+            case list (terep cases). --list, --resume and --reopen need no questionnaire: the device \
+            database keeps the definition every interview was started on.
             """)
 
-    @Argument(help: "The questionnaire: a .survey source or a compiled definition (.json); not needed for an assigned case.")
+    @Argument(
+        help:
+            "The questionnaire: a .survey source or a compiled definition (.json); not needed for an assigned case, --list, --resume or --reopen."
+    )
     var file: String?
 
     @OptionGroup var database: DeviceDatabaseOptions
@@ -38,7 +42,7 @@ struct InterviewCommand: ParsableCommand {
     @ArgumentParser.Option(help: "Why the interview is reopened (recorded with who and when), e.g. \"hh_n16 mistyped as 0\".")
     var reason: String?
 
-    @Flag(help: "List the unfinished interviews of this questionnaire and exit.")
+    @Flag(help: "List the unfinished interviews of this questionnaire (without one: of every questionnaire on the device) and exit.")
     var list = false
 
     @Flag(help: "Mark a new interview as test/training: kept, but excluded from exports and reports.")
@@ -80,8 +84,10 @@ struct InterviewCommand: ParsableCommand {
             if list || resume != nil || reopen != nil || training {
                 throw ValidationError("--case CASE goes without --list, --resume, --reopen and --training.")
             }
-        } else if file == nil, list || resume != nil || reopen != nil || !cases.isEmpty || training {
-            throw ValidationError("Give the questionnaire file, or --case CASE for an assigned case.")
+        } else if file == nil, !cases.isEmpty || training {
+            throw ValidationError(
+                "A new interview needs its questionnaire file (--case NAME=VALUE and --training go with it), "
+                    + "or --case CASE for an assigned case.")
         }
         if list && resume != nil { throw ValidationError("Use either --list or --resume, not both.") }
         if resume != nil && !cases.isEmpty { throw ValidationError("--case applies to a new interview, not to --resume.") }
@@ -101,60 +107,107 @@ struct InterviewCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let file else { return try runCase() }
+        guard let file else {
+            // --list, --resume and --reopen find the questionnaire in the device database.
+            if list || resume != nil || reopen != nil { return try runStored() }
+            return try runCase()
+        }
         let compiled = try SurveyFile.load(file)
         let store = try DeviceDatabase.openOrCreate(database, interviewer: interviewer)
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
         let strings = UIStrings(ui ?? compiled.definition.languages.first.flatMap(UILanguage.init) ?? .en)
         let unfinished: [DeviceInterview]
         unfinished = try InterviewStart.unfinished(store: store, survey: compiled.definition.id)
-        if list {
-            guard !unfinished.isEmpty else { return print(strings.noUnfinished) }
-            print(strings.unfinishedTitle + ":")
-            for record in unfinished { print(InterviewStart.listingLine(record)) }
-            return
-        }
+        if list { return printUnfinished(unfinished, strings: strings, surveys: false) }
         var notices: [String] = []
         if resume == nil, !unfinished.isEmpty { notices.append(strings.unfinishedHint(unfinished.count, listCommand: listCommand)) }
-        let resumed = try resume.map { try resumedID($0, store: store, strings: strings) }
-        let reopened = try reopen.map { try resumedID($0, store: store, strings: strings) }
+        let options = InterviewStartOptions(language: language.map(LanguageCode.init), seed: seed, cases: cases, training: training)
         let prepared: PreparedInterview
-        do {
-            if let reopened {
-                let (interview, previous) = try InterviewStart.reopen(reopened, reason: reason ?? "", store: store)
-                notices.append(strings.reopened(reopened, previousOutcome: previous))
-                prepared = interview
-            } else if let resumed {
-                prepared = try InterviewStart.resume(resumed, store: store)
-            } else {
-                let options = InterviewStartOptions(
-                    language: language.map(LanguageCode.init), seed: seed, cases: cases, training: training)
-                prepared = try InterviewStart.begin(compiled, store: store, options: options)
+        if let existing = try existing(store: store, strings: strings, notices: &notices) {
+            prepared = existing
+        } else {
+            do { prepared = try InterviewStart.begin(compiled, store: store, options: options) } catch {
+                throw Self.startFailure(error, strings: strings)
             }
-        } catch {
-            throw Self.startFailure(error, strings: strings)
         }
         try runSession(prepared, store: store, strings: strings, notices: notices, resumeCommand: resumeCommand(prepared.id))
     }
 
-    /// `--case CASE`, or no questionnaire: the assigned case's interview, picked from the case list when not named.
+    /// `--list`, `--resume ID` or `--reopen ID` without a questionnaire: every questionnaire's
+    /// unfinished interviews, or the one named, on the definition the device database keeps for
+    /// it. The database must exist (nothing to list or resume in a new one).
+    private func runStored() throws {
+        let store = try DeviceStore.open(path: database.path)
+        let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
+        if list {
+            let unfinished = try InterviewStart.unfinished(store: store)
+            return printUnfinished(unfinished, strings: UIStrings(ui ?? .hu), surveys: true)
+        }
+        // Messages before the session in the language of the interview's own questionnaire.
+        let named = try resumedID(resume ?? reopen ?? "", store: store, strings: UIStrings(ui ?? .hu))
+        let definition = try InterviewStart.definition(of: named, store: store)
+        let strings = UIStrings(ui ?? definition?.definition.languages.first.flatMap(UILanguage.init) ?? .hu)
+        var notices: [String] = []
+        guard let prepared = try existing(store: store, strings: strings, notices: &notices) else { return }
+        try runSession(prepared, store: store, strings: strings, notices: notices, resumeCommand: resumeCommand(prepared.id))
+    }
+
+    private func printUnfinished(_ unfinished: [DeviceInterview], strings: UIStrings, surveys: Bool) {
+        guard !unfinished.isEmpty else { return print(strings.noUnfinished) }
+        print(strings.unfinishedTitle + ":")
+        for record in unfinished { print(InterviewStart.listingLine(record, survey: surveys)) }
+    }
+
+    /// The interview `--reopen` or `--resume` names, prepared (nil when neither is given).
+    private func existing(store: DeviceStore, strings: UIStrings, notices: inout [String]) throws -> PreparedInterview? {
+        let resumed = try resume.map { try resumedID($0, store: store, strings: strings) }
+        let reopened = try reopen.map { try resumedID($0, store: store, strings: strings) }
+        do {
+            if let reopened {
+                let (interview, previous) = try InterviewStart.reopen(reopened, reason: reason ?? "", store: store)
+                notices.append(strings.reopened(reopened, previousOutcome: previous))
+                return interview
+            }
+            if let resumed { return try InterviewStart.resume(resumed, store: store) }
+            return nil
+        } catch {
+            throw Self.startFailure(error, strings: strings)
+        }
+    }
+
+    /// `--case CASE`, or no questionnaire: the assigned case's interview, picked from the case
+    /// list when not named — on the full screen when the terminal can show it, which the
+    /// interview then takes over.
     private func runCase() throws {
         let store = try DeviceStore.open(path: database.path)  // cases come in a package: never a new database here
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
         let strings = UIStrings(ui ?? .hu)
-        let terminal = StandardTerminal(environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let terminal = StandardTerminal(environment: environment)
+        let options = InterviewStartOptions(language: language.map(LanguageCode.init), seed: seed)
         let chosen: CaseID
+        let started: CaseInterviewStart
+        var device: CursesScreen?
         if let assignedCase {
             chosen = CaseID(assignedCase)
+            started = try Self.startCase(chosen, store: store, options: options, strings: strings)
         } else {
-            guard let picked = try CasePicker.pick(store: store, strings: strings, terminal: terminal) else { return }
-            chosen = picked
-        }
-        let options = InterviewStartOptions(language: language.map(LanguageCode.init), seed: seed)
-        let started: CaseInterviewStart
-        do { started = try InterviewStart.forCase(chosen, store: store, options: options) } catch {
-            if case .start(let inner) = error { throw Self.startFailure(inner, strings: strings) }
-            throw CommandFailure(error.description, status: ExitStatus.usage)
+            let entries = try CaseList.load(store: store)
+            guard !entries.isEmpty else {
+                throw CommandFailure(strings.noCases + " " + strings.startWithoutCase, status: ExitStatus.usage)
+            }
+            StandardTerminal.installSignalHandlers()
+            if let screen = SessionRunner.fullScreen(plain: plain, terminal: terminal, environment: environment) {
+                guard let picked = try CaseListPicker.pick(entries, store: store, device: screen, strings: strings, options: options)
+                else { return }
+                chosen = picked.0
+                started = picked.1
+                device = screen
+            } else {
+                guard let picked = try CasePicker.pick(entries, strings: strings, terminal: terminal) else { return }
+                chosen = picked
+                started = try Self.startCase(chosen, store: store, options: options, strings: strings)
+            }
         }
         var notices: [String] = []
         switch started {
@@ -166,17 +219,27 @@ struct InterviewCommand: ParsableCommand {
         if let path = database.deviceDB { again += ["--device-db", path] }
         try runSession(
             started.prepared, store: store, strings: strings, notices: notices, resumeCommand: again.joined(separator: " "),
-            terminal: terminal)
+            terminal: terminal, device: device)
+    }
+
+    /// An assigned case's interview started, resumed or reopened; a refusal as the command's failure.
+    static func startCase(
+        _ id: CaseID, store: DeviceStore, options: InterviewStartOptions, strings: UIStrings
+    ) throws -> CaseInterviewStart {
+        do { return try InterviewStart.forCase(id, store: store, options: options) } catch {
+            if case .start(let inner) = error { throw Self.startFailure(inner, strings: strings) }
+            throw CommandFailure(error.description, status: ExitStatus.usage)
+        }
     }
 
     private func runSession(
         _ prepared: PreparedInterview, store: DeviceStore, strings: UIStrings, notices: [String], resumeCommand: String,
-        terminal: StandardTerminal? = nil
+        terminal: StandardTerminal? = nil, device: CursesScreen? = nil
     ) throws {
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
         let end = SessionRunner.run(
             prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain, notices: notices,
-            terminal: terminal)
+            terminal: terminal, device: device)
         throw InterviewOutcome.exitCode(end, strings: strings, resumeCommand: resumeCommand)
     }
 
@@ -194,9 +257,10 @@ struct InterviewCommand: ParsableCommand {
         throw CommandFailure(message, status: ExitStatus.usage)
     }
 
-    /// The command that lists this questionnaire's unfinished interviews, with the database given.
+    /// The command that lists this questionnaire's unfinished interviews (every questionnaire's
+    /// without a file), with the database given.
     private var listCommand: String {
-        var parts = ["terep", "interview", file ?? ""]
+        var parts = ["terep", "interview"] + (file.map { [$0] } ?? [])
         if let path = database.deviceDB { parts += ["--device-db", path] }
         return (parts + ["--list"]).joined(separator: " ")
     }
@@ -228,11 +292,19 @@ struct InterviewCommand: ParsableCommand {
 /// Runs a prepared interview's session on the real terminal, saving through the device store:
 /// the full screen when standard input and output are a terminal that can show it, else (or
 /// with `--plain`) line by line. The `notices` and the start-up lines are printed on the normal
-/// screen and repeated on the full screen's first page, which covers it.
+/// screen and repeated on the full screen's first page, which covers it. A full screen already
+/// open (the case list's) is taken over as it is.
 enum SessionRunner {
+    /// The full screen, when the session may use it: not `--plain`, standard input and output a
+    /// terminal, and ncurses able to drive it.
+    static func fullScreen(plain: Bool, terminal: StandardTerminal, environment: [String: String]) -> CursesScreen? {
+        guard !plain, terminal.interactive, isatty(STDOUT_FILENO) == 1 else { return nil }
+        return CursesScreen(environment: environment)
+    }
+
     static func run(
         _ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String, plain: Bool,
-        notices: [String] = [], terminal given: StandardTerminal? = nil
+        notices: [String] = [], terminal given: StandardTerminal? = nil, device open: CursesScreen? = nil
     ) -> SessionEnd {
         StandardTerminal.installSignalHandlers()
         let environment = ProcessInfo.processInfo.environment
@@ -249,8 +321,8 @@ enum SessionRunner {
         var opening = notices
         opening.append(prepared.resumeAt == nil ? controller.strings.started(prepared.id) : controller.strings.resumed(prepared.id))
         if prepared.interview.isTraining { opening.append(controller.strings.trainingInterview) }
-        for line in opening { terminal.writeLine(line) }
-        if !plain, terminal.interactive, isatty(STDOUT_FILENO) == 1, let device = CursesScreen(environment: environment) {
+        if open == nil { for line in opening { terminal.writeLine(line) } }
+        if let device = open ?? fullScreen(plain: plain, terminal: terminal, environment: environment) {
             let cases =
                 (try? store.interview(id: prepared.id))??.caseIdentifiers
                 .filter { !CaseIdentifiers.automatic.contains($0.key) }.sorted { $0.key < $1.key }

@@ -172,6 +172,47 @@ extension EndToEnd {
             #expect(answers[Address("consent")] == [.value(.choice(1))])
         }
 
+        /// `--list` and `--resume` without the questionnaire: the device database keeps the
+        /// definition each interview was started on.
+        @Test func listAndResumeWithoutTheQuestionnaireFile() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let survey = try MiniSurvey.write(into: dir)
+            let db = dir.appendingPathComponent("device.sqlite").path
+            let first = try TerepProcess.run(["interview", survey, "--device-db", db], stdin: "K1\n\n3\n1\n")
+            #expect(first.status == 0, "\(first.stderr)")
+            let store = try DeviceStore.open(path: db, readOnly: true)
+            let record = try #require(try store.interviews().first)
+            // The questionnaire file is gone: the device database still has its definition.
+            try FileManager.default.removeItem(atPath: survey)
+
+            let list = try TerepProcess.run(["interview", "--device-db", db, "--list"])
+            #expect(list.status == 0, "\(list.stderr)")
+            let line = try #require(list.stdout.split(separator: "\n").first { $0.contains(record.id.rawValue) })
+            #expect(line.split(separator: " ").contains("mini"), "the line names the questionnaire: \(line)")
+            let english = try TerepProcess.run(["interview", "--device-db", db, "--list", "--ui-lang", "en"])
+            #expect(english.stdout.hasPrefix("Unfinished interviews:\n") && english.stdout.contains(record.id.rawValue))
+
+            let resumed = try TerepProcess.run(
+                ["interview", "--device-db", db, "--resume", String(record.id.rawValue.prefix(8))], stdin: "8\n.k\n")
+            #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+            let firstScreen = try #require(resumed.stdout.components(separatedBy: "Válasz> ").first)
+            #expect(firstScreen.contains("life_sat"), "resumed on: \(firstScreen)")
+            #expect(resumed.stdout.contains("terep interview --device-db \(db) --resume \(record.id)"), "\(resumed.stdout)")
+            #expect(try answered(store.events(interview: record.id))[Address("life_sat")] == [.value(.integer(8))])
+
+            let unknown = try TerepProcess.run(["interview", "--device-db", db, "--resume", "zzzz", "--ui-lang", "en"])
+            #expect(unknown.status == 64 && unknown.stderr.contains("zzzz"), "\(unknown.stderr)")
+            #expect(unknown.stderr.contains("terep interview --device-db \(db) --list"), "\(unknown.stderr)")
+            // A new interview still needs its questionnaire; a database that is not there is not made.
+            let training = try TerepProcess.run(["interview", "--device-db", db, "--training"])
+            #expect(training.status == 64 && training.stderr.contains("A new interview needs its questionnaire file"))
+            let missing = dir.appendingPathComponent("none.sqlite").path
+            let none = try TerepProcess.run(["interview", "--device-db", missing, "--list"])
+            #expect(none.status != 0 && none.stderr.contains(missing), "\(none.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: missing))
+        }
+
         @Test func freshMachineCreatesTheDefaultDeviceDatabase() throws {
             let home = try TerepProcess.temporaryDirectory()
             let survey = try MiniSurvey.write(into: home)

@@ -64,11 +64,13 @@ enum EnergyScreen {
     }
 
     /// The screen at `at`, as text, drawn at a size without a terminal.
-    static func capture(_ interview: Interview, at: Address, width: Int, height: Int, ui: UILanguage) -> [String] {
+    static func capture(
+        _ interview: Interview, at: Address, width: Int, height: Int, ui: UILanguage, review: ReviewNotes? = nil
+    ) -> [String] {
         let controller = InterviewController(
             interview: interview, spent: ActiveTime(startedAt: Fixture.start.timestamp), recorder: MemoryRecorder(),
             clock: .stepping(from: Fixture.start),
-            options: SessionOptions(uiLanguage: ui, interviewer: "anna", resumeCommand: "x", resumeAt: at))
+            options: SessionOptions(uiLanguage: ui, interviewer: "anna", resumeCommand: "x", resumeAt: at, review: review))
         let session = FullScreenSession(
             controller: controller, device: MemoryScreen(width: width, height: height), interviewID: "7e0b6db1-4c2a",
             cases: "address_id=a5f3c9 cluster_id=P-0042 district=1")

@@ -74,6 +74,19 @@ public struct CaseListEntry: Hashable, Sendable {
     public var rejection: String?
 
     public var lastVisit: Visit? { visits.last }
+
+    public init(
+        deviceCase: DeviceCase, status: CaseStatus, next: NextAction, interview: InterviewID? = nil, visits: [Visit] = [],
+        review: ReviewState = .notReviewed, rejection: String? = nil
+    ) {
+        self.deviceCase = deviceCase
+        self.status = status
+        self.next = next
+        self.interview = interview
+        self.visits = visits
+        self.review = review
+        self.rejection = rejection
+    }
 }
 
 /// The device's case list: every case its newest package gave it, with where each stands from

@@ -40,24 +40,34 @@ extension InterviewStart {
         } catch {
             throw .cannotReplay(id, error)
         }
+        let resumeAt = try firstComment(on: id, events: events, route: replay.interview.route, store: store) ?? replay.lastShown
         _ = try storing { () throws(StoreError) in
             try store.appendBatch(kinds.map { PendingEvent(interview: id, timestamp: now.timestamp, kind: $0) })
         }
         let prepared = PreparedInterview(
-            id: id, interview: replay.interview, startedAt: replay.startedAt, spent: replay.spent, resumeAt: replay.lastShown)
+            id: id, interview: replay.interview, startedAt: replay.startedAt, spent: replay.spent, resumeAt: resumeAt)
         return (prepared, record.outcome)
+    }
+
+    /// Where an interview reopened to fix a rejection starts: the first answer on its route the
+    /// supervisor commented on (nil when it is not rejected, or has no comment on the route).
+    static func firstComment(
+        on id: InterviewID, events: [InterviewEvent], route: [Address], store: DeviceStore
+    ) throws(InterviewStartError) -> Address? {
+        let marks = try storing { () throws(StoreError) in try store.reviewMarks()[id] ?? [] }
+        let end = ReviewNotes.latestEnd(of: events)
+        guard let notes = ReviewNotes.of(marks, latestEnd: end?.device, sequence: end?.sequence), !notes.isFixed else {
+            return nil
+        }
+        let commented = Set(notes.comments.compactMap(\.question))
+        return route.first { commented.contains($0) }
     }
 
     /// The approval in force on an interview (its latest decision, from the newest package),
     /// or nil when it is not approved.
     static func approval(of id: InterviewID, events: [InterviewEvent], store: DeviceStore) throws(InterviewStartError) -> ReviewMark? {
         let marks = try storing { () throws(StoreError) in try store.reviewMarks()[id] ?? [] }
-        let end = events.last {
-            switch $0.kind {
-            case .ended, .reopened: true
-            default: false
-            }
-        }
+        let end = ReviewNotes.latestEnd(of: events)
         guard ReviewState.of(marks, latestEnd: end?.device, sequence: end?.sequence) == .approved else { return nil }
         return marks.filter { $0.decision == .approved }.max { $0.sequence < $1.sequence }
     }

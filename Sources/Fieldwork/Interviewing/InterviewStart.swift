@@ -132,16 +132,25 @@ public enum InterviewStart {
         }
     }
 
-    /// The unfinished interviews of a questionnaire on this device, oldest first.
-    public static func unfinished(store: DeviceStore, survey: SurveyID) throws(StoreError) -> [DeviceInterview] {
-        try store.interviews(status: .inProgress).filter { $0.survey == survey }
+    /// The unfinished interviews of a questionnaire on this device (of every questionnaire
+    /// without one), oldest first.
+    public static func unfinished(store: DeviceStore, survey: SurveyID? = nil) throws(StoreError) -> [DeviceInterview] {
+        try store.interviews(status: .inProgress).filter { survey == nil || $0.survey == survey }
     }
 
-    /// One line per unfinished interview for `terep interview --list`: id, start, events, case.
-    public static func listingLine(_ record: DeviceInterview) -> String {
+    /// One line per unfinished interview for `terep interview --list`: id, start, events, (the
+    /// questionnaire, when the list has several,) case.
+    public static func listingLine(_ record: DeviceInterview, survey: Bool = false) -> String {
         let started = LocalClock.moment(at: record.startedAt)
         let cases = record.caseIdentifiers.sorted { $0.key < $1.key }.map { $0.key.rawValue + "=" + Interview.display($0.value) }
-        return "  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)  \(cases.joined(separator: " "))"
+        let questionnaire = survey ? "  " + DisplayText.escaped(record.survey.rawValue) : ""
+        return "  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)\(questionnaire)  \(cases.joined(separator: " "))"
+    }
+
+    /// The definition an interview on this device was started on (nil for an unknown interview).
+    public static func definition(of id: InterviewID, store: DeviceStore) throws(StoreError) -> CompiledSurvey? {
+        guard let record = try store.interview(id: id) else { return nil }
+        return try store.definition(hash: record.definition)
     }
 
     /// An interview's record, its definition and its log.

@@ -30,12 +30,17 @@ public struct ReviewNotes: Hashable, Sendable {
     /// received, against its own latest end or reopening).
     public static func load(_ id: InterviewID, store: DeviceStore) throws(StoreError) -> ReviewNotes? {
         guard let marks = try store.reviewMarks()[id], !marks.isEmpty else { return nil }
-        let end = try store.events(interview: id).last {
+        let end = latestEnd(of: try store.events(interview: id))
+        return of(marks, latestEnd: end?.device, sequence: end?.sequence)
+    }
+
+    /// The latest end or reopening in an interview's log: what the review state is judged against.
+    public static func latestEnd(of events: [InterviewEvent]) -> InterviewEvent? {
+        events.last {
             switch $0.kind {
             case .ended, .reopened: true
             default: false
             }
         }
-        return of(marks, latestEnd: end?.device, sequence: end?.sequence)
     }
 }

@@ -146,8 +146,13 @@ public final class FullScreenSession {
                 messages += codes.map { .init(text: "  \($0.code)  \($0.label)", tone: .plain) }
             }
         }
-        // A prompt is shown on its own line; its text is not repeated as a message.
+        // A prompt is shown on its own line, the supervisor's comments with their question: their
+        // texts are not repeated as messages.
         if let prompt = controller.prompt { messages.removeAll { $0.text == prompt.text } }
+        if let at = controller.cursor {
+            let comments = Set(controller.reviewComments(at: at).map(strings.reviewComment))
+            if !comments.isEmpty { messages.removeAll { comments.contains($0.text) } }
+        }
         if controller.end != nil {
             farewell += messages.map { ($0.text, $0.tone) }
             state.messages = []

@@ -10,6 +10,9 @@ extension ScreenRenderer {
             [q.allowed, q.specials].compactMap { $0 }, width: width, indent: "  ", firstIndent: " "
         ).map { Line($0, style: CellStyle(.dim)) }
         var answer: [Line] = []
+        for comment in pane.comments {
+            answer += wrapped(comment, style: style(.warning), indent: "   ", first: " ")
+        }
         if let proposed = pane.proposed { answer += wrapped(proposed, style: style(.success), indent: "  ", first: " ") }
         if let current = pane.current { answer += wrapped(current, style: style(.success, .bold), indent: "  ", first: " ") }
         if let stale = pane.stale { answer += wrapped(stale, style: style(.error), indent: "  ", first: " ") }

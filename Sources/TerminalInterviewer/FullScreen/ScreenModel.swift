@@ -83,6 +83,9 @@ public struct QuestionPane: Hashable, Sendable {
     public var interviewerOnly: String?
     /// Why the stored answer no longer fits, when an earlier change made it invalid.
     public var stale: String?
+    /// The supervisor's comments at this answer of a rejected interview, worded (shown while the
+    /// question is current).
+    public var comments: [String] = []
 }
 
 /// The page of the form the current question is on: a section's questions, or a roster or grid

@@ -50,7 +50,8 @@ public struct ScreenModelBuilder {
             let pane = QuestionPane(
                 screen: screen, current: screen.current.map(strings.currentAnswer),
                 proposed: screen.proposed.map(strings.proposedValue),
-                interviewerOnly: screen.interviewerOnly ? strings.interviewerOnly : nil, stale: controller.staleNotice(at: at))
+                interviewerOnly: screen.interviewerOnly ? strings.interviewerOnly : nil, stale: controller.staleNotice(at: at),
+                comments: controller.reviewComments(at: at).map { strings.commentFlag + " " + strings.reviewComment($0) })
             body = .form(pane, formPane(at))
         } else {
             body = .empty
@@ -149,12 +150,18 @@ public struct ScreenModelBuilder {
         interview.answer(at: address).map { controller.describe($0, at: address) } ?? ""
     }
 
+    /// A form cell of an answer the supervisor commented on, flagged so the page shows where the
+    /// comments are (the comment itself is shown with its question).
+    private func flagged(_ text: String, at address: Address) -> String {
+        controller.reviewComments(at: address).isEmpty ? text : strings.commentFlag + " " + text
+    }
+
     private func fieldsPane(_ page: FormPages.Page, title: String, at: Address) -> FormPane {
         let focus = page.addresses.firstIndex(of: at) ?? 0
         let shown = window(page.addresses.count, focus: focus)
         let rows = page.addresses[shown].map { address -> FormPane.Row in
             let text = interview.question(address.variable).map { interview.render($0.text, at: address) } ?? ""
-            return FormPane.Row(cells: [address.description, text, value(at: address)], offRoute: [])
+            return FormPane.Row(cells: [flagged(address.description, at: address), text, value(at: address)], offRoute: [])
         }
         return FormPane(
             kind: .fields, title: title, columns: [], rows: rows, focusRow: focus - shown.lowerBound, focusColumn: nil,
@@ -166,7 +173,7 @@ public struct ScreenModelBuilder {
         let shown = window(page.addresses.count, focus: focus)
         let rows = page.addresses[shown].map { address -> FormPane.Row in
             let text = interview.question(address.variable).map { interview.render($0.text, at: address) } ?? ""
-            return FormPane.Row(cells: [text, value(at: address)], offRoute: [])
+            return FormPane.Row(cells: [flagged(text, at: address), value(at: address)], offRoute: [])
         }
         let group = controller.index.groups[grid]
         let stem = group?.text.map { interview.render($0, at: at) } ?? group?.title.map { interview.render($0) } ?? ""
@@ -187,7 +194,7 @@ public struct ScreenModelBuilder {
             for (column, name) in members.enumerated() {
                 let address = Address(name, rows: key.parentRows + [index + 1])
                 if interview.isOnRoute(address) {
-                    cells.append(value(at: address))
+                    cells.append(flagged(value(at: address), at: address))
                 } else {
                     cells.append(strings.notAsked)
                     offRoute.insert(column + 1)

@@ -50,7 +50,7 @@ public struct ScreenRenderer {
         return grid
     }
 
-    private func draw(_ line: Line, row: Int, into grid: inout CellGrid) {
+    func draw(_ line: Line, row: Int, into grid: inout CellGrid) {
         grid.fill(row: row, style: line.background)
         var x = 0
         for piece in line.pieces {

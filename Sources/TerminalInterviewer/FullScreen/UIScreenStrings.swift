@@ -36,6 +36,8 @@ extension UIStrings {
     public func headerInterview(_ id: String) -> String { t("interjú \(id)", "interview \(id)") }
     public var headerTraining: String { t("GYAKORLÓ", "TRAINING") }
     public var notAsked: String { "·" }
+    /// Marks an answer the supervisor commented on (in the form) and the comment (at the question).
+    public var commentFlag: String { "⚑" }
     public var saveOrDiscardFirst: String {
         t("A beírt választ előbb rögzítse (Enter) vagy vesse el (Esc).", "Save the answer you typed first (Enter), or discard it (Esc).")
     }
