@@ -65,9 +65,14 @@ extension EndToEnd {
             return db
         }
 
-        /// Hidden temporaries of writes of `name` in the folder.
+        /// Hidden temporaries of writes of `name` in the folder. The payload's scratch file
+        /// (`….payload`) is left out: it is unlinked right after it is opened, so it shows only for
+        /// that moment, and a wait that saw it could kill the writer before its real temporary
+        /// exists (the count below then read 0 under load).
         func temporaries(of name: String) throws -> [String] {
-            try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".\(name).tmp-") }
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+                $0.hasPrefix(".\(name).tmp-") && !$0.hasSuffix(".payload")
+            }
         }
 
         /// Starts `bundle create`, kills it with SIGKILL once its temporary file exists.
