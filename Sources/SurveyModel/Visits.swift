@@ -33,13 +33,14 @@ public struct Visit: Hashable, Sendable, Codable {
 ///
 /// - `started` begins visit 1;
 /// - `reopened` begins the next visit (the interviewer is back at the door);
-/// - `ended(outcome:)` ends the open visit with its code (a later end with no visit open —
-///   a fix after review — replaces the last visit's code);
+/// - `ended(outcome:)` ends the open visit with its code;
 /// - any other event on a later local day than the visit it belongs to begins a new visit (the
 ///   interview was opened again another day without a recorded end);
 /// - labels (a training mark, the assigned case) are no work on the case and count for nothing;
 /// - once a visit has ended with the questionnaire's "complete" code the visits are over: a
-///   reopening after that is a fix (after review or a mistake), not a visit.
+///   reopening after that is a fix (after review or a mistake), not a visit. The last visit
+///   keeps its own start, end and note; only its code follows the fix's end, so that it stays
+///   the interview's outcome (what `iv_outcome` exports and the `final` rules read).
 public struct VisitTracker: Hashable, Sendable {
     public private(set) var visits: [Visit] = []
     /// The questionnaire's "complete" code (nil when it declares no outcome).
@@ -76,11 +77,11 @@ public struct VisitTracker: Hashable, Sendable {
         case .ended(let outcome):
             guard !visits.isEmpty else { return }
             visits[visits.count - 1].outcome = outcome
-            visits[visits.count - 1].end = moment
+            if !isClosed { visits[visits.count - 1].end = moment }  // a fix's end is not the visit's
             if outcome == completeCode { isClosed = true }
         default:
             if !isClosed, let last = visits.last, moment.date > last.start.date { begin(at: moment) }
-            if case .note(nil, let text) = kind, !visits.isEmpty {
+            if case .note(nil, let text) = kind, !isClosed, !visits.isEmpty {
                 let note = visits[visits.count - 1].note
                 visits[visits.count - 1].note = note.map { $0 + " | " + text } ?? text
             }

@@ -105,10 +105,17 @@ public struct CaseWorkload: Codable, Hashable, Sendable {
     public var visited: Int
     public var completed: Int
     public var final: Int
-    /// Visits made on the device to cases of the sample (its own now or not, the booster too).
+    /// Visits made on the device to cases of the sample the targets count (its own now or not);
+    /// the visits to the cases outside the targets (the event booster) are ``leftOutVisits``,
+    /// like the booster's cases, which are outside the other columns.
     public var visits: Int
+    /// Visits made on the device to the cases outside the targets (``CaseFigures/leftOut``).
+    public var leftOutVisits: Int
 
-    public init(device: String, interviewers: [String], assigned: Int, visited: Int, completed: Int, final: Int, visits: Int) {
+    public init(
+        device: String, interviewers: [String], assigned: Int, visited: Int, completed: Int, final: Int, visits: Int,
+        leftOutVisits: Int = 0
+    ) {
         self.device = device
         self.interviewers = interviewers
         self.assigned = assigned
@@ -116,6 +123,7 @@ public struct CaseWorkload: Codable, Hashable, Sendable {
         self.completed = completed
         self.final = final
         self.visits = visits
+        self.leftOutVisits = leftOutVisits
     }
 }
 

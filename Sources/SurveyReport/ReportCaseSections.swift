@@ -2,7 +2,8 @@
 /// wording in Hungarian and English.
 enum CaseWord: CaseIterable, Sendable {
     case title, noSample, sampled, assigned, visited, final, open, notVisited, withdrawn, withoutCase
-    case ratesTitle, periodOver, periodRunning, leftOut, workload, device, interviewers, completed, visits
+    case ratesTitle, periodOver, periodRunning, leftOut, workload, device, interviewers, completed, visits, leftOutVisits
+    case leftOutVisitsNote
     case stale, noStale, lastVisit, days, neverVisited, visitTimes, hours, weekdays, rateWord
 
     func text(hungarian: Bool) -> String {
@@ -35,6 +36,12 @@ enum CaseWord: CaseIterable, Sendable {
             case .interviewers: ("Kérdezők", "Interviewers")
             case .completed: ("befejezett", "completed")
             case .visits: ("látogatás", "visits")
+            case .leftOutVisits: ("+ kívül", "+ outside")
+            case .leftOutVisitsNote:
+                (
+                    "„+ kívül”: látogatás a célokon kívüli esetekhez, a „látogatás” oszlopon kívül",
+                    "'+ outside': visits to the cases outside the targets, not in 'visits'"
+                )
             case .stale: ("Nyitott esetek látogatás nélkül legalább", "Open cases with no visit for at least")
             case .noStale: ("nincs ilyen", "none")
             case .lastVisit: ("utolsó látogatás", "last visit")
@@ -54,6 +61,9 @@ extension CaseFigures {
     var headline: [(CaseWord, Int)] {
         [(.sampled, sampled), (.assigned, assigned), (.visited, visited), (.final, final), (.open, open), (.notVisited, notVisited)]
     }
+
+    /// Whether the workload shows the visits to the cases outside the targets in a column of their own.
+    var showsLeftOutVisits: Bool { leftOut != nil || workload.contains { $0.leftOutVisits > 0 } }
 
     /// The rates as (name, value) in AAPOR order.
     var rates: [(String, Double?)] { [("RR1", rr1), ("REF1", ref1), ("CON1", con1)] }
@@ -109,13 +119,14 @@ extension TextReportWriter {
         paragraph(locale.c(f.periodOver ? .periodOver : .periodRunning), indent: "    ")
         if !f.workload.isEmpty {
             line("  \(locale.c(.workload)):")
-            let columns: [(CaseWord, Int)] = [(.assigned, 10), (.visited, 12), (.completed, 11), (.final, 10), (.visits, 10)]
+            var columns: [(CaseWord, Int)] = [(.assigned, 10), (.visited, 12), (.completed, 11), (.final, 10), (.visits, 10)]
+            if f.showsLeftOutVisits { columns.append((.leftOutVisits, 10)) }
             let idWidth = max(8, width - 4 - columns.reduce(0) { $0 + $1.1 })
             var header = "    " + Layout.pad(locale.c(.device), to: idWidth)
             for (word, w) in columns { header += Layout.pad(locale.c(word) + " ", to: w, right: true) }
             line(header)
             for w in f.workload {
-                let cells = [w.assigned, w.visited, w.completed, w.final, w.visits]
+                let cells = [w.assigned, w.visited, w.completed, w.final, w.visits, w.leftOutVisits]
                 var row = "    " + Layout.pad(w.device, to: idWidth)
                 for (value, (_, columnWidth)) in zip(cells, columns) { row += Layout.pad(n(value) + " ", to: columnWidth, right: true) }
                 line(row)
@@ -123,6 +134,7 @@ extension TextReportWriter {
                     paragraph("\(locale.c(.interviewers)): \(w.interviewers.joined(separator: ", "))", indent: "      ")
                 }
             }
+            if f.showsLeftOutVisits { paragraph(locale.c(.leftOutVisitsNote), indent: "    ") }
         }
         paragraph("\(locale.c(.stale)) \(n(f.staleDays)) \(locale.c(.days)): \(f.stale.isEmpty ? locale.c(.noStale) : n(f.stale.count))")
         for s in f.stale.prefix(20) { paragraph(locale.staleLine(s), indent: "    ") }
@@ -156,15 +168,17 @@ extension HTMLReportWriter {
             page.paragraph(locale.c(f.periodOver ? .periodOver : .periodRunning), class: "note")
             if !f.workload.isEmpty {
                 page.html.element("h3", text: locale.c(.workload))
+                let apart = f.showsLeftOutVisits
                 let rows = f.workload.map { w in
                     [
                         (w.device, false), (w.interviewers.joined(separator: ", "), false), (page.n(w.assigned), false),
                         (page.n(w.visited), false), (page.n(w.completed), false), (page.n(w.final), false), (page.n(w.visits), false),
-                    ]
+                    ] + (apart ? [(page.n(w.leftOutVisits), false)] : [])
                 }
-                page.html.table(
-                    [CaseWord.device, .interviewers, .assigned, .visited, .completed, .final, .visits].map(locale.c), rows,
-                    numeric: [2, 3, 4, 5, 6])
+                let words: [CaseWord] =
+                    [.device, .interviewers, .assigned, .visited, .completed, .final, .visits] + (apart ? [.leftOutVisits] : [])
+                page.html.table(words.map(locale.c), rows, numeric: apart ? [2, 3, 4, 5, 6, 7] : [2, 3, 4, 5, 6])
+                if apart { page.paragraph(locale.c(.leftOutVisitsNote), class: "note") }
             }
             page.html.element("h3", text: "\(locale.c(.stale)) \(page.n(f.staleDays)) \(locale.c(.days))")
             if f.stale.isEmpty { page.paragraph(locale.c(.noStale), class: "empty") }

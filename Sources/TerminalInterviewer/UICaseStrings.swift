@@ -45,7 +45,7 @@ extension UIStrings {
     }
 
     public var casePrompt: String {
-        t("Melyik eset? (sorszám vagy esetazonosító; üres sor = kilépés)", "Which case? (number or case id; empty line = quit)")
+        t("Melyik eset? (sorszám vagy esetazonosító; q vagy üres sor = kilépés)", "Which case? (number or case id; q or empty line = quit)")
     }
 
     public func noSuchCase(_ typed: String) -> String {

@@ -175,9 +175,9 @@ struct InterviewCommand: ParsableCommand {
         }
     }
 
-    /// `--case CASE`, or no questionnaire: the assigned case's interview, picked from the case
-    /// list when not named — on the full screen when the terminal can show it, which the
-    /// interview then takes over.
+    /// `--case CASE`, or no questionnaire: the assigned case's interview, or the case list to
+    /// pick cases from (``CaseListRounds``) — on the full screen when the terminal can show it,
+    /// which each interview then takes over and gives back.
     private func runCase() throws {
         let store = try DeviceStore.open(path: database.path)  // cases come in a package: never a new database here
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
@@ -185,41 +185,45 @@ struct InterviewCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let terminal = StandardTerminal(environment: environment)
         let options = InterviewStartOptions(language: language.map(LanguageCode.init), seed: seed)
-        let chosen: CaseID
-        let started: CaseInterviewStart
-        var device: CursesScreen?
-        if let assignedCase {
-            chosen = CaseID(assignedCase)
-            started = try Self.startCase(chosen, store: store, options: options, strings: strings)
-        } else {
-            let entries = try CaseList.load(store: store)
-            guard !entries.isEmpty else {
-                throw CommandFailure(strings.noCases + " " + strings.startWithoutCase, status: ExitStatus.usage)
-            }
-            StandardTerminal.installSignalHandlers()
-            if let screen = SessionRunner.fullScreen(plain: plain, terminal: terminal, environment: environment) {
-                guard let picked = try CaseListPicker.pick(entries, store: store, device: screen, strings: strings, options: options)
-                else { return }
-                chosen = picked.0
-                started = picked.1
-                device = screen
-            } else {
-                guard let picked = try CasePicker.pick(entries, strings: strings, terminal: terminal) else { return }
-                chosen = picked
-                started = try Self.startCase(chosen, store: store, options: options, strings: strings)
-            }
+        let session = { (id: CaseID, started: CaseInterviewStart, device: CursesScreen?) -> SessionRun in
+            self.caseSession(id, started, store: store, strings: strings, terminal: terminal, device: device)
         }
+        if let assignedCase {
+            let id = CaseID(assignedCase)
+            let run = session(id, try Self.startCase(id, store: store, options: options, strings: strings), nil)
+            throw InterviewOutcome.exitCode(run.end, strings: strings, resumeCommand: run.resumeCommand)
+        }
+        let entries = try CaseList.load(store: store)
+        guard !entries.isEmpty else {
+            throw CommandFailure(strings.noCases + " " + strings.startWithoutCase, status: ExitStatus.usage)
+        }
+        StandardTerminal.installSignalHandlers()
+        let rounds = CaseListRounds(store: store, strings: strings, options: options, terminal: terminal, session: session)
+        if let screen = SessionRunner.fullScreen(plain: plain, terminal: terminal, environment: environment) {
+            try rounds.run(on: screen, entries: entries)
+        } else {
+            try rounds.runPlain(entries: entries)
+        }
+    }
+
+    /// One case's interview session: on the case list's full screen (kept open for the list)
+    /// when given, else as a single interview would run.
+    private func caseSession(
+        _ id: CaseID, _ started: CaseInterviewStart, store: DeviceStore, strings: UIStrings, terminal: StandardTerminal,
+        device: CursesScreen?
+    ) -> SessionRun {
         var notices: [String] = []
         switch started {
-        case .reopened(_, let visit): notices.append(strings.caseVisit(chosen, visit: visit))
-        case .fixing: notices.append(strings.caseFix(chosen))
+        case .reopened(_, let visit): notices.append(strings.caseVisit(id, visit: visit))
+        case .fixing: notices.append(strings.caseFix(id))
         case .began, .resumed: break
         }
-        var again = ["terep", "interview", "--case", chosen.rawValue]
+        var again = ["terep", "interview", "--case", id.rawValue]
         if let path = database.deviceDB { again += ["--device-db", path] }
-        try runSession(
-            started.prepared, store: store, strings: strings, notices: notices, resumeCommand: again.joined(separator: " "),
-            terminal: terminal, device: device)
+        return SessionRunner.run(
+            started.prepared, store: store, uiLanguage: uiLanguage.flatMap(UILanguage.init(rawValue:)),
+            resumeCommand: again.joined(separator: " "), plain: plain, notices: notices, terminal: terminal, device: device,
+            keepOpen: device != nil)
     }
 
     /// An assigned case's interview started, resumed or reopened; a refusal as the command's failure.
@@ -233,14 +237,11 @@ struct InterviewCommand: ParsableCommand {
     }
 
     private func runSession(
-        _ prepared: PreparedInterview, store: DeviceStore, strings: UIStrings, notices: [String], resumeCommand: String,
-        terminal: StandardTerminal? = nil, device: CursesScreen? = nil
+        _ prepared: PreparedInterview, store: DeviceStore, strings: UIStrings, notices: [String], resumeCommand: String
     ) throws {
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
-        let end = SessionRunner.run(
-            prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain, notices: notices,
-            terminal: terminal, device: device)
-        throw InterviewOutcome.exitCode(end, strings: strings, resumeCommand: resumeCommand)
+        let run = SessionRunner.run(prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain, notices: notices)
+        throw InterviewOutcome.exitCode(run.end, strings: strings, resumeCommand: resumeCommand)
     }
 
     /// The interview `--resume` or `--reopen` names: its id or a unique beginning of it; otherwise exits with
@@ -293,7 +294,8 @@ struct InterviewCommand: ParsableCommand {
 /// the full screen when standard input and output are a terminal that can show it, else (or
 /// with `--plain`) line by line. The `notices` and the start-up lines are printed on the normal
 /// screen and repeated on the full screen's first page, which covers it. A full screen already
-/// open (the case list's) is taken over as it is.
+/// open (the case list's) is taken over as it is, and with `keepOpen` given back open: what the
+/// session said as it ended is then returned for the list instead of printed.
 enum SessionRunner {
     /// The full screen, when the session may use it: not `--plain`, standard input and output a
     /// terminal, and ncurses able to drive it.
@@ -304,8 +306,8 @@ enum SessionRunner {
 
     static func run(
         _ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String, plain: Bool,
-        notices: [String] = [], terminal given: StandardTerminal? = nil, device open: CursesScreen? = nil
-    ) -> SessionEnd {
+        notices: [String] = [], terminal given: StandardTerminal? = nil, device open: CursesScreen? = nil, keepOpen: Bool = false
+    ) -> SessionRun {
         StandardTerminal.installSignalHandlers()
         let environment = ProcessInfo.processInfo.environment
         let terminal = given ?? StandardTerminal(environment: environment)
@@ -331,13 +333,25 @@ enum SessionRunner {
                 controller: controller, device: device, interviewID: prepared.id.rawValue, cases: cases,
                 pendingSignal: { StandardTerminal.pendingSignal })
             session.opening = opening.map { ScreenModel.Message(text: $0, tone: .plain) }
+            session.keepsDeviceOpen = keepOpen
             let end = session.run()
+            let farewell = session.farewell.map(\.text)
+            if keepOpen { return SessionRun(end: end, farewell: farewell, resumeCommand: resumeCommand) }
             // The terminal is back: what the session said as it ended stays on the normal screen.
-            for (text, _) in session.farewell { terminal.writeLine(text) }
-            return end
+            for text in farewell { terminal.writeLine(text) }
+            return SessionRun(end: end, farewell: [], resumeCommand: resumeCommand)
         }
-        return InterviewSession(controller: controller, terminal: terminal).run()
+        let end = InterviewSession(controller: controller, terminal: terminal).run()
+        return SessionRun(end: end, farewell: [], resumeCommand: resumeCommand)
     }
+}
+
+/// How a session ended; what it said as it ended when the full screen stayed open for the case
+/// list (else already printed); the command that resumes its interview.
+struct SessionRun {
+    var end: SessionEnd
+    var farewell: [String]
+    var resumeCommand: String
 }
 
 /// Turns how a session ended into the closing message and the process exit code.

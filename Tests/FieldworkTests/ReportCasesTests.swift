@@ -104,16 +104,37 @@ struct ReportCasesTests {
         #expect(c.rr1 == 1.0 / 3.0 && !c.periodOver)
         let lap1 = try #require(c.workload.first { $0.device == "lap-1" })
         #expect((lap1.assigned, lap1.visited, lap1.completed, lap1.final) == (4, 4, 1, 3))
-        #expect(lap1.visits == 1 + 1 + 1 + 3 + 1)  // A1, A2, A3, A4 ×3, B1 (not the interview without a case)
+        // A1, A2, A3, A4 ×3 (not the interview without a case); the booster's B1 apart, like its case.
+        #expect(lap1.visits == 1 + 1 + 1 + 3 && lap1.leftOutVisits == 1)
         #expect(lap1.interviewers == ["Anna"])
         let lap2 = try #require(c.workload.first { $0.device == "lap-2" })
-        #expect((lap2.assigned, lap2.visited, lap2.final, lap2.visits) == (2, 1, 1, 1))
+        #expect((lap2.assigned, lap2.visited, lap2.final, lap2.visits, lap2.leftOutVisits) == (2, 1, 1, 1, 0))
         // Stale for 7 days on 2026-09-12: A3 (last visit 09-02), A6 (assigned 09-01, never visited).
         #expect(c.stale.map(\.caseID) == ["A6", "A3"])
         #expect(c.stale.first?.lastVisit == nil && c.stale.last?.lastVisit == "2026-09-02")
         // Visits of the cases in scope: A1 Tue, A2 Wed, A3 Wed, A4 Tue Wed Thu, A5 Sat.
         #expect(c.visitsByWeekday == [0, 2, 3, 1, 0, 1, 0])
         #expect(c.visitsByHour.reduce(0, +) == 7)
+    }
+
+    /// The workload's visits in the text and HTML reports: the booster's in a column of their own
+    /// (and in the JSON), said under the table.
+    @Test func theWorkloadShowsTheBoostersVisitsApart() throws {
+        let f = try Self.fixture()
+        let report = try FieldworkReportBuilder(
+            central: f.central, survey: "cs", language: "en", today: LocalDate(year: 2026, month: 9, day: 12)
+        ).build()
+        let text = FieldworkReportText.render(report)
+        let header = try #require(text.split(separator: "\n").first { $0.contains("visits") && $0.contains("Device") })
+        #expect(header.contains("visits") && header.hasSuffix("+ outside"), "\(header)")
+        let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("    lap-1") })
+        #expect(row.split(separator: " ").suffix(2) == ["6", "1"], "\(row)")
+        #expect(text.contains("'+ outside': visits to the cases outside the targets, not in 'visits'"))
+        #expect(FieldworkReportHTML.render(report).contains(">+ outside</th>"))
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(FieldworkReportJSON.render(report).utf8)) as? [String: Any])
+        let workload = try #require((json["cases"] as? [String: Any])?["workload"] as? [[String: Any]])
+        #expect(workload.map { [$0["visits"] as? Int, $0["leftOutVisits"] as? Int] } == [[6, 1], [1, 0]])
     }
 
     @Test func afterThePeriodUnvisitedAndOpenCasesCountAsUnknownAndByTheirLastOutcome() throws {

@@ -36,10 +36,32 @@ struct VisitTests {
         t.record(.ended(outcome: 11), at: Self.at(5, 10, 30))
         t.record(.reopened(), at: Self.at(8, 9))
         t.record(.answered(Address("x"), .value(.integer(2))), at: Self.at(9, 9))
+        t.record(.note(nil, "javítva: az életkor 71"), at: Self.at(9, 9, 4))
         t.record(.ended(outcome: 11), at: Self.at(9, 9, 5))
         #expect(t.visits.count == 1)
         #expect(t.isClosed)
-        #expect(t.visits[0].end == Self.at(9, 9, 5), "the fix's end replaces the visit's end")
+        #expect(
+            t.visits == [Visit(number: 1, start: Self.at(5, 10), end: Self.at(5, 10, 30), outcome: 11)],
+            "the visit keeps its own end, and the fix's note is not the visit's")
+    }
+
+    /// A fix that ends with another code: the visit's code follows the interview's outcome (the
+    /// `final` rules read it), its times stay; the store's tracker, continued from the stored
+    /// visits, agrees with the whole log's.
+    @Test func aFixEndingWithAnotherCodeChangesTheCodeNotTheTimes() {
+        let log: [(InterviewEventKind, LocalDateTime)] = [
+            (Self.started, Self.at(5, 10)), (.ended(outcome: 11), Self.at(5, 10, 30)), (.reopened(), Self.at(12, 9)),
+            (.ended(outcome: 12), Self.at(12, 9, 5)),
+        ]
+        var whole = VisitTracker(completeCode: 11)
+        for (kind, moment) in log { whole.record(kind, at: moment) }
+        #expect(whole.visits == [Visit(number: 1, start: Self.at(5, 10), end: Self.at(5, 10, 30), outcome: 12)])
+        var first = VisitTracker(completeCode: 11)
+        for (kind, moment) in log.prefix(2) { first.record(kind, at: moment) }
+        var continued = VisitTracker(completeCode: 11, visits: first.visits, isClosed: first.isClosed)
+        for (kind, moment) in log.dropFirst(2) { continued.record(kind, at: moment) }
+        #expect(continued == whole)
+        #expect(Self.rule.standing(of: whole.visits) == .final(12))
     }
 
     static let rule = VisitRules(

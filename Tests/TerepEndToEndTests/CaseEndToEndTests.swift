@@ -73,10 +73,17 @@ extension EndToEnd {
             #expect(second.status == 0 && second.stdout.contains("W-0001: 2. látogatás"), "\(second.stdout)\(second.stderr)")
             #expect(try statuses()["W-0001"] == "appointment 2")
 
-            // No questionnaire and no --case: the numbered case list, then the picked case.
-            let picked = try terep(["interview", "--device-db", db], stdin: "2\n.z 21\ni\n")
+            // No questionnaire and no --case: the numbered case list, then the picked case, and the
+            // list again after it: W-0002 final now (refused), W-0001's third visit left with .q, q leaves.
+            let picked = try terep(["interview", "--device-db", db], stdin: "2\n.z 21\ni\n2\n1\n.q\nq\n")
             #expect(picked.status == 0 && picked.stdout.contains("1  W-0001"), "\(picked.stdout)\(picked.stderr)")
-            #expect(try statuses()["W-0002"] == "final 1")
+            let out = picked.stdout
+            #expect(out.components(separatedBy: "Melyik eset?").count - 1 == 4, "the list after each interview and refusal: \(out)")
+            #expect(out.contains("A látogatás lezárva, eredmény: 21 (Visszautasítás).\n\nW-0002 — Állapota most: lezárt.\n"), "\(out)")
+            #expect(out.contains("A(z) W-0002 eset lezárt: nincs vele teendő."))
+            #expect(out.contains("W-0001: 3. látogatás"))
+            #expect(out.contains("W-0001 — minden megerősített válasz mentve, később folytatható. Állapota most: folyamatban."))
+            #expect(try statuses()["W-0002"] == "final 1" && statuses()["W-0001"] == "in_progress 3")
             let done = try terep(["interview", "--case", "W-0002", "--device-db", db])
             #expect(done.status == 64 && done.stderr == "error: case W-0002 is final: nothing more to do\n", "\(done.stderr)")
             let unknown = try terep(["interview", "--case", "W-0003", "--device-db", db])

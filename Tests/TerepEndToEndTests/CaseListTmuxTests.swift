@@ -8,8 +8,9 @@ import Testing
 
 extension EndToEnd {
     /// `terep interview` with no questionnaire on a real terminal (tmux): the full-screen case
-    /// list, as the golden capture shows it; Enter opens the case's interview on the same screen;
-    /// a final case is refused on the list, which goes on; Esc leaves with the terminal given back.
+    /// list, as the golden capture shows it; Enter opens the case's interview on the same screen,
+    /// and when it ends (or the fieldworker leaves it) the list is back with the new statuses; a
+    /// final case is refused on the list, which goes on; Esc leaves with the terminal given back.
     @Suite(
         .timeLimit(.minutes(3)),
         .enabled(if: Tmux.available, "tmux is not installed (apt-get install tmux); these tests drive a real terminal"))
@@ -44,6 +45,7 @@ extension EndToEnd {
         }
 
         static let reviewGolden = goldenDirectory() + "/../TerminalInterviewerTests/Golden/screen-review-tmux-hu-80x24.txt"
+        static let backGolden = goldenDirectory() + "/../TerminalInterviewerTests/Golden/caselist-back-tmux-hu-80x24.txt"
 
         /// W-0001 interviewed on the device (age 34, complete), its bundle merged, rejected with a
         /// comment at `age`, and the next package received: the case is "rejected — to fix".
@@ -74,7 +76,8 @@ extension EndToEnd {
         }
 
         /// The rejected case from the full-screen list: its reason under the list; Enter opens its
-        /// interview at the commented question, the comment with it; the fix is saved.
+        /// interview at the commented question, the comment with it; the fix is saved; leaving the
+        /// interview (Ctrl-C, yes) comes back to the list, and Esc leaves it.
         @Test func aRejectedCaseOpensAtTheCommentedQuestion() throws {
             let cases = try CaseEndToEndTests()
             defer { try? FileManager.default.removeItem(at: cases.dir) }
@@ -94,7 +97,12 @@ extension EndToEnd {
             try tmux.run(["send-keys", "-t", "t", "C-c"])
             _ = try tmux.waitFor("Kilép?")
             try tmux.type("i")
-            #expect(try Self.exitStatus(tmux, run: 1) == 130, "left with Ctrl-C: 128 + SIGINT")
+            screen = try tmux.waitFor("W-0001 — minden megerősített válasz mentve, később folytatható.")
+            #expect(screen.contains("folyamatban"), "the list shows the new status: \(screen)")
+            #expect(Self.alternateScreen(tmux), "back on the list, not out of the program")
+            try tmux.run(["send-keys", "-t", "t", "Escape"])
+            #expect(try Self.exitStatus(tmux, run: 1) == 0, "the list left with Esc")
+            #expect(!Self.alternateScreen(tmux))
             let answers = try cases.terep(["cases", "--device-db", cases.db, "--format", "json"])
             #expect(answers.stdout.contains("\"status\" : \"in_progress\""), "\(answers.stdout)")
         }
@@ -122,9 +130,16 @@ extension EndToEnd {
             try tmux.type(".z 21")
             _ = try tmux.waitFor("Lezárja?")
             try tmux.type("i")
+            // Back on the list: W-0002 final now, still selected, what the visit's end said below.
+            screen = try tmux.waitFor("W-0002 — A látogatás lezárva, eredmény: 21")
+            #expect(Self.alternateScreen(tmux), "the list takes the screen back")
+            let back = Self.trimmed(screen).split(separator: "\n", omittingEmptySubsequences: false).prefix(24)
+                .joined(separator: "\n")
+            assertGolden(back.replacing(/\d{4}-\d\d-\d\d \d\d:\d\d/, with: "ÉÉÉÉ-HH-NN ÓÓ:PP") + "\n", file: Self.backGolden)
+            #expect(try cases.statuses()["W-0002"] == "final 1")
+            try tmux.run(["send-keys", "-t", "t", "Escape"])
             #expect(try Self.exitStatus(tmux, run: 1) == 0)
             #expect(!Self.alternateScreen(tmux), "the terminal is given back")
-            #expect(try cases.statuses()["W-0002"] == "final 1")
 
             // Again: W-0002 is final now; Enter on it is refused on the list, which stays; Esc leaves.
             try Self.start(tmux, db: cases.db, run: 2, first: false)

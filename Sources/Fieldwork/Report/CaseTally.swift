@@ -18,7 +18,7 @@ struct CaseTally {
 
     var byCase: [CaseID: Worked] = [:]
     var interviewsWithoutCase = 0
-    /// Per device, the interviewers seen and the visits made.
+    /// Per device, the interviewers seen and the visits made (to any case, in the targets or not).
     var deviceVisits: [String: Int] = [:]
     var deviceInterviewers: [String: Set<String>] = [:]
 
@@ -53,15 +53,18 @@ struct CaseTally {
         var workload: [String: CaseWorkload] = [:]
         var stale: [StaleCase] = []
         var byHour = Array(repeating: 0, count: 24), byWeekday = Array(repeating: 0, count: 7)
+        // Per device, the visits to the cases outside the targets (the booster): apart from `visits`.
+        var leftOutVisits: [String: Int] = [:]
         for c in sample {
+            let worked = byCase[c.id]
+            let counted = scope?.holds { c.values[$0].map(Answer.value) } ?? true
+            if !counted { for (_, device) in worked?.visits ?? [] { leftOutVisits[device, default: 0] += 1 } }
             if c.withdrawn {
                 withdrawn += 1
                 continue
             }
-            let worked = byCase[c.id]
             let visits = (worked?.visits ?? []).sorted { ($0.visit.start, $0.device) < ($1.visit.start, $1.device) }.map(\.visit)
             let standing = definition.standing(of: visits)
-            let counted = scope?.holds { c.values[$0].map(Answer.value) } ?? true
             func count(_ counts: inout CaseCounts) {
                 counts.sampled += 1
                 if c.device != nil { counts.assigned += 1 }
@@ -111,7 +114,8 @@ struct CaseTally {
             var w =
                 workload[device]
                 ?? CaseWorkload(device: device, interviewers: [], assigned: 0, visited: 0, completed: 0, final: 0, visits: 0)
-            w.visits = deviceVisits[device] ?? 0
+            w.leftOutVisits = leftOutVisits[device] ?? 0
+            w.visits = (deviceVisits[device] ?? 0) - w.leftOutVisits
             w.interviewers = (deviceInterviewers[device] ?? []).sorted()
             workload[device] = w
         }

@@ -77,6 +77,17 @@ public struct CaseListScreen: Sendable {
         shown = Array(entries.indices)
     }
 
+    /// The list with new entries (the statuses after an interview) as the fieldworker left it:
+    /// the same filter when it still shows a case (else all), the same search, the same case
+    /// selected when it is still shown.
+    public func reloaded(with entries: [CaseListEntry], rows: Int) -> CaseListScreen {
+        var next = CaseListScreen(entries: entries)
+        next.filter = next.filters.contains(filter) ? filter : .all
+        next.search = search
+        next.refilter(rows: rows, keeping: current?.deviceCase)
+        return next
+    }
+
     /// The selected case, if any is shown.
     public var current: CaseListEntry? { shown.isEmpty ? nil : entries[shown[selected]] }
 
@@ -150,8 +161,8 @@ public struct CaseListScreen: Sendable {
 
     /// The entries the filter and the search leave, the selection kept on the same case if it is
     /// still shown, else on the first one.
-    private mutating func refilter(rows: Int) {
-        let before = current?.deviceCase
+    private mutating func refilter(rows: Int, keeping before: DeviceCase? = nil) {
+        let before = before ?? current?.deviceCase
         let needle = search.lowercased()
         shown = entries.indices.filter { i in
             filter.admits(entries[i]) && (needle.isEmpty || searchKeys[i].contains(needle))

@@ -6,8 +6,9 @@ import Fieldwork
 /// the caller, which opens its interview on the same device, or puts a refusal back on the list
 /// (``refuse(_:)``) and runs it again where it was.
 ///
-/// The session never closes the device: the interview that follows takes it over, and the
-/// caller closes it when the fieldworker leaves the list.
+/// The session never closes the device: the interview that follows takes it over and gives it
+/// back (``reload(_:message:)``) when it ends, and the caller closes it when the fieldworker
+/// leaves the list.
 public final class CaseListSession {
     public private(set) var screen: CaseListScreen
     let device: any ScreenDevice
@@ -69,6 +70,15 @@ public final class CaseListSession {
                 dirty = true
             }
         }
+    }
+
+    /// The list again after an interview, with the cases' new statuses (``CaseListScreen/reloaded(with:rows:)``)
+    /// and what the interview's end said, until the next key. The screen is painted whole: the
+    /// interview drew over it.
+    public func reload(_ entries: [CaseListEntry], message: ScreenModel.Message?) {
+        screen = screen.reloaded(with: entries, rows: renderer.tableRows(screen))
+        screen.message = message
+        device.invalidate()
     }
 
     /// Says on the list why the case picked did not open (shown until the next key).

@@ -23,6 +23,9 @@ public final class FullScreenSession {
     /// What was said before the screen opened (the interview started, resumed or reopened; other
     /// unfinished interviews): shown on the first screen, which hides the normal screen.
     public var opening: [ScreenModel.Message] = []
+    /// Whether the device stays open when the session ends: the case list it was opened from
+    /// takes the screen back (the list closes it when the fieldworker leaves).
+    public var keepsDeviceOpen = false
     /// The input line put aside while the session asks a question, restored after a "no".
     private var stashed: (address: Address?, state: LineEditor, original: String)?
 
@@ -57,7 +60,7 @@ public final class FullScreenSession {
     }
 
     /// Runs until the interview ends or the fieldworker leaves; the terminal is given back on
-    /// every way out.
+    /// every way out (unless ``keepsDeviceOpen``: then whoever opened it gives it back).
     public func run() -> SessionEnd {
         controller.start()
         absorb()
@@ -83,7 +86,7 @@ public final class FullScreenSession {
                 dirty = true
             }
         }
-        device.close()
+        if !keepsDeviceOpen { device.close() }
         return controller.end ?? .endOfInput
     }
 
