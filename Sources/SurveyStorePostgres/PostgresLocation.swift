@@ -10,12 +10,21 @@ import SurveyStore
 ///   server's Unix socket in that folder (`.s.PGSQL.PORT`).
 /// - The user defaults to `PGUSER`, then to the operating-system user; the password to
 ///   `PGPASSWORD` (better than in the URL, which may show in `ps`); the port to 5432.
-/// - `sslmode` is `disable` (the default), `prefer` or `require` (`verify-ca`/`verify-full`:
-///   `require` with the system's certificate authorities and host-name check).
+/// - `sslmode` as libpq reads it: `disable` (the default), `allow`/`prefer` (TLS when the server
+///   offers it) and `require` (TLS or no connection) encrypt without checking who the server is
+///   — unless `sslrootcert` is given, which makes them check the certificate as `verify-ca`;
+///   `verify-ca` checks the server's certificate against the certificate authorities,
+///   `verify-full` also that it names the host (a name, or an IP address in its alternative
+///   names). `sslrootcert=FILE` is the authorities (PEM) to trust; without it, or with
+///   `sslrootcert=system`, the system's.
 /// - `schema` (terep's own parameter) names the PostgreSQL schema holding the dataset, so one
 ///   database can hold several datasets; the default is `public`.
 public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
-    public enum TLSMode: String, Hashable, Sendable { case disable, prefer, require }
+    public enum TLSMode: String, Hashable, Sendable {
+        case disable, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
 
     public var host: String?
     public var socketFolder: String?
@@ -25,6 +34,8 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
     public var database: String
     public var schema: String
     public var tls: TLSMode
+    /// The certificate authorities (a PEM file) a TLS connection trusts; nil: the system's.
+    public var rootCertificates: String?
 
     /// Whether a `--central` value names a PostgreSQL dataset rather than an SQLite file.
     public static func isURL(_ text: String) -> Bool {
@@ -39,10 +50,13 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
             throw .invalid("'\(shown)' is not a PostgreSQL URL; write postgres://USER@HOST:PORT/DATABASE")
         }
         let query = Dictionary((parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
-        let known: Set = ["sslmode", "schema", "host", "port", "user", "password", "dbname", "application_name", "connect_timeout"]
+        let known: Set = [
+            "sslmode", "sslrootcert", "schema", "host", "port", "user", "password", "dbname", "application_name", "connect_timeout",
+        ]
         if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
             throw .invalid(
-                "'\(shown)': unknown parameter '\(DisplayText.escaped(unknown))' (terep knows sslmode, schema, host, port, user, dbname)")
+                "'\(shown)': unknown parameter '\(DisplayText.escaped(unknown))' "
+                    + "(terep knows sslmode, sslrootcert, schema, host, port, user, dbname)")
         }
         let hostParameter = query["host"] ?? parts.host.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding }
         if let hostParameter, hostParameter.hasPrefix("/") {
@@ -69,6 +83,11 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
             throw .invalid("'\(shown)': sslmode must be disable, prefer, require, verify-ca or verify-full")
         }
         tls = mode
+        let root = query["sslrootcert"].flatMap { $0.isEmpty || $0 == "system" ? nil : $0 }
+        if let root, !FileManager.default.isReadableFile(atPath: root) {
+            throw .invalid("'\(shown)': sslrootcert \(DisplayText.escaped(root)) is not a file terep can read")
+        }
+        rootCertificates = root
     }
 
     /// The location for messages and logs: never the password.
@@ -92,13 +111,7 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
             && name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
     }
 
-    private static func tlsName(_ mode: String) -> String {
-        switch mode {
-        case "allow": "prefer"
-        case "verify-ca", "verify-full": "require"
-        default: mode
-        }
-    }
+    private static func tlsName(_ mode: String) -> String { mode == "allow" ? "prefer" : mode }
 
     private static func systemUser() -> String {
         guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "postgres" }

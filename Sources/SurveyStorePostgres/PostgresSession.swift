@@ -42,7 +42,7 @@ package final class PostgresSession: @unchecked Sendable {
             if let host = place.host {
                 configuration = .init(
                     host: host, port: place.port, username: place.user, password: place.password, database: place.database,
-                    tls: try tls(place.tls))
+                    tls: try tls(place))
             } else {
                 configuration = .init(
                     unixSocketPath: "\(place.socketFolder ?? "/var/run/postgresql")/.s.PGSQL.\(place.port)",
@@ -66,12 +66,20 @@ package final class PostgresSession: @unchecked Sendable {
         return session
     }
 
-    private static func tls(_ mode: PostgresLocation.TLSMode) throws -> PostgresConnection.Configuration.TLS {
-        switch mode {
-        case .disable: .disable
-        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+    /// TLS as `sslmode` and `sslrootcert` ask (``PostgresLocation``): libpq's checks of the
+    /// server's certificate, the host name checked by swift-nio-ssl (an IP address against the
+    /// certificate's IP alternative names).
+    private static func tls(_ place: PostgresLocation) throws -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let roots = place.rootCertificates { configuration.trustRoots = .file(roots) }
+        switch place.tls {
+        case .disable: return .disable
+        case .prefer, .require: configuration.certificateVerification = place.rootCertificates == nil ? .none : .noHostnameVerification
+        case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull: configuration.certificateVerification = .fullVerification
         }
+        let context = try NIOSSLContext(configuration: configuration)
+        return place.tls == .prefer ? .prefer(context) : .require(context)
     }
 
     /// Runs `body` holding the connection (one user at a time).
@@ -120,6 +128,13 @@ package final class PostgresSession: @unchecked Sendable {
                 : .database(location: location, code: "", detail: "\(error)")
         }
         guard let info = psql.serverInfo else {
+            if psql.code == .sslUnsupported {
+                return .unreachable(
+                    location: location,
+                    detail: "the server does not accept TLS (sslmode asks for it): turn ssl on in its postgresql.conf, "
+                        + "or connect with sslmode=disable on a network you trust")
+            }
+            if let tls = psql.underlying.flatMap(tlsFailure) { return .unreachable(location: location, detail: tls) }
             let detail = psql.underlying.map { "\($0)" } ?? "\(psql.code)"
             return .unreachable(location: location, detail: detail)
         }
@@ -136,6 +151,21 @@ package final class PostgresSession: @unchecked Sendable {
         default: return .database(location: location, code: state, detail: message)
         }
     }
+}
+
+/// A TLS handshake's failure in words: the server's certificate not signed by an authority
+/// trusted (`sslrootcert`), or not naming the host (`verify-full`); nil for other failures.
+func tlsFailure(_ error: any Error) -> String? {
+    let text = "\(error)"
+    if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
+        return "the server's TLS certificate does not name this host (sslmode=verify-full): \(text)"
+    }
+    guard error is NIOSSLError || error is BoringSSLError else { return nil }
+    if text.contains("CERTIFICATE_VERIFY_FAILED") {
+        return "the server's TLS certificate does not verify: it is not signed by an authority trusted "
+            + "(sslrootcert=FILE names the authority's certificate; without it, the system's are trusted): \(text)"
+    }
+    return "the TLS handshake with the server failed: \(text)"
 }
 
 extension PostgresQueryResult {
