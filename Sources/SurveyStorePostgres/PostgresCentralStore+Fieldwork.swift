@@ -3,15 +3,18 @@ import PostgresNIO
 import SurveyModel
 import SurveyStore
 
-/// Fieldwork management on PostgreSQL: the log, publishing, the sample, assignments and the
-/// package snapshot — the same tables (migration v5, as SQLite's) and the same rules as
-/// `CentralStore+Fieldwork.swift` and `CentralStore+Packages.swift`: every change is an entry
+/// Fieldwork management on PostgreSQL: the log, publishing, the sample, withdrawals and
+/// assignments (the package snapshot: `+Packages`; review decisions: `+Reviews`) — the same
+/// tables (migration v5, as SQLite's) and the same rules as `CentralStore+Fieldwork.swift`: every change is an entry
 /// of the append-only `fieldwork_log`, `sample_case` is the state it leads to, written in the
 /// same transaction; refusals name every reason and write nothing.
 ///
-/// Two coordinators' processes may write at once: a change takes the survey's sample rows it
-/// reads `FOR UPDATE` (and a new device's row `FOR SHARE`), so a check and the write it allows
-/// see the same rows.
+/// Two coordinators' processes (or servers) may write at once: every change to the log runs
+/// under one transaction-level lock of the dataset's fieldwork (``fieldworkWrite(_:)``), so the
+/// log's sequence numbers commit in order — a package read at entry N holds every entry up to
+/// N, as on SQLite, whose writes are serial — and a check and the write it allows see the same
+/// rows (the sample rows read are also locked `FOR UPDATE`; the primary keys keep every case
+/// and log entry once whatever happens).
 extension PostgresCentralStore {
     static let logColumns = """
         sequence, at, actor, action, survey_id, case_id, device_id, previous_device_id, interview_id, definition_hash,
@@ -19,6 +22,17 @@ extension PostgresCentralStore {
         """
 
     // MARK: - The log
+
+    /// Runs `body` in a write transaction that first takes the dataset's fieldwork lock (held
+    /// until commit or rollback): the fieldwork log's writers, in any process, one at a time.
+    /// In PostgreSQL's read-committed mode each later statement sees what the previous holder
+    /// committed.
+    func fieldworkWrite<T>(_ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+        try write { link in
+            try link.execute("SELECT pg_advisory_xact_lock(hashtext('terep fieldwork ' || current_schema()))")
+            return try body(link)
+        }
+    }
 
     public func fieldworkThrough() throws(StoreError) -> Int64 {
         try read { link in try Self.through(link) }
@@ -66,7 +80,7 @@ extension PostgresCentralStore {
 
     @discardableResult
     public func publish(_ file: DefinitionFile, actor: String, at time: Int64) throws(StoreError) -> Int64 {
-        try write { link in
+        try fieldworkWrite { link in
             _ = try Self.insertDefinition(link, file)
             return try Self.appendLog(
                 link,
@@ -100,7 +114,7 @@ extension PostgresCentralStore {
         var encoded: [String] = []
         encoded.reserveCapacity(cases.count)
         for c in cases { encoded.append(try EventCoding.encode(c.values)) }
-        return try write { link in
+        return try fieldworkWrite { link in
             // The survey's sample is locked while it is compared and changed.
             let rows = try link.query(
                 """
@@ -164,7 +178,7 @@ extension PostgresCentralStore {
     public func withdraw(survey: SurveyID, cases: [CaseID], reason: String, actor: String, at time: Int64) throws(StoreError)
         -> [Int64]
     {
-        try write { link in
+        try fieldworkWrite { link in
             var problems: [String] = []
             var devices: [CaseID: DeviceID?] = [:]
             for id in cases {
@@ -206,7 +220,7 @@ extension PostgresCentralStore {
     public func assign(survey: SurveyID, _ changes: [AssignmentChange], actor: String, at time: Int64) throws(StoreError)
         -> [CaseID]
     {
-        try write { link in
+        try fieldworkWrite { link in
             var problems: [String] = []
             var todo: [AssignmentChange] = []
             for device in Set(changes.map(\.device)).sorted() {
