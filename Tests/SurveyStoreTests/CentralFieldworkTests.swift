@@ -134,7 +134,8 @@ struct CentralFieldworkTests {
         if let caseID { kinds.append(.assignedCase(caseID)) }
         if let outcome { kinds.append(.ended(outcome: outcome)) }
         let events = kinds.enumerated().map { n, kind in
-            InterviewEvent(device: device, sequence: first + Int64(n), interview: id, timestamp: 2_000 + Int64(n), interviewer: "I", kind: kind)
+            InterviewEvent(
+                device: device, sequence: first + Int64(n), interview: id, timestamp: 2_000 + Int64(n), interviewer: "I", kind: kind)
         }
         _ = try store.apply(
             events: events, definitions: [try DefinitionFile(sampleSurvey())], bundle: receipt(for: events, device: device, name: "\(id)"))
@@ -148,7 +149,8 @@ struct CentralFieldworkTests {
         try Self.mergeInterview(store, "iv-1", case: "W-1", device: "lap-1", outcome: 11)
         try Self.mergeInterview(store, "iv-2", case: nil, device: "lap-2", outcome: nil)
         // The case moves: the decision goes to the device holding it now.
-        try store.assign(survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-2", previous: "lap-1")], actor: "Kata", at: 3_500)
+        try store.assign(
+            survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-2", previous: "lap-1")], actor: "Kata", at: 3_500)
         try store.review(.comment(Address("q1"), "12 éves?"), interview: "iv-1", actor: "Peti", at: 4_000)
         let rejected = try store.review(.reject(comment: "Ellenőrizze."), interview: "iv-1", actor: "Peti", at: 4_100)
         #expect(rejected.action == .rejected && rejected.device == "lap-2" && rejected.caseID == "W-1")
@@ -182,7 +184,8 @@ struct CentralFieldworkTests {
         _ = try store.importSample(survey: "wellbeing", cases: cases, file: "m.csv", actor: "Kata", at: 2_000)
         let given = ["W-1", "W-2", "W-3"].map { AssignmentChange(caseID: CaseID($0), device: "lap-1", previous: nil) }
         try store.assign(survey: "wellbeing", given, actor: "Kata", at: 3_000)
-        try store.assign(survey: "wellbeing", [AssignmentChange(caseID: "W-2", device: "lap-2", previous: "lap-1")], actor: "Peti", at: 3_100)
+        try store.assign(
+            survey: "wellbeing", [AssignmentChange(caseID: "W-2", device: "lap-2", previous: "lap-1")], actor: "Peti", at: 3_100)
         try store.withdraw(survey: "wellbeing", cases: ["W-3"], reason: "lebontották", actor: "Peti", at: 3_200)
         try Self.mergeInterview(store, "iv-1", case: "W-1", device: "lap-1", outcome: 11)
         try Self.mergeInterview(store, "iv-2", case: nil, device: "lap-1", outcome: 23, first: 4)
@@ -194,13 +197,15 @@ struct CentralFieldworkTests {
         let snapshot = try store.packageSnapshot(device: "lap-1")
         let through = try store.fieldworkThrough()
         #expect(snapshot.device == "lap-1" && snapshot.through == through)
-        #expect(snapshot.cases.map { "\($0.record.id) \($0.state) \($0.changedAt) \($0.changedBy) \($0.reason ?? "-")" } == [
-            "W-1 assigned 3000 Kata -", "W-2 reassigned 3100 Peti -", "W-3 withdrawn 3200 Peti lebontották",
-        ])
+        #expect(
+            snapshot.cases.map { "\($0.record.id) \($0.state) \($0.changedAt) \($0.changedBy) \($0.reason ?? "-")" } == [
+                "W-1 assigned 3000 Kata -", "W-2 reassigned 3100 Peti -", "W-3 withdrawn 3200 Peti lebontották",
+            ])
         #expect(snapshot.cases[0].record.address == "Fő u. W-1" && snapshot.cases[0].record.assignedAt == 3_000)
         #expect(snapshot.cases[0].record.values == cases[0].values)
         #expect(snapshot.definitions.mapValues(\.survey.hash) == ["wellbeing": sampleSurvey(version: "2026.2").hash])
-        #expect(snapshot.reviews.map { "\($0.interview) \($0.decision) \($0.text ?? "-")" } == ["iv-1 approved rendben", "iv-2 rejected újra"])
+        #expect(
+            snapshot.reviews.map { "\($0.interview) \($0.decision) \($0.text ?? "-")" } == ["iv-1 approved rendben", "iv-2 rejected újra"])
         #expect(snapshot.encryptionKey == Data(repeating: 7, count: 32))
         let other = try store.packageSnapshot(device: "lap-2")
         #expect(other.cases.map { "\($0.record.id) \($0.state)" } == ["W-2 assigned"] && other.reviews.isEmpty)

@@ -67,14 +67,19 @@ struct PostgresStoreTests {
         let url = try PostgresTestCluster.newSchemaURL()
         let setup = try PostgresCentralStore.initialize(url: url, createdAt: 0)
         try setup.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
-        for device in ["lap-1", "lap-2"] { try setup.registerDevice(DeviceID(device), publicKey: Data(device.utf8), method: .explicit, at: 1) }
+        for device in ["lap-1", "lap-2"] {
+            try setup.registerDevice(DeviceID(device), publicKey: Data(device.utf8), method: .explicit, at: 1)
+        }
         let ids = (1...120).map { CaseID("W-\($0)") }
         let stores = try (0..<3).map { _ in try PostgresCentralStore.open(url: url) }
         // Overlapping imports of the same new cases: both succeed, each case is added once.
         let imports = Outcomes<SampleImportResult>()
         DispatchQueue.concurrentPerform(iterations: 2) { n in
             let part = ids[(n * 40)..<(n * 40 + 80)].map { SampleCaseInput(id: $0, values: ["cluster_id": .text("B12")]) }
-            imports.add(Result { () throws(StoreError) in try stores[n].importSample(survey: "wellbeing", cases: part, file: "m\(n).csv", actor: "Kata", at: 2_000) })
+            imports.add(
+                Result { () throws(StoreError) in
+                    try stores[n].importSample(survey: "wellbeing", cases: part, file: "m\(n).csv", actor: "Kata", at: 2_000)
+                })
         }
         let imported = try imports.values.map { try $0.get() }
         #expect(imported.map(\.added).reduce(0, +) == 120 && imported.map(\.unchanged).sorted() == [0, 40])
@@ -105,7 +110,9 @@ struct PostgresStoreTests {
         }
         for result in snapshots.values {
             let snapshot = try result.get()
-            let logged = try setup.fieldworkLog(survey: nil, interview: nil, device: "lap-1", through: snapshot.through).filter { $0.action == .assigned }
+            let logged = try setup.fieldworkLog(survey: nil, interview: nil, device: "lap-1", through: snapshot.through).filter {
+                $0.action == .assigned
+            }
             #expect(snapshot.cases.count == logged.count, "package through \(snapshot.through)")
         }
         let now = try held()

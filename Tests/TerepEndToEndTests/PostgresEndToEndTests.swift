@@ -204,9 +204,11 @@ extension EndToEnd {
             let published = try terep(["central", "add-survey", "--central", central, survey], "")
             #expect(published.status == 0 && published.stdout.hasPrefix("Published field "), "\(published.stdout)\(published.stderr)")
             let imported = try terep(["sample", "import", "--central", central, "--survey", "field", sample], "")
-            #expect(imported.status == 0 && imported.stdout.contains(" added, 0 updated, 0 unchanged"), "\(imported.stdout)\(imported.stderr)")
+            #expect(
+                imported.status == 0 && imported.stdout.contains(" added, 0 updated, 0 unchanged"), "\(imported.stdout)\(imported.stderr)")
             let db = try ServerPackageEndToEndTests.makeDevice("lap-1", in: dir, central: central, coordinatorKey: signing)
-            let assigned = try terep(["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"], "")
+            let assigned = try terep(
+                ["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"], "")
             #expect(assigned.status == 0 && assigned.stdout == "Assigned to lap-1: 2 cases\n", "\(assigned.stdout)\(assigned.stderr)")
             let server = try ServerProcess(["--central", central])
             defer { server.stop() }
@@ -223,7 +225,9 @@ extension EndToEnd {
             let rows = try #require(try JSONSerialization.jsonObject(with: Data(cases.stdout.utf8)) as? [[String: Any]])
             let interview = try #require(rows.compactMap { $0["interview_id"] as? String }.first, "\(cases.stdout)")
             let rejected = try terep(["review", "--central", central, "--interview", interview, "--reject", "Nézze meg újra."], "")
-            #expect(rejected.status == 0 && rejected.stdout.contains("it reaches lap-1 in its next package"), "\(rejected.stdout)\(rejected.stderr)")
+            #expect(
+                rejected.status == 0 && rejected.stdout.contains("it reaches lap-1 in its next package"),
+                "\(rejected.stdout)\(rejected.stderr)")
             let decided = try ServerPackageEndToEndTests.sync(db, server.url)
             #expect(decided.status == 0 && decided.stdout.contains(": 2 cases, 1 review decision"), "\(decided.stdout)\(decided.stderr)")
             let after = try terep(["cases", "--device-db", db, "--format", "json"], "")
