@@ -55,8 +55,9 @@ public enum CleanedRecordCoding {
     /// record for the same events (engine routing, off-route rule, record fields): every cached
     /// record then becomes stale and is recomputed. 4: the engine refuses a `reopened` event on
     /// an interview that has not ended, so replay lists it among the skipped events. 5: records
-    /// carry their paradata and comments. 6: records carry their visits and case.
-    public static let cleanerVersion = 6
+    /// carry their paradata and comments. 6: records carry their visits and case. 7: a fix after
+    /// a complete end keeps the last visit's end and note (``VisitTracker``).
+    public static let cleanerVersion = 7
 
     /// The key a cached record must carry to be used by this process: the cleaning rules'
     /// version, the encoding's format and the local time zone (replay evaluates `today()` and
