@@ -1,6 +1,6 @@
+import CentralTestSupport
 import Foundation
 import SurveyModel
-import CentralTestSupport
 import SurveyStorePostgres
 import Testing
 
