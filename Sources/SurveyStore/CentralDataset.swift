@@ -173,9 +173,6 @@ public protocol CentralDataset: AnyObject, Sendable {
     /// (docs/package-format.md §3: every case it was ever given, the current definitions of
     /// their surveys, the review decisions it must know, its encryption key).
     func packageSnapshot(device: DeviceID) throws(StoreError) -> PackageSnapshot
-    /// Why this dataset cannot do fieldwork management (the log, publishing, the sample,
-    /// assignments, packages) yet, in one line saying what to do instead; nil when it can.
-    var fieldworkUnavailable: String? { get }
 }
 
 /// One bundle being merged inside a ``CentralDataset``'s transaction
@@ -189,9 +186,6 @@ public protocol CentralMergeFeed: AnyObject {
 }
 
 extension CentralDataset {
-    /// Fieldwork management is available unless a dataset says otherwise.
-    public var fieldworkUnavailable: String? { nil }
-
     /// Registers a device now (see the requirement).
     @discardableResult
     public func registerDevice(
