@@ -230,7 +230,8 @@ extension PostgresCentralStore {
     }
 
     /// Where the survey's cases among `ids` stand (those not in the sample are absent).
-    private static func caseStates(_ link: PostgresSession, survey: SurveyID, _ ids: [CaseID]) throws -> [CaseID: FieldworkRules.CaseState] {
+    private static func caseStates(_ link: PostgresSession, survey: SurveyID, _ ids: [CaseID]) throws -> [CaseID: FieldworkRules.CaseState]
+    {
         var states: [CaseID: FieldworkRules.CaseState] = [:]
         for (id, device, withdrawn) in try link.query(
             """
