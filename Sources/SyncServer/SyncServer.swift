@@ -21,6 +21,10 @@ public struct SyncServer: Sendable {
     let gate: UploadGate
     let spool: UploadSpool
     let refresher: CacheRefresher
+    /// Threads of the server's own beside NIO's shared pool (``blocking(_:)``, the merges and
+    /// the coordinator's reads): the upload spool's file work, and one for the cache refresher,
+    /// so that a refresh never holds a thread a merge is waiting for.
+    let threads: ServerThreads
 
     /// A server over an opened central dataset (see ``BundleMerger/open(centralPath:trustNewDevices:note:passphrase:)``
     /// for the dataset and its unlocked coordinator key).
@@ -34,9 +38,14 @@ public struct SyncServer: Sendable {
         authenticator = RequestAuthenticator(
             central: central, maxSkewMillis: configuration.maxClockSkewMillis, coordinatorKey: coordinatorVerifyingKey)
         gate = UploadGate(maxUploads: configuration.maxUploads, maxMerges: configuration.maxMerges)
-        spool = try UploadSpool.make()
+        let threads = ServerThreads()
+        do { spool = try UploadSpool.make(io: threads.spool) } catch {
+            threads.stopNow()
+            throw error
+        }
+        self.threads = threads
         refresher = CacheRefresher {
-            _ = try? await NIOThreadPool.singleton.runIfActive {
+            _ = try? await threads.refresher.runIfActive {
                 let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
                 return merger.refreshCleanedRecords(after: MergeSummary(outcomes: [MergeOutcome(file: "uploads", status: .merged)]))
             }
@@ -46,7 +55,18 @@ public struct SyncServer: Sendable {
     /// Serves until SIGINT or SIGTERM. `onListening` is called once with the bound port (the
     /// one given, or the one the system chose for port 0).
     public func run(logger: Logger, onListening: @escaping @Sendable (Int) -> Void) async throws {
-        defer { spool.remove() }
+        do {
+            try await serve(logger: logger, onListening: onListening)
+        } catch {
+            await threads.stop()
+            spool.remove()
+            throw error
+        }
+        await threads.stop()
+        spool.remove()
+    }
+
+    private func serve(logger: Logger, onListening: @escaping @Sendable (Int) -> Void) async throws {
         if let problem = configuration.problem { throw ServerError(problem) }
         let server: HTTPServerBuilder
         if let tls = configuration.tls {
@@ -127,7 +147,17 @@ public struct SyncServer: Sendable {
         } catch UploadSpool.Failure.io(let problem) {
             return Self.refusal(.serviceUnavailable, "the server cannot keep the upload: \(problem)")
         }
-        defer { unlink(spooled.path) }
+        let response: Response
+        do { response = try await merge(spooled, of: request) } catch {
+            await spool.discard(spooled.path)
+            throw error
+        }
+        await spool.discard(spooled.path)
+        return response
+    }
+
+    /// Checks the spooled upload's signature and merges it from its file, at most `maxMerges` at a time.
+    private func merge(_ spooled: (path: String, sha256: String), of request: Request) async throws -> Response {
         let headers = request.headers
         let method = request.method.rawValue
         let path = request.uri.path
@@ -199,9 +229,34 @@ public struct SyncServer: Sendable {
     }
 
     /// Runs blocking store work (SQLite, replay) on NIO's thread pool, off the event loops and
-    /// the concurrency pool.
+    /// the concurrency pool: the merges, the coordinator's reads, the packages.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive(body)
+    }
+}
+
+/// The server's own threads for blocking work that must not wait behind the merges on NIO's
+/// shared pool, nor hold one of its threads: the upload spool's file writes (two threads, as
+/// uploads arrive side by side) and the cache refresher (one: its runs take turns anyway).
+struct ServerThreads: Sendable {
+    let spool = NIOThreadPool(numberOfThreads: 2)
+    let refresher = NIOThreadPool(numberOfThreads: 1)
+
+    init() {
+        spool.start()
+        refresher.start()
+    }
+
+    /// Lets the jobs running finish; queued ones are cancelled (a refresh left for the next run).
+    func stop() async {
+        try? await spool.shutdownGracefully()
+        try? await refresher.shutdownGracefully()
+    }
+
+    /// Stops them from synchronous code (a server that could not be made).
+    func stopNow() {
+        try? spool.syncShutdownGracefully()
+        try? refresher.syncShutdownGracefully()
     }
 }
 

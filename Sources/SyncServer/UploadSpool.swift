@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import SurveySync
 
 #if canImport(Glibc)
@@ -54,19 +55,28 @@ actor UploadGate {
 /// (mode 0600) per upload, removed when the upload is merged or refused, and the folder removed
 /// when the server stops. A server killed outright leaves its folder: the next one to start
 /// removes the folders of processes that no longer run.
+///
+/// The files are created, written and removed on the spool's own threads (``io``), never on
+/// Swift's cooperative pool (whose few threads every request's async code shares) nor on NIO's
+/// shared pool, where the merges run: a slow disk holds up uploads, not everything else. What
+/// arrives is gathered up to ``writeBytes`` and written in one job, so an upload costs a few
+/// jobs and holds at most that much memory.
 struct UploadSpool: Sendable {
     static let prefix = "terep-server-"
+    /// Bytes gathered before one write.
+    static let writeBytes = 256 << 10
     let directory: String
+    let io: NIOThreadPool
 
     /// Makes the folder, after removing those of servers that died.
-    static func make() throws -> UploadSpool {
+    static func make(io: NIOThreadPool) throws -> UploadSpool {
         let base = FileManager.default.temporaryDirectory.path
         removeAbandoned(in: base)
         var template = Array((base + "/" + prefix + "\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw ServerError("cannot make a folder for uploads in \(base): \(String(cString: strerror(errno))); set TMPDIR")
         }
-        return UploadSpool(directory: String(cString: made))
+        return UploadSpool(directory: String(cString: made), io: io)
     }
 
     /// Removes `terep-server-PID-…` folders of ours whose process is gone.
@@ -98,25 +108,55 @@ struct UploadSpool: Sendable {
     func receive<Body: AsyncSequence>(_ body: Body, maxBytes: Int) async throws -> (path: String, sha256: String)
     where Body.Element == ByteBuffer {
         let path = directory + "/upload-" + UUID().uuidString
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure.io("cannot create \(path): \(String(cString: strerror(errno)))") }
+        let fd = try await io.runIfActive { () throws -> Int32 in
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw Failure.io("cannot create \(path): \(String(cString: strerror(errno)))") }
+            return fd
+        }
         var digest = RequestSignature.BodyDigest()
         var size = 0
+        var gathered: [ByteBuffer] = []
+        var gatheredBytes = 0
         do {
-            defer { close(fd) }
             for try await buffer in body {
                 size += buffer.readableBytes
                 guard size <= maxBytes else { throw Failure.tooLarge }
-                try buffer.withUnsafeReadableBytes { bytes in
-                    digest.update(bytes)
-                    try Self.writeAll(fd, bytes, path: path)
-                }
+                buffer.withUnsafeReadableBytes { digest.update($0) }
+                gathered.append(buffer)
+                gatheredBytes += buffer.readableBytes
+                guard gatheredBytes >= Self.writeBytes else { continue }
+                try await append(gathered, to: fd, path: path)
+                gathered.removeAll(keepingCapacity: true)
+                gatheredBytes = 0
             }
+            try await append(gathered, to: fd, path: path)
         } catch {
-            unlink(path)
+            await settle(fd, path: path, removing: true)
             throw error
         }
+        await settle(fd, path: path, removing: false)
         return (path, digest.finalize())
+    }
+
+    /// Removes an upload's file once it is merged or refused.
+    func discard(_ path: String) async { await settle(nil, path: path, removing: true) }
+
+    /// Writes the buffers, in order, on the spool's threads.
+    private func append(_ buffers: [ByteBuffer], to fd: Int32, path: String) async throws {
+        guard !buffers.isEmpty else { return }
+        try await io.runIfActive {
+            for buffer in buffers { try buffer.withUnsafeReadableBytes { try Self.writeAll(fd, $0, path: path) } }
+        }
+    }
+
+    /// Closes the file and, when `removing`, removes it: on the spool's threads, or here when
+    /// they have stopped (the server is stopping).
+    private func settle(_ fd: Int32?, path: String, removing: Bool) async {
+        let work: @Sendable () -> Void = {
+            if let fd { close(fd) }
+            if removing { unlink(path) }
+        }
+        do { try await io.runIfActive(work) } catch { work() }
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
