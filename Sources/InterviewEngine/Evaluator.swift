@@ -108,11 +108,10 @@ extension Interview {
 
     private func aggregate(_ agg: Aggregate, _ roster: GroupID, _ body: Expr?, _ s: EvalScope) -> Eval {
         guard let info = plan.groups[roster] else { return .missing }
-        let rosters = info.enclosingRosters + [roster]
         let prefix = Array(s.rows.prefix(info.enclosingRosters.count))
         var count = 0, any = false, all = true
         var values: [Value] = []
-        forEachRowPath(rosters, prefix: prefix) { rows in
+        forEachRowPath(rules: info.rowRules, prefix: prefix) { rows in
             guard rosterRowOnRoute(roster, rows: rows) else { return }
             let inner = EvalScope(rows: rows)
             switch agg {

@@ -16,7 +16,7 @@ extension Interview {
         let (normalized, issues) = staticIssues(answer, at: address)
         guard issues.isEmpty else { return Validation(errors: issues) }
         var trial = self
-        var p = Propagation()
+        var p = Propagation(plan)
         trial.answers[address] = normalized
         trial.variableChanged(address.variable, rows: address.rows, &p)
         trial.run(&p)
