@@ -4,7 +4,9 @@ import Testing
 extension EndToEnd {
     /// `SOURCE_DATE_EPOCH` makes `.sav` and `.dta` files the same bytes whenever they are exported.
     @Suite struct ReproducibleExportEndToEndTests {
-        @Test("with SOURCE_DATE_EPOCH two exports a second apart are byte-identical and carry that time; a malformed one is refused")
+        @Test(
+            "with SOURCE_DATE_EPOCH two exports a second apart are byte-identical and carry that time (headers, DDI, log); a malformed one is refused"
+        )
         func sourceDateEpoch() throws {
             let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
             let dir = try TerepProcess.temporaryDirectory()
@@ -16,7 +18,7 @@ extension EndToEnd {
             func export(_ name: String, epoch: String?) throws -> TerepProcess.Result {
                 try TerepProcess.run(
                     [
-                        "export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta",
+                        "export", "--central", central, "--survey", "wellbeing", "--status", "all", "--format", "csv,sav,dta,ddi",
                         "--pii-key", keyFile, "-o", dir.appendingPathComponent(name).path,
                     ],
                     environment: epoch.map { ["SOURCE_DATE_EPOCH": $0] } ?? [:])
@@ -28,12 +30,16 @@ extension EndToEnd {
             #expect(try export("one", epoch: "1764547200").status == 0)
             Thread.sleep(forTimeInterval: 1.1)
             #expect(try export("two", epoch: "1764547200").status == 0)
-            for file in ["wellbeing.sav", "wellbeing.dta", "wellbeing.csv"] {
+            for file in ["wellbeing.sav", "wellbeing.dta", "wellbeing.csv", "wellbeing_ddi.xml"] {
                 #expect(try bytes("one", file) == bytes("two", file), "\(file) differs")
             }
             let sav = try bytes("one", "wellbeing.sav")
             #expect(String(decoding: sav[92..<109], as: UTF8.self) == "01 Dec 2500:00:00", "the .sav header's date and time")
             #expect(try bytes("one", "wellbeing.dta").range(of: Data("01 Dec 2025 00:00".utf8)) != nil, "the .dta header's timestamp")
+            let ddi = String(decoding: try bytes("one", "wellbeing_ddi.xml"), as: UTF8.self)
+            #expect(ddi.contains("<prodDate date=\"2025-12-01\">2025-12-01</prodDate>"), "the DDI's production date")
+            let log = String(decoding: try bytes("one", "wellbeing_export.log"), as: UTF8.self)
+            #expect(log.hasPrefix("terep export of survey wellbeing, 2025-12-01T00:00:00Z\n"), "the export log's time: \(log.prefix(80))")
             #expect(try export("clock", epoch: nil).status == 0)
             #expect(try bytes("clock", "wellbeing.sav") != sav, "without it, the clock")
             let bad = try export("bad", epoch: "yesterday")

@@ -8,10 +8,10 @@ import SurveyModel
 enum ExportLog {
     static func text(
         dataset: CleanedDataset, request: ExportRequest, schema: ExportSchema, summary: CleaningSummary, files: [URL],
-        rows: [Int]?, commentsLeftOut: Int? = nil
+        rows: [Int]?, commentsLeftOut: Int? = nil, created: Date
     ) -> String {
         var out: [String] = []
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = ISO8601DateFormatter().string(from: created)
         out.append("terep export of survey \(dataset.survey), \(now)")
         out.append("central dataset: \(dataset.central.location)")
         out.append("")

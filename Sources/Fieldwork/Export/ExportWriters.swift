@@ -11,7 +11,9 @@ struct ExportWriters {
     private let builder: RowBuilder?
     private let schema: ExportSchema
 
-    init(schema: ExportSchema, request: ExportRequest, directory: URL, fileMode: UInt16) throws(FieldworkError) {
+    init(
+        schema: ExportSchema, request: ExportRequest, directory: URL, fileMode: UInt16, createdAt: Date
+    ) throws(FieldworkError) {
         self.schema = schema
         let counts = request.codebook || request.ddi
         let formats = request.writtenFormats
@@ -20,7 +22,8 @@ struct ExportWriters {
             for (i, format) in formats.enumerated() {
                 exports.append(
                     try DirectoryExport(
-                        schema: schema, format: format, directory: directory, countFrequencies: counts && i == 0, fileMode: fileMode))
+                        schema: schema, format: format, directory: directory, countFrequencies: counts && i == 0,
+                        createdAt: createdAt, fileMode: fileMode))
             }
             if let csv = formats.first(where: { $0 == .csv || $0 == .excel }) {
                 paradata = try ParadataExport(

@@ -116,9 +116,12 @@ public enum SurveyExportRun {
             schema = try ExportSchema(versions: dataset.exportDefinitions.map { ($0.hash, $0.definition) }, options: options)
         } catch { throw .export(error) }
         try dataset.checkCorrections()
+        let created: Date
+        do { created = try ExportCreationTime.resolve() } catch { throw .export(error) }
         let place = try ExportDirectory.prepare(request.directory, force: request.force)
         defer { place.discard() }
-        var writers = try ExportWriters(schema: schema, request: request, directory: place.staging, fileMode: mode)
+        var writers = try ExportWriters(
+            schema: schema, request: request, directory: place.staging, fileMode: mode, createdAt: created)
         let total = dataset.selectedCount
         var done = 0
         let summary = try dataset.forEach { (record) throws(FieldworkError) in
@@ -127,10 +130,12 @@ public enum SurveyExportRun {
             if done % 200 == 0 || done == total { progress?(done, total) }
         }
         var files = try writers.finish()
-        files += try documents(schema, dataset: dataset, request: request, frequencies: writers.frequencies, in: place.staging, mode: mode)
+        files += try documents(
+            schema, dataset: dataset, request: request, frequencies: writers.frequencies, created: created, in: place.staging,
+            mode: mode)
         let logText = ExportLog.text(
             dataset: dataset, request: request, schema: schema, summary: summary, files: files, rows: writers.rowCounts,
-            commentsLeftOut: writers.commentsLeftOut)
+            commentsLeftOut: writers.commentsLeftOut, created: created)
         let log = try write(logText, "\(schema.survey.rawValue)_export.log", in: place.staging, mode: mode)
         try place.commit()
         return ExportReport(
@@ -139,9 +144,11 @@ public enum SurveyExportRun {
     }
 
     /// The files written from the schema and the counts after the pass: the codebook, the DDI
-    /// XML and the syntax files that rebuild the `.sav` and `.dta` from the CSV.
+    /// XML and the syntax files that rebuild the `.sav` and `.dta` from the CSV. `created` is the
+    /// DDI's production date (``ExportCreationTime``, like the `.sav` and `.dta` headers).
     static func documents(
-        _ schema: ExportSchema, dataset: CleanedDataset, request: ExportRequest, frequencies: Frequencies, in dir: URL, mode: UInt16
+        _ schema: ExportSchema, dataset: CleanedDataset, request: ExportRequest, frequencies: Frequencies, created: Date,
+        in dir: URL, mode: UInt16
     ) throws(FieldworkError) -> [URL] {
         let survey = schema.survey.rawValue
         let definitions = Dictionary(dataset.exportDefinitions.map { ($0.hash, $0.definition) }, uniquingKeysWith: { a, _ in a })
@@ -156,7 +163,7 @@ public enum SurveyExportRun {
         if request.ddi {
             let ddi = DDICodebook(
                 schema: schema, definition: dataset.schemaDefinition.definition, frequencies: frequencies,
-                versionDefinitions: definitions)
+                versionDefinitions: definitions, produced: created)
             files.append(try write(ddi.xml(), "\(survey)_ddi.xml", in: dir, mode: mode))
         }
         for table in schema.tables {
