@@ -131,10 +131,11 @@ extension Interview {
     }
 
     private mutating func evaluateCalculation(_ name: VariableName, _ inst: RuleInstance, _ p: inout Propagation) {
-        guard let q = plan.variables[name]?.question, case .calculated(let expr, let type) = q.kind else { return }
+        // The plan entry, not a copy of its question (a copy retains every field of it).
+        guard let info = plan.variables[name], case .calculated(let expr, let type) = info.question.kind else { return }
         let scope = EvalScope(rows: inst.rows)
         var on = true
-        if let cond = q.condition {
+        if let cond = info.question.condition {
             on = holds(cond, scope)
             conditions[inst] = on
         }

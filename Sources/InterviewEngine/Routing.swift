@@ -131,6 +131,11 @@ extension Interview {
     /// The stored answer at an address when it is on route; nil when unanswered or off route.
     func effectiveAnswer(_ address: Address) -> Answer? {
         guard let info = plan.variables[address.variable] else { return nil }
+        return effectiveAnswer(address, info)
+    }
+
+    /// ``effectiveAnswer(_:)`` with the variable's plan entry at hand.
+    func effectiveAnswer(_ address: Address, _ info: EnginePlan.VariableInfo) -> Answer? {
         if detached { return info.isCalculated ? calculated[address].map(Answer.value) : answers[address] }
         if info.isCalculated {
             guard let v = calculated[address], isOnRoute(address, info) else { return nil }
