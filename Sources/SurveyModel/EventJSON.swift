@@ -47,6 +47,7 @@ public enum EventJSON {
     /// identifiers) as one JSON object with sorted keys.
     public static func encode(_ values: [VariableName: Value]) throws(EncodingError) -> String {
         var writer = CanonicalJSONWriter()
+        writer.bytes.reserveCapacity(32 * values.count + 2)
         writer.values(values)
         if !writer.unsupported { return String(decoding: writer.bytes, as: UTF8.self) }
         return String(decoding: try codable(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })), as: UTF8.self)
