@@ -62,20 +62,18 @@ public protocol CentralDataset: AnyObject, Sendable {
 
     // MARK: Bundles
 
-    /// Merges one bundle's events and definitions, all in memory, in one transaction (see the
-    /// rules above); `registering` registers the bundle's device in the same transaction (trust
-    /// on first use).
-    func apply(
-        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
-        interviewDefinitions: [InterviewID: DefinitionHash], registering: NewDevice?
-    ) throws(StoreError) -> MergeResult
     /// Merges one bundle as `feed` hands it over, in one transaction: `feed` calls
-    /// ``CentralMergeFeed/begin(definitions:interviewDefinitions:)`` once, then
+    /// ``CentralMergeFeed/begin(definitions:interviewDefinitions:checkedAgainst:)`` once, then
     /// ``CentralMergeFeed/add(_:)`` for each event, so memory does not grow with the bundle.
-    /// When `feed` throws, everything is rolled back and its error rethrown as it is.
+    /// When `feed` throws, everything is rolled back and its error rethrown as it is. (A bundle
+    /// held in memory: ``apply(events:definitions:bundle:interviewDefinitions:registering:)``.)
     func apply(
         bundle: BundleReceipt, registering: NewDevice?, _ feed: (any CentralMergeFeed) throws -> Void
     ) throws -> MergeResult
+    /// The store's error for a failure inside one of its database accesses (a ``StoreError``
+    /// passes through unchanged): the one place each implementation classifies its database's
+    /// errors.
+    func storeError(_ error: any Error) -> StoreError
     /// Logs a rejected bundle; an accepted bundle with the same hash stays accepted.
     func recordRejected(hash: String, fileName: String, device: DeviceID?, reason: String, at time: Int64) throws(StoreError)
     /// The bundle with this hash in the receipt log, if any.
@@ -173,25 +171,9 @@ public protocol CentralDataset: AnyObject, Sendable {
     /// (docs/package-format.md §3: every case it was ever given, the current definitions of
     /// their surveys, the review decisions it must know, its encryption key).
     func packageSnapshot(device: DeviceID) throws(StoreError) -> PackageSnapshot
-    /// Why this dataset cannot do fieldwork management (the log, publishing, the sample,
-    /// assignments, packages) yet, in one line saying what to do instead; nil when it can.
-    var fieldworkUnavailable: String? { get }
-}
-
-/// One bundle being merged inside a ``CentralDataset``'s transaction
-/// (``CentralDataset/apply(bundle:registering:_:)``).
-public protocol CentralMergeFeed: AnyObject {
-    /// The bundle's definitions (stored if new) and its interview → definition map; called
-    /// once, before the first event.
-    func begin(definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash]) throws
-    /// Checks and inserts one event (a duplicate must equal the stored one).
-    func add(_ event: InterviewEvent) throws
 }
 
 extension CentralDataset {
-    /// Fieldwork management is available unless a dataset says otherwise.
-    public var fieldworkUnavailable: String? { nil }
-
     /// Registers a device now (see the requirement).
     @discardableResult
     public func registerDevice(

@@ -3,52 +3,20 @@ import GRDB
 import SurveyModel
 
 extension CentralStore {
-    /// Merges one bundle's events and definitions in one transaction, with everything in memory.
-    ///
-    /// Events are keyed by (device, sequence): one already present is skipped (and must be
-    /// identical, or the whole bundle is refused with ``StoreError/eventMismatch(device:sequence:)``).
-    /// A bundle whose hash was already accepted changes nothing. The device must be registered
-    /// and active. Interview state is derived by an order-independent rule (earliest `started`,
-    /// latest `ended`/`reopened`, latest `trainingMarked`, by timestamp, device, sequence), so
-    /// any merge order of the same events gives the same dataset.
-    ///
-    /// `interviewDefinitions` (the bundle's interview → definition map) gives interviews whose
-    /// `started` event is not merged yet (a revisit on another device) their definition: the
-    /// smallest mapped hash until a `started` event decides it.
-    ///
-    /// `registering` registers the bundle's device in the same transaction (trust on first
-    /// use), so a device is registered only together with a bundle that merges.
-    public func apply(
-        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
-        interviewDefinitions: [InterviewID: DefinitionHash], registering: NewDevice?
-    ) throws(StoreError) -> MergeResult {
-        let checkedAgainst = MergeEventCheck.checkedAgainst(events, mapped: interviewDefinitions)
-        do {
-            return try merging(bundle: bundle, registering: registering) { merge in
-                try merge.begin(definitions: definitions, interviewDefinitions: interviewDefinitions, checkedAgainst: checkedAgainst)
-                for event in events { try merge.add(event) }
-            }
-        } catch let error as StoreError { throw error } catch { throw StoreError(error, path: path) }
-    }
+    /// The SQLite store's error for a failure inside a database access (``StoreError/init(_:path:)``).
+    public func storeError(_ error: any Error) -> StoreError { StoreError(error, path: path) }
 
     /// Merges one bundle as `feed` hands it over, in one transaction: `feed` calls
-    /// ``CentralMerge/begin(definitions:interviewDefinitions:)`` once, then
+    /// ``CentralMerge/begin(definitions:interviewDefinitions:checkedAgainst:)`` once, then
     /// ``CentralMerge/add(_:)`` for each event; nothing of the bundle is held but what the
     /// interviews' derived rows need, so memory does not grow with the bundle. When `feed` throws
     /// (a bundle found bad after some events were written), everything is rolled back and its
     /// error is rethrown as it is. The rules are those of
-    /// ``apply(events:definitions:bundle:interviewDefinitions:registering:)``.
+    /// ``CentralDataset/apply(events:definitions:bundle:interviewDefinitions:registering:)``.
     ///
     /// Throws ``StoreError`` or what `feed` throws.
     public func apply(
         bundle: BundleReceipt, registering: NewDevice? = nil, _ feed: (any CentralMergeFeed) throws -> Void
-    ) throws -> MergeResult {
-        try merging(bundle: bundle, registering: registering) { merge in try feed(merge) }
-    }
-
-    /// ``apply(bundle:registering:_:)`` with the SQLite merge itself handed to `feed`.
-    private func merging(
-        bundle: BundleReceipt, registering: NewDevice?, _ feed: (CentralMerge) throws -> Void
     ) throws -> MergeResult {
         if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
             var result = MergeResult()
@@ -130,13 +98,7 @@ public final class CentralMerge: CentralMergeFeed {
             sql: "SELECT interview_id, timestamp, interviewer, payload_json FROM event WHERE device_id = ? AND sequence = ?")
     }
 
-    /// The bundle's definitions (stored if new) and its interview → definition map; call once,
-    /// before the first event.
-    public func begin(definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash]) throws {
-        try begin(definitions: definitions, interviewDefinitions: interviewDefinitions, checkedAgainst: interviewDefinitions)
-    }
-
-    func begin(
+    public func begin(
         definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash],
         checkedAgainst: [InterviewID: DefinitionHash]
     ) throws {

@@ -11,6 +11,14 @@ public struct PackagedCase: Hashable, Sendable {
     public var changedBy: String
     /// A withdrawal's reason.
     public var reason: String?
+
+    package init(record: SampleCaseRecord, state: DeviceCase.State, changedAt: Int64, changedBy: String, reason: String?) {
+        self.record = record
+        self.state = state
+        self.changedAt = changedAt
+        self.changedBy = changedBy
+        self.reason = reason
+    }
 }
 
 /// Everything a package for one device holds, read in one transaction at one point of the log.
@@ -24,6 +32,18 @@ public struct PackageSnapshot: Sendable {
     public var reviews: [ReviewMark]
     /// The device's registered encryption key (X25519 raw bytes), if any.
     public var encryptionKey: Data?
+
+    package init(
+        device: DeviceID, through: Int64, cases: [PackagedCase], definitions: [SurveyID: DefinitionFile], reviews: [ReviewMark],
+        encryptionKey: Data?
+    ) {
+        self.device = device
+        self.through = through
+        self.cases = cases
+        self.definitions = definitions
+        self.reviews = reviews
+        self.encryptionKey = encryptionKey
+    }
 }
 
 extension CentralStore {

@@ -156,7 +156,7 @@ public enum ReviewDecision: Hashable, Sendable {
     /// A comment on one answer (it travels with the next rejection or approval).
     case comment(Address, String)
 
-    var action: FieldworkAction {
+    package var action: FieldworkAction {
         switch self {
         case .approve: .approved
         case .reject: .rejected

@@ -1,43 +1,277 @@
 import Foundation
+import PostgresNIO
 import SurveyModel
 import SurveyStore
 
-/// Fieldwork management (the log, publishing, the sample, assignments, packages) on PostgreSQL.
+/// Fieldwork management on PostgreSQL: the log, publishing, the sample, withdrawals and
+/// assignments (the package snapshot: `+Packages`; review decisions: `+Reviews`) — the same
+/// tables (migration v5, as SQLite's) and the same rules as `CentralStore+Fieldwork.swift`: every change is an entry
+/// of the append-only `fieldwork_log`, `sample_case` is the state it leads to, written in the
+/// same transaction; refusals name every reason and write nothing.
 ///
-/// Not implemented yet: the tables exist (migrations v1–v6 mirror SQLite's), but nothing writes
-/// them (the sample and the review entries are read: PostgresCentralStore+Reviews.swift). Every
-/// requirement here refuses with one reason, before anything is written, so a coordinator whose
-/// central dataset is in PostgreSQL is told to keep fieldwork management on an SQLite central
-/// dataset for now (the commands refuse a `postgres://` URL before reaching here).
+/// Two coordinators' processes (or servers) may write at once: every change to the log runs
+/// under one transaction-level lock of the dataset's fieldwork (``fieldworkWrite(_:)``), so the
+/// log's sequence numbers commit in order — a package read at entry N holds every entry up to
+/// N, as on SQLite, whose writes are serial — and a check and the write it allows see the same
+/// rows (the sample rows read are also locked `FOR UPDATE`; the primary keys keep every case
+/// and log entry once whatever happens).
 extension PostgresCentralStore {
-    public var fieldworkUnavailable: String? {
-        "sample, assignments, publishing and packages are not available on a PostgreSQL central dataset yet (\(location)); "
-            + "keep fieldwork management on an SQLite central dataset (docs/storage.md)"
+    static let logColumns = """
+        sequence, at, actor, action, survey_id, case_id, device_id, previous_device_id, interview_id, definition_hash,
+        question, text, reviewed_device, reviewed_sequence
+        """
+
+    // MARK: - The log
+
+    /// Runs `body` in a write transaction that first takes the dataset's fieldwork lock (held
+    /// until commit or rollback): the fieldwork log's writers, in any process, one at a time.
+    /// In PostgreSQL's read-committed mode each later statement sees what the previous holder
+    /// committed.
+    func fieldworkWrite<T>(_ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+        try write { link in
+            try link.execute("SELECT pg_advisory_xact_lock(hashtext('terep fieldwork ' || current_schema()))")
+            return try body(link)
+        }
     }
 
-    private var notYet: StoreError { .invalid(fieldworkUnavailable ?? "") }
+    public func fieldworkThrough() throws(StoreError) -> Int64 {
+        try read { link in try Self.through(link) }
+    }
 
-    public func fieldworkThrough() throws(StoreError) -> Int64 { throw notYet }
+    static func through(_ link: PostgresSession) throws -> Int64 {
+        try link.query("SELECT coalesce(max(sequence), 0)::bigint FROM fieldwork_log").scalar(Int64.self) ?? 0
+    }
 
     public func fieldworkLog(survey: SurveyID?, interview: InterviewID?, device: DeviceID?, through: Int64) throws(StoreError)
         -> [FieldworkLogEntry]
-    { throw notYet }
+    {
+        try read { link in
+            let rows = try link.query(
+                """
+                SELECT \(unescaped: Self.logColumns) FROM fieldwork_log
+                WHERE (\(survey?.rawValue)::text IS NULL OR survey_id = \(survey?.rawValue))
+                    AND (\(interview?.rawValue)::text IS NULL OR interview_id = \(interview?.rawValue))
+                    AND (\(device?.rawValue)::text IS NULL OR device_id = \(device?.rawValue)
+                        OR previous_device_id = \(device?.rawValue))
+                    AND sequence <= \(through)
+                ORDER BY sequence
+                """)
+            return try rows.map { row throws(StoreError) in try Self.logEntry(row.makeRandomAccess()) }
+        }
+    }
 
-    public func publish(_ file: DefinitionFile, actor: String, at time: Int64) throws(StoreError) -> Int64 { throw notYet }
+    /// Appends one entry inside a transaction; returns its sequence number.
+    static func appendLog(_ link: PostgresSession, _ e: FieldworkLogEntry) throws -> Int64 {
+        let sequence = try link.query(
+            """
+            INSERT INTO fieldwork_log (at, actor, action, survey_id, case_id, device_id, previous_device_id,
+                interview_id, definition_hash, question, text, reviewed_device, reviewed_sequence)
+            VALUES (\(e.at), \(e.actor), \(e.action.rawValue), \(e.survey.rawValue), \(e.caseID?.rawValue),
+                \(e.device?.rawValue), \(e.previousDevice?.rawValue), \(e.interview?.rawValue), \(e.definition?.rawValue),
+                \(e.question?.description), \(e.text), \(e.reviewedDevice?.rawValue), \(e.reviewedSequence))
+            RETURNING sequence
+            """
+        ).scalar(Int64.self)
+        guard let sequence else { throw StoreError.invalid("the fieldwork log gave no sequence number") }
+        return sequence
+    }
 
-    public func publishedDefinitions(through: Int64) throws(StoreError) -> [SurveyID: DefinitionHash] { throw notYet }
+    // MARK: - Publishing
+
+    @discardableResult
+    public func publish(_ file: DefinitionFile, actor: String, at time: Int64) throws(StoreError) -> Int64 {
+        try fieldworkWrite { link in
+            _ = try Self.insertDefinition(link, file)
+            return try Self.appendLog(
+                link,
+                FieldworkLogEntry(
+                    sequence: 0, at: time, actor: actor, action: .published, survey: file.survey.definition.id,
+                    definition: file.survey.hash, text: file.survey.definition.version))
+        }
+    }
+
+    public func publishedDefinitions(through: Int64) throws(StoreError) -> [SurveyID: DefinitionHash] {
+        try read { link in try Self.published(link, through: through) }
+    }
+
+    static func published(_ link: PostgresSession, through: Int64) throws -> [SurveyID: DefinitionHash] {
+        var out: [SurveyID: DefinitionHash] = [:]
+        let rows = try link.query(
+            """
+            SELECT survey_id, definition_hash FROM fieldwork_log
+            WHERE action = 'published' AND sequence <= \(through) ORDER BY sequence
+            """
+        ).all((String, String).self)
+        for (survey, hash) in rows { out[SurveyID(survey)] = DefinitionHash(hash) }
+        return out
+    }
+
+    // MARK: - The sample
 
     public func importSample(survey: SurveyID, cases: [SampleCaseInput], file: String, actor: String, at time: Int64)
         throws(StoreError) -> SampleImportResult
-    { throw notYet }
+    {
+        var encoded: [String] = []
+        encoded.reserveCapacity(cases.count)
+        for c in cases { encoded.append(try EventCoding.encode(c.values)) }
+        return try fieldworkWrite { link in
+            // The survey's sample is locked while it is compared and changed.
+            let rows = try link.query(
+                """
+                SELECT case_id, preload_json, address, note FROM sample_case WHERE survey_id = \(survey.rawValue) FOR UPDATE
+                """
+            ).all((String, String, String?, String?).self)
+            var existing: [String: (values: String, address: String?, note: String?)] = [:]
+            for (id, values, address, note) in rows { existing[id] = (values, address, note) }
+            var result = SampleImportResult()
+            var added: [Int] = []
+            var updated: [Int] = []
+            for (i, c) in cases.enumerated() {
+                guard let old = existing[c.id.rawValue] else {
+                    added.append(i)
+                    continue
+                }
+                if old.values == encoded[i], old.address == c.address, old.note == c.note {
+                    result.unchanged += 1
+                } else {
+                    updated.append(i)
+                }
+            }
+            guard !added.isEmpty || !updated.isEmpty else { return result }
+            let sequence = try Self.appendLog(
+                link,
+                FieldworkLogEntry(sequence: 0, at: time, actor: actor, action: .sampleImported, survey: survey, text: file))
+            result.sequence = sequence
+            // One statement for the new cases and one for the changed, whatever their number.
+            for (indices, isNew) in [(added, true), (updated, false)] where !indices.isEmpty {
+                let ids = indices.map { cases[$0].id.rawValue }
+                let values = indices.map { encoded[$0] }
+                // Arrays cannot hold NULL through the binding: '' stands for none, and the SQL turns it back.
+                let addresses = indices.map { cases[$0].address.map { "=" + $0 } ?? "" }
+                let notes = indices.map { cases[$0].note.map { "=" + $0 } ?? "" }
+                if isNew {
+                    try link.execute(
+                        """
+                        INSERT INTO sample_case (survey_id, case_id, preload_json, address, note, added_sequence, updated_sequence)
+                        SELECT \(survey.rawValue), c, v, CASE WHEN a = '' THEN NULL ELSE substr(a, 2) END,
+                            CASE WHEN n = '' THEN NULL ELSE substr(n, 2) END, \(sequence), \(sequence)
+                        FROM unnest(\(ids)::text[], \(values)::text[], \(addresses)::text[], \(notes)::text[]) AS t(c, v, a, n)
+                        """)
+                } else {
+                    try link.execute(
+                        """
+                        UPDATE sample_case s SET preload_json = t.v,
+                            address = CASE WHEN t.a = '' THEN NULL ELSE substr(t.a, 2) END,
+                            note = CASE WHEN t.n = '' THEN NULL ELSE substr(t.n, 2) END, updated_sequence = \(sequence)
+                        FROM unnest(\(ids)::text[], \(values)::text[], \(addresses)::text[], \(notes)::text[]) AS t(c, v, a, n)
+                        WHERE s.survey_id = \(survey.rawValue) AND s.case_id = t.c
+                        """)
+                }
+            }
+            result.added = added.count
+            result.updated = updated.count
+            return result
+        }
+    }
 
+    @discardableResult
     public func withdraw(survey: SurveyID, cases: [CaseID], reason: String, actor: String, at time: Int64) throws(StoreError)
         -> [Int64]
-    { throw notYet }
+    {
+        try fieldworkWrite { link in
+            var problems: [String] = []
+            var devices: [CaseID: DeviceID?] = [:]
+            for id in cases {
+                let row = try link.query(
+                    """
+                    SELECT device_id, withdrawn FROM sample_case
+                    WHERE survey_id = \(survey.rawValue) AND case_id = \(id.rawValue) FOR UPDATE
+                    """
+                ).all((String?, Bool).self).first
+                guard let (device, withdrawn) = row else {
+                    problems.append("case \(id) is not in the sample of \(survey)")
+                    continue
+                }
+                if withdrawn { problems.append("case \(id) is already withdrawn") }
+                devices[id] = device.map(DeviceID.init)
+            }
+            guard problems.isEmpty else { throw StoreError.refused(problems) }
+            var sequences: [Int64] = []
+            for id in cases {
+                let sequence = try Self.appendLog(
+                    link,
+                    FieldworkLogEntry(
+                        sequence: 0, at: time, actor: actor, action: .withdrawn, survey: survey, caseID: id,
+                        device: devices[id] ?? nil, text: reason))
+                try link.execute(
+                    """
+                    UPDATE sample_case SET withdrawn = true, device_id = NULL, withdrawn_sequence = \(sequence)
+                    WHERE survey_id = \(survey.rawValue) AND case_id = \(id.rawValue)
+                    """)
+                sequences.append(sequence)
+            }
+            return sequences
+        }
+    }
 
+    // MARK: - Assignments
+
+    @discardableResult
     public func assign(survey: SurveyID, _ changes: [AssignmentChange], actor: String, at time: Int64) throws(StoreError)
         -> [CaseID]
-    { throw notYet }
-
-    public func packageSnapshot(device: DeviceID) throws(StoreError) -> PackageSnapshot { throw notYet }
+    {
+        try fieldworkWrite { link in
+            var problems: [String] = []
+            var todo: [AssignmentChange] = []
+            for device in Set(changes.map(\.device)).sorted() {
+                switch try Self.fetchDevice(link, device)?.status {
+                case nil: problems.append("device \(device) is not registered; register it with terep central add-device")
+                case .revoked: problems.append("device \(device) is revoked")
+                case .active: break
+                }
+            }
+            let ids = changes.map(\.caseID.rawValue)
+            var current: [String: (device: String?, withdrawn: Bool)] = [:]
+            for (id, device, withdrawn) in try link.query(
+                """
+                SELECT case_id, device_id, withdrawn FROM sample_case
+                WHERE survey_id = \(survey.rawValue) AND case_id = ANY(\(ids)::text[]) FOR UPDATE
+                """
+            ).all((String, String?, Bool).self) {
+                current[id] = (device, withdrawn)
+            }
+            for change in changes {
+                guard let row = current[change.caseID.rawValue] else {
+                    problems.append("case \(change.caseID) is not in the sample of \(survey)")
+                    continue
+                }
+                let now = row.device.map(DeviceID.init)
+                if row.withdrawn {
+                    problems.append("case \(change.caseID) is withdrawn")
+                } else if now == change.device {
+                    continue
+                } else if let previous = change.previous, now != previous {
+                    problems.append("case \(change.caseID) is \(now.map { "on device \($0)" } ?? "not assigned"), not on \(previous)")
+                } else if change.previous == nil, let now {
+                    problems.append("case \(change.caseID) is assigned to \(now); reassign it with --device \(now) --to \(change.device)")
+                } else {
+                    todo.append(change)
+                }
+            }
+            guard problems.isEmpty else { throw StoreError.refused(problems) }
+            for change in todo {
+                let sequence = try Self.appendLog(
+                    link,
+                    FieldworkLogEntry(
+                        sequence: 0, at: time, actor: actor, action: change.previous == nil ? .assigned : .reassigned,
+                        survey: survey, caseID: change.caseID, device: change.device, previousDevice: change.previous))
+                try link.execute(
+                    """
+                    UPDATE sample_case SET device_id = \(change.device.rawValue), assigned_sequence = \(sequence)
+                    WHERE survey_id = \(survey.rawValue) AND case_id = \(change.caseID.rawValue)
+                    """)
+            }
+            return todo.map(\.caseID)
+        }
+    }
 }

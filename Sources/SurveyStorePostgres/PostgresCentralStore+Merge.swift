@@ -4,30 +4,14 @@ import SurveyModel
 import SurveyStore
 
 extension PostgresCentralStore {
-    /// Merges one bundle held in memory (the rules are those of ``CentralDataset``).
-    public func apply(
-        events: [InterviewEvent], definitions: [DefinitionFile], bundle: BundleReceipt,
-        interviewDefinitions: [InterviewID: DefinitionHash], registering: NewDevice?
-    ) throws(StoreError) -> MergeResult {
-        let checkedAgainst = MergeEventCheck.checkedAgainst(events, mapped: interviewDefinitions)
-        do {
-            return try merging(bundle: bundle, registering: registering) { merge in
-                try merge.begin(definitions: definitions, interviewDefinitions: interviewDefinitions, checkedAgainst: checkedAgainst)
-                for event in events { try merge.add(event) }
-            }
-        } catch { throw PostgresSession.storeError(error, location: location) }
-    }
+    /// The PostgreSQL store's error for a failure inside a database access
+    /// (``PostgresSession/storeError(_:location:connecting:)``).
+    public func storeError(_ error: any Error) -> StoreError { PostgresSession.storeError(error, location: location) }
 
     /// Merges one bundle as `feed` hands it over, in one transaction; when `feed` throws,
     /// everything is rolled back and its error rethrown as it is.
     public func apply(
         bundle: BundleReceipt, registering: NewDevice?, _ feed: (any CentralMergeFeed) throws -> Void
-    ) throws -> MergeResult {
-        try merging(bundle: bundle, registering: registering) { merge in try feed(merge) }
-    }
-
-    private func merging(
-        bundle: BundleReceipt, registering: NewDevice?, _ feed: (PostgresMerge) throws -> Void
     ) throws -> MergeResult {
         if let existing = try self.bundle(hash: bundle.hash), existing.accepted { return Self.alreadyMerged }
         var fed: (any Error)?
@@ -111,10 +95,6 @@ final class PostgresMerge: CentralMergeFeed {
         self.device = device
         check = MergeEventCheck(device: device)
         pending.reserveCapacity(Self.batchSize)
-    }
-
-    func begin(definitions: [DefinitionFile], interviewDefinitions: [InterviewID: DefinitionHash]) throws {
-        try begin(definitions: definitions, interviewDefinitions: interviewDefinitions, checkedAgainst: interviewDefinitions)
     }
 
     func begin(

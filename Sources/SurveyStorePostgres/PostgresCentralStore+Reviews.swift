@@ -3,27 +3,65 @@ import PostgresNIO
 import SurveyModel
 import SurveyStore
 
-/// The supervisor's review, and the sample as the report and exports read it, on PostgreSQL.
-///
-/// Reading is real: the report's cases and the exports' `iv_review` read the `sample_case` and
-/// `fieldwork_log` tables (which migrations v1–v6 make as SQLite's). Recording a decision is
-/// refused with one reason before anything is written: a decision reaches the device only in
-/// a package, and packages are not made from a PostgreSQL central dataset yet.
+/// The supervisor's review, and the sample as the report and exports read it, on PostgreSQL:
+/// the same rules as SQLite's `CentralStore+Reviews.swift`. A decision is a `fieldwork_log`
+/// entry naming the state it judged (the interview's latest `ended`/`reopened` event), written
+/// under the fieldwork writers' lock (``fieldworkWrite(_:)``), so two coordinators deciding at
+/// once get entries in commit order.
 extension PostgresCentralStore {
-    public func review(_ decision: ReviewDecision, interview: InterviewID, actor: String, at time: Int64) throws(StoreError)
+    @discardableResult
+    public func review(_ decision: ReviewDecision, interview id: InterviewID, actor: String, at time: Int64) throws(StoreError)
         -> FieldworkLogEntry
     {
-        throw .invalid(
-            "review decisions are not available on a PostgreSQL central dataset yet (\(location)): a decision reaches "
-                + "the device in its next package, and packages are made from an SQLite central dataset only (docs/storage.md)")
+        try fieldworkWrite { link in
+            let rows = try link.query(
+                """
+                SELECT survey_id, definition_hash, outcome, status_device, status_sequence, case_id
+                FROM interview WHERE id = \(id.rawValue)
+                """
+            ).all((String?, String?, Int64?, String?, Int64?, String?).self)
+            guard let (surveyID, definition, outcome, statusDevice, statusSequence, caseID) = rows.first else {
+                throw StoreError.unknownInterview(id)
+            }
+            guard let survey = surveyID.map(SurveyID.init) else {
+                throw StoreError.refused([
+                    "interview \(id) has no start here yet (a bundle with its beginning is still to be merged)"
+                ])
+            }
+            if case .comment = decision {
+            } else if outcome == nil {
+                throw StoreError.refused(["interview \(id) is in progress: review it once its visit has ended"])
+            }
+            // The decision goes to the device that holds the case now, else to the one that ended it.
+            var device = statusDevice.map(DeviceID.init)
+            if let caseID,
+                let holder = try link.query(
+                    "SELECT device_id FROM sample_case WHERE survey_id = \(survey.rawValue) AND case_id = \(caseID)"
+                ).scalar(String?.self) ?? nil
+            {
+                device = DeviceID(holder)
+            }
+            var entry = FieldworkLogEntry(
+                sequence: 0, at: time, actor: actor, action: decision.action, survey: survey, caseID: caseID.map(CaseID.init),
+                device: device, interview: id, definition: definition.map(DefinitionHash.init),
+                reviewedDevice: statusDevice.map(DeviceID.init), reviewedSequence: statusSequence)
+            switch decision {
+            case .approve(let comment): entry.text = comment
+            case .reject(let comment): entry.text = comment
+            case .comment(let address, let text):
+                entry.question = address
+                entry.text = text
+            }
+            entry.sequence = try Self.appendLog(link, entry)
+            return entry
+        }
     }
 
     public func reviewsByInterview(survey: SurveyID?) throws(StoreError) -> [InterviewID: [FieldworkLogEntry]] {
         try read { link in
             let result = try link.query(
                 """
-                SELECT sequence, at, actor, action, survey_id, case_id, device_id, previous_device_id, interview_id,
-                    definition_hash, question, text, reviewed_device, reviewed_sequence
+                SELECT \(unescaped: Self.logColumns)
                 FROM fieldwork_log WHERE action IN ('approved', 'rejected', 'commented')
                     AND (\(survey?.rawValue)::text IS NULL OR survey_id = \(survey?.rawValue)) ORDER BY sequence
                 """)
@@ -45,11 +83,14 @@ extension PostgresCentralStore {
                 FROM sample_case c LEFT JOIN fieldwork_log l ON l.sequence = c.assigned_sequence
                 WHERE \(survey?.rawValue)::text IS NULL OR c.survey_id = \(survey?.rawValue) ORDER BY c.survey_id, c.case_id
                 """)
-            return try result.map { row throws(StoreError) in try Self.sampleCase(row.makeRandomAccess()) }
+            return try result.map { row throws(StoreError) in
+                try Self.sampleCase(RowReader(cells: row.makeRandomAccess(), what: "sample case row"))
+            }
         }
     }
 
-    private static func logEntry(_ cells: PostgresRandomAccessRow) throws(StoreError) -> FieldworkLogEntry {
+    /// A log entry from a row of ``logColumns``, in their order.
+    static func logEntry(_ cells: PostgresRandomAccessRow) throws(StoreError) -> FieldworkLogEntry {
         let read = RowReader(cells: cells, what: "fieldwork log row")
         // Arguments are evaluated left to right: the cells are read in the SELECT's order.
         return FieldworkLogEntry(
@@ -64,8 +105,9 @@ extension PostgresCentralStore {
             reviewedSequence: try read.next())
     }
 
-    private static func sampleCase(_ cells: PostgresRandomAccessRow) throws(StoreError) -> SampleCaseRecord {
-        let read = RowReader(cells: cells, what: "sample case row")
+    /// A sample case from the reader's next cells: survey, case, preload, address, note, device,
+    /// assigned sequence and time, withdrawn, added and updated sequences.
+    static func sampleCase(_ read: RowReader) throws(StoreError) -> SampleCaseRecord {
         return SampleCaseRecord(
             survey: SurveyID(try read.next(String.self)), id: CaseID(try read.next(String.self)),
             values: try EventCoding.decodeValues(try read.next()), address: try read.next(), note: try read.next(),
@@ -77,7 +119,7 @@ extension PostgresCentralStore {
 
 /// Reads a row's cells in order, each decoded as the type asked for; a cell that does not
 /// decode is the store's `undecodable` error naming the row.
-private final class RowReader {
+final class RowReader {
     private let cells: PostgresRandomAccessRow
     private let what: String
     private var index = 0

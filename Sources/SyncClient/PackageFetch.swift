@@ -30,7 +30,7 @@ extension DeviceSync {
                     maxAnswer: Self.maxPackageBytes)
             }
         } catch .refused(status: 501, let reason, _) {
-            // The server cannot make packages at all (a PostgreSQL central dataset, for now).
+            // The server cannot make packages at all (an older terep server over PostgreSQL).
             say("package: not fetched: \(reason)")
             return nil
         }

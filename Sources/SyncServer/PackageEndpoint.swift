@@ -8,8 +8,7 @@ import SurveySync
 /// `GET /v1/package`: the signed device's package (docs/package-format.md) — the whole picture
 /// of its cases, their questionnaires and the review decisions on its interviews as of now —
 /// made as `terep package create` makes it, signed with the coordinator's key and sealed to the
-/// device's encryption key when one is registered. A central dataset that cannot do fieldwork
-/// management yet (PostgreSQL) answers 501 with its reason, which `terep sync` does not retry.
+/// device's encryption key when one is registered, from either store (SQLite or PostgreSQL).
 extension SyncServer {
     func addPackageRoute(to router: Router<ServerRequestContext>) {
         router.get("/v1/package") { request, _ in
@@ -34,10 +33,6 @@ extension SyncServer {
                 } catch let failure as AuthenticationFailure {
                     metrics.rejection(failure.kind.rawValue)
                     return Self.refusal(Self.status(of: failure.kind), failure.reason)
-                }
-                if let reason = central.fieldworkUnavailable {
-                    metrics.rejection("packages-unavailable")
-                    return Self.refusal(.notImplemented, "this server cannot make packages: \(reason)")
                 }
                 do {
                     _ = try Packages.create(central: central, device: device.id, to: file, at: DeviceStore.currentMilliseconds())

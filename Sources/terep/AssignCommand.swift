@@ -33,7 +33,7 @@ struct AssignCommand: ParsableCommand {
             survey: survey.id, device: DeviceID(device), to: to.map(DeviceID.init), cases: cases.map(CaseID.init),
             conditions: conditions, count: count)
         do {
-            let store = try CentralStore.open(path: try central.path())
+            let store = try central.open()
             let report = try Assignment.run(request, central: store, actor: actor.actor, at: DeviceStore.currentMilliseconds())
             let target = DisplayText.escaped(report.device.rawValue)
             let verb = report.from.map { "Moved from \(DisplayText.escaped($0.rawValue)) to" } ?? "Assigned to"

@@ -31,18 +31,6 @@ struct CentralDatasetOptions: ParsableArguments {
         throw ValidationError("give the central dataset with --central PATH|URL (or set TEREP_CENTRAL_DB)")
     }
 
-    /// The SQLite file, for the commands that work on a file only (sample, assign, review and
-    /// publishing keep their records in the SQLite store so far).
-    func path() throws -> String {
-        let location = try location()
-        guard !PostgresLocation.isURL(location) else {
-            throw CommandFailure(
-                "this command works on an SQLite central dataset only so far; give --central a file, not a postgres:// URL",
-                status: ExitStatus.usage)
-        }
-        return location
-    }
-
     /// Opens the dataset, applying pending schema steps (read-only: reading only).
     func open(readOnly: Bool = false) throws -> any CentralDataset {
         let location = try location()
@@ -145,7 +133,7 @@ struct CentralAddSurvey: ParsableCommand {
     func run() throws {
         let compiled = try SurveyFile.load(file)
         do {
-            let store = try CentralStore.open(path: try options.path())
+            let store = try options.open()
             try SampleImport.publish(compiled, central: store, actor: actor.actor, at: DeviceStore.currentMilliseconds())
         } catch let error as StoreError {
             throw error

@@ -31,7 +31,7 @@ struct PackageCreateCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try CentralStore.open(path: try central.path(), readOnly: true)
+            let store = try central.open(readOnly: true)
             let made = try Packages.create(central: store, device: DeviceID(device), to: output, at: DeviceStore.currentMilliseconds())
             print(
                 "Package for \(DisplayText.escaped(made.device.rawValue)) written to \(DisplayText.escaped(output)): "

@@ -49,7 +49,7 @@ struct ReviewCommand: ParsableCommand {
         } else {
             request = .approve(note: comment)
         }
-        let store = try CentralStore.open(path: try central.path())
+        let store = try central.open()
         let receipt = try SupervisorReview.record(
             request, interview: interview, central: store, actor: actor.actor, at: DeviceStore.currentMilliseconds())
         let entry = receipt.entry

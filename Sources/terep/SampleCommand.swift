@@ -39,7 +39,7 @@ struct SampleImportCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try CentralStore.open(path: try central.path())
+            let store = try central.open()
             let progress = Console.progress()
             defer { progress.finish() }
             let report = try SampleImport.run(
@@ -69,7 +69,7 @@ struct SampleListCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let cases = try CentralStore.open(path: try central.path(), readOnly: true).sampleCases(survey: survey.id)
+            let cases = try central.open(readOnly: true).sampleCases(survey: survey.id)
             for c in cases {
                 let values = c.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(DisplayText.escaped(Interview.display($0.value)))" }
                 let place = c.withdrawn ? "withdrawn" : c.device.map { DisplayText.escaped($0.rawValue) } ?? "-"
@@ -97,7 +97,7 @@ struct SampleWithdrawCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try CentralStore.open(path: try central.path())
+            let store = try central.open()
             let n = try Assignment.withdraw(
                 survey: survey.id, cases: cases.map(CaseID.init), reason: reason, central: store, actor: actor.actor,
                 at: DeviceStore.currentMilliseconds())

@@ -23,7 +23,7 @@ struct CentralFieldworkTests {
         ids.map { SampleCaseInput(id: CaseID("W-\($0)"), values: ["cluster_id": .text(cluster), "district": .choice($0 % 2 + 1)]) }
     }
 
-    @Test(arguments: CentralImplementation.fieldwork)
+    @Test(arguments: CentralImplementation.all)
     func publishingKeepsEveryVersionAndTheLatestIsCurrent(_ implementation: CentralImplementation) throws {
         let store = try implementation.make()
         try store.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
@@ -37,7 +37,7 @@ struct CentralFieldworkTests {
         #expect(try store.fieldworkLog().map(\.actor) == ["Kata", "Kata", "Peti"])
     }
 
-    @Test(arguments: CentralImplementation.fieldwork)
+    @Test(arguments: CentralImplementation.all)
     func anAmendedImportAddsAndUpdatesAndNeverDeletes(_ implementation: CentralImplementation) throws {
         let store = try prepared(implementation)
         let first = try store.importSample(survey: "wellbeing", cases: Self.cases(1...4), file: "minta.csv", actor: "Kata", at: 2_000)
@@ -56,7 +56,7 @@ struct CentralFieldworkTests {
         #expect(try store.fieldworkLog().filter { $0.action == .sampleImported }.map(\.text) == ["minta.csv", "minta2.csv"])
     }
 
-    @Test(arguments: CentralImplementation.fieldwork)
+    @Test(arguments: CentralImplementation.all)
     func aCaseBelongsToOneDeviceAtATimeAndMovesAreLogged(_ implementation: CentralImplementation) throws {
         let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...3), file: "m.csv", actor: "Kata", at: 2_000)
@@ -86,7 +86,7 @@ struct CentralFieldworkTests {
         #expect(try store.sampleCases(survey: "wellbeing").map(\.device) == ["lap-2", "lap-1", nil])
     }
 
-    @Test(arguments: CentralImplementation.fieldwork)
+    @Test(arguments: CentralImplementation.all)
     func aRefusedAssignmentNamesEveryReasonAndChangesNothing(_ implementation: CentralImplementation) throws {
         let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...2), file: "m.csv", actor: "Kata", at: 2_000)
@@ -111,7 +111,7 @@ struct CentralFieldworkTests {
         #expect(try store.sampleCases().allSatisfy { $0.device == nil })
     }
 
-    @Test(arguments: CentralImplementation.fieldwork)
+    @Test(arguments: CentralImplementation.all)
     func aWithdrawnCaseLeavesItsDeviceAndIsLoggedWithItsReason(_ implementation: CentralImplementation) throws {
         let store = try prepared(implementation)
         _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...2), file: "m.csv", actor: "Kata", at: 2_000)
@@ -124,6 +124,92 @@ struct CentralFieldworkTests {
         #expect(throws: StoreError.refused(["case W-1 is already withdrawn"])) {
             try store.withdraw(survey: "wellbeing", cases: ["W-1"], reason: "again", actor: "Peti", at: 5_000)
         }
+    }
+
+    /// Merges an interview of `caseID` made on `device` (events 1…), ended with `outcome` or in progress.
+    static func mergeInterview(
+        _ store: any CentralDataset, _ id: InterviewID, case caseID: CaseID?, device: DeviceID, outcome: Int?, first: Int64 = 1
+    ) throws {
+        var kinds: [InterviewEventKind] = [.started(definition: sampleSurvey().hash, seed: 1, language: "hu", preload: [:])]
+        if let caseID { kinds.append(.assignedCase(caseID)) }
+        if let outcome { kinds.append(.ended(outcome: outcome)) }
+        let events = kinds.enumerated().map { n, kind in
+            InterviewEvent(
+                device: device, sequence: first + Int64(n), interview: id, timestamp: 2_000 + Int64(n), interviewer: "I", kind: kind)
+        }
+        _ = try store.apply(
+            events: events, definitions: [try DefinitionFile(sampleSurvey())], bundle: receipt(for: events, device: device, name: "\(id)"))
+    }
+
+    @Test(arguments: CentralImplementation.all)
+    func aDecisionIsLoggedWithTheStateItJudgedAndGoesToTheCasesHolder(_ implementation: CentralImplementation) throws {
+        let store = try prepared(implementation)
+        _ = try store.importSample(survey: "wellbeing", cases: Self.cases(1...2), file: "m.csv", actor: "Kata", at: 2_000)
+        try store.assign(survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-1", previous: nil)], actor: "Kata", at: 3_000)
+        try Self.mergeInterview(store, "iv-1", case: "W-1", device: "lap-1", outcome: 11)
+        try Self.mergeInterview(store, "iv-2", case: nil, device: "lap-2", outcome: nil)
+        // The case moves: the decision goes to the device holding it now.
+        try store.assign(
+            survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-2", previous: "lap-1")], actor: "Kata", at: 3_500)
+        try store.review(.comment(Address("q1"), "12 éves?"), interview: "iv-1", actor: "Peti", at: 4_000)
+        let rejected = try store.review(.reject(comment: "Ellenőrizze."), interview: "iv-1", actor: "Peti", at: 4_100)
+        #expect(rejected.action == .rejected && rejected.device == "lap-2" && rejected.caseID == "W-1")
+        #expect(rejected.reviewedDevice == "lap-1" && rejected.reviewedSequence == 3 && rejected.text == "Ellenőrizze.")
+        let through = try store.fieldworkThrough()
+        #expect(rejected.definition == sampleSurvey().hash && rejected.sequence == through)
+        // A comment on an interview in progress is taken; an approval is refused and writes nothing.
+        try store.review(.comment(Address("q1"), "?"), interview: "iv-2", actor: "Peti", at: 4_200)
+        let before = try store.fieldworkThrough()
+        #expect(throws: StoreError.refused(["interview iv-2 is in progress: review it once its visit has ended"])) {
+            try store.review(.approve(comment: nil), interview: "iv-2", actor: "Peti", at: 4_300)
+        }
+        #expect(throws: StoreError.unknownInterview("iv-9")) {
+            try store.review(.approve(comment: nil), interview: "iv-9", actor: "Peti", at: 4_300)
+        }
+        #expect(try store.fieldworkThrough() == before)
+        let reviews = try store.reviewsByInterview(survey: "wellbeing")
+        #expect(reviews["iv-1"]?.map(\.action) == [.commented, .rejected] && reviews["iv-2"]?.count == 1)
+        #expect(reviews["iv-1"]?.first?.question == Address("q1") && reviews["iv-1"]?.first?.text == "12 éves?")
+    }
+
+    @Test(arguments: CentralImplementation.all)
+    func aPackageSnapshotHoldsEveryCaseTheDeviceWasGivenAndItsDecisions(_ implementation: CentralImplementation) throws {
+        let store = try prepared(implementation)
+        #expect(throws: StoreError.deviceNotRegistered("lap-9")) { try store.packageSnapshot(device: "lap-9") }
+        let cases = Self.cases(1...4).map { c in
+            var c = c
+            c.address = "Fő u. \(c.id)"
+            return c
+        }
+        _ = try store.importSample(survey: "wellbeing", cases: cases, file: "m.csv", actor: "Kata", at: 2_000)
+        let given = ["W-1", "W-2", "W-3"].map { AssignmentChange(caseID: CaseID($0), device: "lap-1", previous: nil) }
+        try store.assign(survey: "wellbeing", given, actor: "Kata", at: 3_000)
+        try store.assign(
+            survey: "wellbeing", [AssignmentChange(caseID: "W-2", device: "lap-2", previous: "lap-1")], actor: "Peti", at: 3_100)
+        try store.withdraw(survey: "wellbeing", cases: ["W-3"], reason: "lebontották", actor: "Peti", at: 3_200)
+        try Self.mergeInterview(store, "iv-1", case: "W-1", device: "lap-1", outcome: 11)
+        try Self.mergeInterview(store, "iv-2", case: nil, device: "lap-1", outcome: 23, first: 4)
+        try store.review(.approve(comment: "rendben"), interview: "iv-1", actor: "Peti", at: 4_000)
+        try store.review(.reject(comment: "újra"), interview: "iv-2", actor: "Peti", at: 4_100)
+        try store.setEncryptionKey(Data(repeating: 7, count: 32), device: "lap-1", at: 4_200)
+        // A later version is published: the package carries the current one.
+        try store.publish(try DefinitionFile(sampleSurvey(version: "2026.2")), actor: "Kata", at: 4_300)
+        let snapshot = try store.packageSnapshot(device: "lap-1")
+        let through = try store.fieldworkThrough()
+        #expect(snapshot.device == "lap-1" && snapshot.through == through)
+        #expect(
+            snapshot.cases.map { "\($0.record.id) \($0.state) \($0.changedAt) \($0.changedBy) \($0.reason ?? "-")" } == [
+                "W-1 assigned 3000 Kata -", "W-2 reassigned 3100 Peti -", "W-3 withdrawn 3200 Peti lebontották",
+            ])
+        #expect(snapshot.cases[0].record.address == "Fő u. W-1" && snapshot.cases[0].record.assignedAt == 3_000)
+        #expect(snapshot.cases[0].record.values == cases[0].values)
+        #expect(snapshot.definitions.mapValues(\.survey.hash) == ["wellbeing": sampleSurvey(version: "2026.2").hash])
+        #expect(
+            snapshot.reviews.map { "\($0.interview) \($0.decision) \($0.text ?? "-")" } == ["iv-1 approved rendben", "iv-2 rejected újra"])
+        #expect(snapshot.encryptionKey == Data(repeating: 7, count: 32))
+        let other = try store.packageSnapshot(device: "lap-2")
+        #expect(other.cases.map { "\($0.record.id) \($0.state)" } == ["W-2 assigned"] && other.reviews.isEmpty)
+        #expect(other.encryptionKey == nil)
     }
 
     /// SQLite: the triggers refuse it.

@@ -95,10 +95,6 @@ struct CentralImplementation: Sendable, CustomTestStringConvertible {
     static let postgres = CentralImplementation(name: "PostgreSQL") { try PostgresTestCluster.newDataset() }
     /// Both stores; only SQLite when TEREP_TEST_POSTGRES=off is set explicitly.
     static let all: [CentralImplementation] = PostgresTestCluster.isOff ? [.sqlite] : [.sqlite, .postgres]
-    /// The implementations that have fieldwork management (the log, sample, assignments,
-    /// packages): SQLite only until the PostgreSQL store writes its fieldwork tables, which refuse
-    /// today (PostgresStoreTests checks that they refuse, with the reason, and write nothing).
-    static let fieldwork: [CentralImplementation] = [.sqlite]
 }
 
 /// A central dataset of an implementation with the given devices registered explicitly.

@@ -59,25 +59,69 @@ struct PostgresStoreTests {
         #expect(try postgres.integrityCheck().isEmpty)
     }
 
-    @Test("fieldwork management refuses on PostgreSQL with the reason, and writes nothing")
-    func fieldworkManagementRefusesWithTheReason() throws {
-        let store = try CentralImplementation.postgres.make()
-        let attempts: [() throws -> Void] = [
-            { _ = try store.fieldworkThrough() },
-            { _ = try store.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000) },
-            { _ = try store.packageSnapshot(device: DeviceID("lap-1")) },
-        ]
-        for attempt in attempts {
-            #expect {
-                try attempt()
-            } throws: { error in
-                "\(error)".contains("not available on a PostgreSQL central dataset yet")
+    /// Two coordinators' processes over one database: each change to the fieldwork log waits
+    /// for the other's transaction, so a check sees what the other wrote, and a package read
+    /// at log entry N holds every entry up to N.
+    @Test("two connections writing fieldwork at once: one of two first assignments wins; packages hold the log up to their point")
+    func concurrentFieldworkWrites() throws {
+        let url = try PostgresTestCluster.newSchemaURL()
+        let setup = try PostgresCentralStore.initialize(url: url, createdAt: 0)
+        try setup.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
+        for device in ["lap-1", "lap-2"] {
+            try setup.registerDevice(DeviceID(device), publicKey: Data(device.utf8), method: .explicit, at: 1)
+        }
+        let ids = (1...120).map { CaseID("W-\($0)") }
+        let stores = try (0..<3).map { _ in try PostgresCentralStore.open(url: url) }
+        // Overlapping imports of the same new cases: both succeed, each case is added once.
+        let imports = Outcomes<SampleImportResult>()
+        DispatchQueue.concurrentPerform(iterations: 2) { n in
+            let part = ids[(n * 40)..<(n * 40 + 80)].map { SampleCaseInput(id: $0, values: ["cluster_id": .text("B12")]) }
+            imports.add(
+                Result { () throws(StoreError) in
+                    try stores[n].importSample(survey: "wellbeing", cases: part, file: "m\(n).csv", actor: "Kata", at: 2_000)
+                })
+        }
+        let imported = try imports.values.map { try $0.get() }
+        #expect(imported.map(\.added).reduce(0, +) == 120 && imported.map(\.unchanged).sorted() == [0, 40])
+        // The same cases given to two devices at once, each as a first assignment: one wins whole.
+        let firsts = Outcomes<[CaseID]>()
+        DispatchQueue.concurrentPerform(iterations: 2) { n in
+            let changes = ids[0..<60].map { AssignmentChange(caseID: $0, device: n == 0 ? "lap-1" : "lap-2", previous: nil) }
+            firsts.add(Result { () throws(StoreError) in try stores[n].assign(survey: "wellbeing", changes, actor: "Kata", at: 3_000) })
+        }
+        #expect(firsts.values.filter { (try? $0.get())?.count == 60 }.count == 1)
+        #expect(firsts.values.filter { if case .failure(.refused(let why)) = $0 { why.count == 60 } else { false } }.count == 1)
+        let held = { () throws(StoreError) in
+            Dictionary(uniqueKeysWithValues: try setup.sampleCases(survey: "wellbeing").map { ($0.id, $0.device) })
+        }
+        let winner = try #require(try held()["W-1"] ?? nil)
+        #expect(try ids[0..<60].allSatisfy { try held()[$0] == winner })
+        // Two writers assign the other cases one by one while a third connection reads packages.
+        let snapshots = Outcomes<PackageSnapshot>()
+        DispatchQueue.concurrentPerform(iterations: 3) { n in
+            guard n < 2 else {
+                for _ in 0..<40 { snapshots.add(Result { () throws(StoreError) in try stores[2].packageSnapshot(device: "lap-1") }) }
+                return
+            }
+            for id in ids[(60 + n * 30)..<(90 + n * 30)] {
+                _ = try? stores[n].assign(
+                    survey: "wellbeing", [AssignmentChange(caseID: id, device: "lap-1", previous: nil)], actor: "Kata", at: 4_000)
             }
         }
-        #expect(try store.interviews().isEmpty)
+        for result in snapshots.values {
+            let snapshot = try result.get()
+            let logged = try setup.fieldworkLog(survey: nil, interview: nil, device: "lap-1", through: snapshot.through).filter {
+                $0.action == .assigned
+            }
+            #expect(snapshot.cases.count == logged.count, "package through \(snapshot.through)")
+        }
+        let now = try held()
+        #expect(ids[60...].allSatisfy { now[$0] == "lap-1" })
+        let log = try setup.fieldworkLog()
+        #expect(log.map(\.sequence) == log.map(\.sequence).sorted() && log.filter { $0.action == .assigned }.count == 120)
     }
 
-    @Test("the sample and the review entries copied from SQLite read back alike; recording a decision refuses and writes nothing")
+    @Test("the sample and the review entries copied from SQLite read back alike; a decision recorded after the copy follows them")
     func reviewsAndSampleRead() throws {
         let sqlite = try CentralStore.inMemory()
         try sqlite.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
@@ -107,12 +151,12 @@ struct PostgresStoreTests {
         #expect(sample.map(\.device) == ["lap-1", nil] && sample[0].assignedAt == 3_000)
         #expect(try postgres.sampleCases(survey: "wellbeing") == sample)
         #expect(try postgres.sampleCases(survey: "energy").isEmpty)
-        #expect {
-            try postgres.review(.approve(comment: nil), interview: "iv-1", actor: "Kata", at: 7_000)
-        } throws: { error in
-            "\(error)".contains("review decisions are not available on a PostgreSQL central dataset yet")
-        }
-        #expect(try postgres.reviewsByInterview(survey: nil) == reviews)
+        // The copy's log goes on where SQLite's stopped, and both record the same entry.
+        let approved = try sqlite.review(.approve(comment: nil), interview: "iv-1", actor: "Kata", at: 7_000)
+        #expect(try postgres.review(.approve(comment: nil), interview: "iv-1", actor: "Kata", at: 7_000) == approved)
+        #expect(try postgres.reviewsByInterview(survey: nil) == sqlite.reviewsByInterview(survey: nil))
+        #expect(try postgres.fieldworkLog() == sqlite.fieldworkLog())
+        #expect(try postgres.packageSnapshot(device: "lap-1").reviews == sqlite.packageSnapshot(device: "lap-1").reviews)
     }
 
     @Test("a URL's password never shows in the dataset's location, and a bad URL says what is wrong")
@@ -160,4 +204,14 @@ struct PostgresStoreTests {
             return location == "postgres://terep@127.0.0.1:1/nothing" && !"\(error)".contains("hidden")
         }
     }
+}
+
+/// The results of work done on several threads at once, in the order they arrived.
+private final class Outcomes<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Result<Value, StoreError>] = []
+
+    func add(_ result: Result<Value, StoreError>) { lock.withLock { list.append(result) } }
+
+    var values: [Result<Value, StoreError>] { lock.withLock { list } }
 }

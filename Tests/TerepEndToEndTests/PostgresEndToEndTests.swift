@@ -1,4 +1,5 @@
 import Foundation
+import SurveyTestSupport
 import Testing
 
 extension EndToEnd {
@@ -183,41 +184,64 @@ extension EndToEnd {
             for central in [file, url] { #expect(try run(["merge", "--central", central, second]).status == 0) }
             (fromFile, fromDatabase) = (try centralStatus(file), try centralStatus(url))
             #expect(NSDictionary(dictionary: fromFile) == NSDictionary(dictionary: fromDatabase))
-            let sqliteOnly = try run(["sample", "list", "--central", url, "--survey", "wellbeing"])
-            #expect(sqliteOnly.status == 64 && sqliteOnly.stderr.contains("SQLite central dataset only"), "\(sqliteOnly.stderr)")
+            let sample = try run(["sample", "list", "--central", url, "--survey", "wellbeing"])
+            #expect(sample.status == 0 && sample.stderr.contains("0 cases: 0 assigned, 0 withdrawn"), "\(sample.stderr)")
         }
 
-        @Test("a server over PostgreSQL refuses the package request with the reason (501); sync says so after the upload and exits 0")
-        func packageRefusedOnPostgres() throws {
-            let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+        @Test("fieldwork over PostgreSQL: publish, sample, assign; the server's package; a review reaches the device; package create")
+        func fieldworkAndPackagesOnPostgres() throws {
             let dir = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
+            let terep = ServerPackageEndToEndTests.terep
             let central = try Self.newURL()
-            let made = try run(["central", "init", "--central", central])
+            let made = try terep(["central", "init", "--central", central], "")
             try #require(made.status == 0, "\(made.stderr)")
             let signing = try #require(made.stdout.split(separator: "\n").map(String.init).first { $0.hasPrefix("ed25519:") })
-            let database = dir.appendingPathComponent("lap.sqlite").path
-            let device = try run([
-                "device", "init", "--device-id", "lap-1", "--interviewer", "I", "--device-db", database, "--coordinator-key", signing,
-            ])
-            try #require(device.status == 0, "\(device.stderr)")
-            try simulate(database, survey: survey, interviews: 2, seed: 4)
-            let key = try #require(device.stdout.split(separator: "\n").last.map(String.init))
-            #expect(try run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key]).status == 0)
+            let survey = dir.appendingPathComponent("field.survey").path
+            try FieldTrialSurvey.source.write(toFile: survey, atomically: true, encoding: .utf8)
+            let sample = dir.appendingPathComponent("sample.csv").path
+            try FieldTrialSurvey.sample.write(toFile: sample, atomically: true, encoding: .utf8)
+            let published = try terep(["central", "add-survey", "--central", central, survey], "")
+            #expect(published.status == 0 && published.stdout.hasPrefix("Published field "), "\(published.stdout)\(published.stderr)")
+            let imported = try terep(["sample", "import", "--central", central, "--survey", "field", sample], "")
+            #expect(
+                imported.status == 0 && imported.stdout.contains(" added, 0 updated, 0 unchanged"), "\(imported.stdout)\(imported.stderr)")
+            let db = try ServerPackageEndToEndTests.makeDevice("lap-1", in: dir, central: central, coordinatorKey: signing)
+            let assigned = try terep(
+                ["assign", "--central", central, "--survey", "field", "--device", "lap-1", "--where", "district=6"], "")
+            #expect(assigned.status == 0 && assigned.stdout == "Assigned to lap-1: 2 cases\n", "\(assigned.stdout)\(assigned.stderr)")
             let server = try ServerProcess(["--central", central])
             defer { server.stop() }
-            let synced = try run(["sync", "--server", server.url, "--device-db", database, "--retries", "3"])
-            #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
-            let lines = synced.stdout.split(separator: "\n").map(String.init)
-            #expect(lines.count == 3 && lines[1].hasPrefix("upload: merged (bundle "), "\(synced.stdout)")
+
+            let first = try ServerPackageEndToEndTests.sync(db, server.url)
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            #expect(first.stdout.contains(": 2 cases, 0 review decisions"), "\(first.stdout)")
+            // A visit, sent to the server; the supervisor rejects it; the next sync brings the decision.
+            let visit = try terep(["interview", "--case", "W-0001", "--device-db", db], ".z 23\ni\n")
+            #expect(visit.status == 0, "\(visit.stdout)\(visit.stderr)")
+            let sent = try ServerPackageEndToEndTests.sync(db, server.url)
+            #expect(sent.status == 0 && sent.stdout.contains("upload: merged (bundle "), "\(sent.stdout)\(sent.stderr)")
+            let cases = try terep(["cases", "--device-db", db, "--format", "json"], "")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(cases.stdout.utf8)) as? [[String: Any]])
+            let interview = try #require(rows.compactMap { $0["interview_id"] as? String }.first, "\(cases.stdout)")
+            let rejected = try terep(["review", "--central", central, "--interview", interview, "--reject", "Nézze meg újra."], "")
             #expect(
-                lines.last?.hasPrefix(
-                    "package: not fetched: this server cannot make packages: sample, assignments, publishing and packages "
-                        + "are not available on a PostgreSQL central dataset yet") == true, "\(synced.stdout)")
-            #expect(!synced.stdout.contains("retrying"), "501 is not retried: \(synced.stdout)")
-            #expect(try centralStatus(central)["bundlesAccepted"] as? Int == 1)
-            let metrics = try run(["central", "fetch", "--central", central, "--server", server.url, "/metrics"])
-            #expect(metrics.stdout.contains("terep_http_requests_total{route=\"/v1/package\",status=\"501\"} 1\n"), "\(metrics.stdout)")
+                rejected.status == 0 && rejected.stdout.contains("it reaches lap-1 in its next package"),
+                "\(rejected.stdout)\(rejected.stderr)")
+            let decided = try ServerPackageEndToEndTests.sync(db, server.url)
+            #expect(decided.status == 0 && decided.stdout.contains(": 2 cases, 1 review decision"), "\(decided.stdout)\(decided.stderr)")
+            let after = try terep(["cases", "--device-db", db, "--format", "json"], "")
+            #expect(after.stdout.contains("Nézze meg újra."), "\(after.stdout)")
+            // The same package written by the command: the device has it already.
+            let file = dir.appendingPathComponent("lap-1.terepkg").path
+            let written = try terep(["package", "create", "--central", central, "--device", "lap-1", "-o", file], "")
+            #expect(
+                written.status == 0 && written.stdout.contains("2 assigned, 0 moved away, 0 withdrawn cases, 1 review decision"),
+                "\(written.stdout)\(written.stderr)")
+            let received = try terep(["device", "receive", file, "--device-db", db], "")
+            #expect(received.status == 0 && received.stdout.hasPrefix("Nothing changed: "), "\(received.stdout)\(received.stderr)")
+            let metrics = try terep(["central", "fetch", "--central", central, "--server", server.url, "/metrics"], "")
+            #expect(metrics.stdout.contains("terep_http_requests_total{route=\"/v1/package\",status=\"200\"} 3\n"), "\(metrics.stdout)")
         }
 
         /// Results gathered from concurrent work.
