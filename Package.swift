@@ -191,10 +191,14 @@ let package = Package(
         .testTarget(
             name: "InterviewEngineTests",
             dependencies: ["InterviewEngine", "SurveyModel", "SurveyTestSupport"]),
+        // The central dataset's implementations the store and fieldwork tests run against
+        // (SQLite, and PostgreSQL on the test cluster).
+        .target(
+            name: "CentralTestSupport", dependencies: ["SurveyStore", "SurveyStorePostgres"], path: "Tests/CentralTestSupport"),
         .testTarget(
             name: "SurveyStoreTests",
             dependencies: [
-                "SurveyStore", "SurveyStorePostgres", "SurveyModel",
+                "SurveyStore", "SurveyStorePostgres", "SurveyModel", "CentralTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
@@ -211,7 +215,7 @@ let package = Package(
             name: "FieldworkTests",
             dependencies: [
                 "Fieldwork", "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveyCompiler", "SurveySync",
-                "SurveyReport", "SurveyTestSupport",
+                "SurveyReport", "SurveyTestSupport", "CentralTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(

@@ -1,3 +1,4 @@
+import CentralTestSupport
 import Foundation
 import InterviewEngine
 import SurveyCompiler
@@ -7,15 +8,15 @@ import SurveyStore
 /// Builds central datasets for the tests: hand-written event logs on a small questionnaire,
 /// or interviews simulated by the real engine on the study questionnaires.
 struct CentralFixture {
-    let central: CentralStore
+    let central: any CentralDataset
     let compiled: CompiledSurvey
     private var sequences: [DeviceID: Int64] = [:]
     private var clock: Int64 = 1_780_000_000_000
     private var bundleNumber = 0
 
-    init(_ compiled: CompiledSurvey, devices: [DeviceID] = ["lap-1", "lap-2"]) throws {
+    init(_ compiled: CompiledSurvey, devices: [DeviceID] = ["lap-1", "lap-2"], on store: CentralImplementation = .sqlite) throws {
         self.compiled = compiled
-        central = try CentralStore.inMemory()
+        central = try store.make()
         for device in devices {
             _ = try central.registerDevice(device, publicKey: Data(device.rawValue.utf8), method: .explicit, at: 1)
         }

@@ -226,7 +226,8 @@ struct CleanedCacheTests {
     }
 
     /// Makes every write to the cache fail on this connection (as a full disk or a lock would).
-    static func refuseCacheWrites(_ central: CentralStore) throws {
+    static func refuseCacheWrites(_ central: any CentralDataset) throws {
+        let central = try #require(central as? CentralStore, "an SQLite fixture")
         try central.queue.writeWithoutTransaction { db in
             try db.execute(
                 sql: """

@@ -1,3 +1,4 @@
+import CentralTestSupport
 import Fieldwork
 import Foundation
 import InterviewEngine
@@ -7,18 +8,19 @@ import SurveySync
 import SurveyTestSupport
 import Testing
 
-/// A central dataset with the field trial's questionnaire published, its sample loaded and a
-/// signing key, and devices set up with the coordinator's key (docs/package-format.md).
+/// A central dataset (SQLite or PostgreSQL) with the field trial's questionnaire published, its
+/// sample loaded and a signing key, and devices set up with the coordinator's key
+/// (docs/package-format.md).
 struct PackageFixture {
     let dir: URL
-    let central: CentralStore
+    let central: any CentralDataset
     let coordinator = CoordinatorSigningKey()
     let compiled: CompiledSurvey
 
-    init() throws {
+    init(on store: CentralImplementation = .sqlite) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("terep-packages-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        central = try CentralStore.inMemory()
+        central = try store.make()
         try central.setSigningKey(
             SigningKeyPair(privateKey: coordinator.rawRepresentation, publicKey: coordinator.publicKey.rawRepresentation))
         let definition = Scenario.compile(source: FieldTrialSurvey.source)
@@ -96,8 +98,9 @@ struct PackageFixture {
 
 @Suite("Packages from the coordinator to a device")
 struct PackageTests {
-    @Test func aPackageCarriesTheDevicesCasesWithTheirPreloadsAndQuestionnaire() throws {
-        let f = try PackageFixture()
+    @Test(arguments: CentralImplementation.all)
+    func aPackageCarriesTheDevicesCasesWithTheirPreloadsAndQuestionnaire(_ store: CentralImplementation) throws {
+        let f = try PackageFixture(on: store)
         defer { f.remove() }
         let device = try f.device("lap-1")
         try f.assign(["W-0001", "W-0002"], to: "lap-1")
@@ -112,8 +115,9 @@ struct PackageTests {
         #expect(try device.definition(hash: f.compiled.hash) != nil, "the questionnaire came with the package")
     }
 
-    @Test func theSamePackageTwiceOrAnOlderOneAfterANewerChangesNothing() throws {
-        let f = try PackageFixture()
+    @Test(arguments: CentralImplementation.all)
+    func theSamePackageTwiceOrAnOlderOneAfterANewerChangesNothing(_ store: CentralImplementation) throws {
+        let f = try PackageFixture(on: store)
         defer { f.remove() }
         let device = try f.device("lap-1")
         try f.assign(["W-0001"], to: "lap-1")
@@ -130,8 +134,9 @@ struct PackageTests {
         #expect(try PackageFixture.state(of: device) == after)
     }
 
-    @Test func aMovedCaseIsToldToTheFirstDeviceAndAWithdrawnOneToItsDevice() throws {
-        let f = try PackageFixture()
+    @Test(arguments: CentralImplementation.all)
+    func aMovedCaseIsToldToTheFirstDeviceAndAWithdrawnOneToItsDevice(_ store: CentralImplementation) throws {
+        let f = try PackageFixture(on: store)
         defer { f.remove() }
         let one = try f.device("lap-1"), two = try f.device("lap-2", encrypted: false)
         try f.assign(["W-0001", "W-0002"], to: "lap-1")
@@ -147,9 +152,9 @@ struct PackageTests {
 
     /// Done means: any order and repetition of packages on a device gives the same state as the
     /// newest package alone — its cases and the review decisions on its interviews.
-    @Test(arguments: 0..<8 as Range<UInt64>)
-    func anyOrderAndRepetitionOfPackagesGivesTheNewestState(seed: UInt64) throws {
-        let f = try PackageFixture()
+    @Test(arguments: CentralImplementation.all, 0..<8 as Range<UInt64>)
+    func anyOrderAndRepetitionOfPackagesGivesTheNewestState(_ store: CentralImplementation, seed: UInt64) throws {
+        let f = try PackageFixture(on: store)
         defer { f.remove() }
         let sealing = DeviceEncryptionPrivateKey()
         _ = try f.device("lap-1", sealing: sealing)
@@ -194,8 +199,9 @@ struct PackageTests {
             ])
     }
 
-    @Test func aRefusedPackageChangesNothingOnTheDevice() throws {
-        let f = try PackageFixture()
+    @Test(arguments: CentralImplementation.all)
+    func aRefusedPackageChangesNothingOnTheDevice(_ store: CentralImplementation) throws {
+        let f = try PackageFixture(on: store)
         defer { f.remove() }
         let one = try f.device("lap-1"), two = try f.device("lap-2", encrypted: false)
         try f.assign(["W-0001"], to: "lap-1")
@@ -214,7 +220,7 @@ struct PackageTests {
                 "\(error)".hasPrefix(DisplayText.escaped(file)) && "\(error)".contains(message)
             }
         }
-        let other = try PackageFixture()
+        let other = try PackageFixture(on: store)
         defer { other.remove() }
         let stranger = try other.device("lap-1")  // set up by another central dataset
         #expect {

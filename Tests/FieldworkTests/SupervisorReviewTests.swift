@@ -1,3 +1,4 @@
+import CentralTestSupport
 import Foundation
 import SurveyModel
 import SurveyStore
@@ -28,8 +29,8 @@ struct SupervisorReviewTests {
         }
         """
 
-    static func fixture() throws -> CentralFixture {
-        var f = try CentralFixture(try CentralFixture.compile(source))
+    static func fixture(on store: CentralImplementation) throws -> CentralFixture {
+        var f = try CentralFixture(try CentralFixture.compile(source), on: store)
         try f.merge(
             "lap-1", "iv-done",
             [
@@ -46,8 +47,9 @@ struct SupervisorReviewTests {
         try SupervisorReview.record(request, interview: id, central: f.central, actor: "Sári", at: at)
     }
 
-    @Test func aRejectionIsLoggedWithWhoWhenAndTheStateItJudged() throws {
-        var f = try Self.fixture()
+    @Test(arguments: CentralImplementation.all)
+    func aRejectionIsLoggedWithWhoWhenAndTheStateItJudged(_ store: CentralImplementation) throws {
+        var f = try Self.fixture(on: store)
         let comment = try Self.record(f, .comment(question: "m_age[2]", text: "12 éves a házastárs?"), "iv-do", at: 4_000)
         #expect(comment.entry.action == .commented)
         #expect(comment.entry.question == Address("m_age", rows: [2]))
@@ -75,8 +77,9 @@ struct SupervisorReviewTests {
         #expect(approval.entry.reviewedSequence == 10)
     }
 
-    @Test func whatIsRefusedChangesNothing() throws {
-        let f = try Self.fixture()
+    @Test(arguments: CentralImplementation.all)
+    func whatIsRefusedChangesNothing(_ store: CentralImplementation) throws {
+        let f = try Self.fixture(on: store)
         func refused(_ request: ReviewRequest, _ id: String, _ words: String) {
             do {
                 _ = try Self.record(f, request, id)

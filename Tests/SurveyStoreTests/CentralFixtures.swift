@@ -1,3 +1,4 @@
+import CentralTestSupport
 import Foundation
 import SurveyModel
 import SurveyStorePostgres
@@ -78,23 +79,6 @@ func receipt(for events: [InterviewEvent], device: DeviceID, name: String = "b")
     return BundleReceipt(
         hash: "\(device)-\(first)-\(last)", fileName: "\(name)-\(device)-\(first)-\(last).terepbundle", device: device,
         firstSequence: first, lastSequence: last, receivedAt: 5)
-}
-
-/// An implementation of ``CentralDataset`` that the store suite runs against: every test that
-/// takes one runs once per implementation in ``all``, so a new store (the server's database)
-/// is checked against the same rules by adding itself there.
-struct CentralImplementation: Sendable, CustomTestStringConvertible {
-    let name: String
-    /// A new, empty dataset with no device registered.
-    let make: @Sendable () throws -> any CentralDataset
-
-    var testDescription: String { name }
-
-    static let sqlite = CentralImplementation(name: "SQLite") { try CentralStore.inMemory() }
-    /// A new schema in the test cluster's database (``PostgresTestCluster``).
-    static let postgres = CentralImplementation(name: "PostgreSQL") { try PostgresTestCluster.newDataset() }
-    /// Both stores; only SQLite when TEREP_TEST_POSTGRES=off is set explicitly.
-    static let all: [CentralImplementation] = PostgresTestCluster.isOff ? [.sqlite] : [.sqlite, .postgres]
 }
 
 /// A central dataset of an implementation with the given devices registered explicitly.

@@ -1,3 +1,4 @@
+import CentralTestSupport
 import Foundation
 import GRDB
 import SurveyModel

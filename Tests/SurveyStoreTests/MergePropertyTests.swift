@@ -1,3 +1,4 @@
+import CentralTestSupport
 import PropertyBased
 import SurveyModel
 import Testing

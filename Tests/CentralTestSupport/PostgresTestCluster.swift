@@ -6,17 +6,17 @@ import SurveyStorePostgres
 /// `scripts/pg-test-cluster.sh start` prints (and `.ci/run` exports). Without it every
 /// PostgreSQL test fails saying how to start one, unless `TEREP_TEST_POSTGRES=off` is set
 /// explicitly (then only SQLite is tested).
-enum PostgresTestCluster {
-    static var isOff: Bool { ProcessInfo.processInfo.environment["TEREP_TEST_POSTGRES"] == "off" }
+public enum PostgresTestCluster {
+    public static var isOff: Bool { ProcessInfo.processInfo.environment["TEREP_TEST_POSTGRES"] == "off" }
 
-    static let howToStart = """
+    public static let howToStart = """
         no PostgreSQL server for the tests: TEREP_TEST_POSTGRES_URL is not set. Start the private test cluster with \
         `eval "$(scripts/pg-test-cluster.sh start)"` (needs Debian's postgresql package), or set TEREP_TEST_POSTGRES=off \
         to test only the SQLite store
         """
 
     /// The server's URL, or a failure saying how to start one.
-    static func url() throws(StoreError) -> String {
+    public static func url() throws(StoreError) -> String {
         guard let url = ProcessInfo.processInfo.environment["TEREP_TEST_POSTGRES_URL"], !url.isEmpty else {
             throw .invalid(howToStart)
         }
@@ -25,14 +25,14 @@ enum PostgresTestCluster {
 
     /// The URL of a new, empty schema of the test database (one per dataset, so tests run in
     /// parallel without seeing one another).
-    static func newSchemaURL() throws(StoreError) -> String {
+    public static func newSchemaURL() throws(StoreError) -> String {
         let base = try url()
         let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
     }
 
     /// A new, empty central dataset with no device registered.
-    static func newDataset() throws(StoreError) -> PostgresCentralStore {
+    public static func newDataset() throws(StoreError) -> PostgresCentralStore {
         try PostgresCentralStore.initialize(url: newSchemaURL(), createdAt: 0)
     }
 }
