@@ -118,10 +118,10 @@ public struct SampleFile: Sendable {
         for (name, index) in layout.fieldColumns {
             let text = fields[index].trimmingSpaces
             guard !text.isEmpty else { continue }
-            if text.count > Self.maxFieldText {
+            if text.utf8.count > Self.maxFieldText, text.count > Self.maxFieldText {  // never more characters than bytes
                 note(record.line, "\(name): \(text.count) characters, more than \(Self.maxFieldText)")
                 ok = false
-            } else if text.contains(where: { $0.isNewline }) {
+            } else if Self.hasLineBreak(text) {
                 note(record.line, "\(name): a line break inside; write the \(name) on one line")
                 ok = false
             } else if name == "address" {
@@ -150,6 +150,13 @@ public struct SampleFile: Sendable {
         }
         guard ok, let id, layout.problems.isEmpty else { return nil }
         return SampleCase(id: id, values: values, address: field.address, note: field.note, line: record.line)
+    }
+
+    /// Whether a text holds a line break (a `Character` that `isNewline`); ASCII text is
+    /// checked by its bytes (LF, VT, FF, CR: the ASCII characters that are newlines).
+    static func hasLineBreak(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.contains { $0 >= 0x0A && $0 <= 0x0D } }
+        return text.contains(where: { $0.isNewline })
     }
 
     private static func line(of error: CSVRecords.Failure) -> Int {
