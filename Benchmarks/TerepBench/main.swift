@@ -20,6 +20,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("fieldwork", FieldworkBenchmark.run),
     ("fieldwork-cache", CleanedCacheBenchmark.run),
     ("cold-clean", ColdCleanBenchmark.run),
+    ("fuzz-template", FuzzTemplateBenchmark.run),
     ("report-scale", CleanedCacheBenchmark.runAtScale),
     ("report", ReportBenchmark.run),
     ("interview-commit", InterviewCommitBenchmark.run),
