@@ -23,6 +23,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("screen", ScreenBenchmark.run),
     ("server-load", ServerLoadBenchmark.run),
     ("sample-import", CasesBenchmark.runSampleImport),
+    ("sample-import-postgres", PostgresSampleBenchmark.run),
     ("cases", CasesBenchmark.runCaseList),
     ("package", CasesBenchmark.runPackage),
 ]

@@ -13,8 +13,10 @@ import SurveyStore
 /// under one transaction-level lock of the dataset's fieldwork (``fieldworkWrite(_:)``), so the
 /// log's sequence numbers commit in order — a package read at entry N holds every entry up to
 /// N, as on SQLite, whose writes are serial — and a check and the write it allows see the same
-/// rows (the sample rows read are also locked `FOR UPDATE`; the primary keys keep every case
-/// and log entry once whatever happens).
+/// rows. Only these writers change `sample_case` and `fieldwork_log`, so the rows they read need
+/// no row locks of their own (`FOR UPDATE` on a 100,000-case sample would rewrite every row's
+/// header just to compare it); the primary keys keep every case and log entry once whatever
+/// happens.
 extension PostgresCentralStore {
     static let logColumns = """
         sequence, at, actor, action, survey_id, case_id, device_id, previous_device_id, interview_id, definition_hash,
@@ -114,62 +116,61 @@ extension PostgresCentralStore {
         var encoded: [String] = []
         encoded.reserveCapacity(cases.count)
         for c in cases { encoded.append(try EventCoding.encode(c.values)) }
+        // Arrays cannot hold NULL through the binding: '' stands for none, '=' begins a value.
+        let addresses = cases.map { $0.address.map { "=" + $0 } ?? "" }
+        let notes = cases.map { $0.note.map { "=" + $0 } ?? "" }
         return try fieldworkWrite { link in
-            // The survey's sample is locked while it is compared and changed.
-            let rows = try link.query(
+            // The file's cases go to the server once, into a table of this transaction; they are
+            // compared with the survey's stored sample and written there, so the stored sample
+            // never travels back (a re-import of an unchanged file reads no rows).
+            try link.execute(
                 """
-                SELECT case_id, preload_json, address, note FROM sample_case WHERE survey_id = \(survey.rawValue) FOR UPDATE
+                CREATE TEMPORARY TABLE terep_sample_import (case_id TEXT COLLATE "C" NOT NULL, preload_json TEXT NOT NULL,
+                    address TEXT, note TEXT) ON COMMIT DROP
+                """)
+            try link.execute(
                 """
-            ).all((String, String, String?, String?).self)
-            var existing: [String: (values: String, address: String?, note: String?)] = [:]
-            for (id, values, address, note) in rows { existing[id] = (values, address, note) }
+                INSERT INTO terep_sample_import
+                SELECT c, v, CASE WHEN a = '' THEN NULL ELSE substr(a, 2) END, CASE WHEN n = '' THEN NULL ELSE substr(n, 2) END
+                FROM unnest(\(cases.map(\.id.rawValue))::text[], \(encoded)::text[], \(addresses)::text[], \(notes)::text[])
+                    AS t(c, v, a, n)
+                """)
+            let changed = """
+                (s.preload_json <> t.preload_json OR s.address IS DISTINCT FROM t.address OR s.note IS DISTINCT FROM t.note)
+                """
+            let counts = try link.query(
+                """
+                SELECT count(*) FILTER (WHERE s.case_id IS NULL), count(*) FILTER (WHERE s.case_id IS NOT NULL AND \(unescaped: changed))
+                FROM terep_sample_import t LEFT JOIN sample_case s ON s.survey_id = \(survey.rawValue) AND s.case_id = t.case_id
+                """
+            ).all((Int64, Int64).self).first
             var result = SampleImportResult()
-            var added: [Int] = []
-            var updated: [Int] = []
-            for (i, c) in cases.enumerated() {
-                guard let old = existing[c.id.rawValue] else {
-                    added.append(i)
-                    continue
-                }
-                if old.values == encoded[i], old.address == c.address, old.note == c.note {
-                    result.unchanged += 1
-                } else {
-                    updated.append(i)
-                }
-            }
-            guard !added.isEmpty || !updated.isEmpty else { return result }
+            result.added = Int(counts?.0 ?? 0)
+            result.updated = Int(counts?.1 ?? 0)
+            result.unchanged = cases.count - result.added - result.updated
+            guard result.added + result.updated > 0 else { return result }
             let sequence = try Self.appendLog(
                 link,
                 FieldworkLogEntry(sequence: 0, at: time, actor: actor, action: .sampleImported, survey: survey, text: file))
             result.sequence = sequence
-            // One statement for the new cases and one for the changed, whatever their number.
-            for (indices, isNew) in [(added, true), (updated, false)] where !indices.isEmpty {
-                let ids = indices.map { cases[$0].id.rawValue }
-                let values = indices.map { encoded[$0] }
-                // Arrays cannot hold NULL through the binding: '' stands for none, and the SQL turns it back.
-                let addresses = indices.map { cases[$0].address.map { "=" + $0 } ?? "" }
-                let notes = indices.map { cases[$0].note.map { "=" + $0 } ?? "" }
-                if isNew {
-                    try link.execute(
-                        """
-                        INSERT INTO sample_case (survey_id, case_id, preload_json, address, note, added_sequence, updated_sequence)
-                        SELECT \(survey.rawValue), c, v, CASE WHEN a = '' THEN NULL ELSE substr(a, 2) END,
-                            CASE WHEN n = '' THEN NULL ELSE substr(n, 2) END, \(sequence), \(sequence)
-                        FROM unnest(\(ids)::text[], \(values)::text[], \(addresses)::text[], \(notes)::text[]) AS t(c, v, a, n)
-                        """)
-                } else {
-                    try link.execute(
-                        """
-                        UPDATE sample_case s SET preload_json = t.v,
-                            address = CASE WHEN t.a = '' THEN NULL ELSE substr(t.a, 2) END,
-                            note = CASE WHEN t.n = '' THEN NULL ELSE substr(t.n, 2) END, updated_sequence = \(sequence)
-                        FROM unnest(\(ids)::text[], \(values)::text[], \(addresses)::text[], \(notes)::text[]) AS t(c, v, a, n)
-                        WHERE s.survey_id = \(survey.rawValue) AND s.case_id = t.c
-                        """)
-                }
+            // One statement for the changed cases and one for the new, whatever their number.
+            if result.updated > 0 {
+                try link.execute(
+                    """
+                    UPDATE sample_case s SET preload_json = t.preload_json, address = t.address, note = t.note,
+                        updated_sequence = \(sequence)
+                    FROM terep_sample_import t WHERE s.survey_id = \(survey.rawValue) AND s.case_id = t.case_id AND \(unescaped: changed)
+                    """)
             }
-            result.added = added.count
-            result.updated = updated.count
+            if result.added > 0 {
+                try link.execute(
+                    """
+                    INSERT INTO sample_case (survey_id, case_id, preload_json, address, note, added_sequence, updated_sequence)
+                    SELECT \(survey.rawValue), t.case_id, t.preload_json, t.address, t.note, \(sequence), \(sequence)
+                    FROM terep_sample_import t
+                    WHERE NOT EXISTS (SELECT 1 FROM sample_case s WHERE s.survey_id = \(survey.rawValue) AND s.case_id = t.case_id)
+                    """)
+            }
             return result
         }
     }
@@ -185,7 +186,7 @@ extension PostgresCentralStore {
                 let row = try link.query(
                     """
                     SELECT device_id, withdrawn FROM sample_case
-                    WHERE survey_id = \(survey.rawValue) AND case_id = \(id.rawValue) FOR UPDATE
+                    WHERE survey_id = \(survey.rawValue) AND case_id = \(id.rawValue)
                     """
                 ).all((String?, Bool).self).first
                 guard let (device, withdrawn) = row else {
@@ -235,7 +236,7 @@ extension PostgresCentralStore {
             for (id, device, withdrawn) in try link.query(
                 """
                 SELECT case_id, device_id, withdrawn FROM sample_case
-                WHERE survey_id = \(survey.rawValue) AND case_id = ANY(\(ids)::text[]) FOR UPDATE
+                WHERE survey_id = \(survey.rawValue) AND case_id = ANY(\(ids)::text[])
                 """
             ).all((String, String?, Bool).self) {
                 current[id] = (device, withdrawn)

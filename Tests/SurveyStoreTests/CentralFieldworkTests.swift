@@ -55,6 +55,17 @@ struct CentralFieldworkTests {
         let again = try store.importSample(survey: "wellbeing", cases: amended, file: "minta2.csv", actor: "Kata", at: 4_000)
         #expect(again.unchanged == 4 && again.sequence == nil)
         #expect(try store.fieldworkLog().filter { $0.action == .sampleImported }.map(\.text) == ["minta.csv", "minta2.csv"])
+
+        // An address or a note given, taken away, or empty rather than missing is a change.
+        amended[1].address = "Fő u. 1."
+        amended[2].note = ""
+        let third = try store.importSample(survey: "wellbeing", cases: amended, file: "minta3.csv", actor: "Kata", at: 5_000)
+        #expect((third.added, third.updated, third.unchanged) == (0, 2, 2))
+        amended[1].address = nil
+        let fourth = try store.importSample(survey: "wellbeing", cases: amended, file: "minta4.csv", actor: "Kata", at: 6_000)
+        #expect((fourth.added, fourth.updated, fourth.unchanged) == (0, 1, 3))
+        let last = try store.sampleCases(survey: "wellbeing")
+        #expect(last[2].address == nil && last[2].updatedSequence == fourth.sequence && last[3].note == "" && last[4].note == nil)
     }
 
     @Test(arguments: CentralImplementation.all)
