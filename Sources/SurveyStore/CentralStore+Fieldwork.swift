@@ -203,20 +203,16 @@ extension CentralStore {
         survey: SurveyID, cases: [CaseID], reason: String, actor: String, at time: Int64
     ) throws(StoreError) -> [Int64] {
         try write { db in
-            var problems: [String] = []
-            var devices: [CaseID: DeviceID?] = [:]
+            var states: [CaseID: FieldworkRules.CaseState] = [:]
             for id in cases {
-                guard
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
-                        arguments: [survey.rawValue, id.rawValue])
-                else {
-                    problems.append("case \(id) is not in the sample of \(survey)")
-                    continue
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
+                    arguments: [survey.rawValue, id.rawValue])
+                {
+                    states[id] = .init(device: (row["device_id"] as String?).map(DeviceID.init), withdrawn: row["withdrawn"])
                 }
-                if row["withdrawn"] as Bool { problems.append("case \(id) is already withdrawn") }
-                devices[id] = (row["device_id"] as String?).map(DeviceID.init)
             }
+            let problems = FieldworkRules.withdrawalProblems(cases, survey: survey, cases: states)
             guard problems.isEmpty else { throw StoreError.refused(problems) }
             var sequences: [Int64] = []
             for id in cases {
@@ -224,7 +220,7 @@ extension CentralStore {
                     db,
                     FieldworkLogEntry(
                         sequence: 0, at: time, actor: actor, action: .withdrawn, survey: survey, caseID: id,
-                        device: devices[id] ?? nil, text: reason))
+                        device: states[id]?.device, text: reason))
                 try db.execute(
                     sql: """
                         UPDATE sample_case SET withdrawn = 1, device_id = NULL, withdrawn_sequence = ?
@@ -249,38 +245,18 @@ extension CentralStore {
         survey: SurveyID, _ changes: [AssignmentChange], actor: String, at time: Int64
     ) throws(StoreError) -> [CaseID] {
         try write { db in
-            var problems: [String] = []
-            var todo: [AssignmentChange] = []
-            for device in Set(changes.map(\.device)).sorted() {
-                switch try fetchDevice(db, device)?.status {
-                case nil: problems.append("device \(device) is not registered; register it with terep central add-device")
-                case .revoked: problems.append("device \(device) is revoked")
-                case .active: break
-                }
-            }
+            var devices: [DeviceID: RegistrationStatus] = [:]
+            for device in Set(changes.map(\.device)) { devices[device] = try fetchDevice(db, device)?.status }
+            var states: [CaseID: FieldworkRules.CaseState] = [:]
             for change in changes {
-                guard
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
-                        arguments: [survey.rawValue, change.caseID.rawValue])
-                else {
-                    problems.append("case \(change.caseID) is not in the sample of \(survey)")
-                    continue
-                }
-                let current = (row["device_id"] as String?).map(DeviceID.init)
-                if row["withdrawn"] as Bool {
-                    problems.append("case \(change.caseID) is withdrawn")
-                } else if current == change.device {
-                    continue
-                } else if let previous = change.previous, current != previous {
-                    problems.append("case \(change.caseID) is \(current.map { "on device \($0)" } ?? "not assigned"), not on \(previous)")
-                } else if change.previous == nil, let current {
-                    problems.append(
-                        "case \(change.caseID) is assigned to \(current); reassign it with --device \(current) --to \(change.device)")
-                } else {
-                    todo.append(change)
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT device_id, withdrawn FROM sample_case WHERE survey_id = ? AND case_id = ?",
+                    arguments: [survey.rawValue, change.caseID.rawValue])
+                {
+                    states[change.caseID] = .init(device: (row["device_id"] as String?).map(DeviceID.init), withdrawn: row["withdrawn"])
                 }
             }
+            let (todo, problems) = FieldworkRules.assignments(changes, survey: survey, devices: devices, cases: states)
             guard problems.isEmpty else { throw StoreError.refused(problems) }
             for change in todo {
                 let sequence = try appendLog(

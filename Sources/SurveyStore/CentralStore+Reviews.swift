@@ -22,38 +22,19 @@ extension CentralStore {
                         """,
                     arguments: [id.rawValue])
             else { throw StoreError.unknownInterview(id) }
-            guard let survey = (row["survey_id"] as String?).map(SurveyID.init) else {
-                throw StoreError.refused([
-                    "interview \(id) has no start here yet (a bundle with its beginning is still to be merged)"
-                ])
-            }
-            let ended = (row["outcome"] as Int?) != nil
-            if case .comment = decision {
-            } else if !ended {
-                throw StoreError.refused(["interview \(id) is in progress: review it once its visit has ended"])
-            }
+            let survey = (row["survey_id"] as String?).map(SurveyID.init)
             let caseID = (row["case_id"] as String?).map(CaseID.init)
-            let statusDevice = (row["status_device"] as String?).map(DeviceID.init)
-            // The decision goes to the device that holds the case now, else to the one that ended it.
-            var device = statusDevice
-            if let caseID,
-                let holder = try String.fetchOne(
+            var holder: DeviceID?
+            if let survey, let caseID {
+                holder = try String.fetchOne(
                     db, sql: "SELECT device_id FROM sample_case WHERE survey_id = ? AND case_id = ?",
-                    arguments: [survey.rawValue, caseID.rawValue])
-            {
-                device = DeviceID(holder)
+                    arguments: [survey.rawValue, caseID.rawValue]
+                ).map(DeviceID.init)
             }
-            var entry = FieldworkLogEntry(
-                sequence: 0, at: time, actor: actor, action: decision.action, survey: survey, caseID: caseID,
-                device: device, interview: id, definition: (row["definition_hash"] as String?).map(DefinitionHash.init),
-                reviewedDevice: statusDevice, reviewedSequence: row["status_sequence"])
-            switch decision {
-            case .approve(let comment): entry.text = comment
-            case .reject(let comment): entry.text = comment
-            case .comment(let address, let text):
-                entry.question = address
-                entry.text = text
-            }
+            var entry = try FieldworkRules.review(
+                decision, interview: id, survey: survey, ended: (row["outcome"] as Int?) != nil, caseID: caseID, holder: holder,
+                status: ((row["status_device"] as String?).map(DeviceID.init), row["status_sequence"]),
+                definition: (row["definition_hash"] as String?).map(DefinitionHash.init), actor: actor, at: time)
             entry.sequence = try appendLog(db, entry)
             return entry
         }

@@ -180,22 +180,8 @@ extension PostgresCentralStore {
         -> [Int64]
     {
         try fieldworkWrite { link in
-            var problems: [String] = []
-            var devices: [CaseID: DeviceID?] = [:]
-            for id in cases {
-                let row = try link.query(
-                    """
-                    SELECT device_id, withdrawn FROM sample_case
-                    WHERE survey_id = \(survey.rawValue) AND case_id = \(id.rawValue)
-                    """
-                ).all((String?, Bool).self).first
-                guard let (device, withdrawn) = row else {
-                    problems.append("case \(id) is not in the sample of \(survey)")
-                    continue
-                }
-                if withdrawn { problems.append("case \(id) is already withdrawn") }
-                devices[id] = device.map(DeviceID.init)
-            }
+            let states = try Self.caseStates(link, survey: survey, cases)
+            let problems = FieldworkRules.withdrawalProblems(cases, survey: survey, cases: states)
             guard problems.isEmpty else { throw StoreError.refused(problems) }
             var sequences: [Int64] = []
             for id in cases {
@@ -203,7 +189,7 @@ extension PostgresCentralStore {
                     link,
                     FieldworkLogEntry(
                         sequence: 0, at: time, actor: actor, action: .withdrawn, survey: survey, caseID: id,
-                        device: devices[id] ?? nil, text: reason))
+                        device: states[id]?.device, text: reason))
                 try link.execute(
                     """
                     UPDATE sample_case SET withdrawn = true, device_id = NULL, withdrawn_sequence = \(sequence)
@@ -222,43 +208,10 @@ extension PostgresCentralStore {
         -> [CaseID]
     {
         try fieldworkWrite { link in
-            var problems: [String] = []
-            var todo: [AssignmentChange] = []
-            for device in Set(changes.map(\.device)).sorted() {
-                switch try Self.fetchDevice(link, device)?.status {
-                case nil: problems.append("device \(device) is not registered; register it with terep central add-device")
-                case .revoked: problems.append("device \(device) is revoked")
-                case .active: break
-                }
-            }
-            let ids = changes.map(\.caseID.rawValue)
-            var current: [String: (device: String?, withdrawn: Bool)] = [:]
-            for (id, device, withdrawn) in try link.query(
-                """
-                SELECT case_id, device_id, withdrawn FROM sample_case
-                WHERE survey_id = \(survey.rawValue) AND case_id = ANY(\(ids)::text[])
-                """
-            ).all((String, String?, Bool).self) {
-                current[id] = (device, withdrawn)
-            }
-            for change in changes {
-                guard let row = current[change.caseID.rawValue] else {
-                    problems.append("case \(change.caseID) is not in the sample of \(survey)")
-                    continue
-                }
-                let now = row.device.map(DeviceID.init)
-                if row.withdrawn {
-                    problems.append("case \(change.caseID) is withdrawn")
-                } else if now == change.device {
-                    continue
-                } else if let previous = change.previous, now != previous {
-                    problems.append("case \(change.caseID) is \(now.map { "on device \($0)" } ?? "not assigned"), not on \(previous)")
-                } else if change.previous == nil, let now {
-                    problems.append("case \(change.caseID) is assigned to \(now); reassign it with --device \(now) --to \(change.device)")
-                } else {
-                    todo.append(change)
-                }
-            }
+            var devices: [DeviceID: RegistrationStatus] = [:]
+            for device in Set(changes.map(\.device)) { devices[device] = try Self.fetchDevice(link, device)?.status }
+            let states = try Self.caseStates(link, survey: survey, changes.map(\.caseID))
+            let (todo, problems) = FieldworkRules.assignments(changes, survey: survey, devices: devices, cases: states)
             guard problems.isEmpty else { throw StoreError.refused(problems) }
             for change in todo {
                 let sequence = try Self.appendLog(
@@ -274,5 +227,20 @@ extension PostgresCentralStore {
             }
             return todo.map(\.caseID)
         }
+    }
+
+    /// Where the survey's cases among `ids` stand (those not in the sample are absent).
+    private static func caseStates(_ link: PostgresSession, survey: SurveyID, _ ids: [CaseID]) throws -> [CaseID: FieldworkRules.CaseState]
+    {
+        var states: [CaseID: FieldworkRules.CaseState] = [:]
+        for (id, device, withdrawn) in try link.query(
+            """
+            SELECT case_id, device_id, withdrawn FROM sample_case
+            WHERE survey_id = \(survey.rawValue) AND case_id = ANY(\(ids.map(\.rawValue))::text[])
+            """
+        ).all((String, String?, Bool).self) {
+            states[CaseID(id)] = .init(device: device.map(DeviceID.init), withdrawn: withdrawn)
+        }
+        return states
     }
 }

@@ -23,35 +23,16 @@ extension PostgresCentralStore {
             guard let (surveyID, definition, outcome, statusDevice, statusSequence, caseID) = rows.first else {
                 throw StoreError.unknownInterview(id)
             }
-            guard let survey = surveyID.map(SurveyID.init) else {
-                throw StoreError.refused([
-                    "interview \(id) has no start here yet (a bundle with its beginning is still to be merged)"
-                ])
+            var holder: String?
+            if let surveyID, let caseID {
+                holder =
+                    try link.query("SELECT device_id FROM sample_case WHERE survey_id = \(surveyID) AND case_id = \(caseID)")
+                    .scalar(String?.self) ?? nil
             }
-            if case .comment = decision {
-            } else if outcome == nil {
-                throw StoreError.refused(["interview \(id) is in progress: review it once its visit has ended"])
-            }
-            // The decision goes to the device that holds the case now, else to the one that ended it.
-            var device = statusDevice.map(DeviceID.init)
-            if let caseID,
-                let holder = try link.query(
-                    "SELECT device_id FROM sample_case WHERE survey_id = \(survey.rawValue) AND case_id = \(caseID)"
-                ).scalar(String?.self) ?? nil
-            {
-                device = DeviceID(holder)
-            }
-            var entry = FieldworkLogEntry(
-                sequence: 0, at: time, actor: actor, action: decision.action, survey: survey, caseID: caseID.map(CaseID.init),
-                device: device, interview: id, definition: definition.map(DefinitionHash.init),
-                reviewedDevice: statusDevice.map(DeviceID.init), reviewedSequence: statusSequence)
-            switch decision {
-            case .approve(let comment): entry.text = comment
-            case .reject(let comment): entry.text = comment
-            case .comment(let address, let text):
-                entry.question = address
-                entry.text = text
-            }
+            var entry = try FieldworkRules.review(
+                decision, interview: id, survey: surveyID.map(SurveyID.init), ended: outcome != nil, caseID: caseID.map(CaseID.init),
+                holder: holder.map(DeviceID.init), status: (statusDevice.map(DeviceID.init), statusSequence),
+                definition: definition.map(DefinitionHash.init), actor: actor, at: time)
             entry.sequence = try Self.appendLog(link, entry)
             return entry
         }
