@@ -69,11 +69,7 @@ extension CentralStore {
     public func publish(_ file: DefinitionFile, actor: String, at time: Int64) throws(StoreError) -> Int64 {
         try write { db in
             try CentralStore.insertDefinition(db, file)
-            return try appendLog(
-                db,
-                FieldworkLogEntry(
-                    sequence: 0, at: time, actor: actor, action: .published, survey: file.survey.definition.id,
-                    definition: file.survey.hash, text: file.survey.definition.version))
+            return try appendLog(db, FieldworkRules.publication(file, actor: actor, at: time))
         }
     }
 

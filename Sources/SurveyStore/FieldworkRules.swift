@@ -53,6 +53,13 @@ package enum FieldworkRules {
         return (todo, problems)
     }
 
+    /// The log entry publishing a questionnaire version (sequence 0 until appended).
+    package static func publication(_ file: DefinitionFile, actor: String, at time: Int64) -> FieldworkLogEntry {
+        FieldworkLogEntry(
+            sequence: 0, at: time, actor: actor, action: .published, survey: file.survey.definition.id, definition: file.survey.hash,
+            text: file.survey.definition.version)
+    }
+
     /// Every reason to refuse withdrawing `ids` (a case not in the sample or already withdrawn).
     package static func withdrawalProblems(_ ids: [CaseID], survey: SurveyID, cases: [CaseID: CaseState]) -> [String] {
         ids.compactMap { id in

@@ -84,11 +84,7 @@ extension PostgresCentralStore {
     public func publish(_ file: DefinitionFile, actor: String, at time: Int64) throws(StoreError) -> Int64 {
         try fieldworkWrite { link in
             _ = try Self.insertDefinition(link, file)
-            return try Self.appendLog(
-                link,
-                FieldworkLogEntry(
-                    sequence: 0, at: time, actor: actor, action: .published, survey: file.survey.definition.id,
-                    definition: file.survey.hash, text: file.survey.definition.version))
+            return try Self.appendLog(link, FieldworkRules.publication(file, actor: actor, at: time))
         }
     }
 
