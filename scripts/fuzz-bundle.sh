@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the bundle reader (Fuzz/FuzzBundle) with libFuzzer + ASan for SECONDS (default 60), with
+# Fuzzes the bundle reader (Fuzz/FuzzBundle) with libFuzzer + ASan (a release build, -O, like
+# scripts/fuzz.sh) for SECONDS (default 60), with
 # the integer-limit dictionary Fuzz/bundle.dict.
 #   scripts/fuzz-bundle.sh 300
 # The corpus lives in fuzz-corpus/bundle (git-ignored); crashes are written as crash-* in the
@@ -10,9 +11,9 @@ seconds="${1:-60}"
 scratch=.build-fuzz
 corpus=fuzz-corpus/bundle
 
-swift build --scratch-path "$scratch" --product FuzzBundle \
+swift build -c release --scratch-path "$scratch" --product FuzzBundle \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
-bin="$scratch/debug/FuzzBundle"
+bin="$scratch/release/FuzzBundle"
 mkdir -p "$corpus"
 # Seeds (seed-*) are rewritten every run; leak checking is off for the seed writer only
 # (it exits with its globals alive).

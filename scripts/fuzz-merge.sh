@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the merge (Fuzz/FuzzMerge: fuzzed events in a correctly signed bundle, merged by
 # BundleMerger into a fresh in-memory central dataset, with the merge's invariants checked)
-# with libFuzzer + ASan for SECONDS (default 60), with the integer-limit dictionary Fuzz/bundle.dict.
+# with libFuzzer + ASan (a release build, -O, like scripts/fuzz.sh) for SECONDS (default 60), with the
+# integer-limit dictionary Fuzz/bundle.dict.
 #   scripts/fuzz-merge.sh 600
 # The corpus lives in fuzz-corpus/merge (git-ignored); crashes are written as crash-* in the
 # repository root. A separate scratch path keeps the instrumented build apart from .build.
@@ -11,9 +12,9 @@ seconds="${1:-60}"
 scratch=.build-fuzz
 corpus=fuzz-corpus/merge
 
-swift build --scratch-path "$scratch" --product FuzzMerge \
+swift build -c release --scratch-path "$scratch" --product FuzzMerge \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
-bin="$scratch/debug/FuzzMerge"
+bin="$scratch/release/FuzzMerge"
 mkdir -p "$corpus"
 ASAN_OPTIONS=detect_leaks=0 "$bin" --write-seeds "$corpus"
 # Swift's backtracer trips ASan and hides the real crash; LeakSanitizer reports lazily

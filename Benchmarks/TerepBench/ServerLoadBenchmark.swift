@@ -23,7 +23,19 @@ import SurveySync
 /// same dataset, one after the other, as `terep merge` merges them (and the cache refreshed
 /// once after, timed apart: the server cleans into the cache after sending its receipts). While
 /// the uploads run, `GET /healthz` is asked every 20 ms, beside the same probe of the idle server.
+///
+/// Each device has its own connection, as 50 laptops would (an HTTP client's pool holds 8 per
+/// host by default, which queued 42 uploads in this process and counted that wait as request
+/// time), and the probe has a client of its own, so it never waits behind an upload here.
 enum ServerLoadBenchmark {
+    /// Uploads: one connection per device.
+    static let uploads = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: HTTPClient.Configuration(
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)))
+    /// `GET /healthz`, apart from the uploads.
+    static let probes = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+
     static func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let deviceCount = Int(environment["TEREP_BENCH_DEVICES"] ?? "") ?? 50
@@ -135,7 +147,7 @@ enum ServerLoadBenchmark {
         var times: [Double] = []
         while running.map({ !$0.get() }) ?? (times.count < 200) {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url + "/healthz"), timeout: .seconds(600))
+            let response = try await probes.execute(HTTPClientRequest(url: url + "/healthz"), timeout: .seconds(600))
             _ = try await response.body.collect(upTo: 1024)
             times.append(MergeBenchmark.seconds(since: t0))
             try await Task.sleep(for: .milliseconds(20))
@@ -164,7 +176,7 @@ enum ServerLoadBenchmark {
         for header in signature.headers { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(data: bundle.data))
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
+        let response = try await uploads.execute(request, timeout: .seconds(600))
         let body = try await response.body.collect(upTo: 1 << 20)
         let seconds = MergeBenchmark.seconds(since: t0)
         guard response.status.code == 200, String(buffer: body).contains("\"status\":\"merged\"") else {

@@ -2,6 +2,8 @@
 //   swift run -c release TerepBench [name…]
 // Each benchmark prints its figure beside a baseline measured in the same run.
 
+import Foundation
+
 /// Every benchmark by name; add yours here (one file per benchmark in this folder).
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("compile", CompileBenchmark.run),
@@ -17,6 +19,8 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("export-versions", VersionExportBenchmark.run),
     ("fieldwork", FieldworkBenchmark.run),
     ("fieldwork-cache", CleanedCacheBenchmark.run),
+    ("cold-clean", ColdCleanBenchmark.run),
+    ("fuzz-template", FuzzTemplateBenchmark.run),
     ("report-scale", CleanedCacheBenchmark.runAtScale),
     ("report", ReportBenchmark.run),
     ("interview-commit", InterviewCommitBenchmark.run),
@@ -29,6 +33,12 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
+let unknown = wanted.subtracting(benchmarks.map(\.name)).sorted()
+if !unknown.isEmpty {
+    let names = benchmarks.map(\.name).joined(separator: " ")
+    FileHandle.standardError.write(Data("TerepBench: no benchmark named \(unknown.joined(separator: ", ")); the names: \(names)\n".utf8))
+    exit(64)
+}
 for b in benchmarks where wanted.isEmpty || wanted.contains(b.name) {
     print("== \(b.name)")
     try b.run()

@@ -3,7 +3,8 @@
 // kept, made the fixed device's (and a `started` event the probe questionnaire's), and the
 // events, in the input's order, become a bundle correctly signed by that registered device
 // (the first byte's low bit: encrypted when the writer accepts the events). The bundle is
-// merged by `BundleMerger` into a fresh in-memory central dataset, then merged again, then
+// merged by `BundleMerger` into a fresh in-memory central dataset (a page-for-page copy of a
+// template migrated once, with the device registered), then merged again, then
 // the same events without the first are merged under a new bundle id. Besides "never
 // crash", it traps when a merge's outcome and the dataset disagree:
 //   - a refused bundle leaves no event; a merged one leaves exactly its events, and the
@@ -70,6 +71,14 @@ enum Harness {
         }
         """
 
+    /// The central dataset every input starts from: migrated once, the device registered.
+    static let template: CentralStore? = {
+        guard let central = try? CentralStore.inMemory(), let key = deviceKey,
+            (try? central.registerDevice(device, publicKey: key.publicKey.rawRepresentation, method: .explicit)) != nil
+        else { return nil }
+        return central
+    }()
+
     static let survey: (hash: DefinitionHash, bytes: Data)? = {
         let result = SurveyCompiler.compile(SourceFile(path: "probe.survey", text: source), loader: InMemoryLoader([:]))
         guard let definition = result.compiled?.definition else { fatalError("the probe questionnaire does not compile") }
@@ -88,9 +97,7 @@ enum Harness {
             events.append(event)
         }
         guard !events.isEmpty, let first = bundle(events, encrypted: mode & 1 == 1, survey: survey) else { return }
-        guard let central = try? CentralStore.inMemory(), let key = deviceKey,
-            (try? central.registerDevice(device, publicKey: key.publicKey.rawRepresentation, method: .explicit)) != nil
-        else { return }
+        guard let central = try? template?.inMemoryCopy() else { fatalError("the template dataset could not be copied") }
         var merger = BundleMerger(central: central, coordinatorKey: coordinator, trustNewDevices: false)
         let path = folder + "/fuzz.terepbundle"
         guard (try? first.write(to: URL(fileURLWithPath: path))) != nil else { return }

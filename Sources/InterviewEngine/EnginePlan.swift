@@ -1,8 +1,9 @@
 import SurveyModel
 
-/// One evaluation of a rule: the rule and the roster rows it is evaluated at.
+/// One evaluation of a rule: the rule (its index in ``EnginePlan/rules``) and the roster rows it
+/// is evaluated at. Integers only, so hashing one costs no string hashing.
 struct RuleInstance: Hashable, Sendable {
-    var rule: RuleRef
+    var rule: Int
     var rows: [Int]
 }
 
@@ -30,6 +31,8 @@ final class EnginePlan: Sendable {
         let ancestors: [GroupID]
         /// Enclosing rosters, outermost first.
         let rosters: [GroupID]
+        /// The rule indexes of ``rosters`` (where their row counts are kept).
+        let rosterRules: [Int]
         /// Position in document order among all nodes (questions, groups and ends).
         let order: Int
         let isCalculated: Bool
@@ -38,26 +41,31 @@ final class EnginePlan: Sendable {
         /// The enclosing groups that have a condition, outermost first (``ancestors`` without
         /// the unconditional ones): what decides whether the groups keep it on route.
         let gates: [RouteGate]
-        /// The rule holding its condition (`.question` or `.calculation`).
-        let rule: RuleRef
+        /// The index of the rule holding its condition (`.question` or `.calculation`).
+        let rule: Int
 
-        init(question: Question, ancestors: [GroupID], rosters: [GroupID], order: Int, gates: [RouteGate] = []) {
+        init(
+            question: Question, ancestors: [GroupID], rosters: [GroupID], rosterRules: [Int], order: Int, rule: Int,
+            gates: [RouteGate] = []
+        ) {
             self.question = question
             self.ancestors = ancestors
             self.rosters = rosters
+            self.rosterRules = rosterRules
             self.order = order
             if case .calculated = question.kind { isCalculated = true } else { isCalculated = false }
             isNote = question.kind == .note
             hasCondition = question.condition != nil
             self.gates = gates
-            rule = isCalculated ? .calculation(question.name) : .question(question.name)
+            self.rule = rule
         }
     }
 
-    /// A group with a condition around a variable, and the number of rosters around the group
-    /// (the rows its condition is evaluated at).
+    /// A group with a condition around a variable, its rule's index, and the number of rosters
+    /// around the group (the rows its condition is evaluated at).
     struct RouteGate: Sendable {
         let group: GroupID
+        let rule: Int
         let depth: Int
     }
 
@@ -70,6 +78,8 @@ final class EnginePlan: Sendable {
         var members: [VariableName]
         var nestedRosters: [GroupID]
         var ends: [Int]
+        /// The index of the group's rule (its condition, a roster's row count).
+        var rule: Int
     }
 
     /// A group with its position and contents.
@@ -88,8 +98,14 @@ final class EnginePlan: Sendable {
         let ends: [Int]
         let rosterSpec: RosterSpec?
         let hasCondition: Bool
+        /// The index of the group's rule (its condition, a roster's row count).
+        let rule: Int
+        /// The rule indexes of ``enclosingRosters`` and, for a roster, of the group itself.
+        let rowRules: [Int]
 
-        init(_ d: GroupDraft) {
+        init(_ d: GroupDraft, rowRules: [Int]) {
+            rule = d.rule
+            self.rowRules = rowRules
             group = d.group
             ancestors = d.ancestors
             enclosingRosters = d.enclosingRosters
@@ -107,9 +123,12 @@ final class EnginePlan: Sendable {
         let ancestors: [GroupID]
         let rosters: [GroupID]
         let order: Int
+        /// The index of the end's rule.
+        let ruleIndex: Int
 
-        init(rule: EndRule, ancestors: [GroupID], rosters: [GroupID], order: Int) {
+        init(rule: EndRule, ancestors: [GroupID], rosters: [GroupID], order: Int, ruleIndex: Int) {
             self.rule = rule
+            self.ruleIndex = ruleIndex
             self.ancestors = ancestors
             self.rosters = rosters
             self.order = order
@@ -121,11 +140,14 @@ final class EnginePlan: Sendable {
         let owner: CheckOwner
         /// The rosters the check is evaluated per row of.
         let scope: [GroupID]
+        /// The index of the check's rule.
+        let rule: Int
 
-        init(check: Check, owner: CheckOwner, scope: [GroupID]) {
+        init(check: Check, owner: CheckOwner, scope: [GroupID], rule: Int) {
             self.check = check
             self.owner = owner
             self.scope = scope
+            self.rule = rule
         }
     }
 
@@ -141,20 +163,25 @@ final class EnginePlan: Sendable {
     let dependents: [VariableName: [RuleRef]]
     /// Rules that must be re-evaluated in every row when the variable changes anywhere.
     let wholeAccess: Set<RuleVariable>
-    /// Roster → rules aggregating over it (re-evaluated when its rows change).
-    let rosterDependents: [GroupID: [RuleRef]]
-    /// Rules reading `today()`, `now_time()` or `elapsed_minutes()`.
-    let clockRules: [RuleRef]
+    /// Every rule of the tree, by index: a rule instance names its rule by this index, so the
+    /// engine's hot state hashes integers, not names.
+    let rules: [RuleRef]
+    /// The registered rules (those reading anything, every roster, check and end), by index.
+    let registeredRules: [Int]
+    /// Roster → rules aggregating over it (re-evaluated when its rows change), by index.
+    let rosterDependents: [GroupID: [Int]]
+    /// Rules reading `today()`, `now_time()` or `elapsed_minutes()`, by index.
+    let clockRules: [Int]
     /// The clock rules that read only `today()`: re-evaluated only when the date moves.
     let dateRules: Set<RuleRef>
     /// The other clock rules (reading the time or the minutes spent), in ``clockRules``' order:
     /// re-evaluated whenever the clock moves.
-    let timeRules: [RuleRef]
+    let timeRules: [Int]
     /// Evaluation priority: a rule comes after every rule whose result it reads.
     let rank: [RuleRef: Int]
-    /// Rules by the innermost roster they are evaluated per row of (nil key: top level).
-    let rulesByScope: [GroupID: [RuleRef]]
-    let topLevelRules: [RuleRef]
+    /// Rules by the innermost roster they are evaluated per row of (top level apart), by index.
+    let rulesByScope: [GroupID: [Int]]
+    let topLevelRules: [Int]
     /// The nodes of the questionnaire tree.
     let items: [Node]
     /// Questions whose value is a roster's row count (`count hh_size`), with that roster's maximum.
@@ -171,8 +198,8 @@ final class EnginePlan: Sendable {
     let fitted: Set<VariableName>
     /// Three-valued logic for missing values (definition format 2 on; MissingLogic.swift).
     let missingPropagates: Bool
-    /// Each rule's scope and rank in one look-up (the propagation's hot path asks for both).
-    let ruleInfo: [RuleRef: RuleInfo]
+    /// Each rule's scope and rank in one look-up, by index (the propagation's hot path asks for both).
+    let ruleInfo: [RuleInfo]
     /// Variable → its readers, with what ``Interview/variableChanged(_:rows:_:)`` needs of each
     /// precomputed (``dependents``, ``wholeAccess`` and the shared roster prefix).
     let readers: [VariableName: [Reader]]
@@ -190,7 +217,10 @@ final class EnginePlan: Sendable {
         self.steps = steps
         self.variables = b.variables
         self.variablesInOrder = b.variablesInOrder
-        self.groups = b.groups.mapValues(GroupInfo.init)
+        self.groups = b.groups.mapValues { d in
+            let isRoster = if case .roster = d.group.kind { true } else { false }
+            return GroupInfo(d, rowRules: b.rosterRules(d.enclosingRosters) + (isRoster ? [d.rule] : []))
+        }
         var limits: [VariableName: Int] = [:]
         for draft in b.groups.values {
             if case .roster(let spec) = draft.group.kind, case .variable(let n)? = spec.count {
@@ -203,10 +233,15 @@ final class EnginePlan: Sendable {
         self.answerSets = b.answerSets
         self.dependents = b.dependents.mapValues { $0 }
         self.wholeAccess = b.wholeAccess
-        self.rosterDependents = b.rosterDependents
-        self.clockRules = b.clockRules
+        self.rules = b.rules
+        var index: [RuleRef: Int] = [:]
+        for (i, rule) in b.rules.enumerated() { index[rule] = i }
+        let id = { (rule: RuleRef) in index[rule] ?? -1 }
+        self.registeredRules = b.allRules.map(id)
+        self.rosterDependents = b.rosterDependents.mapValues { $0.map(id) }
+        self.clockRules = b.clockRules.map(id)
         self.dateRules = Set(b.dateRules)
-        self.timeRules = b.clockRules.filter { !Set(b.dateRules).contains($0) }
+        self.timeRules = b.clockRules.filter { !Set(b.dateRules).contains($0) }.map(id)
         let ranks = b.computeRanks()
         self.rank = ranks
         self.aggregates = b.aggregates
@@ -216,32 +251,33 @@ final class EnginePlan: Sendable {
         self.ruleAggregates = b.ruleAggregates
         self.fitted = b.fitted
         self.missingPropagates = definition.format >= 2
-        var byScope: [GroupID: [RuleRef]] = [:]
-        var top: [RuleRef] = []
+        var byScope: [GroupID: [Int]] = [:]
+        var top: [Int] = []
         for rule in b.allRules {
             if let innermost = b.scope(of: rule).last {
-                byScope[innermost, default: []].append(rule)
+                byScope[innermost, default: []].append(id(rule))
             } else {
-                top.append(rule)
+                top.append(id(rule))
             }
         }
         self.rulesByScope = byScope
         self.topLevelRules = top
-        var info: [RuleRef: RuleInfo] = [:]
-        for rule in b.allRules {
-            info[rule] = RuleInfo(scope: b.scope(of: rule), rank: ranks[rule] ?? 0, aggregates: b.ruleAggregates[rule] ?? [])
+        let info = b.rules.enumerated().map { i, rule in
+            let scope = b.scope(of: rule)
+            return RuleInfo(
+                index: i, scope: scope, scopeRules: b.rosterRules(scope), rank: ranks[rule] ?? 0,
+                aggregates: b.ruleAggregates[rule] ?? [])
         }
         self.ruleInfo = info
         var readers: [VariableName: [Reader]] = [:]
         for (name, rules) in b.dependents {
             let rosters = b.variables[name]?.rosters ?? []
             readers[name] = rules.map { rule in
-                let scope = info[rule]?.scope ?? b.scope(of: rule)
+                let scope = info[id(rule)].scope
                 var common = 0
                 while common < scope.count, common < rosters.count, scope[common] == rosters[common] { common += 1 }
                 return Reader(
-                    rule: rule, whole: b.wholeAccess.contains(RuleVariable(rule: rule, variable: name)), sharedRows: common,
-                    info: info[rule] ?? RuleInfo(scope: scope, rank: ranks[rule] ?? 0, aggregates: b.ruleAggregates[rule] ?? []))
+                    whole: b.wholeAccess.contains(RuleVariable(rule: rule, variable: name)), sharedRows: common, info: info[id(rule)])
             }
         }
         self.readers = readers
@@ -252,42 +288,23 @@ final class EnginePlan: Sendable {
         self.patterns = patterns
     }
 
-    /// A rule's scope (the rosters it is evaluated per row of), its evaluation rank and the
-    /// cached aggregates it reads (``ruleAggregates``).
+    /// A rule's index, scope (the rosters it is evaluated per row of, and their rules' indexes,
+    /// where their row counts are kept), its evaluation rank and the cached aggregates it reads
+    /// (``ruleAggregates``).
     struct RuleInfo: Sendable {
+        let index: Int
         let scope: [GroupID]
+        let scopeRules: [Int]
         let rank: Int
         let aggregates: [Int]
-    }
-
-    /// A rule's ``RuleInfo``; built on the spot for a rule the plan does not know.
-    func info(of rule: RuleRef) -> RuleInfo {
-        ruleInfo[rule] ?? RuleInfo(scope: scope(of: rule), rank: rank[rule] ?? 0, aggregates: ruleAggregates[rule] ?? [])
     }
 
     /// A rule reading a variable: whether it reads it in every row (`whole`), else how many
     /// leading roster rows it shares with the variable's rows.
     struct Reader: Sendable {
-        let rule: RuleRef
         let whole: Bool
         let sharedRows: Int
         let info: RuleInfo
-    }
-
-    /// The rosters a rule is evaluated per row of, outermost first.
-    func scope(of rule: RuleRef) -> [GroupID] {
-        if let info = ruleInfo[rule] { return info.scope }
-        return switch rule {
-        case .question(let n), .calculation(let n): variables[n]?.rosters ?? []
-        case .group(let g): groups[g]?.enclosingRosters ?? []
-        case .check(let c): checks[c]?.scope ?? []
-        case .end(let i): i < ends.count ? ends[i].rosters : []
-        }
-    }
-
-    /// The expression-bearing part of a rule for a variable.
-    func ruleRef(for name: VariableName) -> RuleRef {
-        variables[name]?.isCalculated == true ? .calculation(name) : .question(name)
     }
 }
 

@@ -31,7 +31,7 @@ extension Interview {
         switch e {
         case .literal(let v): return .value(v)
         case .variable, .rowVariable:
-            guard let a = resolve(e, s), case .value(let v)? = effectiveAnswer(a) else { return .missing }
+            guard let (a, info) = resolveWithInfo(e, s), case .value(let v)? = effectiveAnswer(a, info) else { return .missing }
             return .value(v)
         case .currentRow:
             guard let r = s.rows.last else { return .missing }
@@ -55,15 +55,21 @@ extension Interview {
 
     /// The address a variable expression names in a scope; nil when it cannot be resolved.
     func resolve(_ e: Expr, _ s: EvalScope) -> Address? {
+        resolveWithInfo(e, s)?.address
+    }
+
+    /// ``resolve(_:_:)`` with the variable's plan entry (one look-up of its name for both).
+    func resolveWithInfo(_ e: Expr, _ s: EvalScope) -> (address: Address, info: EnginePlan.VariableInfo)? {
         switch e {
         case .variable(let name):
-            guard let depth = plan.variables[name]?.rosters.count, s.rows.count >= depth else { return nil }
-            return Address(name, rows: Array(s.rows.prefix(depth)))
+            guard let info = plan.variables[name], s.rows.count >= info.rosters.count else { return nil }
+            let depth = info.rosters.count
+            return (Address(name, rows: depth == s.rows.count ? s.rows : Array(s.rows.prefix(depth))), info)
         case .rowVariable(let name, let rowExpr):
-            guard let depth = plan.variables[name]?.rosters.count, depth >= 1, s.rows.count >= depth - 1,
+            guard let info = plan.variables[name], info.rosters.count >= 1, s.rows.count >= info.rosters.count - 1,
                 case .value(let rv) = evaluate(rowExpr, s), let row = Interview.integer(rv)
             else { return nil }
-            return Address(name, rows: Array(s.rows.prefix(depth - 1)) + [row])
+            return (Address(name, rows: Array(s.rows.prefix(info.rosters.count - 1)) + [row]), info)
         default: return nil
         }
     }
@@ -108,11 +114,10 @@ extension Interview {
 
     private func aggregate(_ agg: Aggregate, _ roster: GroupID, _ body: Expr?, _ s: EvalScope) -> Eval {
         guard let info = plan.groups[roster] else { return .missing }
-        let rosters = info.enclosingRosters + [roster]
         let prefix = Array(s.rows.prefix(info.enclosingRosters.count))
         var count = 0, any = false, all = true
         var values: [Value] = []
-        forEachRowPath(rosters, prefix: prefix) { rows in
+        forEachRowPath(rules: info.rowRules, prefix: prefix) { rows in
             guard rosterRowOnRoute(roster, rows: rows) else { return }
             let inner = EvalScope(rows: rows)
             switch agg {

@@ -141,7 +141,7 @@ extension Interview {
                 continue
             }
             var complete = true
-            forEachRowPath(v.rosters, prefix: Array(rows.prefix(v.rosters.count))) { path in
+            forEachRowPath(rules: v.rosterRules, prefix: Array(rows.prefix(v.rosters.count))) { path in
                 let a = Address(name, rows: path)
                 if complete, isOnRoute(a), answers[a] == nil { complete = false }
             }

@@ -38,9 +38,9 @@ public struct Interview: Sendable {
     /// Values of calculated variables (absent when missing).
     var calculated: [Address: Value] = [:]
     /// Results of question, calculation and group conditions, per instance.
-    var conditions: [RuleInstance: Bool] = [:]
-    /// Row counts of roster instances, keyed by `.group(roster)` at the parent rows.
-    var rowCounts: [RuleInstance: Int] = [:]
+    var conditions: InstanceTable<Bool>
+    /// Row counts of roster instances, keyed by the roster's `.group` rule at the parent rows.
+    var rowCounts: InstanceTable<Int>
     /// Failing check instances.
     var failing: Set<RuleInstance> = []
     /// Stored answers that no longer fit their question, with why (AnswerFit.swift).
@@ -83,9 +83,10 @@ public struct Interview: Sendable {
         self.language = language
         self.context = context
         self.visitTracker = VisitTracker(completeCode: plan.definition.outcome?.completeCode)
+        conditions = InstanceTable(rules: plan.rules.count)
+        rowCounts = InstanceTable(rules: plan.rules.count)
         visitTracker.start(at: LocalDateTime(date: context.today, time: context.now))
         answers.reserveCapacity(plan.variables.count + 64)
-        conditions.reserveCapacity(plan.variables.count + 64)
         for name in preload.keys.sorted() {
             guard let info = plan.variables[name], let value = preload[name], info.rosters.isEmpty,
                 !info.isCalculated, !info.isNote
@@ -94,7 +95,7 @@ public struct Interview: Sendable {
             answers[Address(name)] = .value(normalized)
             preloadedValues[name] = normalized
         }
-        var p = Propagation()
+        var p = Propagation(plan)
         for rule in plan.topLevelRules { enqueue(RuleInstance(rule: rule, rows: []), &p) }
         run(&p)
     }
@@ -103,7 +104,7 @@ public struct Interview: Sendable {
     /// unchanged, for an event that is not valid now (an invalid or off-route answer…).
     @discardableResult
     public mutating func apply(_ kind: InterviewEventKind, context: EngineContext) throws(EngineError) -> [Effect] {
-        var p = Propagation()
+        var p = Propagation(plan)
         switch kind {
         case .started: throw .alreadyStarted
         case .answered(let at, let answer):
@@ -136,8 +137,8 @@ public struct Interview: Sendable {
             advanceClock(context, &p)
             resize(key, to: count - 1, &p)
         case .warningConfirmed(let check, let rows, let reason):
-            guard plan.checks[check] != nil else { throw .unknownCheck(check) }
-            let inst = RuleInstance(rule: .check(check), rows: rows)
+            guard let info = plan.checks[check] else { throw .unknownCheck(check) }
+            let inst = RuleInstance(rule: info.rule, rows: rows)
             guard failing.contains(inst) else { throw .nothingToConfirm(check, rows: rows) }
             advanceClock(context, &p)
             confirmations[inst] = WarningConfirmation(
@@ -178,9 +179,9 @@ public struct Interview: Sendable {
     /// benchmark compares against, and a consistency check in tests (it must change nothing).
     @discardableResult
     public mutating func recomputeAll() -> [Effect] {
-        var p = Propagation()
+        var p = Propagation(plan)
         aggregateStates = [:]
-        for rule in plan.rank.keys.sorted(by: { (plan.rank[$0] ?? 0) < (plan.rank[$1] ?? 0) }) {
+        for rule in plan.registeredRules.sorted(by: { plan.ruleInfo[$0].rank < plan.ruleInfo[$1].rank }) {
             enqueueAll(rule, prefix: [], &p)
         }
         run(&p)
@@ -204,16 +205,17 @@ public struct Interview: Sendable {
     func checkAnswerable(_ at: Address) throws(EngineError) {
         guard let info = plan.variables[at.variable] else { throw .unknownVariable(at.variable) }
         guard !info.isCalculated, !info.isNote else { throw .notAnswerable(at) }
-        guard at.rows.count == info.rosters.count, rowsExist(info.rosters, at.rows) else { throw .noSuchRow(at) }
+        guard at.rows.count == info.rosters.count, rowsExist(rules: info.rosterRules, at.rows) else { throw .noSuchRow(at) }
     }
 
     private func openRosterKey(_ roster: GroupID, parentRows: [Int]) throws(EngineError) -> RuleInstance {
         guard let info = plan.groups[roster], let spec = info.rosterSpec else { throw .unknownRoster(roster) }
         guard spec.count == nil else { throw .notOpenRoster(roster) }
-        guard parentRows.count == info.enclosingRosters.count, rowsExist(info.enclosingRosters, parentRows) else {
+        guard parentRows.count == info.enclosingRosters.count, rowsExist(rules: Array(info.rowRules.prefix(parentRows.count)), parentRows)
+        else {
             throw .unknownRoster(roster)
         }
-        return RuleInstance(rule: .group(roster), rows: parentRows)
+        return RuleInstance(rule: info.rule, rows: parentRows)
     }
 
     /// Re-evaluates the rules reading the clock when the date, time or elapsed minutes moved.

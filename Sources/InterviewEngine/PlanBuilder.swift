@@ -21,6 +21,8 @@ struct PlanBuilder {
     var clockRules: [RuleRef] = []
     var dateRules: [RuleRef] = []
     var allRules: [RuleRef] = []
+    /// Every rule a node of the tree has (registered or not), by its index (``EnginePlan/rules``).
+    var rules: [RuleRef] = []
     var aggregates: [CachedAggregate] = []
     var aggregateIndex: [Expr: Int] = [:]
     var aggregatesReading: [VariableName: [Int]] = [:]
@@ -41,33 +43,51 @@ struct PlanBuilder {
             switch node {
             case .question(let q):
                 let gates = ancestors.compactMap { g in
-                    groups[g].flatMap { $0.group.condition == nil ? nil : EnginePlan.RouteGate(group: g, depth: $0.enclosingRosters.count) }
+                    groups[g].flatMap {
+                        $0.group.condition == nil
+                            ? nil : EnginePlan.RouteGate(group: g, rule: $0.rule, depth: $0.enclosingRosters.count)
+                    }
                 }
-                variables[q.name] = .init(question: q, ancestors: ancestors, rosters: rosters, order: order, gates: gates)
+                let isCalculated = if case .calculated = q.kind { true } else { false }
+                let rule = newRule(isCalculated ? .calculation(q.name) : .question(q.name))
+                variables[q.name] = .init(
+                    question: q, ancestors: ancestors, rosters: rosters, rosterRules: rosterRules(rosters), order: order,
+                    rule: rule, gates: gates)
                 variablesInOrder.append(q.name)
                 for g in ancestors { groups[g]?.members.append(q.name) }
                 for c in q.checks {
-                    checks[c.id] = .init(check: c, owner: .question(q.name), scope: rosters)
+                    checks[c.id] = .init(check: c, owner: .question(q.name), scope: rosters, rule: newRule(.check(c.id)))
                     checkOrder.append(c.id)
                 }
             case .group(let g):
                 let isRoster = if case .roster = g.kind { true } else { false }
                 groups[g.id] = .init(
                     group: g, ancestors: ancestors, enclosingRosters: rosters, order: order, members: [],
-                    nestedRosters: [], ends: [])
+                    nestedRosters: [], ends: [], rule: newRule(.group(g.id)))
                 groupOrder.append(g.id)
                 if isRoster { for a in ancestors { groups[a]?.nestedRosters.append(g.id) } }
                 let inner = isRoster ? rosters + [g.id] : rosters
                 for c in g.checks {
-                    checks[c.id] = .init(check: c, owner: .group(g.id), scope: inner)
+                    checks[c.id] = .init(check: c, owner: .group(g.id), scope: inner, rule: newRule(.check(c.id)))
                     checkOrder.append(c.id)
                 }
                 walk(g.children, ancestors: ancestors + [g.id], rosters: inner)
             case .end(let rule):
                 for g in ancestors { groups[g]?.ends.append(ends.count) }
-                ends.append(.init(rule: rule, ancestors: ancestors, rosters: rosters, order: order))
+                ends.append(
+                    .init(rule: rule, ancestors: ancestors, rosters: rosters, order: order, ruleIndex: newRule(.end(ends.count))))
             }
         }
+    }
+
+    private mutating func newRule(_ rule: RuleRef) -> Int {
+        rules.append(rule)
+        return rules.count - 1
+    }
+
+    /// The rule indexes of rosters (their `.group` rules), in the same order.
+    func rosterRules(_ rosters: [GroupID]) -> [Int] {
+        rosters.map { groups[$0]?.rule ?? -1 }
     }
 
     func scope(of rule: RuleRef) -> [GroupID] {

@@ -3,7 +3,7 @@ import SurveyModel
 /// The work list of one event: rule instances to re-evaluate, smallest rank first.
 struct Propagation {
     private var heap: [(rank: Int, seq: Int, instance: RuleInstance)] = []
-    private var pending: Set<RuleInstance> = []
+    private var pending: InstanceSet
     private var seq = 0
     var effects: [Effect] = []
     /// Check instances evaluated during this event (for validation).
@@ -11,8 +11,12 @@ struct Propagation {
     /// A guard against a cyclic definition the compiler should have rejected.
     var steps = 0
 
+    init(_ plan: EnginePlan) {
+        pending = InstanceSet(rules: plan.rules.count)
+    }
+
     mutating func push(_ instance: RuleInstance, rank: Int) {
-        guard pending.insert(instance).inserted else { return }
+        guard pending.insert(instance) else { return }
         seq += 1
         heap.append((rank, seq, instance))
         var i = heap.count - 1
@@ -53,21 +57,21 @@ extension Interview {
     static let maxSteps = 5_000_000
 
     func enqueue(_ instance: RuleInstance, _ p: inout Propagation) {
-        p.push(instance, rank: plan.info(of: instance.rule).rank)
+        p.push(instance, rank: plan.ruleInfo[instance.rule].rank)
     }
 
-    /// Enqueues every existing instance of a rule whose rows start with `prefix`.
-    func enqueueAll(_ rule: RuleRef, prefix: [Int], _ p: inout Propagation) {
-        enqueueAll(rule, plan.info(of: rule), prefix: prefix, &p)
+    /// Enqueues every existing instance of a rule (by index) whose rows start with `prefix`.
+    func enqueueAll(_ rule: Int, prefix: [Int], _ p: inout Propagation) {
+        enqueueAll(plan.ruleInfo[rule], prefix: prefix, &p)
     }
 
     /// ``enqueueAll(_:prefix:_:)`` with the rule's scope and rank at hand. A top-level rule has
     /// one instance; the row paths are walked over the row counts alone (a closure over the
     /// whole interview copied it on every call).
-    func enqueueAll(_ rule: RuleRef, _ info: EnginePlan.RuleInfo, prefix: [Int], _ p: inout Propagation) {
-        guard !info.scope.isEmpty else { return p.push(RuleInstance(rule: rule, rows: []), rank: info.rank) }
-        Interview.forEachRowPath(info.scope, prefix: prefix, rowCounts: rowCounts) {
-            p.push(RuleInstance(rule: rule, rows: $0), rank: info.rank)
+    func enqueueAll(_ info: EnginePlan.RuleInfo, prefix: [Int], _ p: inout Propagation) {
+        guard !info.scope.isEmpty else { return p.push(RuleInstance(rule: info.index, rows: []), rank: info.rank) }
+        Interview.forEachRowPath(info.scopeRules, prefix: prefix, rowCounts: rowCounts) {
+            p.push(RuleInstance(rule: info.index, rows: $0), rank: info.rank)
         }
     }
 
@@ -77,7 +81,7 @@ extension Interview {
         guard let readers = plan.readers[name] else { return }
         for reader in readers {
             let prefix = reader.whole || reader.sharedRows == 0 ? [] : Array(rows.prefix(reader.sharedRows))
-            enqueueAll(reader.rule, reader.info, prefix: prefix, &p)
+            enqueueAll(reader.info, prefix: prefix, &p)
         }
     }
 
@@ -86,7 +90,7 @@ extension Interview {
         guard let info = plan.groups[group] else { return }
         for v in info.members { variableChanged(v, rows: rows, &p) }
         for r in info.nestedRosters { rosterChanged(r, &p) }
-        for i in info.ends { enqueueAll(.end(i), prefix: rows, &p) }
+        for i in info.ends { enqueueAll(plan.ends[i].ruleIndex, prefix: rows, &p) }
     }
 
     /// A roster's rows came on or went off route as a whole: its aggregates are recomputed.
@@ -109,10 +113,10 @@ extension Interview {
     }
 
     private mutating func evaluate(_ inst: RuleInstance, _ p: inout Propagation) {
-        let info = plan.info(of: inst.rule)
-        guard rowsExist(info.scope, inst.rows) else { return }
+        let info = plan.ruleInfo[inst.rule]
+        guard rowsExist(rules: info.scopeRules, inst.rows) else { return }
         if !info.aggregates.isEmpty { refreshAggregates(info.aggregates, for: inst) }
-        switch inst.rule {
+        switch plan.rules[inst.rule] {
         case .question(let name):
             evaluateQuestion(name, inst, &p)
         case .calculation(let name):
@@ -127,10 +131,11 @@ extension Interview {
     }
 
     private mutating func evaluateCalculation(_ name: VariableName, _ inst: RuleInstance, _ p: inout Propagation) {
-        guard let q = plan.variables[name]?.question, case .calculated(let expr, let type) = q.kind else { return }
+        // The plan entry, not a copy of its question (a copy retains every field of it).
+        guard let info = plan.variables[name], case .calculated(let expr, let type) = info.question.kind else { return }
         let scope = EvalScope(rows: inst.rows)
         var on = true
-        if let cond = q.condition {
+        if let cond = info.question.condition {
             on = holds(cond, scope)
             conditions[inst] = on
         }
@@ -166,7 +171,7 @@ extension Interview {
     /// Sets a roster instance's row count; new rows get their rules evaluated, removed rows'
     /// answers stay stored (off route) and their readers are re-evaluated.
     mutating func resize(_ key: RuleInstance, to count: Int, _ p: inout Propagation) {
-        guard case .group(let roster) = key.rule else { return }
+        guard case .group(let roster) = plan.rules[key.rule] else { return }
         let old = rowCounts[key]
         guard old != count else { return }
         rowCounts[key] = count
@@ -218,15 +223,15 @@ extension Interview {
             guard let order = plan.variables[name]?.order, order > lo, order <= hi else { continue }
             variableChanged(name, rows: [], &p)
         }
-        for (j, other) in plan.ends.enumerated() where other.order > lo && other.order <= hi {
-            enqueueAll(.end(j), prefix: [], &p)
+        for other in plan.ends where other.order > lo && other.order <= hi {
+            enqueueAll(other.ruleIndex, prefix: [], &p)
         }
         for roster in plan.aggregatesOver.keys.sorted() { rosterChanged(roster, &p) }
         for roster in plan.rosterDependents.keys.sorted() { rosterReaders(roster, &p) }
     }
 
     func endIndex(_ inst: RuleInstance) -> Int {
-        if case .end(let i) = inst.rule { return i }
+        if case .end(let i) = plan.rules[inst.rule] { return i }
         return 0
     }
 }

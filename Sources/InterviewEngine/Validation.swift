@@ -16,7 +16,7 @@ extension Interview {
         let (normalized, issues) = staticIssues(answer, at: address)
         guard issues.isEmpty else { return Validation(errors: issues) }
         var trial = self
-        var p = Propagation()
+        var p = Propagation(plan)
         trial.answers[address] = normalized
         trial.variableChanged(address.variable, rows: address.rows, &p)
         trial.run(&p)
@@ -37,16 +37,16 @@ extension Interview {
 
     /// The answer normalised to the question's type, and the problems found without checks.
     func staticIssues(_ answer: Answer, at address: Address) -> (Answer, [ValidationIssue]) {
-        guard let q = plan.variables[address.variable]?.question else { return (answer, []) }
+        guard let info = plan.variables[address.variable] else { return (answer, []) }
         switch answer {
         case .special(let s):
-            return (answer, q.specials.contains(s) && s != .notApplicable ? [] : [.specialNotAllowed(s)])
+            return (answer, info.question.specials.contains(s) && s != .notApplicable ? [] : [.specialNotAllowed(s)])
         case .value(let raw):
-            guard let expected = q.kind.valueType else { return (answer, []) }
-            guard let v = Interview.normalize(raw, for: q.kind) else {
+            guard let expected = info.question.kind.valueType else { return (answer, []) }
+            guard let v = Interview.normalize(raw, for: info.question.kind) else {
                 return (answer, [.wrongType(expected: expected, got: raw.type)])
             }
-            return (.value(v), valueIssues(v, q, EvalScope(rows: address.rows), address))
+            return (.value(v), valueIssues(v, info.question, EvalScope(rows: address.rows), address))
         }
     }
 

@@ -8,8 +8,24 @@ import SurveyModel
 public struct CompileResult: Sendable {
     public var compiled: CompiledSurvey?
     public var diagnostics: [Diagnostic]
+    /// The definition's canonical JSON, the bytes its hash was taken over.
+    var canonicalDefinition: Data?
+
+    public init(compiled: CompiledSurvey?, diagnostics: [Diagnostic]) {
+        self.compiled = compiled
+        self.diagnostics = diagnostics
+    }
 
     public var hasErrors: Bool { diagnostics.hasErrors }
+
+    /// The compiled file's bytes (``CompiledSurvey/fileData()``), written around the canonical
+    /// bytes the compiler has already hashed instead of encoding the definition a second time;
+    /// nil when there is no compiled survey.
+    public func fileData() throws -> Data? {
+        guard let compiled else { return nil }
+        if let canonicalDefinition { return compiled.fileData(canonicalDefinition: canonicalDefinition) }
+        return try compiled.fileData()
+    }
 }
 
 /// Compiles a main questionnaire file and the modules it includes.
@@ -29,8 +45,11 @@ public func compile(_ root: SourceFile, loader: any SourceLoader) -> CompileResu
     diagnostics = diagnostics.sortedForDisplay()
     guard !diagnostics.hasErrors, let definition else { return CompileResult(compiled: nil, diagnostics: diagnostics) }
     do {
-        let hash = try SurveyHasher.hash(definition)
-        return CompileResult(compiled: CompiledSurvey(definition: definition, hash: hash), diagnostics: diagnostics)
+        let bytes = try definition.canonicalJSON()
+        var result = CompileResult(
+            compiled: CompiledSurvey(definition: definition, hash: SurveyHasher.hash(canonicalJSON: bytes)), diagnostics: diagnostics)
+        result.canonicalDefinition = bytes
+        return result
     } catch {
         let d = Diagnostic(
             "E0901", .error, "internal error: the definition could not be encoded (\(error))",
@@ -43,7 +62,12 @@ public func compile(_ root: SourceFile, loader: any SourceLoader) -> CompileResu
 public enum SurveyHasher {
     /// SHA-256 of ``SurveyDefinition/canonicalJSON()``, lower-case hex.
     public static func hash(_ definition: SurveyDefinition) throws -> DefinitionHash {
-        let digest = SHA256.hash(data: try definition.canonicalJSON())
+        hash(canonicalJSON: try definition.canonicalJSON())
+    }
+
+    /// SHA-256 of bytes that are a definition's ``SurveyDefinition/canonicalJSON()``.
+    static func hash(canonicalJSON: Data) -> DefinitionHash {
+        let digest = SHA256.hash(data: canonicalJSON)
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)

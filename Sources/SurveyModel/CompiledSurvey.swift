@@ -19,28 +19,54 @@ public struct CompiledSurvey: Hashable, Sendable, Codable {
         self.definition = definition
     }
 
-    /// The file's bytes: canonical JSON, pretty-printed with sorted keys and a final newline.
+    /// The file's bytes: `{"definition":…,"hash":…,"terep":"compiled-survey"}`, compact, with
+    /// sorted keys and a final newline.
     ///
-    /// Byte for byte what ``SurveyDefinition/canonicalEncoder(pretty:)`` with `pretty: true`
-    /// writes (its test oracle, and the fallback for what the fast writer declines), made from
-    /// ``CanonicalJSONWriter``'s compact bytes by ``PrettyJSON``: at 10,000 questions the
-    /// encoder's pretty form took longer than the compile itself.
+    /// Byte for byte what ``SurveyDefinition/canonicalEncoder(pretty:)`` writes (its test oracle,
+    /// and the fallback for what the fast writer declines). The definition in it is exactly its
+    /// canonical form, the bytes the hash is taken over, so the compiler writes the bytes it has
+    /// just hashed (``fileData(canonicalDefinition:)``). Compact rather than indented: at 10,000
+    /// questions the indented file was twice the size (3.7 kB a question) and indenting it cost
+    /// more than hashing; ``prettyFileData()`` is the indented form, for reading and diffing.
     public func fileData() throws -> Data {
+        guard let definitionBytes = CanonicalJSONWriter.encode(definition) else {
+            var data = try SurveyDefinition.canonicalEncoder().encode(self)
+            data.append(0x0A)
+            return data
+        }
+        return fileData(canonicalDefinition: definitionBytes)
+    }
+
+    /// ``fileData()`` around bytes already made: `canonicalDefinition` must be this definition's
+    /// ``SurveyDefinition/canonicalJSON()`` (the compiler passes the bytes it hashed; a reader
+    /// refuses a file whose definition does not hash to its hash).
+    public func fileData(canonicalDefinition: some Collection<UInt8>) -> Data {
+        var writer = CanonicalJSONWriter()
+        writer.raw(",\"hash\":")
+        writer.string(hash.rawValue)
+        writer.raw(",\"terep\":")
+        writer.string(terep)
+        writer.raw("}\n")
+        var data = Data()
+        data.reserveCapacity(canonicalDefinition.count + writer.bytes.count + 16)
+        data.append(contentsOf: Array("{\"definition\":".utf8))
+        data.append(contentsOf: canonicalDefinition)
+        data.append(contentsOf: writer.bytes)
+        return data
+    }
+
+    /// The file indented for reading and diffing (`terep compile --pretty`, the golden files):
+    /// byte for byte `JSONEncoder`'s `.prettyPrinted` with the canonical encoder's options (its
+    /// test oracle), made from the compact bytes by ``PrettyJSON``. It loads like the compact file.
+    public func prettyFileData() throws -> Data {
         guard let definitionBytes = CanonicalJSONWriter.encode(definition) else {
             var data = try SurveyDefinition.canonicalEncoder(pretty: true).encode(self)
             data.append(0x0A)
             return data
         }
-        var writer = CanonicalJSONWriter()
-        writer.bytes.reserveCapacity(definitionBytes.count + 128)
-        writer.raw("{\"definition\":")
-        writer.bytes.append(contentsOf: definitionBytes)
-        writer.raw(",\"hash\":")
-        writer.string(hash.rawValue)
-        writer.raw(",\"terep\":")
-        writer.string(terep)
-        writer.bytes.append(0x7D)
-        var data = Data(PrettyJSON.indent(writer.bytes))
+        var compact = fileData(canonicalDefinition: definitionBytes)
+        compact.removeLast()
+        var data = Data(PrettyJSON.indent(Array(compact)))
         data.append(0x0A)
         return data
     }

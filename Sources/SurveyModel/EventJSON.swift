@@ -47,6 +47,7 @@ public enum EventJSON {
     /// identifiers) as one JSON object with sorted keys.
     public static func encode(_ values: [VariableName: Value]) throws(EncodingError) -> String {
         var writer = CanonicalJSONWriter()
+        writer.bytes.reserveCapacity(32 * values.count + 2)
         writer.values(values)
         if !writer.unsupported { return String(decoding: writer.bytes, as: UTF8.self) }
         return String(decoding: try codable(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })), as: UTF8.self)
@@ -168,11 +169,25 @@ extension CanonicalJSONWriter {
     /// Values by variable name, keys sorted; a key outside ASCII is declined (its order under
     /// `JSONEncoder`'s sorting is not mirrored).
     mutating func values(_ map: [VariableName: Value]) {
-        guard map.keys.allSatisfy({ $0.rawValue.utf8.allSatisfy { $0 < 0x80 } }) else {
-            unsupported = true
-            return
+        var entries: [(key: String, value: Value)] = []
+        entries.reserveCapacity(map.count)
+        for (name, value) in map {
+            guard name.rawValue.utf8.allSatisfy({ $0 < 0x80 }) else {
+                unsupported = true
+                return
+            }
+            entries.append((name.rawValue, value))
         }
-        sortedObject(map.map { ($0.key.rawValue, $0.value) }) { $0.value($1) }
+        // ASCII keys: String's order is their bytes' order, `.sortedKeys`' order (sortedObject's).
+        entries.sort { $0.key < $1.key }
+        bytes.append(0x7B)
+        for (i, entry) in entries.enumerated() {
+            if i > 0 { bytes.append(0x2C) }
+            string(entry.key)
+            bytes.append(0x3A)
+            value(entry.value)
+        }
+        bytes.append(0x7D)
     }
 
     mutating func integer(_ v: some BinaryInteger) { bytes.append(contentsOf: String(v).utf8) }

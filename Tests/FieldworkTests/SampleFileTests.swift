@@ -99,6 +99,24 @@ struct SampleFileTests {
         #expect(sample.omittedProblems == 500)
     }
 
+    /// The address and note checks read ASCII text by its bytes and other text by characters:
+    /// both must find every line break `Character.isNewline` knows, and count characters, not bytes.
+    @Test func addressLineBreaksOfEveryKindAndLengthsInCharacters() {
+        let breaks = ["\n", "\r\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"]
+        for (i, lineBreak) in breaks.enumerated() {
+            for prefix in ["Fő utca 1", "Main street 1"] {
+                let sample = Self.read(Self.header + "W-\(i),1,B1,A1,\"\(prefix)\(lineBreak)2. emelet\",6\n")
+                #expect(
+                    sample.problems.map(\.message) == ["address: a line break inside; write the address on one line"],
+                    "\(prefix) \(lineBreak.unicodeScalars.map { $0.value })")
+            }
+        }
+        let long = [String(repeating: "ő", count: 200), String(repeating: "a", count: 200), String(repeating: "a", count: 201)]
+        let sample = Self.read(Self.header + long.enumerated().map { "W-\($0),1,B1,A1,\($1),6" }.joined(separator: "\n"))
+        #expect(sample.problems.map(\.description) == ["minta.csv:4: address: 201 characters, more than 200"])
+        #expect(sample.cases.map(\.address) == [long[0], long[1]])
+    }
+
     @Test func namesAndValuesFromTheFileAreEscapedInMessages() {
         let sample = Self.read("case_id,sample_source,cluster_id,address_id,\u{1B}[31mred\n")
         #expect(sample.problems.contains { $0.description.contains("column '\\u{1B}[31mred'") }, "\(sample.problems)")

@@ -25,7 +25,7 @@ struct QuestionnaireTests {
     @Test("compiled output matches the golden file", arguments: studies)
     func matchesGolden(study: String) throws {
         let compiled = try StudyFiles.compiled(study)
-        let json = String(decoding: try compiled.fileData(), as: UTF8.self)
+        let json = String(decoding: try compiled.prettyFileData(), as: UTF8.self)
         assertGolden(json, file: goldenDirectory() + "/Golden/questionnaires/\(study).compiled.json")
     }
 

@@ -93,6 +93,8 @@ struct RobustnessTests {
             let a = compile(file, loader: FileSystemLoader()), b = compile(file, loader: FileSystemLoader())
             let ca = try #require(a.compiled), cb = try #require(b.compiled)
             #expect(try ca.fileData() == cb.fileData())
+            // The compiler's file, written around the bytes it hashed, is the same file.
+            #expect(try a.fileData() == ca.fileData())
             #expect(ca.hash == cb.hash)
             #expect(ca.hash == (try SurveyHasher.hash(ca.definition)))
             #expect(ca.hash.rawValue.count == 64)
@@ -119,7 +121,7 @@ struct RobustnessTests {
         let compiled = try SurveyLoader.decode(data, path: "wellbeing.compiled.json")
         #expect(compiled.hash == "090557d6318789548b14a625d52ec6cbbaa9686c64abcf94ccc4c1db03f30491")
         #expect(compiled.definition.format == 1 && compiled.definition.dependencies?.dependents.isEmpty == false)
-        #expect(try compiled.fileData() == data, "re-encoded to the very same file")
+        #expect(try compiled.prettyFileData() == data, "re-encoded to the very same (indented) file")
     }
 }
 
@@ -177,16 +179,21 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSONWriter.encode(def).map { Data($0) } == (try SurveyDefinition.canonicalEncoder().encode(def)))
     }
 
-    /// The compiled file through the fast writer and ``PrettyJSON``, and through its oracle,
-    /// `JSONEncoder` with `.prettyPrinted`.
+    /// The compiled file through the fast writer (compact, and indented by ``PrettyJSON``), and
+    /// through its oracle, `JSONEncoder` with the canonical options (and `.prettyPrinted`).
     static func expectFileMatchesEncoder(_ d: SurveyDefinition) throws {
         let compiled = CompiledSurvey(definition: d, hash: DefinitionHash(String(repeating: "ab", count: 32)))
-        var oracle = try SurveyDefinition.canonicalEncoder(pretty: true).encode(compiled)
+        var oracle = try SurveyDefinition.canonicalEncoder().encode(compiled)
         oracle.append(0x0A)
         #expect(try compiled.fileData() == oracle)
+        var prettyOracle = try SurveyDefinition.canonicalEncoder(pretty: true).encode(compiled)
+        prettyOracle.append(0x0A)
+        #expect(try compiled.prettyFileData() == prettyOracle)
+        let decoded = try [compiled.fileData(), compiled.prettyFileData()].map { try JSONDecoder().decode(CompiledSurvey.self, from: $0) }
+        #expect(decoded[0] == compiled && decoded[1] == compiled)
     }
 
-    @Test func compiledFileMatchesPrettyJSONEncoderByteForByte() throws {
+    @Test func compiledFileMatchesJSONEncoderByteForByte() throws {
         for d in try Self.definitions() { try Self.expectFileMatchesEncoder(d) }
         try Self.expectFileMatchesEncoder(Self.tricky())
         // Empty arrays and objects are written as JSONEncoder writes them: "[\n\n  ]".

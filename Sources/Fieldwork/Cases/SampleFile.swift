@@ -106,29 +106,32 @@ public struct SampleFile: Sendable {
             if let why = CaseID.problem(with: text) {
                 note(record.line, "case id '\(DisplayText.escaped(text))': \(why)")
                 ok = false
-            } else if let first = seen[CaseID(text)] {
+            } else if let first = seen.updateValue(record.line, forKey: CaseID(text)) {
+                seen[CaseID(text)] = first  // the first line stays the one named
                 note(record.line, "case id '\(text)' is already on line \(first)")
                 ok = false
             } else {
                 id = CaseID(text)
-                seen[CaseID(text)] = record.line
             }
         }
-        var field: [String: String] = [:]
+        var field: (address: String?, note: String?) = (nil, nil)
         for (name, index) in layout.fieldColumns {
             let text = fields[index].trimmingSpaces
             guard !text.isEmpty else { continue }
-            if text.count > Self.maxFieldText {
+            if text.utf8.count > Self.maxFieldText, text.count > Self.maxFieldText {  // never more characters than bytes
                 note(record.line, "\(name): \(text.count) characters, more than \(Self.maxFieldText)")
                 ok = false
-            } else if text.contains(where: { $0.isNewline }) {
+            } else if Self.hasLineBreak(text) {
                 note(record.line, "\(name): a line break inside; write the \(name) on one line")
                 ok = false
+            } else if name == "address" {
+                field.address = text
             } else {
-                field[name] = text
+                field.note = text
             }
         }
         var values: [VariableName: Value] = [:]
+        values.reserveCapacity(layout.questions.count)
         for column in layout.questions {
             let text = fields[column.index]
             if text.isEmpty {
@@ -146,7 +149,14 @@ public struct SampleFile: Sendable {
             }
         }
         guard ok, let id, layout.problems.isEmpty else { return nil }
-        return SampleCase(id: id, values: values, address: field["address"], note: field["note"], line: record.line)
+        return SampleCase(id: id, values: values, address: field.address, note: field.note, line: record.line)
+    }
+
+    /// Whether a text holds a line break (a `Character` that `isNewline`); ASCII text is
+    /// checked by its bytes (LF, VT, FF, CR: the ASCII characters that are newlines).
+    static func hasLineBreak(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.contains { $0 >= 0x0A && $0 <= 0x0D } }
+        return text.contains(where: { $0.isNewline })
     }
 
     private static func line(of error: CSVRecords.Failure) -> Int {
@@ -167,13 +177,24 @@ public struct SampleFile: Sendable {
 
 /// The columns of a sample file, checked against the questionnaire.
 private struct Layout {
-    struct Column {
-        var index: Int
-        var name: VariableName
-        var question: Question
-        var isRequired: Bool
-        var offered: [Int]
-        var limits: ValueLimits
+    /// A question's column. A class: every line reads every column, and a copy of the struct
+    /// (a whole `Question`) per cell was a fifth of reading a sample.
+    final class Column {
+        let index: Int
+        let name: VariableName
+        let question: Question
+        let isRequired: Bool
+        let offered: [Int]
+        let limits: ValueLimits
+
+        init(index: Int, name: VariableName, question: Question, isRequired: Bool, offered: [Int], limits: ValueLimits) {
+            self.index = index
+            self.name = name
+            self.question = question
+            self.isRequired = isRequired
+            self.offered = offered
+            self.limits = limits
+        }
 
         /// The value of a non-empty cell, or why it does not fit the question.
         func value(of text: String) -> Result<Value, SampleValueProblem> {
