@@ -7,7 +7,7 @@ import TerminalInterviewer
 
 /// `terep interview` on a device with assigned cases, neither a questionnaire nor `--case`
 /// given: the case list, a case's interview, and the list again with the statuses it left —
-/// until the fieldworker leaves the list (Esc, F10 or Ctrl-C on the full screen; q, an empty
+/// until the fieldworker leaves the list (q, Esc, F10 or Ctrl-C on the full screen; q, an empty
 /// line or the end of input on the line view's list). An interview that ends, a visit ended
 /// with `.z CODE`, and an interview the fieldworker leaves (`.q`; on the full screen Ctrl-C
 /// and yes) all come back to the list; a signal, input that is gone or a store that fails ends
