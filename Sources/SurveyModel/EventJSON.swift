@@ -182,29 +182,31 @@ extension CanonicalJSONWriter {
     /// Values by variable name, keys sorted; a key outside ASCII is declined (its order under
     /// `JSONEncoder`'s sorting is not mirrored).
     mutating func values(_ map: [VariableName: Value]) {
-        // The entries sorted in a temporary buffer (on the stack when small): an array per map
-        // was an allocation for every case of a sample import.
-        withUnsafeTemporaryAllocation(of: (key: String, value: Value).self, capacity: map.count) { buffer in
-            guard let base = buffer.baseAddress else { return raw("{}") }
+        // The map's indices (plain integers: nothing to retain or destroy) sorted in a temporary
+        // buffer, on the stack when small: an array of its entries per map was an allocation and
+        // a copy of every key and value for each case of a sample import.
+        withUnsafeTemporaryAllocation(of: Dictionary<VariableName, Value>.Index.self, capacity: map.count) { buffer in
             var count = 0
-            defer { base.deinitialize(count: count) }
-            for (name, value) in map {
-                guard name.rawValue.utf8.allSatisfy({ $0 < 0x80 }) else {
+            defer { _ = buffer[..<count].deinitialize() }
+            for index in map.indices {
+                var key = map[index].key.rawValue
+                guard key.withUTF8({ $0.allSatisfy { $0 < 0x80 } }) else {
                     unsupported = true
                     return
                 }
-                (base + count).initialize(to: (name.rawValue, value))
+                buffer.initializeElement(at: count, to: index)
                 count += 1
             }
-            var entries = UnsafeMutableBufferPointer(start: base, count: count)
+            var indices = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
             // ASCII keys: String's order is their bytes' order, `.sortedKeys`' order (sortedObject's).
-            entries.sort { $0.key < $1.key }
+            indices.sort { map[$0].key.rawValue < map[$1].key.rawValue }
             bytes.append(0x7B)
-            for i in entries.indices {
+            for (i, index) in indices.enumerated() {
                 if i > 0 { bytes.append(0x2C) }
-                string(entries[i].key)
+                let (name, value) = map[index]
+                string(name.rawValue)
                 bytes.append(0x3A)
-                value(entries[i].value)
+                self.value(value)
             }
             bytes.append(0x7D)
         }

@@ -135,7 +135,7 @@ struct CSVRecords {
 
     private func text(_ slice: ArraySlice<UInt8>) throws(Failure) -> String {
         let text = String(decoding: slice, as: UTF8.self)
-        if slice.allSatisfy({ $0 < 0x80 }) { return text }
+        if slice.withUnsafeBufferPointer({ $0.allSatisfy { $0 < 0x80 } }) { return text }
         // Decoding repairs invalid UTF-8 (each bad part becomes U+FFFD, never the same bytes),
         // so equal bytes mean valid. String(validating:as:) said the same but instantiated
         // generic metadata on every call: a seventh of the sample import.

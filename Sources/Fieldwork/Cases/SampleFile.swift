@@ -132,24 +132,27 @@ public struct SampleFile: Sendable {
                 field.note = text
             }
         }
-        var values = [VariableName: Value](minimumCapacity: layout.questions.count)
-        for column in layout.questions {
+        var values = layout.template  // every column's name: each value stored at its slot, nothing hashed
+        var empty: [VariableName] = []
+        for (n, column) in layout.questions.enumerated() {
             let text = fields[column.index]
             if text.isEmpty {
                 if column.isRequired {
                     note(line, "missing preload '\(column.name)': it is required and only the sample can give it")
                     ok = false
                 }
+                empty.append(column.name)
                 continue
             }
             switch column.value(of: text) {
-            case .success(let value): values[column.name] = value
+            case .success(let value): values.values[layout.slots[n]] = value
             case .failure(let message):
                 note(line, "\(column.name): \(message)")
                 ok = false
             }
         }
         guard ok, let id, layout.problems.isEmpty else { return nil }
+        for name in empty { values.removeValue(forKey: name) }  // an empty cell preloads nothing
         return SampleCase(id: id, values: values, address: field.address, note: field.note, line: line)
     }
 
@@ -159,16 +162,19 @@ public struct SampleFile: Sendable {
     /// (grapheme clusters break before every control and separator), so the text holds a
     /// newline Character exactly when its UTF-8 holds one of these scalars.
     static func hasLineBreak(_ text: String) -> Bool {
-        var before: (UInt8, UInt8) = (0, 0)  // the two bytes before the current one
-        for b in text.utf8 {
-            switch b {
-            case 0x0A...0x0D: return true
-            case 0x85 where before.1 == 0xC2: return true  // C2 85: U+0085
-            case 0xA8...0xA9 where before == (0xE2, 0x80): return true  // E2 80 A8/A9: U+2028, U+2029
-            default: before = (before.1, b)
+        var text = text
+        return text.withUTF8 { bytes in
+            var before: (UInt8, UInt8) = (0, 0)  // the two bytes before the current one
+            for b in bytes {
+                switch b {
+                case 0x0A...0x0D: return true
+                case 0x85 where before.1 == 0xC2: return true  // C2 85: U+0085
+                case 0xA8...0xA9 where before == (0xE2, 0x80): return true  // E2 80 A8/A9: U+2028, U+2029
+                default: before = (before.1, b)
+                }
             }
+            return false
         }
-        return false
     }
 
     /// `trimmingSpaces` (spaces, tabs and line breaks around the text), but the text itself
@@ -232,6 +238,11 @@ private struct Layout {
     var width: Int
     var caseColumn: Int?
     var questions: [Column] = []
+    /// Every question column's name with a placeholder value, and each column's index in it (in
+    /// the order of `questions`): a case's values start as a copy of it (one allocation, no key
+    /// hashed; a copy keeps the indices of its original) and each cell is stored at its index.
+    var template: [VariableName: Value] = [:]
+    var slots: [Dictionary<VariableName, Value>.Index] = []
     /// `address` and `note`, by column index.
     var fieldColumns: [(name: String, index: Int)] = []
     var problems: [String] = []
@@ -279,6 +290,8 @@ private struct Layout {
                     limits: ValueLimits(question: q, answerSets: index.answerSets)))
         }
         if caseColumn == nil { problems.insert("there is no 'case_id' column; the first line names the columns", at: 0) }
+        for column in questions { template[column.name] = .integer(0) }
+        slots = questions.map { template.index(forKey: $0.name)! }
         let given = Set(questions.map(\.name))
         for name in preloaded where !given.contains(name) {
             guard let q = index[name]?.question, q.required, q.interviewerOnly else { continue }
