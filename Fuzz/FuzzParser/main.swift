@@ -1,7 +1,7 @@
 // libFuzzer target for the questionnaire compiler: any bytes as a main file (with an include
 // resolving to a small module) must give a result, never a crash or a hang; a clean compile
 // must encode, hash and decode back to the same survey; rendering (of up to 16 diagnostics as
-// text, 4 as JSON, chosen by the input) must not fail.
+// text, 2 as JSON, chosen by the input) must not fail.
 // Built and run by scripts/fuzz.sh; a plain build prints a hint.
 import Foundation
 import FuzzSupport
@@ -29,7 +29,7 @@ func fuzzCompiler(_ bytes: [UInt8]) {
     let result = compile(SourceFile(path: "f.survey", bytes: bytes), loader: loader)
     _ = DiagnosticRenderer(colors: true).render(window(result.diagnostics, count: 16, key: bytes.first))
     _ = DiagnosticRenderer.summary(result.diagnostics)
-    _ = DiagnosticJSON.encode(window(result.diagnostics, count: 4, key: bytes.first))
+    _ = DiagnosticJSON.encode(window(result.diagnostics, count: 2, key: bytes.first))
     if let compiled = result.compiled {
         precondition(!result.hasErrors, "compiled despite errors")
         let canonical = try? compiled.definition.canonicalJSON()
