@@ -17,10 +17,20 @@ public enum EventBounds {
     /// Roster row numbers: from 1 to 2^31 − 1 (a roster's own limit is checked against its definition).
     public static let rows: ClosedRange<Int> = 1...Int(Int32.max)
 
-    /// Why a number in the event is out of range, or nil when every number is within bounds.
+    /// Why a number in the event is out of range (or a text the stores keep as SQL text holds a
+    /// NUL character), or nil when every number is within bounds.
     public static func problem(with event: InterviewEvent) -> String? {
         guard sequences.contains(event.sequence) else {
             return "sequence number \(event.sequence) is out of range (\(sequences.lowerBound) to \(sequences.upperBound))"
+        }
+        // SQLite cuts a bound text at a NUL (so a merged event was stored changed, and the same
+        // event sent again "differed" from it: found by FuzzMerge) and PostgreSQL refuses one.
+        for (what, text) in [
+            ("device", event.device.rawValue), ("interview", event.interview.rawValue), ("interviewer", event.interviewer),
+        ]
+        where text.utf8.contains(0) {
+            return
+                "event \(event.sequence) has a NUL character (U+0000) in its \(what), which no store keeps"
         }
         guard timestamps.contains(event.timestamp) else {
             return "event \(event.sequence) has timestamp \(event.timestamp), outside 1970–9999 "

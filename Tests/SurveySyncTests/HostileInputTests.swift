@@ -131,6 +131,16 @@ struct HostileInputTests {
         }
     }
 
+    @Test("an event whose interviewer holds a NUL character is refused (FuzzMerge's finding: SQLite kept the name cut at it)")
+    func nulInAnEventsText() {
+        var events = BundleForge.events(device: "lap-x")
+        events[1].interviewer = "K\u{0}na"
+        let data = BundleForge.bundle(device: "lap-x", events: events)
+        #expect(
+            reason(reading: data).hasSuffix("event 2 has a NUL character (U+0000) in its interviewer, which no store keeps"),
+            "\(reason(reading: data))")
+    }
+
     @Test("a device id with terminal escapes is shown escaped in the reason")
     func escapedDeviceInReason() {
         let device = DeviceID("evil\n\u{1B}[2Jmerged")
