@@ -132,14 +132,18 @@ public final class CentralMerge: CentralMergeFeed {
         }
         result.newEvents += 1
         if case .started(let definition, _, _, _) = event.kind, !knownDefinitions.contains(definition) {
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM definition WHERE hash = ?", arguments: [definition.rawValue]) != nil
-            else { throw StoreError.unknownDefinition(definition) }
+            guard try Self.definitionExists(db, definition) else { throw StoreError.unknownDefinition(definition) }
             knownDefinitions.insert(definition)
         }
         // Events come in runs per interview: accumulate a run, then fold it in once.
         if let current, current.id != event.interview { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
         if current?.id != event.interview { current = (event.interview, InterviewDelta()) }
         try current?.delta.add(event)
+    }
+
+    /// Whether the dataset holds the definition (asked once per interview: a prepared statement).
+    private static func definitionExists(_ db: Database, _ hash: DefinitionHash) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM definition WHERE hash = ?"), arguments: [hash.rawValue]) != nil
     }
 
     /// After the last event: the interviews' derived rows and the device's received ranges.
@@ -149,9 +153,7 @@ public final class CentralMerge: CentralMergeFeed {
         for id in deltas.keys.sorted() {
             guard var delta = deltas[id] else { continue }
             delta.mappedDefinition = mapped[id]
-            if let mapped = delta.mappedDefinition,
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM definition WHERE hash = ?", arguments: [mapped.rawValue]) == nil
-            {
+            if let mapped = delta.mappedDefinition, try !Self.definitionExists(db, mapped) {
                 throw StoreError.unknownDefinition(mapped)
             }
             try store.mergeInterview(db, id, delta, device: device, result: &result)

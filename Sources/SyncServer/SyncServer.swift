@@ -37,19 +37,22 @@ public struct SyncServer: Sendable {
         self.coordinatorKey = coordinatorKey
         authenticator = RequestAuthenticator(
             central: central, maxSkewMillis: configuration.maxClockSkewMillis, coordinatorKey: coordinatorVerifyingKey)
-        gate = UploadGate(maxUploads: configuration.maxUploads, maxMerges: configuration.maxMerges)
+        let gate = UploadGate(maxUploads: configuration.maxUploads, maxMerges: configuration.maxMerges)
+        self.gate = gate
         let threads = ServerThreads()
         do { spool = try UploadSpool.make(io: threads.spool) } catch {
             threads.stopNow()
             throw error
         }
         self.threads = threads
-        refresher = CacheRefresher {
-            _ = try? await threads.refresher.runIfActive {
-                let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
-                return merger.refreshCleanedRecords(after: MergeSummary(outcomes: [MergeOutcome(file: "uploads", status: .merged)]))
-            }
-        }
+        refresher = CacheRefresher(
+            quiet: { await gate.quiet() },
+            work: {
+                _ = try? await threads.refresher.runIfActive {
+                    let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
+                    return merger.refreshCleanedRecords(after: MergeSummary(outcomes: [MergeOutcome(file: "uploads", status: .merged)]))
+                }
+            })
     }
 
     /// Serves until SIGINT or SIGTERM. `onListening` is called once with the bound port (the

@@ -71,3 +71,44 @@ struct UploadSpoolTests {
         try await threads.shutdownGracefully()
     }
 }
+
+/// The cache refresher starts its run once the uploads have gone quiet, so the cores merge
+/// during a burst; a steady stream of uploads delays it at most the gate's limit.
+struct CacheRefresherTests {
+    @Test func aRunWaitsUntilNoUploadIsInFlight() async throws {
+        let gate = UploadGate(maxUploads: 4, maxMerges: 2)
+        let runs = Counter()
+        let refresher = CacheRefresher(quiet: { await gate.quiet() }, work: { await runs.add() })
+        #expect(await gate.enter())
+        await refresher.schedule()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await runs.value == 0)
+        await gate.leave()
+        try await runs.wait(for: 1)
+        #expect(await runs.value == 1)
+    }
+
+    @Test func uploadsWithoutAPauseDelayARunOnlyUpToTheLimit() async throws {
+        let gate = UploadGate(maxUploads: 4, maxMerges: 2)
+        let runs = Counter()
+        let refresher = CacheRefresher(quiet: { await gate.quiet(limit: .milliseconds(200)) }, work: { await runs.add() })
+        #expect(await gate.enter())
+        await refresher.schedule()
+        try await runs.wait(for: 1)
+        #expect(await gate.busy)
+        await gate.leave()
+    }
+
+    /// Counts runs; `wait` gives up after 10 s.
+    actor Counter {
+        private(set) var value = 0
+        func add() { value += 1 }
+        func wait(for count: Int) async throws {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while value < count {
+                guard ContinuousClock.now < deadline else { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+    }
+}

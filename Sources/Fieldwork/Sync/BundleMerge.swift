@@ -2,8 +2,11 @@ import Foundation
 import SurveyStore
 import SurveySync
 
+import struct SurveyModel.CompiledSurvey
+import struct SurveyModel.DefinitionHash
 import struct SurveyModel.DeviceID
 import enum SurveyModel.DisplayText
+import struct SurveyModel.InterviewEvent
 import class SurveyModel.ProgressLine
 
 /// What happened to one bundle in a merge run.
@@ -60,6 +63,11 @@ public struct BundleMerger {
     /// Where a merge and the cleaning after it say how far they are (silent unless the command
     /// gives a terminal's line).
     public var progress = ProgressLine.silent
+    /// The largest payload (inflated bytes, as the signed manifest declares and the inflater
+    /// enforces) decoded in memory before its transaction (see ``write(_:receipt:registering:file:)``):
+    /// 8 MiB, so the few merges a server runs at once (`--max-merges`) hold a few tens of MB at
+    /// most. Larger payloads stream into the transaction.
+    public var decodedFirstBytes = 8 << 20
     let reader = BundleReader()
 
     public init(
@@ -189,27 +197,7 @@ public struct BundleMerger {
         let receipt = BundleReceipt(
             hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
             lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds())
-        // The payload streams from the file into the transaction: each event is checked and
-        // inserted as it is read, and a fault found later (a count, the digest read again)
-        // rolls the whole bundle back. Memory does not grow with the bundle.
-        let task = "merging " + DisplayText.escaped(URL(fileURLWithPath: file).lastPathComponent)
-        var added = 0
-        defer { progress.finish() }
-        let result = try central.apply(bundle: receipt, registering: newDevice?.registration) { merge in
-            try sealed.unseal(coordinatorKey: coordinatorKey) { part in
-                switch part {
-                case .header(let header):
-                    let definitions = header.definitions.sorted { $0.key < $1.key }.map { hash, survey in
-                        DefinitionFile(survey: survey, bytes: header.definitionFiles[hash] ?? Data())
-                    }
-                    try merge.begin(definitions: definitions, interviewDefinitions: header.interviewDefinitions)
-                case .event(let event):
-                    try merge.add(event)
-                    added += 1
-                    if added & 0x3FF == 0 { progress.update(task, done: added, of: sealed.manifest.eventCount, "events") }
-                }
-            }
-        }
+        let result = try write(sealed, receipt: receipt, registering: newDevice?.registration, file: file)
         if let newDevice, !result.alreadyMerged {
             note(
                 "note: registered new device \(DisplayText.escaped(sealed.manifest.device.rawValue)) (key \(newDevice.fingerprint)) on first use"
@@ -223,6 +211,53 @@ public struct BundleMerger {
         outcome.updatedInterviews = result.updatedInterviews
         outcome.newConflicts = result.newConflicts
         return outcome
+    }
+
+    /// Writes a verified bundle's payload in one transaction of the central dataset.
+    ///
+    /// A payload of at most ``decodedFirstBytes`` (a day's bundle is a few hundred kB) is
+    /// decrypted, inflated, decoded and checked *before* the transaction, so the one writer of a
+    /// SQLite dataset holds its lock only to insert: while one upload is written, a server
+    /// decodes the next on another core. A larger one streams from its file into the transaction:
+    /// each event is checked and inserted as it is read, and a fault found later (a count, the
+    /// digest read again) rolls the whole bundle back, so memory does not grow with the bundle.
+    /// Either way the store is fed the same definitions and events in the same order.
+    private func write(
+        _ sealed: SealedBundle, receipt: BundleReceipt, registering: NewDevice?, file: String
+    ) throws -> MergeResult {
+        let task = "merging " + DisplayText.escaped(URL(fileURLWithPath: file).lastPathComponent)
+        var added = 0
+        defer { progress.finish() }
+        func add(_ event: InterviewEvent, to merge: any CentralMergeFeed) throws {
+            try merge.add(event)
+            added += 1
+            if added & 0x3FF == 0 { progress.update(task, done: added, of: sealed.manifest.eventCount, "events") }
+        }
+        if sealed.manifest.payload.uncompressedSize <= decodedFirstBytes {
+            let bundle = try sealed.unseal(coordinatorKey: coordinatorKey)
+            let definitions = Self.definitionFiles(bundle.definitions, bytes: bundle.contents.definitionFiles)
+            return try central.apply(bundle: receipt, registering: registering) { merge in
+                try merge.begin(definitions: definitions, interviewDefinitions: bundle.contents.interviewDefinitions)
+                for event in bundle.contents.events { try add(event, to: merge) }
+            }
+        }
+        return try central.apply(bundle: receipt, registering: registering) { merge in
+            try sealed.unseal(coordinatorKey: coordinatorKey) { part in
+                switch part {
+                case .header(let header):
+                    let definitions = Self.definitionFiles(header.definitions, bytes: header.definitionFiles)
+                    try merge.begin(definitions: definitions, interviewDefinitions: header.interviewDefinitions)
+                case .event(let event): try add(event, to: merge)
+                }
+            }
+        }
+    }
+
+    /// A payload's definitions, in hash order, with the exact bytes they came as.
+    private static func definitionFiles(
+        _ surveys: [DefinitionHash: CompiledSurvey], bytes: [DefinitionHash: Data]
+    ) -> [DefinitionFile] {
+        surveys.sorted { $0.key < $1.key }.map { hash, survey in DefinitionFile(survey: survey, bytes: bytes[hash] ?? Data()) }
     }
 
     /// Checks registration, signature and payload digest. An unknown device's bundle, when
