@@ -3,6 +3,7 @@ import Fieldwork
 import SurveyCompiler
 import SurveyStore
 import SyncClient
+import TerminalInterviewer
 
 /// The exit statuses terep uses besides 0, named once (sysexits.h where one fits).
 enum ExitStatus {
@@ -56,6 +57,13 @@ enum FailureEdge {
         case let error as BundleExportError: (message, status) = (error.description, ExitStatus.failure)
         case let error as KeyAccessError: (message, status) = ("\(error)", ExitStatus.failure)
         case let error as SurveyLoadError: (message, status) = ("\(error)", ExitStatus.dataError)
+        case let outcome as InterviewOutcome:
+            // `terep interview` stopped early: the session already said what happened and how to resume.
+            switch outcome {
+            case .finished: (message, status) = (nil, 0)
+            case .interrupted(let signal): (message, status) = (nil, 128 + signal)
+            case .storageFailed: (message, status) = (nil, ExitStatus.ioError)
+            }
         case let error as SyncError:
             if case .unreachable = error {
                 (message, status) = (error.description, ExitStatus.temporaryFailure)

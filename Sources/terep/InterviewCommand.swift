@@ -176,54 +176,49 @@ struct InterviewCommand: ParsableCommand {
     }
 
     /// `--case CASE`, or no questionnaire: the assigned case's interview, or the case list to
-    /// pick cases from (``CaseListRounds``) — on the full screen when the terminal can show it,
-    /// which each interview then takes over and gives back.
+    /// pick cases from (TerminalInterviewer's ``CaseListRounds``) — on the full screen when the
+    /// terminal can show it, which each interview then takes over and gives back.
     private func runCase() throws {
         let store = try DeviceStore.open(path: database.path)  // cases come in a package: never a new database here
+        let device = InterviewerDevice(store: store)
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
         let strings = UIStrings(ui ?? .hu)
         let environment = ProcessInfo.processInfo.environment
         let terminal = StandardTerminal(environment: environment)
         let options = InterviewStartOptions(language: language.map(LanguageCode.init), seed: seed)
-        let session = { (id: CaseID, started: CaseInterviewStart, device: CursesScreen?) -> SessionRun in
-            self.caseSession(id, started, store: store, strings: strings, terminal: terminal, device: device)
-        }
         if let assignedCase {
             let id = CaseID(assignedCase)
-            let run = session(id, try Self.startCase(id, store: store, options: options, strings: strings), nil)
-            throw InterviewOutcome.exitCode(run.end, strings: strings, resumeCommand: run.resumeCommand)
+            let run = SessionRunner.runCase(
+                id, try Self.startCase(id, store: store, options: options, strings: strings), device: device, strings: strings,
+                uiLanguage: ui, resumeCommand: caseResumeCommand(id), plain: plain, terminal: terminal, screen: nil)
+            return try Self.finish(run.close(strings: strings, terminal: terminal))
         }
-        let entries = try CaseList.load(store: store)
+        let entries = try device.cases()
         guard !entries.isEmpty else {
             throw CommandFailure(strings.noCases + " " + strings.startWithoutCase, status: ExitStatus.usage)
         }
         StandardTerminal.installSignalHandlers()
-        let rounds = CaseListRounds(store: store, strings: strings, options: options, terminal: terminal, session: session)
+        let rounds = CaseListRounds(
+            device: device, options: options, strings: strings, uiLanguage: ui, plain: plain, terminal: terminal,
+            resumeCommand: caseResumeCommand)
         if let screen = SessionRunner.fullScreen(plain: plain, terminal: terminal, environment: environment) {
-            try rounds.run(on: screen, entries: entries)
+            try Self.finish(try rounds.run(on: screen, entries: entries))
         } else {
-            try rounds.runPlain(entries: entries)
+            try Self.finish(try rounds.runPlain(entries: entries))
         }
     }
 
-    /// One case's interview session: on the case list's full screen (kept open for the list)
-    /// when given, else as a single interview would run.
-    private func caseSession(
-        _ id: CaseID, _ started: CaseInterviewStart, store: DeviceStore, strings: UIStrings, terminal: StandardTerminal,
-        device: CursesScreen?
-    ) -> SessionRun {
-        var notices: [String] = []
-        switch started {
-        case .reopened(_, let visit): notices.append(strings.caseVisit(id, visit: visit))
-        case .fixing: notices.append(strings.caseFix(id))
-        case .began, .resumed: break
-        }
+    /// The command line that continues an assigned case's interview, as shown to the fieldworker.
+    private func caseResumeCommand(_ id: CaseID) -> String {
         var again = ["terep", "interview", "--case", id.rawValue]
         if let path = database.deviceDB { again += ["--device-db", path] }
-        return SessionRunner.run(
-            started.prepared, store: store, uiLanguage: uiLanguage.flatMap(UILanguage.init(rawValue:)),
-            resumeCommand: again.joined(separator: " "), plain: plain, notices: notices, terminal: terminal, device: device,
-            keepOpen: device != nil)
+        return again.joined(separator: " ")
+    }
+
+    /// The command ends as the interview did: normally when it finished (or the list was left),
+    /// else with the outcome, which ``FailureEdge`` turns into the exit status.
+    static func finish(_ outcome: InterviewOutcome) throws {
+        if outcome != .finished { throw outcome }
     }
 
     /// An assigned case's interview started, resumed or reopened; a refusal as the command's failure.
@@ -240,8 +235,10 @@ struct InterviewCommand: ParsableCommand {
         _ prepared: PreparedInterview, store: DeviceStore, strings: UIStrings, notices: [String], resumeCommand: String
     ) throws {
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
-        let run = SessionRunner.run(prepared, store: store, uiLanguage: ui, resumeCommand: resumeCommand, plain: plain, notices: notices)
-        throw InterviewOutcome.exitCode(run.end, strings: strings, resumeCommand: resumeCommand)
+        let run = SessionRunner.run(
+            prepared, device: InterviewerDevice(store: store), uiLanguage: ui, resumeCommand: resumeCommand, plain: plain,
+            notices: notices)
+        try Self.finish(run.close(strings: strings, terminal: StandardTerminal(environment: ProcessInfo.processInfo.environment)))
     }
 
     /// The interview `--resume` or `--reopen` names: its id or a unique beginning of it; otherwise exits with
@@ -286,92 +283,6 @@ struct InterviewCommand: ParsableCommand {
         case .unknownLanguage, .caseSyntax, .caseUnknown, .notEnded, .noReason, .approved:
             return CommandFailure(error.description, status: ExitStatus.usage)
         case .cannotStart, .cannotReplay: return CommandFailure(error.description, status: ExitStatus.dataError)
-        }
-    }
-}
-
-/// Runs a prepared interview's session on the real terminal, saving through the device store:
-/// the full screen when standard input and output are a terminal that can show it, else (or
-/// with `--plain`) line by line. The `notices` and the start-up lines are printed on the normal
-/// screen and repeated on the full screen's first page, which covers it. A full screen already
-/// open (the case list's) is taken over as it is, and with `keepOpen` given back open: what the
-/// session said as it ended is then returned for the list instead of printed.
-enum SessionRunner {
-    /// The full screen, when the session may use it: not `--plain`, standard input and output a
-    /// terminal, and ncurses able to drive it.
-    static func fullScreen(plain: Bool, terminal: StandardTerminal, environment: [String: String]) -> CursesScreen? {
-        guard !plain, terminal.interactive, isatty(STDOUT_FILENO) == 1 else { return nil }
-        return CursesScreen(environment: environment)
-    }
-
-    static func run(
-        _ prepared: PreparedInterview, store: DeviceStore, uiLanguage: UILanguage?, resumeCommand: String, plain: Bool,
-        notices: [String] = [], terminal given: StandardTerminal? = nil, device open: CursesScreen? = nil, keepOpen: Bool = false
-    ) -> SessionRun {
-        StandardTerminal.installSignalHandlers()
-        let environment = ProcessInfo.processInfo.environment
-        let terminal = given ?? StandardTerminal(environment: environment)
-        // The supervisor's notes are shown when they can be read; a store that fails here fails
-        // at the first answer anyway, with its own message.
-        let review = (try? ReviewNotes.load(prepared.id, store: store)) ?? nil
-        let options = SessionOptions(
-            uiLanguage: uiLanguage, interviewer: store.interviewer, resumeCommand: resumeCommand, resumeAt: prepared.resumeAt,
-            review: review)
-        let recorder = StoreRecorder(store: store, interview: prepared.id)
-        let controller = InterviewController(
-            interview: prepared.interview, spent: prepared.spent, recorder: recorder, clock: .system, options: options)
-        var opening = notices
-        opening.append(prepared.resumeAt == nil ? controller.strings.started(prepared.id) : controller.strings.resumed(prepared.id))
-        if prepared.interview.isTraining { opening.append(controller.strings.trainingInterview) }
-        if open == nil { for line in opening { terminal.writeLine(line) } }
-        if let device = open ?? fullScreen(plain: plain, terminal: terminal, environment: environment) {
-            let cases =
-                (try? store.interview(id: prepared.id))??.caseIdentifiers
-                .filter { !CaseIdentifiers.automatic.contains($0.key) }.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\(Interview.display($0.value))" }.joined(separator: " ") ?? ""
-            let session = FullScreenSession(
-                controller: controller, device: device, interviewID: prepared.id.rawValue, cases: cases,
-                pendingSignal: { StandardTerminal.pendingSignal })
-            session.opening = opening.map { ScreenModel.Message(text: $0, tone: .plain) }
-            session.keepsDeviceOpen = keepOpen
-            let end = session.run()
-            let farewell = session.farewell.map(\.text)
-            if keepOpen { return SessionRun(end: end, farewell: farewell, resumeCommand: resumeCommand) }
-            // The terminal is back: what the session said as it ended stays on the normal screen.
-            for text in farewell { terminal.writeLine(text) }
-            return SessionRun(end: end, farewell: [], resumeCommand: resumeCommand)
-        }
-        let end = InterviewSession(controller: controller, terminal: terminal).run()
-        return SessionRun(end: end, farewell: [], resumeCommand: resumeCommand)
-    }
-}
-
-/// How a session ended; what it said as it ended when the full screen stayed open for the case
-/// list (else already printed); the command that resumes its interview.
-struct SessionRun {
-    var end: SessionEnd
-    var farewell: [String]
-    var resumeCommand: String
-}
-
-/// Turns how a session ended into the closing message and the process exit code.
-enum InterviewOutcome {
-    static func exitCode(_ end: SessionEnd, strings: UIStrings, resumeCommand: String) -> ExitCode {
-        let out = StandardTerminal(environment: ProcessInfo.processInfo.environment)
-        switch end {
-        case .ended: return .success
-        case .savedAndQuit:
-            out.writeLine(strings.resumeHint(resumeCommand))
-            return .success
-        case .endOfInput:
-            out.writeLine(strings.endOfInput + " " + strings.resumeHint(resumeCommand))
-            return .success
-        case .interrupted(let signal):
-            out.writeLine("\n" + strings.interrupted(signal) + " " + strings.resumeHint(resumeCommand))
-            return ExitCode(128 + signal)
-        case .storageFailed:
-            out.writeLine(strings.resumeHint(resumeCommand))
-            return ExitCode(ExitStatus.ioError)  // what happened was shown by the session
         }
     }
 }

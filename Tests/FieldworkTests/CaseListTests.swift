@@ -1,3 +1,4 @@
+import CentralTestSupport
 import Fieldwork
 import Foundation
 import InterviewEngine
@@ -10,6 +11,12 @@ import Testing
 /// The device's case list and an assigned case's interview (issue 12 §4, §5): statuses from
 /// the device's own interviews, visits and review decisions; `InterviewStart.forCase` starts
 /// with the sample's preloads and continues the same interview on the next visit.
+///
+/// The central dataset only makes the device's package here (assignments, a move, a
+/// withdrawal): the two tests whose figures come from it — the states a package gives and the
+/// cases it refuses — run on each central store (``CentralImplementation/all``). The others are
+/// device-only (their subject is the device store's own interviews, visits and review marks,
+/// which have no PostgreSQL implementation) and make their package on SQLite.
 @Suite("The device's case list and case interviews")
 struct CaseListTests {
     /// A device with W-0001…W-0004 and E-0001 received, W-0004 then moved away and E-0001 withdrawn.
@@ -42,8 +49,9 @@ struct CaseListTests {
         _ = try store.append(.ended(outcome: code), interview: id, timestamp: LocalClock.timestamp(of: local))
     }
 
-    @Test func aReceivedPackageListsAssignedCasesAsNewAndTheOthersAfterThem() throws {
-        let f = try PackageFixture()
+    @Test(arguments: CentralImplementation.all)
+    func aReceivedPackageListsAssignedCasesAsNewAndTheOthersAfterThem(_ central: CentralImplementation) throws {
+        let f = try PackageFixture(on: central)
         defer { f.remove() }
         let store = try Self.device(f)
         let list = try CaseList.load(store: store)
@@ -166,8 +174,9 @@ struct CaseListTests {
         #expect(try Self.line("W-0003", store).review == .fixed)
     }
 
-    @Test func movedWithdrawnAndUnknownCasesAreRefusedWithWhy() throws {
-        let f = try PackageFixture()
+    @Test(arguments: CentralImplementation.all)
+    func movedWithdrawnAndUnknownCasesAreRefusedWithWhy(_ central: CentralImplementation) throws {
+        let f = try PackageFixture(on: central)
         defer { f.remove() }
         let store = try Self.device(f)
         for (id, words) in [("W-0004", "moved to another device"), ("E-0001", "withdrawn"), ("W-9999", "not one of this device's 5 cases")]

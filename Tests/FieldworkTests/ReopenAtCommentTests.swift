@@ -1,3 +1,4 @@
+import CentralTestSupport
 import Foundation
 import SurveyModel
 import SurveyStore
@@ -7,7 +8,9 @@ import Testing
 
 /// An interview reopened to fix a rejection starts at the first answer on its route the
 /// supervisor commented on; without comments, once fixed, or when reopened for another reason,
-/// where it was last shown.
+/// where it was last shown. The decisions are made up on the device here, except in
+/// ``theSupervisorsCommentsFromEachCentralStoreReopenAtTheFirst(_:)``, where they are the
+/// review decisions a central store (``CentralImplementation/all``) recorded and packs.
 struct ReopenAtCommentTests {
     static let source = """
         survey rc {
@@ -80,5 +83,23 @@ struct ReopenAtCommentTests {
         let other = try DeviceStore.inMemory(deviceID: "lap-1", interviewer: "Anna")
         let (plain, _) = try Self.ended(other)
         #expect(try InterviewStart.reopen(plain, reason: "visit 2", store: other).prepared.resumeAt == Address("outcome"))
+    }
+
+    /// The interview merged into a central dataset, commented at c then b and rejected there by
+    /// `terep review`'s decisions; the marks the device's package carries reopen it at b.
+    @Test(arguments: CentralImplementation.all)
+    func theSupervisorsCommentsFromEachCentralStoreReopenAtTheFirst(_ central: CentralImplementation) throws {
+        let store = try DeviceStore.inMemory(deviceID: "lap-1", interviewer: "Anna")
+        let (id, _) = try Self.ended(store)
+        var f = try CentralFixture(try CentralFixture.compile(Self.source), on: central)
+        try f.mergeEvents("lap-1", try store.events(interview: id))
+        try f.central.review(.comment(Address("c"), "nézze meg"), interview: id, actor: "Sári", at: 1_790_000_200_000)
+        try f.central.review(.comment(Address("b"), "és ezt"), interview: id, actor: "Sári", at: 1_790_000_201_000)
+        try f.central.review(.reject(comment: "javítsa"), interview: id, actor: "Sári", at: 1_790_000_202_000)
+        let snapshot = try f.central.packageSnapshot(device: "lap-1")
+        #expect(snapshot.reviews.map(\.decision) == [.commented, .commented, .rejected])
+        try Self.receive(store, snapshot.reviews, through: snapshot.through)
+        let (prepared, _) = try InterviewStart.reopen(id, reason: "fix after review", store: store)
+        #expect(prepared.resumeAt == Address("b"), "the first commented answer on the route")
     }
 }

@@ -1,3 +1,4 @@
+import CentralTestSupport
 import Foundation
 import SurveyModel
 import SurveyReport
@@ -8,7 +9,9 @@ import Testing
 
 /// `terep report` over the sample: sampled / assigned / visited / final, the AAPOR rates over
 /// every case (not yet worked → out of the rates while the period runs, unknown eligibility
-/// after it), the workload per device, stale cases, visit times, the booster counted apart.
+/// after it), the workload per device, stale cases, visit times, the booster counted apart —
+/// over each central store (``CentralImplementation/all``): the figures come from its sample,
+/// assignments, withdrawals and merged visits.
 struct ReportCasesTests {
     static let source = """
         survey cs {
@@ -37,8 +40,8 @@ struct ReportCasesTests {
     /// A5–A6 on lap-2, A7 withdrawn, A8 not assigned. Worked: A1 complete, A2 refusal, A3 one
     /// non-contact (open), A4 three non-contacts on three days (final), A5 vacant (ineligible),
     /// B1 complete; an interview without a case.
-    static func fixture() throws -> CentralFixture {
-        var f = try CentralFixture(try CentralFixture.compile(source))
+    static func fixture(on store: CentralImplementation) throws -> CentralFixture {
+        var f = try CentralFixture(try CentralFixture.compile(source), on: store)
         let store = f.central
         try store.publish(try DefinitionFile(f.compiled), actor: "Kata", at: 1_000)
         let cases =
@@ -92,8 +95,9 @@ struct ReportCasesTests {
         try #require(try FieldworkReportBuilder(central: f.central, survey: "cs", language: "en", today: today).build().cases)
     }
 
-    @Test func theSampleIsCountedCaseByCaseAndTheBoosterApart() throws {
-        let f = try Self.fixture()
+    @Test(arguments: CentralImplementation.all)
+    func theSampleIsCountedCaseByCaseAndTheBoosterApart(_ store: CentralImplementation) throws {
+        let f = try Self.fixture(on: store)
         let c = try Self.cases(f, today: LocalDate(year: 2026, month: 9, day: 12))
         // A1–A6 and A8 in scope (A7 withdrawn); A1–A6 assigned; A1–A5 visited; A1, A2, A4, A5 final.
         #expect((c.sampled, c.assigned, c.visited, c.final, c.open, c.notVisited) == (7, 6, 5, 4, 1, 2))
@@ -119,8 +123,9 @@ struct ReportCasesTests {
 
     /// The workload's visits in the text and HTML reports: the booster's in a column of their own
     /// (and in the JSON), said under the table.
-    @Test func theWorkloadShowsTheBoostersVisitsApart() throws {
-        let f = try Self.fixture()
+    @Test(arguments: CentralImplementation.all)
+    func theWorkloadShowsTheBoostersVisitsApart(_ store: CentralImplementation) throws {
+        let f = try Self.fixture(on: store)
         let report = try FieldworkReportBuilder(
             central: f.central, survey: "cs", language: "en", today: LocalDate(year: 2026, month: 9, day: 12)
         ).build()
@@ -137,8 +142,9 @@ struct ReportCasesTests {
         #expect(workload.map { [$0["visits"] as? Int, $0["leftOutVisits"] as? Int] } == [[6, 1], [1, 0]])
     }
 
-    @Test func afterThePeriodUnvisitedAndOpenCasesCountAsUnknownAndByTheirLastOutcome() throws {
-        let f = try Self.fixture()
+    @Test(arguments: CentralImplementation.all)
+    func afterThePeriodUnvisitedAndOpenCasesCountAsUnknownAndByTheirLastOutcome(_ store: CentralImplementation) throws {
+        let f = try Self.fixture(on: store)
         let c = try Self.cases(f, today: LocalDate(year: 2026, month: 10, day: 2))
         #expect(c.periodOver)
         // A3 (open, last 23) as a non-contact; A6 and A8 (never visited) as unknown eligibility.
@@ -154,8 +160,9 @@ struct ReportCasesTests {
         #expect(cases["visited"] as? Int == 5 && cases["final"] as? Int == 4)
     }
 
-    @Test func aSurveyWithoutASampleHasNoCases() throws {
-        var f = try CentralFixture(try CentralFixture.compile(Self.source))
+    @Test(arguments: CentralImplementation.all)
+    func aSurveyWithoutASampleHasNoCases(_ store: CentralImplementation) throws {
+        var f = try CentralFixture(try CentralFixture.compile(Self.source), on: store)
         try f.merge("lap-1", "x", [f.started(), .ended(outcome: 21)])
         let report = try FieldworkReportBuilder(
             central: f.central, survey: "cs", language: "en", today: LocalDate(year: 2026, month: 9, day: 12)

@@ -128,6 +128,31 @@ struct CaseListScreenTests {
         #expect(Self.run([.function(10)]).1 == .quit)
     }
 
+    /// `q` leaves the list while the search field is closed; once a search is typed (or `/`
+    /// opened the field) it is a letter of the search, until Esc clears and closes the field.
+    @Test func qLeavesUnlessTheSearchIsOpen() {
+        #expect(Self.run([.text("q")]).1 == .quit)
+        #expect(Self.run([.down, .text("Q")]).1 == .quit)
+        let (session, choice, screen) = Self.run([.text("k"), .text("q"), .backspace, .backspace, .text("q")])
+        #expect(choice == .closed, "q typed into the search, even after it was deleted back to nothing")
+        #expect(session.screen.search == "q" && session.screen.searching && session.screen.shown.isEmpty)
+        #expect(screen.text.contains("Keresés: q  (0 találat)") && screen.text.contains("Esc keresés törlése"), "\(screen.text)")
+        var list = session.screen
+        #expect(list.handle(.escape, rows: 10) == .none && !list.searching && list.search.isEmpty && list.shown.count == 20)
+        #expect(list.handle(.text("q"), rows: 10) == .quit, "the search closed: q leaves")
+        // `/` opens the field without typing into it: a search may then begin with q.
+        #expect(list.handle(.text("/"), rows: 10) == .none && list.searching && list.search.isEmpty)
+        #expect(list.handle(.text("q"), rows: 10) == .none && list.search == "q")
+        #expect(list.handle(.escape, rows: 10) == .none && list.handle(.escape, rows: 10) == .quit)
+        // Back from an interview the search kept is still open (the field shows it): q is a letter.
+        _ = list.handle(.text("kilián"), rows: 10)
+        var back = list.reloaded(with: CaseListFixture.entries, rows: 10)
+        #expect(back.searching && back.handle(.text("q"), rows: 10) == .none && back.search == "kiliánq")
+        let keys = CaseListRenderer(width: 80, height: 24, colour: false, strings: UIStrings(.hu))
+            .render(CaseListScreen(entries: CaseListFixture.entries), title: "t")
+        #expect(keys.lines.contains { $0.hasSuffix("q/Esc kilépés") || $0.contains("q/Esc kilépés ") })
+    }
+
     @Test func pagesMoveByTheRowsInView() {
         let renderer = CaseListRenderer(width: 80, height: 24, colour: false, strings: UIStrings(.hu))
         var screen = CaseListScreen(entries: CaseListFixture.entries)

@@ -32,7 +32,7 @@ public struct CaseListRenderer {
     func keys(_ screen: CaseListScreen) -> [ScreenModel.KeyHint] {
         [
             strings.keyScroll, strings.keyOpenCase, strings.keyFilter, strings.keySearch,
-            screen.search.isEmpty ? strings.keyQuit : strings.keyClearSearch,
+            screen.searching ? strings.keyClearSearch : strings.keyQuit,
         ]
     }
 
@@ -101,7 +101,7 @@ public struct CaseListRenderer {
         if let message = screen.message {
             return Line(TextLayout.truncate(" " + message.text, to: width), style: base.style(message.tone))
         }
-        guard !screen.search.isEmpty else { return Line() }
+        guard screen.searching else { return Line() }
         let typed = " \(strings.searchLabel): " + DisplayText.escaped(screen.search)
         var line = Line(typed, style: CellStyle(.bold))
         line.pieces.append(("  (" + strings.searchMatches(screen.shown.count) + ")", CellStyle(.dim)))

@@ -53,6 +53,10 @@ public struct CaseListScreen: Sendable {
     let nextActions: Set<NextAction>
     public private(set) var filter: CaseFilter = .all
     public private(set) var search = ""
+    /// Whether the search field is open, taking the letters typed (always when ``search`` is not
+    /// empty): a letter other than `q` opens it, and so does `/` (for a search that begins with
+    /// q); Esc clears and closes it. While it is closed, `q` leaves the list.
+    public private(set) var searching = false
     /// The entries shown (indices into ``entries``).
     public private(set) var shown: [Int]
     /// The selected row within ``shown``.
@@ -84,6 +88,7 @@ public struct CaseListScreen: Sendable {
         var next = CaseListScreen(entries: entries)
         next.filter = next.filters.contains(filter) ? filter : .all
         next.search = search
+        next.searching = searching
         next.refilter(rows: rows, keeping: current?.deviceCase)
         return next
     }
@@ -112,12 +117,19 @@ public struct CaseListScreen: Sendable {
         case .left, .backTab: cycleFilter(by: -1, rows: rows)
         case .right, .tab: cycleFilter(by: 1, rows: rows)
         case .enter: return current.map(Action.open) ?? .none
-        case .text(let text): setSearch(search + text, rows: rows)
+        case .text(let text):
+            if !searching {
+                if text == "q" || text == "Q" { return .quit }
+                searching = true
+                if text == "/" { return .none }  // the field opened, empty
+            }
+            setSearch(search + text, rows: rows)
         case .backspace, .control("h"):
             if !search.isEmpty { setSearch(String(search.dropLast()), rows: rows) }
         case .control("u"): setSearch("", rows: rows)
         case .escape:
-            guard search.isEmpty else {
+            guard !searching else {
+                searching = false
                 setSearch("", rows: rows)
                 return .none
             }

@@ -21,7 +21,7 @@ public final class CaseListSession {
     public enum Choice: Equatable, Sendable {
         /// Enter on a case: open its interview.
         case open(CaseListEntry)
-        /// Esc, F10 or Ctrl-C: nothing to save, nothing opened.
+        /// q (the search closed), Esc, F10 or Ctrl-C: nothing to save, nothing opened.
         case quit
         /// A signal asked the program to stop.
         case interrupted(Int32)

@@ -38,7 +38,7 @@ extension UIStrings {
     public var keyOpenCase: ScreenModel.KeyHint { .init(key: "Enter", action: t("megnyit", "open")) }
     public var keyFilter: ScreenModel.KeyHint { .init(key: "←→", action: t("szűrő", "filter")) }
     public var keySearch: ScreenModel.KeyHint { .init(key: t("betű", "letters"), action: t("keres", "search")) }
-    public var keyQuit: ScreenModel.KeyHint { .init(key: "Esc", action: t("kilépés", "quit")) }
+    public var keyQuit: ScreenModel.KeyHint { .init(key: "q/Esc", action: t("kilépés", "quit")) }
     public var keyClearSearch: ScreenModel.KeyHint { .init(key: "Esc", action: t("keresés törlése", "clear search")) }
 
     /// Back on the list after a case's interview ended: what its end said (nil: already shown,
