@@ -11,9 +11,9 @@ import SurveySync
 
 /// How many uploads the server takes at once: at most `maxUploads` being received or waiting
 /// (beyond that a new one is answered 503 at once, and the device retries later), of which at
-/// most `maxMerges` are verified and merged at the same time (the others wait their turn, in
-/// order). Memory stays bounded whatever the number of devices: a received upload is on disk,
-/// and only the merging ones are being read.
+/// most `maxMerges` are verified and decoded at the same time (the others wait their turn, in
+/// order; then ``GroupWriter`` writes them). Memory stays bounded whatever the number of
+/// devices: a received upload is on disk, and only the ones being decoded or written are read.
 actor UploadGate {
     let maxUploads: Int
     let maxMerges: Int

@@ -42,17 +42,35 @@ import Testing
         return payload[..<events.upperBound] + lines
     }
 
-    /// Merges the files into a new central dataset with the given in-memory limit: the
-    /// outcomes, and every interview with its events as the dataset holds them.
-    static func merged(decodedFirstBytes: Int) throws -> (
-        outcomes: [MergeOutcome], interviews: [CentralInterview], events: [[InterviewEvent]]
-    ) {
+    /// Merges the files into a new central dataset with the given in-memory limit, one by one
+    /// or (`grouped`) prepared one by one and written in one group: the outcomes, every
+    /// interview with its events as the dataset holds them, and the receipt log's counts.
+    static func merged(decodedFirstBytes: Int, grouped: Bool = false) throws -> Merged {
         let bench = try SyncBench()
         defer { bench.cleanUp() }
         _ = try CentralAdmin.addDevice(path: bench.central, device: "lap-x", key: BundleForge.signingKey.publicKey, note: nil)
         var merger = try bench.merger()
         merger.decodedFirstBytes = decodedFirstBytes
-        let outcomes = merger.merge(try files(in: bench)).bundles.map { outcome in
+        let files = try files(in: bench)
+        var written: [MergeOutcome]
+        if grouped {
+            var done: [Int: MergeOutcome] = [:]
+            var ready: [(index: Int, bundle: PreparedBundle)] = []
+            for (index, file) in files.enumerated() {
+                switch merger.prepare(uploadFile: file, bodySHA256: "-", name: file, sentBy: "lap-x") {
+                case .finished(let outcome, _): done[index] = outcome
+                case .ready(let prepared): ready.append((index, prepared))
+                }
+            }
+            // Decoded first, the broken payload is refused before the write; the forbidden
+            // answer (and, streamed, the broken payload) only inside it.
+            #expect(done.keys.sorted() == (decodedFirstBytes > 0 ? [3] : []))
+            for (entry, outcome) in zip(ready, merger.write(ready.map(\.bundle))) { done[entry.index] = outcome }
+            written = files.indices.compactMap { done[$0] }
+        } else {
+            written = merger.merge(files).bundles
+        }
+        let outcomes = written.map { outcome in
             var outcome = outcome
             outcome.file = URL(fileURLWithPath: outcome.file).lastPathComponent
             outcome.reason = outcome.reason?.replacingOccurrences(of: bench.folder.path, with: "…")
@@ -60,12 +78,23 @@ import Testing
         }
         let central = try CentralStore.open(path: bench.central, readOnly: true)
         let interviews = try central.interviews(status: nil).sorted { $0.id < $1.id }
-        return (outcomes, interviews, try interviews.map { try central.events(interview: $0.id) })
+        let status = try central.status()
+        return Merged(
+            outcomes: outcomes, interviews: interviews, events: try interviews.map { try central.events(interview: $0.id) },
+            accepted: status.bundlesAccepted, rejected: status.bundlesRejected)
+    }
+
+    struct Merged {
+        var outcomes: [MergeOutcome]
+        var interviews: [CentralInterview]
+        var events: [[InterviewEvent]]
+        var accepted: Int
+        var rejected: Int
     }
 
     @Test("a bundle decoded before its transaction and one streamed into it merge, refuse and skip alike")
     func bothPathsAgree() throws {
-        let decoded = try Self.merged(decodedFirstBytes: 8 << 20)
+        let decoded = try Self.merged(decodedFirstBytes: 4 << 20)
         let streamed = try Self.merged(decodedFirstBytes: 0)
         #expect(decoded.outcomes.map(\.status) == [.merged, .rejected, .merged, .rejected, .alreadyMerged])
         #expect(decoded.outcomes[1].reason?.contains("event lap-x#28 does not fit its questionnaire") == true, "\(decoded.outcomes)")
@@ -75,5 +104,21 @@ import Testing
         #expect(decoded.interviews.count == 5)
         #expect(decoded.interviews == streamed.interviews)
         #expect(decoded.events == streamed.events)
+    }
+
+    @Test(
+        "a group written in one transaction: its bad bundles are refused with their reasons and logged, the others merge as one by one",
+        arguments: [4 << 20, 0])
+    func groupCommit(decodedFirstBytes: Int) throws {
+        let alone = try Self.merged(decodedFirstBytes: decodedFirstBytes)
+        let group = try Self.merged(decodedFirstBytes: decodedFirstBytes, grouped: true)
+        #expect(group.outcomes.map(\.status) == [.merged, .rejected, .merged, .rejected, .alreadyMerged])
+        #expect(group.outcomes[1].reason?.contains("event lap-x#28 does not fit its questionnaire") == true, "\(group.outcomes)")
+        #expect(group.outcomes[3].reason?.contains("malformed event line 5") == true, "\(group.outcomes)")
+        #expect(group.outcomes == alone.outcomes)
+        #expect(group.interviews == alone.interviews && group.events == alone.events)
+        #expect(group.interviews.count == 5 && group.events.joined().count == 30)
+        #expect(group.accepted == 2 && group.rejected == 2)
+        #expect(alone.accepted == 2 && alone.rejected == 2)
     }
 }

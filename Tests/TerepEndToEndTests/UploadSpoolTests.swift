@@ -99,16 +99,96 @@ struct CacheRefresherTests {
         await gate.leave()
     }
 
-    /// Counts runs; `wait` gives up after 10 s.
+    /// Counts runs; `wait` gives up after 120 s (a full suite on two busy cores can starve the
+    /// concurrency pool for seconds).
     actor Counter {
         private(set) var value = 0
         func add() { value += 1 }
         func wait(for count: Int) async throws {
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(120)
             while value < count {
                 guard ContinuousClock.now < deadline else { throw CancellationError() }
                 try await Task.sleep(for: .milliseconds(10))
             }
         }
+    }
+}
+
+/// The group writer: what is submitted while a group is being written goes together in the next
+/// one (at most `maxGroup`), each submitter gets its own output, and at most `places` are held.
+struct GroupWriterTests {
+    /// Records the groups written; each write waits until `open` lets it go.
+    actor Recorder {
+        private(set) var groups: [[Int]] = []
+        private var gate: CheckedContinuation<Void, Never>?
+        private var isOpen = false
+        func write(_ group: [Int]) async -> [String] {
+            groups.append(group)
+            if !isOpen { await withCheckedContinuation { gate = $0 } }
+            return group.map { "written \($0)" }
+        }
+        func open() {
+            isOpen = true
+            gate?.resume()
+            gate = nil
+        }
+        func waitForGroups(_ count: Int) async throws {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while groups.count < count {
+                guard ContinuousClock.now < deadline else { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+    }
+
+    @Test func bundlesArrivingDuringAWriteGoTogetherInTheNext() async throws {
+        let recorder = Recorder()
+        let writer = GroupWriter<Int, String>(places: 16, maxGroup: 3) { await recorder.write($0) }
+        async let first = writer.submit(0)
+        try await recorder.waitForGroups(1)
+        let rest = Task {
+            await withTaskGroup(of: (Int, String).self) { tasks in
+                for n in 1...5 { tasks.addTask { (n, await writer.submit(n)) } }
+                var outputs: [Int: String] = [:]
+                for await (n, output) in tasks { outputs[n] = output }
+                return outputs
+            }
+        }
+        // Wait until all five are queued behind the first write, then let the writes go.
+        try await Task.sleep(for: .milliseconds(200))
+        await recorder.open()
+        #expect(await first == "written 0")
+        let outputs = await rest.value
+        #expect(outputs == Dictionary(uniqueKeysWithValues: (1...5).map { ($0, "written \($0)") }))
+        let groups = await recorder.groups
+        #expect(groups.first == [0])
+        #expect(groups.dropFirst().map(\.count) == [3, 2])
+        #expect(Set(groups.joined()) == Set(0...5))
+    }
+
+    @Test func atMostPlacesAreHeldAndTheOthersWaitInOrder() async throws {
+        let writer = GroupWriter<Int, Int>(places: 2, maxGroup: 8) { $0 }
+        await writer.reserve()
+        await writer.reserve()
+        let order = Locked<[Int]>([])
+        let third = Task {
+            await writer.reserve()
+            order.mutate { $0.append(3) }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(order.value.isEmpty)
+        order.mutate { $0.append(1) }
+        await writer.release()
+        await third.value
+        #expect(order.value == [1, 3])
+        #expect(await writer.submit(7) == 7)
+    }
+
+    final class Locked<Value: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Value
+        init(_ value: Value) { stored = value }
+        var value: Value { lock.withLock { stored } }
+        func mutate(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
     }
 }

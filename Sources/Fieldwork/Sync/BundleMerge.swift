@@ -2,11 +2,8 @@ import Foundation
 import SurveyStore
 import SurveySync
 
-import struct SurveyModel.CompiledSurvey
-import struct SurveyModel.DefinitionHash
 import struct SurveyModel.DeviceID
 import enum SurveyModel.DisplayText
-import struct SurveyModel.InterviewEvent
 import class SurveyModel.ProgressLine
 
 /// What happened to one bundle in a merge run.
@@ -64,10 +61,11 @@ public struct BundleMerger {
     /// gives a terminal's line).
     public var progress = ProgressLine.silent
     /// The largest payload (inflated bytes, as the signed manifest declares and the inflater
-    /// enforces) decoded in memory before its transaction (see ``write(_:receipt:registering:file:)``):
-    /// 8 MiB, so the few merges a server runs at once (`--max-merges`) hold a few tens of MB at
-    /// most. Larger payloads stream into the transaction.
-    public var decodedFirstBytes = 8 << 20
+    /// enforces) decoded in memory before its transaction (``prepare(uploadFile:bodySHA256:name:sentBy:)``):
+    /// 4 MiB (a day's bundle is a few hundred kB), so the bundles a server holds decoded at
+    /// once stay within a bounded memory. Larger payloads stream from their files into the
+    /// transaction.
+    public var decodedFirstBytes = 4 << 20
     let reader = BundleReader()
 
     public init(
@@ -156,108 +154,72 @@ public struct BundleMerger {
     private func merge(
         uploadNamed name: String, sentBy sender: DeviceID, digest: () -> String, open: () throws(BundleError) -> SealedBundle
     ) -> (outcome: MergeOutcome, bundle: String?) {
+        switch prepare(uploadNamed: name, sentBy: sender, digest: digest, open: open) {
+        case .finished(let outcome, let bundle): return (outcome, bundle)
+        case .ready(let prepared): return (write([prepared])[0], prepared.id)
+        }
+    }
+
+    func prepare(
+        uploadNamed name: String, sentBy sender: DeviceID, digest: () -> String, open: () throws(BundleError) -> SealedBundle
+    ) -> UploadStep {
         let outcome = MergeOutcome(file: name, status: .rejected, device: sender.rawValue)
         let sealed: SealedBundle
         do {
             sealed = try open()
         } catch {
-            return (reject(outcome, hash: "upload:" + digest(), device: sender, reason: error.reason), nil)
+            return .finished(reject(outcome, hash: "upload:" + digest(), device: sender, reason: error.reason), bundle: nil)
         }
         guard sealed.manifest.device == sender else {
             let reason = DisplayText.escaped(
                 "the bundle is device \(sealed.manifest.device)'s, but device \(sender) sent it: a device uploads only its own bundles")
-            return (reject(outcome, hash: sealed.id, device: sender, reason: reason), sealed.id)
+            return .finished(reject(outcome, hash: sealed.id, device: sender, reason: reason), bundle: sealed.id)
         }
-        return (merge(sealed, file: name), sealed.id)
+        return prepare(sealed, file: name)
     }
 
     private func merge(_ sealed: SealedBundle, file: String) -> MergeOutcome {
-        let outcome = MergeOutcome(file: file, status: .rejected)
+        switch prepare(sealed, file: file) {
+        case .finished(let outcome, _): outcome
+        case .ready(let prepared): write([prepared])[0]
+        }
+    }
+
+    /// Verifies a bundle (a copy of one merged before is only checked for forgery) and, when
+    /// its payload is at most ``decodedFirstBytes``, decrypts, inflates, decodes and checks it:
+    /// everything but the write, outside any transaction. Never throws: a fault is a refusal,
+    /// logged.
+    func prepare(_ sealed: SealedBundle, file: String) -> UploadStep {
         do {
-            return try apply(sealed, file: file)
-        } catch let error as BundleError {
-            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: error.reason)
-        } catch let error as StoreError {
-            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: error.description)
+            if let known = try central.bundle(hash: sealed.id), known.accepted {
+                // A copy of a merged bundle changes nothing, but a forged copy is still refused.
+                let registration = try registration(of: sealed.manifest.device)
+                try sealed.verify(devices: { _ in registration })
+                return .finished(
+                    MergeOutcome(file: file, status: .alreadyMerged, device: sealed.manifest.device.rawValue), bundle: sealed.id)
+            }
+            let newDevice = try verify(sealed, file: file)
+            let range = sealed.manifest.sequenceRange
+            let receipt = BundleReceipt(
+                hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
+                lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds())
+            let decoded =
+                sealed.manifest.payload.uncompressedSize <= decodedFirstBytes ? try sealed.unseal(coordinatorKey: coordinatorKey) : nil
+            return .ready(PreparedBundle(sealed: sealed, file: file, receipt: receipt, newDevice: newDevice, decoded: decoded))
         } catch {
-            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: DisplayText.escaped("\(error)"))
+            let outcome = MergeOutcome(file: file, status: .rejected)
+            return .finished(
+                reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: Self.reason(error)), bundle: sealed.id)
         }
     }
 
-    private func apply(_ sealed: SealedBundle, file: String) throws -> MergeOutcome {
-        var outcome = MergeOutcome(file: file, status: .alreadyMerged, device: sealed.manifest.device.rawValue)
-        if let known = try central.bundle(hash: sealed.id), known.accepted {
-            // A copy of a merged bundle changes nothing, but a forged copy is still refused.
-            let registration = try registration(of: sealed.manifest.device)
-            try sealed.verify(devices: { _ in registration })
-            return outcome
+    /// A refusal's one line for any error a merge meets.
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as BundleError: error.reason
+        case let error as StoreError: error.description
+        default: DisplayText.escaped("\(error)")
         }
-        let newDevice = try verify(sealed, file: file)
-        let range = sealed.manifest.sequenceRange
-        let receipt = BundleReceipt(
-            hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
-            lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds())
-        let result = try write(sealed, receipt: receipt, registering: newDevice?.registration, file: file)
-        if let newDevice, !result.alreadyMerged {
-            note(
-                "note: registered new device \(DisplayText.escaped(sealed.manifest.device.rawValue)) (key \(newDevice.fingerprint)) on first use"
-            )
-        }
-        outcome.status = result.alreadyMerged ? .alreadyMerged : .merged
-        outcome.events = sealed.manifest.eventCount
-        outcome.newEvents = result.newEvents
-        outcome.duplicateEvents = result.duplicateEvents
-        outcome.newInterviews = result.newInterviews
-        outcome.updatedInterviews = result.updatedInterviews
-        outcome.newConflicts = result.newConflicts
-        return outcome
-    }
-
-    /// Writes a verified bundle's payload in one transaction of the central dataset.
-    ///
-    /// A payload of at most ``decodedFirstBytes`` (a day's bundle is a few hundred kB) is
-    /// decrypted, inflated, decoded and checked *before* the transaction, so the one writer of a
-    /// SQLite dataset holds its lock only to insert: while one upload is written, a server
-    /// decodes the next on another core. A larger one streams from its file into the transaction:
-    /// each event is checked and inserted as it is read, and a fault found later (a count, the
-    /// digest read again) rolls the whole bundle back, so memory does not grow with the bundle.
-    /// Either way the store is fed the same definitions and events in the same order.
-    private func write(
-        _ sealed: SealedBundle, receipt: BundleReceipt, registering: NewDevice?, file: String
-    ) throws -> MergeResult {
-        let task = "merging " + DisplayText.escaped(URL(fileURLWithPath: file).lastPathComponent)
-        var added = 0
-        defer { progress.finish() }
-        func add(_ event: InterviewEvent, to merge: any CentralMergeFeed) throws {
-            try merge.add(event)
-            added += 1
-            if added & 0x3FF == 0 { progress.update(task, done: added, of: sealed.manifest.eventCount, "events") }
-        }
-        if sealed.manifest.payload.uncompressedSize <= decodedFirstBytes {
-            let bundle = try sealed.unseal(coordinatorKey: coordinatorKey)
-            let definitions = Self.definitionFiles(bundle.definitions, bytes: bundle.contents.definitionFiles)
-            return try central.apply(bundle: receipt, registering: registering) { merge in
-                try merge.begin(definitions: definitions, interviewDefinitions: bundle.contents.interviewDefinitions)
-                for event in bundle.contents.events { try add(event, to: merge) }
-            }
-        }
-        return try central.apply(bundle: receipt, registering: registering) { merge in
-            try sealed.unseal(coordinatorKey: coordinatorKey) { part in
-                switch part {
-                case .header(let header):
-                    let definitions = Self.definitionFiles(header.definitions, bytes: header.definitionFiles)
-                    try merge.begin(definitions: definitions, interviewDefinitions: header.interviewDefinitions)
-                case .event(let event): try add(event, to: merge)
-                }
-            }
-        }
-    }
-
-    /// A payload's definitions, in hash order, with the exact bytes they came as.
-    private static func definitionFiles(
-        _ surveys: [DefinitionHash: CompiledSurvey], bytes: [DefinitionHash: Data]
-    ) -> [DefinitionFile] {
-        surveys.sorted { $0.key < $1.key }.map { hash, survey in DefinitionFile(survey: survey, bytes: bytes[hash] ?? Data()) }
     }
 
     /// Checks registration, signature and payload digest. An unknown device's bundle, when
@@ -279,7 +241,7 @@ public struct BundleMerger {
     }
 
     /// A device registered on first use, with its key's fingerprint for the note.
-    private struct TrustedDevice {
+    struct TrustedDevice: Sendable {
         let registration: NewDevice
         let fingerprint: KeyFingerprint
     }
@@ -297,7 +259,7 @@ public struct BundleMerger {
         }
     }
 
-    private func reject(_ outcome: MergeOutcome, hash: String, device: DeviceID?, reason: String) -> MergeOutcome {
+    func reject(_ outcome: MergeOutcome, hash: String, device: DeviceID?, reason: String) -> MergeOutcome {
         var outcome = outcome
         outcome.status = .rejected
         outcome.reason = reason
