@@ -67,6 +67,12 @@ extension UIStrings {
     public func resumeHint(_ command: String) -> String {
         t("Minden megerősített válasz mentve. Folytatás: \(command)", "Every confirmed answer is saved. To resume: \(command)")
     }
+    /// Said when the program crashes during the full screen, the terminal given back, before
+    /// the runtime's own report (in English).
+    public func crashed(resumeCommand: String) -> String {
+        t("A program váratlan hibával leállt. ", "The program stopped on an unexpected error. ") + resumeHint(resumeCommand)
+            + t(" Az alábbi (angol nyelvű) hibajelentést küldje el a koordinátornak.", " Send the error report below to the coordinator.")
+    }
     public var savedAndQuit: String { t("Mentve, kilépés.", "Saved; quitting.") }
     public var endOfInput: String { t("A bemenet véget ért.", "Input ended.") }
     public func interrupted(_ signal: Int32) -> String {

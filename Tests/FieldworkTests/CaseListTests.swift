@@ -12,11 +12,12 @@ import Testing
 /// the device's own interviews, visits and review decisions; `InterviewStart.forCase` starts
 /// with the sample's preloads and continues the same interview on the next visit.
 ///
-/// The central dataset only makes the device's package here (assignments, a move, a
-/// withdrawal): the two tests whose figures come from it — the states a package gives and the
-/// cases it refuses — run on each central store (``CentralImplementation/all``). The others are
-/// device-only (their subject is the device store's own interviews, visits and review marks,
-/// which have no PostgreSQL implementation) and make their package on SQLite.
+/// The central dataset makes the device's packages here (assignments, a move, a withdrawal, a
+/// review decision): the tests whose figures come from it — the states a package gives, the
+/// cases it refuses, a rejection recorded at the centre — run on each central store
+/// (``CentralImplementation/all``). The others are device-only (their subject is the device
+/// store's own interviews and visits, which have no PostgreSQL implementation) and make their
+/// package on SQLite.
 @Suite("The device's case list and case interviews")
 struct CaseListTests {
     /// A device with W-0001…W-0004 and E-0001 received, W-0004 then moved away and E-0001 withdrawn.
@@ -138,8 +139,11 @@ struct CaseListTests {
         #expect(third.prepared.interview.answer(at: Address("outcome")) == .value(.choice(21)))
     }
 
-    @Test func anAppointmentACompletionAndARejectionEachSayWhatIsNext() throws {
-        let f = try PackageFixture()
+    /// The rejection is the supervisor's decision on each central store: the device's events
+    /// merged there, `terep review --reject` recorded, and the next package received.
+    @Test(arguments: CentralImplementation.all)
+    func anAppointmentACompletionAndARejectionEachSayWhatIsNext(_ central: CentralImplementation) throws {
+        let f = try PackageFixture(on: central)
         defer { f.remove() }
         let store = try Self.device(f)
         let id = try InterviewStart.forCase("W-0003", store: store, options: .init(), clock: Self.clock("2026-10-05", "10:00"))
@@ -155,14 +159,14 @@ struct CaseListTests {
             try InterviewStart.forCase("W-0003", store: store, options: .init())
         } throws: { error in "\(error)".contains("waits for the supervisor's review") }
 
-        // The supervisor's rejection arrives in the next package.
-        let end = try #require(try store.interview(id: id)?.endSequence)
-        let rejection = ReviewMark(
-            sequence: 90, interview: id, decision: .rejected, text: "age looks wrong", question: nil,
-            reviewedDevice: store.deviceID, reviewedSequence: end, at: 9_000, actor: "Kata")
-        var package = try Self.currentPackage(store, through: 99)
-        package.reviews = [rejection]
-        #expect(try store.applyPackage(package, receivedAt: 9_500))
+        // The supervisor's rejection at the centre arrives in the next package.
+        let events = try store.events(interview: id)
+        let receipt = BundleReceipt(
+            hash: "bundle-lap-1", fileName: "lap-1.terepbundle", device: store.deviceID, firstSequence: events[0].sequence,
+            lastSequence: events[events.count - 1].sequence, receivedAt: 8_000)
+        _ = try f.central.apply(events: events, definitions: [try DefinitionFile(f.compiled)], bundle: receipt)
+        try f.central.review(.reject(comment: "age looks wrong"), interview: id, actor: "Kata", at: 9_000)
+        _ = try Packages.receive(path: try f.package(for: "lap-1", "p2.terepkg"), device: store, at: 9_500)
         line = try Self.line("W-0003", store)
         #expect(line.status == .rejected && line.next == .fix && line.rejection == "age looks wrong" && line.review == .rejected)
         guard case .fixing(let prepared) = try InterviewStart.forCase("W-0003", store: store, options: .init()) else {
@@ -221,12 +225,5 @@ struct CaseListTests {
             states.append(list.map { "\($0.deviceCase.id) \($0.status.word) \($0.visits.count)" })
         }
         #expect(states[0] == states[1])
-    }
-
-    /// The device's current package, to change a part of it in a test.
-    static func currentPackage(_ store: DeviceStore, through: Int64) throws -> DevicePackage {
-        DevicePackage(
-            through: through, createdAt: 9_000, definitions: [], cases: try store.assignedCases(),
-            reviews: try store.reviewMarks().values.flatMap { $0 })
     }
 }

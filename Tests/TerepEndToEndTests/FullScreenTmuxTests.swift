@@ -194,8 +194,9 @@ extension EndToEnd {
 
         /// A crash inside the full screen gives the terminal back too: a trap in the session's own
         /// code (F12 in a debug build with `TEREP_TEST_CRASH=1`: an index out of range) and a
-        /// SIGSEGV from outside. The normal screen, line editing and echo are back, and the shell
-        /// sees the signal.
+        /// SIGSEGV from outside. The normal screen, line editing and echo are back, a line in the
+        /// questionnaire's language says every confirmed answer is saved and how to resume, and the
+        /// shell sees the signal.
         @Test(arguments: ["trap", "sigsegv"])
         func theTerminalIsRestoredAfterACrash(_ crash: String) throws {
             let pane = try WayOutPane(environment: "TEREP_TEST_CRASH=1")
@@ -211,6 +212,9 @@ extension EndToEnd {
             // waits for a key (`SWIFT_BACKTRACE`'s interactive mode), then the shell goes on.
             var screen = try tmux.waitFor("crashed")
             #expect(!pane.alternateScreen)
+            // First, in the questionnaire's language: nothing confirmed is lost, and how to resume.
+            #expect(screen.contains("A program váratlan hibával leállt."), "\(screen)")
+            #expect(screen.contains("Minden megerősített válasz mentve."), "\(screen)")
             for _ in 0..<600 where !screen.contains("MODES") {
                 if screen.contains("any other key to quit") { try tmux.run(["send-keys", "-t", "t", "q"]) }
                 usleep(50_000)

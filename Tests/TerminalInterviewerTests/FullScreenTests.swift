@@ -34,6 +34,26 @@ struct FullScreenTests {
         #expect(run.screen.closed)
     }
 
+    /// While the session is up, a crash would say in the interview's UI language (the
+    /// questionnaire's first language unless --ui-lang says otherwise) that every confirmed
+    /// answer is saved and how to resume; nothing once the session is over.
+    @Test(arguments: [
+        (UILanguage?.none, "A program váratlan hibával leállt. Minden megerősített válasz mentve. Folytatás: x"),
+        (.en, "The program stopped on an unexpected error. Every confirmed answer is saved. To resume: x"),
+    ])
+    func aCrashWouldSayHowToResumeInTheInterviewsLanguage(_ ui: UILanguage?, _ said: String) throws {
+        var during: String?
+        let screen = MemoryScreen(keys: [.text("2")])
+        screen.onRead = { _ in during = screen.crashNotice }
+        let controller = InterviewController(
+            interview: try Fixture.interview(), spent: ActiveTime(startedAt: Fixture.start.timestamp),
+            recorder: MemoryRecorder(), clock: .stepping(from: Fixture.start),
+            options: SessionOptions(uiLanguage: ui, interviewer: "anna", resumeCommand: "x"))
+        #expect(FullScreenSession(controller: controller, device: screen, interviewID: "7e0b6db1", cases: "").run() == .endOfInput)
+        #expect(during?.hasPrefix(said) == true, "\(during ?? "nothing")")
+        #expect(screen.crashNotice == nil)
+    }
+
     @Test func aQuestionComesUpWithItsAnswerWhichTypingReplacesAndEnterKeeps() throws {
         // Back to life_sat (7): Enter keeps it without saving again; typing replaces it.
         let keys = KeyEvent.lines(["2", "1", "7", "1 3"]) + [.up, .up] + [.enter] + [.up] + KeyEvent.line("9")
@@ -150,7 +170,7 @@ struct FullScreenTests {
         #expect(run.text.contains("Do you agree to start?"))
         #expect(run.text.contains("Answer>"))
         #expect(run.text.contains("Enter save"))
-        #expect(run.text.contains("interview 7e0b6db1"))
+        #expect(run.text.contains("A. Screening (section 1/2) · 1 done, about 5 to go"))
     }
 }
 

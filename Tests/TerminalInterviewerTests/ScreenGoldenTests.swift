@@ -51,6 +51,40 @@ struct ScreenGoldenTests {
         }
     }
 
+    /// The header takes two lines (the title bar, the details) and the keys one, at 80 columns
+    /// too: the title is cut, the case values kept whole as far as they fit, the spare keys
+    /// (PgUp/PgDn, then F2, then F3) left out while Enter, F1 and Ctrl-C (and a roster's F5 and
+    /// F8) stay; at 120 columns every key is there.
+    @Test(arguments: [UILanguage.hu, .en])
+    func theHeaderAndTheKeysFitTheirLines(_ ui: UILanguage) throws {
+        let interview = try EnergyScreen.interview(language: ui == .hu ? "hu" : "en")
+        let strings = UIStrings(ui)
+        for (width, height) in Self.sizes {
+            let lines = EnergyScreen.capture(interview, at: Address("m_age", rows: [2]), width: width, height: height, ui: ui)
+            #expect(lines[0].hasSuffix("24%") && lines[1].hasSuffix(ui == .hu ? "hátra kb. 56" : "about 56 to go"), "\(lines)")
+            #expect(lines[2].contains("m_age[2]"), "the question's own line comes third: \(lines[2])")
+            let keys = try #require(lines.last)
+            for hint in [strings.keyEnterSaves, strings.keyHelp, strings.keyLeave] {
+                #expect(keys.contains(hint.key + " " + hint.action), "\(width): \(keys)")
+            }
+            #expect(keys.contains("PgUp/PgDn") == (width == 120) && keys.contains("F3"), "\(width): \(keys)")
+            #expect(lines[lines.count - 2].trimmingCharacters(in: .whitespaces).isEmpty, "one key line")
+        }
+        // Narrower still, or an open roster's two keys more: the spare keys go in their order.
+        let renderer = ScreenRenderer(width: 80, height: 24, colour: false)
+        let roster = [
+            strings.keyEnterSaves, strings.keyFields, strings.keyPages, strings.keySections, strings.keyReview, strings.keyAddRow,
+            strings.keyRemoveRow, strings.keyHelp, strings.keyLeave,
+        ]
+        let line = renderer.statusLine(roster)
+        #expect(line.count == 1)
+        let shown = line[0].pieces.map(\.text).joined()
+        #expect(!shown.contains("PgUp") && !shown.contains("F2 ") && shown.contains("F5") && shown.contains("F8"), "\(shown)")
+        #expect(ScreenRenderer.wholeValues("address_id=a5f3c9 cluster_id=P-0042", fitting: 20) == "address_id=a5f3c9 …")
+        #expect(ScreenRenderer.wholeValues("address_id=a5f3c9", fitting: 17) == "address_id=a5f3c9")
+        #expect(ScreenRenderer.wholeValues("address_id=a5f3c9 cluster_id=P-0042", fitting: 18) == nil)
+    }
+
     /// docs/interviewer.md shows the 80×24 captures as they are.
     @Test func theGuideShowsTheCurrentScreens() throws {
         let root = URL(fileURLWithPath: goldenDirectory()).deletingLastPathComponent().deletingLastPathComponent()

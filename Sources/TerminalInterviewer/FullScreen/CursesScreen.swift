@@ -63,6 +63,8 @@ public final class CursesScreen: ScreenDevice {
 
     deinit { close() }
 
+    public func sayOnCrash(_ text: String?) { TerminalGuard.setNotice(text) }
+
     public var size: (width: Int, height: Int) { (Int(terep_cols()), Int(terep_lines())) }
 
     /// Reads bytes (function keys come decoded by ncurses' keypad) and decodes UTF-8 itself, so
@@ -230,6 +232,11 @@ enum TerminalGuard {
         _ = buffer.initialize(from: bytes)
         return buffer
     }()
+    /// What to say after the terminal is restored (``CursesScreen/sayOnCrash(_:)``): its bytes
+    /// in a buffer made once, and how many of them count (0 while it is being replaced).
+    private static let noticeCapacity = 2048
+    nonisolated(unsafe) private static let notice = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: noticeCapacity)
+    nonisolated(unsafe) private static var noticeLength: sig_atomic_t = 0
     private static let fatal: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
     /// The handlers installed before, by signal number (32 slots, prepared before any crash).
     nonisolated(unsafe) private static let previous: UnsafeMutablePointer<sigaction> = {
@@ -270,6 +277,18 @@ enum TerminalGuard {
         return .key(.resize)
     }
 
+    /// Prepares the notice a crash writes (outside the handler: it only writes the bytes), cut
+    /// at a character so that it fits the buffer with its line ending.
+    static func setNotice(_ text: String?) {
+        noticeLength = 0
+        guard let text, !text.isEmpty else { return }
+        var bytes: [UInt8] = []
+        for character in text where bytes.count + character.utf8.count <= noticeCapacity - 2 { bytes += character.utf8 }
+        bytes += Array("\r\n".utf8)
+        _ = notice.update(fromContentsOf: bytes)
+        noticeLength = sig_atomic_t(bytes.count)
+    }
+
     static func saveModes() {
         haveModes = tcgetattr(STDIN_FILENO, &modes) == 0
     }
@@ -290,6 +309,7 @@ enum TerminalGuard {
     }
 
     static func uninstall() {
+        noticeLength = 0
         for sig in fatal { sigaction(sig, previous + Int(sig), nil) }
         signal(SIGWINCH, SIG_DFL)
     }
@@ -300,6 +320,8 @@ enum TerminalGuard {
     private static func crashed(_ signal: Int32) {
         if haveModes { tcsetattr(STDIN_FILENO, TCSANOW, &modes) }
         _ = write(STDOUT_FILENO, restore.baseAddress, restore.count)
+        let said = Int(noticeLength)
+        if said > 0 { _ = write(STDOUT_FILENO, notice.baseAddress, said) }
         sigaction(signal, previous + Int(signal), nil)
         var unblock = sigset_t()
         sigemptyset(&unblock)

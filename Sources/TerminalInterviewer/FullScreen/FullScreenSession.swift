@@ -63,6 +63,8 @@ public final class FullScreenSession {
     /// every way out (unless ``keepsDeviceOpen``: then whoever opened it gives it back).
     public func run() -> SessionEnd {
         controller.start()
+        // A crash restores the terminal and says this first, in the interview's UI language.
+        device.sayOnCrash(strings.crashed(resumeCommand: controller.options.resumeCommand))
         absorb()
         if controller.end == nil { state.messages = opening + state.messages }
         var dirty = true
@@ -86,6 +88,7 @@ public final class FullScreenSession {
                 dirty = true
             }
         }
+        device.sayOnCrash(nil)
         if !keepsDeviceOpen { device.close() }
         return controller.end ?? .endOfInput
     }

@@ -24,6 +24,15 @@ public protocol ScreenDevice: AnyObject {
     func invalidate()
     /// Gives the terminal back as it was; safe to call more than once.
     func close()
+    /// What to say on the normal screen, after the terminal is given back, if the process
+    /// crashes while this screen is up (in the session's language: the runtime's own report that
+    /// follows is in English); nil says nothing.
+    func sayOnCrash(_ text: String?)
+}
+
+extension ScreenDevice {
+    /// Nothing to say (a screen that is not a terminal).
+    public func sayOnCrash(_ text: String?) {}
 }
 
 /// A screen in memory: keys from a script, the painted grids kept for inspection.
@@ -34,6 +43,8 @@ public final class MemoryScreen: ScreenDevice {
     public private(set) var painted: CellGrid?
     public private(set) var paints = 0
     public private(set) var closed = false
+    /// What a crash would say (``sayOnCrash(_:)``).
+    public private(set) var crashNotice: String?
     /// Called before each key is handed out (a benchmark starts its clock here).
     public var onRead: ((KeyEvent) -> Void)?
 
@@ -61,6 +72,8 @@ public final class MemoryScreen: ScreenDevice {
     public func invalidate() {}
 
     public func close() { closed = true }
+
+    public func sayOnCrash(_ text: String?) { crashNotice = text }
 
     /// The last painted screen as text, one line per row.
     public var text: String { painted?.lines.joined(separator: "\n") ?? "" }

@@ -45,7 +45,15 @@ public struct ScreenModel: Hashable, Sendable {
         public var percent: Int
         public var training: Bool
         /// The second line, already worded: training mark, interview, case, section, progress.
-        public var details: [String]
+        public var details: [Detail]
+    }
+
+    /// One part of the header's second line, and what it is (a narrow screen shortens the case
+    /// values, then leaves out the interview's id).
+    public struct Detail: Hashable, Sendable {
+        public enum Kind: Hashable, Sendable { case training, interview, cases, section, progress }
+        public var kind: Kind
+        public var text: String
     }
 
     public enum Body: Hashable, Sendable {
@@ -69,6 +77,9 @@ public struct ScreenModel: Hashable, Sendable {
     public struct KeyHint: Hashable, Sendable {
         public var key: String
         public var action: String
+        /// 0: always shown; otherwise left out when the keys do not fit on one line, the highest
+        /// first (F1's help lists them all).
+        public var spare = 0
     }
 }
 

@@ -87,12 +87,14 @@ public struct ScreenModelBuilder {
             number = s + 1
             section = pages.sections[s].id.flatMap { controller.index.groups[$0]?.title }.map { interview.render($0) }
         }
-        var details: [String] = []
-        if interview.isTraining { details.append("[\(strings.headerTraining)]") }
-        details.append(strings.headerInterview(String(interviewID.prefix(8))))
-        if !cases.isEmpty { details.append(cases) }
-        if let section { details.append(section + " (" + strings.headerSection(number, of: pages.sections.count) + ")") }
-        details.append(strings.headerProgress(answered: answered, remaining: remaining))
+        var details: [ScreenModel.Detail] = []
+        if interview.isTraining { details.append(.init(kind: .training, text: "[\(strings.headerTraining)]")) }
+        details.append(.init(kind: .interview, text: strings.headerInterview(String(interviewID.prefix(8)))))
+        if !cases.isEmpty { details.append(.init(kind: .cases, text: cases)) }
+        if let section {
+            details.append(.init(kind: .section, text: section + " (" + strings.headerSection(number, of: pages.sections.count) + ")"))
+        }
+        details.append(.init(kind: .progress, text: strings.headerProgress(answered: answered, remaining: remaining)))
         return ScreenModel.Header(
             title: interview.render(interview.definition.title), interview: String(interviewID.prefix(8)), cases: cases,
             language: interview.language.rawValue.uppercased(), section: section, sectionNumber: number,

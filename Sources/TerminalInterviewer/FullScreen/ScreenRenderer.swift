@@ -79,29 +79,74 @@ public struct ScreenRenderer {
 
     // MARK: - Header and status line
 
-    /// The questionnaire and interview on the first line, where the interview stands on the second;
-    /// both in reverse video, wrapped when the terminal is narrow.
+    /// The questionnaire, its language and the progress on the first line, where the interview
+    /// stands on the second; both in reverse video. The title is cut to leave the progress room
+    /// (whole at 120 columns); only a very narrow terminal wraps them.
     func header(_ h: ScreenModel.Header) -> [Line] {
         let filled = h.percent * 10 / 100
         let gauge = String(repeating: "█", count: filled) + String(repeating: "░", count: 10 - filled)
         let right = "\(h.language)  \(gauge) \(h.percent)%"
-        var first = " " + h.title
+        let room = width - TextLayout.width(right) - 3  // the title's, with its leading space
         var lines: [Line] = []
-        if TextLayout.width(first) + TextLayout.width(right) + 3 <= width {
-            first = TextLayout.pad(first, to: width - TextLayout.width(right) - 1) + right
+        if room >= 16 {
+            let first = TextLayout.pad(TextLayout.truncate(" " + h.title, to: room), to: width - TextLayout.width(right) - 1) + right
             lines.append(Line(first, style: bar.with(.bold), background: bar))
         } else {
             lines += TextLayout.wrap(h.title, width: width, indent: " ", firstIndent: " ")
                 .map { Line($0, style: bar.with(.bold), background: bar) }
             lines.append(Line(" " + right, style: bar, background: bar))
         }
-        // Broken between the details, never inside one (`12 kész, hátra kb. 40` stays whole).
-        lines += TextLayout.pack(h.details, width: width, indent: " ").map { Line($0, style: bar, background: bar) }
+        lines += details(h).map { Line($0, style: bar, background: bar) }
         return lines
     }
 
-    /// The keys that work now, wrapped between hints, never inside one.
-    func statusLine(_ keys: [ScreenModel.KeyHint]) -> [Line] {
+    /// The details on one line: when they do not fit, the case values that do are kept whole
+    /// (`address_id=a5f3c9 …`) and the others left out — the interview's id is left out first
+    /// if that keeps one —; only when the rest does not fit either are they broken between the
+    /// details, never inside one (`12 kész, hátra kb. 40` stays whole).
+    func details(_ h: ScreenModel.Header) -> [String] {
+        let all = TextLayout.pack(h.details.map(\.text), width: width, indent: " ")
+        guard all.count > 1 else { return all }
+        var withoutCases: [String]?
+        for leftOut: [ScreenModel.Detail.Kind] in [[], [.interview]] {
+            let kept = h.details.filter { !leftOut.contains($0.kind) }
+            let rest = TextLayout.pack(kept.filter { $0.kind != .cases }.map(\.text), width: width, indent: " ")
+            guard rest.count == 1 else { continue }
+            var texts = kept.map(\.text)
+            if let at = kept.firstIndex(where: { $0.kind == .cases }) {
+                let room = width - TextLayout.width(rest[0]) - 3  // the separator ` · `
+                guard let cut = Self.wholeValues(kept[at].text, fitting: room) else {
+                    withoutCases = withoutCases ?? rest
+                    continue
+                }
+                texts[at] = cut
+            }
+            return TextLayout.pack(texts, width: width, indent: " ")
+        }
+        return withoutCases ?? all
+    }
+
+    /// The case values (`name=value …`) that fit in `columns` whole, with ` …` when some are
+    /// left out; nil when none fits.
+    static func wholeValues(_ values: String, fitting columns: Int) -> String? {
+        if TextLayout.width(values) <= columns { return values }
+        var kept = ""
+        for pair in values.split(separator: " ") {
+            let next = kept.isEmpty ? String(pair) : kept + " " + pair
+            guard TextLayout.width(next) + 2 <= columns else { break }
+            kept = next
+        }
+        return kept.isEmpty ? nil : kept + " …"
+    }
+
+    /// The keys that work now on one line, the spare ones left out (the highest first) until
+    /// they fit; on a very narrow terminal wrapped between hints, never inside one.
+    func statusLine(_ given: [ScreenModel.KeyHint]) -> [Line] {
+        var keys = given
+        func total() -> Int { keys.reduce(0) { $0 + TextLayout.width($1.key) + 1 + TextLayout.width($1.action) + 2 } }
+        while total() > width, let most = keys.indices.filter({ keys[$0].spare > 0 }).max(by: { keys[$0].spare < keys[$1].spare }) {
+            keys.remove(at: most)
+        }
         var lines: [Line] = []
         var line = Line(background: bar)
         var used = 0

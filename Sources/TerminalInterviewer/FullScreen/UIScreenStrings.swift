@@ -3,9 +3,9 @@ extension UIStrings {
 
     public var keyEnterSaves: ScreenModel.KeyHint { .init(key: "Enter", action: t("rögzít", "save")) }
     public var keyFields: ScreenModel.KeyHint { .init(key: "↑↓", action: t("mező", "field")) }
-    public var keyPages: ScreenModel.KeyHint { .init(key: "PgUp/PgDn", action: t("oldal", "page")) }
-    public var keySections: ScreenModel.KeyHint { .init(key: "F2", action: t("szakaszok", "sections")) }
-    public var keyReview: ScreenModel.KeyHint { .init(key: "F3", action: t("áttekintés", "review")) }
+    public var keyPages: ScreenModel.KeyHint { .init(key: "PgUp/PgDn", action: t("oldal", "page"), spare: 3) }
+    public var keySections: ScreenModel.KeyHint { .init(key: "F2", action: t("szakaszok", "sections"), spare: 2) }
+    public var keyReview: ScreenModel.KeyHint { .init(key: "F3", action: t("áttekintés", "review"), spare: 1) }
     public var keyHelp: ScreenModel.KeyHint { .init(key: "F1", action: t("súgó", "help")) }
     public var keyLeave: ScreenModel.KeyHint { .init(key: "Ctrl-C", action: t("kilépés", "leave")) }
     public var keyAddRow: ScreenModel.KeyHint { .init(key: "F5", action: t("új sor", "add row")) }
