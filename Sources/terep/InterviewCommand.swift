@@ -181,8 +181,11 @@ struct InterviewCommand: ParsableCommand {
     private func runCase() throws {
         let store = try DeviceStore.open(path: database.path)  // cases come in a package: never a new database here
         let device = InterviewerDevice(store: store)
+        let entries = try device.cases()
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
-        let strings = UIStrings(ui ?? .hu)
+        // Like an interview, the list speaks its questionnaires' first language (Hungarian when they differ).
+        let named = assignedCase.map { id in entries.filter { $0.deviceCase.id.rawValue == id } } ?? entries
+        let strings = UIStrings(ui ?? device.firstLanguage(of: named).flatMap(UILanguage.init) ?? .hu)
         let environment = ProcessInfo.processInfo.environment
         let terminal = StandardTerminal(environment: environment)
         let options = InterviewStartOptions(language: language.map(LanguageCode.init), seed: seed)
@@ -193,7 +196,6 @@ struct InterviewCommand: ParsableCommand {
                 uiLanguage: ui, resumeCommand: caseResumeCommand(id), plain: plain, terminal: terminal, screen: nil)
             return try Self.finish(run.close(strings: strings, terminal: terminal))
         }
-        let entries = try device.cases()
         guard !entries.isEmpty else {
             throw CommandFailure(strings.noCases + " " + strings.startWithoutCase, status: ExitStatus.usage)
         }

@@ -178,6 +178,39 @@ struct CaseListTests {
         #expect(try Self.line("W-0003", store).review == .fixed)
     }
 
+    /// The case list speaks the first language its cases' questionnaires share: `terep
+    /// interview`'s texts follow the questionnaire's first language, the list's those of its cases.
+    @Test func theListsLanguageIsTheFirstLanguageItsQuestionnairesShare() throws {
+        let hungarian = try CentralFixture.compile(ReportCasesTests.source)  // languages hu en
+        let english = try CentralFixture.compile(
+            """
+            survey en1 {
+              title en "English first" hu "Angol elöl"
+              version "1"
+              languages en hu
+            }
+            question q integer 0..9 { text en "Q?" hu "K?" }
+            """)
+        let store = try DeviceStore.inMemory(deviceID: "lap-1", interviewer: "Anna")
+        func deviceCase(_ compiled: CompiledSurvey, _ id: CaseID) -> DeviceCase {
+            DeviceCase(
+                survey: compiled.definition.id, id: id, definition: compiled.hash, values: [:], state: .assigned, changedAt: 1,
+                changedBy: "Kata")
+        }
+        try store.applyPackage(
+            DevicePackage(
+                through: 1, createdAt: 1, definitions: [try DefinitionFile(hungarian), try DefinitionFile(english)],
+                cases: [deviceCase(hungarian, "A1"), deviceCase(english, "E1"), deviceCase(english, "E2")], reviews: []),
+            receivedAt: 1)
+        let device = InterviewerDevice(store: store)
+        let entries = try device.cases()
+        #expect(entries.count == 3)
+        #expect(device.firstLanguage(of: entries) == nil, "they differ")
+        #expect(device.firstLanguage(of: entries.filter { $0.deviceCase.survey == "en1" }) == "en")
+        #expect(device.firstLanguage(of: entries.filter { $0.deviceCase.id == "A1" }) == "hu")
+        #expect(device.firstLanguage(of: []) == nil)
+    }
+
     @Test(arguments: CentralImplementation.all)
     func movedWithdrawnAndUnknownCasesAreRefusedWithWhy(_ central: CentralImplementation) throws {
         let f = try PackageFixture(on: central)

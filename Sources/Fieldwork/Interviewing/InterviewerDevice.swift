@@ -22,6 +22,20 @@ public struct InterviewerDevice: Sendable {
         try CaseList.load(store: store)
     }
 
+    /// The first language of the questionnaires `cases` are interviewed on, when they all have the
+    /// same one: the language the case list speaks, as an interview speaks its questionnaire's
+    /// (nil when they differ, there are none, or a questionnaire cannot be read).
+    public func firstLanguage(of cases: [CaseListEntry]) -> LanguageCode? {
+        var found: Set<LanguageCode> = []
+        for hash in Set(cases.map(\.deviceCase.definition)) {
+            guard let compiled = (try? store.definition(hash: hash)) ?? nil, let first = compiled.definition.languages.first else {
+                return nil
+            }
+            found.insert(first)
+        }
+        return found.count == 1 ? found.first : nil
+    }
+
     /// An assigned case's interview started, resumed or reopened, or why not
     /// (``InterviewStart/forCase(_:store:options:clock:)``).
     public func start(case id: CaseID, options: InterviewStartOptions) throws(CaseInterviewError) -> CaseInterviewStart {
