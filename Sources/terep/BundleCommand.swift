@@ -93,13 +93,12 @@ struct BundleInspect: ParsableCommand {
         var coordinatorKey = try key.map(Self.loadCoordinatorKey)
         if let central {
             do { coordinatorKey = try CentralAdmin.coordinatorKey(path: central, passphrase: KeyPassphrase.source()) } catch {
-                Console.error("error: \(error)")
-                throw ExitCode.failure
+                throw CommandFailure("\(error)", status: ExitStatus.failure)
             }
         }
         let report = InspectReport.inspect(file: file, coordinatorKey: coordinatorKey)
         print(format == .json ? report.json() : report.text(file: file))
-        if report.error != nil { throw ExitCode.failure }
+        if report.error != nil { throw CommandFailure(nil, status: ExitStatus.failure) }  // the report said why
     }
 
     /// Reads a coordinator private key from a file, or from the text itself.

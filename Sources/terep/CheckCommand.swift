@@ -41,7 +41,7 @@ extension Terep {
                 print(renderer.render(all), terminator: "")
                 print("\(files.count == 1 ? files[0] : "\(files.count) files"): \(DiagnosticRenderer.summary(all))")
             }
-            if all.hasErrors || unreadable { throw ExitCode.failure }
+            if all.hasErrors || unreadable { throw CommandFailure(nil, status: ExitStatus.failure) }  // the diagnostics said why
         }
     }
 }

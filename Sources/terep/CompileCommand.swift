@@ -34,7 +34,7 @@ extension Terep {
             Console.errorText(renderer.render(result.diagnostics))
             guard let compiled = result.compiled else {
                 Console.error("\(file): \(DiagnosticRenderer.summary(result.diagnostics)); nothing written")
-                throw ExitCode.failure
+                throw CommandFailure(nil, status: ExitStatus.failure)
             }
             let data = try pretty ? compiled.prettyFileData() : result.fileData() ?? compiled.fileData()
             Self.keptUntilExit = result

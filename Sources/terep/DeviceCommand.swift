@@ -86,7 +86,7 @@ struct DeviceInit: ParsableCommand {
                     "error: it was not changed to \(conflicts.joined(separator: " and ")): a device keeps its id and "
                         + "interviewer (and the coordinator it was given). To set up another device or fieldworker, give another --device-db path."
                 )
-                throw ExitCode.failure
+                throw CommandFailure(nil, status: ExitStatus.failure)
             }
         }
     }
@@ -135,7 +135,7 @@ struct DeviceStatus: ParsableCommand {
             }
             print("Training:     \(interviews.filter(\.isTest).count) (kept, left out of exports; terep device training --list)")
             print("Integrity:    \(problems.isEmpty ? "ok" : problems.joined(separator: "; "))")
-            if !problems.isEmpty { throw ExitCode.failure }
+            if !problems.isEmpty { throw CommandFailure(nil, status: ExitStatus.failure) }  // the Integrity line said why
         }
     }
 }

@@ -67,18 +67,15 @@ struct DeviceTraining: ParsableCommand {
             throw error
         }
         if list { return try TrainingListing.print(interviews, strings: strings(store, for: interviews.first)) }
-        guard let typed = interview, let mark else { throw ExitCode.validationFailure }
+        guard let typed = interview, let mark else { throw CommandFailure(nil, status: ExitStatus.usage) }  // validate() said why
         let record: DeviceInterview
         switch InterviewLookup.match(typed, in: interviews) {
         case .found(let found): record = found
         case .none:
-            let message = strings(store, for: nil).unknownInterview(typed, listCommand: listCommand)
-            Console.error("error: \(message)")
-            throw ExitCode.failure
+            throw CommandFailure(strings(store, for: nil).unknownInterview(typed, listCommand: listCommand), status: ExitStatus.failure)
         case .ambiguous(let count):
             let message = strings(store, for: nil).ambiguousInterview(typed, matches: count, listCommand: listCommand)
-            Console.error("error: \(message)")
-            throw ExitCode.failure
+            throw CommandFailure(message, status: ExitStatus.failure)
         }
         let strings = strings(store, for: record)
         let training = mark == .on

@@ -39,6 +39,6 @@ struct Merge: ParsableCommand {
             for note in refresh.notes { Console.error("note: \(note)") }
             Console.error(refresh.line)
         }
-        if summary.rejected > 0 { throw ExitCode.failure }
+        if summary.rejected > 0 { throw CommandFailure(nil, status: ExitStatus.failure) }  // each rejection was said
     }
 }

@@ -33,8 +33,7 @@ struct KeyProtectionOptions: ParsableArguments {
                         + "terep asks for it when the key is needed (or reads TEREP_KEY_PASSPHRASE); without it the key cannot be used.")
             }
         } catch {
-            Console.error("error: \(error)")
-            throw ExitCode.failure
+            throw CommandFailure("\(error)", status: ExitStatus.failure)
         }
     }
 }

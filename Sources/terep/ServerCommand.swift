@@ -84,7 +84,7 @@ struct ServerCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let address = ListenAddress(listen) else { throw ExitCode.validationFailure }
+        guard let address = ListenAddress(listen) else { throw CommandFailure(nil, status: ExitStatus.usage) }  // validate() said why
         var configuration = ServerConfiguration(listen: address)
         if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
         configuration.insecureHTTP = insecureHTTP
