@@ -67,19 +67,24 @@ public struct DiagnosticRenderer: Sendable {
         let line = range.file.lineText(start.line)
         let gutter = String(start.line)
         let pad = String(repeating: " ", count: gutter.count)
-        var scalars = line.unicodeScalars.map { $0 == "\t" || $0.value < 0x20 ? " " : String($0) }
+        let all = Array(line.unicodeScalars)
+        func shown(_ s: Unicode.Scalar) -> String { s == "\t" || s.value < 0x20 ? " " : String(s) }
+        var scalars: [String]
         let endLoc = range.endLocation
-        var width = endLoc.line == start.line ? endLoc.column - start.column : scalars.count - start.column + 1
+        var width = endLoc.line == start.line ? endLoc.column - start.column : all.count - start.column + 1
         width = max(1, min(width, DiagnosticRenderer.maxExcerpt))
-        // Very long lines are shown as a window around the caret.
+        // Very long lines are shown as a window around the caret (only the window's scalars are
+        // made strings: a 4 KiB line made 4,096 of them for every diagnostic on it).
         var column = start.column
         let window = DiagnosticRenderer.maxExcerpt
-        if scalars.count > window {
-            let from = max(0, min(column - 1 - window / 4, scalars.count - window))
-            let slice = Array(scalars[from..<min(scalars.count, from + window)])
-            scalars = (from > 0 ? ["…"] : []) + slice + (from + window < scalars.count ? ["…"] : [])
+        if all.count > window {
+            let from = max(0, min(column - 1 - window / 4, all.count - window))
+            let slice = all[from..<min(all.count, from + window)].map(shown)
+            scalars = (from > 0 ? ["…"] : []) + slice + (from + window < all.count ? ["…"] : [])
             column = column - from + (from > 0 ? 1 : 0)
             width = min(width, max(1, scalars.count - column + 1))
+        } else {
+            scalars = all.map(shown)
         }
         let before = min(max(0, column - 1), scalars.count)
         let under = scalars[before..<min(scalars.count, before + width)].joined()

@@ -46,11 +46,24 @@ public enum EventJSON {
     /// A map of values by variable name (a `started` event's preload, an interview's case
     /// identifiers) as one JSON object with sorted keys.
     public static func encode(_ values: [VariableName: Value]) throws(EncodingError) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 * values.count + 2)
+        try append(values, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends a map of values' JSON, the bytes `encode(_ values:)` gives, to `out` (many cases'
+    /// preloads into one buffer: no allocation per case); on failure nothing is appended.
+    public static func append(_ values: [VariableName: Value], to out: inout [UInt8]) throws(EncodingError) {
+        let mark = out.count
         var writer = CanonicalJSONWriter()
-        writer.bytes.reserveCapacity(32 * values.count + 2)
+        swap(&writer.bytes, &out)  // the writer owns the buffer while writing: no copy
         writer.values(values)
-        if !writer.unsupported { return String(decoding: writer.bytes, as: UTF8.self) }
-        return String(decoding: try codable(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })), as: UTF8.self)
+        let declined = writer.unsupported
+        swap(&writer.bytes, &out)
+        guard declined else { return }
+        out.removeSubrange(mark...)
+        out.append(contentsOf: try codable(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })))
     }
 
     private static func codable(_ value: some Encodable) throws(EncodingError) -> Data {
@@ -169,25 +182,34 @@ extension CanonicalJSONWriter {
     /// Values by variable name, keys sorted; a key outside ASCII is declined (its order under
     /// `JSONEncoder`'s sorting is not mirrored).
     mutating func values(_ map: [VariableName: Value]) {
-        var entries: [(key: String, value: Value)] = []
-        entries.reserveCapacity(map.count)
-        for (name, value) in map {
-            guard name.rawValue.utf8.allSatisfy({ $0 < 0x80 }) else {
-                unsupported = true
-                return
+        // The map's indices (plain integers: nothing to retain or destroy) sorted in a temporary
+        // buffer, on the stack when small: an array of its entries per map was an allocation and
+        // a copy of every key and value for each case of a sample import.
+        withUnsafeTemporaryAllocation(of: Dictionary<VariableName, Value>.Index.self, capacity: map.count) { buffer in
+            var count = 0
+            defer { _ = buffer[..<count].deinitialize() }
+            for index in map.indices {
+                var key = map[index].key.rawValue
+                guard key.withUTF8({ $0.allSatisfy { $0 < 0x80 } }) else {
+                    unsupported = true
+                    return
+                }
+                buffer.initializeElement(at: count, to: index)
+                count += 1
             }
-            entries.append((name.rawValue, value))
+            var indices = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+            // ASCII keys: String's order is their bytes' order, `.sortedKeys`' order (sortedObject's).
+            indices.sort { map[$0].key.rawValue < map[$1].key.rawValue }
+            bytes.append(0x7B)
+            for (i, index) in indices.enumerated() {
+                if i > 0 { bytes.append(0x2C) }
+                let (name, value) = map[index]
+                string(name.rawValue)
+                bytes.append(0x3A)
+                self.value(value)
+            }
+            bytes.append(0x7D)
         }
-        // ASCII keys: String's order is their bytes' order, `.sortedKeys`' order (sortedObject's).
-        entries.sort { $0.key < $1.key }
-        bytes.append(0x7B)
-        for (i, entry) in entries.enumerated() {
-            if i > 0 { bytes.append(0x2C) }
-            string(entry.key)
-            bytes.append(0x3A)
-            value(entry.value)
-        }
-        bytes.append(0x7D)
     }
 
     mutating func integer(_ v: some BinaryInteger) { bytes.append(contentsOf: String(v).utf8) }

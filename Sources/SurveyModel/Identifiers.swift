@@ -88,9 +88,13 @@ public struct CaseID: StringIdentifier {
     public static func problem(with text: String) -> String? {
         guard !text.isEmpty else { return "the case id is empty" }
         guard text.utf8.count <= 64 else { return "the case id is longer than 64 characters" }
-        let allowed = text.unicodeScalars.allSatisfy { s in
-            s.isASCII
-                && (("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || "-_./".unicodeScalars.contains(s))
+        // Every character allowed is one ASCII byte, and no byte of another character is one.
+        var bytes = text
+        let allowed = bytes.withUTF8 {
+            $0.allSatisfy { b in
+                (0x61...0x7A).contains(b) || (0x41...0x5A).contains(b) || (0x30...0x39).contains(b) || b == 0x2D || b == 0x5F || b == 0x2E
+                    || b == 0x2F
+            }
         }
         return allowed ? nil : "a case id may hold only letters, digits, '-', '_', '.' and '/' (no spaces or '=')"
     }

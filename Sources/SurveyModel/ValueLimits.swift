@@ -3,7 +3,9 @@
 /// codes and exclusive ones, decimal places, a scale's range, a text's `maxlength`. The merge
 /// checks every answer of a bundle with it, and the sample import every preloaded value.
 public struct ValueLimits: Sendable {
-    public let question: Question
+    /// The question's kind: all the limits read (not the whole `Question`, which every copy of
+    /// the limits retained field by field).
+    let kind: QuestionKind
     /// The codes of the question's answer set (nil: not a choice question, or unknown).
     let codes: Set<Int>?
     /// Its exclusive codes ("none of these").
@@ -11,7 +13,7 @@ public struct ValueLimits: Sendable {
 
     /// Limits from precomputed code sets (a reader checking many values of one definition).
     public init(question: Question, codes: Set<Int>?, exclusive: Set<Int>) {
-        self.question = question
+        self.kind = question.kind
         self.codes = codes
         self.exclusive = exclusive
     }
@@ -26,7 +28,7 @@ public struct ValueLimits: Sendable {
 
     /// What is wrong with a value of the right type, or nil.
     public func problem(with value: Value) -> String? {
-        switch (question.kind, value) {
+        switch (kind, value) {
         case (.singleChoice(let spec), .choice(let code)):
             return codes?.contains(code) == false ? "code \(code), not in its answer set \(spec.answerSet)" : nil
         case (.multipleChoice(let spec, let min, let max), .choices(let chosen)):
@@ -44,6 +46,7 @@ public struct ValueLimits: Sendable {
             if case .date(let high)? = Self.constant(hi), date > high { return "\(date), after \(high)" }
             return nil
         case (.text(let maxLength, _), .text(let text)):
+            guard text.utf8.count > maxLength else { return nil }  // never more characters than bytes
             let length = text.count
             return length > maxLength ? "a text of \(length) characters, longer than its maxlength \(maxLength)" : nil
         default:

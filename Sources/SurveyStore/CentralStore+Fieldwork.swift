@@ -98,9 +98,27 @@ extension CentralStore {
     public func importSample(
         survey: SurveyID, cases: [SampleCaseInput], file: String, actor: String, at time: Int64
     ) throws(StoreError) -> SampleImportResult {
-        var encoded: [String] = []
-        encoded.reserveCapacity(cases.count)
-        for c in cases { encoded.append(try EventCoding.encode(c.values)) }
+        // Every case's preload JSON in one buffer (ends[i] is where case i's ends): a String per
+        // case was two allocations per row.
+        var json: [UInt8] = []
+        var ends: [Int] = []
+        ends.reserveCapacity(cases.count)
+        for c in cases {
+            do { try EventJSON.append(c.values, to: &json) } catch { throw .invalid("cannot encode case identifiers: \(error)") }
+            ends.append(json.count)
+            // Room for every case as long as the first (and an eighth), rather than doublings.
+            if ends.count == 1 { json.reserveCapacity((json.count + 8) * cases.count * 9 / 8) }
+        }
+        return try json.withUnsafeBufferPointer { (buffer) throws(StoreError) in
+            try writeSample(survey: survey, cases: cases, json: buffer, ends: ends, file: file, actor: actor, at: time)
+        }
+    }
+
+    private func writeSample(
+        survey: SurveyID, cases: [SampleCaseInput], json: UnsafeBufferPointer<UInt8>, ends: [Int], file: String, actor: String,
+        at time: Int64
+    ) throws(StoreError) -> SampleImportResult {
+        func encoded(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: json[(i == 0 ? 0 : ends[i - 1])..<ends[i]]) }
         return try write { db in
             var existing: [String: (values: String, address: String?, note: String?)] = [:]
             let rows = try Row.fetchCursor(
@@ -114,7 +132,7 @@ extension CentralStore {
                     changes.append((i, true))
                     continue
                 }
-                if old.values == encoded[i], old.address == c.address, old.note == c.note {
+                if old.values.utf8.elementsEqual(encoded(i)), old.address == c.address, old.note == c.note {
                     result.unchanged += 1
                 } else {
                     changes.append((i, false))
@@ -143,7 +161,7 @@ extension CentralStore {
                 if isNew {
                     insert.bind(1, survey.rawValue)
                     insert.bind(2, c.id.rawValue)
-                    insert.bind(3, encoded[i])
+                    insert.bind(3, utf8: encoded(i))
                     insert.bind(4, c.address)
                     insert.bind(5, c.note)
                     insert.bind(6, sequence)
@@ -151,7 +169,7 @@ extension CentralStore {
                     _ = try insert.step()
                     result.added += 1
                 } else {
-                    update.bind(1, encoded[i])
+                    update.bind(1, utf8: encoded(i))
                     update.bind(2, c.address)
                     update.bind(3, c.note)
                     update.bind(4, sequence)

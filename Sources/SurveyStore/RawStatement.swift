@@ -17,7 +17,18 @@ struct RawStatement {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     func bind(_ index: Int32, _ text: String) {
-        sqlite3_bind_text(handle, index, text, -1, RawStatement.transient)
+        // withCString: a short (inline) string is made a C string on the stack; passing the
+        // String as the argument made an array of it on the heap for every bind.
+        text.withCString { sqlite3_bind_text(handle, index, $0, -1, RawStatement.transient) }
+    }
+
+    /// Binds UTF-8 text given as bytes (no NUL inside), e.g. a slice of a buffer of JSON texts.
+    func bind(_ index: Int32, utf8: UnsafeBufferPointer<UInt8>) {
+        // A nil address would bind NULL: an empty text binds a zero-length one instead.
+        guard let base = utf8.baseAddress else { return bind(index, "") }
+        base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+            _ = sqlite3_bind_text64(handle, index, $0, sqlite3_uint64(utf8.count), RawStatement.transient, UInt8(SQLITE_UTF8))
+        }
     }
 
     func bind(_ index: Int32, _ value: Int64) {

@@ -108,14 +108,15 @@ public enum BundleWriter {
     }
 
     /// A container in memory around given parts, without any checks; the header's version is
-    /// `version`, else the manifest's `format`, else 1.
+    /// `version`, else the manifest's `format`, else 1 — held to the header's 16 bits (a forged
+    /// manifest's format 2^53 trapped in the conversion: found by FuzzBundle).
     static func container(manifestBytes: Data, signature: Data, payload: Data, version: Int? = nil) -> Data {
-        let format = version ?? (try? JSONDecoder().decode(BundleManifest.self, from: manifestBytes).format) ?? 1
+        let format = UInt16(clamping: version ?? (try? JSONDecoder().decode(BundleManifest.self, from: manifestBytes).format) ?? 1)
         var out = Data()
         out.reserveCapacity(BundleFormat.headerSize + manifestBytes.count + signature.count + payload.count + 32)
         // Nothing here throws: the payload is in memory and the output appends to it.
         try? container(
-            version: format, manifestBytes: manifestBytes, signature: signature, payloadSize: payload.count,
+            version: Int(format), manifestBytes: manifestBytes, signature: signature, payloadSize: payload.count,
             payload: { body in try body(ArraySlice(payload)) }, output: { out.append(contentsOf: $0) })
         return out
     }

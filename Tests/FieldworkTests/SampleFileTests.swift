@@ -1,8 +1,10 @@
-import Fieldwork
 import Foundation
+import InterviewEngine
 import SurveyModel
 import SurveyTestSupport
 import Testing
+
+@testable import Fieldwork
 
 /// Sample files (docs/coordinator.md, "The sample"): CSV as spreadsheets write it, and one clear
 /// `FILE:LINE: …` per problem, every problem at once.
@@ -115,6 +117,62 @@ struct SampleFileTests {
         let sample = Self.read(Self.header + long.enumerated().map { "W-\($0),1,B1,A1,\($1),6" }.joined(separator: "\n"))
         #expect(sample.problems.map(\.description) == ["minta.csv:4: address: 201 characters, more than 200"])
         #expect(sample.cases.map(\.address) == [long[0], long[1]])
+    }
+
+    /// The address and note checks read bytes (`hasLineBreak`, `trimmed`); their oracles are
+    /// `Character.isNewline` and `trimmingSpaces`, over texts of the scalars where bytes and
+    /// Characters part: every newline, CR LF, combining marks and a joiner after spaces and
+    /// breaks, a prepended mark before a space, letters whose bytes resemble a separator's.
+    @Test func byteChecksOfAddressesAgreeWithCharacters() {
+        let scalars = [
+            " ", "\t", "\r", "\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}", "\u{301}", "\u{200D}", "\u{600}", "ő", "a",
+            "😀", "\u{2000}", "\u{A8}", "\u{C2}", "\u{20A8}",
+        ]
+        var rng = SplitMix64(seed: 12)
+        var differ: [[UInt32]] = []
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...6, using: &rng)).map { _ in scalars.randomElement(using: &rng)! }.joined()
+            if SampleFile.hasLineBreak(text) != text.contains(where: \.isNewline)
+                || Array(SampleFile.trimmed(text).utf8) != Array(text.trimmingSpaces.utf8)
+            {
+                differ.append(text.unicodeScalars.map(\.value))
+            }
+        }
+        #expect(differ.isEmpty, "\(differ.prefix(5))")
+    }
+
+    /// A field is refused as not UTF-8 exactly when `String(validating:)` refuses its bytes,
+    /// quoted or not, before a CRLF; a valid address arrives trimmed, or is refused for a break.
+    @Test func fieldsAreUTF8ExactlyWhenStringValidatesThem() {
+        let pieces: [[UInt8]] = [
+            [0x41], [0xC5, 0x91], [0xC5], [0x91], [0xE2, 0x80, 0xA8], [0xE2, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xF0, 0x9F, 0x98],
+            [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xEF, 0xBF, 0xBD], [0xFF], [0x20],
+        ]
+        var rng = SplitMix64(seed: 8)
+        for _ in 0..<2_000 {
+            let cell = (0..<Int.random(in: 1...4, using: &rng)).flatMap { _ in pieces.randomElement(using: &rng)! }
+            let field = Bool.random(using: &rng) ? [0x22] + cell + [0x22] : cell
+            let bytes = Array(Self.header.utf8) + Array("W-1,1,B1,A1,".utf8) + field + Array(",6\r\n".utf8)
+            let sample = SampleFile(bytes: bytes, file: "minta.csv", definition: Self.definition)
+            let notUTF8 = sample.problems.map(\.message) == ["the file is not UTF-8 text; save it as CSV UTF-8"]
+            guard let text = String(validating: cell, as: UTF8.self)?.trimmingSpaces else {
+                #expect(notUTF8, "\(cell): \(sample.problems)")
+                continue
+            }
+            if text.contains(where: \.isNewline) {
+                #expect(sample.problems.map(\.message) == ["address: a line break inside; write the address on one line"], "\(cell)")
+            } else {
+                #expect(sample.problems.isEmpty && sample.cases.first?.address == (text.isEmpty ? nil : text), "\(cell)")
+            }
+        }
+    }
+
+    /// A text preload's maxlength counts characters; the check reads bytes only when they settle it.
+    @Test func maxlengthCountsCharactersOfUTF8Values() {
+        let sample = Self.read(
+            Self.header + "W-1,1,B1,\(String(repeating: "ő", count: 12)),,6\nW-2,1,B1,\(String(repeating: "ő", count: 13)),,6\n")
+        #expect(sample.problems.map(\.description) == ["minta.csv:3: address_id: a text of 13 characters, longer than its maxlength 12"])
+        #expect(sample.cases.map(\.id.rawValue) == ["W-1"])
     }
 
     @Test func namesAndValuesFromTheFileAreEscapedInMessages() {

@@ -1,6 +1,7 @@
 import Foundation
 import SurveyCompiler
 import SurveyDiagnostics
+import SurveyModel
 import SurveyTestSupport
 import Testing
 
@@ -48,6 +49,49 @@ struct RendererTests {
         let text = DiagnosticRenderer().excerpt(SourceRange(file: file, start: start, end: start + target.count))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         return (String(lines[1].dropFirst(4)), String(lines[2].dropFirst(4)))
+    }
+
+    /// The excerpt as it was written before only the window's scalars were made strings: every
+    /// scalar of the line made a string, then the window cut out (the oracle for long lines).
+    static func excerptOfWholeLine(_ range: SourceRange) -> String {
+        let start = range.startLocation, end = range.endLocation, window = 120
+        let gutter = String(start.line), pad = String(repeating: " ", count: gutter.count)
+        var scalars = range.file.lineText(start.line).unicodeScalars.map { $0 == "\t" || $0.value < 0x20 ? " " : String($0) }
+        var width = max(1, min(end.line == start.line ? end.column - start.column : scalars.count - start.column + 1, window))
+        var column = start.column
+        if scalars.count > window {
+            let from = max(0, min(column - 1 - window / 4, scalars.count - window))
+            let slice = Array(scalars[from..<min(scalars.count, from + window)])
+            scalars = (from > 0 ? ["…"] : []) + slice + (from + window < scalars.count ? ["…"] : [])
+            column = column - from + (from > 0 ? 1 : 0)
+            width = min(width, max(1, scalars.count - column + 1))
+        }
+        let before = min(max(0, column - 1), scalars.count)
+        let under = scalars[before..<min(scalars.count, before + width)].joined()
+        let caretPad = String(repeating: " ", count: DisplayWidth.of(scalars[..<before].joined()))
+        let carets = String(repeating: "^", count: max(1, DisplayWidth.of(under)))
+        return "\(pad) |\n\(gutter) | \(scalars.joined())\n\(pad) | \(caretPad)\(carets)\n"
+    }
+
+    @Test func longLinesAreWindowedAroundTheCaretAsBefore() {
+        let pieces = ["a", "\t", "\u{1}", "ő", "o\u{30B}", "漢", "🙂", " "]
+        var seed: UInt64 = 5
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        for length in [1, 119, 120, 121, 200, 400] {
+            let line = (0..<length).map { _ in pieces[next(pieces.count)] }.joined()
+            let file = SourceFile(path: "a.survey", text: "x\n" + line + "\nsecond line")
+            let first = Array("x\n".utf8).count, bytes = Array(line.utf8).count
+            for _ in 0..<40 {
+                let start = first + next(bytes + 1)
+                let range = SourceRange(file: file, start: start, end: start + next(bytes + 20))
+                #expect(
+                    DiagnosticRenderer().excerpt(range) == Self.excerptOfWholeLine(range), "length \(length), \(range.start)..<\(range.end)"
+                )
+            }
+        }
     }
 
     @Test func caretsFollowDisplayColumnsNotScalars() {

@@ -114,6 +114,23 @@ struct HostileInputTests {
         #expect(reason(reading: data) == "malformed manifest: payload.uncompressedSize is negative (-1)")
     }
 
+    @Test("a forged manifest's format beyond the header's 16 bits is written as 65535 and refused (FuzzBundle's finding)")
+    func formatBeyondTheHeader() throws {
+        for format in [9_007_199_254_740_993, -3] {
+            let events = BundleForge.events(device: "lap-x")
+            let good = BundleForge.bundle(device: "lap-x", events: events)
+            let manifest = try BundleReader().read(
+                good, file: "x", devices: { _ in .registered(BundleForge.signingKey.publicKey) }, coordinatorKey: nil
+            ).manifest
+            var forged = manifest
+            forged.format = format
+            let data = try BundleWriter.assemble(
+                manifestBytes: forged.canonicalBytes, storedPayload: Data(), signingKey: BundleForge.signingKey)
+            let header = format > 0 ? 65535 : 0
+            #expect(reason(reading: data).hasPrefix("bundle format version \(header) is not supported"), "\(reason(reading: data))")
+        }
+    }
+
     @Test("a device id with terminal escapes is shown escaped in the reason")
     func escapedDeviceInReason() {
         let device = DeviceID("evil\n\u{1B}[2Jmerged")

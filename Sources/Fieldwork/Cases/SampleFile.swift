@@ -79,8 +79,11 @@ public struct SampleFile: Sendable {
             for message in layout.problems { note(header.line, message) }
             var seen: [CaseID: Int] = [:]
             seen.reserveCapacity(bytes.count / 40)
-            while let record = try reader.next() {
-                if let sample = check(record, layout: layout, seen: &seen) { cases.append(sample) }
+            cases.reserveCapacity(bytes.count / 40)  // pages never written are never touched
+            var fields: [String] = []  // one array for every line's fields
+            fields.reserveCapacity(layout.width)
+            while let line = try reader.next(into: &fields) {
+                if let sample = check(fields, line: line, layout: layout, seen: &seen) { cases.append(sample) }
             }
         } catch {
             note(Self.line(of: error), Self.message(for: error))
@@ -93,10 +96,9 @@ public struct SampleFile: Sendable {
     }
 
     /// One line: its field count, case id and values.
-    private mutating func check(_ record: CSVRecords.Record, layout: Layout, seen: inout [CaseID: Int]) -> SampleCase? {
-        let fields = record.fields
+    private mutating func check(_ fields: [String], line: Int, layout: Layout, seen: inout [CaseID: Int]) -> SampleCase? {
         guard fields.count == layout.width else {
-            note(record.line, "\(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(layout.width) columns")
+            note(line, "\(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(layout.width) columns")
             return nil
         }
         var ok = true
@@ -104,11 +106,11 @@ public struct SampleFile: Sendable {
         if let column = layout.caseColumn {
             let text = fields[column]
             if let why = CaseID.problem(with: text) {
-                note(record.line, "case id '\(DisplayText.escaped(text))': \(why)")
+                note(line, "case id '\(DisplayText.escaped(text))': \(why)")
                 ok = false
-            } else if let first = seen.updateValue(record.line, forKey: CaseID(text)) {
+            } else if let first = seen.updateValue(line, forKey: CaseID(text)) {
                 seen[CaseID(text)] = first  // the first line stays the one named
-                note(record.line, "case id '\(text)' is already on line \(first)")
+                note(line, "case id '\(text)' is already on line \(first)")
                 ok = false
             } else {
                 id = CaseID(text)
@@ -116,13 +118,13 @@ public struct SampleFile: Sendable {
         }
         var field: (address: String?, note: String?) = (nil, nil)
         for (name, index) in layout.fieldColumns {
-            let text = fields[index].trimmingSpaces
+            let text = Self.trimmed(fields[index])
             guard !text.isEmpty else { continue }
             if text.utf8.count > Self.maxFieldText, text.count > Self.maxFieldText {  // never more characters than bytes
-                note(record.line, "\(name): \(text.count) characters, more than \(Self.maxFieldText)")
+                note(line, "\(name): \(text.count) characters, more than \(Self.maxFieldText)")
                 ok = false
             } else if Self.hasLineBreak(text) {
-                note(record.line, "\(name): a line break inside; write the \(name) on one line")
+                note(line, "\(name): a line break inside; write the \(name) on one line")
                 ok = false
             } else if name == "address" {
                 field.address = text
@@ -130,33 +132,58 @@ public struct SampleFile: Sendable {
                 field.note = text
             }
         }
-        var values: [VariableName: Value] = [:]
-        values.reserveCapacity(layout.questions.count)
-        for column in layout.questions {
+        var values = layout.template  // every column's name: each value stored at its slot, nothing hashed
+        var empty: [VariableName] = []
+        for (n, column) in layout.questions.enumerated() {
             let text = fields[column.index]
             if text.isEmpty {
                 if column.isRequired {
-                    note(record.line, "missing preload '\(column.name)': it is required and only the sample can give it")
+                    note(line, "missing preload '\(column.name)': it is required and only the sample can give it")
                     ok = false
                 }
+                empty.append(column.name)
                 continue
             }
             switch column.value(of: text) {
-            case .success(let value): values[column.name] = value
+            case .success(let value): values.values[layout.slots[n]] = value
             case .failure(let message):
-                note(record.line, "\(column.name): \(message)")
+                note(line, "\(column.name): \(message)")
                 ok = false
             }
         }
         guard ok, let id, layout.problems.isEmpty else { return nil }
-        return SampleCase(id: id, values: values, address: field.address, note: field.note, line: record.line)
+        for name in empty { values.removeValue(forKey: name) }  // an empty cell preloads nothing
+        return SampleCase(id: id, values: values, address: field.address, note: field.note, line: line)
     }
 
-    /// Whether a text holds a line break (a `Character` that `isNewline`); ASCII text is
-    /// checked by its bytes (LF, VT, FF, CR: the ASCII characters that are newlines).
+    /// Whether a text holds a line break (a `Character` that `isNewline`), read from its bytes:
+    /// a Character is a newline when its first scalar is LF, VT, FF, CR, NEL (U+0085), LINE or
+    /// PARAGRAPH SEPARATOR (U+2028/9), and each of these scalars begins a Character of its own
+    /// (grapheme clusters break before every control and separator), so the text holds a
+    /// newline Character exactly when its UTF-8 holds one of these scalars.
     static func hasLineBreak(_ text: String) -> Bool {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.contains { $0 >= 0x0A && $0 <= 0x0D } }
-        return text.contains(where: { $0.isNewline })
+        var text = text
+        return text.withUTF8 { bytes in
+            var before: (UInt8, UInt8) = (0, 0)  // the two bytes before the current one
+            for b in bytes {
+                switch b {
+                case 0x0A...0x0D: return true
+                case 0x85 where before.1 == 0xC2: return true  // C2 85: U+0085
+                case 0xA8...0xA9 where before == (0xE2, 0x80): return true  // E2 80 A8/A9: U+2028, U+2029
+                default: before = (before.1, b)
+                }
+            }
+            return false
+        }
+    }
+
+    /// `trimmingSpaces` (spaces, tabs and line breaks around the text), but the text itself
+    /// when its first and last bytes are none of these: then neither are its first and last
+    /// Characters (each of the four is a Character of one scalar, equal to nothing else).
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        return space(first) || space(last) ? text.trimmingSpaces : text
     }
 
     private static func line(of error: CSVRecords.Failure) -> Int {
@@ -182,7 +209,8 @@ private struct Layout {
     final class Column {
         let index: Int
         let name: VariableName
-        let question: Question
+        /// The question's kind alone (not the whole `Question`: what parsing reads).
+        let kind: QuestionKind
         let isRequired: Bool
         let offered: [Int]
         let limits: ValueLimits
@@ -190,7 +218,7 @@ private struct Layout {
         init(index: Int, name: VariableName, question: Question, isRequired: Bool, offered: [Int], limits: ValueLimits) {
             self.index = index
             self.name = name
-            self.question = question
+            kind = question.kind
             self.isRequired = isRequired
             self.offered = offered
             self.limits = limits
@@ -198,7 +226,7 @@ private struct Layout {
 
         /// The value of a non-empty cell, or why it does not fit the question.
         func value(of text: String) -> Result<Value, SampleValueProblem> {
-            switch AnswerParser.parse(text, kind: question.kind, offered: offered) {
+            switch AnswerParser.parse(text, kind: kind, offered: offered) {
             case .failure(let problem): return .failure(SampleValueProblem(problem, text: text, offered: offered))
             case .success(let value):
                 if let why = limits.problem(with: value) { return .failure(SampleValueProblem(message: why)) }
@@ -210,6 +238,11 @@ private struct Layout {
     var width: Int
     var caseColumn: Int?
     var questions: [Column] = []
+    /// Every question column's name with a placeholder value, and each column's index in it (in
+    /// the order of `questions`): a case's values start as a copy of it (one allocation, no key
+    /// hashed; a copy keeps the indices of its original) and each cell is stored at its index.
+    var template: [VariableName: Value] = [:]
+    var slots: [Dictionary<VariableName, Value>.Index] = []
     /// `address` and `note`, by column index.
     var fieldColumns: [(name: String, index: Int)] = []
     var problems: [String] = []
@@ -257,6 +290,8 @@ private struct Layout {
                     limits: ValueLimits(question: q, answerSets: index.answerSets)))
         }
         if caseColumn == nil { problems.insert("there is no 'case_id' column; the first line names the columns", at: 0) }
+        for column in questions { template[column.name] = .integer(0) }
+        slots = questions.map { template.index(forKey: $0.name)! }
         let given = Set(questions.map(\.name))
         for name in preloaded where !given.contains(name) {
             guard let q = index[name]?.question, q.required, q.interviewerOnly else { continue }
