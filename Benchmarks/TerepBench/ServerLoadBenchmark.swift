@@ -7,6 +7,7 @@ import NIOFoundationCompat
 import SurveyCompiler
 import SurveyModel
 import SurveyStore
+import SurveyStorePostgres
 import SurveySync
 
 #if canImport(Glibc)
@@ -23,6 +24,10 @@ import SurveySync
 /// same dataset, one after the other, as `terep merge` merges them (and the cache refreshed
 /// once after, timed apart: the server cleans into the cache after sending its receipts). While
 /// the uploads run, `GET /healthz` is asked every 20 ms, beside the same probe of the idle server.
+///
+/// `TEREP_BENCH_POSTGRES=1` puts both datasets in PostgreSQL (`TEREP_TEST_POSTGRES_URL`, two
+/// schemas made for the run) and `TEREP_BENCH_SERVERS=N` then runs N server processes over the
+/// one database, the n-th device uploading to the (n mod N)-th.
 ///
 /// Each device has its own connection, as 50 laptops would (an HTTP client's pool holds 8 per
 /// host by default, which queued 42 uploads in this process and counted that wait as request
@@ -51,12 +56,13 @@ enum ServerLoadBenchmark {
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
         let compiled = try SurveyLoader.load(path: "questionnaires/wellbeing.survey")
-        let keys = try CentralAdmin.create(path: path("central.sqlite"))
+        let place = try Place(folder: folder, environment: environment)
+        let keys = try place.create()
         var bundles: [(device: DeviceID, key: DeviceSigningKey, data: Data)] = []
         var events = 0
         let t0 = DispatchTime.now().uptimeNanoseconds
         do {
-            let central = try CentralStore.open(path: path("central.sqlite"))
+            let centrals = try place.centrals()
             var rng = SplitMix64(seed: 2026)
             for d in 0..<deviceCount {
                 let id = DeviceID(String(format: "laptop-%02d", d + 1))
@@ -64,40 +70,46 @@ enum ServerLoadBenchmark {
                 try store.saveDefinition(compiled)
                 for n in 0..<interviews { events += try Simulation.one(compiled, number: n, store: store, rng: &rng).events }
                 let key = try DeviceSigningKey(rawRepresentation: try require(store.signingKey()).privateKey)
-                try central.registerDevice(id, publicKey: key.publicKey.rawRepresentation, method: .explicit)
+                for central in centrals { try central.registerDevice(id, publicKey: key.publicKey.rawRepresentation, method: .explicit) }
                 let prepared = try require(try BundleExport.prepare(store: store, key: key, recipient: keys.encryption, all: true))
                 try prepared.data.write(to: URL(fileURLWithPath: path("\(id).terepbundle")))
                 bundles.append((id, key, prepared.data))
             }
         }
-        try FileManager.default.copyItem(atPath: path("central.sqlite"), toPath: path("baseline.sqlite"))
+        try place.copyBaseline()
         let megabytes = Double(bundles.reduce(0) { $0 + $1.data.count }) / 1_000_000
         print(
             "setup: \(deviceCount) devices × \(interviews) interviews, \(events) events, \(String(format: "%.1f", megabytes)) MB of bundles "
                 + "(\(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s)")
 
-        let server = try StartedServer(binary: binary, central: path("central.sqlite"))
-        defer { server.stop() }
-        let idle = server.memory("VmRSS")
-        let url = server.url
+        let servers = try (0..<place.servers).map { _ in try StartedServer(binary: binary, central: place.central) }
+        defer { for server in servers { server.stop() } }
+        let idle = servers.map { $0.memory("VmRSS") }.max() ?? -1
+        let url = servers[0].url
         let quiet = try waiting { try await probeHealth(url, while: nil) }
+        let cpu0 = servers.map { $0.cpuSeconds() }.reduce(0, +)
         let start = DispatchTime.now().uptimeNanoseconds
-        let (times, busy) = try uploadAll(bundles, to: server.url)
+        let (times, busy) = try uploadAll(bundles, to: servers.map(\.url))
         let wall = MergeBenchmark.seconds(since: start)
-        let peak = server.memory("VmHWM")
-        server.stop()
-        let merged = try CentralStore.open(path: path("central.sqlite"), readOnly: true).eventCount()
+        let cpu = servers.map { $0.cpuSeconds() }.reduce(0, +) - cpu0
+        let peak = servers.map { $0.memory("VmHWM") }.max() ?? -1
+        for server in servers { server.stop() }
+        let merged = try place.open(place.central, readOnly: true).eventCount()
         guard merged == events else { throw BundleMemoryBenchmark.BenchFailure("the server merged \(merged) of \(events) events") }
 
-        var merger = try BundleMerger.open(centralPath: path("baseline.sqlite"), trustNewDevices: false)
+        var merger = try BundleMerger.open(central: try place.open(place.baseline), trustNewDevices: false)
         let b0 = DispatchTime.now().uptimeNanoseconds
+        let c0 = threadCPUSeconds()
         let summary = merger.merge(bundles.map { path("\($0.device).terepbundle") })
         let baseline = MergeBenchmark.seconds(since: b0)
+        let baselineCPU = threadCPUSeconds() - c0
         let refresh = merger.refreshCleanedRecords(after: summary)
         guard summary.merged == deviceCount else { throw BundleMemoryBenchmark.BenchFailure("baseline: \(summary.text())") }
 
         let sorted = times.sorted()
-        print("  server, \(deviceCount) uploads at once: all merged (\(merged) events) in \(MergeBenchmark.fmt(wall)) s")
+        print(
+            "  \(place.servers) server process\(place.servers == 1 ? "" : "es") over \(place.kind), \(deviceCount) uploads at once: "
+                + "all merged (\(merged) events) in \(MergeBenchmark.fmt(wall)) s")
         print(
             "  request time: p50 \(MergeBenchmark.fmt(percentile(sorted, 0.5))) s, p99 \(MergeBenchmark.fmt(percentile(sorted, 0.99))) s, "
                 + "max \(MergeBenchmark.fmt(sorted.last ?? 0)) s (goal: p99 < 2 s)")
@@ -107,8 +119,12 @@ enum ServerLoadBenchmark {
                 + "p50 \(milliseconds(percentile(quiet, 0.5))) ms, p99 \(milliseconds(percentile(quiet, 0.99))) ms "
                 + "(store work runs on NIO's thread pool, so the event loops keep answering)")
         print(
-            "  server resident memory: \(BundleMemoryBenchmark.mb(idle)) MB idle, peak \(BundleMemoryBenchmark.mb(peak)) MB (goal < 300 MB)"
+            "  server resident memory\(place.servers == 1 ? "" : " (the largest of the servers)"): \(BundleMemoryBenchmark.mb(idle)) MB idle, "
+                + "peak \(BundleMemoryBenchmark.mb(peak)) MB (goal < 300 MB)"
         )
+        print(
+            "  CPU time (user + system): the server\(place.servers == 1 ? "" : "s") \(MergeBenchmark.fmt(cpu)) s during the uploads "
+                + "(every thread: receiving, checking, decoding, writing); the baseline's merge \(MergeBenchmark.fmt(baselineCPU)) s")
         print(
             "  baseline, terep merge of the same \(deviceCount) files in one process: \(MergeBenchmark.fmt(baseline)) s merging, then "
                 + "\(MergeBenchmark.fmt(refresh?.seconds ?? 0)) s cleaning them into the cache (the server does that after its receipts)")
@@ -118,19 +134,27 @@ enum ServerLoadBenchmark {
         sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
     }
 
+    /// The calling thread's CPU time (the baseline merges on this thread).
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     static func milliseconds(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
 
-    /// Posts every bundle at once, each signed as `terep sync` signs it: each request's seconds,
+    /// Posts every bundle at once (the n-th to the n-th server, round the list), each signed as
+    /// `terep sync` signs it: each request's seconds,
     /// and the sorted times of `GET /healthz` asked every 20 ms until the last answer.
     static func uploadAll(
-        _ bundles: [(device: DeviceID, key: DeviceSigningKey, data: Data)], to url: String
+        _ bundles: [(device: DeviceID, key: DeviceSigningKey, data: Data)], to urls: [String]
     ) throws -> (uploads: [Double], health: [Double]) {
         let finished = Locked(false)
         return try waiting {
-            async let health = probeHealth(url, while: finished)
+            async let health = probeHealth(urls[0], while: finished)
             let times = try await withThrowingTaskGroup(of: Double.self) { group in
-                for bundle in bundles {
-                    group.addTask { try await upload(bundle, to: url) }
+                for (n, bundle) in bundles.enumerated() {
+                    group.addTask { try await upload(bundle, to: urls[n % urls.count]) }
                 }
                 var times: [Double] = []
                 for try await time in group { times.append(time) }
@@ -186,6 +210,64 @@ enum ServerLoadBenchmark {
     }
 }
 
+extension ServerLoadBenchmark {
+    /// Where the central datasets are: SQLite files in the benchmark's folder, or
+    /// (`TEREP_BENCH_POSTGRES=1`) two schemas of the PostgreSQL server `TEREP_TEST_POSTGRES_URL`
+    /// names (`scripts/pg-test-cluster.sh`); and how many server processes serve the uploads
+    /// (`TEREP_BENCH_SERVERS`, PostgreSQL only: a SQLite dataset takes one server).
+    struct Place {
+        let central: String
+        let baseline: String
+        let servers: Int
+        var postgres: Bool { central.hasPrefix("postgres") }
+        var kind: String { postgres ? "PostgreSQL" : "SQLite" }
+
+        init(folder: URL, environment: [String: String]) throws {
+            servers = max(1, Int(environment["TEREP_BENCH_SERVERS"] ?? "") ?? 1)
+            if environment["TEREP_BENCH_POSTGRES"] == "1" {
+                guard let base = environment["TEREP_TEST_POSTGRES_URL"], !base.isEmpty else {
+                    throw BundleMemoryBenchmark.BenchFailure(
+                        "TEREP_BENCH_POSTGRES=1 needs a PostgreSQL server: eval \"$(scripts/pg-test-cluster.sh start)\"")
+                }
+                let tag = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+                let separator = base.contains("?") ? "&" : "?"
+                central = base + separator + "schema=serverload_\(tag)"
+                baseline = base + separator + "schema=serverload_baseline_\(tag)"
+            } else {
+                central = folder.appendingPathComponent("central.sqlite").path
+                baseline = folder.appendingPathComponent("baseline.sqlite").path
+            }
+            guard servers == 1 || postgres else {
+                throw BundleMemoryBenchmark.BenchFailure("TEREP_BENCH_SERVERS above 1 needs TEREP_BENCH_POSTGRES=1")
+            }
+        }
+
+        /// Makes the server's dataset (and on PostgreSQL the baseline's, with the same coordinator key).
+        func create() throws -> CentralAdmin.Keys {
+            guard postgres else { return try CentralAdmin.create(path: central) }
+            var pair: SigningKeyPair?
+            let keys = try CentralAdmin.create { new throws(StoreError) in
+                pair = new
+                return try PostgresCentralStore.initialize(url: central, encryptionKey: new)
+            }
+            _ = try PostgresCentralStore.initialize(url: baseline, encryptionKey: pair)
+            return keys
+        }
+
+        /// The datasets the devices are registered in (the baseline's is a copy on SQLite).
+        func centrals() throws -> [any CentralDataset] { postgres ? [try open(central), try open(baseline)] : [try open(central)] }
+
+        /// The baseline's dataset as the server's was before the uploads.
+        func copyBaseline() throws { if !postgres { try FileManager.default.copyItem(atPath: central, toPath: baseline) } }
+
+        func open(_ location: String, readOnly: Bool = false) throws -> any CentralDataset {
+            postgres
+                ? try PostgresCentralStore.open(url: location, readOnly: readOnly)
+                : try CentralStore.open(path: location, readOnly: readOnly)
+        }
+    }
+}
+
 /// A `terep server` process on a loopback port the system picks.
 final class StartedServer {
     let process = Process()
@@ -209,6 +291,17 @@ final class StartedServer {
             throw BundleMemoryBenchmark.BenchFailure("terep server did not start: \(text)")
         }
         url = "http://127.0.0.1:" + text[range.upperBound...].prefix { $0.isNumber }
+    }
+
+    /// The server's CPU time so far, user and system, all threads (/proc/PID/stat), in seconds.
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return -1 }
+        // After "(comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return -1 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// A memory figure of the server from /proc (VmRSS, VmHWM) in MB.

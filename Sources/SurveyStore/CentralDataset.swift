@@ -70,6 +70,12 @@ public protocol CentralDataset: AnyObject, Sendable {
     func apply(
         bundle: BundleReceipt, registering: NewDevice?, _ feed: (any CentralMergeFeed) throws -> Void
     ) throws -> MergeResult
+    /// Merges several bundles with the rules of ``apply(bundle:registering:_:)``, each
+    /// all-or-nothing on its own: a bundle that fails gives its error in its place and merges
+    /// nothing, the others merge. SQLite writes the group in one transaction with a savepoint
+    /// per bundle (one commit for all: group commit); the default merges each in its own.
+    /// Throws only when nothing of the group could be merged.
+    func apply(group: [BundleWrite]) throws -> [Result<MergeResult, any Error>]
     /// The store's error for a failure inside one of its database accesses (a ``StoreError``
     /// passes through unchanged): the one place each implementation classifies its database's
     /// errors.

@@ -23,7 +23,26 @@ extension CentralMergeFeed {
     }
 }
 
+/// One bundle of a group merged together (``CentralDataset/apply(group:)``): its receipt, the
+/// device it registers (trust on first use), and what feeds its definitions and events.
+public struct BundleWrite {
+    public var bundle: BundleReceipt
+    public var registering: NewDevice?
+    public var feed: (any CentralMergeFeed) throws -> Void
+
+    public init(bundle: BundleReceipt, registering: NewDevice?, feed: @escaping (any CentralMergeFeed) throws -> Void) {
+        self.bundle = bundle
+        self.registering = registering
+        self.feed = feed
+    }
+}
+
 extension CentralDataset {
+    /// Each bundle in a transaction of its own (``apply(bundle:registering:_:)``).
+    public func apply(group: [BundleWrite]) throws -> [Result<MergeResult, any Error>] {
+        group.map { item in Result { try apply(bundle: item.bundle, registering: item.registering, item.feed) } }
+    }
+
     /// Merges one bundle's events and definitions, all in memory, in one transaction, through
     /// the store's own ``apply(bundle:registering:_:)``: the one copy of this for every store.
     ///

@@ -25,26 +25,63 @@ extension CentralStore {
         }
         var fed: (any Error)?
         do {
-            return try write { db in
-                if let new = registering {
-                    _ = try insertDevice(
-                        db, bundle.device, publicKey: new.publicKey, method: new.method, note: new.note, at: bundle.receivedAt)
-                }
-                guard let device = try fetchDevice(db, bundle.device) else { throw StoreError.deviceNotRegistered(bundle.device) }
-                guard device.status == .active else { throw StoreError.deviceRevoked(bundle.device) }
-                let merge = try CentralMerge(db, device: bundle.device)
-                do { try feed(merge) } catch {
-                    fed = error
-                    throw error
-                }
-                let result = try merge.finish(self)
-                try record(db, bundle, events: merge.eventCount, newEvents: result.newEvents)
-                return result
-            }
+            return try write { db in try merge(db, bundle, registering: registering, feed, fed: &fed) }
         } catch {
             if let fed, !(fed is StoreError) { throw fed }
             throw error
         }
+    }
+
+    /// Merges a group of bundles in one transaction — one commit, so one wait for the disk, for
+    /// all of them (group commit) — each in a savepoint of its own: a bundle that fails is rolled
+    /// back alone and its error given in its place (its feed's error as it is, or a
+    /// ``StoreError``), the others commit together. A bundle already accepted, before or earlier
+    /// in the group, changes nothing. Throws only when the transaction itself fails: then nothing
+    /// of the group is merged.
+    public func apply(group: [BundleWrite]) throws -> [Result<MergeResult, any Error>] {
+        try write { db in
+            group.map { item in
+                var fed: (any Error)?
+                do {
+                    var result = MergeResult()
+                    try db.inSavepoint {
+                        let existing = try Row.fetchOne(
+                            db.cachedStatement(sql: "SELECT status FROM bundle WHERE hash = ?"), arguments: [item.bundle.hash])
+                        if let existing, existing[0] == "accepted" {
+                            result.alreadyMerged = true
+                        } else {
+                            result = try merge(db, item.bundle, registering: item.registering, item.feed, fed: &fed)
+                        }
+                        return .commit
+                    }
+                    return .success(result)
+                } catch {
+                    if let fed, !(fed is StoreError) { return .failure(fed) }
+                    return .failure(storeError(error))
+                }
+            }
+        }
+    }
+
+    /// One bundle's merge inside a transaction (or a savepoint of one); `fed` keeps what the
+    /// feed threw, to be rethrown as it is.
+    private func merge(
+        _ db: Database, _ bundle: BundleReceipt, registering: NewDevice?, _ feed: (any CentralMergeFeed) throws -> Void,
+        fed: inout (any Error)?
+    ) throws -> MergeResult {
+        if let new = registering {
+            _ = try insertDevice(db, bundle.device, publicKey: new.publicKey, method: new.method, note: new.note, at: bundle.receivedAt)
+        }
+        guard let device = try fetchDevice(db, bundle.device) else { throw StoreError.deviceNotRegistered(bundle.device) }
+        guard device.status == .active else { throw StoreError.deviceRevoked(bundle.device) }
+        let merge = try CentralMerge(db, device: bundle.device)
+        do { try feed(merge) } catch {
+            fed = error
+            throw error
+        }
+        let result = try merge.finish(self)
+        try record(db, bundle, events: merge.eventCount, newEvents: result.newEvents)
+        return result
     }
 
     private func record(_ db: Database, _ bundle: BundleReceipt, events: Int, newEvents: Int) throws {
@@ -132,14 +169,18 @@ public final class CentralMerge: CentralMergeFeed {
         }
         result.newEvents += 1
         if case .started(let definition, _, _, _) = event.kind, !knownDefinitions.contains(definition) {
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM definition WHERE hash = ?", arguments: [definition.rawValue]) != nil
-            else { throw StoreError.unknownDefinition(definition) }
+            guard try Self.definitionExists(db, definition) else { throw StoreError.unknownDefinition(definition) }
             knownDefinitions.insert(definition)
         }
         // Events come in runs per interview: accumulate a run, then fold it in once.
         if let current, current.id != event.interview { deltas[current.id, default: InterviewDelta()].merge(current.delta) }
         if current?.id != event.interview { current = (event.interview, InterviewDelta()) }
         try current?.delta.add(event)
+    }
+
+    /// Whether the dataset holds the definition (asked once per interview: a prepared statement).
+    private static func definitionExists(_ db: Database, _ hash: DefinitionHash) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM definition WHERE hash = ?"), arguments: [hash.rawValue]) != nil
     }
 
     /// After the last event: the interviews' derived rows and the device's received ranges.
@@ -149,9 +190,7 @@ public final class CentralMerge: CentralMergeFeed {
         for id in deltas.keys.sorted() {
             guard var delta = deltas[id] else { continue }
             delta.mappedDefinition = mapped[id]
-            if let mapped = delta.mappedDefinition,
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM definition WHERE hash = ?", arguments: [mapped.rawValue]) == nil
-            {
+            if let mapped = delta.mappedDefinition, try !Self.definitionExists(db, mapped) {
                 throw StoreError.unknownDefinition(mapped)
             }
             try store.mergeInterview(db, id, delta, device: device, result: &result)

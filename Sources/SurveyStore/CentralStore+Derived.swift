@@ -8,8 +8,11 @@ extension CentralStore {
     func mergeInterview(
         _ db: Database, _ id: InterviewID, _ delta: InterviewDelta, device: DeviceID, result: inout MergeResult
     ) throws {
+        // Every statement here runs once per interview of a bundle: each is prepared once per
+        // connection (`cachedStatement`), not parsed again for every interview.
         let stored = try Row.fetchOne(
-            db, sql: "SELECT \(Self.derivedColumns.joined(separator: ", ")) FROM interview WHERE id = ?", arguments: [id.rawValue])
+            db.cachedStatement(sql: "SELECT \(Self.derivedColumns.joined(separator: ", ")) FROM interview WHERE id = ?"),
+            arguments: [id.rawValue])
         var row = stored.map(Self.derivedInterview(from:)) ?? DerivedInterview(id: id)
         let before = stored.map { _ in row.deviceCount }
         let perDevice = try db.cachedStatement(
@@ -23,7 +26,7 @@ extension CentralStore {
         try perDevice.execute(arguments: [id.rawValue, device.rawValue, delta.newEvents, delta.firstSequence, delta.lastSequence])
         let devices =
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM interview_device WHERE interview_id = ?", arguments: [id.rawValue]) ?? 0
+                db.cachedStatement(sql: "SELECT count(*) FROM interview_device WHERE interview_id = ?"), arguments: [id.rawValue]) ?? 0
         let definitions = try db.cachedStatement(sql: "SELECT survey_id, complete_code FROM definition WHERE hash = ?")
         func definition(_ hash: DefinitionHash) throws(StoreError) -> Row? {
             do { return try Row.fetchOne(definitions, arguments: [hash.rawValue]) } catch { throw StoreError(error, path: path) }

@@ -141,7 +141,18 @@ public enum BundlePayload {
     }
 
     /// Decodes a compiled-survey file and checks that its definition hashes to `declared`.
+    ///
+    /// Every bundle of a survey carries the same file, so a file verified before (the very same
+    /// bytes for the same hash) is answered from ``VerifiedDefinitions/shared`` instead of being
+    /// decoded and hashed again (that was an eighth of a server's merge of a day's bundle).
     public static func verifiedDefinition(_ bytes: Data, declared: DefinitionHash) throws(BundleError.Kind) -> CompiledSurvey {
+        if let known = VerifiedDefinitions.shared.survey(bytes, declared: declared) { return known }
+        let compiled = try decodedDefinition(bytes, declared: declared)
+        VerifiedDefinitions.shared.keep(compiled, bytes: bytes)
+        return compiled
+    }
+
+    private static func decodedDefinition(_ bytes: Data, declared: DefinitionHash) throws(BundleError.Kind) -> CompiledSurvey {
         let compiled: CompiledSurvey
         do { compiled = try JSONDecoder().decode(CompiledSurvey.self, from: bytes) } catch {
             throw .malformedDefinition(declared, describe(error, json: bytes))

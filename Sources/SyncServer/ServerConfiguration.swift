@@ -52,7 +52,8 @@ public struct ServerConfiguration: Sendable {
     public var maxClockSkewMillis: Int64 = 300_000
     /// Uploads received or waiting at once; one more is answered 503 at once.
     public var maxUploads = 64
-    /// Uploads verified and merged at the same time (the others wait their turn).
+    /// Uploads verified and decoded at the same time (the others wait their turn); what is
+    /// ready is written together (``GroupWriter``).
     public var maxMerges = 2
     /// Whether `/metrics` answers requests from other machines (by default only from loopback,
     /// where a local Prometheus or the reverse proxy asks).

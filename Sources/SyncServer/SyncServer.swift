@@ -21,9 +21,12 @@ public struct SyncServer: Sendable {
     let gate: UploadGate
     let spool: UploadSpool
     let refresher: CacheRefresher
-    /// Threads of the server's own beside NIO's shared pool (``blocking(_:)``, the merges and
-    /// the coordinator's reads): the upload spool's file work, and one for the cache refresher,
-    /// so that a refresh never holds a thread a merge is waiting for.
+    /// Writes the uploads' bundles in groups, one transaction each (group commit).
+    let writer: GroupWriter<PreparedBundle, MergeOutcome?>
+    /// Threads of the server's own beside NIO's shared pool (``blocking(_:)``, the uploads'
+    /// checks and decoding and the coordinator's reads): the upload spool's file work, one for
+    /// the group writer and one for the cache refresher, so that a refresh never holds a thread
+    /// a merge is waiting for.
     let threads: ServerThreads
 
     /// A server over an opened central dataset (see ``BundleMerger/open(centralPath:trustNewDevices:note:passphrase:)``
@@ -37,20 +40,36 @@ public struct SyncServer: Sendable {
         self.coordinatorKey = coordinatorKey
         authenticator = RequestAuthenticator(
             central: central, maxSkewMillis: configuration.maxClockSkewMillis, coordinatorKey: coordinatorVerifyingKey)
-        gate = UploadGate(maxUploads: configuration.maxUploads, maxMerges: configuration.maxMerges)
+        let gate = UploadGate(maxUploads: configuration.maxUploads, maxMerges: configuration.maxMerges)
+        self.gate = gate
         let threads = ServerThreads()
         do { spool = try UploadSpool.make(io: threads.spool) } catch {
             threads.stopNow()
             throw error
         }
         self.threads = threads
-        refresher = CacheRefresher {
-            _ = try? await threads.refresher.runIfActive {
-                let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
-                return merger.refreshCleanedRecords(after: MergeSummary(outcomes: [MergeOutcome(file: "uploads", status: .merged)]))
+        writer = GroupWriter(places: Self.decodedPlaces, maxGroup: Self.maxGroup) { group in
+            let written = try? await threads.writer.runIfActive {
+                BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false).write(group)
             }
+            // Nil for each: the server is stopping and merged nothing of the group.
+            return written ?? group.map { _ in nil }
         }
+        refresher = CacheRefresher(
+            quiet: { await gate.quiet() },
+            work: {
+                _ = try? await threads.refresher.runIfActive {
+                    let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
+                    return merger.refreshCleanedRecords(after: MergeSummary(outcomes: [MergeOutcome(file: "uploads", status: .merged)]))
+                }
+            })
     }
+
+    /// How many uploads may be held decoded at once (being decoded, or waiting to be written):
+    /// with payloads decoded only up to ``BundleMerger/decodedFirstBytes``, memory stays bounded.
+    static let decodedPlaces = 16
+    /// The most bundles written in one transaction.
+    static let maxGroup = 32
 
     /// Serves until SIGINT or SIGTERM. `onListening` is called once with the bound port (the
     /// one given, or the one the system chose for port 0).
@@ -156,16 +175,19 @@ public struct SyncServer: Sendable {
         return response
     }
 
-    /// Checks the spooled upload's signature and merges it from its file, at most `maxMerges` at a time.
+    /// Checks the spooled upload's signature, then verifies and decodes the bundle from its file
+    /// (at most `maxMerges` at a time), and hands it to the group writer, which writes it with
+    /// every other upload ready by then in one transaction (``GroupWriter``).
     private func merge(_ spooled: (path: String, sha256: String), of request: Request) async throws -> Response {
         let headers = request.headers
         let method = request.method.rawValue
         let path = request.uri.path
+        await writer.reserve()
         await gate.startMerge()
         let start = ContinuousClock.now
-        let result: Result<(MergeOutcome, String?), AuthenticationFailure>
+        let step: Result<UploadStep, AuthenticationFailure>
         do {
-            result = try await blocking {
+            step = try await blocking {
                 let device: RegisteredDevice
                 do {
                     device = try authenticator.authenticate(
@@ -173,19 +195,32 @@ public struct SyncServer: Sendable {
                         nowMillis: DeviceStore.currentMilliseconds())
                 } catch let failure as AuthenticationFailure { return .failure(failure) }
                 let merger = BundleMerger(central: central, coordinatorKey: coordinatorKey, trustNewDevices: false)
-                let merged = merger.merge(
-                    uploadFile: spooled.path, bodySHA256: spooled.sha256,
-                    name: "upload from \(device.id) (\(spooled.sha256.prefix(16)))", sentBy: device.id)
-                return .success(merged)
+                return .success(
+                    merger.prepare(
+                        uploadFile: spooled.path, bodySHA256: spooled.sha256,
+                        name: "upload from \(device.id) (\(spooled.sha256.prefix(16)))", sentBy: device.id))
             }
             await gate.endMerge()
         } catch {
             await gate.endMerge()
+            await writer.release()
             if let error = error as? StoreError {
                 return Self.refusal(.serviceUnavailable, "the central dataset cannot take the upload now: \(error)")
             }
             throw error
         }
+        let result: Result<(MergeOutcome, String?), AuthenticationFailure>
+        switch step {
+        case .failure(let failure): result = .failure(failure)
+        case .success(.finished(let outcome, let bundle)): result = .success((outcome, bundle))
+        case .success(.ready(let prepared)):
+            guard let outcome = await writer.submit(prepared) else {
+                await writer.release()
+                return Self.refusal(.serviceUnavailable, "the server is stopping and did not merge the upload; try again later")
+            }
+            result = .success((outcome, prepared.id))
+        }
+        await writer.release()
         if case .success(let (outcome, _)) = result, outcome.status == .merged { await refresher.schedule() }
         switch result {
         case .failure(let failure):
@@ -235,28 +270,28 @@ public struct SyncServer: Sendable {
     }
 }
 
-/// The server's own threads for blocking work that must not wait behind the merges on NIO's
-/// shared pool, nor hold one of its threads: the upload spool's file writes (two threads, as
-/// uploads arrive side by side) and the cache refresher (one: its runs take turns anyway).
+/// The server's own threads for blocking work that must not wait behind the uploads' checks on
+/// NIO's shared pool, nor hold one of its threads: the upload spool's file writes (two threads,
+/// as uploads arrive side by side), the group writer (one: its writes take turns anyway) and the
+/// cache refresher (one, likewise).
 struct ServerThreads: Sendable {
     let spool = NIOThreadPool(numberOfThreads: 2)
+    let writer = NIOThreadPool(numberOfThreads: 1)
     let refresher = NIOThreadPool(numberOfThreads: 1)
 
     init() {
-        spool.start()
-        refresher.start()
+        for pool in [spool, writer, refresher] { pool.start() }
     }
 
-    /// Lets the jobs running finish; queued ones are cancelled (a refresh left for the next run).
+    /// Lets the jobs running finish; queued ones are cancelled (a refresh left for the next run,
+    /// an upload not merged and answered as such).
     func stop() async {
-        try? await spool.shutdownGracefully()
-        try? await refresher.shutdownGracefully()
+        for pool in [spool, writer, refresher] { try? await pool.shutdownGracefully() }
     }
 
     /// Stops them from synchronous code (a server that could not be made).
     func stopNow() {
-        try? spool.syncShutdownGracefully()
-        try? refresher.syncShutdownGracefully()
+        for pool in [spool, writer, refresher] { try? pool.syncShutdownGracefully() }
     }
 }
 

@@ -11,9 +11,9 @@ import SurveySync
 
 /// How many uploads the server takes at once: at most `maxUploads` being received or waiting
 /// (beyond that a new one is answered 503 at once, and the device retries later), of which at
-/// most `maxMerges` are verified and merged at the same time (the others wait their turn, in
-/// order). Memory stays bounded whatever the number of devices: a received upload is on disk,
-/// and only the merging ones are being read.
+/// most `maxMerges` are verified and decoded at the same time (the others wait their turn, in
+/// order; then ``GroupWriter`` writes them). Memory stays bounded whatever the number of
+/// devices: a received upload is on disk, and only the ones being decoded or written are read.
 actor UploadGate {
     let maxUploads: Int
     let maxMerges: Int
@@ -34,6 +34,22 @@ actor UploadGate {
     }
 
     func leave() { uploads -= 1 }
+
+    /// Whether any upload is being received, waiting or merged.
+    var busy: Bool { uploads > 0 }
+
+    /// Waits until no upload is being received, waiting or merged, or `limit` has passed,
+    /// looking every 50 ms (the cache refresher's start: it waits for a burst of uploads to end).
+    func quiet(limit: Duration = UploadGate.quietWait) async {
+        let deadline = ContinuousClock.now + limit
+        while busy, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// How long the cache refresher waits at most for uploads to pause: under a steady stream of
+    /// uploads it still runs this often.
+    static let quietWait = Duration.seconds(10)
 
     /// Waits for a merge slot.
     func startMerge() async {
@@ -173,16 +189,23 @@ struct UploadSpool: Sendable {
 }
 
 /// Cleans the interviews that uploads changed into the cache of cleaned records *after* their
-/// receipts are sent: the cache is a speed-up only, so a device need not wait for it. One run at
-/// a time; uploads merged during a run are covered by one more run after it, so a burst of
-/// uploads costs a couple of runs, not one each. A run cut short by a stop leaves the cache to
-/// the next run (or the next report), as any stale cache entry is.
+/// receipts are sent: the cache is a speed-up only, so a device need not wait for it. A run
+/// starts once the uploads have gone quiet (`quiet` returns: no upload being received or merged,
+/// or at most ``UploadGate/quietWait`` of uploads without a pause), so during a burst of
+/// uploads the cores merge instead of cleaning. One run at a time; uploads merged during a run
+/// are covered by one more run after it, so a burst costs a couple of runs, not one each. A run
+/// cut short by a stop leaves the cache to the next run (or the next report), as any stale
+/// cache entry is.
 actor CacheRefresher {
     private var pending = false
     private var running = false
+    private let quiet: @Sendable () async -> Void
     private let work: @Sendable () async -> Void
 
-    init(_ work: @escaping @Sendable () async -> Void) { self.work = work }
+    init(quiet: @escaping @Sendable () async -> Void = {}, work: @escaping @Sendable () async -> Void) {
+        self.quiet = quiet
+        self.work = work
+    }
 
     /// Asks for a run after the merges so far.
     func schedule() {
@@ -194,6 +217,7 @@ actor CacheRefresher {
 
     private func drain() async {
         while pending {
+            await quiet()
             pending = false
             await work()
         }

@@ -19,10 +19,11 @@ struct ServerCommand: ParsableCommand {
             it against the key registered with terep central add-device and refuses an unregistered \
             device (401), a forged or replayed request or one whose clock is more than \
             --max-clock-skew seconds off (401), and a revoked device (403), each with a one-line reason. \
-            A bundle is merged as terep merge merges a file, in one transaction; one it already has is \
+            A bundle is merged as terep merge merges a file, all or nothing; one it already has is \
             acknowledged and changes nothing. An upload is written to a file as it arrives (413 above \
-            --max-bundle-mb); at most --max-uploads are taken at once (503 beyond, the device retries) and \
-            --max-merges merged at a time. Nonces are kept in the central dataset, so a replay to a \
+            --max-bundle-mb); at most --max-uploads are taken at once (503 beyond, the device retries), \
+            --max-merges verified and decoded at a time, and the bundles ready meanwhile are written \
+            together in one transaction (group commit; a bad one is refused alone). Nonces are kept in the central dataset, so a replay to a \
             restarted server is refused too. The coordinator's endpoints, signed with the coordinator's \
             key (terep central fetch): GET /status (terep central status as JSON), GET \
             /surveys/ID/report (HTML) and /surveys/ID/report.json. GET /healthz for anyone; GET /metrics \
@@ -63,7 +64,7 @@ struct ServerCommand: ParsableCommand {
 
     @Option(
         name: .customLong("max-merges"),
-        help: ArgumentHelp("Uploads verified and merged at the same time; the others wait their turn (1-64).", valueName: "n"))
+        help: ArgumentHelp("Uploads verified and decoded at the same time; the others wait their turn (1-64).", valueName: "n"))
     var maxMerges = 2
 
     @Flag(

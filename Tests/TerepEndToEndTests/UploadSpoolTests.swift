@@ -71,3 +71,125 @@ struct UploadSpoolTests {
         try await threads.shutdownGracefully()
     }
 }
+
+/// The cache refresher starts its run once the uploads have gone quiet, so the cores merge
+/// during a burst; a steady stream of uploads delays it at most the gate's limit.
+struct CacheRefresherTests {
+    @Test(.timeLimit(.minutes(10))) func aRunWaitsUntilNoUploadIsInFlight() async throws {
+        let gate = UploadGate(maxUploads: 4, maxMerges: 2)
+        let runs = Counter()
+        let refresher = CacheRefresher(quiet: { await gate.quiet() }, work: { await runs.add() })
+        #expect(await gate.enter())
+        await refresher.schedule()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await runs.value == 0)
+        await gate.leave()
+        await runs.wait(for: 1)
+        #expect(await runs.value == 1)
+    }
+
+    @Test(.timeLimit(.minutes(10))) func uploadsWithoutAPauseDelayARunOnlyUpToTheLimit() async throws {
+        let gate = UploadGate(maxUploads: 4, maxMerges: 2)
+        let runs = Counter()
+        let refresher = CacheRefresher(quiet: { await gate.quiet(limit: .milliseconds(200)) }, work: { await runs.add() })
+        #expect(await gate.enter())
+        await refresher.schedule()
+        await runs.wait(for: 1)
+        #expect(await gate.busy)
+        await gate.leave()
+    }
+
+    /// Counts runs; `wait` returns once `count` runs were made. It has no clock of its own: the
+    /// full suite on two busy cores starved the concurrency pool for minutes (a 120 s deadline
+    /// passed before the run it waited for got a thread), so the tests' time limit decides.
+    actor Counter {
+        private(set) var value = 0
+        private var waiters: [(count: Int, done: CheckedContinuation<Void, Never>)] = []
+        func add() {
+            value += 1
+            for waiter in waiters where waiter.count <= value { waiter.done.resume() }
+            waiters.removeAll { $0.count <= value }
+        }
+        func wait(for count: Int) async {
+            guard value < count else { return }
+            await withCheckedContinuation { waiters.append((count, $0)) }
+        }
+    }
+}
+
+/// The group writer: what is submitted while a group is being written goes together in the next
+/// one (at most `maxGroup`), each submitter gets its own output, and at most `places` are held.
+struct GroupWriterTests {
+    /// Records the groups written; each write waits until `open` lets it go.
+    actor Recorder {
+        private(set) var groups: [[Int]] = []
+        private var gate: CheckedContinuation<Void, Never>?
+        private var isOpen = false
+        func write(_ group: [Int]) async -> [String] {
+            groups.append(group)
+            if !isOpen { await withCheckedContinuation { gate = $0 } }
+            return group.map { "written \($0)" }
+        }
+        func open() {
+            isOpen = true
+            gate?.resume()
+            gate = nil
+        }
+        /// Polls without a deadline of its own (see ``CacheRefresherTests/Counter``).
+        func waitForGroups(_ count: Int) async throws {
+            while groups.count < count { try await Task.sleep(for: .milliseconds(5)) }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(10))) func bundlesArrivingDuringAWriteGoTogetherInTheNext() async throws {
+        let recorder = Recorder()
+        let writer = GroupWriter<Int, String>(places: 16, maxGroup: 3) { await recorder.write($0) }
+        // Unstructured, so that a failure here never waits for a write the recorder holds.
+        let first = Task { await writer.submit(0) }
+        try await recorder.waitForGroups(1)
+        let rest = Task {
+            await withTaskGroup(of: (Int, String).self) { tasks in
+                for n in 1...5 { tasks.addTask { (n, await writer.submit(n)) } }
+                var outputs: [Int: String] = [:]
+                for await (n, output) in tasks { outputs[n] = output }
+                return outputs
+            }
+        }
+        // Wait until all five are queued behind the first write, then let the writes go.
+        try await Task.sleep(for: .milliseconds(200))
+        await recorder.open()
+        #expect(await first.value == "written 0")
+        let outputs = await rest.value
+        #expect(outputs == Dictionary(uniqueKeysWithValues: (1...5).map { ($0, "written \($0)") }))
+        let groups = await recorder.groups
+        #expect(groups.first == [0])
+        #expect(groups.dropFirst().map(\.count) == [3, 2])
+        #expect(Set(groups.joined()) == Set(0...5))
+    }
+
+    @Test(.timeLimit(.minutes(10))) func atMostPlacesAreHeldAndTheOthersWaitInOrder() async throws {
+        let writer = GroupWriter<Int, Int>(places: 2, maxGroup: 8) { $0 }
+        await writer.reserve()
+        await writer.reserve()
+        let order = Locked<[Int]>([])
+        let third = Task {
+            await writer.reserve()
+            order.mutate { $0.append(3) }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(order.value.isEmpty)
+        order.mutate { $0.append(1) }
+        await writer.release()
+        await third.value
+        #expect(order.value == [1, 3])
+        #expect(await writer.submit(7) == 7)
+    }
+
+    final class Locked<Value: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Value
+        init(_ value: Value) { stored = value }
+        var value: Value { lock.withLock { stored } }
+        func mutate(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
+    }
+}

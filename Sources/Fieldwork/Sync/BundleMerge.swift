@@ -60,6 +60,12 @@ public struct BundleMerger {
     /// Where a merge and the cleaning after it say how far they are (silent unless the command
     /// gives a terminal's line).
     public var progress = ProgressLine.silent
+    /// The largest payload (inflated bytes, as the signed manifest declares and the inflater
+    /// enforces) decoded in memory before its transaction (``prepare(uploadFile:bodySHA256:name:sentBy:)``):
+    /// 4 MiB (a day's bundle is a few hundred kB), so the bundles a server holds decoded at
+    /// once stay within a bounded memory. Larger payloads stream from their files into the
+    /// transaction.
+    public var decodedFirstBytes = 4 << 20
     let reader = BundleReader()
 
     public init(
@@ -148,81 +154,72 @@ public struct BundleMerger {
     private func merge(
         uploadNamed name: String, sentBy sender: DeviceID, digest: () -> String, open: () throws(BundleError) -> SealedBundle
     ) -> (outcome: MergeOutcome, bundle: String?) {
+        switch prepare(uploadNamed: name, sentBy: sender, digest: digest, open: open) {
+        case .finished(let outcome, let bundle): return (outcome, bundle)
+        case .ready(let prepared): return (write([prepared])[0], prepared.id)
+        }
+    }
+
+    func prepare(
+        uploadNamed name: String, sentBy sender: DeviceID, digest: () -> String, open: () throws(BundleError) -> SealedBundle
+    ) -> UploadStep {
         let outcome = MergeOutcome(file: name, status: .rejected, device: sender.rawValue)
         let sealed: SealedBundle
         do {
             sealed = try open()
         } catch {
-            return (reject(outcome, hash: "upload:" + digest(), device: sender, reason: error.reason), nil)
+            return .finished(reject(outcome, hash: "upload:" + digest(), device: sender, reason: error.reason), bundle: nil)
         }
         guard sealed.manifest.device == sender else {
             let reason = DisplayText.escaped(
                 "the bundle is device \(sealed.manifest.device)'s, but device \(sender) sent it: a device uploads only its own bundles")
-            return (reject(outcome, hash: sealed.id, device: sender, reason: reason), sealed.id)
+            return .finished(reject(outcome, hash: sealed.id, device: sender, reason: reason), bundle: sealed.id)
         }
-        return (merge(sealed, file: name), sealed.id)
+        return prepare(sealed, file: name)
     }
 
     private func merge(_ sealed: SealedBundle, file: String) -> MergeOutcome {
-        let outcome = MergeOutcome(file: file, status: .rejected)
-        do {
-            return try apply(sealed, file: file)
-        } catch let error as BundleError {
-            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: error.reason)
-        } catch let error as StoreError {
-            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: error.description)
-        } catch {
-            return reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: DisplayText.escaped("\(error)"))
+        switch prepare(sealed, file: file) {
+        case .finished(let outcome, _): outcome
+        case .ready(let prepared): write([prepared])[0]
         }
     }
 
-    private func apply(_ sealed: SealedBundle, file: String) throws -> MergeOutcome {
-        var outcome = MergeOutcome(file: file, status: .alreadyMerged, device: sealed.manifest.device.rawValue)
-        if let known = try central.bundle(hash: sealed.id), known.accepted {
-            // A copy of a merged bundle changes nothing, but a forged copy is still refused.
-            let registration = try registration(of: sealed.manifest.device)
-            try sealed.verify(devices: { _ in registration })
-            return outcome
-        }
-        let newDevice = try verify(sealed, file: file)
-        let range = sealed.manifest.sequenceRange
-        let receipt = BundleReceipt(
-            hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
-            lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds())
-        // The payload streams from the file into the transaction: each event is checked and
-        // inserted as it is read, and a fault found later (a count, the digest read again)
-        // rolls the whole bundle back. Memory does not grow with the bundle.
-        let task = "merging " + DisplayText.escaped(URL(fileURLWithPath: file).lastPathComponent)
-        var added = 0
-        defer { progress.finish() }
-        let result = try central.apply(bundle: receipt, registering: newDevice?.registration) { merge in
-            try sealed.unseal(coordinatorKey: coordinatorKey) { part in
-                switch part {
-                case .header(let header):
-                    let definitions = header.definitions.sorted { $0.key < $1.key }.map { hash, survey in
-                        DefinitionFile(survey: survey, bytes: header.definitionFiles[hash] ?? Data())
-                    }
-                    try merge.begin(definitions: definitions, interviewDefinitions: header.interviewDefinitions)
-                case .event(let event):
-                    try merge.add(event)
-                    added += 1
-                    if added & 0x3FF == 0 { progress.update(task, done: added, of: sealed.manifest.eventCount, "events") }
-                }
+    /// Verifies a bundle (a copy of one merged before is only checked for forgery) and, when
+    /// its payload is at most ``decodedFirstBytes``, decrypts, inflates, decodes and checks it:
+    /// everything but the write, outside any transaction. Never throws: a fault is a refusal,
+    /// logged.
+    func prepare(_ sealed: SealedBundle, file: String) -> UploadStep {
+        do {
+            if let known = try central.bundle(hash: sealed.id), known.accepted {
+                // A copy of a merged bundle changes nothing, but a forged copy is still refused.
+                let registration = try registration(of: sealed.manifest.device)
+                try sealed.verify(devices: { _ in registration })
+                return .finished(
+                    MergeOutcome(file: file, status: .alreadyMerged, device: sealed.manifest.device.rawValue), bundle: sealed.id)
             }
+            let newDevice = try verify(sealed, file: file)
+            let range = sealed.manifest.sequenceRange
+            let receipt = BundleReceipt(
+                hash: sealed.id, fileName: file, device: sealed.manifest.device, firstSequence: range?.first ?? 0,
+                lastSequence: range?.last ?? 0, receivedAt: DeviceStore.currentMilliseconds())
+            let decoded =
+                sealed.manifest.payload.uncompressedSize <= decodedFirstBytes ? try sealed.unseal(coordinatorKey: coordinatorKey) : nil
+            return .ready(PreparedBundle(sealed: sealed, file: file, receipt: receipt, newDevice: newDevice, decoded: decoded))
+        } catch {
+            let outcome = MergeOutcome(file: file, status: .rejected)
+            return .finished(
+                reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: Self.reason(error)), bundle: sealed.id)
         }
-        if let newDevice, !result.alreadyMerged {
-            note(
-                "note: registered new device \(DisplayText.escaped(sealed.manifest.device.rawValue)) (key \(newDevice.fingerprint)) on first use"
-            )
+    }
+
+    /// A refusal's one line for any error a merge meets.
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as BundleError: error.reason
+        case let error as StoreError: error.description
+        default: DisplayText.escaped("\(error)")
         }
-        outcome.status = result.alreadyMerged ? .alreadyMerged : .merged
-        outcome.events = sealed.manifest.eventCount
-        outcome.newEvents = result.newEvents
-        outcome.duplicateEvents = result.duplicateEvents
-        outcome.newInterviews = result.newInterviews
-        outcome.updatedInterviews = result.updatedInterviews
-        outcome.newConflicts = result.newConflicts
-        return outcome
     }
 
     /// Checks registration, signature and payload digest. An unknown device's bundle, when
@@ -244,7 +241,7 @@ public struct BundleMerger {
     }
 
     /// A device registered on first use, with its key's fingerprint for the note.
-    private struct TrustedDevice {
+    struct TrustedDevice: Sendable {
         let registration: NewDevice
         let fingerprint: KeyFingerprint
     }
@@ -262,7 +259,7 @@ public struct BundleMerger {
         }
     }
 
-    private func reject(_ outcome: MergeOutcome, hash: String, device: DeviceID?, reason: String) -> MergeOutcome {
+    func reject(_ outcome: MergeOutcome, hash: String, device: DeviceID?, reason: String) -> MergeOutcome {
         var outcome = outcome
         outcome.status = .rejected
         outcome.reason = reason
