@@ -19,7 +19,7 @@ struct RawStatement {
     func bind(_ index: Int32, _ text: String) {
         // withCString: a short (inline) string is made a C string on the stack; passing the
         // String as the argument made an array of it on the heap for every bind.
-        text.withCString { sqlite3_bind_text(handle, index, $0, -1, RawStatement.transient) }
+        _ = text.withCString { sqlite3_bind_text(handle, index, $0, -1, RawStatement.transient) }
     }
 
     /// Binds UTF-8 text given as bytes (no NUL inside), e.g. a slice of a buffer of JSON texts.

@@ -55,7 +55,8 @@ public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         case malformedDefinition(DefinitionHash, String)
         /// An included definition's content hash differs from its declared hash.
         case definitionHashMismatch(declared: DefinitionHash, actual: DefinitionHash)
-        /// A number in an event is outside ``EventBounds`` (sequence, timestamp, answer, row).
+        /// An event is outside ``EventBounds``: a number (sequence, timestamp, answer, row) out of
+        /// range, or a NUL character in its device, interview or interviewer.
         case outOfRange(String)
         /// The events disagree with the manifest or among themselves.
         case inconsistentEvents(String)
@@ -96,7 +97,7 @@ public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedDefinition(let hash, let why): "definition \(hash.short) is not a valid compiled survey: \(why)"
         case .definitionHashMismatch(let declared, let actual):
             "definition declared as \(declared.short) hashes to \(actual.short)"
-        case .outOfRange(let why): "a number is out of range: \(why)"
+        case .outOfRange(let why): "an event is out of bounds: \(why)"
         case .inconsistentEvents(let why): "events inconsistent with the manifest: \(why)"
         case .io(let why): why
         }

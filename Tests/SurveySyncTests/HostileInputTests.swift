@@ -82,7 +82,7 @@ struct HostileInputTests {
         let lying = BundleForge.bundle(device: "lap-x", events: events) { $0.sequenceRange = .init(first: 1, last: 12) }
         #expect(
             reason(reading: lying)
-                == "a number is out of range: sequence number 9223372036854775807 is out of range (1 to 9007199254740992)")
+                == "an event is out of bounds: sequence number 9223372036854775807 is out of range (1 to 9007199254740992)")
     }
 
     @Test(
