@@ -111,8 +111,7 @@ struct StudySimulationTests {
                 seed: seed, context: Scenario.defaultContext, preload: preload.filter { definition.hasVariable($0.key) },
                 using: &rng)
             #expect(run.interview.status != .inProgress, "seed \(seed): stopped at \(String(describing: run.interview.current))")
-            var replay = try Interview(definition: definition, started: run.events[0].kind, context: run.events[0].context)
-            for e in run.events.dropFirst() { try replay.apply(e.kind, context: e.context) }
+            let replay = try SimulatedLog.replay(run.events, definition: definition)
             #expect(replay.exportableAnswers == run.interview.exportableAnswers)
             var full = replay
             full.recomputeAll()

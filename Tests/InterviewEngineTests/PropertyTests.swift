@@ -28,17 +28,13 @@ struct PropertyTests {
         ], outcome: OutcomeSpec(variable: "outcome", completeCode: 11))
 
     static func simulate(seed: UInt64) -> (Interview, [InterviewSimulator.TimedEvent]) {
-        var rng = SplitMix64(seed: seed)
-        let sim = InterviewSimulator(definition: form)
-        let run = sim.run(seed: seed, context: Scenario.defaultContext, using: &rng)
-        return (run.interview, run.events)
+        SimulatedLog.run(form, seed: seed)
     }
 
     @Test(arguments: 0..<20)
     func replayingTheLogGivesTheSameState(seed: Int) throws {
         let (live, events) = Self.simulate(seed: UInt64(seed))
-        var replay = try Interview(definition: Self.form, started: events[0].kind, context: events[0].context)
-        for e in events.dropFirst() { try replay.apply(e.kind, context: e.context) }
+        let replay = try SimulatedLog.replay(events, definition: Self.form)
         #expect(replay.route == live.route)
         #expect(replay.exportableAnswers == live.exportableAnswers)
         #expect(replay.status == live.status)
@@ -50,8 +46,7 @@ struct PropertyTests {
         let plan = InterviewPlan(Self.form)
         for seed in 0..<10 as Range<UInt64> {
             let (live, events) = Self.simulate(seed: seed)
-            var replay = try Interview(plan: plan, started: events[0].kind, context: events[0].context)
-            for e in events.dropFirst() { try replay.apply(e.kind, context: e.context) }
+            let replay = try SimulatedLog.replay(events, plan: plan)
             #expect(replay.route == live.route)
             #expect(replay.exportableAnswers == live.exportableAnswers)
             #expect(replay.status == live.status)

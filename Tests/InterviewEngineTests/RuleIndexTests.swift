@@ -36,16 +36,13 @@ struct RuleIndexTests {
         ], outcome: OutcomeSpec(variable: "outcome", completeCode: 11))
 
     static func simulate(seed: UInt64) -> (Interview, [InterviewSimulator.TimedEvent]) {
-        var rng = SplitMix64(seed: seed)
-        let run = InterviewSimulator(definition: form).run(seed: seed, context: Scenario.defaultContext, using: &rng)
-        return (run.interview, run.events)
+        SimulatedLog.run(form, seed: seed)
     }
 
     @Test(arguments: 0..<30)
     func nestedRostersReplayAndRecomputeToTheSameState(seed: Int) throws {
         let (live, events) = Self.simulate(seed: UInt64(seed))
-        var replay = try Interview(definition: Self.form, started: events[0].kind, context: events[0].context)
-        for e in events.dropFirst() { try replay.apply(e.kind, context: e.context) }
+        let replay = try SimulatedLog.replay(events, definition: Self.form)
         #expect(replay.route == live.route)
         #expect(replay.exportableAnswers == live.exportableAnswers)
         #expect(replay.failingChecks == live.failingChecks)
