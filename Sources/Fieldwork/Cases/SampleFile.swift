@@ -83,7 +83,7 @@ public struct SampleFile: Sendable {
             var fields: [String] = []  // one array for every line's fields
             fields.reserveCapacity(layout.width)
             while let line = try reader.next(into: &fields) {
-                if let sample = check(fields, line: line, layout: layout, seen: &seen) { cases.append(sample) }
+                check(fields, line: line, layout: layout, seen: &seen)
             }
         } catch {
             note(Self.line(of: error), Self.message(for: error))
@@ -95,11 +95,11 @@ public struct SampleFile: Sendable {
         problems.append(SampleProblem(file: file, line: line, message: message))
     }
 
-    /// One line: its field count, case id and values.
-    private mutating func check(_ fields: [String], line: Int, layout: Layout, seen: inout [CaseID: Int]) -> SampleCase? {
+    /// One line: its field count, case id and values; the case is added when they are right
+    /// (made in place: a case returned was copied into the array and the original destroyed).
+    private mutating func check(_ fields: [String], line: Int, layout: Layout, seen: inout [CaseID: Int]) {
         guard fields.count == layout.width else {
-            note(line, "\(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(layout.width) columns")
-            return nil
+            return note(line, "\(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(layout.width) columns")
         }
         var ok = true
         var id: CaseID?
@@ -151,9 +151,9 @@ public struct SampleFile: Sendable {
                 ok = false
             }
         }
-        guard ok, let id, layout.problems.isEmpty else { return nil }
+        guard ok, let id, layout.problems.isEmpty else { return }
         for name in empty { values.removeValue(forKey: name) }  // an empty cell preloads nothing
-        return SampleCase(id: id, values: values, address: field.address, note: field.note, line: line)
+        cases.append(SampleCase(id: id, values: values, address: field.address, note: field.note, line: line))
     }
 
     /// Whether a text holds a line break (a `Character` that `isNewline`), read from its bytes:
