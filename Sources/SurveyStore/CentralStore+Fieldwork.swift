@@ -105,10 +105,10 @@ extension CentralStore {
         var ends: [Int] = []
         ends.reserveCapacity(2 * cases.count)
         var writer = EventJSON.ValuesWriter()  // a sample's cases share their keys: sorted once
-        for c in cases {
-            do { try writer.append(c.values, to: &text) } catch { throw .invalid("cannot encode case identifiers: \(error)") }
+        for i in cases.indices {  // by index: a copy of each case retained its values and texts
+            do { try writer.append(cases[i].values, to: &text) } catch { throw .invalid("cannot encode case identifiers: \(error)") }
             ends.append(text.count)
-            text.append(contentsOf: c.id.rawValue.utf8)
+            text.append(contentsOf: cases[i].id.rawValue.utf8)
             ends.append(text.count)
             // Room for every case as long as the first (and an eighth), rather than doublings.
             if ends.count == 2 { text.reserveCapacity((text.count + 8) * cases.count * 9 / 8) }
@@ -134,12 +134,12 @@ extension CentralStore {
             while let row = try rows.next() { existing[row[0]] = (row[1], row[2], row[3]) }
             var result = SampleImportResult()
             var changes: [(index: Int, isNew: Bool)] = []
-            for (i, c) in cases.enumerated() {
-                guard let old = existing[c.id.rawValue] else {
+            for i in cases.indices {
+                guard let old = existing[cases[i].id.rawValue] else {
                     changes.append((i, true))
                     continue
                 }
-                if old.values.utf8.elementsEqual(encoded(i)), old.address == c.address, old.note == c.note {
+                if old.values.utf8.elementsEqual(encoded(i)), old.address == cases[i].address, old.note == cases[i].note {
                     result.unchanged += 1
                 } else {
                     changes.append((i, false))
@@ -174,18 +174,17 @@ extension CentralStore {
             update.bind(4, sequence)
             update.bind(5, survey.rawValue)
             for (i, isNew) in changes {
-                let c = cases[i]
                 if isNew {
                     insert.bind(2, inPlace: id(i))
                     insert.bind(3, inPlace: encoded(i))
-                    insert.bind(4, c.address)
-                    insert.bind(5, c.note)
+                    insert.bind(4, cases[i].address)
+                    insert.bind(5, cases[i].note)
                     _ = try insert.step()
                     result.added += 1
                 } else {
                     update.bind(1, inPlace: encoded(i))
-                    update.bind(2, c.address)
-                    update.bind(3, c.note)
+                    update.bind(2, cases[i].address)
+                    update.bind(3, cases[i].note)
                     update.bind(6, inPlace: id(i))
                     _ = try update.step()
                     result.updated += 1
