@@ -122,24 +122,12 @@ extension CentralStore {
 
     /// Stores the coordinator's signing key pair (Ed25519 raw bytes); never replaced.
     public func setSigningKey(_ pair: SigningKeyPair) throws(StoreError) {
-        try write { db in
-            try db.execute(
-                sql: "UPDATE coordinator SET signing_private_key = ?, signing_public_key = ? WHERE signing_private_key IS NULL",
-                arguments: [pair.privateKey, pair.publicKey])
-            guard db.changesCount == 1 else {
-                throw StoreError.invalid("the central dataset already has a signing key; keys are never replaced")
-            }
-        }
+        try write { db in try KeyPairColumns.coordinatorSigning.storeOnce(pair, in: db, owner: "the central dataset") }
     }
 
     /// The coordinator's signing key pair, if one was made.
     public func signingKey() throws(StoreError) -> SigningKeyPair? {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT signing_private_key, signing_public_key FROM coordinator"),
-                let privateKey = row[0] as Data?, let publicKey = row[1] as Data?
-            else { return nil }
-            return SigningKeyPair(privateKey: privateKey, publicKey: publicKey)
-        }
+        try read { db in try KeyPairColumns.coordinatorSigning.fetch(in: db) }
     }
 }
 

@@ -91,12 +91,7 @@ public final class CentralStore: CentralDataset {
 
     /// The coordinator's encryption key pair (X25519 raw bytes), if one was stored at init.
     public func encryptionKey() throws(StoreError) -> SigningKeyPair? {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT encryption_private_key, encryption_public_key FROM coordinator"),
-                let privateKey = row[0] as Data?, let publicKey = row[1] as Data?
-            else { return nil }
-            return SigningKeyPair(privateKey: privateKey, publicKey: publicKey)
-        }
+        try read { db in try KeyPairColumns.coordinatorEncryption.fetch(in: db) }
     }
 
     /// Replaces how the coordinator's private key is stored (plain or sealed with a

@@ -46,25 +46,12 @@ extension DeviceStore {
 
     /// Stores the device's encryption key pair (X25519 raw bytes); never replaced.
     public func setEncryptionKey(_ pair: SigningKeyPair) throws(StoreError) {
-        guard !pair.privateKey.isEmpty, !pair.publicKey.isEmpty else { throw .invalid("an empty encryption key was given") }
-        try write { db in
-            try db.execute(
-                sql: "UPDATE device SET encryption_private_key = ?, encryption_public_key = ? WHERE encryption_private_key IS NULL",
-                arguments: [pair.privateKey, pair.publicKey])
-            guard db.changesCount == 1 else {
-                throw StoreError.invalid("device \(deviceID) already has an encryption key; keys are never replaced")
-            }
-        }
+        try write { db in try KeyPairColumns.deviceEncryption.storeOnce(pair, in: db, owner: "device \(deviceID)") }
     }
 
     /// The device's encryption key pair, if it has one.
     public func encryptionKey() throws(StoreError) -> SigningKeyPair? {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT encryption_private_key, encryption_public_key FROM device"),
-                let privateKey = row[0] as Data?, let publicKey = row[1] as Data?
-            else { return nil }
-            return SigningKeyPair(privateKey: privateKey, publicKey: publicKey)
-        }
+        try read { db in try KeyPairColumns.deviceEncryption.fetch(in: db) }
     }
 
     // MARK: - Packages

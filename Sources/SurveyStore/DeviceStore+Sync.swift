@@ -17,18 +17,7 @@ public struct SigningKeyPair: Hashable, Sendable {
 extension DeviceStore {
     /// Stores the device's signing key pair; refused if one is already stored (keys are never replaced).
     public func setSigningKey(_ pair: SigningKeyPair) throws(StoreError) {
-        guard !pair.privateKey.isEmpty, !pair.publicKey.isEmpty else { throw .invalid("an empty signing key was given") }
-        try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE device SET signing_private_key = ?, signing_public_key = ?
-                    WHERE signing_private_key IS NULL
-                    """,
-                arguments: [pair.privateKey, pair.publicKey])
-            guard db.changesCount == 1 else {
-                throw StoreError.invalid("device \(deviceID) already has a signing key; keys are never replaced")
-            }
-        }
+        try write { db in try KeyPairColumns.deviceSigning.storeOnce(pair, in: db, owner: "device \(deviceID)") }
     }
 
     /// Replaces how the private signing key is stored — plain or sealed with a passphrase: the
@@ -43,12 +32,7 @@ extension DeviceStore {
 
     /// The device's signing key pair, if one was stored.
     public func signingKey() throws(StoreError) -> SigningKeyPair? {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT signing_private_key, signing_public_key FROM device"),
-                let privateKey = row[0] as Data?, let publicKey = row[1] as Data?
-            else { return nil }
-            return SigningKeyPair(privateKey: privateKey, publicKey: publicKey)
-        }
+        try read { db in try KeyPairColumns.deviceSigning.fetch(in: db) }
     }
 
     /// The highest sequence number already put into a bundle (0 when none).

@@ -160,6 +160,7 @@ public final class PostgresCentralStore: CentralDataset {
     }
 
     public func setSigningKey(_ pair: SigningKeyPair) throws(StoreError) {
+        guard !pair.privateKey.isEmpty, !pair.publicKey.isEmpty else { throw .invalid("an empty signing key was given") }
         try write { link in
             let changed = try link.query(
                 """

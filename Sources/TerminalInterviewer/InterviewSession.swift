@@ -37,6 +37,9 @@ public final class InterviewSession {
     /// Runs the interview until it ends or the fieldworker stops; never throws.
     public func run() -> SessionEnd {
         controller.start()
+        // A crash says this before the runtime's (English) report, in the interview's UI language.
+        terminal.sayOnCrash(strings.crashed(resumeCommand: controller.options.resumeCommand))
+        defer { terminal.sayOnCrash(nil) }
         while true {
             show(controller.takeOutputs())
             if let end = controller.end { return end }
@@ -53,7 +56,11 @@ public final class InterviewSession {
             switch terminal.readLine() {
             case .endOfInput: controller.stop(.endOfInput)
             case .interrupted(let signal): controller.stop(.interrupted(signal))
-            case .line(let line): controller.enter(line)
+            case .line(let line):
+                #if DEBUG
+                    TestCrash.check(line: line)
+                #endif
+                controller.enter(line)
             }
         }
     }

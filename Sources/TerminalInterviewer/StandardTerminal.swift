@@ -49,6 +49,14 @@ public final class StandardTerminal: Terminal {
         signal(SIGPIPE, SIG_IGN)
     }
 
+    /// A crash writes `text` to standard error before the runtime's report (``CrashNotice``);
+    /// nil puts the handlers that were there before back.
+    public func sayOnCrash(_ text: String?) {
+        guard let text else { return CrashNotice.uninstall() }
+        CrashNotice.install(writingTo: STDERR_FILENO)
+        CrashNotice.setNotice(text)
+    }
+
     /// The signal received so far, if any (for callers that poll between long operations).
     public static var pendingSignal: Int32? {
         receivedSignal == 0 ? nil : Int32(receivedSignal)

@@ -17,6 +17,8 @@ public protocol Terminal: AnyObject {
     var colour: Bool { get }
     /// Whether a person types at a terminal (prompts then stay on the input line).
     var interactive: Bool { get }
+    /// What to say if the process crashes from now on (nil: nothing); see ``CrashNotice``.
+    func sayOnCrash(_ text: String?)
 }
 
 /// The result of reading one line from a ``Terminal``.
@@ -29,6 +31,9 @@ public enum TerminalInput: Hashable, Sendable {
 }
 
 extension Terminal {
+    /// A terminal that is not the process's own (a test's) has nothing to say on a crash.
+    public func sayOnCrash(_ text: String?) {}
+
     /// Writes a line followed by a newline.
     public func writeLine(_ text: String = "") { write(text + "\n") }
 }

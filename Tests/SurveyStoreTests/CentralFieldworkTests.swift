@@ -38,6 +38,24 @@ struct CentralFieldworkTests {
         #expect(try store.fieldworkLog().map(\.actor) == ["Kata", "Kata", "Peti"])
     }
 
+    /// The coordinator's signing key is stored once: an empty pair and a second pair are
+    /// refused with their reasons, and the first stays.
+    @Test(arguments: CentralImplementation.all)
+    func theSigningKeyIsStoredOnceAndNeverEmpty(_ implementation: CentralImplementation) throws {
+        let store = try implementation.make()
+        #expect(try store.signingKey() == nil)
+        #expect(throws: StoreError.invalid("an empty signing key was given")) {
+            try store.setSigningKey(SigningKeyPair(privateKey: Data(), publicKey: Data([1])))
+        }
+        #expect(try store.signingKey() == nil)
+        let first = SigningKeyPair(privateKey: Data([1, 2]), publicKey: Data([3, 4]))
+        try store.setSigningKey(first)
+        #expect(throws: StoreError.invalid("the central dataset already has a signing key; keys are never replaced")) {
+            try store.setSigningKey(SigningKeyPair(privateKey: Data([5]), publicKey: Data([6])))
+        }
+        #expect(try store.signingKey() == first)
+    }
+
     @Test(arguments: CentralImplementation.all)
     func anAmendedImportAddsAndUpdatesAndNeverDeletes(_ implementation: CentralImplementation) throws {
         let store = try prepared(implementation)

@@ -67,6 +67,32 @@ extension EndToEnd {
                     + "\(confirmed.count) confirmed answers all found, integrity_check ok")
         }
 
+        /// A crash in the line view (F12's escape sequence typed in a debug build with
+        /// `TEREP_TEST_CRASH=1`: an index out of range, as a bug would trap) says on standard
+        /// error, in the questionnaire's language, that every confirmed answer is saved and how
+        /// to resume; the answer confirmed before it is in the database, and terep dies of the
+        /// signal (the shell and the case list see a crash, not an ordinary end).
+        @Test func aCrashInTheLineViewSaysSoInTheInterviewsLanguage() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            let survey = try MiniSurvey.write(into: dir)
+            let db = dir.appendingPathComponent("device.sqlite").path
+            let run = try TerepProcess.run(
+                ["interview", survey, "--device-db", db], stdin: "K7\n\u{1B}[24~\n",
+                environment: ["TEREP_TEST_CRASH": "1", "SWIFT_BACKTRACE": "enable=no"])
+            #expect([SIGILL, SIGTRAP].contains(run.status), "terep died of the trap: \(run.status)\n\(run.stderr)")
+            #expect(run.stderr.contains("A program váratlan hibával leállt."), "\(run.stderr)")
+            #expect(run.stderr.contains("Minden megerősített válasz mentve. Folytatás: terep interview"), "\(run.stderr)")
+            let store = try DeviceStore.open(path: db, readOnly: true)
+            let interview = try #require(try store.interviews().first)
+            let answers = try store.events(interview: interview.id).compactMap { event -> String? in
+                guard case .answered(let at, let answer) = event.kind else { return nil }
+                return "\(at)=\(ScreenAnswerer.typed(answer))"
+            }
+            #expect(answers == ["cluster_id=K7"])
+            // The resume command the notice gave continues the same interview.
+            #expect(run.stderr.contains("--resume \(interview.id.rawValue)"), "\(run.stderr)")
+        }
+
         private func verify(db: String, confirmed: [Confirmed], round: Int) throws {
             guard FileManager.default.fileExists(atPath: db) else { return }
             let store = try DeviceStore.open(path: db, readOnly: true)

@@ -218,32 +218,12 @@ public final class CursesScreen: ScreenDevice {
 }
 
 /// Restores the terminal if the process dies while the full screen is up (a crash, an abort):
-/// the saved terminal modes, the normal screen and a visible cursor; then the handler that was
-/// there before (Swift's backtrace) runs on the restored terminal, and the process ends by the
-/// signal. Async-signal-safe: only `tcsetattr`, `write`, `sigaction`, `sigprocmask` and `raise`
-/// run in the handler, on buffers prepared beforehand.
+/// the saved terminal modes, the normal screen and a visible cursor, then the notice
+/// (``CrashNotice``); then the handler that was there before (Swift's backtrace) runs on the
+/// restored terminal, and the process ends by the signal.
 enum TerminalGuard {
-    nonisolated(unsafe) private static var modes = termios()
-    nonisolated(unsafe) private static var haveModes = false
     /// Leave the alternate screen, show the cursor, reset attributes.
-    nonisolated(unsafe) private static let restore: UnsafeMutableBufferPointer<UInt8> = {
-        let bytes = Array("\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m\r\n".utf8)
-        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
-        _ = buffer.initialize(from: bytes)
-        return buffer
-    }()
-    /// What to say after the terminal is restored (``CursesScreen/sayOnCrash(_:)``): its bytes
-    /// in a buffer made once, and how many of them count (0 while it is being replaced).
-    private static let noticeCapacity = 2048
-    nonisolated(unsafe) private static let notice = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: noticeCapacity)
-    nonisolated(unsafe) private static var noticeLength: sig_atomic_t = 0
-    private static let fatal: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
-    /// The handlers installed before, by signal number (32 slots, prepared before any crash).
-    nonisolated(unsafe) private static let previous: UnsafeMutablePointer<sigaction> = {
-        let slots = UnsafeMutablePointer<sigaction>.allocate(capacity: 32)
-        slots.initialize(repeating: sigaction(), count: 32)
-        return slots
-    }()
+    private static let restore = Array("\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m\r\n".utf8)
 
     /// Set by SIGWINCH; the session's next read resizes ncurses to the terminal.
     nonisolated(unsafe) private static var resized: sig_atomic_t = 0
@@ -277,60 +257,14 @@ enum TerminalGuard {
         return .key(.resize)
     }
 
-    /// Prepares the notice a crash writes (outside the handler: it only writes the bytes), cut
-    /// at a character so that it fits the buffer with its line ending.
-    static func setNotice(_ text: String?) {
-        noticeLength = 0
-        guard let text, !text.isEmpty else { return }
-        var bytes: [UInt8] = []
-        for character in text where bytes.count + character.utf8.count <= noticeCapacity - 2 { bytes += character.utf8 }
-        bytes += Array("\r\n".utf8)
-        _ = notice.update(fromContentsOf: bytes)
-        noticeLength = sig_atomic_t(bytes.count)
-    }
+    static func setNotice(_ text: String?) { CrashNotice.setNotice(text) }
 
-    static func saveModes() {
-        haveModes = tcgetattr(STDIN_FILENO, &modes) == 0
-    }
+    static func saveModes() { CrashNotice.saveModes() }
 
-    static func install() {
-        _ = restore.count  // prepared now, not in the handler
-        for sig in fatal {
-            var action = sigaction()
-            #if canImport(Glibc)
-                action.__sigaction_handler.sa_handler = { signal in TerminalGuard.crashed(signal) }
-            #else
-                action.__sigaction_u.__sa_handler = { signal in TerminalGuard.crashed(signal) }
-            #endif
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
-            sigaction(sig, &action, previous + Int(sig))
-        }
-    }
+    static func install() { CrashNotice.install(writingTo: STDOUT_FILENO, prelude: restore) }
 
     static func uninstall() {
-        noticeLength = 0
-        for sig in fatal { sigaction(sig, previous + Int(sig), nil) }
+        CrashNotice.uninstall()
         signal(SIGWINCH, SIG_DFL)
-    }
-
-    /// The terminal first; then the handler that was there before (Swift's crash report) runs at
-    /// once, the signal unblocked; then the process ends by the signal whatever that handler did
-    /// (one that returns would leave the process running after a signal sent from outside).
-    private static func crashed(_ signal: Int32) {
-        if haveModes { tcsetattr(STDIN_FILENO, TCSANOW, &modes) }
-        _ = write(STDOUT_FILENO, restore.baseAddress, restore.count)
-        let said = Int(noticeLength)
-        if said > 0 { _ = write(STDOUT_FILENO, notice.baseAddress, said) }
-        sigaction(signal, previous + Int(signal), nil)
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        sigaddset(&unblock, signal)
-        sigprocmask(SIG_UNBLOCK, &unblock, nil)
-        raise(signal)
-        var fallback = sigaction()
-        sigemptyset(&fallback.sa_mask)
-        sigaction(signal, &fallback, nil)  // SIG_DFL: a zeroed action
-        raise(signal)
     }
 }
