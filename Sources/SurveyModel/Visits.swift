@@ -42,6 +42,11 @@ public struct Visit: Hashable, Sendable, Codable {
 ///   keeps its own start, end and note; only its code follows the fix's end, so that it stays
 ///   the interview's outcome (what `iv_outcome` exports and the `final` rules read).
 public struct VisitTracker: Hashable, Sendable {
+    /// The rule's version: raised whenever the rule changes, so that a store which keeps visits
+    /// (the device's `visit` table) derives them again from the events. Version 2: a fix after
+    /// a complete end keeps the last visit's end and note (version 1 moved them to the fix).
+    public static let rule = 2
+
     public private(set) var visits: [Visit] = []
     /// The questionnaire's "complete" code (nil when it declares no outcome).
     public let completeCode: Int?

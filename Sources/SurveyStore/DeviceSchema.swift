@@ -9,6 +9,7 @@ enum DeviceSchema {
         migrator.registerMigration("v1-device-store", migrate: v1)
         migrator.registerMigration("v2-device-keys-and-bundles", migrate: v2)
         migrator.registerMigration("v3-device-cases-and-visits", migrate: v3)
+        migrator.registerMigration("v4-device-visit-rule", migrate: v4)
         return migrator
     }
 
@@ -146,5 +147,11 @@ enum DeviceSchema {
             }
             try VisitRows.save(db, interview: id, visits, from: [])
         }
+    }
+
+    /// The version of `VisitTracker`'s rule the `visit` rows follow; the rows of a database made
+    /// before it count as version 1, and ``VisitRows/refresh(_:)`` derives them again.
+    private static func v4(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE device ADD COLUMN visit_rule INTEGER NOT NULL DEFAULT 1")
     }
 }

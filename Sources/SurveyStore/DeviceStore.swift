@@ -64,7 +64,10 @@ public final class DeviceStore: Sendable {
     /// Opens an existing device database, applying any pending schema migrations.
     public static func open(path: String, readOnly: Bool = false) throws(StoreError) -> DeviceStore {
         let queue = try DatabaseFile.open(path: path, kind: .device, migrator: DeviceSchema.migrator, readOnly: readOnly)
-        return try DeviceStore(path: path, queue: queue)
+        let store = try DeviceStore(path: path, queue: queue)
+        // Visits kept under an older rule are derived again (a read-only open shows them as kept).
+        if !readOnly, try store.read({ db in try VisitRows.isStale(db) }) { try store.write { db in try VisitRows.refresh(db) } }
+        return store
     }
 
     /// A private in-memory device store (tests, dry runs); it vanishes when released.
@@ -102,10 +105,12 @@ public final class DeviceStore: Sendable {
                 try db.execute(
                     sql: """
                         INSERT INTO device (singleton, device_id, interviewer, created_at, next_sequence,
-                                            signing_private_key, signing_public_key)
-                        VALUES (1, ?, ?, ?, 1, ?, ?)
+                                            signing_private_key, signing_public_key, visit_rule)
+                        VALUES (1, ?, ?, ?, 1, ?, ?, ?)
                         """,
-                    arguments: [deviceID.rawValue, interviewer, createdAt, signingKey?.privateKey, signingKey?.publicKey])
+                    arguments: [
+                        deviceID.rawValue, interviewer, createdAt, signingKey?.privateKey, signingKey?.publicKey, VisitTracker.rule,
+                    ])
             }
         } catch {
             throw StoreError(error, path: path)
