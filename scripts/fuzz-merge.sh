@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the merge (Fuzz/FuzzMerge: fuzzed events in a correctly signed bundle, merged by
-# BundleMerger into a fresh in-memory central dataset, with the merge's invariants checked)
+# BundleMerger into the process's one in-memory central dataset, each input's merges rolled
+# back afterwards, with the merge's invariants checked)
 # with libFuzzer + ASan (a release build, -O, like scripts/fuzz.sh) for SECONDS (default 60), with the
 # integer-limit dictionary Fuzz/bundle.dict.
 #   scripts/fuzz-merge.sh 600

@@ -3,14 +3,19 @@
 // kept, made the fixed device's (and a `started` event the probe questionnaire's), and the
 // events, in the input's order, become a bundle correctly signed by that registered device
 // (the first byte's low bit: encrypted when the writer accepts the events). The bundle is
-// merged by `BundleMerger` into a fresh in-memory central dataset (a page-for-page copy of a
-// template migrated once, with the device registered), then merged again, then
+// merged by `BundleMerger` into the process's one in-memory central dataset (a page-for-page
+// copy of a template migrated once, with the device registered), then merged again, then
 // the same events without the first are merged under a new bundle id. Besides "never
 // crash", it traps when a merge's outcome and the dataset disagree:
 //   - a refused bundle leaves no event; a merged one leaves exactly its events, and the
 //     dataset passes its integrity check;
 //   - merging the same file again changes nothing ("already merged", or refused again);
 //   - after a merge, the same events under a new id are all duplicates, nothing new.
+// Every input starts from the same state: its merges run inside a transaction rolled back
+// afterwards (`CentralStore.rollingBack`; each merge a savepoint of it), which must leave no
+// event (checked after every input) and the template's every row (checked on the first input
+// and every 1,024th); the cache of verified questionnaires keeps only the probe's, verified
+// before the first input. So a crash file replays exactly as it ran.
 // `FuzzMerge --write-seeds DIR` writes seeds: valid interviews of the probe questionnaire.
 import Fieldwork
 import Foundation
@@ -72,21 +77,44 @@ enum Harness {
         """
 
     /// The central dataset every input starts from: migrated once, the device registered.
-    static let template: CentralStore? = {
+    static let template: CentralStore = {
         guard let central = try? CentralStore.inMemory(), let key = deviceKey,
             (try? central.registerDevice(device, publicKey: key.publicKey.rawRepresentation, method: .explicit)) != nil
-        else { return nil }
+        else { fatalError("the template dataset could not be made") }
         return central
     }()
 
-    static let survey: (hash: DefinitionHash, bytes: Data)? = {
+    /// The process's one dataset, a copy of the template: each input's merges are rolled back.
+    static let central: CentralStore = {
+        guard let central = try? template.inMemoryCopy(allowingRollback: true) else {
+            fatalError("the template dataset could not be copied")
+        }
+        return central
+    }()
+
+    /// The template's every row: what the dataset must hold again after an input is rolled back.
+    static let templateRows: [String] = {
+        guard let rows = try? template.everyRow() else { fatalError("the template dataset could not be read") }
+        return rows
+    }()
+
+    /// Inputs run so far (the full check of the reset is made on the first and every 1,024th).
+    nonisolated(unsafe) static var inputs = 0
+
+    /// The probe questionnaire's file, verified once (`VerifiedDefinitions` keeps it) before any
+    /// input, so that every input finds the cache the same.
+    static let survey: (hash: DefinitionHash, bytes: Data) = {
         let result = SurveyCompiler.compile(SourceFile(path: "probe.survey", text: source), loader: InMemoryLoader([:]))
-        guard let definition = result.compiled?.definition else { fatalError("the probe questionnaire does not compile") }
-        return try? DefinitionFiles.file(for: definition)
+        guard let definition = result.compiled?.definition, let file = try? DefinitionFiles.file(for: definition),
+            (try? BundlePayload.verifiedDefinition(file.bytes, declared: file.hash)) != nil
+        else { fatalError("the probe questionnaire does not compile") }
+        return file
     }()
 
     static func run(_ input: UnsafeRawBufferPointer) {
-        guard let mode = input.first, let survey else { return }
+        // What an earlier input could have left: only the probe's verified file is kept.
+        VerifiedDefinitions.shared.removeAll(keeping: [survey.hash])
+        guard let mode = input.first else { return }
         var events: [InterviewEvent] = []
         // Each line read in place (splitting a Data copied every line twice).
         var start = 1, lines = 0
@@ -103,7 +131,25 @@ enum Harness {
             events.append(event)
         }
         guard !events.isEmpty, let first = bundle(events, encrypted: mode & 1 == 1, survey: survey) else { return }
-        guard let central = try? template?.inMemoryCopy() else { fatalError("the template dataset could not be copied") }
+        do { try central.rollingBack { merge(first, events) } } catch {
+            fatalError("the input's merges could not be rolled back: \(error)")
+        }
+        checkReset()
+    }
+
+    /// After an input: the dataset holds no event (every input), and exactly the template's
+    /// rows (the first input and every 1,024th: reading every table costs as much as an input).
+    static func checkReset() {
+        if (try? central.eventCount()) != 0 { fatalError("events are left after an input was rolled back") }
+        defer { inputs += 1 }
+        guard inputs % 1024 == 0 else { return }
+        guard let rows = try? central.everyRow(), rows == templateRows else {
+            fatalError("the dataset differs from the template after an input was rolled back")
+        }
+    }
+
+    /// The three merges of one input's events (`first`: their bundle) and the checks after each.
+    static func merge(_ first: Data, _ events: [InterviewEvent]) {
         var merger = BundleMerger(central: central, coordinatorKey: coordinator, trustNewDevices: false)
         let path = folder + "/fuzz.terepbundle"
         guard (try? first.write(to: URL(fileURLWithPath: path))) != nil else { return }
@@ -166,7 +212,6 @@ enum Harness {
     /// Seeds: two interviews answering every question (one ended, one with a roster), and one
     /// of the same encrypted.
     static func writeSeeds(to dir: String) throws {
-        guard let survey else { return }
         func event(_ sequence: Int64, _ interview: InterviewID, _ kind: InterviewEventKind) -> InterviewEvent {
             InterviewEvent(
                 device: device, sequence: sequence, interview: interview, timestamp: 1_780_000_000_000 + sequence * 1000,

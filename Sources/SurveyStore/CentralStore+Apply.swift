@@ -88,7 +88,7 @@ extension CentralStore {
     }
 
     private func record(_ db: Database, _ bundle: BundleReceipt, events: Int, newEvents: Int) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO bundle (hash, file_name, device_id, first_sequence, last_sequence, event_count,
                     new_events, status, reason, received_at)
@@ -97,7 +97,8 @@ extension CentralStore {
                     first_sequence = excluded.first_sequence, last_sequence = excluded.last_sequence,
                     event_count = excluded.event_count, new_events = excluded.new_events,
                     status = 'accepted', reason = NULL, received_at = excluded.received_at
-                """,
+                """
+        ).execute(
             arguments: [
                 bundle.hash, bundle.fileName, bundle.device.rawValue, bundle.firstSequence, bundle.lastSequence,
                 events, newEvents, bundle.receivedAt,
@@ -128,13 +129,14 @@ public final class CentralMerge: CentralMergeFeed {
         self.db = db
         self.device = device
         check = MergeEventCheck(device: device)
+        // Both prepared once per connection (`cachedStatement`), not for every bundle.
         insert = try RawStatement(
-            db,
+            cached: db,
             sql: """
                 INSERT INTO event (device_id, sequence, interview_id, timestamp, interviewer, kind, payload_json)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """)
-        existing = try db.makeStatement(
+        existing = try db.cachedStatement(
             sql: "SELECT interview_id, timestamp, interviewer, payload_json FROM event WHERE device_id = ? AND sequence = ?")
     }
 

@@ -53,6 +53,23 @@ extension CentralStore {
         }
     }
 
+    /// Every row of every table, the schema and SQLite's own tables (`sqlite_master`,
+    /// `sqlite_sequence`) included, as lines of text, each table's sorted: two datasets with the
+    /// same lines hold the same data. What FuzzMerge compares with its template's to show that
+    /// its reset between inputs (``rollingBack(_:)``) left nothing behind.
+    package func everyRow() throws(StoreError) -> [String] {
+        try read { db in
+            var lines = try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
+                .map { "sqlite_master \($0)" }
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            for table in tables {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)")
+                lines += rows.map { "\(table) \($0)" }.sorted()
+            }
+            return lines
+        }
+    }
+
     private static func stored(_ value: DatabaseValue) -> StoredValue {
         switch value.storage {
         case .null: .null

@@ -92,24 +92,24 @@ extension CentralStore {
     /// joins them (maximal and disjoint, adjacent ranges joined): each run of the bundle's
     /// numbers replaces the stored ranges it touches by their union.
     func mergeRanges(_ db: Database, device: DeviceID, sequences: SequenceRanges) throws {
+        // Prepared once per connection (`cachedStatement`), not for every bundle.
+        let select = try db.cachedStatement(
+            sql: """
+                SELECT first_sequence, last_sequence FROM received_range
+                WHERE device_id = ? AND first_sequence <= ? AND last_sequence >= ?
+                """)
+        let delete = try db.cachedStatement(
+            sql: "DELETE FROM received_range WHERE device_id = ? AND first_sequence <= ? AND last_sequence >= ?")
+        let insert = try db.cachedStatement(sql: "INSERT INTO received_range (device_id, first_sequence, last_sequence) VALUES (?, ?, ?)")
         for island in sequences.ranges {
-            let touching = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT first_sequence, last_sequence FROM received_range
-                    WHERE device_id = ? AND first_sequence <= ? AND last_sequence >= ?
-                    """,
-                arguments: [device.rawValue, island.upperBound.saturatingSuccessor, island.lowerBound.saturatingPredecessor])
+            let touched: StatementArguments = [
+                device.rawValue, island.upperBound.saturatingSuccessor, island.lowerBound.saturatingPredecessor,
+            ]
+            let touching = try Row.fetchAll(select, arguments: touched)
             var joined = SequenceRanges(ranges: touching.map { (row: Row) -> ClosedRange<Int64> in (row[0] as Int64)...(row[1] as Int64) })
             joined.insert(island)
-            try db.execute(
-                sql: "DELETE FROM received_range WHERE device_id = ? AND first_sequence <= ? AND last_sequence >= ?",
-                arguments: [device.rawValue, island.upperBound.saturatingSuccessor, island.lowerBound.saturatingPredecessor])
-            for range in joined.ranges {
-                try db.execute(
-                    sql: "INSERT INTO received_range (device_id, first_sequence, last_sequence) VALUES (?, ?, ?)",
-                    arguments: [device.rawValue, range.lowerBound, range.upperBound])
-            }
+            try delete.execute(arguments: touched)
+            for range in joined.ranges { try insert.execute(arguments: [device.rawValue, range.lowerBound, range.upperBound]) }
         }
     }
 }

@@ -63,7 +63,7 @@ extension CentralStore {
 
     /// The number of merged events.
     public func eventCount() throws(StoreError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0 }
+        try read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM event")) ?? 0 }
     }
 
     /// Devices, received and missing ranges, counts and the last bundles.
@@ -109,8 +109,10 @@ extension CentralStore {
     /// SQLite's integrity and foreign-key checks; returns the problems found (empty when all is well).
     public func integrityCheck() throws(StoreError) -> [String] {
         try read { db in
-            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
-            problems += try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { "foreign key violation in \($0[0] as String? ?? "?")" }
+            // Prepared once per connection: FuzzMerge checks after every merge.
+            var problems = try String.fetchAll(db.cachedStatement(sql: "PRAGMA integrity_check")).filter { $0 != "ok" }
+            problems += try Row.fetchAll(db.cachedStatement(sql: "PRAGMA foreign_key_check"))
+                .map { "foreign key violation in \($0[0] as String? ?? "?")" }
             return problems
         }
     }

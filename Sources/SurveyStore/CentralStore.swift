@@ -44,17 +44,47 @@ public final class CentralStore: CentralDataset {
         return store
     }
 
-    /// A private in-memory copy of this dataset, page for page (SQLite's online backup): what a
-    /// fuzz target starts each input from, a template migrated once instead of every migration
-    /// run again for every input.
-    public func inMemoryCopy() throws(StoreError) -> CentralStore {
+    /// A private in-memory copy of this dataset, page for page (SQLite's online backup): a
+    /// template migrated once instead of every migration run again for every copy. With
+    /// `allowingRollback`, its connection may keep a transaction open between calls, for
+    /// ``rollingBack(_:)`` (a fuzz target's one dataset, reset after every input).
+    public func inMemoryCopy(allowingRollback: Bool = false) throws(StoreError) -> CentralStore {
         do {
-            let copy = try DatabaseQueue(configuration: DatabaseFile.configuration(readOnly: false, inMemory: true))
+            var configuration = DatabaseFile.configuration(readOnly: false, inMemory: true)
+            configuration.allowsUnsafeTransactions = allowingRollback
+            let copy = try DatabaseQueue(configuration: configuration)
             try queue.backup(to: copy)
             return CentralStore(path: ":memory:", queue: copy)
         } catch {
             throw StoreError(error, path: ":memory:")
         }
+    }
+
+    /// Runs `body` inside a transaction that is rolled back afterwards: whatever `body` did
+    /// through this store (merges, a refusal's log entry: each write a savepoint of that
+    /// transaction, its reads seeing them), the dataset is then exactly as it was, as SQLite's
+    /// rollback makes it. What FuzzMerge resets its one dataset with after every input, instead
+    /// of a new copy (a new connection, its schema parsed and its statements prepared again).
+    /// Only on a copy made with `allowingRollback` (else throws ``StoreError/invalid(_:)``).
+    /// Throws ``StoreError`` when `body` ended the transaction itself (an error that rolls back
+    /// a whole transaction): what it wrote after that was committed, and the dataset is not
+    /// reset. Otherwise returns or rethrows what `body` did.
+    public func rollingBack<T>(_ body: () throws -> T) throws -> T {
+        guard queue.configuration.allowsUnsafeTransactions else {
+            throw StoreError.invalid("only a copy made with allowingRollback can be rolled back")
+        }
+        do { try queue.writeWithoutTransaction { db in try db.beginTransaction(.deferred) } } catch { throw storeError(error) }
+        let result = Result { try body() }
+        let intact: Bool
+        do {
+            intact = try queue.writeWithoutTransaction { db in
+                guard db.isInsideTransaction else { return false }
+                try db.rollback()
+                return true
+            }
+        } catch { throw storeError(error) }
+        guard intact else { throw StoreError.invalid("the transaction to roll back was ended inside it: the dataset is not reset") }
+        return try result.get()
     }
 
     private func insertCoordinator(encryptionKey: SigningKeyPair?, createdAt: Int64) throws(StoreError) {
@@ -81,12 +111,49 @@ public final class CentralStore: CentralDataset {
         } catch { throw StoreError(error, path: path) }
     }
 
+    /// One transaction, as `DatabaseQueue.write` opens it; inside ``rollingBack(_:)``'s, a
+    /// savepoint of that one (the same rules: all of `body` or nothing).
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try queue.write(body) } catch { throw StoreError(error, path: path) }
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inSavepoint {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.invalid("a write returned nothing") }
+                return result
+            }
+        } catch { throw StoreError(error, path: path) }
     }
 
+    /// One read transaction (deferred: a consistent snapshot, no write lock), or inside the
+    /// transaction already open. A `body` that changed a row is refused (and its own transaction
+    /// rolled back).
+    ///
+    /// Not `DatabaseQueue.read`: GRDB makes its reads read-only with `PRAGMA query_only` on and
+    /// off around each, and SQLite expires every prepared statement of the connection at a flag
+    /// pragma, so after every read each cached statement of the merge was prepared again
+    /// (FuzzMerge's profile: a quarter of an execution in `sqlite3Reprepare`).
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try queue.read(body) } catch { throw StoreError(error, path: path) }
+        do {
+            return try queue.writeWithoutTransaction { db in
+                let changes = db.totalChangesCount
+                var result: T?
+                if db.isInsideTransaction {
+                    result = try body(db)
+                } else {
+                    try db.inTransaction(.deferred) {
+                        result = try body(db)
+                        return db.totalChangesCount == changes ? .commit : .rollback
+                    }
+                }
+                guard db.totalChangesCount == changes, let result else {
+                    throw StoreError.invalid("a read of the central dataset changed it (rolled back)")
+                }
+                return result
+            }
+        } catch { throw StoreError(error, path: path) }
     }
 
     /// The coordinator's encryption key pair (X25519 raw bytes), if one was stored at init.
@@ -166,18 +233,20 @@ public final class CentralStore: CentralDataset {
     }
 
     func fetchDevice(_ db: Database, _ id: DeviceID) throws -> RegisteredDevice? {
-        try Row.fetchOne(db, sql: "SELECT * FROM device WHERE device_id = ?", arguments: [id.rawValue]).map(CentralStore.device(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM device WHERE device_id = ?"), arguments: [id.rawValue])
+            .map(CentralStore.device(from:))
     }
 
     /// Stores a definition (every version is kept; a known hash changes nothing). Returns whether
     /// it was new. The one insert of a definition row, for merges and for publishing.
     @discardableResult
     static func insertDefinition(_ db: Database, _ file: DefinitionFile) throws -> Bool {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO definition (hash, survey_id, version, complete_code, compiled_json)
                 VALUES (?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 file.survey.hash.rawValue, file.survey.definition.id.rawValue, file.survey.definition.version,
                 file.survey.definition.outcome?.completeCode, file.bytes,
@@ -203,21 +272,23 @@ public final class CentralStore: CentralDataset {
         hash: String, fileName: String, device: DeviceID?, reason: String, at time: Int64
     ) throws(StoreError) {
         try write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO bundle (hash, file_name, device_id, status, reason, received_at)
                     VALUES (?, ?, ?, 'rejected', ?, ?)
                     ON CONFLICT (hash) DO UPDATE SET file_name = excluded.file_name, reason = excluded.reason,
                         received_at = excluded.received_at
                     WHERE status = 'rejected'
-                    """,
-                arguments: [hash, fileName, device?.rawValue, reason, time])
+                    """
+            ).execute(arguments: [hash, fileName, device?.rawValue, reason, time])
         }
     }
 
     /// The bundle with this hash in the receipt log, if any.
     public func bundle(hash: String) throws(StoreError) -> BundleRecord? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM bundle WHERE hash = ?", arguments: [hash]).map(CentralStore.bundle(from:))
+        try read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM bundle WHERE hash = ?"), arguments: [hash])
+                .map(CentralStore.bundle(from:))
         }
     }
 

@@ -9,7 +9,17 @@ struct RawStatement {
     let connection: OpaquePointer?
 
     init(_ db: Database, sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
+        self.init(try db.makeStatement(sql: sql), db)
+    }
+
+    /// The connection's cached statement for `sql` (`cachedStatement`: prepared once per
+    /// connection); it is reset after every step, and every parameter is bound before each.
+    init(cached db: Database, sql: String) throws {
+        self.init(try db.cachedStatement(sql: sql), db)
+    }
+
+    private init(_ statement: Statement, _ db: Database) {
+        self.statement = statement
         handle = statement.sqliteStatement
         connection = db.sqliteConnection
     }

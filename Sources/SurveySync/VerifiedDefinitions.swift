@@ -37,6 +37,15 @@ public final class VerifiedDefinitions: @unchecked Sendable {
         kept.append((bytes, survey))
     }
 
+    /// Forgets every kept file but those verified under `hashes`: a fuzz target keeps the one
+    /// questionnaire it merges and clears the rest before every input, so that an input runs the
+    /// same whatever ran before it (and a crash file replays exactly).
+    public func removeAll(keeping hashes: Set<DefinitionHash> = []) {
+        lock.lock()
+        defer { lock.unlock() }
+        kept.removeAll { !hashes.contains($0.survey.hash) }
+    }
+
     /// How many files are kept (for tests).
     public var count: Int {
         lock.lock()

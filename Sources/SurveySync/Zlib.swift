@@ -90,7 +90,10 @@ public enum Zlib {
 /// 256 KiB: memory stays the same whatever the stream's size. Stops at `limit` output bytes.
 final class Inflater {
     private let stream: UnsafeMutablePointer<z_stream>
-    private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+    /// 256 KiB, or less for a smaller `limit` (at least 4 KiB): a day's bundle inflates into one
+    /// buffer of its own size, not a fresh 256 KiB one zeroed for every bundle (with ASan, a
+    /// mapping of its own each time).
+    private var buffer: [UInt8]
     private let limit: Int
     /// Bytes inflated so far.
     private(set) var produced = 0
@@ -99,6 +102,7 @@ final class Inflater {
 
     init(limit: Int) throws(InflateFailure) {
         self.limit = limit
+        buffer = [UInt8](repeating: 0, count: min(256 * 1024, max(limit, 4 * 1024)))
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         guard inflateInit_(stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -152,10 +156,10 @@ final class Inflater {
 }
 
 /// Deflates data fed in pieces at the bundle level, handing out the compressed stream in
-/// chunks of at most 256 KiB.
+/// chunks of at most 64 KiB (level 1 compresses a day's bundle to a few tens of kB).
 final class Deflater {
     private let stream: UnsafeMutablePointer<z_stream>
-    private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
     init(level: Int32 = Zlib.bundleLevel) throws(InflateFailure) {
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)

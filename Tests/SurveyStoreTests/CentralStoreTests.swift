@@ -1,6 +1,7 @@
 import CentralTestSupport
 import Foundation
 import GRDB
+import GRDBSQLite
 import SurveyModel
 import Testing
 
@@ -291,5 +292,20 @@ import Testing
         let before = try central.canonicalDump()
         _ = try central.recordRequestNonce("lap-3\nxyz", at: 2_600, expiresAt: 9_000)
         #expect(try central.canonicalDump() == before, "nonces are not merged data")
+    }
+
+    @Test("a read of the SQLite dataset that writes is refused and rolled back; reads keep the statements prepared")
+    func readsDoNotWrite() throws {
+        let central = try CentralStore.inMemory()
+        try central.recordRejected(hash: "h", fileName: "f", device: nil, reason: "r")
+        #expect(throws: StoreError.self) {
+            try central.read { db in try db.execute(sql: "DELETE FROM bundle") }
+        }
+        #expect(try central.bundles().count == 1)
+        // A read no longer sets PRAGMA query_only (which expired every prepared statement).
+        let statement = try central.read { db in try db.cachedStatement(sql: "SELECT count(*) FROM bundle") }
+        _ = try central.bundle(hash: "h")
+        #expect(try central.read { _ in try Int.fetchOne(statement) } == 1)
+        #expect(sqlite3_stmt_status(statement.sqliteStatement, SQLITE_STMTSTATUS_REPREPARE, 0) == 0)
     }
 }

@@ -66,4 +66,20 @@ import Testing
         #expect(roomy.survey(copies[2], declared: survey.hash) == compiled)
         #expect(roomy.survey(copies[2], declared: DefinitionHash(String(repeating: "ab", count: 32))) == nil)
     }
+
+    @Test("removeAll(keeping:) forgets every file but those kept under the given hashes")
+    func removeAllKeeping() throws {
+        let compiled = try BundlePayload.verifiedDefinition(survey.bytes, declared: survey.hash)
+        var other = compiled
+        other.hash = DefinitionHash(String(repeating: "cd", count: 32))
+        let cache = VerifiedDefinitions()
+        cache.keep(compiled, bytes: survey.bytes)
+        cache.keep(other, bytes: survey.bytes + Data(" ".utf8))
+        #expect(cache.count == 2)
+        cache.removeAll(keeping: [survey.hash])
+        #expect(cache.count == 1 && cache.survey(survey.bytes, declared: survey.hash) == compiled)
+        #expect(cache.survey(survey.bytes + Data(" ".utf8), declared: other.hash) == nil)
+        cache.removeAll()
+        #expect(cache.count == 0 && cache.survey(survey.bytes, declared: survey.hash) == nil)
+    }
 }
