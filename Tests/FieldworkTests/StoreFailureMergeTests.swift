@@ -1,3 +1,4 @@
+import CentralTestSupport
 import Fieldwork
 import Foundation
 import GRDB
@@ -6,6 +7,7 @@ import SurveySync
 import Testing
 
 @testable import SurveyStore
+@testable import SurveyStorePostgres
 
 /// A failure of the central dataset during a merge (a real SQLITE_FULL from `max_page_count`, a
 /// database opened read-only) is not the bundle's fault: the bundle is not stored and not
@@ -127,6 +129,97 @@ import Testing
         #expect(writable.merge(file).status == .merged)
         #expect(writable.merge(file).status == .alreadyMerged)
         #expect(try readOnly.eventCount() == 10)
+    }
+
+    /// PostgreSQL: the server ends the merger's connection (`pg_terminate_backend`) while its
+    /// group's write waits inside its transaction (another connection holds the first device's
+    /// row). The write fails as the store's failure — nothing merged, no rejection, the rest of
+    /// the group not tried — and the next write, on a new connection, merges the group once; a
+    /// connection ended between writes is replaced before the next one.
+    @Test func aLostPostgreSQLConnectionStoresNothingAndTheGroupMergesOnANewOne() throws {
+        let bench = try SyncBench()
+        defer { bench.cleanUp() }
+        let files = try [
+            Self.bundle(bench, device: "lap-1", interviews: 3, "a.terepbundle"),
+            Self.bundle(bench, device: "lap-2", interviews: 2, "b.terepbundle"),
+        ]
+        let url = try PostgresTestCluster.newSchemaURL()
+        _ = try PostgresCentralStore.copy(from: try CentralStore.open(path: bench.central), to: url)
+        let store = try PostgresCentralStore.open(url: url)
+        let (holder, watcher) = (try PostgresCentralStore.open(url: url), try PostgresCentralStore.open(url: url))
+        let merger = try BundleMerger.open(central: store, trustNewDevices: false)
+        let group = try zip(files, ["lap-1", "lap-2"] as [DeviceID]).map { file, device in
+            guard case .ready(let bundle) = merger.prepare(uploadFile: file, bodySHA256: "-", name: file, sentBy: device) else {
+                throw NothingWritten()
+            }
+            return bundle
+        }
+        func backend() throws -> Int32 {
+            try #require(
+                try store.session.withLock { () throws(StoreError) in try store.session.query("SELECT pg_backend_pid()").scalar(Int32.self)
+                })
+        }
+        func waiting(_ pid: Int32) throws -> Bool {
+            try watcher.session.withLock { () throws(StoreError) in
+                try watcher.session.query("SELECT count(*) = 1 FROM pg_stat_activity WHERE pid = \(pid) AND wait_event_type = 'Lock'")
+                    .scalar(Bool.self)
+            } == true
+        }
+        func terminate(_ pid: Int32) throws -> Bool {
+            try watcher.session.withLock { () throws(StoreError) in
+                try watcher.session.query("SELECT pg_terminate_backend(\(pid))").scalar(Bool.self)
+            } == true
+        }
+
+        let pid = try backend()
+        try holder.session.withLock { () throws(StoreError) in
+            try holder.session.execute("BEGIN")
+            try holder.session.execute("SELECT 1 FROM device WHERE device_id = 'lap-1' FOR UPDATE")
+        }
+        let writing = Writing(merger: merger, group: group)
+        Thread.detachNewThread { writing.run() }
+        let deadline = Date().addingTimeInterval(30)
+        while try !waiting(pid), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(try terminate(pid))
+        writing.done.wait()
+        try holder.session.withLock { () throws(StoreError) in try holder.session.execute("ROLLBACK") }
+
+        #expect(writing.outcomes.map(\.status) == [.notStored, .notStored])
+        for outcome in writing.outcomes {
+            guard case .unreachable = outcome.storeFailure else {
+                Issue.record("expected the lost connection, got \(String(describing: outcome.storeFailure))")
+                continue
+            }
+        }
+        #expect(try watcher.bundles().isEmpty, "no rejection is logged")
+        #expect(try watcher.eventCount() == 0)
+
+        #expect(merger.write(group).map(\.status) == [.merged, .merged])
+        #expect(try backend() != pid, "a new connection")
+        #expect(try terminate(try backend()))
+        #expect(merger.write(group).map(\.status) == [.alreadyMerged, .alreadyMerged])
+        #expect(try watcher.eventCount() == 5 * 5)
+        #expect(try watcher.bundles().map(\.accepted) == [true, true])
+    }
+
+    /// A group written on a thread of its own.
+    final class Writing: @unchecked Sendable {
+        let merger: BundleMerger
+        let group: [PreparedBundle]
+        var outcomes: [MergeOutcome] = []
+        let done = DispatchSemaphore(value: 0)
+
+        init(merger: BundleMerger, group: [PreparedBundle]) {
+            self.merger = merger
+            self.group = group
+        }
+
+        func run() {
+            outcomes = merger.write(group)
+            done.signal()
+        }
     }
 
     /// Whose fault each failure is: SQLite's and PostgreSQL's codes for a value refused are the
