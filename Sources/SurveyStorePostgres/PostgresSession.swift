@@ -82,7 +82,10 @@ package final class PostgresSession: @unchecked Sendable {
     /// transaction it broke has failed as a whole (a ``StoreError/Fault/storage`` failure), and
     /// the next starts on a new connection (hold ``withLock(_:)``).
     private func reconnectIfClosed() throws(StoreError) {
-        guard connection.isClosed else { return }
+        if connection.isClosed { try reconnect() }
+    }
+
+    private func reconnect() throws(StoreError) {
         let fresh = try Self.open(place)
         Self.close(connection)
         connection = fresh
@@ -166,7 +169,13 @@ package final class PostgresSession: @unchecked Sendable {
     package func transaction<T>(readOnly: Bool = false, _ body: (PostgresSession) throws -> T) throws -> T {
         try withLock {
             try reconnectIfClosed()
-            try execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+            let begin: PostgresQuery = readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN"
+            do { try execute(begin) } catch StoreError.unreachable {
+                // Ended before the news of it arrived (a server's notice comes after its end):
+                // nothing was done on it yet, so a new connection takes its place.
+                try reconnect()
+                try execute(begin)
+            }
             let value: T
             do {
                 value = try body(self)

@@ -198,6 +198,8 @@ import Testing
 
         #expect(merger.write(group).map(\.status) == [.merged, .merged])
         #expect(try backend() != pid, "a new connection")
+        // Ended while idle: the next transaction begins on a new connection, whether or not the
+        // news of the end has arrived.
         #expect(try terminate(try backend()))
         #expect(merger.write(group).map(\.status) == [.alreadyMerged, .alreadyMerged])
         #expect(try watcher.eventCount() == 5 * 5)
