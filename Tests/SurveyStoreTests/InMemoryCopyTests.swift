@@ -6,18 +6,29 @@ import Testing
 
 /// `CentralStore.inMemoryCopy()`: the fuzz target's template dataset, copied for every input.
 @Suite("In-memory copy of a central dataset") struct InMemoryCopyTests {
-    @Test func theCopyHoldsTheSameDatasetAndChangesApart() throws {
-        let definitions = [try DefinitionFile(sampleSurvey())]
-        let device: DeviceID = "laptop-1"
+    static let device: DeviceID = "laptop-1"
+    let definitions = [try! DefinitionFile(sampleSurvey())]
+
+    /// A template with the device registered, and a simulated log's bundles of that device.
+    func template(seed: UInt64) throws -> (CentralStore, [[InterviewEvent]]) {
         let template = try CentralStore.inMemory()
-        _ = try template.registerDevice(device, publicKey: Data([1, 2, 3]), method: .explicit)
-        let parts = bundles(of: simulatedLog(device: device, interviews: 4, seed: 3), seed: 3)
-        try #require(parts.count >= 2)
-        func merge(_ events: [InterviewEvent], into central: CentralStore) throws {
-            let mapping = Dictionary(events.map { ($0.interview, sampleSurvey().hash) }, uniquingKeysWith: { a, _ in a })
-            _ = try central.apply(
-                events: events, definitions: definitions, bundle: receipt(for: events, device: device), interviewDefinitions: mapping)
-        }
+        _ = try template.registerDevice(Self.device, publicKey: Data([1, 2, 3]), method: .explicit)
+        let parts = bundles(of: simulatedLog(device: Self.device, interviews: 4, seed: seed), seed: seed)
+        try #require(parts.count >= 2 && parts[0].count > 2)
+        return (template, parts)
+    }
+
+    @discardableResult
+    func merge(_ events: [InterviewEvent], into central: CentralStore, name: String = "b") throws -> MergeResult {
+        let mapping = Dictionary(events.map { ($0.interview, sampleSurvey().hash) }, uniquingKeysWith: { a, _ in a })
+        return try central.apply(
+            events: events, definitions: definitions, bundle: receipt(for: events, device: Self.device, name: name),
+            interviewDefinitions: mapping)
+    }
+
+    @Test func theCopyHoldsTheSameDatasetAndChangesApart() throws {
+        let device = Self.device
+        let (template, parts) = try template(seed: 3)
         try merge(parts[0], into: template)
         let before = try template.canonicalDump()
 
@@ -35,18 +46,8 @@ import Testing
     /// A copy with `allowingRollback` and what `rollingBack` makes of the writes inside it: the
     /// fuzz target's one dataset, reset after every input.
     @Test func rollingBackLeavesTheDatasetExactlyAsItWas() throws {
-        let definitions = [try DefinitionFile(sampleSurvey())]
-        let device: DeviceID = "laptop-1"
-        let template = try CentralStore.inMemory()
-        _ = try template.registerDevice(device, publicKey: Data([1, 2, 3]), method: .explicit)
-        let parts = bundles(of: simulatedLog(device: device, interviews: 4, seed: 5), seed: 5)
-        try #require(parts.count >= 2 && parts[0].count > 2)
-        func merge(_ events: [InterviewEvent], into central: CentralStore, name: String = "b") throws -> MergeResult {
-            let mapping = Dictionary(events.map { ($0.interview, sampleSurvey().hash) }, uniquingKeysWith: { a, _ in a })
-            return try central.apply(
-                events: events, definitions: definitions, bundle: receipt(for: events, device: device, name: name),
-                interviewDefinitions: mapping)
-        }
+        let device = Self.device
+        let (template, parts) = try template(seed: 5)
         let central = try template.inMemoryCopy(allowingRollback: true)
         let before = try central.everyRow()
         #expect(before == (try template.everyRow()))
@@ -70,7 +71,7 @@ import Testing
             #expect(try central.eventCount() == 0 && central.bundles().isEmpty && central.definitionHashes().isEmpty)
         }
         // Outside it, a merge commits as ever.
-        _ = try merge(parts[1], into: central)
+        try merge(parts[1], into: central)
         #expect(try central.eventCount() == parts[1].count)
         #expect(try central.everyRow() != before)
     }
