@@ -60,6 +60,7 @@ enum ServerLoadBenchmark {
         let keys = try place.create()
         var bundles: [(device: DeviceID, key: DeviceSigningKey, data: Data)] = []
         var events = 0
+        var payloads: [Int] = []
         let t0 = DispatchTime.now().uptimeNanoseconds
         do {
             let centrals = try place.centrals()
@@ -73,6 +74,7 @@ enum ServerLoadBenchmark {
                 for central in centrals { try central.registerDevice(id, publicKey: key.publicKey.rawRepresentation, method: .explicit) }
                 let prepared = try require(try BundleExport.prepare(store: store, key: key, recipient: keys.encryption, all: true))
                 try prepared.data.write(to: URL(fileURLWithPath: path("\(id).terepbundle")))
+                payloads.append(prepared.manifest.payload.uncompressedSize)
                 bundles.append((id, key, prepared.data))
             }
         }
@@ -80,7 +82,9 @@ enum ServerLoadBenchmark {
         let megabytes = Double(bundles.reduce(0) { $0 + $1.data.count }) / 1_000_000
         print(
             "setup: \(deviceCount) devices × \(interviews) interviews, \(events) events, \(String(format: "%.1f", megabytes)) MB of bundles "
-                + "(\(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s)")
+                + "(\(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s); payloads inflated: largest "
+                + "\(mebibytes(payloads.max() ?? 0)) MiB, \(payloads.filter { $0 > BundleMerger.decodedFirstDefault }.count) "
+                + "above the \(mebibytes(BundleMerger.decodedFirstDefault)) MiB decoded before the write (streamed instead)")
 
         let servers = try (0..<place.servers).map { _ in try StartedServer(binary: binary, central: place.central) }
         defer { for server in servers { server.stop() } }
@@ -129,6 +133,8 @@ enum ServerLoadBenchmark {
             "  baseline, terep merge of the same \(deviceCount) files in one process: \(MergeBenchmark.fmt(baseline)) s merging, then "
                 + "\(MergeBenchmark.fmt(refresh?.seconds ?? 0)) s cleaning them into the cache (the server does that after its receipts)")
     }
+
+    static func mebibytes(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_048_576) }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
