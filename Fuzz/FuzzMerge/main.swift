@@ -165,6 +165,9 @@ enum Harness {
             if let problems = try? central.integrityCheck(), !problems.isEmpty { fatalError("integrity: \(problems)") }
         case .alreadyMerged:
             fatalError("a fresh dataset had the bundle already")
+        case .notStored:
+            // An in-memory dataset does not fail: a bundle's fault taken for the store's.
+            fatalError("a bundle's fault was taken for a store failure: \(outcome.reason ?? "")")
         }
         let again = merger.merge(path)
         if again.status != (outcome.status == .merged ? .alreadyMerged : .rejected) || (try? central.eventCount()) != stored {

@@ -38,9 +38,22 @@ public struct BundleWrite {
 }
 
 extension CentralDataset {
-    /// Each bundle in a transaction of its own (``apply(bundle:registering:_:)``).
+    /// Each bundle in a transaction of its own (``apply(bundle:registering:_:)``). A failure of
+    /// the store itself (``StoreError/Fault/storage``) stops the group: the bundles after it are
+    /// not tried and each is given that failure; those before it stay merged.
     public func apply(group: [BundleWrite]) throws -> [Result<MergeResult, any Error>] {
-        group.map { item in Result { try apply(bundle: item.bundle, registering: item.registering, item.feed) } }
+        var results: [Result<MergeResult, any Error>] = []
+        for item in group {
+            do {
+                results.append(.success(try apply(bundle: item.bundle, registering: item.registering, item.feed)))
+            } catch let failure as StoreError where failure.fault == .storage {
+                results += Array(repeating: .failure(failure), count: group.count - results.count)
+                break
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        return results
     }
 
     /// Merges one bundle's events and definitions, all in memory, in one transaction, through

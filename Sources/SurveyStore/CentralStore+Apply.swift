@@ -27,8 +27,8 @@ extension CentralStore {
         do {
             return try write { db in try merge(db, bundle, registering: registering, feed, fed: &fed) }
         } catch {
-            if let fed, !(fed is StoreError) { throw fed }
-            throw error
+            if let fed, !(fed is StoreError), !(fed is DatabaseError) { throw fed }
+            throw storeError(error)
         }
     }
 
@@ -36,11 +36,12 @@ extension CentralStore {
     /// all of them (group commit) — each in a savepoint of its own: a bundle that fails is rolled
     /// back alone and its error given in its place (its feed's error as it is, or a
     /// ``StoreError``), the others commit together. A bundle already accepted, before or earlier
-    /// in the group, changes nothing. Throws only when the transaction itself fails: then nothing
-    /// of the group is merged.
+    /// in the group, changes nothing. A failure of the store itself (``StoreError/Fault/storage``:
+    /// the disk full, an I/O error) is no bundle's: it fails the whole transaction and is thrown,
+    /// and nothing of the group is merged.
     public func apply(group: [BundleWrite]) throws -> [Result<MergeResult, any Error>] {
         try write { db in
-            group.map { item in
+            try group.map { item in
                 var fed: (any Error)?
                 do {
                     var result = MergeResult()
@@ -56,8 +57,10 @@ extension CentralStore {
                     }
                     return .success(result)
                 } catch {
-                    if let fed, !(fed is StoreError) { return .failure(fed) }
-                    return .failure(storeError(error))
+                    if let fed, !(fed is StoreError), !(fed is DatabaseError) { return .failure(fed) }
+                    let failure = storeError(error)
+                    if failure.fault == .storage { throw failure }
+                    return .failure(failure)
                 }
             }
         }

@@ -4,7 +4,7 @@ import SurveyModel
 
 /// Everything that can go wrong in a device store or the central dataset, each with a message
 /// that says what happened, where, and what to do.
-public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The disk (or the database's size limit) is full; nothing of the failed write was kept.
     case diskFull(path: String)
     /// The database file or its folder cannot be written (permissions, read-only mount).
@@ -111,6 +111,37 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "that the URL's host, port, user and database are right."
         case .database(let location, let code, let detail):
             "database error \(code) on \(location): \(detail)"
+        }
+    }
+}
+
+extension StoreError {
+    /// Whose fault a failure is: what was asked (refuse it: asking again gives the same answer),
+    /// or the store (nothing of it was stored, and the same request may succeed once the store
+    /// is repaired: space freed, the database server back).
+    public enum Fault: Sendable {
+        /// What was asked cannot be done: an event that does not fit, a device revoked, a value
+        /// the database refuses (SQLite's constraint, size and type errors; PostgreSQL's data and
+        /// integrity classes 22 and 23).
+        case request
+        /// The store failed: disk full, I/O error, read-only, locked, damaged or missing, the
+        /// database server unreachable or gone, or any other failure of the database itself.
+        case storage
+    }
+
+    /// Whose fault this failure is (``Fault``). A failure that names neither side is the
+    /// store's: whatever was asked is kept to be asked again, never refused for it.
+    public var fault: Fault {
+        switch self {
+        case .unknownInterview, .unknownDefinition, .duplicateInterview, .deviceNotRegistered, .deviceRevoked,
+            .eventMismatch, .invalidEvent, .invalid, .refused, .alreadyInitialized:
+            .request
+        case .diskFull, .readOnly, .cannotOpen, .accessDenied, .notFound, .corrupt, .notATerepDatabase, .schemaTooNew,
+            .busy, .undecodable, .unreachable:
+            .storage
+        // SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH, SQLITE_RANGE: the value given.
+        case .sqlite(_, let code, _): [18, 19, 20, 25].contains(code) ? .request : .storage
+        case .database(_, let code, _): code.hasPrefix("22") || code.hasPrefix("23") ? .request : .storage
         }
     }
 }

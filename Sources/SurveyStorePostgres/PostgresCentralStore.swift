@@ -74,7 +74,9 @@ public final class PostgresCentralStore: CentralDataset {
                 try migrate(link, applied: Set(try link.query("SELECT name FROM terep_migration").column(String.self)))
             }
         }
-        if readOnly { try session.withLock { () throws(StoreError) in try session.execute("SET default_transaction_read_only = on") } }
+        if readOnly {
+            try session.withLock { () throws(StoreError) in try session.setEveryConnection("SET default_transaction_read_only = on") }
+        }
         return PostgresCentralStore(place: place, session: session, readOnly: readOnly)
     }
 

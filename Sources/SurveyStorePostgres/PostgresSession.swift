@@ -19,23 +19,82 @@ package final class PostgresSession: @unchecked Sendable {
     static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     package let location: String
-    private let connection: PostgresConnection
+    private let place: PostgresLocation
+    /// Replaced, under ``lock``, when the server or the network closed it (``reconnectIfClosed()``).
+    private var connection: PostgresConnection
+    /// What every connection runs first (the schema's search path, read-only transactions),
+    /// again on a new connection.
+    private var setUp: [PostgresQuery] = []
     private let lock = NIOLock()
+    /// The query being waited for and its connection's identity: when that connection closes,
+    /// the query fails at once. (postgres-nio drops a query written to a connection that has
+    /// just closed without ever answering it: a `ROLLBACK` after `pg_terminate_backend` waited
+    /// forever, and with it the server's writer.)
+    private let waiting = NIOLockedValueBox<(answer: EventLoopPromise<PostgresQueryResult>, on: ObjectIdentifier)?>(nil)
     private let logger = Logger(label: "terep.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    private init(location: String, connection: PostgresConnection) {
-        self.location = location
+    private init(place: PostgresLocation, connection: PostgresConnection) {
+        location = place.description
+        self.place = place
         self.connection = connection
+        failWaitingQuery(whenClosed: connection)
+    }
+
+    /// The connection's end fails the query waiting on it.
+    private func failWaitingQuery(whenClosed connection: PostgresConnection) {
+        let id = ObjectIdentifier(connection)
+        connection.closeFuture.whenComplete { [waiting] _ in
+            waiting.withLockedValue { $0 }.map { $0.on == id ? $0.answer.fail(ConnectionClosed()) : () }
+        }
+    }
+
+    /// The connection closed while a query waited on it, or before it was sent.
+    struct ConnectionClosed: Error, CustomStringConvertible {
+        var description: String { "the connection to the server was closed" }
     }
 
     /// Closes the connection; the closure keeps it alive until it is closed.
-    deinit {
-        let connection = self.connection
+    deinit { Self.close(connection) }
+
+    private static func close(_ connection: PostgresConnection) {
         connection.close().whenComplete { _ in _ = connection }
     }
 
     /// Connects, and makes the dataset's schema the one its queries name.
     package static func connect(_ place: PostgresLocation) throws(StoreError) -> PostgresSession {
+        let session = PostgresSession(place: place, connection: try open(place))
+        // A plain name (checked when the URL was read), so it can stand unquoted.
+        try session.withLock { () throws(StoreError) in try session.setEveryConnection("SET search_path TO \(unescaped: place.schema)") }
+        return session
+    }
+
+    /// Runs `query` now and on every connection that replaces this one (hold ``withLock(_:)``).
+    package func setEveryConnection(_ query: PostgresQuery) throws(StoreError) {
+        try execute(query)
+        setUp.append(query)
+    }
+
+    /// Whether the connection was closed (hold ``withLock(_:)``).
+    package var isClosed: Bool { connection.isClosed }
+
+    /// A connection the server or the network closed (a restart, `pg_terminate_backend`, a
+    /// cut cable) is replaced at the start of the next transaction, never inside one: the
+    /// transaction it broke has failed as a whole (a ``StoreError/Fault/storage`` failure), and
+    /// the next starts on a new connection (hold ``withLock(_:)``).
+    private func reconnectIfClosed() throws(StoreError) {
+        if connection.isClosed { try reconnect() }
+    }
+
+    private func reconnect() throws(StoreError) {
+        let fresh = try Self.open(place)
+        Self.close(connection)
+        connection = fresh
+        failWaitingQuery(whenClosed: fresh)
+        for query in setUp { try execute(query) }
+    }
+
+    /// A new connection to `place`.
+    private static func open(_ place: PostgresLocation) throws(StoreError) -> PostgresConnection {
         let shown = place.description
         var configuration: PostgresConnection.Configuration
         do {
@@ -54,16 +113,11 @@ package final class PostgresSession: @unchecked Sendable {
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.additionalStartupParameters = [("application_name", "terep")]
         let logger = Logger(label: "terep.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
-        let connection: PostgresConnection
         do {
-            connection = try PostgresConnection.connect(on: eventLoops.next(), configuration: configuration, id: 1, logger: logger).wait()
+            return try PostgresConnection.connect(on: eventLoops.next(), configuration: configuration, id: 1, logger: logger).wait()
         } catch {
             throw storeError(error, location: shown, connecting: true)
         }
-        let session = PostgresSession(location: shown, connection: connection)
-        // A plain name (checked when the URL was read), so it can stand unquoted.
-        try session.execute("SET search_path TO \(unescaped: place.schema)")
-        return session
     }
 
     /// TLS as `sslmode` and `sslrootcert` ask (``PostgresLocation``): libpq's checks of the
@@ -92,8 +146,16 @@ package final class PostgresSession: @unchecked Sendable {
     /// Runs one statement and returns its rows (hold ``withLock(_:)``).
     @discardableResult
     package func query(_ query: PostgresQuery) throws(StoreError) -> PostgresQueryResult {
+        let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        waiting.withLockedValue { $0 = (answer, ObjectIdentifier(connection)) }
+        defer { waiting.withLockedValue { $0 = nil } }
+        if connection.isClosed {
+            answer.fail(ConnectionClosed())
+        } else {
+            connection.query(query, logger: logger).cascade(to: answer)
+        }
         do {
-            return try connection.query(query, logger: logger).wait()
+            return try answer.futureResult.wait()
         } catch {
             throw Self.storeError(error, location: location)
         }
@@ -106,7 +168,14 @@ package final class PostgresSession: @unchecked Sendable {
     /// rolled back when it throws (its error is rethrown as it is).
     package func transaction<T>(readOnly: Bool = false, _ body: (PostgresSession) throws -> T) throws -> T {
         try withLock {
-            try execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+            try reconnectIfClosed()
+            let begin: PostgresQuery = readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN"
+            do { try execute(begin) } catch StoreError.unreachable {
+                // Ended before the news of it arrived (a server's notice comes after its end):
+                // nothing was done on it yet, so a new connection takes its place.
+                try reconnect()
+                try execute(begin)
+            }
             let value: T
             do {
                 value = try body(self)
@@ -122,6 +191,7 @@ package final class PostgresSession: @unchecked Sendable {
     /// Classifies a failure of the connection or the server; store errors pass through.
     static func storeError(_ error: any Error, location: String, connecting: Bool = false) -> StoreError {
         if let store = error as? StoreError { return store }
+        if let closed = error as? ConnectionClosed { return .unreachable(location: location, detail: closed.description) }
         guard let psql = error as? PSQLError else {
             return connecting
                 ? .unreachable(location: location, detail: "\(error)")

@@ -18,7 +18,8 @@ public enum SyncError: Error, CustomStringConvertible, Sendable {
     /// The server refused the request: its HTTP status and one-line reason, and what was asked
     /// (`the upload`, `GET /status`).
     case refused(status: Int, reason: String, request: String = "the upload")
-    /// No attempt reached the server or got an answer it could finish.
+    /// No attempt reached the server or got an answer it could finish (a network error, or a 5xx
+    /// such as 503: the server or its central dataset could not take the request).
     case unreachable(attempts: Int, lastError: String)
     /// The server answered with something that is not a receipt for the bundle sent.
     case badReceipt(String)
@@ -31,7 +32,8 @@ public enum SyncError: Error, CustomStringConvertible, Sendable {
         case .bundle(let error): "\(error)"
         case .refused(let status, let reason, let request): "the server refused \(request) (HTTP \(status)): \(reason)"
         case .unreachable(let attempts, let last):
-            "the server could not be reached after \(attempts) attempts (last: \(last)); nothing was marked as sent, run terep sync again later"
+            "the server could not be reached, or could not take the request, after \(attempts) attempts (last: \(last)); "
+                + "nothing was marked as sent, run terep sync again later"
         case .badReceipt(let detail): "the server's answer is not a receipt for this bundle (\(detail)); nothing was marked as sent"
         case .package(let error): "the package from the server was not applied: \(error)"
         case .invalidServer(let detail): detail
@@ -163,7 +165,7 @@ public struct DeviceSync: Sendable {
                 }
                 return .done(receipt)
             case .refused(let status, let reason): return .refused(status, reason)
-            case .retry(let reason): return .retry(reason)
+            case .retry(let reason, let after): return .retry(reason, after: after)
             }
         }
     }
@@ -172,27 +174,30 @@ public struct DeviceSync: Sendable {
     enum Attempt<Value> {
         case done(Value)
         case refused(Int, String)
-        case retry(String)
+        /// Try again: why, and how long the server asked to wait (`Retry-After`), if it did.
+        case retry(String, after: Duration? = nil)
     }
 
     /// Runs `attempt` until it is done or refused, at most `retries` + 1 times, with the back-off
-    /// between attempts and a line for each failed one; also gives the number of attempts.
+    /// between attempts (at least the server's `Retry-After`, up to ``SyncOptions/maxDelay``) and
+    /// a line for each failed one; also gives the number of attempts.
     func retrying<Value>(
         _ step: String, request: String, say: @Sendable (String) -> Void,
         _ attempt: () async throws(SyncError) -> Attempt<Value>
     ) async throws(SyncError) -> (Value, Int) {
         var lastError = ""
+        var asked: Duration?
         let attempts = options.retries + 1
         for number in 1...attempts {
             if number > 1 {
-                let delay = backOff(attempt: number - 1)
+                let delay = max(backOff(attempt: number - 1), min(asked ?? .zero, options.maxDelay))
                 say("\(step): attempt \(number - 1) failed (\(lastError)); retrying in \(Self.seconds(delay)) s")
                 try? await Task.sleep(for: delay)
             }
             switch try await attempt() {
             case .done(let value): return (value, number)
             case .refused(let status, let reason): throw .refused(status: status, reason: reason, request: request)
-            case .retry(let reason): lastError = reason
+            case .retry(let reason, let after): (lastError, asked) = (reason, after)
             }
         }
         throw .unreachable(attempts: attempts, lastError: lastError)
@@ -224,7 +229,12 @@ public struct DeviceSync: Sendable {
             let status = Int(response.status.code)
             if status == 200 { return .done(data) }
             let reason = Self.reason(data)
-            if (status >= 500 && status != 501) || status == 408 || status == 429 { return .retry("HTTP \(status): \(reason)") }
+            if (status >= 500 && status != 501) || status == 408 || status == 429 {
+                // A 503 is never a refusal: the server (or its central dataset) could not take the
+                // request now, and nothing of it was kept.
+                let after = response.headers.first(name: "Retry-After").flatMap { Int($0) }.map { Duration.seconds(min(max($0, 0), 3600)) }
+                return .retry("HTTP \(status): \(reason)", after: after)
+            }
             return .refused(status, reason)
         } catch {
             return .retry(DisplayText.escaped("\(error)"))

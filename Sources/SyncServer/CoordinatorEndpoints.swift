@@ -75,7 +75,7 @@ extension SyncServer {
                 return try body()
             }
         } catch let error as StoreError {
-            return Self.refusal(.serviceUnavailable, "the central dataset cannot be read now: \(error)")
+            return Self.unavailable("the central dataset cannot be read now: \(error)")
         }
     }
 

@@ -48,7 +48,7 @@ extension SyncServer {
                     body: .init(byteBuffer: ByteBuffer(data: data)))
             }
         } catch let error as StoreError {
-            return Self.refusal(.serviceUnavailable, "the central dataset cannot make the package now: \(error)")
+            return Self.unavailable("the central dataset cannot make the package now: \(error)")
         }
     }
 }

@@ -22,7 +22,7 @@ final class ServerMetrics: @unchecked Sendable {
         locked { requests[Key(route: route, status: status), default: 0] += 1 }
     }
 
-    /// An upload's result: `merged`, `already-merged` or `rejected`.
+    /// An upload's result: `merged`, `already-merged`, `rejected` or `not-stored`.
     func bundle(_ result: String, newEvents: Int, seconds: Double) {
         locked {
             bundles[result, default: 0] += 1
@@ -54,8 +54,8 @@ final class ServerMetrics: @unchecked Sendable {
             for (key, count) in requests.sorted(by: { $0.key < $1.key }) {
                 lines.append("terep_http_requests_total{route=\"\(Self.label(key.route))\",status=\"\(key.status)\"} \(count)")
             }
-            family("terep_bundles_total", "counter", "Bundle uploads by result (merged, already-merged, rejected).")
-            for result in ["merged", "already-merged", "rejected"] {
+            family("terep_bundles_total", "counter", "Bundle uploads by result (merged, already-merged, rejected, not-stored).")
+            for result in ["merged", "already-merged", "rejected", "not-stored"] {
                 lines.append("terep_bundles_total{result=\"\(result)\"} \(bundles[result] ?? 0)")
             }
             family("terep_events_merged_total", "counter", "Events new to the central dataset.")

@@ -139,8 +139,8 @@ public struct SyncServer: Sendable {
     func upload(_ request: Request, context: ServerRequestContext) async throws -> Response {
         guard await gate.enter() else {
             metrics.rejection("busy")
-            return Self.refusal(
-                .serviceUnavailable, "the server is receiving \(configuration.maxUploads) uploads already; try again later")
+            return Self.unavailable(
+                "the server is receiving \(configuration.maxUploads) uploads already; try again later", retryAfter: 1)
         }
         do {
             let response = try await receive(request)
@@ -164,7 +164,7 @@ public struct SyncServer: Sendable {
             metrics.rejection("too-large")
             return Self.refusal(.contentTooLarge, tooLarge)
         } catch UploadSpool.Failure.io(let problem) {
-            return Self.refusal(.serviceUnavailable, "the server cannot keep the upload: \(problem)")
+            return Self.unavailable("the server cannot keep the upload: \(problem)")
         }
         let response: Response
         do { response = try await merge(spooled, of: request) } catch {
@@ -205,7 +205,7 @@ public struct SyncServer: Sendable {
             await gate.endMerge()
             await writer.release()
             if let error = error as? StoreError {
-                return Self.refusal(.serviceUnavailable, "the central dataset cannot take the upload now: \(error)")
+                return Self.unavailable("the central dataset cannot take the upload now: \(error)")
             }
             throw error
         }
@@ -216,7 +216,7 @@ public struct SyncServer: Sendable {
         case .success(.ready(let prepared)):
             guard let outcome = await writer.submit(prepared) else {
                 await writer.release()
-                return Self.refusal(.serviceUnavailable, "the server is stopping and did not merge the upload; try again later")
+                return Self.unavailable("the server is stopping and did not merge the upload; try again later")
             }
             result = .success((outcome, prepared.id))
         }
@@ -231,6 +231,13 @@ public struct SyncServer: Sendable {
             metrics.bundle(
                 outcome.status.rawValue, newEvents: outcome.newEvents,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            if outcome.status == .notStored {
+                // The central dataset failed, not the bundle: the device keeps it and sends it again.
+                let cause = outcome.storeFailure.map { "\($0)" } ?? "the central dataset failed"
+                return Self.unavailable(
+                    "the server could not store the bundle, which was not refused: the device keeps it and sends it again "
+                        + "later (the central dataset: \(cause))")
+            }
             guard outcome.status != .rejected, let bundle else {
                 metrics.rejection("bundle")
                 return Self.refusal(.unprocessableContent, outcome.reason ?? "the bundle was refused")
@@ -257,6 +264,15 @@ public struct SyncServer: Sendable {
         Response(
             status: status, headers: [.contentType: "text/plain; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
+    }
+
+    /// A 503 with `Retry-After` (seconds: 1 for a server busy with other uploads, 5 for a central
+    /// dataset failing, which takes longer to come back): the request was fine and nothing of it
+    /// was kept or refused; the device sends it again later. One line of text saying why.
+    static func unavailable(_ reason: String, retryAfter seconds: Int = 5) -> Response {
+        var response = refusal(.serviceUnavailable, reason)
+        response.headers[.retryAfter] = "\(seconds)"
+        return response
     }
 
     static func json(_ text: String) -> Response {

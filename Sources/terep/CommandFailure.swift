@@ -17,7 +17,8 @@ enum ExitStatus {
     static let dataError: Int32 = 65
     /// EX_NOINPUT: an input file that cannot be read.
     static let noInput: Int32 = 66
-    /// EX_IOERR: output or storage failed.
+    /// EX_IOERR: output or storage failed (for `terep merge`: the central dataset could not store a
+    /// bundle, which stays to be merged again).
     static let ioError: Int32 = 74
     /// EX_TEMPFAIL: the server (the sync server, or the central dataset's PostgreSQL server) could
     /// not be reached; nothing was marked as sent or merged, try again later.
@@ -52,6 +53,13 @@ enum FailureEdge {
                 (message, status) = (error.description, ExitStatus.temporaryFailure)
             } else {
                 (message, status) = (error.description, ExitStatus.failure)
+            }
+        case let failure as MergeStoreFailure:
+            // Not the bundle's fault: nothing was merged or refused; a database server that cannot be
+            // reached or is busy is temporary, any other storage failure an I/O error.
+            switch failure.cause {
+            case .unreachable, .busy: (message, status) = (failure.description, ExitStatus.temporaryFailure)
+            default: (message, status) = (failure.description, ExitStatus.ioError)
             }
         case let error as FieldworkError: (message, status) = (error.description, ExitStatus.failure)
         case let error as BundleExportError: (message, status) = (error.description, ExitStatus.failure)

@@ -13,7 +13,10 @@ struct Merge: ParsableCommand {
             definition hashes) and merged in one transaction. Merging is idempotent: a bundle merged \
             before changes nothing, and overlapping bundles only add the events not yet merged. A \
             rejected bundle merges nothing and the others still merge; the exit status is 1 if any \
-            bundle was rejected.
+            bundle was rejected. When the central dataset itself fails (disk full, I/O error, read-only, \
+            its PostgreSQL server gone) the bundle is not stored and not refused: the merge stops there \
+            with an error naming the file and the cause, exit status 74 (75 for a database server that \
+            cannot be reached); run it again once that is fixed.
             """)
 
     @OptionGroup var options: CentralDatasetOptions
@@ -39,6 +42,7 @@ struct Merge: ParsableCommand {
             for note in refresh.notes { Console.error("note: \(note)") }
             Console.error(refresh.line)
         }
+        if let failure = summary.storeFailure { throw failure }
         if summary.rejected > 0 { throw CommandFailure(nil, status: ExitStatus.failure) }  // each rejection was said
     }
 }

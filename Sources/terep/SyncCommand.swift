@@ -19,8 +19,10 @@ struct SyncCommand: ParsableCommand {
             database is exactly as it was and the next sync sends the same events again (merging is \
             idempotent). One line per step on standard output. Network errors and HTTP 5xx, 408 and \
             429 answers are retried --retries times with a doubling pause (0.5 s, 1 s, 2 s, … up to \
-            30 s, with jitter). Exit status: 0 sent (or nothing new), 1 refused by the server or a \
-            local error, 75 the server could not be reached (try again later). Then it fetches this \
+            30 s, with jitter; at least the server's Retry-After). A 503 is never a refusal: the \
+            server, or its central dataset (a full disk, say), could not take the bundle now, and it \
+            stays to be sent. Exit status: 0 sent (or nothing new), 1 refused by the server or a \
+            local error, 75 the server could not be reached or take the bundle (try again later). Then it fetches this \
             device's package (its cases, their questionnaires, review decisions) and applies it as \
             terep device receive does, when the device has the coordinator's key to check it with \
             (terep device init --coordinator-key); otherwise it says so and skips it, as it does when \

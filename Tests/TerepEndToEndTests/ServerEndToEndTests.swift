@@ -258,7 +258,7 @@ extension EndToEnd {
                     "--connect-timeout", "2",
                 ])
             #expect(unreachable.status == 75, "\(unreachable.stdout)\(unreachable.stderr)")
-            #expect(unreachable.stderr.contains("could not be reached after 2 attempts"))
+            #expect(unreachable.stderr.contains("could not take the request, after 2 attempts"))
         }
     }
 }

@@ -13,11 +13,19 @@ final class ServerProcess {
     private let errors = Pipe()
 
     /// Starts `terep server --listen 127.0.0.1:0` with `arguments` and waits (at most 60 s)
-    /// for the line that names the bound port.
-    init(_ arguments: [String], tls: Bool = false, environment: [String: String] = [:]) throws {
+    /// for the line that names the bound port. With a `launcher`, that command starts it instead
+    /// (through `env`), with the binary's path and the server's arguments after its own.
+    init(_ arguments: [String], tls: Bool = false, environment: [String: String] = [:], launcher: [String] = []) throws {
         self.tls = tls
-        process.executableURL = try TerepProcess.requireBinary()
-        process.arguments = ["server", "--listen", "127.0.0.1:0"] + arguments
+        let terep = try TerepProcess.requireBinary()
+        let server = ["server", "--listen", "127.0.0.1:0"] + arguments
+        if launcher.isEmpty {
+            process.executableURL = terep
+            process.arguments = server
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = launcher + [terep.path] + server
+        }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors

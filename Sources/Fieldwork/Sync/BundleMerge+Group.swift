@@ -44,19 +44,24 @@ extension BundleMerger {
     /// Writes prepared bundles in one transaction of the central dataset
     /// (``CentralDataset/apply(group:)``: group commit on SQLite), each all-or-nothing: one that
     /// fails (an answer its questionnaire forbids, a payload that breaks off, a device revoked
-    /// meanwhile) is refused with its reason and logged, and the others merge. The outcomes in
-    /// the order given; never throws.
+    /// meanwhile) is refused with its reason and logged, and the others merge. A failure of the
+    /// dataset itself (disk full, I/O error, its server gone) fails the group's transaction: every
+    /// bundle of it is ``MergeOutcome/Status/notStored``, none merged, none refused. The outcomes
+    /// in the order given; never throws.
     public func write(_ group: [PreparedBundle]) -> [MergeOutcome] {
         defer { progress.finish() }
         let writes = group.map { BundleWrite(bundle: $0.receipt, registering: $0.newDevice?.registration, feed: feed(for: $0)) }
         let results: [Result<MergeResult, any Error>]
-        do { results = try central.apply(group: writes) } catch { results = group.map { _ in .failure(error) } }
+        do { results = try central.apply(group: writes) } catch {
+            // The transaction failed as a whole: no bundle's fault, whatever the error says.
+            let failure = central.storeError(error)
+            return group.map { Self.notStored(MergeOutcome(file: $0.file, status: .notStored), failure) }
+        }
         return zip(group, results).map { prepared, result in
             let device = prepared.sealed.manifest.device
             switch result {
             case .failure(let error):
-                let outcome = MergeOutcome(file: prepared.file, status: .rejected)
-                return reject(outcome, hash: prepared.id, device: device, reason: Self.reason(error))
+                return failed(MergeOutcome(file: prepared.file, status: .rejected), error, hash: prepared.id, device: device)
             case .success(let merged) where merged.alreadyMerged:
                 // Merged meanwhile (a copy earlier in the group, or another server): as when found before.
                 return MergeOutcome(file: prepared.file, status: .alreadyMerged, device: device.rawValue)

@@ -8,11 +8,16 @@ import class SurveyModel.ProgressLine
 
 /// What happened to one bundle in a merge run.
 public struct MergeOutcome: Encodable, Hashable, Sendable {
-    /// Whether the bundle was merged, had been merged before, or was refused.
+    /// Whether the bundle was merged, had been merged before, was refused (the bundle's fault),
+    /// or could not be stored (the central dataset's fault: it is neither merged nor refused).
     public enum Status: String, Encodable, Hashable, Sendable {
         case merged
         case alreadyMerged = "already-merged"
         case rejected
+        /// The central dataset failed (``StoreError/Fault/storage``: disk full, I/O error,
+        /// read-only, its database server gone): nothing of the bundle was stored and no
+        /// rejection logged; the same bundle merges once the dataset is repaired.
+        case notStored = "not-stored"
     }
 
     public var file: String
@@ -24,8 +29,14 @@ public struct MergeOutcome: Encodable, Hashable, Sendable {
     public var newInterviews = 0
     public var updatedInterviews = 0
     public var newConflicts = 0
-    /// Why the bundle was refused: one line, escaped.
+    /// Why the bundle was refused, or not stored: one line, escaped.
     public var reason: String?
+    /// For a bundle not stored: the central dataset's failure.
+    public var storeFailure: StoreError?
+
+    private enum CodingKeys: String, CodingKey {
+        case file, status, device, events, newEvents, duplicateEvents, newInterviews, updatedInterviews, newConflicts, reason
+    }
 
     public init(file: String, status: Status, device: String? = nil, reason: String? = nil) {
         self.file = file
@@ -41,6 +52,7 @@ public struct MergeOutcome: Encodable, Hashable, Sendable {
         let file = DisplayText.escaped(file)
         return switch status {
         case .rejected: "REJECTED \(file): \(reason ?? "?")"
+        case .notStored: "NOT STORED \(file): \(reason ?? "?")"
         case .alreadyMerged: "already merged \(file): nothing changed"
         case .merged:
             "merged \(file): \(newEvents) new events, \(duplicateEvents) duplicates skipped, "
@@ -50,7 +62,9 @@ public struct MergeOutcome: Encodable, Hashable, Sendable {
 }
 
 /// Verifies, unseals and applies bundles to a central dataset one by one, each in one
-/// transaction; rejections are logged in the dataset and never stop the other bundles.
+/// transaction; rejections are logged in the dataset and never stop the other bundles. A failure
+/// of the dataset itself is no rejection: the bundle is ``MergeOutcome/Status/notStored``,
+/// nothing is logged, and a run of files stops there.
 public struct BundleMerger {
     public let central: any CentralDataset
     public let coordinatorKey: CoordinatorPrivateKey?
@@ -103,6 +117,8 @@ public struct BundleMerger {
     }
 
     /// Merges every file in order; `progress` is called after each with its outcome and index.
+    /// Stops at the first file the dataset cannot store (the files after it are the summary's
+    /// ``MergeSummary/notTried``): the next would meet the same failure.
     public mutating func merge(
         _ files: [String], progress: (_ index: Int, _ outcome: MergeOutcome) -> Void = { _, _ in }
     ) -> MergeSummary {
@@ -111,11 +127,13 @@ public struct BundleMerger {
             let outcome = merge(file)
             outcomes.append(outcome)
             progress(index, outcome)
+            if outcome.status == .notStored { return MergeSummary(outcomes: outcomes, notTried: Array(files[(index + 1)...])) }
         }
         return MergeSummary(outcomes: outcomes)
     }
 
-    /// Verifies and applies one bundle file; never throws: a failure is a rejected outcome.
+    /// Verifies and applies one bundle file; never throws: a fault of the bundle is a rejected
+    /// outcome, one of the dataset a bundle not stored.
     public mutating func merge(_ file: String) -> MergeOutcome {
         let outcome = MergeOutcome(file: file, status: .rejected)
         let sealed: SealedBundle
@@ -208,9 +226,28 @@ public struct BundleMerger {
             return .ready(PreparedBundle(sealed: sealed, file: file, receipt: receipt, newDevice: newDevice, decoded: decoded))
         } catch {
             let outcome = MergeOutcome(file: file, status: .rejected)
-            return .finished(
-                reject(outcome, hash: sealed.id, device: sealed.manifest.device, reason: Self.reason(error)), bundle: sealed.id)
+            return .finished(failed(outcome, error, hash: sealed.id, device: sealed.manifest.device), bundle: sealed.id)
         }
+    }
+
+    /// The outcome of a bundle that met `error`: refused and logged when it is the bundle's
+    /// fault, not stored (nothing logged: the store failed) when it is the dataset's.
+    func failed(_ outcome: MergeOutcome, _ error: any Error, hash: String, device: DeviceID?) -> MergeOutcome {
+        guard let failure = error as? StoreError, failure.fault == .storage else {
+            return reject(outcome, hash: hash, device: device, reason: Self.reason(error))
+        }
+        return Self.notStored(outcome, failure)
+    }
+
+    /// A bundle the dataset could not store: the cause, and that the bundle stays to be merged again.
+    static func notStored(_ outcome: MergeOutcome, _ failure: StoreError) -> MergeOutcome {
+        var outcome = outcome
+        outcome.status = .notStored
+        outcome.storeFailure = failure
+        outcome.reason =
+            "the central dataset could not store it: \(failure.sentence) Nothing of the bundle was merged and it was not "
+            + "refused: merge it again once this is fixed."
+        return outcome
     }
 
     /// A refusal's one line for any error a merge meets.
