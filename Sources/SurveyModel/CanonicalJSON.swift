@@ -26,7 +26,24 @@ struct CanonicalJSONWriter {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func int(_ v: Int) { bytes.append(contentsOf: String(v).utf8) }
+    mutating func int(_ v: Int) { digits(UInt64(v.magnitude), negative: v < 0) }
+
+    /// A whole number's decimal digits, as `String(v)` and JSONEncoder write them (a minus sign,
+    /// no leading zeros), written in place: `String(v)` made a string for every number.
+    mutating func digits(_ magnitude: UInt64, negative: Bool) {
+        if negative { bytes.append(0x2D) }
+        if magnitude < 10 { return bytes.append(0x30 + UInt8(truncatingIfNeeded: magnitude)) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in  // UInt64.max has 20 digits
+            var rest = magnitude
+            var start = 20
+            repeat {
+                start -= 1
+                buffer[start] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest != 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...]))
+        }
+    }
 
     mutating func bool(_ v: Bool) { v ? raw("true") : raw("false") }
 

@@ -55,15 +55,88 @@ public enum EventJSON {
     /// Appends a map of values' JSON, the bytes `encode(_ values:)` gives, to `out` (many cases'
     /// preloads into one buffer: no allocation per case); on failure nothing is appended.
     public static func append(_ values: [VariableName: Value], to out: inout [UInt8]) throws(EncodingError) {
+        try append(values, to: &out) { $0.values(values) }
+    }
+
+    /// Writes `values` with `write` into `out`, or `Codable`'s bytes when the writer declines.
+    fileprivate static func append(
+        _ values: [VariableName: Value], to out: inout [UInt8], _ write: (inout CanonicalJSONWriter) -> Void
+    ) throws(EncodingError) {
         let mark = out.count
         var writer = CanonicalJSONWriter()
         swap(&writer.bytes, &out)  // the writer owns the buffer while writing: no copy
-        writer.values(values)
+        write(&writer)
         let declined = writer.unsupported
         swap(&writer.bytes, &out)
         guard declined else { return }
         out.removeSubrange(mark...)
         out.append(contentsOf: try codable(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })))
+    }
+
+    /// Writes many maps of values, each exactly as ``append(_:to:)-(([VariableName:Value],_))``
+    /// does, remembering the last map's keys: when a map holds the same keys in the same order of
+    /// its own (maps copied from one template, as a sample file's cases are), their sorted order
+    /// and their `"name":` bytes are reused instead of sorted, checked for ASCII and escaped for
+    /// every map (that was half of writing a sample's preloads).
+    public struct ValuesWriter {
+        /// The last map's keys in its own order.
+        private var keys: [VariableName] = []
+        /// The output's entries in key order: where the key is in `keys`, and its `"name":` bytes in `names`.
+        private var order: [(position: Int, name: Range<Int>)] = []
+        private var names: [UInt8] = []
+        /// How many maps were written with a remembered order (for the tests).
+        private(set) var reuses = 0
+
+        public init() {}
+
+        /// Appends a map's JSON to `out`; on failure nothing is appended.
+        public mutating func append(_ values: [VariableName: Value], to out: inout [UInt8]) throws(EncodingError) {
+            if values.count == keys.count, try reused(values, to: &out) { return reuses += 1 }
+            keys = Array(values.keys)
+            let ascii = keys.allSatisfy { key in key.rawValue.utf8.allSatisfy { $0 < 0x80 } }
+            guard ascii else {  // not mirrored: the writer declines, Codable writes it
+                keys = []
+                order = []
+                return try EventJSON.append(values, to: &out)
+            }
+            // ASCII keys: String's order is their bytes' order, `.sortedKeys`' order.
+            var writer = CanonicalJSONWriter()
+            order = keys.indices.sorted { keys[$0].rawValue < keys[$1].rawValue }.map { position in
+                let start = writer.bytes.count
+                writer.string(keys[position].rawValue)
+                writer.bytes.append(0x3A)
+                return (position, start..<writer.bytes.count)
+            }
+            names = writer.bytes
+            guard try reused(values, to: &out) else { preconditionFailure("a map's keys differ from themselves") }
+        }
+
+        /// Writes the map with the remembered order when its keys, in its own order, are the last
+        /// map's; false (nothing written) otherwise.
+        private func reused(_ values: [VariableName: Value], to out: inout [UInt8]) throws(EncodingError) -> Bool {
+            typealias Index = Dictionary<VariableName, Value>.Index
+            return try withUnsafeTemporaryAllocation(of: Index.self, capacity: keys.count) { (slots) throws(EncodingError) -> Bool in
+                var count = 0
+                defer { _ = slots[..<count].deinitialize() }
+                for index in values.indices {
+                    guard values[index].key == keys[count] else { return false }
+                    slots.initializeElement(at: count, to: index)
+                    count += 1
+                }
+                try EventJSON.append(values, to: &out) { writer in
+                    writer.bytes.append(0x7B)
+                    names.withUnsafeBufferPointer { names in
+                        for (n, entry) in order.enumerated() {
+                            if n > 0 { writer.bytes.append(0x2C) }
+                            writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: names[entry.name]))
+                            writer.value(values[slots[entry.position]].value)
+                        }
+                    }
+                    writer.bytes.append(0x7D)
+                }
+                return true
+            }
+        }
     }
 
     private static func codable(_ value: some Encodable) throws(EncodingError) -> Data {
@@ -212,5 +285,6 @@ extension CanonicalJSONWriter {
         }
     }
 
-    mutating func integer(_ v: some BinaryInteger) { bytes.append(contentsOf: String(v).utf8) }
+    mutating func integer(_ v: Int64) { digits(v.magnitude, negative: v < 0) }
+    mutating func integer(_ v: UInt64) { digits(v, negative: false) }
 }

@@ -98,27 +98,34 @@ extension CentralStore {
     public func importSample(
         survey: SurveyID, cases: [SampleCaseInput], file: String, actor: String, at time: Int64
     ) throws(StoreError) -> SampleImportResult {
-        // Every case's preload JSON in one buffer (ends[i] is where case i's ends): a String per
-        // case was two allocations per row.
-        var json: [UInt8] = []
+        // Every case's preload JSON and id in one buffer, bound in place: a String per case was
+        // two allocations per row, and a transient bind a copy SQLite allocated and freed per row.
+        // Case i's JSON ends at ends[2i] and its id at ends[2i + 1].
+        var text: [UInt8] = []
         var ends: [Int] = []
-        ends.reserveCapacity(cases.count)
-        for c in cases {
-            do { try EventJSON.append(c.values, to: &json) } catch { throw .invalid("cannot encode case identifiers: \(error)") }
-            ends.append(json.count)
+        ends.reserveCapacity(2 * cases.count)
+        var writer = EventJSON.ValuesWriter()  // a sample's cases share their keys: sorted once
+        for i in cases.indices {  // by index: a copy of each case retained its values and texts
+            do { try writer.append(cases[i].values, to: &text) } catch { throw .invalid("cannot encode case identifiers: \(error)") }
+            ends.append(text.count)
+            text.append(contentsOf: cases[i].id.rawValue.utf8)
+            ends.append(text.count)
             // Room for every case as long as the first (and an eighth), rather than doublings.
-            if ends.count == 1 { json.reserveCapacity((json.count + 8) * cases.count * 9 / 8) }
+            if ends.count == 2 { text.reserveCapacity((text.count + 8) * cases.count * 9 / 8) }
         }
-        return try json.withUnsafeBufferPointer { (buffer) throws(StoreError) in
-            try writeSample(survey: survey, cases: cases, json: buffer, ends: ends, file: file, actor: actor, at: time)
+        return try text.withUnsafeBufferPointer { (buffer) throws(StoreError) in
+            try writeSample(survey: survey, cases: cases, text: buffer, ends: ends, file: file, actor: actor, at: time)
         }
     }
 
     private func writeSample(
-        survey: SurveyID, cases: [SampleCaseInput], json: UnsafeBufferPointer<UInt8>, ends: [Int], file: String, actor: String,
+        survey: SurveyID, cases: [SampleCaseInput], text: UnsafeBufferPointer<UInt8>, ends: [Int], file: String, actor: String,
         at time: Int64
     ) throws(StoreError) -> SampleImportResult {
-        func encoded(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: json[(i == 0 ? 0 : ends[i - 1])..<ends[i]]) }
+        func encoded(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: text[(i == 0 ? 0 : ends[2 * i - 1])..<ends[2 * i]])
+        }
+        func id(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: text[ends[2 * i]..<ends[2 * i + 1]]) }
         return try write { db in
             var existing: [String: (values: String, address: String?, note: String?)] = [:]
             let rows = try Row.fetchCursor(
@@ -127,12 +134,12 @@ extension CentralStore {
             while let row = try rows.next() { existing[row[0]] = (row[1], row[2], row[3]) }
             var result = SampleImportResult()
             var changes: [(index: Int, isNew: Bool)] = []
-            for (i, c) in cases.enumerated() {
-                guard let old = existing[c.id.rawValue] else {
+            for i in cases.indices {
+                guard let old = existing[cases[i].id.rawValue] else {
                     changes.append((i, true))
                     continue
                 }
-                if old.values.utf8.elementsEqual(encoded(i)), old.address == c.address, old.note == c.note {
+                if old.values.utf8.elementsEqual(encoded(i)), old.address == cases[i].address, old.note == cases[i].note {
                     result.unchanged += 1
                 } else {
                     changes.append((i, false))
@@ -156,25 +163,29 @@ extension CentralStore {
                     UPDATE sample_case SET preload_json = ?, address = ?, note = ?, updated_sequence = ?
                     WHERE survey_id = ? AND case_id = ?
                     """)
+            defer {  // nothing bound in place outlives the buffer
+                insert.clearBindings()
+                update.clearBindings()
+            }
+            // What every row shares is bound once (a reset keeps the bindings).
+            insert.bind(1, survey.rawValue)
+            insert.bind(6, sequence)
+            insert.bind(7, sequence)
+            update.bind(4, sequence)
+            update.bind(5, survey.rawValue)
             for (i, isNew) in changes {
-                let c = cases[i]
                 if isNew {
-                    insert.bind(1, survey.rawValue)
-                    insert.bind(2, c.id.rawValue)
-                    insert.bind(3, utf8: encoded(i))
-                    insert.bind(4, c.address)
-                    insert.bind(5, c.note)
-                    insert.bind(6, sequence)
-                    insert.bind(7, sequence)
+                    insert.bind(2, inPlace: id(i))
+                    insert.bind(3, inPlace: encoded(i))
+                    insert.bind(4, cases[i].address)
+                    insert.bind(5, cases[i].note)
                     _ = try insert.step()
                     result.added += 1
                 } else {
-                    update.bind(1, utf8: encoded(i))
-                    update.bind(2, c.address)
-                    update.bind(3, c.note)
-                    update.bind(4, sequence)
-                    update.bind(5, survey.rawValue)
-                    update.bind(6, c.id.rawValue)
+                    update.bind(1, inPlace: encoded(i))
+                    update.bind(2, cases[i].address)
+                    update.bind(3, cases[i].note)
+                    update.bind(6, inPlace: id(i))
                     _ = try update.step()
                     result.updated += 1
                 }

@@ -32,14 +32,19 @@ struct RawStatement {
         _ = text.withCString { sqlite3_bind_text(handle, index, $0, -1, RawStatement.transient) }
     }
 
-    /// Binds UTF-8 text given as bytes (no NUL inside), e.g. a slice of a buffer of JSON texts.
-    func bind(_ index: Int32, utf8: UnsafeBufferPointer<UInt8>) {
+    /// Binds UTF-8 text given as bytes (no NUL inside), e.g. a slice of a buffer of texts, in
+    /// place (SQLITE_STATIC: not copied). The bytes must stay unchanged until the statement is
+    /// bound again or its bindings cleared (``clearBindings()``).
+    func bind(_ index: Int32, inPlace utf8: UnsafeBufferPointer<UInt8>) {
         // A nil address would bind NULL: an empty text binds a zero-length one instead.
         guard let base = utf8.baseAddress else { return bind(index, "") }
         base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
-            _ = sqlite3_bind_text64(handle, index, $0, sqlite3_uint64(utf8.count), RawStatement.transient, UInt8(SQLITE_UTF8))
+            _ = sqlite3_bind_text64(handle, index, $0, sqlite3_uint64(utf8.count), nil, UInt8(SQLITE_UTF8))  // nil: SQLITE_STATIC
         }
     }
+
+    /// Unbinds every parameter (NULL), so that nothing bound in place is kept.
+    func clearBindings() { sqlite3_clear_bindings(handle) }
 
     func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(handle, index, value)

@@ -139,6 +139,63 @@ struct RandomEvents {
         }
     }
 
+    @Test("a ValuesWriter writes every map of a run as append does, reusing the last key order only where it holds")
+    func valuesWriterMatchesAppend() async {
+        let names: [VariableName] = ["sample_source", "cluster_id", "address_id", "district", "q10", "A", "a"]
+        await propertyCheck(count: 40, input: Gen.uint64()) { seed in
+            var random = RandomEvents(seed: seed)
+            let template = Dictionary(
+                uniqueKeysWithValues: names.prefix(Int.random(in: 0...7, using: &random.rng)).map { ($0, Value.integer(0)) })
+            var writer = EventJSON.ValuesWriter()
+            var out: [UInt8] = [0x2A], expected: [UInt8] = [0x2A]  // what the buffer held stays
+            for _ in 1...200 {
+                var values = template  // a sample's case: a copy of the template, each slot set
+                for index in values.indices { values.values[index] = random.value() }
+                switch Int.random(in: 0..<6, using: &random.rng) {
+                case 0: values.removeValue(forKey: names.randomElement(using: &random.rng)!)  // an empty cell
+                case 1: values = random.preload(unicodeKeys: Bool.random(using: &random.rng))
+                case 2: values = Dictionary(uniqueKeysWithValues: values.shuffled(using: &random.rng).map { ($0.key, $0.value) })
+                case 3: if let index = values.indices.first { values.values[index] = .decimal(.nan) }  // Codable refuses it
+                default: break
+                }
+                let plain = Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })
+                let reference = try? Self.oracle.encode(plain)
+                #expect(reference.map { String(decoding: $0, as: UTF8.self) } == (try? EventJSON.encode(values)))
+                do {
+                    try writer.append(values, to: &out)
+                    expected += reference.map { Array($0) } ?? []
+                    #expect(reference != nil, "written, but Codable refuses \(values)")
+                } catch {
+                    #expect(reference == nil, "\(error)")
+                }
+                #expect(out == expected, "\(String(decoding: out.suffix(120), as: UTF8.self))")
+            }
+            #expect(writer.reuses >= 10, "the remembered order was used for \(writer.reuses) of 200 maps")
+        }
+    }
+
+    @Test("numbers are written in place as String(v) writes them")
+    func digits() {
+        var numbers: [Int] = [0, 1, 9, 10, 11, 99, 100, -1, -9, -10, -100, Int.min, Int.max, Int.min + 1]
+        var power = 1
+        while power <= Int.max / 10 {
+            power *= 10
+            numbers += [power - 1, power, power + 1, -power, -(power - 1)]
+        }
+        for n in numbers {
+            var writer = CanonicalJSONWriter()
+            writer.int(n)
+            writer.bytes.append(0x20)
+            writer.integer(Int64(n))
+            writer.bytes.append(0x20)
+            writer.integer(UInt64(n.magnitude))
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == "\(n) \(n) \(n.magnitude)")
+        }
+        var writer = CanonicalJSONWriter()
+        writer.integer(UInt64.max)
+        #expect(writer.bytes == Array("\(UInt64.max)".utf8))
+    }
+
     @Test("the reader gives exactly what JSONDecoder gives, and reads all but rare escapes and fractions itself")
     func readerMatchesCodable() async {
         await propertyCheck(count: 60, input: Gen.uint64()) { seed in

@@ -81,16 +81,18 @@ struct CSVRecords {
     private mutating func nextField() throws(Failure) -> (String, ended: Bool) {
         if position < bytes.count, bytes[position] == 0x22 { return try quotedField() }
         let begin = position
+        var high: UInt8 = 0  // every byte's bits: below 0x80 when the field is ASCII
         while position < bytes.count {
             let b = bytes[position]
             if b == separator || b == 0x0A { break }
             if b == 0x22 { throw .strayQuote(line: line) }
+            high |= b
             position += 1
         }
         var end = position
         if end > begin, bytes[end - 1] == 0x0D { end -= 1 }
         guard end - begin <= Self.maxFieldBytes else { throw .fieldTooLong(line: line) }
-        let text = try text(bytes[begin..<end])
+        let text = try high < 0x80 ? ascii(begin..<end) : text(bytes[begin..<end])
         return (text, try finishField())
     }
 
@@ -131,6 +133,11 @@ struct CSVRecords {
             return true
         }
         return false
+    }
+
+    /// A field of ASCII bytes (found while scanning it): valid UTF-8, nothing to check.
+    private func ascii(_ range: Range<Int>) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
     private func text(_ slice: ArraySlice<UInt8>) throws(Failure) -> String {

@@ -1,4 +1,5 @@
 import SurveyModel
+import SurveyStore
 
 /// One case of a sample file: its id, preloaded values and field-management data, with the
 /// line it came from.
@@ -52,7 +53,15 @@ public struct SampleProblem: Hashable, Sendable, CustomStringConvertible {
 public struct SampleFile: Sendable {
     /// The preload questions the file has columns for, in column order.
     public private(set) var columns: [VariableName] = []
-    public private(set) var cases: [SampleCase] = []
+    /// The cases as the central store takes them, in line order: kept in this form (``cases``
+    /// adds their lines) so that an import hands them over without copying every case.
+    public private(set) var inputs: [SampleCaseInput] = []
+    /// Each input's line.
+    private var lines: [Int] = []
+    /// The cases read, in line order.
+    public var cases: [SampleCase] {
+        zip(inputs, lines).map { SampleCase(id: $0.id, values: $0.values, address: $0.address, note: $0.note, line: $1) }
+    }
     /// Every problem found, in line order (capped at ``maxProblems``; ``omittedProblems`` counts the rest).
     public private(set) var problems: [SampleProblem] = []
     public private(set) var omittedProblems = 0
@@ -79,11 +88,12 @@ public struct SampleFile: Sendable {
             for message in layout.problems { note(header.line, message) }
             var seen: [CaseID: Int] = [:]
             seen.reserveCapacity(bytes.count / 40)
-            cases.reserveCapacity(bytes.count / 40)  // pages never written are never touched
+            inputs.reserveCapacity(bytes.count / 40)  // pages never written are never touched
+            lines.reserveCapacity(bytes.count / 40)
             var fields: [String] = []  // one array for every line's fields
             fields.reserveCapacity(layout.width)
             while let line = try reader.next(into: &fields) {
-                if let sample = check(fields, line: line, layout: layout, seen: &seen) { cases.append(sample) }
+                check(fields, line: line, layout: layout, seen: &seen)
             }
         } catch {
             note(Self.line(of: error), Self.message(for: error))
@@ -95,11 +105,11 @@ public struct SampleFile: Sendable {
         problems.append(SampleProblem(file: file, line: line, message: message))
     }
 
-    /// One line: its field count, case id and values.
-    private mutating func check(_ fields: [String], line: Int, layout: Layout, seen: inout [CaseID: Int]) -> SampleCase? {
+    /// One line: its field count, case id and values; the case is added when they are right
+    /// (made in place: a case returned was copied into the array and the original destroyed).
+    private mutating func check(_ fields: [String], line: Int, layout: Layout, seen: inout [CaseID: Int]) {
         guard fields.count == layout.width else {
-            note(line, "\(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(layout.width) columns")
-            return nil
+            return note(line, "\(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(layout.width) columns")
         }
         var ok = true
         var id: CaseID?
@@ -151,9 +161,10 @@ public struct SampleFile: Sendable {
                 ok = false
             }
         }
-        guard ok, let id, layout.problems.isEmpty else { return nil }
+        guard ok, let id, layout.problems.isEmpty else { return }
         for name in empty { values.removeValue(forKey: name) }  // an empty cell preloads nothing
-        return SampleCase(id: id, values: values, address: field.address, note: field.note, line: line)
+        inputs.append(SampleCaseInput(id: id, values: values, address: field.address, note: field.note))
+        lines.append(line)
     }
 
     /// Whether a text holds a line break (a `Character` that `isNewline`), read from its bytes:

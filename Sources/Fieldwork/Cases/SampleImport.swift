@@ -58,7 +58,7 @@ public enum SampleImport {
         progress.update("checking the sample file (\(bytes.count / 1000) kB)")
         let sample = SampleFile(bytes: [UInt8](bytes), file: path, definition: compiled.definition)
         guard sample.problems.isEmpty else { throw .sample(sample.problems, omitted: sample.omittedProblems) }
-        let inputs = sample.cases.map { SampleCaseInput(id: $0.id, values: $0.values, address: $0.address, note: $0.note) }
+        let inputs = sample.inputs
         progress.update("storing \(inputs.count) cases")
         let result = try storing { () throws(StoreError) in
             try central.importSample(survey: survey, cases: inputs, file: path, actor: actor, at: time)
