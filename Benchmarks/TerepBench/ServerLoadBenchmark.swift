@@ -109,6 +109,8 @@ enum ServerLoadBenchmark {
         let baselineCPU = threadCPUSeconds() - c0
         let refresh = merger.refreshCleanedRecords(after: summary)
         guard summary.merged == deviceCount else { throw BundleMemoryBenchmark.BenchFailure("baseline: \(summary.text())") }
+        let largest = zip(bundles, payloads).sorted { $0.1 > $1.1 }.prefix(decodedPlaces)
+        let held = try heldDecoded(largest.map { path("\($0.0.device).terepbundle") }, key: merger.coordinatorKey)
 
         let sorted = times.sorted()
         print(
@@ -127,6 +129,9 @@ enum ServerLoadBenchmark {
                 + "peak \(BundleMemoryBenchmark.mb(peak)) MB (goal < 300 MB)"
         )
         print(
+            "  the \(largest.count) largest payloads (\(mebibytes(largest.reduce(0) { $0 + $1.1 })) MiB inflated) held decoded at once, as the "
+                + "server's \(decodedPlaces) places can hold them: \(BundleMemoryBenchmark.mb(held)) MB allocated in this process")
+        print(
             "  CPU time (user + system): the server\(place.servers == 1 ? "" : "s") \(MergeBenchmark.fmt(cpu)) s during the uploads "
                 + "(every thread: receiving, checking, decoding, writing); the baseline's merge \(MergeBenchmark.fmt(baselineCPU)) s")
         print(
@@ -135,6 +140,24 @@ enum ServerLoadBenchmark {
     }
 
     static func mebibytes(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_048_576) }
+
+    /// How many uploads the server holds decoded at most (`SyncServer.decodedPlaces`).
+    static let decodedPlaces = 16
+
+    /// How much this process's resident memory (MB) grows by holding `files` decoded at once —
+    /// as the server's places hold bundles between their check and their write: the most the
+    /// decoded-first path can hold, whatever the timing of one run. glibc's free memory is
+    /// returned to the system first (`malloc_trim`), so the growth is not hidden in memory freed
+    /// by the work before.
+    static func heldDecoded(_ files: [String], key: CoordinatorPrivateKey?) throws -> Double {
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let trim = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") { _ = unsafeBitCast(trim, to: Trim.self)(0) }
+        let before = CleanedCacheBenchmark.residentMegabytes()
+        let held = try files.map { try BundleReader().open(path: $0).unseal(coordinatorKey: key) }
+        let after = CleanedCacheBenchmark.residentMegabytes()
+        withExtendedLifetime(held) {}
+        return after - before
+    }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
