@@ -60,6 +60,7 @@ enum ServerLoadBenchmark {
         let keys = try place.create()
         var bundles: [(device: DeviceID, key: DeviceSigningKey, data: Data)] = []
         var events = 0
+        var payloads: [Int] = []
         let t0 = DispatchTime.now().uptimeNanoseconds
         do {
             let centrals = try place.centrals()
@@ -73,6 +74,7 @@ enum ServerLoadBenchmark {
                 for central in centrals { try central.registerDevice(id, publicKey: key.publicKey.rawRepresentation, method: .explicit) }
                 let prepared = try require(try BundleExport.prepare(store: store, key: key, recipient: keys.encryption, all: true))
                 try prepared.data.write(to: URL(fileURLWithPath: path("\(id).terepbundle")))
+                payloads.append(prepared.manifest.payload.uncompressedSize)
                 bundles.append((id, key, prepared.data))
             }
         }
@@ -80,7 +82,9 @@ enum ServerLoadBenchmark {
         let megabytes = Double(bundles.reduce(0) { $0 + $1.data.count }) / 1_000_000
         print(
             "setup: \(deviceCount) devices × \(interviews) interviews, \(events) events, \(String(format: "%.1f", megabytes)) MB of bundles "
-                + "(\(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s)")
+                + "(\(MergeBenchmark.fmt(MergeBenchmark.seconds(since: t0))) s); payloads inflated: largest "
+                + "\(mebibytes(payloads.max() ?? 0)) MiB, \(payloads.filter { $0 > BundleMerger.decodedFirstDefault }.count) "
+                + "above the \(mebibytes(BundleMerger.decodedFirstDefault)) MiB decoded before the write (streamed instead)")
 
         let servers = try (0..<place.servers).map { _ in try StartedServer(binary: binary, central: place.central) }
         defer { for server in servers { server.stop() } }
@@ -105,6 +109,8 @@ enum ServerLoadBenchmark {
         let baselineCPU = threadCPUSeconds() - c0
         let refresh = merger.refreshCleanedRecords(after: summary)
         guard summary.merged == deviceCount else { throw BundleMemoryBenchmark.BenchFailure("baseline: \(summary.text())") }
+        let largest = zip(bundles, payloads).sorted { $0.1 > $1.1 }.prefix(decodedPlaces)
+        let held = try heldDecoded(largest.map { path("\($0.0.device).terepbundle") }, key: merger.coordinatorKey)
 
         let sorted = times.sorted()
         print(
@@ -123,11 +129,34 @@ enum ServerLoadBenchmark {
                 + "peak \(BundleMemoryBenchmark.mb(peak)) MB (goal < 300 MB)"
         )
         print(
+            "  the \(largest.count) largest payloads (\(mebibytes(largest.reduce(0) { $0 + $1.1 })) MiB inflated) held decoded at once, as the "
+                + "server's \(decodedPlaces) places can hold them: \(BundleMemoryBenchmark.mb(held)) MB allocated in this process")
+        print(
             "  CPU time (user + system): the server\(place.servers == 1 ? "" : "s") \(MergeBenchmark.fmt(cpu)) s during the uploads "
                 + "(every thread: receiving, checking, decoding, writing); the baseline's merge \(MergeBenchmark.fmt(baselineCPU)) s")
         print(
             "  baseline, terep merge of the same \(deviceCount) files in one process: \(MergeBenchmark.fmt(baseline)) s merging, then "
                 + "\(MergeBenchmark.fmt(refresh?.seconds ?? 0)) s cleaning them into the cache (the server does that after its receipts)")
+    }
+
+    static func mebibytes(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_048_576) }
+
+    /// How many uploads the server holds decoded at most (`SyncServer.decodedPlaces`).
+    static let decodedPlaces = 16
+
+    /// How much this process's resident memory (MB) grows by holding `files` decoded at once —
+    /// as the server's places hold bundles between their check and their write: the most the
+    /// decoded-first path can hold, whatever the timing of one run. glibc's free memory is
+    /// returned to the system first (`malloc_trim`), so the growth is not hidden in memory freed
+    /// by the work before.
+    static func heldDecoded(_ files: [String], key: CoordinatorPrivateKey?) throws -> Double {
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let trim = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") { _ = unsafeBitCast(trim, to: Trim.self)(0) }
+        let before = CleanedCacheBenchmark.residentMegabytes()
+        let held = try files.map { try BundleReader().open(path: $0).unseal(coordinatorKey: key) }
+        let after = CleanedCacheBenchmark.residentMegabytes()
+        withExtendedLifetime(held) {}
+        return after - before
     }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {

@@ -67,27 +67,34 @@ import Testing
         #expect(try store.bundles().map(\.accepted) == [true, true])
     }
 
-    /// Group commit: the first bundle fits in the space left, the second does not. The store's
-    /// failure fails the group's transaction: neither is merged (the first's savepoint had
-    /// succeeded), no rejection is logged (not even for a bad bundle in the group), and the same
-    /// group merges whole once there is room.
-    @Test func aStoreFailureInAGroupFailsTheWholeGroupAndTheGroupMergesLater() throws {
-        let bench = try SyncBench()
-        defer { bench.cleanUp() }
-        let files = try [
-            Self.bundle(bench, device: "lap-1", interviews: 1, "a.terepbundle"),
-            Self.bundle(bench, device: "lap-2", interviews: 40, "b.terepbundle"),
-            Self.bundle(bench, device: "lap-3", interviews: 1, "c.terepbundle"),
-        ]
-        let store = try CentralStore.open(path: bench.central)
-        let merger = try BundleMerger.open(central: store, trustNewDevices: false)
-        func prepared(_ file: String, _ device: DeviceID) throws -> PreparedBundle {
+    /// The files prepared for a group write (verified and decoded), each sent by its device.
+    static func prepared(_ merger: BundleMerger, _ files: [(file: String, device: DeviceID)]) throws -> [PreparedBundle] {
+        try files.map { file, device in
             guard case .ready(let bundle) = merger.prepare(uploadFile: file, bodySHA256: "-", name: file, sentBy: device) else {
                 throw NothingWritten()
             }
             return bundle
         }
-        let group = try zip(files, ["lap-1", "lap-2", "lap-3"] as [DeviceID]).map { try prepared($0, $1) }
+    }
+
+    /// Group commit: the first bundle fits in the space left, the second does not, and the last
+    /// one's device is revoked after it was checked (the write refuses it). The store's failure
+    /// fails the group's transaction: nothing is merged (the first's savepoint had succeeded) and
+    /// no rejection is logged, not even the revoked device's; with room, the same group merges
+    /// whole but for the revoked device's bundle, refused then.
+    @Test func aStoreFailureInAGroupFailsTheWholeGroupAndTheGroupMergesLater() throws {
+        let bench = try SyncBench()
+        defer { bench.cleanUp() }
+        let files: [(file: String, device: DeviceID)] = try [
+            (Self.bundle(bench, device: "lap-1", interviews: 1, "a.terepbundle"), "lap-1"),
+            (Self.bundle(bench, device: "lap-2", interviews: 40, "b.terepbundle"), "lap-2"),
+            (Self.bundle(bench, device: "lap-3", interviews: 1, "c.terepbundle"), "lap-3"),
+            (Self.bundle(bench, device: "lap-4", interviews: 1, "d.terepbundle"), "lap-4"),
+        ]
+        let store = try CentralStore.open(path: bench.central)
+        let merger = try BundleMerger.open(central: store, trustNewDevices: false)
+        let group = try Self.prepared(merger, files)
+        try store.revokeDevice("lap-4")
 
         // The pages the first bundle takes, measured on a copy: the limit lets it in alone.
         let copy = try store.inMemoryCopy()
@@ -97,16 +104,16 @@ import Testing
         try store.queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
 
         let outcomes = merger.write(group)
-        #expect(outcomes.map(\.status) == [.notStored, .notStored, .notStored])
+        #expect(outcomes.map(\.status) == [.notStored, .notStored, .notStored, .notStored])
         #expect(outcomes.allSatisfy { $0.storeFailure == .diskFull(path: bench.central) })
         #expect(try store.bundles().isEmpty)
         #expect(try store.eventCount() == 0, "nothing of the group is merged, not even the bundle that fitted")
         #expect(try store.integrityCheck().isEmpty)
 
         try Self.unlimit(store)
-        #expect(merger.write(group).map(\.status) == [.merged, .merged, .merged])
+        #expect(merger.write(group).map(\.status) == [.merged, .merged, .merged, .rejected])
         #expect(try store.eventCount() == 42 * 5)
-        #expect(merger.write(group).map(\.status) == [.alreadyMerged, .alreadyMerged, .alreadyMerged])
+        #expect(merger.write(group).map(\.status) == [.alreadyMerged, .alreadyMerged, .alreadyMerged, .rejected])
     }
 
     @Test func aReadOnlyDatasetStoresNothingAndRefusesNothing() throws {
@@ -148,12 +155,7 @@ import Testing
         let store = try PostgresCentralStore.open(url: url)
         let (holder, watcher) = (try PostgresCentralStore.open(url: url), try PostgresCentralStore.open(url: url))
         let merger = try BundleMerger.open(central: store, trustNewDevices: false)
-        let group = try zip(files, ["lap-1", "lap-2"] as [DeviceID]).map { file, device in
-            guard case .ready(let bundle) = merger.prepare(uploadFile: file, bodySHA256: "-", name: file, sentBy: device) else {
-                throw NothingWritten()
-            }
-            return bundle
-        }
+        let group = try Self.prepared(merger, zip(files, ["lap-1", "lap-2"] as [DeviceID]).map { (file: $0, device: $1) })
         func backend() throws -> Int32 {
             try #require(
                 try store.session.withLock { () throws(StoreError) in try store.session.query("SELECT pg_backend_pid()").scalar(Int32.self)

@@ -79,7 +79,9 @@ public struct BundleMerger {
     /// 4 MiB (a day's bundle is a few hundred kB), so the bundles a server holds decoded at
     /// once stay within a bounded memory. Larger payloads stream from their files into the
     /// transaction.
-    public var decodedFirstBytes = 4 << 20
+    public var decodedFirstBytes = decodedFirstDefault
+    /// ``decodedFirstBytes`` unless changed: 4 MiB.
+    public static let decodedFirstDefault = 4 << 20
     let reader = BundleReader()
 
     public init(
