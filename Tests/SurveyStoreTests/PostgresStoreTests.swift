@@ -128,7 +128,7 @@ struct PostgresStoreTests {
         try sqlite.publish(try DefinitionFile(sampleSurvey()), actor: "Kata", at: 1_000)
         try sqlite.registerDevice("lap-1", publicKey: Data("lap-1".utf8), method: .explicit, at: 1_000)
         let cases = ["W-1", "W-2"].map { SampleCaseInput(id: CaseID($0), values: ["cluster_id": .text("B12")], address: "Fő u. 1.") }
-        try sqlite.importSample(survey: "wellbeing", cases: cases, file: "minta.csv", actor: "Kata", at: 2_000)
+        _ = try sqlite.importSample(survey: "wellbeing", cases: cases, file: "minta.csv", actor: "Kata", at: 2_000)
         try sqlite.assign(survey: "wellbeing", [AssignmentChange(caseID: "W-1", device: "lap-1", previous: nil)], actor: "Kata", at: 3_000)
         let events = [
             InterviewEvent(

@@ -39,10 +39,14 @@ struct PostgresTLSTests {
         )
     }
 
+    /// This process's port for the TLS cluster: two suites running at once (two engineers'
+    /// worktrees) must not start theirs on the same one.
+    static let port = 56_000 + Int(getpid() % 1_000)
+
     /// Runs the cluster script with `action` on the folder; its output.
     static func cluster(_ action: String, folder: String) throws -> String {
         let script = Self.root.appendingPathComponent("scripts/pg-test-cluster.sh").path
-        let run = try shell("TEREP_PG_DIR='\(folder)' TEREP_PG_SSL=on TEREP_PG_PORT=56432 bash '\(script)' \(action)")
+        let run = try shell("TEREP_PG_DIR='\(folder)' TEREP_PG_SSL=on TEREP_PG_PORT=\(port) bash '\(script)' \(action)")
         try #require(run.status == 0, "scripts/pg-test-cluster.sh \(action) failed (status \(run.status)): \(run.error)")
         return run.output
     }
