@@ -206,7 +206,8 @@ let package = Package(
         .testTarget(
             name: "SurveyExportTests",
             // SurveyCompiler only to derive schemas of the real questionnaires in tests.
-            dependencies: ["SurveyExport", "SurveyModel", "SurveyCompiler", "SurveyTestSupport"]),
+            dependencies: ["SurveyExport", "SurveyModel", "SurveyCompiler", "SurveyTestSupport"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "TerminalInterviewerTests",
             dependencies: ["TerminalInterviewer", "Fieldwork", "InterviewEngine", "SurveyModel", "SurveyTestSupport"],
@@ -217,7 +218,8 @@ let package = Package(
                 "Fieldwork", "SurveyModel", "InterviewEngine", "SurveyStore", "SurveyExport", "SurveyCompiler", "SurveySync",
                 "SurveyReport", "SurveyTestSupport", "CentralTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]),
+            ],
+            exclude: ["Golden"]),
         .testTarget(
             name: "SurveyReportTests",
             // InterviewEngine only for its seeded generator (SplitMix64) in the fuzzing test.
