@@ -127,33 +127,9 @@ public final class CentralStore: CentralDataset {
         } catch { throw StoreError(error, path: path) }
     }
 
-    /// One read transaction (deferred: a consistent snapshot, no write lock), or inside the
-    /// transaction already open. A `body` that changed a row is refused (and its own transaction
-    /// rolled back).
-    ///
-    /// Not `DatabaseQueue.read`: GRDB makes its reads read-only with `PRAGMA query_only` on and
-    /// off around each, and SQLite expires every prepared statement of the connection at a flag
-    /// pragma, so after every read each cached statement of the merge was prepared again
-    /// (FuzzMerge's profile: a quarter of an execution in `sqlite3Reprepare`).
+    /// One read (``DatabaseFile/read(_:path:kind:_:)``: cached statements stay prepared).
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try queue.writeWithoutTransaction { db in
-                let changes = db.totalChangesCount
-                var result: T?
-                if db.isInsideTransaction {
-                    result = try body(db)
-                } else {
-                    try db.inTransaction(.deferred) {
-                        result = try body(db)
-                        return db.totalChangesCount == changes ? .commit : .rollback
-                    }
-                }
-                guard db.totalChangesCount == changes, let result else {
-                    throw StoreError.invalid("a read of the central dataset changed it (rolled back)")
-                }
-                return result
-            }
-        } catch { throw StoreError(error, path: path) }
+        try DatabaseFile.read(queue, path: path, kind: .central, body)
     }
 
     /// The coordinator's encryption key pair (X25519 raw bytes), if one was stored at init.

@@ -24,6 +24,37 @@ enum DatabaseKind: Int32, Sendable {
 /// Opening and creating database files with terep's settings: WAL, `synchronous=FULL`,
 /// foreign keys, a busy timeout, and owner-only file permissions (0600).
 enum DatabaseFile {
+    /// One read transaction (deferred: a consistent snapshot, no write lock), or inside the
+    /// transaction already open; the store's one way to read. A `body` that changed a row is
+    /// refused (and its own transaction rolled back).
+    ///
+    /// Not `DatabaseQueue.read`: GRDB makes its reads read-only with `PRAGMA query_only` on and
+    /// off around each, and SQLite expires every prepared statement of the connection at a flag
+    /// pragma, so after every read each cached statement was prepared again (FuzzMerge's profile:
+    /// a quarter of an execution in `sqlite3Reprepare`; the device's commit path likewise).
+    static func read<T>(
+        _ queue: DatabaseQueue, path: String, kind: DatabaseKind, _ body: (Database) throws -> T
+    ) throws(StoreError) -> T {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                let changes = db.totalChangesCount
+                var result: T?
+                if db.isInsideTransaction {
+                    result = try body(db)
+                } else {
+                    try db.inTransaction(.deferred) {
+                        result = try body(db)
+                        return db.totalChangesCount == changes ? .commit : .rollback
+                    }
+                }
+                guard db.totalChangesCount == changes, let result else {
+                    throw StoreError.invalid("a read of the \(kind.name) changed it (rolled back)")
+                }
+                return result
+            }
+        } catch { throw StoreError(error, path: path) }
+    }
+
     /// The connection settings every terep database uses.
     static func configuration(readOnly: Bool, inMemory: Bool = false) -> Configuration {
         var config = Configuration()

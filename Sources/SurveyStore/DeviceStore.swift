@@ -124,7 +124,7 @@ public final class DeviceStore: Sendable {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try queue.read(body) } catch { throw StoreError(error, path: path) }
+        try DatabaseFile.read(queue, path: path, kind: .device, body)
     }
 
     /// The device's identity and next sequence number.

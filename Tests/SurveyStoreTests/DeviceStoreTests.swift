@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SurveyModel
 import Testing
 
@@ -35,6 +36,26 @@ import Testing
         #expect(replay.count == 1 + 5 + 5)
         #expect(try store.events(after: 10, limit: 3).map(\.sequence) == [11, 12, 13])
         #expect(try store.integrityCheck().isEmpty)
+    }
+
+    @Test("a read of the device database that writes is refused and rolled back; reads keep the statements prepared")
+    func readsDoNotWrite() throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let store = try makeStore(.onDisk, in: folder)
+        let interview = try startInterview(store)
+        #expect(throws: StoreError.invalid("a read of the device database changed it (rolled back)")) {
+            try store.read { db in try db.execute(sql: "UPDATE device SET interviewer = 'x'") }
+        }
+        #expect(try store.info().interviewer == "Kiss Anna")
+        // A read does not set PRAGMA query_only (which expired every prepared statement), so a
+        // statement cached by one read is not prepared again after others and a write.
+        let statement = try store.read { db in try db.cachedStatement(sql: "SELECT count(*) FROM event") }
+        _ = try store.interviews()
+        _ = try store.append(.answered(Address("age"), .value(.integer(34))), interview: interview.id, timestamp: 2)
+        _ = try store.events(interview: interview.id)
+        #expect(try store.read { _ in try Int.fetchOne(statement) } == 2)
+        #expect(sqlite3_stmt_status(statement.sqliteStatement, SQLITE_STMTSTATUS_REPREPARE, 0) == 0)
     }
 
     @Test("events cannot be updated or deleted", arguments: StoreLocation.allCases)
