@@ -278,7 +278,11 @@ struct InterviewCommand: ParsableCommand {
     static func startFailure(_ error: InterviewStartError, strings: UIStrings) -> any Error {
         switch error {
         case .store(let error): return error
-        case .caseValue(let pair, let problem):
+        case .caseValue(let pair, .notAnOption(let text), let codes) where !codes.isEmpty:
+            // "Type one of the codes shown" would point at a screen the command line does not have.
+            let message = "--case \(pair): “\(text)” is not one of the codes: \(codes.joined(separator: ", "))."
+            return CommandFailure(message, status: ExitStatus.usage)
+        case .caseValue(let pair, let problem, _):
             return CommandFailure("--case \(pair): \(UIStrings(.en).problem(problem))", status: ExitStatus.usage)
         case .alreadyEnded(let id, let outcome):
             return CommandFailure(strings.interviewAlreadyEnded(id, outcome: outcome), status: ExitStatus.usage)

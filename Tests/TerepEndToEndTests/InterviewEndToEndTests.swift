@@ -308,6 +308,19 @@ extension EndToEnd {
             #expect(run.status != 0)
             #expect(run.stderr.contains("'nincs' is not a question of this questionnaire; preloaded questions: cluster_id."))
         }
+
+        /// A code the question does not offer: the command line shows no options, so the error
+        /// lists them with their labels (it said "Type one of the codes shown").
+        @Test func aCaseCodeNotOfferedListsTheCodes() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let energy = try #require(TerepProcess.questionnaire("energy.survey"))
+            let run = try TerepProcess.run(
+                ["interview", energy, "--device-db", dir.appendingPathComponent("d.sqlite").path, "--case", "district=6"])
+            #expect(run.status == 64)
+            #expect(run.stderr.contains("--case district=6: “6” is not one of the codes: 1 "), "\(run.stderr)")
+            #expect(!run.stderr.contains("codes shown"))
+        }
     }
 }
 
