@@ -142,11 +142,13 @@ public enum InterviewStart {
 
     /// One line per unfinished interview for `terep interview --list`: id, start, events, (the
     /// questionnaire, when the list has several,) case.
-    public static func listingLine(_ record: DeviceInterview, survey: Bool = false) -> String {
+    /// One line of `terep interview --list`: the id, when it started, the questionnaire (with
+    /// `survey`) and which case it is (`case`: ``InterviewerDevice/caseValues(of:)``, escaped).
+    public static func listingLine(_ record: DeviceInterview, survey: Bool = false, case fields: [String]) -> String {
         let started = LocalClock.moment(at: record.startedAt)
-        let cases = record.caseIdentifiers.sorted { $0.key < $1.key }.map { $0.key.rawValue + "=" + Interview.display($0.value) }
         let questionnaire = survey ? "  " + DisplayText.escaped(record.survey.rawValue) : ""
-        return "  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)\(questionnaire)  \(cases.joined(separator: " "))"
+        let which = fields.isEmpty ? "" : "  " + fields.map(DisplayText.escaped).joined(separator: " · ")
+        return "  \(record.id)  \(started.date) \(started.time)\(questionnaire)\(which)"
     }
 
     /// The definition an interview on this device was started on (nil for an unknown interview).
