@@ -216,7 +216,9 @@ enum Harness {
             payload: .init(
                 compression: "zlib", sha256: BundleFormat.sha256Hex(compressed), storedSize: compressed.count,
                 compressedSize: compressed.count, uncompressedSize: plain.count))
-        return try? BundleWriter.assemble(manifestBytes: manifest.canonicalBytes, storedPayload: compressed, signingKey: key)
+        // The header's version given (the manifest's own), rather than read back from the manifest's JSON.
+        return try? BundleWriter.assemble(
+            manifestBytes: manifest.canonicalBytes, storedPayload: compressed, signingKey: key, version: manifest.format)
     }
 
     /// Seeds: two interviews answering every question (one ended, one with a roster), and one
