@@ -292,6 +292,6 @@ extension CanonicalJSONWriter {
         }
     }
 
-    mutating func integer(_ v: Int64) { digits(v.magnitude, negative: v < 0) }
+    package mutating func integer(_ v: Int64) { digits(v.magnitude, negative: v < 0) }
     mutating func integer(_ v: UInt64) { digits(v, negative: false) }
 }

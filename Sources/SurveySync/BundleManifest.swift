@@ -161,6 +161,69 @@ extension BundleManifest {
     }
 }
 
+extension BundleManifest {
+    /// The fields in sorted key order, absent optionals omitted.
+    fileprivate func write(to w: inout CanonicalJSONWriter) {
+        var first = true
+        w.raw("{")
+        w.key("createdAtMillis", &first)
+        w.integer(createdAtMillis)
+        w.key("definitions", &first)
+        w.array(definitions) { $0.string($1.rawValue) }
+        w.key("device", &first)
+        w.string(device.rawValue)
+        if let encryption {
+            w.key("encryption", &first)
+            var inner = true
+            w.raw("{")
+            w.key("recipient", &inner)
+            w.string(encryption.recipient.rawValue)
+            w.key("scheme", &inner)
+            w.string(encryption.scheme)
+            w.raw("}")
+        }
+        w.key("eventCount", &first)
+        w.int(eventCount)
+        w.key("format", &first)
+        w.int(format)
+        w.key("interviewCount", &first)
+        w.int(interviewCount)
+        w.key("payload", &first)
+        payload.write(to: &w)
+        if let sequenceRange {
+            w.key("sequenceRange", &first)
+            var inner = true
+            w.raw("{")
+            w.key("first", &inner)
+            w.integer(sequenceRange.first)
+            w.key("last", &inner)
+            w.integer(sequenceRange.last)
+            w.raw("}")
+        }
+        w.key("signerKey", &first)
+        w.string(signerKey)
+        w.raw("}")
+    }
+}
+
+extension BundleManifest.PayloadInfo {
+    fileprivate func write(to w: inout CanonicalJSONWriter) {
+        var first = true
+        w.raw("{")
+        w.key("compressedSize", &first)
+        w.int(compressedSize)
+        w.key("compression", &first)
+        w.string(compression)
+        w.key("sha256", &first)
+        w.string(sha256)
+        w.key("storedSize", &first)
+        w.int(storedSize)
+        w.key("uncompressedSize", &first)
+        w.int(uncompressedSize)
+        w.raw("}")
+    }
+}
+
 extension BundleManifest.SequenceSpan {
     fileprivate init?(plain f: [String: MiniJSON]) {
         guard let first = f["first"]?.int64, let last = f["last"]?.int64 else { return nil }
@@ -229,12 +292,14 @@ public enum BundleFormat {
     /// Lower-case hex SHA-256 of `data`, as the manifest's `payload.sha256` holds it.
     public static func sha256Hex(_ data: Data) -> String { Data(SHA256.hash(data: data)).hexString }
 
-    /// The canonical manifest bytes: compact JSON with sorted keys.
+    /// The canonical manifest bytes: compact JSON with sorted keys, as `JSONEncoder` writes the
+    /// `Codable` form with `.sortedKeys` and `.withoutEscapingSlashes` (its test oracle), written
+    /// by the event codec's writer.
     static func encode(_ manifest: BundleManifest) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // A manifest has only strings and numbers: encoding cannot fail.
-        return (try? encoder.encode(manifest)) ?? Data()
+        var writer = CanonicalJSONWriter()
+        writer.bytes.reserveCapacity(512)
+        manifest.write(to: &writer)
+        return Data(writer.bytes)
     }
 
     /// The bytes the device signs.

@@ -4,9 +4,10 @@ import Testing
 
 @testable import SurveySync
 
-/// The manifest's fast reader (`BundleManifest.plain`) against `JSONDecoder`: whenever it reads
-/// a manifest it reads the one `JSONDecoder` reads, and it reads every manifest the writer makes.
-@Suite("The manifest's fast reader")
+/// The manifest's and the interview lines' fast paths against `Codable`: the writer's bytes are
+/// `JSONEncoder`'s; whenever the fast reader reads a manifest it reads the one `JSONDecoder`
+/// reads, and it reads every manifest the writer makes.
+@Suite("The manifest's and interview lines' fast paths")
 struct PlainManifestTests {
     static func manifest(seed: UInt64) -> BundleManifest {
         var rng = SeededGenerator(seed: seed)
@@ -23,6 +24,28 @@ struct PlainManifestTests {
             payload: .init(
                 compression: "zlib", sha256: String(repeating: "f", count: 64), storedSize: Int.random(in: 0...Int.max, using: &rng),
                 compressedSize: Int.random(in: 0...1 << 40, using: &rng), uncompressedSize: Int.random(in: 0...1 << 40, using: &rng)))
+    }
+
+    static let oracle: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    @Test("the manifest's and an interview line's bytes are JSONEncoder's")
+    func writerBytes() throws {
+        for seed in 0..<300 as Range<UInt64> {
+            let manifest = Self.manifest(seed: seed)
+            #expect(manifest.canonicalBytes == (try Self.oracle.encode(manifest)))
+        }
+        for name in ["iv-1", "Kő \"7\"\n\t\u{1}/\\", "", "😀 u\u{2028}"] {
+            let line = InterviewLine(interview: InterviewID(name), definition: DefinitionHash(name + "h"))
+            var bytes: [UInt8] = [0x41]
+            line.append(to: &bytes)
+            #expect(Data(bytes.dropFirst()) == (try Self.oracle.encode(line)))
+            let back = bytes.dropFirst().withUnsafeBytes(InterviewLine.decode)
+            #expect(back?.interview == line.interview && back?.definition == line.definition)
+        }
     }
 
     static func decoded(_ text: String) -> BundleManifest? { try? JSONDecoder().decode(BundleManifest.self, from: Data(text.utf8)) }
