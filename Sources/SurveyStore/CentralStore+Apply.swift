@@ -12,23 +12,15 @@ extension CentralStore {
     /// interviews' derived rows need, so memory does not grow with the bundle. When `feed` throws
     /// (a bundle found bad after some events were written), everything is rolled back and its
     /// error is rethrown as it is. The rules are those of
-    /// ``CentralDataset/apply(events:definitions:bundle:interviewDefinitions:registering:)``.
+    /// ``CentralDataset/apply(events:definitions:bundle:interviewDefinitions:registering:)``; it is
+    /// ``apply(group:)`` of one bundle.
     ///
     /// Throws ``StoreError`` or what `feed` throws.
     public func apply(
         bundle: BundleReceipt, registering: NewDevice? = nil, _ feed: (any CentralMergeFeed) throws -> Void
     ) throws -> MergeResult {
-        if let existing = try self.bundle(hash: bundle.hash), existing.accepted {
-            var result = MergeResult()
-            result.alreadyMerged = true
-            return result
-        }
-        var fed: (any Error)?
-        do {
-            return try write { db in try merge(db, bundle, registering: registering, feed, fed: &fed) }
-        } catch {
-            if let fed, !(fed is StoreError), !(fed is DatabaseError) { throw fed }
-            throw storeError(error)
+        try withoutActuallyEscaping(feed) { feed in
+            try apply(group: [BundleWrite(bundle: bundle, registering: registering, feed: feed)])[0].get()
         }
     }
 
@@ -39,16 +31,22 @@ extension CentralStore {
     /// in the group, changes nothing. A failure of the store itself (``StoreError/Fault/storage``:
     /// the disk full, an I/O error) is no bundle's: it fails the whole transaction and is thrown,
     /// and nothing of the group is merged.
+    ///
+    /// A group whose bundles were all accepted before (a device sending again) is answered from a
+    /// read, without taking the write lock — so also on a dataset that cannot be written.
     public func apply(group: [BundleWrite]) throws -> [Result<MergeResult, any Error>] {
-        try write { db in
+        if try read({ db in try group.allSatisfy { try Self.accepted(db, $0.bundle.hash) } }) {
+            var result = MergeResult()
+            result.alreadyMerged = true
+            return group.map { _ in .success(result) }
+        }
+        return try write { db in
             try group.map { item in
                 var fed: (any Error)?
                 do {
                     var result = MergeResult()
                     try db.inSavepoint {
-                        let existing = try Row.fetchOne(
-                            db.cachedStatement(sql: "SELECT status FROM bundle WHERE hash = ?"), arguments: [item.bundle.hash])
-                        if let existing, existing[0] == "accepted" {
+                        if try Self.accepted(db, item.bundle.hash) {
                             result.alreadyMerged = true
                         } else {
                             result = try merge(db, item.bundle, registering: item.registering, item.feed, fed: &fed)
@@ -64,6 +62,11 @@ extension CentralStore {
                 }
             }
         }
+    }
+
+    /// Whether the bundle with this hash was merged (accepted) before.
+    private static func accepted(_ db: Database, _ hash: String) throws -> Bool {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM bundle WHERE hash = ?"), arguments: [hash]) == "accepted"
     }
 
     /// One bundle's merge inside a transaction (or a savepoint of one); `fed` keeps what the

@@ -27,14 +27,31 @@ extension InterviewController {
         }
     }
 
-    /// Asks whether to leave the session (Ctrl-C on the full screen); a second Ctrl-C leaves.
-    public func askToLeave() {
+    /// Asks whether to leave the session (Ctrl-C); a second Ctrl-C leaves. With `oneKey` (the full
+    /// screen) the reply is a single key, `i`/`y` to leave (``leaveKey(_:)``); else a line, and
+    /// the question says that Enter is needed.
+    public func askToLeave(oneKey: Bool) {
         guard end == nil else { return }
         if case .leave? = pending?.kind { return stop(.interrupted(2)) }
         pending = nil
-        let prompt = SessionPrompt(text: strings.leaveQuestion, tone: .warning, reply: .yesNo, marker: true)
+        let prompt = SessionPrompt(
+            text: oneKey ? strings.leaveQuestion : strings.leaveQuestionLine, tone: .warning, reply: oneKey ? .leaveKey : .yesNo,
+            marker: true)
         pending = Pending(kind: .leave, prompt: prompt)
         say(prompt.text, style: prompt.tone)
+    }
+
+    /// The full screen's one-key reply to the Ctrl-C question: `i` or `y` leaves; any other key
+    /// (`n`, Esc, Enter, a stray letter) stays, the safe choice: nothing typed is lost and the
+    /// interview goes on where it was.
+    public func leaveKey(_ key: String) {
+        guard case .leave? = pending?.kind else { return }
+        if ["i", "y"].contains(key.lowercased()) {
+            pending = nil
+            stop(.interrupted(2))
+        } else {
+            declined(strings.leaveCancelled)
+        }
     }
 
     /// Drops the pending question without an answer (the full screen's Esc); what it was about

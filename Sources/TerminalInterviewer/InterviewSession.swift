@@ -55,6 +55,10 @@ public final class InterviewSession {
             }
             switch terminal.readLine() {
             case .endOfInput: controller.stop(.endOfInput)
+            case .interrupted(2) where terminal.interactive:
+                // Ctrl-C at a terminal asks first (a second one leaves); a script is stopped at once.
+                terminal.takeInterrupt()
+                controller.askToLeave(oneKey: false)
             case .interrupted(let signal): controller.stop(.interrupted(signal))
             case .line(let line):
                 #if DEBUG

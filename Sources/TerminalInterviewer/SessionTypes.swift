@@ -92,6 +92,8 @@ public struct SessionPrompt: Hashable, Sendable {
         case yesWithReason
         /// Row numbers, or Enter for the suggested ones, or `n` to cancel.
         case rows
+        /// One key, no Enter (the full screen's Ctrl-C question): `i`/`y` leaves, any other key stays.
+        case leaveKey
     }
 
     /// The question, already said as a notice; the full screen shows it beside the input line.

@@ -62,6 +62,11 @@ public final class StandardTerminal: Terminal {
         receivedSignal == 0 ? nil : Int32(receivedSignal)
     }
 
+    /// Forgets a Ctrl-C (SIGINT) only: a SIGTERM or SIGHUP still stops the session.
+    public func takeInterrupt() {
+        if receivedSignal == SIGINT { receivedSignal = 0 }
+    }
+
     public var interactive: Bool { isatty(STDIN_FILENO) == 1 }
 
     public var colour: Bool {

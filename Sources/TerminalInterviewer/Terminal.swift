@@ -19,6 +19,9 @@ public protocol Terminal: AnyObject {
     var interactive: Bool { get }
     /// What to say if the process crashes from now on (nil: nothing); see ``CrashNotice``.
     func sayOnCrash(_ text: String?)
+    /// Forgets a Ctrl-C that was read as ``TerminalInput/interrupted(_:)`` and is being asked
+    /// about, so that reading goes on (a second Ctrl-C is seen again).
+    func takeInterrupt()
 }
 
 /// The result of reading one line from a ``Terminal``.
@@ -34,13 +37,16 @@ extension Terminal {
     /// A terminal that is not the process's own (a test's) has nothing to say on a crash.
     public func sayOnCrash(_ text: String?) {}
 
+    /// A terminal without signals of its own has none to forget.
+    public func takeInterrupt() {}
+
     /// Writes a line followed by a newline.
     public func writeLine(_ text: String = "") { write(text + "\n") }
 }
 
-/// An in-memory terminal for tests: lines are fed from a script and output is collected.
+/// An in-memory terminal for tests: lines (or signals) are fed from a script and output is collected.
 public final class ScriptedTerminal: Terminal {
-    private var pending: [String]
+    private var pending: [TerminalInput]
     /// What `readLine` returns once the script is used up.
     private let ending: TerminalInput
     /// Everything written so far, with the script's lines echoed where they were read.
@@ -50,11 +56,20 @@ public final class ScriptedTerminal: Terminal {
     public let interactive: Bool
 
     /// Creates a terminal that answers `readLine` with `lines`, then with `ending`.
-    public init(
+    public convenience init(
         lines: [String], width: Int = 80, colour: Bool = false, interactive: Bool = false,
         ending: TerminalInput = .endOfInput
     ) {
-        self.pending = lines
+        self.init(inputs: lines.map(TerminalInput.line), width: width, colour: colour, interactive: interactive, ending: ending)
+    }
+
+    /// Creates a terminal that answers `readLine` with `inputs` (a Ctrl-C between lines is
+    /// `.interrupted(2)`), then with `ending`.
+    public init(
+        inputs: [TerminalInput], width: Int = 80, colour: Bool = false, interactive: Bool = false,
+        ending: TerminalInput = .endOfInput
+    ) {
+        self.pending = inputs
         self.width = width
         self.colour = colour
         self.interactive = interactive
@@ -63,13 +78,13 @@ public final class ScriptedTerminal: Terminal {
 
     public func readLine() -> TerminalInput {
         guard !pending.isEmpty else { return ending }
-        let line = pending.removeFirst()
-        output += line + "\n"
-        return .line(line)
+        let input = pending.removeFirst()
+        if case .line(let line) = input { output += line + "\n" }
+        return input
     }
 
     public func write(_ text: String) { output += text }
 
     /// The lines of the script not read yet.
-    public var unread: [String] { pending }
+    public var unread: [String] { pending.compactMap { if case .line(let line) = $0 { line } else { nil } } }
 }

@@ -22,7 +22,7 @@ extension UIStrings {
 
     public func replyNotUnderstood(_ reply: SessionPrompt.Reply) -> String {
         switch reply {
-        case .yesNo, .yesWithReason: t("Kérem, i (igen) vagy n (nem) betűvel válaszoljon.", "Please answer y (yes) or n (no).")
+        case .yesNo, .yesWithReason, .leaveKey: t("Kérem, i (igen) vagy n (nem) betűvel válaszoljon.", "Please answer y (yes) or n (no).")
         case .rows:
             t(
                 "Kérem, a törlendő sorok számát írja be, vagy Enter, vagy n.",
@@ -41,12 +41,22 @@ extension UIStrings {
 
     public var visitNotEnded: String { t("A látogatás nem zárult le; folytathatja.", "The visit was not ended; carry on.") }
 
-    // MARK: - Leaving (Ctrl-C on the full screen)
+    // MARK: - Leaving (Ctrl-C)
 
+    /// The full screen's question: one key answers it. Its keys have a line of their own, so
+    /// that a key and what it does are never wrapped apart.
     public var leaveQuestion: String {
         t(
-            "Kilép? Minden megerősített válasz mentve van, az interjú később folytatható. i = kilépés, n = maradok",
-            "Leave? Every confirmed answer is saved; the interview can be resumed later. y = leave, n = stay")
+            "Kilép? Minden megerősített válasz mentve van, az interjú később folytatható.\nEgy billentyű: i = kilépés, bármely más (n, Esc) = maradok",
+            "Leave? Every confirmed answer is saved; the interview can be resumed later.\nOne key: y = leave, any other (n, Esc) = stay")
+    }
+
+    /// The line view's question: the reply is a line, so it says Enter.
+    public var leaveQuestionLine: String {
+        t(
+            "Kilép? Minden megerősített válasz mentve van, az interjú később folytatható.\ni és Enter = kilépés, n és Enter = maradok (újabb Ctrl-C: kilépés azonnal)",
+            "Leave? Every confirmed answer is saved; the interview can be resumed later.\ny and Enter = leave, n and Enter = stay (Ctrl-C again leaves at once)"
+        )
     }
 
     public var leaveCancelled: String { t("Folytatja az interjút.", "Carrying on with the interview.") }

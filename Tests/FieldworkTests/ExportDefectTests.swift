@@ -235,8 +235,12 @@ struct ParadataExportTests {
         #expect(!FileManager.default.fileExists(atPath: plain.appendingPathComponent("p_comments.csv").path))
         #expect(log.contains("comments: 3 notes and confirmation reasons left out (free text may name people); --comments"), "\(log)")
         for (name, bytes) in try ExportDefectTests.everyFile(plain) {
+            // The interviewer's pseudonym is a keyed hash, new in each export: 64 hex digits that
+            // hold "777" in about one export in seventy. No part of the phone number may be
+            // anywhere else.
+            let text = String(decoding: bytes, as: UTF8.self).replacing(/[0-9a-f]{64}/, with: "#")
             for secret in ["Kovács", "Péter", "777", "example.hu"] {
-                #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) in \(name)")
+                #expect(!text.contains(secret), "\(secret) in \(name)")
             }
         }
 

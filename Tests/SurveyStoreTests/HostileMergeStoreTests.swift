@@ -61,4 +61,35 @@ import Testing
             return true
         }
     }
+
+    @Test("a bundle merged before is answered from a read: also on a read-only dataset, alone or in a group")
+    func alreadyMergedNeedsNoWrite() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("terep-again-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("central.sqlite").path
+        let events = [event("lap-1", 1), event("lap-1", 2)]
+        let bundle = receipt(for: events, device: "lap-1")
+        let new = NewDevice(publicKey: Data("key".utf8), method: .trustOnFirstUse, note: "first use")
+        _ = try CentralStore.initialize(path: path)
+        #expect(try CentralStore.open(path: path).apply(events: events, definitions: [], bundle: bundle, registering: new).newEvents == 2)
+
+        let readOnly = try CentralStore.open(path: path, readOnly: true)
+        let again = try readOnly.apply(events: events, definitions: [], bundle: bundle)
+        #expect(again.alreadyMerged && again.newEvents == 0)
+        let feed: (any CentralMergeFeed) throws -> Void = { _ in Issue.record("an accepted bundle is not fed again") }
+        let group = try readOnly.apply(
+            group: [BundleWrite(bundle: bundle, registering: nil, feed: feed)] + [
+                BundleWrite(bundle: bundle, registering: nil, feed: feed)
+            ])
+        #expect(try group.map { try $0.get().alreadyMerged } == [true, true])
+        // A group with one new bundle needs the write, and says the dataset cannot be written.
+        let other = [event("lap-1", 3)]
+        let mixed = try? readOnly.apply(group: [
+            BundleWrite(bundle: bundle, registering: nil, feed: feed),
+            BundleWrite(bundle: receipt(for: other, device: "lap-1", name: "c"), registering: nil, feed: { _ in }),
+        ])
+        #expect(mixed == nil)
+        #expect(try readOnly.eventCount() == 2)
+    }
 }

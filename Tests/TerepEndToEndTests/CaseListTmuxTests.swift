@@ -96,7 +96,7 @@ extension EndToEnd {
             _ = try tmux.waitFor("satisfied")
             try tmux.run(["send-keys", "-t", "t", "C-c"])
             _ = try tmux.waitFor("Kilép?")
-            try tmux.type("i")
+            try tmux.run(["send-keys", "-t", "t", "i"])  // one key, no Enter
             screen = try tmux.waitFor("W-0001 — minden megerősített válasz mentve, később folytatható.")
             #expect(screen.contains("folyamatban"), "the list shows the new status: \(screen)")
             #expect(Self.alternateScreen(tmux), "back on the list, not out of the program")

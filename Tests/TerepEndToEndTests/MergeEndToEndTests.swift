@@ -5,31 +5,18 @@ import Testing
 extension EndToEnd {
     /// Three simulated devices → bundles → `terep merge` → `terep central status`, with the real binary.
     @Suite struct MergeEndToEndTests {
-        struct Device {
-            let name: String
-            let database: String
-            let key: String
-        }
-
         func run(_ arguments: [String]) throws -> TerepProcess.Result {
             try TerepProcess.run(arguments)
         }
 
-        func makeDevice(_ n: Int, in dir: URL, survey: String) throws -> Device {
-            let database = dir.appendingPathComponent("d\(n).sqlite").path
-            let initialised = try run(["device", "init", "--device-id", "lap-\(n)", "--interviewer", "I\(n)", "--device-db", database])
-            try #require(initialised.status == 0, "\(initialised.stderr)")
-            let key = try #require(initialised.stdout.split(separator: "\n").last.map(String.init))
-            let simulated = try run(["simulate", survey, "--interviews", "4", "--device-db", database, "--seed", "\(n)"])
-            try #require(simulated.status == 0, "\(simulated.stderr)")
-            return Device(name: "lap-\(n)", database: database, key: key)
+        func makeDevice(_ n: Int, in dir: URL, survey: String) throws -> SimulatedDevice {
+            try TerepProcess.simulatedDevice(
+                "lap-\(n)", database: dir.appendingPathComponent("d\(n).sqlite").path, interviewer: "I\(n)", survey: survey,
+                interviews: 4, seed: n)
         }
 
-        func bundle(_ device: Device, _ file: String, in dir: URL) throws -> String {
-            let path = dir.appendingPathComponent(file).path
-            let created = try run(["bundle", "create", "--device-db", device.database, "-o", path])
-            try #require(created.status == 0, "\(created.stderr)")
-            return path
+        func bundle(_ device: SimulatedDevice, _ file: String, in dir: URL) throws -> String {
+            try TerepProcess.bundle(device.database, to: dir.appendingPathComponent(file).path)
         }
 
         func status(_ central: String) throws -> [String: Any] {

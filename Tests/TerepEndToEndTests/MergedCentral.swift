@@ -7,20 +7,13 @@ extension TerepProcess {
     /// bundles them, and a new central dataset in `dir` registers it and merges the bundle.
     /// The central dataset's path and `terep merge`'s result.
     static func mergedCentral(in dir: URL, survey: String, interviews: Int, seed: Int) throws -> (central: String, merge: Result) {
-        let device = dir.appendingPathComponent("d1.sqlite").path
-        let made = try run(["device", "init", "--device-id", "lap-1", "--interviewer", "I1", "--device-db", device])
-        try #require(made.status == 0, "\(made.stderr)")
-        let key = try #require(made.stdout.split(separator: "\n").last.map(String.init))
-        let simulated = try run(["simulate", survey, "--interviews", "\(interviews)", "--device-db", device, "--seed", "\(seed)"])
-        try #require(simulated.status == 0, "\(simulated.stderr)")
-        let bundle = dir.appendingPathComponent("b.terepbundle").path
-        let bundled = try run(["bundle", "create", "--device-db", device, "-o", bundle])
-        try #require(bundled.status == 0, "\(bundled.stderr)")
+        let device = try simulatedDevice(
+            "lap-1", database: dir.appendingPathComponent("d1.sqlite").path, interviewer: "I1", survey: survey,
+            interviews: interviews, seed: seed)
+        let bundle = try self.bundle(device.database, to: dir.appendingPathComponent("b.terepbundle").path)
         let central = dir.appendingPathComponent("central.sqlite").path
-        let created = try run(["central", "init", "--central", central])
-        try #require(created.status == 0, "\(created.stderr)")
-        let added = try run(["central", "add-device", "--central", central, "--device-id", "lap-1", "--key", key])
-        try #require(added.status == 0, "\(added.stderr)")
+        try initCentral(central)
+        try register(device, central: central)
         return (central, try run(["merge", "--central", central, bundle]))
     }
 }

@@ -27,22 +27,16 @@ extension EndToEnd {
 
         /// A device with simulated interviews; its public key.
         func makeDevice(_ name: String, database: String, survey: String, interviews: Int, seed: Int) throws -> String {
-            let made = try run(["device", "init", "--device-id", name, "--interviewer", "I-\(name)", "--device-db", database])
-            try #require(made.status == 0, "\(made.stderr)")
-            try simulate(database, survey: survey, interviews: interviews, seed: seed)
-            return try #require(made.stdout.split(separator: "\n").last.map(String.init))
+            try TerepProcess.simulatedDevice(
+                name, database: database, interviewer: "I-\(name)", survey: survey, interviews: interviews, seed: seed
+            ).key
         }
 
         func simulate(_ database: String, survey: String, interviews: Int, seed: Int) throws {
-            let simulated = try run(["simulate", survey, "--interviews", "\(interviews)", "--device-db", database, "--seed", "\(seed)"])
-            try #require(simulated.status == 0, "\(simulated.stderr)")
+            try TerepProcess.simulate(database, survey: survey, interviews: interviews, seed: seed)
         }
 
-        func bundle(_ database: String, to path: String) throws -> String {
-            let created = try run(["bundle", "create", "--device-db", database, "-o", path])
-            try #require(created.status == 0, "\(created.stderr)")
-            return path
-        }
+        func bundle(_ database: String, to path: String) throws -> String { try TerepProcess.bundle(database, to: path) }
 
         func centralStatus(_ central: String) throws -> [String: Any] {
             let result = try run(["central", "status", "--central", central, "--format", "json"])

@@ -11,11 +11,7 @@ import Testing
 extension EndToEnd {
     /// `terep server` and `terep sync`, the real binaries over HTTP on loopback.
     @Suite struct ServerEndToEndTests {
-        struct Device {
-            let name: String
-            let database: String
-            let key: String
-        }
+        typealias Device = SimulatedDevice
 
         let dir: URL
         let central: String
@@ -25,30 +21,18 @@ extension EndToEnd {
             survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
             dir = try TerepProcess.temporaryDirectory()
             central = dir.appendingPathComponent("central.sqlite").path
-            let made = try TerepProcess.run(["central", "init", "--central", central])
-            try #require(made.status == 0, "\(made.stderr)")
+            try TerepProcess.initCentral(central)
         }
 
         func makeDevice(_ n: Int, interviews: Int = 4, register: Bool = true) throws -> Device {
-            let database = dir.appendingPathComponent("d\(n).sqlite").path
-            let made = try TerepProcess.run([
-                "device", "init", "--device-id", "lap-\(n)", "--interviewer", "I\(n)", "--device-db", database,
-            ])
-            try #require(made.status == 0, "\(made.stderr)")
-            let key = try #require(made.stdout.split(separator: "\n").last.map(String.init))
-            let simulated = try TerepProcess.run(
-                ["simulate", survey, "--interviews", "\(interviews)", "--device-db", database, "--seed", "\(n)"])
-            try #require(simulated.status == 0, "\(simulated.stderr)")
-            let device = Device(name: "lap-\(n)", database: database, key: key)
+            let device = try TerepProcess.simulatedDevice(
+                "lap-\(n)", database: dir.appendingPathComponent("d\(n).sqlite").path, interviewer: "I\(n)", survey: survey,
+                interviews: interviews, seed: n)
             if register { try self.register(device) }
             return device
         }
 
-        func register(_ device: Device) throws {
-            let added = try TerepProcess.run(
-                ["central", "add-device", "--central", central, "--device-id", device.name, "--key", device.key])
-            try #require(added.status == 0, "\(added.stderr)")
-        }
+        func register(_ device: Device) throws { try TerepProcess.register(device, central: central) }
 
         func sync(_ device: Device, _ url: String, retries: Int = 5) throws -> TerepProcess.Result {
             try TerepProcess.run(["sync", "--server", url, "--device-db", device.database, "--retries", "\(retries)"])

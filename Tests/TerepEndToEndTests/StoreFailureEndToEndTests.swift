@@ -23,31 +23,20 @@ extension EndToEnd {
             survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
             dir = try TerepProcess.temporaryDirectory()
             central = dir.appendingPathComponent("central.sqlite").path
-            let made = try TerepProcess.run(["central", "init", "--central", central])
-            try #require(made.status == 0, "\(made.stderr)")
+            try TerepProcess.initCentral(central)
         }
 
         /// A registered device with `interviews` simulated interviews; its database's path.
         func device(_ n: Int, interviews: Int) throws -> String {
-            let database = dir.appendingPathComponent("d\(n).sqlite").path
-            let made = try TerepProcess.run([
-                "device", "init", "--device-id", "lap-\(n)", "--interviewer", "I\(n)", "--device-db", database,
-            ])
-            try #require(made.status == 0, "\(made.stderr)")
-            let key = try #require(made.stdout.split(separator: "\n").last.map(String.init))
-            let simulated = try TerepProcess.run(
-                ["simulate", survey, "--interviews", "\(interviews)", "--device-db", database, "--seed", "\(n)"])
-            try #require(simulated.status == 0, "\(simulated.stderr)")
-            let added = try TerepProcess.run(["central", "add-device", "--central", central, "--device-id", "lap-\(n)", "--key", key])
-            try #require(added.status == 0, "\(added.stderr)")
-            return database
+            let device = try TerepProcess.simulatedDevice(
+                "lap-\(n)", database: dir.appendingPathComponent("d\(n).sqlite").path, interviewer: "I\(n)", survey: survey,
+                interviews: interviews, seed: n)
+            try TerepProcess.register(device, central: central)
+            return device.database
         }
 
         func bundle(_ database: String, _ name: String) throws -> String {
-            let path = dir.appendingPathComponent(name).path
-            let made = try TerepProcess.run(["bundle", "create", "--device-db", database, "-o", path])
-            try #require(made.status == 0, "\(made.stderr)")
-            return path
+            try TerepProcess.bundle(database, to: dir.appendingPathComponent(name).path)
         }
 
         func kilobytes(_ path: String) throws -> Int {

@@ -99,16 +99,37 @@ struct FullScreenTests {
         #expect(jumped.session.controller.cursor == Address("consent"))
     }
 
-    @Test func ctrlCAsksAndSaysTheDataIsSafe() throws {
-        let stay = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt] + KeyEvent.line("n") + KeyEvent.line("1"))
-        #expect(stay.recorder.answers.contains(.answered(Address("consent"), .value(.choice(1)))))
+    /// Ctrl-C asks, and one key answers, no Enter: `i` (or `y`) leaves; `n`, Esc, Enter or any
+    /// other key stays (nothing is typed into the answer); a second Ctrl-C leaves at once.
+    @Test func ctrlCAsksAndOneKeyAnswers() throws {
         let asked = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt])
         #expect(asked.text.contains("Kilép? Minden megerősített válasz mentve van"))
-        let leave = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt] + KeyEvent.line("i"))
-        #expect(leave.end == .interrupted(2))
+        #expect(asked.text.contains("Egy billentyű: i = kilépés, bármely más (n, Esc) = maradok"))
+        #expect(asked.lines.last?.hasPrefix(" i kilépés  n/Esc maradok") == true, "\(asked.lines.last ?? "")")
+        for key in [KeyEvent.text("i"), .text("I"), .text("y")] {
+            let leave = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt, key])
+            #expect(leave.end == .interrupted(2), "\(key) leaves without Enter")
+            #expect(leave.screen.closed)
+            #expect(leave.recorder.answers == [.answered(Address("hh_n16"), .value(.integer(2)))])
+        }
+        for key in [KeyEvent.text("n"), .escape, .enter, .text("x"), .down, .function(2)] {
+            let stay = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt, key])
+            #expect(stay.end == .endOfInput, "\(key) stays")
+            #expect(stay.session.controller.prompt == nil && stay.session.state.editor.text.isEmpty, "\(key) is not typed")
+            #expect(stay.text.contains("Folytatja az interjút."))
+            #expect(stay.session.controller.cursor == Address("consent"))
+        }
+        // What was typed before Ctrl-C comes back after staying; the interview goes on.
+        let typed = try ScreenRun(KeyEvent.lines(["2"]) + [.text("1"), .interrupt, .text("n"), .enter])
+        #expect(typed.recorder.answers.contains(.answered(Address("consent"), .value(.choice(1)))))
         let twice = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt, .interrupt])
         #expect(twice.end == .interrupted(2))
         #expect(twice.screen.closed)
+        let resized = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt, .resize, .text("i")])
+        #expect(resized.end == .interrupted(2), "a resize is not an answer")
+        let english = try ScreenRun(KeyEvent.lines(["2"]) + [.interrupt], uiLanguage: .en)
+        #expect(english.text.contains("One key: y = leave, any other (n, Esc) = stay"))
+        #expect(english.lines.last?.hasPrefix(" y leave  n/Esc stay") == true)
     }
 
     @Test func aTextLimitIsCountedAndCannotBeTypedPast() throws {

@@ -65,7 +65,8 @@ enum EnergyScreen {
 
     /// The screen at `at`, as text, drawn at a size without a terminal.
     static func capture(
-        _ interview: Interview, at: Address, width: Int, height: Int, ui: UILanguage, review: ReviewNotes? = nil
+        _ interview: Interview, at: Address, width: Int, height: Int, ui: UILanguage, review: ReviewNotes? = nil,
+        then act: (InterviewController) -> Void = { _ in }
     ) -> [String] {
         let controller = InterviewController(
             interview: interview, spent: ActiveTime(startedAt: Fixture.start.timestamp), recorder: MemoryRecorder(),
@@ -75,6 +76,7 @@ enum EnergyScreen {
             controller: controller, device: MemoryScreen(width: width, height: height), interviewID: "7e0b6db1-4c2a",
             cases: "address_id=a5f3c9 cluster_id=P-0042 district=1")
         controller.start()
+        act(controller)
         session.absorb()
         return ScreenRenderer(width: width, height: height, colour: false).render(session.model()).lines
     }

@@ -51,6 +51,21 @@ struct ScreenGoldenTests {
         }
     }
 
+    /// The Ctrl-C question over the roster page: it says that one key answers, and the key line
+    /// holds its keys only (no Enter among them).
+    @Test(arguments: [UILanguage.hu, .en])
+    func theLeaveQuestion(_ ui: UILanguage) throws {
+        let interview = try EnergyScreen.interview(language: ui == .hu ? "hu" : "en")
+        for (width, height) in Self.sizes {
+            let lines = EnergyScreen.capture(interview, at: Address("m_age", rows: [2]), width: width, height: height, ui: ui) {
+                $0.askToLeave(oneKey: true)
+            }
+            let text = lines.joined(separator: "\n") + "\n"
+            assertGolden(text, file: goldenDirectory() + "/Golden/screen-leave-\(ui.rawValue)-\(width)x\(height).txt")
+            #expect(!(lines.last ?? "").contains("Enter"), "\(lines.last ?? "")")
+        }
+    }
+
     /// The header takes two lines (the title bar, the details) and the keys one, at 80 columns
     /// too: the title is cut, the case values kept whole as far as they fit, the spare keys
     /// (PgUp/PgDn, then F2, then F3) left out while Enter, F1 and Ctrl-C (and a roster's F5 and

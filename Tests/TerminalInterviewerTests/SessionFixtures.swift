@@ -158,7 +158,19 @@ struct ScriptedRun {
         ending: TerminalInput = .endOfInput, interview: Interview? = nil, resumeAt: Address? = nil,
         review: ReviewNotes? = nil
     ) throws {
-        terminal = ScriptedTerminal(lines: lines, width: width, ending: ending)
+        try self.init(
+            inputs: lines.map(TerminalInput.line), uiLanguage: uiLanguage, width: width, failAfter: failAfter, ending: ending,
+            interview: interview, resumeAt: resumeAt, review: review)
+    }
+
+    /// A run whose script holds signals between its lines too (`.interrupted(2)`: Ctrl-C), on a
+    /// terminal that is `interactive` or a pipe.
+    init(
+        inputs: [TerminalInput], interactive: Bool = false, uiLanguage: UILanguage? = nil, width: Int = 80, failAfter: Int? = nil,
+        ending: TerminalInput = .endOfInput, interview: Interview? = nil, resumeAt: Address? = nil,
+        review: ReviewNotes? = nil
+    ) throws {
+        terminal = ScriptedTerminal(inputs: inputs, width: width, interactive: interactive, ending: ending)
         recorder = MemoryRecorder(failAfter: failAfter)
         session = InterviewSession(
             interview: try interview ?? Fixture.interview(), spent: ActiveTime(startedAt: Fixture.start.timestamp), terminal: terminal,

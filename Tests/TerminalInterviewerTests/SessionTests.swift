@@ -182,6 +182,30 @@ struct SessionTests {
         #expect(run.recorder.answers == [.answered(Address("hh_n16"), .value(.integer(2)))])
     }
 
+    /// At a terminal the line view asks before a Ctrl-C leaves, saying that the reply needs
+    /// Enter; `n` stays, an unclear reply is asked again, a second Ctrl-C leaves at once. A
+    /// script (not a terminal) is stopped at once, as above.
+    @Test func ctrlCAtATerminalAsksWithEnterInTheQuestion() throws {
+        let hu = try ScriptedRun(
+            inputs: [.line("2"), .interrupted(2), .line("x"), .line("n"), .line("1"), .interrupted(2), .line("i")], interactive: true)
+        #expect(hu.end == .interrupted(2))
+        #expect(hu.output.contains("i és Enter = kilépés, n és Enter = maradok (újabb Ctrl-C: kilépés azonnal)"))
+        #expect(hu.output.contains("Kérem, i (igen) vagy n (nem) betűvel válaszoljon."))
+        #expect(hu.output.contains("Folytatja az interjút."))
+        #expect(
+            hu.recorder.answers == [
+                .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),
+            ])
+        let en = try ScriptedRun(inputs: [.line("2"), .interrupted(2), .line("y")], interactive: true, uiLanguage: .en)
+        #expect(en.end == .interrupted(2))
+        #expect(en.output.contains("y and Enter = leave, n and Enter = stay (Ctrl-C again leaves at once)"))
+        let twice = try ScriptedRun(inputs: [.line("2"), .interrupted(2), .interrupted(2), .line("1")], interactive: true)
+        #expect(twice.end == .interrupted(2))
+        #expect(twice.terminal.unread == ["1"])
+        let term = try ScriptedRun(inputs: [.line("2"), .interrupted(15), .line("1")], interactive: true)
+        #expect(term.end == .interrupted(15), "SIGTERM never asks")
+    }
+
     @Test func quitSavesAndStops() throws {
         let run = try ScriptedRun(["2", ".k", "1"])
         #expect(run.end == .savedAndQuit)

@@ -5,6 +5,7 @@ extension FullScreenSession {
     /// Reacts to one key.
     func handle(_ key: KeyEvent) {
         if let list = state.list { return handleList(key, list) }
+        if controller.prompt?.reply == .leaveKey { return leaveKey(key) }
         switch key {
         case .text(let text): edit { $0.insert(text) }
         case .enter: submit()
@@ -29,12 +30,25 @@ extension FullScreenSession {
         case .control("l"): device.invalidate()
         case .escape: escape()
         case .interrupt:
-            controller.askToLeave()
+            controller.askToLeave(oneKey: true)
             absorb()
         case .resize: break
         case .unreadable: state.messages = [.init(text: strings.unreadableKey, tone: .error)]
         default: state.messages = [.init(text: strings.keyRefused, tone: .plain)]
         }
+    }
+
+    /// A key while the Ctrl-C question is up: it answers at once, no Enter. `i`/`y` leaves, a
+    /// second Ctrl-C too; a resize or Ctrl-L only redraws; any other key stays.
+    private func leaveKey(_ key: KeyEvent) {
+        switch key {
+        case .resize: return
+        case .control("l"): return device.invalidate()
+        case .interrupt: controller.askToLeave(oneKey: true)
+        case .text(let text): controller.leaveKey(text)
+        default: controller.leaveKey("")
+        }
+        absorb()
     }
 
     /// An edit of the input line; input past a text's limit is refused with a message.

@@ -116,6 +116,7 @@ public struct ScreenModelBuilder {
             switch prompt.reply {
             case .yesNo, .yesWithReason: return [strings.keyYes, strings.keyNo, strings.keyCancel]
             case .rows: return [strings.keyRowNumbers, strings.keyEnterLastRows, strings.keyNo, strings.keyCancel]
+            case .leaveKey: return [strings.keyLeaveNow, strings.keyStay]
             }
         }
         var keys = [strings.keyEnterSaves, strings.keyFields, strings.keyPages, strings.keySections, strings.keyReview]

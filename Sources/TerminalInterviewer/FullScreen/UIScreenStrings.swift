@@ -12,6 +12,9 @@ extension UIStrings {
     public var keyRemoveRow: ScreenModel.KeyHint { .init(key: "F8", action: t("sor törlése", "remove row")) }
     public var keyYes: ScreenModel.KeyHint { .init(key: t("i", "y"), action: t("igen", "yes")) }
     public var keyNo: ScreenModel.KeyHint { .init(key: "n", action: t("nem", "no")) }
+    /// The Ctrl-C question's keys: each answers alone, no Enter.
+    public var keyLeaveNow: ScreenModel.KeyHint { .init(key: t("i", "y"), action: t("kilépés", "leave")) }
+    public var keyStay: ScreenModel.KeyHint { .init(key: t("n/Esc", "n/Esc"), action: t("maradok", "stay")) }
     public var keyCancel: ScreenModel.KeyHint { .init(key: "Esc", action: t("mégsem", "cancel")) }
     public var keyBack: ScreenModel.KeyHint { .init(key: "Esc", action: t("vissza", "back")) }
     public var keyRowNumbers: ScreenModel.KeyHint { .init(key: t("sorszám", "row no."), action: t("törlendő", "to remove")) }
