@@ -28,7 +28,7 @@ enum ScreenBenchmark {
             interview: form.interview, spent: ActiveTime(startedAt: form.start.timestamp), recorder: recorder, clock: .system,
             options: SessionOptions(interviewer: "B", resumeCommand: "-"))
         let screen = BenchScreen(controller: controller, recorder: recorder, raw: raw)
-        let session = FullScreenSession(controller: controller, device: screen, interviewID: "bench", cases: "")
+        let session = FullScreenSession(controller: controller, device: screen, interviewID: "bench", cases: [])
         let began = DispatchTime.now().uptimeNanoseconds
         let end = session.run()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9

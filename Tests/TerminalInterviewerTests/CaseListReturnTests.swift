@@ -37,7 +37,7 @@ struct CaseListReturnTests {
             interview: try Fixture.interview(language: ui == .hu ? "hu" : "en"), spent: ActiveTime(startedAt: Fixture.start.timestamp),
             recorder: MemoryRecorder(), clock: .stepping(from: Fixture.start),
             options: SessionOptions(uiLanguage: ui, interviewer: "anna", resumeCommand: "x"))
-        let interview = FullScreenSession(controller: controller, device: screen, interviewID: "7e0b6db1-0000", cases: "")
+        let interview = FullScreenSession(controller: controller, device: screen, interviewID: "7e0b6db1-0000", cases: [])
         interview.keepsDeviceOpen = true
         #expect(interview.run() == .ended(outcome: 11))
         #expect(!screen.closed, "the list takes the screen back")

@@ -87,7 +87,7 @@ struct FormPagesUpdateTests {
         let controller = InterviewController(
             interview: try Fixture.interview(), spent: ActiveTime(startedAt: Fixture.start.timestamp), recorder: MemoryRecorder(),
             clock: .stepping(from: Fixture.start), options: SessionOptions(interviewer: "anna", resumeCommand: "x"))
-        let session = FullScreenSession(controller: controller, device: screen, interviewID: "x", cases: "")
+        let session = FullScreenSession(controller: controller, device: screen, interviewID: "x", cases: [])
         controller.start()
         session.absorb()
         func check(_ step: String) {

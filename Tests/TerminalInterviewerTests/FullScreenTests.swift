@@ -49,7 +49,7 @@ struct FullScreenTests {
             interview: try Fixture.interview(), spent: ActiveTime(startedAt: Fixture.start.timestamp),
             recorder: MemoryRecorder(), clock: .stepping(from: Fixture.start),
             options: SessionOptions(uiLanguage: ui, interviewer: "anna", resumeCommand: "x"))
-        #expect(FullScreenSession(controller: controller, device: screen, interviewID: "7e0b6db1", cases: "").run() == .endOfInput)
+        #expect(FullScreenSession(controller: controller, device: screen, interviewID: "7e0b6db1", cases: []).run() == .endOfInput)
         #expect(during?.hasPrefix(said) == true, "\(during ?? "nothing")")
         #expect(screen.crashNotice == nil)
     }
@@ -155,7 +155,7 @@ struct FullScreenTests {
         let controller = InterviewController(
             interview: try Fixture.interview(), spent: ActiveTime(startedAt: Fixture.start.timestamp), recorder: MemoryRecorder(),
             clock: .stepping(from: Fixture.start), options: SessionOptions(interviewer: "anna", resumeCommand: "x"))
-        let session = FullScreenSession(controller: controller, device: screen, interviewID: "x", cases: "")
+        let session = FullScreenSession(controller: controller, device: screen, interviewID: "x", cases: [])
         controller.start()
         session.absorb()
         var shown: [Int] = []

@@ -49,7 +49,7 @@ struct ReviewCommentScreenTests {
             clock: .stepping(from: Fixture.start),
             options: SessionOptions(
                 uiLanguage: .hu, interviewer: "anna", resumeCommand: "x", resumeAt: Address("m_age", rows: [2]), review: notes))
-        let session = FullScreenSession(controller: controller, device: screen, interviewID: "7e0b6db1-4c2a", cases: "")
+        let session = FullScreenSession(controller: controller, device: screen, interviewID: "7e0b6db1-4c2a", cases: [])
         _ = session.run()
         let text = screen.text
         #expect(text.components(separatedBy: "Béla 47 éves? A lista szerint 74.").count == 2, "once, at the question:\n\(text)")

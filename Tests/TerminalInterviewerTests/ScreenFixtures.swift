@@ -27,7 +27,7 @@ struct ScreenRun {
             interview: try interview ?? Fixture.interview(), spent: ActiveTime(startedAt: Fixture.start.timestamp),
             recorder: recorder, clock: .stepping(from: Fixture.start),
             options: SessionOptions(uiLanguage: uiLanguage, interviewer: "anna", resumeCommand: "x", resumeAt: resumeAt))
-        session = FullScreenSession(controller: controller, device: screen, interviewID: "7e0b6db1-0000", cases: "cluster_id=K042")
+        session = FullScreenSession(controller: controller, device: screen, interviewID: "7e0b6db1-0000", cases: ["cluster_id=K042"])
         end = session.run()
     }
 
@@ -66,7 +66,7 @@ enum EnergyScreen {
     /// The screen at `at`, as text, drawn at a size without a terminal.
     static func capture(
         _ interview: Interview, at: Address, width: Int, height: Int, ui: UILanguage, review: ReviewNotes? = nil,
-        then act: (InterviewController) -> Void = { _ in }
+        cases: [String] = ["address_id=a5f3c9", "cluster_id=P-0042", "district=1"], then act: (InterviewController) -> Void = { _ in }
     ) -> [String] {
         let controller = InterviewController(
             interview: interview, spent: ActiveTime(startedAt: Fixture.start.timestamp), recorder: MemoryRecorder(),
@@ -74,7 +74,7 @@ enum EnergyScreen {
             options: SessionOptions(uiLanguage: ui, interviewer: "anna", resumeCommand: "x", resumeAt: at, review: review))
         let session = FullScreenSession(
             controller: controller, device: MemoryScreen(width: width, height: height), interviewID: "7e0b6db1-4c2a",
-            cases: "address_id=a5f3c9 cluster_id=P-0042 district=1")
+            cases: cases)
         controller.start()
         act(controller)
         session.absorb()

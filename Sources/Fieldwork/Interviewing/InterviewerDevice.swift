@@ -53,11 +53,21 @@ public struct InterviewerDevice: Sendable {
         (try? ReviewNotes.load(interview, store: store)) ?? nil
     }
 
-    /// The interview's case values as a session's header shows them: `name=value` by name, the
-    /// automatic visit fields (``CaseIdentifiers/automatic``) left out; empty when it has none.
-    public func caseValues(of interview: InterviewID) -> String {
-        guard let record = (try? store.interview(id: interview)) ?? nil else { return "" }
-        return record.caseIdentifiers.filter { !CaseIdentifiers.automatic.contains($0.key) }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\(Interview.display($0.value))" }.joined(separator: " ")
+    /// What says which case the interview is, as a session's header shows it, field by field:
+    /// the sample's case id and address (an assigned case's), then its case values as
+    /// `name=value` by name, the automatic visit fields (``CaseIdentifiers/automatic``) left out;
+    /// empty when it has none.
+    public func caseValues(of interview: InterviewID) -> [String] {
+        guard let record = (try? store.interview(id: interview)) ?? nil else { return [] }
+        var fields: [String] = []
+        if let id = record.caseID {
+            fields.append(id.rawValue)
+            if let address = ((try? store.assignedCase(id, survey: record.survey)) ?? nil)?.address, !address.isEmpty {
+                fields.append(address)
+            }
+        }
+        return fields
+            + record.caseIdentifiers.filter { !CaseIdentifiers.automatic.contains($0.key) }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\(Interview.display($0.value))" }
     }
 }

@@ -13,7 +13,8 @@ public final class FullScreenSession {
     public let controller: InterviewController
     let device: any ScreenDevice
     let interviewID: String
-    let cases: String
+    /// What says which case the interview is (case id, address, identifiers), for the header.
+    let cases: [String]
     /// Asked between keys: a signal that asks the program to stop (SIGTERM, SIGHUP, SIGINT).
     let pendingSignal: () -> Int32?
     public internal(set) var state = ScreenState()
@@ -30,7 +31,7 @@ public final class FullScreenSession {
     private var stashed: (address: Address?, state: LineEditor, original: String)?
 
     public init(
-        controller: InterviewController, device: any ScreenDevice, interviewID: String, cases: String,
+        controller: InterviewController, device: any ScreenDevice, interviewID: String, cases: [String],
         pendingSignal: @escaping () -> Int32? = { nil }
     ) {
         self.controller = controller

@@ -30,8 +30,9 @@ public struct ScreenModel: Hashable, Sendable {
         public var title: String
         /// The interview's id, shortened (the full id is in the review and on exit).
         public var interview: String
-        /// The case identifiers, e.g. `cluster_id=K042 address_id=A-0193`.
-        public var cases: String
+        /// What says which case this is, field by field: the sample's case id and address, then
+        /// the case identifiers (`cluster_id=K042`); never left out of the header.
+        public var cases: [String]
         /// The questionnaire language, upper case (`HU`).
         public var language: String
         /// The current section, with its position among the sections on route.
@@ -48,12 +49,14 @@ public struct ScreenModel: Hashable, Sendable {
         public var details: [Detail]
     }
 
-    /// One part of the header's second line, and what it is (a narrow screen shortens the case
-    /// values, then leaves out the interview's id).
+    /// One part of the header's details, and what it is (``HeaderLayout`` decides what a narrow
+    /// screen shortens or leaves out).
     public struct Detail: Hashable, Sendable {
         public enum Kind: Hashable, Sendable { case training, interview, cases, section, progress }
         public var kind: Kind
         public var text: String
+        /// The part never shortened (the section's position, `4/11. szakasz`), shown after the text.
+        public var fixed: String? = nil
     }
 
     public enum Body: Hashable, Sendable {

@@ -7,15 +7,15 @@ import SurveyModel
 public struct ScreenModelBuilder {
     public let controller: InterviewController
     public let pages: FormPages
-    /// The interview's id and case identifiers, for the header.
+    /// The interview's id and what says which case it is, for the header.
     public let interviewID: String
-    public let cases: String
+    public let cases: [String]
 
     /// How many rows of a page the model carries around the current one: as many as the screen
     /// has (a 200-row roster is windowed; the renderer shows what fits of them).
     let window: Int
 
-    public init(controller: InterviewController, pages: FormPages, interviewID: String, cases: String, rows: Int = 60) {
+    public init(controller: InterviewController, pages: FormPages, interviewID: String, cases: [String], rows: Int = 60) {
         self.controller = controller
         self.pages = pages
         self.interviewID = interviewID
@@ -89,12 +89,14 @@ public struct ScreenModelBuilder {
         }
         var details: [ScreenModel.Detail] = []
         if interview.isTraining { details.append(.init(kind: .training, text: "[\(strings.headerTraining)]")) }
-        details.append(.init(kind: .interview, text: strings.headerInterview(String(interviewID.prefix(8)))))
-        if !cases.isEmpty { details.append(.init(kind: .cases, text: cases)) }
-        if let section {
-            details.append(.init(kind: .section, text: section + " (" + strings.headerSection(number, of: pages.sections.count) + ")"))
+        // From the package or the command line: escaped before they reach the screen.
+        let cases = cases.map(DisplayText.escaped)
+        if !cases.isEmpty { details.append(.init(kind: .cases, text: cases.joined(separator: HeaderLayout.separator))) }
+        if number > 0 {
+            details.append(.init(kind: .section, text: section ?? "", fixed: strings.headerSection(number, of: pages.sections.count)))
         }
         details.append(.init(kind: .progress, text: strings.headerProgress(answered: answered, remaining: remaining)))
+        details.append(.init(kind: .interview, text: strings.headerInterview(String(interviewID.prefix(8)))))
         return ScreenModel.Header(
             title: interview.render(interview.definition.title), interview: String(interviewID.prefix(8)), cases: cases,
             language: interview.language.rawValue.uppercased(), section: section, sectionNumber: number,

@@ -96,47 +96,8 @@ public struct ScreenRenderer {
                 .map { Line($0, style: bar.with(.bold), background: bar) }
             lines.append(Line(" " + right, style: bar, background: bar))
         }
-        lines += details(h).map { Line($0, style: bar, background: bar) }
+        lines += HeaderLayout(width: width, room: height >= 24).lines(h).map { Line($0, style: bar, background: bar) }
         return lines
-    }
-
-    /// The details on one line: when they do not fit, the case values that do are kept whole
-    /// (`address_id=a5f3c9 …`) and the others left out — the interview's id is left out first
-    /// if that keeps one —; only when the rest does not fit either are they broken between the
-    /// details, never inside one (`12 kész, hátra kb. 40` stays whole).
-    func details(_ h: ScreenModel.Header) -> [String] {
-        let all = TextLayout.pack(h.details.map(\.text), width: width, indent: " ")
-        guard all.count > 1 else { return all }
-        var withoutCases: [String]?
-        for leftOut: [ScreenModel.Detail.Kind] in [[], [.interview]] {
-            let kept = h.details.filter { !leftOut.contains($0.kind) }
-            let rest = TextLayout.pack(kept.filter { $0.kind != .cases }.map(\.text), width: width, indent: " ")
-            guard rest.count == 1 else { continue }
-            var texts = kept.map(\.text)
-            if let at = kept.firstIndex(where: { $0.kind == .cases }) {
-                let room = width - TextLayout.width(rest[0]) - 3  // the separator ` · `
-                guard let cut = Self.wholeValues(kept[at].text, fitting: room) else {
-                    withoutCases = withoutCases ?? rest
-                    continue
-                }
-                texts[at] = cut
-            }
-            return TextLayout.pack(texts, width: width, indent: " ")
-        }
-        return withoutCases ?? all
-    }
-
-    /// The case values (`name=value …`) that fit in `columns` whole, with ` …` when some are
-    /// left out; nil when none fits.
-    static func wholeValues(_ values: String, fitting columns: Int) -> String? {
-        if TextLayout.width(values) <= columns { return values }
-        var kept = ""
-        for pair in values.split(separator: " ") {
-            let next = kept.isEmpty ? String(pair) : kept + " " + pair
-            guard TextLayout.width(next) + 2 <= columns else { break }
-            kept = next
-        }
-        return kept.isEmpty ? nil : kept + " …"
     }
 
     /// The keys that work now on one line, the spare ones left out (the highest first) until
