@@ -7,11 +7,14 @@
 /// It mirrors the Codable forms key by key, with keys in sorted order and absent optionals
 /// omitted. `Codable` is its test oracle: tests and the fuzz targets check that its output
 /// equals `JSONEncoder`'s byte for byte; for anything it cannot write identically (non-finite
-/// decimals) it sets `unsupported` and the caller falls back to `JSONEncoder`.
-struct CanonicalJSONWriter {
-    var bytes: [UInt8] = []
+/// decimals) it sets `unsupported` and the caller falls back to `JSONEncoder`. SurveySync writes
+/// a bundle's manifest and interview lines with its primitives.
+package struct CanonicalJSONWriter {
+    package var bytes: [UInt8] = []
     /// Set when a value cannot be written the way JSONEncoder would.
     var unsupported = false
+
+    package init() {}
 
     static func encode(_ d: SurveyDefinition) -> [UInt8]? {
         var w = CanonicalJSONWriter()
@@ -22,11 +25,11 @@ struct CanonicalJSONWriter {
 
     // MARK: - Primitives
 
-    mutating func raw(_ s: StaticString) {
+    package mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func int(_ v: Int) { digits(UInt64(v.magnitude), negative: v < 0) }
+    package mutating func int(_ v: Int) { digits(UInt64(v.magnitude), negative: v < 0) }
 
     /// A whole number's decimal digits, as `String(v)` and JSONEncoder write them (a minus sign,
     /// no leading zeros), written in place: `String(v)` made a string for every number.
@@ -59,7 +62,7 @@ struct CanonicalJSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    mutating func string(_ s: String) {
+    package mutating func string(_ s: String) {
         bytes.append(0x22)
         // Most texts need no escape: copy their bytes at once.
         let copied = s.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
@@ -92,7 +95,7 @@ struct CanonicalJSONWriter {
     }
 
     /// Writes `"key":` preceded by a comma unless it is the first key of the object.
-    mutating func key(_ k: StaticString, _ first: inout Bool) {
+    package mutating func key(_ k: StaticString, _ first: inout Bool) {
         if !first { bytes.append(0x2C) }
         first = false
         bytes.append(0x22)
@@ -100,7 +103,7 @@ struct CanonicalJSONWriter {
         raw("\":")
     }
 
-    mutating func array<T>(_ items: [T], _ write: (inout CanonicalJSONWriter, T) -> Void) {
+    package mutating func array<T>(_ items: [T], _ write: (inout CanonicalJSONWriter, T) -> Void) {
         bytes.append(0x5B)
         for (i, item) in items.enumerated() {
             if i > 0 { bytes.append(0x2C) }

@@ -8,22 +8,29 @@
 enum EventJSONReader {
     /// One event.
     static func event(_ bytes: UnsafeRawBufferPointer) -> InterviewEvent? {
-        document(bytes).flatMap(event)
+        MiniJSON.parse(bytes).flatMap(event)
     }
 
     /// One event kind (a stored `payload_json`).
     static func kind(_ bytes: UnsafeRawBufferPointer) -> InterviewEventKind? {
-        document(bytes).flatMap(eventKind)
+        MiniJSON.parse(bytes).flatMap(eventKind)
     }
 
     /// An object of values by variable name (preload, case identifiers).
     static func values(_ bytes: UnsafeRawBufferPointer) -> [VariableName: Value]? {
-        document(bytes).flatMap(values)
+        MiniJSON.parse(bytes).flatMap(values)
     }
 
-    private static func document(_ bytes: UnsafeRawBufferPointer) -> MiniJSON? {
-        var parser = MiniJSONParser(bytes: bytes)
-        return parser.parseDocument()
+    /// A flat object of exactly the string fields `keys`: their values in that order.
+    static func strings(_ bytes: UnsafeRawBufferPointer, keys: [String]) -> [String]? {
+        guard case .object(let pairs)? = MiniJSON.parse(bytes), pairs.count == keys.count else { return nil }
+        var values: [String] = []
+        values.reserveCapacity(keys.count)
+        for key in keys {
+            guard let value = pairs.first(where: { $0.key == key })?.value.string else { return nil }
+            values.append(value)
+        }
+        return values
     }
 
     private static func event(_ node: MiniJSON) -> InterviewEvent? {
@@ -53,49 +60,49 @@ enum EventJSONReader {
         let fields = Fields(f)
         switch outer[0].key {
         case "answered":
-            guard fields.only(["at", "answer"]), let at = fields.address("at"), let a = fields["answer"].flatMap(answer) else {
+            guard fields.only(Keys.answered), let at = fields.address("at"), let a = fields["answer"].flatMap(answer) else {
                 return nil
             }
             return .answered(at, a)
         case "shown":
-            guard fields.only(["at"]), let at = fields.address("at") else { return nil }
+            guard fields.only(Keys.address), let at = fields.address("at") else { return nil }
             return .shown(at)
         case "cleared":
-            guard fields.only(["at"]), let at = fields.address("at") else { return nil }
+            guard fields.only(Keys.address), let at = fields.address("at") else { return nil }
             return .cleared(at)
         case "started":
-            guard fields.only(["definition", "seed", "language", "preload"]), let d = fields["definition"]?.string,
+            guard fields.only(Keys.started), let d = fields["definition"]?.string,
                 let seed = fields["seed"]?.uint64, let l = fields["language"]?.string,
                 let preload = fields["preload"].flatMap(values)
             else { return nil }
             return .started(definition: DefinitionHash(d), seed: seed, language: LanguageCode(l), preload: preload)
         case "rowAdded", "rowRemoved":
-            guard fields.only(["roster", "parentRows"]), let r = fields["roster"]?.string, let rows = fields["parentRows"]?.ints
+            guard fields.only(Keys.row), let r = fields["roster"]?.string, let rows = fields["parentRows"]?.ints
             else { return nil }
             return outer[0].key == "rowAdded" ? .rowAdded(GroupID(r), parentRows: rows) : .rowRemoved(GroupID(r), parentRows: rows)
         case "ended":
-            guard fields.only(["outcome"]), let o = fields["outcome"]?.int64, let outcome = Int(exactly: o) else { return nil }
+            guard fields.only(Keys.ended), let o = fields["outcome"]?.int64, let outcome = Int(exactly: o) else { return nil }
             return .ended(outcome: outcome)
         case "reopened":
-            guard fields.only(["reason"]) else { return nil }
+            guard fields.only(Keys.reopened) else { return nil }
             guard let r = fields["reason"] else { return .reopened(reason: nil) }
             return r.string.map { .reopened(reason: $0) }
         case "trainingMarked":
-            guard fields.only(["value"]), case .bool(let value)? = fields["value"] else { return nil }
+            guard fields.only(Keys.trainingMarked), case .bool(let value)? = fields["value"] else { return nil }
             return .trainingMarked(value)
         case "assignedCase":
-            guard fields.only(["id"]), let id = fields["id"]?.string else { return nil }
+            guard fields.only(Keys.assignedCase), let id = fields["id"]?.string else { return nil }
             return .assignedCase(CaseID(id))
         case "languageChanged":
-            guard fields.only(["language"]), let l = fields["language"]?.string else { return nil }
+            guard fields.only(Keys.languageChanged), let l = fields["language"]?.string else { return nil }
             return .languageChanged(LanguageCode(l))
         case "note":
-            guard fields.only(["at", "text"]), let text = fields["text"]?.string else { return nil }
+            guard fields.only(Keys.note), let text = fields["text"]?.string else { return nil }
             guard let at = fields["at"] else { return .note(nil, text) }
             guard let s = at.string else { return nil }
             return .note(Address(parsing: s), text)
         case "warningConfirmed":
-            guard fields.only(["check", "rows", "reason"]), let c = fields["check"]?.string, let rows = fields["rows"]?.ints
+            guard fields.only(Keys.warningConfirmed), let c = fields["check"]?.string, let rows = fields["rows"]?.ints
             else { return nil }
             guard let r = fields["reason"] else { return .warningConfirmed(CheckID(c), rows: rows, reason: nil) }
             guard let reason = r.string else { return nil }
@@ -141,13 +148,28 @@ enum EventJSONReader {
         }
     }
 
+    /// The keys each kind's object may hold: made once, not a set per event.
+    private enum Keys {
+        static let answered = ["at", "answer"]
+        static let address = ["at"]
+        static let started = ["definition", "seed", "language", "preload"]
+        static let row = ["roster", "parentRows"]
+        static let ended = ["outcome"]
+        static let reopened = ["reason"]
+        static let trainingMarked = ["value"]
+        static let assignedCase = ["id"]
+        static let languageChanged = ["language"]
+        static let note = ["at", "text"]
+        static let warningConfirmed = ["check", "rows", "reason"]
+    }
+
     /// An object's fields with lookup by key.
     private struct Fields {
         let pairs: [(key: String, value: MiniJSON)]
         init(_ pairs: [(key: String, value: MiniJSON)]) { self.pairs = pairs }
         subscript(key: String) -> MiniJSON? { pairs.first { $0.key == key }?.value }
         /// Whether every key is one of `allowed` (duplicates were already refused by the parser).
-        func only(_ allowed: Set<String>) -> Bool { pairs.allSatisfy { allowed.contains($0.key) } }
+        func only(_ allowed: [String]) -> Bool { pairs.allSatisfy { allowed.contains($0.key) } }
         func address(_ key: String) -> Address? { self[key]?.string.flatMap(Address.init(parsing:)) }
     }
 }

@@ -1,5 +1,7 @@
-/// A parsed JSON value; numbers are kept only when they are plain integers.
-enum MiniJSON {
+/// A parsed JSON value; numbers are kept only when they are plain integers. The fast path of the
+/// event codec (``EventJSON``) and of the bundle manifest: a `nil` from it leaves the bytes to
+/// `JSONDecoder`, which decides.
+package enum MiniJSON {
     case object([(key: String, value: MiniJSON)])
     case array([MiniJSON])
     case string(String)
@@ -8,9 +10,32 @@ enum MiniJSON {
     case bool(Bool)
     case null
 
-    var string: String? { if case .string(let s) = self { s } else { nil } }
-    var int64: Int64? { if case .number(let n, _) = self { n } else { nil } }
-    var uint64: UInt64? { if case .number(_, let u) = self { u } else { nil } }
+    package var string: String? { if case .string(let s) = self { s } else { nil } }
+    package var int64: Int64? { if case .number(let n, _) = self { n } else { nil } }
+    package var uint64: UInt64? { if case .number(_, let u) = self { u } else { nil } }
+    package var int: Int? { int64.flatMap { Int(exactly: $0) } }
+    package var strings: [String]? {
+        guard case .array(let items) = self else { return nil }
+        var out: [String] = []
+        out.reserveCapacity(items.count)
+        for item in items {
+            guard let s = item.string else { return nil }
+            out.append(s)
+        }
+        return out
+    }
+    /// An object's fields by key, when every key is one of `allowed`.
+    package func fields(_ allowed: [String]) -> [String: MiniJSON]? {
+        guard case .object(let pairs) = self, pairs.allSatisfy({ allowed.contains($0.key) }) else { return nil }
+        return Dictionary(pairs, uniquingKeysWith: { first, _ in first })  // the parser refused duplicates
+    }
+
+    /// One JSON document, or nil when it is invalid or unusual (see ``MiniJSONParser``).
+    package static func parse(_ bytes: UnsafeRawBufferPointer) -> MiniJSON? {
+        var parser = MiniJSONParser(bytes: bytes)
+        return parser.parseDocument()
+    }
+
     var ints: [Int]? {
         guard case .array(let items) = self else { return nil }
         var out: [Int] = []
@@ -74,6 +99,8 @@ struct MiniJSONParser {
             i += 1
             return .object(pairs)
         }
+        // An event's object has 6 keys, its kind's at most 4: one allocation, not one per doubling.
+        pairs.reserveCapacity(6)
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let key = parseString() else { return nil }
@@ -191,9 +218,23 @@ struct MiniJSONParser {
             while i < bytes.count, isDigit(bytes[i]) { i += 1 }
         }
         guard integral else { return .number(nil, unsigned: nil) }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        guard text != "-0" else { return .number(nil, unsigned: nil) }  // left to JSONDecoder
-        return .number(Int64(text), unsigned: UInt64(text))
+        let negative = bytes[start] == UInt8(ascii: "-")
+        // The digits' value, or nil past UInt64 (read in place: no string made per number).
+        var magnitude: UInt64? = 0
+        for k in (negative ? start + 1 : start)..<i {
+            guard let m = magnitude else { break }
+            let (times, o1) = m.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(UInt64(bytes[k] &- 0x30))
+            magnitude = o1 || o2 ? nil : sum
+        }
+        guard let magnitude else { return .number(nil, unsigned: nil) }
+        guard negative else { return .number(magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil, unsigned: magnitude) }
+        guard magnitude != 0 else { return .number(nil, unsigned: nil) }  // -0: left to JSONDecoder
+        guard magnitude <= UInt64(Int64.max) else {
+            // -2^63 is the one magnitude past Int64.max that a negative number may have.
+            return .number(magnitude == 1 << 63 ? .min : nil, unsigned: nil)
+        }
+        return .number(-Int64(magnitude), unsigned: nil)
     }
 
     private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }

@@ -37,19 +37,14 @@ public enum BundlePayload {
         var out = Data(header.utf8)
         out.append(0x0A)
         appendDefinitions(contents.definitionFiles, to: &out)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         out.append(Data("interviews \(contents.interviewDefinitions.count)\n".utf8))
-        for (interview, hash) in contents.interviewDefinitions.sorted(by: { $0.key < $1.key }) {
-            guard let line = try? encoder.encode(InterviewLine(interview: interview, definition: hash)) else {
-                throw .io("could not encode interview \(interview)")
-            }
-            out.append(line)
-            out.append(0x0A)
-        }
-        out.append(Data("events \(contents.events.count)\n".utf8))
         var lines: [UInt8] = []
-        lines.reserveCapacity(contents.events.count * 200)
+        lines.reserveCapacity(contents.interviewDefinitions.count * 100 + contents.events.count * 200)
+        for (interview, hash) in contents.interviewDefinitions.sorted(by: { $0.key < $1.key }) {
+            InterviewLine(interview: interview, definition: hash).append(to: &lines)
+            lines.append(0x0A)
+        }
+        lines.append(contentsOf: "events \(contents.events.count)\n".utf8)
         for event in contents.events {
             do { try EventJSON.append(event, to: &lines) } catch {
                 throw .io("could not encode event \(event.device)#\(event.sequence)")
@@ -67,9 +62,8 @@ public enum BundlePayload {
         let (files, definitions, line) = try readDefinitions(&cursor)
         let interviewCount = try count(of: "interviews", in: line)
         var map: [InterviewID: DefinitionHash] = [:]
-        let decoder = JSONDecoder()
         for _ in 0..<interviewCount {
-            guard let l = cursor.nextLineData(), let entry = try? decoder.decode(InterviewLine.self, from: l) else {
+            guard let l = cursor.nextLineData(), let entry = l.withUnsafeBytes(InterviewLine.decode) else {
                 throw .malformedPayload("bad or missing interview line")
             }
             guard map.updateValue(entry.definition, forKey: entry.interview) == nil else {
@@ -207,6 +201,30 @@ public enum BundlePayload {
 struct InterviewLine: Codable {
     var interview: InterviewID
     var definition: DefinitionHash
+
+    /// Appends the line's JSON (no newline) as `JSONEncoder` writes it with sorted keys (tested
+    /// against it), with the event codec's writer.
+    func append(to out: inout [UInt8]) {
+        var writer = CanonicalJSONWriter()
+        swap(&writer.bytes, &out)  // the writer owns the buffer while writing: no copy
+        var first = true
+        writer.raw("{")
+        writer.key("definition", &first)
+        writer.string(definition.rawValue)
+        writer.key("interview", &first)
+        writer.string(interview.rawValue)
+        writer.raw("}")
+        swap(&writer.bytes, &out)
+    }
+
+    /// One interview line: read by the event codec's fast reader when it is the plain object
+    /// the writer makes, else by `JSONDecoder`, which decides; nil when neither reads it.
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> InterviewLine? {
+        if let fast = EventJSON.fastStrings(bytes, keys: ["interview", "definition"]) {
+            return InterviewLine(interview: InterviewID(fast[0]), definition: DefinitionHash(fast[1]))
+        }
+        return try? JSONDecoder().decode(InterviewLine.self, from: Data(bytes))
+    }
 }
 
 /// Reads a payload line by line (lines end with `\n`) or by byte count.

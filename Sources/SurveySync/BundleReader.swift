@@ -237,8 +237,12 @@ enum BundleContainer {
 
     private static func decodeManifest(_ bytes: Data, version: Int, payloadLength: Int) throws(BundleError.Kind) -> BundleManifest {
         let manifest: BundleManifest
-        do { manifest = try JSONDecoder().decode(BundleManifest.self, from: bytes) } catch {
-            throw .malformedManifest(BundlePayload.describe(error, json: bytes))
+        if let plain = BundleManifest.plain(bytes) {
+            manifest = plain
+        } else {
+            do { manifest = try JSONDecoder().decode(BundleManifest.self, from: bytes) } catch {
+                throw .malformedManifest(BundlePayload.describe(error, json: bytes))
+            }
         }
         if let problem = manifest.rangeProblem { throw .malformedManifest(problem) }
         guard manifest.format == version else {

@@ -239,13 +239,11 @@ final class PayloadWriter {
             try flushText(force: false)
         }
         text.append(contentsOf: "interviews \(input.interviewDefinitions.count)\n".utf8)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for (interview, hash) in input.interviewDefinitions.sorted(by: { $0.key < $1.key }) {
             guard input.definitionFiles[hash] != nil else {
                 throw BundleError.Kind.inconsistentEvents("definition \(hash.short) of interview \(interview) is not included")
             }
-            text.append(contentsOf: try encoder.encode(InterviewLine(interview: interview, definition: hash)))
+            InterviewLine(interview: interview, definition: hash).append(to: &text)
             text.append(0x0A)
             try flushText(force: false)
         }

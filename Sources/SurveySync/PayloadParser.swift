@@ -160,7 +160,7 @@ struct PayloadParser {
     }
 
     private mutating func interviewLine(_ text: ArraySlice<UInt8>) throws(BundleError.Kind) {
-        guard let entry = try? JSONDecoder().decode(InterviewLine.self, from: Data(text)) else {
+        guard let entry = text.withUnsafeBytes(InterviewLine.decode) else {
             throw .malformedPayload("bad or missing interview line")
         }
         guard header.interviewDefinitions.updateValue(entry.definition, forKey: entry.interview) == nil else {

@@ -233,6 +233,40 @@ struct RandomEvents {
         #expect((try? EventJSON.decodeEvent(Data(text.utf8))) == (try? JSONDecoder().decode(InterviewEvent.self, from: Data(text.utf8))))
     }
 
+    @Test(
+        "integers at and past Int64's and UInt64's limits are read as JSONDecoder reads them",
+        arguments: [
+            "0", "7", "-1", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+            "18446744073709551615", "18446744073709551616", "-18446744073709551616", "99999999999999999999999",
+        ])
+    func integerLimits(_ number: String) {
+        let lines = [
+            #"{"device":"d","interview":"i","interviewer":"x","kind":{"shown":{"at":"q1"}},"sequence":\#(number),"timestamp":2}"#,
+            #"{"device":"d","interview":"i","interviewer":"x","kind":{"started":{"definition":"h","language":"hu","preload":{},"seed":\#(number)}},"sequence":1,"timestamp":2}"#,
+        ]
+        for line in lines {
+            let reference = try? JSONDecoder().decode(InterviewEvent.self, from: Data(line.utf8))
+            #expect((try? EventJSON.decodeEvent(Data(line.utf8))) == reference, "\(line)")
+            // Whatever JSONDecoder reads as an integer in range, the fast path reads too.
+            #expect(EventJSON.fastDecodeEvent(Data(line.utf8)) == reference, "\(line)")
+        }
+    }
+
+    @Test("a flat object of string fields is read by the fast path exactly when it is plain, else left to the caller")
+    func fastStrings() {
+        func read(_ text: String) -> [String]? {
+            Data(text.utf8).withUnsafeBytes { EventJSON.fastStrings($0, keys: ["interview", "definition"]) }
+        }
+        #expect(read(#"{"definition":"abc","interview":"iv-1"}"#) == ["iv-1", "abc"])
+        #expect(read(#" { "interview" : "K\u00f6z" , "definition" : "x" } "#) == nil)  // \u: left to JSONDecoder
+        #expect(read(#"{"interview":"iv-1","definition":"abc","extra":1}"#) == nil)
+        #expect(read(#"{"interview":"iv-1"}"#) == nil)
+        #expect(read(#"{"interview":"iv-1","definition":5}"#) == nil)
+        #expect(read(#"{"interview":"iv-1","interview":"iv-2"}"#) == nil)
+        #expect(read(#"{"interview":"iv-1","definition":"abc"}x"#) == nil)
+        #expect(read(#"{"interview":"Kő \"7\"","definition":"abc"}"#) == ["Kő \"7\"", "abc"])
+    }
+
     @Test("a line neither path can read is a DecodingError that says where")
     func undecodable() {
         #expect(throws: DecodingError.self) { try EventJSON.decodeEvent(Data(#"{"device":"d"}"#.utf8)) }

@@ -88,14 +88,20 @@ extension BundleMerger {
     /// and memory does not grow with the bundle). Either way the same definitions and events in
     /// the same order.
     private func feed(for prepared: PreparedBundle) -> (any CentralMergeFeed) throws -> Void {
-        let task = "merging " + DisplayText.escaped(URL(fileURLWithPath: prepared.file).lastPathComponent)
+        let file = prepared.file
         let total = prepared.sealed.manifest.eventCount
         let progress = progress
         var added = 0
+        // Named at the first update (a bundle of fewer than 1,024 events never needs it: the
+        // file's URL, a stat of the file and the escaping were a cost of every small bundle).
+        var task: String?
         func add(_ event: InterviewEvent, to merge: any CentralMergeFeed) throws {
             try merge.add(event)
             added += 1
-            if added & 0x3FF == 0 { progress.update(task, done: added, of: total, "events") }
+            guard added & 0x3FF == 0 else { return }
+            let name = task ?? "merging " + DisplayText.escaped(URL(fileURLWithPath: file).lastPathComponent)
+            task = name
+            progress.update(name, done: added, of: total, "events")
         }
         if let bundle = prepared.decoded {
             let definitions = Self.definitionFiles(bundle.definitions, bytes: bundle.contents.definitionFiles)
