@@ -188,14 +188,17 @@ extension Interview {
 
     /// Renders a text in a language (falling back to the survey's languages), piping answers
     /// seen from `address`'s rows: choice labels in that language, other values plainly;
-    /// `{x:code}` gives the raw code. Missing answers render as an empty string.
-    public func render(_ text: LocalizedText, at address: Address? = nil, language: LanguageCode? = nil) -> String {
+    /// `{x:code}` gives the raw code. An answer not given renders as `missing` (by default
+    /// nothing; a form showing questions ahead of the interview's place passes a visible mark).
+    public func render(
+        _ text: LocalizedText, at address: Address? = nil, language: LanguageCode? = nil, missing: String = ""
+    ) -> String {
         let lang = language ?? self.language
         guard let raw = text.text(in: lang, fallbacks: definition.languages) else { return "" }
         guard raw.contains("{") || raw.contains("}") else { return raw }
         let scope = EvalScope(rows: address?.rows ?? [])
         return TextTemplate.parse(raw).template.render { name, rawCode in
-            guard let a = resolve(.variable(name), scope), let v = value(at: a) else { return "" }
+            guard let a = resolve(.variable(name), scope), let v = value(at: a) else { return missing }
             if rawCode { return Interview.display(v) }
             guard let q = plan.variables[name]?.question, let set = answerSet(of: q) else { return Interview.display(v) }
             func label(_ c: Int) -> String {

@@ -30,6 +30,7 @@ struct PipingTests {
         #expect(s.interview.render(text, language: "en") == "How many years in Diosgyor (2)?")
         #expect(s.interview.render(text, language: "hu") == "Hány éve lakik itt: Diósgyőr?")
         #expect(s.interview.render(LocalizedText(["en": "{years} years"]), language: "en") == " years")
+        #expect(s.interview.render(LocalizedText(["en": "({years}) years"]), language: "en", missing: "…") == "(…) years")
     }
 
     @Test func dateFunctionsUseTheContextNotTheClock() {

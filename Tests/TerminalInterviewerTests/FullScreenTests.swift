@@ -25,6 +25,34 @@ struct FullScreenTests {
         #expect(run.session.controller.cursor == Address("m_name", rows: [3]))
     }
 
+    /// The form lists the section's questions ahead of the one asked: an answer they pipe that is
+    /// not given yet shows as `…`, not as nothing (the well-being study's sel_ok read "()").
+    @Test func aPipedAnswerNotGivenYetShowsAsAMarkInTheForm() throws {
+        let definition = Scenario.compile(
+            source: """
+                survey t {
+                  title en "T" hu "T"
+                  version "1"
+                  languages hu en
+                  outcome outcome complete 11
+                }
+                answers OUT { 11 en "Complete" hu "Teljes" }
+                question outcome single OUT { interviewer optional text en "Outcome" hu "Eredmény" }
+                section A {
+                  title en "A" hu "A"
+                  question initials text { text en "Initials?" hu "Monogram?" }
+                  question ok yesno { text en "With ({initials})?" hu "Vele ({initials}) készül?" }
+                }
+                """)
+        let interview = try Interview(
+            definition: definition, started: .started(definition: "h", seed: 1, language: "hu", preload: [:]),
+            context: Fixture.context)
+        let before = try ScreenRun([], interview: interview)
+        #expect(before.text.contains("Vele (…) készül?"), "\(before.text)")
+        let after = try ScreenRun(KeyEvent.lines(["K.A."]), interview: interview)
+        #expect(after.text.contains("Vele (K.A.) készül?"), "\(after.text)")
+    }
+
     @Test func everyAnswerIsSavedAsInTheLineView() throws {
         let run = try ScreenRun(KeyEvent.lines(SessionTests.happyPath))
         #expect(run.end == .ended(outcome: 11))

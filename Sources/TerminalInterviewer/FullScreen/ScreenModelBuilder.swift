@@ -161,11 +161,17 @@ public struct ScreenModelBuilder {
         controller.reviewComments(at: address).isEmpty ? text : strings.commentFlag + " " + text
     }
 
+    /// A question's text in the form, which also lists questions not reached yet: a piped answer
+    /// not given yet shows as `…`, not as nothing (`(…)`, not `()`).
+    private func formText(_ address: Address) -> String {
+        interview.question(address.variable).map { interview.render($0.text, at: address, missing: "…") } ?? ""
+    }
+
     private func fieldsPane(_ page: FormPages.Page, title: String, at: Address) -> FormPane {
         let focus = page.addresses.firstIndex(of: at) ?? 0
         let shown = window(page.addresses.count, focus: focus)
         let rows = page.addresses[shown].map { address -> FormPane.Row in
-            let text = interview.question(address.variable).map { interview.render($0.text, at: address) } ?? ""
+            let text = formText(address)
             return FormPane.Row(cells: [flagged(address.description, at: address), text, value(at: address)], offRoute: [])
         }
         return FormPane(
@@ -177,8 +183,7 @@ public struct ScreenModelBuilder {
         let focus = page.addresses.firstIndex(of: at) ?? 0
         let shown = window(page.addresses.count, focus: focus)
         let rows = page.addresses[shown].map { address -> FormPane.Row in
-            let text = interview.question(address.variable).map { interview.render($0.text, at: address) } ?? ""
-            return FormPane.Row(cells: [flagged(text, at: address), value(at: address)], offRoute: [])
+            FormPane.Row(cells: [flagged(formText(address), at: address), value(at: address)], offRoute: [])
         }
         let group = controller.index.groups[grid]
         let stem = group?.text.map { interview.render($0, at: at) } ?? group?.title.map { interview.render($0) } ?? ""
