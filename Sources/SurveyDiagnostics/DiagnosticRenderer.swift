@@ -92,6 +92,7 @@ public struct DiagnosticRenderer: Sendable {
         // text is built scalar by scalar, the same bytes as joining one string per scalar.
         func text(_ part: ArraySlice<Unicode.Scalar>) -> String {
             var text = ""
+            text.reserveCapacity(part.count)  // the bytes of an ASCII part: its room made once
             for scalar in part { text.unicodeScalars.append(scalar) }
             return text
         }
