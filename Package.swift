@@ -228,7 +228,7 @@ let package = Package(
             name: "TerepEndToEndTests",
             // `terep` is listed so that `swift test` links the executable these tests run.
             dependencies: [
-                "SurveyModel", "SurveyStore", "SurveySync", "SurveyTestSupport", "SyncServer", "terep",
+                "SurveyModel", "SurveyStore", "SurveyStorePostgres", "SurveySync", "SurveyTestSupport", "SyncServer", "terep",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

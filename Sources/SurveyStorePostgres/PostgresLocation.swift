@@ -19,6 +19,9 @@ import SurveyStore
 ///   `sslrootcert=system`, the system's.
 /// - `schema` (terep's own parameter) names the PostgreSQL schema holding the dataset, so one
 ///   database can hold several datasets; the default is `public`.
+/// - `application_name` is how the connections show in `pg_stat_activity` (default `terep`);
+///   `connect_timeout` is how many seconds a connection may take to open (default 10), as libpq
+///   reads them.
 public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
     public enum TLSMode: String, Hashable, Sendable {
         case disable, prefer, require
@@ -36,6 +39,10 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
     public var tls: TLSMode
     /// The certificate authorities (a PEM file) a TLS connection trusts; nil: the system's.
     public var rootCertificates: String?
+    /// The name the connections give the server (`application_name`).
+    public var applicationName: String
+    /// How long opening a connection may take, in seconds (`connect_timeout`).
+    public var connectTimeout: Int
 
     /// Whether a `--central` value names a PostgreSQL dataset rather than an SQLite file.
     public static func isURL(_ text: String) -> Bool {
@@ -56,7 +63,8 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
         if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
             throw .invalid(
                 "'\(shown)': unknown parameter '\(DisplayText.escaped(unknown))' "
-                    + "(terep knows sslmode, sslrootcert, schema, host, port, user, dbname)")
+                    + "(terep knows sslmode, sslrootcert, schema, host, port, user, password, dbname, application_name, "
+                    + "connect_timeout)")
         }
         let hostParameter = query["host"] ?? parts.host.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding }
         if let hostParameter, hostParameter.hasPrefix("/") {
@@ -88,6 +96,15 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
             throw .invalid("'\(shown)': sslrootcert \(DisplayText.escaped(root)) is not a file terep can read")
         }
         rootCertificates = root
+        applicationName = query["application_name"] ?? "terep"
+        guard applicationName.utf8.count <= 63, applicationName.unicodeScalars.allSatisfy({ (" "..."~").contains($0) }) else {
+            throw .invalid("'\(shown)': application_name must be printable ASCII, up to 63 characters")
+        }
+        let timeout = query["connect_timeout"] ?? "10"
+        guard let seconds = Int(timeout), (1...600).contains(seconds) else {
+            throw .invalid("'\(shown)': connect_timeout must be a number of seconds from 1 to 600")
+        }
+        connectTimeout = seconds
     }
 
     /// The location for messages and logs: never the password.

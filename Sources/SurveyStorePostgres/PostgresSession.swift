@@ -110,8 +110,8 @@ package final class PostgresSession: @unchecked Sendable {
         } catch {
             throw .unreachable(location: shown, detail: "TLS cannot be set up: \(error)")
         }
-        configuration.options.connectTimeout = .seconds(10)
-        configuration.options.additionalStartupParameters = [("application_name", "terep")]
+        configuration.options.connectTimeout = .seconds(Int64(place.connectTimeout))
+        configuration.options.additionalStartupParameters = [("application_name", place.applicationName)]
         let logger = Logger(label: "terep.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         do {
             return try PostgresConnection.connect(on: eventLoops.next(), configuration: configuration, id: 1, logger: logger).wait()

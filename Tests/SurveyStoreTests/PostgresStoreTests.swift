@@ -168,11 +168,15 @@ struct PostgresStoreTests {
             (place.host, place.port, place.user, place.password, place.database, place.tls) == (
                 "db.example", 6543, "ana", "s3cret", "fieldwork", .require
             ))
-        let socket = try PostgresLocation(url: "postgresql://ana@/fieldwork?host=/run/postgresql", environment: [:])
+        #expect((place.applicationName, place.connectTimeout) == ("terep", 10))
+        let socket = try PostgresLocation(
+            url: "postgresql://ana@/fieldwork?host=/run/postgresql&application_name=terep-server-2&connect_timeout=3", environment: [:])
         #expect(socket.host == nil && socket.socketFolder == "/run/postgresql")
+        #expect((socket.applicationName, socket.connectTimeout) == ("terep-server-2", 3))
         #expect(PostgresLocation.isURL("postgres://x") && !PostgresLocation.isURL("central.sqlite"))
         for bad in [
             "postgres://a@h:99999/d", "postgres://a@h/d?schema=Bad-Name", "postgres://a@h/d?sslmode=maybe", "postgres://a:pw@h/d?x=1",
+            "postgres://a@h/d?connect_timeout=0", "postgres://a@h/d?connect_timeout=soon", "postgres://a@h/d?application_name=%1B%5B2J",
         ] {
             #expect {
                 try PostgresLocation(url: bad)

@@ -7,6 +7,8 @@ import SurveyStore
 import SurveySync
 import Testing
 
+@testable import SurveyStorePostgres
+
 extension EndToEnd.PostgresEndToEndTests {
     @Test("two terep server processes over one PostgreSQL database, sent the same bundle at the same moment, merge it once")
     func twoServersMergeOnce() async throws {
@@ -63,5 +65,53 @@ extension EndToEnd.PostgresEndToEndTests {
         #expect(newEvents == Int(onDevice), "each event new once")
         #expect(status["events"] as? Int == Int(onDevice) && status["bundlesAccepted"] as? Int == rounds, "\(status)")
         for server in servers { #expect(server.stop() == 0) }
+    }
+
+    @Test("PostgreSQL ends terep server's connections (pg_terminate_backend): terep sync merges everything once, on new ones")
+    func aLostConnectionUnderTheServer() throws {
+        let survey = try #require(TerepProcess.questionnaire("wellbeing.survey"))
+        let dir = try TerepProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = dir.appendingPathComponent("lap.sqlite").path
+        let device = try TerepProcess.simulatedDevice(
+            "lap-1", database: database, interviewer: "I-lap-1", survey: survey, interviews: 4, seed: 31)
+        // The server's connections are told apart from the other tests' by their application_name.
+        let name = "terep-e2e-" + UUID().uuidString.prefix(8).lowercased()
+        let base = try Self.newURL()
+        let central = base + "&application_name=\(name)"
+        try TerepProcess.initCentral(central)
+        try TerepProcess.register(device, central: central)
+        let server = try ServerProcess(["--central", central])
+        defer { server.stop() }
+        func sync() throws -> TerepProcess.Result {
+            try run(["sync", "--server", server.url, "--device-db", database, "--retries", "5"])
+        }
+        let first = try sync()
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+
+        let admin = try PostgresSession.connect(try PostgresLocation(url: base))
+        func connections() throws -> Int64 {
+            try admin.withLock { () throws(StoreError) in
+                try admin.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = \(name)").scalar(Int64.self)
+            } ?? -1
+        }
+        let ended = try admin.withLock { () throws(StoreError) in
+            try admin.query(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = \(name)"
+            ).scalar(Int64.self)
+        }
+        #expect(ended ?? 0 >= 1, "the server holds a connection between requests")
+        let deadline = Date().addingTimeInterval(30)
+        while try connections() > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+
+        try TerepProcess.simulate(database, survey: survey, interviews: 3, seed: 32)
+        let second = try sync()
+        #expect(second.status == 0, "the server opens a new connection: \(second.stdout)\(second.stderr)")
+        let status = try centralStatus(central)
+        let onDevice = try DeviceStore.open(path: database, readOnly: true).info().nextSequence - 1
+        #expect(status["events"] as? Int == Int(onDevice), "every event merged once: \(status)")
+        #expect(status["bundlesRejected"] as? Int == 0, "a lost connection refuses nothing: \(status)")
+        #expect(try connections() >= 1, "on a connection of its own again")
+        #expect(server.stop() == 0)
     }
 }
