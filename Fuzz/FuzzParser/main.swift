@@ -28,96 +28,94 @@ func window(_ all: [Diagnostic], count: Int, key: UInt8?) -> [Diagnostic] {
     return Array(all[from..<min(all.count, from + count)])
 }
 
-/// Everything the text renderer reads of a diagnostic, the source lines it shows included: two
-/// diagnostics of the same shape render the same text. Most inputs are a mutation of another and
-/// keep most of its diagnostics, so each shape is rendered once rather than for every input
-/// that has it (the renderer's code still runs on every new shape; rendering the same shape
-/// again could only repeat its result).
-struct TextShape: Hashable {
-    struct Place: Hashable {
-        var path: String
-        var start: LineColumn
-        var end: LineColumn
-        var line: String  // the excerpt's source line
-
-        init(_ r: SourceRange) {
-            path = r.file.path
-            start = r.startLocation
-            end = r.endLocation
-            line = r.file.lineText(start.line)
-        }
+/// The hash of everything the text renderer reads of a diagnostic, the source line it shows
+/// included: two diagnostics of the same shape render the same text. Most inputs are a mutation
+/// of another and keep most of its diagnostics, so each shape is rendered once rather than for
+/// every input that has it (the renderer's code still runs on every new shape; rendering the same
+/// shape again could only repeat its result). Texts are hashed as their UTF-8 bytes (finer than
+/// String's hashing, which treats canonically equivalent texts as one) and fed to the hasher as
+/// they are, without a shape value holding copies of them.
+func textShape(_ d: Diagnostic) -> Int {
+    var h = Hasher()
+    h.combineUTF8(d.code.rawValue)
+    h.combine(d.severity)
+    h.combineUTF8(d.message)
+    h.combineUTF8(d.help)
+    h.combine(d.help == nil ? d.fixIts.count : 0)
+    if d.help == nil { for fix in d.fixIts { h.combineUTF8(fix.message) } }
+    h.combinePlace(d.range)
+    h.combine(d.notes.count)
+    for note in d.notes {
+        h.combineUTF8(note.message)
+        h.combine(note.range != nil)
+        if let r = note.range { h.combinePlace(r) }
     }
-
-    var code: DiagnosticCode
-    var severity: Severity
-    var message: String
-    var help: String?
-    var fixes: [String]
-    var place: Place
-    var notes: [String]
-    var notePlaces: [Place?]
-
-    init(_ d: Diagnostic) {
-        code = d.code
-        severity = d.severity
-        message = d.message
-        help = d.help
-        fixes = d.help == nil ? d.fixIts.map(\.message) : []
-        place = Place(d.range)
-        notes = d.notes.map(\.message)
-        notePlaces = d.notes.map { $0.range.map(Place.init) }
-    }
+    return h.finalize()
 }
 
-/// Everything the JSON form reads of the diagnostics it is given (offsets, lines and columns of
-/// every span; no source text): equal shapes encode to the same bytes.
-struct JSONShape: Hashable {
-    struct Span: Hashable {
-        var path: String
-        var start: Int
-        var end: Int
-        var from: LineColumn
-        var to: LineColumn
+/// The hash of everything the JSON form reads of the diagnostics it is given (offsets, lines and
+/// columns of every span; no source text): equal shapes encode to the same bytes.
+func jsonShape(_ diagnostics: [Diagnostic]) -> Int {
+    var h = Hasher()
+    h.combine(diagnostics.count)
+    for d in diagnostics {
+        h.combineUTF8(d.code.rawValue)
+        h.combine(d.severity)
+        h.combineUTF8(d.message)
+        h.combineUTF8(d.help)
+        h.combineSpan(d.range)
+        h.combine(d.notes.count)
+        for note in d.notes {
+            h.combineUTF8(note.message)
+            h.combine(note.range != nil)
+            if let r = note.range { h.combineSpan(r) }
+        }
+        h.combine(d.fixIts.count)
+        for fix in d.fixIts {
+            h.combineUTF8(fix.message)
+            h.combineUTF8(fix.replacement)
+            h.combineSpan(fix.range)
+        }
+    }
+    return h.finalize()
+}
 
-        init(_ r: SourceRange) {
-            path = r.file.path
-            start = r.start
-            end = r.end
-            from = r.startLocation
-            to = r.endLocation
+extension Hasher {
+    /// A text as its length and UTF-8 bytes.
+    mutating func combineUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            combine(bytes.count)
+            combine(bytes: UnsafeRawBufferPointer(bytes))
         }
     }
 
-    struct Note: Hashable {
-        var message: String
-        var span: Span?
+    mutating func combineUTF8(_ text: String?) {
+        combine(text != nil)
+        if let text { combineUTF8(text) }
     }
 
-    struct Fix: Hashable {
-        var message: String
-        var replacement: String
-        var span: Span
+    /// What a text rendering shows of a range: its file's path, where it starts and ends, and the
+    /// bytes of the source line its excerpt shows.
+    mutating func combinePlace(_ r: SourceRange) {
+        let start = r.startLocation, end = r.endLocation
+        combineUTF8(r.file.path)
+        combine(start)
+        combine(end)
+        let file = r.file, line = start.line
+        let from = file.lineStarts[line - 1]
+        let to = line < file.lineStarts.count ? file.lineStarts[line] : file.bytes.count
+        combine(to - from)
+        file.bytes.withUnsafeBytes { combine(bytes: UnsafeRawBufferPointer(rebasing: $0[from..<to])) }
     }
 
-    struct Entry: Hashable {
-        var code: DiagnosticCode
-        var severity: Severity
-        var message: String
-        var help: String?
-        var span: Span
-        var notes: [Note]
-        var fixes: [Fix]
-    }
-
-    var entries: [Entry]
-
-    init(_ diagnostics: [Diagnostic]) {
-        entries = diagnostics.map { d in
-            Entry(
-                code: d.code, severity: d.severity, message: d.message, help: d.help, span: Span(d.range),
-                notes: d.notes.map { Note(message: $0.message, span: $0.range.map(Span.init)) },
-                fixes: d.fixIts.map { Fix(message: $0.message, replacement: $0.replacement, span: Span($0.range)) })
-        }
+    /// What the JSON form shows of a range: its file's path, offsets, lines and columns.
+    mutating func combineSpan(_ r: SourceRange) {
+        combineUTF8(r.file.path)
+        combine(r.start)
+        combine(r.end)
+        combine(r.startLocation)
+        combine(r.endLocation)
     }
 }
 
@@ -127,7 +125,7 @@ struct JSONShape: Hashable {
 /// nothing that outlives it: libFuzzer runs an input again, looking for a leak, whenever it
 /// left more allocations than it freed (keeping the shapes themselves did that for every input
 /// that found new coverage).
-struct Seen<Shape: Hashable> {
+struct Seen {
     private var hashes: Set<Int>
     private let limit: Int
 
@@ -136,23 +134,23 @@ struct Seen<Shape: Hashable> {
         hashes = Set(minimumCapacity: limit)
     }
 
-    /// Whether the shape is new (and remembers it).
-    mutating func isNew(_ shape: Shape) -> Bool {
+    /// Whether the shape of this hash is new (and remembers it).
+    mutating func isNew(_ shape: Int) -> Bool {
         if hashes.count >= limit { hashes.removeAll(keepingCapacity: true) }
-        return hashes.insert(shape.hashValue).inserted
+        return hashes.insert(shape).inserted
     }
 }
 
-nonisolated(unsafe) var renderedText = Seen<TextShape>(limit: 1 << 16)
-nonisolated(unsafe) var renderedJSON = Seen<JSONShape>(limit: 1 << 16)
+nonisolated(unsafe) var renderedText = Seen(limit: 1 << 16)
+nonisolated(unsafe) var renderedJSON = Seen(limit: 1 << 16)
 
 func fuzzCompiler(_ bytes: [UInt8]) {
     let result = compile(SourceFile(path: "f.survey", bytes: bytes), loader: loader)
-    let shown = window(result.diagnostics, count: 16, key: bytes.first).filter { renderedText.isNew(TextShape($0)) }
+    let shown = window(result.diagnostics, count: 16, key: bytes.first).filter { renderedText.isNew(textShape($0)) }
     _ = DiagnosticRenderer(colors: true).render(shown)
     _ = DiagnosticRenderer.summary(result.diagnostics)
     let encoded = window(result.diagnostics, count: 2, key: bytes.first)
-    if renderedJSON.isNew(JSONShape(encoded)) { _ = DiagnosticJSON.encode(encoded) }
+    if renderedJSON.isNew(jsonShape(encoded)) { _ = DiagnosticJSON.encode(encoded) }
     if let compiled = result.compiled {
         precondition(!result.hasErrors, "compiled despite errors")
         let canonical = try? compiled.definition.canonicalJSON()

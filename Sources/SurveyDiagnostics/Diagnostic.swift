@@ -82,12 +82,19 @@ extension Array where Element == Diagnostic {
 
     /// Sorted by file path, position, then code; stable for equal keys.
     public func sortedForDisplay() -> [Diagnostic] {
-        enumerated().sorted { a, b in
-            let x = a.element, y = b.element
-            if x.range.file.path != y.range.file.path { return x.range.file.path < y.range.file.path }
-            if x.range.start != y.range.start { return x.range.start < y.range.start }
-            if x.code != y.code { return x.code < y.code }
-            return a.offset < b.offset
-        }.map(\.element)
+        // Most arrays come sorted already (the compiler sorts its result; rendering and the JSON
+        // form sort again): checking the order copies nothing.
+        if indices.dropFirst().allSatisfy({ !Self.displaysBefore(self[$0], self[$0 - 1]) }) { return self }
+        return indices.sorted { a, b in
+            if Self.displaysBefore(self[a], self[b]) { return true }
+            return a < b && !Self.displaysBefore(self[b], self[a])
+        }.map { self[$0] }
+    }
+
+    /// Whether `x` comes before `y` in display order: by file path, position, then code.
+    private static func displaysBefore(_ x: Diagnostic, _ y: Diagnostic) -> Bool {
+        if x.range.file !== y.range.file, x.range.file.path != y.range.file.path { return x.range.file.path < y.range.file.path }
+        if x.range.start != y.range.start { return x.range.start < y.range.start }
+        return x.code < y.code
     }
 }

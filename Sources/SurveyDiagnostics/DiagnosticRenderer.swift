@@ -67,30 +67,36 @@ public struct DiagnosticRenderer: Sendable {
         let line = range.file.lineText(start.line)
         let gutter = String(start.line)
         let pad = String(repeating: " ", count: gutter.count)
-        let all = Array(line.unicodeScalars)
-        func shown(_ s: Unicode.Scalar) -> String { s == "\t" || s.value < 0x20 ? " " : String(s) }
-        var scalars: [String]
+        // The scalars shown: a tab or control character as a space, and very long lines as a
+        // window around the caret with "…" where they are cut.
+        func shown(_ s: Unicode.Scalar) -> Unicode.Scalar { s == "\t" || s.value < 0x20 ? " " : s }
+        var scalars = Array(line.unicodeScalars)
         let endLoc = range.endLocation
-        var width = endLoc.line == start.line ? endLoc.column - start.column : all.count - start.column + 1
+        var width = endLoc.line == start.line ? endLoc.column - start.column : scalars.count - start.column + 1
         width = max(1, min(width, DiagnosticRenderer.maxExcerpt))
-        // Very long lines are shown as a window around the caret (only the window's scalars are
-        // made strings: a 4 KiB line made 4,096 of them for every diagnostic on it).
         var column = start.column
         let window = DiagnosticRenderer.maxExcerpt
-        if all.count > window {
-            let from = max(0, min(column - 1 - window / 4, all.count - window))
-            let slice = all[from..<min(all.count, from + window)].map(shown)
-            scalars = (from > 0 ? ["…"] : []) + slice + (from + window < all.count ? ["…"] : [])
+        if scalars.count > window {
+            let from = max(0, min(column - 1 - window / 4, scalars.count - window))
+            let ellipsis: [Unicode.Scalar] = ["…"]
+            let cut = from + window < scalars.count
+            scalars = (from > 0 ? ellipsis : []) + scalars[from..<min(scalars.count, from + window)] + (cut ? ellipsis : [])
             column = column - from + (from > 0 ? 1 : 0)
             width = min(width, max(1, scalars.count - column + 1))
-        } else {
-            scalars = all.map(shown)
+        }
+        for i in scalars.indices { scalars[i] = shown(scalars[i]) }
+        // Widths are measured on the text as shown (grapheme clusters may span scalars); the
+        // text is built scalar by scalar, the same bytes as joining one string per scalar.
+        func text(_ part: ArraySlice<Unicode.Scalar>) -> String {
+            var text = ""
+            for scalar in part { text.unicodeScalars.append(scalar) }
+            return text
         }
         let before = min(max(0, column - 1), scalars.count)
-        let under = scalars[before..<min(scalars.count, before + width)].joined()
-        let caretPad = String(repeating: " ", count: DisplayWidth.of(scalars[..<before].joined()))
+        let under = text(scalars[before..<min(scalars.count, before + width)])
+        let caretPad = String(repeating: " ", count: DisplayWidth.of(text(scalars[..<before])))
         let carets = paint(String(repeating: "^", count: max(1, DisplayWidth.of(under))), "1;31")
-        return "\(pad) |\n\(gutter) | \(scalars.joined())\n\(pad) | \(caretPad)\(carets)\n"
+        return "\(pad) |\n\(gutter) | \(text(scalars[...]))\n\(pad) | \(caretPad)\(carets)\n"
     }
 
     /// Every diagnostic in display order, then nothing else (see ``summary(_:)``).
@@ -100,8 +106,8 @@ public struct DiagnosticRenderer: Sendable {
 
     /// A closing line such as `2 errors, 1 warning` or `no problems found`.
     public static func summary(_ diagnostics: [Diagnostic]) -> String {
-        let errors = diagnostics.filter { $0.severity == .error }.count
-        let warnings = diagnostics.filter { $0.severity == .warning }.count
+        let errors = diagnostics.count { $0.severity == .error }
+        let warnings = diagnostics.count { $0.severity == .warning }
         if errors == 0 && warnings == 0 { return "no problems found" }
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         return [errors > 0 ? plural(errors, "error") : nil, warnings > 0 ? plural(warnings, "warning") : nil]
@@ -142,8 +148,8 @@ public enum DiagnosticJSON {
                 fixIts: d.fixIts.map { FixItJSON(message: $0.message, span: span($0.range), replacement: $0.replacement) })
         }
         let doc = Document(
-            diagnostics: entries, errors: diagnostics.filter(\.isError).count,
-            warnings: diagnostics.filter { $0.severity == .warning }.count)
+            diagnostics: entries, errors: diagnostics.count(where: \.isError),
+            warnings: diagnostics.count { $0.severity == .warning })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         var data = (try? encoder.encode(doc)) ?? Data("{}".utf8)

@@ -31,9 +31,42 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
         }
-        let start = lineStarts[lo]
-        let column = String(decoding: bytes[start..<clamped], as: UTF8.self).unicodeScalars.count + 1
+        let column = SourceFile.scalarCount(bytes[lineStarts[lo]..<clamped]) + 1
         return LineColumn(line: lo + 1, column: column)
+    }
+
+    /// How many Unicode scalars the bytes decode to, as `String(decoding:as: UTF8.self)` decodes
+    /// them: a well-formed sequence is one scalar, and so is each maximal ill-formed subpart (its
+    /// U+FFFD). Counted without making the string.
+    static func scalarCount(_ bytes: ArraySlice<UInt8>) -> Int {
+        var count = 0
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let lead = bytes[i]
+            count += 1
+            i += 1
+            if lead < 0x80 { continue }
+            // The sequence's length and the range its second byte must fall in.
+            let length: Int, second: ClosedRange<UInt8>
+            switch lead {
+            case 0xC2...0xDF: (length, second) = (2, 0x80...0xBF)
+            case 0xE0: (length, second) = (3, 0xA0...0xBF)
+            case 0xED: (length, second) = (3, 0x80...0x9F)
+            case 0xE1...0xEF: (length, second) = (3, 0x80...0xBF)
+            case 0xF0: (length, second) = (4, 0x90...0xBF)
+            case 0xF4: (length, second) = (4, 0x80...0x8F)
+            case 0xF1...0xF3: (length, second) = (4, 0x80...0xBF)
+            default: continue  // a continuation byte or one that starts nothing: alone
+            }
+            // The longest well-formed prefix of the sequence makes one scalar (or one U+FFFD).
+            guard i < bytes.endIndex, second.contains(bytes[i]) else { continue }
+            i += 1
+            for _ in 2..<length {
+                guard i < bytes.endIndex, bytes[i] & 0xC0 == 0x80 else { break }
+                i += 1
+            }
+        }
+        return count
     }
 
     /// The text of a 1-based line without its line break (invalid UTF-8 replaced).

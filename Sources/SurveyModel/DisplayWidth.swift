@@ -12,6 +12,18 @@ public enum DisplayWidth {
         text.reduce(0) { $0 + of($1) }
     }
 
+    /// The number of terminal columns a string occupies; an ASCII text without walking its
+    /// grapheme clusters (each printable byte takes one column, a control character none, and
+    /// CR LF — ASCII's one cluster of two scalars — none).
+    public static func of(_ text: String) -> Int {
+        var printable = 0
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return text.reduce(0) { $0 + of($1) } }
+            if byte >= 0x20 && byte != 0x7F { printable += 1 }
+        }
+        return printable
+    }
+
     /// The number of terminal columns one grapheme cluster occupies (0, 1 or 2).
     public static func of(_ character: Character) -> Int {
         var widest = 0

@@ -58,6 +58,7 @@ public final class InterviewSession {
             case .interrupted(2) where terminal.interactive:
                 // Ctrl-C at a terminal asks first (a second one leaves); a script is stopped at once.
                 terminal.takeInterrupt()
+                terminal.writeLine()  // the terminal echoed ^C after the prompt: the question starts a line
                 controller.askToLeave(oneKey: false)
             case .interrupted(let signal): controller.stop(.interrupted(signal))
             case .line(let line):

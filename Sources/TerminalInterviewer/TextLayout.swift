@@ -101,7 +101,8 @@ public enum TextLayout {
         return s
     }
 
-    /// The text cut to at most `columns` display columns, ending in `…` when it was cut.
+    /// The text cut to at most `columns` display columns, ending in `…` when it was cut (a
+    /// space the cut leaves before it is dropped: `hajlandóság…`, not `hajlandóság …`).
     public static func truncate(_ text: String, to columns: Int) -> String {
         guard width(text) > columns else { return text }
         guard columns > 0 else { return "" }
@@ -113,6 +114,7 @@ public enum TextLayout {
             out.append(character)
             used += w
         }
+        while out.count > 1, out.last == " " { out.removeLast() }
         return out + "…"
     }
 

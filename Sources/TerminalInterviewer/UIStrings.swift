@@ -81,7 +81,7 @@ public struct UIStrings: Hashable, Sendable {
     }
 
     public func dateRange(min: LocalDate?, max: LocalDate?) -> String {
-        let range = rangeText(min.map(\.description), max.map(\.description))
+        let range = rangeText(min.map(\.description), max.map(\.description), dates: true)
         return t("Dátum ÉÉÉÉ-HH-NN alakban", "Date as YYYY-MM-DD") + (range.isEmpty ? "" : ", " + range)
     }
 
@@ -111,11 +111,13 @@ public struct UIStrings: Hashable, Sendable {
 
     public var singleChoice: String { t("Írja be a válasz kódját", "Type the code of the answer") }
 
-    private func rangeText(_ lo: String?, _ hi: String?) -> String {
+    /// A range's bounds in words: a date's are the earliest and the latest day, a number's the
+    /// least and the most.
+    private func rangeText(_ lo: String?, _ hi: String?, dates: Bool = false) -> String {
         switch (lo, hi) {
         case (let lo?, let hi?): "\(lo) – \(hi)"
-        case (let lo?, nil): t("legkorábban / legalább \(lo)", "from \(lo)")
-        case (nil, let hi?): t("legfeljebb \(hi)", "up to \(hi)")
+        case (let lo?, nil): dates ? t("legkorábban \(lo)", "not before \(lo)") : t("legalább \(lo)", "at least \(lo)")
+        case (nil, let hi?): dates ? t("legkésőbb \(hi)", "not after \(hi)") : t("legfeljebb \(hi)", "at most \(hi)")
         case (nil, nil): ""
         }
     }

@@ -118,7 +118,7 @@ struct InterviewCommand: ParsableCommand {
         let strings = UIStrings(ui ?? compiled.definition.languages.first.flatMap(UILanguage.init) ?? .en)
         let unfinished: [DeviceInterview]
         unfinished = try InterviewStart.unfinished(store: store, survey: compiled.definition.id)
-        if list { return printUnfinished(unfinished, strings: strings, surveys: false) }
+        if list { return printUnfinished(unfinished, device: InterviewerDevice(store: store), strings: strings, surveys: false) }
         var notices: [String] = []
         if resume == nil, !unfinished.isEmpty { notices.append(strings.unfinishedHint(unfinished.count, listCommand: listCommand)) }
         let options = InterviewStartOptions(language: language.map(LanguageCode.init), seed: seed, cases: cases, training: training)
@@ -141,7 +141,7 @@ struct InterviewCommand: ParsableCommand {
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
         if list {
             let unfinished = try InterviewStart.unfinished(store: store)
-            return printUnfinished(unfinished, strings: UIStrings(ui ?? .hu), surveys: true)
+            return printUnfinished(unfinished, device: InterviewerDevice(store: store), strings: UIStrings(ui ?? .hu), surveys: true)
         }
         // Messages before the session in the language of the interview's own questionnaire.
         let named = try resumedID(resume ?? reopen ?? "", store: store, strings: UIStrings(ui ?? .hu))
@@ -152,10 +152,12 @@ struct InterviewCommand: ParsableCommand {
         try runSession(prepared, store: store, strings: strings, notices: notices, resumeCommand: resumeCommand(prepared.id))
     }
 
-    private func printUnfinished(_ unfinished: [DeviceInterview], strings: UIStrings, surveys: Bool) {
+    private func printUnfinished(_ unfinished: [DeviceInterview], device: InterviewerDevice, strings: UIStrings, surveys: Bool) {
         guard !unfinished.isEmpty else { return print(strings.noUnfinished) }
         print(strings.unfinishedTitle + ":")
-        for record in unfinished { print(InterviewStart.listingLine(record, survey: surveys)) }
+        for record in unfinished {
+            print(InterviewStart.listingLine(record, survey: surveys, case: device.caseValues(of: record.id)))
+        }
     }
 
     /// The interview `--reopen` or `--resume` names, prepared (nil when neither is given).
@@ -278,7 +280,11 @@ struct InterviewCommand: ParsableCommand {
     static func startFailure(_ error: InterviewStartError, strings: UIStrings) -> any Error {
         switch error {
         case .store(let error): return error
-        case .caseValue(let pair, let problem):
+        case .caseValue(let pair, .notAnOption(let text), let codes) where !codes.isEmpty:
+            // "Type one of the codes shown" would point at a screen the command line does not have.
+            let message = "--case \(pair): “\(text)” is not one of the codes: \(codes.joined(separator: ", "))."
+            return CommandFailure(message, status: ExitStatus.usage)
+        case .caseValue(let pair, let problem, _):
             return CommandFailure("--case \(pair): \(UIStrings(.en).problem(problem))", status: ExitStatus.usage)
         case .alreadyEnded(let id, let outcome):
             return CommandFailure(strings.interviewAlreadyEnded(id, outcome: outcome), status: ExitStatus.usage)

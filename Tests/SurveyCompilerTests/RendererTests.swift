@@ -94,6 +94,71 @@ struct RendererTests {
         }
     }
 
+    /// A line of random bytes, invalid UTF-8 and control characters included (no line break).
+    static func randomLine(_ length: Int, _ next: (Int) -> Int) -> [UInt8] {
+        let interesting: [UInt8] = [
+            0x00, 0x09, 0x0D, 0x20, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xC5, 0xDF, 0xE0,
+            0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF,
+        ]
+        return (0..<length).map { _ in next(4) == 0 ? UInt8(0x20 + next(0x5F)) : interesting[next(interesting.count)] }
+    }
+
+    static func generator(seed: UInt64) -> (Int) -> Int {
+        var seed = seed
+        return { n in
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+    }
+
+    @Test func columnsCountTheScalarsOfTheRepairedText() {
+        // Columns are counted from the bytes; the decoded text (each maximal ill-formed subpart
+        // one U+FFFD) is the oracle.
+        let next = Self.generator(seed: 11)
+        for round in 0..<3_000 {
+            let line = Self.randomLine(1 + next(12 + round % 40), next)
+            let file = SourceFile(path: "a.survey", bytes: [0x78, 0x0A] + line + [0x0A, 0x79])
+            for offset in 0...line.count {
+                let expected = String(decoding: line[..<offset], as: UTF8.self).unicodeScalars.count + 1
+                #expect(file.location(of: 2 + offset) == LineColumn(line: 2, column: expected), "\(line) at \(offset)")
+            }
+        }
+    }
+
+    @Test func excerptsOfInvalidBytesAndControlsAsBefore() {
+        let next = Self.generator(seed: 7)
+        for length in [1, 30, 119, 120, 121, 300] {
+            let line = Self.randomLine(length, next)
+            let file = SourceFile(path: "a.survey", bytes: [0x78, 0x0A] + line + [0x0A, 0x79])
+            for _ in 0..<40 {
+                let start = 2 + next(length + 1)
+                let range = SourceRange(file: file, start: start, end: start + next(length + 20))
+                #expect(DiagnosticRenderer().excerpt(range) == Self.excerptOfWholeLine(range), "\(line), \(range.start)..<\(range.end)")
+            }
+        }
+    }
+
+    @Test func displayOrderIsStableAndAlreadySortedArraysStayAsTheyAre() {
+        let next = Self.generator(seed: 3)
+        let files = [SourceFile(path: "b.survey", text: String(repeating: "x", count: 40)), SourceFile(path: "a.survey", text: "y")]
+        let codes: [DiagnosticCode] = ["E0101", "E0102", "W0501"]
+        for _ in 0..<500 {
+            let all = (0..<next(12)).map { i in
+                Diagnostic(codes[next(codes.count)], .error, "\(i)", at: SourceRange(file: files[next(2)], start: next(5), end: 6))
+            }
+            // The order as it was defined: path, start, code, then the original position.
+            let expected = all.enumerated().sorted { a, b in
+                let x = a.element, y = b.element
+                if x.range.file.path != y.range.file.path { return x.range.file.path < y.range.file.path }
+                if x.range.start != y.range.start { return x.range.start < y.range.start }
+                if x.code != y.code { return x.code < y.code }
+                return a.offset < b.offset
+            }.map(\.element)
+            #expect(all.sortedForDisplay().map(\.message) == expected.map(\.message))
+            #expect(expected.sortedForDisplay().map(\.message) == expected.map(\.message))
+        }
+    }
+
     @Test func caretsFollowDisplayColumnsNotScalars() {
         // A decomposed ő (o + U+030B) is two scalars in one column; the carets stay under the word.
         let decomposed = Self.carets("text hu \"Ko\u{30B}r\" xx_name", under: "xx_name")

@@ -82,7 +82,7 @@ extension EndToEnd {
             #expect(out.contains("A látogatás lezárva, eredmény: 21 (Visszautasítás).\n\nW-0002 — Állapota most: lezárt.\n"), "\(out)")
             #expect(out.contains("A(z) W-0002 eset lezárt: nincs vele teendő."))
             #expect(out.contains("W-0001: 3. látogatás"))
-            #expect(out.contains("W-0001 — minden megerősített válasz mentve, később folytatható. Állapota most: folyamatban."))
+            #expect(out.contains("W-0001 — Állapota most: folyamatban. Minden megerősített válasz mentve, később folytatható."))
             #expect(try statuses()["W-0002"] == "final 1" && statuses()["W-0001"] == "in_progress 3")
             let done = try terep(["interview", "--case", "W-0002", "--device-db", db])
             #expect(done.status == 64 && done.stderr == "error: case W-0002 is final: nothing more to do\n", "\(done.stderr)")

@@ -97,7 +97,7 @@ extension EndToEnd {
             try tmux.run(["send-keys", "-t", "t", "C-c"])
             _ = try tmux.waitFor("Kilép?")
             try tmux.run(["send-keys", "-t", "t", "i"])  // one key, no Enter
-            screen = try tmux.waitFor("W-0001 — minden megerősített válasz mentve, később folytatható.")
+            screen = try tmux.waitFor("W-0001 — Állapota most: folyamatban. Minden megerősített válasz mentve")
             #expect(screen.contains("folyamatban"), "the list shows the new status: \(screen)")
             #expect(Self.alternateScreen(tmux), "back on the list, not out of the program")
             try tmux.run(["send-keys", "-t", "t", "Escape"])
@@ -131,7 +131,7 @@ extension EndToEnd {
             _ = try tmux.waitFor("Lezárja?")
             try tmux.type("i")
             // Back on the list: W-0002 final now, still selected, what the visit's end said below.
-            screen = try tmux.waitFor("W-0002 — A látogatás lezárva, eredmény: 21")
+            screen = try tmux.waitFor("W-0002 — Állapota most: lezárt. A látogatás lezárva, eredmény: 21")
             #expect(Self.alternateScreen(tmux), "the list takes the screen back")
             let back = Self.trimmed(screen).split(separator: "\n", omittingEmptySubsequences: false).prefix(24)
                 .joined(separator: "\n")

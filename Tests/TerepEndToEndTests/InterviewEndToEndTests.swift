@@ -160,8 +160,11 @@ extension EndToEnd {
 
             let list = try TerepProcess.run(["interview", survey, "--device-db", db, "--list"])
             #expect(list.stdout.contains(record.id.rawValue))
-            let another = try TerepProcess.run(["interview", survey, "--device-db", db], stdin: ".k\n")
+            let another = try TerepProcess.run(["interview", survey, "--device-db", db, "--case", "cluster_id=K9"], stdin: ".k\n")
             #expect(another.stdout.contains("Figyelem: 1 befejezetlen interjú van ezen a gépen"))
+            // The list says which case each is: the one started with --case by its value.
+            let listed = try TerepProcess.run(["interview", survey, "--device-db", db, "--list"]).stdout
+            #expect(listed.split(separator: "\n").contains { $0.hasSuffix("  cluster_id=K9") }, "\(listed)")
 
             let resumed = try TerepProcess.run(
                 ["interview", survey, "--device-db", db, "--resume", record.id.rawValue], stdin: "8\n.k\n")
@@ -190,6 +193,9 @@ extension EndToEnd {
             #expect(list.status == 0, "\(list.stderr)")
             let line = try #require(list.stdout.split(separator: "\n").first { $0.contains(record.id.rawValue) })
             #expect(line.split(separator: " ").contains("mini"), "the line names the questionnaire: \(line)")
+            // Which case it is, as the header says it (none here: cluster_id was typed, not given
+            // with --case), without the log's event count or the automatic visit fields.
+            #expect(line.hasSuffix("  mini") && !line.contains("int_id="), "\(line)")
             let english = try TerepProcess.run(["interview", "--device-db", db, "--list", "--ui-lang", "en"])
             #expect(english.stdout.hasPrefix("Unfinished interviews:\n") && english.stdout.contains(record.id.rawValue))
 
@@ -307,6 +313,19 @@ extension EndToEnd {
                 ["interview", survey, "--device-db", dir.appendingPathComponent("d.sqlite").path, "--case", "nincs=1"])
             #expect(run.status != 0)
             #expect(run.stderr.contains("'nincs' is not a question of this questionnaire; preloaded questions: cluster_id."))
+        }
+
+        /// A code the question does not offer: the command line shows no options, so the error
+        /// lists them with their labels (it said "Type one of the codes shown").
+        @Test func aCaseCodeNotOfferedListsTheCodes() throws {
+            let dir = try TerepProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let energy = try #require(TerepProcess.questionnaire("energy.survey"))
+            let run = try TerepProcess.run(
+                ["interview", energy, "--device-db", dir.appendingPathComponent("d.sqlite").path, "--case", "district=6"])
+            #expect(run.status == 64)
+            #expect(run.stderr.contains("--case district=6: “6” is not one of the codes: 1 "), "\(run.stderr)")
+            #expect(!run.stderr.contains("codes shown"))
         }
     }
 }

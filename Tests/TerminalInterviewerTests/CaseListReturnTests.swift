@@ -49,7 +49,9 @@ struct CaseListReturnTests {
         let row = try #require(screen.painted?.lines.first { $0.hasPrefix(" W-0002") })
         #expect(row.contains(ui == .hu ? "kész" : "completed") && row.contains("2026-11-27 18:05"), "\(row)")
         #expect(list.screen.current?.deviceCase.id == "W-0002", "the case stays selected")
-        let message = ui == .hu ? "W-0002 — Az interjú véget ért (eredmény: 11). Köszönjük! Állapota most: kész." : "W-0002 — The interview"
+        let message =
+            ui == .hu
+            ? "W-0002 — Állapota most: kész. Az interjú véget ért (eredmény: 11). Köszönjük!" : "W-0002 — Now: completed. The interview"
         #expect(screen.text.contains(message), "\(screen.text)")
         #expect(!screen.closed)
     }

@@ -51,7 +51,7 @@ struct CaseListRoundsTests {
         let outcome = try device.rounds(terminal).run(on: screen, entries: device.entries)
         #expect(outcome == .finished)
         #expect(device.opened.map(\.0) == ["W-0002"] && device.opened.allSatisfy(\.1), "on the list's screen")
-        #expect(screen.text.contains("W-0002 — Vége: W-0002. Állapota most: kész."), "\(screen.text)")
+        #expect(screen.text.contains("W-0002 — Állapota most: kész. Vége: W-0002."), "\(screen.text)")
         #expect(screen.closed && terminal.output.isEmpty)
     }
 

@@ -144,6 +144,13 @@ struct FullScreenTests {
         let run = try ScreenRun(keys)
         #expect(run.text.contains("Figyelmeztetés: Szokatlanul nagy háztartás."))
         #expect(run.text.contains("Kérem, i (igen) vagy n (nem) betűvel válaszoljon."))
+        // The reply is a line (a reason may follow the yes): the key line says Enter.
+        #expect(run.lines.last?.hasPrefix(" i+Enter igen  n+Enter nem  Esc mégsem") == true, "\(run.lines.last ?? "")")
+        let english = try ScreenRun(keys, uiLanguage: .en)
+        #expect(english.lines.last?.hasPrefix(" y+Enter yes  n+Enter no  Esc cancel") == true, "\(english.lines.last ?? "")")
+        // The key alone does nothing yet: the question stays until Enter.
+        let typed = try ScreenRun(KeyEvent.lines(["2", "1", "7", "1", "12"]) + [.text("i")])
+        #expect(typed.session.controller.prompt != nil && typed.session.state.editor.text == "i")
         #expect(!run.recorder.answers.contains { if case .answered(Address("hh_size"), _) = $0 { true } else { false } })
         // "n" brings back what was typed, ready to be replaced.
         let corrected = try ScreenRun(keys + KeyEvent.lines(["n", "3"]))

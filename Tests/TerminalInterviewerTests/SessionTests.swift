@@ -190,6 +190,7 @@ struct SessionTests {
             inputs: [.line("2"), .interrupted(2), .line("x"), .line("n"), .line("1"), .interrupted(2), .line("i")], interactive: true)
         #expect(hu.end == .interrupted(2))
         #expect(hu.output.contains("i és Enter = kilépés, n és Enter = maradok (újabb Ctrl-C: kilépés azonnal)"))
+        #expect(hu.output.contains("Válasz> \nKilép?"), "the question starts a line of its own")
         #expect(hu.output.contains("Kérem, i (igen) vagy n (nem) betűvel válaszoljon."))
         #expect(hu.output.contains("Folytatja az interjút."))
         #expect(

@@ -59,6 +59,17 @@ struct StaleAnswerSessionTests {
         #expect(run.end == .ended(outcome: nil))
     }
 
+    /// On the full screen the stale answer is said once, under its question, when the change
+    /// leads straight to it: the notice that it went stale is not repeated as a message.
+    @Test func theFullScreenSaysAStaleAnswerOnceAtItsQuestion() throws {
+        let run = try ScreenRun(KeyEvent.lines(["1 4", "1 4", ".v", ".v", "1 2"]), interview: try Self.interview(), width: 200)
+        #expect(run.session.controller.cursor == Address("part"))
+        let text = run.lines.joined(separator: " ")
+        #expect(text.contains("A tárolt válasz (1 egy; 4) egy korábbi válasz"), "\(run.text)")
+        #expect(!text.contains("Figyelem: a(z) part kérdés"), "\(run.text)")
+        #expect(text.components(separatedBy: "„4” nem választható").count == 2, "said once: \(run.text)")
+    }
+
     @Test func aStaleAnswerIsListedAtClosingAndBlocksItUntilFixed() throws {
         let interview = try Self.interview([
             .answered(Address("aware"), .value(.choices([1, 4]))), .answered(Address("part"), .value(.choices([4]))),

@@ -65,6 +65,15 @@ struct TextLayoutTests {
         #expect(TextLayout.wrap("első\n\nmásodik", width: 40) == ["első", "", "második"])
     }
 
+    /// A cut ends in a visible `…` right after the last letter kept, by display width.
+    @Test func truncateEndsInAnEllipsisAfterTheLastLetter() {
+        #expect(TextLayout.truncate("Energetikai feltérképezés", to: 13) == "Energetikai…")
+        #expect(TextLayout.truncate("Energetikai", to: 11) == "Energetikai")
+        #expect(TextLayout.truncate("東方貿易", to: 6) == "東方…")
+        #expect(TextLayout.truncate("Erzse\u{301}bet néni", to: 9) == "Erzse\u{301}bet…")
+        #expect(TextLayout.truncate(" ab", to: 2) == " …")
+    }
+
     @Test func padUsesDisplayWidth() {
         #expect(TextLayout.pad("o\u{30B}", to: 3) == "o\u{30B}  ")
         #expect(TextLayout.pad("日", to: 3) == "日 ")

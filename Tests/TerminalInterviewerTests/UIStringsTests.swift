@@ -31,6 +31,17 @@ struct UIStringsTests {
                 == "Invalid answer: enter a whole number from 0 to 15.")
     }
 
+    /// A date's open bound is the earliest or latest day, a number's the least or most (the
+    /// hint said "legkorábban / legalább 2020-01-01" for a date).
+    @Test func anOpenBoundSaysWhatKindOfBoundItIs() {
+        let from = LocalDate(year: 2020, month: 1, day: 1)
+        #expect(UIStrings(.hu).dateRange(min: from, max: nil) == "Dátum ÉÉÉÉ-HH-NN alakban, legkorábban 2020-01-01")
+        #expect(UIStrings(.hu).dateRange(min: nil, max: from) == "Dátum ÉÉÉÉ-HH-NN alakban, legkésőbb 2020-01-01")
+        #expect(UIStrings(.en).dateRange(min: from, max: nil) == "Date as YYYY-MM-DD, not before 2020-01-01")
+        #expect(UIStrings(.hu).decimalRange(min: 0.5, max: nil, places: 1) == "Szám, legfeljebb 1 tizedesjegy, legalább 0,5")
+        #expect(UIStrings(.en).decimalRange(min: nil, max: 9, places: 0) == "Number, at most 0 decimal places, at most 9")
+    }
+
     @Test func hungarianNumbersUseADecimalComma() {
         #expect(UIStrings(.hu).number(12.5, places: 1) == "12,5")
         #expect(UIStrings(.en).number(12.5, places: 1) == "12.5")

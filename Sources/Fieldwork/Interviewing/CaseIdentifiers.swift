@@ -20,7 +20,13 @@ public enum CaseIdentifiers {
             let offered = index.answerSet(of: entry.question)?.options.map(\.code) ?? []
             switch AnswerParser.parse(text, kind: entry.question.kind, offered: offered) {
             case .success(let value): out[name] = value
-            case .failure(let problem): throw .caseValue(pair, problem)
+            case .failure(let problem):
+                // The command line shows no options: the error lists them (`1 Belváros`).
+                let language = definition.languages.first ?? "hu"
+                let codes = index.answerSet(of: entry.question)?.options.map { option in
+                    "\(option.code) " + DisplayText.escaped(option.label.text(in: language, fallbacks: definition.languages) ?? "")
+                }
+                throw .caseValue(pair, problem, codes: codes ?? [])
             }
         }
         return out

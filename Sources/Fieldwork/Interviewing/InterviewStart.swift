@@ -41,8 +41,9 @@ public enum InterviewStartError: Error, Sendable, CustomStringConvertible {
     case caseSyntax(String)
     /// `--case` names no top-level question; `preloaded` are the questions that take one.
     case caseUnknown(String, name: VariableName, preloaded: [VariableName])
-    /// `--case name=value` whose value does not fit its question.
-    case caseValue(String, AnswerProblem)
+    /// `--case name=value` whose value does not fit its question; a choice question's codes
+    /// with their labels (`1 Belváros`).
+    case caseValue(String, AnswerProblem, codes: [String])
     /// The engine refused the start (a preload that breaks a rule of the definition).
     case cannotStart(EngineError)
     /// `--resume` of an interview that has ended.
@@ -65,7 +66,8 @@ public enum InterviewStartError: Error, Sendable, CustomStringConvertible {
         case .caseUnknown(let pair, let name, let preloaded):
             "--case \(pair): '\(name)' is not a question of this questionnaire"
                 + (preloaded.isEmpty ? "." : "; preloaded questions: " + preloaded.map(\.rawValue).joined(separator: ", ") + ".")
-        case .caseValue(let pair, let problem): "--case \(pair): \(problem)"
+        case .caseValue(let pair, let problem, let codes):
+            "--case \(pair): \(problem)" + (codes.isEmpty ? "" : "; codes: " + codes.joined(separator: ", ") + ".")
         case .cannotStart(let error): "cannot start the interview: \(error)"
         case .alreadyEnded(let id, let outcome):
             "interview \(id) has already ended (outcome \(outcome.map(String.init) ?? "-"))."
@@ -140,11 +142,13 @@ public enum InterviewStart {
 
     /// One line per unfinished interview for `terep interview --list`: id, start, events, (the
     /// questionnaire, when the list has several,) case.
-    public static func listingLine(_ record: DeviceInterview, survey: Bool = false) -> String {
+    /// One line of `terep interview --list`: the id, when it started, the questionnaire (with
+    /// `survey`) and which case it is (`case`: ``InterviewerDevice/caseValues(of:)``, escaped).
+    public static func listingLine(_ record: DeviceInterview, survey: Bool = false, case fields: [String]) -> String {
         let started = LocalClock.moment(at: record.startedAt)
-        let cases = record.caseIdentifiers.sorted { $0.key < $1.key }.map { $0.key.rawValue + "=" + Interview.display($0.value) }
         let questionnaire = survey ? "  " + DisplayText.escaped(record.survey.rawValue) : ""
-        return "  \(record.id)  \(started.date) \(started.time)  \(record.eventCount)\(questionnaire)  \(cases.joined(separator: " "))"
+        let which = fields.isEmpty ? "" : "  " + fields.map(DisplayText.escaped).joined(separator: " · ")
+        return "  \(record.id)  \(started.date) \(started.time)\(questionnaire)\(which)"
     }
 
     /// The definition an interview on this device was started on (nil for an unknown interview).

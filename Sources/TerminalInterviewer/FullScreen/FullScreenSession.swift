@@ -153,12 +153,18 @@ public final class FullScreenSession {
                 messages += codes.map { .init(text: "  \($0.code)  \($0.label)", tone: .plain) }
             }
         }
-        // A prompt is shown on its own line, the supervisor's comments with their question: their
-        // texts are not repeated as messages.
+        // A prompt is shown on its own line, the supervisor's comments and a stale answer's notice
+        // with their question: their texts are not repeated as messages.
         if let prompt = controller.prompt { messages.removeAll { $0.text == prompt.text } }
         if let at = controller.cursor {
             let comments = Set(controller.reviewComments(at: at).map(strings.reviewComment))
             if !comments.isEmpty { messages.removeAll { comments.contains($0.text) } }
+            // A stale answer at the question now shown is said under it: the notice that it went
+            // stale would say it again (six lines at 80 columns).
+            if controller.staleNotice(at: at) != nil {
+                let said = strings.answerNoLongerFits(at.description)
+                messages.removeAll { $0.text.hasPrefix(said) }
+            }
         }
         if controller.end != nil {
             farewell += messages.map { ($0.text, $0.tone) }

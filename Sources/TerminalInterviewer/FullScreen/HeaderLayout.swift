@@ -110,7 +110,7 @@ struct HeaderLayout {
         return shown.isEmpty ? nil : shown.joined(separator: separator)
     }
 
-    /// The text in `columns`, ending in `…` when cut, without a space or comma before the `…`.
+    /// The text in `columns`, ending in `…` when cut, without a comma (or space) before the `…`.
     static func cut(_ text: String, to columns: Int) -> String {
         let cut = TextLayout.truncate(text, to: columns)
         guard cut != text, cut.hasSuffix("…") else { return cut }

@@ -41,19 +41,19 @@ extension UIStrings {
     public var keyQuit: ScreenModel.KeyHint { .init(key: "q/Esc", action: t("kilépés", "quit")) }
     public var keyClearSearch: ScreenModel.KeyHint { .init(key: "Esc", action: t("keresés törlése", "clear search")) }
 
-    /// Back on the list after a case's interview ended: what its end said (nil: already shown,
-    /// as the line view does), and the case's status now.
+    /// Back on the list after a case's interview ended: the case's status now, then what its end
+    /// said (nil: already shown, as the line view does). The status comes first: an 80-column
+    /// list's message line cuts the end of a long one.
     public func caseBack(_ id: CaseID, said: String?, status: CaseStatus?) -> String {
         let now = status.map { t(" Állapota most: \(caseStatus($0)).", " Now: \(caseStatus($0)).") } ?? ""
-        return "\(id) —" + (said.map { " " + $0 } ?? "") + now
+        return "\(id) —" + now + (said.map { " " + $0 } ?? "")
     }
 
     /// Back on the list after leaving a case's interview before its end (`.q`, or Ctrl-C and yes).
     public func caseLeft(_ id: CaseID, status: CaseStatus?) -> String {
         let now = status.map { t(" Állapota most: \(caseStatus($0)).", " Now: \(caseStatus($0)).") } ?? ""
-        return "\(id) — "
-            + t("minden megerősített válasz mentve, később folytatható.", "every confirmed answer is saved; continue it later.")
-            + now
+        return "\(id) —" + now + " "
+            + t("Minden megerősített válasz mentve, később folytatható.", "Every confirmed answer is saved; continue it later.")
     }
 
     /// Why a case picked on the list does not open (the line `terep interview --case` prints, in the UI language).

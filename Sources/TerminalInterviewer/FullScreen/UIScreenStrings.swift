@@ -10,14 +10,16 @@ extension UIStrings {
     public var keyLeave: ScreenModel.KeyHint { .init(key: "Ctrl-C", action: t("kilépés", "leave")) }
     public var keyAddRow: ScreenModel.KeyHint { .init(key: "F5", action: t("új sor", "add row")) }
     public var keyRemoveRow: ScreenModel.KeyHint { .init(key: "F8", action: t("sor törlése", "remove row")) }
-    public var keyYes: ScreenModel.KeyHint { .init(key: t("i", "y"), action: t("igen", "yes")) }
-    public var keyNo: ScreenModel.KeyHint { .init(key: "n", action: t("nem", "no")) }
+    /// A yes/no question's keys: the reply is typed and Enter sends it (a reason may follow the
+    /// yes), so the key line says Enter; only the Ctrl-C question takes a single key.
+    public var keyYes: ScreenModel.KeyHint { .init(key: t("i+Enter", "y+Enter"), action: t("igen", "yes")) }
+    public var keyNo: ScreenModel.KeyHint { .init(key: "n+Enter", action: t("nem", "no")) }
     /// The Ctrl-C question's keys: each answers alone, no Enter.
     public var keyLeaveNow: ScreenModel.KeyHint { .init(key: t("i", "y"), action: t("kilépés", "leave")) }
     public var keyStay: ScreenModel.KeyHint { .init(key: t("n/Esc", "n/Esc"), action: t("maradok", "stay")) }
     public var keyCancel: ScreenModel.KeyHint { .init(key: "Esc", action: t("mégsem", "cancel")) }
     public var keyBack: ScreenModel.KeyHint { .init(key: "Esc", action: t("vissza", "back")) }
-    public var keyRowNumbers: ScreenModel.KeyHint { .init(key: t("sorszám", "row no."), action: t("törlendő", "to remove")) }
+    public var keyRowNumbers: ScreenModel.KeyHint { .init(key: t("sorszám+Enter", "row no.+Enter"), action: t("törlendő", "to remove")) }
     public var keyEnterLastRows: ScreenModel.KeyHint { .init(key: "Enter", action: t("az utolsó", "the last")) }
     public var keyMove: ScreenModel.KeyHint { .init(key: "↑↓", action: t("választ", "choose")) }
     public var keyScroll: ScreenModel.KeyHint { .init(key: "↑↓ PgUp/PgDn", action: t("lapoz", "scroll")) }
