@@ -60,6 +60,7 @@ public final class InterviewSession {
                 terminal.takeInterrupt()
                 terminal.writeLine()  // the terminal echoed ^C after the prompt: the question starts a line
                 controller.askToLeave(oneKey: false)
+                drawn = nil  // staying shows the question again, which the Ctrl-C question pushed up
             case .interrupted(let signal): controller.stop(.interrupted(signal))
             case .line(let line):
                 #if DEBUG

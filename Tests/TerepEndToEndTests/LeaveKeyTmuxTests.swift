@@ -35,10 +35,10 @@ extension EndToEnd {
             try tmux.run(["new-session", "-d", "-s", "t", "-x", "80", "-y", "24", command])
             let answers: [(String, String)] = [("sample_source", "1"), ("cluster_id", "K042"), ("address_id", "A-0193")]
             for (question, typed) in answers {
-                try Self.waitForQuestion(question, tmux)
+                try tmux.waitForQuestion(question)
                 try tmux.type(typed)
             }
-            try Self.waitForQuestion("gps_lat", tmux)
+            try tmux.waitForQuestion("gps_lat")
             try tmux.run(["send-keys", "-t", "t", "-l", "48.1"])  // typed, not confirmed
             let question =
                 ui == "hu"
@@ -80,17 +80,7 @@ extension EndToEnd {
                 "respawn-pane", "-k", "-t", "t",
                 "cd '\(TerepProcess.packageRoot.path)' && \(env) '\(binary)' interview --resume \(id)\(lang); echo EXIT2=$?; sleep 120",
             ])
-            try Self.waitForQuestion("gps_lat", tmux)
-        }
-
-        static func waitForQuestion(_ name: String, _ tmux: Tmux) throws {
-            var last = ""
-            for _ in 0..<300 {
-                last = try tmux.screen()
-                if TmuxInterview.currentQuestion(in: last) == name { return }
-                usleep(50_000)
-            }
-            Issue.record("timed out waiting for question \(name); screen:\n\(last)")
+            try tmux.waitForQuestion("gps_lat")
         }
     }
 }

@@ -56,16 +56,7 @@ final class TmuxInterview {
     /// `name  12/52` (the question's place on the route), as both the full screen and the line
     /// view show it. The full screen's form also lists other questions, never with that ending.
     @discardableResult
-    func waitForQuestion(_ name: String) throws -> String {
-        var last = ""
-        for _ in 0..<300 {
-            last = try tmux.screen()
-            if Self.currentQuestion(in: last) == name { return last }
-            usleep(50_000)
-        }
-        Issue.record("timed out waiting for question \(name); screen:\n\(last)")
-        return last
-    }
+    func waitForQuestion(_ name: String) throws -> String { try tmux.waitForQuestion(name) }
 
     /// The name on the last line that ends in `name  i/n` (a question's address: a variable name,
     /// maybe with rows, so the input line's `Válasz>  0/2000` counter is not taken for one).
@@ -186,4 +177,19 @@ enum EnergyPath {
     static let toHouseholdSize: [(question: String, type: String)] = [
         ("gps_lat", ""), ("gps_lon", ""), ("bldg_obs", "1"), ("facade_insul_obs", "0"), ("consent", "1"), ("resp_role", "1"),
     ]
+}
+
+extension Tmux {
+    /// Waits (up to 15 s) until the pane shows the question `name` (``TmuxInterview/currentQuestion(in:)``).
+    @discardableResult
+    func waitForQuestion(_ name: String) throws -> String {
+        var last = ""
+        for _ in 0..<300 {
+            last = try screen()
+            if TmuxInterview.currentQuestion(in: last) == name { return last }
+            usleep(50_000)
+        }
+        Issue.record("timed out waiting for question \(name); screen:\n\(last)")
+        return last
+    }
 }

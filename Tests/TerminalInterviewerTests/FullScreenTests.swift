@@ -83,6 +83,9 @@ struct FullScreenTests {
         #expect(run.text.contains("A. Szűrés"))
         #expect(run.text.contains("kész (2)"))
         #expect(run.text.contains("1/4 kész"))
+        // A section with no question on the route yet is not said to be done.
+        #expect(UIStrings(.hu).sectionProgress(0, of: 0) == "még nincs kérdés")
+        #expect(UIStrings(.en).sectionProgress(0, of: 0) == "no questions yet")
         let jumped = try ScreenRun(KeyEvent.lines(["2", "1", "7"]) + [.function(2), .up, .enter])
         #expect(jumped.session.controller.cursor == Address("hh_n16"))
     }
@@ -91,7 +94,8 @@ struct FullScreenTests {
         let keys = KeyEvent.lines(["2", "1", "7", ".m kutya az udvaron"]) + [.control("r")]
         let run = try ScreenRun(keys, height: 40)
         #expect(run.text.contains("Válaszok (3)"))
-        #expect(run.text.contains("hh_n16  2"))
+        #expect(run.text.contains("hh_n16    2"), "the names in a column")
+        #expect(run.text.contains("consent   1 igen"))
         #expect(run.text.contains("Megjegyzések (1)"))
         #expect(run.text.contains("nb_prob  kutya az udvaron (anna)"))
         #expect(run.text.contains("Megválaszolatlan kötelező kérdések"))

@@ -193,6 +193,8 @@ struct SessionTests {
         #expect(hu.output.contains("Válasz> \nKilép?"), "the question starts a line of its own")
         #expect(hu.output.contains("Kérem, i (igen) vagy n (nem) betűvel válaszoljon."))
         #expect(hu.output.contains("Folytatja az interjút."))
+        let stayed = try #require(hu.output.components(separatedBy: "Folytatja az interjút.").dropFirst().first)
+        #expect(stayed.contains("Hozzájárul, hogy elkezdjük?"), "staying shows the question again: \(stayed)")
         #expect(
             hu.recorder.answers == [
                 .answered(Address("hh_n16"), .value(.integer(2))), .answered(Address("consent"), .value(.choice(1))),

@@ -102,7 +102,7 @@ struct WalkthroughTests {
     @Test func theReviewNamesAnswersByTheirLabels() throws {
         let interview = try Self.interview(answers: Self.consenting)
         let run = try ScreenRun([.function(3)], interview: interview, height: 40, resumeAt: Address("life_sat"))
-        #expect(run.text.contains("district  Városrész: 1 Belváros"), "\(run.text)")
+        #expect(run.text.contains("district        Városrész: 1 Belváros"), "\(run.text)")
         #expect(run.text.contains("hh_n16  "), "\(run.text)")
     }
 }

@@ -16,7 +16,7 @@ struct ScreenLists {
                 section.id.flatMap { controller.index.groups[$0]?.title }.map { controller.interview.render($0) }
                 ?? section.id?.rawValue ?? "—"
             let target = controller.entryPoint(of: section.addresses)
-            let done = section.answered == section.questions
+            let done = section.questions > 0 && section.answered == section.questions
             let line = ListPane.Line(
                 text: title, trailing: strings.sectionProgress(section.answered, of: section.questions),
                 tone: done ? .success : .plain, selectable: true)
@@ -34,8 +34,10 @@ struct ScreenLists {
             lines.append((ListPane.Line(text: strings.reviewHeading(section) + " (\(entries.count))", heading: true), nil))
             if entries.isEmpty { lines.append((ListPane.Line(text: "  " + strings.reviewNone), nil)) }
             let tone: MessageTone = section == .errors ? .error : section == .warnings ? .warning : .plain
+            // The names in a column (at most 16 wide: a longer one pushes its own line only).
+            let names = min(16, entries.map { TextLayout.width($0.place) }.max() ?? 0)
             for entry in entries {
-                var text = "  " + entry.place
+                var text = "  " + TextLayout.pad(entry.place, to: names)
                 // An answer or a missing question is named by its label too (`district  Városrész:
                 // 1 Belváros`): the variable name alone says little to a fieldworker.
                 if section == .answers || section == .unanswered, let label = label(of: entry.address) {

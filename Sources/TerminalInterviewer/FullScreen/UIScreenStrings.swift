@@ -29,8 +29,12 @@ extension UIStrings {
 
     public var inputLabel: String { t("Válasz", "Answer") }
     public var sectionsTitle: String { t("Szakaszok — válasszon, Enter: odaugrik", "Sections — choose, Enter: go there") }
+    /// A section's completion in the sections menu; one with no question on the route yet (the
+    /// outcome's, before the end) is not "done (0)".
     public func sectionProgress(_ answered: Int, of total: Int) -> String {
-        answered == total ? t("kész (\(total))", "done (\(total))") : t("\(answered)/\(total) kész", "\(answered)/\(total) done")
+        if total == 0 { return t("még nincs kérdés", "no questions yet") }
+        return answered == total
+            ? t("kész (\(total))", "done (\(total))") : t("\(answered)/\(total) kész", "\(answered)/\(total) done")
     }
     public func headerProgress(answered: Int, remaining: Int) -> String {
         t("\(answered) kész, hátra kb. \(remaining)", "\(answered) done, about \(remaining) to go")
