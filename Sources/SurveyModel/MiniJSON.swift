@@ -36,7 +36,7 @@ package enum MiniJSON {
         return parser.parseDocument()
     }
 
-    /// Whether `bytes` break JSON's grammar (RFC 8259), so that every JSON reader refuses them:
+    /// Whether `bytes` break JSON's grammar (RFC 8259), so that `JSONDecoder` refuses them:
     /// ASCII without NUL (no other encoding for a reader to detect), and not read for a reason
     /// other than an unusual but valid form (a `\u`, `\b` or `\f` escape, a duplicate key,
     /// nesting past 16). FuzzMerge skips such lines without asking `JSONDecoder` to fail on them.

