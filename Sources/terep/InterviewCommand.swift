@@ -113,9 +113,13 @@ struct InterviewCommand: ParsableCommand {
             return try runCase()
         }
         let compiled = try SurveyFile.load(file)
-        let store = try DeviceDatabase.openOrCreate(database, interviewer: interviewer)
         let ui = uiLanguage.flatMap(UILanguage.init(rawValue:))
         let strings = UIStrings(ui ?? compiled.definition.languages.first.flatMap(UILanguage.init) ?? .en)
+        // A mistyped --case is said before a device database is created for nothing.
+        do { _ = try CaseIdentifiers.parse(cases, definition: compiled.definition) } catch {
+            throw Self.startFailure(error, strings: strings)
+        }
+        let store = try DeviceDatabase.openOrCreate(database, interviewer: interviewer)
         let unfinished: [DeviceInterview]
         unfinished = try InterviewStart.unfinished(store: store, survey: compiled.definition.id)
         if list { return printUnfinished(unfinished, device: InterviewerDevice(store: store), strings: strings, surveys: false) }

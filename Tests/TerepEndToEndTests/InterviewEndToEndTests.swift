@@ -326,6 +326,7 @@ extension EndToEnd {
             #expect(run.status == 64)
             #expect(run.stderr.contains("--case district=6: “6” is not one of the codes: 1 "), "\(run.stderr)")
             #expect(!run.stderr.contains("codes shown"))
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("d.sqlite").path), "no database made for nothing")
         }
     }
 }

@@ -82,6 +82,9 @@ struct HeaderLayoutTests {
         // A field cut or left out: the ones after it go, and a last `…` says so.
         #expect(HeaderLayout.fit(["W-0001", "Kilián utca 12.", "district=7"], into: 30) == "W-0001 · Kilián utca 12. · …")
         #expect(HeaderLayout.fit(["W-0001", "Kilián utca 12.", "district=7"], into: 24) == "W-0001 · Kilián utc… · …")
+        // No comma, space or opening bracket is left before the `…`.
+        #expect(HeaderLayout.cut("Látogatási adatok (a kérdező tölti ki)", to: 20) == "Látogatási adatok…")
+        #expect(HeaderLayout.cut("Bulgárföld, Fazola", to: 13) == "Bulgárföld…")
         // A decomposed accent is one column; a wide character two.
         #expect(HeaderLayout.fit(["S-1", "Erzse\u{301}bet"], into: 14) == "S-1 · Erzse\u{301}bet")
         #expect(HeaderLayout.fit(["S-1", "東方貿易 Kft."], into: 11) == "S-1 · 東方…")

@@ -110,12 +110,13 @@ struct HeaderLayout {
         return shown.isEmpty ? nil : shown.joined(separator: separator)
     }
 
-    /// The text in `columns`, ending in `…` when cut, without a comma (or space) before the `…`.
+    /// The text in `columns`, ending in `…` when cut, without a comma, space or opening
+    /// bracket before the `…` (`Látogatási adatok…`, not `Látogatási adatok (…`).
     static func cut(_ text: String, to columns: Int) -> String {
         let cut = TextLayout.truncate(text, to: columns)
         guard cut != text, cut.hasSuffix("…") else { return cut }
         var body = cut.dropLast()
-        while let last = body.last, last == " " || last == "," { body.removeLast() }
+        while let last = body.last, " ,(".contains(last) { body.removeLast() }
         return body + "…"
     }
 
