@@ -41,17 +41,20 @@ public struct DiagnosticRenderer: Sendable {
 
     /// One diagnostic with its excerpt, help and notes; ends with a newline.
     public func render(_ d: Diagnostic) -> String {
-        var out = "\(d.range.file.path):\(d.range.startLocation): \(severityLabel(d.severity, code: d.code)): "
-        out += paint(d.message, "1") + "\n"
+        // Room for a usual diagnostic made once, rather than the text regrown at every part.
+        var out = ""
+        out.reserveCapacity(512)
+        out += "\(d.range.file.path):\(d.range.startLocation): \(severityLabel(d.severity, code: d.code)): "
+        out += "\(paint(d.message, "1"))\n"
         out += excerpt(d.range)
-        if let help = d.help { out += "   = " + paint("help", "1;32") + ": \(help)\n" }
-        for fix in d.fixIts where d.help == nil { out += "   = " + paint("help", "1;32") + ": \(fix.message)\n" }
+        if let help = d.help { out += "   = \(paint("help", "1;32")): \(help)\n" }
+        for fix in d.fixIts where d.help == nil { out += "   = \(paint("help", "1;32")): \(fix.message)\n" }
         for note in d.notes {
             if let r = note.range {
                 out += "\(r.file.path):\(r.startLocation): \(severityLabel(.note, code: nil)): \(note.message)\n"
                 out += excerpt(r)
             } else {
-                out += "   = " + paint("note", "1;36") + ": \(note.message)\n"
+                out += "   = \(paint("note", "1;36")): \(note.message)\n"
             }
         }
         return out
@@ -89,6 +92,7 @@ public struct DiagnosticRenderer: Sendable {
         // text is built scalar by scalar, the same bytes as joining one string per scalar.
         func text(_ part: ArraySlice<Unicode.Scalar>) -> String {
             var text = ""
+            text.reserveCapacity(part.count)  // the bytes of an ASCII part: its room made once
             for scalar in part { text.unicodeScalars.append(scalar) }
             return text
         }
@@ -101,7 +105,9 @@ public struct DiagnosticRenderer: Sendable {
 
     /// Every diagnostic in display order, then nothing else (see ``summary(_:)``).
     public func render(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.sortedForDisplay().map(render).joined()
+        var out = ""
+        for d in diagnostics.sortedForDisplay() { out += render(d) }
+        return out
     }
 
     /// A closing line such as `2 errors, 1 warning` or `no problems found`.
@@ -110,8 +116,8 @@ public struct DiagnosticRenderer: Sendable {
         let warnings = diagnostics.count { $0.severity == .warning }
         if errors == 0 && warnings == 0 { return "no problems found" }
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-        return [errors > 0 ? plural(errors, "error") : nil, warnings > 0 ? plural(warnings, "warning") : nil]
-            .compactMap { $0 }.joined(separator: ", ")
+        if errors > 0 && warnings > 0 { return plural(errors, "error") + ", " + plural(warnings, "warning") }
+        return errors > 0 ? plural(errors, "error") : plural(warnings, "warning")
     }
 }
 

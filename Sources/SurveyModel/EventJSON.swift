@@ -194,6 +194,9 @@ public enum EventJSON {
         data.withUnsafeBytes { EventJSONReader.event($0) }
     }
 
+    /// The fast reader alone, over bytes in place.
+    public static func fastDecodeEvent(_ bytes: UnsafeRawBufferPointer) -> InterviewEvent? { EventJSONReader.event(bytes) }
+
     private static func codable<T: Decodable>(_ type: T.Type, _ data: Data) throws(DecodingError) -> T {
         do {
             return try JSONDecoder().decode(type, from: data)

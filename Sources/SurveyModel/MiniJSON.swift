@@ -36,6 +36,16 @@ package enum MiniJSON {
         return parser.parseDocument()
     }
 
+    /// Whether `bytes` break JSON's grammar (RFC 8259), so that `JSONDecoder` refuses them:
+    /// ASCII without NUL (no other encoding for a reader to detect), and not read for a reason
+    /// other than an unusual but valid form (a `\u`, `\b` or `\f` escape, a duplicate key,
+    /// nesting past 16). FuzzMerge skips such lines without asking `JSONDecoder` to fail on them.
+    package static func isMalformed(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.allSatisfy({ $0 != 0 && $0 < 0x80 }) else { return false }
+        var parser = MiniJSONParser(bytes: bytes)
+        return parser.parseDocument() == nil && !parser.declined
+    }
+
     var ints: [Int]? {
         guard case .array(let items) = self else { return nil }
         var out: [Int] = []
@@ -53,6 +63,8 @@ struct MiniJSONParser {
     let bytes: UnsafeRawBufferPointer
     var i = 0
     var depth = 0
+    /// Set when it gave up on valid JSON it leaves to `JSONDecoder` (see ``MiniJSON/isMalformed(_:)``).
+    private(set) var declined = false
 
     init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -91,7 +103,7 @@ struct MiniJSONParser {
     private mutating func parseObject() -> MiniJSON? {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= 16 else { return nil }
+        guard depth <= 16 else { return decline() }
         i += 1
         var pairs: [(key: String, value: MiniJSON)] = []
         skipSpace()
@@ -108,7 +120,7 @@ struct MiniJSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
             i += 1
             guard let value = parseValue() else { return nil }
-            guard !pairs.contains(where: { $0.key == key }) else { return nil }
+            guard !pairs.contains(where: { $0.key == key }) else { return decline() }
             pairs.append((key, value))
             skipSpace()
             guard i < bytes.count else { return nil }
@@ -125,7 +137,7 @@ struct MiniJSONParser {
     private mutating func parseArray() -> MiniJSON? {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= 16 else { return nil }
+        guard depth <= 16 else { return decline() }
         i += 1
         var items: [MiniJSON] = []
         skipSpace()
@@ -167,7 +179,7 @@ struct MiniJSONParser {
         guard i < bytes.count else { return nil }
         let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
         i += 1
-        guard hasEscape else { return String(validating: raw, as: UTF8.self) }
+        guard hasEscape else { return String(validating: raw, as: UTF8.self) ?? decline() }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var k = 0
@@ -186,11 +198,18 @@ struct MiniJSONParser {
             case UInt8(ascii: "n"): out.append(0x0A)
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "r"): out.append(0x0D)
-            default: return nil  // \u, \b, \f: left to JSONDecoder
+            case UInt8(ascii: "u"), UInt8(ascii: "b"), UInt8(ascii: "f"): return decline()  // left to JSONDecoder
+            default: return nil
             }
             k += 2
         }
-        return String(validating: out, as: UTF8.self)
+        return String(validating: out, as: UTF8.self) ?? decline()
+    }
+
+    /// Gives up on valid JSON: nil, remembered.
+    private mutating func decline<T>() -> T? {
+        declined = true
+        return nil
     }
 
     /// JSON number grammar; keeps the value only for plain integers.

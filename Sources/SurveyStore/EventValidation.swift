@@ -1,3 +1,4 @@
+import Foundation
 import SurveyModel
 
 /// Checks events against the compiled definition their interview runs on, before they are
@@ -21,13 +22,17 @@ package struct EventValidator {
 
     package init(_ definitions: [DefinitionFile]) {
         for file in definitions {
-            let index = SurveyIndex(file.survey.definition)
-            indexes[file.survey.hash] = index
-            codes[file.survey.hash] = AnswerCodes(
-                all: index.answerSets.mapValues { Set($0.options.map(\.code)) },
-                exclusive: index.answerSets.mapValues { Set($0.options.filter(\.exclusive).map(\.code)) })
+            let built = Self.built.entry(for: file.survey)
+            indexes[file.survey.hash] = built.index
+            codes[file.survey.hash] = built.codes
         }
     }
+
+    /// What each bundle built again for its definition (its index, its code sets), kept for the
+    /// process: a server or `terep merge` merges many bundles of the same few questionnaires. A
+    /// kept entry is used only for an equal definition (found by its hash, then compared whole:
+    /// comparing allocates nothing, building the index allocated for every question).
+    private static let built = BuiltDefinitions(maxEntries: 8)
 
     /// Whether events of interviews on this definition can be checked.
     package func knows(_ hash: DefinitionHash) -> Bool { indexes[hash] != nil }
@@ -103,7 +108,35 @@ package struct EventValidator {
 }
 
 /// The codes of each answer set of a definition, and its exclusive ones ("none of these").
-private struct AnswerCodes {
+private struct AnswerCodes: Sendable {
     var all: [AnswerSetID: Set<Int>]
     var exclusive: [AnswerSetID: Set<Int>]
+}
+
+/// The index and code sets of the definitions merged lately, by hash; bounded (the oldest makes
+/// room), so a stream of different definitions cannot grow it.
+private final class BuiltDefinitions: @unchecked Sendable {
+    private let maxEntries: Int
+    private let lock = NSLock()
+    private var kept: [(hash: DefinitionHash, index: SurveyIndex, codes: AnswerCodes)] = []
+
+    init(maxEntries: Int) { self.maxEntries = maxEntries }
+
+    func entry(for survey: CompiledSurvey) -> (index: SurveyIndex, codes: AnswerCodes) {
+        lock.lock()
+        let found = kept.first { $0.hash == survey.hash && $0.index.definition == survey.definition }
+        lock.unlock()
+        if let found { return (found.index, found.codes) }
+        let index = SurveyIndex(survey.definition)
+        let codes = AnswerCodes(
+            all: index.answerSets.mapValues { Set($0.options.map(\.code)) },
+            exclusive: index.answerSets.mapValues { Set($0.options.filter(\.exclusive).map(\.code)) })
+        lock.lock()
+        defer { lock.unlock() }
+        if !kept.contains(where: { $0.hash == survey.hash && $0.index.definition == survey.definition }) {
+            if kept.count >= maxEntries { kept.removeFirst() }
+            kept.append((survey.hash, index, codes))
+        }
+        return (index, codes)
+    }
 }

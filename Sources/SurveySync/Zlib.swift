@@ -18,21 +18,37 @@ public enum Zlib {
     /// The zlib level bundles use: level 1 (higher levels cost 5–16× the CPU for ~10% smaller output).
     public static let bundleLevel: Int32 = 1
 
-    /// Compresses `data` into a zlib stream.
+    /// Compresses `data` into a zlib stream, in one piece. zlib's window and hash table are sized
+    /// to the data (at most the defaults, 32 KiB and 2^15 entries): a window larger than the data
+    /// finds no more matches, and the default state (~256 KiB allocated and cleared per call) was
+    /// most of compressing a small package or bundle. Any zlib reader inflates it.
     public static func deflate(_ data: Data, level: Int32 = bundleLevel) -> Data? {
-        let bound = Int(compressBound(uLong(data.count)))
+        // The smallest window holding the data and zlib's lookahead (9 to 15 bits).
+        var windowBits: Int32 = 9
+        while windowBits < MAX_WBITS, 1 << windowBits < data.count + 262 { windowBits += 1 }
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deallocate() }
+        let memLevel = max(1, min(8, windowBits - 7))
+        guard
+            deflateInit2_(
+                stream, level, Z_DEFLATED, windowBits, memLevel, Z_DEFAULT_STRATEGY, zlibVersion(),
+                Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else { return nil }
+        defer { deflateEnd(stream) }
+        let bound = Int(deflateBound(stream, uLong(data.count)))
         var out = Data(count: bound)
-        var outLength = uLongf(bound)
         let status = out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) -> Int32 in
             data.withUnsafeBytes { (src: UnsafeRawBufferPointer) -> Int32 in
-                guard let d = dst.baseAddress?.assumingMemoryBound(to: Bytef.self) else { return Z_MEM_ERROR }
-                let s = src.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? UnsafePointer<Bytef>(bitPattern: 1)
-                guard let s else { return Z_MEM_ERROR }
-                return compress2(d, &outLength, s, uLong(src.count), level)
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: src.baseAddress?.assumingMemoryBound(to: Bytef.self))
+                stream.pointee.avail_in = uInt(src.count)
+                stream.pointee.next_out = dst.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_out = uInt(dst.count)
+                return CZlib.deflate(stream, Z_FINISH)
             }
         }
-        guard status == Z_OK else { return nil }
-        out.count = Int(outLength)
+        guard status == Z_STREAM_END else { return nil }
+        out.count = Int(stream.pointee.total_out)
         return out
     }
 

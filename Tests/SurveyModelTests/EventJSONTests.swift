@@ -267,6 +267,36 @@ struct RandomEvents {
         #expect(read(#"{"interview":"Kő \"7\"","definition":"abc"}"#) == ["Kő \"7\"", "abc"])
     }
 
+    @Test("a line MiniJSON finds malformed is refused by JSONDecoder; unusual valid JSON is not malformed")
+    func malformedLines() async {
+        func malformed(_ text: String) -> Bool { Data(text.utf8).withUnsafeBytes { MiniJSON.isMalformed($0) } }
+        for text in [#"{"a":1,}"#, #"{"a" 1}"#, "{", "", "01", "[1,2", #"{"a":"\x"}"#, "nul", "{\"a\":\"\u{1}\"}", "1.", "-", "{} x"] {
+            #expect(malformed(text), "\(text)")
+        }
+        for text in [
+            #"{"a":"\u00e9"}"#, #"{"a":1,"a":2}"#, String(repeating: "[", count: 20) + String(repeating: "]", count: 20), "{\"é\":1",
+            "\u{0}{}",
+        ] {
+            #expect(!malformed(text), "\(text)")
+        }
+        // Random edits of real event lines: whatever MiniJSON calls malformed, JSONDecoder refuses
+        // (corelibs' JSONSerialization is laxer: it is no reader of events).
+        await propertyCheck(count: 20, input: Gen.uint64()) { seed in
+            var random = RandomEvents(seed: seed)
+            var rng = Xoshiro(seed: (seed, seed &+ 1, 3, 4))
+            let ascii = Array(#"{}[]":,.-+0123456789eE \"tnfrulsa"#.utf8)
+            for n in 1...50 {
+                guard var bytes = try? Self.oracle.encode(random.event(sequence: Int64(n))).map({ $0 }) else { continue }
+                for _ in 0...Int.random(in: 0...2, using: &rng) where !bytes.isEmpty {
+                    let at = Int.random(in: 0..<bytes.count, using: &rng)
+                    if Bool.random(using: &rng) { bytes.remove(at: at) } else { bytes.insert(ascii.randomElement(using: &rng)!, at: at) }
+                }
+                guard bytes.withUnsafeBytes({ MiniJSON.isMalformed($0) }) else { continue }
+                #expect((try? JSONDecoder().decode(InterviewEvent.self, from: Data(bytes))) == nil)
+            }
+        }
+    }
+
     @Test("a line neither path can read is a DecodingError that says where")
     func undecodable() {
         #expect(throws: DecodingError.self) { try EventJSON.decodeEvent(Data(#"{"device":"d"}"#.utf8)) }

@@ -227,3 +227,14 @@ func inflateReportsATruncatedStream(keep: Int) throws {
     let compressed = try #require(Zlib.deflate(Data("hello hello hello hello".utf8)))
     #expect(throws: InflateFailure.self) { try Zlib.inflate(compressed.prefix(min(keep, compressed.count - 1)), limit: 1000) }
 }
+
+@Test("deflate sizes zlib's window to the data: every size inflates back to itself, and compresses")
+func deflateRoundTripsAtEverySize() throws {
+    var rng = SeededGenerator(seed: 7)
+    for size in [0, 1, 100, 250, 262, 5_000, 33_000, 300_000] {
+        let text = Data((0..<size).map { _ in UInt8.random(in: 97...100, using: &rng) })
+        let compressed = try #require(Zlib.deflate(text))
+        #expect(try Zlib.inflate(compressed, limit: size + 1) == text)
+        #expect(compressed.count < size / 2 + 16, "\(size) bytes gave \(compressed.count)")
+    }
+}

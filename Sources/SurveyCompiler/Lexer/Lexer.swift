@@ -9,6 +9,9 @@ struct Lexer {
     private var i = 0
     private(set) var tokens: [Token] = []
     private(set) var diagnostics: [Diagnostic] = []
+    /// The decoded bytes of the string literal being read, kept between literals (emptied, its
+    /// room kept) so that a literal does not grow a new buffer byte by byte.
+    private var stringBytes: [UInt8] = []
 
     init(file: SourceFile) {
         self.file = file
@@ -170,7 +173,7 @@ struct Lexer {
     private mutating func lexString() {
         let start = i
         i += 1
-        var buffer: [UInt8] = []
+        stringBytes.removeAll(keepingCapacity: true)
         while true {
             guard i < bytes.count, bytes[i] != 0x0A else {
                 diagnostics.append(Messages.unterminatedString(range(start, i)))
@@ -182,29 +185,29 @@ struct Lexer {
                 break
             }
             if b == UInt8(ascii: "\\") {
-                lexEscape(into: &buffer)
+                lexEscape()
                 continue
             }
-            buffer.append(b)
+            stringBytes.append(b)
             i += 1
         }
-        let text = String(decoding: buffer, as: UTF8.self)
+        let text = String(decoding: stringBytes, as: UTF8.self)
         tokens.append(Token(kind: .string, start: start, end: i, text: text))
     }
 
-    private mutating func lexEscape(into buffer: inout [UInt8]) {
+    private mutating func lexEscape() {
         let escStart = i
         i += 1
         let c = peek()
         switch c {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-            buffer.append(c)
+            stringBytes.append(c)
             i += 1
         case UInt8(ascii: "n"):
-            buffer.append(0x0A)
+            stringBytes.append(0x0A)
             i += 1
         case UInt8(ascii: "t"):
-            buffer.append(0x09)
+            stringBytes.append(0x09)
             i += 1
         case UInt8(ascii: "u") where peek(1) == UInt8(ascii: "{"):
             i += 2
@@ -217,7 +220,7 @@ struct Lexer {
             }
             if peek() == UInt8(ascii: "}"), let v = UInt32(hex, radix: 16), let scalar = UnicodeScalar(v) {
                 i += 1
-                buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
+                stringBytes.append(contentsOf: String(scalar).utf8)
             } else {
                 if peek() == UInt8(ascii: "}") { i += 1 }
                 diagnostics.append(Messages.invalidEscape(file.text(in: escStart..<i), at: range(escStart, i)))
@@ -240,12 +243,15 @@ struct Lexer {
             i += 1
         }
         let text = file.text(in: (start + 1)..<i)
-        if text.contains("T") {
+        // The token's bytes are digits, '-', ':' and 'T' (ASCII), so its bytes say what it holds.
+        let hasT = bytes[(start + 1)..<i].contains(UInt8(ascii: "T"))
+        let hasColon = bytes[(start + 1)..<i].contains(UInt8(ascii: ":"))
+        if hasT {
             if let t = LocalDateTime(iso: text) {
                 tokens.append(Token(kind: .datetime, start: start, end: i, literal: .datetime(t)))
                 return
             }
-        } else if text.contains(":") {
+        } else if hasColon {
             if let t = TimeOfDay(text: text) {
                 tokens.append(Token(kind: .time, start: start, end: i, literal: .time(t)))
                 return
@@ -257,7 +263,7 @@ struct Lexer {
         // Reported once here: a token of the shape written (a time when it has a colon) without a
         // value, which the parser takes as already diagnosed (no type or range errors follow).
         diagnostics.append(Messages.invalidDateTime(file.text(in: start..<i), at: range(start, i)))
-        let kind: TokenKind = text.contains("T") ? .datetime : text.contains(":") ? .time : .date
+        let kind: TokenKind = hasT ? .datetime : hasColon ? .time : .date
         tokens.append(Token(kind: kind, start: start, end: i))
     }
 }

@@ -202,15 +202,19 @@ extension Parser {
         advance()
         var items: [ExprAST] = []
         if current.kind != .rparen || !forceList {
-            repeat { items.append(parseExpression()) } while eat(.comma) != nil
+            let first = parseExpression()
+            // A parenthesised expression (the usual case) makes no list.
+            if !forceList, current.kind != .comma {
+                _ = expect(.rparen, "')'")
+                var inner = first
+                inner.range = range(from: start)
+                return inner
+            }
+            items.append(first)
+            while eat(.comma) != nil { items.append(parseExpression()) }
         }
         _ = expect(.rparen, "')'")
-        let depth = (items.map(\.depth).max() ?? 0) + 1
-        if items.count == 1, !forceList {
-            var inner = items[0]
-            inner.range = range(from: start)
-            return inner
-        }
+        let depth = items.reduce(0) { max($0, $1.depth) } + 1
         return ExprAST(kind: .list(items), range: range(from: start), depth: depth)
     }
 }
