@@ -23,6 +23,9 @@ public enum Zlib {
     /// finds no more matches, and the default state (~256 KiB allocated and cleared per call) was
     /// most of compressing a small package or bundle. Any zlib reader inflates it.
     public static func deflate(_ data: Data, level: Int32 = bundleLevel) -> Data? {
+        // One call hands zlib the whole input and output, whose sizes are 32-bit (`uInt`): past
+        // them this is nil, a failure the caller reports, never a trap (packages are far smaller).
+        guard data.count <= Int(Int32.max) - (1 << 20) else { return nil }
         // The smallest window holding the data and zlib's lookahead (9 to 15 bits).
         var windowBits: Int32 = 9
         while windowBits < MAX_WBITS, 1 << windowBits < data.count + 262 { windowBits += 1 }

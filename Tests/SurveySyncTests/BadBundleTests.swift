@@ -238,3 +238,9 @@ func deflateRoundTripsAtEverySize() throws {
         #expect(compressed.count < size / 2 + 16, "\(size) bytes gave \(compressed.count)")
     }
 }
+
+@Test("deflate of more than zlib's 32-bit sizes take in one call is a failure (nil), not a trap")
+func deflatePastZlibsSizesFails() {
+    // calloc'd and never touched: the size is refused before a byte is read.
+    #expect(Zlib.deflate(Data(count: Int(Int32.max))) == nil)
+}
