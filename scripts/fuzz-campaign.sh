@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A campaign of 10^7 executions of one fuzz target's fixed binary, in segments of SEGMENT runs
+# (-runs) that each end by themselves with libFuzzer's "Done N runs": a session or machine that
+# stops in the middle loses only the segment under way, the record counts only finished
+# segments, and running the same command again goes on where it stopped (the corpus is kept and
+# grows). One line per finished segment is appended to DIR/NAME.txt (executions, CPU seconds,
+# coverage); a finding (any non-zero exit, or no "Done") stops the campaign and names its log.
+#   scripts/fuzz-campaign.sh NAME BINARY CORPUS SEGMENT -- LIBFUZZER-FLAGS…
+#   e.g. scripts/fuzz-campaign.sh parser-2af2488 .build-fuzz/release/FuzzParser fuzz-corpus/parser 200000 \
+#          -- -max_len=4096 -dict=fuzz-corpus/parser.dict
+# DIR is $FUZZ_CAMPAIGN_DIR (default fuzz-corpus/campaigns). The segments run idle-class
+# (chrt -i 0, nice 19), taking only CPU nobody else wants; libFuzzer's -timeout is wall time, so
+# it is 1,800 s (a starved idle-class process would otherwise "time out" on a 0.01 s input).
+# The merge target also wants ASAN_OPTIONS=detect_leaks=0 (scripts/fuzz-merge.sh says why).
+set -uo pipefail
+if [ $# -lt 4 ]; then
+  echo "usage: $0 NAME BINARY CORPUS SEGMENT -- LIBFUZZER-FLAGS…" >&2
+  exit 64
+fi
+name=$1 bin=$2 corpus=$3 segment=$4
+shift 4
+[ "${1:-}" = "--" ] && shift
+dir=${FUZZ_CAMPAIGN_DIR:-fuzz-corpus/campaigns}
+mkdir -p "$dir"
+record=$dir/$name.txt
+export SWIFT_BACKTRACE=enable=no
+total=$(awk '/^segment/ { s += $4 } END { print s + 0 }' "$record" 2>/dev/null || echo 0)
+while [ "$total" -lt 10000000 ]; do
+  k=$(($(grep -c '^segment' "$record" 2>/dev/null || echo 0) + 1))
+  log=$dir/$name-segment-$k.log
+  started=$(date -u +%FT%TZ)
+  /usr/bin/time -v chrt -i 0 nice -n 19 "$bin" -runs="$segment" -rss_limit_mb=2048 -timeout=1800 \
+    -print_final_stats=1 -artifact_prefix="$dir/$name-" "$@" "$corpus" > "$log" 2>&1
+  status=$?
+  if [ $status -ne 0 ] || ! grep -q "^Done $segment runs" "$log"; then
+    echo "STOPPED at segment $k (exit $status, $(date -u +%FT%TZ)): see $log" >> "$record"
+    exit 1
+  fi
+  cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f", u + s }' "$log")
+  cov=$(grep -E '^#[0-9]+' "$log" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+')
+  total=$((total + segment))
+  echo "segment $k runs $segment cpu_s $cpu started $started ended $(date -u +%FT%TZ) $cov total $total findings 0" >> "$record"
+done
+echo "DONE $total executions, no finding ($(date -u +%FT%TZ))" >> "$record"
