@@ -4,7 +4,8 @@
 # stops in the middle loses only the segment under way, the record counts only finished
 # segments, and running the same command again goes on where it stopped (the corpus is kept and
 # grows). One line per finished segment is appended to DIR/NAME.txt (executions, CPU seconds,
-# coverage); a finding (any non-zero exit, or no "Done") stops the campaign and names its log.
+# coverage); a finding (any other non-zero exit, or no "Done") stops the campaign and names its
+# log; an interruption (SIGINT/SIGTERM) is noted and not counted.
 #   scripts/fuzz-campaign.sh NAME BINARY CORPUS SEGMENT -- LIBFUZZER-FLAGS…
 #   e.g. scripts/fuzz-campaign.sh parser-2af2488 .build-fuzz/release/FuzzParser fuzz-corpus/parser 200000 \
 #          -- -max_len=4096 -dict=fuzz-corpus/parser.dict
@@ -32,6 +33,12 @@ while [ "$total" -lt 10000000 ]; do
   /usr/bin/time -v chrt -i 0 nice -n 19 "$bin" -runs="$segment" -rss_limit_mb=2048 -timeout=1800 \
     -print_final_stats=1 -artifact_prefix="$dir/$name-" "$@" "$corpus" > "$log" 2>&1
   status=$?
+  if grep -q "libFuzzer: run interrupted" "$log"; then
+    # SIGINT/SIGTERM (a session or machine stopping): no finding, the segment is not counted,
+    # and the same command goes on with a new run of it.
+    echo "interrupted in segment $k ($(date -u +%FT%TZ)): not counted" >> "$record"
+    exit 0
+  fi
   if [ $status -ne 0 ] || ! grep -q "^Done $segment runs" "$log"; then
     echo "STOPPED at segment $k (exit $status, $(date -u +%FT%TZ)): see $log" >> "$record"
     exit 1
