@@ -40,8 +40,10 @@ struct PostgresTLSTests {
     }
 
     /// This process's port for the TLS cluster: two suites running at once (two engineers'
-    /// worktrees) must not start theirs on the same one.
-    static let port = 56_000 + Int(getpid() % 1_000)
+    /// worktrees) must not start theirs on the same one. Below Linux's ephemeral range
+    /// (32768–60999), which the suite's own loopback connections draw from: CI once found
+    /// 56226 taken by one of them.
+    static let port = 31_000 + Int(getpid() % 1_000)
 
     /// Runs the cluster script with `action` on the folder; its output.
     static func cluster(_ action: String, folder: String) throws -> String {
