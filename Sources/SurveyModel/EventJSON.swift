@@ -181,13 +181,6 @@ public enum EventJSON {
         return Dictionary(uniqueKeysWithValues: plain.map { (VariableName($0.key), $0.value) })
     }
 
-    /// The values of a flat object of exactly the string fields `keys`, in that order, read by
-    /// the fast reader; nil for anything else, which the caller's `Codable` type then decides
-    /// (a bundle payload's interview lines: `JSONDecoder` cost a tenth of a small bundle's read).
-    public static func fastStrings(_ bytes: UnsafeRawBufferPointer, keys: [String]) -> [String]? {
-        EventJSONReader.strings(bytes, keys: keys)
-    }
-
     /// The fast reader alone: nil where it leaves the line to `Codable` (for fuzzing it against
     /// `JSONDecoder`).
     public static func fastDecodeEvent(_ data: Data) -> InterviewEvent? {

@@ -21,18 +21,6 @@ enum EventJSONReader {
         MiniJSON.parse(bytes).flatMap(values)
     }
 
-    /// A flat object of exactly the string fields `keys`: their values in that order.
-    static func strings(_ bytes: UnsafeRawBufferPointer, keys: [String]) -> [String]? {
-        guard case .object(let pairs)? = MiniJSON.parse(bytes), pairs.count == keys.count else { return nil }
-        var values: [String] = []
-        values.reserveCapacity(keys.count)
-        for key in keys {
-            guard let value = pairs.first(where: { $0.key == key })?.value.string else { return nil }
-            values.append(value)
-        }
-        return values
-    }
-
     private static func event(_ node: MiniJSON) -> InterviewEvent? {
         guard case .object(let fields) = node, fields.count == 6 else { return nil }
         var device: String?, interview: String?, interviewer: String?

@@ -217,14 +217,23 @@ struct InterviewLine: Codable {
         swap(&writer.bytes, &out)
     }
 
-    /// One interview line: read by the event codec's fast reader when it is the plain object
-    /// the writer makes, else by `JSONDecoder`, which decides; nil when neither reads it.
+    /// One interview line: read by the event codec's small reader when it is the plain object
+    /// the writer makes (``plain(_:)``), else by `JSONDecoder`, which decides; nil when neither
+    /// reads it.
     static func decode(_ bytes: UnsafeRawBufferPointer) -> InterviewLine? {
-        if let fast = EventJSON.fastStrings(bytes, keys: ["interview", "definition"]) {
-            return InterviewLine(interview: InterviewID(fast[0]), definition: DefinitionHash(fast[1]))
-        }
-        return try? JSONDecoder().decode(InterviewLine.self, from: Data(bytes))
+        plain(bytes) ?? (try? JSONDecoder().decode(InterviewLine.self, from: Data(bytes)))
     }
+
+    /// The line when it is an object of exactly its two string fields as ``MiniJSON`` reads it
+    /// (as the manifest's ``BundleManifest/plain(_:)`` does); nil for anything else.
+    static func plain(_ bytes: UnsafeRawBufferPointer) -> InterviewLine? {
+        guard let f = MiniJSON.parse(bytes)?.fields(keys), let interview = f["interview"]?.string,
+            let definition = f["definition"]?.string
+        else { return nil }
+        return InterviewLine(interview: InterviewID(interview), definition: DefinitionHash(definition))
+    }
+
+    private static let keys = ["interview", "definition"]
 }
 
 /// Reads a payload line by line (lines end with `\n`) or by byte count.

@@ -252,21 +252,6 @@ struct RandomEvents {
         }
     }
 
-    @Test("a flat object of string fields is read by the fast path exactly when it is plain, else left to the caller")
-    func fastStrings() {
-        func read(_ text: String) -> [String]? {
-            Data(text.utf8).withUnsafeBytes { EventJSON.fastStrings($0, keys: ["interview", "definition"]) }
-        }
-        #expect(read(#"{"definition":"abc","interview":"iv-1"}"#) == ["iv-1", "abc"])
-        #expect(read(#" { "interview" : "K\u00f6z" , "definition" : "x" } "#) == nil)  // \u: left to JSONDecoder
-        #expect(read(#"{"interview":"iv-1","definition":"abc","extra":1}"#) == nil)
-        #expect(read(#"{"interview":"iv-1"}"#) == nil)
-        #expect(read(#"{"interview":"iv-1","definition":5}"#) == nil)
-        #expect(read(#"{"interview":"iv-1","interview":"iv-2"}"#) == nil)
-        #expect(read(#"{"interview":"iv-1","definition":"abc"}x"#) == nil)
-        #expect(read(#"{"interview":"Kő \"7\"","definition":"abc"}"#) == ["Kő \"7\"", "abc"])
-    }
-
     @Test("a line MiniJSON finds malformed is refused by JSONDecoder; unusual valid JSON is not malformed")
     func malformedLines() async {
         func malformed(_ text: String) -> Bool { Data(text.utf8).withUnsafeBytes { MiniJSON.isMalformed($0) } }

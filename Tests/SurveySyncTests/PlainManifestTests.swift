@@ -48,6 +48,21 @@ struct PlainManifestTests {
         }
     }
 
+    @Test("an interview line is read by the fast path exactly when it is plain, else left to JSONDecoder")
+    func plainInterviewLines() {
+        func read(_ text: String) -> [String]? {
+            Data(text.utf8).withUnsafeBytes { InterviewLine.plain($0) }.map { [$0.interview.rawValue, $0.definition.rawValue] }
+        }
+        #expect(read(#"{"definition":"abc","interview":"iv-1"}"#) == ["iv-1", "abc"])
+        #expect(read(#" { "interview" : "K\u00f6z" , "definition" : "x" } "#) == nil)  // \u: left to JSONDecoder
+        #expect(read(#"{"interview":"iv-1","definition":"abc","extra":1}"#) == nil)
+        #expect(read(#"{"interview":"iv-1"}"#) == nil)
+        #expect(read(#"{"interview":"iv-1","definition":5}"#) == nil)
+        #expect(read(#"{"interview":"iv-1","interview":"iv-2"}"#) == nil)
+        #expect(read(#"{"interview":"iv-1","definition":"abc"}x"#) == nil)
+        #expect(read(#"{"interview":"Kő \"7\"","definition":"abc"}"#) == ["Kő \"7\"", "abc"])
+    }
+
     static func decoded(_ text: String) -> BundleManifest? { try? JSONDecoder().decode(BundleManifest.self, from: Data(text.utf8)) }
 
     @Test("every manifest the writer makes is read by the fast reader, as JSONDecoder reads it")
