@@ -123,8 +123,12 @@ private final class BuiltDefinitions: @unchecked Sendable {
     init(maxEntries: Int) { self.maxEntries = maxEntries }
 
     func entry(for survey: CompiledSurvey) -> (index: SurveyIndex, codes: AnswerCodes) {
+        // Found by its hash, then compared whole.
+        func isIt(_ entry: (hash: DefinitionHash, index: SurveyIndex, codes: AnswerCodes)) -> Bool {
+            entry.hash == survey.hash && entry.index.definition == survey.definition
+        }
         lock.lock()
-        let found = kept.first { $0.hash == survey.hash && $0.index.definition == survey.definition }
+        let found = kept.first(where: isIt)
         lock.unlock()
         if let found { return (found.index, found.codes) }
         let index = SurveyIndex(survey.definition)
@@ -133,7 +137,7 @@ private final class BuiltDefinitions: @unchecked Sendable {
             exclusive: index.answerSets.mapValues { Set($0.options.filter(\.exclusive).map(\.code)) })
         lock.lock()
         defer { lock.unlock() }
-        if !kept.contains(where: { $0.hash == survey.hash && $0.index.definition == survey.definition }) {
+        if !kept.contains(where: isIt) {
             if kept.count >= maxEntries { kept.removeFirst() }
             kept.append((survey.hash, index, codes))
         }

@@ -51,10 +51,10 @@ struct HeaderLayout {
         // 4: no room for a second line: the case's fields in what is left, its first one whole.
         if !room {
             let others = TextLayout.width(line([training, position, progress])) + sep
-            if let cut = fit(h.cases, into: width - others), cut.hasPrefix(id) { return [line([training, cut, position, progress])] }
+            if let cut = Self.fit(h.cases, into: width - others), cut.hasPrefix(id) { return [line([training, cut, position, progress])] }
         }
         // 5: the case on a line of its own (also when nothing else keeps its first field whole).
-        let first = line([training, fit(h.cases, into: width - 1 - (training.map { TextLayout.width($0) + sep } ?? 0)) ?? caseText])
+        let first = line([training, Self.fit(h.cases, into: width - 1 - (training.map { TextLayout.width($0) + sep } ?? 0)) ?? caseText])
         let rest: [String?] = [section.map(whole), progress]
         if fits(rest + [interview]) { return [first, line(rest + [interview])] }
         if fits(rest) { return [first, line(rest)] }
@@ -119,7 +119,4 @@ struct HeaderLayout {
         while let last = body.last, " ,(".contains(last) { body.removeLast() }
         return body + "…"
     }
-
-    /// ``fit(_:into:)`` at this layout's width.
-    func fit(_ fields: [String], into columns: Int) -> String? { Self.fit(fields, into: columns) }
 }
