@@ -120,7 +120,10 @@ enum Harness {
         // Each line read in place (splitting a Data copied every line twice).
         var start = 1, lines = 0
         while start < input.count, lines < 2_000 {
-            let end = input[start...].firstIndex(of: 0x0A) ?? input.count
+            let end =
+                input.baseAddress.flatMap { base in
+                    memchr(base + start, 0x0A, input.count - start).map { base.distance(to: UnsafeRawPointer($0)) }
+                } ?? input.count
             defer { start = end + 1 }
             guard end > start else { continue }
             lines += 1

@@ -9,7 +9,8 @@ import Foundation
 /// ``CanonicalJSONWriter`` writes the same bytes directly and ``EventJSONReader`` reads the
 /// shapes it writes, each several times faster than `JSONEncoder` / `JSONDecoder`. What the fast
 /// paths decline (a non-finite decimal, a preload key outside ASCII; on reading, unusual
-/// escapes, fractions, unknown keys) goes through `Codable`, which decides.
+/// escapes, a decimal not in the writer's form, unknown keys) goes through `Codable`, which
+/// decides.
 public enum EventJSON {
     // MARK: Writing
 

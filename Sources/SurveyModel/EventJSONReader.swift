@@ -124,7 +124,7 @@ enum EventJSONReader {
         let v = f[0].value
         switch f[0].key {
         case "int": return v.int64.flatMap { Int(exactly: $0) }.map(Value.integer)
-        case "dec": return v.int64.map { .decimal(Double($0)) }  // fractions go to JSONDecoder
+        case "dec": return (v.int64.map(Double.init) ?? v.fraction).map(Value.decimal)
         case "text": return v.string.map(Value.text)
         case "bool": if case .bool(let b) = v { return .boolean(b) } else { return nil }
         case "date": return v.string.flatMap(LocalDate.init(iso:)).map(Value.date)

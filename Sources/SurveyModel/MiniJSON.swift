@@ -1,4 +1,5 @@
-/// A parsed JSON value; numbers are kept only when they are plain integers. The fast path of the
+/// A parsed JSON value; numbers are kept when they are plain integers, or decimals as the
+/// canonical writer writes them. The fast path of the
 /// event codec (``EventJSON``) and of the bundle manifest: a `nil` from it leaves the bytes to
 /// `JSONDecoder`, which decides.
 package enum MiniJSON {
@@ -7,12 +8,17 @@ package enum MiniJSON {
     case string(String)
     /// An integer literal that fits `Int64`, or nil when it has a fraction/exponent or overflows.
     case number(Int64?, unsigned: UInt64?)
+    /// A number with a fraction or an exponent: its value when the text is exactly how
+    /// ``CanonicalJSONWriter`` writes that value (Swift's shortest `description`, which every
+    /// correct reader reads back as the same `Double`), else nil.
+    case fraction(Double?)
     case bool(Bool)
     case null
 
     package var string: String? { if case .string(let s) = self { s } else { nil } }
     package var int64: Int64? { if case .number(let n, _) = self { n } else { nil } }
     package var uint64: UInt64? { if case .number(_, let u) = self { u } else { nil } }
+    package var fraction: Double? { if case .fraction(let d) = self { d } else { nil } }
     package var int: Int? { int64.flatMap { Int(exactly: $0) } }
     package var strings: [String]? {
         guard case .array(let items) = self else { return nil }
@@ -75,7 +81,44 @@ struct MiniJSONParser {
     }
 
     private mutating func skipSpace() {
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+        while i < bytes.count {
+            let c = bytes[i]
+            // One comparison where there is no space (canonical JSON has none), not four.
+            guard c <= 0x20, c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+            i += 1
+        }
+    }
+
+    /// 1 for the bytes that end a string's plain run: `"`, `\` and the control characters.
+    private static let stringStops: [UInt8] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C ? 1 : 0 }
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+
+    /// Where the run of bytes from `start` that a string takes as they are (no `"`, `\` or
+    /// control character) ends, and whether a byte of it is not ASCII. Eight bytes at a time
+    /// while no word holds such a byte, then byte by byte to the exact end: under the fuzzer's
+    /// comparison tracing every comparison is a call, and three a byte were most of a payload's
+    /// parse.
+    private func plainRun(from start: Int) -> (end: Int, nonASCII: Bool) {
+        let n = bytes.count
+        var k = start
+        var seen: UInt64 = 0
+        while n - k >= 8 {
+            let word = bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            let quote = word ^ (Self.ones &* 0x22), backslash = word ^ (Self.ones &* 0x5C)
+            // (x - 0x0101…) & ~x has a byte's bit 7 set exactly when some byte of x is zero (a `"`
+            // or `\` in `word`); (word - 0x2020…) & ~word when some byte of `word` is below 0x20.
+            let stops = ((quote &- Self.ones) & ~quote) | ((backslash &- Self.ones) & ~backslash) | ((word &- Self.ones &* 0x20) & ~word)
+            if stops & (Self.ones &* 0x80) != 0 { break }
+            seen |= word
+            k += 8
+        }
+        Self.stringStops.withUnsafeBufferPointer { stops in
+            while k < n, stops[Int(bytes[k])] == 0 {
+                seen |= UInt64(bytes[k])
+                k += 1
+            }
+        }
+        return (k, seen & (Self.ones &* 0x80) != 0)
     }
 
     private mutating func parseValue() -> MiniJSON? {
@@ -165,21 +208,27 @@ struct MiniJSONParser {
     private mutating func parseString() -> String? {
         i += 1
         let start = i
-        var hasEscape = false
-        while i < bytes.count {
+        var hasEscape = false, nonASCII = false
+        while true {
+            let run = plainRun(from: i)
+            i = run.end
+            nonASCII = nonASCII || run.nonASCII
+            guard i < bytes.count else { return nil }
             let c = bytes[i]
             if c == UInt8(ascii: "\"") { break }
             if c < 0x20 { return nil }
-            if c == UInt8(ascii: "\\") {
-                hasEscape = true
-                i += 1
-            }
-            i += 1
+            // A backslash: it and the byte it escapes (checked below).
+            hasEscape = true
+            i += 2
         }
-        guard i < bytes.count else { return nil }
         let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
         i += 1
-        guard hasEscape else { return String(validating: raw, as: UTF8.self) ?? decline() }
+        guard hasEscape else {
+            // ASCII without control characters is valid UTF-8 as it is: only the rest is validated
+            // (the generic `String(validating:as:)` looked up type metadata on every call).
+            guard nonASCII else { return String(decoding: raw, as: UTF8.self) }
+            return String(validating: raw, as: UTF8.self) ?? decline()
+        }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var k = 0
@@ -212,7 +261,7 @@ struct MiniJSONParser {
         return nil
     }
 
-    /// JSON number grammar; keeps the value only for plain integers.
+    /// JSON number grammar; keeps the value of plain integers and of canonical decimals.
     private mutating func parseNumber() -> MiniJSON? {
         let start = i
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
@@ -236,7 +285,13 @@ struct MiniJSONParser {
             guard i < bytes.count, isDigit(bytes[i]) else { return nil }
             while i < bytes.count, isDigit(bytes[i]) { i += 1 }
         }
-        guard integral else { return .number(nil, unsigned: nil) }
+        guard integral else {
+            // Decimals took `JSONDecoder` before (a twentieth of a merge when answers held them):
+            // read here only in the writer's own form, anything else still left to it.
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            guard let value = Double(text), value.isFinite, value.description == text else { return .fraction(nil) }
+            return .fraction(value)
+        }
         let negative = bytes[start] == UInt8(ascii: "-")
         // The digits' value, or nil past UInt64 (read in place: no string made per number).
         var magnitude: UInt64? = 0

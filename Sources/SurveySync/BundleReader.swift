@@ -25,8 +25,9 @@ public struct SealedBundle: Sendable {
     let payloadDigest: String
 
     /// A stable identity of the bundle's content: SHA-256 (hex) of its signed manifest, which
-    /// includes the payload digest. Re-copying the same file gives the same id.
-    public var id: String { Data(SHA256.hash(data: manifestBytes)).hexString }
+    /// includes the payload digest. Re-copying the same file gives the same id. Computed once,
+    /// when the bundle is opened (a merge asks for it several times).
+    public let id: String
 
     /// The payload as stored (compressed, maybe encrypted), read whole: for tools and tests.
     public var payload: Data { (try? Data(source.bytes(at: payloadRange.lowerBound, count: payloadRange.count))) ?? Data() }
@@ -232,7 +233,8 @@ enum BundleContainer {
         return SealedBundle(
             file: file, manifest: manifest, manifestBytes: manifestBytes,
             signature: Data(try source.bytes(at: signatureStart, count: BundleFormat.signatureSize)), source: source,
-            payloadRange: payloadStart..<checksumStart, payloadDigest: Data(payloadDigest).hexString)
+            payloadRange: payloadStart..<checksumStart, payloadDigest: Data(payloadDigest).hexString,
+            id: Data(SHA256.hash(data: manifestBytes)).hexString)
     }
 
     private static func decodeManifest(_ bytes: Data, version: Int, payloadLength: Int) throws(BundleError.Kind) -> BundleManifest {

@@ -212,13 +212,16 @@ enum KeyText {
 extension Data {
     /// Lower-case hex of the bytes.
     var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(count * 2)
-        for b in self {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+        let digits: StaticString = "0123456789abcdef"
+        // Written in place: no array of digits and no bounds check per byte.
+        return String(unsafeUninitializedCapacity: count * 2) { out in
+            var k = 0
+            for b in self {
+                out[k] = digits.utf8Start[Int(b >> 4)]
+                out[k + 1] = digits.utf8Start[Int(b & 0x0F)]
+                k += 2
+            }
+            return k
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -10,6 +10,13 @@ import Testing
     #expect(try DevicePublicKey(text: key.rawRepresentation.hexString) == key)
 }
 
+@Test func hexStringIsLowerCaseTwoDigitsAByte() {
+    #expect(Data().hexString == "")
+    #expect(Data([0x00, 0x0F, 0xA5, 0xFF, 0x10]).hexString == "000fa5ff10")
+    let bytes = Data((0...255).map { UInt8($0) })
+    #expect(bytes.hexString == bytes.map { String(format: "%02x", $0) }.joined())
+}
+
 @Test func coordinatorKeysRoundTripThroughTextAndRawBytes() throws {
     let secret = CoordinatorPrivateKey()
     let restored = try CoordinatorPrivateKey(text: secret.text)
