@@ -163,6 +163,24 @@ extension UIStrings {
             "\(roster): add a row? y = yes, n = no (\(rows) so far)")
     }
 
+    /// The device database made on first use: where, whose, and the public key the coordinator
+    /// registers (a command line) before merging the device's bundles. Names come escaped.
+    public func deviceDatabaseCreated(path: String, device: String, interviewer: String, registration: String) -> String {
+        t(
+            """
+            Létrejött az eszköz adatbázisa: \(path) (eszköz: \(device), kérdező: \(interviewer)).
+            A nyilvános kulcsa; a koordinátor ezzel regisztrálja az eszközt, mielőtt a csomagjait összefésüli:
+              \(registration)
+
+            """,
+            """
+            Created the device database \(path) (device \(device), interviewer \(interviewer)).
+            Its public key, for the coordinator to register before merging its bundles:
+              \(registration)
+
+            """)
+    }
+
     public func unfinishedHint(_ count: Int, listCommand: String) -> String {
         t(
             "Figyelem: \(count) befejezetlen interjú van ezen a gépen (lista: \(listCommand)). Új interjú indul.",

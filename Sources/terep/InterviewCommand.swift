@@ -119,7 +119,7 @@ struct InterviewCommand: ParsableCommand {
         do { _ = try CaseIdentifiers.parse(cases, definition: compiled.definition) } catch {
             throw Self.startFailure(error, strings: strings)
         }
-        let store = try DeviceDatabase.openOrCreate(database, interviewer: interviewer)
+        let store = try DeviceDatabase.openOrCreate(database, interviewer: interviewer, strings: strings)
         let unfinished: [DeviceInterview]
         unfinished = try InterviewStart.unfinished(store: store, survey: compiled.definition.id)
         if list { return printUnfinished(unfinished, device: InterviewerDevice(store: store), strings: strings, surveys: false) }
@@ -306,24 +306,19 @@ enum SurveyFile {
     }
 }
 
-/// The device database: opened at its path, or created there on first use with its signing key.
+/// The device database: opened at its path, or created there on first use with its signing key
+/// (said in `strings`' language: the interviewer's, for `terep interview`).
 enum DeviceDatabase {
-    static func openOrCreate(_ options: DeviceDatabaseOptions, interviewer: String?) throws -> DeviceStore {
-        do {
-            let (store, created) = try DeviceSetup.openOrCreate(path: options.path, interviewer: interviewer)
-            if let created {
-                Console.errorText(
-                    """
-                    Created the device database \(DisplayText.escaped(created.path)) (device \(created.deviceID), \
-                    interviewer \(DisplayText.escaped(created.interviewer))).
-                    Its public key, for the coordinator to register before merging its bundles:
-                      \(created.registration)
-
-                    """)
-            }
-            return store
-        } catch {
-            throw error
+    static func openOrCreate(
+        _ options: DeviceDatabaseOptions, interviewer: String?, strings: UIStrings = UIStrings(.en)
+    ) throws -> DeviceStore {
+        let (store, created) = try DeviceSetup.openOrCreate(path: options.path, interviewer: interviewer)
+        if let created {
+            Console.errorText(
+                strings.deviceDatabaseCreated(
+                    path: DisplayText.escaped(created.path), device: DisplayText.escaped(created.deviceID.rawValue),
+                    interviewer: DisplayText.escaped(created.interviewer), registration: created.registration))
         }
+        return store
     }
 }

@@ -54,13 +54,18 @@ extension EndToEnd {
             #expect(try centralStore.interviews().map(\.status) == [.completed])
         }
 
-        @Test func theFirstInterviewSaysHowToRegisterTheNewDevice() throws {
+        /// In the interviewer's language: the questionnaire's first (Hungarian here), or --ui-lang.
+        @Test(arguments: [
+            ([String](), "Létrejött az eszköz adatbázisa: "), (["--ui-lang", "en"], "Created the device database "),
+        ])
+        func theFirstInterviewSaysHowToRegisterTheNewDevice(options: [String], created: String) throws {
             let home = try TerepProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: home) }
             let survey = try MiniSurvey.write(into: home)
-            let run = try TerepProcess.run(["interview", survey], stdin: "K1\n\n0\ni\n", environment: Self.freshMachine(home))
+            let run = try TerepProcess.run(
+                ["interview", survey] + options, stdin: "K1\n\n0\ni\n", environment: Self.freshMachine(home))
             #expect(run.status == 0, "stderr: \(run.stderr)")
-            #expect(run.stderr.contains("Created the device database \(home.path)/.local/share/terep/device.sqlite"))
+            #expect(run.stderr.contains(created + "\(home.path)/.local/share/terep/device.sqlite"), "\(run.stderr)")
             #expect(run.stderr.contains("terep central add-device --central CENTRAL --device-id dev-"))
             #expect(run.stderr.contains("--key ed25519:"))
         }
