@@ -13,6 +13,11 @@
 # (chrt -i 0, nice 19), taking only CPU nobody else wants; libFuzzer's -timeout is wall time, so
 # it is 1,800 s (a starved idle-class process would otherwise "time out" on a 0.01 s input).
 # The merge target also wants ASAN_OPTIONS=detect_leaks=0 (scripts/fuzz-merge.sh says why).
+# A machine may not outlive a session: the records are kept in the repository, Fuzz/campaigns/
+# (copied there at the end of a session, with '#' lines naming the binary's commit and build).
+# To go on elsewhere: build the binary from that commit, copy the record into DIR, run the same
+# command. Two processes may share one campaign's corpus, each with a record of its own (NAME-b);
+# the campaign's count is the sum (docs/performance.md, "Session 9").
 set -uo pipefail
 if [ $# -lt 4 ]; then
   echo "usage: $0 NAME BINARY CORPUS SEGMENT -- LIBFUZZER-FLAGS…" >&2
@@ -27,7 +32,9 @@ record=$dir/$name.txt
 export SWIFT_BACKTRACE=enable=no
 total=$(awk '/^segment/ { s += $4 } END { print s + 0 }' "$record" 2>/dev/null || echo 0)
 while [ "$total" -lt 10000000 ]; do
-  k=$(($(grep -c '^segment' "$record" 2>/dev/null || echo 0) + 1))
+  # (awk, not grep -c: on a record with no segment line yet, grep -c prints 0 and fails, and the
+  # fallback printed a second 0.)
+  k=$(($(awk '/^segment/ { n++ } END { print n + 0 }' "$record" 2>/dev/null || echo 0) + 1))
   log=$dir/$name-segment-$k.log
   started=$(date -u +%FT%TZ)
   /usr/bin/time -v chrt -i 0 nice -n 19 "$bin" -runs="$segment" -rss_limit_mb=2048 -timeout=1800 \

@@ -6,7 +6,8 @@ package enum MiniJSON {
     case object([(key: String, value: MiniJSON)])
     case array([MiniJSON])
     case string(String)
-    /// An integer literal that fits `Int64`, or nil when it has a fraction/exponent or overflows.
+    /// An integer literal (no fraction, no exponent): its value as `Int64` and as `UInt64` where
+    /// it fits each, nil where it overflows (and both nil for −0, left to `JSONDecoder`).
     case number(Int64?, unsigned: UInt64?)
     /// A number with a fraction or an exponent: its value when the text is exactly how
     /// ``CanonicalJSONWriter`` writes that value (Swift's shortest `description`, which every
