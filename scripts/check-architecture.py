@@ -36,11 +36,12 @@ IMPORT = re.compile(
 
 
 def targets():
-    """The Swift targets by name (system-library targets, with a module.modulemap, are not)."""
+    """The Swift targets by name: folders holding Swift files (system-library targets, with a
+    module.modulemap, are not; nor are data folders such as Fuzz/campaigns, with no Swift file)."""
     found = {}
     for folder in FOLDERS:
         for d in sorted((ROOT / folder).iterdir()):
-            if d.is_dir() and not (d / "module.modulemap").exists():
+            if d.is_dir() and not (d / "module.modulemap").exists() and any(d.rglob("*.swift")):
                 found[d.name] = d
     return found
 
