@@ -120,10 +120,7 @@ enum Harness {
         // Each line read in place (splitting a Data copied every line twice).
         var start = 1, lines = 0
         while start < input.count, lines < 2_000 {
-            let end =
-                input.baseAddress.flatMap { base in
-                    memchr(base + start, 0x0A, input.count - start).map { base.distance(to: UnsafeRawPointer($0)) }
-                } ?? input.count
+            let end = ByteScan.newline(in: input, from: start) ?? input.count
             defer { start = end + 1 }
             guard end > start else { continue }
             lines += 1

@@ -66,7 +66,7 @@ package struct CanonicalJSONWriter {
         bytes.append(0x22)
         // Most texts need no escape: copy their bytes at once.
         let copied = s.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            guard ByteScan.plainJSONRun(in: UnsafeRawBufferPointer(utf8), from: 0).end == utf8.count else { return false }
             bytes.append(contentsOf: utf8)
             return true
         }

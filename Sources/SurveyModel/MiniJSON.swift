@@ -90,38 +90,6 @@ struct MiniJSONParser {
         }
     }
 
-    /// 1 for the bytes that end a string's plain run: `"`, `\` and the control characters.
-    private static let stringStops: [UInt8] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C ? 1 : 0 }
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-
-    /// Where the run of bytes from `start` that a string takes as they are (no `"`, `\` or
-    /// control character) ends, and whether a byte of it is not ASCII. Eight bytes at a time
-    /// while no word holds such a byte, then byte by byte to the exact end: under the fuzzer's
-    /// comparison tracing every comparison is a call, and three a byte were most of a payload's
-    /// parse.
-    private func plainRun(from start: Int) -> (end: Int, nonASCII: Bool) {
-        let n = bytes.count
-        var k = start
-        var seen: UInt64 = 0
-        while n - k >= 8 {
-            let word = bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            let quote = word ^ (Self.ones &* 0x22), backslash = word ^ (Self.ones &* 0x5C)
-            // (x - 0x0101…) & ~x has a byte's bit 7 set exactly when some byte of x is zero (a `"`
-            // or `\` in `word`); (word - 0x2020…) & ~word when some byte of `word` is below 0x20.
-            let stops = ((quote &- Self.ones) & ~quote) | ((backslash &- Self.ones) & ~backslash) | ((word &- Self.ones &* 0x20) & ~word)
-            if stops & (Self.ones &* 0x80) != 0 { break }
-            seen |= word
-            k += 8
-        }
-        Self.stringStops.withUnsafeBufferPointer { stops in
-            while k < n, stops[Int(bytes[k])] == 0 {
-                seen |= UInt64(bytes[k])
-                k += 1
-            }
-        }
-        return (k, seen & (Self.ones &* 0x80) != 0)
-    }
-
     private mutating func parseValue() -> MiniJSON? {
         skipSpace()
         guard i < bytes.count else { return nil }
@@ -211,7 +179,7 @@ struct MiniJSONParser {
         let start = i
         var hasEscape = false, nonASCII = false
         while true {
-            let run = plainRun(from: i)
+            let run = ByteScan.plainJSONRun(in: bytes, from: i)
             i = run.end
             nonASCII = nonASCII || run.nonASCII
             guard i < bytes.count else { return nil }

@@ -119,10 +119,9 @@ public enum BundlePayload {
             events.reserveCapacity(Swift.min(count, raw.count / 32))
             var position = start - data.startIndex
             for index in stride(from: 1, through: count, by: 1) {
-                guard let base = raw.baseAddress, position < raw.count,
-                    let newline = memchr(base + position, 0x0A, raw.count - position)
-                else { return .failure(.malformedPayload("\(count) events declared, \(index - 1) found")) }
-                let end = base.distance(to: UnsafeRawPointer(newline))
+                guard let end = ByteScan.newline(in: raw, from: position) else {
+                    return .failure(.malformedPayload("\(count) events declared, \(index - 1) found"))
+                }
                 let line = UnsafeRawBufferPointer(rebasing: raw[position..<end])
                 position = end + 1
                 do { events.append(try EventJSON.decodeEvent(line)) } catch {

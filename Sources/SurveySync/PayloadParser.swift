@@ -69,13 +69,9 @@ struct PayloadParser {
         }
     }
 
-    /// The index of the first `\n` in `bytes` (libc's `memchr`: a generic `firstIndex(of:)` made
-    /// two comparisons per byte, each a call under the fuzzer's comparison tracing).
+    /// The index of the first `\n` in `bytes`.
     private static func newline(in bytes: ArraySlice<UInt8>) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, let found = memchr(base, 0x0A, buffer.count) else { return nil }
-            return bytes.startIndex + UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-        }
+        bytes.withUnsafeBytes { ByteScan.newline(in: $0, from: 0) }.map { bytes.startIndex + $0 }
     }
 
     /// Fails unless the payload ended exactly after its last event.
