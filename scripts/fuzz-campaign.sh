@@ -16,8 +16,10 @@
 # A machine may not outlive a session: the records are kept in the repository, Fuzz/campaigns/
 # (copied there at the end of a session, with '#' lines naming the binary's commit and build).
 # To go on elsewhere: build the binary from that commit, copy the record into DIR, run the same
-# command. Two processes may share one campaign's corpus, each with a record of its own (NAME-b);
-# the campaign's count is the sum (docs/performance.md, "Session 9").
+# command. Two processes (one per core) may run one campaign over one corpus: the second with
+# FUZZ_WORKER=b writes its own record, NAME-b.txt. The campaign's count is the sum of NAME.txt
+# and every NAME-*.txt, and each worker stops after the segment that brings the sum to 10^7
+# (docs/performance.md, "Session 9").
 set -uo pipefail
 if [ $# -lt 4 ]; then
   echo "usage: $0 NAME BINARY CORPUS SEGMENT -- LIBFUZZER-FLAGS…" >&2
@@ -28,10 +30,20 @@ shift 4
 [ "${1:-}" = "--" ] && shift
 dir=${FUZZ_CAMPAIGN_DIR:-fuzz-corpus/campaigns}
 mkdir -p "$dir"
-record=$dir/$name.txt
+worker=${FUZZ_WORKER:-}
+case $worker in '' | [a-z]) ;; *)
+  echo "FUZZ_WORKER must be one letter (b, c, …): the second worker's record is NAME-b.txt" >&2
+  exit 64
+  ;;
+esac
+record=$dir/$name${worker:+-$worker}.txt
 export SWIFT_BACKTRACE=enable=no
+# Executions of the whole campaign: the finished segments of every worker's record.
+campaign_total() {
+  cat "$dir/$name.txt" "$dir/$name"-?.txt 2>/dev/null | awk '/^segment/ { s += $4 } END { print s + 0 }'
+}
 total=$(awk '/^segment/ { s += $4 } END { print s + 0 }' "$record" 2>/dev/null || echo 0)
-while [ "$total" -lt 10000000 ]; do
+while [ "$(campaign_total)" -lt 10000000 ]; do
   # (awk, not grep -c: on a record with no segment line yet, grep -c prints 0 and fails, and the
   # fallback printed a second 0.)
   k=$(($(awk '/^segment/ { n++ } END { print n + 0 }' "$record" 2>/dev/null || echo 0) + 1))
@@ -55,4 +67,4 @@ while [ "$total" -lt 10000000 ]; do
   total=$((total + segment))
   echo "segment $k runs $segment cpu_s $cpu started $started ended $(date -u +%FT%TZ) $cov total $total findings 0" >> "$record"
 done
-echo "DONE $total executions, no finding ($(date -u +%FT%TZ))" >> "$record"
+echo "DONE $total executions in this record, $(campaign_total) in the campaign, no finding ($(date -u +%FT%TZ))" >> "$record"
