@@ -70,7 +70,10 @@ actor UploadGate {
 /// in the system's temporary folder (`TMPDIR`), named after the server's process id, one file
 /// (mode 0600) per upload, removed when the upload is merged or refused, and the folder removed
 /// when the server stops. A server killed outright leaves its folder: the next one to start
-/// removes the folders of processes that no longer run.
+/// removes the folders no running server holds. Each server holds an exclusive `flock` on its
+/// folder's `.lock` for its whole life, which the kernel lets go when the process dies however
+/// it dies; the process id alone would keep a dead server's folder for as long as an unrelated
+/// process has been given the same id.
 ///
 /// The files are created, written and removed on the spool's own threads (``io``), never on
 /// Swift's cooperative pool (whose few threads every request's async code shares) nor on NIO's
@@ -79,38 +82,72 @@ actor UploadGate {
 /// jobs and holds at most that much memory.
 struct UploadSpool: Sendable {
     static let prefix = "terep-server-"
+    static let lockName = ".lock"
     /// Bytes gathered before one write.
     static let writeBytes = 256 << 10
     let directory: String
     let io: NIOThreadPool
+    /// The open `.lock`, locked while the server runs (closed by ``remove()``).
+    let lock: Int32
 
-    /// Makes the folder, after removing those of servers that died.
-    static func make(io: NIOThreadPool) throws -> UploadSpool {
-        let base = FileManager.default.temporaryDirectory.path
+    /// Makes the folder in `base` (the system's temporary folder), after removing those of
+    /// servers that died. It is made under a name the sweep ignores (a leading `.`), locked, and
+    /// only then renamed to its own name, so no sweep ever sees it unlocked.
+    static func make(io: NIOThreadPool, base: String = FileManager.default.temporaryDirectory.path) throws -> UploadSpool {
         removeAbandoned(in: base)
-        var template = Array((base + "/" + prefix + "\(getpid())-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw ServerError("cannot make a folder for uploads in \(base): \(String(cString: strerror(errno))); set TMPDIR")
+        func failure(_ what: String) -> ServerError {
+            ServerError("cannot make a folder for uploads in \(base): \(what): \(String(cString: strerror(errno))); set TMPDIR")
         }
-        return UploadSpool(directory: String(cString: made), io: io)
+        var template = Array((base + "/." + prefix + "\(getpid())-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw failure("mkdtemp") }
+        let hidden = String(cString: made)
+        let lock = open(hidden + "/" + lockName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            let error = failure("cannot lock \(lockName)")
+            if lock >= 0 { close(lock) }
+            try? FileManager.default.removeItem(atPath: hidden)
+            throw error
+        }
+        let directory = base + "/" + String(decoding: hidden.utf8.dropFirst(base.utf8.count + 2), as: UTF8.self)
+        guard rename(hidden, directory) == 0 else {
+            let error = failure("rename")
+            close(lock)
+            try? FileManager.default.removeItem(atPath: hidden)
+            throw error
+        }
+        return UploadSpool(directory: directory, io: io, lock: lock)
     }
 
-    /// Removes `terep-server-PID-…` folders of ours whose process is gone.
+    /// Removes the `terep-server-…` folders of ours that no running server holds: those whose
+    /// `.lock` can be locked (its server died), and, from a version without the lock (or one
+    /// killed between making its folder and renaming it), those whose process id is gone.
     static func removeAbandoned(in base: String) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-        for name in names where name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count)
+        for name in names where name.hasPrefix(prefix) || name.hasPrefix("." + prefix) {
+            let path = base + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_uid == getuid(), (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            let lock = name.hasPrefix(prefix) ? open(path + "/" + lockName, O_RDWR | O_CLOEXEC | O_NOFOLLOW) : -1
+            if lock >= 0 {
+                // Held while removing, so that no other sweep takes it at the same time.
+                defer { close(lock) }
+                guard flock(lock, LOCK_EX | LOCK_NB) == 0 else { continue }
+                try? FileManager.default.removeItem(atPath: path)
+                continue
+            }
+            let rest = name.drop { $0 == "." }.dropFirst(prefix.count)
             guard let pid = Int32(rest.prefix { $0.isNumber }), rest.dropFirst(String(pid).count).hasPrefix("-"),
                 kill(pid, 0) != 0, errno == ESRCH
             else { continue }
-            var info = stat()
-            guard lstat(base + "/" + name, &info) == 0, info.st_uid == getuid(), (info.st_mode & S_IFMT) == S_IFDIR else { continue }
-            try? FileManager.default.removeItem(atPath: base + "/" + name)
+            try? FileManager.default.removeItem(atPath: path)
         }
     }
 
-    /// Removes the folder and anything left in it.
-    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+    /// Removes the folder and anything left in it, then lets go of its lock.
+    func remove() {
+        try? FileManager.default.removeItem(atPath: directory)
+        close(lock)
+    }
 
     /// Why a body could not be spooled.
     enum Failure: Error {
