@@ -73,7 +73,7 @@ actor UploadGate {
 /// removes the folders no running server holds. Each server holds an exclusive `flock` on its
 /// folder's `.lock` for its whole life, which the kernel lets go when the process dies however
 /// it dies; the process id alone would keep a dead server's folder for as long as an unrelated
-/// process has been given the same id.
+/// process has been given the same id (it still decides on a file system without locks).
 ///
 /// The files are created, written and removed on the spool's own threads (``io``), never on
 /// Swift's cooperative pool (whose few threads every request's async code shares) nor on NIO's
@@ -87,7 +87,8 @@ struct UploadSpool: Sendable {
     static let writeBytes = 256 << 10
     let directory: String
     let io: NIOThreadPool
-    /// The open `.lock`, locked while the server runs (closed by ``remove()``).
+    /// The open `.lock`, locked while the server runs (closed by ``remove()``); -1 on a file
+    /// system without locks.
     let lock: Int32
 
     /// Makes the folder in `base` (the system's temporary folder), after removing those of
@@ -101,17 +102,23 @@ struct UploadSpool: Sendable {
         var template = Array((base + "/." + prefix + "\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw failure("mkdtemp") }
         let hidden = String(cString: made)
-        let lock = open(hidden + "/" + lockName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-            let error = failure("cannot lock \(lockName)")
-            if lock >= 0 { close(lock) }
+        var lock = open(hidden + "/" + lockName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard lock >= 0 else {
+            let error = failure("cannot create \(lockName)")
             try? FileManager.default.removeItem(atPath: hidden)
             throw error
+        }
+        if flock(lock, LOCK_EX | LOCK_NB) != 0 {
+            // A file system without locks: the folder goes without its `.lock`, and the sweep
+            // falls back to the process id for it.
+            close(lock)
+            unlink(hidden + "/" + lockName)
+            lock = -1
         }
         let directory = base + "/" + String(decoding: hidden.utf8.dropFirst(base.utf8.count + 2), as: UTF8.self)
         guard rename(hidden, directory) == 0 else {
             let error = failure("rename")
-            close(lock)
+            if lock >= 0 { close(lock) }
             try? FileManager.default.removeItem(atPath: hidden)
             throw error
         }
@@ -131,9 +138,12 @@ struct UploadSpool: Sendable {
             if lock >= 0 {
                 // Held while removing, so that no other sweep takes it at the same time.
                 defer { close(lock) }
-                guard flock(lock, LOCK_EX | LOCK_NB) == 0 else { continue }
-                try? FileManager.default.removeItem(atPath: path)
-                continue
+                if flock(lock, LOCK_EX | LOCK_NB) == 0 {
+                    try? FileManager.default.removeItem(atPath: path)
+                    continue
+                }
+                // Held by its server; a file system without locks falls back to the process id.
+                guard errno != EWOULDBLOCK else { continue }
             }
             let rest = name.drop { $0 == "." }.dropFirst(prefix.count)
             guard let pid = Int32(rest.prefix { $0.isNumber }), rest.dropFirst(String(pid).count).hasPrefix("-"),
@@ -146,7 +156,7 @@ struct UploadSpool: Sendable {
     /// Removes the folder and anything left in it, then lets go of its lock.
     func remove() {
         try? FileManager.default.removeItem(atPath: directory)
-        close(lock)
+        if lock >= 0 { close(lock) }
     }
 
     /// Why a body could not be spooled.
