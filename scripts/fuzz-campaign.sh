@@ -36,7 +36,9 @@ case $worker in '' | [a-z]) ;; *)
   exit 64
   ;;
 esac
-record=$dir/$name${worker:+-$worker}.txt
+# This worker's files: its record, its segments' logs and any crash file, apart from the others'.
+own=$name${worker:+-$worker}
+record=$dir/$own.txt
 export SWIFT_BACKTRACE=enable=no
 # Executions of the whole campaign: the finished segments of every worker's record.
 campaign_total() {
@@ -47,10 +49,10 @@ while [ "$(campaign_total)" -lt 10000000 ]; do
   # (awk, not grep -c: on a record with no segment line yet, grep -c prints 0 and fails, and the
   # fallback printed a second 0.)
   k=$(($(awk '/^segment/ { n++ } END { print n + 0 }' "$record" 2>/dev/null || echo 0) + 1))
-  log=$dir/$name-segment-$k.log
+  log=$dir/$own-segment-$k.log
   started=$(date -u +%FT%TZ)
   /usr/bin/time -v chrt -i 0 nice -n 19 "$bin" -runs="$segment" -rss_limit_mb=2048 -timeout=1800 \
-    -print_final_stats=1 -artifact_prefix="$dir/$name-" "$@" "$corpus" > "$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$dir/$own-" "$@" "$corpus" > "$log" 2>&1
   status=$?
   if grep -q "libFuzzer: run interrupted" "$log"; then
     # SIGINT/SIGTERM (a session or machine stopping): no finding, the segment is not counted,
@@ -58,13 +60,16 @@ while [ "$(campaign_total)" -lt 10000000 ]; do
     echo "interrupted in segment $k ($(date -u +%FT%TZ)): not counted" >> "$record"
     exit 0
   fi
-  if [ $status -ne 0 ] || ! grep -q "^Done $segment runs" "$log"; then
+  # libFuzzer's "Done N runs": N is at least SEGMENT (now and then one more, 100001 for
+  # -runs=100000); the segment counts the N it says.
+  runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs.*/\1/p' "$log" | tail -n 1)
+  if [ $status -ne 0 ] || [ -z "$runs" ] || [ "$runs" -lt "$segment" ]; then
     echo "STOPPED at segment $k (exit $status, $(date -u +%FT%TZ)): see $log" >> "$record"
     exit 1
   fi
   cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f", u + s }' "$log")
   cov=$(grep -E '^#[0-9]+' "$log" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+')
-  total=$((total + segment))
-  echo "segment $k runs $segment cpu_s $cpu started $started ended $(date -u +%FT%TZ) $cov total $total findings 0" >> "$record"
+  total=$((total + runs))
+  echo "segment $k runs $runs cpu_s $cpu started $started ended $(date -u +%FT%TZ) $cov total $total findings 0" >> "$record"
 done
 echo "DONE $total executions in this record, $(campaign_total) in the campaign, no finding ($(date -u +%FT%TZ))" >> "$record"
