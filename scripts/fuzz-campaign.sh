@@ -18,8 +18,8 @@
 # To go on elsewhere: build the binary from that commit, copy the record into DIR, run the same
 # command. Two processes (one per core) may run one campaign over one corpus: the second with
 # FUZZ_WORKER=b writes its own record, NAME-b.txt. The campaign's count is the sum of NAME.txt
-# and every NAME-*.txt, and each worker stops after the segment that brings the sum to 10^7
-# (docs/performance.md, "Session 9").
+# and every NAME-X.txt (X one letter), and each worker stops after the segment that brings the
+# sum to 10^7 (docs/performance.md, "Session 9").
 set -uo pipefail
 if [ $# -lt 4 ]; then
   echo "usage: $0 NAME BINARY CORPUS SEGMENT -- LIBFUZZER-FLAGS…" >&2
@@ -40,11 +40,13 @@ esac
 own=$name${worker:+-$worker}
 record=$dir/$own.txt
 export SWIFT_BACKTRACE=enable=no
-# Executions of the whole campaign: the finished segments of every worker's record.
-campaign_total() {
-  cat "$dir/$name.txt" "$dir/$name"-?.txt 2>/dev/null | awk '/^segment/ { s += $4 } END { print s + 0 }'
+# Executions in the finished segments of the records given (missing ones count 0).
+segment_sum() {
+  cat "$@" 2>/dev/null | awk '/^segment/ { s += $4 } END { print s + 0 }'
 }
-total=$(awk '/^segment/ { s += $4 } END { print s + 0 }' "$record" 2>/dev/null || echo 0)
+# The whole campaign's: every worker's record.
+campaign_total() { segment_sum "$dir/$name.txt" "$dir/$name"-?.txt; }
+total=$(segment_sum "$record")
 while [ "$(campaign_total)" -lt 10000000 ]; do
   # (awk, not grep -c: on a record with no segment line yet, grep -c prints 0 and fails, and the
   # fallback printed a second 0.)
