@@ -9,6 +9,10 @@
 # .build; the corpus is git-ignored; crashes are written as crash-* in the repository root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ $# -lt 2 ]; then
+  echo "usage: scripts/fuzz-seeded.sh TARGET CORPUS [SECONDS] [LIBFUZZER-FLAGS...]" >&2
+  exit 64
+fi
 target="$1"
 corpus="fuzz-corpus/$2"
 seconds="${3:-60}"
